@@ -1,0 +1,25 @@
+//! `paywasm-core`: what the widget and the sandbox gateway share.
+//!
+//! - [`objects`]: the Omise-compatible API objects (sources, charges, lists, errors) as the
+//!   seed documents show them;
+//! - [`money`] and [`time`]: amounts in the smallest currency unit, currencies, timestamps;
+//! - [`method`]: the payment method registry (type, flow, currencies and limits);
+//! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
+//! - [`poll`]: when the widget asks again while a charge is pending;
+//! - [`promptpay`]: the Thai QR (EMVCo) payload and its CRC;
+//! - `qr` (feature `qr`): a payload drawn as an SVG QR code.
+//!
+//! No web and no async runtime dependencies: everything here is pure and unit-tested natively.
+
+pub mod error;
+pub mod method;
+pub mod money;
+pub mod objects;
+pub mod platform;
+pub mod poll;
+pub mod promptpay;
+#[cfg(feature = "qr")]
+pub mod qr;
+pub mod time;
+
+pub use error::Error;

@@ -1,0 +1,292 @@
+//! The payment method registry: for each source type, its flow, currencies, limits and fees,
+//! as the seed documents give them. The sandbox validates against it and the widget offers
+//! only the methods that fit; one table keeps them in agreement.
+
+use crate::money::{Amount, Currency};
+use crate::objects::{Flow, PlatformType};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A source type (`source.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceType {
+    /// Alipay CN, online, web and app (seed 000).
+    AlipayCn,
+    /// Alipay in-store: the cashier scans the customer's code (seed 001).
+    BarcodeAlipay,
+    /// PromptPay Thai QR (seed 002).
+    Promptpay,
+    /// WeChat Pay user-presented mode, the cashier scans the customer's code (seed 003).
+    WechatPayUpm,
+}
+
+impl SourceType {
+    /// Every supported type, in the order the widget offers them.
+    pub const ALL: [SourceType; 4] = [
+        SourceType::Promptpay,
+        SourceType::AlipayCn,
+        SourceType::BarcodeAlipay,
+        SourceType::WechatPayUpm,
+    ];
+
+    /// The API name (`alipay_cn`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceType::AlipayCn => "alipay_cn",
+            SourceType::BarcodeAlipay => "barcode_alipay",
+            SourceType::Promptpay => "promptpay",
+            SourceType::WechatPayUpm => "wechat_pay_upm",
+        }
+    }
+
+    /// Parses an API name.
+    pub fn parse(name: &str) -> Result<Self, crate::Error> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == name)
+            .ok_or_else(|| crate::Error::UnknownSourceType(name.to_owned()))
+    }
+
+    /// This type's entry in the registry.
+    pub fn method(self) -> &'static Method {
+        METHODS
+            .iter()
+            .find(|m| m.source_type == self)
+            .expect("every source type has a registry entry")
+    }
+}
+
+impl fmt::Display for SourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a method is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The customer pays on the merchant's web page.
+    Online,
+    /// The cashier scans the customer's code at a point of sale.
+    InStore,
+}
+
+/// Accepted amounts for one currency, in the smallest unit, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// The currency.
+    pub currency: &'static str,
+    /// Smallest amount.
+    pub min: i64,
+    /// Largest amount.
+    pub max: i64,
+}
+
+/// One payment method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method {
+    /// The source type.
+    pub source_type: SourceType,
+    /// The name shown to customers and used as the button's accessible name.
+    pub display_name: &'static str,
+    /// How the customer authorises the payment.
+    pub flow: Flow,
+    /// Online or in-store.
+    pub channel: Channel,
+    /// Currencies with their limits.
+    pub limits: &'static [Limit],
+    /// The gateway's fee in percent, as the seed examples show it (`"1.65"`).
+    pub fee_rate: &'static str,
+    /// Seconds from creation until a pending charge expires by default.
+    pub default_expiry_secs: i64,
+}
+
+const DAY: i64 = 86_400;
+
+/// The registry, from the seeds' limit tables and example charges.
+pub static METHODS: [Method; 4] = [
+    Method {
+        source_type: SourceType::Promptpay,
+        display_name: "PromptPay",
+        flow: Flow::Offline,
+        channel: Channel::Online,
+        limits: &[Limit { currency: "THB", min: 2_000, max: 15_000_000 }],
+        fee_rate: "1.65",
+        default_expiry_secs: DAY,
+    },
+    Method {
+        source_type: SourceType::AlipayCn,
+        display_name: "Alipay",
+        flow: Flow::AppRedirect,
+        channel: Channel::Online,
+        limits: &[
+            Limit { currency: "SGD", min: 100, max: 2_000_000 },
+            Limit { currency: "THB", min: 2_000, max: 15_000_000 },
+        ],
+        fee_rate: "2.9",
+        default_expiry_secs: 7 * DAY,
+    },
+    Method {
+        source_type: SourceType::BarcodeAlipay,
+        display_name: "Alipay",
+        flow: Flow::Offline,
+        channel: Channel::InStore,
+        limits: &[Limit { currency: "THB", min: 2_000, max: 100_000_000 }],
+        fee_rate: "1.65",
+        default_expiry_secs: DAY,
+    },
+    Method {
+        source_type: SourceType::WechatPayUpm,
+        display_name: "WeChat Pay",
+        flow: Flow::Offline,
+        channel: Channel::InStore,
+        limits: &[Limit { currency: "THB", min: 2_000, max: 15_000_000 }],
+        fee_rate: "1.65",
+        default_expiry_secs: DAY,
+    },
+];
+
+impl Method {
+    /// Refuses a currency the method does not take or an amount outside its limits.
+    pub fn check(&self, amount: Amount, currency: &Currency) -> Result<(), crate::Error> {
+        let limit = self
+            .limits
+            .iter()
+            .find(|l| l.currency == currency.as_str())
+            .ok_or_else(|| crate::Error::CurrencyNotSupported {
+                method: self.display_name,
+                currency: currency.clone(),
+                accepted: self
+                    .limits
+                    .iter()
+                    .map(|l| l.currency)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        if amount.0 < limit.min || amount.0 > limit.max {
+            return Err(crate::Error::AmountOutOfLimits {
+                method: self.display_name,
+                amount,
+                currency: currency.clone(),
+                min: Amount(limit.min),
+                max: Amount(limit.max),
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the widget may offer this method to a customer on `platform`. Every online
+    /// method works on every platform today; in-store methods are never offered online.
+    pub fn offered_online(&self, amount: Amount, currency: &Currency, _platform: PlatformType) -> bool {
+        self.channel == Channel::Online && self.check(amount, currency).is_ok()
+    }
+
+    /// VAT on the fee in percent: Thailand charges 7% (seed 001, 002); the Singapore example
+    /// of seed 000 shows none.
+    pub fn vat_rate(&self, currency: &Currency) -> &'static str {
+        if currency.as_str() == "THB" {
+            "7.0"
+        } else {
+            "0.0"
+        }
+    }
+}
+
+/// The online methods the widget may offer for this amount, currency and platform.
+pub fn online_methods(
+    amount: Amount,
+    currency: &Currency,
+    platform: PlatformType,
+) -> impl Iterator<Item = &'static Method> + '_ {
+    METHODS
+        .iter()
+        .filter(move |m| m.offered_online(amount, currency, platform))
+}
+
+/// Fees of a charge: `fee` is the rate applied to the amount, `fee_vat` the VAT rate applied to
+/// the fee, each rounded half up to the smallest unit, and `net` what remains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fees {
+    /// The gateway's fee.
+    pub fee: Amount,
+    /// VAT on the fee.
+    pub fee_vat: Amount,
+    /// `amount - fee - fee_vat`.
+    pub net: Amount,
+}
+
+/// Parses a percentage with at most two decimals (`"1.65"`) into hundredths of a percent.
+fn basis_points(rate: &str) -> i64 {
+    let (whole, frac) = rate.split_once('.').unwrap_or((rate, ""));
+    let whole: i64 = whole.parse().unwrap_or(0);
+    let frac: i64 = format!("{frac:0<2}")[..2].parse().unwrap_or(0);
+    whole * 100 + frac
+}
+
+/// `value * bp / 10_000`, rounded half up.
+fn apply_basis_points(value: i64, bp: i64) -> i64 {
+    (value * bp + 5_000).div_euclid(10_000)
+}
+
+/// The fees the gateway takes from `amount` (the seed examples add up this way: 400000 THB at
+/// 1.65% gives fee 6600, VAT 462, net 392938).
+pub fn fees(amount: Amount, fee_rate: &str, vat_rate: &str) -> Fees {
+    let fee = apply_basis_points(amount.0, basis_points(fee_rate));
+    let fee_vat = apply_basis_points(fee, basis_points(vat_rate));
+    Fees {
+        fee: Amount(fee),
+        fee_vat: Amount(fee_vat),
+        net: Amount(amount.0 - fee - fee_vat),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_fee_examples_add_up() {
+        // seed 002: PromptPay 4,000.00 THB
+        let f = fees(Amount(400_000), "1.65", "7.0");
+        assert_eq!((f.fee.0, f.fee_vat.0, f.net.0), (6_600, 462, 392_938));
+        // seed 000: Alipay CN 1,500.00 SGD
+        let f = fees(Amount(150_000), "2.9", "0.0");
+        assert_eq!((f.fee.0, f.fee_vat.0, f.net.0), (4_350, 0, 145_650));
+    }
+
+    #[test]
+    fn limits_follow_the_seeds() {
+        let thb = Currency::thb();
+        let promptpay = SourceType::Promptpay.method();
+        assert!(promptpay.check(Amount(2_000), &thb).is_ok());
+        assert!(promptpay.check(Amount(15_000_000), &thb).is_ok());
+        let err = promptpay.check(Amount(1_999), &thb).unwrap_err();
+        assert!(err.to_string().contains("between 2000 and 15000000"), "{err}");
+        let sgd = Currency::parse("SGD").unwrap();
+        assert!(promptpay.check(Amount(5_000), &sgd).is_err());
+        assert!(SourceType::AlipayCn.method().check(Amount(100), &sgd).is_ok());
+        assert!(SourceType::BarcodeAlipay.method().check(Amount(100_000_000), &thb).is_ok());
+    }
+
+    #[test]
+    fn online_methods_fit_amount_and_currency() {
+        let names = |amount, currency: &str| {
+            online_methods(Amount(amount), &Currency::parse(currency).unwrap(), PlatformType::Web)
+                .map(|m| m.display_name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(400_000, "THB"), ["PromptPay", "Alipay"]);
+        assert_eq!(names(500, "SGD"), ["Alipay"]);
+        assert!(names(100, "THB").is_empty());
+        assert!(names(400_000, "USD").is_empty());
+    }
+
+    #[test]
+    fn source_types_parse_their_api_names_only() {
+        for t in SourceType::ALL {
+            assert_eq!(SourceType::parse(t.as_str()).unwrap(), t);
+        }
+        assert!(SourceType::parse("alipay").is_err());
+    }
+}

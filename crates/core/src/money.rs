@@ -1,0 +1,108 @@
+//! Amounts in the smallest currency unit, and currency codes.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount in the smallest unit of its currency (`400000` THB is 4,000.00 baht).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Amount(pub i64);
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An ISO 4217 currency code, kept upper-case (clients such as omise-python send `thb`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency(String);
+
+impl Currency {
+    /// Thai baht.
+    pub fn thb() -> Self {
+        Self("THB".into())
+    }
+
+    /// Parses a three-letter code in any case.
+    pub fn parse(code: &str) -> Result<Self, crate::Error> {
+        let code = code.trim();
+        if code.len() == 3 && code.chars().all(|c| c.is_ascii_alphabetic()) {
+            Ok(Self(code.to_ascii_uppercase()))
+        } else {
+            Err(crate::Error::InvalidCurrency(code.to_owned()))
+        }
+    }
+
+    /// The upper-case code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Digits after the decimal point. Every currency the seeds name (THB, SGD, CNY, GBP, USD,
+    /// EUR, HKD) has two; JPY-like zero-decimal currencies are listed here when a method takes them.
+    pub fn exponent(&self) -> u32 {
+        match self.0.as_str() {
+            "JPY" | "KRW" | "VND" => 0,
+            _ => 2,
+        }
+    }
+
+    /// `amount` written with the currency's decimals, e.g. `4000.00` (no grouping, no symbol).
+    pub fn format_decimal(&self, amount: Amount) -> String {
+        let exponent = self.exponent();
+        if exponent == 0 {
+            return amount.0.to_string();
+        }
+        let unit = 10i64.pow(exponent);
+        let sign = if amount.0 < 0 { "-" } else { "" };
+        let abs = amount.0.unsigned_abs();
+        let unit = unit as u64;
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / unit,
+            abs % unit,
+            width = exponent as usize
+        )
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = crate::Error;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::parse(&code)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(currency: Currency) -> Self {
+        currency.0
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_codes_are_normalised_to_upper_case() {
+        assert_eq!(Currency::parse("thb").unwrap().as_str(), "THB");
+        assert!(Currency::parse("baht").is_err());
+        assert!(Currency::parse("").is_err());
+    }
+
+    #[test]
+    fn amounts_print_with_the_currency_decimals() {
+        assert_eq!(Currency::thb().format_decimal(Amount(400000)), "4000.00");
+        assert_eq!(Currency::thb().format_decimal(Amount(422)), "4.22");
+        assert_eq!(Currency::thb().format_decimal(Amount(5)), "0.05");
+        assert_eq!(Currency::parse("JPY").unwrap().format_decimal(Amount(500)), "500");
+    }
+}

@@ -1,0 +1,507 @@
+//! The Omise-compatible API objects, field for field as the seed documents show them
+//! (API version 2017-11-02). Fields the sandbox never fills are kept, as `null`, so that
+//! clients written against the real gateway find every key they expect.
+
+use crate::method::SourceType;
+use crate::money::{Amount, Currency};
+use crate::time::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// How the customer authorises a source (`source.flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// The customer is sent to `authorize_uri` and comes back to `return_uri`.
+    AppRedirect,
+    /// The customer pays elsewhere (scans a QR, shows a code); the merchant waits.
+    Offline,
+    /// A plain redirect flow (internet banking); not used by the seed methods.
+    Redirect,
+}
+
+/// The customer's platform (`source.platform_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PlatformType {
+    /// A desktop or other browser.
+    Web,
+    /// iPhone, iPad, iPod.
+    Ios,
+    /// An Android device.
+    Android,
+}
+
+impl PlatformType {
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformType::Web => "WEB",
+            PlatformType::Ios => "IOS",
+            PlatformType::Android => "ANDROID",
+        }
+    }
+
+    /// Parses an API name; lower case is accepted.
+    pub fn parse(name: &str) -> Result<Self, crate::Error> {
+        match name.to_ascii_uppercase().as_str() {
+            "WEB" => Ok(PlatformType::Web),
+            "IOS" => Ok(PlatformType::Ios),
+            "ANDROID" => Ok(PlatformType::Android),
+            _ => Err(crate::Error::InvalidPlatform(name.to_owned())),
+        }
+    }
+}
+
+/// A charge's status. A value this version does not know is kept as `Unknown`, so a newer
+/// server never breaks an older client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChargeStatus {
+    /// Waiting for the customer (or the cashier's scan) to complete.
+    Pending,
+    /// Paid.
+    Successful,
+    /// Declined; see `failure_code`.
+    Failed,
+    /// Not paid before `expires_at`, or expired on request.
+    Expired,
+    /// Reversed (voided) after authorisation.
+    Reversed,
+    /// Anything else.
+    Unknown(String),
+}
+
+impl ChargeStatus {
+    /// The API name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChargeStatus::Pending => "pending",
+            ChargeStatus::Successful => "successful",
+            ChargeStatus::Failed => "failed",
+            ChargeStatus::Expired => "expired",
+            ChargeStatus::Reversed => "reversed",
+            ChargeStatus::Unknown(other) => other,
+        }
+    }
+
+    /// Parses an API name.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "pending" => ChargeStatus::Pending,
+            "successful" => ChargeStatus::Successful,
+            "failed" => ChargeStatus::Failed,
+            "expired" => ChargeStatus::Expired,
+            "reversed" => ChargeStatus::Reversed,
+            other => ChargeStatus::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether the status can never change again.
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, ChargeStatus::Pending)
+    }
+}
+
+impl Serialize for ChargeStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargeStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Ok(Self::parse(&name))
+    }
+}
+
+/// A document the gateway serves, such as the PromptPay QR image (`scannable_code.image`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Always `"document"`.
+    pub object: String,
+    /// Always `false` in the sandbox.
+    pub livemode: bool,
+    /// `docu_test_...`.
+    pub id: String,
+    /// Whether the document was deleted.
+    pub deleted: bool,
+    /// `qrcode.svg`.
+    pub filename: String,
+    /// The document's API path.
+    pub location: String,
+    /// `qr`.
+    pub kind: String,
+    /// Where the image can be downloaded without credentials.
+    pub download_uri: String,
+    /// When it was made.
+    pub created_at: Timestamp,
+}
+
+/// A code the customer scans (`source.scannable_code`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScannableCode {
+    /// Always `"barcode"`.
+    pub object: String,
+    /// `qr`.
+    #[serde(rename = "type")]
+    pub code_type: String,
+    /// The image.
+    pub image: Document,
+}
+
+/// A payment source (`POST /sources`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Always `"source"`.
+    pub object: String,
+    /// `src_test_...`.
+    pub id: String,
+    /// Always `false` in the sandbox.
+    pub livemode: bool,
+    /// `/sources/{id}`.
+    pub location: String,
+    /// In the smallest currency unit.
+    pub amount: Amount,
+    /// The customer's payment code, for in-store methods.
+    pub barcode: Option<String>,
+    /// Unused by the seed methods.
+    pub bank: Option<Value>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Currency code.
+    pub currency: Currency,
+    /// Unused by the seed methods.
+    pub email: Option<String>,
+    /// How the customer authorises it.
+    pub flow: Flow,
+    /// Unused by the seed methods.
+    pub installment_term: Option<i64>,
+    /// The IP address the source was created from.
+    pub ip: Option<String>,
+    /// Unused by the seed methods.
+    pub absorption_type: Option<String>,
+    /// Unused by the seed methods.
+    pub name: Option<String>,
+    /// Unused by the seed methods.
+    pub mobile_number: Option<String>,
+    /// Unused by the seed methods.
+    pub phone_number: Option<String>,
+    /// The customer's platform, where given.
+    pub platform_type: Option<PlatformType>,
+    /// The QR to show, once a charge exists (PromptPay).
+    pub scannable_code: Option<ScannableCode>,
+    /// Unused by the seed methods.
+    pub billing: Option<Value>,
+    /// Unused by the seed methods.
+    pub shipping: Option<Value>,
+    /// Line items.
+    pub items: Vec<Value>,
+    /// Payment references, where the method has them.
+    pub references: Option<Value>,
+    /// The provider's references.
+    pub provider_references: Option<Value>,
+    /// In-store: the store.
+    pub store_id: Option<String>,
+    /// In-store: the store's name.
+    pub store_name: Option<String>,
+    /// In-store: the terminal.
+    pub terminal_id: Option<String>,
+    /// The method.
+    #[serde(rename = "type")]
+    pub source_type: SourceType,
+    /// Unused by the seed methods.
+    pub zero_interest_installments: Option<bool>,
+    /// `unknown` until charged, then the charge's status.
+    pub charge_status: String,
+    /// Unused by the seed methods.
+    pub receipt_amount: Option<Amount>,
+    /// Discounts.
+    pub discounts: Vec<Value>,
+    /// Unused by the seed methods.
+    pub promotion_code: Option<String>,
+}
+
+/// A list object (`{"object": "list", ...}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct List<T> {
+    /// Always `"list"`.
+    pub object: String,
+    /// The items of this page.
+    pub data: Vec<T>,
+    /// Page size.
+    pub limit: u32,
+    /// Items skipped.
+    pub offset: u32,
+    /// Items in all pages.
+    pub total: u32,
+    /// The list's API path.
+    pub location: Option<String>,
+    /// `chronological` or `reverse_chronological`.
+    pub order: String,
+    /// Lower bound of `created_at`.
+    pub from: Timestamp,
+    /// Upper bound of `created_at`.
+    pub to: Timestamp,
+}
+
+/// `transaction_fees` of a charge, rates as decimal strings in percent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionFees {
+    /// A flat fee.
+    pub fee_flat: String,
+    /// Percent of the amount.
+    pub fee_rate: String,
+    /// Percent of the fee.
+    pub vat_rate: String,
+}
+
+/// `platform_fee` of a charge (platform partners only: always nulls here).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PlatformFee {
+    /// Fixed part.
+    pub fixed: Option<Amount>,
+    /// Amount.
+    pub amount: Option<Amount>,
+    /// Percentage.
+    pub percentage: Option<String>,
+}
+
+/// A charge (`POST /charges`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Charge {
+    /// Always `"charge"`.
+    pub object: String,
+    /// `chrg_test_...`.
+    pub id: String,
+    /// `/charges/{id}`.
+    pub location: String,
+    /// In the smallest currency unit.
+    pub amount: Amount,
+    /// Unused by the seed methods.
+    pub acquirer_reference_number: Option<String>,
+    /// `amount - fee - fee_vat`.
+    pub net: Amount,
+    /// The gateway's fee.
+    pub fee: Amount,
+    /// VAT on the fee.
+    pub fee_vat: Amount,
+    /// Installment interest (0).
+    pub interest: Amount,
+    /// VAT on interest (0).
+    pub interest_vat: Amount,
+    /// What the merchant is funded.
+    pub funding_amount: Amount,
+    /// Sum of refunds.
+    pub refunded_amount: Amount,
+    /// Fee rates.
+    pub transaction_fees: TransactionFees,
+    /// Platform partner fee.
+    pub platform_fee: PlatformFee,
+    /// Currency code.
+    pub currency: Currency,
+    /// Funding currency code.
+    pub funding_currency: Currency,
+    /// The customer's IP address.
+    pub ip: Option<String>,
+    /// Refunds (a list object).
+    pub refunds: List<Value>,
+    /// Payment link.
+    pub link: Option<String>,
+    /// The merchant's description.
+    pub description: Option<String>,
+    /// The merchant's metadata.
+    pub metadata: serde_json::Map<String, Value>,
+    /// Card (never, for these methods).
+    pub card: Option<Value>,
+    /// The source.
+    pub source: Source,
+    /// Schedule.
+    pub schedule: Option<String>,
+    /// Linked account.
+    pub linked_account: Option<String>,
+    /// Customer.
+    pub customer: Option<String>,
+    /// Dispute.
+    pub dispute: Option<Value>,
+    /// Transaction.
+    pub transaction: Option<String>,
+    /// Why it failed.
+    pub failure_code: Option<String>,
+    /// A sentence for people about why it failed.
+    pub failure_message: Option<String>,
+    /// Status.
+    pub status: ChargeStatus,
+    /// Where to send the customer (`app_redirect`).
+    pub authorize_uri: Option<String>,
+    /// Where the customer comes back to.
+    pub return_uri: Option<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// When it was paid.
+    pub paid_at: Option<Timestamp>,
+    /// When it was authorised.
+    pub authorized_at: Option<Timestamp>,
+    /// When a pending charge expires.
+    pub expires_at: Option<Timestamp>,
+    /// When it expired.
+    pub expired_at: Option<Timestamp>,
+    /// When it was reversed.
+    pub reversed_at: Option<Timestamp>,
+    /// Unused.
+    pub zero_interest_installments: bool,
+    /// In-store: branch.
+    pub branch: Option<Value>,
+    /// In-store: terminal.
+    pub terminal: Option<Value>,
+    /// In-store: device.
+    pub device: Option<Value>,
+    /// Authorised.
+    pub authorized: bool,
+    /// Capturable.
+    pub capturable: bool,
+    /// Captured on authorisation.
+    pub capture: bool,
+    /// Disputable.
+    pub disputable: bool,
+    /// Always `false` in the sandbox.
+    pub livemode: bool,
+    /// Whether a refund is possible now.
+    pub refundable: bool,
+    /// Whether a partial refund is possible now.
+    pub partially_refundable: bool,
+    /// Reversed.
+    pub reversed: bool,
+    /// Reversible.
+    pub reversible: bool,
+    /// Voided.
+    pub voided: bool,
+    /// Paid.
+    pub paid: bool,
+    /// Expired.
+    pub expired: bool,
+    /// Void possible now.
+    pub can_perform_void: bool,
+    /// Approval code.
+    pub approval_code: Option<String>,
+}
+
+/// What a customer's browser needs of a charge: the subset of [`Charge`] that the merchant
+/// server returns to the widget. Names and nesting are the charge's own, so a merchant server
+/// may also return the full charge; fees, metadata and the customer's IP stay on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutCharge {
+    /// `chrg_...`.
+    pub id: String,
+    /// Status.
+    pub status: ChargeStatus,
+    /// In the smallest currency unit.
+    pub amount: Amount,
+    /// Currency code.
+    pub currency: Currency,
+    /// Where to send the customer (`app_redirect`).
+    pub authorize_uri: Option<String>,
+    /// When a pending charge expires.
+    pub expires_at: Option<Timestamp>,
+    /// Why it failed.
+    pub failure_code: Option<String>,
+    /// A sentence for people about why it failed.
+    pub failure_message: Option<String>,
+    /// The source, reduced to what the customer sees.
+    pub source: CheckoutSource,
+}
+
+/// The part of a source the widget uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutSource {
+    /// The source type's API name (kept as text: a newer type must not break the widget).
+    #[serde(rename = "type")]
+    pub source_type: String,
+    /// How the customer authorises it.
+    pub flow: Flow,
+    /// The QR to show, for PromptPay.
+    pub scannable_code: Option<CheckoutCode>,
+}
+
+/// A scannable code reduced to its image link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutCode {
+    /// The image.
+    pub image: CheckoutImage,
+}
+
+/// An image link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutImage {
+    /// Where the image is downloaded.
+    pub download_uri: String,
+}
+
+impl From<&Charge> for CheckoutCharge {
+    fn from(charge: &Charge) -> Self {
+        Self {
+            id: charge.id.clone(),
+            status: charge.status.clone(),
+            amount: charge.amount,
+            currency: charge.currency.clone(),
+            authorize_uri: charge.authorize_uri.clone(),
+            expires_at: charge.expires_at,
+            failure_code: charge.failure_code.clone(),
+            failure_message: charge.failure_message.clone(),
+            source: CheckoutSource {
+                source_type: charge.source.source_type.as_str().to_owned(),
+                flow: charge.source.flow,
+                scannable_code: charge.source.scannable_code.as_ref().map(|code| CheckoutCode {
+                    image: CheckoutImage { download_uri: code.image.download_uri.clone() },
+                }),
+            },
+        }
+    }
+}
+
+/// The gateway's error object: `{"object":"error","location":...,"code":...,"message":...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorObject {
+    /// Always `"error"`.
+    pub object: String,
+    /// Documentation of the code.
+    pub location: String,
+    /// A stable machine-readable code (`authentication_failure`, `invalid_charge`, ...).
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl ErrorObject {
+    /// An error object with `code` and `message`.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            object: "error".into(),
+            location: format!("https://www.omise.co/api-errors#{}", code.replace('_', "-")),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_and_keep_unknown_values() {
+        for name in ["pending", "successful", "failed", "expired", "reversed", "disputed"] {
+            let status: ChargeStatus = serde_json::from_value(Value::from(name)).unwrap();
+            assert_eq!(serde_json::to_value(&status).unwrap(), Value::from(name));
+        }
+        assert!(!ChargeStatus::Pending.is_terminal());
+        assert!(ChargeStatus::Expired.is_terminal());
+    }
+
+    #[test]
+    fn platform_types_use_the_api_spelling() {
+        assert_eq!(serde_json::to_value(PlatformType::Ios).unwrap(), "IOS");
+        assert_eq!(PlatformType::parse("android").unwrap(), PlatformType::Android);
+        assert!(PlatformType::parse("MAC").is_err());
+    }
+}

@@ -1,0 +1,53 @@
+//! Command line and environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Default test public key: fixed, so the demo and the docs can name it.
+pub const DEFAULT_PUBLIC_KEY: &str = "pkey_test_5paywasmsandbox0demo0";
+/// Default test secret key.
+pub const DEFAULT_SECRET_KEY: &str = "skey_test_5paywasmsandbox0demo0";
+
+/// How to run the sandbox.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "paywasm-sandbox", version, about = "A local test-mode payment gateway with a demo shop")]
+pub struct Config {
+    /// Address of the gateway API and its test pages.
+    #[arg(long = "gateway", env = "PAYWASM_GATEWAY_ADDR", default_value = "127.0.0.1:7070")]
+    pub gateway_addr: SocketAddr,
+    /// Address of the demo shop (the reference merchant server).
+    #[arg(long = "shop", env = "PAYWASM_SHOP_ADDR", default_value = "127.0.0.1:7071")]
+    pub shop_addr: SocketAddr,
+    /// Test public key (`pkey_test_...`): may only create sources.
+    #[arg(long, env = "PAYWASM_PUBLIC_KEY", default_value = DEFAULT_PUBLIC_KEY)]
+    pub public_key: String,
+    /// Test secret key (`skey_test_...`): everything else.
+    #[arg(long, env = "PAYWASM_SECRET_KEY", default_value = DEFAULT_SECRET_KEY)]
+    pub secret_key: String,
+    /// Folder for the gateway's and the shop's databases; without it they live in memory and
+    /// are gone when the sandbox stops.
+    #[arg(long = "data", env = "PAYWASM_DATA")]
+    pub data_dir: Option<PathBuf>,
+    /// Folder of the demo shop's pages.
+    #[arg(long, env = "PAYWASM_WWW", default_value = "www")]
+    pub www_dir: PathBuf,
+    /// Folder of the built widget (wasm-bindgen output).
+    #[arg(long, env = "PAYWASM_PKG", default_value = "pkg")]
+    pub pkg_dir: PathBuf,
+}
+
+impl Config {
+    /// A configuration for tests: both servers on free loopback ports, data in memory.
+    pub fn for_tests() -> Self {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self {
+            gateway_addr: loopback,
+            shop_addr: loopback,
+            public_key: DEFAULT_PUBLIC_KEY.into(),
+            secret_key: DEFAULT_SECRET_KEY.into(),
+            data_dir: None,
+            www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),
+            pkg_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg")),
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! HTTP Basic authentication with the account's keys, as the real API does it: the key is the
+//! user name and the password is empty.
+
+use super::GatewayState;
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use subtle::ConstantTimeEq;
+
+/// Which key authenticated the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// The public key: may only create sources.
+    Public,
+    /// The secret key: may do everything.
+    Secret,
+}
+
+/// A request made with either key.
+pub struct AnyKey(pub KeyKind);
+
+/// A request made with the secret key.
+pub struct SecretKey;
+
+fn key_of(parts: &Parts) -> Result<String, ApiError> {
+    let missing = || ApiError::AuthenticationFailure("authentication failed: send your key as the user name of HTTP Basic authentication".into());
+    let header = parts.headers.get(AUTHORIZATION).ok_or_else(missing)?;
+    let header = header.to_str().map_err(|_| missing())?;
+    let encoded = header
+        .strip_prefix("Basic ")
+        .or_else(|| header.strip_prefix("basic "))
+        .ok_or_else(missing)?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| missing())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| missing())?;
+    let user = decoded.split_once(':').map_or(decoded.as_str(), |(user, _)| user);
+    Ok(user.to_owned())
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+fn classify(state: &GatewayState, key: &str) -> Result<KeyKind, ApiError> {
+    if same(key, &state.keys.secret) {
+        Ok(KeyKind::Secret)
+    } else if same(key, &state.keys.public) {
+        Ok(KeyKind::Public)
+    } else {
+        Err(ApiError::AuthenticationFailure("authentication failed: the key is not this account's".into()))
+    }
+}
+
+impl FromRequestParts<GatewayState> for AnyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Self::Rejection> {
+        Ok(AnyKey(classify(state, &key_of(parts)?)?))
+    }
+}
+
+impl FromRequestParts<GatewayState> for SecretKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Self::Rejection> {
+        match classify(state, &key_of(parts)?)? {
+            KeyKind::Secret => Ok(SecretKey),
+            KeyKind::Public => Err(ApiError::AuthenticationFailure(
+                "authentication failed: this request needs the secret key; the public key may only create sources".into(),
+            )),
+        }
+    }
+}

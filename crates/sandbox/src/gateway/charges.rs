@@ -1,0 +1,561 @@
+//! Charges: `POST /charges`, `GET /charges`, `GET /charges/:id`, `POST /charges/:id/expire`,
+//! and the test controls `POST /charges/:id/mark_as_paid` and `/mark_as_failed`.
+//!
+//! A charge is `pending` until it is paid, fails or expires; a terminal status never changes.
+//! Expiry is applied whenever a pending charge past its `expires_at` is read.
+
+use super::auth::SecretKey;
+use super::params::Params;
+use super::{now, GatewayState};
+use crate::error::ApiError;
+use crate::store::StoreError;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use paywasm_core::method::{fees, SourceType};
+use paywasm_core::money::Amount;
+use paywasm_core::objects::{
+    Charge, ChargeStatus, Document, Flow, List, PlatformFee, ScannableCode, TransactionFees,
+};
+use paywasm_core::promptpay;
+use paywasm_core::time::Timestamp;
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub(crate) fn router() -> Router<GatewayState> {
+    Router::new()
+        .route("/charges", post(charges_create).get(charges_index))
+        .route("/charges/{id}", get(charges_show))
+        .route("/charges/{id}/expire", post(charges_expire))
+        .route("/charges/{id}/mark_as_paid", post(charges_mark_as_paid))
+        .route("/charges/{id}/mark_as_failed", post(charges_mark_as_failed))
+}
+
+/// How a pending charge ends.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    /// The customer paid.
+    Paid,
+    /// Declined, with a seed failure code.
+    Failed { code: String, message: String },
+    /// Not paid in time, or expired on request.
+    Expired,
+}
+
+/// A human sentence for each seed failure code.
+pub(crate) fn failure_message(code: &str) -> &'static str {
+    match code {
+        "payment_expired" => "the payment expired before the customer completed it",
+        "payment_rejected" => "the payment was rejected by the provider",
+        "payment_cancelled" => "the customer cancelled the payment",
+        "failed_processing" => "the payment could not be processed",
+        "invalid_account" => "the customer's account cannot make this payment",
+        "insufficient_fund" | "insufficient_balance" => "the customer's balance is insufficient",
+        "timeout" => "the customer did not confirm the payment in time",
+        _ => "the payment failed",
+    }
+}
+
+/// Ends a pending charge. The caller has checked that it is pending.
+pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
+    match outcome {
+        Outcome::Paid => {
+            charge.status = ChargeStatus::Successful;
+            charge.paid = true;
+            charge.paid_at = Some(at);
+            charge.authorized = true;
+            charge.authorized_at = Some(at);
+            // PromptPay has no refunds (seed 002); the others may be refunded.
+            let refundable = charge.source.source_type != SourceType::Promptpay;
+            charge.refundable = refundable;
+            charge.partially_refundable = refundable;
+            charge.transaction = Some(crate::ids::new_id("trxn"));
+        }
+        Outcome::Failed { code, message } => {
+            charge.status = ChargeStatus::Failed;
+            charge.failure_code = Some(code);
+            charge.failure_message = Some(message);
+        }
+        Outcome::Expired => {
+            charge.status = ChargeStatus::Expired;
+            charge.expired = true;
+            charge.expired_at = Some(at);
+        }
+    }
+    charge.source.charge_status = charge.status.as_str().to_owned();
+}
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
+    row.get(0)
+}
+
+fn decode(body: &str) -> Result<Charge, ApiError> {
+    Ok(serde_json::from_str(body).map_err(StoreError::from)?)
+}
+
+/// Writes a charge's current state.
+pub(crate) fn save(state: &GatewayState, charge: &Charge) -> Result<(), ApiError> {
+    let body = serde_json::to_string(charge).map_err(StoreError::from)?;
+    state.store.call(|db| {
+        db.execute(
+            "UPDATE charges SET status = ?2, body = ?3 WHERE id = ?1",
+            rusqlite::params![charge.id, charge.status.as_str(), body],
+        )
+    })?;
+    Ok(())
+}
+
+/// Expires `charge` if it is pending past its `expires_at`.
+fn expire_if_due(state: &GatewayState, charge: &mut Charge) -> Result<(), ApiError> {
+    let now = now();
+    if charge.status == ChargeStatus::Pending && charge.expires_at.is_some_and(|at| at <= now) {
+        let at = charge.expires_at.unwrap_or(now);
+        settle(charge, Outcome::Expired, at);
+        save(state, charge)?;
+    }
+    Ok(())
+}
+
+/// A charge by id, with expiry applied.
+pub(crate) fn load(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
+    let body = state
+        .store
+        .call(|db| db.query_row("SELECT body FROM charges WHERE id = ?1", [id], read_row).optional())?
+        .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
+    let mut charge = decode(&body)?;
+    expire_if_due(state, &mut charge)?;
+    Ok(charge)
+}
+
+/// A charge by the id in its `authorize_uri`, with expiry applied.
+pub(crate) fn load_by_authorize_id(state: &GatewayState, authorize_id: &str) -> Result<Charge, ApiError> {
+    let body = state
+        .store
+        .call(|db| {
+            db.query_row("SELECT body FROM charges WHERE authorize_id = ?1", [authorize_id], read_row)
+                .optional()
+        })?
+        .ok_or_else(|| ApiError::NotFound("this payment page does not exist".into()))?;
+    let mut charge = decode(&body)?;
+    expire_if_due(state, &mut charge)?;
+    Ok(charge)
+}
+
+/// The QR payload of a charge's document, if the download token matches and the charge has
+/// not expired.
+pub(crate) fn qr_payload(state: &GatewayState, charge_id: &str, document_id: &str, token: &str) -> Result<Option<String>, ApiError> {
+    let row = state.store.call(|db| {
+        db.query_row(
+            "SELECT qr_payload, download_token, body FROM charges WHERE id = ?1",
+            [charge_id],
+            |row| Ok((row.get::<_, Option<String>>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?)),
+        )
+        .optional()
+    })?;
+    let Some((Some(payload), Some(expected_token), body)) = row else {
+        return Ok(None);
+    };
+    let mut charge = decode(&body)?;
+    expire_if_due(state, &mut charge)?;
+    // The gateway closes the QR when the charge expires (seed 002).
+    if charge.status == ChargeStatus::Expired {
+        return Ok(None);
+    }
+    let document_matches = charge
+        .source
+        .scannable_code
+        .as_ref()
+        .is_some_and(|code| code.image.id == document_id);
+    let token_matches = subtle::ConstantTimeEq::ct_eq(token.as_bytes(), expected_token.as_bytes()).into();
+    Ok((document_matches && token_matches).then_some(payload))
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost" || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `return_uri` must be HTTPS (seed 000); plain HTTP only to a loopback host, for local shops.
+fn check_return_uri(uri: &str) -> Result<(), ApiError> {
+    let refuse = || ApiError::InvalidCharge(format!("return_uri must be an HTTPS URL (plain HTTP only for localhost), got '{uri}'"));
+    let (scheme, rest) = uri.split_once("://").ok_or_else(refuse)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_owned()
+    };
+    if host.is_empty() || host.chars().any(|c| c.is_whitespace()) {
+        return Err(refuse());
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if is_loopback(&host) => Ok(()),
+        _ => Err(refuse()),
+    }
+}
+
+struct NewCharge {
+    charge: Charge,
+    authorize_id: Option<String>,
+    qr_payload: Option<String>,
+    download_token: Option<String>,
+}
+
+fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge, ApiError> {
+    let amount = params
+        .amount("amount")?
+        .ok_or_else(|| ApiError::InvalidAmount("amount is required".into()))?;
+    let currency = params.currency("currency")?;
+    let created_at = now();
+
+    let source = match (params.object("source"), params.str("source")) {
+        (Some(mut inline), _) => {
+            inline.set_default("amount", amount.0.into());
+            inline.set_default("currency", currency.as_str().into());
+            let source = super::sources::build(&inline, created_at, Some(ip.clone()))?;
+            super::sources::insert(state, &source, None)?;
+            source
+        }
+        (None, Ok(Some(id))) => {
+            let (source, used_by) = super::sources::find(state, id)?;
+            if used_by.is_some() {
+                return Err(ApiError::InvalidCharge(format!("source {id} has already been used for a charge")));
+            }
+            source
+        }
+        _ => return Err(ApiError::InvalidCharge("source is required: a source id or source[type]".into())),
+    };
+    if source.amount != amount || source.currency != currency {
+        return Err(ApiError::InvalidCharge(format!(
+            "amount and currency must match the source's ({} {})",
+            source.amount, source.currency
+        )));
+    }
+    let method = source.source_type.method();
+
+    let return_uri = params.str("return_uri")?.map(str::to_owned);
+    if let Some(uri) = &return_uri {
+        check_return_uri(uri)?;
+    }
+    if method.flow == Flow::AppRedirect && return_uri.is_none() {
+        return Err(ApiError::InvalidCharge(format!("return_uri is required for {}", source.source_type)));
+    }
+
+    let latest_expiry = created_at.plus_seconds(method.default_expiry_secs);
+    let expires_at = match params.str("expires_at")? {
+        None => latest_expiry,
+        Some(text) => {
+            let at = Timestamp::parse(text).map_err(|e| ApiError::InvalidCharge(e.to_string()))?;
+            if at <= created_at || at > latest_expiry {
+                return Err(ApiError::InvalidCharge(format!(
+                    "expires_at must be after now and at most {} hours after creation ({latest_expiry})",
+                    method.default_expiry_secs / 3_600
+                )));
+            }
+            at
+        }
+    };
+
+    let id = crate::ids::new_id("chrg");
+    let vat_rate = method.vat_rate(&currency);
+    let fee = fees(amount, method.fee_rate, vat_rate);
+    let mut source = source;
+    source.charge_status = "pending".into();
+
+    let mut authorize_id = None;
+    let mut authorize_uri = None;
+    if method.flow == Flow::AppRedirect {
+        let pay_id = crate::ids::new_id("pay2");
+        authorize_uri = Some(format!("{}/payments/{pay_id}/authorize", state.base_url));
+        authorize_id = Some(pay_id);
+    }
+    let (mut qr, mut download_token) = (None, None);
+    if source.source_type == SourceType::Promptpay {
+        let document_id = crate::ids::new_id("docu");
+        let token = crate::ids::download_token();
+        // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
+        let reference1: String = id["chrg_test_".len()..].to_ascii_uppercase().chars().take(20).collect();
+        let target = promptpay::Target::BillPayment {
+            biller_id: state.promptpay_biller_id.clone(),
+            reference1,
+            reference2: None,
+        };
+        qr = Some(promptpay::payload(&target, Some(amount))?);
+        let location = format!("/charges/{id}/documents/{document_id}");
+        source.scannable_code = Some(ScannableCode {
+            object: "barcode".into(),
+            code_type: "qr".into(),
+            image: Document {
+                object: "document".into(),
+                livemode: false,
+                download_uri: format!("{}{location}/downloads/{token}", state.base_url),
+                location,
+                id: document_id,
+                deleted: false,
+                filename: "qrcode.svg".into(),
+                kind: "qr".into(),
+                created_at,
+            },
+        });
+        download_token = Some(token);
+    }
+
+    let charge = Charge {
+        object: "charge".into(),
+        location: format!("/charges/{id}"),
+        amount,
+        acquirer_reference_number: None,
+        net: fee.net,
+        fee: fee.fee,
+        fee_vat: fee.fee_vat,
+        interest: Amount(0),
+        interest_vat: Amount(0),
+        funding_amount: amount,
+        refunded_amount: Amount(0),
+        transaction_fees: TransactionFees {
+            fee_flat: "0.0".into(),
+            fee_rate: method.fee_rate.into(),
+            vat_rate: vat_rate.into(),
+        },
+        platform_fee: PlatformFee::default(),
+        funding_currency: currency.clone(),
+        currency,
+        ip: Some(ip),
+        refunds: List {
+            object: "list".into(),
+            data: vec![],
+            limit: 20,
+            offset: 0,
+            total: 0,
+            location: Some(format!("/charges/{id}/refunds")),
+            order: "chronological".into(),
+            from: Timestamp::EPOCH,
+            to: created_at,
+        },
+        link: None,
+        description: params.str("description")?.map(str::to_owned),
+        metadata: params.metadata("metadata")?,
+        card: None,
+        source,
+        schedule: None,
+        linked_account: None,
+        customer: None,
+        dispute: None,
+        transaction: None,
+        failure_code: None,
+        failure_message: None,
+        status: ChargeStatus::Pending,
+        authorize_uri,
+        return_uri,
+        created_at,
+        paid_at: None,
+        authorized_at: None,
+        expires_at: Some(expires_at),
+        expired_at: None,
+        reversed_at: None,
+        zero_interest_installments: false,
+        branch: None,
+        terminal: None,
+        device: None,
+        authorized: false,
+        capturable: false,
+        capture: true,
+        disputable: false,
+        livemode: false,
+        refundable: false,
+        partially_refundable: false,
+        reversed: false,
+        reversible: false,
+        voided: false,
+        paid: false,
+        expired: false,
+        can_perform_void: false,
+        approval_code: None,
+        id,
+    };
+    Ok(NewCharge { charge, authorize_id, qr_payload: qr, download_token })
+}
+
+async fn charges_create(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    params: Params,
+) -> Result<Json<Charge>, ApiError> {
+    let new = build(&state, &params, peer.ip().to_string())?;
+    let charge = &new.charge;
+    let body = serde_json::to_string(charge).map_err(StoreError::from)?;
+    let claimed = state.store.call(|db| {
+        let tx = db.transaction()?;
+        // Claiming the source and inserting the charge together: two concurrent charges on
+        // one source cannot both succeed.
+        let claimed = tx.execute(
+            "UPDATE sources SET charge_id = ?1 WHERE id = ?2 AND charge_id IS NULL",
+            rusqlite::params![charge.id, charge.source.id],
+        )?;
+        if claimed == 1 {
+            tx.execute(
+                "INSERT INTO charges (id, created_at, status, expires_at, authorize_id, qr_payload, download_token, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    charge.id,
+                    charge.created_at.unix(),
+                    charge.status.as_str(),
+                    charge.expires_at.map(Timestamp::unix),
+                    new.authorize_id,
+                    new.qr_payload,
+                    new.download_token,
+                    body
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(claimed == 1)
+    })?;
+    if !claimed {
+        return Err(ApiError::InvalidCharge(format!(
+            "source {} has already been used for a charge",
+            charge.source.id
+        )));
+    }
+    tracing::info!(charge = %charge.id, source = %charge.source.source_type, amount = %charge.amount, "charge created");
+    Ok(Json(new.charge))
+}
+
+/// List parameters of `GET /charges`.
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    limit: Option<u32>,
+    offset: Option<u32>,
+    order: Option<String>,
+}
+
+async fn charges_index(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<List<Charge>>, ApiError> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::BadRequest("limit must be between 1 and 100".into()));
+    }
+    let offset = query.offset.unwrap_or(0);
+    // Newest first unless asked otherwise: a dashboard and a test look for the latest charge.
+    let order = query.order.unwrap_or_else(|| "reverse_chronological".into());
+    let direction = match order.as_str() {
+        "reverse_chronological" => "DESC",
+        "chronological" => "ASC",
+        _ => return Err(ApiError::BadRequest("order must be chronological or reverse_chronological".into())),
+    };
+    let sql = format!("SELECT body FROM charges ORDER BY seq {direction} LIMIT ?1 OFFSET ?2");
+    let (bodies, total) = state.store.call(|db| {
+        let total: u32 = db.query_row("SELECT COUNT(*) FROM charges", [], |row| row.get(0))?;
+        let mut statement = db.prepare(&sql)?;
+        let bodies = statement
+            .query_map([limit, offset], read_row)?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok((bodies, total))
+    })?;
+    let mut data = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        let mut charge = decode(&body)?;
+        expire_if_due(&state, &mut charge)?;
+        data.push(charge);
+    }
+    Ok(Json(List {
+        object: "list".into(),
+        data,
+        limit,
+        offset,
+        total,
+        location: Some("/charges".into()),
+        order,
+        from: Timestamp::EPOCH,
+        to: now(),
+    }))
+}
+
+async fn charges_show(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> Result<Json<Charge>, ApiError> {
+    Ok(Json(load(&state, &id)?))
+}
+
+/// Ends a pending charge, refusing one that has already ended.
+pub(crate) fn finish(state: &GatewayState, mut charge: Charge, outcome: Outcome) -> Result<Charge, ApiError> {
+    if charge.status != ChargeStatus::Pending {
+        return Err(ApiError::InvalidCharge(format!(
+            "charge {} is {}, not pending: its status can no longer change",
+            charge.id,
+            charge.status.as_str()
+        )));
+    }
+    settle(&mut charge, outcome, now());
+    save(state, &charge)?;
+    tracing::info!(charge = %charge.id, status = charge.status.as_str(), "charge completed");
+    Ok(charge)
+}
+
+async fn charges_expire(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> Result<Json<Charge>, ApiError> {
+    let charge = load(&state, &id)?;
+    if charge.source.flow != Flow::Offline || charge.status != ChargeStatus::Pending {
+        return Err(ApiError::FailedExpire(format!(
+            "charge {id} cannot be expired: only pending offline charges can (it is {} {})",
+            charge.status.as_str(),
+            charge.source.source_type
+        )));
+    }
+    Ok(Json(finish(&state, charge, Outcome::Expired)?))
+}
+
+async fn charges_mark_as_paid(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> Result<Json<Charge>, ApiError> {
+    let charge = load(&state, &id)?;
+    Ok(Json(finish(&state, charge, Outcome::Paid)?))
+}
+
+async fn charges_mark_as_failed(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    params: Params,
+) -> Result<Json<Charge>, ApiError> {
+    let charge = load(&state, &id)?;
+    let code = params.str("failure_code")?.unwrap_or("failed_processing").to_owned();
+    if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') || code.is_empty() || code.len() > 64 {
+        return Err(ApiError::BadRequest("failure_code must be a code such as payment_rejected".into()));
+    }
+    let message = failure_message(&code).to_owned();
+    Ok(Json(finish(&state, charge, Outcome::Failed { code, message })?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_uris_must_be_https_except_on_loopback() {
+        assert!(check_return_uri("https://example.com/orders/345678/complete").is_ok());
+        assert!(check_return_uri("http://127.0.0.1:7071/return?order=1").is_ok());
+        assert!(check_return_uri("http://localhost/return").is_ok());
+        assert!(check_return_uri("http://[::1]:8080/return").is_ok());
+        assert!(check_return_uri("http://example.com/return").is_err());
+        assert!(check_return_uri("http://127.0.0.1.evil.com/").is_err());
+        assert!(check_return_uri("http://user@127.0.0.1@evil.com/").is_err());
+        assert!(check_return_uri("javascript:alert(1)").is_err());
+        assert!(check_return_uri("https://").is_err());
+        assert!(check_return_uri("ftp://example.com/").is_err());
+    }
+}

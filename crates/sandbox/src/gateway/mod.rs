@@ -1,0 +1,106 @@
+//! The Omise-compatible gateway (API version 2017-11-02) in test mode.
+//!
+//! Each resource module owns its routes, handlers and queries: [`sources`], [`charges`]
+//! (with the test controls), [`authorize`] (the test-mode authorize page) and [`documents`]
+//! (QR images). They are merged in [`app`].
+
+pub mod auth;
+pub mod authorize;
+pub mod charges;
+pub mod documents;
+pub mod params;
+pub mod sources;
+
+use crate::store::Store;
+use axum::http::{header, HeaderName, Method};
+use axum::Router;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tower_http::cors::{Any, CorsLayer};
+
+/// The account's test keys.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// `pkey_test_...`.
+    pub public: String,
+    /// `skey_test_...`.
+    pub secret: String,
+}
+
+/// What every gateway handler shares.
+#[derive(Clone)]
+pub struct GatewayState {
+    pub(crate) store: Store,
+    pub(crate) keys: Keys,
+    /// The gateway's own base URL, for `authorize_uri` and `download_uri`.
+    pub(crate) base_url: String,
+    /// The biller id the sandbox's PromptPay QRs pay to.
+    pub(crate) promptpay_biller_id: String,
+}
+
+impl GatewayState {
+    /// State over `store`, answering with links under `base_url`.
+    pub fn new(store: Store, keys: Keys, base_url: String) -> Self {
+        Self {
+            store,
+            keys,
+            base_url,
+            // A sandbox biller: a fictitious 13-digit tax id with the 2-digit suffix.
+            promptpay_biller_id: "010555600000001".into(),
+        }
+    }
+}
+
+/// Now, in whole seconds: the API's timestamps have no fractions.
+pub(crate) fn now() -> paywasm_core::time::Timestamp {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    paywasm_core::time::Timestamp(i64::try_from(seconds).unwrap_or(i64::MAX))
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sources (
+    id          TEXT PRIMARY KEY,
+    created_at  INTEGER NOT NULL,
+    charge_id   TEXT,
+    body        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS charges (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT NOT NULL UNIQUE,
+    created_at     INTEGER NOT NULL,
+    status         TEXT NOT NULL,
+    expires_at     INTEGER,
+    authorize_id   TEXT UNIQUE,
+    qr_payload     TEXT,
+    download_token TEXT,
+    body           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS charges_pending ON charges (status, expires_at);
+";
+
+/// The gateway's router. Browsers on any merchant origin may call it (Omise.js does, with
+/// the public key), so CORS allows every origin; no cookies are involved.
+pub fn app(state: GatewayState) -> Router {
+    state.store.migrate(SCHEMA).expect("the gateway schema applies to a fresh or current database");
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("omise-version"),
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(std::time::Duration::from_secs(600));
+    Router::new()
+        .merge(sources::router())
+        .merge(charges::router())
+        .merge(authorize::router())
+        .merge(documents::router())
+        .fallback(|| async {
+            crate::error::ApiError::NotFound("no such API endpoint".into())
+        })
+        .layer(cors)
+        .with_state(state)
+}

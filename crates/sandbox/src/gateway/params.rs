@@ -1,0 +1,185 @@
+//! Request parameters from a JSON or a form-urlencoded body, read the same way.
+//!
+//! The official clients differ: omise-ruby posts forms (`source[type]=promptpay`), Omise.js and
+//! omise-node post JSON, and forms carry every value as a string. Parameters are parsed into
+//! one JSON object (form keys with brackets become nested objects) and read with typed getters
+//! that accept `400000` and `"400000"` alike.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use paywasm_core::money::{Amount, Currency};
+use serde_json::{Map, Value};
+
+/// The parameters of a request.
+#[derive(Debug, Clone, Default)]
+pub struct Params(Map<String, Value>);
+
+/// Bodies larger than this are refused before parsing.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+impl<S: Send + Sync> FromRequest<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.to_ascii_lowercase().contains("json"));
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| ApiError::BadRequest("the request body could not be read".into()))?;
+        if body.len() > MAX_BODY_BYTES {
+            return Err(ApiError::BadRequest(format!("request body is larger than {MAX_BODY_BYTES} bytes")));
+        }
+        Params::parse(&body, is_json)
+    }
+}
+
+impl Params {
+    /// Parses a body; `is_json` from its content type.
+    pub fn parse(body: &[u8], is_json: bool) -> Result<Self, ApiError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self::default());
+        }
+        if is_json {
+            return match serde_json::from_slice(body) {
+                Ok(Value::Object(map)) => Ok(Self(map)),
+                Ok(_) => Err(ApiError::BadRequest("the JSON body must be an object".into())),
+                Err(error) => Err(ApiError::BadRequest(format!("the JSON body is malformed: {error}"))),
+            };
+        }
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+            .map_err(|_| ApiError::BadRequest("the form body is malformed".into()))?;
+        let mut root = Map::new();
+        for (key, value) in pairs {
+            insert_bracketed(&mut root, &key, value)?;
+        }
+        Ok(Self(root))
+    }
+
+    /// A string parameter; absent and `null` are `None`.
+    pub fn str(&self, key: &str) -> Result<Option<&str>, ApiError> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.as_str())),
+            Some(_) => Err(ApiError::BadRequest(format!("{key} must be a string"))),
+        }
+    }
+
+    /// A required string parameter.
+    pub fn required_str(&self, key: &str) -> Result<&str, ApiError> {
+        match self.str(key)? {
+            Some(text) if !text.trim().is_empty() => Ok(text),
+            _ => Err(ApiError::BadRequest(format!("{key} is required"))),
+        }
+    }
+
+    /// An amount: a positive integer in the smallest currency unit, as a number or a string.
+    pub fn amount(&self, key: &str) -> Result<Option<Amount>, ApiError> {
+        let invalid = || ApiError::InvalidAmount(format!("{key} must be a positive integer in the smallest currency unit"));
+        let amount = match self.0.get(key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Number(number)) => number.as_i64().ok_or_else(invalid)?,
+            Some(Value::String(text)) => text.trim().parse::<i64>().map_err(|_| invalid())?,
+            Some(_) => return Err(invalid()),
+        };
+        if amount <= 0 {
+            return Err(invalid());
+        }
+        Ok(Some(Amount(amount)))
+    }
+
+    /// A required currency code.
+    pub fn currency(&self, key: &str) -> Result<Currency, ApiError> {
+        Ok(Currency::parse(self.required_str(key)?)?)
+    }
+
+    /// A nested object (`source[type]=...` or `"source": {...}`), if the parameter is one.
+    pub fn object(&self, key: &str) -> Option<Params> {
+        match self.0.get(key) {
+            Some(Value::Object(map)) => Some(Params(map.clone())),
+            _ => None,
+        }
+    }
+
+    /// A nested object of string values (`metadata[...]`), or an empty one.
+    pub fn metadata(&self, key: &str) -> Result<Map<String, Value>, ApiError> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Object(map)) => Ok(map.clone()),
+            Some(_) => Err(ApiError::BadRequest(format!("{key} must be an object"))),
+        }
+    }
+
+    /// Sets a parameter unless it is present (a nested source inherits the charge's amount).
+    pub fn set_default(&mut self, key: &str, value: Value) {
+        self.0.entry(key.to_owned()).or_insert(value);
+    }
+
+    /// The raw value, if present.
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+}
+
+/// Inserts `a[b][c]=value` as `{"a":{"b":{"c":value}}}`.
+fn insert_bracketed(root: &mut Map<String, Value>, key: &str, value: String) -> Result<(), ApiError> {
+    let malformed = || ApiError::BadRequest(format!("parameter name '{key}' is malformed"));
+    let (head, mut rest) = match key.find('[') {
+        Some(open) => (&key[..open], &key[open..]),
+        None => (key, ""),
+    };
+    if head.is_empty() {
+        return Err(malformed());
+    }
+    let mut path = vec![head];
+    while !rest.is_empty() {
+        let close = rest.find(']').ok_or_else(malformed)?;
+        if !rest.starts_with('[') || close < 2 {
+            return Err(malformed());
+        }
+        path.push(&rest[1..close]);
+        rest = &rest[close + 1..];
+    }
+    let (last, parents) = path.split_last().ok_or_else(malformed)?;
+    let mut node = root;
+    for part in parents {
+        let entry = node.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        node = entry.as_object_mut().ok_or_else(malformed)?;
+    }
+    node.insert(last.to_string(), Value::String(value));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_nest_bracketed_keys_and_read_like_json() {
+        let form = Params::parse(b"amount=400000&currency=thb&source%5Btype%5D=promptpay&metadata[order]=o1", false).unwrap();
+        let json = Params::parse(br#"{"amount":400000,"currency":"thb","source":{"type":"promptpay"}}"#, true).unwrap();
+        for params in [&form, &json] {
+            assert_eq!(params.amount("amount").unwrap(), Some(Amount(400_000)));
+            assert_eq!(params.currency("currency").unwrap().as_str(), "THB");
+            assert_eq!(params.object("source").unwrap().str("type").unwrap(), Some("promptpay"));
+        }
+        assert_eq!(form.metadata("metadata").unwrap()["order"], "o1");
+    }
+
+    #[test]
+    fn malformed_input_is_a_clear_error() {
+        assert!(Params::parse(b"[1]", true).is_err());
+        assert!(Params::parse(b"{", true).is_err());
+        assert!(Params::parse(b"a[b=1", false).is_err());
+        assert!(Params::parse(b"[x]=1", false).is_err());
+        assert!(Params::parse(b"a=1&a[b]=2", false).is_err());
+        let params = Params::parse(b"amount=12.5", false).unwrap();
+        assert!(matches!(params.amount("amount"), Err(ApiError::InvalidAmount(_))));
+        let params = Params::parse(b"amount=-1", false).unwrap();
+        assert!(params.amount("amount").is_err());
+    }
+}

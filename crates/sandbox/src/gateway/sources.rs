@@ -1,0 +1,125 @@
+//! `POST /sources` and `GET /sources/:id`.
+
+use super::auth::{AnyKey, SecretKey};
+use super::params::Params;
+use super::{now, GatewayState};
+use crate::error::ApiError;
+use crate::store::StoreError;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use paywasm_core::method::SourceType;
+use paywasm_core::objects::{PlatformType, Source};
+use paywasm_core::time::Timestamp;
+use rusqlite::OptionalExtension;
+use std::net::SocketAddr;
+
+pub(crate) fn router() -> Router<GatewayState> {
+    Router::new()
+        .route("/sources", post(sources_create))
+        .route("/sources/", post(sources_create))
+        .route("/sources/{id}", get(sources_show))
+}
+
+/// Builds a source from request parameters, refusing unknown types, currencies and amounts
+/// outside the method's limits.
+pub(crate) fn build(params: &Params, created_at: Timestamp, ip: Option<String>) -> Result<Source, ApiError> {
+    let type_name = params.required_str("type")?;
+    let source_type = SourceType::parse(type_name)
+        .map_err(|_| ApiError::BadRequest(format!("type '{type_name}' is not supported; use one of alipay_cn, barcode_alipay, promptpay, wechat_pay_upm")))?;
+    let method = source_type.method();
+    let amount = params
+        .amount("amount")?
+        .ok_or_else(|| ApiError::InvalidAmount("amount is required".into()))?;
+    let currency = params.currency("currency")?;
+    method.check(amount, &currency)?;
+    let platform_type = params.str("platform_type")?.map(PlatformType::parse).transpose()?;
+    let barcode = params.str("barcode")?.map(str::to_owned);
+    if matches!(source_type, SourceType::BarcodeAlipay | SourceType::WechatPayUpm) && barcode.is_none() {
+        return Err(ApiError::BadRequest(format!("barcode is required for {source_type}")));
+    }
+    let id = crate::ids::new_id("src");
+    Ok(Source {
+        object: "source".into(),
+        location: format!("/sources/{id}"),
+        id,
+        livemode: false,
+        amount,
+        barcode,
+        bank: None,
+        created_at,
+        currency,
+        email: None,
+        flow: method.flow,
+        installment_term: None,
+        ip,
+        absorption_type: None,
+        name: None,
+        mobile_number: None,
+        phone_number: None,
+        platform_type,
+        scannable_code: None,
+        billing: None,
+        shipping: None,
+        items: vec![],
+        references: None,
+        provider_references: None,
+        store_id: params.str("store_id")?.map(str::to_owned),
+        store_name: params.str("store_name")?.map(str::to_owned),
+        terminal_id: params.str("terminal_id")?.map(str::to_owned),
+        source_type,
+        zero_interest_installments: None,
+        charge_status: "unknown".into(),
+        receipt_amount: None,
+        discounts: vec![],
+        promotion_code: None,
+    })
+}
+
+pub(crate) fn insert(state: &GatewayState, source: &Source, charge_id: Option<&str>) -> Result<(), ApiError> {
+    let body = serde_json::to_string(source).map_err(StoreError::from)?;
+    state.store.call(|db| {
+        db.execute(
+            "INSERT INTO sources (id, created_at, charge_id, body) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![source.id, source.created_at.unix(), charge_id, body],
+        )
+    })?;
+    Ok(())
+}
+
+/// A stored source and the charge that used it, if any.
+pub(crate) fn find(state: &GatewayState, id: &str) -> Result<(Source, Option<String>), ApiError> {
+    let row = state.store.call(|db| {
+        db.query_row("SELECT body, charge_id FROM sources WHERE id = ?1", [id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+        })
+        .optional()
+    })?;
+    let (body, charge_id) = row.ok_or_else(|| ApiError::NotFound(format!("source {id} was not found")))?;
+    let source = serde_json::from_str(&body).map_err(StoreError::from)?;
+    Ok((source, charge_id))
+}
+
+async fn sources_create(
+    State(state): State<GatewayState>,
+    AnyKey(_): AnyKey,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    params: Params,
+) -> Result<(StatusCode, Json<Source>), ApiError> {
+    let source = build(&params, now(), Some(peer.ip().to_string()))?;
+    insert(&state, &source, None)?;
+    Ok((StatusCode::OK, Json(source)))
+}
+
+async fn sources_show(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> Result<Json<Source>, ApiError> {
+    let (mut source, charge_id) = find(&state, &id)?;
+    if let Some(charge_id) = charge_id {
+        source.charge_status = super::charges::load(&state, &charge_id)?.status.as_str().to_owned();
+    }
+    Ok(Json(source))
+}

@@ -1,0 +1,132 @@
+//! `paywasm-sandbox`: the test-mode gateway and the demo shop, as a library so that tests can
+//! start them on free ports ([`start`]) or drive a router without a socket ([`gateway::app`],
+//! [`shop::app`]).
+//!
+//! - [`gateway`]: the Omise-compatible API (sources, charges, test controls), the test-mode
+//!   authorize page and the QR documents;
+//! - [`shop`]: the reference merchant server: product page, `POST /checkout/charges`,
+//!   `GET /checkout/charges/:id?wait=N`, the return page;
+//! - [`store`]: the SQL storage behind both.
+
+pub mod config;
+pub mod error;
+pub mod gateway;
+pub mod html;
+pub mod ids;
+pub mod shop;
+pub mod store;
+
+use config::Config;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// An address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A database could not be opened.
+    #[error("cannot open the database: {0}")]
+    Store(#[from] store::StoreError),
+    /// The keys are not test keys.
+    #[error("{0}")]
+    Keys(String),
+}
+
+/// A running sandbox.
+pub struct Running {
+    /// `http://127.0.0.1:7070`.
+    pub gateway_url: String,
+    /// `http://127.0.0.1:7071`.
+    pub shop_url: String,
+    /// The public key in use.
+    pub public_key: String,
+    /// The secret key in use.
+    pub secret_key: String,
+    stop: watch::Sender<bool>,
+    servers: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops both servers, letting requests in flight finish.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for server in self.servers {
+            let _ = server.await;
+        }
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), StartError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok((listener, format!("http://{local}")))
+}
+
+fn serve(listener: TcpListener, router: axum::Router, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        };
+        if let Err(error) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(%error, "server stopped");
+        }
+    })
+}
+
+/// Starts the gateway and the shop.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    if !config.public_key.starts_with("pkey_test_") || !config.secret_key.starts_with("skey_test_") {
+        return Err(StartError::Keys(
+            "the sandbox takes only test keys: pkey_test_... and skey_test_...".into(),
+        ));
+    }
+    let (gateway_listener, gateway_url) = bind(config.gateway_addr).await?;
+    let (shop_listener, shop_url) = bind(config.shop_addr).await?;
+    let (stop, stopped) = watch::channel(false);
+
+    let gateway_store = store::Store::open(config.data_dir.as_deref(), "gateway")?;
+    let gateway_state = gateway::GatewayState::new(
+        gateway_store,
+        gateway::Keys { public: config.public_key.clone(), secret: config.secret_key.clone() },
+        gateway_url.clone(),
+    );
+    let shop_store = store::Store::open(config.data_dir.as_deref(), "shop")?;
+    let shop_state = shop::ShopState::new(shop::ShopConfig {
+        store: shop_store,
+        shop_url: shop_url.clone(),
+        gateway_url: gateway_url.clone(),
+        public_key: config.public_key.clone(),
+        secret_key: config.secret_key.clone(),
+        www_dir: config.www_dir.clone(),
+        pkg_dir: config.pkg_dir.clone(),
+    });
+
+    let servers = vec![
+        serve(gateway_listener, gateway::app(gateway_state), stopped.clone()),
+        serve(shop_listener, shop::app(shop_state), stopped),
+    ];
+    Ok(Running {
+        gateway_url,
+        shop_url,
+        public_key: config.public_key,
+        secret_key: config.secret_key,
+        stop,
+        servers,
+    })
+}

@@ -1,0 +1,92 @@
+//! The demo shop: the reference merchant server. It holds the secret key, sells one product
+//! in THB, and serves what DESIGN.md's merchant contract names:
+//!
+//! - `GET /`: the product page, which mounts the widget for a new order;
+//! - `POST /checkout/charges` with `{"source","order"}`: charges the order's amount (never an
+//!   amount from the browser) after checking the source matches it;
+//! - `GET /checkout/charges/:id?wait=N`: the charge, held up to N seconds while pending;
+//! - `GET /return?order=...`: where Alipay sends the customer back;
+//! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
+
+pub mod checkout;
+pub mod gateway_client;
+mod pages;
+
+use crate::store::Store;
+use axum::routing::{get, post};
+use axum::Router;
+use std::path::PathBuf;
+use tower_http::services::ServeDir;
+
+/// The one product the demo shop sells.
+pub struct Product {
+    /// Its name.
+    pub name: &'static str,
+    /// Price in satang.
+    pub amount: i64,
+    /// `THB`.
+    pub currency: &'static str,
+}
+
+/// A hand-woven scarf at THB 1,290.00: within PromptPay's and Alipay's limits.
+pub const PRODUCT: Product = Product { name: "Hand-woven silk scarf", amount: 129_000, currency: "THB" };
+
+/// What the shop is started with.
+pub struct ShopConfig {
+    /// The shop's database.
+    pub store: Store,
+    /// The shop's own base URL (for `return_uri`).
+    pub shop_url: String,
+    /// The gateway's base URL.
+    pub gateway_url: String,
+    /// The public key, handed to the widget.
+    pub public_key: String,
+    /// The secret key, which never leaves the server.
+    pub secret_key: String,
+    /// The shop's page templates and assets.
+    pub www_dir: PathBuf,
+    /// The built widget.
+    pub pkg_dir: PathBuf,
+}
+
+/// What the shop's handlers share.
+#[derive(Clone)]
+pub struct ShopState {
+    pub(crate) store: Store,
+    pub(crate) gateway: gateway_client::GatewayClient,
+    pub(crate) shop_url: String,
+    pub(crate) gateway_url: String,
+    pub(crate) public_key: String,
+    pub(crate) www_dir: PathBuf,
+    pub(crate) pkg_dir: PathBuf,
+}
+
+impl ShopState {
+    /// The shop's state.
+    pub fn new(config: ShopConfig) -> Self {
+        let gateway = gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key);
+        Self {
+            store: config.store,
+            gateway,
+            shop_url: config.shop_url,
+            gateway_url: config.gateway_url,
+            public_key: config.public_key,
+            www_dir: config.www_dir,
+            pkg_dir: config.pkg_dir,
+        }
+    }
+}
+
+/// The shop's router.
+pub fn app(state: ShopState) -> Router {
+    state.store.migrate(checkout::SCHEMA).expect("the shop schema applies to a fresh or current database");
+    let assets = ServeDir::new(&state.www_dir);
+    Router::new()
+        .route("/", get(pages::product))
+        .route("/return", get(pages::return_page))
+        .route("/checkout/charges", post(checkout::charges_create))
+        .route("/checkout/charges/{id}", get(checkout::charges_show))
+        .nest_service("/pkg", ServeDir::new(&state.pkg_dir))
+        .nest_service("/assets", assets)
+        .with_state(state)
+}

@@ -1,0 +1,81 @@
+//! The shop's server-rendered pages: the templates in `www/` with the checkout's settings
+//! put in a JSON block (read by the page's module script, so no inline script is needed and a
+//! strict Content Security Policy holds).
+
+use super::checkout::{create_order, find_order, latest_charge_of};
+use super::{ShopState, PRODUCT};
+use crate::error::ApiError;
+use crate::html::escape;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+fn render(state: &ShopState, template: &str, title: &str, config: Value) -> Result<Response, ApiError> {
+    let path = state.www_dir.join(template);
+    let page = std::fs::read_to_string(&path)
+        .map_err(|error| ApiError::Internal(format!("cannot read {}: {error}", path.display())))?;
+    // `<` escaped so that no value can close the script element.
+    let config = config.to_string().replace('<', "\\u003c");
+    let page = page.replace("{{TITLE}}", &escape(title)).replace("{{CHECKOUT_CONFIG}}", &config);
+    Ok((
+        [(header::CONTENT_SECURITY_POLICY, CSP), (header::CACHE_CONTROL, "no-store")],
+        Html(page),
+    )
+        .into_response())
+}
+
+fn widget_config(state: &ShopState, order_id: &str, amount: i64, currency: &str) -> Value {
+    json!({
+        "publicKey": state.public_key,
+        "gatewayUrl": state.gateway_url,
+        "chargeUrl": format!("{}/checkout/charges", state.shop_url),
+        "order": order_id,
+        "amount": amount,
+        "currency": currency,
+        "locale": "en",
+    })
+}
+
+/// `GET /`: the product page, with a new order.
+pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, ApiError> {
+    let order = create_order(&state)?;
+    let price = format!("{} {}", order.currency, order.currency.format_decimal(order.amount));
+    let config = json!({
+        "product": PRODUCT.name,
+        "price": price,
+        "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()),
+    });
+    render(&state, "index.html", PRODUCT.name, config)
+}
+
+/// Query of the return page.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReturnQuery {
+    order: Option<String>,
+}
+
+/// `GET /return?order=...`: where the customer lands after the authorize page; the widget
+/// resumes from the order's charge and shows how it ended.
+pub(crate) async fn return_page(State(state): State<ShopState>, Query(query): Query<ReturnQuery>) -> Result<Response, ApiError> {
+    let order = match &query.order {
+        Some(id) => find_order(&state, id)?,
+        None => None,
+    };
+    let charge_id = match &order {
+        Some(order) => latest_charge_of(&state, &order.id)?,
+        None => None,
+    };
+    let config = match (order, charge_id) {
+        (Some(order), Some(charge_id)) => {
+            let mut widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+            widget["chargeId"] = charge_id.into();
+            json!({ "product": PRODUCT.name, "widget": widget })
+        }
+        _ => json!({ "product": PRODUCT.name, "error": "We could not find this order's payment. Please go back to the shop and try again." }),
+    };
+    render(&state, "return.html", "Your payment", config)
+}

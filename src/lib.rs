@@ -1,0 +1,1 @@
+//! paywasm widget
