@@ -66,6 +66,24 @@ impl Currency {
             width = exponent as usize
         )
     }
+
+    /// `amount` for people: code, grouped digits and the currency's decimals (`THB 1,290.00`).
+    pub fn display(&self, amount: Amount) -> String {
+        let plain = self.format_decimal(amount);
+        let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain.as_str()), |rest| ("-", rest));
+        let (whole, fraction) = unsigned.split_once('.').map_or((unsigned, None), |(w, f)| (w, Some(f)));
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        match fraction {
+            Some(fraction) => format!("{} {sign}{grouped}.{fraction}", self.0),
+            None => format!("{} {sign}{grouped}", self.0),
+        }
+    }
 }
 
 impl TryFrom<String> for Currency {
@@ -104,5 +122,15 @@ mod tests {
         assert_eq!(Currency::thb().format_decimal(Amount(422)), "4.22");
         assert_eq!(Currency::thb().format_decimal(Amount(5)), "0.05");
         assert_eq!(Currency::parse("JPY").unwrap().format_decimal(Amount(500)), "500");
+    }
+
+    #[test]
+    fn amounts_display_grouped_for_people() {
+        let thb = Currency::thb();
+        assert_eq!(thb.display(Amount(129_000)), "THB 1,290.00");
+        assert_eq!(thb.display(Amount(15_000_000)), "THB 150,000.00");
+        assert_eq!(thb.display(Amount(2_000)), "THB 20.00");
+        assert_eq!(thb.display(Amount(-100_000_000)), "THB -1,000,000.00");
+        assert_eq!(Currency::parse("JPY").unwrap().display(Amount(1_234_567)), "JPY 1,234,567");
     }
 }

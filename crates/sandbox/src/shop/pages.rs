@@ -14,13 +14,17 @@ use serde_json::{json, Value};
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-fn render(state: &ShopState, template: &str, title: &str, config: Value) -> Result<Response, ApiError> {
+fn render(state: &ShopState, template: &str, title: &str, price: &str, config: Value) -> Result<Response, ApiError> {
     let path = state.www_dir.join(template);
     let page = std::fs::read_to_string(&path)
         .map_err(|error| ApiError::Internal(format!("cannot read {}: {error}", path.display())))?;
     // `<` escaped so that no value can close the script element.
     let config = config.to_string().replace('<', "\\u003c");
-    let page = page.replace("{{TITLE}}", &escape(title)).replace("{{CHECKOUT_CONFIG}}", &config);
+    let page = page
+        .replace("{{TITLE}}", &escape(title))
+        .replace("{{PRODUCT}}", &escape(PRODUCT.name))
+        .replace("{{PRICE}}", &escape(price))
+        .replace("{{CHECKOUT_CONFIG}}", &config);
     Ok((
         [(header::CONTENT_SECURITY_POLICY, CSP), (header::CACHE_CONTROL, "no-store")],
         Html(page),
@@ -43,13 +47,9 @@ fn widget_config(state: &ShopState, order_id: &str, amount: i64, currency: &str)
 /// `GET /`: the product page, with a new order.
 pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, ApiError> {
     let order = create_order(&state)?;
-    let price = format!("{} {}", order.currency, order.currency.format_decimal(order.amount));
-    let config = json!({
-        "product": PRODUCT.name,
-        "price": price,
-        "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()),
-    });
-    render(&state, "index.html", PRODUCT.name, config)
+    let price = order.currency.display(order.amount);
+    let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
+    render(&state, "index.html", PRODUCT.name, &price, config)
 }
 
 /// Query of the return page.
@@ -73,9 +73,9 @@ pub(crate) async fn return_page(State(state): State<ShopState>, Query(query): Qu
         (Some(order), Some(charge_id)) => {
             let mut widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
             widget["chargeId"] = charge_id.into();
-            json!({ "product": PRODUCT.name, "widget": widget })
+            json!({ "widget": widget })
         }
-        _ => json!({ "product": PRODUCT.name, "error": "We could not find this order's payment. Please go back to the shop and try again." }),
+        _ => json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." }),
     };
-    render(&state, "return.html", "Your payment", config)
+    render(&state, "return.html", "Your payment", "", config)
 }

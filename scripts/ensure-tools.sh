@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building and testing paywasm needs, and skips what is already there:
+# the wasm32 target, the wasm-bindgen CLI of exactly the version in Cargo.lock, the npm dev
+# dependencies (wasm-opt from npm's binaryen, Playwright), and with "browser" Debian's
+# Chromium and ChromeDriver (as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "== installing the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wanted=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$wanted" ]; then
+  echo "== installing wasm-bindgen-cli $wanted (have: ${have:-none}); takes about 3 minutes"
+  # no --locked: its lock file wants a crate version the registry no longer serves
+  cargo install wasm-bindgen-cli --version "$wanted"
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing npm dev dependencies"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = browser ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing Debian's chromium and chromium-driver"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "paywasm: the browser tests need Chromium: sudo apt-get install chromium chromium-driver" >&2
+    exit 1
+  fi
+fi

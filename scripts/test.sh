@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: every test. Installs what is missing first (see ensure-tools.sh).
+#   1. format and lints
+#   2. native unit and integration tests (core, sandbox over real HTTP)
+#   3. wasm-bindgen tests of the widget in headless Chromium
+#   4. the widget's release build, its size budget, and Playwright end-to-end tests in Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-tools.sh browser
+
+echo "== format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -q -- -D warnings
+cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets -q -- -D warnings
+
+echo "== core and sandbox tests"
+cargo test -p paywasm-core --all-features -p paywasm-sandbox
+
+echo "== widget tests in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-unknown-unknown
+
+echo "== end-to-end tests in Chromium (Playwright)"
+bash scripts/build-widget.sh
+cargo build -p paywasm-sandbox
+npx playwright test

@@ -1,0 +1,3 @@
+//! The widget's views. One folder per component: its view, its state and its CSS.
+
+pub mod checkout;

@@ -1,0 +1,55 @@
+//! The gateway, called with the public key: the browser creates sources and nothing else.
+
+use crate::options::Options;
+use crate::WidgetError;
+use gloo_net::http::Request;
+use paywasm_core::method::SourceType;
+use paywasm_core::objects::PlatformType;
+use serde::{Deserialize, Serialize};
+
+/// The API version the widget speaks (sources need at least this one).
+pub const API_VERSION: &str = "2017-11-02";
+
+#[derive(Serialize)]
+struct NewSource<'a> {
+    #[serde(rename = "type")]
+    source_type: &'a str,
+    amount: i64,
+    currency: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_type: Option<&'a str>,
+}
+
+/// The part of a created source the widget needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedSource {
+    /// `src_...`.
+    pub id: String,
+}
+
+fn basic_auth(key: &str) -> Result<String, WidgetError> {
+    let window = web_sys::window().ok_or_else(|| WidgetError::InvalidOptions("no window".into()))?;
+    let encoded = window
+        .btoa(&format!("{key}:"))
+        .map_err(|_| WidgetError::InvalidOptions("publicKey must be plain ASCII".into()))?;
+    Ok(format!("Basic {encoded}"))
+}
+
+/// `POST /sources` with the public key; `platform_type` only for redirect methods, which
+/// open the app on phones.
+pub async fn create_source(options: &Options, method: SourceType, platform: PlatformType) -> Result<CreatedSource, WidgetError> {
+    let platform_type = (method == SourceType::AlipayCn).then_some(platform.as_str());
+    let body = crate::http::json_body(&NewSource {
+        source_type: method.as_str(),
+        amount: options.amount.0,
+        currency: options.currency.as_str(),
+        platform_type,
+    })?;
+    let request = Request::post(&format!("{}/sources", options.gateway_url))
+        .header("Authorization", &basic_auth(&options.public_key)?)
+        .header("Omise-Version", API_VERSION)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| WidgetError::Network { party: "the payment service" })?;
+    crate::http::send(request, "the payment service", "The payment service").await
+}

@@ -1,0 +1,63 @@
+//! Everything JavaScript can call. Nothing else in the crate is exported.
+//!
+//! ```js
+//! import init, { mount } from "./pkg/paywasm.js";
+//! await init();
+//! const checkout = mount("#checkout", {
+//!   publicKey: "pkey_test_...", amount: 129000, currency: "THB",
+//!   gatewayUrl: "http://127.0.0.1:7070", chargeUrl: "/checkout/charges", order: "ord_...",
+//! });
+//! // later: checkout.unmount();
+//! ```
+
+use crate::components::checkout::Checkout;
+use crate::options::Options;
+use crate::WidgetError;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A mounted checkout.
+#[wasm_bindgen]
+pub struct MountedCheckout {
+    unmount: Option<Box<dyn FnOnce()>>,
+}
+
+#[wasm_bindgen]
+impl MountedCheckout {
+    /// Removes the checkout from the page and stops its requests.
+    pub fn unmount(&mut self) {
+        if let Some(unmount) = self.unmount.take() {
+            unmount();
+        }
+    }
+}
+
+fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError> {
+    if let Some(element) = target.dyn_ref::<web_sys::HtmlElement>() {
+        return Ok(element.clone());
+    }
+    let selector = target
+        .as_string()
+        .ok_or_else(|| WidgetError::InvalidOptions("mount's first argument must be an element or a CSS selector".into()))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WidgetError::InvalidOptions("mount needs a document".into()))?;
+    document
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        .ok_or_else(|| WidgetError::InvalidOptions(format!("no element matches '{selector}'")))
+}
+
+/// Mounts the checkout into `target` (an element or a CSS selector) with `options`; throws
+/// an `Error` naming the problem when the options are wrong (a secret key, a missing order...).
+#[wasm_bindgen]
+pub fn mount(target: JsValue, options: JsValue) -> Result<MountedCheckout, JsError> {
+    let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
+    let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
+    let handle = mount_to(element, move || view! { <Checkout options=options/> });
+    Ok(MountedCheckout { unmount: Some(Box::new(move || drop(handle))) })
+}

@@ -1,0 +1,115 @@
+//! The options a merchant mounts the widget with, checked once at mount time so that every
+//! mistake is reported to the developer before a customer sees anything.
+
+use crate::WidgetError;
+use paywasm_core::method::SourceType;
+use paywasm_core::money::{Amount, Currency};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+/// The production gateway, used when `gatewayUrl` is not given.
+pub const DEFAULT_GATEWAY_URL: &str = "https://api.omise.co";
+
+/// Options as JavaScript passes them (camelCase).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawOptions {
+    public_key: Option<String>,
+    amount: Option<f64>,
+    currency: Option<String>,
+    gateway_url: Option<String>,
+    charge_url: Option<String>,
+    order: Option<String>,
+    charge_id: Option<String>,
+    locale: Option<String>,
+    methods: Option<Vec<String>>,
+}
+
+/// Validated options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The merchant's public key (`pkey_...`).
+    pub public_key: String,
+    /// What the customer pays, in the smallest unit (shown, and sent with the source; the
+    /// merchant server charges its own order's amount).
+    pub amount: Amount,
+    /// The currency.
+    pub currency: Currency,
+    /// The gateway's base URL, without a trailing slash.
+    pub gateway_url: String,
+    /// The merchant server's charge endpoint (DESIGN.md's merchant contract).
+    pub charge_url: String,
+    /// The merchant's order reference.
+    pub order: Option<String>,
+    /// Resume waiting for this charge (the return page after a redirect).
+    pub charge_id: Option<String>,
+    /// `en` (more to come).
+    pub locale: String,
+    /// The methods the merchant allows, if restricted.
+    pub methods: Option<Vec<SourceType>>,
+}
+
+fn invalid(message: impl Into<String>) -> WidgetError {
+    WidgetError::InvalidOptions(message.into())
+}
+
+impl Options {
+    /// Reads and checks the options object passed to `mount`.
+    pub fn from_js(value: JsValue) -> Result<Self, WidgetError> {
+        let raw: RawOptions = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| invalid(format!("options must be an object: {e}")))?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: RawOptions) -> Result<Self, WidgetError> {
+        let public_key = raw.public_key.unwrap_or_default();
+        if public_key.starts_with("skey_") {
+            return Err(invalid(
+                "publicKey is a secret key (skey_...). Never put the secret key in a web page: use the public key (pkey_...) here and keep the secret key on your server.",
+            ));
+        }
+        if !public_key.starts_with("pkey_") {
+            return Err(invalid("publicKey must be your public key (pkey_...)"));
+        }
+        let amount = raw.amount.ok_or_else(|| invalid("amount is required (an integer in the smallest currency unit)"))?;
+        if amount.fract() != 0.0 || amount <= 0.0 || amount > 9_007_199_254_740_991.0 {
+            return Err(invalid("amount must be a positive integer in the smallest currency unit (40000 is THB 400.00)"));
+        }
+        let currency = Currency::parse(raw.currency.as_deref().unwrap_or(""))
+            .map_err(|_| invalid("currency must be a three-letter code such as THB"))?;
+        let gateway_url = raw.gateway_url.unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
+        let gateway_url = gateway_url.trim_end_matches('/').to_owned();
+        if web_sys::Url::new(&gateway_url).is_err() {
+            return Err(invalid("gatewayUrl must be an absolute URL"));
+        }
+        let charge_url = raw
+            .charge_url
+            .ok_or_else(|| invalid("chargeUrl is required: your server's endpoint that creates the charge"))?
+            .trim_end_matches('/')
+            .to_owned();
+        if raw.order.is_none() && raw.charge_id.is_none() {
+            return Err(invalid("order is required: your order reference, which your server charges"));
+        }
+        let locale = raw.locale.unwrap_or_else(|| "en".into());
+        let methods = raw
+            .methods
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|name| SourceType::parse(name).map_err(|e| invalid(format!("methods: {e}"))))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Ok(Self {
+            public_key,
+            amount: Amount(amount as i64),
+            currency,
+            gateway_url,
+            charge_url,
+            order: raw.order,
+            charge_id: raw.charge_id,
+            locale,
+            methods,
+        })
+    }
+}
