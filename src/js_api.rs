@@ -16,19 +16,34 @@ use crate::WidgetError;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 
-/// A mounted checkout.
+type Unmount = Box<dyn FnOnce()>;
+
+thread_local! {
+    /// Mounted checkouts by id. They live here, not in the handle JavaScript holds: wasm-bindgen
+    /// frees a handle that JavaScript garbage-collects, and a page that ignores mount()'s
+    /// return value must not see its checkout vanish.
+    static MOUNTED: RefCell<Vec<(u32, Unmount)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// A mounted checkout. Dropping it leaves the checkout in place; call `unmount()` to remove it.
 #[wasm_bindgen]
 pub struct MountedCheckout {
-    unmount: Option<Box<dyn FnOnce()>>,
+    id: u32,
 }
 
 #[wasm_bindgen]
 impl MountedCheckout {
-    /// Removes the checkout from the page and stops its requests.
-    pub fn unmount(&mut self) {
-        if let Some(unmount) = self.unmount.take() {
+    /// Removes the checkout from the page and stops its requests. Calling it again does nothing.
+    pub fn unmount(&self) {
+        let unmount = MOUNTED.with_borrow_mut(|mounted| {
+            let index = mounted.iter().position(|(id, _)| *id == self.id)?;
+            Some(mounted.swap_remove(index).1)
+        });
+        if let Some(unmount) = unmount {
             unmount();
         }
     }
@@ -59,5 +74,7 @@ pub fn mount(target: JsValue, options: JsValue) -> Result<MountedCheckout, JsErr
     let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
     let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
     let handle = mount_to(element, move || view! { <Checkout options=options/> });
-    Ok(MountedCheckout { unmount: Some(Box::new(move || drop(handle))) })
+    let id = NEXT_ID.replace(NEXT_ID.get().wrapping_add(1));
+    MOUNTED.with_borrow_mut(|mounted| mounted.push((id, Box::new(move || drop(handle)))));
+    Ok(MountedCheckout { id })
 }

@@ -1,0 +1,38 @@
+// End-to-end tests in Debian's Chromium against a fresh sandbox on test ports.
+import { defineConfig } from "@playwright/test";
+
+export const GATEWAY = "http://127.0.0.1:17070";
+export const SHOP = "http://127.0.0.1:17071";
+
+export default defineConfig({
+  testDir: "./tests/e2e",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  reporter: [["list"]],
+  use: {
+    baseURL: SHOP,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        // lets a test force garbage collection (window.gc)
+        "--js-flags=--expose-gc",
+      ],
+    },
+  },
+  webServer: {
+    command: "target/debug/paywasm-sandbox --gateway 127.0.0.1:17070 --shop 127.0.0.1:17071",
+    url: `${SHOP}/assets/shop.css`,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,109 @@
+// The customer's checkout on the demo shop, PromptPay and Alipay, end to end in Chromium.
+import { test, expect } from "@playwright/test";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { gatewayGet, gatewayPost } from "./gateway.mjs";
+
+const IPHONE_UA =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+
+/** The charge the shop creates when the customer picks a method. */
+function chargeCreated(page) {
+  return page
+    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
+    .then((r) => r.json());
+}
+
+/** CRC-16/CCITT-FALSE, written independently of the Rust core, to check what the camera read. */
+function crc16(text) {
+  let crc = 0xffff;
+  for (const byte of Buffer.from(text, "utf8")) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, "0");
+}
+
+test("PromptPay: the QR appears, scans as a Thai QR for the amount, and payment is announced", async ({ page }) => {
+  await page.goto("/");
+  const created = chargeCreated(page);
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  const qr = page.getByRole("img", { name: /QR/ });
+  await expect(qr).toBeVisible();
+  await expect(qr).toHaveAccessibleName(/THB 1,290\.00/);
+  await expect(page.getByRole("status")).toContainText("Waiting for your payment");
+  await expect.poll(() => qr.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+
+  // What a phone's camera would see: the rendered pixels, decoded by an independent decoder.
+  const png = PNG.sync.read(await qr.screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded, "the QR on screen must decode").not.toBeNull();
+  const payload = decoded.data;
+  expect(payload.startsWith("000201010212")).toBe(true); // EMVCo, dynamic (with amount)
+  expect(payload).toContain("A00000067701011"); // PromptPay application id
+  expect(payload).toContain("5303764"); // THB
+  expect(payload).toContain("54071290.00"); // the order's amount
+  expect(payload.slice(-4)).toBe(crc16(payload.slice(0, -4)));
+
+  const charge = await created;
+  expect(charge.status).toBe("pending");
+  const paid = await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
+  expect(paid.status).toBe(200);
+  await expect(page.getByRole("status")).toContainText("successful");
+  await expect(qr).toBeHidden();
+});
+
+test("PromptPay: a failed payment is announced with the reason and a way to try again", async ({ page }) => {
+  await page.goto("/");
+  const created = chargeCreated(page);
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  const charge = await created;
+  await gatewayPost(`/charges/${charge.id}/mark_as_failed`, { failure_code: "insufficient_balance" });
+  await expect(page.getByRole("status")).toContainText("failed");
+  await expect(page.getByRole("status")).toContainText("balance is insufficient");
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("button", { name: "PromptPay" })).toBeEnabled();
+});
+
+test("Alipay: Succeed on the authorize page lands on the return page, which shows success", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+  await expect(page.getByText("THB")).toBeVisible();
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+  await expect(page.getByRole("status")).toContainText("successful");
+});
+
+test("Alipay: Fail on the authorize page ends as failed on the return page", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+  await page.getByRole("button", { name: "Fail" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+  await expect(page.getByRole("status")).toContainText("failed");
+  const charges = await gatewayGet("/charges?limit=20");
+  const returnOrder = new URL(page.url()).searchParams.get("order");
+  const charge = charges.body.data.find((c) => c.metadata.order_id === returnOrder);
+  expect(charge.status).toBe("failed");
+  expect(charge.failure_code).toBe("payment_rejected");
+});
+
+test.describe("on an iPhone", () => {
+  test.use({ userAgent: IPHONE_UA, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("Alipay's source is created with platform_type IOS", async ({ page }) => {
+    await page.goto("/");
+    const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
+    await page.getByRole("button", { name: "Alipay" }).click();
+    expect((await sourceRequest).postDataJSON().platform_type).toBe("IOS");
+    await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+    // What the gateway recorded, read back through its API.
+    const chargeId = await page.getByText(/^chrg_test_/).textContent();
+    const charge = await gatewayGet(`/charges/${chargeId}`);
+    expect(charge.body.source.type).toBe("alipay_cn");
+    expect(charge.body.source.platform_type).toBe("IOS");
+  });
+});

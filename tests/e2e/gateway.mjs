@@ -1,0 +1,20 @@
+// The test's own view of the sandbox gateway: what a merchant's back office (or the test
+// dashboard's Actions) would do, over the real HTTP API with the secret key.
+import { GATEWAY } from "../../playwright.config.mjs";
+
+export const SECRET_KEY = "skey_test_5paywasmsandbox0demo0";
+const auth = { Authorization: "Basic " + Buffer.from(`${SECRET_KEY}:`).toString("base64") };
+
+export async function gatewayPost(path, form = {}) {
+  const response = await fetch(`${GATEWAY}${path}`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+export async function gatewayGet(path) {
+  const response = await fetch(`${GATEWAY}${path}`, { headers: auth });
+  return { status: response.status, body: await response.json() };
+}
