@@ -28,10 +28,9 @@ pub fn current_platform() -> PlatformType {
 
 /// Creates the source with the public key and asks the merchant server for the charge.
 pub async fn start(options: &Options, method: SourceType) -> Result<Started, WidgetError> {
-    let order = options
-        .order
-        .as_deref()
-        .ok_or_else(|| WidgetError::InvalidOptions("order is required to start a payment".into()))?;
+    let order = options.order.as_deref().ok_or_else(|| {
+        WidgetError::InvalidOptions("order is required to start a payment".into())
+    })?;
     let source = gateway::create_source(options, method, current_platform()).await?;
     let charge = merchant::create_charge(&options.charge_url, &source.id, order).await?;
     match charge.source.flow {
@@ -40,7 +39,10 @@ pub async fn start(options: &Options, method: SourceType) -> Result<Started, Wid
                 .authorize_uri
                 .as_deref()
                 .ok_or(WidgetError::InvalidResponse { party: "The shop" })?;
-            Ok(Started::Redirect(redirect::checked_authorize_uri(uri, &options.gateway_url)?))
+            Ok(Started::Redirect(redirect::checked_authorize_uri(
+                uri,
+                &options.gateway_url,
+            )?))
         }
         Flow::Offline => Ok(Started::Wait(charge)),
     }
@@ -77,11 +79,20 @@ pub async fn wait_for_result(
             Ok(charge) if charge.status.is_terminal() => return Ok(Some(charge)),
             Ok(_) => {
                 reconnecting(false);
-                schedule.next_delay_ms(Answer::Pending { held_ms: (now - sent).max(0.0) as u32 }, waited_ms)
+                schedule.next_delay_ms(
+                    Answer::Pending {
+                        held_ms: (now - sent).max(0.0) as u32,
+                    },
+                    waited_ms,
+                )
             }
             // A refusal other than overload will not change by asking again.
-            Err(WidgetError::Refused { status, .. }) if (400..500).contains(&status) && status != 429 && status != 408 => {
-                return Err(answer.err().unwrap_or(WidgetError::Network { party: "the shop" }));
+            Err(WidgetError::Refused { status, .. })
+                if (400..500).contains(&status) && status != 429 && status != 408 =>
+            {
+                return Err(answer
+                    .err()
+                    .unwrap_or(WidgetError::Network { party: "the shop" }));
             }
             Err(_) => {
                 let delay = schedule.next_delay_ms(Answer::Failed, waited_ms);

@@ -28,7 +28,8 @@ pub struct CreatedSource {
 }
 
 fn basic_auth(key: &str) -> Result<String, WidgetError> {
-    let window = web_sys::window().ok_or_else(|| WidgetError::InvalidOptions("no window".into()))?;
+    let window =
+        web_sys::window().ok_or_else(|| WidgetError::InvalidOptions("no window".into()))?;
     let encoded = window
         .btoa(&format!("{key}:"))
         .map_err(|_| WidgetError::InvalidOptions("publicKey must be plain ASCII".into()))?;
@@ -37,7 +38,11 @@ fn basic_auth(key: &str) -> Result<String, WidgetError> {
 
 /// `POST /sources` with the public key; `platform_type` only for redirect methods, which
 /// open the app on phones.
-pub async fn create_source(options: &Options, method: SourceType, platform: PlatformType) -> Result<CreatedSource, WidgetError> {
+pub async fn create_source(
+    options: &Options,
+    method: SourceType,
+    platform: PlatformType,
+) -> Result<CreatedSource, WidgetError> {
     let platform_type = (method == SourceType::AlipayCn).then_some(platform.as_str());
     let body = crate::http::json_body(&NewSource {
         source_type: method.as_str(),
@@ -50,6 +55,8 @@ pub async fn create_source(options: &Options, method: SourceType, platform: Plat
         .header("Omise-Version", API_VERSION)
         .header("Content-Type", "application/json")
         .body(body)
-        .map_err(|_| WidgetError::Network { party: "the payment service" })?;
+        .map_err(|_| WidgetError::Network {
+            party: "the payment service",
+        })?;
     crate::http::send(request, "the payment service", "The payment service").await
 }

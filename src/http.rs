@@ -24,20 +24,35 @@ pub(crate) fn json_body<T: Serialize>(value: &T) -> Result<String, WidgetError> 
 }
 
 /// Sends `request` and reads a JSON answer of type `T`, or the error object of a refusal.
-pub(crate) async fn send<T: DeserializeOwned>(request: Request, party: &'static str, party_title: &'static str) -> Result<T, WidgetError> {
-    let response: Response = request.send().await.map_err(|_| WidgetError::Network { party })?;
+pub(crate) async fn send<T: DeserializeOwned>(
+    request: Request,
+    party: &'static str,
+    party_title: &'static str,
+) -> Result<T, WidgetError> {
+    let response: Response = request
+        .send()
+        .await
+        .map_err(|_| WidgetError::Network { party })?;
     let status = response.status();
-    let text = response.text().await.map_err(|_| WidgetError::Network { party })?;
+    let text = response
+        .text()
+        .await
+        .map_err(|_| WidgetError::Network { party })?;
     let parsed: Result<JsValue, _> = js_sys::JSON::parse(&text);
     if (200..300).contains(&status) {
         let value = parsed.map_err(|_| WidgetError::InvalidResponse { party: party_title })?;
-        return serde_wasm_bindgen::from_value(value).map_err(|_| WidgetError::InvalidResponse { party: party_title });
+        return serde_wasm_bindgen::from_value(value)
+            .map_err(|_| WidgetError::InvalidResponse { party: party_title });
     }
-    let body: Option<ErrorBody> = parsed.ok().and_then(|value| serde_wasm_bindgen::from_value(value).ok());
+    let body: Option<ErrorBody> = parsed
+        .ok()
+        .and_then(|value| serde_wasm_bindgen::from_value(value).ok());
     let (code, message) = body.map_or((None, None), |b| (b.code, b.message));
     Err(WidgetError::Refused {
         status,
         code: code.unwrap_or_else(|| format!("http_{status}")),
-        message: message.unwrap_or_else(|| format!("{party_title} answered with an error ({status}). Please try again.")),
+        message: message.unwrap_or_else(|| {
+            format!("{party_title} answered with an error ({status}). Please try again.")
+        }),
     })
 }

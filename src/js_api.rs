@@ -15,8 +15,8 @@ use crate::options::Options;
 use crate::WidgetError;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use std::cell::{Cell, RefCell};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 type Unmount = Box<dyn FnOnce()>;
@@ -53,9 +53,11 @@ fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError>
     if let Some(element) = target.dyn_ref::<web_sys::HtmlElement>() {
         return Ok(element.clone());
     }
-    let selector = target
-        .as_string()
-        .ok_or_else(|| WidgetError::InvalidOptions("mount's first argument must be an element or a CSS selector".into()))?;
+    let selector = target.as_string().ok_or_else(|| {
+        WidgetError::InvalidOptions(
+            "mount's first argument must be an element or a CSS selector".into(),
+        )
+    })?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| WidgetError::InvalidOptions("mount needs a document".into()))?;

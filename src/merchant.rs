@@ -16,7 +16,11 @@ const SHOP: &str = "the shop";
 const SHOP_TITLE: &str = "The shop";
 
 /// Asks the merchant server to charge `order` with `source`.
-pub async fn create_charge(charge_url: &str, source: &str, order: &str) -> Result<CheckoutCharge, WidgetError> {
+pub async fn create_charge(
+    charge_url: &str,
+    source: &str,
+    order: &str,
+) -> Result<CheckoutCharge, WidgetError> {
     let body = crate::http::json_body(&NewCharge { source, order })?;
     let request = Request::post(charge_url)
         .header("Content-Type", "application/json")
@@ -27,7 +31,11 @@ pub async fn create_charge(charge_url: &str, source: &str, order: &str) -> Resul
 
 /// Reads the charge; with `wait_secs` the server may hold the answer while it is pending.
 /// The request is abandoned if no answer comes within the wait plus 15 s.
-pub async fn charge(charge_url: &str, id: &str, wait_secs: u32) -> Result<CheckoutCharge, WidgetError> {
+pub async fn charge(
+    charge_url: &str,
+    id: &str,
+    wait_secs: u32,
+) -> Result<CheckoutCharge, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
     let url = if wait_secs > 0 {
         format!("{charge_url}/{id}?wait={wait_secs}")

@@ -71,24 +71,32 @@ impl Options {
         if !public_key.starts_with("pkey_") {
             return Err(invalid("publicKey must be your public key (pkey_...)"));
         }
-        let amount = raw.amount.ok_or_else(|| invalid("amount is required (an integer in the smallest currency unit)"))?;
+        let amount = raw.amount.ok_or_else(|| {
+            invalid("amount is required (an integer in the smallest currency unit)")
+        })?;
         if amount.fract() != 0.0 || amount <= 0.0 || amount > 9_007_199_254_740_991.0 {
             return Err(invalid("amount must be a positive integer in the smallest currency unit (40000 is THB 400.00)"));
         }
         let currency = Currency::parse(raw.currency.as_deref().unwrap_or(""))
             .map_err(|_| invalid("currency must be a three-letter code such as THB"))?;
-        let gateway_url = raw.gateway_url.unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
+        let gateway_url = raw
+            .gateway_url
+            .unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
         let gateway_url = gateway_url.trim_end_matches('/').to_owned();
         if web_sys::Url::new(&gateway_url).is_err() {
             return Err(invalid("gatewayUrl must be an absolute URL"));
         }
         let charge_url = raw
             .charge_url
-            .ok_or_else(|| invalid("chargeUrl is required: your server's endpoint that creates the charge"))?
+            .ok_or_else(|| {
+                invalid("chargeUrl is required: your server's endpoint that creates the charge")
+            })?
             .trim_end_matches('/')
             .to_owned();
         if raw.order.is_none() && raw.charge_id.is_none() {
-            return Err(invalid("order is required: your order reference, which your server charges"));
+            return Err(invalid(
+                "order is required: your order reference, which your server charges",
+            ));
         }
         let locale = raw.locale.unwrap_or_else(|| "en".into());
         let methods = raw
@@ -96,7 +104,9 @@ impl Options {
             .map(|names| {
                 names
                     .iter()
-                    .map(|name| SourceType::parse(name).map_err(|e| invalid(format!("methods: {e}"))))
+                    .map(|name| {
+                        SourceType::parse(name).map_err(|e| invalid(format!("methods: {e}")))
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;

@@ -6,7 +6,11 @@ use crate::WidgetError;
 use web_sys::Url;
 
 fn is_loopback(hostname: &str) -> bool {
-    hostname == "localhost" || hostname == "[::1]" || hostname.split('.').next() == Some("127") && hostname.split('.').count() == 4 && hostname.split('.').all(|p| p.parse::<u8>().is_ok())
+    hostname == "localhost"
+        || hostname == "[::1]"
+        || hostname.split('.').next() == Some("127")
+            && hostname.split('.').count() == 4
+            && hostname.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
 /// Origins of the pages a gateway sends customers to: its own, and for Omise's production API
@@ -21,7 +25,10 @@ fn page_origins(gateway: &Url) -> Vec<String> {
 
 /// `authorize_uri` as the browser will navigate to it, if it is on one of `gateway_url`'s
 /// page origins.
-pub fn checked_authorize_uri(authorize_uri: &str, gateway_url: &str) -> Result<String, WidgetError> {
+pub fn checked_authorize_uri(
+    authorize_uri: &str,
+    gateway_url: &str,
+) -> Result<String, WidgetError> {
     let target = Url::new(authorize_uri).map_err(|_| WidgetError::UnsafeRedirect)?;
     let gateway = Url::new(gateway_url).map_err(|_| WidgetError::UnsafeRedirect)?;
     let secure = match target.protocol().as_str() {
@@ -29,7 +36,10 @@ pub fn checked_authorize_uri(authorize_uri: &str, gateway_url: &str) -> Result<S
         "http:" => is_loopback(&target.hostname()),
         _ => false,
     };
-    if !secure || !page_origins(&gateway).contains(&target.origin()) || !target.username().is_empty() {
+    if !secure
+        || !page_origins(&gateway).contains(&target.origin())
+        || !target.username().is_empty()
+    {
         return Err(WidgetError::UnsafeRedirect);
     }
     Ok(target.href())

@@ -1,6 +1,8 @@
 //! The widget in headless Chromium (wasm-bindgen-test): mounting, what it offers, what it
 //! refuses, and where it is willing to send the customer.
 
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
+
 use paywasm::js_api::mount;
 use paywasm::redirect::checked_authorize_uri;
 use wasm_bindgen::JsValue;
@@ -35,7 +37,11 @@ fn button_names(root: &web_sys::HtmlElement) -> Vec<String> {
 }
 
 fn status_text(root: &web_sys::HtmlElement) -> String {
-    root.query_selector("[role=status]").unwrap().expect("a status region").text_content().unwrap_or_default()
+    root.query_selector("[role=status]")
+        .unwrap()
+        .expect("a status region")
+        .text_content()
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -47,7 +53,10 @@ async fn offers_the_methods_that_fit_a_thb_order() {
     assert!(root.text_content().unwrap().contains("THB 1,290.00"));
     checkout.unmount();
     tick().await;
-    assert!(button_names(&root).is_empty(), "unmount removes the checkout");
+    assert!(
+        button_names(&root).is_empty(),
+        "unmount removes the checkout"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -62,19 +71,29 @@ async fn a_merchant_may_restrict_the_methods() {
 #[wasm_bindgen_test]
 async fn an_amount_no_method_takes_is_explained_not_a_dead_end() {
     let root = scratch();
-    mount(root.clone().into(), options(&THB_ORDER.replace("129000", "100"))).unwrap();
+    mount(
+        root.clone().into(),
+        options(&THB_ORDER.replace("129000", "100")),
+    )
+    .unwrap();
     tick().await;
     assert!(button_names(&root).is_empty());
     let status = status_text(&root);
-    assert!(status.contains("THB 1.00") && status.contains("contact the shop"), "{status}");
+    assert!(
+        status.contains("THB 1.00") && status.contains("contact the shop"),
+        "{status}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_secret_key_is_refused_before_anything_is_shown() {
     let root = scratch();
-    let error = mount(root.clone().into(), options(&THB_ORDER.replace("pkey_test_x", "skey_test_x")))
-        .err()
-        .expect("a secret key is refused");
+    let error = mount(
+        root.clone().into(),
+        options(&THB_ORDER.replace("pkey_test_x", "skey_test_x")),
+    )
+    .err()
+    .expect("a secret key is refused");
     let message = js_sys::Error::from(JsValue::from(error)).message();
     assert!(String::from(message).contains("secret key"));
     tick().await;
@@ -87,33 +106,62 @@ fn missing_or_wrong_options_name_the_problem() {
         (THB_ORDER.replace("129000", "12.5"), "amount"),
         (THB_ORDER.replace("\"THB\"", "\"baht\""), "currency"),
         (THB_ORDER.replace("\"order\":\"ord_1\"", "\"x\":1"), "order"),
-        (THB_ORDER.replace("\"promptpay\"", "\"bitcoin\"").replace("\"order\"", "\"methods\":[\"bitcoin\"],\"order\""), "bitcoin"),
+        (
+            THB_ORDER
+                .replace("\"promptpay\"", "\"bitcoin\"")
+                .replace("\"order\"", "\"methods\":[\"bitcoin\"],\"order\""),
+            "bitcoin",
+        ),
     ] {
-        let error = mount(scratch().into(), options(&json)).err().expect("refused");
+        let error = mount(scratch().into(), options(&json))
+            .err()
+            .expect("refused");
         let message = String::from(js_sys::Error::from(JsValue::from(error)).message());
-        assert!(message.contains(expected), "{message} should name {expected}");
+        assert!(
+            message.contains(expected),
+            "{message} should name {expected}"
+        );
     }
 }
 
 #[wasm_bindgen_test]
 fn redirects_only_to_the_gateways_pages() {
     let sandbox = "http://127.0.0.1:7070";
-    assert!(checked_authorize_uri("http://127.0.0.1:7070/payments/pay2_test_1/authorize", sandbox).is_ok());
+    assert!(checked_authorize_uri(
+        "http://127.0.0.1:7070/payments/pay2_test_1/authorize",
+        sandbox
+    )
+    .is_ok());
     for hostile in [
-        "http://127.0.0.1:7071/payments/x",              // another port is another origin
+        "http://127.0.0.1:7071/payments/x", // another port is another origin
         "https://evil.example/payments/x",
         "javascript:alert(1)",
         "data:text/html,<script>alert(1)</script>",
         "//evil.example/x",
         "http://127.0.0.1:7070@evil.example/",
     ] {
-        assert!(checked_authorize_uri(hostile, sandbox).is_err(), "{hostile}");
+        assert!(
+            checked_authorize_uri(hostile, sandbox).is_err(),
+            "{hostile}"
+        );
     }
     // plain HTTP only on loopback
-    assert!(checked_authorize_uri("http://gateway.example/payments/x", "http://gateway.example").is_err());
-    assert!(checked_authorize_uri("https://gateway.example/payments/x", "https://gateway.example").is_ok());
+    assert!(checked_authorize_uri(
+        "http://gateway.example/payments/x",
+        "http://gateway.example"
+    )
+    .is_err());
+    assert!(checked_authorize_uri(
+        "https://gateway.example/payments/x",
+        "https://gateway.example"
+    )
+    .is_ok());
     // Omise's production API sends customers to its pay.omise.co pages
     let omise = "https://api.omise.co";
-    assert!(checked_authorize_uri("https://pay.omise.co/payments/pay2_test_611q9sxdm1xc48z8t6m/authorize?acs=false", omise).is_ok());
+    assert!(checked_authorize_uri(
+        "https://pay.omise.co/payments/pay2_test_611q9sxdm1xc48z8t6m/authorize?acs=false",
+        omise
+    )
+    .is_ok());
     assert!(checked_authorize_uri("http://pay.omise.co/payments/x", omise).is_err());
 }

@@ -111,7 +111,11 @@ pub static METHODS: [Method; 4] = [
         display_name: "PromptPay",
         flow: Flow::Offline,
         channel: Channel::Online,
-        limits: &[Limit { currency: "THB", min: 2_000, max: 15_000_000 }],
+        limits: &[Limit {
+            currency: "THB",
+            min: 2_000,
+            max: 15_000_000,
+        }],
         fee_rate: "1.65",
         default_expiry_secs: DAY,
     },
@@ -121,8 +125,16 @@ pub static METHODS: [Method; 4] = [
         flow: Flow::AppRedirect,
         channel: Channel::Online,
         limits: &[
-            Limit { currency: "SGD", min: 100, max: 2_000_000 },
-            Limit { currency: "THB", min: 2_000, max: 15_000_000 },
+            Limit {
+                currency: "SGD",
+                min: 100,
+                max: 2_000_000,
+            },
+            Limit {
+                currency: "THB",
+                min: 2_000,
+                max: 15_000_000,
+            },
         ],
         fee_rate: "2.9",
         default_expiry_secs: 7 * DAY,
@@ -132,7 +144,11 @@ pub static METHODS: [Method; 4] = [
         display_name: "Alipay",
         flow: Flow::Offline,
         channel: Channel::InStore,
-        limits: &[Limit { currency: "THB", min: 2_000, max: 100_000_000 }],
+        limits: &[Limit {
+            currency: "THB",
+            min: 2_000,
+            max: 100_000_000,
+        }],
         fee_rate: "1.65",
         default_expiry_secs: DAY,
     },
@@ -141,7 +157,11 @@ pub static METHODS: [Method; 4] = [
         display_name: "WeChat Pay",
         flow: Flow::Offline,
         channel: Channel::InStore,
-        limits: &[Limit { currency: "THB", min: 2_000, max: 15_000_000 }],
+        limits: &[Limit {
+            currency: "THB",
+            min: 2_000,
+            max: 15_000_000,
+        }],
         fee_rate: "1.65",
         default_expiry_secs: DAY,
     },
@@ -178,7 +198,12 @@ impl Method {
 
     /// Whether the widget may offer this method to a customer on `platform`. Every online
     /// method works on every platform today; in-store methods are never offered online.
-    pub fn offered_online(&self, amount: Amount, currency: &Currency, _platform: PlatformType) -> bool {
+    pub fn offered_online(
+        &self,
+        amount: Amount,
+        currency: &Currency,
+        _platform: PlatformType,
+    ) -> bool {
         self.channel == Channel::Online && self.check(amount, currency).is_ok()
     }
 
@@ -262,19 +287,32 @@ mod tests {
         assert!(promptpay.check(Amount(2_000), &thb).is_ok());
         assert!(promptpay.check(Amount(15_000_000), &thb).is_ok());
         let err = promptpay.check(Amount(1_999), &thb).unwrap_err();
-        assert!(err.to_string().contains("between 2000 and 15000000"), "{err}");
+        assert!(
+            err.to_string().contains("between 2000 and 15000000"),
+            "{err}"
+        );
         let sgd = Currency::parse("SGD").unwrap();
         assert!(promptpay.check(Amount(5_000), &sgd).is_err());
-        assert!(SourceType::AlipayCn.method().check(Amount(100), &sgd).is_ok());
-        assert!(SourceType::BarcodeAlipay.method().check(Amount(100_000_000), &thb).is_ok());
+        assert!(SourceType::AlipayCn
+            .method()
+            .check(Amount(100), &sgd)
+            .is_ok());
+        assert!(SourceType::BarcodeAlipay
+            .method()
+            .check(Amount(100_000_000), &thb)
+            .is_ok());
     }
 
     #[test]
     fn online_methods_fit_amount_and_currency() {
         let names = |amount, currency: &str| {
-            online_methods(Amount(amount), &Currency::parse(currency).unwrap(), PlatformType::Web)
-                .map(|m| m.display_name)
-                .collect::<Vec<_>>()
+            online_methods(
+                Amount(amount),
+                &Currency::parse(currency).unwrap(),
+                PlatformType::Web,
+            )
+            .map(|m| m.display_name)
+            .collect::<Vec<_>>()
         };
         assert_eq!(names(400_000, "THB"), ["PromptPay", "Alipay"]);
         assert_eq!(names(500, "SGD"), ["Alipay"]);

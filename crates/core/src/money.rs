@@ -70,8 +70,12 @@ impl Currency {
     /// `amount` for people: code, grouped digits and the currency's decimals (`THB 1,290.00`).
     pub fn display(&self, amount: Amount) -> String {
         let plain = self.format_decimal(amount);
-        let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain.as_str()), |rest| ("-", rest));
-        let (whole, fraction) = unsigned.split_once('.').map_or((unsigned, None), |(w, f)| (w, Some(f)));
+        let (sign, unsigned) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |rest| ("-", rest));
+        let (whole, fraction) = unsigned
+            .split_once('.')
+            .map_or((unsigned, None), |(w, f)| (w, Some(f)));
         let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
         for (i, digit) in whole.chars().enumerate() {
             if i > 0 && (whole.len() - i) % 3 == 0 {
@@ -121,7 +125,10 @@ mod tests {
         assert_eq!(Currency::thb().format_decimal(Amount(400000)), "4000.00");
         assert_eq!(Currency::thb().format_decimal(Amount(422)), "4.22");
         assert_eq!(Currency::thb().format_decimal(Amount(5)), "0.05");
-        assert_eq!(Currency::parse("JPY").unwrap().format_decimal(Amount(500)), "500");
+        assert_eq!(
+            Currency::parse("JPY").unwrap().format_decimal(Amount(500)),
+            "500"
+        );
     }
 
     #[test]
@@ -131,6 +138,9 @@ mod tests {
         assert_eq!(thb.display(Amount(15_000_000)), "THB 150,000.00");
         assert_eq!(thb.display(Amount(2_000)), "THB 20.00");
         assert_eq!(thb.display(Amount(-100_000_000)), "THB -1,000,000.00");
-        assert_eq!(Currency::parse("JPY").unwrap().display(Amount(1_234_567)), "JPY 1,234,567");
+        assert_eq!(
+            Currency::parse("JPY").unwrap().display(Amount(1_234_567)),
+            "JPY 1,234,567"
+        );
     }
 }

@@ -451,9 +451,15 @@ impl From<&Charge> for CheckoutCharge {
             source: CheckoutSource {
                 source_type: charge.source.source_type.as_str().to_owned(),
                 flow: charge.source.flow,
-                scannable_code: charge.source.scannable_code.as_ref().map(|code| CheckoutCode {
-                    image: CheckoutImage { download_uri: code.image.download_uri.clone() },
-                }),
+                scannable_code: charge
+                    .source
+                    .scannable_code
+                    .as_ref()
+                    .map(|code| CheckoutCode {
+                        image: CheckoutImage {
+                            download_uri: code.image.download_uri.clone(),
+                        },
+                    }),
             },
         }
     }
@@ -490,7 +496,14 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_and_keep_unknown_values() {
-        for name in ["pending", "successful", "failed", "expired", "reversed", "disputed"] {
+        for name in [
+            "pending",
+            "successful",
+            "failed",
+            "expired",
+            "reversed",
+            "disputed",
+        ] {
             let status: ChargeStatus = serde_json::from_value(Value::from(name)).unwrap();
             assert_eq!(serde_json::to_value(&status).unwrap(), Value::from(name));
         }
@@ -501,7 +514,10 @@ mod tests {
     #[test]
     fn platform_types_use_the_api_spelling() {
         assert_eq!(serde_json::to_value(PlatformType::Ios).unwrap(), "IOS");
-        assert_eq!(PlatformType::parse("android").unwrap(), PlatformType::Android);
+        assert_eq!(
+            PlatformType::parse("android").unwrap(),
+            PlatformType::Android
+        );
         assert!(PlatformType::parse("MAC").is_err());
     }
 }

@@ -10,9 +10,9 @@ use crate::objects::PlatformType;
 /// such an iPad is `IOS`.
 pub fn detect_platform(user_agent: &str, max_touch_points: u32) -> PlatformType {
     let has = |needle: &str| user_agent.contains(needle);
-    if has("iPhone") || has("iPad") || has("iPod") {
-        PlatformType::Ios
-    } else if has("Macintosh") && max_touch_points > 1 {
+    let apple_mobile = has("iPhone") || has("iPad") || has("iPod");
+    let ipad_as_desktop = has("Macintosh") && max_touch_points > 1;
+    if apple_mobile || ipad_as_desktop {
         PlatformType::Ios
     } else if has("Android") {
         PlatformType::Android
@@ -33,7 +33,8 @@ mod tests {
     const ANDROID_SAMSUNG: &str = "Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-A536E) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36";
     const WINDOWS_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
     const MAC_SAFARI: &str = IPAD_DESKTOP_MODE;
-    const LINUX_FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
+    const LINUX_FIREFOX: &str =
+        "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
 
     #[test]
     fn phones_and_tablets() {

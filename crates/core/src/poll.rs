@@ -75,7 +75,10 @@ mod tests {
     #[test]
     fn a_long_polling_server_is_asked_again_at_once() {
         let mut schedule = PollSchedule::new();
-        assert_eq!(schedule.next_delay_ms(Answer::Pending { held_ms: 25_000 }, 25_000), 0);
+        assert_eq!(
+            schedule.next_delay_ms(Answer::Pending { held_ms: 25_000 }, 25_000),
+            0
+        );
     }
 
     #[test]
@@ -93,8 +96,13 @@ mod tests {
     #[test]
     fn failures_back_off_to_thirty_seconds_and_reset_on_an_answer() {
         let mut schedule = PollSchedule::new();
-        let delays: Vec<u32> = (0..8).map(|_| schedule.next_delay_ms(Answer::Failed, 0)).collect();
-        assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+        let delays: Vec<u32> = (0..8)
+            .map(|_| schedule.next_delay_ms(Answer::Failed, 0))
+            .collect();
+        assert_eq!(
+            delays,
+            [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]
+        );
         assert_eq!(schedule.consecutive_failures(), 8);
         schedule.next_delay_ms(Answer::Pending { held_ms: 25_000 }, 0);
         assert_eq!(schedule.consecutive_failures(), 0);

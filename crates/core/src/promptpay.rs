@@ -40,13 +40,19 @@ fn proxy_field(id: &str) -> Result<(&'static str, String), crate::Error> {
     match digits.len() {
         15 => Ok(("03", digits)),
         13 => Ok(("02", digits)),
-        10 if digits.starts_with('0') => Ok(("01", format!("{:0>13}", format!("66{}", &digits[1..])))),
+        10 if digits.starts_with('0') => {
+            Ok(("01", format!("{:0>13}", format!("66{}", &digits[1..]))))
+        }
         _ => Err(crate::Error::InvalidPromptPayId(id.to_owned())),
     }
 }
 
 fn is_reference(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 20 && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    !text.is_empty()
+        && text.len() <= 20
+        && text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// The payload for `target`, with `amount` (THB, satang) when given.
@@ -59,9 +65,15 @@ pub fn payload(target: &Target, amount: Option<Amount>) -> Result<String, crate:
             tlv(&mut merchant, sub_tag, &value);
             "29"
         }
-        Target::BillPayment { biller_id, reference1, reference2 } => {
-            let valid_biller = biller_id.len() == 15 && biller_id.chars().all(|c| c.is_ascii_digit());
-            let valid_refs = is_reference(reference1) && reference2.as_deref().is_none_or(is_reference);
+        Target::BillPayment {
+            biller_id,
+            reference1,
+            reference2,
+        } => {
+            let valid_biller =
+                biller_id.len() == 15 && biller_id.chars().all(|c| c.is_ascii_digit());
+            let valid_refs =
+                is_reference(reference1) && reference2.as_deref().is_none_or(is_reference);
             if !valid_biller || !valid_refs {
                 return Err(crate::Error::InvalidPromptPayId(biller_id.clone()));
             }
@@ -124,7 +136,9 @@ pub fn amount_of(payload: &str) -> Option<Amount> {
         if tag == "54" {
             let (baht, satang) = value.split_once('.').unwrap_or((value, "00"));
             let satang = format!("{satang:0<2}");
-            return Some(Amount(baht.parse::<i64>().ok()? * 100 + satang.get(..2)?.parse::<i64>().ok()?));
+            return Some(Amount(
+                baht.parse::<i64>().ok()? * 100 + satang.get(..2)?.parse::<i64>().ok()?,
+            ));
         }
         rest = &rest[4 + len..];
     }

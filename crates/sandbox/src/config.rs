@@ -10,13 +10,25 @@ pub const DEFAULT_SECRET_KEY: &str = "skey_test_5paywasmsandbox0demo0";
 
 /// How to run the sandbox.
 #[derive(Debug, Clone, clap::Parser)]
-#[command(name = "paywasm-sandbox", version, about = "A local test-mode payment gateway with a demo shop")]
+#[command(
+    name = "paywasm-sandbox",
+    version,
+    about = "A local test-mode payment gateway with a demo shop"
+)]
 pub struct Config {
     /// Address of the gateway API and its test pages.
-    #[arg(long = "gateway", env = "PAYWASM_GATEWAY_ADDR", default_value = "127.0.0.1:7070")]
+    #[arg(
+        long = "gateway",
+        env = "PAYWASM_GATEWAY_ADDR",
+        default_value = "127.0.0.1:7070"
+    )]
     pub gateway_addr: SocketAddr,
     /// Address of the demo shop (the reference merchant server).
-    #[arg(long = "shop", env = "PAYWASM_SHOP_ADDR", default_value = "127.0.0.1:7071")]
+    #[arg(
+        long = "shop",
+        env = "PAYWASM_SHOP_ADDR",
+        default_value = "127.0.0.1:7071"
+    )]
     pub shop_addr: SocketAddr,
     /// Test public key (`pkey_test_...`): may only create sources.
     #[arg(long, env = "PAYWASM_PUBLIC_KEY", default_value = DEFAULT_PUBLIC_KEY)]

@@ -41,7 +41,9 @@ pub enum ApiError {
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::AuthenticationFailure(_) => (StatusCode::UNAUTHORIZED, "authentication_failure"),
+            ApiError::AuthenticationFailure(_) => {
+                (StatusCode::UNAUTHORIZED, "authentication_failure")
+            }
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::InvalidCharge(_) => (StatusCode::BAD_REQUEST, "invalid_charge"),
             ApiError::InvalidAmount(_) => (StatusCode::BAD_REQUEST, "invalid_amount"),

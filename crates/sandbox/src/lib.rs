@@ -75,14 +75,21 @@ async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), StartError> {
     Ok((listener, format!("http://{local}")))
 }
 
-fn serve(listener: TcpListener, router: axum::Router, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let shutdown = async move {
             let _ = stop.wait_for(|stopped| *stopped).await;
         };
-        if let Err(error) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        if let Err(error) = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
         {
             tracing::error!(%error, "server stopped");
         }
@@ -91,7 +98,8 @@ fn serve(listener: TcpListener, router: axum::Router, mut stop: watch::Receiver<
 
 /// Starts the gateway and the shop.
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    if !config.public_key.starts_with("pkey_test_") || !config.secret_key.starts_with("skey_test_") {
+    if !config.public_key.starts_with("pkey_test_") || !config.secret_key.starts_with("skey_test_")
+    {
         return Err(StartError::Keys(
             "the sandbox takes only test keys: pkey_test_... and skey_test_...".into(),
         ));
@@ -103,7 +111,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let gateway_store = store::Store::open(config.data_dir.as_deref(), "gateway")?;
     let gateway_state = gateway::GatewayState::new(
         gateway_store,
-        gateway::Keys { public: config.public_key.clone(), secret: config.secret_key.clone() },
+        gateway::Keys {
+            public: config.public_key.clone(),
+            secret: config.secret_key.clone(),
+        },
         gateway_url.clone(),
     );
     let shop_store = store::Store::open(config.data_dir.as_deref(), "shop")?;
@@ -118,7 +129,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     });
 
     let servers = vec![
-        serve(gateway_listener, gateway::app(gateway_state), stopped.clone()),
+        serve(
+            gateway_listener,
+            gateway::app(gateway_state),
+            stopped.clone(),
+        ),
         serve(shop_listener, shop::app(shop_state), stopped),
     ];
     Ok(Running {

@@ -27,7 +27,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    println!("paywasm-sandbox test keys: public {} secret {}", running.public_key, running.secret_key);
+    println!(
+        "paywasm-sandbox test keys: public {} secret {}",
+        running.public_key, running.secret_key
+    );
     println!("gateway: {}", running.gateway_url);
     println!("shop:    {}", running.shop_url);
     shutdown_signal().await;

@@ -42,7 +42,9 @@ impl Store {
             None => Connection::open_in_memory()?,
         };
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
     }
 
     /// Applies a schema (idempotent `CREATE ... IF NOT EXISTS` statements).
@@ -58,7 +60,10 @@ impl Store {
     ) -> Result<T, StoreError> {
         // A panic while holding the lock cannot leave SQLite inconsistent (each statement is
         // atomic), so a poisoned lock is still safe to use.
-        let mut connection = self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut connection = self
+            .connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(work(&mut connection)?)
     }
 }

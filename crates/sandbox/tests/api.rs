@@ -1,6 +1,8 @@
 //! The sandbox over real HTTP: the gateway's API as a merchant server and Omise.js use it,
 //! and the demo shop's checkout endpoints as the widget uses them.
 
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
+
 use paywasm_sandbox::config::Config;
 use paywasm_sandbox::Running;
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -14,13 +16,20 @@ struct Sandbox {
 
 impl Sandbox {
     async fn start() -> Self {
-        let running = paywasm_sandbox::start(Config::for_tests()).await.expect("sandbox starts");
-        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let running = paywasm_sandbox::start(Config::for_tests())
+            .await
+            .expect("sandbox starts");
+        let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         Self { running, http }
     }
 
     fn gateway(&self, method: reqwest::Method, path: &str, key: Option<&str>) -> RequestBuilder {
-        let request = self.http.request(method, format!("{}{path}", self.running.gateway_url));
+        let request = self
+            .http
+            .request(method, format!("{}{path}", self.running.gateway_url));
         match key {
             Some(key) => request.basic_auth(key, Some("")),
             None => request,
@@ -53,8 +62,17 @@ impl Sandbox {
 
     /// Opens an order at the shop the way a customer does: by loading the product page.
     async fn shop_order(&self) -> Value {
-        let page = self.http.get(format!("{}/", self.running.shop_url)).send().await.unwrap().text().await.unwrap();
-        let start = page.find("id=\"checkout-config\">").expect("config block") + "id=\"checkout-config\">".len();
+        let page = self
+            .http
+            .get(format!("{}/", self.running.shop_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let start = page.find("id=\"checkout-config\">").expect("config block")
+            + "id=\"checkout-config\">".len();
         let end = start + page[start..].find("</script>").unwrap();
         let config: Value = serde_json::from_str(&page[start..end]).unwrap();
         config["widget"].clone()
@@ -71,7 +89,10 @@ async fn send(request: RequestBuilder) -> (StatusCode, Value) {
 fn assert_error(body: &Value, code: &str) {
     assert_eq!(body["object"], "error", "{body}");
     assert_eq!(body["code"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     assert!(body["location"].is_string(), "{body}");
 }
 
@@ -87,11 +108,39 @@ async fn sources_have_every_field_of_the_seed_examples() {
     let source = sandbox.promptpay_source(400_000).await;
     // The keys of seed 000's source example (a superset of seed 002's).
     let mut seed_keys = [
-        "object", "id", "livemode", "location", "amount", "barcode", "bank", "created_at", "currency", "email",
-        "flow", "installment_term", "ip", "absorption_type", "name", "mobile_number", "phone_number",
-        "platform_type", "scannable_code", "billing", "shipping", "items", "references", "provider_references",
-        "store_id", "store_name", "terminal_id", "type", "zero_interest_installments", "charge_status",
-        "receipt_amount", "discounts", "promotion_code",
+        "object",
+        "id",
+        "livemode",
+        "location",
+        "amount",
+        "barcode",
+        "bank",
+        "created_at",
+        "currency",
+        "email",
+        "flow",
+        "installment_term",
+        "ip",
+        "absorption_type",
+        "name",
+        "mobile_number",
+        "phone_number",
+        "platform_type",
+        "scannable_code",
+        "billing",
+        "shipping",
+        "items",
+        "references",
+        "provider_references",
+        "store_id",
+        "store_name",
+        "terminal_id",
+        "type",
+        "zero_interest_installments",
+        "charge_status",
+        "receipt_amount",
+        "discounts",
+        "promotion_code",
     ]
     .map(String::from)
     .to_vec();
@@ -125,10 +174,20 @@ async fn forms_and_json_create_the_same_source() {
 async fn keys_are_checked_like_the_real_api() {
     let sandbox = Sandbox::start().await;
     let body = json!({"type": "promptpay", "amount": 400000, "currency": "THB"});
-    let (status, error) = send(sandbox.gateway(reqwest::Method::POST, "/sources", None).json(&body)).await;
+    let (status, error) = send(
+        sandbox
+            .gateway(reqwest::Method::POST, "/sources", None)
+            .json(&body),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_error(&error, "authentication_failure");
-    let (status, error) = send(sandbox.gateway(reqwest::Method::POST, "/sources", Some("pkey_test_wrong")).json(&body)).await;
+    let (status, error) = send(
+        sandbox
+            .gateway(reqwest::Method::POST, "/sources", Some("pkey_test_wrong"))
+            .json(&body),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_error(&error, "authentication_failure");
     // the public key may create sources and nothing else
@@ -144,7 +203,13 @@ async fn keys_are_checked_like_the_real_api() {
     let (status, _) = send(sandbox.public(reqwest::Method::GET, "/charges")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // the Omise-Version header is accepted
-    let (status, _) = send(sandbox.public(reqwest::Method::POST, "/sources").header("Omise-Version", "2017-11-02").json(&body)).await;
+    let (status, _) = send(
+        sandbox
+            .public(reqwest::Method::POST, "/sources")
+            .header("Omise-Version", "2017-11-02")
+            .json(&body),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -153,19 +218,36 @@ async fn a_promptpay_charge_matches_seed_002_and_serves_its_qr() {
     let sandbox = Sandbox::start().await;
     let source = sandbox.promptpay_source(400_000).await;
     let (status, charge) = sandbox
-        .charge_form(&[("amount", "400000"), ("currency", "THB"), ("source", source["id"].as_str().unwrap())])
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source", source["id"].as_str().unwrap()),
+        ])
         .await;
     assert_eq!(status, StatusCode::OK, "{charge}");
     assert_eq!(charge["status"], "pending");
-    assert_eq!((charge["fee"].clone(), charge["fee_vat"].clone(), charge["net"].clone()), (json!(6600), json!(462), json!(392938)));
-    assert_eq!(charge["transaction_fees"], json!({"fee_flat": "0.0", "fee_rate": "1.65", "vat_rate": "7.0"}));
+    assert_eq!(
+        (
+            charge["fee"].clone(),
+            charge["fee_vat"].clone(),
+            charge["net"].clone()
+        ),
+        (json!(6600), json!(462), json!(392938))
+    );
+    assert_eq!(
+        charge["transaction_fees"],
+        json!({"fee_flat": "0.0", "fee_rate": "1.65", "vat_rate": "7.0"})
+    );
     assert_eq!(charge["source"]["charge_status"], "pending");
     assert_eq!(charge["refunds"]["object"], "list");
     assert_eq!(charge["authorize_uri"], Value::Null);
     let created = charge["created_at"].as_str().unwrap();
     let expires = charge["expires_at"].as_str().unwrap();
     let created = paywasm_core::time::Timestamp::parse(created).unwrap();
-    assert_eq!(paywasm_core::time::Timestamp::parse(expires).unwrap(), created.plus_seconds(86_400));
+    assert_eq!(
+        paywasm_core::time::Timestamp::parse(expires).unwrap(),
+        created.plus_seconds(86_400)
+    );
 
     let image = &charge["source"]["scannable_code"]["image"];
     assert_eq!(image["filename"], "qrcode.svg");
@@ -178,14 +260,21 @@ async fn a_promptpay_charge_matches_seed_002_and_serves_its_qr() {
     assert!(svg.contains("<svg") && svg.contains("</svg>"));
     // a guessed token gets nothing
     let guessed = format!("{}0000000000000000", &uri[..uri.len() - 16]);
-    assert_eq!(sandbox.http.get(guessed).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        sandbox.http.get(guessed).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn a_charge_can_create_its_source_inline() {
     let sandbox = Sandbox::start().await;
     let (status, charge) = sandbox
-        .charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "promptpay")])
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
         .await;
     assert_eq!(status, StatusCode::OK, "{charge}");
     assert_eq!(charge["source"]["type"], "promptpay");
@@ -196,17 +285,69 @@ async fn a_charge_can_create_its_source_inline() {
     })))
     .await;
     assert_eq!(status, StatusCode::OK, "{charge}");
-    assert_eq!((charge["fee"].clone(), charge["net"].clone()), (json!(4350), json!(145650)));
+    assert_eq!(
+        (charge["fee"].clone(), charge["net"].clone()),
+        (json!(4350), json!(145650))
+    );
     // every key of seed 000's charge example, no more
     let mut seed_keys = [
-        "acquirer_reference_number", "amount", "approval_code", "authorize_uri", "authorized", "authorized_at",
-        "branch", "can_perform_void", "capturable", "capture", "card", "created_at", "currency", "customer",
-        "description", "device", "disputable", "dispute", "expired", "expired_at", "expires_at", "failure_code",
-        "failure_message", "fee", "fee_vat", "funding_amount", "funding_currency", "id", "interest",
-        "interest_vat", "ip", "link", "linked_account", "livemode", "location", "metadata", "net", "object",
-        "paid", "paid_at", "partially_refundable", "platform_fee", "refundable", "refunded_amount", "refunds",
-        "return_uri", "reversed", "reversed_at", "reversible", "schedule", "source", "status", "terminal",
-        "transaction", "transaction_fees", "voided", "zero_interest_installments",
+        "acquirer_reference_number",
+        "amount",
+        "approval_code",
+        "authorize_uri",
+        "authorized",
+        "authorized_at",
+        "branch",
+        "can_perform_void",
+        "capturable",
+        "capture",
+        "card",
+        "created_at",
+        "currency",
+        "customer",
+        "description",
+        "device",
+        "disputable",
+        "dispute",
+        "expired",
+        "expired_at",
+        "expires_at",
+        "failure_code",
+        "failure_message",
+        "fee",
+        "fee_vat",
+        "funding_amount",
+        "funding_currency",
+        "id",
+        "interest",
+        "interest_vat",
+        "ip",
+        "link",
+        "linked_account",
+        "livemode",
+        "location",
+        "metadata",
+        "net",
+        "object",
+        "paid",
+        "paid_at",
+        "partially_refundable",
+        "platform_fee",
+        "refundable",
+        "refunded_amount",
+        "refunds",
+        "return_uri",
+        "reversed",
+        "reversed_at",
+        "reversible",
+        "schedule",
+        "source",
+        "status",
+        "terminal",
+        "transaction",
+        "transaction_fees",
+        "voided",
+        "zero_interest_installments",
     ]
     .map(String::from)
     .to_vec();
@@ -220,32 +361,70 @@ async fn bad_charges_are_refused_with_the_reason() {
     let sandbox = Sandbox::start().await;
     let source = sandbox.promptpay_source(400_000).await;
     let id = source["id"].as_str().unwrap();
-    let (status, error) = sandbox.charge_form(&[("amount", "300000"), ("currency", "THB"), ("source", id)]).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_error(&error, "invalid_charge");
-    let (status, error) = sandbox.charge_form(&[("amount", "1999"), ("currency", "THB"), ("source[type]", "promptpay")]).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_error(&error, "invalid_amount");
-    assert!(error["message"].as_str().unwrap().contains("2000"), "{error}");
-    let (status, error) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "bitcoin")]).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_error(&error, "bad_request");
-    let (status, error) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source", "src_test_nope")]).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_error(&error, "not_found");
     let (status, error) = sandbox
-        .charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "promptpay"), ("expires_at", "2020-07-01T15:00:00Z")])
+        .charge_form(&[("amount", "300000"), ("currency", "THB"), ("source", id)])
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "invalid_charge");
-    let (status, error) = send(sandbox.secret(reqwest::Method::POST, "/charges").header("content-type", "application/json").body("{not json")).await;
+    let (status, error) = sandbox
+        .charge_form(&[
+            ("amount", "1999"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "invalid_amount");
+    assert!(
+        error["message"].as_str().unwrap().contains("2000"),
+        "{error}"
+    );
+    let (status, error) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "bitcoin"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "bad_request");
+    let (status, error) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source", "src_test_nope"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&error, "not_found");
+    let (status, error) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+            ("expires_at", "2020-07-01T15:00:00Z"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "invalid_charge");
+    let (status, error) = send(
+        sandbox
+            .secret(reqwest::Method::POST, "/charges")
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "bad_request");
 
     // a source pays for one charge only
-    let (status, _) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source", id)]).await;
+    let (status, _) = sandbox
+        .charge_form(&[("amount", "400000"), ("currency", "THB"), ("source", id)])
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, error) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source", id)]).await;
+    let (status, error) = sandbox
+        .charge_form(&[("amount", "400000"), ("currency", "THB"), ("source", id)])
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "invalid_charge");
 }
@@ -254,7 +433,11 @@ async fn bad_charges_are_refused_with_the_reason() {
 async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
     let sandbox = Sandbox::start().await;
     let inline = |uri: Option<&'static str>| {
-        let mut form = vec![("amount", "150000"), ("currency", "THB"), ("source[type]", "alipay_cn")];
+        let mut form = vec![
+            ("amount", "150000"),
+            ("currency", "THB"),
+            ("source[type]", "alipay_cn"),
+        ];
         if let Some(uri) = uri {
             form.push(("return_uri", uri));
         }
@@ -263,26 +446,57 @@ async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
     let (status, error) = sandbox.charge_form(&inline(None)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "invalid_charge");
-    let (status, error) = sandbox.charge_form(&inline(Some("http://shop.example/return"))).await;
+    let (status, error) = sandbox
+        .charge_form(&inline(Some("http://shop.example/return")))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "invalid_charge");
 
-    let (status, charge) = sandbox.charge_form(&inline(Some("https://shop.example/orders/1/complete"))).await;
+    let (status, charge) = sandbox
+        .charge_form(&inline(Some("https://shop.example/orders/1/complete")))
+        .await;
     assert_eq!(status, StatusCode::OK, "{charge}");
     let authorize_uri = charge["authorize_uri"].as_str().unwrap();
-    assert!(authorize_uri.starts_with(&format!("{}/payments/pay2_test_", sandbox.running.gateway_url)));
-    let page = sandbox.http.get(authorize_uri).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains(">Succeed</button>") && page.contains(">Fail</button>"), "{page}");
+    assert!(authorize_uri.starts_with(&format!(
+        "{}/payments/pay2_test_",
+        sandbox.running.gateway_url
+    )));
+    let page = sandbox
+        .http
+        .get(authorize_uri)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(">Succeed</button>") && page.contains(">Fail</button>"),
+        "{page}"
+    );
     assert!(page.contains("1500.00 THB"));
 
-    let decide = |decision: &'static str| sandbox.http.post(authorize_uri).form(&[("decision", decision)]).send();
+    let decide = |decision: &'static str| {
+        sandbox
+            .http
+            .post(authorize_uri)
+            .form(&[("decision", decision)])
+            .send()
+    };
     let response = decide("succeed").await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"], "https://shop.example/orders/1/complete");
+    assert_eq!(
+        response.headers()["location"],
+        "https://shop.example/orders/1/complete"
+    );
     // pressing Fail afterwards (back button) changes nothing
     let response = decide("fail").await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (_, charge) = send(sandbox.secret(reqwest::Method::GET, &format!("/charges/{}", charge["id"].as_str().unwrap()))).await;
+    let (_, charge) = send(sandbox.secret(
+        reqwest::Method::GET,
+        &format!("/charges/{}", charge["id"].as_str().unwrap()),
+    ))
+    .await;
     assert_eq!(charge["status"], "successful");
     assert_eq!(charge["paid"], true);
     assert!(charge["paid_at"].is_string());
@@ -292,29 +506,57 @@ async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
 #[tokio::test]
 async fn test_controls_end_pending_charges_once() {
     let sandbox = Sandbox::start().await;
-    let (_, charge) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "promptpay")]).await;
+    let (_, charge) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
     let path = format!("/charges/{}", charge["id"].as_str().unwrap());
-    let (status, failed) = send(sandbox.secret(reqwest::Method::POST, &format!("{path}/mark_as_failed")).form(&[("failure_code", "payment_cancelled")])).await;
+    let (status, failed) = send(
+        sandbox
+            .secret(reqwest::Method::POST, &format!("{path}/mark_as_failed"))
+            .form(&[("failure_code", "payment_cancelled")]),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(failed["status"], "failed");
     assert_eq!(failed["failure_code"], "payment_cancelled");
     assert!(failed["failure_message"].is_string());
-    let (status, error) = send(sandbox.secret(reqwest::Method::POST, &format!("{path}/mark_as_paid"))).await;
+    let (status, error) =
+        send(sandbox.secret(reqwest::Method::POST, &format!("{path}/mark_as_paid"))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "invalid_charge");
-    let (status, error) = send(sandbox.public(reqwest::Method::POST, &format!("{path}/mark_as_paid"))).await;
+    let (status, error) =
+        send(sandbox.public(reqwest::Method::POST, &format!("{path}/mark_as_paid"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_error(&error, "authentication_failure");
 
-    let (_, charge) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "promptpay")]).await;
+    let (_, charge) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
     let path = format!("/charges/{}", charge["id"].as_str().unwrap());
-    let (status, expired) = send(sandbox.secret(reqwest::Method::POST, &format!("{path}/expire"))).await;
+    let (status, expired) =
+        send(sandbox.secret(reqwest::Method::POST, &format!("{path}/expire"))).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((expired["status"].clone(), expired["expired"].clone()), (json!("expired"), json!(true)));
+    assert_eq!(
+        (expired["status"].clone(), expired["expired"].clone()),
+        (json!("expired"), json!(true))
+    );
     assert_eq!(expired["source"]["charge_status"], "expired");
     // the expired QR is closed
-    let uri = expired["source"]["scannable_code"]["image"]["download_uri"].as_str().unwrap();
-    assert_eq!(sandbox.http.get(uri).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let uri = expired["source"]["scannable_code"]["image"]["download_uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        sandbox.http.get(uri).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -322,16 +564,31 @@ async fn charges_are_listed_newest_first() {
     let sandbox = Sandbox::start().await;
     let mut ids = vec![];
     for _ in 0..3 {
-        let (_, charge) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "promptpay")]).await;
+        let (_, charge) = sandbox
+            .charge_form(&[
+                ("amount", "400000"),
+                ("currency", "THB"),
+                ("source[type]", "promptpay"),
+            ])
+            .await;
         ids.push(charge["id"].as_str().unwrap().to_owned());
     }
     let (status, list) = send(sandbox.secret(reqwest::Method::GET, "/charges")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["object"], "list");
     assert_eq!(list["total"], 3);
-    let listed: Vec<&str> = list["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(listed, [ids[2].as_str(), ids[1].as_str(), ids[0].as_str()]);
-    let (_, page) = send(sandbox.secret(reqwest::Method::GET, "/charges?limit=1&offset=1&order=chronological")).await;
+    let (_, page) = send(sandbox.secret(
+        reqwest::Method::GET,
+        "/charges?limit=1&offset=1&order=chronological",
+    ))
+    .await;
     assert_eq!(page["data"][0]["id"], ids[1].as_str());
     let (status, error) = send(sandbox.secret(reqwest::Method::GET, "/charges?limit=1000")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -345,14 +602,23 @@ async fn browsers_on_other_origins_may_create_sources() {
         .gateway(reqwest::Method::OPTIONS, "/sources", None)
         .header("Origin", "http://127.0.0.1:7071")
         .header("Access-Control-Request-Method", "POST")
-        .header("Access-Control-Request-Headers", "authorization,content-type,omise-version")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,content-type,omise-version",
+        )
         .send()
         .await
         .unwrap();
     assert!(response.status().is_success());
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
-    let allowed = response.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
-    assert!(allowed.contains("authorization") && allowed.contains("omise-version"), "{allowed}");
+    let allowed = response.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("omise-version"),
+        "{allowed}"
+    );
 }
 
 #[tokio::test]
@@ -364,29 +630,68 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
 
     // a source for less than the order costs is refused
     let cheaper = sandbox.promptpay_source(amount - 100).await;
-    let (status, error) = send(sandbox.http.post(&charge_url).json(&json!({"source": cheaper["id"], "order": order["order"]}))).await;
+    let (status, error) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .json(&json!({"source": cheaper["id"], "order": order["order"]})),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_error(&error, "amount_mismatch");
 
-    let (status, error) = send(sandbox.http.post(&charge_url).json(&json!({"source": cheaper["id"], "order": "ord_unknown"}))).await;
+    let (status, error) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .json(&json!({"source": cheaper["id"], "order": "ord_unknown"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error(&error, "not_found");
-    let (status, error) = send(sandbox.http.post(&charge_url).header("content-type", "application/json").body("{\"amount\": 1}")).await;
+    let (status, error) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .header("content-type", "application/json")
+            .body("{\"amount\": 1}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "bad_request");
 
     let source = sandbox.promptpay_source(amount).await;
-    let (status, charge) = send(sandbox.http.post(&charge_url).json(&json!({"source": source["id"], "order": order["order"]}))).await;
+    let (status, charge) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .json(&json!({"source": source["id"], "order": order["order"]})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{charge}");
     assert_eq!(charge["amount"], amount);
     assert_eq!(charge["status"], "pending");
     // the browser's view has no fees or metadata
-    assert!(charge.get("fee").is_none() && charge.get("metadata").is_none(), "{charge}");
+    assert!(
+        charge.get("fee").is_none() && charge.get("metadata").is_none(),
+        "{charge}"
+    );
     assert!(charge["source"]["scannable_code"]["image"]["download_uri"].is_string());
 
     // the shop only answers for its own charges
-    let (_, foreign) = sandbox.charge_form(&[("amount", "400000"), ("currency", "THB"), ("source[type]", "promptpay")]).await;
-    let (status, _) = send(sandbox.http.get(format!("{charge_url}/{}", foreign["id"].as_str().unwrap()))).await;
+    let (_, foreign) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
+    let (status, _) = send(
+        sandbox
+            .http
+            .get(format!("{charge_url}/{}", foreign["id"].as_str().unwrap())),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -395,15 +700,27 @@ async fn the_shop_holds_a_status_request_until_the_charge_completes() {
     let sandbox = Sandbox::start().await;
     let order = sandbox.shop_order().await;
     let charge_url = order["chargeUrl"].as_str().unwrap().to_owned();
-    let source = sandbox.promptpay_source(order["amount"].as_i64().unwrap()).await;
-    let (_, charge) = send(sandbox.http.post(&charge_url).json(&json!({"source": source["id"], "order": order["order"]}))).await;
+    let source = sandbox
+        .promptpay_source(order["amount"].as_i64().unwrap())
+        .await;
+    let (_, charge) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .json(&json!({"source": source["id"], "order": order["order"]})),
+    )
+    .await;
     let id = charge["id"].as_str().unwrap().to_owned();
 
     // no change: the request is held about as long as asked
     let started = Instant::now();
     let (_, still) = send(sandbox.http.get(format!("{charge_url}/{id}?wait=1"))).await;
     assert_eq!(still["status"], "pending");
-    assert!(started.elapsed() >= Duration::from_millis(700), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(700),
+        "{:?}",
+        started.elapsed()
+    );
 
     // a payment during the hold answers it at once
     let held = tokio::spawn({
@@ -415,15 +732,30 @@ async fn the_shop_holds_a_status_request_until_the_charge_completes() {
         }
     });
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let (status, _) = send(sandbox.secret(reqwest::Method::POST, &format!("/charges/{id}/mark_as_paid"))).await;
+    let (status, _) = send(sandbox.secret(
+        reqwest::Method::POST,
+        &format!("/charges/{id}/mark_as_paid"),
+    ))
+    .await;
     assert_eq!(status, StatusCode::OK);
     let (charge, elapsed) = held.await.unwrap();
     assert_eq!(charge["status"], "successful");
-    assert!(elapsed < Duration::from_secs(3), "answered after {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "answered after {elapsed:?}"
+    );
 
     // a paid order takes no second charge
-    let again = sandbox.promptpay_source(order["amount"].as_i64().unwrap()).await;
-    let (status, error) = send(sandbox.http.post(&charge_url).json(&json!({"source": again["id"], "order": order["order"]}))).await;
+    let again = sandbox
+        .promptpay_source(order["amount"].as_i64().unwrap())
+        .await;
+    let (status, error) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .json(&json!({"source": again["id"], "order": order["order"]})),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_error(&error, "order_paid");
 }

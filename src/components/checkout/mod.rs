@@ -76,7 +76,12 @@ pub fn Checkout(
     let methods: Vec<SourceType> =
         online_methods(options.amount, &options.currency, flow::current_platform())
             .map(|m| m.source_type)
-            .filter(|t| options.methods.as_ref().is_none_or(|allowed| allowed.contains(t)))
+            .filter(|t| {
+                options
+                    .methods
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(t))
+            })
             .collect();
     let resuming = options.charge_id.is_some();
     let initial = if resuming {
@@ -165,7 +170,11 @@ pub fn Checkout(
     };
     let busy = move || matches!(phase.get(), Phase::Starting(_) | Phase::Redirecting);
     let choosing = move || {
-        !resuming && matches!(phase.get(), Phase::Choosing | Phase::Starting(_) | Phase::Error(_))
+        !resuming
+            && matches!(
+                phase.get(),
+                Phase::Choosing | Phase::Starting(_) | Phase::Error(_)
+            )
     };
 
     let method_buttons = {
@@ -202,7 +211,11 @@ pub fn Checkout(
             Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
                 let start = start.clone();
                 let expired = charge.status == ChargeStatus::Expired;
-                let label = if expired { texts.new_qr } else { texts.try_again };
+                let label = if expired {
+                    texts.new_qr
+                } else {
+                    texts.try_again
+                };
                 let again = move |_| match last_method.get() {
                     Some(method) if expired => start(method),
                     _ => phase.set(Phase::Choosing),

@@ -25,7 +25,12 @@ pub struct AnyKey(pub KeyKind);
 pub struct SecretKey;
 
 fn key_of(parts: &Parts) -> Result<String, ApiError> {
-    let missing = || ApiError::AuthenticationFailure("authentication failed: send your key as the user name of HTTP Basic authentication".into());
+    let missing = || {
+        ApiError::AuthenticationFailure(
+            "authentication failed: send your key as the user name of HTTP Basic authentication"
+                .into(),
+        )
+    };
     let header = parts.headers.get(AUTHORIZATION).ok_or_else(missing)?;
     let header = header.to_str().map_err(|_| missing())?;
     let encoded = header
@@ -36,7 +41,9 @@ fn key_of(parts: &Parts) -> Result<String, ApiError> {
         .decode(encoded.trim())
         .map_err(|_| missing())?;
     let decoded = String::from_utf8(decoded).map_err(|_| missing())?;
-    let user = decoded.split_once(':').map_or(decoded.as_str(), |(user, _)| user);
+    let user = decoded
+        .split_once(':')
+        .map_or(decoded.as_str(), |(user, _)| user);
     Ok(user.to_owned())
 }
 
@@ -50,14 +57,19 @@ fn classify(state: &GatewayState, key: &str) -> Result<KeyKind, ApiError> {
     } else if same(key, &state.keys.public) {
         Ok(KeyKind::Public)
     } else {
-        Err(ApiError::AuthenticationFailure("authentication failed: the key is not this account's".into()))
+        Err(ApiError::AuthenticationFailure(
+            "authentication failed: the key is not this account's".into(),
+        ))
     }
 }
 
 impl FromRequestParts<GatewayState> for AnyKey {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &GatewayState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(AnyKey(classify(state, &key_of(parts)?)?))
     }
 }
@@ -65,7 +77,10 @@ impl FromRequestParts<GatewayState> for AnyKey {
 impl FromRequestParts<GatewayState> for SecretKey {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &GatewayState,
+    ) -> Result<Self, Self::Rejection> {
         match classify(state, &key_of(parts)?)? {
             KeyKind::Secret => Ok(SecretKey),
             KeyKind::Public => Err(ApiError::AuthenticationFailure(

@@ -15,14 +15,20 @@ use paywasm_core::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<GatewayState> {
-    Router::new().route("/payments/{pay_id}/authorize", get(authorize_show).post(authorize_decide))
+    Router::new().route(
+        "/payments/{pay_id}/authorize",
+        get(authorize_show).post(authorize_decide),
+    )
 }
 
 fn page(charge: &Charge, pay_id: &str) -> String {
     let amount = charge.currency.format_decimal(charge.amount);
     let decided = match &charge.status {
         ChargeStatus::Pending => String::new(),
-        status => format!("<p role=\"status\">This payment is already {}.</p>", escape(status.as_str())),
+        status => format!(
+            "<p role=\"status\">This payment is already {}.</p>",
+            escape(status.as_str())
+        ),
     };
     let buttons = if charge.status == ChargeStatus::Pending {
         format!(
@@ -55,9 +61,16 @@ button{{font:inherit;padding:.6rem 1.4rem;margin-right:.5rem;border-radius:.4rem
     )
 }
 
-async fn authorize_show(State(state): State<GatewayState>, Path(pay_id): Path<String>) -> Result<Response, ApiError> {
+async fn authorize_show(
+    State(state): State<GatewayState>,
+    Path(pay_id): Path<String>,
+) -> Result<Response, ApiError> {
     let charge = charges::load_by_authorize_id(&state, &pay_id)?;
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(page(&charge, &pay_id))).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(page(&charge, &pay_id)),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,7 +90,11 @@ async fn authorize_decide(
             code: "payment_rejected".into(),
             message: charges::failure_message("payment_rejected").into(),
         },
-        _ => return Err(ApiError::BadRequest("decision must be succeed or fail".into())),
+        _ => {
+            return Err(ApiError::BadRequest(
+                "decision must be succeed or fail".into(),
+            ))
+        }
     };
     // A second press (back button, double submit) finds the charge decided: it just returns.
     let charge = if charge.status == ChargeStatus::Pending {

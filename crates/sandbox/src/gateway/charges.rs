@@ -121,7 +121,10 @@ fn expire_if_due(state: &GatewayState, charge: &mut Charge) -> Result<(), ApiErr
 pub(crate) fn load(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
     let body = state
         .store
-        .call(|db| db.query_row("SELECT body FROM charges WHERE id = ?1", [id], read_row).optional())?
+        .call(|db| {
+            db.query_row("SELECT body FROM charges WHERE id = ?1", [id], read_row)
+                .optional()
+        })?
         .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
     let mut charge = decode(&body)?;
     expire_if_due(state, &mut charge)?;
@@ -129,12 +132,19 @@ pub(crate) fn load(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
 }
 
 /// A charge by the id in its `authorize_uri`, with expiry applied.
-pub(crate) fn load_by_authorize_id(state: &GatewayState, authorize_id: &str) -> Result<Charge, ApiError> {
+pub(crate) fn load_by_authorize_id(
+    state: &GatewayState,
+    authorize_id: &str,
+) -> Result<Charge, ApiError> {
     let body = state
         .store
         .call(|db| {
-            db.query_row("SELECT body FROM charges WHERE authorize_id = ?1", [authorize_id], read_row)
-                .optional()
+            db.query_row(
+                "SELECT body FROM charges WHERE authorize_id = ?1",
+                [authorize_id],
+                read_row,
+            )
+            .optional()
         })?
         .ok_or_else(|| ApiError::NotFound("this payment page does not exist".into()))?;
     let mut charge = decode(&body)?;
@@ -144,12 +154,23 @@ pub(crate) fn load_by_authorize_id(state: &GatewayState, authorize_id: &str) -> 
 
 /// The QR payload of a charge's document, if the download token matches and the charge has
 /// not expired.
-pub(crate) fn qr_payload(state: &GatewayState, charge_id: &str, document_id: &str, token: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn qr_payload(
+    state: &GatewayState,
+    charge_id: &str,
+    document_id: &str,
+    token: &str,
+) -> Result<Option<String>, ApiError> {
     let row = state.store.call(|db| {
         db.query_row(
             "SELECT qr_payload, download_token, body FROM charges WHERE id = ?1",
             [charge_id],
-            |row| Ok((row.get::<_, Option<String>>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?)),
+            |row| {
+                Ok((
+                    row.get::<_, Option<String>>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            },
         )
         .optional()
     })?;
@@ -167,23 +188,36 @@ pub(crate) fn qr_payload(state: &GatewayState, charge_id: &str, document_id: &st
         .scannable_code
         .as_ref()
         .is_some_and(|code| code.image.id == document_id);
-    let token_matches = subtle::ConstantTimeEq::ct_eq(token.as_bytes(), expected_token.as_bytes()).into();
+    let token_matches =
+        subtle::ConstantTimeEq::ct_eq(token.as_bytes(), expected_token.as_bytes()).into();
     Ok((document_matches && token_matches).then_some(payload))
 }
 
 fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost" || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `return_uri` must be HTTPS (seed 000); plain HTTP only to a loopback host, for local shops.
 fn check_return_uri(uri: &str) -> Result<(), ApiError> {
-    let refuse = || ApiError::InvalidCharge(format!("return_uri must be an HTTPS URL (plain HTTP only for localhost), got '{uri}'"));
+    let refuse = || {
+        ApiError::InvalidCharge(format!(
+            "return_uri must be an HTTPS URL (plain HTTP only for localhost), got '{uri}'"
+        ))
+    };
     let (scheme, rest) = uri.split_once("://").ok_or_else(refuse)?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
     } else {
         host.split(':').next().unwrap_or("").to_owned()
     };
@@ -222,11 +256,17 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         (None, Ok(Some(id))) => {
             let (source, used_by) = super::sources::find(state, id)?;
             if used_by.is_some() {
-                return Err(ApiError::InvalidCharge(format!("source {id} has already been used for a charge")));
+                return Err(ApiError::InvalidCharge(format!(
+                    "source {id} has already been used for a charge"
+                )));
             }
             source
         }
-        _ => return Err(ApiError::InvalidCharge("source is required: a source id or source[type]".into())),
+        _ => {
+            return Err(ApiError::InvalidCharge(
+                "source is required: a source id or source[type]".into(),
+            ))
+        }
     };
     if source.amount != amount || source.currency != currency {
         return Err(ApiError::InvalidCharge(format!(
@@ -241,7 +281,10 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         check_return_uri(uri)?;
     }
     if method.flow == Flow::AppRedirect && return_uri.is_none() {
-        return Err(ApiError::InvalidCharge(format!("return_uri is required for {}", source.source_type)));
+        return Err(ApiError::InvalidCharge(format!(
+            "return_uri is required for {}",
+            source.source_type
+        )));
     }
 
     let latest_expiry = created_at.plus_seconds(method.default_expiry_secs);
@@ -277,7 +320,11 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         let document_id = crate::ids::new_id("docu");
         let token = crate::ids::download_token();
         // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
-        let reference1: String = id["chrg_test_".len()..].to_ascii_uppercase().chars().take(20).collect();
+        let reference1: String = id["chrg_test_".len()..]
+            .to_ascii_uppercase()
+            .chars()
+            .take(20)
+            .collect();
         let target = promptpay::Target::BillPayment {
             biller_id: state.promptpay_biller_id.clone(),
             reference1,
@@ -376,7 +423,12 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         approval_code: None,
         id,
     };
-    Ok(NewCharge { charge, authorize_id, qr_payload: qr, download_token })
+    Ok(NewCharge {
+        charge,
+        authorize_id,
+        qr_payload: qr,
+        download_token,
+    })
 }
 
 async fn charges_create(
@@ -440,15 +492,23 @@ async fn charges_index(
 ) -> Result<Json<List<Charge>>, ApiError> {
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Err(ApiError::BadRequest("limit must be between 1 and 100".into()));
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 100".into(),
+        ));
     }
     let offset = query.offset.unwrap_or(0);
     // Newest first unless asked otherwise: a dashboard and a test look for the latest charge.
-    let order = query.order.unwrap_or_else(|| "reverse_chronological".into());
+    let order = query
+        .order
+        .unwrap_or_else(|| "reverse_chronological".into());
     let direction = match order.as_str() {
         "reverse_chronological" => "DESC",
         "chronological" => "ASC",
-        _ => return Err(ApiError::BadRequest("order must be chronological or reverse_chronological".into())),
+        _ => {
+            return Err(ApiError::BadRequest(
+                "order must be chronological or reverse_chronological".into(),
+            ))
+        }
     };
     let sql = format!("SELECT body FROM charges ORDER BY seq {direction} LIMIT ?1 OFFSET ?2");
     let (bodies, total) = state.store.call(|db| {
@@ -487,7 +547,11 @@ async fn charges_show(
 }
 
 /// Ends a pending charge, refusing one that has already ended.
-pub(crate) fn finish(state: &GatewayState, mut charge: Charge, outcome: Outcome) -> Result<Charge, ApiError> {
+pub(crate) fn finish(
+    state: &GatewayState,
+    mut charge: Charge,
+    outcome: Outcome,
+) -> Result<Charge, ApiError> {
     if charge.status != ChargeStatus::Pending {
         return Err(ApiError::InvalidCharge(format!(
             "charge {} is {}, not pending: its status can no longer change",
@@ -533,12 +597,24 @@ async fn charges_mark_as_failed(
     params: Params,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
-    let code = params.str("failure_code")?.unwrap_or("failed_processing").to_owned();
-    if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') || code.is_empty() || code.len() > 64 {
-        return Err(ApiError::BadRequest("failure_code must be a code such as payment_rejected".into()));
+    let code = params
+        .str("failure_code")?
+        .unwrap_or("failed_processing")
+        .to_owned();
+    if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        || code.is_empty()
+        || code.len() > 64
+    {
+        return Err(ApiError::BadRequest(
+            "failure_code must be a code such as payment_rejected".into(),
+        ));
     }
     let message = failure_message(&code).to_owned();
-    Ok(Json(finish(&state, charge, Outcome::Failed { code, message })?))
+    Ok(Json(finish(
+        &state,
+        charge,
+        Outcome::Failed { code, message },
+    )?))
 }
 
 #[cfg(test)]

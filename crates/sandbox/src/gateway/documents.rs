@@ -28,7 +28,10 @@ async fn documents_download(
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
             (header::CACHE_CONTROL, "private, no-cache"),
-            (header::CONTENT_DISPOSITION, "inline; filename=\"qrcode.svg\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"qrcode.svg\"",
+            ),
         ],
         svg,
     )

@@ -82,7 +82,10 @@ CREATE INDEX IF NOT EXISTS charges_pending ON charges (status, expires_at);
 /// The gateway's router. Browsers on any merchant origin may call it (Omise.js does, with
 /// the public key), so CORS allows every origin; no cookies are involved.
 pub fn app(state: GatewayState) -> Router {
-    state.store.migrate(SCHEMA).expect("the gateway schema applies to a fresh or current database");
+    state
+        .store
+        .migrate(SCHEMA)
+        .expect("the gateway schema applies to a fresh or current database");
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST])
@@ -98,9 +101,7 @@ pub fn app(state: GatewayState) -> Router {
         .merge(charges::router())
         .merge(authorize::router())
         .merge(documents::router())
-        .fallback(|| async {
-            crate::error::ApiError::NotFound("no such API endpoint".into())
-        })
+        .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(cors)
         .with_state(state)
 }

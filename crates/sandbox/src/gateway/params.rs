@@ -32,7 +32,9 @@ impl<S: Send + Sync> FromRequest<S> for Params {
             .await
             .map_err(|_| ApiError::BadRequest("the request body could not be read".into()))?;
         if body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::BadRequest(format!("request body is larger than {MAX_BODY_BYTES} bytes")));
+            return Err(ApiError::BadRequest(format!(
+                "request body is larger than {MAX_BODY_BYTES} bytes"
+            )));
         }
         Params::parse(&body, is_json)
     }
@@ -47,8 +49,12 @@ impl Params {
         if is_json {
             return match serde_json::from_slice(body) {
                 Ok(Value::Object(map)) => Ok(Self(map)),
-                Ok(_) => Err(ApiError::BadRequest("the JSON body must be an object".into())),
-                Err(error) => Err(ApiError::BadRequest(format!("the JSON body is malformed: {error}"))),
+                Ok(_) => Err(ApiError::BadRequest(
+                    "the JSON body must be an object".into(),
+                )),
+                Err(error) => Err(ApiError::BadRequest(format!(
+                    "the JSON body is malformed: {error}"
+                ))),
             };
         }
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
@@ -79,7 +85,11 @@ impl Params {
 
     /// An amount: a positive integer in the smallest currency unit, as a number or a string.
     pub fn amount(&self, key: &str) -> Result<Option<Amount>, ApiError> {
-        let invalid = || ApiError::InvalidAmount(format!("{key} must be a positive integer in the smallest currency unit"));
+        let invalid = || {
+            ApiError::InvalidAmount(format!(
+                "{key} must be a positive integer in the smallest currency unit"
+            ))
+        };
         let amount = match self.0.get(key) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::Number(number)) => number.as_i64().ok_or_else(invalid)?,
@@ -126,7 +136,11 @@ impl Params {
 }
 
 /// Inserts `a[b][c]=value` as `{"a":{"b":{"c":value}}}`.
-fn insert_bracketed(root: &mut Map<String, Value>, key: &str, value: String) -> Result<(), ApiError> {
+fn insert_bracketed(
+    root: &mut Map<String, Value>,
+    key: &str,
+    value: String,
+) -> Result<(), ApiError> {
     let malformed = || ApiError::BadRequest(format!("parameter name '{key}' is malformed"));
     let (head, mut rest) = match key.find('[') {
         Some(open) => (&key[..open], &key[open..]),
@@ -147,7 +161,9 @@ fn insert_bracketed(root: &mut Map<String, Value>, key: &str, value: String) -> 
     let (last, parents) = path.split_last().ok_or_else(malformed)?;
     let mut node = root;
     for part in parents {
-        let entry = node.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        let entry = node
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
         node = entry.as_object_mut().ok_or_else(malformed)?;
     }
     node.insert(last.to_string(), Value::String(value));
@@ -160,12 +176,23 @@ mod tests {
 
     #[test]
     fn forms_nest_bracketed_keys_and_read_like_json() {
-        let form = Params::parse(b"amount=400000&currency=thb&source%5Btype%5D=promptpay&metadata[order]=o1", false).unwrap();
-        let json = Params::parse(br#"{"amount":400000,"currency":"thb","source":{"type":"promptpay"}}"#, true).unwrap();
+        let form = Params::parse(
+            b"amount=400000&currency=thb&source%5Btype%5D=promptpay&metadata[order]=o1",
+            false,
+        )
+        .unwrap();
+        let json = Params::parse(
+            br#"{"amount":400000,"currency":"thb","source":{"type":"promptpay"}}"#,
+            true,
+        )
+        .unwrap();
         for params in [&form, &json] {
             assert_eq!(params.amount("amount").unwrap(), Some(Amount(400_000)));
             assert_eq!(params.currency("currency").unwrap().as_str(), "THB");
-            assert_eq!(params.object("source").unwrap().str("type").unwrap(), Some("promptpay"));
+            assert_eq!(
+                params.object("source").unwrap().str("type").unwrap(),
+                Some("promptpay")
+            );
         }
         assert_eq!(form.metadata("metadata").unwrap()["order"], "o1");
     }
@@ -178,7 +205,10 @@ mod tests {
         assert!(Params::parse(b"[x]=1", false).is_err());
         assert!(Params::parse(b"a=1&a[b]=2", false).is_err());
         let params = Params::parse(b"amount=12.5", false).unwrap();
-        assert!(matches!(params.amount("amount"), Err(ApiError::InvalidAmount(_))));
+        assert!(matches!(
+            params.amount("amount"),
+            Err(ApiError::InvalidAmount(_))
+        ));
         let params = Params::parse(b"amount=-1", false).unwrap();
         assert!(params.amount("amount").is_err());
     }

@@ -24,7 +24,11 @@ pub(crate) fn router() -> Router<GatewayState> {
 
 /// Builds a source from request parameters, refusing unknown types, currencies and amounts
 /// outside the method's limits.
-pub(crate) fn build(params: &Params, created_at: Timestamp, ip: Option<String>) -> Result<Source, ApiError> {
+pub(crate) fn build(
+    params: &Params,
+    created_at: Timestamp,
+    ip: Option<String>,
+) -> Result<Source, ApiError> {
     let type_name = params.required_str("type")?;
     let source_type = SourceType::parse(type_name)
         .map_err(|_| ApiError::BadRequest(format!("type '{type_name}' is not supported; use one of alipay_cn, barcode_alipay, promptpay, wechat_pay_upm")))?;
@@ -34,10 +38,19 @@ pub(crate) fn build(params: &Params, created_at: Timestamp, ip: Option<String>) 
         .ok_or_else(|| ApiError::InvalidAmount("amount is required".into()))?;
     let currency = params.currency("currency")?;
     method.check(amount, &currency)?;
-    let platform_type = params.str("platform_type")?.map(PlatformType::parse).transpose()?;
+    let platform_type = params
+        .str("platform_type")?
+        .map(PlatformType::parse)
+        .transpose()?;
     let barcode = params.str("barcode")?.map(str::to_owned);
-    if matches!(source_type, SourceType::BarcodeAlipay | SourceType::WechatPayUpm) && barcode.is_none() {
-        return Err(ApiError::BadRequest(format!("barcode is required for {source_type}")));
+    if matches!(
+        source_type,
+        SourceType::BarcodeAlipay | SourceType::WechatPayUpm
+    ) && barcode.is_none()
+    {
+        return Err(ApiError::BadRequest(format!(
+            "barcode is required for {source_type}"
+        )));
     }
     let id = crate::ids::new_id("src");
     Ok(Source {
@@ -77,7 +90,11 @@ pub(crate) fn build(params: &Params, created_at: Timestamp, ip: Option<String>) 
     })
 }
 
-pub(crate) fn insert(state: &GatewayState, source: &Source, charge_id: Option<&str>) -> Result<(), ApiError> {
+pub(crate) fn insert(
+    state: &GatewayState,
+    source: &Source,
+    charge_id: Option<&str>,
+) -> Result<(), ApiError> {
     let body = serde_json::to_string(source).map_err(StoreError::from)?;
     state.store.call(|db| {
         db.execute(
@@ -91,12 +108,15 @@ pub(crate) fn insert(state: &GatewayState, source: &Source, charge_id: Option<&s
 /// A stored source and the charge that used it, if any.
 pub(crate) fn find(state: &GatewayState, id: &str) -> Result<(Source, Option<String>), ApiError> {
     let row = state.store.call(|db| {
-        db.query_row("SELECT body, charge_id FROM sources WHERE id = ?1", [id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
-        })
+        db.query_row(
+            "SELECT body, charge_id FROM sources WHERE id = ?1",
+            [id],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)),
+        )
         .optional()
     })?;
-    let (body, charge_id) = row.ok_or_else(|| ApiError::NotFound(format!("source {id} was not found")))?;
+    let (body, charge_id) =
+        row.ok_or_else(|| ApiError::NotFound(format!("source {id} was not found")))?;
     let source = serde_json::from_str(&body).map_err(StoreError::from)?;
     Ok((source, charge_id))
 }
@@ -119,7 +139,10 @@ async fn sources_show(
 ) -> Result<Json<Source>, ApiError> {
     let (mut source, charge_id) = find(&state, &id)?;
     if let Some(charge_id) = charge_id {
-        source.charge_status = super::charges::load(&state, &charge_id)?.status.as_str().to_owned();
+        source.charge_status = super::charges::load(&state, &charge_id)?
+            .status
+            .as_str()
+            .to_owned();
     }
     Ok(Json(source))
 }

@@ -55,24 +55,45 @@ pub(crate) fn create_order(state: &ShopState) -> Result<Order, ApiError> {
             rusqlite::params![id, now, PRODUCT.name, PRODUCT.amount, PRODUCT.currency],
         )
     })?;
-    Ok(Order { id, amount: Amount(PRODUCT.amount), currency: Currency::thb(), paid: false })
+    Ok(Order {
+        id,
+        amount: Amount(PRODUCT.amount),
+        currency: Currency::thb(),
+        paid: false,
+    })
 }
 
 pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, ApiError> {
     let row = state.store.call(|db| {
-        db.query_row("SELECT amount, currency, paid FROM orders WHERE id = ?1", [id], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?))
-        })
+        db.query_row(
+            "SELECT amount, currency, paid FROM orders WHERE id = ?1",
+            [id],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, bool>(2)?,
+                ))
+            },
+        )
         .optional()
     })?;
     row.map(|(amount, currency, paid)| {
-        Ok(Order { id: id.to_owned(), amount: Amount(amount), currency: Currency::parse(&currency)?, paid })
+        Ok(Order {
+            id: id.to_owned(),
+            amount: Amount(amount),
+            currency: Currency::parse(&currency)?,
+            paid,
+        })
     })
     .transpose()
 }
 
 /// The order's latest charge, if any.
-pub(crate) fn latest_charge_of(state: &ShopState, order_id: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn latest_charge_of(
+    state: &ShopState,
+    order_id: &str,
+) -> Result<Option<String>, ApiError> {
     Ok(state.store.call(|db| {
         db.query_row(
             "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -85,15 +106,21 @@ pub(crate) fn latest_charge_of(state: &ShopState, order_id: &str) -> Result<Opti
 
 fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>, ApiError> {
     Ok(state.store.call(|db| {
-        db.query_row("SELECT order_id FROM order_charges WHERE charge_id = ?1", [charge_id], |row| row.get(0))
-            .optional()
+        db.query_row(
+            "SELECT order_id FROM order_charges WHERE charge_id = ?1",
+            [charge_id],
+            |row| row.get(0),
+        )
+        .optional()
     })?)
 }
 
 /// Records what the shop learnt of a charge: a successful one pays its order.
 fn note_status(state: &ShopState, order_id: &str, charge: &Charge) -> Result<(), ApiError> {
     if charge.status == ChargeStatus::Successful {
-        state.store.call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id]))?;
+        state
+            .store
+            .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id]))?;
     }
     Ok(())
 }
@@ -112,15 +139,23 @@ pub(crate) async fn charges_create(
     body: Result<Json<CreateCharge>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CheckoutCharge>), ApiError> {
     let Json(request) = body.map_err(|rejection| {
-        ApiError::BadRequest(format!("send JSON {{\"source\": \"src_...\", \"order\": \"...\"}}: {}", rejection.body_text()))
+        ApiError::BadRequest(format!(
+            "send JSON {{\"source\": \"src_...\", \"order\": \"...\"}}: {}",
+            rejection.body_text()
+        ))
     })?;
     if !request.source.starts_with("src_") || request.source.len() > 64 {
-        return Err(ApiError::BadRequest("source must be a source id (src_...)".into()));
+        return Err(ApiError::BadRequest(
+            "source must be a source id (src_...)".into(),
+        ));
     }
     let order = find_order(&state, &request.order)?
         .ok_or_else(|| ApiError::NotFound(format!("order {} was not found", request.order)))?;
     if order.paid {
-        return Err(ApiError::Unprocessable("order_paid", format!("order {} is already paid", order.id)));
+        return Err(ApiError::Unprocessable(
+            "order_paid",
+            format!("order {} is already paid", order.id),
+        ));
     }
     let source = state.gateway.source(&request.source).await?;
     if source.amount != order.amount || source.currency != order.currency {
@@ -143,7 +178,10 @@ pub(crate) async fn charges_create(
             ("currency", order.currency.to_string()),
             ("source", source.id.clone()),
             ("return_uri", return_uri),
-            ("description", format!("{} (order {})", PRODUCT.name, order.id)),
+            (
+                "description",
+                format!("{} (order {})", PRODUCT.name, order.id),
+            ),
             ("metadata[order_id]", order.id.clone()),
         ])
         .await?;

@@ -20,44 +20,67 @@ impl GatewayClient {
             .timeout(Duration::from_secs(15))
             .build()
             .expect("a plain HTTP client builds");
-        Self { http, base_url, secret_key }
+        Self {
+            http,
+            base_url,
+            secret_key,
+        }
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ApiError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, ApiError> {
         let response = request
             .basic_auth(&self.secret_key, Some(""))
             .header("Omise-Version", "2017-11-02")
             .send()
             .await
-            .map_err(|error| ApiError::BadGateway(format!("the payment gateway could not be reached: {error}")))?;
+            .map_err(|error| {
+                ApiError::BadGateway(format!("the payment gateway could not be reached: {error}"))
+            })?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| ApiError::BadGateway(format!("the payment gateway's answer was cut off: {error}")))?;
+        let body = response.bytes().await.map_err(|error| {
+            ApiError::BadGateway(format!("the payment gateway's answer was cut off: {error}"))
+        })?;
         if status.is_success() {
-            return serde_json::from_slice(&body)
-                .map_err(|error| ApiError::BadGateway(format!("the payment gateway's answer is not understood: {error}")));
+            return serde_json::from_slice(&body).map_err(|error| {
+                ApiError::BadGateway(format!(
+                    "the payment gateway's answer is not understood: {error}"
+                ))
+            });
         }
         match serde_json::from_slice::<ErrorObject>(&body) {
             Ok(error) if status.as_u16() == 404 => Err(ApiError::NotFound(error.message)),
-            Ok(error) if status.is_client_error() => Err(ApiError::Unprocessable("payment_refused", format!("{}: {}", error.code, error.message))),
-            _ => Err(ApiError::BadGateway(format!("the payment gateway answered {status}"))),
+            Ok(error) if status.is_client_error() => Err(ApiError::Unprocessable(
+                "payment_refused",
+                format!("{}: {}", error.code, error.message),
+            )),
+            _ => Err(ApiError::BadGateway(format!(
+                "the payment gateway answered {status}"
+            ))),
         }
     }
 
     /// `GET /sources/:id`.
     pub async fn source(&self, id: &str) -> Result<Source, ApiError> {
-        self.send(self.http.get(format!("{}/sources/{id}", self.base_url))).await
+        self.send(self.http.get(format!("{}/sources/{id}", self.base_url)))
+            .await
     }
 
     /// `POST /charges` with form parameters, as omise-ruby sends them.
     pub async fn create_charge(&self, params: &[(&str, String)]) -> Result<Charge, ApiError> {
-        self.send(self.http.post(format!("{}/charges", self.base_url)).form(params)).await
+        self.send(
+            self.http
+                .post(format!("{}/charges", self.base_url))
+                .form(params),
+        )
+        .await
     }
 
     /// `GET /charges/:id`.
     pub async fn charge(&self, id: &str) -> Result<Charge, ApiError> {
-        self.send(self.http.get(format!("{}/charges/{id}", self.base_url))).await
+        self.send(self.http.get(format!("{}/charges/{id}", self.base_url)))
+            .await
     }
 }

@@ -29,7 +29,11 @@ pub struct Product {
 }
 
 /// A hand-woven scarf at THB 1,290.00: within PromptPay's and Alipay's limits.
-pub const PRODUCT: Product = Product { name: "Hand-woven silk scarf", amount: 129_000, currency: "THB" };
+pub const PRODUCT: Product = Product {
+    name: "Hand-woven silk scarf",
+    amount: 129_000,
+    currency: "THB",
+};
 
 /// What the shop is started with.
 pub struct ShopConfig {
@@ -64,7 +68,8 @@ pub struct ShopState {
 impl ShopState {
     /// The shop's state.
     pub fn new(config: ShopConfig) -> Self {
-        let gateway = gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key);
+        let gateway =
+            gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key);
         Self {
             store: config.store,
             gateway,
@@ -79,7 +84,10 @@ impl ShopState {
 
 /// The shop's router.
 pub fn app(state: ShopState) -> Router {
-    state.store.migrate(checkout::SCHEMA).expect("the shop schema applies to a fresh or current database");
+    state
+        .store
+        .migrate(checkout::SCHEMA)
+        .expect("the shop schema applies to a fresh or current database");
     let assets = ServeDir::new(&state.www_dir);
     Router::new()
         .route("/", get(pages::product))

@@ -14,7 +14,13 @@ use serde_json::{json, Value};
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-fn render(state: &ShopState, template: &str, title: &str, price: &str, config: Value) -> Result<Response, ApiError> {
+fn render(
+    state: &ShopState,
+    template: &str,
+    title: &str,
+    price: &str,
+    config: Value,
+) -> Result<Response, ApiError> {
     let path = state.www_dir.join(template);
     let page = std::fs::read_to_string(&path)
         .map_err(|error| ApiError::Internal(format!("cannot read {}: {error}", path.display())))?;
@@ -26,7 +32,10 @@ fn render(state: &ShopState, template: &str, title: &str, price: &str, config: V
         .replace("{{PRICE}}", &escape(price))
         .replace("{{CHECKOUT_CONFIG}}", &config);
     Ok((
-        [(header::CONTENT_SECURITY_POLICY, CSP), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         Html(page),
     )
         .into_response())
@@ -60,7 +69,10 @@ pub(crate) struct ReturnQuery {
 
 /// `GET /return?order=...`: where the customer lands after the authorize page; the widget
 /// resumes from the order's charge and shows how it ended.
-pub(crate) async fn return_page(State(state): State<ShopState>, Query(query): Query<ReturnQuery>) -> Result<Response, ApiError> {
+pub(crate) async fn return_page(
+    State(state): State<ShopState>,
+    Query(query): Query<ReturnQuery>,
+) -> Result<Response, ApiError> {
     let order = match &query.order {
         Some(id) => find_order(&state, id)?,
         None => None,
@@ -71,11 +83,14 @@ pub(crate) async fn return_page(State(state): State<ShopState>, Query(query): Qu
     };
     let config = match (order, charge_id) {
         (Some(order), Some(charge_id)) => {
-            let mut widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+            let mut widget =
+                widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
             widget["chargeId"] = charge_id.into();
             json!({ "widget": widget })
         }
-        _ => json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." }),
+        _ => {
+            json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." })
+        }
     };
     render(&state, "return.html", "Your payment", "", config)
 }
