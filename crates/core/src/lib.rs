@@ -7,7 +7,8 @@
 //! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
 //! - [`poll`]: when the widget asks again while a charge is pending;
 //! - [`promptpay`]: the Thai QR (EMVCo) payload and its CRC;
-//! - `qr` (feature `qr`): a payload drawn as an SVG QR code.
+//! - `qr` (feature `qr`): a payload drawn as an SVG QR code;
+//! - `webhook` (feature `webhooks`): signing and verifying webhook deliveries.
 //!
 //! No web and no async runtime dependencies: everything here is pure and unit-tested natively.
 
@@ -21,5 +22,7 @@ pub mod promptpay;
 #[cfg(feature = "qr")]
 pub mod qr;
 pub mod time;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 
 pub use error::Error;

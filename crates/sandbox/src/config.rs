@@ -7,6 +7,8 @@ use std::path::PathBuf;
 pub const DEFAULT_PUBLIC_KEY: &str = "pkey_test_5paywasmsandbox0demo0";
 /// Default test secret key.
 pub const DEFAULT_SECRET_KEY: &str = "skey_test_5paywasmsandbox0demo0";
+/// Default webhook signing secret, base64 as the dashboard shows it ("paywasm-sandbox-webhook-secret").
+pub const DEFAULT_WEBHOOK_SECRET: &str = "cGF5d2FzbS1zYW5kYm94LXdlYmhvb2stc2VjcmV0";
 
 /// How to run the sandbox.
 #[derive(Debug, Clone, clap::Parser)]
@@ -40,6 +42,17 @@ pub struct Config {
     /// are gone when the sandbox stops.
     #[arg(long = "data", env = "PAYWASM_DATA")]
     pub data_dir: Option<PathBuf>,
+    /// Webhook endpoints the gateway POSTs events to (repeat the flag, or comma-separate in the
+    /// environment). Without any, the demo shop's `/webhooks/omise`.
+    #[arg(
+        long = "webhook-url",
+        env = "PAYWASM_WEBHOOK_URLS",
+        value_delimiter = ','
+    )]
+    pub webhook_urls: Vec<String>,
+    /// The webhook signing secret (base64); the signature key is its decoded bytes.
+    #[arg(long, env = "PAYWASM_WEBHOOK_SECRET", default_value = DEFAULT_WEBHOOK_SECRET)]
+    pub webhook_secret: String,
     /// Folder of the demo shop's pages.
     #[arg(long, env = "PAYWASM_WWW", default_value = "www")]
     pub www_dir: PathBuf,
@@ -58,6 +71,8 @@ impl Config {
             public_key: DEFAULT_PUBLIC_KEY.into(),
             secret_key: DEFAULT_SECRET_KEY.into(),
             data_dir: None,
+            webhook_urls: vec![],
+            webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),
             pkg_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg")),
         }

@@ -108,6 +108,15 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let (shop_listener, shop_url) = bind(config.shop_addr).await?;
     let (stop, stopped) = watch::channel(false);
 
+    use base64::Engine;
+    let webhook_key = base64::engine::general_purpose::STANDARD
+        .decode(config.webhook_secret.trim())
+        .map_err(|_| StartError::Keys("the webhook secret must be base64".into()))?;
+    let webhook_urls = if config.webhook_urls.is_empty() {
+        vec![format!("{shop_url}/webhooks/omise")]
+    } else {
+        config.webhook_urls.clone()
+    };
     let gateway_store = store::Store::open(config.data_dir.as_deref(), "gateway")?;
     let gateway_state = gateway::GatewayState::new(
         gateway_store,
@@ -116,6 +125,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             secret: config.secret_key.clone(),
         },
         gateway_url.clone(),
+        gateway::Webhooks {
+            endpoints: webhook_urls,
+            key: webhook_key.clone(),
+        },
     );
     let shop_store = store::Store::open(config.data_dir.as_deref(), "shop")?;
     let shop_state = shop::ShopState::new(shop::ShopConfig {
@@ -124,17 +137,17 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         gateway_url: gateway_url.clone(),
         public_key: config.public_key.clone(),
         secret_key: config.secret_key.clone(),
+        webhook_key,
         www_dir: config.www_dir.clone(),
         pkg_dir: config.pkg_dir.clone(),
     });
 
+    // The router applies the schema the background worker relies on: build it first.
+    let gateway_router = gateway::app(gateway_state.clone());
     let servers = vec![
-        serve(
-            gateway_listener,
-            gateway::app(gateway_state),
-            stopped.clone(),
-        ),
-        serve(shop_listener, shop::app(shop_state), stopped),
+        serve(gateway_listener, gateway_router, stopped.clone()),
+        serve(shop_listener, shop::app(shop_state), stopped.clone()),
+        tokio::spawn(gateway::webhooks::run(gateway_state, stopped)),
     ];
     Ok(Running {
         gateway_url,

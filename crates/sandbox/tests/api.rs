@@ -759,3 +759,325 @@ async fn the_shop_holds_a_status_request_until_the_charge_completes() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_error(&error, "order_paid");
 }
+
+/// The sandbox with its webhooks sent to `endpoints` instead of the demo shop.
+async fn sandbox_with_webhooks(endpoints: Vec<String>) -> Sandbox {
+    let mut config = Config::for_tests();
+    config.webhook_urls = endpoints;
+    let running = paywasm_sandbox::start(config)
+        .await
+        .expect("sandbox starts");
+    Sandbox {
+        running,
+        http: Client::new(),
+    }
+}
+
+async fn events(sandbox: &Sandbox) -> Vec<Value> {
+    let (_, list) = send(sandbox.secret(
+        reqwest::Method::GET,
+        "/events?limit=100&order=chronological",
+    ))
+    .await;
+    list["data"].as_array().cloned().unwrap_or_default()
+}
+
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn changes_are_recorded_as_events_and_delivered_to_the_shop() {
+    let sandbox = Sandbox::start().await;
+    let (_, charge) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
+    let id = charge["id"].as_str().unwrap().to_owned();
+    send(sandbox.secret(
+        reqwest::Method::POST,
+        &format!("/charges/{id}/mark_as_paid"),
+    ))
+    .await;
+    let recorded = events(&sandbox).await;
+    let keys: Vec<&str> = recorded
+        .iter()
+        .filter(|e| e["data"]["id"] == id.as_str())
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["charge.create", "charge.complete"]);
+    let complete = recorded
+        .iter()
+        .find(|e| e["key"] == "charge.complete")
+        .unwrap();
+    assert_eq!(complete["data"]["status"], "successful");
+    assert!(complete["id"].as_str().unwrap().starts_with("evnt_test_"));
+    let event_id = complete["id"].as_str().unwrap().to_owned();
+    // delivered to the demo shop, which acknowledges
+    eventually("the shop acknowledges the event", || async {
+        let (_, event) =
+            send(sandbox.secret(reqwest::Method::GET, &format!("/events/{event_id}"))).await;
+        event["webhook_deliveries"][0]["delivery_status"] == "delivered"
+            && event["webhook_deliveries"][0]["status"] == 200
+    })
+    .await;
+    let (status, error) =
+        send(sandbox.secret(reqwest::Method::GET, "/events/evnt_test_nope")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&error, "not_found");
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_and_retried_until_acknowledged() {
+    use axum::http::HeaderMap;
+    use std::sync::{Arc, Mutex};
+    // A merchant endpoint that fails twice, then acknowledges; it records what it was sent.
+    let received: Arc<Mutex<Vec<(HeaderMap, String)>>> = Arc::default();
+    let endpoint = axum::Router::new().route(
+        "/hook",
+        axum::routing::post({
+            let received = received.clone();
+            move |headers: HeaderMap, body: String| async move {
+                let mut received = received.lock().unwrap();
+                received.push((headers, body));
+                if received.len() <= 2 {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, endpoint).await });
+
+    let sandbox = sandbox_with_webhooks(vec![url]).await;
+    let (_, charge) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
+    eventually("the third attempt is acknowledged", || async {
+        let recorded = events(&sandbox).await;
+        recorded
+            .first()
+            .is_some_and(|e| e["webhook_deliveries"][0]["delivery_status"] == "delivered")
+    })
+    .await;
+    let received = received.lock().unwrap().clone();
+    assert_eq!(
+        received.len(),
+        3,
+        "two failures, then the acknowledged attempt"
+    );
+    let key = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        paywasm_sandbox::config::DEFAULT_WEBHOOK_SECRET,
+    )
+    .unwrap();
+    for (headers, body) in &received {
+        let header = |name: &str| headers[name].to_str().unwrap().to_owned();
+        let now = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap();
+        paywasm_core::webhook::verify(
+            &key,
+            &header("omise-signature-timestamp"),
+            &header("omise-signature"),
+            body.as_bytes(),
+            now,
+        )
+        .expect("every delivery is signed");
+        let event: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            (event["key"].as_str(), event["data"]["id"].as_str()),
+            (Some("charge.create"), charge["id"].as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_shop_refuses_unsigned_stale_or_forged_webhooks_and_handles_each_event_once() {
+    let sandbox = Sandbox::start().await;
+    let url = format!("{}/webhooks/omise", sandbox.running.shop_url);
+    let key = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        paywasm_sandbox::config::DEFAULT_WEBHOOK_SECRET,
+    )
+    .unwrap();
+    let body = r#"{"object":"event","id":"evnt_test_1","key":"charge.complete","data":{"object":"charge","id":"chrg_test_x"}}"#;
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
+    let post = |timestamp: i64, signature: String, body: &'static str| {
+        sandbox
+            .http
+            .post(&url)
+            .header("Omise-Signature-Timestamp", timestamp.to_string())
+            .header("Omise-Signature", signature)
+            .body(body)
+            .send()
+    };
+    let (status, error) = send(sandbox.http.post(&url).body(body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_error(&error, "authentication_failure");
+    let forged = paywasm_core::webhook::sign(b"not the secret", now, body.as_bytes());
+    assert_eq!(
+        post(now, forged, body).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let stale = paywasm_core::webhook::sign(&key, now - 3_600, body.as_bytes());
+    assert_eq!(
+        post(now - 3_600, stale, body).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let good = paywasm_core::webhook::sign(&key, now, body.as_bytes());
+    let first: Value = post(now, good.clone(), body)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["received"], "evnt_test_1");
+    assert!(first.get("duplicate").is_none());
+    let again: Value = post(now, good, body).await.unwrap().json().await.unwrap();
+    assert_eq!(again["duplicate"], true);
+}
+
+#[tokio::test]
+async fn pending_charges_expire_on_their_own_at_expires_at() {
+    let sandbox = sandbox_with_webhooks(vec![]).await;
+    let soon = paywasm_core::time::Timestamp(
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap()
+            + 2,
+    );
+    let (status, charge) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+            ("expires_at", &soon.to_string()),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{charge}");
+    assert_eq!(charge["expires_at"], soon.to_string());
+    // nobody reads the charge: the gateway expires it and says so
+    eventually("a charge.expire event", || async {
+        events(&sandbox)
+            .await
+            .iter()
+            .any(|e| e["key"] == "charge.expire")
+    })
+    .await;
+    let (_, expired) = send(sandbox.secret(
+        reqwest::Method::GET,
+        &format!("/charges/{}", charge["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(expired["status"], "expired");
+    assert_eq!(expired["expired_at"], soon.to_string());
+}
+
+#[tokio::test]
+async fn a_concurrent_payment_and_expiry_end_the_charge_exactly_once() {
+    let sandbox = sandbox_with_webhooks(vec![]).await;
+    for _ in 0..10 {
+        let (_, charge) = sandbox
+            .charge_form(&[
+                ("amount", "400000"),
+                ("currency", "THB"),
+                ("source[type]", "promptpay"),
+            ])
+            .await;
+        let id = charge["id"].as_str().unwrap();
+        let pay = send(sandbox.secret(
+            reqwest::Method::POST,
+            &format!("/charges/{id}/mark_as_paid"),
+        ));
+        let expire = send(sandbox.secret(reqwest::Method::POST, &format!("/charges/{id}/expire")));
+        let ((paid, _), (expired, _)) = tokio::join!(pay, expire);
+        assert!(
+            paid.is_success() != expired.is_success(),
+            "exactly one wins: {paid} {expired}"
+        );
+        let (_, now) = send(sandbox.secret(reqwest::Method::GET, &format!("/charges/{id}"))).await;
+        let expected = if paid.is_success() {
+            "successful"
+        } else {
+            "expired"
+        };
+        assert_eq!(now["status"], expected);
+        let endings = events(&sandbox)
+            .await
+            .iter()
+            .filter(|e| e["data"]["id"] == id && e["key"] != "charge.create")
+            .count();
+        assert_eq!(endings, 1);
+    }
+}
+
+#[tokio::test]
+async fn lists_take_parameters_from_a_json_body_on_get() {
+    let sandbox = Sandbox::start().await;
+    for _ in 0..3 {
+        sandbox
+            .charge_form(&[
+                ("amount", "400000"),
+                ("currency", "THB"),
+                ("source[type]", "promptpay"),
+            ])
+            .await;
+    }
+    // omise-python sends list parameters as a JSON body on GET
+    let (status, list) = send(
+        sandbox
+            .secret(reqwest::Method::GET, "/charges")
+            .json(&json!({"limit": 2, "order": "chronological"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(
+        (
+            list["limit"].clone(),
+            list["total"].clone(),
+            list["data"].as_array().unwrap().len()
+        ),
+        (json!(2), json!(3), 2)
+    );
+    assert_eq!(list["order"], "chronological");
+    let (_, none) =
+        send(sandbox.secret(reqwest::Method::GET, "/charges?to=2000-01-01T00:00:00Z")).await;
+    assert_eq!(none["total"], 0);
+    let (status, error) =
+        send(sandbox.secret(reqwest::Method::GET, "/charges?from=yesterday")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "bad_request");
+}

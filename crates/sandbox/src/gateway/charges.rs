@@ -5,11 +5,12 @@
 //! Expiry is applied whenever a pending charge past its `expires_at` is read.
 
 use super::auth::SecretKey;
+use super::lists::{ListParams, Page};
 use super::params::Params;
 use super::{now, GatewayState};
 use crate::error::ApiError;
 use crate::store::StoreError;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::method::{fees, SourceType};
@@ -20,7 +21,6 @@ use paywasm_core::objects::{
 use paywasm_core::promptpay;
 use paywasm_core::time::Timestamp;
 use rusqlite::OptionalExtension;
-use serde::Deserialize;
 use std::net::SocketAddr;
 
 pub(crate) fn router() -> Router<GatewayState> {
@@ -94,16 +94,34 @@ fn decode(body: &str) -> Result<Charge, ApiError> {
     Ok(serde_json::from_str(body).map_err(StoreError::from)?)
 }
 
-/// Writes a charge's current state.
-pub(crate) fn save(state: &GatewayState, charge: &Charge) -> Result<(), ApiError> {
+/// Writes a pending charge's new, terminal state and records its event, in one transaction.
+/// Returns false, writing nothing, if the stored charge is no longer pending (another request
+/// ended it first): of a concurrent payment and expiry exactly one wins.
+fn commit_transition(
+    state: &GatewayState,
+    charge: &Charge,
+    event_key: &str,
+) -> Result<bool, ApiError> {
     let body = serde_json::to_string(charge).map_err(StoreError::from)?;
-    state.store.call(|db| {
-        db.execute(
-            "UPDATE charges SET status = ?2, body = ?3 WHERE id = ?1",
+    let data = serde_json::to_value(charge).map_err(StoreError::from)?;
+    let endpoints = state.webhook_endpoints.clone();
+    let changed = state.store.call(|db| {
+        let tx = db.transaction()?;
+        let changed = tx.execute(
+            "UPDATE charges SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'pending'",
             rusqlite::params![charge.id, charge.status.as_str(), body],
-        )
+        )?;
+        if changed == 1 {
+            super::events::record(&tx, event_key, &data, &endpoints)?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
     })?;
-    Ok(())
+    if changed {
+        state.wake.notify_one();
+        tracing::info!(charge = %charge.id, status = charge.status.as_str(), "charge completed");
+    }
+    Ok(changed)
 }
 
 /// Expires `charge` if it is pending past its `expires_at`.
@@ -111,14 +129,18 @@ fn expire_if_due(state: &GatewayState, charge: &mut Charge) -> Result<(), ApiErr
     let now = now();
     if charge.status == ChargeStatus::Pending && charge.expires_at.is_some_and(|at| at <= now) {
         let at = charge.expires_at.unwrap_or(now);
-        settle(charge, Outcome::Expired, at);
-        save(state, charge)?;
+        let mut expired = charge.clone();
+        settle(&mut expired, Outcome::Expired, at);
+        if commit_transition(state, &expired, "charge.expire")? {
+            *charge = expired;
+        } else {
+            *charge = reload(state, &charge.id)?;
+        }
     }
     Ok(())
 }
 
-/// A charge by id, with expiry applied.
-pub(crate) fn load(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
+fn reload(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
     let body = state
         .store
         .call(|db| {
@@ -126,7 +148,30 @@ pub(crate) fn load(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
                 .optional()
         })?
         .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
-    let mut charge = decode(&body)?;
+    decode(&body)
+}
+
+/// Expires every pending charge whose `expires_at` has passed (the background worker).
+pub(crate) fn expire_due(state: &GatewayState) -> Result<(), ApiError> {
+    let now = now().unix();
+    let ids = state.store.call(|db| {
+        let mut statement = db.prepare(
+            "SELECT id FROM charges WHERE status = 'pending' AND expires_at <= ?1 LIMIT 500",
+        )?;
+        let ids = statement
+            .query_map([now], read_row)?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    })?;
+    for id in ids {
+        load(state, &id)?;
+    }
+    Ok(())
+}
+
+/// A charge by id, with expiry applied.
+pub(crate) fn load(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
+    let mut charge = reload(state, id)?;
     expire_if_due(state, &mut charge)?;
     Ok(charge)
 }
@@ -440,6 +485,8 @@ async fn charges_create(
     let new = build(&state, &params, peer.ip().to_string())?;
     let charge = &new.charge;
     let body = serde_json::to_string(charge).map_err(StoreError::from)?;
+    let data = serde_json::to_value(charge).map_err(StoreError::from)?;
+    let endpoints = state.webhook_endpoints.clone();
     let claimed = state.store.call(|db| {
         let tx = db.transaction()?;
         // Claiming the source and inserting the charge together: two concurrent charges on
@@ -463,10 +510,12 @@ async fn charges_create(
                     body
                 ],
             )?;
+            super::events::record(&tx, "charge.create", &data, &endpoints)?;
         }
         tx.commit()?;
         Ok(claimed == 1)
     })?;
+    state.wake.notify_one();
     if !claimed {
         return Err(ApiError::InvalidCharge(format!(
             "source {} has already been used for a charge",
@@ -477,65 +526,18 @@ async fn charges_create(
     Ok(Json(new.charge))
 }
 
-/// List parameters of `GET /charges`.
-#[derive(Debug, Deserialize)]
-struct ListQuery {
-    limit: Option<u32>,
-    offset: Option<u32>,
-    order: Option<String>,
-}
-
 async fn charges_index(
     State(state): State<GatewayState>,
     _: SecretKey,
-    Query(query): Query<ListQuery>,
+    params: ListParams,
 ) -> Result<Json<List<Charge>>, ApiError> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 100".into(),
-        ));
-    }
-    let offset = query.offset.unwrap_or(0);
-    // Newest first unless asked otherwise: a dashboard and a test look for the latest charge.
-    let order = query
-        .order
-        .unwrap_or_else(|| "reverse_chronological".into());
-    let direction = match order.as_str() {
-        "reverse_chronological" => "DESC",
-        "chronological" => "ASC",
-        _ => {
-            return Err(ApiError::BadRequest(
-                "order must be chronological or reverse_chronological".into(),
-            ))
-        }
-    };
-    let sql = format!("SELECT body FROM charges ORDER BY seq {direction} LIMIT ?1 OFFSET ?2");
-    let (bodies, total) = state.store.call(|db| {
-        let total: u32 = db.query_row("SELECT COUNT(*) FROM charges", [], |row| row.get(0))?;
-        let mut statement = db.prepare(&sql)?;
-        let bodies = statement
-            .query_map([limit, offset], read_row)?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok((bodies, total))
-    })?;
-    let mut data = Vec::with_capacity(bodies.len());
-    for body in bodies {
-        let mut charge = decode(&body)?;
-        expire_if_due(&state, &mut charge)?;
-        data.push(charge);
-    }
-    Ok(Json(List {
-        object: "list".into(),
-        data,
-        limit,
-        offset,
-        total,
-        location: Some("/charges".into()),
-        order,
-        from: Timestamp::EPOCH,
-        to: now(),
-    }))
+    let page = Page::from_params(&params)?;
+    let (ids, total) = state.store.call(|db| page.query_ids(db, "charges"))?;
+    let data = ids
+        .iter()
+        .map(|id| load(&state, id))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(page.list(data, total, "/charges")))
 }
 
 async fn charges_show(
@@ -552,16 +554,25 @@ pub(crate) fn finish(
     mut charge: Charge,
     outcome: Outcome,
 ) -> Result<Charge, ApiError> {
-    if charge.status != ChargeStatus::Pending {
-        return Err(ApiError::InvalidCharge(format!(
+    let not_pending = |charge: &Charge| {
+        ApiError::InvalidCharge(format!(
             "charge {} is {}, not pending: its status can no longer change",
             charge.id,
             charge.status.as_str()
-        )));
+        ))
+    };
+    if charge.status != ChargeStatus::Pending {
+        return Err(not_pending(&charge));
     }
+    let key = if matches!(outcome, Outcome::Expired) {
+        "charge.expire"
+    } else {
+        "charge.complete"
+    };
     settle(&mut charge, outcome, now());
-    save(state, &charge)?;
-    tracing::info!(charge = %charge.id, status = charge.status.as_str(), "charge completed");
+    if !commit_transition(state, &charge, key)? {
+        return Err(not_pending(&reload(state, &charge.id)?));
+    }
     Ok(charge)
 }
 

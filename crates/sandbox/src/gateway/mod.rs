@@ -1,20 +1,26 @@
 //! The Omise-compatible gateway (API version 2017-11-02) in test mode.
 //!
 //! Each resource module owns its routes, handlers and queries: [`sources`], [`charges`]
-//! (with the test controls), [`authorize`] (the test-mode authorize page) and [`documents`]
-//! (QR images). They are merged in [`app`].
+//! (with the test controls), [`authorize`] (the test-mode authorize page), [`documents`]
+//! (QR images) and [`events`]. They are merged in [`app`]; [`webhooks`] is the background
+//! worker that delivers events and expires charges.
 
 pub mod auth;
 pub mod authorize;
 pub mod charges;
 pub mod documents;
+pub mod events;
+pub mod lists;
 pub mod params;
 pub mod sources;
+pub mod webhooks;
 
 use crate::store::Store;
 use axum::http::{header, HeaderName, Method};
 use axum::Router;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Notify;
 use tower_http::cors::{Any, CorsLayer};
 
 /// The account's test keys.
@@ -35,17 +41,42 @@ pub struct GatewayState {
     pub(crate) base_url: String,
     /// The biller id the sandbox's PromptPay QRs pay to.
     pub(crate) promptpay_biller_id: String,
+    /// Where events are POSTed.
+    pub(crate) webhook_endpoints: Arc<Vec<String>>,
+    /// The decoded webhook signing secret.
+    pub(crate) webhook_key: Arc<Vec<u8>>,
+    /// The client that delivers webhooks.
+    pub(crate) http: reqwest::Client,
+    /// Wakes the background worker when an event is recorded.
+    pub(crate) wake: Arc<Notify>,
+}
+
+/// How the gateway delivers webhooks.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    /// Endpoint URLs.
+    pub endpoints: Vec<String>,
+    /// The signing key (the decoded secret).
+    pub key: Vec<u8>,
 }
 
 impl GatewayState {
     /// State over `store`, answering with links under `base_url`.
-    pub fn new(store: Store, keys: Keys, base_url: String) -> Self {
+    pub fn new(store: Store, keys: Keys, base_url: String, webhooks: Webhooks) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("a plain HTTP client builds");
         Self {
             store,
             keys,
             base_url,
             // A sandbox biller: a fictitious 13-digit tax id with the 2-digit suffix.
             promptpay_biller_id: "010555600000001".into(),
+            webhook_endpoints: Arc::new(webhooks.endpoints),
+            webhook_key: Arc::new(webhooks.key),
+            http,
+            wake: Arc::new(Notify::new()),
         }
     }
 }
@@ -77,6 +108,24 @@ CREATE TABLE IF NOT EXISTS charges (
     body           TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS charges_pending ON charges (status, expires_at);
+CREATE TABLE IF NOT EXISTS events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    key         TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    data        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id               TEXT PRIMARY KEY,
+    event_id         TEXT NOT NULL REFERENCES events (id),
+    uri              TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    attempts         INTEGER NOT NULL,
+    next_attempt_ms  INTEGER NOT NULL,
+    response_status  INTEGER,
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_attempt_ms);
 ";
 
 /// The gateway's router. Browsers on any merchant origin may call it (Omise.js does, with
@@ -101,6 +150,7 @@ pub fn app(state: GatewayState) -> Router {
         .merge(charges::router())
         .merge(authorize::router())
         .merge(documents::router())
+        .merge(events::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(cors)
         .with_state(state)

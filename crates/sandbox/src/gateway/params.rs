@@ -102,6 +102,22 @@ impl Params {
         Ok(Some(Amount(amount)))
     }
 
+    /// An integer, as a number or a string; `None` when absent.
+    pub fn integer(&self, key: &str) -> Result<Option<i64>, ApiError> {
+        let invalid = || ApiError::BadRequest(format!("{key} must be an integer"));
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(number)) => number.as_i64().map(Some).ok_or_else(invalid),
+            Some(Value::String(text)) => text.trim().parse().map(Some).map_err(|_| invalid()),
+            Some(_) => Err(invalid()),
+        }
+    }
+
+    /// Adds `other`'s parameters, replacing those of the same name.
+    pub fn extend(&mut self, other: Params) {
+        self.0.extend(other.0);
+    }
+
     /// A required currency code.
     pub fn currency(&self, key: &str) -> Result<Currency, ApiError> {
         Ok(Currency::parse(self.required_str(key)?)?)

@@ -2,6 +2,11 @@
 //!
 //! The amount is always the order's: the browser names an order and a source, never an
 //! amount, and a source whose amount or currency differs from the order's is refused.
+//!
+//! The shop keeps its own copy of each charge, refreshed from the gateway when a webhook says
+//! it changed ([`super::webhooks`]); status requests read that copy and wait on it, so waiting
+//! customers cost the gateway nothing. Should webhooks not arrive, a copy older than
+//! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters.
 
 use super::{ShopState, PRODUCT};
 use crate::error::ApiError;
@@ -10,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::objects::{Charge, ChargeStatus, CheckoutCharge};
+use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -25,11 +30,17 @@ CREATE TABLE IF NOT EXISTS orders (
     paid        INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS order_charges (
-    charge_id   TEXT PRIMARY KEY,
-    order_id    TEXT NOT NULL REFERENCES orders (id),
-    seq         INTEGER NOT NULL
+    charge_id     TEXT PRIMARY KEY,
+    order_id      TEXT NOT NULL REFERENCES orders (id),
+    seq           INTEGER NOT NULL,
+    charge        TEXT NOT NULL,
+    refreshed_ms  INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS order_charges_by_order ON order_charges (order_id, seq);
+CREATE TABLE IF NOT EXISTS processed_events (
+    id            TEXT PRIMARY KEY,
+    processed_ms  INTEGER NOT NULL
+);
 ";
 
 /// An order of the shop.
@@ -115,14 +126,64 @@ fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>,
     })?)
 }
 
-/// Records what the shop learnt of a charge: a successful one pays its order.
-fn note_status(state: &ShopState, order_id: &str, charge: &Charge) -> Result<(), ApiError> {
-    if charge.status == ChargeStatus::Successful {
-        state
-            .store
-            .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id]))?;
-    }
-    Ok(())
+/// A copy older than this is re-read from the gateway even without a webhook.
+pub const FALLBACK_REFRESH_MS: i64 = 10_000;
+
+fn now_ms() -> i64 {
+    crate::gateway::webhooks::now_ms()
+}
+
+/// The shop's copy of a charge and when it was last read from the gateway.
+fn stored_charge(
+    state: &ShopState,
+    charge_id: &str,
+) -> Result<Option<(CheckoutCharge, i64)>, ApiError> {
+    let row = state.store.call(|db| {
+        db.query_row(
+            "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
+            [charge_id],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+        )
+        .optional()
+    })?;
+    row.map(|(body, refreshed)| {
+        let charge = serde_json::from_str(&body).map_err(crate::store::StoreError::from)?;
+        Ok((charge, refreshed))
+    })
+    .transpose()
+}
+
+/// Re-reads a charge from the gateway (the seeds' advice after a webhook), stores the copy,
+/// pays the order if it succeeded, and wakes the charge's waiters.
+pub(crate) async fn refresh(
+    state: &ShopState,
+    charge_id: &str,
+) -> Result<CheckoutCharge, ApiError> {
+    let charge = state.gateway.charge(charge_id).await?;
+    let copy = CheckoutCharge::from(&charge);
+    let body = serde_json::to_string(&copy).map_err(crate::store::StoreError::from)?;
+    let paid = charge.status == ChargeStatus::Successful;
+    state.store.call(|db| {
+        let tx = db.transaction()?;
+        tx.execute(
+            "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3 WHERE charge_id = ?1",
+            rusqlite::params![charge_id, body, now_ms()],
+        )?;
+        if paid {
+            tx.execute(
+                "UPDATE orders SET paid = 1 WHERE id = (SELECT order_id FROM order_charges WHERE charge_id = ?1)",
+                [charge_id],
+            )?;
+        }
+        tx.commit()
+    })?;
+    state.waiters.wake(charge_id);
+    Ok(copy)
+}
+
+/// Whether the shop has a charge with this id.
+pub(crate) fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, ApiError> {
+    Ok(order_of_charge(state, charge_id)?.is_some())
 }
 
 /// `POST /checkout/charges` body.
@@ -185,14 +246,16 @@ pub(crate) async fn charges_create(
             ("metadata[order_id]", order.id.clone()),
         ])
         .await?;
+    let copy = CheckoutCharge::from(&charge);
+    let body = serde_json::to_string(&copy).map_err(crate::store::StoreError::from)?;
     state.store.call(|db| {
         db.execute(
-            "INSERT INTO order_charges (charge_id, order_id, seq)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2))",
-            rusqlite::params![charge.id, order.id],
+            "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)",
+            rusqlite::params![charge.id, order.id, body, now_ms()],
         )
     })?;
-    Ok((StatusCode::CREATED, Json(CheckoutCharge::from(&charge))))
+    Ok((StatusCode::CREATED, Json(copy)))
 }
 
 /// Query of `GET /checkout/charges/:id`.
@@ -204,25 +267,33 @@ pub struct Wait {
 
 /// Longest hold of a status request.
 const MAX_WAIT_SECS: u32 = 30;
-/// How often a held request re-reads the gateway. Webhooks will replace this.
-const RECHECK: Duration = Duration::from_millis(250);
 
 pub(crate) async fn charges_show(
     State(state): State<ShopState>,
     Path(id): Path<String>,
     Query(query): Query<Wait>,
 ) -> Result<Json<CheckoutCharge>, ApiError> {
-    // Only the shop's own charges: a browser cannot read arbitrary charges through the shop.
-    let order_id = order_of_charge(&state, &id)?
-        .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
     let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0).min(MAX_WAIT_SECS)));
     let deadline = Instant::now() + wait;
+    // Registered before the first read, so a webhook between the read and the wait still wakes it.
+    let mut waiting = state.waiters.wait_on(&id);
     loop {
-        let charge = state.gateway.charge(&id).await?;
-        note_status(&state, &order_id, &charge)?;
-        if charge.status != ChargeStatus::Pending || Instant::now() + RECHECK > deadline {
-            return Ok(Json(CheckoutCharge::from(&charge)));
+        // Only the shop's own charges: a browser cannot read arbitrary charges through the shop.
+        let (mut charge, refreshed_ms) = stored_charge(&state, &id)?
+            .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
+        let age_ms = now_ms() - refreshed_ms;
+        if charge.status == ChargeStatus::Pending && age_ms >= FALLBACK_REFRESH_MS {
+            charge = refresh(&state, &id).await?;
         }
-        tokio::time::sleep(RECHECK).await;
+        let now = Instant::now();
+        if charge.status != ChargeStatus::Pending || now >= deadline {
+            return Ok(Json(charge));
+        }
+        let until_refresh =
+            Duration::from_millis(u64::try_from(FALLBACK_REFRESH_MS - age_ms).unwrap_or(0));
+        tokio::select! {
+            _ = waiting.changed() => {}
+            _ = tokio::time::sleep_until(deadline.min(now + until_refresh).into()) => {}
+        }
     }
 }

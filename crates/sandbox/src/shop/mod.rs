@@ -6,11 +6,14 @@
 //!   amount from the browser) after checking the source matches it;
 //! - `GET /checkout/charges/:id?wait=N`: the charge, held up to N seconds while pending;
 //! - `GET /return?order=...`: where Alipay sends the customer back;
+//! - `POST /webhooks/omise`: the gateway's signed events;
 //! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
 
 pub mod checkout;
 pub mod gateway_client;
 mod pages;
+pub mod waiters;
+pub mod webhooks;
 
 use crate::store::Store;
 use axum::routing::{get, post};
@@ -47,6 +50,8 @@ pub struct ShopConfig {
     pub public_key: String,
     /// The secret key, which never leaves the server.
     pub secret_key: String,
+    /// The webhook signing key (the decoded secret).
+    pub webhook_key: Vec<u8>,
     /// The shop's page templates and assets.
     pub www_dir: PathBuf,
     /// The built widget.
@@ -63,6 +68,8 @@ pub struct ShopState {
     pub(crate) public_key: String,
     pub(crate) www_dir: PathBuf,
     pub(crate) pkg_dir: PathBuf,
+    pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
+    pub(crate) waiters: waiters::Waiters,
 }
 
 impl ShopState {
@@ -78,6 +85,8 @@ impl ShopState {
             public_key: config.public_key,
             www_dir: config.www_dir,
             pkg_dir: config.pkg_dir,
+            webhook_key: std::sync::Arc::new(config.webhook_key),
+            waiters: waiters::Waiters::default(),
         }
     }
 }
@@ -94,6 +103,7 @@ pub fn app(state: ShopState) -> Router {
         .route("/return", get(pages::return_page))
         .route("/checkout/charges", post(checkout::charges_create))
         .route("/checkout/charges/{id}", get(checkout::charges_show))
+        .route("/webhooks/omise", post(webhooks::webhooks_receive))
         .nest_service("/pkg", ServeDir::new(&state.pkg_dir))
         .nest_service("/assets", assets)
         .with_state(state)

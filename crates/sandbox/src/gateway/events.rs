@@ -1,0 +1,122 @@
+//! Events (`GET /events`, `GET /events/:id`) and the record of their webhook deliveries.
+//!
+//! An event is written in the same transaction as the change it describes, together with one
+//! pending delivery per webhook endpoint, so a crash can never keep a change and lose its
+//! webhook: the [`super::webhooks`] worker picks pending deliveries up after a restart.
+
+use super::auth::SecretKey;
+use super::lists::{ListParams, Page};
+use super::{now, GatewayState};
+use crate::error::ApiError;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use paywasm_core::objects::List;
+use paywasm_core::time::Timestamp;
+use rusqlite::{OptionalExtension, Transaction};
+use serde_json::{json, Value};
+
+pub(crate) fn router() -> Router<GatewayState> {
+    Router::new()
+        .route("/events", get(events_index))
+        .route("/events/{id}", get(events_show))
+}
+
+/// Records an event about `data` (a charge or a refund) with a pending delivery to each
+/// endpoint, inside the caller's transaction. Returns the event's id.
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    key: &str,
+    data: &Value,
+    endpoints: &[String],
+) -> rusqlite::Result<String> {
+    let id = crate::ids::new_id("evnt");
+    let created_at = now();
+    tx.execute(
+        "INSERT INTO events (id, key, created_at, data) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![id, key, created_at.unix(), data.to_string()],
+    )?;
+    let due_ms = super::webhooks::now_ms();
+    for uri in endpoints {
+        tx.execute(
+            "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)
+             VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5)",
+            rusqlite::params![crate::ids::new_id("whdl").replacen("whdl_test_", "whdl_", 1), id, uri, due_ms, created_at.unix()],
+        )?;
+    }
+    Ok(id)
+}
+
+/// An event as the API shows it, with its deliveries.
+pub(crate) fn object(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
+    let row = db
+        .query_row(
+            "SELECT key, created_at, data FROM events WHERE id = ?1",
+            [id],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((key, created_at, data)) = row else {
+        return Ok(None);
+    };
+    let mut statement = db.prepare(
+        "SELECT id, uri, status, response_status, attempts, created_at FROM webhook_deliveries WHERE event_id = ?1 ORDER BY rowid",
+    )?;
+    let deliveries = statement
+        .query_map([id], |row| {
+            Ok(json!({
+                "object": "webhook_delivery",
+                "id": row.get::<_, String>(0)?,
+                "uri": row.get::<_, String>(1)?,
+                "delivery_status": row.get::<_, String>(2)?,
+                "status": row.get::<_, Option<i64>>(3)?,
+                "attempts": row.get::<_, i64>(4)?,
+                "created_at": Timestamp(row.get::<_, i64>(5)?).to_string(),
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(json!({
+        "object": "event",
+        "id": id,
+        "livemode": false,
+        "location": format!("/events/{id}"),
+        "key": key,
+        "created_at": Timestamp(created_at).to_string(),
+        "data": serde_json::from_str::<Value>(&data).unwrap_or(Value::Null),
+        "webhook_deliveries": deliveries,
+    })))
+}
+
+async fn events_show(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state
+        .store
+        .call(|db| object(db, &id))?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("event {id} was not found")))
+}
+
+async fn events_index(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    params: ListParams,
+) -> Result<Json<List<Value>>, ApiError> {
+    let page = Page::from_params(&params)?;
+    let (ids, total) = state.store.call(|db| page.query_ids(db, "events"))?;
+    let mut data = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(event) = state.store.call(|db| object(db, &id))? {
+            data.push(event);
+        }
+    }
+    Ok(Json(page.list(data, total, "/events")))
+}
