@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The charge cannot be expired (400).
     #[error("{0}")]
     FailedExpire(String),
+    /// The charge cannot be refunded, or not by this much (400).
+    #[error("{0}")]
+    FailedRefund(String),
     /// The request conflicts with the object's state (422), e.g. a source already charged.
     #[error("{0}")]
     Unprocessable(&'static str, String),
@@ -49,6 +52,7 @@ impl ApiError {
             ApiError::InvalidAmount(_) => (StatusCode::BAD_REQUEST, "invalid_amount"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::FailedExpire(_) => (StatusCode::BAD_REQUEST, "failed_expire"),
+            ApiError::FailedRefund(_) => (StatusCode::BAD_REQUEST, "failed_refund"),
             ApiError::Unprocessable(code, _) => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "bad_gateway"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),

@@ -1081,3 +1081,188 @@ async fn lists_take_parameters_from_a_json_body_on_get() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&error, "bad_request");
 }
+
+#[tokio::test]
+async fn in_store_charges_are_decided_by_test_barcodes() {
+    let sandbox = Sandbox::start().await;
+    // seed 001: source with the store, then the charge
+    let (status, source) = send(sandbox.secret(reqwest::Method::POST, "/sources").form(&[
+        ("type", "barcode_alipay"),
+        ("amount", "400000"),
+        ("currency", "THB"),
+        ("barcode", "1234567890"),
+        ("store_id", "store_1234"),
+        ("store_name", "Some Store"),
+        ("terminal_id", "POS-01"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{source}");
+    assert_eq!(
+        (source["store_id"].as_str(), source["terminal_id"].as_str()),
+        (Some("store_1234"), Some("POS-01"))
+    );
+    let (_, paid) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source", source["id"].as_str().unwrap()),
+        ])
+        .await;
+    assert_eq!(paid["status"], "successful", "{paid}");
+    assert_eq!(
+        (paid["fee"].clone(), paid["fee_vat"].clone()),
+        (json!(6600), json!(462))
+    );
+
+    // seed 003: WeChat Pay in one call; each failure code by its barcode
+    let sandbox = &sandbox;
+    let wechat = |barcode: &'static str| async move {
+        sandbox
+            .charge_form(&[
+                ("amount", "20000"),
+                ("currency", "THB"),
+                ("source[type]", "wechat_pay_upm"),
+                ("source[barcode]", barcode),
+            ])
+            .await
+    };
+    for (barcode, code) in [
+        ("134567890123456711", "payment_expired"),
+        ("134567890123456712", "payment_rejected"),
+        ("134567890123456713", "invalid_account"),
+        ("134567890123456714", "insufficient_fund"),
+        ("134567890123456715", "failed_processing"),
+    ] {
+        let (_, failed) = wechat(barcode).await;
+        assert_eq!(
+            (failed["status"].as_str(), failed["failure_code"].as_str()),
+            (Some("failed"), Some(code))
+        );
+    }
+    let (_, pending) = wechat("134567890123456701").await;
+    assert_eq!(pending["status"], "pending");
+    let (status, expired) = send(sandbox.secret(
+        reqwest::Method::POST,
+        &format!("/charges/{}/expire", pending["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(expired["status"], "expired");
+
+    let (status, error) = wechat("not-a-code").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "bad_request");
+    let (status, error) = sandbox
+        .charge_form(&[
+            ("amount", "20000"),
+            ("currency", "THB"),
+            ("source[type]", "wechat_pay_upm"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"].as_str().unwrap().contains("barcode"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn refunds_follow_each_methods_rules_and_never_exceed_the_charge() {
+    let sandbox = Sandbox::start().await;
+    let (_, charge) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "barcode_alipay"),
+            ("source[barcode]", "1234567890"),
+        ])
+        .await;
+    let refunds = format!("/charges/{}/refunds", charge["id"].as_str().unwrap());
+    let refund = |amount: &'static str| {
+        send(
+            sandbox
+                .secret(reqwest::Method::POST, &refunds)
+                .form(&[("amount", amount)]),
+        )
+    };
+    let (status, first) = refund("100000").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(
+        (first["object"].as_str(), first["amount"].as_i64()),
+        (Some("refund"), Some(100_000))
+    );
+    assert!(first["id"].as_str().unwrap().starts_with("rfnd_test_"));
+    let (status, _) = refund("250000").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, error) = refund("50001").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "invalid_amount");
+    let (_, now) = send(sandbox.secret(
+        reqwest::Method::GET,
+        &format!("/charges/{}", charge["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(now["refunded_amount"], 350_000);
+    assert_eq!(now["refunds"]["total"], 2);
+    assert_eq!(now["refundable"], true);
+    let (_, list) = send(sandbox.secret(reqwest::Method::GET, &refunds)).await;
+    assert_eq!(list["total"], 2);
+    let (status, last) = refund("50000").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, shown) = send(sandbox.secret(
+        reqwest::Method::GET,
+        &format!("{refunds}/{}", last["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(shown, last);
+    let (_, now) = send(sandbox.secret(
+        reqwest::Method::GET,
+        &format!("/charges/{}", charge["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(
+        (now["refunded_amount"].clone(), now["refundable"].clone()),
+        (json!(400_000), json!(false))
+    );
+    assert!(events(&sandbox)
+        .await
+        .iter()
+        .any(|e| e["key"] == "refund.create"));
+
+    // PromptPay: never (seed 002); a pending charge: not yet
+    let (_, promptpay) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
+    let path = format!("/charges/{}/refunds", promptpay["id"].as_str().unwrap());
+    let (status, error) = send(
+        sandbox
+            .secret(reqwest::Method::POST, &path)
+            .form(&[("amount", "100")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "failed_refund");
+    send(sandbox.secret(
+        reqwest::Method::POST,
+        &format!(
+            "/charges/{}/mark_as_paid",
+            promptpay["id"].as_str().unwrap()
+        ),
+    ))
+    .await;
+    let (status, error) = send(
+        sandbox
+            .secret(reqwest::Method::POST, &path)
+            .form(&[("amount", "100")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"].as_str().unwrap().contains("PromptPay"),
+        "{error}"
+    );
+}

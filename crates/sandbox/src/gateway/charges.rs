@@ -468,6 +468,13 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         approval_code: None,
         id,
     };
+    // In-store charges are decided at once by the customer's code (see `barcodes`).
+    let mut charge = charge;
+    if let Some(barcode) = charge.source.barcode.clone() {
+        if let Some(outcome) = super::barcodes::outcome(charge.source.source_type, &barcode) {
+            settle(&mut charge, outcome, created_at);
+        }
+    }
     Ok(NewCharge {
         charge,
         authorize_id,
@@ -511,6 +518,9 @@ async fn charges_create(
                 ],
             )?;
             super::events::record(&tx, "charge.create", &data, &endpoints)?;
+            if charge.status.is_terminal() {
+                super::events::record(&tx, "charge.complete", &data, &endpoints)?;
+            }
         }
         tx.commit()?;
         Ok(claimed == 1)

@@ -7,11 +7,13 @@
 
 pub mod auth;
 pub mod authorize;
+pub mod barcodes;
 pub mod charges;
 pub mod documents;
 pub mod events;
 pub mod lists;
 pub mod params;
+pub mod refunds;
 pub mod sources;
 pub mod webhooks;
 
@@ -125,6 +127,13 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
     response_status  INTEGER,
     created_at       INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS refunds (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    charge_id   TEXT NOT NULL REFERENCES charges (id),
+    created_at  INTEGER NOT NULL,
+    body        TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_attempt_ms);
 ";
 
@@ -151,6 +160,7 @@ pub fn app(state: GatewayState) -> Router {
         .merge(authorize::router())
         .merge(documents::router())
         .merge(events::router())
+        .merge(refunds::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(cors)
         .with_state(state)

@@ -46,11 +46,11 @@ pub(crate) fn build(
     if matches!(
         source_type,
         SourceType::BarcodeAlipay | SourceType::WechatPayUpm
-    ) && barcode.is_none()
-    {
-        return Err(ApiError::BadRequest(format!(
-            "barcode is required for {source_type}"
-        )));
+    ) {
+        let code = barcode.as_deref().ok_or_else(|| {
+            ApiError::BadRequest(format!("barcode is required for {source_type}"))
+        })?;
+        super::barcodes::check(code)?;
     }
     let id = crate::ids::new_id("src");
     Ok(Source {

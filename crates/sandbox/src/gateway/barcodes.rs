@@ -1,0 +1,113 @@
+//! How the sandbox decides in-store charges (`barcode_alipay`, `wechat_pay_upm`): by the
+//! customer's payment code, the way card test numbers work. The last two digits decide:
+//!
+//! | ends in | outcome |
+//! |---|---|
+//! | `01` | stays `pending` (the customer has to confirm in the app): end it with `mark_as_paid`, `mark_as_failed` or `expire` |
+//! | `11` ... `15` | `failed` with the method's seed failure codes, in the seed's order (below) |
+//! | anything else | `successful` at once (the seed's `1234567890` pays) |
+//!
+//! Alipay in-store (seed 001): `11` payment_cancelled, `12` failed_processing, `13`
+//! insufficient_balance, `14` payment_rejected, `15` timeout. WeChat Pay (seed 003): `11`
+//! payment_expired, `12` payment_rejected, `13` invalid_account, `14` insufficient_fund, `15`
+//! failed_processing.
+
+use super::charges::{failure_message, Outcome};
+use crate::error::ApiError;
+use paywasm_core::method::SourceType;
+
+const ALIPAY_FAILURES: [&str; 5] = [
+    "payment_cancelled",
+    "failed_processing",
+    "insufficient_balance",
+    "payment_rejected",
+    "timeout",
+];
+const WECHAT_FAILURES: [&str; 5] = [
+    "payment_expired",
+    "payment_rejected",
+    "invalid_account",
+    "insufficient_fund",
+    "failed_processing",
+];
+
+/// Refuses a payment code that no wallet would show: 10 to 32 digits.
+pub(crate) fn check(barcode: &str) -> Result<(), ApiError> {
+    if (10..=32).contains(&barcode.len()) && barcode.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(
+            "barcode must be the customer's payment code: 10 to 32 digits".into(),
+        ))
+    }
+}
+
+/// The outcome a test barcode asks for; `None` keeps the charge pending.
+pub(crate) fn outcome(source_type: SourceType, barcode: &str) -> Option<Outcome> {
+    let failures = match source_type {
+        SourceType::BarcodeAlipay => ALIPAY_FAILURES,
+        SourceType::WechatPayUpm => WECHAT_FAILURES,
+        _ => return None,
+    };
+    let suffix = barcode.get(barcode.len().saturating_sub(2)..).unwrap_or("");
+    match suffix {
+        "01" => None,
+        "11" | "12" | "13" | "14" | "15" => {
+            let index = usize::from(suffix.as_bytes()[1] - b'1');
+            let code = failures[index];
+            Some(Outcome::Failed {
+                code: code.into(),
+                message: failure_message(code).into(),
+            })
+        }
+        _ => Some(Outcome::Paid),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_two_digits_decide() {
+        assert!(matches!(
+            outcome(SourceType::BarcodeAlipay, "1234567890"),
+            Some(Outcome::Paid)
+        ));
+        assert!(outcome(SourceType::BarcodeAlipay, "281234567890123401").is_none());
+        let failed = |t, code: &str| match outcome(t, code) {
+            Some(Outcome::Failed { code, .. }) => code,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            failed(SourceType::BarcodeAlipay, "281234567890123411"),
+            "payment_cancelled"
+        );
+        assert_eq!(
+            failed(SourceType::BarcodeAlipay, "281234567890123415"),
+            "timeout"
+        );
+        assert_eq!(
+            failed(SourceType::WechatPayUpm, "134567890123456711"),
+            "payment_expired"
+        );
+        assert_eq!(
+            failed(SourceType::WechatPayUpm, "134567890123456714"),
+            "insufficient_fund"
+        );
+    }
+
+    #[test]
+    fn codes_must_be_digits_of_a_plausible_length() {
+        assert!(check("1234567890").is_ok());
+        for bad in [
+            "",
+            "123",
+            "12345678901234567890123456789012345",
+            "12345abcde",
+            "１２３４５６７８９０",
+        ] {
+            assert!(check(bad).is_err(), "{bad}");
+        }
+    }
+}
