@@ -1266,3 +1266,65 @@ async fn refunds_follow_each_methods_rules_and_never_exceed_the_charge() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_repeated_idempotent_request_returns_the_first_answer_and_creates_nothing() {
+    let sandbox = Sandbox::start().await;
+    let form = [
+        ("amount", "400000"),
+        ("currency", "THB"),
+        ("source[type]", "promptpay"),
+    ];
+    let create = |key: &'static str, form: &[(&'static str, &'static str)]| {
+        sandbox
+            .secret(reqwest::Method::POST, "/charges")
+            .header("Idempotency-Key", key)
+            .form(form)
+            .send()
+    };
+    let first = create("order-42", &form).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Value = first.json().await.unwrap();
+    let again = create("order-42", &form).await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    let (_, list) = send(sandbox.secret(reqwest::Method::GET, "/charges")).await;
+    assert_eq!(list["total"], 1, "the retry created nothing");
+
+    // the same key for another request is an error; another key is another charge
+    let other = [
+        ("amount", "500000"),
+        ("currency", "THB"),
+        ("source[type]", "promptpay"),
+    ];
+    let (status, error) = send(
+        sandbox
+            .secret(reqwest::Method::POST, "/charges")
+            .header("Idempotency-Key", "order-42")
+            .form(&other),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&error, "idempotency_key_in_use");
+    let fresh: Value = create("order-43", &form)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(fresh["id"], first["id"]);
+    // refused requests are kept too: the answer does not change on retry
+    let bad = [
+        ("amount", "1"),
+        ("currency", "THB"),
+        ("source[type]", "promptpay"),
+    ];
+    let refused = create("order-44", &bad).await.unwrap().status();
+    assert_eq!(refused, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        create("order-44", &bad).await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+}

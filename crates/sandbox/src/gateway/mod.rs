@@ -11,6 +11,7 @@ pub mod barcodes;
 pub mod charges;
 pub mod documents;
 pub mod events;
+pub mod idempotency;
 pub mod lists;
 pub mod params;
 pub mod refunds;
@@ -134,6 +135,15 @@ CREATE TABLE IF NOT EXISTS refunds (
     created_at  INTEGER NOT NULL,
     body        TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS idempotency (
+    scope        TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    status       INTEGER,
+    body         TEXT,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+);
 CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_attempt_ms);
 ";
 
@@ -162,6 +172,10 @@ pub fn app(state: GatewayState) -> Router {
         .merge(events::router())
         .merge(refunds::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .layer(cors)
         .with_state(state)
 }

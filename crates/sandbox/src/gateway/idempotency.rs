@@ -1,0 +1,180 @@
+//! `Idempotency-Key` on POST requests: a repeated request with the same key (for the same
+//! account key) returns the first answer and changes nothing; the same key with a different
+//! request is refused. Answers are kept in the database, so a retry after a restart still finds
+//! them. Server errors are not kept, so the request can be retried.
+
+use super::GatewayState;
+use crate::error::ApiError;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rusqlite::OptionalExtension;
+use sha2::{Digest, Sha256};
+
+const HEADER: &str = "idempotency-key";
+const MAX_KEY_LEN: usize = 255;
+const MAX_BODY_BYTES: usize = 64 * 1024;
+const ABANDONED_AFTER_SECS: i64 = 60;
+
+fn digest(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hex::encode(hasher.finalize())
+}
+
+enum Stored {
+    InProgress,
+    Done {
+        fingerprint: String,
+        status: u16,
+        body: String,
+    },
+}
+
+pub(crate) async fn layer(
+    State(state): State<GatewayState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let Some(key) = request.headers().get(HEADER).cloned() else {
+        return next.run(request).await;
+    };
+    match handle(state, key, request, next).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn handle(
+    state: GatewayState,
+    key: HeaderValue,
+    request: Request,
+    next: Next,
+) -> Result<Response, Response> {
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "Idempotency-Key must be 1 to {MAX_KEY_LEN} visible characters"
+            ))
+            .into_response()
+        })?
+        .to_owned();
+    // Keys are per account key: the same key from the public and the secret key are unrelated.
+    let credentials = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
+        .unwrap_or(b"");
+    let scope = digest(&[credentials]);
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
+        ApiError::BadRequest(format!(
+            "request body is larger than {MAX_BODY_BYTES} bytes"
+        ))
+        .into_response()
+    })?;
+    let fingerprint = digest(&[parts.uri.path().as_bytes(), &body]);
+
+    let claimed = state
+        .store
+        .call(|db| {
+            let tx = db.transaction()?;
+            let now = super::now().unix();
+            // A claim older than this was left by a request that died (a crash): take it over.
+            let abandoned_before = now - ABANDONED_AFTER_SECS;
+            let stored = tx
+                .query_row(
+                    "SELECT fingerprint, status, body, created_at FROM idempotency WHERE scope = ?1 AND key = ?2",
+                    [&scope, &key],
+                    |row| {
+                        let status: Option<u16> = row.get(1)?;
+                        let created_at: i64 = row.get(3)?;
+                        Ok(match status {
+                            None if created_at < abandoned_before => None,
+                            None => Some(Stored::InProgress),
+                            Some(status) => Some(Stored::Done { fingerprint: row.get(0)?, status, body: row.get(2)? }),
+                        })
+                    },
+                )
+                .optional()?
+                .flatten();
+            if stored.is_none() {
+                tx.execute(
+                    "INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![scope, key, fingerprint, now],
+                )?;
+            }
+            tx.commit()?;
+            Ok(stored)
+        })
+        .map_err(|e| ApiError::from(e).into_response())?;
+    match claimed {
+        Some(Stored::InProgress) => {
+            return Err(ApiError::Unprocessable(
+                "idempotency_key_in_use",
+                "a request with this Idempotency-Key is still being processed; retry shortly"
+                    .into(),
+            )
+            .into_response());
+        }
+        Some(Stored::Done {
+            fingerprint: first,
+            status,
+            body,
+        }) => {
+            if first != fingerprint {
+                return Err(ApiError::Unprocessable(
+                    "idempotency_key_in_use",
+                    "this Idempotency-Key was used for a different request".into(),
+                )
+                .into_response());
+            }
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            return Ok((
+                status,
+                [
+                    (header::CONTENT_TYPE, "application/json"),
+                    (
+                        header::HeaderName::from_static("idempotent-replayed"),
+                        "true",
+                    ),
+                ],
+                body,
+            )
+                .into_response());
+        }
+        None => {}
+    }
+
+    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let (parts, body) = response.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let status = parts.status.as_u16();
+    let kept = state.store.call(|db| {
+        if parts.status.is_server_error() {
+            db.execute(
+                "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2",
+                [&scope, &key],
+            )
+        } else {
+            db.execute(
+                "UPDATE idempotency SET status = ?3, body = ?4 WHERE scope = ?1 AND key = ?2",
+                rusqlite::params![scope, key, status, String::from_utf8_lossy(&body)],
+            )
+        }
+    });
+    if let Err(error) = kept {
+        tracing::error!(%error, "cannot keep an idempotent answer");
+    }
+    Ok(Response::from_parts(parts, Body::from(body)))
+}
