@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every test. Installs what is missing first (see ensure-tools.sh).
 #   1. format and lints
-#   2. native unit and integration tests (core, sandbox over real HTTP)
+#   2. native unit and integration tests (core, sandbox over real HTTP), and the official
+#      omise-python client against the sandbox
 #   3. wasm-bindgen tests of the widget in headless Chromium
 #   4. the widget's release build, its size budget, and Playwright end-to-end tests in Chromium
 set -euo pipefail
@@ -15,6 +16,9 @@ cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets -q -- -D w
 
 echo "== core and sandbox tests"
 cargo test -p paywasm-core --all-features -p paywasm-sandbox
+
+echo "== the official Omise Python client against the sandbox"
+bash scripts/test-clients.sh
 
 echo "== widget tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-unknown-unknown
