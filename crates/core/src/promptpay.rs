@@ -211,3 +211,25 @@ mod tests {
         assert!(payload(&lower_ref, None).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn every_payload_carries_its_amount_and_a_valid_crc(satang in 1i64..=15_000_000, phone in "0[689][0-9]{8}") {
+            let qr = payload(&Target::ProxyId(phone), Some(Amount(satang))).unwrap();
+            prop_assert!(crc_is_valid(&qr));
+            prop_assert_eq!(amount_of(&qr), Some(Amount(satang)));
+        }
+
+        #[test]
+        fn any_text_is_checked_without_panicking(text in "\\PC{0,80}") {
+            let _ = crc_is_valid(&text);
+            let _ = amount_of(&text);
+            let _ = payload(&Target::ProxyId(text), None);
+        }
+    }
+}

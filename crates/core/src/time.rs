@@ -202,3 +202,22 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::Timestamp;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_instant_round_trips(seconds in -62_135_596_800i64..253_402_300_799) {
+            let timestamp = Timestamp(seconds);
+            prop_assert_eq!(Timestamp::parse(&timestamp.to_string()), Ok(timestamp));
+        }
+
+        #[test]
+        fn any_text_parses_or_is_refused_without_panicking(text in "\\PC{0,40}") {
+            let _ = Timestamp::parse(&text);
+        }
+    }
+}

@@ -1328,3 +1328,48 @@ async fn a_repeated_idempotent_request_returns_the_first_answer_and_creates_noth
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn hostile_input_gets_a_clear_error_never_a_server_error() {
+    let sandbox = Sandbox::start().await;
+    let huge = "a=".to_owned() + &"x".repeat(3 * 1024 * 1024);
+    let bodies: Vec<(&str, String)> = vec![
+        ("application/json", "{".into()),
+        ("application/json", "[]".into()),
+        ("application/json", "null".into()),
+        ("application/json", r#"{"amount": 1e309, "currency": "THB", "type": "promptpay"}"#.into()),
+        ("application/json", r#"{"amount": -5, "currency": "THB", "type": "promptpay"}"#.into()),
+        ("application/json", r#"{"amount": 9223372036854775807, "currency": "THB", "type": "promptpay"}"#.into()),
+        ("application/json", r#"{"amount": "400000", "currency": ["THB"], "type": "promptpay"}"#.into()),
+        ("application/json", r#"{"amount": 400000, "currency": "THB", "type": {"x": 1}, "source": {"type": {"x": 1}}}"#.into()),
+        ("application/x-www-form-urlencoded", "amount=%ZZ&currency=THB".into()),
+        ("application/x-www-form-urlencoded", "source[[type]]=promptpay&amount=400000&currency=THB".into()),
+        ("application/x-www-form-urlencoded", "amount=400000&currency=THB&source[type]=promptpay&expires_at=tomorrow".into()),
+        ("application/x-www-form-urlencoded", "amount=400000&currency=THB&source=src_test_%00%01".into()),
+        ("text/plain", huge),
+    ];
+    for path in [
+        "/sources",
+        "/charges",
+        "/charges/chrg_test_x/refunds",
+        "/charges/chrg_test_x/mark_as_failed",
+    ] {
+        for (content_type, body) in &bodies {
+            let response = sandbox
+                .secret(reqwest::Method::POST, path)
+                .header("content-type", *content_type)
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let error: Value = response.json().await.unwrap_or(Value::Null);
+            assert!(
+                status.is_client_error(),
+                "{path} {} -> {status} {error}",
+                &body[..body.len().min(80)]
+            );
+            assert_eq!(error["object"], "error", "{path}: {error}");
+        }
+    }
+}

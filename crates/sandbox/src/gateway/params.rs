@@ -229,3 +229,39 @@ mod tests {
         assert!(params.amount("amount").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_body_parses_or_is_a_bad_request(body in proptest::collection::vec(any::<u8>(), 0..300), json in any::<bool>()) {
+            if let Ok(params) = Params::parse(&body, json) {
+                for key in ["amount", "currency", "source", "type"] {
+                    let _ = params.amount(key);
+                    let _ = params.str(key);
+                    let _ = params.integer(key);
+                    let _ = params.object(key);
+                }
+            }
+        }
+
+        #[test]
+        fn bracketed_form_keys_nest(outer in "[a-z_]{1,10}", inner in "[a-z_]{1,10}", value in "[a-zA-Z0-9 ]{0,20}") {
+            let body = serde_urlencoded::to_string([(format!("{outer}[{inner}]"), value.clone())]).unwrap();
+            let params = Params::parse(body.as_bytes(), false).unwrap();
+            let nested = params.object(&outer).unwrap();
+            prop_assert_eq!(nested.str(&inner).unwrap(), Some(value.as_str()));
+        }
+
+        #[test]
+        fn amounts_read_the_same_from_forms_and_json(amount in 1i64..i64::MAX) {
+            let form = Params::parse(format!("amount={amount}").as_bytes(), false).unwrap();
+            let json = Params::parse(format!("{{\"amount\":{amount}}}").as_bytes(), true).unwrap();
+            prop_assert_eq!(form.amount("amount").unwrap(), Some(Amount(amount)));
+            prop_assert_eq!(json.amount("amount").unwrap(), Some(Amount(amount)));
+        }
+    }
+}
