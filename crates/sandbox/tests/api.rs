@@ -1110,6 +1110,10 @@ async fn in_store_charges_are_decided_by_test_barcodes() {
         .await;
     assert_eq!(paid["status"], "successful", "{paid}");
     assert_eq!(
+        paid["source"]["references"]["expires_at"],
+        paid["expires_at"]
+    );
+    assert_eq!(
         (paid["fee"].clone(), paid["fee_vat"].clone()),
         (json!(6600), json!(462))
     );

@@ -352,6 +352,22 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     let fee = fees(amount, method.fee_rate, vat_rate);
     let mut source = source;
     source.charge_status = "pending".into();
+    if source.source_type == SourceType::BarcodeAlipay {
+        // Seed 001's in-store charge carries the provider's references.
+        source.references = Some(serde_json::json!({
+            "expires_at": expires_at,
+            "device_id": null,
+            "customer_amount": null,
+            "customer_currency": null,
+            "customer_exchange_rate": null,
+            "omise_tax_id": null,
+            "reference_number_1": null,
+            "reference_number_2": null,
+            "barcode": null,
+            "payment_code": null,
+            "va_code": null,
+        }));
+    }
 
     let mut authorize_id = None;
     let mut authorize_uri = None;
