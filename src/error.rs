@@ -34,6 +34,19 @@ pub enum WidgetError {
     UnsafeRedirect,
 }
 
+impl WidgetError {
+    /// A stable code for `onError`: the gateway's or merchant server's own code when it refused.
+    pub fn code(&self) -> String {
+        match self {
+            WidgetError::InvalidOptions(_) => "invalid_options".into(),
+            WidgetError::Network { .. } => "network_error".into(),
+            WidgetError::Refused { code, .. } => code.clone(),
+            WidgetError::InvalidResponse { .. } => "invalid_response".into(),
+            WidgetError::UnsafeRedirect => "unsafe_redirect".into(),
+        }
+    }
+}
+
 impl From<WidgetError> for wasm_bindgen::JsValue {
     fn from(error: WidgetError) -> Self {
         js_sys::Error::new(&error.to_string()).into()

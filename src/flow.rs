@@ -48,14 +48,11 @@ pub async fn start(options: &Options, method: SourceType) -> Result<Started, Wid
     }
 }
 
-fn sleep_ms(ms: u32) -> gloo_timers::future::TimeoutFuture {
-    gloo_timers::future::TimeoutFuture::new(ms)
-}
-
 /// Asks the merchant server for the charge, one request at a time on [`PollSchedule`], until
 /// it is no longer pending. `alive` is checked between requests (false once the widget is
 /// unmounted: the wait then ends with `Ok(None)`); `reconnecting` is told whether requests
-/// are failing, so the customer can be told.
+/// are failing, so the customer can be told. Nothing is asked while the page is hidden, and a
+/// page that becomes visible asks at once.
 pub async fn wait_for_result(
     charge_url: &str,
     charge_id: &str,
@@ -65,6 +62,10 @@ pub async fn wait_for_result(
     let started = js_sys::Date::now();
     let mut schedule = PollSchedule::new();
     loop {
+        if !alive() {
+            return Ok(None);
+        }
+        crate::browser::until_visible().await;
         if !alive() {
             return Ok(None);
         }
@@ -101,7 +102,7 @@ pub async fn wait_for_result(
             }
         };
         if delay > 0 {
-            sleep_ms(delay).await;
+            crate::browser::sleep_or_visibility_change(delay).await;
         }
     }
 }

@@ -6,10 +6,13 @@
 //! const checkout = mount("#checkout", {
 //!   publicKey: "pkey_test_...", amount: 129000, currency: "THB",
 //!   gatewayUrl: "http://127.0.0.1:7070", chargeUrl: "/checkout/charges", order: "ord_...",
+//!   merchantName: "My shop", locale: "th",
+//!   onComplete: (charge) => {}, onError: ({ code, message }) => {}, onStateChange: (state) => {},
 //! });
 //! // later: checkout.unmount();
 //! ```
 
+use crate::callbacks::Callbacks;
 use crate::components::checkout::Checkout;
 use crate::options::Options;
 use crate::WidgetError;
@@ -74,8 +77,12 @@ fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError>
 #[wasm_bindgen]
 pub fn mount(target: JsValue, options: JsValue) -> Result<MountedCheckout, JsError> {
     let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
+    let callbacks = Callbacks::from_options(&options);
     let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
-    let handle = mount_to(element, move || view! { <Checkout options=options/> });
+    let handle = mount_to(
+        element,
+        move || view! { <Checkout options=options callbacks=callbacks/> },
+    );
     let id = NEXT_ID.replace(NEXT_ID.get().wrapping_add(1));
     MOUNTED.with_borrow_mut(|mounted| mounted.push((id, Box::new(move || drop(handle)))));
     Ok(MountedCheckout { id })

@@ -10,8 +10,12 @@
 //! - [`gateway`] and [`merchant`]: the two HTTP clients (public key; merchant contract);
 //! - [`flow`]: the checkout's phases and the wait for a result;
 //! - [`redirect`]: where the widget is willing to send the customer;
-//! - [`components`]: the Leptos views; [`i18n`]: their words.
+//! - [`components`]: the Leptos views; [`i18n`]: their words in four languages;
+//! - [`callbacks`]: the merchant's `onComplete`, `onError`, `onStateChange`;
+//! - [`browser`]: timers, page visibility and saving an image, as futures.
 
+pub mod browser;
+pub mod callbacks;
 pub mod components;
 pub mod error;
 pub mod flow;

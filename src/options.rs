@@ -23,6 +23,7 @@ struct RawOptions {
     charge_id: Option<String>,
     locale: Option<String>,
     methods: Option<Vec<String>>,
+    merchant_name: Option<String>,
 }
 
 /// Validated options.
@@ -43,8 +44,10 @@ pub struct Options {
     pub order: Option<String>,
     /// Resume waiting for this charge (the return page after a redirect).
     pub charge_id: Option<String>,
-    /// `en` (more to come).
-    pub locale: String,
+    /// The merchant's language choice (`en`, `th`, `ja`, `zh`); else the browser's languages.
+    pub locale: Option<String>,
+    /// Shown beside the QR ("Pay to ...").
+    pub merchant_name: Option<String>,
     /// The methods the merchant allows, if restricted.
     pub methods: Option<Vec<SourceType>>,
 }
@@ -98,7 +101,6 @@ impl Options {
                 "order is required: your order reference, which your server charges",
             ));
         }
-        let locale = raw.locale.unwrap_or_else(|| "en".into());
         let methods = raw
             .methods
             .map(|names| {
@@ -118,7 +120,8 @@ impl Options {
             charge_url,
             order: raw.order,
             charge_id: raw.charge_id,
-            locale,
+            locale: raw.locale,
+            merchant_name: raw.merchant_name.filter(|name| !name.trim().is_empty()),
             methods,
         })
     }

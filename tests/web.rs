@@ -165,3 +165,80 @@ fn redirects_only_to_the_gateways_pages() {
     .is_ok());
     assert!(checked_authorize_uri("http://pay.omise.co/payments/x", omise).is_err());
 }
+
+#[wasm_bindgen_test]
+async fn the_merchant_hears_of_every_state_and_of_errors_with_their_code() {
+    let root = scratch();
+    let log = js_sys::Array::new();
+    let options = options(THB_ORDER);
+    let record = |prefix: &'static str| {
+        let log = log.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |value: JsValue| {
+            let text = js_sys::Reflect::get(&value, &"code".into())
+                .ok()
+                .and_then(|code| code.as_string())
+                .or_else(|| value.as_string())
+                .unwrap_or_default();
+            log.push(&format!("{prefix}:{text}").into());
+        })
+        .into_js_value()
+    };
+    js_sys::Reflect::set(&options, &"onStateChange".into(), &record("state")).unwrap();
+    js_sys::Reflect::set(&options, &"onError".into(), &record("error")).unwrap();
+    mount(root.clone().into(), options).unwrap();
+    tick().await;
+    let promptpay: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("button").unwrap().unwrap()).unwrap();
+    promptpay.click();
+    promptpay.click(); // a double click starts one payment
+                       // nothing listens on port 9: the gateway cannot be reached
+    for _ in 0..100 {
+        if log
+            .iter()
+            .any(|entry| entry.as_string().unwrap().starts_with("error:"))
+        {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    let log: Vec<String> = log.iter().map(|entry| entry.as_string().unwrap()).collect();
+    assert_eq!(
+        log,
+        [
+            "state:choosing",
+            "state:starting",
+            "state:error",
+            "error:network_error"
+        ]
+    );
+    let status = status_text(&root);
+    assert!(
+        status.contains("could not reach the payment service"),
+        "{status}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn speaks_the_merchants_language_choice() {
+    let root = scratch();
+    mount(
+        root.clone().into(),
+        options(&THB_ORDER.replace("\"order\"", "\"locale\":\"th\",\"order\"")),
+    )
+    .unwrap();
+    tick().await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("เลือกวิธีชำระเงิน"), "{text}");
+    let section = root.query_selector("section").unwrap().unwrap();
+    assert_eq!(section.get_attribute("lang").as_deref(), Some("th"));
+}
+
+#[wasm_bindgen_test]
+fn the_merchants_language_wins_then_the_browsers_languages() {
+    use paywasm::i18n::choose;
+    assert_eq!(choose(Some("th"), ["en-US"]).lang, "th");
+    assert_eq!(choose(None, ["fr-FR", "ja-JP", "en"]).lang, "ja");
+    assert_eq!(choose(Some("xx"), ["zh-CN"]).lang, "zh-CN");
+    assert_eq!(choose(None, ["zh-TW"]).lang, "en");
+    assert_eq!(choose(None, []).lang, "en");
+}

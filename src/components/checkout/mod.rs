@@ -1,67 +1,68 @@
 //! The customer checkout: method buttons, the QR or the redirect, and the outcome, with one
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
 
+mod qr;
+mod state;
+
+pub use state::Phase;
+
+use crate::callbacks::Callbacks;
 use crate::flow::{self, Started};
-use crate::i18n::{self, Texts};
+use crate::i18n::{self, fill, Texts};
 use crate::options::Options;
 use crate::WidgetError;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use paywasm_core::method::{online_methods, SourceType};
-use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
+use paywasm_core::objects::{ChargeStatus, PlatformType};
+use qr::QrPanel;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Where the checkout is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Phase {
-    /// The customer picks a method.
-    Choosing,
-    /// No method fits the amount and currency.
-    Unavailable,
-    /// Creating the source and the charge.
-    Starting(SourceType),
-    /// Leaving for the authorize page.
-    Redirecting,
-    /// Showing the QR and waiting for the payment.
-    Waiting(CheckoutCharge),
-    /// Back from a redirect, waiting for the charge to settle.
-    Confirming,
-    /// The charge ended.
-    Done(CheckoutCharge),
-    /// The payment could not be started or followed.
-    Error(WidgetError),
-}
-
-fn status_text(texts: &Texts, options: &Options, phase: &Phase, reconnecting: bool) -> String {
+fn status_text(
+    texts: &Texts,
+    options: &Options,
+    phase: &Phase,
+    reconnecting: bool,
+    notice: Option<String>,
+) -> String {
     if reconnecting && matches!(phase, Phase::Waiting(_) | Phase::Confirming) {
         return texts.reconnecting.into();
     }
     match phase {
         Phase::Choosing => String::new(),
-        Phase::Unavailable => format!(
-            "{} {}. {}",
-            texts.unavailable_prefix,
-            i18n::amount(options.amount, &options.currency),
-            texts.unavailable_next
+        Phase::Unavailable => fill(
+            texts.unavailable,
+            &i18n::amount(options.amount, &options.currency),
         ),
-        Phase::Starting(method) => format!("{} {}…", texts.preparing, method.method().display_name),
+        Phase::Starting(method) => fill(texts.preparing, method.method().display_name),
         Phase::Redirecting => texts.redirecting.into(),
-        Phase::Waiting(_) => texts.waiting_qr.into(),
+        Phase::Waiting(_) => match notice {
+            Some(notice) => format!("{} {notice}", texts.waiting_qr),
+            None => texts.waiting_qr.into(),
+        },
         Phase::Confirming => texts.confirming.into(),
         Phase::Done(charge) => match &charge.status {
             ChargeStatus::Successful => texts.successful.into(),
             ChargeStatus::Expired => texts.expired.into(),
-            _ => {
-                let reason = charge
-                    .failure_message
-                    .as_deref()
-                    .unwrap_or("the payment was not completed");
-                format!("{} {reason}. {}", texts.failed_prefix, texts.failed_next)
+            _ if charge.failure_code.as_deref() == Some("payment_cancelled") => {
+                texts.cancelled.into()
             }
+            _ => fill(
+                texts.failed,
+                i18n::failure_reason(texts, charge.failure_code.as_deref()),
+            ),
         },
-        Phase::Error(error) => format!("{} {error}", texts.start_failed_prefix),
+        Phase::Error(error) => fill(texts.start_failed, i18n::error_reason(texts, error)),
     }
+}
+
+fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| w.navigator().languages())
+        .map(|languages| languages.iter().filter_map(|l| l.as_string()).collect())
+        .unwrap_or_default()
 }
 
 /// The checkout for one order (or, with `charge_id`, the wait for one charge after a
@@ -70,19 +71,26 @@ fn status_text(texts: &Texts, options: &Options, phase: &Phase, reconnecting: bo
 pub fn Checkout(
     /// The validated mount options.
     options: Options,
+    /// The merchant's callbacks.
+    #[prop(optional)]
+    callbacks: Callbacks,
 ) -> impl IntoView {
     let options = Arc::new(options);
-    let texts = i18n::texts(&options.locale);
-    let methods: Vec<SourceType> =
-        online_methods(options.amount, &options.currency, flow::current_platform())
-            .map(|m| m.source_type)
-            .filter(|t| {
-                options
-                    .methods
-                    .as_ref()
-                    .is_none_or(|allowed| allowed.contains(t))
-            })
-            .collect();
+    let languages = browser_languages();
+    let texts: &'static Texts = i18n::choose(
+        options.locale.as_deref(),
+        languages.iter().map(String::as_str),
+    );
+    let platform = flow::current_platform();
+    let methods: Vec<SourceType> = online_methods(options.amount, &options.currency, platform)
+        .map(|m| m.source_type)
+        .filter(|t| {
+            options
+                .methods
+                .as_ref()
+                .is_none_or(|allowed| allowed.contains(t))
+        })
+        .collect();
     let resuming = options.charge_id.is_some();
     let initial = if resuming {
         Phase::Confirming
@@ -93,11 +101,36 @@ pub fn Checkout(
     };
     let phase = RwSignal::new(initial);
     let reconnecting = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
     let last_method = RwSignal::new(None::<SourceType>);
     let alive = Arc::new(AtomicBool::new(true));
     {
         let alive = alive.clone();
         on_cleanup(move || alive.store(false, Ordering::Relaxed));
+    }
+
+    // Tell the merchant about every change, and move focus to what changed.
+    let status_ref = NodeRef::<html::P>::new();
+    {
+        let callbacks = callbacks.clone();
+        Effect::new(move |previous: Option<&'static str>| {
+            let current = phase.get();
+            let name = current.name();
+            if previous != Some(name) {
+                callbacks.state(name);
+                match &current {
+                    Phase::Done(charge) => callbacks.complete(charge),
+                    Phase::Error(error) => callbacks.error(&error.code(), &error.to_string()),
+                    _ => {}
+                }
+                if previous.is_some() && current.moves_focus() {
+                    if let Some(status) = status_ref.get_untracked() {
+                        let _ = status.focus();
+                    }
+                }
+            }
+            name
+        });
     }
 
     let wait = {
@@ -122,6 +155,7 @@ pub fn Checkout(
                     return;
                 }
                 reconnecting.set(false);
+                notice.set(None);
                 match result {
                     Ok(Some(charge)) => phase.set(Phase::Done(charge)),
                     Ok(None) => {}
@@ -135,6 +169,10 @@ pub fn Checkout(
         let options = options.clone();
         let wait = wait.clone();
         move |method: SourceType| {
+            // Two clicks in one frame, before the buttons are disabled, start one payment.
+            if phase.get_untracked().is_busy() {
+                return;
+            }
             last_method.set(Some(method));
             phase.set(Phase::Starting(method));
             let options = options.clone();
@@ -166,9 +204,17 @@ pub fn Checkout(
     let amount_text = i18n::amount(options.amount, &options.currency);
     let status = {
         let options = options.clone();
-        move || status_text(texts, &options, &phase.get(), reconnecting.get())
+        move || {
+            status_text(
+                texts,
+                &options,
+                &phase.get(),
+                reconnecting.get(),
+                notice.get(),
+            )
+        }
     };
-    let busy = move || matches!(phase.get(), Phase::Starting(_) | Phase::Redirecting);
+    let busy = move || phase.get().is_busy();
     let choosing = move || {
         !resuming
             && matches!(
@@ -194,20 +240,20 @@ pub fn Checkout(
 
     let body = {
         let amount_text = amount_text.clone();
+        let merchant = options.merchant_name.clone();
         let start = start.clone();
         move || match phase.get() {
-            Phase::Waiting(charge) => {
-                let qr = charge.source.scannable_code.map(|code| {
-                    let alt = format!("{} {}", texts.qr_alt_prefix, amount_text);
-                    view! {
-                        <figure class="paywasm-qr">
-                            <img src=code.image.download_uri alt=alt width="240" height="240"/>
-                            <figcaption>{texts.qr_instructions}</figcaption>
-                        </figure>
-                    }
-                });
-                qr.into_any()
+            Phase::Waiting(charge) => view! {
+                <QrPanel
+                    charge=charge
+                    texts=texts
+                    amount_text=amount_text.clone()
+                    merchant=merchant.clone()
+                    offer_save=platform != PlatformType::Web
+                    notice=notice
+                />
             }
+            .into_any(),
             Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
                 let start = start.clone();
                 let expired = charge.status == ChargeStatus::Expired;
@@ -216,27 +262,26 @@ pub fn Checkout(
                 } else {
                     texts.try_again
                 };
-                let again = move |_| match last_method.get() {
+                let again = move |_| match last_method.get_untracked() {
                     Some(method) if expired => start(method),
                     _ => phase.set(Phase::Choosing),
                 };
-                view! { <button type="button" class="paywasm-again" on:click=again>{label}</button> }
-                    .into_any()
+                view! { <button type="button" class="paywasm-again" on:click=again>{label}</button> }.into_any()
             }
             _ => ().into_any(),
         }
     };
 
     view! {
-        <section class="paywasm" lang=options.locale.clone()>
+        <section class="paywasm" lang=texts.lang aria-busy=move || busy().to_string()>
             <Show when=choosing>
-                <h2 class="paywasm-title">{texts.choose_prefix} " " {amount_text.clone()}</h2>
+                <h2 class="paywasm-title">{fill(texts.choose, &amount_text)}</h2>
                 <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
                     {method_buttons.clone()}
                 </div>
             </Show>
             {body}
-            <p class="paywasm-status" role="status" aria-live="polite">{status}</p>
+            <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
         </section>
     }
 }

@@ -49,7 +49,7 @@ fn widget_config(state: &ShopState, order_id: &str, amount: i64, currency: &str)
         "order": order_id,
         "amount": amount,
         "currency": currency,
-        "locale": "en",
+        "merchantName": "paywasm demo shop",
     })
 }
 

@@ -1,0 +1,62 @@
+//! The merchant's callbacks: `onComplete(charge)`, `onError({code, message})` and
+//! `onStateChange(state)`. A callback that throws is reported to the console and never stops
+//! the checkout.
+
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsValue;
+
+/// The functions passed in the mount options, if any.
+#[derive(Clone, Default)]
+pub struct Callbacks {
+    on_complete: Option<SendWrapper<js_sys::Function>>,
+    on_error: Option<SendWrapper<js_sys::Function>>,
+    on_state_change: Option<SendWrapper<js_sys::Function>>,
+}
+
+fn function(options: &JsValue, name: &str) -> Option<SendWrapper<js_sys::Function>> {
+    js_sys::Reflect::get(options, &JsValue::from_str(name))
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Function>().ok())
+        .map(SendWrapper::new)
+}
+
+use wasm_bindgen::JsCast;
+
+fn call(callback: &Option<SendWrapper<js_sys::Function>>, argument: &JsValue) {
+    if let Some(callback) = callback {
+        if let Err(thrown) = callback.call1(&JsValue::NULL, argument) {
+            web_sys::console::error_2(&JsValue::from_str("paywasm: a callback threw"), &thrown);
+        }
+    }
+}
+
+impl Callbacks {
+    /// The callbacks in a mount options object.
+    pub fn from_options(options: &JsValue) -> Self {
+        Self {
+            on_complete: function(options, "onComplete"),
+            on_error: function(options, "onError"),
+            on_state_change: function(options, "onStateChange"),
+        }
+    }
+
+    /// The charge ended (`successful`, `failed` or `expired`).
+    pub fn complete(&self, charge: &impl serde::Serialize) {
+        if let Ok(value) = serde_wasm_bindgen::to_value(charge) {
+            call(&self.on_complete, &value);
+        }
+    }
+
+    /// Something went wrong: `code` is the gateway's or the merchant server's error code.
+    pub fn error(&self, code: &str, message: &str) {
+        let error = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+        let _ = js_sys::Reflect::set(&error, &"message".into(), &message.into());
+        call(&self.on_error, &error);
+    }
+
+    /// The checkout moved to `state`.
+    pub fn state(&self, state: &str) {
+        call(&self.on_state_change, &JsValue::from_str(state));
+    }
+}

@@ -1,0 +1,60 @@
+//! The checkout's phases.
+
+use crate::WidgetError;
+use paywasm_core::method::SourceType;
+use paywasm_core::objects::CheckoutCharge;
+
+/// Where the checkout is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// The customer picks a method.
+    Choosing,
+    /// No method fits the amount and currency.
+    Unavailable,
+    /// Creating the source and the charge.
+    Starting(SourceType),
+    /// Leaving for the authorize page.
+    Redirecting,
+    /// Showing the QR and waiting for the payment.
+    Waiting(CheckoutCharge),
+    /// Back from a redirect, waiting for the charge to settle.
+    Confirming,
+    /// The charge ended.
+    Done(CheckoutCharge),
+    /// The payment could not be started or followed.
+    Error(WidgetError),
+}
+
+impl Phase {
+    /// The name `onStateChange` receives.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Phase::Choosing => "choosing",
+            Phase::Unavailable => "unavailable",
+            Phase::Starting(_) => "starting",
+            Phase::Redirecting => "redirecting",
+            Phase::Waiting(_) => "waiting",
+            Phase::Confirming => "confirming",
+            Phase::Done(charge) => match charge.status.as_str() {
+                "successful" => "successful",
+                "expired" => "expired",
+                _ => "failed",
+            },
+            Phase::Error(_) => "error",
+        }
+    }
+
+    /// Whether a payment is under way, so another must not start.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Phase::Starting(_) | Phase::Redirecting | Phase::Waiting(_) | Phase::Confirming
+        )
+    }
+
+    /// Whether arriving here moves the keyboard focus to the status (an outcome or an error
+    /// replaced what the customer was using).
+    pub fn moves_focus(&self) -> bool {
+        matches!(self, Phase::Done(_) | Phase::Error(_))
+    }
+}
