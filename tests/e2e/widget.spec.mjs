@@ -176,3 +176,21 @@ test.describe("on an iPhone", () => {
     expect(decoded.data).toContain("54071290.00");
   });
 });
+
+test("the whole checkout works from the keyboard", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("button", { name: "PromptPay" })).toBeVisible();
+  for (let i = 0; i < 10 && !(await page.getByRole("button", { name: "PromptPay" }).evaluate((b) => b === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(page.getByRole("button", { name: "PromptPay" })).toBeFocused();
+  const created = chargeCreated(page);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  await gatewayPost(`/charges/${(await created).id}/mark_as_failed`, { failure_code: "payment_rejected" });
+  await expect(page.getByRole("status")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Try again" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "PromptPay" })).toBeVisible();
+});

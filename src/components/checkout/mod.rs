@@ -238,10 +238,9 @@ pub fn Checkout(
             .collect_view()
     };
 
-    let body = {
+    let panel = {
         let amount_text = amount_text.clone();
         let merchant = options.merchant_name.clone();
-        let start = start.clone();
         move || match phase.get() {
             Phase::Waiting(charge) => view! {
                 <QrPanel
@@ -254,6 +253,14 @@ pub fn Checkout(
                 />
             }
             .into_any(),
+            _ => ().into_any(),
+        }
+    };
+
+    // After the status, so that Tab from the announced outcome reaches the next step.
+    let next_step = {
+        let start = start.clone();
+        move || match phase.get() {
             Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
                 let start = start.clone();
                 let expired = charge.status == ChargeStatus::Expired;
@@ -280,8 +287,9 @@ pub fn Checkout(
                     {method_buttons.clone()}
                 </div>
             </Show>
-            {body}
+            {panel}
             <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
+            {next_step}
         </section>
     }
 }
