@@ -60,3 +60,50 @@ pub async fn create_source(
         })?;
     crate::http::send(request, "the payment service", "The payment service").await
 }
+
+/// What the gateway answered to a source request, whatever it was: Omise.js hands merchants
+/// the status code and the body as they are.
+pub struct RawAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The parsed JSON body (a source or an error object).
+    pub body: wasm_bindgen::JsValue,
+}
+
+/// `POST /sources` with `params` (any JSON object; `type` is set from `source_type`) and the
+/// public key, as Omise.js's `createSource` does, plus the `Omise-Version` header it omits.
+pub async fn create_source_raw(
+    gateway_url: &str,
+    public_key: &str,
+    source_type: &str,
+    params: &wasm_bindgen::JsValue,
+) -> Result<RawAnswer, WidgetError> {
+    let body = js_sys::Object::assign(
+        &js_sys::Object::new(),
+        &js_sys::Object::from(params.clone()),
+    );
+    js_sys::Reflect::set(&body, &"type".into(), &source_type.into())
+        .map_err(|_| WidgetError::InvalidOptions("params must be an object".into()))?;
+    let body = js_sys::JSON::stringify(&body)
+        .map(String::from)
+        .map_err(|_| WidgetError::InvalidOptions("params must be JSON".into()))?;
+    let request = Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
+        .header("Authorization", &basic_auth(public_key)?)
+        .header("Omise-Version", API_VERSION)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| WidgetError::Network {
+            party: "the payment service",
+        })?;
+    let response = request.send().await.map_err(|_| WidgetError::Network {
+        party: "the payment service",
+    })?;
+    let status = response.status();
+    let text = response.text().await.map_err(|_| WidgetError::Network {
+        party: "the payment service",
+    })?;
+    let body = js_sys::JSON::parse(&text).map_err(|_| WidgetError::InvalidResponse {
+        party: "The payment service",
+    })?;
+    Ok(RawAnswer { status, body })
+}

@@ -87,3 +87,38 @@ pub fn mount(target: JsValue, options: JsValue) -> Result<MountedCheckout, JsErr
     MOUNTED.with_borrow_mut(|mounted| mounted.push((id, Box::new(move || drop(handle)))));
     Ok(MountedCheckout { id })
 }
+
+/// Creates a source with the public key, as Omise.js's `createSource` does: resolves to
+/// `{status, response}` with the gateway's status code and body (a source or an error object),
+/// or, when the gateway cannot be reached, `{status: 0, response: {code: "create_source_error",
+/// error}}`. Throws if the key is a secret key.
+#[wasm_bindgen(js_name = createSource)]
+pub async fn create_source(
+    gateway_url: String,
+    public_key: String,
+    source_type: String,
+    params: JsValue,
+) -> Result<JsValue, JsError> {
+    if public_key.starts_with("skey_") {
+        return Err(JsError::new(
+            "paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).",
+        ));
+    }
+    let result = js_sys::Object::new();
+    let (status, response) =
+        match crate::gateway::create_source_raw(&gateway_url, &public_key, &source_type, &params)
+            .await
+        {
+            Ok(answer) => (answer.status, answer.body),
+            Err(error) => {
+                let response = js_sys::Object::new();
+                let _ =
+                    js_sys::Reflect::set(&response, &"code".into(), &"create_source_error".into());
+                let _ = js_sys::Reflect::set(&response, &"error".into(), &error.to_string().into());
+                (0, response.into())
+            }
+        };
+    let _ = js_sys::Reflect::set(&result, &"status".into(), &status.into());
+    let _ = js_sys::Reflect::set(&result, &"response".into(), &response);
+    Ok(result.into())
+}

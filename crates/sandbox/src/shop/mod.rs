@@ -101,6 +101,7 @@ pub fn app(state: ShopState) -> Router {
     Router::new()
         .route("/", get(pages::product))
         .route("/return", get(pages::return_page))
+        .route("/examples/script-tag", get(pages::script_tag_example))
         .route("/checkout/charges", post(checkout::charges_create))
         .route("/checkout/charges/{id}", get(checkout::charges_show))
         .route("/webhooks/omise", post(webhooks::webhooks_receive))

@@ -21,6 +21,18 @@ fn render(
     price: &str,
     config: Value,
 ) -> Result<Response, ApiError> {
+    render_with(state, template, title, price, config, &[])
+}
+
+/// `render`, with more `{{NAME}}` placeholders filled with escaped text.
+fn render_with(
+    state: &ShopState,
+    template: &str,
+    title: &str,
+    price: &str,
+    config: Value,
+    fields: &[(&str, String)],
+) -> Result<Response, ApiError> {
     let path = state.www_dir.join(template);
     let page = std::fs::read_to_string(&path)
         .map_err(|error| ApiError::Internal(format!("cannot read {}: {error}", path.display())))?;
@@ -31,6 +43,9 @@ fn render(
         .replace("{{PRODUCT}}", &escape(PRODUCT.name))
         .replace("{{PRICE}}", &escape(price))
         .replace("{{CHECKOUT_CONFIG}}", &config);
+    let page = fields.iter().fold(page, |page, (name, value)| {
+        page.replace(&format!("{{{{{name}}}}}"), &escape(value))
+    });
     Ok((
         [
             (header::CONTENT_SECURITY_POLICY, CSP),
@@ -93,4 +108,29 @@ pub(crate) async fn return_page(
         }
     };
     render(&state, "return.html", "Your payment", "", config)
+}
+
+/// `GET /examples/script-tag`: the script-tag way, with Omise.js-compatible merchant code and
+/// a declarative checkout, for a new order.
+pub(crate) async fn script_tag_example(
+    State(state): State<ShopState>,
+) -> Result<Response, ApiError> {
+    let order = create_order(&state)?;
+    let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+    let fields = [
+        ("GATEWAY_URL", state.gateway_url.clone()),
+        ("AMOUNT", order.amount.0.to_string()),
+        ("CURRENCY", order.currency.to_string()),
+        ("PUBLIC_KEY", state.public_key.clone()),
+        ("CHARGE_URL", format!("{}/checkout/charges", state.shop_url)),
+        ("ORDER", order.id.clone()),
+    ];
+    render_with(
+        &state,
+        "examples/script-tag.html",
+        "Script tag example",
+        "",
+        widget,
+        &fields,
+    )
 }

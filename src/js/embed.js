@@ -1,0 +1,99 @@
+/*! paywasm embed: one classic script for a script tag.
+ *
+ *   <script src="https://.../paywasm/embed.js" data-gateway-url="https://api.omise.co"></script>
+ *
+ * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file) and defines:
+ * - `Omise`, compatible with Omise.js's sources API: `Omise.setPublicKey(key)` and
+ *   `Omise.createSource(type, params, callback)` calling `callback(statusCode, response)`
+ *   exactly as Omise.js does, or returning a Promise when no callback is given. Unlike Omise.js it
+ *   sends `Omise-Version` and refuses a secret key.
+ * - `Paywasm.mount(target, options)`: the checkout widget (a Promise of the mounted checkout).
+ * - Declarative mounting: `<div data-paywasm-amount="129000" data-paywasm-currency="THB"
+ *   data-paywasm-public-key="pkey_..." data-paywasm-charge-url="/checkout/charges"
+ *   data-paywasm-order="ord_..."></div>` is mounted when the page has loaded.
+ * The gateway comes from the script's `data-gateway-url` (default: Omise's production API).
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var here = script && script.src ? script.src : location.href;
+  var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || "https://api.omise.co";
+  var publicKey = null;
+  var loaded = null;
+
+  function widget() {
+    if (!loaded) {
+      loaded = import(new URL("paywasm.js", here).href).then(function (module) {
+        return module.default({ module_or_path: new URL("paywasm_bg.wasm", here).href }).then(function () {
+          return module;
+        });
+      });
+    }
+    return loaded;
+  }
+
+  function createSource(type, params, callback) {
+    var answer = widget().then(function (module) {
+      return module.createSource(gatewayUrl, publicKey || "", String(type), params || {});
+    });
+    if (typeof callback === "function") {
+      answer.then(
+        function (result) { callback(result.status, result.response); },
+        function (error) { callback(0, { code: "create_source_error", error: String(error && error.message || error) }); }
+      );
+      return undefined;
+    }
+    return answer.then(function (result) {
+      if (result.status >= 200 && result.status < 300) return result.response;
+      var error = new Error((result.response && result.response.message) || "createSource failed");
+      error.status = result.status;
+      error.response = result.response;
+      throw error;
+    });
+  }
+
+  window.Omise = {
+    setPublicKey: function (key) {
+      if (typeof key === "string" && key.indexOf("skey_") === 0) {
+        throw new Error("paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).");
+      }
+      publicKey = key;
+      return key;
+    },
+    createSource: createSource,
+  };
+
+  window.Paywasm = {
+    version: "0.1.0",
+    gatewayUrl: gatewayUrl,
+    mount: function (target, options) {
+      return widget().then(function (module) {
+        var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
+        return module.mount(target, merged);
+      });
+    },
+  };
+
+  function mountDeclared() {
+    var elements = document.querySelectorAll("[data-paywasm-amount]");
+    Array.prototype.forEach.call(elements, function (element) {
+      var d = element.dataset;
+      window.Paywasm.mount(element, {
+        publicKey: d.paywasmPublicKey || publicKey,
+        amount: Number(d.paywasmAmount),
+        currency: d.paywasmCurrency,
+        chargeUrl: d.paywasmChargeUrl,
+        order: d.paywasmOrder,
+        merchantName: d.paywasmMerchantName,
+        locale: d.paywasmLocale,
+      }).catch(function (error) {
+        console.error("paywasm:", error);
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mountDeclared);
+  } else {
+    mountDeclared();
+  }
+})();

@@ -1,0 +1,59 @@
+// The ways merchants embed paywasm, each under the shop's strict Content Security Policy
+// (script-src 'self' 'wasm-unsafe-eval'; style-src 'self').
+import { test, expect } from "@playwright/test";
+import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { SHOP } from "../../playwright.config.mjs";
+
+function noCspViolations(page) {
+  const violations = [];
+  page.on("console", (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+  page.on("pageerror", (e) => violations.push(e.message));
+  return violations;
+}
+
+test("script tag: merchant code written for Omise.js creates a source unchanged", async ({ page }) => {
+  const violations = noCspViolations(page);
+  const response = await page.goto("/examples/script-tag");
+  expect(response.headers()["content-security-policy"]).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  const sent = page.waitForRequest((r) => r.url().endsWith("/sources") && r.method() === "POST");
+  await page.getByRole("button", { name: "Create a PromptPay source" }).click();
+  const result = page.getByText(/^200 src_test_/);
+  await expect(result).toBeVisible();
+  // Omise.js sends no Omise-Version; we do
+  expect((await sent).headers()["omise-version"]).toBe("2017-11-02");
+  const sourceId = (await result.textContent()).split(" ")[1];
+  const source = await gatewayGet(`/sources/${sourceId}`);
+  expect(source.status).toBe(200);
+  expect(source.body.type).toBe("promptpay");
+  expect(violations).toEqual([]);
+});
+
+test("script tag: Omise.createSource passes the gateway's refusal to the callback as Omise.js does", async ({ page }) => {
+  await page.goto("/examples/script-tag");
+  const answer = await page.evaluate(
+    () => new Promise((resolve) => window.Omise.createSource("promptpay", { amount: 100, currency: "THB" }, (status, response) => resolve({ status, response }))),
+  );
+  expect(answer.status).toBe(400);
+  expect(answer.response.object).toBe("error");
+  expect(answer.response.code).toBe("invalid_amount");
+  // without a callback it is a Promise, rejected with the error object
+  const rejected = await page.evaluate(() => window.Omise.createSource("bitcoin", { amount: 2000, currency: "THB" }).catch((e) => e.response.code));
+  expect(rejected).toBe("bad_request");
+  // a secret key is refused in the page
+  const refused = await page.evaluate(() => { try { window.Omise.setPublicKey("skey_test_x"); return "accepted"; } catch (e) { return e.message; } });
+  expect(refused).toContain("secret key");
+});
+
+test("script tag: a declarative checkout from data- attributes takes a PromptPay payment", async ({ page }) => {
+  const violations = noCspViolations(page);
+  await page.goto("/examples/script-tag");
+  const created = page
+    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
+    .then((r) => r.json());
+  await page.getByRole("button", { name: "PromptPay", exact: true }).click();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  await gatewayPost(`/charges/${(await created).id}/mark_as_paid`);
+  const checkout = page.getByRole("region", { name: "Declarative checkout" });
+  await expect(checkout.getByRole("status")).toContainText("successful");
+  expect(violations).toEqual([]);
+});
