@@ -11,5 +11,4 @@ wasm-bindgen --target web --out-dir pkg --out-name paywasm \
   target/wasm32-unknown-unknown/release/paywasm.wasm
 node_modules/.bin/wasm-opt -Oz pkg/paywasm_bg.wasm -o pkg/paywasm_bg.wasm
 cp src/components/checkout/checkout.css pkg/paywasm.css
-cp src/js/embed.js pkg/embed.js
 echo "== widget built: $(wc -c < pkg/paywasm_bg.wasm) bytes of wasm, $(wc -c < pkg/paywasm.js) bytes of JS"

@@ -4,7 +4,8 @@
 #   2. native unit and integration tests (core, sandbox over real HTTP), and the official
 #      omise-python client against the sandbox
 #   3. wasm-bindgen tests of the widget in headless Chromium
-#   4. the widget's release build, its size budget, and Playwright end-to-end tests in Chromium
+#   4. the widget's release build, the npm package's types (tsc), and Playwright end-to-end
+#      tests in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh browser
@@ -25,5 +26,7 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-un
 
 echo "== end-to-end tests in Chromium (Playwright)"
 bash scripts/build-widget.sh
+echo "== the npm package's TypeScript declarations (tsc --strict)"
+npx tsc -p tests/types
 cargo build -p paywasm-sandbox
 npx playwright test

@@ -22,6 +22,73 @@ use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A charge as the merchant server returns it to the browser (a subset of the gateway's). */
+export interface CheckoutCharge {
+  id: string;
+  status: "pending" | "successful" | "failed" | "expired" | "reversed" | (string & {});
+  amount: number;
+  currency: string;
+  authorize_uri: string | null;
+  expires_at: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  source: {
+    type: string;
+    flow: "app_redirect" | "offline" | "redirect";
+    scannable_code: { image: { download_uri: string } } | null;
+  };
+}
+
+/** What `onError` receives: the gateway's or merchant server's code, or `network_error`. */
+export interface PaywasmErrorInfo {
+  code: string;
+  message: string;
+}
+
+/** The checkout's states, as `onStateChange` receives them. */
+export type CheckoutState =
+  | "choosing" | "unavailable" | "starting" | "redirecting" | "waiting" | "confirming"
+  | "successful" | "failed" | "expired" | "error";
+
+/** The source types paywasm offers. */
+export type SourceType = "promptpay" | "alipay_cn" | "barcode_alipay" | "wechat_pay_upm";
+
+/** Options of `mount`. */
+export interface MountOptions {
+  /** The merchant's public key (`pkey_...`); a secret key is refused. */
+  publicKey: string;
+  /** In the currency's smallest unit (129000 is THB 1,290.00). */
+  amount: number;
+  /** ISO 4217 code, e.g. "THB". */
+  currency: string;
+  /** The gateway's base URL; default https://api.omise.co. */
+  gatewayUrl?: string;
+  /** The merchant server's charge endpoint (POST {source, order}; GET /{id}?wait=N). */
+  chargeUrl: string;
+  /** The merchant's order reference; the server decides the amount from it. */
+  order?: string;
+  /** Resume waiting for this charge (a return page). */
+  chargeId?: string;
+  /** "en", "th", "ja" or "zh"; default: the browser's languages. */
+  locale?: string;
+  /** Shown beside the QR. */
+  merchantName?: string;
+  /** Offer only these methods. */
+  methods?: SourceType[];
+  onComplete?: (charge: CheckoutCharge) => void;
+  onError?: (error: PaywasmErrorInfo) => void;
+  onStateChange?: (state: CheckoutState) => void;
+}
+
+/** What `createSource` resolves to: the gateway's status code and body, as Omise.js passes them. */
+export interface CreateSourceResult {
+  status: number;
+  response: Record<string, unknown>;
+}
+"#;
+
 type Unmount = Box<dyn FnOnce()>;
 
 thread_local! {
@@ -75,7 +142,10 @@ fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError>
 /// Mounts the checkout into `target` (an element or a CSS selector) with `options`; throws
 /// an `Error` naming the problem when the options are wrong (a secret key, a missing order...).
 #[wasm_bindgen]
-pub fn mount(target: JsValue, options: JsValue) -> Result<MountedCheckout, JsError> {
+pub fn mount(
+    #[wasm_bindgen(unchecked_param_type = "HTMLElement | string")] target: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
+) -> Result<MountedCheckout, JsError> {
     let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
     let callbacks = Callbacks::from_options(&options);
     let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;

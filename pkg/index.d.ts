@@ -1,0 +1,64 @@
+// Types of the paywasm npm package's entry (index.js).
+import type { MountOptions, MountedCheckout, SourceType } from "./paywasm.js";
+export type {
+  CheckoutCharge,
+  CheckoutState,
+  CreateSourceResult,
+  MountOptions,
+  MountedCheckout,
+  PaywasmErrorInfo,
+  SourceType,
+} from "./paywasm.js";
+
+/** The package, the embed script and the hosted page's protocol share this version. */
+export declare const version: string;
+/** Production gateway, used when no `gatewayUrl` is given. */
+export declare const DEFAULT_GATEWAY_URL: string;
+
+/** Loads the widget's WebAssembly (once); `mount` and `createSource` call it for you. */
+export declare function load(wasmUrl?: string | URL): Promise<unknown>;
+
+/** An error with the gateway's (or merchant server's) code. */
+export declare class PaywasmError extends Error {
+  readonly name: "PaywasmError";
+  /** `invalid_options`, `create_source_error`, or the gateway's code (`invalid_amount`, ...). */
+  readonly code: string;
+  /** The HTTP status, 0 when no answer came. */
+  readonly status: number;
+  /** The gateway's error object, when it answered. */
+  readonly response?: { object: "error"; code: string; message: string; location?: string };
+}
+
+/** Mounts the checkout into `target` (an element or a CSS selector). */
+export declare function mount(target: HTMLElement | string, options: MountOptions): Promise<MountedCheckout>;
+
+/** Parameters of a source, as the gateway's `POST /sources` takes them. */
+export interface SourceParams {
+  amount: number;
+  currency: string;
+  platform_type?: "WEB" | "IOS" | "ANDROID";
+  barcode?: string;
+  store_id?: string;
+  store_name?: string;
+  terminal_id?: string;
+  [other: string]: unknown;
+}
+
+/** A source as the gateway returns it. */
+export interface Source {
+  object: "source";
+  id: string;
+  type: string;
+  flow: "app_redirect" | "offline" | "redirect";
+  amount: number;
+  currency: string;
+  platform_type: "WEB" | "IOS" | "ANDROID" | null;
+  [other: string]: unknown;
+}
+
+/** Creates a payment source with the public key; resolves to the source, rejects with a `PaywasmError`. */
+export declare function createSource(
+  type: SourceType,
+  params: SourceParams,
+  keys: { publicKey: string; gatewayUrl?: string },
+): Promise<Source>;

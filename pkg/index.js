@@ -1,0 +1,57 @@
+// paywasm, the npm package's entry: loads the WebAssembly once, then a Promise API with typed
+// errors. The wasm is found next to this file (bundlers such as Vite follow the URL).
+import init, { mount as mountWasm, createSource as createSourceWasm } from "./paywasm.js";
+
+/** The package, the embed script and the hosted page's protocol share this version. */
+export const version = "0.1.0";
+
+/** Production gateway, used when no `gatewayUrl` is given. */
+export const DEFAULT_GATEWAY_URL = "https://api.omise.co";
+
+let ready;
+
+/** Loads the widget's WebAssembly (once); `mount` and `createSource` call it for you. */
+export function load(wasmUrl) {
+  ready ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  return ready;
+}
+
+/** An error with the gateway's (or merchant server's) code. */
+export class PaywasmError extends Error {
+  constructor(code, message, status = 0, response = undefined) {
+    super(message);
+    this.name = "PaywasmError";
+    this.code = code;
+    this.status = status;
+    this.response = response;
+  }
+}
+
+/** Mounts the checkout into `target` (an element or a CSS selector). */
+export async function mount(target, options) {
+  await load();
+  try {
+    return mountWasm(target, options);
+  } catch (error) {
+    throw new PaywasmError("invalid_options", error.message);
+  }
+}
+
+/** Creates a payment source with the public key; resolves to the source. */
+export async function createSource(type, params, { publicKey, gatewayUrl = DEFAULT_GATEWAY_URL }) {
+  await load();
+  let result;
+  try {
+    result = await createSourceWasm(gatewayUrl, publicKey, type, params ?? {});
+  } catch (error) {
+    throw new PaywasmError("invalid_options", error.message);
+  }
+  if (result.status >= 200 && result.status < 300) return result.response;
+  const response = result.response ?? {};
+  throw new PaywasmError(
+    response.code ?? "create_source_error",
+    response.message ?? response.error ?? "the source could not be created",
+    result.status,
+    response,
+  );
+}
