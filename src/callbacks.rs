@@ -1,5 +1,5 @@
-//! The merchant's callbacks: `onComplete(charge)`, `onError({code, message})` and
-//! `onStateChange(state)`. A callback that throws is reported to the console and never stops
+//! The merchant's callbacks: `onComplete(charge)`, `onError({code, message})`,
+//! `onStateChange(state)` and `onRedirect(url)` (navigate elsewhere than this window). A callback that throws is reported to the console and never stops
 //! the checkout.
 
 use send_wrapper::SendWrapper;
@@ -11,6 +11,7 @@ pub struct Callbacks {
     on_complete: Option<SendWrapper<js_sys::Function>>,
     on_error: Option<SendWrapper<js_sys::Function>>,
     on_state_change: Option<SendWrapper<js_sys::Function>>,
+    on_redirect: Option<SendWrapper<js_sys::Function>>,
 }
 
 fn function(options: &JsValue, name: &str) -> Option<SendWrapper<js_sys::Function>> {
@@ -37,6 +38,7 @@ impl Callbacks {
             on_complete: function(options, "onComplete"),
             on_error: function(options, "onError"),
             on_state_change: function(options, "onStateChange"),
+            on_redirect: function(options, "onRedirect"),
         }
     }
 
@@ -53,6 +55,18 @@ impl Callbacks {
         let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
         let _ = js_sys::Reflect::set(&error, &"message".into(), &message.into());
         call(&self.on_error, &error);
+    }
+
+    /// Hands a checked `authorize_uri` to `onRedirect` (the hosted page, whose parent navigates
+    /// the top window); false if there is no such callback and the widget navigates itself.
+    pub fn redirect(&self, url: &str) -> bool {
+        match &self.on_redirect {
+            Some(_) => {
+                call(&self.on_redirect, &JsValue::from_str(url));
+                true
+            }
+            None => false,
+        }
     }
 
     /// The checkout moved to `state`.

@@ -80,6 +80,8 @@ export interface MountOptions {
   onComplete?: (charge: CheckoutCharge) => void;
   onError?: (error: PaywasmErrorInfo) => void;
   onStateChange?: (state: CheckoutState) => void;
+  /** Given, the widget hands it the (checked) authorize page instead of navigating itself. */
+  onRedirect?: (url: string) => void;
 }
 
 /** What `createSource` resolves to: the gateway's status code and body, as Omise.js passes them. */

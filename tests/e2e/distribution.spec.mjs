@@ -2,7 +2,7 @@
 // (script-src 'self' 'wasm-unsafe-eval'; style-src 'self').
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
-import { SHOP } from "../../playwright.config.mjs";
+import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 
 function noCspViolations(page) {
   const violations = [];
@@ -56,4 +56,50 @@ test("script tag: a declarative checkout from data- attributes takes a PromptPay
   const checkout = page.getByRole("region", { name: "Declarative checkout" });
   await expect(checkout.getByRole("status")).toContainText("successful");
   expect(violations).toEqual([]);
+});
+
+test("hosted page: the checkout runs in the gateway's iframe and the shop hears the outcome", async ({ page }) => {
+  const violations = noCspViolations(page);
+  await page.goto("/examples/iframe");
+  const frame = page.getByTitle("Payment").contentFrame();
+  const created = page
+    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
+    .then((r) => r.json());
+  await frame.getByRole("button", { name: "PromptPay" }).click();
+  await expect(frame.getByRole("img", { name: /QR/ })).toBeVisible();
+  // the frame grew to its content: the whole QR panel shows without scrolling inside it
+  const height = Number(await page.getByTitle("Payment").getAttribute("height"));
+  expect(height).toBeGreaterThan(300);
+  const charge = await created;
+  await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
+  await expect(frame.getByRole("status")).toContainText("successful");
+  await expect(page.getByText(`successful (${charge.id})`)).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
+test("hosted page: Alipay breaks out to the top window's authorize page and returns", async ({ page }) => {
+  await page.goto("/examples/iframe");
+  await page.getByTitle("Payment").contentFrame().getByRole("button", { name: "Alipay" }).click();
+  await page.waitForURL("**/payments/**/authorize");
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+  await expect(page.getByRole("status")).toContainText("successful");
+});
+
+test("hosted page: messages from another origin or another window are ignored", async ({ page }) => {
+  await page.goto("/examples/iframe");
+  const frame = page.getByTitle("Payment").contentFrame();
+  await expect(frame.getByRole("button", { name: "PromptPay" })).toBeVisible();
+  // A hostile script in the shop's page forges the frame's messages: wrong source window.
+  await page.evaluate(() => {
+    window.postMessage({ protocol: "paywasm", version: 1, type: "redirect", url: "https://evil.example/" }, "*");
+    window.postMessage({ protocol: "paywasm", version: 1, type: "complete", charge: { id: "chrg_forged", status: "successful" } }, "*");
+  });
+  await page.waitForTimeout(300);
+  expect(page.url()).toContain("/examples/iframe");
+  await expect(page.getByText("chrg_forged")).toHaveCount(0);
+  // The hosted page opened directly, not framed by the origin it names, refuses to run.
+  await page.goto(`${GATEWAY}/hosted/checkout?origin=https%3A%2F%2Fevil.example`);
+  await expect(page.getByText("opens inside a shop's page")).toBeVisible();
+  await expect(page.getByRole("button", { name: "PromptPay" })).toHaveCount(0);
 });

@@ -143,7 +143,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     });
 
     // The router applies the schema the background worker relies on: build it first.
-    let gateway_router = gateway::app(gateway_state.clone());
+    let gateway_router = gateway::app(gateway_state.clone()).merge(gateway::hosted::router(
+        config.www_dir.clone(),
+        config.pkg_dir.clone(),
+    ));
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
         serve(shop_listener, shop::app(shop_state), stopped.clone()),

@@ -168,6 +168,7 @@ pub fn Checkout(
     let start = {
         let options = options.clone();
         let wait = wait.clone();
+        let callbacks = callbacks.clone();
         move |method: SourceType| {
             // Two clicks in one frame, before the buttons are disabled, start one payment.
             if phase.get_untracked().is_busy() {
@@ -177,10 +178,14 @@ pub fn Checkout(
             phase.set(Phase::Starting(method));
             let options = options.clone();
             let wait = wait.clone();
+            let callbacks = callbacks.clone();
             spawn_local(async move {
                 match flow::start(&options, method).await {
                     Ok(Started::Redirect(uri)) => {
                         phase.set(Phase::Redirecting);
+                        if callbacks.redirect(&uri) {
+                            return;
+                        }
                         let navigated = web_sys::window().map(|w| w.location().assign(&uri));
                         if !matches!(navigated, Some(Ok(()))) {
                             phase.set(Phase::Error(WidgetError::UnsafeRedirect));

@@ -11,6 +11,7 @@ pub mod barcodes;
 pub mod charges;
 pub mod documents;
 pub mod events;
+pub mod hosted;
 pub mod idempotency;
 pub mod lists;
 pub mod params;

@@ -91,6 +91,17 @@ impl ShopState {
     }
 }
 
+/// The hosted checkout runs on the gateway's origin and calls the shop's charge endpoints:
+/// those (and only those) accept requests from that one origin.
+fn hosted_checkout_cors(gateway_url: &str) -> tower_http::cors::CorsLayer {
+    use axum::http::{header, HeaderValue, Method};
+    let origin = HeaderValue::from_str(gateway_url).unwrap_or(HeaderValue::from_static("null"));
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(origin)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+}
+
 /// The shop's router.
 pub fn app(state: ShopState) -> Router {
     state
@@ -102,8 +113,13 @@ pub fn app(state: ShopState) -> Router {
         .route("/", get(pages::product))
         .route("/return", get(pages::return_page))
         .route("/examples/script-tag", get(pages::script_tag_example))
-        .route("/checkout/charges", post(checkout::charges_create))
-        .route("/checkout/charges/{id}", get(checkout::charges_show))
+        .route("/examples/iframe", get(pages::iframe_example))
+        .merge(
+            Router::new()
+                .route("/checkout/charges", post(checkout::charges_create))
+                .route("/checkout/charges/{id}", get(checkout::charges_show))
+                .layer(hosted_checkout_cors(&state.gateway_url)),
+        )
         .route("/webhooks/omise", post(webhooks::webhooks_receive))
         .nest_service("/pkg", ServeDir::new(&state.pkg_dir))
         .nest_service("/assets", assets)

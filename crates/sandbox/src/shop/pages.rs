@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-src http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 fn render(
     state: &ShopState,
@@ -132,5 +132,19 @@ pub(crate) async fn script_tag_example(
         "",
         widget,
         &fields,
+    )
+}
+
+/// `GET /examples/iframe`: the hosted checkout in an iframe, for a new order.
+pub(crate) async fn iframe_example(State(state): State<ShopState>) -> Result<Response, ApiError> {
+    let order = create_order(&state)?;
+    let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+    let price = order.currency.display(order.amount);
+    render(
+        &state,
+        "examples/iframe.html",
+        "Hosted checkout example",
+        &price,
+        widget,
     )
 }

@@ -1,0 +1,63 @@
+// The hosted checkout, inside the merchant's iframe, on the gateway's origin.
+//
+// Protocol "paywasm" version 1 (documented in README.md): every message is an object
+// {protocol: "paywasm", version: 1, type, ...}. The parent names its origin in the frame's
+// URL (?origin=); the frame sends only to that origin and accepts only messages from its
+// parent window with that origin and the protocol's shape.
+//   parent -> frame: init {options}
+//   frame -> parent: ready, resize {height}, state {state}, complete {charge},
+//                    error {error: {code, message}}, redirect {url}
+import init, { mount } from "/pkg/paywasm.js";
+
+const PROTOCOL = "paywasm";
+const VERSION = 1;
+const parentOrigin = new URLSearchParams(location.search).get("origin");
+const root = document.getElementById("checkout");
+const ancestors = location.ancestorOrigins;
+const framedByThatOrigin =
+  parentOrigin && window.parent !== window && (!ancestors || ancestors.length === 0 || ancestors[0] === parentOrigin);
+
+function post(type, fields) {
+  window.parent.postMessage({ protocol: PROTOCOL, version: VERSION, type, ...fields }, parentOrigin);
+}
+
+function fromParent(event) {
+  const data = event.data;
+  return (
+    event.origin === parentOrigin &&
+    event.source === window.parent &&
+    data !== null && typeof data === "object" &&
+    data.protocol === PROTOCOL && data.version === VERSION && typeof data.type === "string"
+  );
+}
+
+const ALLOWED = ["publicKey", "amount", "currency", "chargeUrl", "order", "chargeId", "locale", "merchantName", "methods"];
+
+if (!framedByThatOrigin) {
+  root.textContent = "This checkout opens inside a shop's page. Please go back to the shop.";
+} else {
+  await init();
+  let mounted = false;
+  window.addEventListener("message", (event) => {
+    if (!fromParent(event) || event.data.type !== "init" || mounted) return;
+    const given = event.data.options;
+    if (given === null || typeof given !== "object") return;
+    mounted = true;
+    const options = Object.fromEntries(ALLOWED.filter((key) => key in given).map((key) => [key, given[key]]));
+    Object.assign(options, {
+      // The frame is the gateway: the widget redirects only to this origin's pages.
+      gatewayUrl: location.origin,
+      onStateChange: (state) => post("state", { state }),
+      onComplete: (charge) => post("complete", { charge }),
+      onError: (error) => post("error", { error: { code: error.code, message: error.message } }),
+      onRedirect: (url) => post("redirect", { url }),
+    });
+    try {
+      mount(root, options);
+    } catch (error) {
+      post("error", { error: { code: "invalid_options", message: error.message } });
+    }
+  });
+  new ResizeObserver(() => post("resize", { height: Math.ceil(document.documentElement.scrollHeight) })).observe(document.body);
+  post("ready", {});
+}
