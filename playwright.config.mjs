@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 
 export const GATEWAY = "http://127.0.0.1:17070";
 export const SHOP = "http://127.0.0.1:17071";
+/** The Vite example app (tests/vite-app), built by npm test into target/vite-app. */
+export const VITE_APP = "http://127.0.0.1:17073";
 
 export default defineConfig({
   testDir: "./tests/e2e",
@@ -28,11 +30,20 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "target/debug/paywasm-sandbox --gateway 127.0.0.1:17070 --shop 127.0.0.1:17071",
-    url: `${SHOP}/assets/shop.css`,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "target/debug/paywasm-sandbox --gateway 127.0.0.1:17070 --shop 127.0.0.1:17071",
+      url: `${SHOP}/assets/shop.css`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npx vite preview --config tests/vite-app/vite.config.mjs --host 127.0.0.1 --port 17073 --strictPort",
+      url: `${VITE_APP}/`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

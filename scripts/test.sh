@@ -26,7 +26,8 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-un
 
 echo "== end-to-end tests in Chromium (Playwright)"
 bash scripts/build-widget.sh
-echo "== the npm package's TypeScript declarations (tsc --strict)"
+echo "== the npm package's TypeScript declarations (tsc --strict), and a Vite app that imports it"
 npx tsc -p tests/types
+npx vite build --config tests/vite-app/vite.config.mjs
 cargo build -p paywasm-sandbox
 npx playwright test

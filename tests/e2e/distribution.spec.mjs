@@ -2,7 +2,7 @@
 // (script-src 'self' 'wasm-unsafe-eval'; style-src 'self').
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
-import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { GATEWAY, SHOP, VITE_APP } from "../../playwright.config.mjs";
 
 function noCspViolations(page) {
   const violations = [];
@@ -102,4 +102,17 @@ test("hosted page: messages from another origin or another window are ignored", 
   await page.goto(`${GATEWAY}/hosted/checkout?origin=https%3A%2F%2Fevil.example`);
   await expect(page.getByText("opens inside a shop's page")).toBeVisible();
   await expect(page.getByRole("button", { name: "PromptPay" })).toHaveCount(0);
+});
+
+test("npm package: a plain Vite app that imports it by path builds and runs", async ({ page }) => {
+  const errors = noCspViolations(page);
+  await page.goto(VITE_APP);
+  await expect(page.getByRole("button", { name: "PromptPay", exact: true })).toBeVisible();
+  await expect(page).toHaveTitle(/0\.1\.0$/);
+  await page.getByRole("button", { name: "Create a PromptPay source" }).click();
+  const result = page.getByText(/^created src_test_/);
+  await expect(result).toBeVisible();
+  const source = await gatewayGet(`/sources/${(await result.textContent()).split(" ")[1]}`);
+  expect(source.body.amount).toBe(129000);
+  expect(errors).toEqual([]);
 });
