@@ -106,7 +106,8 @@ test("hosted page: messages from another origin or another window are ignored", 
 
 test("npm package: a plain Vite app that imports it by path builds and runs", async ({ page }) => {
   const errors = noCspViolations(page);
-  await page.goto(VITE_APP);
+  const response = await page.goto(VITE_APP);
+  expect(response.headers()["content-security-policy"]).toContain("script-src 'self' 'wasm-unsafe-eval'");
   await expect(page.getByRole("button", { name: "PromptPay", exact: true })).toBeVisible();
   await expect(page).toHaveTitle(/0\.1\.0$/);
   await page.getByRole("button", { name: "Create a PromptPay source" }).click();

@@ -194,3 +194,17 @@ test("the whole checkout works from the keyboard", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(page.getByRole("button", { name: "PromptPay" })).toBeVisible();
 });
+
+test("nothing on the page shifts while the widget loads and changes state (CLS)", async ({ page }) => {
+  await page.addInitScript(() => {
+    window.__layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  const charge = await showQr(page);
+  await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
+  await expect(page.getByRole("status")).toContainText("successful");
+  // 0.1 is the "good" threshold of Core Web Vitals
+  expect(await page.evaluate(() => window.__layoutShift)).toBeLessThan(0.1);
+});
