@@ -50,15 +50,25 @@ pub async fn create_source(
         currency: options.currency.as_str(),
         platform_type,
     })?;
-    let request = Request::post(&format!("{}/sources", options.gateway_url))
-        .header("Authorization", &basic_auth(&options.public_key)?)
+    let request = source_request(&options.gateway_url, &options.public_key, body)?;
+    crate::http::send(request, GATEWAY, GATEWAY_TITLE).await
+}
+
+const GATEWAY: &str = "the payment service";
+const GATEWAY_TITLE: &str = "The payment service";
+
+/// `POST {gateway}/sources` with the public key and a JSON body.
+fn source_request(
+    gateway_url: &str,
+    public_key: &str,
+    body: String,
+) -> Result<Request, WidgetError> {
+    Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
+        .header("Authorization", &basic_auth(public_key)?)
         .header("Omise-Version", API_VERSION)
         .header("Content-Type", "application/json")
         .body(body)
-        .map_err(|_| WidgetError::Network {
-            party: "the payment service",
-        })?;
-    crate::http::send(request, "the payment service", "The payment service").await
+        .map_err(|_| WidgetError::Network { party: GATEWAY })
 }
 
 /// What the gateway answered to a source request, whatever it was: Omise.js hands merchants
@@ -87,23 +97,18 @@ pub async fn create_source_raw(
     let body = js_sys::JSON::stringify(&body)
         .map(String::from)
         .map_err(|_| WidgetError::InvalidOptions("params must be JSON".into()))?;
-    let request = Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
-        .header("Authorization", &basic_auth(public_key)?)
-        .header("Omise-Version", API_VERSION)
-        .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|_| WidgetError::Network {
-            party: "the payment service",
-        })?;
-    let response = request.send().await.map_err(|_| WidgetError::Network {
-        party: "the payment service",
-    })?;
+    let request = source_request(gateway_url, public_key, body)?;
+    let response = request
+        .send()
+        .await
+        .map_err(|_| WidgetError::Network { party: GATEWAY })?;
     let status = response.status();
-    let text = response.text().await.map_err(|_| WidgetError::Network {
-        party: "the payment service",
-    })?;
+    let text = response
+        .text()
+        .await
+        .map_err(|_| WidgetError::Network { party: GATEWAY })?;
     let body = js_sys::JSON::parse(&text).map_err(|_| WidgetError::InvalidResponse {
-        party: "The payment service",
+        party: GATEWAY_TITLE,
     })?;
     Ok(RawAnswer { status, body })
 }
