@@ -6,6 +6,7 @@
 //! - [`method`]: the payment method registry (type, flow, currencies and limits);
 //! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
 //! - [`poll`]: when the widget asks again while a charge is pending;
+//! - [`pos`]: which wallet a scanned in-store payment code belongs to;
 //! - [`promptpay`]: the Thai QR (EMVCo) payload and its CRC;
 //! - `qr` (feature `qr`): a payload drawn as an SVG QR code;
 //! - `webhook` (feature `webhooks`): signing and verifying webhook deliveries.
@@ -18,6 +19,7 @@ pub mod money;
 pub mod objects;
 pub mod platform;
 pub mod poll;
+pub mod pos;
 pub mod promptpay;
 #[cfg(feature = "qr")]
 pub mod qr;
