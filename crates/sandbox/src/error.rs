@@ -31,7 +31,7 @@ pub enum ApiError {
     #[error("{0}")]
     FailedRefund(String),
     /// The request conflicts with the object's state (422), e.g. a source already charged.
-    #[error("{0}")]
+    #[error("{1}")]
     Unprocessable(&'static str, String),
     /// A call to another party failed (502).
     #[error("{0}")]

@@ -639,6 +639,13 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_error(&error, "amount_mismatch");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("the order costs 1290.00 THB"),
+        "{error}"
+    );
 
     let (status, error) = send(
         sandbox
@@ -1376,4 +1383,117 @@ async fn hostile_input_gets_a_clear_error_never_a_server_error() {
             assert_eq!(error["object"], "error", "{path}: {error}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
+    let sandbox = Sandbox::start().await;
+    let pos = |key: Option<&'static str>, body: Value| {
+        let mut request = sandbox
+            .http
+            .post(format!("{}/pos/charges", sandbox.running.shop_url))
+            .json(&body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        send(request)
+    };
+    let sale = |barcode: &str| json!({"amount": 40000, "currency": "THB", "barcode": barcode, "store_id": "store_1234", "store_name": "Some Store", "terminal_id": "POS-01"});
+
+    // Alipay (seed 001): paid at once with the sandbox's test code
+    let (status, paid) = pos(Some("sale-1"), sale("281234567890123490")).await;
+    assert_eq!(status, StatusCode::CREATED, "{paid}");
+    assert_eq!(
+        (paid["status"].as_str(), paid["source"]["type"].as_str()),
+        (Some("successful"), Some("barcode_alipay"))
+    );
+    // a second scan, a double Enter, a retry: the same charge, nothing new at the gateway
+    let (status, again) = pos(Some("sale-1"), sale("281234567890123490")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], paid["id"]);
+    let (_, charges) = send(sandbox.secret(reqwest::Method::GET, "/charges")).await;
+    assert_eq!(charges["total"], 1);
+    let (_, gateway_charge) = send(sandbox.secret(
+        reqwest::Method::GET,
+        &format!("/charges/{}", paid["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(
+        (
+            gateway_charge["source"]["store_id"].as_str(),
+            gateway_charge["source"]["terminal_id"].as_str()
+        ),
+        (Some("store_1234"), Some("POS-01"))
+    );
+    let (status, error) = pos(Some("sale-1"), sale("281234567890123401")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&error, "idempotency_key_in_use");
+
+    // refused before any request: no key, a product barcode
+    let (status, error) = pos(None, sale("281234567890123490")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&error, "bad_request");
+    let (status, error) = pos(Some("sale-2"), sale("8850999320014")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("not an Alipay or WeChat Pay"),
+        "{error}"
+    );
+    let (_, charges) = send(sandbox.secret(reqwest::Method::GET, "/charges")).await;
+    assert_eq!(charges["total"], 1);
+
+    // WeChat Pay (seed 003): waits for the customer; the cashier cancels
+    let (_, pending) = pos(Some("sale-3"), sale("134567890123456701")).await;
+    assert_eq!(
+        (
+            pending["status"].as_str(),
+            pending["source"]["type"].as_str()
+        ),
+        (Some("pending"), Some("wechat_pay_upm"))
+    );
+    let id = pending["id"].as_str().unwrap();
+    let (status, cancelled) = send(sandbox.http.post(format!(
+        "{}/pos/charges/{id}/cancel",
+        sandbox.running.shop_url
+    )))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    assert_eq!(cancelled["status"], "expired");
+    let (_, failed) = pos(Some("sale-4"), sale("134567890123456714")).await;
+    assert_eq!(
+        (failed["status"].as_str(), failed["failure_code"].as_str()),
+        (Some("failed"), Some("insufficient_fund"))
+    );
+
+    // refunds through the shop, within the charge
+    let refunds = format!(
+        "{}/pos/charges/{}/refunds",
+        sandbox.running.shop_url,
+        paid["id"].as_str().unwrap()
+    );
+    let refund = |key: &'static str, amount: i64| {
+        send(
+            sandbox
+                .http
+                .post(&refunds)
+                .header("Idempotency-Key", key)
+                .json(&json!({"amount": amount})),
+        )
+    };
+    let (status, first) = refund("refund-1", 10000).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (_, repeated) = refund("refund-1", 10000).await;
+    assert_eq!(
+        repeated["id"], first["id"],
+        "a repeated refund request refunds once"
+    );
+    let (status, error) = refund("refund-2", 30001).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        error["message"].as_str().unwrap().contains("at most 30000"),
+        "{error}"
+    );
 }

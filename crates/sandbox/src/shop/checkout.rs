@@ -58,20 +58,47 @@ pub struct Order {
 
 /// Opens an order for the shop's product.
 pub(crate) fn create_order(state: &ShopState) -> Result<Order, ApiError> {
+    create_order_for(state, PRODUCT.name, Amount(PRODUCT.amount), Currency::thb())
+}
+
+/// Opens an order for `product` at `amount`.
+pub(crate) fn create_order_for(
+    state: &ShopState,
+    product: &str,
+    amount: Amount,
+    currency: Currency,
+) -> Result<Order, ApiError> {
     let id = crate::ids::new_id("ord").replacen("ord_test_", "ord_", 1);
     let now = crate::gateway::now().unix();
     state.store.call(|db| {
         db.execute(
             "INSERT INTO orders (id, created_at, product, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![id, now, PRODUCT.name, PRODUCT.amount, PRODUCT.currency],
+            rusqlite::params![id, now, product, amount.0, currency.as_str()],
         )
     })?;
     Ok(Order {
         id,
-        amount: Amount(PRODUCT.amount),
-        currency: Currency::thb(),
+        amount,
+        currency,
         paid: false,
     })
+}
+
+/// Records a charge of `order_id` and the shop's copy of it.
+pub(crate) fn record_charge(
+    state: &ShopState,
+    order_id: &str,
+    charge: &CheckoutCharge,
+) -> Result<(), ApiError> {
+    let body = serde_json::to_string(charge).map_err(crate::store::StoreError::from)?;
+    state.store.call(|db| {
+        db.execute(
+            "INSERT OR REPLACE INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)",
+            rusqlite::params![charge.id, order_id, body, now_ms()],
+        )
+    })?;
+    Ok(())
 }
 
 pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, ApiError> {
@@ -134,7 +161,7 @@ fn now_ms() -> i64 {
 }
 
 /// The shop's copy of a charge and when it was last read from the gateway.
-fn stored_charge(
+pub(crate) fn stored_charge(
     state: &ShopState,
     charge_id: &str,
 ) -> Result<Option<(CheckoutCharge, i64)>, ApiError> {
@@ -247,14 +274,7 @@ pub(crate) async fn charges_create(
         ])
         .await?;
     let copy = CheckoutCharge::from(&charge);
-    let body = serde_json::to_string(&copy).map_err(crate::store::StoreError::from)?;
-    state.store.call(|db| {
-        db.execute(
-            "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)",
-            rusqlite::params![charge.id, order.id, body, now_ms()],
-        )
-    })?;
+    record_charge(&state, &order.id, &copy)?;
     Ok((StatusCode::CREATED, Json(copy)))
 }
 

@@ -78,6 +78,56 @@ impl GatewayClient {
         .await
     }
 
+    /// `POST /sources` with the secret key (in-store sources carry the store and terminal),
+    /// idempotent under `key`.
+    pub async fn create_source_idempotent(
+        &self,
+        params: &[(&str, String)],
+        key: &str,
+    ) -> Result<Source, ApiError> {
+        let request = self
+            .http
+            .post(format!("{}/sources", self.base_url))
+            .form(params);
+        self.send(request.header("Idempotency-Key", key)).await
+    }
+
+    /// `POST /charges`, idempotent under `key`: a retry after a lost answer never charges twice.
+    pub async fn create_charge_idempotent(
+        &self,
+        params: &[(&str, String)],
+        key: &str,
+    ) -> Result<Charge, ApiError> {
+        let request = self
+            .http
+            .post(format!("{}/charges", self.base_url))
+            .form(params);
+        self.send(request.header("Idempotency-Key", key)).await
+    }
+
+    /// `POST /charges/:id/expire`.
+    pub async fn expire(&self, id: &str) -> Result<Charge, ApiError> {
+        self.send(
+            self.http
+                .post(format!("{}/charges/{id}/expire", self.base_url)),
+        )
+        .await
+    }
+
+    /// `POST /charges/:id/refunds`, idempotent under `key`.
+    pub async fn refund(
+        &self,
+        id: &str,
+        amount: i64,
+        key: &str,
+    ) -> Result<serde_json::Value, ApiError> {
+        let request = self
+            .http
+            .post(format!("{}/charges/{id}/refunds", self.base_url))
+            .form(&[("amount", amount.to_string())]);
+        self.send(request.header("Idempotency-Key", key)).await
+    }
+
     /// `GET /charges/:id`.
     pub async fn charge(&self, id: &str) -> Result<Charge, ApiError> {
         self.send(self.http.get(format!("{}/charges/{id}", self.base_url)))

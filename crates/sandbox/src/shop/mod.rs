@@ -7,11 +7,13 @@
 //! - `GET /checkout/charges/:id?wait=N`: the charge, held up to N seconds while pending;
 //! - `GET /return?order=...`: where Alipay sends the customer back;
 //! - `POST /webhooks/omise`: the gateway's signed events;
+//! - `/pos/*`: the point of sale's in-store charges, cancel and refunds ([`pos`]);
 //! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
 
 pub mod checkout;
 pub mod gateway_client;
 mod pages;
+pub mod pos;
 pub mod waiters;
 pub mod webhooks;
 
@@ -108,6 +110,10 @@ pub fn app(state: ShopState) -> Router {
         .store
         .migrate(checkout::SCHEMA)
         .expect("the shop schema applies to a fresh or current database");
+    state
+        .store
+        .migrate(pos::SCHEMA)
+        .expect("the POS schema applies to a fresh or current database");
     let assets = ServeDir::new(&state.www_dir);
     Router::new()
         .route("/", get(pages::product))
@@ -121,6 +127,9 @@ pub fn app(state: ShopState) -> Router {
                 .layer(hosted_checkout_cors(&state.gateway_url)),
         )
         .route("/webhooks/omise", post(webhooks::webhooks_receive))
+        .route("/pos/charges", post(pos::pos_charges_create))
+        .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))
+        .route("/pos/charges/{id}/refunds", post(pos::pos_refunds_create))
         .nest_service("/pkg", ServeDir::new(&state.pkg_dir))
         .nest_service("/assets", assets)
         .with_state(state)
