@@ -1,5 +1,5 @@
 // Types of the paywasm npm package's entry (index.js).
-import type { MountOptions, MountedCheckout, SourceType } from "./paywasm.js";
+import type { MountOptions, MountedCheckout, PosMountOptions, SourceType } from "./paywasm.js";
 export type {
   CheckoutCharge,
   CheckoutState,
@@ -7,6 +7,7 @@ export type {
   MountOptions,
   MountedCheckout,
   PaywasmErrorInfo,
+  PosMountOptions,
   SourceType,
 } from "./paywasm.js";
 
@@ -30,7 +31,7 @@ export declare class PaywasmError extends Error {
 }
 
 /** Mounts the checkout into `target` (an element or a CSS selector). */
-export declare function mount(target: HTMLElement | string, options: MountOptions): Promise<MountedCheckout>;
+export declare function mount(target: HTMLElement | string, options: MountOptions | PosMountOptions): Promise<MountedCheckout>;
 
 /** Parameters of a source, as the gateway's `POST /sources` takes them. */
 export interface SourceParams {

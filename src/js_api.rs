@@ -14,7 +14,9 @@
 
 use crate::callbacks::Callbacks;
 use crate::components::checkout::Checkout;
+use crate::components::pos::PosCheckout;
 use crate::options::Options;
+use crate::pos_options::PosOptions;
 use crate::WidgetError;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -84,6 +86,21 @@ export interface MountOptions {
   onRedirect?: (url: string) => void;
 }
 
+/** Options of `mount` for the cashier view (in-store, the cashier scans the customer's code). */
+export interface PosMountOptions {
+  mode: "pos";
+  /** The sale, in the currency's smallest unit. */
+  amount: number;
+  currency: string;
+  /** Your server's POS endpoint: POST {sale}, /{id}/cancel, /{id}/refunds. */
+  posUrl: string;
+  /** Your server's charge status endpoint (GET /{id}?wait=N). */
+  chargeUrl: string;
+  storeId: string;
+  storeName?: string;
+  terminalId: string;
+}
+
 /** What `createSource` resolves to: the gateway's status code and body, as Omise.js passes them. */
 export interface CreateSourceResult {
   status: number;
@@ -146,17 +163,28 @@ fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError>
 #[wasm_bindgen]
 pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "HTMLElement | string")] target: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MountOptions | PosMountOptions")] options: JsValue,
 ) -> Result<MountedCheckout, JsError> {
     let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
-    let callbacks = Callbacks::from_options(&options);
-    let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
-    let handle = mount_to(
-        element,
-        move || view! { <Checkout options=options callbacks=callbacks/> },
-    );
+    let is_pos = js_sys::Reflect::get(&options, &"mode".into())
+        .ok()
+        .and_then(|mode| mode.as_string())
+        .is_some_and(|mode| mode == "pos");
+    let unmount: Unmount = if is_pos {
+        let options = PosOptions::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
+        let handle = mount_to(element, move || view! { <PosCheckout options=options/> });
+        Box::new(move || drop(handle))
+    } else {
+        let callbacks = Callbacks::from_options(&options);
+        let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
+        let handle = mount_to(
+            element,
+            move || view! { <Checkout options=options callbacks=callbacks/> },
+        );
+        Box::new(move || drop(handle))
+    };
     let id = NEXT_ID.replace(NEXT_ID.get().wrapping_add(1));
-    MOUNTED.with_borrow_mut(|mounted| mounted.push((id, Box::new(move || drop(handle)))));
+    MOUNTED.with_borrow_mut(|mounted| mounted.push((id, unmount)));
     Ok(MountedCheckout { id })
 }
 

@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod js_api;
 pub mod merchant;
 pub mod options;
+pub mod pos_options;
 pub mod redirect;
 
 pub use error::WidgetError;

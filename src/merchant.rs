@@ -52,3 +52,73 @@ pub async fn charge(
     });
     crate::http::send(request, SHOP, SHOP_TITLE).await
 }
+
+/// The sale the cashier view sends: the scanned code with the store and terminal.
+#[derive(Serialize)]
+pub struct PosSale<'a> {
+    /// Smallest unit.
+    pub amount: i64,
+    /// Currency code.
+    pub currency: &'a str,
+    /// The scanned code's digits.
+    pub barcode: &'a str,
+    /// The store.
+    pub store_id: &'a str,
+    /// The store's name.
+    pub store_name: Option<&'a str>,
+    /// The terminal.
+    pub terminal_id: &'a str,
+}
+
+/// `POST {pos_url}` with the sale, under the sale's idempotency key.
+pub async fn pos_charge(
+    pos_url: &str,
+    sale: &PosSale<'_>,
+    key: &str,
+) -> Result<CheckoutCharge, WidgetError> {
+    let request = Request::post(pos_url)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", key)
+        .body(crate::http::json_body(sale)?)
+        .map_err(|_| WidgetError::Network { party: SHOP })?;
+    crate::http::send(request, SHOP, SHOP_TITLE).await
+}
+
+/// `POST {pos_url}/{id}/cancel`: expires the pending charge.
+pub async fn pos_cancel(pos_url: &str, id: &str) -> Result<CheckoutCharge, WidgetError> {
+    let id = String::from(js_sys::encode_uri_component(id));
+    let request = Request::post(&format!("{pos_url}/{id}/cancel"))
+        .build()
+        .map_err(|_| WidgetError::Network { party: SHOP })?;
+    crate::http::send(request, SHOP, SHOP_TITLE).await
+}
+
+#[derive(Serialize)]
+struct RefundRequest {
+    amount: i64,
+}
+
+/// What the widget needs of a refund.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Refund {
+    /// `rfnd_...`.
+    pub id: String,
+    /// Smallest unit.
+    pub amount: i64,
+}
+
+/// `POST {pos_url}/{id}/refunds` under an idempotency key.
+pub async fn pos_refund(
+    pos_url: &str,
+    id: &str,
+    amount: i64,
+    key: &str,
+) -> Result<Refund, WidgetError> {
+    let id = String::from(js_sys::encode_uri_component(id));
+    let request = Request::post(&format!("{pos_url}/{id}/refunds"))
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", key)
+        .body(crate::http::json_body(&RefundRequest { amount })?)
+        .map_err(|_| WidgetError::Network { party: SHOP })?;
+    crate::http::send(request, SHOP, SHOP_TITLE).await
+}

@@ -127,6 +127,7 @@ pub fn app(state: ShopState) -> Router {
                 .layer(hosted_checkout_cors(&state.gateway_url)),
         )
         .route("/webhooks/omise", post(webhooks::webhooks_receive))
+        .route("/pos", get(pages::pos_page))
         .route("/pos/charges", post(pos::pos_charges_create))
         .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))
         .route("/pos/charges/{id}/refunds", post(pos::pos_refunds_create))

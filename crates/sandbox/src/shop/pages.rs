@@ -148,3 +148,30 @@ pub(crate) async fn iframe_example(State(state): State<ShopState>) -> Result<Res
         widget,
     )
 }
+
+/// Query of the POS page.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PosQuery {
+    amount: Option<i64>,
+}
+
+/// `GET /pos?amount=N`: the cashier view for a sale of N (smallest unit; default THB 400.00).
+pub(crate) async fn pos_page(
+    State(state): State<ShopState>,
+    Query(query): Query<PosQuery>,
+) -> Result<Response, ApiError> {
+    let amount = query.amount.unwrap_or(40_000);
+    let config = json!({
+        "widget": {
+            "mode": "pos",
+            "amount": amount,
+            "currency": "THB",
+            "posUrl": format!("{}/pos/charges", state.shop_url),
+            "chargeUrl": format!("{}/checkout/charges", state.shop_url),
+            "storeId": "store_1234",
+            "storeName": "paywasm demo shop (Silom)",
+            "terminalId": "POS-01",
+        }
+    });
+    render(&state, "pos.html", "Point of sale", "", config)
+}
