@@ -1,12 +1,12 @@
-// The demo shop's page script: reads the settings the server put in the page and mounts the
-// widget. A merchant's page needs no more than this.
-import init, { mount } from "/pkg/paywasm.js";
+// The demo shop's page script, and the npm package's example: it imports the package's entry
+// (pkg/index.js, as `import { mount } from "paywasm"` would in a bundled app), reads the
+// settings the server put in the page, and mounts the widget. A merchant's page needs no more.
+import { mount } from "/pkg/index.js";
 
 const config = JSON.parse(document.getElementById("checkout-config").textContent);
 const target = document.getElementById("checkout");
 if (config.error) {
   target.textContent = config.error;
 } else {
-  await init();
-  mount(target, config.widget);
+  await mount(target, config.widget);
 }
