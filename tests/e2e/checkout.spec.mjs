@@ -4,16 +4,10 @@ import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { chargeCreated } from "./shop.mjs";
 
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-
-/** The charge the shop creates when the customer picks a method. */
-function chargeCreated(page) {
-  return page
-    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
-    .then((r) => r.json());
-}
 
 /** CRC-16/CCITT-FALSE, written independently of the Rust core, to check what the camera read. */
 function crc16(text) {

@@ -1,7 +1,7 @@
 // The cashier view (in-store, B scan C) on the demo shop's /pos page, with the sandbox's
 // documented test codes: the scanner types the code and Enter, as a keyboard wedge does.
 import { test, expect } from "@playwright/test";
-import { gatewayGet } from "./gateway.mjs";
+import { gatewayGet, gatewayPost } from "./gateway.mjs";
 
 const ALIPAY_PAYS = "281234567890123490";
 const ALIPAY_WAITS = "281234567890123401";
@@ -68,13 +68,12 @@ test("WeChat Pay: waiting for the customer, then the cashier cancels", async ({ 
   await expect(page.getByRole("status")).toContainText("Payment successful");
 });
 
-test("Alipay: the customer confirms in the app while the cashier waits", async ({ page, request }) => {
+test("Alipay: the customer confirms in the app while the cashier waits", async ({ page }) => {
   await page.goto("/pos");
   const created = page.waitForResponse((r) => r.url().endsWith("/pos/charges")).then((r) => r.json());
   await scan(page, ALIPAY_WAITS);
   await expect(page.getByRole("status")).toContainText("Waiting for the customer to confirm in Alipay");
   const charge = await created;
-  const { gatewayPost } = await import("./gateway.mjs");
   await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
   await expect(page.getByRole("status")).toContainText("Payment successful");
 });

@@ -5,19 +5,14 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { GATEWAY } from "../../playwright.config.mjs";
 import { gatewayPost } from "./gateway.mjs";
+import { chargeCreated } from "./shop.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-
-function chargeCreated(page) {
-  return page
-    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
-    .then((r) => r.json());
-}
 
 async function showQr(page) {
   await page.goto("/");
