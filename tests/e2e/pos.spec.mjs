@@ -83,3 +83,17 @@ test("Alipay: a timeout asks for a new code", async ({ page }) => {
   await scan(page, ALIPAY_TIMEOUT);
   await expect(page.getByRole("status")).toContainText("did not confirm in time. Ask them to show a new code");
 });
+
+test("the cashier view has no accessibility violations (axe-core)", async ({ page }) => {
+  const { readFileSync } = await import("node:fs");
+  const { createRequire } = await import("node:module");
+  const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.goto("/pos");
+  await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
+  await page.evaluate(axe);
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run(document.querySelector(".paywasm"), { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } }))
+      .violations.map((v) => v.id),
+  );
+  expect(violations).toEqual([]);
+});
