@@ -1,18 +1,100 @@
 // The cashier view (in-store, B scan C) on the demo shop's /pos page, with the sandbox's
-// documented test codes: the scanner types the code and Enter, as a keyboard wedge does.
-import { test, expect } from "@playwright/test";
+// documented test codes (README: the last two digits decide the outcome): the scanner types
+// the code and Enter, as a keyboard wedge does.
+import { test, expect, chromium } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { barcodeDetectorScript, fakeCameraArgs, writeQrVideo } from "./camera.mjs";
+import config from "../../playwright.config.mjs";
 
-const ALIPAY_PAYS = "281234567890123490";
-const ALIPAY_WAITS = "281234567890123401";
-const ALIPAY_TIMEOUT = "281234567890123415";
-const WECHAT_INSUFFICIENT = "134567890123456714";
-const WECHAT_WAITS = "134567890123456701";
+/** A fresh test code of `wallet` ending in `ending`: every test's charges are its own. */
+function code(wallet, ending) {
+  const prefix = wallet === "Alipay" ? "28" : "13";
+  let middle = "";
+  while (middle.length < 14) middle += Math.floor(Math.random() * 10);
+  return prefix + middle + ending;
+}
 
 async function scan(page, code) {
   const field = page.getByRole("textbox", { name: "Customer's payment code" });
   await field.fill(code);
   await field.press("Enter");
+}
+
+async function chargesOf(barcode) {
+  const list = await gatewayGet("/charges?limit=100");
+  return list.body.data.filter((c) => c.source.barcode === barcode);
+}
+
+const status = (page) => page.getByRole("status");
+
+// Each seed failure code (the README's test code table) and what the cashier is told to do.
+const FAILURES = [
+  ["Alipay", "11", "payment_cancelled", "cancelled in the app. Scan again"],
+  ["Alipay", "12", "failed_processing", "could not be processed. Scan again, or ask for another payment method"],
+  ["Alipay", "13", "insufficient_balance", "balance is insufficient. Ask for another payment method"],
+  ["Alipay", "14", "payment_rejected", "wallet rejected the payment. Ask for another payment method"],
+  ["Alipay", "15", "timeout", "did not confirm in time. Ask them to show a new code"],
+  ["WeChat Pay", "11", "payment_expired", "did not confirm in time. Ask them to show a new code"],
+  ["WeChat Pay", "12", "payment_rejected", "wallet rejected the payment. Ask for another payment method"],
+  ["WeChat Pay", "13", "invalid_account", "account cannot make this payment. Ask for another payment method"],
+  ["WeChat Pay", "14", "insufficient_fund", "balance is insufficient. Ask for another payment method"],
+  ["WeChat Pay", "15", "failed_processing", "could not be processed. Scan again, or ask for another payment method"],
+];
+
+for (const [wallet, ending, failureCode, advice] of FAILURES) {
+  test(`${wallet}: ${failureCode} tells the cashier what to do next`, async ({ page }) => {
+    await page.goto("/pos");
+    const barcode = code(wallet, ending);
+    await scan(page, barcode);
+    await expect(status(page)).toContainText(`Payment failed. `);
+    await expect(status(page)).toContainText(advice);
+    const [charge] = await chargesOf(barcode);
+    expect(charge.failure_code).toBe(failureCode);
+    // the customer shows another code: a new charge for the same sale
+    await scan(page, code(wallet, "90"));
+    await expect(status(page)).toContainText(`Payment successful: THB 400.00 with ${wallet}`);
+  });
+}
+
+for (const wallet of ["Alipay", "WeChat Pay"]) {
+  test(`${wallet}: the customer confirms in the app while the cashier waits`, async ({ page }) => {
+    await page.goto("/pos");
+    const barcode = code(wallet, "01");
+    await scan(page, barcode);
+    await expect(status(page)).toContainText(`Waiting for the customer to confirm in ${wallet}`);
+    const [charge] = await chargesOf(barcode);
+    await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
+    await expect(status(page)).toContainText(`Payment successful: THB 400.00 with ${wallet}`);
+  });
+
+  test(`${wallet}: the customer declines in the app while the cashier waits`, async ({ page }) => {
+    await page.goto("/pos");
+    const barcode = code(wallet, "01");
+    await scan(page, barcode);
+    await expect(status(page)).toContainText(`Waiting for the customer to confirm in ${wallet}`);
+    const [charge] = await chargesOf(barcode);
+    await gatewayPost(`/charges/${charge.id}/mark_as_failed`, { failure_code: "payment_cancelled" });
+    await expect(status(page)).toContainText("The customer cancelled in the app");
+  });
+
+  test(`${wallet}: the cashier cancels a payment the customer has not confirmed`, async ({ page }) => {
+    await page.goto("/pos");
+    const barcode = code(wallet, "01");
+    await scan(page, barcode);
+    await expect(status(page)).toContainText(`Waiting for the customer to confirm in ${wallet}`);
+    await page.getByRole("button", { name: "Cancel payment" }).click();
+    await expect(status(page)).toContainText("Cancelled");
+    const [charge] = await chargesOf(barcode);
+    expect(charge.status).toBe("expired");
+    // a new scan is a new charge, not the cancelled one again
+    const next = code(wallet, "90");
+    await scan(page, next);
+    await expect(status(page)).toContainText("Payment successful");
+    expect(await chargesOf(next)).toHaveLength(1);
+  });
 }
 
 test("Alipay: a scanned code is charged once, even with a double Enter, and can be refunded in part", async ({ page }) => {
@@ -21,16 +103,16 @@ test("Alipay: a scanned code is charged once, even with a double Enter, and can 
   await expect(page.getByText("paywasm demo shop (Silom) (store_1234) · Terminal POS-01")).toBeVisible();
   const charges = [];
   page.on("request", (r) => r.url().endsWith("/pos/charges") && r.method() === "POST" && charges.push(r));
+  const barcode = code("Alipay", "90");
   const field = page.getByRole("textbox", { name: "Customer's payment code" });
-  await field.fill(ALIPAY_PAYS);
+  await field.fill(barcode);
   await field.press("Enter");
   await page.keyboard.press("Enter"); // the scanner sends a second Enter
-  await expect(page.getByRole("status")).toContainText("Payment successful: THB 400.00 with Alipay");
+  await expect(status(page)).toContainText("Payment successful: THB 400.00 with Alipay");
   expect(charges.length).toBeLessThanOrEqual(2);
   const keys = new Set(charges.map((r) => r.headers()["idempotency-key"]));
   expect(keys.size).toBe(1);
-  const list = await gatewayGet("/charges?limit=100");
-  const mine = list.body.data.filter((c) => c.source.barcode === ALIPAY_PAYS);
+  const mine = await chargesOf(barcode);
   expect(mine).toHaveLength(1);
   expect(mine[0].source.terminal_id).toBe("POS-01");
 
@@ -42,46 +124,107 @@ test("Alipay: a scanned code is charged once, even with a double Enter, and can 
   await expect(page.getByText(/Refund refused: .*at most 30000/)).toBeVisible();
 });
 
+test("a scan while the customer is confirming starts no second charge", async ({ page }) => {
+  await page.goto("/pos");
+  let posts = 0;
+  page.on("request", (r) => r.url().endsWith("/pos/charges") && r.method() === "POST" && posts++);
+  const barcode = code("WeChat Pay", "01");
+  await scan(page, barcode);
+  await expect(status(page)).toContainText("Waiting for the customer to confirm in WeChat Pay");
+  // the scanner field is gone while waiting: a second scan types into the page and its Enter does nothing
+  await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toHaveCount(0);
+  await page.keyboard.type(code("WeChat Pay", "90"));
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  expect(posts).toBe(1);
+  await page.getByRole("button", { name: "Cancel payment" }).click();
+  await expect(status(page)).toContainText("Cancelled");
+});
+
+test("a retry after the shop's answer was lost charges the customer once", async ({ page }) => {
+  await page.goto("/pos");
+  const keys = [];
+  // the shop charges the code, then the connection drops before the answer reaches the POS
+  await page.route("**/pos/charges", async (route) => {
+    keys.push(route.request().headers()["idempotency-key"]);
+    if (keys.length === 1) {
+      await route.fetch();
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  const barcode = code("Alipay", "90");
+  await scan(page, barcode);
+  await expect(status(page)).toContainText("Scan again to retry; the customer will not be charged twice.");
+  await scan(page, barcode);
+  await expect(status(page)).toContainText("Payment successful: THB 400.00 with Alipay");
+  expect(keys).toHaveLength(2);
+  expect(keys[1]).toBe(keys[0]);
+  expect(await chargesOf(barcode)).toHaveLength(1);
+});
+
 test("a code that is not a wallet's is refused at once, without a request", async ({ page }) => {
   await page.goto("/pos");
   let requests = 0;
   page.on("request", (r) => r.url().includes("/pos/charges") && requests++);
   await scan(page, "8850999320014");
-  await expect(page.getByRole("status")).toContainText("not an Alipay or WeChat Pay payment code");
+  await expect(status(page)).toContainText("not an Alipay or WeChat Pay payment code");
   expect(requests).toBe(0);
 });
 
-test("WeChat Pay: insufficient funds tells the cashier to ask for another method", async ({ page }) => {
+// The seeds' refund windows: Alipay in-store 12 months (001), WeChat Pay 90 days (003). The
+// sandbox's test control moves a paid charge back in time.
+for (const [wallet, days, refused] of [
+  ["Alipay", 364, false],
+  ["Alipay", 366, true],
+  ["WeChat Pay", 89, false],
+  ["WeChat Pay", 91, true],
+]) {
+  test(`${wallet}: a refund ${days} days after payment is ${refused ? "refused" : "made"}`, async ({ page }) => {
+    await page.goto("/pos");
+    const barcode = code(wallet, "90");
+    await scan(page, barcode);
+    await expect(status(page)).toContainText("Payment successful");
+    const [charge] = await chargesOf(barcode);
+    expect((await gatewayPost(`/charges/${charge.id}/backdate`, { days })).status).toBe(200);
+    await page.getByRole("textbox", { name: "Refund amount" }).fill("400.00");
+    await page.getByRole("button", { name: "Refund" }).click();
+    if (refused) {
+      const window = wallet === "Alipay" ? 365 : 90;
+      await expect(page.getByText(`Refund refused: the refund window of ${window} days after payment has passed`)).toBeVisible();
+    } else {
+      await expect(page.getByText(/^Refunded THB 400\.00 \(rfnd_test_/)).toBeVisible();
+    }
+  });
+}
+
+test("without BarcodeDetector (Linux Chromium) the cashier scans with the scanner field only", async ({ page }) => {
   await page.goto("/pos");
-  await scan(page, WECHAT_INSUFFICIENT);
-  await expect(page.getByRole("status")).toContainText("balance is insufficient. Ask for another payment method");
+  await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
+  expect(await page.evaluate(() => "BarcodeDetector" in window)).toBe(false);
+  await expect(page.getByRole("button", { name: "Scan with camera" })).toHaveCount(0);
 });
 
-test("WeChat Pay: waiting for the customer, then the cashier cancels", async ({ page }) => {
-  await page.goto("/pos");
-  await scan(page, WECHAT_WAITS);
-  await expect(page.getByRole("status")).toContainText("Waiting for the customer to confirm in WeChat Pay");
-  await page.getByRole("button", { name: "Cancel payment" }).click();
-  await expect(page.getByRole("status")).toContainText("Cancelled");
-  // a new scan is a new charge, not the cancelled one again
-  await scan(page, ALIPAY_PAYS);
-  await expect(page.getByRole("status")).toContainText("Payment successful");
-});
-
-test("Alipay: the customer confirms in the app while the cashier waits", async ({ page }) => {
-  await page.goto("/pos");
-  const created = page.waitForResponse((r) => r.url().endsWith("/pos/charges")).then((r) => r.json());
-  await scan(page, ALIPAY_WAITS);
-  await expect(page.getByRole("status")).toContainText("Waiting for the customer to confirm in Alipay");
-  const charge = await created;
-  await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
-  await expect(page.getByRole("status")).toContainText("Payment successful");
-});
-
-test("Alipay: a timeout asks for a new code", async ({ page }) => {
-  await page.goto("/pos");
-  await scan(page, ALIPAY_TIMEOUT);
-  await expect(page.getByRole("status")).toContainText("did not confirm in time. Ask them to show a new code");
+test("with a camera and BarcodeDetector, the cashier scans the customer's QR code", async () => {
+  const barcode = code("Alipay", "90");
+  const video = join(mkdtempSync(join(tmpdir(), "paywasm-camera-")), "code.y4m");
+  writeQrVideo(video, barcode);
+  const { launchOptions, baseURL } = config.use;
+  const browser = await chromium.launch({ ...launchOptions, args: [...launchOptions.args, ...fakeCameraArgs(video)] });
+  try {
+    const page = await browser.newPage({ baseURL });
+    await page.addInitScript({ content: barcodeDetectorScript() });
+    await page.goto("/pos");
+    await page.getByRole("button", { name: "Scan with camera" }).click();
+    await expect(status(page)).toContainText("Payment successful: THB 400.00 with Alipay");
+    // the camera is off once the code is taken
+    await expect(page.getByLabel("Camera")).toBeHidden();
+    expect(await page.getByLabel("Camera").evaluate((video) => video.srcObject)).toBeNull();
+    expect(await chargesOf(barcode)).toHaveLength(1);
+  } finally {
+    await browser.close();
+  }
 });
 
 test("the cashier view has no accessibility violations (axe-core)", async ({ page }) => {

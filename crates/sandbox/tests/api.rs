@@ -1497,3 +1497,67 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn backdate_moves_only_ended_charges_and_only_by_sane_days() {
+    let sandbox = Sandbox::start().await;
+    let (_, paid) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "wechat_pay_upm"),
+            ("source[barcode]", "134567890123456790"),
+        ])
+        .await;
+    let path = format!("/charges/{}/backdate", paid["id"].as_str().unwrap());
+    for days in ["0", "-1", "3651", "ten", ""] {
+        let (status, error) = send(
+            sandbox
+                .secret(reqwest::Method::POST, &path)
+                .form(&[("days", days)]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "days={days}: {error}");
+        assert_error(&error, "bad_request");
+    }
+    let (status, moved) = send(
+        sandbox
+            .secret(reqwest::Method::POST, &path)
+            .form(&[("days", "91")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let day = |field: &str, charge: &Value| {
+        paywasm_core::time::Timestamp::parse(charge[field].as_str().unwrap())
+            .unwrap()
+            .0
+    };
+    assert_eq!(day("paid_at", &paid) - day("paid_at", &moved), 91 * 86_400);
+    assert_eq!(
+        day("created_at", &paid) - day("created_at", &moved),
+        91 * 86_400
+    );
+
+    let (_, pending) = sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "wechat_pay_upm"),
+            ("source[barcode]", "134567890123456701"),
+        ])
+        .await;
+    let (status, error) = send(
+        sandbox
+            .secret(
+                reqwest::Method::POST,
+                &format!("/charges/{}/backdate", pending["id"].as_str().unwrap()),
+            )
+            .form(&[("days", "1")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"].as_str().unwrap().contains("pending"),
+        "{error}"
+    );
+}

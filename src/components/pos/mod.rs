@@ -4,6 +4,8 @@
 //! any request; one sale is charged at most once (an idempotency key per sale, kept across
 //! repeats and retries, renewed only when the customer has to scan again).
 
+mod camera;
+
 use crate::flow;
 use crate::merchant::{self, PosSale};
 use crate::pos_options::PosOptions;
@@ -86,6 +88,8 @@ pub fn PosCheckout(
     let refund_note = RwSignal::new(None::<String>);
     let code_input = NodeRef::<html::Input>::new();
     let refund_input = NodeRef::<html::Input>::new();
+    let video = NodeRef::<html::Video>::new();
+    let camera_on = RwSignal::new(false);
     let amount_text = options.currency.display(options.amount);
 
     let wait = {
@@ -109,29 +113,26 @@ pub fn PosCheckout(
         }
     };
 
-    let submit = {
+    // Charges a scanned code, from the scanner field or the camera. Returns whether the code
+    // was taken (a payment code, and no sale under way).
+    let charge = {
         let options = options.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
+        move |scanned: String| -> bool {
             // A second scan or a double Enter while a charge is under way, or after the sale is
             // paid, changes nothing.
             let current = sale.get_untracked();
             let paid =
                 matches!(&current, Sale::Done(charge) if charge.status == ChargeStatus::Successful);
             if paid || matches!(current, Sale::Charging | Sale::Waiting(_)) {
-                return;
+                return false;
             }
-            let scanned = code_input
-                .get_untracked()
-                .map(|input| input.value())
-                .unwrap_or_default();
             let code = match recognize(&scanned) {
                 Ok(code) => code,
                 // A stray Enter on an empty field keeps the last result on screen.
-                Err(CodeError::Empty) if !matches!(current, Sale::Ready(_)) => return,
+                Err(CodeError::Empty) if !matches!(current, Sale::Ready(_)) => return false,
                 Err(error) => {
                     sale.set(Sale::Ready(Some(code_advice(&error).into())));
-                    return;
+                    return false;
                 }
             };
             if let Some(input) = code_input.get_untracked() {
@@ -172,7 +173,39 @@ pub fn PosCheckout(
                     ))),
                 }
             });
+            true
         }
+    };
+
+    let submit = {
+        let charge = charge.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let scanned = code_input
+                .get_untracked()
+                .map(|input| input.value())
+                .unwrap_or_default();
+            charge(scanned);
+        }
+    };
+
+    let toggle_camera = move |_| {
+        if camera_on.get_untracked() {
+            camera_on.set(false);
+            return;
+        }
+        let Some(video) = video.get_untracked() else {
+            return;
+        };
+        camera_on.set(true);
+        let charge = charge.clone();
+        spawn_local(async move {
+            let running = move || camera_on.get_untracked();
+            if let Err(error) = camera::scan(video, running, charge).await {
+                sale.set(Sale::Ready(Some(error.to_string())));
+            }
+            camera_on.set(false);
+        });
     };
 
     let cancel = {
@@ -273,7 +306,13 @@ pub fn PosCheckout(
                     <input id="paywasm-code" node_ref=code_input inputmode="numeric" autocomplete="off" autofocus=true/>
                     <button type="submit" class="paywasm-method">"Charge"</button>
                 </form>
+                {camera::available().then(|| view! {
+                    <button type="button" class="paywasm-again" aria-pressed=move || camera_on.get().to_string() on:click=toggle_camera.clone()>
+                        {move || if camera_on.get() { "Stop camera" } else { "Scan with camera" }}
+                    </button>
+                })}
             </Show>
+            <video class="paywasm-camera" node_ref=video aria-label="Camera" muted=true playsinline=true hidden=move || !camera_on.get()></video>
             <Show when=waiting>
                 <button type="button" class="paywasm-again" on:click=cancel.clone()>"Cancel payment"</button>
             </Show>

@@ -1,5 +1,5 @@
 //! Charges: `POST /charges`, `GET /charges`, `GET /charges/:id`, `POST /charges/:id/expire`,
-//! and the test controls `POST /charges/:id/mark_as_paid` and `/mark_as_failed`.
+//! and the test controls `POST /charges/:id/mark_as_paid`, `/mark_as_failed` and `/backdate`.
 //!
 //! A charge is `pending` until it is paid, fails or expires; a terminal status never changes.
 //! Expiry is applied whenever a pending charge past its `expires_at` is read.
@@ -30,6 +30,7 @@ pub(crate) fn router() -> Router<GatewayState> {
         .route("/charges/{id}/expire", post(charges_expire))
         .route("/charges/{id}/mark_as_paid", post(charges_mark_as_paid))
         .route("/charges/{id}/mark_as_failed", post(charges_mark_as_failed))
+        .route("/charges/{id}/backdate", post(charges_backdate))
 }
 
 /// How a pending charge ends.
@@ -652,6 +653,47 @@ async fn charges_mark_as_failed(
         charge,
         Outcome::Failed { code, message },
     )?))
+}
+
+/// Test control (sandbox only): moves an ended charge `days` back in time, as if it had been
+/// created and paid that long ago, so that refund windows can be tested without waiting months.
+async fn charges_backdate(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    params: Params,
+) -> Result<Json<Charge>, ApiError> {
+    let days = params
+        .integer("days")
+        .ok()
+        .flatten()
+        .filter(|days| (1..=3650).contains(days))
+        .ok_or_else(|| ApiError::BadRequest("days must be a whole number from 1 to 3650".into()))?;
+    let mut charge = load(&state, &id)?;
+    if charge.status == ChargeStatus::Pending {
+        return Err(ApiError::BadRequest(format!(
+            "charge {id} is pending: only an ended charge can be moved back in time"
+        )));
+    }
+    let shift = |at: &mut Timestamp| at.0 -= days * 86_400;
+    shift(&mut charge.created_at);
+    charge.paid_at.as_mut().map(shift);
+    charge.authorized_at.as_mut().map(shift);
+    charge.expired_at.as_mut().map(shift);
+    charge.expires_at.as_mut().map(shift);
+    let body = serde_json::to_string(&charge).map_err(StoreError::from)?;
+    state.store.call(|db| {
+        db.execute(
+            "UPDATE charges SET created_at = ?2, expires_at = ?3, body = ?4 WHERE id = ?1",
+            rusqlite::params![
+                charge.id,
+                charge.created_at.unix(),
+                charge.expires_at.map(|at| at.unix()),
+                body
+            ],
+        )
+    })?;
+    Ok(Json(charge))
 }
 
 #[cfg(test)]

@@ -52,10 +52,11 @@ impl GatewayClient {
         }
         match serde_json::from_slice::<ErrorObject>(&body) {
             Ok(error) if status.as_u16() == 404 => Err(ApiError::NotFound(error.message)),
-            Ok(error) if status.is_client_error() => Err(ApiError::Unprocessable(
-                "payment_refused",
-                format!("{}: {}", error.code, error.message),
-            )),
+            // The gateway's sentence reaches the cashier or customer as it is; its code is the
+            // gateway's vocabulary, not theirs.
+            Ok(error) if status.is_client_error() => {
+                Err(ApiError::Unprocessable("payment_refused", error.message))
+            }
             _ => Err(ApiError::BadGateway(format!(
                 "the payment gateway answered {status}"
             ))),
