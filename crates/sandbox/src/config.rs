@@ -38,6 +38,12 @@ pub struct Config {
     /// Test secret key (`skey_test_...`): everything else.
     #[arg(long, env = "PAYWASM_SECRET_KEY", default_value = DEFAULT_SECRET_KEY)]
     pub secret_key: String,
+    /// WooshPay test publishable key (`pk_test_...`): reads a PaymentIntent with its client secret.
+    #[arg(long, env = "PAYWASM_WOOSHPAY_PUBLIC_KEY", default_value = crate::wooshpay::DEFAULT_PUBLIC_KEY)]
+    pub wooshpay_public_key: String,
+    /// WooshPay test secret key (`sk_test_...`).
+    #[arg(long, env = "PAYWASM_WOOSHPAY_SECRET_KEY", default_value = crate::wooshpay::DEFAULT_SECRET_KEY)]
+    pub wooshpay_secret_key: String,
     /// Folder for the gateway's and the shop's databases; without it they live in memory and
     /// are gone when the sandbox stops.
     #[arg(long = "data", env = "PAYWASM_DATA")]
@@ -70,6 +76,8 @@ impl Config {
             shop_addr: loopback,
             public_key: DEFAULT_PUBLIC_KEY.into(),
             secret_key: DEFAULT_SECRET_KEY.into(),
+            wooshpay_public_key: crate::wooshpay::DEFAULT_PUBLIC_KEY.into(),
+            wooshpay_secret_key: crate::wooshpay::DEFAULT_SECRET_KEY.into(),
             data_dir: None,
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),

@@ -15,6 +15,7 @@ pub mod html;
 pub mod ids;
 pub mod shop;
 pub mod store;
+pub mod wooshpay;
 
 use config::Config;
 use std::net::SocketAddr;
@@ -51,6 +52,10 @@ pub struct Running {
     pub public_key: String,
     /// The secret key in use.
     pub secret_key: String,
+    /// The WooshPay publishable key in use.
+    pub wooshpay_public_key: String,
+    /// The WooshPay secret key in use.
+    pub wooshpay_secret_key: String,
     stop: watch::Sender<bool>,
     servers: Vec<JoinHandle<()>>,
 }
@@ -104,6 +109,13 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             "the sandbox takes only test keys: pkey_test_... and skey_test_...".into(),
         ));
     }
+    if !config.wooshpay_public_key.starts_with("pk_test_")
+        || !config.wooshpay_secret_key.starts_with("sk_test_")
+    {
+        return Err(StartError::Keys(
+            "the sandbox takes only WooshPay test keys: pk_test_... and sk_test_...".into(),
+        ));
+    }
     let (gateway_listener, gateway_url) = bind(config.gateway_addr).await?;
     let (shop_listener, shop_url) = bind(config.shop_addr).await?;
     let (stop, stopped) = watch::channel(false);
@@ -143,10 +155,20 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     });
 
     // The router applies the schema the background worker relies on: build it first.
-    let gateway_router = gateway::app(gateway_state.clone()).merge(gateway::hosted::router(
-        config.www_dir.clone(),
-        config.pkg_dir.clone(),
-    ));
+    let wooshpay_state = wooshpay::WooshpayState {
+        store: gateway_state.store.clone(),
+        keys: gateway::Keys {
+            public: config.wooshpay_public_key.clone(),
+            secret: config.wooshpay_secret_key.clone(),
+        },
+        base_url: gateway_url.clone(),
+    };
+    let gateway_router = gateway::app(gateway_state.clone())
+        .merge(wooshpay::app(wooshpay_state))
+        .merge(gateway::hosted::router(
+            config.www_dir.clone(),
+            config.pkg_dir.clone(),
+        ));
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
         serve(shop_listener, shop::app(shop_state), stopped.clone()),
@@ -157,6 +179,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         shop_url,
         public_key: config.public_key,
         secret_key: config.secret_key,
+        wooshpay_public_key: config.wooshpay_public_key,
+        wooshpay_secret_key: config.wooshpay_secret_key,
         stop,
         servers,
     })

@@ -31,6 +31,10 @@ async fn main() -> std::process::ExitCode {
         "paywasm-sandbox test keys: public {} secret {}",
         running.public_key, running.secret_key
     );
+    println!(
+        "WooshPay test keys: publishable {} secret {}",
+        running.wooshpay_public_key, running.wooshpay_secret_key
+    );
     println!("gateway: {}", running.gateway_url);
     println!("shop:    {}", running.shop_url);
     shutdown_signal().await;

@@ -145,6 +145,14 @@ impl Params {
         self.0.entry(key.to_owned()).or_insert(value);
     }
 
+    /// Parameters from a JSON value, if it is an object (an item of a list parameter).
+    pub fn from_value(value: Value) -> Option<Self> {
+        match value {
+            Value::Object(map) => Some(Self(map)),
+            _ => None,
+        }
+    }
+
     /// The raw value, if present.
     pub fn value(&self, key: &str) -> Option<&Value> {
         self.0.get(key)
@@ -168,11 +176,37 @@ fn insert_bracketed(
     let mut path = vec![head];
     while !rest.is_empty() {
         let close = rest.find(']').ok_or_else(malformed)?;
-        if !rest.starts_with('[') || close < 2 {
+        if !rest.starts_with('[') || close < 1 {
             return Err(malformed());
         }
         path.push(&rest[1..close]);
         rest = &rest[close + 1..];
+    }
+    // `a[]=x` appends to a list (Stripe-style clients send lists so); `[]` only at the end.
+    if path.last() == Some(&"") {
+        path.pop();
+        if path.contains(&"") {
+            return Err(malformed());
+        }
+        let (last, parents) = path.split_last().ok_or_else(malformed)?;
+        let mut node = root;
+        for part in parents {
+            let entry = node
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            node = entry.as_object_mut().ok_or_else(malformed)?;
+        }
+        let entry = node
+            .entry(last.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        entry
+            .as_array_mut()
+            .ok_or_else(malformed)?
+            .push(Value::String(value));
+        return Ok(());
+    }
+    if path.contains(&"") {
+        return Err(malformed());
     }
     let (last, parents) = path.split_last().ok_or_else(malformed)?;
     let mut node = root;
@@ -211,6 +245,22 @@ mod tests {
             );
         }
         assert_eq!(form.metadata("metadata").unwrap()["order"], "o1");
+    }
+
+    #[test]
+    fn empty_brackets_append_to_a_list_and_only_at_the_end() {
+        let form = Params::parse(b"types[]=alipay&types[]=promptpay&a[b][]=x", false).unwrap();
+        assert_eq!(
+            form.value("types").unwrap(),
+            &serde_json::json!(["alipay", "promptpay"])
+        );
+        assert_eq!(form.value("a").unwrap(), &serde_json::json!({"b": ["x"]}));
+        for malformed in ["a[][b]=x", "[]=x", "a[b]=1&a[b][]=2", "a[]=1&a[b]=2"] {
+            assert!(
+                Params::parse(malformed.as_bytes(), false).is_err(),
+                "{malformed}"
+            );
+        }
     }
 
     #[test]

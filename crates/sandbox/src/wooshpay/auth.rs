@@ -1,0 +1,92 @@
+//! Keys as WooshPay takes them: `Authorization: Bearer sk_test_...`, or HTTP Basic with the key
+//! as the user name (as Stripe's clients also send).
+
+use super::error::WpError;
+use super::WooshpayState;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use subtle::ConstantTimeEq;
+
+/// A request made with the secret key.
+pub struct Secret;
+
+/// Which key authenticated a request that either key may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnyKey {
+    /// `pk_test_...`: only client-safe reads with a client secret.
+    Publishable,
+    /// `sk_test_...`.
+    Secret,
+}
+
+fn key_of(parts: &Parts) -> Result<String, WpError> {
+    let missing = || {
+        WpError::Authentication(
+            "You did not provide an API key: send it as `Authorization: Bearer sk_test_...`".into(),
+        )
+    };
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(missing)?;
+    let (scheme, value) = header.split_once(' ').ok_or_else(missing)?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(value.trim().to_owned());
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(missing)?;
+        let user = decoded.split_once(':').map_or(decoded.as_str(), |(u, _)| u);
+        return Ok(user.to_owned());
+    }
+    Err(missing())
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+fn classify(state: &WooshpayState, key: &str) -> Result<AnyKey, WpError> {
+    if same(key, &state.keys.secret) {
+        Ok(AnyKey::Secret)
+    } else if same(key, &state.keys.public) {
+        Ok(AnyKey::Publishable)
+    } else {
+        Err(WpError::Authentication(
+            "Invalid API key provided: it is not this account's".into(),
+        ))
+    }
+}
+
+impl FromRequestParts<WooshpayState> for AnyKey {
+    type Rejection = WpError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WooshpayState,
+    ) -> Result<Self, Self::Rejection> {
+        classify(state, &key_of(parts)?)
+    }
+}
+
+impl FromRequestParts<WooshpayState> for Secret {
+    type Rejection = WpError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WooshpayState,
+    ) -> Result<Self, Self::Rejection> {
+        match classify(state, &key_of(parts)?)? {
+            AnyKey::Secret => Ok(Secret),
+            AnyKey::Publishable => Err(WpError::Authentication(
+                "This API call needs your secret key (sk_test_...); the publishable key may only read a PaymentIntent with its client_secret".into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! WooshPay's errors: Stripe-like `{"error": {"type", "code", "message", "param"}}` with a
+//! fitting HTTP status.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// Everything a WooshPay request can fail with. Messages are for people and never include
+/// internals.
+#[derive(Debug, thiserror::Error)]
+pub enum WpError {
+    /// A missing, malformed or invalid parameter (400, `invalid_request_error`).
+    #[error("{message}")]
+    InvalidRequest {
+        /// A machine-readable code such as `parameter_missing`.
+        code: &'static str,
+        /// The parameter at fault, if one is.
+        param: Option<String>,
+        /// What is wrong, for people.
+        message: String,
+    },
+    /// Missing or wrong key, or the publishable key where the secret key is needed (401).
+    #[error("{0}")]
+    Authentication(String),
+    /// No such object (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The object's state does not allow this (400, `payment_intent_unexpected_state`...).
+    #[error("{message}")]
+    UnexpectedState {
+        /// The state code.
+        code: &'static str,
+        /// What is wrong, for people.
+        message: String,
+    },
+    /// A fault inside the sandbox (500); details go to the log, not the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl WpError {
+    /// An invalid (or missing) parameter.
+    pub fn param(code: &'static str, param: &str, message: impl Into<String>) -> Self {
+        WpError::InvalidRequest {
+            code,
+            param: Some(param.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// A missing parameter.
+    pub fn missing(param: &str) -> Self {
+        Self::param(
+            "parameter_missing",
+            param,
+            format!("missing required param: {param}"),
+        )
+    }
+
+    /// A parameter with a value the API does not take.
+    pub fn invalid(param: &str, message: impl Into<String>) -> Self {
+        Self::param("parameter_invalid", param, message)
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, Option<&str>) {
+        match self {
+            WpError::InvalidRequest { code, param, .. } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                code,
+                param.as_deref(),
+            ),
+            WpError::Authentication(_) => (
+                StatusCode::UNAUTHORIZED,
+                "authentication_error",
+                "api_key_invalid",
+                None,
+            ),
+            WpError::NotFound(_) => (
+                StatusCode::NOT_FOUND,
+                "invalid_request_error",
+                "resource_missing",
+                None,
+            ),
+            WpError::UnexpectedState { code, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_request_error", code, None)
+            }
+            WpError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "api_error",
+                "internal_error",
+                None,
+            ),
+        }
+    }
+}
+
+impl IntoResponse for WpError {
+    fn into_response(self) -> Response {
+        if let WpError::Internal(detail) = &self {
+            tracing::error!(%detail, "wooshpay internal error");
+        }
+        let (status, kind, code, param) = self.parts();
+        let mut error = json!({ "type": kind, "code": code, "message": self.to_string() });
+        if let Some(param) = param {
+            error["param"] = json!(param);
+        }
+        (status, Json(json!({ "error": error }))).into_response()
+    }
+}
+
+impl From<crate::store::StoreError> for WpError {
+    fn from(error: crate::store::StoreError) -> Self {
+        WpError::Internal(error.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for WpError {
+    fn from(error: rusqlite::Error) -> Self {
+        WpError::Internal(error.to_string())
+    }
+}
+
+/// The shared body parser answers in the Omise shape; here its sentence is kept, in this API's.
+impl From<crate::error::ApiError> for WpError {
+    fn from(error: crate::error::ApiError) -> Self {
+        WpError::InvalidRequest {
+            code: "parameter_invalid",
+            param: None,
+            message: error.to_string(),
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! A WooshPay-compatible API beside the Omise one, on the same gateway address under `/v1/`
+//! (seed 004): PaymentIntents confirmed with Alipay, refunds, Checkout Sessions and the test
+//! pages that stand in for Alipay's cashier and app. Stripe-like: Bearer keys, amounts in the
+//! smallest unit, `created` in epoch milliseconds, errors as `{"error": {...}}`.
+//!
+//! Each resource module owns its routes and queries: [`payment_intents`] (with [`refunds`]),
+//! [`alipay`] (the test cashier and app pages) and [`checkout_sessions`].
+
+pub mod alipay;
+pub mod auth;
+pub mod checkout_sessions;
+pub mod error;
+pub mod payment_intents;
+pub mod refunds;
+
+use crate::gateway::params::Params;
+use crate::gateway::Keys;
+use crate::store::Store;
+use axum::http::{header, Method};
+use axum::routing::any;
+use axum::Router;
+use error::WpError;
+use rand::Rng;
+use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tower_http::cors::{Any, CorsLayer};
+
+/// Default WooshPay test publishable key.
+pub const DEFAULT_PUBLIC_KEY: &str = "pk_test_paywasm0sandbox0wooshpay";
+/// Default WooshPay test secret key.
+pub const DEFAULT_SECRET_KEY: &str = "sk_test_paywasm0sandbox0wooshpay";
+
+/// What the WooshPay handlers share.
+#[derive(Clone)]
+pub struct WooshpayState {
+    pub(crate) store: Store,
+    pub(crate) keys: Keys,
+    /// The gateway's base URL, for the test pages' links.
+    pub(crate) base_url: String,
+}
+
+/// The currencies seed 004 lists for Alipay.
+pub(crate) const CURRENCIES: [&str; 5] = ["CNY", "GBP", "USD", "EUR", "HKD"];
+
+/// Now, in epoch milliseconds (WooshPay's `created`).
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// An id in WooshPay's style: a prefix and a 19-digit, time-ordered number
+/// (`pi_1666729870215872512`).
+pub(crate) fn new_id(prefix: &str) -> String {
+    // Milliseconds since 2010-11-04 in the high bits, 22 random bits below, as the seed's ids.
+    let since = (now_ms() - 1_288_834_974_657).max(0);
+    let low: i64 = rand::rng().random_range(0..1 << 22);
+    format!("{prefix}_{}", (since << 22) | low)
+}
+
+/// `n` random letters and digits (client secrets, code values).
+pub(crate) fn random_alphanumeric(n: usize) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// A `return_url`, `success_url` or `cancel_url`: HTTPS (or plain HTTP on loopback). The seed
+/// itself sends `"www.baidu.com"`: a URL without a scheme is taken as HTTPS when the customer
+/// is sent there, and echoed as given.
+pub(crate) fn check_url(param: &str, url: &str) -> Result<(), WpError> {
+    let invalid = || {
+        WpError::invalid(
+            param,
+            format!("{param} must be an https:// URL (http:// only for localhost)"),
+        )
+    };
+    let absolute = redirect_target(url).ok_or_else(invalid)?;
+    let rest = absolute
+        .strip_prefix("https://")
+        .or_else(|| absolute.strip_prefix("http://"))
+        .ok_or_else(invalid)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') || url.len() > 2048 {
+        return Err(invalid());
+    }
+    if absolute.starts_with("http://") {
+        let host = authority
+            .rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(authority, |(host, _)| host);
+        if !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            return Err(invalid());
+        }
+    }
+    Ok(())
+}
+
+/// Where to send the customer for a stored URL: `None` for a scheme other than HTTP(S).
+pub(crate) fn redirect_target(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Some(url.to_owned());
+    }
+    let scheme_like = url
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '.']));
+    if scheme_like || url.is_empty() || url.starts_with('/') {
+        return None;
+    }
+    Some(format!("https://{url}"))
+}
+
+/// A request's parameters (JSON or form), refused in this API's error shape.
+pub(crate) struct Body(pub Params);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
+    type Rejection = WpError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, WpError> {
+        Params::from_request(request, state)
+            .await
+            .map(Body)
+            .map_err(WpError::from)
+    }
+}
+
+/// A list parameter: a JSON array, a form's `a[]=x` or `a[0]=x`, or a single string.
+pub(crate) fn list(value: Option<&Value>) -> Option<Vec<Value>> {
+    match value? {
+        Value::Array(items) => Some(items.clone()),
+        Value::Object(indexed) => {
+            let mut items: Vec<(usize, Value)> = indexed
+                .iter()
+                .map(|(index, value)| index.parse().ok().map(|i| (i, value.clone())))
+                .collect::<Option<_>>()?;
+            items.sort_by_key(|(index, _)| *index);
+            Some(items.into_iter().map(|(_, value)| value).collect())
+        }
+        single @ Value::String(_) => Some(vec![single.clone()]),
+        _ => None,
+    }
+}
+
+/// A boolean parameter: JSON `true`/`false` or a form's `"true"`/`"false"`.
+pub(crate) fn boolean(param: &str, value: Option<&Value>) -> Result<Option<bool>, WpError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(flag)) => Ok(Some(*flag)),
+        Some(Value::String(text)) if text == "true" => Ok(Some(true)),
+        Some(Value::String(text)) if text == "false" => Ok(Some(false)),
+        Some(_) => Err(WpError::invalid(
+            param,
+            format!("{param} must be true or false"),
+        )),
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS wp_payment_intents (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    created     INTEGER NOT NULL,
+    status      TEXT NOT NULL,
+    code_value  TEXT UNIQUE,
+    body        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wp_refunds (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    payment_intent  TEXT NOT NULL REFERENCES wp_payment_intents (id),
+    amount          INTEGER NOT NULL,
+    body            TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wp_checkout_sessions (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    payment_intent  TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    body            TEXT NOT NULL
+);
+";
+
+/// The WooshPay routes, for merging into the gateway's router. Browsers on any origin may read
+/// a PaymentIntent with the publishable key and its client secret, so CORS allows every origin.
+pub fn app(state: WooshpayState) -> Router {
+    state
+        .store
+        .migrate(SCHEMA)
+        .expect("the WooshPay schema applies to a fresh or current database");
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(600));
+    Router::new()
+        .merge(payment_intents::router())
+        .merge(refunds::router())
+        .merge(checkout_sessions::router())
+        .route(
+            "/v1/{*rest}",
+            any(|| async { WpError::NotFound("Unrecognized request URL".into()) }),
+        )
+        .layer(cors)
+        .merge(alipay::router())
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_https_or_loopback_http_and_scheme_less_means_https() {
+        for good in [
+            "https://wooshpay.com",
+            "www.baidu.com",
+            "http://127.0.0.1:7071/return",
+            "http://localhost/x",
+        ] {
+            assert!(check_url("return_url", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "http://example.com/",
+            "ftp://example.com",
+            "/relative",
+            "",
+            "https://user@evil.com",
+            "data:text/html,hi",
+        ] {
+            assert!(check_url("return_url", bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            redirect_target("www.baidu.com").as_deref(),
+            Some("https://www.baidu.com")
+        );
+    }
+
+    #[test]
+    fn ids_look_like_the_seeds() {
+        let id = new_id("pi");
+        let digits = id.strip_prefix("pi_").unwrap();
+        assert_eq!(digits.len(), 19, "{id}");
+        assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+    }
+}

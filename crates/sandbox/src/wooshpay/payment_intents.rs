@@ -1,0 +1,604 @@
+//! PaymentIntents: `POST /v1/payment_intents`, `GET /v1/payment_intents/:id` (secret key, or
+//! the publishable key with `client_secret`), `POST /v1/payment_intents/:id/confirm` and
+//! `/cancel`.
+//!
+//! Status machine: `requires_payment_method` -> `requires_confirmation` -> (confirm)
+//! `requires_action` (the customer is at Alipay) -> `processing` -> `succeeded`; a failed attempt
+//! goes back to `requires_payment_method` with `last_payment_error`; `canceled` from any state
+//! before `processing`. `succeeded` and `canceled` never change.
+
+use super::auth::{AnyKey, Secret};
+use super::error::WpError;
+use super::{boolean, check_url, list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
+use crate::gateway::params::Params;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+pub(crate) fn router() -> Router<WooshpayState> {
+    Router::new()
+        .route("/v1/payment_intents", post(create))
+        .route("/v1/payment_intents/{id}", get(retrieve))
+        .route("/v1/payment_intents/{id}/confirm", post(confirm))
+        .route("/v1/payment_intents/{id}/cancel", post(cancel))
+}
+
+/// Where a PaymentIntent is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// No payment method yet, or the last attempt failed.
+    RequiresPaymentMethod,
+    /// A payment method, not yet confirmed.
+    RequiresConfirmation,
+    /// The customer must act at Alipay (`next_action`).
+    RequiresAction,
+    /// Alipay accepted the payment and is settling it.
+    Processing,
+    /// Paid.
+    Succeeded,
+    /// Cancelled by the merchant (or the session expired).
+    Canceled,
+}
+
+impl Status {
+    /// The API's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::RequiresPaymentMethod => "requires_payment_method",
+            Status::RequiresConfirmation => "requires_confirmation",
+            Status::RequiresAction => "requires_action",
+            Status::Processing => "processing",
+            Status::Succeeded => "succeeded",
+            Status::Canceled => "canceled",
+        }
+    }
+}
+
+/// The device the customer pays on, which decides Alipay's page (seed 004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TerminalType {
+    /// A desktop browser: Alipay's cashier page shows a QR code to scan with the app.
+    Web,
+    /// A phone's browser: the customer is handed to the Alipay app.
+    App,
+}
+
+/// `payment_method_options.alipay`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlipayOptions {
+    /// `WEB` or `APP`.
+    pub terminal_type: TerminalType,
+    /// `IOS` or `ANDROID`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<String>,
+    /// The customer's IP address, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+}
+
+/// A PaymentIntent, with the seed response's fields in its order, then Stripe's usual others.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaymentIntent {
+    /// `pi_` and 19 digits.
+    pub id: String,
+    /// `payment_intent`.
+    pub object: String,
+    /// Epoch milliseconds.
+    pub created: i64,
+    /// Upper-case code.
+    pub currency: String,
+    /// Smallest currency unit.
+    pub amount: i64,
+    /// Where it is.
+    pub status: Status,
+    /// Always false in the sandbox.
+    pub livemode: bool,
+    /// Lets a browser read the client-safe fields with the publishable key.
+    pub client_secret: String,
+    /// `redirect_to_url` with `alipay_handle_redirect.url` while the customer must act.
+    pub next_action: Option<Value>,
+    /// `["alipay"]`.
+    pub payment_method_types: Vec<String>,
+    /// `automatic`.
+    pub confirmation_method: String,
+    /// `{"alipay": {terminal_type, os_type, client_ip}}`.
+    pub payment_method_options: Map<String, Value>,
+    /// Where Alipay sends the customer back.
+    pub return_url: Option<String>,
+    /// `pm_...` of the current attempt.
+    pub payment_method: Option<String>,
+    /// `automatic`.
+    pub capture_method: String,
+    /// What was paid.
+    pub amount_received: i64,
+    /// Why the last attempt failed.
+    pub last_payment_error: Option<Value>,
+    /// Epoch seconds, as Stripe's.
+    pub canceled_at: Option<i64>,
+    /// Why it was canceled.
+    pub cancellation_reason: Option<String>,
+    /// The merchant's description.
+    pub description: Option<String>,
+    /// The merchant's key-value pairs.
+    pub metadata: Map<String, Value>,
+}
+
+/// The fields a browser may read with the publishable key and the client secret (as Stripe
+/// allows): no metadata, no customer IP.
+const CLIENT_SAFE: [&str; 16] = [
+    "id",
+    "object",
+    "created",
+    "currency",
+    "amount",
+    "status",
+    "livemode",
+    "client_secret",
+    "next_action",
+    "payment_method_types",
+    "confirmation_method",
+    "return_url",
+    "payment_method",
+    "capture_method",
+    "last_payment_error",
+    "canceled_at",
+];
+
+impl PaymentIntent {
+    fn alipay_options(&self) -> Option<AlipayOptions> {
+        serde_json::from_value(self.payment_method_options.get("alipay")?.clone()).ok()
+    }
+
+    /// The client-safe view.
+    pub fn client_view(&self) -> Value {
+        let full = serde_json::to_value(self).unwrap_or_default();
+        let mut safe = Map::new();
+        for key in CLIENT_SAFE {
+            safe.insert(key.into(), full.get(key).cloned().unwrap_or(Value::Null));
+        }
+        Value::Object(safe)
+    }
+}
+
+/// Reads `payment_method_types`, `payment_method_data` and `payment_method_options`: only
+/// Alipay is offered here. Returns the Alipay options (terminal type `WEB` unless given).
+fn read_payment_method(params: &Params) -> Result<(Vec<String>, bool, AlipayOptions), WpError> {
+    let types = match params.value("payment_method_types") {
+        None | Some(Value::Null) => vec!["alipay".to_owned()],
+        value => list(value)
+            .and_then(|items| {
+                items
+                    .into_iter()
+                    .map(|item| item.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .filter(|types| !types.is_empty())
+            .ok_or_else(|| {
+                WpError::invalid(
+                    "payment_method_types",
+                    "payment_method_types must be a list such as [\"alipay\"]",
+                )
+            })?,
+    };
+    if let Some(other) = types.iter().find(|t| t.as_str() != "alipay") {
+        return Err(WpError::invalid(
+            "payment_method_types",
+            format!("the payment method type {other} is not available: this account offers alipay"),
+        ));
+    }
+    let data = params.object("payment_method_data");
+    if let Some(data) = &data {
+        match data.str("type")? {
+            Some("alipay") => {}
+            Some(other) => {
+                return Err(WpError::invalid(
+                    "payment_method_data[type]",
+                    format!("payment_method_data[type] {other} is not available: use alipay"),
+                ))
+            }
+            None => return Err(WpError::missing("payment_method_data[type]")),
+        }
+    }
+    let alipay = params
+        .object("payment_method_options")
+        .and_then(|options| options.object("alipay"))
+        .unwrap_or_default();
+    let terminal_type = match alipay.str("terminal_type")? {
+        None | Some("WEB") => TerminalType::Web,
+        Some("APP") => TerminalType::App,
+        Some(_) => return Err(WpError::invalid(
+            "payment_method_options[alipay][terminal_type]",
+            "terminal_type must be WEB (desktop browser: QR code) or APP (phone: the Alipay app)",
+        )),
+    };
+    let os_type = match alipay.str("os_type")? {
+        None => None,
+        Some(os @ ("IOS" | "ANDROID")) => Some(os.to_owned()),
+        Some(_) => {
+            return Err(WpError::invalid(
+                "payment_method_options[alipay][os_type]",
+                "os_type must be IOS or ANDROID",
+            ))
+        }
+    };
+    let client_ip = match alipay.str("client_ip")? {
+        None => None,
+        Some(ip) if ip.parse::<std::net::IpAddr>().is_ok() => Some(ip.to_owned()),
+        Some(_) => {
+            return Err(WpError::invalid(
+                "payment_method_options[alipay][client_ip]",
+                "client_ip must be an IPv4 or IPv6 address",
+            ))
+        }
+    };
+    Ok((
+        types,
+        data.is_some(),
+        AlipayOptions {
+            terminal_type,
+            os_type,
+            client_ip,
+        },
+    ))
+}
+
+/// Reads `amount` and `currency` as seed 004 allows them (at least 0.01).
+pub(crate) fn read_money(params: &Params) -> Result<(i64, String), WpError> {
+    let amount = params
+        .integer("amount")
+        .map_err(|_| {
+            WpError::invalid(
+                "amount",
+                "amount must be an integer in the smallest currency unit",
+            )
+        })?
+        .ok_or_else(|| WpError::missing("amount"))?;
+    if amount < 1 {
+        return Err(WpError::param(
+            "amount_too_small",
+            "amount",
+            "amount must be at least 1 (0.01 CNY)",
+        ));
+    }
+    if amount > 99_999_999_999 {
+        return Err(WpError::param(
+            "amount_too_large",
+            "amount",
+            "amount is too large",
+        ));
+    }
+    let currency = params
+        .str("currency")?
+        .ok_or_else(|| WpError::missing("currency"))?
+        .to_ascii_uppercase();
+    if !super::CURRENCIES.contains(&currency.as_str()) {
+        return Err(WpError::invalid(
+            "currency",
+            format!("Alipay takes {}", super::CURRENCIES.join(", ")),
+        ));
+    }
+    Ok((amount, currency))
+}
+
+/// Sends the customer to Alipay: a new code value and `next_action` for the terminal type.
+fn start_attempt(state: &WooshpayState, intent: &mut PaymentIntent) -> String {
+    let code_value = format!("2816{}", random_alphanumeric(32));
+    let page = match intent.alipay_options().map(|o| o.terminal_type) {
+        Some(TerminalType::App) => "app",
+        _ => "cashier",
+    };
+    intent.status = Status::RequiresAction;
+    intent.last_payment_error = None;
+    intent.payment_method = Some(new_id("pm"));
+    intent.next_action = Some(json!({
+        "type": "redirect_to_url",
+        "alipay_handle_redirect": {
+            "url": format!("{}/wooshpay/alipay/{page}?codeValue={code_value}", state.base_url),
+        },
+    }));
+    code_value
+}
+
+pub(crate) fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    intent: &PaymentIntent,
+    code_value: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO wp_payment_intents (id, created, status, code_value, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![
+            intent.id,
+            intent.created,
+            intent.status.as_str(),
+            code_value,
+            serde_json::to_string(intent).unwrap_or_default()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Builds a PaymentIntent from a create request's parameters (also used by Checkout Sessions).
+pub(crate) fn build(
+    state: &WooshpayState,
+    params: &Params,
+    amount: i64,
+    currency: String,
+) -> Result<(PaymentIntent, Option<String>), WpError> {
+    let (types, has_method, alipay) = read_payment_method(params)?;
+    let confirm = boolean("confirm", params.value("confirm"))?.unwrap_or(false);
+    let return_url = params.str("return_url")?.map(str::to_owned);
+    if let Some(url) = &return_url {
+        check_url("return_url", url)?;
+    }
+    if confirm && return_url.is_none() {
+        return Err(WpError::param(
+            "parameter_missing",
+            "return_url",
+            "return_url is required to confirm: Alipay sends the customer back there",
+        ));
+    }
+    let id = new_id("pi");
+    let mut intent = PaymentIntent {
+        client_secret: format!("{id}_secret_{}", random_alphanumeric(24)),
+        id,
+        object: "payment_intent".into(),
+        created: now_ms(),
+        currency,
+        amount,
+        status: if has_method {
+            Status::RequiresConfirmation
+        } else {
+            Status::RequiresPaymentMethod
+        },
+        livemode: false,
+        next_action: None,
+        payment_method_types: types,
+        confirmation_method: "automatic".into(),
+        payment_method_options: Map::from_iter([(
+            "alipay".to_owned(),
+            serde_json::to_value(&alipay).unwrap_or_default(),
+        )]),
+        return_url,
+        payment_method: None,
+        capture_method: "automatic".into(),
+        amount_received: 0,
+        last_payment_error: None,
+        canceled_at: None,
+        cancellation_reason: None,
+        description: params.str("description")?.map(str::to_owned),
+        metadata: params.metadata("metadata")?,
+    };
+    let code_value = confirm.then(|| start_attempt(state, &mut intent));
+    Ok((intent, code_value))
+}
+
+async fn create(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Body(params): Body,
+) -> Result<Json<PaymentIntent>, WpError> {
+    let (amount, currency) = read_money(&params)?;
+    let (intent, code_value) = build(&state, &params, amount, currency)?;
+    state.store.call(|db| {
+        let tx = db.transaction()?;
+        insert(&tx, &intent, code_value.as_deref())?;
+        tx.commit()
+    })?;
+    Ok(Json(intent))
+}
+
+/// Loads a PaymentIntent by id.
+pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<PaymentIntent, WpError> {
+    let body: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT body FROM wp_payment_intents WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()
+    })?;
+    let body = body.ok_or_else(|| WpError::NotFound(format!("No such payment_intent: '{id}'")))?;
+    serde_json::from_str(&body).map_err(|e| WpError::Internal(e.to_string()))
+}
+
+/// Writes `intent` if it is still in `expected` state (a concurrent change wins otherwise);
+/// `code_value` replaces the Alipay code when a new attempt starts.
+pub(crate) fn save_if(
+    state: &WooshpayState,
+    intent: &PaymentIntent,
+    expected: Status,
+    code_value: Option<&str>,
+) -> Result<bool, WpError> {
+    let body = serde_json::to_string(intent).map_err(|e| WpError::Internal(e.to_string()))?;
+    let changed = state.store.call(|db| {
+        db.execute(
+            "UPDATE wp_payment_intents SET status = ?3, body = ?4, code_value = COALESCE(?5, code_value)
+             WHERE id = ?1 AND status = ?2",
+            rusqlite::params![
+                intent.id,
+                expected.as_str(),
+                intent.status.as_str(),
+                body,
+                code_value
+            ],
+        )
+    })?;
+    Ok(changed == 1)
+}
+
+fn unexpected(intent: &PaymentIntent, action: &str) -> WpError {
+    WpError::UnexpectedState {
+        code: "payment_intent_unexpected_state",
+        message: format!(
+            "You cannot {action} this PaymentIntent because it has a status of {}",
+            intent.status.as_str()
+        ),
+    }
+}
+
+async fn retrieve(
+    State(state): State<WooshpayState>,
+    key: AnyKey,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, WpError> {
+    let intent = load(&state, &id)?;
+    match key {
+        AnyKey::Secret => Ok(Json(serde_json::to_value(&intent).unwrap_or_default())),
+        AnyKey::Publishable => {
+            let given = query.get("client_secret").map(String::as_str).unwrap_or("");
+            let matches: bool =
+                subtle::ConstantTimeEq::ct_eq(given.as_bytes(), intent.client_secret.as_bytes())
+                    .into();
+            if !matches {
+                // The same answer as for an unknown id: the key alone reveals nothing.
+                return Err(WpError::NotFound(format!("No such payment_intent: '{id}'")));
+            }
+            Ok(Json(intent.client_view()))
+        }
+    }
+}
+
+async fn confirm(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Path(id): Path<String>,
+    Body(params): Body,
+) -> Result<Json<PaymentIntent>, WpError> {
+    let mut intent = load(&state, &id)?;
+    let before = intent.status;
+    if !matches!(
+        before,
+        Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
+    ) {
+        return Err(unexpected(&intent, "confirm"));
+    }
+    if params.value("payment_method_options").is_some()
+        || params.value("payment_method_data").is_some()
+    {
+        let (_, _, alipay) = read_payment_method(&params)?;
+        intent.payment_method_options.insert(
+            "alipay".into(),
+            serde_json::to_value(&alipay).unwrap_or_default(),
+        );
+    }
+    if let Some(url) = params.str("return_url")? {
+        check_url("return_url", url)?;
+        intent.return_url = Some(url.to_owned());
+    }
+    if intent.return_url.is_none() {
+        return Err(WpError::missing("return_url"));
+    }
+    let code_value = start_attempt(&state, &mut intent);
+    if !save_if(&state, &intent, before, Some(&code_value))? {
+        return Err(unexpected(&load(&state, &id)?, "confirm"));
+    }
+    Ok(Json(intent))
+}
+
+async fn cancel(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Path(id): Path<String>,
+    Body(params): Body,
+) -> Result<Json<PaymentIntent>, WpError> {
+    let reason = match params.str("cancellation_reason")? {
+        None => None,
+        Some(reason @ ("duplicate" | "fraudulent" | "requested_by_customer" | "abandoned")) => {
+            Some(reason.to_owned())
+        }
+        Some(_) => return Err(WpError::invalid(
+            "cancellation_reason",
+            "cancellation_reason must be duplicate, fraudulent, requested_by_customer or abandoned",
+        )),
+    };
+    cancel_intent(&state, &id, reason).map(Json)
+}
+
+/// Cancels a PaymentIntent that has not reached `processing`.
+pub(crate) fn cancel_intent(
+    state: &WooshpayState,
+    id: &str,
+    reason: Option<String>,
+) -> Result<PaymentIntent, WpError> {
+    let mut intent = load(state, id)?;
+    let before = intent.status;
+    if !matches!(
+        before,
+        Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
+    ) {
+        return Err(unexpected(&intent, "cancel"));
+    }
+    intent.status = Status::Canceled;
+    intent.next_action = None;
+    intent.canceled_at = Some(now_ms() / 1000);
+    intent.cancellation_reason = reason;
+    if !save_if(state, &intent, before, None)? {
+        return Err(unexpected(&load(state, id)?, "cancel"));
+    }
+    Ok(intent)
+}
+
+/// How the customer's attempt at Alipay ends (the test pages' buttons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Paid.
+    Succeed,
+    /// Accepted, settling.
+    Processing,
+    /// Declined.
+    Fail,
+}
+
+/// Applies the customer's decision to the PaymentIntent behind `code_value`.
+pub(crate) fn decide(
+    state: &WooshpayState,
+    code_value: &str,
+    decision: Decision,
+) -> Result<PaymentIntent, WpError> {
+    let id: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT id FROM wp_payment_intents WHERE code_value = ?1",
+            [code_value],
+            |row| row.get(0),
+        )
+        .optional()
+    })?;
+    let id = id.ok_or_else(|| WpError::NotFound("This Alipay code is not known".into()))?;
+    let mut intent = load(state, &id)?;
+    let before = intent.status;
+    if !matches!(before, Status::RequiresAction | Status::Processing)
+        || (before == Status::Processing && decision == Decision::Processing)
+    {
+        return Ok(intent);
+    }
+    intent.next_action = None;
+    match decision {
+        Decision::Succeed => {
+            intent.status = Status::Succeeded;
+            intent.amount_received = intent.amount;
+        }
+        Decision::Processing => intent.status = Status::Processing,
+        Decision::Fail => {
+            intent.status = Status::RequiresPaymentMethod;
+            intent.last_payment_error = Some(json!({
+                "type": "invalid_request_error",
+                "code": "payment_intent_payment_attempt_failed",
+                "message": "The customer's Alipay payment failed. Ask them to try again or use another payment method.",
+                "payment_method": { "id": intent.payment_method, "type": "alipay" },
+            }));
+            intent.payment_method = None;
+        }
+    }
+    if save_if(state, &intent, before, None)? {
+        Ok(intent)
+    } else {
+        load(state, &id)
+    }
+}

@@ -1,0 +1,147 @@
+//! Refunds of succeeded PaymentIntents: `POST /v1/refunds` (`payment_intent`, `amount`
+//! optional: the rest), `GET /v1/refunds/:id`, `GET /v1/refunds?payment_intent=`. Partial and
+//! several refunds, never more than was received (seed 004).
+
+use super::auth::Secret;
+use super::error::WpError;
+use super::payment_intents::{self, Status};
+use super::{new_id, now_ms, Body, WooshpayState};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rusqlite::OptionalExtension;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub(crate) fn router() -> Router<WooshpayState> {
+    Router::new()
+        .route("/v1/refunds", post(create).get(index))
+        .route("/v1/refunds/{id}", get(retrieve))
+}
+
+async fn create(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Body(params): Body,
+) -> Result<Json<Value>, WpError> {
+    let intent_id = params
+        .str("payment_intent")?
+        .ok_or_else(|| WpError::missing("payment_intent"))?
+        .to_owned();
+    let asked = params.integer("amount").map_err(|_| {
+        WpError::invalid(
+            "amount",
+            "amount must be an integer in the smallest currency unit",
+        )
+    })?;
+    if asked.is_some_and(|amount| amount < 1) {
+        return Err(WpError::invalid("amount", "amount must be at least 1"));
+    }
+    let reason = match params.str("reason")? {
+        None => None,
+        Some(reason @ ("duplicate" | "fraudulent" | "requested_by_customer")) => {
+            Some(reason.to_owned())
+        }
+        Some(_) => {
+            return Err(WpError::invalid(
+                "reason",
+                "reason must be duplicate, fraudulent or requested_by_customer",
+            ))
+        }
+    };
+    let metadata = params.metadata("metadata")?;
+    let intent = payment_intents::load(&state, &intent_id)?;
+    if intent.status != Status::Succeeded {
+        return Err(WpError::UnexpectedState {
+            code: "charge_not_refundable",
+            message: format!(
+                "PaymentIntent {intent_id} is {}: only a succeeded PaymentIntent can be refunded",
+                intent.status.as_str()
+            ),
+        });
+    }
+    // Sum, check and insert in one transaction: concurrent refunds cannot exceed the payment.
+    let refund = state.store.call(|db| {
+        let tx = db.transaction()?;
+        let refunded: i64 = tx.query_row(
+            "SELECT COALESCE(SUM(amount), 0) FROM wp_refunds WHERE payment_intent = ?1",
+            [&intent_id],
+            |row| row.get(0),
+        )?;
+        let remaining = intent.amount_received - refunded;
+        let amount = asked.unwrap_or(remaining);
+        if remaining <= 0 || amount > remaining {
+            return Ok(Err(remaining));
+        }
+        let refund = json!({
+            "id": new_id("re"),
+            "object": "refund",
+            "amount": amount,
+            "currency": intent.currency,
+            "created": now_ms(),
+            "payment_intent": intent_id,
+            "reason": reason,
+            "status": "succeeded",
+            "metadata": metadata,
+        });
+        tx.execute(
+            "INSERT INTO wp_refunds (id, payment_intent, amount, body) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![refund["id"].as_str(), intent_id, amount, refund.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(Ok(refund))
+    })?;
+    refund.map(Json).map_err(|remaining| {
+        WpError::param(
+            "amount_too_large",
+            "amount",
+            if remaining <= 0 {
+                "This PaymentIntent has been refunded in full".to_owned()
+            } else {
+                format!("amount must be at most {remaining}, what remains to refund")
+            },
+        )
+    })
+}
+
+async fn retrieve(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WpError> {
+    let body: Option<String> = state.store.call(|db| {
+        db.query_row("SELECT body FROM wp_refunds WHERE id = ?1", [&id], |row| {
+            row.get(0)
+        })
+        .optional()
+    })?;
+    let body = body.ok_or_else(|| WpError::NotFound(format!("No such refund: '{id}'")))?;
+    serde_json::from_str(&body)
+        .map(Json)
+        .map_err(|e| WpError::Internal(e.to_string()))
+}
+
+async fn index(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, WpError> {
+    let intent = query.get("payment_intent").cloned().unwrap_or_default();
+    let bodies: Vec<String> = state.store.call(|db| {
+        let mut statement = db.prepare(
+            "SELECT body FROM wp_refunds WHERE ?1 = '' OR payment_intent = ?1 ORDER BY seq DESC LIMIT 100",
+        )?;
+        let rows = statement.query_map([&intent], |row| row.get(0))?;
+        rows.collect()
+    })?;
+    let data: Vec<Value> = bodies
+        .iter()
+        .filter_map(|body| serde_json::from_str(body).ok())
+        .collect();
+    Ok(Json(json!({
+        "object": "list",
+        "url": "/v1/refunds",
+        "has_more": false,
+        "data": data,
+    })))
+}

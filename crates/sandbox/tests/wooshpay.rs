@@ -1,0 +1,585 @@
+//! The WooshPay-compatible API (seed 004) over real HTTP: the seed's exact request bodies
+//! replayed, their responses checked field by field, then each PaymentIntent and Checkout
+//! Session path to success, failure and cancel through the test Alipay pages.
+
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
+
+use paywasm_sandbox::config::Config;
+use paywasm_sandbox::Running;
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+
+struct Sandbox {
+    running: Running,
+    http: Client,
+}
+
+fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/fixtures/seed004/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+impl Sandbox {
+    async fn start() -> Self {
+        let running = paywasm_sandbox::start(Config::for_tests()).await.unwrap();
+        let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { running, http }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.gateway_url)
+    }
+
+    fn secret(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .bearer_auth(&self.running.wooshpay_secret_key)
+    }
+
+    fn publishable(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .bearer_auth(&self.running.wooshpay_public_key)
+    }
+
+    async fn create_intent(&self, body: &Value) -> Value {
+        let (status, intent) =
+            send(self.secret(Method::POST, "/v1/payment_intents").json(body)).await;
+        assert_eq!(status, StatusCode::OK, "{intent}");
+        intent
+    }
+
+    async fn intent(&self, id: &str) -> Value {
+        send(self.secret(Method::GET, &format!("/v1/payment_intents/{id}")))
+            .await
+            .1
+    }
+
+    /// Follows `next_action` to the test Alipay page and presses `decision` there; returns
+    /// where the customer is sent next.
+    async fn pay_at_alipay(&self, intent: &Value, decision: &str) -> Option<String> {
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap();
+        assert!(url.starts_with(&self.running.gateway_url), "{url}");
+        let page = self.http.get(url).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        let code_value = url.split("codeValue=").nth(1).unwrap();
+        if !page.contains("role=\"status\"") {
+            assert!(page.contains(&format!("value=\"{code_value}\"")), "{page}");
+        }
+        let response = self
+            .http
+            .post(self.url("/wooshpay/alipay/decide"))
+            .form(&[("codeValue", code_value), ("decision", decision)])
+            .send()
+            .await
+            .unwrap();
+        response
+            .headers()
+            .get("location")
+            .map(|location| location.to_str().unwrap().to_owned())
+    }
+}
+
+async fn send(request: RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["type"].is_string(), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+/// Checks `ours` against the seed's response `seed`, field by field: every field the seed
+/// shows is present; generated values (ids, times, secrets, URLs, live mode) have the seed's
+/// form; everything else is equal.
+fn assert_like_seed(seed: &Value, ours: &Value, path: &str) {
+    match (seed, ours) {
+        (Value::Object(seed), Value::Object(ours)) => {
+            for (key, expected) in seed {
+                let at = format!("{path}.{key}");
+                let actual = ours.get(key).unwrap_or_else(|| panic!("{at} is missing"));
+                match key.as_str() {
+                    "id" | "payment_method" | "payment_intent" => {
+                        let prefix = expected.as_str().unwrap().split('_').next().unwrap();
+                        let actual = actual.as_str().unwrap_or_else(|| panic!("{at}"));
+                        let digits = actual
+                            .strip_prefix(&format!("{prefix}_"))
+                            .unwrap_or_else(|| panic!("{at}: {actual}"));
+                        assert!(
+                            digits.len() == 19 && digits.bytes().all(|b| b.is_ascii_digit()),
+                            "{at}: {actual}"
+                        );
+                    }
+                    "created" | "updated" | "expires_at" => {
+                        assert!(actual.as_i64().unwrap() > 1_600_000_000_000, "{at}: ms")
+                    }
+                    "client_secret" => {
+                        let id = ours
+                            .get("payment_intent")
+                            .or(ours.get("id"))
+                            .unwrap()
+                            .as_str()
+                            .unwrap();
+                        assert!(
+                            actual
+                                .as_str()
+                                .unwrap()
+                                .starts_with(&format!("{id}_secret_")),
+                            "{at}: {actual}"
+                        );
+                    }
+                    "livemode" => assert_eq!(actual, &json!(false), "{at}: test mode"),
+                    "url" => assert!(actual.as_str().unwrap().starts_with("http"), "{at}"),
+                    _ => assert_like_seed(expected, actual, &at),
+                }
+            }
+        }
+        (Value::Array(seed), Value::Array(ours)) => {
+            assert_eq!(seed.len(), ours.len(), "{path}: length");
+            for (index, (expected, actual)) in seed.iter().zip(ours).enumerate() {
+                assert_like_seed(expected, actual, &format!("{path}[{index}]"));
+            }
+        }
+        _ => assert_eq!(seed, ours, "{path}"),
+    }
+}
+
+#[tokio::test]
+async fn the_seeds_payment_intents_are_answered_as_the_seed_shows() {
+    let sandbox = Sandbox::start().await;
+    for (name, page) in [
+        ("web", "/wooshpay/alipay/cashier?"),
+        ("app", "/wooshpay/alipay/app?"),
+    ] {
+        let request = fixture(&format!("payment_intent_{name}_request"));
+        let intent = sandbox.create_intent(&request).await;
+        assert_like_seed(
+            &fixture(&format!("payment_intent_{name}_response")),
+            &intent,
+            name,
+        );
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap();
+        assert!(url.starts_with(&sandbox.url(page)), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
+    let sandbox = Sandbox::start().await;
+    let (status, session) = send(
+        sandbox
+            .secret(Method::POST, "/v1/checkout/sessions")
+            .json(&fixture("checkout_session_request")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{session}");
+    assert_like_seed(&fixture("checkout_session_response"), &session, "session");
+    let id = session["id"].as_str().unwrap();
+    assert!(session["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&sandbox.url(&format!("/wooshpay/pay/{id}?key=pk_test_"))));
+    let intent = sandbox
+        .intent(session["payment_intent"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (&intent["amount"], &intent["currency"], &intent["status"]),
+        (
+            &json!(100000),
+            &json!("CNY"),
+            &json!("requires_payment_method")
+        )
+    );
+    let (_, again) =
+        send(sandbox.secret(Method::GET, &format!("/v1/checkout/sessions/{id}"))).await;
+    assert_eq!(again, session);
+
+    // The merchant expires it: the session and its PaymentIntent end.
+    let (status, expired) =
+        send(sandbox.secret(Method::POST, &format!("/v1/checkout/sessions/{id}/expire"))).await;
+    assert_eq!(status, StatusCode::OK, "{expired}");
+    assert_eq!(expired["status"], "expired");
+    let intent = sandbox
+        .intent(session["payment_intent"].as_str().unwrap())
+        .await;
+    assert_eq!(intent["status"], "canceled");
+    let (status, error) =
+        send(sandbox.secret(Method::POST, &format!("/v1/checkout/sessions/{id}/expire"))).await;
+    assert_error(
+        status,
+        &error,
+        StatusCode::BAD_REQUEST,
+        "checkout_session_unexpected_state",
+    );
+}
+
+#[tokio::test]
+async fn checkout_sessions_take_one_currency_and_one_time_items_only() {
+    let sandbox = Sandbox::start().await;
+    let item = |currency: &str| json!({"price_data": {"currency": currency, "unit_amount": 500, "product_data": {"name": "tea"}}, "quantity": 2});
+    let base = json!({"mode": "payment", "success_url": "https://shop.example/done", "payment_method_types": ["alipay"]});
+    let with = |patch: Value| {
+        let mut body = base.clone();
+        body.as_object_mut()
+            .unwrap()
+            .extend(patch.as_object().unwrap().clone());
+        body
+    };
+    let (status, two) = send(
+        sandbox
+            .secret(Method::POST, "/v1/checkout/sessions")
+            .json(&with(json!({"line_items": [item("HKD"), item("HKD")]}))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{two}");
+    assert_eq!(
+        (&two["amount_total"], &two["currency"]),
+        (&json!(2000), &json!("HKD"))
+    );
+    for (body, param) in [
+        (
+            json!({"line_items": [item("HKD"), item("USD")]}),
+            "line_items",
+        ),
+        (
+            json!({"line_items": [{"price_data": {"currency": "CNY", "unit_amount": 500, "product_data": {"name": "box"}, "recurring": {"interval": "month"}}, "quantity": 1}]}),
+            "line_items[0][price_data][recurring]",
+        ),
+        (json!({"line_items": []}), "line_items"),
+        (
+            json!({"line_items": [item("THB")]}),
+            "line_items[0][price_data][currency]",
+        ),
+        (
+            json!({"line_items": [item("CNY")], "mode": "subscription"}),
+            "mode",
+        ),
+        (
+            json!({"line_items": [item("CNY")], "success_url": "javascript:alert(1)"}),
+            "success_url",
+        ),
+    ] {
+        let (status, error) = send(
+            sandbox
+                .secret(Method::POST, "/v1/checkout/sessions")
+                .json(&with(body.clone())),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {error}");
+        assert_eq!(error["error"]["param"], param, "{error}");
+        assert_eq!(error["error"]["type"], "invalid_request_error");
+    }
+}
+
+#[tokio::test]
+async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() {
+    let sandbox = Sandbox::start().await;
+    let intent = sandbox
+        .create_intent(&fixture("payment_intent_web_request"))
+        .await;
+    let id = intent["id"].as_str().unwrap();
+    let secret = intent["client_secret"].as_str().unwrap();
+
+    // The browser polls with the publishable key and the client secret: client-safe fields only.
+    let (status, seen) = send(sandbox.publishable(
+        Method::GET,
+        &format!("/v1/payment_intents/{id}?client_secret={secret}"),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["status"], "requires_action");
+    assert!(seen.get("metadata").is_none() && seen.get("payment_method_options").is_none());
+    for query in ["", "?client_secret=pi_wrong_secret_x"] {
+        let (status, error) =
+            send(sandbox.publishable(Method::GET, &format!("/v1/payment_intents/{id}{query}")))
+                .await;
+        assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
+    }
+
+    let back = sandbox.pay_at_alipay(&intent, "succeed").await.unwrap();
+    assert_eq!(
+        back,
+        format!("https://wooshpay.com?payment_intent={id}&payment_intent_client_secret={secret}&redirect_status=succeeded")
+    );
+    let paid = sandbox.intent(id).await;
+    assert_eq!(
+        (
+            &paid["status"],
+            &paid["amount_received"],
+            &paid["next_action"]
+        ),
+        (&json!("succeeded"), &json!(20), &Value::Null)
+    );
+    // A second press of the button changes nothing.
+    let again = sandbox.pay_at_alipay(&intent, "fail").await;
+    assert!(again.unwrap().ends_with("redirect_status=succeeded"));
+
+    let refund = |amount: Option<i64>| {
+        let mut body = json!({"payment_intent": id});
+        if let Some(amount) = amount {
+            body["amount"] = json!(amount);
+        }
+        send(sandbox.secret(Method::POST, "/v1/refunds").json(&body))
+    };
+    let (status, first) = refund(Some(5)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(
+        (
+            &first["object"],
+            &first["amount"],
+            &first["status"],
+            &first["currency"]
+        ),
+        (
+            &json!("refund"),
+            &json!(5),
+            &json!("succeeded"),
+            &json!("CNY")
+        )
+    );
+    let (status, _) = refund(Some(10)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, error) = refund(Some(6)).await;
+    assert_error(status, &error, StatusCode::BAD_REQUEST, "amount_too_large");
+    let (status, rest) = refund(None).await;
+    assert_eq!((status, &rest["amount"]), (StatusCode::OK, &json!(5)));
+    let (status, error) = refund(None).await;
+    assert_error(status, &error, StatusCode::BAD_REQUEST, "amount_too_large");
+    let (_, list) =
+        send(sandbox.secret(Method::GET, &format!("/v1/refunds?payment_intent={id}"))).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 3);
+    let (_, shown) = send(sandbox.secret(
+        Method::GET,
+        &format!("/v1/refunds/{}", first["id"].as_str().unwrap()),
+    ))
+    .await;
+    assert_eq!(shown, first);
+}
+
+#[tokio::test]
+async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
+    let sandbox = Sandbox::start().await;
+    let intent = sandbox
+        .create_intent(&fixture("payment_intent_app_request"))
+        .await;
+    let id = intent["id"].as_str().unwrap();
+    let back = sandbox.pay_at_alipay(&intent, "fail").await.unwrap();
+    assert!(back.ends_with("redirect_status=failed"), "{back}");
+    let failed = sandbox.intent(id).await;
+    assert_eq!(failed["status"], "requires_payment_method");
+    assert_eq!(
+        failed["last_payment_error"]["code"],
+        "payment_intent_payment_attempt_failed"
+    );
+    // The customer tries again: a new attempt, a new Alipay code.
+    let (status, retried) = send(
+        sandbox
+            .secret(Method::POST, &format!("/v1/payment_intents/{id}/confirm"))
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{retried}");
+    assert_eq!(retried["status"], "requires_action");
+    assert_ne!(retried["next_action"], intent["next_action"]);
+    assert_eq!(retried["last_payment_error"], Value::Null);
+    // The old code is dead.
+    let old = intent["next_action"]["alipay_handle_redirect"]["url"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        sandbox.http.get(old).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, canceled) = send(
+        sandbox
+            .secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))
+            .json(&json!({"cancellation_reason": "requested_by_customer"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{canceled}");
+    assert_eq!(
+        (&canceled["status"], &canceled["next_action"]),
+        (&json!("canceled"), &Value::Null)
+    );
+    let (status, error) =
+        send(sandbox.secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))).await;
+    assert_error(
+        status,
+        &error,
+        StatusCode::BAD_REQUEST,
+        "payment_intent_unexpected_state",
+    );
+    let (status, error) = send(
+        sandbox
+            .secret(Method::POST, "/v1/refunds")
+            .json(&json!({"payment_intent": id})),
+    )
+    .await;
+    assert_error(
+        status,
+        &error,
+        StatusCode::BAD_REQUEST,
+        "charge_not_refundable",
+    );
+    // The customer's late press on the canceled attempt changes nothing.
+    assert!(sandbox
+        .pay_at_alipay(&retried, "succeed")
+        .await
+        .unwrap()
+        .ends_with("redirect_status=failed"));
+    assert_eq!(sandbox.intent(id).await["status"], "canceled");
+}
+
+#[tokio::test]
+async fn processing_then_succeeded_and_no_cancel_while_processing() {
+    let sandbox = Sandbox::start().await;
+    let intent = sandbox
+        .create_intent(&fixture("payment_intent_web_request"))
+        .await;
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(sandbox.pay_at_alipay(&intent, "processing").await, None);
+    assert_eq!(sandbox.intent(id).await["status"], "processing");
+    let (status, error) =
+        send(sandbox.secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))).await;
+    assert_error(
+        status,
+        &error,
+        StatusCode::BAD_REQUEST,
+        "payment_intent_unexpected_state",
+    );
+    let back = sandbox.pay_at_alipay(&intent, "succeed").await.unwrap();
+    assert!(back.ends_with("redirect_status=succeeded"));
+    assert_eq!(sandbox.intent(id).await["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn forms_and_basic_auth_work_like_json_and_bearer() {
+    let sandbox = Sandbox::start().await;
+    let (status, intent) = send(
+        sandbox
+            .http
+            .post(sandbox.url("/v1/payment_intents"))
+            .basic_auth(&sandbox.running.wooshpay_secret_key, Some(""))
+            .form(&[
+                ("amount", "20"),
+                ("currency", "cny"),
+                ("confirm", "true"),
+                ("payment_method_types[]", "alipay"),
+                ("payment_method_data[type]", "alipay"),
+                ("payment_method_options[alipay][terminal_type]", "APP"),
+                ("payment_method_options[alipay][os_type]", "ANDROID"),
+                ("return_url", "http://127.0.0.1:7071/return"),
+            ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{intent}");
+    assert_eq!(
+        (
+            &intent["currency"],
+            &intent["status"],
+            &intent["payment_method_types"]
+        ),
+        (&json!("CNY"), &json!("requires_action"), &json!(["alipay"]))
+    );
+    assert_eq!(
+        intent["payment_method_options"]["alipay"],
+        json!({"terminal_type": "APP", "os_type": "ANDROID"})
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_get_wooshpays_error_object() {
+    let sandbox = Sandbox::start().await;
+    let good = fixture("payment_intent_web_request");
+    let with = |pointer: &str, value: Value| {
+        let mut body = good.clone();
+        *body.pointer_mut(pointer).unwrap() = value;
+        body
+    };
+    let cases = [
+        (with("/amount", json!(0)), "amount_too_small"),
+        (with("/amount", json!("twenty")), "parameter_invalid"),
+        (with("/currency", json!("THB")), "parameter_invalid"),
+        (
+            with("/payment_method_types", json!(["card"])),
+            "parameter_invalid",
+        ),
+        (
+            with("/payment_method_data/type", json!("wechat")),
+            "parameter_invalid",
+        ),
+        (
+            with("/payment_method_options/alipay/terminal_type", json!("TV")),
+            "parameter_invalid",
+        ),
+        (
+            with(
+                "/payment_method_options/alipay/client_ip",
+                json!("<script>"),
+            ),
+            "parameter_invalid",
+        ),
+        (
+            with("/return_url", json!("javascript:alert(1)")),
+            "parameter_invalid",
+        ),
+        (with("/return_url", Value::Null), "parameter_missing"),
+    ];
+    for (body, code) in cases {
+        let (status, error) = send(
+            sandbox
+                .secret(Method::POST, "/v1/payment_intents")
+                .json(&body),
+        )
+        .await;
+        assert_error(status, &error, StatusCode::BAD_REQUEST, code);
+    }
+    let (status, error) = send(
+        sandbox
+            .secret(Method::POST, "/v1/payment_intents")
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+
+    // Keys: none, the Omise key, the publishable key where the secret one is needed.
+    let create = || {
+        sandbox
+            .http
+            .post(sandbox.url("/v1/payment_intents"))
+            .json(&good)
+    };
+    let (status, error) = send(create()).await;
+    assert_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
+    let (status, error) = send(create().bearer_auth(&sandbox.running.secret_key)).await;
+    assert_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
+    let (status, error) = send(create().bearer_auth(&sandbox.running.wooshpay_public_key)).await;
+    assert_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
+
+    let (status, error) = send(sandbox.secret(Method::GET, "/v1/payment_intents/pi_404")).await;
+    assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
+    let (status, error) = send(sandbox.secret(Method::GET, "/v1/nothing/here")).await;
+    assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
+}
