@@ -71,9 +71,81 @@ pub fn verify(
     }
 }
 
+/// WooshPay's (Stripe-style) signature header: one `WooshPay-Signature: t={timestamp},v1={hex}`
+/// over the same `"{timestamp}.{raw body}"`, keyed with the endpoint's `whsec_...` secret as
+/// given (several `v1` while a secret is being rotated).
+pub mod wooshpay {
+    use super::SignatureError;
+
+    /// The header's name.
+    pub const SIGNATURE_HEADER: &str = "WooshPay-Signature";
+
+    /// The header's value for `body` sent at `timestamp`.
+    pub fn header(secret: &str, timestamp: i64, body: &[u8]) -> String {
+        format!(
+            "t={timestamp},v1={}",
+            super::sign(secret.as_bytes(), timestamp, body)
+        )
+    }
+
+    /// Checks a delivery's header against its raw body.
+    pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), SignatureError> {
+        let mut timestamp = None;
+        let mut signatures = Vec::new();
+        for part in header.split(',') {
+            match part.trim().split_once('=') {
+                Some(("t", value)) => timestamp = Some(value),
+                Some(("v1", value)) => signatures.push(value),
+                _ => {}
+            }
+        }
+        let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
+        if signatures.is_empty() {
+            return Err(SignatureError::Malformed);
+        }
+        super::verify(
+            secret.as_bytes(),
+            timestamp,
+            &signatures.join(","),
+            body,
+            now,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wooshpay_headers_verify_and_refuse_tampering_and_staleness() {
+        let body = br#"{"type":"payment_intent.succeeded"}"#;
+        let header = wooshpay::header("whsec_abc", 1_700_000_000, body);
+        assert!(header.starts_with("t=1700000000,v1="));
+        assert_eq!(
+            wooshpay::verify("whsec_abc", &header, body, 1_700_000_100),
+            Ok(())
+        );
+        assert_eq!(
+            wooshpay::verify("whsec_other", &header, body, 1_700_000_100),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            wooshpay::verify("whsec_abc", &header, b"{}", 1_700_000_100),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            wooshpay::verify("whsec_abc", &header, body, 1_700_001_000),
+            Err(SignatureError::Stale)
+        );
+        for malformed in ["", "t=1700000000", "v1=00", "garbage"] {
+            assert_eq!(
+                wooshpay::verify("whsec_abc", malformed, body, 1_700_000_100),
+                Err(SignatureError::Malformed),
+                "{malformed}"
+            );
+        }
+    }
 
     const KEY: &[u8] = b"paywasm-sandbox-webhook-secret";
 

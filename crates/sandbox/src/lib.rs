@@ -155,16 +155,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     });
 
     // The router applies the schema the background worker relies on: build it first.
-    let wooshpay_state = wooshpay::WooshpayState {
-        store: gateway_state.store.clone(),
-        keys: gateway::Keys {
+    let wooshpay_state = wooshpay::WooshpayState::new(
+        gateway_state.store.clone(),
+        gateway::Keys {
             public: config.wooshpay_public_key.clone(),
             secret: config.wooshpay_secret_key.clone(),
         },
-        base_url: gateway_url.clone(),
-    };
+        gateway_url.clone(),
+    );
     let gateway_router = gateway::app(gateway_state.clone())
-        .merge(wooshpay::app(wooshpay_state))
+        .merge(wooshpay::app(wooshpay_state.clone()))
         .merge(gateway::hosted::router(
             config.www_dir.clone(),
             config.pkg_dir.clone(),
@@ -172,7 +172,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
         serve(shop_listener, shop::app(shop_state), stopped.clone()),
-        tokio::spawn(gateway::webhooks::run(gateway_state, stopped)),
+        tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
+        tokio::spawn(wooshpay::webhooks::run(wooshpay_state, stopped)),
     ];
     Ok(Running {
         gateway_url,

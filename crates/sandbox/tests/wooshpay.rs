@@ -583,3 +583,115 @@ async fn bad_requests_get_wooshpays_error_object() {
     let (status, error) = send(sandbox.secret(Method::GET, "/v1/nothing/here")).await;
     assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
 }
+
+/// A webhook endpoint on loopback that refuses its first delivery (to prove retries) and
+/// records the others: (signature header, raw body).
+async fn webhook_receiver() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+) {
+    use axum::http::{HeaderMap, StatusCode as Status};
+    use std::sync::{Arc, Mutex};
+    let received: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let refused_first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let sink = sink.clone();
+            let refused_first = refused_first.clone();
+            async move {
+                if !refused_first.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    return Status::SERVICE_UNAVAILABLE;
+                }
+                let signature = headers
+                    .get("wooshpay-signature")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                sink.lock().unwrap().push((signature, body));
+                Status::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, received)
+}
+
+#[tokio::test]
+async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
+    let sandbox = Sandbox::start().await;
+    let (url, received) = webhook_receiver().await;
+    let (status, endpoint) = send(sandbox.secret(Method::POST, "/v1/webhook_endpoints").json(
+        &json!({"url": url, "enabled_events": ["payment_intent.succeeded", "checkout.session.expired", "refund.created"]}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}");
+    let secret = endpoint["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    let (status, error) = send(
+        sandbox
+            .secret(Method::POST, "/v1/webhook_endpoints")
+            .json(&json!({"url": url, "enabled_events": ["charge.nothing"]})),
+    )
+    .await;
+    assert_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+
+    let intent = sandbox
+        .create_intent(&fixture("payment_intent_web_request"))
+        .await;
+    sandbox.pay_at_alipay(&intent, "succeed").await;
+    send(
+        sandbox
+            .secret(Method::POST, "/v1/refunds")
+            .json(&json!({"payment_intent": intent["id"], "amount": 5})),
+    )
+    .await;
+    let (_, session) = send(
+        sandbox
+            .secret(Method::POST, "/v1/checkout/sessions")
+            .json(&fixture("checkout_session_request")),
+    )
+    .await;
+    let session_id = session["id"].as_str().unwrap();
+    send(sandbox.secret(
+        Method::POST,
+        &format!("/v1/checkout/sessions/{session_id}/expire"),
+    ))
+    .await;
+
+    // The first delivery was refused: it is retried after a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while received.lock().unwrap().len() < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let received = received.lock().unwrap().clone();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let mut types = Vec::new();
+    for (signature, body) in &received {
+        paywasm_core::webhook::wooshpay::verify(&secret, signature, body.as_bytes(), now)
+            .unwrap_or_else(|e| panic!("{e}: {signature}"));
+        let event: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(event["object"], "event");
+        assert!(event["id"].as_str().unwrap().starts_with("evt_"));
+        types.push(event["type"].as_str().unwrap().to_owned());
+        if event["type"] == "payment_intent.succeeded" {
+            assert_eq!(event["data"]["object"]["id"], intent["id"]);
+            assert_eq!(event["data"]["object"]["status"], "succeeded");
+        }
+    }
+    types.sort();
+    assert_eq!(
+        types,
+        [
+            "checkout.session.expired",
+            "payment_intent.succeeded",
+            "refund.created"
+        ],
+        "only the enabled types, each once"
+    );
+}

@@ -223,56 +223,120 @@ async fn create(
     Ok(Json(session))
 }
 
-/// Loads a session, bringing it up to date with its PaymentIntent and its expiry.
-pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<Value, WpError> {
-    let body: Option<String> = state.store.call(|db| {
-        db.query_row(
+fn read(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
+    let body: Option<String> = db
+        .query_row(
             "SELECT body FROM wp_checkout_sessions WHERE id = ?1",
             [id],
             |row| row.get(0),
         )
-        .optional()
-    })?;
-    let body =
-        body.ok_or_else(|| WpError::NotFound(format!("No such checkout.session: '{id}'")))?;
-    let mut session: Value =
-        serde_json::from_str(&body).map_err(|e| WpError::Internal(e.to_string()))?;
-    if session["status"] != "open" {
-        return Ok(session);
+        .optional()?;
+    Ok(body.and_then(|body| serde_json::from_str(&body).ok()))
+}
+
+/// Ends open session `session` as `status` (`complete` or `expired`) in `tx`, with its event.
+fn end(tx: &rusqlite::Transaction<'_>, mut session: Value, status: &str) -> rusqlite::Result<()> {
+    session["status"] = json!(status);
+    if status == "complete" {
+        session["payment_status"] = json!("paid");
     }
+    let changed = tx.execute(
+        "UPDATE wp_checkout_sessions SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'open'",
+        rusqlite::params![session["id"].as_str(), status, session.to_string()],
+    )?;
+    if changed == 1 {
+        let kind = if status == "complete" {
+            "checkout.session.completed"
+        } else {
+            "checkout.session.expired"
+        };
+        super::webhooks::record(tx, kind, &session)?;
+    }
+    Ok(())
+}
+
+/// In `tx`: completes the open session, if any, whose PaymentIntent `intent_id` just succeeded.
+pub(crate) fn complete(tx: &rusqlite::Transaction<'_>, intent_id: &str) -> rusqlite::Result<()> {
+    let id: Option<String> = tx
+        .query_row(
+            "SELECT id FROM wp_checkout_sessions WHERE payment_intent = ?1 AND status = 'open'",
+            [intent_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match id {
+        Some(id) => match read(tx, &id)? {
+            Some(session) => end(tx, session, "complete"),
+            None => Ok(()),
+        },
+        None => Ok(()),
+    }
+}
+
+/// Expires open session `session` and cancels its PaymentIntent, in one transaction. A payment
+/// under way (`processing`) or made first keeps the session open or completes it instead.
+fn expire_session(state: &WooshpayState, session: Value) -> Result<(), WpError> {
     let intent_id = session["payment_intent"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     let intent = payment_intents::load(state, &intent_id)?;
-    let past_expiry = session["expires_at"].as_i64().unwrap_or(0) <= now_ms();
     match intent.status {
-        Status::Succeeded => {
-            session["status"] = json!("complete");
-            session["payment_status"] = json!("paid");
+        Status::Canceled => {
+            state.store.call(|db| {
+                let tx = db.transaction()?;
+                end(&tx, session, "expired")?;
+                tx.commit()
+            })?;
+            state.wake.notify_one();
+            Ok(())
         }
-        Status::Canceled => session["status"] = json!("expired"),
-        // The customer may be paying right now: canceling fails if the payment got there
-        // first, and the session is read again (it then takes one of the arms above).
-        Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
-            if past_expiry =>
-        {
-            match payment_intents::cancel_intent(state, &intent_id, Some("abandoned".into())) {
-                Ok(_) => session["status"] = json!("expired"),
-                Err(WpError::UnexpectedState { .. }) => return load(state, id),
-                Err(error) => return Err(error),
+        Status::Succeeded | Status::Processing => Ok(()),
+        _ => {
+            let ended = payment_intents::cancel_intent_and(
+                state,
+                &intent_id,
+                Some("abandoned".into()),
+                |tx| end(tx, session, "expired"),
+            );
+            match ended {
+                // The customer's payment got there first.
+                Ok(_) | Err(WpError::UnexpectedState { .. }) => Ok(()),
+                Err(error) => Err(error),
             }
         }
-        _ => return Ok(session),
     }
-    let status = session["status"].as_str().unwrap_or("open").to_owned();
-    state.store.call(|db| {
-        db.execute(
-            "UPDATE wp_checkout_sessions SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'open'",
-            rusqlite::params![id, status, session.to_string()],
-        )
-    })?;
+}
+
+/// Loads a session, expiring it first if it is open past `expires_at`.
+pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<Value, WpError> {
+    let session = state
+        .store
+        .call(|db| read(db, id))?
+        .ok_or_else(|| WpError::NotFound(format!("No such checkout.session: '{id}'")))?;
+    if session["status"] == "open" && session["expires_at"].as_i64().unwrap_or(0) <= now_ms() {
+        expire_session(state, session)?;
+        return state
+            .store
+            .call(|db| read(db, id))?
+            .ok_or_else(|| WpError::Internal(format!("session {id} vanished")));
+    }
     Ok(session)
+}
+
+/// Expires every open session past `expires_at` (the background worker).
+pub(crate) fn expire_due(state: &WooshpayState) -> Result<(), WpError> {
+    let ids: Vec<String> = state.store.call(|db| {
+        let mut statement = db.prepare(
+            "SELECT id FROM wp_checkout_sessions WHERE status = 'open' AND expires_at <= ?1 LIMIT 100",
+        )?;
+        let rows = statement.query_map([now_ms()], |row| row.get(0))?;
+        rows.collect()
+    })?;
+    for id in ids {
+        load(state, &id)?;
+    }
+    Ok(())
 }
 
 async fn retrieve(
@@ -298,15 +362,14 @@ async fn expire(
             ),
         });
     }
-    let intent_id = session["payment_intent"].as_str().unwrap_or_default();
-    payment_intents::cancel_intent(&state, intent_id, Some("abandoned".into()))?;
-    let mut session = session;
-    session["status"] = json!("expired");
-    state.store.call(|db| {
-        db.execute(
-            "UPDATE wp_checkout_sessions SET status = 'expired', body = ?2 WHERE id = ?1",
-            rusqlite::params![id, session.to_string()],
-        )
-    })?;
+    expire_session(&state, session)?;
+    let session = load(&state, &id)?;
+    if session["status"] != "expired" {
+        return Err(WpError::UnexpectedState {
+            code: "checkout_session_unexpected_state",
+            message: "The customer is paying this Checkout Session: it cannot be expired now"
+                .into(),
+        });
+    }
     Ok(Json(session))
 }

@@ -12,6 +12,7 @@ pub mod checkout_sessions;
 pub mod error;
 pub mod payment_intents;
 pub mod refunds;
+pub mod webhooks;
 
 use crate::gateway::params::Params;
 use crate::gateway::Keys;
@@ -22,7 +23,9 @@ use axum::Router;
 use error::WpError;
 use rand::Rng;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::Notify;
 use tower_http::cors::{Any, CorsLayer};
 
 /// Default WooshPay test publishable key.
@@ -37,6 +40,27 @@ pub struct WooshpayState {
     pub(crate) keys: Keys,
     /// The gateway's base URL, for the test pages' links.
     pub(crate) base_url: String,
+    /// The client that delivers webhooks.
+    pub(crate) http: reqwest::Client,
+    /// Wakes the background worker when an event is recorded.
+    pub(crate) wake: Arc<Notify>,
+}
+
+impl WooshpayState {
+    /// State over the gateway's `store`, with WooshPay's `keys`, linking under `base_url`.
+    pub fn new(store: Store, keys: Keys, base_url: String) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("a plain HTTP client builds");
+        Self {
+            store,
+            keys,
+            base_url,
+            http,
+            wake: Arc::new(Notify::new()),
+        }
+    }
 }
 
 /// The currencies seed 004 lists for Alipay.
@@ -176,6 +200,29 @@ CREATE TABLE IF NOT EXISTS wp_refunds (
     amount          INTEGER NOT NULL,
     body            TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS wp_webhook_endpoints (
+    seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+    id    TEXT NOT NULL UNIQUE,
+    body  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wp_events (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    type     TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    body     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wp_deliveries (
+    id               TEXT PRIMARY KEY,
+    event_id         TEXT NOT NULL REFERENCES wp_events (id),
+    endpoint_id      TEXT NOT NULL REFERENCES wp_webhook_endpoints (id),
+    status           TEXT NOT NULL,
+    attempts         INTEGER NOT NULL,
+    next_attempt_ms  INTEGER NOT NULL,
+    response_status  INTEGER,
+    created          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS wp_deliveries_due ON wp_deliveries (status, next_attempt_ms);
 CREATE TABLE IF NOT EXISTS wp_checkout_sessions (
     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
     id              TEXT NOT NULL UNIQUE,
@@ -202,6 +249,7 @@ pub fn app(state: WooshpayState) -> Router {
         .merge(payment_intents::router())
         .merge(refunds::router())
         .merge(checkout_sessions::router())
+        .merge(webhooks::router())
         .route(
             "/v1/{*rest}",
             any(|| async { WpError::NotFound("Unrecognized request URL".into()) }),

@@ -305,11 +305,17 @@ fn start_attempt(state: &WooshpayState, intent: &mut PaymentIntent) -> String {
     code_value
 }
 
+/// Inserts a new PaymentIntent with its `created` (and `requires_action`) events.
 pub(crate) fn insert(
     tx: &rusqlite::Transaction<'_>,
     intent: &PaymentIntent,
     code_value: Option<&str>,
 ) -> rusqlite::Result<()> {
+    let value = serde_json::to_value(intent).unwrap_or_default();
+    super::webhooks::record(tx, "payment_intent.created", &value)?;
+    if intent.status == Status::RequiresAction {
+        super::webhooks::record(tx, "payment_intent.requires_action", &value)?;
+    }
     tx.execute(
         "INSERT INTO wp_payment_intents (id, created, status, code_value, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         rusqlite::params![
@@ -390,6 +396,7 @@ async fn create(
         insert(&tx, &intent, code_value.as_deref())?;
         tx.commit()
     })?;
+    state.wake.notify_one();
     Ok(Json(intent))
 }
 
@@ -407,29 +414,44 @@ pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<PaymentIntent, WpE
     serde_json::from_str(&body).map_err(|e| WpError::Internal(e.to_string()))
 }
 
-/// Writes `intent` if it is still in `expected` state (a concurrent change wins otherwise);
-/// `code_value` replaces the Alipay code when a new attempt starts.
+/// Writes `intent` if it is still in `expected` state (a concurrent change wins otherwise),
+/// records `event` about it and runs `also` in the same transaction; `code_value` replaces the
+/// Alipay code when a new attempt starts.
 pub(crate) fn save_if(
     state: &WooshpayState,
     intent: &PaymentIntent,
     expected: Status,
     code_value: Option<&str>,
+    event: Option<&str>,
+    also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
 ) -> Result<bool, WpError> {
-    let body = serde_json::to_string(intent).map_err(|e| WpError::Internal(e.to_string()))?;
+    let value = serde_json::to_value(intent).map_err(|e| WpError::Internal(e.to_string()))?;
     let changed = state.store.call(|db| {
-        db.execute(
+        let tx = db.transaction()?;
+        let changed = tx.execute(
             "UPDATE wp_payment_intents SET status = ?3, body = ?4, code_value = COALESCE(?5, code_value)
              WHERE id = ?1 AND status = ?2",
             rusqlite::params![
                 intent.id,
                 expected.as_str(),
                 intent.status.as_str(),
-                body,
+                value.to_string(),
                 code_value
             ],
-        )
+        )?;
+        if changed == 1 {
+            if let Some(kind) = event {
+                super::webhooks::record(&tx, kind, &value)?;
+            }
+            also(&tx)?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
     })?;
-    Ok(changed == 1)
+    if changed {
+        state.wake.notify_one();
+    }
+    Ok(changed)
 }
 
 fn unexpected(intent: &PaymentIntent, action: &str) -> WpError {
@@ -496,7 +518,15 @@ async fn confirm(
         return Err(WpError::missing("return_url"));
     }
     let code_value = start_attempt(&state, &mut intent);
-    if !save_if(&state, &intent, before, Some(&code_value))? {
+    let event = Some("payment_intent.requires_action");
+    if !save_if(
+        &state,
+        &intent,
+        before,
+        Some(&code_value),
+        event,
+        |_| Ok(()),
+    )? {
         return Err(unexpected(&load(&state, &id)?, "confirm"));
     }
     Ok(Json(intent))
@@ -527,6 +557,17 @@ pub(crate) fn cancel_intent(
     id: &str,
     reason: Option<String>,
 ) -> Result<PaymentIntent, WpError> {
+    cancel_intent_and(state, id, reason, |_| Ok(()))
+}
+
+/// Cancels a PaymentIntent that has not reached `processing`, running `also` in the same
+/// transaction.
+pub(crate) fn cancel_intent_and(
+    state: &WooshpayState,
+    id: &str,
+    reason: Option<String>,
+    also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+) -> Result<PaymentIntent, WpError> {
     let mut intent = load(state, id)?;
     let before = intent.status;
     if !matches!(
@@ -539,7 +580,8 @@ pub(crate) fn cancel_intent(
     intent.next_action = None;
     intent.canceled_at = Some(now_ms() / 1000);
     intent.cancellation_reason = reason;
-    if !save_if(state, &intent, before, None)? {
+    let event = Some("payment_intent.canceled");
+    if !save_if(state, &intent, before, None, event, also)? {
         return Err(unexpected(&load(state, id)?, "cancel"));
     }
     Ok(intent)
@@ -579,6 +621,11 @@ pub(crate) fn decide(
         return Ok(intent);
     }
     intent.next_action = None;
+    let event = match decision {
+        Decision::Succeed => "payment_intent.succeeded",
+        Decision::Processing => "payment_intent.processing",
+        Decision::Fail => "payment_intent.payment_failed",
+    };
     match decision {
         Decision::Succeed => {
             intent.status = Status::Succeeded;
@@ -596,7 +643,14 @@ pub(crate) fn decide(
             intent.payment_method = None;
         }
     }
-    if save_if(state, &intent, before, None)? {
+    let succeeded = intent.status == Status::Succeeded;
+    let saved = save_if(state, &intent, before, None, Some(event), |tx| {
+        if succeeded {
+            super::checkout_sessions::complete(tx, &id)?;
+        }
+        Ok(())
+    })?;
+    if saved {
         Ok(intent)
     } else {
         load(state, &id)

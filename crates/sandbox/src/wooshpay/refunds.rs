@@ -88,9 +88,11 @@ async fn create(
             "INSERT INTO wp_refunds (id, payment_intent, amount, body) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![refund["id"].as_str(), intent_id, amount, refund.to_string()],
         )?;
+        super::webhooks::record(&tx, "refund.created", &refund)?;
         tx.commit()?;
         Ok(Ok(refund))
     })?;
+    state.wake.notify_one();
     refund.map(Json).map_err(|remaining| {
         WpError::param(
             "amount_too_large",

@@ -1,0 +1,243 @@
+//! Webhook endpoints (`POST /v1/webhook_endpoints`, `GET /v1/webhook_endpoints`) and signed
+//! event deliveries.
+//!
+//! An event is written in the same transaction as the change it records, with one delivery per
+//! endpoint that enabled its type (or `*`). A worker POSTs each, signed with the endpoint's
+//! secret (`WooshPay-Signature: t=...,v1=...`), until a 2xx, backing off 1 s doubling to an
+//! hour, for three days; deliveries survive a restart. The same worker expires Checkout
+//! Sessions past `expires_at`, so `checkout.session.expired` is sent without anyone reading.
+
+use super::auth::Secret;
+use super::error::WpError;
+use super::{list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use paywasm_core::webhook::wooshpay;
+use rusqlite::Transaction;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub(crate) fn router() -> Router<WooshpayState> {
+    Router::new().route("/v1/webhook_endpoints", post(create).get(index))
+}
+
+/// The event types this sandbox sends.
+pub const EVENT_TYPES: [&str; 9] = [
+    "payment_intent.created",
+    "payment_intent.requires_action",
+    "payment_intent.processing",
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "refund.created",
+    "checkout.session.completed",
+    "checkout.session.expired",
+];
+
+async fn create(
+    State(state): State<WooshpayState>,
+    _: Secret,
+    Body(params): Body,
+) -> Result<Json<Value>, WpError> {
+    let url = params
+        .str("url")?
+        .ok_or_else(|| WpError::missing("url"))?
+        .to_owned();
+    super::check_url("url", &url)?;
+    let events: Vec<String> = list(params.value("enabled_events"))
+        .and_then(|items| {
+            items
+                .into_iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        })
+        .filter(|events| !events.is_empty())
+        .ok_or_else(|| WpError::missing("enabled_events"))?;
+    if let Some(unknown) = events
+        .iter()
+        .find(|e| e.as_str() != "*" && !EVENT_TYPES.contains(&e.as_str()))
+    {
+        return Err(WpError::invalid(
+            "enabled_events",
+            format!(
+                "{unknown} is not an event type: use * or {}",
+                EVENT_TYPES.join(", ")
+            ),
+        ));
+    }
+    let endpoint = json!({
+        "id": new_id("we"),
+        "object": "webhook_endpoint",
+        "url": url,
+        "enabled_events": events,
+        "status": "enabled",
+        "livemode": false,
+        "created": now_ms(),
+        "secret": format!("whsec_{}", random_alphanumeric(32)),
+    });
+    state.store.call(|db| {
+        db.execute(
+            "INSERT INTO wp_webhook_endpoints (id, body) VALUES (?1, ?2)",
+            rusqlite::params![endpoint["id"].as_str(), endpoint.to_string()],
+        )
+    })?;
+    Ok(Json(endpoint))
+}
+
+async fn index(State(state): State<WooshpayState>, _: Secret) -> Result<Json<Value>, WpError> {
+    let mut data = endpoints(&state.store.call(|db| {
+        let mut statement = db.prepare("SELECT body FROM wp_webhook_endpoints ORDER BY seq")?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+    })?);
+    // The secret is shown once, when the endpoint is created.
+    for endpoint in &mut data {
+        if let Some(object) = endpoint.as_object_mut() {
+            object.remove("secret");
+        }
+    }
+    Ok(Json(
+        json!({"object": "list", "url": "/v1/webhook_endpoints", "has_more": false, "data": data}),
+    ))
+}
+
+fn endpoints(bodies: &[String]) -> Vec<Value> {
+    bodies
+        .iter()
+        .filter_map(|body| serde_json::from_str(body).ok())
+        .collect()
+}
+
+/// Records event `kind` about `object`, with its deliveries, in `tx`.
+pub(crate) fn record(tx: &Transaction<'_>, kind: &str, object: &Value) -> rusqlite::Result<()> {
+    let created = now_ms();
+    let event = json!({
+        "id": new_id("evt"),
+        "object": "event",
+        "type": kind,
+        "created": created,
+        "livemode": false,
+        "data": { "object": object },
+    });
+    let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+    tx.execute(
+        "INSERT INTO wp_events (id, type, created, body) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![event_id, kind, created, event.to_string()],
+    )?;
+    let bodies = {
+        let mut statement = tx.prepare("SELECT body FROM wp_webhook_endpoints")?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for endpoint in endpoints(&bodies) {
+        let enabled = endpoint["enabled_events"]
+            .as_array()
+            .is_some_and(|events| events.iter().any(|e| e == "*" || e == kind));
+        if enabled {
+            tx.execute(
+                "INSERT INTO wp_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_ms, created)
+                 VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)",
+                rusqlite::params![new_id("whd"), event_id, endpoint["id"].as_str(), created],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+const GIVE_UP_AFTER_MS: i64 = 3 * 24 * 3_600 * 1_000;
+
+fn backoff_ms(attempts: u32) -> i64 {
+    1_000i64
+        .saturating_mul(1 << attempts.saturating_sub(1).min(12))
+        .min(3_600_000)
+}
+
+struct Due {
+    id: String,
+    event: String,
+    endpoint: Value,
+    attempts: u32,
+    created: i64,
+}
+
+fn due(state: &WooshpayState) -> Result<Vec<Due>, WpError> {
+    let now = now_ms();
+    Ok(state.store.call(|db| {
+        let mut statement = db.prepare(
+            "SELECT d.id, e.body, w.body, d.attempts, d.created FROM wp_deliveries d
+             JOIN wp_events e ON e.id = d.event_id JOIN wp_webhook_endpoints w ON w.id = d.endpoint_id
+             WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms LIMIT 64",
+        )?;
+        let rows = statement.query_map([now], |row| {
+            Ok(Due {
+                id: row.get(0)?,
+                event: row.get(1)?,
+                endpoint: serde_json::from_str(&row.get::<_, String>(2)?).unwrap_or_default(),
+                attempts: row.get(3)?,
+                created: row.get(4)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+    })?)
+}
+
+async fn deliver(state: WooshpayState, due: Due) {
+    let url = due.endpoint["url"].as_str().unwrap_or_default();
+    let secret = due.endpoint["secret"].as_str().unwrap_or_default();
+    let signature = wooshpay::header(secret, now_ms() / 1_000, due.event.as_bytes());
+    let answer = state
+        .http
+        .post(super::redirect_target(url).unwrap_or_default())
+        .header("Content-Type", "application/json")
+        .header(wooshpay::SIGNATURE_HEADER, signature)
+        .body(due.event)
+        .send()
+        .await;
+    let status = answer.ok().map(|r| i64::from(r.status().as_u16()));
+    let delivered = status.is_some_and(|status| (200..300).contains(&status));
+    let attempts = due.attempts + 1;
+    let now = now_ms();
+    let (outcome, next) = if delivered {
+        ("delivered", now)
+    } else if now - due.created > GIVE_UP_AFTER_MS {
+        ("failed", now)
+    } else {
+        tracing::warn!(delivery = %due.id, %url, ?status, attempts, "WooshPay webhook not acknowledged; will retry");
+        ("pending", now + backoff_ms(attempts))
+    };
+    let result = state.store.call(|db| {
+        db.execute(
+            "UPDATE wp_deliveries SET status = ?2, attempts = ?3, next_attempt_ms = ?4, response_status = ?5 WHERE id = ?1",
+            rusqlite::params![due.id, outcome, attempts, next, status],
+        )
+    });
+    if let Err(error) = result {
+        tracing::error!(%error, "cannot record a WooshPay webhook delivery");
+    }
+}
+
+/// Runs until `stop`: expires due Checkout Sessions and delivers due events.
+pub(crate) async fn run(state: WooshpayState, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = super::checkout_sessions::expire_due(&state) {
+            tracing::error!(%error, "cannot expire due checkout sessions");
+        }
+        match due(&state) {
+            Ok(deliveries) => {
+                let mut batch = tokio::task::JoinSet::new();
+                for delivery in deliveries {
+                    batch.spawn(deliver(state.clone(), delivery));
+                }
+                while batch.join_next().await.is_some() {}
+            }
+            Err(error) => tracing::error!(%error, "cannot read due WooshPay deliveries"),
+        }
+        tokio::select! {
+            _ = state.wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
+    }
+}
