@@ -18,3 +18,16 @@ export async function gatewayGet(path) {
   const response = await fetch(`${GATEWAY}${path}`, { headers: auth });
   return { status: response.status, body: await response.json() };
 }
+
+/** The sandbox's WooshPay test secret key (seed 004's API, under /v1/). */
+export const WOOSHPAY_SECRET_KEY = "sk_test_paywasm0sandbox0wooshpay";
+
+/** A WooshPay API call with the secret key (Bearer), JSON both ways. */
+export async function wooshpay(method, path, body) {
+  const response = await fetch(`${GATEWAY}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${WOOSHPAY_SECRET_KEY}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}

@@ -165,6 +165,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     );
     let gateway_router = gateway::app(gateway_state.clone())
         .merge(wooshpay::app(wooshpay_state.clone()))
+        .merge(wooshpay::hosted::assets(config.www_dir.clone()))
         .merge(gateway::hosted::router(
             config.www_dir.clone(),
             config.pkg_dir.clone(),

@@ -10,6 +10,7 @@ pub mod alipay;
 pub mod auth;
 pub mod checkout_sessions;
 pub mod error;
+pub mod hosted;
 pub mod payment_intents;
 pub mod refunds;
 pub mod webhooks;
@@ -256,6 +257,7 @@ pub fn app(state: WooshpayState) -> Router {
         )
         .layer(cors)
         .merge(alipay::router())
+        .merge(hosted::router())
         .with_state(state)
 }
 

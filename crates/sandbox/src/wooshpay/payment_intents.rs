@@ -151,7 +151,8 @@ const CLIENT_SAFE: [&str; 16] = [
 ];
 
 impl PaymentIntent {
-    fn alipay_options(&self) -> Option<AlipayOptions> {
+    /// The Alipay options it was created or last confirmed with.
+    pub(crate) fn alipay_options(&self) -> Option<AlipayOptions> {
         serde_json::from_value(self.payment_method_options.get("alipay")?.clone()).ok()
     }
 
@@ -493,7 +494,33 @@ async fn confirm(
     Path(id): Path<String>,
     Body(params): Body,
 ) -> Result<Json<PaymentIntent>, WpError> {
-    let mut intent = load(&state, &id)?;
+    confirm_with(&state, &id, &params).map(Json)
+}
+
+/// Confirms for a device (the hosted checkout page): `terminal_type`, `os_type`, `return_url`.
+pub(crate) fn confirm_for(
+    state: &WooshpayState,
+    id: &str,
+    terminal_type: &str,
+    os_type: Option<&str>,
+    return_url: &str,
+) -> Result<PaymentIntent, WpError> {
+    let params = Params::from_value(json!({
+        "payment_method_options": {"alipay": {"terminal_type": terminal_type, "os_type": os_type}},
+        "return_url": return_url,
+    }))
+    .unwrap_or_default();
+    confirm_with(state, id, &params)
+}
+
+/// Starts a new Alipay attempt: from `requires_payment_method`, `requires_confirmation`, or
+/// `requires_action` (the previous attempt's code stops working).
+fn confirm_with(
+    state: &WooshpayState,
+    id: &str,
+    params: &Params,
+) -> Result<PaymentIntent, WpError> {
+    let mut intent = load(state, id)?;
     let before = intent.status;
     if !matches!(
         before,
@@ -504,7 +531,7 @@ async fn confirm(
     if params.value("payment_method_options").is_some()
         || params.value("payment_method_data").is_some()
     {
-        let (_, _, alipay) = read_payment_method(&params)?;
+        let (_, _, alipay) = read_payment_method(params)?;
         intent.payment_method_options.insert(
             "alipay".into(),
             serde_json::to_value(&alipay).unwrap_or_default(),
@@ -517,19 +544,12 @@ async fn confirm(
     if intent.return_url.is_none() {
         return Err(WpError::missing("return_url"));
     }
-    let code_value = start_attempt(&state, &mut intent);
+    let code_value = start_attempt(state, &mut intent);
     let event = Some("payment_intent.requires_action");
-    if !save_if(
-        &state,
-        &intent,
-        before,
-        Some(&code_value),
-        event,
-        |_| Ok(()),
-    )? {
-        return Err(unexpected(&load(&state, &id)?, "confirm"));
+    if !save_if(state, &intent, before, Some(&code_value), event, |_| Ok(()))? {
+        return Err(unexpected(&load(state, id)?, "confirm"));
     }
-    Ok(Json(intent))
+    Ok(intent)
 }
 
 async fn cancel(

@@ -1,0 +1,348 @@
+//! The hosted checkout page at a Checkout Session's `url` (`/wooshpay/pay/:id?key=pk_...`):
+//! the items and the total; on a desktop the Alipay QR code to scan with the phone, on a phone
+//! a button that hands over to the Alipay app (seed 004: "Checkout will automatically generate
+//! a QR code or redirect to Alipay App based on their device"). The page polls the session and
+//! sends the customer to `success_url` once paid; `cancel_url` is a link away.
+//!
+//! The device is read from the User-Agent; the page's script corrects iPads that present
+//! themselves as Macs (`?device=IOS`). In an iframe (`?origin=` names the parent) the page
+//! speaks protocol "paywasm" v1 with that origin only, as the Omise hosted page does, and asks
+//! the parent to navigate instead of navigating itself.
+
+use super::error::WpError;
+use super::payment_intents::{self, PaymentIntent, Status, TerminalType};
+use super::{checkout_sessions, redirect_target, WooshpayState};
+use crate::html::escape;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use paywasm_core::money::{Amount, Currency};
+use paywasm_core::objects::PlatformType;
+use paywasm_core::platform::detect_platform;
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tower_http::services::ServeDir;
+
+/// Any merchant may frame it; scripts and styles are the page's own files.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'";
+
+pub(crate) fn router() -> Router<WooshpayState> {
+    Router::new()
+        .route("/wooshpay/pay/{id}", get(show))
+        .route("/wooshpay/pay/{id}/status", get(status))
+        .route("/wooshpay/pay/{id}/alipay", post(pay_in_app))
+}
+
+/// The page's script and styles (`www/wooshpay/`).
+pub fn assets(www_dir: PathBuf) -> Router {
+    Router::new().nest_service("/wooshpay/assets", ServeDir::new(www_dir.join("wooshpay")))
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    key: Option<String>,
+    device: Option<String>,
+    origin: Option<String>,
+}
+
+fn check_key(state: &WooshpayState, key: Option<&str>, id: &str) -> Result<(), WpError> {
+    let given = key.unwrap_or_default();
+    if subtle::ConstantTimeEq::ct_eq(given.as_bytes(), state.keys.public.as_bytes()).into() {
+        Ok(())
+    } else {
+        Err(WpError::NotFound(format!(
+            "No such checkout.session: '{id}'"
+        )))
+    }
+}
+
+fn display(currency: &str, amount: i64) -> String {
+    Currency::parse(currency)
+        .map(|c| c.display(Amount(amount)))
+        .unwrap_or_else(|_| format!("{currency} {amount}"))
+}
+
+fn device(headers: &HeaderMap, asked: Option<&str>) -> PlatformType {
+    match asked {
+        Some("IOS") => PlatformType::Ios,
+        Some("ANDROID") => PlatformType::Android,
+        Some("WEB") => PlatformType::Web,
+        _ => detect_platform(
+            headers
+                .get(header::USER_AGENT)
+                .and_then(|ua| ua.to_str().ok())
+                .unwrap_or(""),
+            0,
+        ),
+    }
+}
+
+fn os_type(device: PlatformType) -> Option<&'static str> {
+    match device {
+        PlatformType::Ios => Some("IOS"),
+        PlatformType::Android => Some("ANDROID"),
+        PlatformType::Web => None,
+    }
+}
+
+fn page_url(state: &WooshpayState, id: &str) -> String {
+    format!(
+        "{}/wooshpay/pay/{id}?key={}",
+        state.base_url, state.keys.public
+    )
+}
+
+/// Starts an Alipay attempt for `device` unless one for that device is under way; returns the
+/// PaymentIntent and the attempt's code value.
+fn attempt(
+    state: &WooshpayState,
+    session_id: &str,
+    intent: PaymentIntent,
+    device: PlatformType,
+) -> Result<(PaymentIntent, Option<String>), WpError> {
+    let terminal = if device == PlatformType::Web {
+        TerminalType::Web
+    } else {
+        TerminalType::App
+    };
+    if intent.status == Status::RequiresAction
+        && intent.alipay_options().map(|o| o.terminal_type) == Some(terminal)
+    {
+        let code: Option<String> = state.store.call(|db| {
+            db.query_row(
+                "SELECT code_value FROM wp_payment_intents WHERE id = ?1",
+                [&intent.id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+        })?;
+        return Ok((intent, code));
+    }
+    let terminal = if terminal == TerminalType::Web {
+        "WEB"
+    } else {
+        "APP"
+    };
+    let intent = payment_intents::confirm_for(
+        state,
+        &intent.id,
+        terminal,
+        os_type(device),
+        &page_url(state, session_id),
+    )?;
+    let code: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT code_value FROM wp_payment_intents WHERE id = ?1",
+            [&intent.id],
+            |row| row.get(0),
+        )
+    })?;
+    Ok((intent, code))
+}
+
+fn html_page(body: &str) -> Response {
+    let html = format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Checkout</title><link rel="stylesheet" href="/wooshpay/assets/checkout.css"></head>
+<body>{body}<script type="module" src="/wooshpay/assets/checkout.js"></script></body></html>"#
+    );
+    (
+        [
+            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Html(html),
+    )
+        .into_response()
+}
+
+async fn show(
+    State(state): State<WooshpayState>,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WpError> {
+    check_key(&state, query.key.as_deref(), &id)?;
+    let session = checkout_sessions::load(&state, &id)?;
+    let framed = query.origin.as_deref().is_some();
+    let success = session["success_url"].as_str().and_then(redirect_target);
+    let cancel = session["cancel_url"].as_str().and_then(redirect_target);
+    if session["status"] == "complete" && !framed {
+        if let Some(url) = &success {
+            return Ok(Redirect::to(url).into_response());
+        }
+    }
+    let currency = session["currency"].as_str().unwrap_or_default();
+    let items: String = session["line_items"]["data"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|item| {
+            format!(
+                "<li><span>{} × {}</span><span>{}</span></li>",
+                escape(item["description"].as_str().unwrap_or_default()),
+                item["quantity"],
+                escape(&display(
+                    currency,
+                    item["amount_total"].as_i64().unwrap_or(0)
+                ))
+            )
+        })
+        .collect();
+    let total = display(currency, session["amount_total"].as_i64().unwrap_or(0));
+    let device = device(&headers, query.device.as_deref());
+    let action = match session["status"].as_str() {
+        Some("complete") => r#"<p class="wp-done">Paid. Thank you!</p>"#.to_owned(),
+        Some("expired") => {
+            r#"<p role="alert">This checkout has expired. Return to the shop to start again.</p>"#
+                .to_owned()
+        }
+        _ => {
+            let intent_id = session["payment_intent"].as_str().unwrap_or_default();
+            let intent = payment_intents::load(&state, intent_id)?;
+            let failed = intent.last_payment_error.is_some()
+                && intent.status == Status::RequiresPaymentMethod;
+            let notice = if failed {
+                r#"<p role="alert">The payment did not go through. You can try again, or return to the shop.</p>"#
+            } else {
+                ""
+            };
+            if device == PlatformType::Web && !failed {
+                let (_, code) = attempt(&state, &id, intent, device)?;
+                let svg = paywasm_core::qr::svg(code.as_deref().unwrap_or_default(), 240)
+                    .map_err(|e| WpError::Internal(e.to_string()))?;
+                let svg = svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]);
+                format!(
+                    r#"<div class="wp-qr" role="img" aria-label="Alipay QR code">{svg}</div>
+<p>Open the Alipay app on your phone and scan this code to pay.</p>"#
+                )
+            } else {
+                let label = if failed {
+                    "Try again with Alipay"
+                } else {
+                    "Pay with Alipay"
+                };
+                format!(
+                    r#"{notice}<form method="post" action="/wooshpay/pay/{id}/alipay?key={key}">
+<input type="hidden" name="device" value="{device}">
+<button type="submit" class="wp-pay">{label}</button></form>"#,
+                    id = escape(&id),
+                    key = escape(&state.keys.public),
+                    device = os_type(device).unwrap_or("WEB"),
+                )
+            }
+        }
+    };
+    let cancel_link = cancel
+        .map(|url| {
+            format!(
+                r#"<p><a class="wp-cancel" href="{}">Cancel and return to the shop</a></p>"#,
+                escape(&url)
+            )
+        })
+        .unwrap_or_default();
+    Ok(html_page(&format!(
+        r#"<main class="wp-checkout" data-session="{id}" data-key="{key}" data-success-url="{success}" data-device="{device}">
+<h1>Pay with Alipay</h1>
+<ul class="wp-items">{items}</ul>
+<p class="wp-total"><span>Total</span> <strong>{total}</strong></p>
+{action}
+<p class="wp-status" role="status" aria-live="polite"></p>
+{cancel_link}
+<p class="wp-note">paywasm sandbox, test mode: no money moves.</p>
+</main>"#,
+        id = escape(&id),
+        key = escape(&state.keys.public),
+        success = escape(success.as_deref().unwrap_or_default()),
+        device = os_type(device).unwrap_or("WEB"),
+        total = escape(&total),
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+struct KeyQuery {
+    key: Option<String>,
+}
+
+/// What the page's script polls: the session's state and where to go next.
+async fn status(
+    State(state): State<WooshpayState>,
+    Path(id): Path<String>,
+    Query(query): Query<KeyQuery>,
+) -> Result<Json<Value>, WpError> {
+    check_key(&state, query.key.as_deref(), &id)?;
+    let session = checkout_sessions::load(&state, &id)?;
+    let intent = payment_intents::load(
+        &state,
+        session["payment_intent"].as_str().unwrap_or_default(),
+    )?;
+    Ok(Json(json!({
+        "id": session["id"],
+        "status": session["status"],
+        "payment_status": session["payment_status"],
+        "attempt_failed": intent.status == Status::RequiresPaymentMethod && intent.last_payment_error.is_some(),
+        "success_url": session["success_url"].as_str().and_then(redirect_target),
+        "cancel_url": session["cancel_url"].as_str().and_then(redirect_target),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+struct PayForm {
+    device: String,
+}
+
+/// The phone's "Pay with Alipay" (and any "Try again"): a new attempt for the device, then
+/// the hand-over to Alipay.
+async fn pay_in_app(
+    State(state): State<WooshpayState>,
+    Path(id): Path<String>,
+    Query(query): Query<KeyQuery>,
+    headers: HeaderMap,
+    Form(form): Form<PayForm>,
+) -> Result<Response, WpError> {
+    // In an iframe the page's script asks for the URL, and the parent navigates to it.
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"));
+    let go = |url: String| {
+        if wants_json {
+            Json(json!({ "url": url })).into_response()
+        } else {
+            Redirect::to(&url).into_response()
+        }
+    };
+    check_key(&state, query.key.as_deref(), &id)?;
+    let session = checkout_sessions::load(&state, &id)?;
+    if session["status"] != "open" {
+        return Ok(go(page_url(&state, &id)));
+    }
+    let device = match form.device.as_str() {
+        "IOS" => PlatformType::Ios,
+        "ANDROID" => PlatformType::Android,
+        _ => PlatformType::Web,
+    };
+    let intent = payment_intents::load(
+        &state,
+        session["payment_intent"].as_str().unwrap_or_default(),
+    )?;
+    // "Try again" on a desktop starts a new QR attempt and shows it.
+    if intent.status == Status::RequiresPaymentMethod && device == PlatformType::Web {
+        attempt(&state, &id, intent, device)?;
+        return Ok(go(page_url(&state, &id)));
+    }
+    let (intent, _) = attempt(&state, &id, intent, device)?;
+    let url = intent.next_action.as_ref().and_then(|action| {
+        action["alipay_handle_redirect"]["url"]
+            .as_str()
+            .map(str::to_owned)
+    });
+    Ok(go(url.unwrap_or_else(|| page_url(&state, &id))))
+}

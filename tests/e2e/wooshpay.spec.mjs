@@ -1,0 +1,123 @@
+// WooshPay's hosted Checkout Session page (seed 004) in Chromium: a desktop shows the Alipay
+// QR (read off the screen, as a phone would), a phone hands over to the Alipay app; each to
+// success, failure and cancel.
+import { test, expect, devices } from "@playwright/test";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { wooshpay } from "./gateway.mjs";
+
+async function createSession() {
+  const { status, body } = await wooshpay("POST", "/v1/checkout/sessions", {
+    mode: "payment",
+      success_url: `${SHOP}/?checkout=success`,
+      cancel_url: `${SHOP}/?checkout=cancelled`,
+      payment_method_types: ["alipay"],
+      line_items: [
+        { price_data: { currency: "CNY", unit_amount: 100000, product_data: { name: "taiwan fengli" } }, quantity: 1 },
+        { price_data: { currency: "CNY", unit_amount: 2500, product_data: { name: "oolong tea" } }, quantity: 2 },
+      ],
+  });
+  expect(status).toBe(200);
+  return body;
+}
+
+/** What the customer's phone does after scanning the desktop's QR: decides in the app. */
+async function scanAndDecide(page, decision) {
+  const qr = page.getByRole("img", { name: "Alipay QR code" });
+  await expect(qr).toBeVisible();
+  const png = PNG.sync.read(await qr.screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded, "the QR on screen must decode").not.toBeNull();
+  expect(decoded.data).toMatch(/^2816[0-9A-Za-z]{32}$/);
+  const response = await fetch(`${GATEWAY}/wooshpay/alipay/decide`, {
+    method: "POST",
+    body: new URLSearchParams({ codeValue: decoded.data, decision }),
+    redirect: "manual",
+  });
+  expect(response.status).toBeLessThan(400);
+  return decoded.data;
+}
+
+async function sessionStatus(id) {
+  return (await wooshpay("GET", `/v1/checkout/sessions/${id}`)).body;
+}
+
+test.describe("on a desktop", () => {
+  test("the items, the total and a QR that pays: the customer lands on success_url", async ({ page }) => {
+    const session = await createSession();
+    await page.goto(session.url);
+    await expect(page.getByRole("heading", { name: "Pay with Alipay" })).toBeVisible();
+    await expect(page.getByText("taiwan fengli × 1")).toBeVisible();
+    await expect(page.getByText("oolong tea × 2")).toBeVisible();
+    await expect(page.getByText("CNY 1,050.00")).toBeVisible();
+    await scanAndDecide(page, "succeed");
+    await page.waitForURL(`${SHOP}/?checkout=success`);
+    const ended = await sessionStatus(session.id);
+    expect([ended.status, ended.payment_status]).toEqual(["complete", "paid"]);
+  });
+
+  test("a declined payment can be tried again with a new QR", async ({ page }) => {
+    const session = await createSession();
+    await page.goto(session.url);
+    const first = await scanAndDecide(page, "fail");
+    await expect(page.getByRole("alert")).toContainText("The payment did not go through");
+    await page.getByRole("button", { name: "Try again with Alipay" }).click();
+    const second = await scanAndDecide(page, "succeed");
+    expect(second).not.toBe(first);
+    await page.waitForURL(`${SHOP}/?checkout=success`);
+  });
+
+  test("Cancel returns to cancel_url and the session can still be paid later", async ({ page }) => {
+    const session = await createSession();
+    await page.goto(session.url);
+    await page.getByRole("link", { name: "Cancel and return to the shop" }).click();
+    await page.waitForURL(`${SHOP}/?checkout=cancelled`);
+    expect((await sessionStatus(session.id)).status).toBe("open");
+  });
+
+  test("an expired session says so and offers no way to pay", async ({ page }) => {
+    const session = await createSession();
+    await page.goto(session.url);
+    await wooshpay("POST", `/v1/checkout/sessions/${session.id}/expire`);
+    await expect(page.getByRole("status")).toContainText("This checkout has expired");
+    await page.reload();
+    await expect(page.getByRole("alert")).toContainText("This checkout has expired");
+    await expect(page.getByRole("img", { name: "Alipay QR code" })).toHaveCount(0);
+  });
+
+  test("the page refuses a wrong key", async ({ page }) => {
+    const session = await createSession();
+    const response = await page.goto(session.url.replace(/key=[^&]+/, "key=pk_test_someoneelse"));
+    expect(response.status()).toBe(404);
+  });
+});
+
+test.describe("on a phone", () => {
+  const { userAgent, viewport, hasTouch, isMobile, deviceScaleFactor } = devices["iPhone 13"];
+  test.use({ userAgent, viewport, hasTouch, isMobile, deviceScaleFactor });
+
+  test("Pay with Alipay hands over to the app, which returns to success_url", async ({ page }) => {
+    const session = await createSession();
+    await page.goto(session.url);
+    await expect(page.getByRole("img", { name: "Alipay QR code" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Pay with Alipay" }).click();
+    await expect(page.getByRole("heading", { name: "Alipay" })).toBeVisible();
+    await expect(page.getByText("Pay CNY 1,050.00?")).toBeVisible();
+    await page.getByRole("button", { name: "Pay" }).click();
+    await page.waitForURL(`${SHOP}/?checkout=success`);
+    const { body: intent } = await wooshpay("GET", `/v1/payment_intents/${session.payment_intent}`);
+    expect(intent.payment_method_options.alipay).toEqual({ terminal_type: "APP", os_type: "IOS" });
+  });
+
+  test("cancelling in the app comes back to a page that can try again", async ({ page }) => {
+    const session = await createSession();
+    await page.goto(session.url);
+    await page.getByRole("button", { name: "Pay with Alipay" }).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("alert")).toContainText("The payment did not go through");
+    await page.getByRole("button", { name: "Try again with Alipay" }).click();
+    await page.getByRole("button", { name: "Pay" }).click();
+    await page.waitForURL(`${SHOP}/?checkout=success`);
+  });
+});
