@@ -1,6 +1,12 @@
-//! The checkout's steps: start a payment with a method, then wait for its result.
+//! The checkout's steps: start a payment with a method, then wait for its result. One flow
+//! for both gateways; what differs lives in one adapter each:
+//! - Omise: a source with the public key, the charge by the merchant server
+//!   (`POST {chargeUrl}`), the charge's status long-polled from the merchant server.
+//! - WooshPay: the merchant server creates and confirms a PaymentIntent for the customer's
+//!   platform (`POST {chargeUrl}`), the customer follows `next_action` to Alipay, and the
+//!   browser polls the PaymentIntent at the gateway with the publishable key and client secret.
 
-use crate::options::Options;
+use crate::options::{GatewayKind, Options};
 use crate::{gateway, merchant, redirect, WidgetError};
 use paywasm_core::method::SourceType;
 use paywasm_core::objects::{CheckoutCharge, Flow, PlatformType};
@@ -26,11 +32,36 @@ pub fn current_platform() -> PlatformType {
     detect_platform(&user_agent, touch_points)
 }
 
-/// Creates the source with the public key and asks the merchant server for the charge.
+/// Starts a payment with `method` through the merchant server.
 pub async fn start(options: &Options, method: SourceType) -> Result<Started, WidgetError> {
     let order = options.order.as_deref().ok_or_else(|| {
         WidgetError::InvalidOptions("order is required to start a payment".into())
     })?;
+    match options.gateway {
+        GatewayKind::Omise => start_omise(options, method, order).await,
+        GatewayKind::Wooshpay => start_wooshpay(options, order).await,
+    }
+}
+
+async fn start_wooshpay(options: &Options, order: &str) -> Result<Started, WidgetError> {
+    let (terminal_type, os_type) = paywasm_core::wooshpay::terminal(current_platform());
+    let intent =
+        merchant::create_payment_intent(&options.charge_url, order, terminal_type, os_type).await?;
+    let url = intent
+        .redirect_url()
+        .ok_or(WidgetError::InvalidResponse { party: "The shop" })?;
+    Ok(Started::Redirect(redirect::checked_authorize_uri(
+        url,
+        &options.gateway_url,
+    )?))
+}
+
+/// Creates the source with the public key and asks the merchant server for the charge.
+async fn start_omise(
+    options: &Options,
+    method: SourceType,
+    order: &str,
+) -> Result<Started, WidgetError> {
     let source = gateway::create_source(options, method, current_platform()).await?;
     let charge = merchant::create_charge(&options.charge_url, &source.id, order).await?;
     match charge.source.flow {
@@ -48,17 +79,58 @@ pub async fn start(options: &Options, method: SourceType) -> Result<Started, Wid
     }
 }
 
-/// Asks the merchant server for the charge, one request at a time on [`PollSchedule`], until
-/// it is no longer pending. `alive` is checked between requests (false once the widget is
-/// unmounted: the wait then ends with `Ok(None)`); `reconnecting` is told whether requests
-/// are failing, so the customer can be told. Nothing is asked while the page is hidden, and a
-/// page that becomes visible asks at once.
+/// Waits for the payment `id` of the checkout to end, through its gateway's adapter (see
+/// [`poll_until_done`]).
 pub async fn wait_for_result(
+    options: &Options,
+    id: &str,
+    alive: impl Fn() -> bool,
+    reconnecting: impl Fn(bool),
+) -> Result<Option<CheckoutCharge>, WidgetError> {
+    match options.gateway {
+        GatewayKind::Omise => wait_for_charge(&options.charge_url, id, alive, reconnecting).await,
+        GatewayKind::Wooshpay => {
+            let secret = options.client_secret.as_deref().unwrap_or_default();
+            poll_until_done(
+                || gateway::payment_intent(options, id, secret),
+                alive,
+                reconnecting,
+            )
+            .await
+        }
+    }
+}
+
+/// Waits for an Omise charge, long-polling the merchant server (`GET {charge_url}/{id}?wait=N`).
+pub async fn wait_for_charge(
     charge_url: &str,
     charge_id: &str,
     alive: impl Fn() -> bool,
     reconnecting: impl Fn(bool),
 ) -> Result<Option<CheckoutCharge>, WidgetError> {
+    poll_until_done(
+        || merchant::charge(charge_url, charge_id, LONG_POLL_WAIT_SECS),
+        alive,
+        reconnecting,
+    )
+    .await
+}
+
+/// Asks `fetch` for the payment, one request at a time on [`PollSchedule`], until it is no
+/// longer pending. `alive` is checked between requests (false once the widget is unmounted:
+/// the wait then ends with `Ok(None)`); `reconnecting` is told whether requests are failing,
+/// so the customer can be told. Nothing is asked while the page is hidden, and a page that
+/// becomes visible asks at once. A server that holds the request (long poll) is asked again
+/// at once; one that answers at once is asked every few seconds.
+pub async fn poll_until_done<F, Fut>(
+    fetch: F,
+    alive: impl Fn() -> bool,
+    reconnecting: impl Fn(bool),
+) -> Result<Option<CheckoutCharge>, WidgetError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<CheckoutCharge, WidgetError>>,
+{
     let started = js_sys::Date::now();
     let mut schedule = PollSchedule::new();
     loop {
@@ -70,7 +142,7 @@ pub async fn wait_for_result(
             return Ok(None);
         }
         let sent = js_sys::Date::now();
-        let answer = merchant::charge(charge_url, charge_id, LONG_POLL_WAIT_SECS).await;
+        let answer = fetch().await;
         if !alive() {
             return Ok(None);
         }

@@ -1,4 +1,5 @@
-//! The gateway, called with the public key: the browser creates sources and nothing else.
+//! The gateway, called with the public key: on Omise the browser creates sources and nothing
+//! else; on WooshPay it reads a PaymentIntent's client-safe fields with its client secret.
 
 use crate::options::Options;
 use crate::WidgetError;
@@ -111,4 +112,30 @@ pub async fn create_source_raw(
         party: GATEWAY_TITLE,
     })?;
     Ok(RawAnswer { status, body })
+}
+
+/// WooshPay: `GET {gateway}/v1/payment_intents/{id}?client_secret=...` with the publishable
+/// key, as the checkout's charge model.
+pub async fn payment_intent(
+    options: &Options,
+    id: &str,
+    client_secret: &str,
+) -> Result<paywasm_core::objects::CheckoutCharge, WidgetError> {
+    let url = format!(
+        "{}/v1/payment_intents/{}?client_secret={}",
+        options.gateway_url,
+        String::from(js_sys::encode_uri_component(id)),
+        String::from(js_sys::encode_uri_component(client_secret)),
+    );
+    let request = Request::get(&url)
+        .header("Authorization", &format!("Bearer {}", options.public_key))
+        .build()
+        .map_err(|_| WidgetError::Network { party: GATEWAY })?;
+    let intent: paywasm_core::wooshpay::PaymentIntentView =
+        crate::http::send(request, GATEWAY, GATEWAY_TITLE).await?;
+    intent
+        .to_checkout_charge()
+        .map_err(|_| WidgetError::InvalidResponse {
+            party: GATEWAY_TITLE,
+        })
 }

@@ -8,9 +8,17 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-/// An error object (`{"code","message"}`) as the gateway and merchant servers answer.
+/// An error object as the gateways and merchant servers answer: Omise's `{"code","message"}`
+/// or WooshPay's `{"error": {"code","message"}}`.
 #[derive(serde::Deserialize)]
 struct ErrorBody {
+    code: Option<String>,
+    message: Option<String>,
+    error: Option<NestedError>,
+}
+
+#[derive(serde::Deserialize)]
+struct NestedError {
     code: Option<String>,
     message: Option<String>,
 }
@@ -47,7 +55,10 @@ pub(crate) async fn send<T: DeserializeOwned>(
     let body: Option<ErrorBody> = parsed
         .ok()
         .and_then(|value| serde_wasm_bindgen::from_value(value).ok());
-    let (code, message) = body.map_or((None, None), |b| (b.code, b.message));
+    let (code, message) = body.map_or((None, None), |b| match b.error {
+        Some(nested) => (nested.code, nested.message),
+        None => (b.code, b.message),
+    });
     Err(WidgetError::Refused {
         status,
         code: code.unwrap_or_else(|| format!("http_{status}")),

@@ -59,20 +59,27 @@ export type SourceType = "promptpay" | "alipay_cn" | "barcode_alipay" | "wechat_
 
 /** Options of `mount`. */
 export interface MountOptions {
-  /** The merchant's public key (`pkey_...`); a secret key is refused. */
+  /** The gateway's API: "omise" (default) or "wooshpay" (PaymentIntents, seed 004). */
+  gateway?: "omise" | "wooshpay";
+  /** The merchant's public key (Omise `pkey_...`, WooshPay `pk_...`); a secret key is refused. */
   publicKey: string;
   /** In the currency's smallest unit (129000 is THB 1,290.00). */
   amount: number;
   /** ISO 4217 code, e.g. "THB". */
   currency: string;
-  /** The gateway's base URL; default https://api.omise.co. */
+  /** The gateway's base URL; default https://api.omise.co (WooshPay: https://api.wooshpay.com). */
   gatewayUrl?: string;
-  /** The merchant server's charge endpoint (POST {source, order}; GET /{id}?wait=N). */
+  /**
+   * The merchant server's endpoint. Omise: POST {source, order} creates the charge, GET /{id}?wait=N
+   * reads it. WooshPay: POST {order, terminal_type, os_type} creates and confirms the PaymentIntent.
+   */
   chargeUrl: string;
   /** The merchant's order reference; the server decides the amount from it. */
   order?: string;
-  /** Resume waiting for this charge (a return page). */
+  /** Resume waiting for this charge or PaymentIntent (a return page). */
   chargeId?: string;
+  /** WooshPay: the PaymentIntent's client_secret, with chargeId. */
+  clientSecret?: string;
   /** "en", "th", "ja" or "zh"; default: the browser's languages. */
   locale?: string;
   /** Shown beside the QR. */

@@ -29,6 +29,34 @@ pub async fn create_charge(
     crate::http::send(request, SHOP, SHOP_TITLE).await
 }
 
+#[derive(Serialize)]
+struct NewPaymentIntent<'a> {
+    order: &'a str,
+    terminal_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    os_type: Option<&'a str>,
+}
+
+/// WooshPay: asks the merchant server to create and confirm a PaymentIntent for `order`, for
+/// the customer's terminal (`WEB`: Alipay's QR page; `APP`: the Alipay app).
+pub async fn create_payment_intent(
+    charge_url: &str,
+    order: &str,
+    terminal_type: &str,
+    os_type: Option<&str>,
+) -> Result<paywasm_core::wooshpay::PaymentIntentView, WidgetError> {
+    let body = crate::http::json_body(&NewPaymentIntent {
+        order,
+        terminal_type,
+        os_type,
+    })?;
+    let request = Request::post(charge_url)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| WidgetError::Network { party: SHOP })?;
+    crate::http::send(request, SHOP, SHOP_TITLE).await
+}
+
 /// Reads the charge; with `wait_secs` the server may hold the answer while it is pending.
 /// The request is abandoned if no answer comes within the wait plus 15 s.
 pub async fn charge(

@@ -9,6 +9,19 @@ use wasm_bindgen::JsValue;
 
 /// The production gateway, used when `gatewayUrl` is not given.
 pub const DEFAULT_GATEWAY_URL: &str = "https://api.omise.co";
+/// WooshPay's production API, used when `gateway` is `"wooshpay"` and `gatewayUrl` is not given.
+pub const DEFAULT_WOOSHPAY_URL: &str = "https://api.wooshpay.com";
+
+/// Which gateway's API the checkout speaks. The flow is the same; each has its adapter
+/// (`flow.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayKind {
+    /// Omise (seeds 000-003): sources with the public key, charges by the merchant server.
+    Omise,
+    /// WooshPay (seed 004): PaymentIntents created by the merchant server, read by the browser
+    /// with the publishable key and the client secret.
+    Wooshpay,
+}
 
 /// Options as JavaScript passes them (camelCase).
 #[derive(Debug, Deserialize)]
@@ -24,6 +37,8 @@ struct RawOptions {
     locale: Option<String>,
     methods: Option<Vec<String>>,
     merchant_name: Option<String>,
+    gateway: Option<String>,
+    client_secret: Option<String>,
 }
 
 /// Validated options.
@@ -50,6 +65,10 @@ pub struct Options {
     pub merchant_name: Option<String>,
     /// The methods the merchant allows, if restricted.
     pub methods: Option<Vec<SourceType>>,
+    /// The gateway's API.
+    pub gateway: GatewayKind,
+    /// WooshPay: the PaymentIntent's client secret, to resume waiting for `charge_id`.
+    pub client_secret: Option<String>,
 }
 
 fn invalid(message: impl Into<String>) -> WidgetError {
@@ -65,14 +84,25 @@ impl Options {
     }
 
     fn validate(raw: RawOptions) -> Result<Self, WidgetError> {
+        let gateway = match raw.gateway.as_deref() {
+            None | Some("omise") => GatewayKind::Omise,
+            Some("wooshpay") => GatewayKind::Wooshpay,
+            Some(_) => return Err(invalid("gateway must be \"omise\" or \"wooshpay\"")),
+        };
         let public_key = raw.public_key.unwrap_or_default();
-        if public_key.starts_with("skey_") {
-            return Err(invalid(
-                "publicKey is a secret key (skey_...). Never put the secret key in a web page: use the public key (pkey_...) here and keep the secret key on your server.",
-            ));
+        let (secret_prefix, public_prefix) = match gateway {
+            GatewayKind::Omise => ("skey_", "pkey_"),
+            GatewayKind::Wooshpay => ("sk_", "pk_"),
+        };
+        if public_key.starts_with(secret_prefix) || public_key.starts_with("skey_") {
+            return Err(invalid(format!(
+                "publicKey is a secret key ({secret_prefix}...). Never put the secret key in a web page: use the public key ({public_prefix}...) here and keep the secret key on your server.",
+            )));
         }
-        if !public_key.starts_with("pkey_") {
-            return Err(invalid("publicKey must be your public key (pkey_...)"));
+        if !public_key.starts_with(public_prefix) {
+            return Err(invalid(format!(
+                "publicKey must be your public key ({public_prefix}...)"
+            )));
         }
         let amount = raw.amount.ok_or_else(|| {
             invalid("amount is required (an integer in the smallest currency unit)")
@@ -82,9 +112,13 @@ impl Options {
         }
         let currency = Currency::parse(raw.currency.as_deref().unwrap_or(""))
             .map_err(|_| invalid("currency must be a three-letter code such as THB"))?;
-        let gateway_url = raw
-            .gateway_url
-            .unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
+        let gateway_url = raw.gateway_url.unwrap_or_else(|| {
+            match gateway {
+                GatewayKind::Omise => DEFAULT_GATEWAY_URL,
+                GatewayKind::Wooshpay => DEFAULT_WOOSHPAY_URL,
+            }
+            .into()
+        });
         let gateway_url = gateway_url.trim_end_matches('/').to_owned();
         if web_sys::Url::new(&gateway_url).is_err() {
             return Err(invalid("gatewayUrl must be an absolute URL"));
@@ -99,6 +133,14 @@ impl Options {
         if raw.order.is_none() && raw.charge_id.is_none() {
             return Err(invalid(
                 "order is required: your order reference, which your server charges",
+            ));
+        }
+        if gateway == GatewayKind::Wooshpay
+            && raw.charge_id.is_some()
+            && raw.client_secret.is_none()
+        {
+            return Err(invalid(
+                "clientSecret is required with chargeId on WooshPay: the PaymentIntent's client_secret, from your server",
             ));
         }
         let methods = raw
@@ -123,6 +165,8 @@ impl Options {
             locale: raw.locale,
             merchant_name: raw.merchant_name.filter(|name| !name.trim().is_empty()),
             methods,
+            gateway,
+            client_secret: raw.client_secret,
         })
     }
 }

@@ -13,12 +13,18 @@ fn is_loopback(hostname: &str) -> bool {
             && hostname.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
-/// Origins of the pages a gateway sends customers to: its own, and for Omise's production API
-/// (`api.omise.co`) its payment pages' host, `pay.omise.co`, as the seeds' `authorize_uri`s show.
+/// Origins of the pages a gateway sends customers to: its own; for Omise's production API
+/// (`api.omise.co`) its payment pages' host, `pay.omise.co`; for WooshPay's, Alipay's cashier
+/// and app hand-over hosts, as the seeds' URLs show.
 fn page_origins(gateway: &Url) -> Vec<String> {
     let mut origins = vec![gateway.origin()];
-    if gateway.origin() == "https://api.omise.co" {
-        origins.push("https://pay.omise.co".into());
+    match gateway.origin().as_str() {
+        "https://api.omise.co" => origins.push("https://pay.omise.co".into()),
+        "https://api.wooshpay.com" => origins.extend([
+            "https://open-sea.alipayplus.com".into(),
+            "https://render.alipay.com".into(),
+        ]),
+        _ => {}
     }
     origins
 }

@@ -121,3 +121,100 @@ test.describe("on a phone", () => {
     await page.waitForURL(`${SHOP}/?checkout=success`);
   });
 });
+
+// The widget with `gateway: "wooshpay"` on the demo shop's WooshPay mode (/wooshpay): the shop
+// creates and confirms the PaymentIntent for the customer's terminal, the widget follows
+// next_action to Alipay and, back on the return page, polls the PaymentIntent at the gateway
+// with the publishable key and the client secret.
+async function orderOnReturnPage(page) {
+  const order = new URL(page.url()).searchParams.get("order");
+  expect(order).toMatch(/^ord_/);
+  return order;
+}
+
+test.describe("the widget on WooshPay, desktop", () => {
+  test("Alipay's QR page, Succeed, and the return page shows success; the shop marks the order paid", async ({ page }) => {
+    const created = page.waitForResponse((r) => r.url().endsWith("/wooshpay/payment_intents") && r.request().method() === "POST");
+    await page.goto("/wooshpay");
+    await expect(page.getByText("CNY 268.00", { exact: true })).toBeVisible();
+    await page.getByRole("button", { name: "Alipay" }).click();
+    const request = JSON.parse((await created).request().postData());
+    expect([request.terminal_type, request.os_type]).toEqual(["WEB", undefined]);
+    await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+    await expect(page.getByRole("img", { name: "Alipay QR code" })).toBeVisible();
+    const polls = [];
+    page.on("request", (r) => r.url().includes("/v1/payment_intents/") && polls.push(r));
+    await page.getByRole("button", { name: "Succeed" }).click();
+    await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+    // the browser read the PaymentIntent with the publishable key only
+    expect(polls.length).toBeGreaterThan(0);
+    for (const poll of polls) {
+      expect(poll.headers()["authorization"]).toMatch(/^Bearer pk_test_/);
+      expect(poll.url()).toContain("client_secret=pi_");
+    }
+    const order = await orderOnReturnPage(page);
+    // The signed webhook reached the shop, which re-read the PaymentIntent: the order is paid.
+    await expect
+      .poll(async () => (await fetch(`${SHOP}/wooshpay/payment_intents`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ order, terminal_type: "WEB" }),
+      })).status)
+      .toBe(422);
+  });
+
+  test("Fail at Alipay ends as failed on the return page", async ({ page }) => {
+    await page.goto("/wooshpay");
+    await page.getByRole("button", { name: "Alipay" }).click();
+    await page.getByRole("button", { name: "Fail" }).click();
+    await expect(page.getByRole("status")).toContainText("Payment failed");
+  });
+
+  test("a PaymentIntent the merchant cancels while the customer is away ends as expired", async ({ page }) => {
+    let order, intent;
+    await page.route("**/wooshpay/payment_intents", async (route) => {
+      order = JSON.parse(route.request().postData()).order;
+      const response = await route.fetch();
+      intent = await response.json();
+      await route.fulfill({ response });
+    });
+    await page.goto("/wooshpay");
+    await page.getByRole("button", { name: "Alipay" }).click();
+    await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+    expect((await wooshpay("POST", `/v1/payment_intents/${intent.id}/cancel`)).status).toBe(200);
+    await page.goto(`/wooshpay/return?order=${order}`);
+    await expect(page.getByRole("status")).toContainText("The payment expired");
+  });
+});
+
+test.describe("the widget on WooshPay, iPhone", () => {
+  const { userAgent, viewport, hasTouch, isMobile, deviceScaleFactor } = devices["iPhone 13"];
+  test.use({ userAgent, viewport, hasTouch, isMobile, deviceScaleFactor });
+
+  test("the Alipay app is asked for (APP, IOS), Pay returns to success", async ({ page }) => {
+    const created = page.waitForResponse((r) => r.url().endsWith("/wooshpay/payment_intents"));
+    await page.goto("/wooshpay");
+    await page.getByRole("button", { name: "Alipay" }).click();
+    const request = JSON.parse((await created).request().postData());
+    expect([request.terminal_type, request.os_type]).toEqual(["APP", "IOS"]);
+    await expect(page.getByText("Pay CNY 268.00?")).toBeVisible();
+    await page.getByRole("button", { name: "Pay" }).click();
+    await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+  });
+
+  test("Cancel in the app returns to a failed payment", async ({ page }) => {
+    await page.goto("/wooshpay");
+    await page.getByRole("button", { name: "Alipay" }).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("status")).toContainText("Payment failed");
+  });
+});
+
+test("the shop's WooshPay page can also send the customer to the hosted Checkout Session", async ({ page }) => {
+  await page.goto("/wooshpay");
+  await page.getByRole("button", { name: "Pay on WooshPay's checkout page" }).click();
+  await expect(page.getByText("Hand-woven silk scarf × 1")).toBeVisible();
+  await scanAndDecide(page, "succeed");
+  await page.waitForURL(/\/wooshpay\/return\?order=ord_/);
+  await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+});

@@ -26,5 +26,6 @@ pub mod qr;
 pub mod time;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
+pub mod wooshpay;
 
 pub use error::Error;

@@ -150,6 +150,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         public_key: config.public_key.clone(),
         secret_key: config.secret_key.clone(),
         webhook_key,
+        wooshpay_public_key: config.wooshpay_public_key.clone(),
+        wooshpay_secret_key: config.wooshpay_secret_key.clone(),
         www_dir: config.www_dir.clone(),
         pkg_dir: config.pkg_dir.clone(),
     });
@@ -172,7 +174,23 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         ));
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
-        serve(shop_listener, shop::app(shop_state), stopped.clone()),
+        serve(
+            shop_listener,
+            shop::app(shop_state.clone()),
+            stopped.clone(),
+        ),
+        // Both servers are listening: the shop can register its WooshPay webhook endpoint.
+        tokio::spawn(async move {
+            for _ in 0..30 {
+                match shop::wooshpay::register_webhook(&shop_state).await {
+                    Ok(()) => return,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot register the WooshPay webhook yet")
+                    }
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }),
         tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
         tokio::spawn(wooshpay::webhooks::run(wooshpay_state, stopped)),
     ];

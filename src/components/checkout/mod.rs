@@ -9,7 +9,7 @@ pub use state::Phase;
 use crate::callbacks::Callbacks;
 use crate::flow::{self, Started};
 use crate::i18n::{self, fill, Texts};
-use crate::options::Options;
+use crate::options::{GatewayKind, Options};
 use crate::WidgetError;
 use leptos::html;
 use leptos::prelude::*;
@@ -82,8 +82,18 @@ pub fn Checkout(
         languages.iter().map(String::as_str),
     );
     let platform = flow::current_platform();
-    let methods: Vec<SourceType> = online_methods(options.amount, &options.currency, platform)
-        .map(|m| m.source_type)
+    let offered: Vec<SourceType> = match options.gateway {
+        GatewayKind::Omise => online_methods(options.amount, &options.currency, platform)
+            .map(|m| m.source_type)
+            .collect(),
+        // WooshPay's Alipay: the same customer journey as Omise's Alipay CN (app redirect).
+        GatewayKind::Wooshpay => paywasm_core::wooshpay::accepts(options.amount, &options.currency)
+            .then_some(SourceType::AlipayCn)
+            .into_iter()
+            .collect(),
+    };
+    let methods: Vec<SourceType> = offered
+        .into_iter()
         .filter(|t| {
             options
                 .methods
@@ -144,12 +154,9 @@ pub fn Checkout(
                     let alive = alive.clone();
                     move || alive.load(Ordering::Relaxed)
                 };
-                let result = flow::wait_for_result(
-                    &options.charge_url,
-                    &charge_id,
-                    still_here,
-                    move |lost| reconnecting.set(lost),
-                )
+                let result = flow::wait_for_result(&options, &charge_id, still_here, move |lost| {
+                    reconnecting.set(lost)
+                })
                 .await;
                 if !alive.load(Ordering::Relaxed) {
                     return;

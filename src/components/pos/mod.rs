@@ -98,7 +98,7 @@ pub fn PosCheckout(
             let options = options.clone();
             spawn_local(async move {
                 let result =
-                    flow::wait_for_result(&options.charge_url, &charge_id, || true, |_| {}).await;
+                    flow::wait_for_charge(&options.charge_url, &charge_id, || true, |_| {}).await;
                 match result {
                     Ok(Some(charge)) => {
                         if charge.status != ChargeStatus::Successful {

@@ -8,6 +8,7 @@
 //! - `GET /return?order=...`: where Alipay sends the customer back;
 //! - `POST /webhooks/omise`: the gateway's signed events;
 //! - `/pos/*`: the point of sale's in-store charges, cancel and refunds ([`pos`]);
+//! - `/wooshpay*`, `/webhooks/wooshpay`: the same shop on WooshPay's API ([`wooshpay`]);
 //! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
 
 pub mod checkout;
@@ -16,6 +17,7 @@ mod pages;
 pub mod pos;
 pub mod waiters;
 pub mod webhooks;
+pub mod wooshpay;
 
 use crate::store::Store;
 use axum::routing::{get, post};
@@ -54,6 +56,10 @@ pub struct ShopConfig {
     pub secret_key: String,
     /// The webhook signing key (the decoded secret).
     pub webhook_key: Vec<u8>,
+    /// WooshPay's publishable key, handed to the widget in WooshPay mode.
+    pub wooshpay_public_key: String,
+    /// WooshPay's secret key.
+    pub wooshpay_secret_key: String,
     /// The shop's page templates and assets.
     pub www_dir: PathBuf,
     /// The built widget.
@@ -72,6 +78,8 @@ pub struct ShopState {
     pub(crate) pkg_dir: PathBuf,
     pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
     pub(crate) waiters: waiters::Waiters,
+    pub(crate) wooshpay: wooshpay::WooshpayClient,
+    pub(crate) wooshpay_public_key: String,
 }
 
 impl ShopState {
@@ -79,16 +87,22 @@ impl ShopState {
     pub fn new(config: ShopConfig) -> Self {
         let gateway =
             gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key);
+        let gateway_url = config.gateway_url.clone();
         Self {
             store: config.store,
             gateway,
             shop_url: config.shop_url,
-            gateway_url: config.gateway_url,
+            gateway_url,
             public_key: config.public_key,
             www_dir: config.www_dir,
             pkg_dir: config.pkg_dir,
             webhook_key: std::sync::Arc::new(config.webhook_key),
             waiters: waiters::Waiters::default(),
+            wooshpay: wooshpay::WooshpayClient::new(
+                config.gateway_url.clone(),
+                config.wooshpay_secret_key,
+            ),
+            wooshpay_public_key: config.wooshpay_public_key,
         }
     }
 }
@@ -114,6 +128,10 @@ pub fn app(state: ShopState) -> Router {
         .store
         .migrate(pos::SCHEMA)
         .expect("the POS schema applies to a fresh or current database");
+    state
+        .store
+        .migrate(wooshpay::SCHEMA)
+        .expect("the WooshPay schema applies to a fresh or current database");
     let assets = ServeDir::new(&state.www_dir);
     Router::new()
         .route("/", get(pages::product))
@@ -127,6 +145,14 @@ pub fn app(state: ShopState) -> Router {
                 .layer(hosted_checkout_cors(&state.gateway_url)),
         )
         .route("/webhooks/omise", post(webhooks::webhooks_receive))
+        .route("/wooshpay", get(wooshpay::product))
+        .route(
+            "/wooshpay/payment_intents",
+            post(wooshpay::payment_intents_create),
+        )
+        .route("/wooshpay/return", get(wooshpay::return_page))
+        .route("/wooshpay/sessions", post(wooshpay::sessions_create))
+        .route("/webhooks/wooshpay", post(wooshpay::webhooks_receive))
         .route("/pos", get(pages::pos_page))
         .route("/pos/charges", post(pos::pos_charges_create))
         .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))

@@ -1,0 +1,397 @@
+//! The demo shop's WooshPay mode (seed 004), beside its Omise one:
+//!
+//! - `GET /wooshpay`: the product in CNY with the widget (`gateway: "wooshpay"`), and a button
+//!   to pay on WooshPay's hosted checkout page instead;
+//! - `POST /wooshpay/payment_intents` `{order, terminal_type, os_type}`: creates and confirms a
+//!   PaymentIntent for the order's amount (never the browser's) and the customer's terminal;
+//! - `GET /wooshpay/return?order=...`: where Alipay sends the customer back; the widget resumes
+//!   from the order's PaymentIntent (id and client secret from the shop's records, not the URL);
+//! - `POST /wooshpay/sessions` (form `order`): a Checkout Session for the order, then its page;
+//! - `POST /webhooks/wooshpay`: signed events; a succeeded PaymentIntent is re-read from the
+//!   gateway before the order is marked paid.
+//!
+//! The shop registers its webhook endpoint with the gateway once and keeps its secret.
+
+use super::checkout::{create_order_for, find_order, Order};
+use super::ShopState;
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use paywasm_core::money::{Amount, Currency};
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS wooshpay_intents (
+    payment_intent  TEXT PRIMARY KEY,
+    order_id        TEXT NOT NULL REFERENCES orders (id),
+    client_secret   TEXT NOT NULL,
+    seq             INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wooshpay_webhook (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    endpoint   TEXT NOT NULL,
+    secret     TEXT NOT NULL
+);
+";
+
+/// What the WooshPay mode sells: the scarf, priced for Alipay's Chinese customers.
+const PRICE_CNY: i64 = 26_800;
+
+/// The shop's WooshPay client: the secret key, Bearer, JSON.
+#[derive(Clone)]
+pub struct WooshpayClient {
+    http: reqwest::Client,
+    base_url: String,
+    secret_key: String,
+}
+
+impl WooshpayClient {
+    /// A client of the gateway at `base_url`.
+    pub fn new(base_url: String, secret_key: String) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .expect("a plain HTTP client builds");
+        Self {
+            http,
+            base_url,
+            secret_key,
+        }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, ApiError> {
+        let response = request
+            .bearer_auth(&self.secret_key)
+            .send()
+            .await
+            .map_err(|e| ApiError::BadGateway(format!("WooshPay could not be reached: {e}")))?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(|e| {
+            ApiError::BadGateway(format!("WooshPay's answer is not understood: {e}"))
+        })?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        let message = body["error"]["message"]
+            .as_str()
+            .unwrap_or("WooshPay refused the request")
+            .to_owned();
+        Err(if status.is_client_error() {
+            ApiError::Unprocessable("payment_refused", message)
+        } else {
+            ApiError::BadGateway(message)
+        })
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base_url))
+                .json(body),
+        )
+        .await
+    }
+
+    async fn get(&self, path: &str) -> Result<Value, ApiError> {
+        self.send(self.http.get(format!("{}{path}", self.base_url)))
+            .await
+    }
+}
+
+fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, ApiError> {
+    find_order(state, id)?
+        .filter(|order| order.currency.as_str() == "CNY")
+        .ok_or_else(|| ApiError::NotFound(format!("order {id} was not found")))
+}
+
+/// The widget's settings for `order`.
+pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
+    json!({
+        "gateway": "wooshpay",
+        "publicKey": state.wooshpay_public_key,
+        "gatewayUrl": state.gateway_url,
+        "chargeUrl": format!("{}/wooshpay/payment_intents", state.shop_url),
+        "order": order.id,
+        "amount": order.amount.0,
+        "currency": order.currency.as_str(),
+        "merchantName": "paywasm demo shop",
+    })
+}
+
+/// `GET /wooshpay`: a new order in CNY.
+pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, ApiError> {
+    let order = create_order_for(
+        &state,
+        super::PRODUCT.name,
+        Amount(PRICE_CNY),
+        Currency::parse("CNY")?,
+    )?;
+    let price = order.currency.display(order.amount);
+    let config = json!({ "widget": widget_config(&state, &order) });
+    super::pages::render_with(
+        &state,
+        "wooshpay.html",
+        super::PRODUCT.name,
+        &price,
+        config,
+        &[("ORDER", order.id.clone())],
+    )
+}
+
+/// `POST /wooshpay/payment_intents` body.
+#[derive(Debug, Deserialize)]
+pub struct NewIntent {
+    order: String,
+    terminal_type: String,
+    os_type: Option<String>,
+}
+
+pub(crate) async fn payment_intents_create(
+    State(state): State<ShopState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<NewIntent>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(request) = body.map_err(|rejection| {
+        ApiError::BadRequest(format!(
+            "send JSON {{\"order\", \"terminal_type\", \"os_type\"}}: {}",
+            rejection.body_text()
+        ))
+    })?;
+    let order = wooshpay_order(&state, &request.order)?;
+    if order.paid {
+        return Err(ApiError::Unprocessable(
+            "order_paid",
+            format!("order {} is already paid", order.id),
+        ));
+    }
+    let mut alipay =
+        json!({ "terminal_type": request.terminal_type, "client_ip": peer.ip().to_string() });
+    if let Some(os) = &request.os_type {
+        alipay["os_type"] = json!(os);
+    }
+    let intent = state
+        .wooshpay
+        .post(
+            "/v1/payment_intents",
+            &json!({
+                "amount": order.amount.0,
+                "currency": order.currency.as_str(),
+                "confirm": true,
+                "payment_method_data": { "type": "alipay" },
+                "payment_method_types": ["alipay"],
+                "payment_method_options": { "alipay": alipay },
+                "return_url": format!("{}/wooshpay/return?order={}", state.shop_url, order.id),
+                "description": format!("{} (order {})", super::PRODUCT.name, order.id),
+                "metadata": { "order_id": order.id },
+            }),
+        )
+        .await?;
+    let id = intent["id"].as_str().unwrap_or_default().to_owned();
+    let secret = intent["client_secret"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    state.store.call(|db| {
+        db.execute(
+            "INSERT INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
+            rusqlite::params![id, order.id, secret],
+        )
+    })?;
+    // What the browser may know: the client-safe fields.
+    let view = json!({
+        "id": id,
+        "client_secret": secret,
+        "status": intent["status"],
+        "amount": intent["amount"],
+        "currency": intent["currency"],
+        "next_action": intent["next_action"],
+    });
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OrderQuery {
+    order: Option<String>,
+}
+
+/// `GET /wooshpay/return?order=...`.
+pub(crate) async fn return_page(
+    State(state): State<ShopState>,
+    Query(query): Query<OrderQuery>,
+) -> Result<Response, ApiError> {
+    let order = match &query.order {
+        Some(id) => wooshpay_order(&state, id).ok(),
+        None => None,
+    };
+    let latest = match &order {
+        Some(order) => state.store.call(|db| {
+            db.query_row(
+                "SELECT payment_intent, client_secret FROM wooshpay_intents WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
+                [&order.id],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+            )
+            .optional()
+        })?,
+        None => None,
+    };
+    let config = match (order, latest) {
+        (Some(order), Some((intent, secret))) => {
+            let mut widget = widget_config(&state, &order);
+            widget["chargeId"] = intent.into();
+            widget["clientSecret"] = secret.into();
+            json!({ "widget": widget })
+        }
+        _ => {
+            json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." })
+        }
+    };
+    super::pages::render_with(&state, "return.html", "Your payment", "", config, &[])
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SessionForm {
+    order: String,
+}
+
+/// `POST /wooshpay/sessions`: pay the order on WooshPay's hosted checkout page.
+pub(crate) async fn sessions_create(
+    State(state): State<ShopState>,
+    Form(form): Form<SessionForm>,
+) -> Result<Response, ApiError> {
+    let order = wooshpay_order(&state, &form.order)?;
+    let session = create_session(&state, &order).await?;
+    let url = session["url"].as_str().unwrap_or_default();
+    Ok(Redirect::to(url).into_response())
+}
+
+/// A Checkout Session for `order`, back to the shop either way.
+pub(crate) async fn create_session(state: &ShopState, order: &Order) -> Result<Value, ApiError> {
+    let session = state
+        .wooshpay
+        .post(
+            "/v1/checkout/sessions",
+            &json!({
+                "mode": "payment",
+                "success_url": format!("{}/wooshpay/return?order={}", state.shop_url, order.id),
+                "cancel_url": format!("{}/wooshpay", state.shop_url),
+                "payment_method_types": ["alipay"],
+                "line_items": [{
+                    "price_data": {
+                        "currency": order.currency.as_str(),
+                        "unit_amount": order.amount.0,
+                        "product_data": { "name": super::PRODUCT.name },
+                    },
+                    "quantity": 1,
+                }],
+                "metadata": { "order_id": order.id },
+            }),
+        )
+        .await?;
+    let intent = session["payment_intent"].as_str().unwrap_or_default();
+    let secret = session["client_secret"].as_str().unwrap_or_default();
+    state.store.call(|db| {
+        db.execute(
+            "INSERT INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
+            rusqlite::params![intent, order.id, secret],
+        )
+    })?;
+    Ok(session)
+}
+
+/// Registers the shop's webhook endpoint with the gateway, once: the secret is kept in the
+/// shop's database, so a restart keeps verifying the deliveries still under way.
+pub async fn register_webhook(state: &ShopState) -> Result<(), ApiError> {
+    let known: Option<String> = state.store.call(|db| {
+        db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
+            .optional()
+    })?;
+    if known.is_some() {
+        return Ok(());
+    }
+    let endpoint = state
+        .wooshpay
+        .post(
+            "/v1/webhook_endpoints",
+            &json!({ "url": format!("{}/webhooks/wooshpay", state.shop_url), "enabled_events": ["*"] }),
+        )
+        .await?;
+    state.store.call(|db| {
+        db.execute(
+            "INSERT OR IGNORE INTO wooshpay_webhook (singleton, endpoint, secret) VALUES (1, ?1, ?2)",
+            rusqlite::params![endpoint["id"].as_str(), endpoint["secret"].as_str()],
+        )
+    })?;
+    Ok(())
+}
+
+/// `POST /webhooks/wooshpay`.
+pub(crate) async fn webhooks_receive(
+    State(state): State<ShopState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    use paywasm_core::webhook::wooshpay;
+    let secret: Option<String> = state.store.call(|db| {
+        db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
+            .optional()
+    })?;
+    let secret = secret.ok_or_else(|| {
+        ApiError::AuthenticationFailure("no WooshPay webhook endpoint is registered".into())
+    })?;
+    let header = headers
+        .get(wooshpay::SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let now = crate::gateway::now().unix();
+    wooshpay::verify(&secret, header, &body, now)
+        .map_err(|error| ApiError::AuthenticationFailure(error.to_string()))?;
+    let event: Value = serde_json::from_slice(&body)
+        .map_err(|_| ApiError::BadRequest("the event is not JSON".into()))?;
+    let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+    let first_time = state.store.call(|db| {
+        db.execute(
+            "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
+            rusqlite::params![event_id, crate::gateway::webhooks::now_ms()],
+        )
+    })? == 1;
+    if !first_time || event["type"] != "payment_intent.succeeded" {
+        return Ok(StatusCode::OK);
+    }
+    // Never trust the event's copy: read the PaymentIntent from the gateway.
+    let id = event["data"]["object"]["id"].as_str().unwrap_or_default();
+    let order_id: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()
+    })?;
+    let Some(order_id) = order_id else {
+        return Ok(StatusCode::OK);
+    };
+    let intent = state
+        .wooshpay
+        .get(&format!("/v1/payment_intents/{id}"))
+        .await?;
+    let order = wooshpay_order(&state, &order_id)?;
+    if intent["status"] == "succeeded"
+        && intent["amount"] == json!(order.amount.0)
+        && intent["currency"] == json!(order.currency.as_str())
+    {
+        state
+            .store
+            .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [&order_id]))?;
+        tracing::info!(order = %order_id, payment_intent = %id, "order paid (WooshPay)");
+    }
+    Ok(StatusCode::OK)
+}
