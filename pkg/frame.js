@@ -92,3 +92,81 @@ export function mountFrame(target, options) {
     },
   };
 }
+
+/**
+ * Mounts a WooshPay Checkout Session's hosted page (the session's `url`) in an iframe inside
+ * `target`; returns `{ iframe, destroy() }`. The page speaks the same protocol: "resize",
+ * "complete" {session, url}, "expired" {session}, "cancel" {url}, and "redirect" {url} when the
+ * customer is handed to the Alipay app. Messages are accepted only from that iframe and the
+ * page's origin; this helper navigates only to the gateway's pages, or to the success/cancel
+ * URL when it is on this page's own origin and no callback is given.
+ *
+ *   mountCheckoutSession("#checkout", { url: session.url, onComplete(session) {...} });
+ */
+export function mountCheckoutSession(target, options) {
+  const element = typeof target === "string" ? document.querySelector(target) : target;
+  if (!element) throw new Error(`paywasm: no element matches ${target}`);
+  const page = new URL(options.url);
+  const securePage = page.protocol === "https:" || (page.protocol === "http:" && isLoopback(page.hostname));
+  if (!securePage || page.username) throw new Error("paywasm: url must be the Checkout Session's https:// url");
+  page.searchParams.set("origin", location.origin);
+  const iframe = document.createElement("iframe");
+  iframe.src = page.href;
+  iframe.title = options.title ?? "Payment";
+  iframe.className = "paywasm-frame";
+  iframe.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms");
+  iframe.height = "480";
+
+  function ownPage(url) {
+    try {
+      const parsed = new URL(url);
+      return parsed.origin === location.origin ? parsed.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function onMessage(event) {
+    const data = event.data;
+    if (event.source !== iframe.contentWindow || event.origin !== page.origin) return;
+    if (data === null || typeof data !== "object" || data.protocol !== PROTOCOL || data.version !== VERSION) return;
+    const session = data.session && typeof data.session === "object" ? data.session : null;
+    switch (data.type) {
+      case "resize":
+        if (Number.isFinite(data.height)) iframe.height = String(Math.min(Math.max(Math.ceil(data.height), 80), 4000));
+        break;
+      case "complete":
+        if (options.onComplete) options.onComplete(session);
+        else if (ownPage(data.url)) location.assign(ownPage(data.url));
+        break;
+      case "expired":
+        options.onExpired?.(session);
+        break;
+      case "cancel":
+        if (options.onCancel) options.onCancel();
+        else if (ownPage(data.url)) location.assign(ownPage(data.url));
+        break;
+      case "redirect": {
+        let url;
+        try {
+          url = new URL(data.url);
+        } catch {
+          return;
+        }
+        const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
+        if (secure && !url.username && url.origin === page.origin) location.assign(url.href);
+        break;
+      }
+    }
+  }
+
+  window.addEventListener("message", onMessage);
+  element.appendChild(iframe);
+  return {
+    iframe,
+    destroy() {
+      window.removeEventListener("message", onMessage);
+      iframe.remove();
+    },
+  };
+}

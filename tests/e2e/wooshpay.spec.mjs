@@ -218,3 +218,42 @@ test("the shop's WooshPay page can also send the customer to the hosted Checkout
   await page.waitForURL(/\/wooshpay\/return\?order=ord_/);
   await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
 });
+
+test.describe("the hosted Checkout Session in the shop's iframe", () => {
+  test("desktop: the QR in the frame pays, the shop hears it and moves on", async ({ page }) => {
+    await page.goto("/examples/wooshpay-session");
+    const frame = page.getByTitle("Payment").contentFrame();
+    const qr = frame.getByRole("img", { name: "Alipay QR code" });
+    await expect(qr).toBeVisible();
+    // A message that does not come from the frame is not believed.
+    await page.evaluate(() =>
+      window.postMessage({ protocol: "paywasm", version: 1, type: "complete", session: { id: "cs_fake", payment_status: "paid" } }, "*"),
+    );
+    await page.waitForTimeout(300);
+    await expect(page.getByRole("status")).toHaveText("");
+    const png = PNG.sync.read(await qr.screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    await fetch(`${GATEWAY}/wooshpay/alipay/decide`, {
+      method: "POST",
+      body: new URLSearchParams({ codeValue: decoded.data, decision: "succeed" }),
+      redirect: "manual",
+    });
+    await page.waitForURL(/\/wooshpay\/return\?order=ord_/);
+    await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+  });
+
+  test("phone: the frame hands the customer to the Alipay app through the parent", async ({ browser }) => {
+    const { userAgent, viewport, hasTouch, isMobile, deviceScaleFactor } = devices["iPhone 13"];
+    const context = await browser.newContext({ userAgent, viewport, hasTouch, isMobile, deviceScaleFactor, baseURL: SHOP });
+    const page = await context.newPage();
+    await page.goto("/examples/wooshpay-session");
+    await page.getByTitle("Payment").contentFrame().getByRole("button", { name: "Pay with Alipay" }).click();
+    // the top window is now at the gateway's app page, not the iframe
+    await expect(page.getByRole("heading", { name: "Alipay" })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(GATEWAY);
+    await page.getByRole("button", { name: "Pay" }).click();
+    await page.waitForURL(/\/wooshpay\/return\?order=ord_/);
+    await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+    await context.close();
+  });
+});

@@ -65,7 +65,7 @@ async function poll() {
   }
   if (state.status === "complete") {
     status.textContent = "Paid. Thank you! Returning to the shop…";
-    post("complete", { session: { id: state.id, status: state.status, payment_status: state.payment_status } });
+    post("complete", { session: { id: state.id, status: state.status, payment_status: state.payment_status }, url: state.success_url });
     if (!framed && state.success_url) location.assign(state.success_url);
     return;
   }

@@ -152,6 +152,10 @@ pub fn app(state: ShopState) -> Router {
         )
         .route("/wooshpay/return", get(wooshpay::return_page))
         .route("/wooshpay/sessions", post(wooshpay::sessions_create))
+        .route(
+            "/examples/wooshpay-session",
+            get(wooshpay::session_frame_example),
+        )
         .route("/webhooks/wooshpay", post(wooshpay::webhooks_receive))
         .route("/pos", get(pages::pos_page))
         .route("/pos/charges", post(pos::pos_charges_create))

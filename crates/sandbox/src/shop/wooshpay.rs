@@ -7,6 +7,7 @@
 //! - `GET /wooshpay/return?order=...`: where Alipay sends the customer back; the widget resumes
 //!   from the order's PaymentIntent (id and client secret from the shop's records, not the URL);
 //! - `POST /wooshpay/sessions` (form `order`): a Checkout Session for the order, then its page;
+//!   `GET /examples/wooshpay-session`: the same page in an iframe (`pkg/frame.js`);
 //! - `POST /webhooks/wooshpay`: signed events; a succeeded PaymentIntent is re-read from the
 //!   gateway before the order is marked paid.
 //!
@@ -270,6 +271,29 @@ pub(crate) async fn sessions_create(
     let session = create_session(&state, &order).await?;
     let url = session["url"].as_str().unwrap_or_default();
     Ok(Redirect::to(url).into_response())
+}
+
+/// `GET /examples/wooshpay-session`: a Checkout Session for a new order, in an iframe.
+pub(crate) async fn session_frame_example(
+    State(state): State<ShopState>,
+) -> Result<Response, ApiError> {
+    let order = create_order_for(
+        &state,
+        super::PRODUCT.name,
+        Amount(PRICE_CNY),
+        Currency::parse("CNY")?,
+    )?;
+    let session = create_session(&state, &order).await?;
+    let price = order.currency.display(order.amount);
+    let config = json!({ "url": session["url"], "successUrl": session["success_url"] });
+    super::pages::render_with(
+        &state,
+        "examples/wooshpay-session.html",
+        "WooshPay Checkout Session in an iframe",
+        &price,
+        config,
+        &[],
+    )
 }
 
 /// A Checkout Session for `order`, back to the shop either way.
