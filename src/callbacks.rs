@@ -43,10 +43,8 @@ impl Callbacks {
     }
 
     /// The charge ended (`successful`, `failed` or `expired`).
-    pub fn complete(&self, charge: &impl serde::Serialize) {
-        if let Ok(value) = serde_wasm_bindgen::to_value(charge) {
-            call(&self.on_complete, &value);
-        }
+    pub fn complete(&self, charge: &paywasm_core::objects::CheckoutCharge) {
+        call(&self.on_complete, &crate::js::charge_to_js(charge));
     }
 
     /// Something went wrong: `code` is the gateway's or the merchant server's error code.

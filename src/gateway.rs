@@ -1,31 +1,26 @@
 //! The gateway, called with the public key: on Omise the browser creates sources and nothing
 //! else; on WooshPay it reads a PaymentIntent's client-safe fields with its client secret.
 
+use crate::http::Request;
 use crate::options::Options;
 use crate::WidgetError;
-use gloo_net::http::Request;
 use paywasm_core::method::SourceType;
 use paywasm_core::objects::PlatformType;
-use serde::{Deserialize, Serialize};
 
 /// The API version the widget speaks (sources need at least this one).
 pub const API_VERSION: &str = "2017-11-02";
 
-#[derive(Serialize)]
-struct NewSource<'a> {
-    #[serde(rename = "type")]
-    source_type: &'a str,
-    amount: i64,
-    currency: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    platform_type: Option<&'a str>,
-}
-
 /// The part of a created source the widget needs.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CreatedSource {
     /// `src_...`.
     pub id: String,
+}
+
+impl crate::js::FromJs for CreatedSource {
+    fn from_js(obj: &crate::js::Obj) -> Option<Self> {
+        Some(Self { id: obj.str("id")? })
+    }
 }
 
 fn basic_auth(key: &str) -> Result<String, WidgetError> {
@@ -45,12 +40,12 @@ pub async fn create_source(
     platform: PlatformType,
 ) -> Result<CreatedSource, WidgetError> {
     let platform_type = (method == SourceType::AlipayCn).then_some(platform.as_str());
-    let body = crate::http::json_body(&NewSource {
-        source_type: method.as_str(),
-        amount: options.amount.0,
-        currency: options.currency.as_str(),
-        platform_type,
-    })?;
+    let body = crate::js::json(&[
+        ("type", method.as_str().into()),
+        ("amount", crate::js::amount(options.amount.0)),
+        ("currency", options.currency.as_str().into()),
+        ("platform_type", crate::js::opt(platform_type)),
+    ])?;
     let request = source_request(&options.gateway_url, &options.public_key, body)?;
     crate::http::send(request, GATEWAY, GATEWAY_TITLE).await
 }
@@ -64,12 +59,13 @@ fn source_request(
     public_key: &str,
     body: String,
 ) -> Result<Request, WidgetError> {
-    Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
-        .header("Authorization", &basic_auth(public_key)?)
-        .header("Omise-Version", API_VERSION)
-        .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|_| WidgetError::Network { party: GATEWAY })
+    Ok(
+        Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
+            .header("Authorization", &basic_auth(public_key)?)
+            .header("Omise-Version", API_VERSION)
+            .header("Content-Type", "application/json")
+            .body(body),
+    )
 }
 
 /// What the gateway answered to a source request, whatever it was: Omise.js hands merchants
@@ -99,13 +95,8 @@ pub async fn create_source_raw(
         .map(String::from)
         .map_err(|_| WidgetError::InvalidOptions("params must be JSON".into()))?;
     let request = source_request(gateway_url, public_key, body)?;
-    let response = request
+    let (status, text) = request
         .send()
-        .await
-        .map_err(|_| WidgetError::Network { party: GATEWAY })?;
-    let status = response.status();
-    let text = response
-        .text()
         .await
         .map_err(|_| WidgetError::Network { party: GATEWAY })?;
     let body = js_sys::JSON::parse(&text).map_err(|_| WidgetError::InvalidResponse {
@@ -127,10 +118,8 @@ pub async fn payment_intent(
         String::from(js_sys::encode_uri_component(id)),
         String::from(js_sys::encode_uri_component(client_secret)),
     );
-    let request = Request::get(&url)
-        .header("Authorization", &format!("Bearer {}", options.public_key))
-        .build()
-        .map_err(|_| WidgetError::Network { party: GATEWAY })?;
+    let request =
+        Request::get(&url).header("Authorization", &format!("Bearer {}", options.public_key));
     let intent: paywasm_core::wooshpay::PaymentIntentView =
         crate::http::send(request, GATEWAY, GATEWAY_TITLE).await?;
     intent

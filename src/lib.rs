@@ -12,7 +12,8 @@
 //! - [`redirect`]: where the widget is willing to send the customer;
 //! - [`components`]: the Leptos views; [`i18n`]: their words in four languages;
 //! - [`callbacks`]: the merchant's `onComplete`, `onError`, `onStateChange`;
-//! - [`browser`]: timers, page visibility and saving an image, as futures.
+//! - [`browser`]: timers, page visibility and saving an image, as futures;
+//! - [`js`]: plain JavaScript objects read and written field by field (no serde in the wasm).
 
 pub mod browser;
 pub mod callbacks;
@@ -22,6 +23,7 @@ pub mod flow;
 pub mod gateway;
 mod http;
 pub mod i18n;
+pub mod js;
 pub mod js_api;
 pub mod merchant;
 pub mod options;

@@ -1,16 +1,10 @@
 //! The merchant server, under DESIGN.md's contract: `POST {chargeUrl}` with the source and
 //! the order, `GET {chargeUrl}/{id}?wait=N` for the charge's status.
 
+use crate::http::Request;
+use crate::js;
 use crate::WidgetError;
-use gloo_net::http::Request;
 use paywasm_core::objects::CheckoutCharge;
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct NewCharge<'a> {
-    source: &'a str,
-    order: &'a str,
-}
 
 const SHOP: &str = "the shop";
 const SHOP_TITLE: &str = "The shop";
@@ -21,20 +15,11 @@ pub async fn create_charge(
     source: &str,
     order: &str,
 ) -> Result<CheckoutCharge, WidgetError> {
-    let body = crate::http::json_body(&NewCharge { source, order })?;
+    let body = js::json(&[("source", source.into()), ("order", order.into())])?;
     let request = Request::post(charge_url)
         .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|_| WidgetError::Network { party: SHOP })?;
+        .body(body);
     crate::http::send(request, SHOP, SHOP_TITLE).await
-}
-
-#[derive(Serialize)]
-struct NewPaymentIntent<'a> {
-    order: &'a str,
-    terminal_type: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    os_type: Option<&'a str>,
 }
 
 /// WooshPay: asks the merchant server to create and confirm a PaymentIntent for `order`, for
@@ -45,15 +30,14 @@ pub async fn create_payment_intent(
     terminal_type: &str,
     os_type: Option<&str>,
 ) -> Result<paywasm_core::wooshpay::PaymentIntentView, WidgetError> {
-    let body = crate::http::json_body(&NewPaymentIntent {
-        order,
-        terminal_type,
-        os_type,
-    })?;
+    let body = js::json(&[
+        ("order", order.into()),
+        ("terminal_type", terminal_type.into()),
+        ("os_type", js::opt(os_type)),
+    ])?;
     let request = Request::post(charge_url)
         .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|_| WidgetError::Network { party: SHOP })?;
+        .body(body);
     crate::http::send(request, SHOP, SHOP_TITLE).await
 }
 
@@ -71,10 +55,7 @@ pub async fn charge(
         format!("{charge_url}/{id}")
     };
     let controller = web_sys::AbortController::new().ok();
-    let request = Request::get(&url)
-        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
-        .build()
-        .map_err(|_| WidgetError::Network { party: SHOP })?;
+    let request = Request::get(&url).abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     let _deadline = controller.map(|controller| {
         gloo_timers::callback::Timeout::new((wait_secs + 15) * 1_000, move || controller.abort())
     });
@@ -82,7 +63,6 @@ pub async fn charge(
 }
 
 /// The sale the cashier view sends: the scanned code with the store and terminal.
-#[derive(Serialize)]
 pub struct PosSale<'a> {
     /// Smallest unit.
     pub amount: i64,
@@ -107,32 +87,40 @@ pub async fn pos_charge(
     let request = Request::post(pos_url)
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", key)
-        .body(crate::http::json_body(sale)?)
-        .map_err(|_| WidgetError::Network { party: SHOP })?;
+        .body(js::json(&[
+            ("amount", js::amount(sale.amount)),
+            ("currency", sale.currency.into()),
+            ("barcode", sale.barcode.into()),
+            ("store_id", sale.store_id.into()),
+            ("store_name", js::opt(sale.store_name)),
+            ("terminal_id", sale.terminal_id.into()),
+        ])?);
     crate::http::send(request, SHOP, SHOP_TITLE).await
 }
 
 /// `POST {pos_url}/{id}/cancel`: expires the pending charge.
 pub async fn pos_cancel(pos_url: &str, id: &str) -> Result<CheckoutCharge, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
-    let request = Request::post(&format!("{pos_url}/{id}/cancel"))
-        .build()
-        .map_err(|_| WidgetError::Network { party: SHOP })?;
+    let request = Request::post(&format!("{pos_url}/{id}/cancel"));
     crate::http::send(request, SHOP, SHOP_TITLE).await
 }
 
-#[derive(Serialize)]
-struct RefundRequest {
-    amount: i64,
-}
-
 /// What the widget needs of a refund.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Refund {
     /// `rfnd_...`.
     pub id: String,
     /// Smallest unit.
     pub amount: i64,
+}
+
+impl js::FromJs for Refund {
+    fn from_js(obj: &js::Obj) -> Option<Self> {
+        Some(Self {
+            id: obj.str("id")?,
+            amount: obj.int("amount")?,
+        })
+    }
 }
 
 /// `POST {pos_url}/{id}/refunds` under an idempotency key.
@@ -146,7 +134,6 @@ pub async fn pos_refund(
     let request = Request::post(&format!("{pos_url}/{id}/refunds"))
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", key)
-        .body(crate::http::json_body(&RefundRequest { amount })?)
-        .map_err(|_| WidgetError::Network { party: SHOP })?;
+        .body(js::json(&[("amount", js::amount(amount))])?);
     crate::http::send(request, SHOP, SHOP_TITLE).await
 }

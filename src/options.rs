@@ -1,10 +1,10 @@
 //! The options a merchant mounts the widget with, checked once at mount time so that every
 //! mistake is reported to the developer before a customer sees anything.
 
+use crate::js::Obj;
 use crate::WidgetError;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 /// The production gateway, used when `gatewayUrl` is not given.
@@ -23,9 +23,8 @@ pub enum GatewayKind {
     Wooshpay,
 }
 
-/// Options as JavaScript passes them (camelCase).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Options as JavaScript passes them (camelCase), before validation.
+#[derive(Debug, Default)]
 struct RawOptions {
     public_key: Option<String>,
     amount: Option<f64>,
@@ -78,9 +77,39 @@ fn invalid(message: impl Into<String>) -> WidgetError {
 impl Options {
     /// Reads and checks the options object passed to `mount`.
     pub fn from_js(value: JsValue) -> Result<Self, WidgetError> {
-        let raw: RawOptions = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| invalid(format!("options must be an object: {e}")))?;
-        Self::validate(raw)
+        let options = Obj::new(value).ok_or_else(|| invalid("options must be an object"))?;
+        // A field of the wrong type is named, not ignored.
+        let text = |key: &str| -> Result<Option<String>, WidgetError> {
+            match options.get(key) {
+                value if value.is_undefined() || value.is_null() => Ok(None),
+                value => value
+                    .as_string()
+                    .map(Some)
+                    .ok_or_else(|| invalid(format!("{key} must be a string"))),
+            }
+        };
+        let amount = match options.get("amount") {
+            value if value.is_undefined() || value.is_null() => None,
+            value => Some(value.as_f64().ok_or_else(|| {
+                invalid("amount must be a number (an integer in the smallest currency unit)")
+            })?),
+        };
+        Self::validate(RawOptions {
+            public_key: text("publicKey")?,
+            amount,
+            currency: text("currency")?,
+            gateway_url: text("gatewayUrl")?,
+            charge_url: text("chargeUrl")?,
+            order: text("order")?,
+            charge_id: text("chargeId")?,
+            locale: text("locale")?,
+            methods: options
+                .strings("methods")
+                .map_err(|_| invalid("methods must be an array of method names"))?,
+            merchant_name: text("merchantName")?,
+            gateway: text("gateway")?,
+            client_secret: text("clientSecret")?,
+        })
     }
 
     fn validate(raw: RawOptions) -> Result<Self, WidgetError> {

@@ -1,13 +1,13 @@
 //! Options of the cashier view (`mode: "pos"`): no public key is involved, since the merchant
 //! server charges the scanned code with its secret key.
 
+use crate::js::Obj;
 use crate::WidgetError;
 use paywasm_core::money::{Amount, Currency};
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Options as JavaScript passes them (camelCase), before validation.
+#[derive(Debug, Default)]
 struct RawPosOptions {
     amount: Option<f64>,
     currency: Option<String>,
@@ -44,8 +44,30 @@ fn invalid(message: &str) -> WidgetError {
 impl PosOptions {
     /// Reads and checks the options object of a cashier view.
     pub fn from_js(value: JsValue) -> Result<Self, WidgetError> {
-        let raw: RawPosOptions = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| WidgetError::InvalidOptions(format!("options must be an object: {e}")))?;
+        let options = Obj::new(value).ok_or_else(|| invalid("options must be an object"))?;
+        let text = |key: &str| -> Result<Option<String>, WidgetError> {
+            match options.get(key) {
+                value if value.is_undefined() || value.is_null() => Ok(None),
+                value => value
+                    .as_string()
+                    .map(Some)
+                    .ok_or_else(|| invalid(&format!("{key} must be a string"))),
+            }
+        };
+        let raw = RawPosOptions {
+            amount: match options.get("amount") {
+                value if value.is_undefined() || value.is_null() => None,
+                value => Some(value.as_f64().ok_or_else(|| {
+                    invalid("amount must be a number (an integer in the smallest currency unit)")
+                })?),
+            },
+            currency: text("currency")?,
+            pos_url: text("posUrl")?,
+            charge_url: text("chargeUrl")?,
+            store_id: text("storeId")?,
+            store_name: text("storeName")?,
+            terminal_id: text("terminalId")?,
+        };
         let amount = raw.amount.ok_or_else(|| invalid("amount is required"))?;
         if amount.fract() != 0.0 || amount <= 0.0 || amount > 9_007_199_254_740_991.0 {
             return Err(invalid(

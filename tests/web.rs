@@ -112,6 +112,36 @@ fn missing_or_wrong_options_name_the_problem() {
                 .replace("\"order\"", "\"methods\":[\"bitcoin\"],\"order\""),
             "bitcoin",
         ),
+        // fields of the wrong type are named, not silently ignored
+        (
+            THB_ORDER.replace("129000", "\"129000\""),
+            "amount must be a number",
+        ),
+        (
+            THB_ORDER.replace("\"ord_1\"", "42"),
+            "order must be a string",
+        ),
+        (
+            THB_ORDER.replace("\"order\"", "\"methods\":\"promptpay\",\"order\""),
+            "methods must be an array",
+        ),
+        // WooshPay: its own key prefixes, and a client secret to resume
+        (
+            THB_ORDER
+                .replace("pkey_test_x", "sk_test_x")
+                .replace("{", "{\"gateway\":\"wooshpay\","),
+            "secret key",
+        ),
+        (
+            THB_ORDER
+                .replace("pkey_test_x", "pk_test_x")
+                .replace("{", "{\"gateway\":\"wooshpay\",\"chargeId\":\"pi_1\","),
+            "clientSecret",
+        ),
+        (
+            THB_ORDER.replace("{", "{\"gateway\":\"stripe\","),
+            "gateway must be",
+        ),
     ] {
         let error = mount(scratch().into(), options(&json))
             .err()
@@ -164,6 +194,16 @@ fn redirects_only_to_the_gateways_pages() {
     )
     .is_ok());
     assert!(checked_authorize_uri("http://pay.omise.co/payments/x", omise).is_err());
+    // WooshPay's production API hands customers to Alipay's pages (seed 004), and no others
+    let wooshpay = "https://api.wooshpay.com";
+    assert!(checked_authorize_uri(
+        "https://open-sea.alipayplus.com/api/open/v1/ac/cashier/self/codevalue/checkout.htm?codeValue=281666",
+        wooshpay
+    )
+    .is_ok());
+    assert!(checked_authorize_uri("https://render.alipay.com/p/s/i/?scheme=x", wooshpay).is_ok());
+    assert!(checked_authorize_uri("https://render.alipay.com.evil.example/", wooshpay).is_err());
+    assert!(checked_authorize_uri("https://pay.omise.co/payments/x", wooshpay).is_err());
 }
 
 #[wasm_bindgen_test]
