@@ -1,7 +1,9 @@
 // Benchmark: time from navigation to an interactive widget (the PromptPay button in the DOM
 // and enabled), in headless Chromium with a fresh context per run, against a sandbox started
-// here on test ports. Prints median and p95 over N runs.
+// here on test ports; side by side, in the same run, the same page with the checkout as static
+// HTML (the buttons written in the page, no script): the baseline the widget is held to.
 //   npm run build && node scripts/bench-widget.mjs [runs=20]
+// Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 
@@ -11,32 +13,63 @@ const sandbox = spawn("target/debug/paywasm-sandbox", ["--gateway", "127.0.0.1:1
   stdio: ["ignore", "pipe", "inherit"],
 });
 await new Promise((resolve) => sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve()));
+process.on("exit", () => sandbox.kill());
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const interactive = [];
-for (let i = 0; i < runs; i++) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  // Records, inside the page, when the first enabled method button appears.
-  await page.addInitScript(() => {
-    new MutationObserver((_, observer) => {
-      const button = document.querySelector(".paywasm-method");
-      if (button && !button.disabled) {
-        window.__interactiveAt = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
-  await page.goto(shop);
-  await page.waitForFunction(() => window.__interactiveAt !== undefined);
-  interactive.push(await page.evaluate(() => window.__interactiveAt));
-  await context.close();
+
+// The product page as the shop serves it, with the widget's markup written in instead of the
+// script that mounts it: what "equivalent static HTML" costs to show.
+const page0 = await (await fetch(`${shop}/`)).text();
+const staticPage = page0
+  .replace(/<script type="module"[^>]*><\/script>/, "")
+  .replace(/<link rel="modulepreload"[^>]*>/g, "")
+  .replace(/<link rel="preload"[^>]*>/g, "")
+  .replace(
+    '<div id="checkout" class="checkout"></div>',
+    '<div id="checkout" class="checkout"><section class="paywasm"><h2 class="paywasm-title">Pay THB 1,290.00</h2>' +
+      '<div class="paywasm-methods" role="group"><button type="button" class="paywasm-method">PromptPay</button>' +
+      '<button type="button" class="paywasm-method">Alipay</button></div><p class="paywasm-status" role="status"></p></section></div>',
+  );
+
+async function measure(url, fulfilStatic) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (fulfilStatic) await page.route(url, (route) => route.fulfill({ contentType: "text/html", body: staticPage }));
+    // Records, inside the page, when the first enabled method button appears.
+    await page.addInitScript(() => {
+      const check = (observer) => {
+        const button = document.querySelector(".paywasm-method");
+        if (button && !button.disabled && window.__interactiveAt === undefined) {
+          window.__interactiveAt = performance.now();
+          observer?.disconnect();
+        }
+      };
+      new MutationObserver((_, observer) => check(observer)).observe(document, { childList: true, subtree: true });
+      document.addEventListener("DOMContentLoaded", () => check());
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__interactiveAt !== undefined);
+    times.push(await page.evaluate(() => window.__interactiveAt));
+    await context.close();
+  }
+  times.sort((a, b) => a - b);
+  return (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
 }
+
+// Interleaved warm-up of both, then the measured runs.
+await measure(`${shop}/static-warmup`, true);
+const widget = await measure(`${shop}/`, false);
+const html = await measure(`${shop}/static-checkout`, true);
 await browser.close();
-sandbox.kill();
-interactive.sort((a, b) => a - b);
-const at = (q) => interactive[Math.min(interactive.length - 1, Math.floor(q * interactive.length))];
-console.log(`navigation -> interactive widget, ${runs} fresh contexts: median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms`);
+const ratio = widget(0.5) / html(0.5);
+console.log(`navigation -> interactive, ${runs} fresh contexts each:`);
+console.log(`  widget:      median ${widget(0.5).toFixed(0)} ms, p95 ${widget(0.95).toFixed(0)} ms`);
+console.log(`  static HTML: median ${html(0.5).toFixed(0)} ms, p95 ${html(0.95).toFixed(0)} ms (widget/static ${ratio.toFixed(2)}x)`);
+console.log(JSON.stringify({ name: "time to interactive (median)", value: Math.round(widget(0.5)), unit: "ms", target: `<= 1.5x static (${Math.round(1.5 * html(0.5))})`, baseline: `${Math.round(html(0.5))} (static HTML)` }));
+console.log(JSON.stringify({ name: "time to interactive / static HTML", value: Number(ratio.toFixed(2)), unit: "x", target: "<= 1.5", baseline: "" }));
+process.exit(0);

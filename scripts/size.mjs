@@ -22,3 +22,17 @@ const rows = files.map((file) => {
 const total = rows.reduce((t, r) => ({ file: "total", raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 console.log("file                    raw        gzip -9    brotli");
 for (const r of [...rows, total]) console.log(`${r.file.padEnd(22)}${kb(r.raw)}${kb(r.gzip)}${kb(r.brotli)}`);
+
+// `--check`: the size budget as a test (size is deterministic). The budget is a ratchet: it
+// only ever goes down, towards issue 8's target of 60 KB gzip for everything a checkout page
+// downloads; a change that makes the widget heavier than the budget fails `npm test`.
+const BUDGET_GZIP_KB = 148;
+const TARGET_GZIP_KB = 60;
+if (process.argv.includes("--check")) {
+  const totalKb = total.gzip / 1024;
+  if (totalKb > BUDGET_GZIP_KB) {
+    console.error(`size budget exceeded: ${totalKb.toFixed(1)} KB gzip > ${BUDGET_GZIP_KB} KB (target ${TARGET_GZIP_KB} KB)`);
+    process.exit(1);
+  }
+  console.log(`size budget: ${totalKb.toFixed(1)} KB gzip <= ${BUDGET_GZIP_KB} KB (target ${TARGET_GZIP_KB} KB)`);
+}

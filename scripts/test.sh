@@ -26,6 +26,7 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-un
 
 echo "== end-to-end tests in Chromium (Playwright)"
 bash scripts/build-widget.sh
+node scripts/size.mjs --check
 echo "== the npm package's TypeScript declarations (tsc --strict), and a Vite app that imports it"
 npx tsc -p tests/types
 npx vite build --config tests/vite-app/vite.config.mjs
