@@ -184,6 +184,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         .merge(gateway::hosted::router(
             config.www_dir.clone(),
             config.pkg_dir.clone(),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            gateway_state.store.clone(),
+            store::durable_writes,
         ));
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
