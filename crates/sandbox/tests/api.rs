@@ -1561,3 +1561,43 @@ async fn backdate_moves_only_ended_charges_and_only_by_sane_days() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn without_webhooks_the_shop_still_learns_of_a_payment_by_reading_the_gateway() {
+    // Webhooks go nowhere: the shop hears nothing, so after 10 s of silence it re-reads.
+    let mut config = Config::for_tests();
+    config.webhook_urls = vec!["http://127.0.0.1:9/nowhere".into()];
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let sandbox = Sandbox {
+        running,
+        http: Client::new(),
+    };
+    let order = sandbox.shop_order().await;
+    let charge_url = order["chargeUrl"].as_str().unwrap().to_owned();
+    let source = sandbox
+        .promptpay_source(order["amount"].as_i64().unwrap())
+        .await;
+    let (status, charge) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .json(&json!({"source": source["id"], "order": order["order"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{charge}");
+    let id = charge["id"].as_str().unwrap();
+    let (status, _) = send(sandbox.secret(
+        reqwest::Method::POST,
+        &format!("/charges/{id}/mark_as_paid"),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let started = Instant::now();
+    let (_, seen) = send(sandbox.http.get(format!("{charge_url}/{id}?wait=25"))).await;
+    assert_eq!(seen["status"], "successful", "{seen}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+}

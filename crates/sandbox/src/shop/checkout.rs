@@ -5,8 +5,9 @@
 //!
 //! The shop keeps its own copy of each charge, refreshed from the gateway when a webhook says
 //! it changed ([`super::webhooks`]); status requests read that copy and wait on it, so waiting
-//! customers cost the gateway nothing. Should webhooks not arrive, a copy older than
-//! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters.
+//! customers cost the gateway nothing. Should webhooks stop arriving, a copy older than
+//! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters (while they arrive, only one
+//! older than [`SLOW_FALLBACK_REFRESH_MS`]).
 
 use super::{ShopState, PRODUCT};
 use crate::error::ApiError;
@@ -153,8 +154,26 @@ fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>,
     })?)
 }
 
-/// A copy older than this is re-read from the gateway even without a webhook.
+/// While webhooks arrive, a pending copy older than this is still re-read once (a single lost
+/// delivery waits for the gateway's retry otherwise).
+pub const SLOW_FALLBACK_REFRESH_MS: i64 = 60_000;
+/// When no webhook has arrived for this long, pending copies older than this are re-read: the
+/// webhooks may be misconfigured or down. Re-reading every waiting charge this often costs the
+/// gateway a read per charge every 10 s (1,000 a second at 10,000 waiting customers), which is
+/// why it is not done while webhooks flow (BENCHMARKS.md).
 pub const FALLBACK_REFRESH_MS: i64 = 10_000;
+
+/// How old a pending copy may get before it is re-read, given how recently a webhook came.
+pub(crate) fn refresh_after_ms(state: &ShopState, now_ms: i64) -> i64 {
+    let last = state
+        .last_webhook_ms
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if now_ms - last >= FALLBACK_REFRESH_MS {
+        FALLBACK_REFRESH_MS
+    } else {
+        SLOW_FALLBACK_REFRESH_MS
+    }
+}
 
 fn now_ms() -> i64 {
     crate::gateway::webhooks::now_ms()
@@ -302,15 +321,18 @@ pub(crate) async fn charges_show(
         let (mut charge, refreshed_ms) = stored_charge(&state, &id)?
             .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
         let age_ms = now_ms() - refreshed_ms;
-        if charge.status == ChargeStatus::Pending && age_ms >= FALLBACK_REFRESH_MS {
+        let refresh_after = refresh_after_ms(&state, now_ms());
+        if charge.status == ChargeStatus::Pending && age_ms >= refresh_after {
             charge = refresh(&state, &id).await?;
         }
         let now = Instant::now();
         if charge.status != ChargeStatus::Pending || now >= deadline {
             return Ok(Json(charge));
         }
-        let until_refresh =
-            Duration::from_millis(u64::try_from(FALLBACK_REFRESH_MS - age_ms).unwrap_or(0));
+        // Checked again at least every FALLBACK_REFRESH_MS, in case webhooks stop meanwhile.
+        let until_refresh = Duration::from_millis(
+            u64::try_from((refresh_after - age_ms).min(FALLBACK_REFRESH_MS)).unwrap_or(0),
+        );
         tokio::select! {
             _ = waiting.changed() => {}
             _ = tokio::time::sleep_until(deadline.min(now + until_refresh).into()) => {}

@@ -78,6 +78,8 @@ pub struct ShopState {
     pub(crate) pkg_dir: PathBuf,
     pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
     pub(crate) waiters: waiters::Waiters,
+    /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
+    pub(crate) last_webhook_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
     pub(crate) wooshpay: wooshpay::WooshpayClient,
     pub(crate) wooshpay_public_key: String,
 }
@@ -98,6 +100,10 @@ impl ShopState {
             pkg_dir: config.pkg_dir,
             webhook_key: std::sync::Arc::new(config.webhook_key),
             waiters: waiters::Waiters::default(),
+            // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
+            last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
+                crate::gateway::webhooks::now_ms(),
+            )),
             wooshpay: wooshpay::WooshpayClient::new(
                 config.gateway_url.clone(),
                 config.wooshpay_secret_key,

@@ -48,6 +48,10 @@ pub(crate) async fn webhooks_receive(
         now,
     )
     .map_err(|error| ApiError::AuthenticationFailure(error.to_string()))?;
+    state.last_webhook_ms.store(
+        crate::gateway::webhooks::now_ms(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let event: Event = serde_json::from_slice(&body)
         .map_err(|_| ApiError::BadRequest("the webhook body is not an event".into()))?;
 
