@@ -2,7 +2,8 @@
  *
  *   <script src="https://.../paywasm/embed.js" data-gateway-url="https://api.omise.co"></script>
  *
- * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file) and defines:
+ * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file; for the cashier view,
+ * mode "pos", paywasm_pos.js and paywasm_pos_bg.wasm) and defines:
  * - `Omise`, compatible with Omise.js's sources API: `Omise.setPublicKey(key)` and
  *   `Omise.createSource(type, params, callback)` calling `callback(statusCode, response)`
  *   exactly as Omise.js does, or returning a Promise when no callback is given. Unlike Omise.js it
@@ -19,17 +20,20 @@
   var here = script && script.src ? script.src : location.href;
   var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || "https://api.omise.co";
   var publicKey = null;
-  var loaded = null;
+  var loaded = {};
 
-  function widget() {
-    if (!loaded) {
-      loaded = import(new URL("paywasm.js", here).href).then(function (module) {
-        return module.default({ module_or_path: new URL("paywasm_bg.wasm", here).href }).then(function () {
+  // The checkout (paywasm.js) and the cashier's view (paywasm_pos.js, mode "pos") are separate
+  // builds: a page downloads only the one it mounts.
+  function widget(build) {
+    build = build || "paywasm";
+    if (!loaded[build]) {
+      loaded[build] = import(new URL(build + ".js", here).href).then(function (module) {
+        return module.default({ module_or_path: new URL(build + "_bg.wasm", here).href }).then(function () {
           return module;
         });
       });
     }
-    return loaded;
+    return loaded[build];
   }
 
   function createSource(type, params, callback) {
@@ -67,7 +71,7 @@
     version: "0.1.0",
     gatewayUrl: gatewayUrl,
     mount: function (target, options) {
-      return widget().then(function (module) {
+      return widget(options && options.mode === "pos" ? "paywasm_pos" : "paywasm").then(function (module) {
         var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
         return module.mount(target, merged);
       });

@@ -16,8 +16,10 @@ export declare const version: string;
 /** Production gateway, used when no `gatewayUrl` is given. */
 export declare const DEFAULT_GATEWAY_URL: string;
 
-/** Loads the widget's WebAssembly (once); `mount` and `createSource` call it for you. */
+/** Loads the checkout's WebAssembly (once); `mount` and `createSource` call it for you. */
 export declare function load(wasmUrl?: string | URL): Promise<unknown>;
+/** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
+export declare function loadPos(wasmUrl?: string | URL): Promise<unknown>;
 
 /** An error with the gateway's (or merchant server's) code. */
 export declare class PaywasmError extends Error {

@@ -1,5 +1,7 @@
 // paywasm, the npm package's entry: loads the WebAssembly once, then a Promise API with typed
-// errors. The wasm is found next to this file (bundlers such as Vite follow the URL).
+// errors. The wasm is found next to this file (bundlers such as Vite follow the URL). The
+// customer's checkout and the cashier's view (mode "pos") are two builds; the cashier's is
+// imported only when a page mounts it, so a checkout page never downloads it.
 import init, { mount as mountWasm, createSource as createSourceWasm } from "./paywasm.js";
 
 /** The package, the embed script and the hosted page's protocol share this version. */
@@ -9,11 +11,21 @@ export const version = "0.1.0";
 export const DEFAULT_GATEWAY_URL = "https://api.omise.co";
 
 let ready;
+let posReady;
 
-/** Loads the widget's WebAssembly (once); `mount` and `createSource` call it for you. */
+/** Loads the checkout's WebAssembly (once); `mount` and `createSource` call it for you. */
 export function load(wasmUrl) {
   ready ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   return ready;
+}
+
+/** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
+export function loadPos(wasmUrl) {
+  posReady ??= import("./paywasm_pos.js").then(async (pos) => {
+    await pos.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    return pos.mount;
+  });
+  return posReady;
 }
 
 /** An error with the gateway's (or merchant server's) code. */
@@ -29,9 +41,9 @@ export class PaywasmError extends Error {
 
 /** Mounts the checkout into `target` (an element or a CSS selector). */
 export async function mount(target, options) {
-  await load();
+  const mountBuild = options?.mode === "pos" ? await loadPos() : (await load(), mountWasm);
   try {
-    return mountWasm(target, options);
+    return mountBuild(target, options);
   } catch (error) {
     throw new PaywasmError("invalid_options", error.message);
   }

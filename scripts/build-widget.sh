@@ -1,14 +1,52 @@
 #!/usr/bin/env bash
-# Builds the widget into pkg/: release wasm -> wasm-bindgen (the CLI of the crate's exact
-# version) -> wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in Chromium).
+# Builds the widget into pkg/, as two builds of one crate so that no page downloads code it does
+# not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css) and the cashier's
+# view (paywasm_pos.js, paywasm_pos_bg.wasm). Each: release wasm -> wasm-bindgen (the CLI of the
+# crate's exact version) -> wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in
+# Chromium) -> the JS glue and CSS minified.
+#
+# The release wasm is built with the nightly toolchain when this machine has it (std rebuilt
+# with panic=immediate-abort, no panic locations, no Debug formatting: about 15 KB gzip less on
+# the checkout; BENCHMARKS.md), else with stable; pkg/build.json records which, and the size
+# budget (scripts/size.mjs) is the one of that toolchain. PAYWASM_TOOLCHAIN=stable forces stable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 
-cargo build --release --target wasm32-unknown-unknown -p paywasm
+toolchain=${PAYWASM_TOOLCHAIN:-}
+if [ -z "$toolchain" ]; then
+  if bash scripts/ensure-tools.sh nightly-wasm; then toolchain=nightly; else toolchain=stable; fi
+fi
+
+# build_wasm FEATURE: prints the path of the release wasm with only that feature.
+build_wasm() {
+  if [ "$toolchain" = nightly ]; then
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+    CARGO_TARGET_DIR=target/wasm-min \
+      cargo +nightly build --release --target wasm32-unknown-unknown -p paywasm \
+        --no-default-features --features "$1" -Z build-std=std,panic_abort >&2
+    echo target/wasm-min/wasm32-unknown-unknown/release/paywasm.wasm
+  else
+    cargo build --release --target wasm32-unknown-unknown -p paywasm \
+      --no-default-features --features "$1" >&2
+    echo target/wasm32-unknown-unknown/release/paywasm.wasm
+  fi
+}
+
+if [ "$toolchain" = nightly ] && ! build_wasm checkout >/dev/null; then
+  echo "== the nightly build failed (see above): building with stable instead" >&2
+  toolchain=stable
+fi
+
 mkdir -p pkg
-wasm-bindgen --target web --out-dir pkg --out-name paywasm \
-  target/wasm32-unknown-unknown/release/paywasm.wasm
-node_modules/.bin/wasm-opt -Oz pkg/paywasm_bg.wasm -o pkg/paywasm_bg.wasm
+for build in checkout:paywasm pos:paywasm_pos; do
+  feature=${build%%:*} name=${build#*:}
+  wasm=$(build_wasm "$feature")
+  wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
+  node_modules/.bin/wasm-opt -Oz --converge "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  node scripts/minify.mjs "pkg/$name.js"
+  echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
+done
 cp src/components/checkout/checkout.css pkg/paywasm.css
-echo "== widget built: $(wc -c < pkg/paywasm_bg.wasm) bytes of wasm, $(wc -c < pkg/paywasm.js) bytes of JS"
+node scripts/minify.mjs pkg/paywasm.css
+printf '{ "toolchain": "%s" }\n' "$toolchain" > pkg/build.json

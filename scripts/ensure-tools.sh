@@ -2,9 +2,25 @@
 # Installs what building and testing paywasm needs, and skips what is already there:
 # the wasm32 target, the wasm-bindgen CLI of exactly the version in Cargo.lock, the npm dev
 # dependencies (wasm-opt from npm's binaryen, Playwright), and with "browser" Debian's
-# Chromium and ChromeDriver (as root).
+# Chromium and ChromeDriver (as root); with "nightly-wasm", see below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# "nightly-wasm": succeeds when the nightly toolchain can build the smallest widget (its wasm32
+# target and rust-src, installed here when missing); fails, installing nothing else, when this
+# machine has no nightly toolchain or they cannot be installed (the build then uses stable).
+if [ "${1:-}" = nightly-wasm ]; then
+  rustup toolchain list | grep -q '^nightly' || exit 1
+  if ! rustup +nightly target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "== installing the nightly wasm32-unknown-unknown target" >&2
+    rustup target add wasm32-unknown-unknown --toolchain nightly >&2 || exit 1
+  fi
+  if ! rustup +nightly component list --installed | grep -q '^rust-src'; then
+    echo "== installing the nightly rust-src (to rebuild std for the smallest wasm)" >&2
+    rustup component add rust-src --toolchain nightly >&2 || exit 1
+  fi
+  exit 0
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "== installing the wasm32-unknown-unknown target"

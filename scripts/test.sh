@@ -14,6 +14,9 @@ echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets -q -- -D warnings
+for build in checkout pos; do  # the two builds of the widget, each alone
+  cargo clippy -p paywasm --target wasm32-unknown-unknown --no-default-features --features "$build" -q -- -D warnings
+done
 
 echo "== core and sandbox tests"
 cargo test -p paywasm-core --all-features -p paywasm-sandbox

@@ -12,10 +12,15 @@
 //! // later: checkout.unmount();
 //! ```
 
+#[cfg(feature = "checkout")]
 use crate::callbacks::Callbacks;
+#[cfg(feature = "checkout")]
 use crate::components::checkout::Checkout;
+#[cfg(feature = "pos")]
 use crate::components::pos::PosCheckout;
+#[cfg(feature = "checkout")]
 use crate::options::Options;
+#[cfg(feature = "pos")]
 use crate::pos_options::PosOptions;
 use crate::WidgetError;
 use leptos::mount::mount_to;
@@ -177,28 +182,57 @@ pub fn mount(
         .ok()
         .and_then(|mode| mode.as_string())
         .is_some_and(|mode| mode == "pos");
-    let unmount: Unmount = if is_pos {
-        let options = PosOptions::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
-        let handle = mount_to(element, move || view! { <PosCheckout options=options/> });
-        Box::new(move || drop(handle))
+    let unmount = if is_pos {
+        mount_pos(element, options)
     } else {
-        let callbacks = Callbacks::from_options(&options);
-        let options = Options::from_js(options).map_err(|e| JsError::new(&e.to_string()))?;
-        let handle = mount_to(
-            element,
-            move || view! { <Checkout options=options callbacks=callbacks/> },
-        );
-        Box::new(move || drop(handle))
-    };
+        mount_checkout(element, options)
+    }
+    .map_err(|e| JsError::new(&e.to_string()))?;
     let id = NEXT_ID.replace(NEXT_ID.get().wrapping_add(1));
     MOUNTED.with_borrow_mut(|mounted| mounted.push((id, unmount)));
     Ok(MountedCheckout { id })
+}
+
+// The customer's checkout and the cashier's view are two builds of this crate (features
+// `checkout` and `pos`): a checkout page never downloads the cashier's code and camera, nor a
+// till the checkout's QR and methods. `pkg/index.js` loads the build that `mode` asks for.
+#[cfg(feature = "checkout")]
+fn mount_checkout(element: web_sys::HtmlElement, options: JsValue) -> Result<Unmount, WidgetError> {
+    let callbacks = Callbacks::from_options(&options);
+    let options = Options::from_js(options)?;
+    let handle = mount_to(
+        element,
+        move || view! { <Checkout options=options callbacks=callbacks/> },
+    );
+    Ok(Box::new(move || drop(handle)))
+}
+
+#[cfg(not(feature = "checkout"))]
+fn mount_checkout(_: web_sys::HtmlElement, _: JsValue) -> Result<Unmount, WidgetError> {
+    Err(WidgetError::InvalidOptions(
+        "this is the cashier view's build (paywasm_pos.js): mount it with mode: \"pos\", or load paywasm.js for the checkout".into(),
+    ))
+}
+
+#[cfg(feature = "pos")]
+fn mount_pos(element: web_sys::HtmlElement, options: JsValue) -> Result<Unmount, WidgetError> {
+    let options = PosOptions::from_js(options)?;
+    let handle = mount_to(element, move || view! { <PosCheckout options=options/> });
+    Ok(Box::new(move || drop(handle)))
+}
+
+#[cfg(not(feature = "pos"))]
+fn mount_pos(_: web_sys::HtmlElement, _: JsValue) -> Result<Unmount, WidgetError> {
+    Err(WidgetError::InvalidOptions(
+        "the cashier view (mode: \"pos\") is its own build, paywasm_pos.js; the package's mount loads it for you".into(),
+    ))
 }
 
 /// Creates a source with the public key, as Omise.js's `createSource` does: resolves to
 /// `{status, response}` with the gateway's status code and body (a source or an error object),
 /// or, when the gateway cannot be reached, `{status: 0, response: {code: "create_source_error",
 /// error}}`. Throws if the key is a secret key.
+#[cfg(feature = "checkout")]
 #[wasm_bindgen(js_name = createSource)]
 pub async fn create_source(
     gateway_url: String,

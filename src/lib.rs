@@ -27,6 +27,7 @@ pub mod js;
 pub mod js_api;
 pub mod merchant;
 pub mod options;
+#[cfg(feature = "pos")]
 pub mod pos_options;
 pub mod redirect;
 

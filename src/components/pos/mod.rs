@@ -36,7 +36,7 @@ fn new_sale_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("sale-{}", js_sys::Date::now()))
+        .unwrap_or_else(|| format!("sale-{}", js_sys::Date::now() as u64))
 }
 
 fn wallet(charge: &CheckoutCharge) -> &'static str {
