@@ -25,7 +25,7 @@ setGlobalDispatcher(
   new Agent({ connections: null, pipelining: 0, connect: { timeout: 60_000 }, keepAliveTimeout: 60_000, headersTimeout: 60_000, bodyTimeout: 60_000 }),
 );
 
-const sandbox = spawn("target/release/paywasm-sandbox", ["--gateway", "127.0.0.1:17370", "--shop", "127.0.0.1:17371"], {
+const sandbox = spawn("target/release/paywasm-sandbox", ["--gateway", "127.0.0.1:17370", "--shop", "127.0.0.1:17371", "--rate-limit", "0"], {
   stdio: ["ignore", "pipe", "ignore"],
 });
 await new Promise((resolve, reject) => {

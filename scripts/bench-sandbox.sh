@@ -13,7 +13,7 @@ cargo build -q --release -p paywasm-sandbox
 data=$(mktemp -d)
 port_gateway=17170
 port_shop=17171
-target/release/paywasm-sandbox --gateway 127.0.0.1:$port_gateway --shop 127.0.0.1:$port_shop --data "$data" >/dev/null 2>&1 &
+target/release/paywasm-sandbox --gateway 127.0.0.1:$port_gateway --shop 127.0.0.1:$port_shop --data "$data" --rate-limit 0 >/dev/null 2>&1 &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port_shop/assets/shop.css" && break; sleep 0.1; done

@@ -9,17 +9,35 @@ use paywasm_core::objects::CheckoutCharge;
 const SHOP: &str = "the shop";
 const SHOP_TITLE: &str = "The shop";
 
-/// Asks the merchant server to charge `order` with `source`.
+/// Attempts at creating the charge when the connection breaks or the shop answers 5xx or 429.
+const CHARGE_ATTEMPTS: u32 = 3;
+
+/// Asks the merchant server to charge `order` with `source`. When the answer is lost the same
+/// request is made again: a source pays for one charge only (the gateway refuses a second), so
+/// a repeat can never charge twice, and the reference shop answers it with the first charge.
 pub async fn create_charge(
     charge_url: &str,
     source: &str,
     order: &str,
 ) -> Result<CheckoutCharge, WidgetError> {
     let body = js::json(&[("source", source.into()), ("order", order.into())])?;
-    let request = Request::post(charge_url)
-        .header("Content-Type", "application/json")
-        .body(body);
-    crate::http::send(request, SHOP, SHOP_TITLE).await
+    let mut attempt = 1;
+    loop {
+        let request = Request::post(charge_url)
+            .header("Content-Type", "application/json")
+            .body(body.clone());
+        let result = crate::http::send(request, SHOP, SHOP_TITLE).await;
+        let transient = match &result {
+            Err(WidgetError::Network { .. } | WidgetError::InvalidResponse { .. }) => true,
+            Err(WidgetError::Refused { status, .. }) => *status >= 500 || *status == 429,
+            _ => false,
+        };
+        if !transient || attempt == CHARGE_ATTEMPTS {
+            return result;
+        }
+        crate::browser::sleep(500 * attempt).await;
+        attempt += 1;
+    }
 }
 
 /// WooshPay: asks the merchant server to create and confirm a PaymentIntent for `order`, for

@@ -3,10 +3,15 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::faults::Faults;
+
 /// Default test public key: fixed, so the demo and the docs can name it.
 pub const DEFAULT_PUBLIC_KEY: &str = "pkey_test_5paywasmsandbox0demo0";
 /// Default test secret key.
 pub const DEFAULT_SECRET_KEY: &str = "skey_test_5paywasmsandbox0demo0";
+/// Requests per second per key by default: far above what a checkout or a test sends, low
+/// enough that a runaway client meets 429 as it would at the real gateway.
+pub const DEFAULT_RATE_LIMIT: u32 = 200;
 /// Default webhook signing secret, base64 as the dashboard shows it ("paywasm-sandbox-webhook-secret").
 pub const DEFAULT_WEBHOOK_SECRET: &str = "cGF5d2FzbS1zYW5kYm94LXdlYmhvb2stc2VjcmV0";
 
@@ -65,6 +70,16 @@ pub struct Config {
     /// Folder of the built widget (wasm-bindgen output).
     #[arg(long, env = "PAYWASM_PKG", default_value = "pkg")]
     pub pkg_dir: PathBuf,
+    /// Requests per second per key the gateway admits (bursts of twice that); beyond, 429.
+    /// 0: no limit.
+    #[arg(long, env = "PAYWASM_RATE_LIMIT", default_value_t = DEFAULT_RATE_LIMIT)]
+    pub rate_limit: u32,
+    /// Faults injected in front of the gateway: `RATE[:KIND,...]` (see `faults`), e.g. `0.2`.
+    #[arg(long, env = "PAYWASM_GATEWAY_FAULTS", value_parser = Faults::parse)]
+    pub gateway_faults: Option<Faults>,
+    /// Faults injected in front of the shop (what the widget calls, where webhooks arrive).
+    #[arg(long, env = "PAYWASM_SHOP_FAULTS", value_parser = Faults::parse)]
+    pub shop_faults: Option<Faults>,
 }
 
 impl Config {
@@ -83,6 +98,9 @@ impl Config {
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),
             pkg_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg")),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            gateway_faults: None,
+            shop_faults: None,
         }
     }
 }

@@ -33,6 +33,12 @@ pub enum ApiError {
     /// The request conflicts with the object's state (422), e.g. a source already charged.
     #[error("{1}")]
     Unprocessable(&'static str, String),
+    /// Too many requests with this key (429).
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// The service cannot answer now (503); the request may be retried.
+    #[error("{0}")]
+    ServiceUnavailable(String),
     /// A call to another party failed (502).
     #[error("{0}")]
     BadGateway(String),
@@ -54,6 +60,10 @@ impl ApiError {
             ApiError::FailedExpire(_) => (StatusCode::BAD_REQUEST, "failed_expire"),
             ApiError::FailedRefund(_) => (StatusCode::BAD_REQUEST, "failed_refund"),
             ApiError::Unprocessable(code, _) => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::ServiceUnavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
+            }
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "bad_gateway"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }

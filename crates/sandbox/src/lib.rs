@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod gateway;
 pub mod html;
 pub mod ids;
@@ -114,6 +115,13 @@ fn serve(
     })
 }
 
+fn with_faults(router: axum::Router, faults: Option<faults::Faults>) -> axum::Router {
+    match faults {
+        Some(faults) => router.layer(axum::middleware::from_fn_with_state(faults, faults::inject)),
+        None => router,
+    }
+}
+
 /// Starts the gateway and the shop.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     if !config.public_key.starts_with("pkey_test_") || !config.secret_key.starts_with("skey_test_")
@@ -189,13 +197,19 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             gateway_state.store.clone(),
             store::durable_writes,
         ));
+    let gateway_router = match gateway::rate_limit::RateLimit::new(config.rate_limit) {
+        Some(limit) => gateway_router.layer(axum::middleware::from_fn_with_state(
+            limit,
+            gateway::rate_limit::limit,
+        )),
+        None => gateway_router,
+    };
+    // Outermost: a fault may strike before the limiter or the handler run, or after they acted.
+    let gateway_router = with_faults(gateway_router, config.gateway_faults.clone());
+    let shop_router = with_faults(shop::app(shop_state.clone()), config.shop_faults.clone());
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
-        serve(
-            shop_listener,
-            shop::app(shop_state.clone()),
-            stopped.clone(),
-        ),
+        serve(shop_listener, shop_router, stopped.clone()),
         // Both servers are listening: the shop can register its WooshPay webhook endpoint.
         tokio::spawn(async move {
             for _ in 0..30 {

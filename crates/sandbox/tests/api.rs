@@ -86,6 +86,14 @@ async fn send(request: RequestBuilder) -> (StatusCode, Value) {
     (status, body)
 }
 
+/// The answer, or `None` when the connection broke or the answer was cut off (injected faults).
+async fn try_send(request: RequestBuilder) -> Option<(StatusCode, Value)> {
+    let response = request.send().await.ok()?;
+    let status = response.status();
+    let body = response.bytes().await.ok()?;
+    Some((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
 fn assert_error(body: &Value, code: &str) {
     assert_eq!(body["object"], "error", "{body}");
     assert_eq!(body["code"], code, "{body}");
@@ -1600,4 +1608,90 @@ async fn without_webhooks_the_shop_still_learns_of_a_payment_by_reading_the_gate
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_key_beyond_its_rate_gets_429_in_the_error_shape_of_its_api() {
+    let mut config = Config::for_tests();
+    config.rate_limit = 5; // 5 per second, bursts of 10
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let http = Client::new();
+    let charges = format!("{}/charges/chrg_test_none", running.gateway_url);
+    let get = |key: &str| http.get(&charges).basic_auth(key, Some(""));
+    for _ in 0..10 {
+        let (status, body) = send(get(&running.secret_key)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    }
+    let response = get(&running.secret_key).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let body: Value = response.json().await.unwrap();
+    assert_error(&body, "too_many_requests");
+    // Another key has its own allowance.
+    let (status, _) = send(get(&running.public_key)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // WooshPay's API answers in its own shape.
+    let intents = format!("{}/v1/payment_intents", running.gateway_url);
+    for _ in 0..10 {
+        send(http.get(&intents).bearer_auth(&running.wooshpay_secret_key)).await;
+    }
+    let (status, body) = send(http.get(&intents).bearer_auth(&running.wooshpay_secret_key)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"]["code"], "rate_limit", "{body}");
+    // A second later the key is admitted again.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let (status, _) = send(get(&running.secret_key)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
+    // A third of the calls to the gateway break after the gateway acted, before it read
+    // anything, or answer 503: the shop's checkout still answers, with one charge per checkout.
+    let faults = paywasm_sandbox::faults::Faults::parse("0.3:drop,reset,error").unwrap();
+    let mut config = Config::for_tests();
+    config.gateway_faults = Some(faults.clone());
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let sandbox = Sandbox {
+        running,
+        http: Client::new(),
+    };
+    for _ in 0..10 {
+        let widget = sandbox.shop_order().await;
+        let source = loop {
+            let request = sandbox
+                .public(reqwest::Method::POST, "/sources")
+                .json(&json!({"type": "promptpay", "amount": widget["amount"], "currency": "THB"}));
+            if let Some((StatusCode::OK, source)) = try_send(request).await {
+                break source;
+            }
+        };
+        let (status, charge) = send(
+            sandbox
+                .http
+                .post(format!("{}/checkout/charges", sandbox.running.shop_url))
+                .json(&json!({"source": source["id"], "order": widget["order"]})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{charge}");
+    }
+    let charges = loop {
+        let request = sandbox.secret(reqwest::Method::GET, "/charges?limit=100");
+        if let Some((StatusCode::OK, list)) = try_send(request).await {
+            break list;
+        }
+    };
+    assert_eq!(charges["total"], 10, "one charge per checkout");
+    assert!(
+        faults.total() >= 5,
+        "faults were injected: {:?}",
+        faults.injected()
+    );
+    sandbox.running.stop().await;
 }

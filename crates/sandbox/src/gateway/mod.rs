@@ -15,6 +15,7 @@ pub mod hosted;
 pub mod idempotency;
 pub mod lists;
 pub mod params;
+pub mod rate_limit;
 pub mod refunds;
 pub mod sources;
 pub mod webhooks;

@@ -94,8 +94,11 @@ pub(crate) fn record_charge(
     let body = serde_json::to_string(charge).map_err(crate::store::StoreError::from)?;
     state.store.call(|db| {
         db.execute(
-            "INSERT OR REPLACE INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)",
+            // A repeated request (its answer was lost) finds the charge recorded: the copy kept
+            // is never replaced by an older one (a webhook may have completed it meanwhile).
+            "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)
+             ON CONFLICT (charge_id) DO NOTHING",
             rusqlite::params![charge.id, order_id, body, now_ms()],
         )
     })?;
@@ -278,19 +281,25 @@ pub(crate) async fn charges_create(
         ));
     }
     let return_uri = format!("{}/return?order={}", state.shop_url, order.id);
+    // One charge per order and source, however often the widget or this server repeats the
+    // request after a lost answer: the gateway answers a repeated key with the first charge.
+    let key = format!("checkout-{}-{}", order.id, source.id);
     let charge = state
         .gateway
-        .create_charge(&[
-            ("amount", order.amount.0.to_string()),
-            ("currency", order.currency.to_string()),
-            ("source", source.id.clone()),
-            ("return_uri", return_uri),
-            (
-                "description",
-                format!("{} (order {})", PRODUCT.name, order.id),
-            ),
-            ("metadata[order_id]", order.id.clone()),
-        ])
+        .create_charge_idempotent(
+            &[
+                ("amount", order.amount.0.to_string()),
+                ("currency", order.currency.to_string()),
+                ("source", source.id.clone()),
+                ("return_uri", return_uri),
+                (
+                    "description",
+                    format!("{} (order {})", PRODUCT.name, order.id),
+                ),
+                ("metadata[order_id]", order.id.clone()),
+            ],
+            &key,
+        )
         .await?;
     let copy = CheckoutCharge::from(&charge);
     record_charge(&state, &order.id, &copy)?;

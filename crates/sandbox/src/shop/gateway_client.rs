@@ -5,6 +5,73 @@ use paywasm_core::objects::{Charge, ErrorObject, Source};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
+/// Attempts after the first when the gateway is unreachable, overloaded or the answer is lost.
+const RETRIES: u32 = 5;
+
+/// What one request to the gateway came to.
+enum Attempt {
+    /// No connection: the gateway never saw the request.
+    Unreached(String),
+    /// Sent, but no complete answer came back: the gateway may have acted.
+    Lost(String),
+    /// A complete answer.
+    Answered {
+        status: u16,
+        retry_after: Option<u64>,
+        body: axum::body::Bytes,
+    },
+}
+
+impl Attempt {
+    /// How long to wait before attempt `attempt + 1`: the gateway's `Retry-After` (at most 2 s),
+    /// else 50 ms doubling, with jitter so that many waiting requests do not return together.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = match self {
+            Attempt::Answered {
+                retry_after: Some(seconds),
+                ..
+            } => Duration::from_secs((*seconds).min(2)),
+            _ => Duration::from_millis(50 << attempt.min(5)),
+        };
+        base + Duration::from_millis(rand::random_range(0..50))
+    }
+
+    fn into_result<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        let (status, body) = match self {
+            Attempt::Unreached(error) => {
+                return Err(ApiError::BadGateway(format!(
+                    "the payment gateway could not be reached: {error}"
+                )))
+            }
+            Attempt::Lost(error) => {
+                return Err(ApiError::BadGateway(format!(
+                    "the payment gateway's answer was lost: {error}"
+                )))
+            }
+            Attempt::Answered { status, body, .. } => (status, body),
+        };
+        if (200..300).contains(&status) {
+            return serde_json::from_slice(&body).map_err(|error| {
+                ApiError::BadGateway(format!(
+                    "the payment gateway's answer is not understood: {error}"
+                ))
+            });
+        }
+        match serde_json::from_slice::<ErrorObject>(&body) {
+            Ok(error) if status == 404 => Err(ApiError::NotFound(error.message)),
+            Ok(error) if status == 429 => Err(ApiError::ServiceUnavailable(error.message)),
+            // The gateway's sentence reaches the cashier or customer as it is; its code is the
+            // gateway's vocabulary, not theirs.
+            Ok(error) if (400..500).contains(&status) => {
+                Err(ApiError::Unprocessable("payment_refused", error.message))
+            }
+            _ => Err(ApiError::BadGateway(format!(
+                "the payment gateway answered {status}"
+            ))),
+        }
+    }
+}
+
 /// Calls the gateway as a merchant server does.
 #[derive(Clone)]
 pub struct GatewayClient {
@@ -31,35 +98,59 @@ impl GatewayClient {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, ApiError> {
-        let response = request
+        let request = request
             .basic_auth(&self.secret_key, Some(""))
             .header("Omise-Version", "2017-11-02")
-            .send()
-            .await
+            .build()
             .map_err(|error| {
-                ApiError::BadGateway(format!("the payment gateway could not be reached: {error}"))
+                ApiError::Internal(format!("a gateway request did not build: {error}"))
             })?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(|error| {
-            ApiError::BadGateway(format!("the payment gateway's answer was cut off: {error}"))
-        })?;
-        if status.is_success() {
-            return serde_json::from_slice(&body).map_err(|error| {
-                ApiError::BadGateway(format!(
-                    "the payment gateway's answer is not understood: {error}"
-                ))
-            });
-        }
-        match serde_json::from_slice::<ErrorObject>(&body) {
-            Ok(error) if status.as_u16() == 404 => Err(ApiError::NotFound(error.message)),
-            // The gateway's sentence reaches the cashier or customer as it is; its code is the
-            // gateway's vocabulary, not theirs.
-            Ok(error) if status.is_client_error() => {
-                Err(ApiError::Unprocessable("payment_refused", error.message))
+        // Safe to send again: a read, or a write under an Idempotency-Key (the gateway answers a
+        // repeat with the first answer). Anything else is sent again only when it surely never
+        // reached the gateway (no connection) or the gateway refused it unread (429).
+        let repeatable = request.method() == reqwest::Method::GET
+            || request.headers().contains_key("idempotency-key");
+        let mut attempt = 0;
+        loop {
+            let copy = request.try_clone().ok_or_else(|| {
+                ApiError::Internal(
+                    "a gateway request with a streamed body cannot be retried".into(),
+                )
+            })?;
+            let outcome = self.attempt(copy).await;
+            let retry_after = match &outcome {
+                Attempt::Answered { status, .. } if *status == 429 => Some(true),
+                Attempt::Answered { status, .. } if *status >= 500 => repeatable.then_some(true),
+                Attempt::Unreached(_) => Some(true),
+                Attempt::Lost(_) => repeatable.then_some(true),
+                Attempt::Answered { .. } => None,
+            };
+            attempt += 1;
+            if retry_after.is_none() || attempt > RETRIES {
+                return outcome.into_result();
             }
-            _ => Err(ApiError::BadGateway(format!(
-                "the payment gateway answered {status}"
-            ))),
+            tokio::time::sleep(outcome.backoff(attempt)).await;
+        }
+    }
+
+    async fn attempt(&self, request: reqwest::Request) -> Attempt {
+        let response = match self.http.execute(request).await {
+            Ok(response) => response,
+            Err(error) if error.is_connect() => return Attempt::Unreached(error.to_string()),
+            Err(error) => return Attempt::Lost(error.to_string()),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        match response.bytes().await {
+            Ok(body) => Attempt::Answered {
+                status,
+                retry_after,
+                body,
+            },
+            Err(error) => Attempt::Lost(format!("the answer was cut off: {error}")),
         }
     }
 
@@ -67,16 +158,6 @@ impl GatewayClient {
     pub async fn source(&self, id: &str) -> Result<Source, ApiError> {
         self.send(self.http.get(format!("{}/sources/{id}", self.base_url)))
             .await
-    }
-
-    /// `POST /charges` with form parameters, as omise-ruby sends them.
-    pub async fn create_charge(&self, params: &[(&str, String)]) -> Result<Charge, ApiError> {
-        self.send(
-            self.http
-                .post(format!("{}/charges", self.base_url))
-                .form(params),
-        )
-        .await
     }
 
     /// `POST /sources` with the secret key (in-store sources carry the store and terminal),
@@ -106,13 +187,14 @@ impl GatewayClient {
         self.send(request.header("Idempotency-Key", key)).await
     }
 
-    /// `POST /charges/:id/expire`.
+    /// `POST /charges/:id/expire`, under a key of its own: a retry after a lost answer gets the
+    /// expired charge rather than "already expired".
     pub async fn expire(&self, id: &str) -> Result<Charge, ApiError> {
-        self.send(
-            self.http
-                .post(format!("{}/charges/{id}/expire", self.base_url)),
-        )
-        .await
+        let request = self
+            .http
+            .post(format!("{}/charges/{id}/expire", self.base_url));
+        self.send(request.header("Idempotency-Key", format!("expire-{id}")))
+            .await
     }
 
     /// `POST /charges/:id/refunds`, idempotent under `key`.

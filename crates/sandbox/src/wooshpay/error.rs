@@ -34,6 +34,9 @@ pub enum WpError {
         /// What is wrong, for people.
         message: String,
     },
+    /// Too many requests with this key (429, `rate_limit`).
+    #[error("{0}")]
+    RateLimit(String),
     /// A fault inside the sandbox (500); details go to the log, not the client.
     #[error("internal error")]
     Internal(String),
@@ -86,6 +89,12 @@ impl WpError {
             WpError::UnexpectedState { code, .. } => {
                 (StatusCode::BAD_REQUEST, "invalid_request_error", code, None)
             }
+            WpError::RateLimit(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "invalid_request_error",
+                "rate_limit",
+                None,
+            ),
             WpError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "api_error",

@@ -1,0 +1,233 @@
+//! Fault injection (issue 9): a middleware that makes a share of the requests a server answers
+//! go wrong the way networks and servers do, so that tests can prove every party survives them.
+//!
+//! `--gateway-faults` puts it in front of the gateway (what the widget and the shop call),
+//! `--shop-faults` in front of the shop (what the widget calls and where webhooks arrive):
+//! between them they cover every pair of parties. The value is `RATE[:KIND,...]`, e.g. `0.2` (a
+//! fifth of the requests, every kind) or `0.1:reset,drop`. Kinds:
+//!
+//! - `latency`: the answer comes 100-800 ms late;
+//! - `error`: 503 in the gateway's error shape, before the server acts;
+//! - `reset`: the connection breaks before the server acts (the client sees no answer);
+//! - `drop`: the server acts, then the connection breaks before the answer is complete (the
+//!   client cannot tell whether anything happened: only idempotency keeps it safe to retry);
+//! - `slow`: the server acts, then sends its answer 64 bytes at a time, 25 ms apart.
+//!
+//! Test controls (`/_test/...`) and pages are never faulted: they are how tests observe.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One way of going wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// A late answer.
+    Latency,
+    /// A 503 before the server acts.
+    Error,
+    /// A broken connection before the server acts.
+    Reset,
+    /// A broken connection after the server acted.
+    Drop,
+    /// An answer trickled out slowly.
+    Slow,
+}
+
+impl FaultKind {
+    /// Every kind, in the order of [`FaultCounts`].
+    pub const ALL: [FaultKind; 5] = [
+        FaultKind::Latency,
+        FaultKind::Error,
+        FaultKind::Reset,
+        FaultKind::Drop,
+        FaultKind::Slow,
+    ];
+
+    /// The kind's name in `--gateway-faults`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Latency => "latency",
+            FaultKind::Error => "error",
+            FaultKind::Reset => "reset",
+            FaultKind::Drop => "drop",
+            FaultKind::Slow => "slow",
+        }
+    }
+}
+
+/// A fault specification that cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FaultSpecError {
+    /// The rate is not a number from 0 to 1.
+    #[error("the fault rate must be a number from 0 to 1, not {0:?}")]
+    Rate(String),
+    /// An unknown kind.
+    #[error("unknown fault kind {0:?}: use latency, error, reset, drop or slow")]
+    Kind(String),
+}
+
+/// Which share of requests to fault, and how; with the counts of faults injected so far.
+#[derive(Debug, Clone)]
+pub struct Faults {
+    rate: f64,
+    kinds: Vec<FaultKind>,
+    counts: Arc<[AtomicU64; 5]>,
+}
+
+impl Faults {
+    /// Reads `RATE[:KIND,...]`.
+    pub fn parse(spec: &str) -> Result<Self, FaultSpecError> {
+        let (rate, kinds) = match spec.split_once(':') {
+            Some((rate, kinds)) => (rate, Some(kinds)),
+            None => (spec, None),
+        };
+        let rate: f64 = rate
+            .trim()
+            .parse()
+            .ok()
+            .filter(|rate: &f64| (0.0..=1.0).contains(rate))
+            .ok_or_else(|| FaultSpecError::Rate(rate.to_owned()))?;
+        let kinds = match kinds {
+            None => FaultKind::ALL.to_vec(),
+            Some(kinds) => kinds
+                .split(',')
+                .map(|name| {
+                    FaultKind::ALL
+                        .into_iter()
+                        .find(|kind| kind.name() == name.trim())
+                        .ok_or_else(|| FaultSpecError::Kind(name.to_owned()))
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Self {
+            rate,
+            kinds,
+            counts: Arc::default(),
+        })
+    }
+
+    /// Faults injected so far, by kind.
+    pub fn injected(&self) -> Vec<(FaultKind, u64)> {
+        FaultKind::ALL
+            .into_iter()
+            .zip(self.counts.iter())
+            .map(|(kind, count)| (kind, count.load(Ordering::Relaxed)))
+            .collect()
+    }
+
+    /// All faults injected so far.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+    }
+
+    fn draw(&self) -> Option<FaultKind> {
+        if self.kinds.is_empty() || rand::random::<f64>() >= self.rate {
+            return None;
+        }
+        let kind = self.kinds[rand::random_range(0..self.kinds.len())];
+        let index = FaultKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.counts[index].fetch_add(1, Ordering::Relaxed);
+        Some(kind)
+    }
+}
+
+fn observed(path: &str) -> bool {
+    path.starts_with("/_test/") || path == "/" || path.starts_with("/assets/")
+}
+
+/// A body that fails after `prefix`: hyper then breaks the connection mid-answer.
+fn broken(prefix: Bytes) -> Body {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(prefix),
+        Err(std::io::Error::other("fault injected: connection broken")),
+    ];
+    Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+/// The middleware.
+pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
+    if observed(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let Some(kind) = faults.draw() else {
+        return next.run(request).await;
+    };
+    match kind {
+        FaultKind::Latency => {
+            tokio::time::sleep(Duration::from_millis(rand::random_range(100..800))).await;
+            next.run(request).await
+        }
+        FaultKind::Error => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, HeaderValue::from_static("1"))],
+            axum::Json(serde_json::json!({
+                "object": "error",
+                "location": "https://www.omise.co/api-errors#service-unavailable",
+                "code": "service_unavailable",
+                "message": "the service is unavailable (fault injected); try again",
+            })),
+        )
+            .into_response(),
+        FaultKind::Reset => (StatusCode::OK, broken(Bytes::new())).into_response(),
+        FaultKind::Drop => {
+            let response = next.run(request).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let cut = bytes.slice(..bytes.len() / 2);
+            Response::from_parts(parts, broken(cut))
+        }
+        FaultKind::Slow => {
+            let response = next.run(request).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let chunks: Vec<Bytes> = bytes.chunks(64).map(Bytes::copy_from_slice).collect();
+            let stream = futures_util::stream::iter(chunks).then(|chunk| async move {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                Ok::<_, std::io::Error>(chunk)
+            });
+            Response::from_parts(parts, Body::from_stream(stream))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specifications_are_read_or_refused_clearly() {
+        let all = Faults::parse("0.2").unwrap();
+        assert_eq!(all.rate, 0.2);
+        assert_eq!(all.kinds, FaultKind::ALL);
+        let some = Faults::parse("1:reset, drop").unwrap();
+        assert_eq!(some.kinds, [FaultKind::Reset, FaultKind::Drop]);
+        assert_eq!(
+            Faults::parse("1.5").unwrap_err(),
+            FaultSpecError::Rate("1.5".into())
+        );
+        assert_eq!(
+            Faults::parse("0.1:latency,flood").unwrap_err(),
+            FaultSpecError::Kind("flood".into())
+        );
+        assert!(Faults::parse("a fifth").is_err());
+        // Rate 1 faults everything, rate 0 nothing.
+        let always = Faults::parse("1:error").unwrap();
+        assert!((0..100).all(|_| always.draw() == Some(FaultKind::Error)));
+        assert_eq!(always.total(), 100);
+        let never = Faults::parse("0").unwrap();
+        assert!((0..100).all(|_| never.draw().is_none()));
+    }
+}

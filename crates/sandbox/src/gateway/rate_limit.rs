@@ -1,0 +1,140 @@
+//! Per-key rate limiting (issue 9), as Omise does it: short bursts are allowed, then requests
+//! are admitted at a steady rate; beyond it the gateway answers 429 with `Retry-After` in the
+//! API's own error shape. Each key (the `Authorization` header: a public or secret key) has its
+//! own token bucket; requests without a key share one bucket per client address.
+//!
+//! `--rate-limit N` sets N requests per second per key with bursts of 2N; 0 turns it off (the
+//! throughput benchmark measures the server, not the limiter). Test controls (`/_test/...`) and
+//! pages are not limited.
+
+use crate::error::ApiError;
+use crate::wooshpay::error::WpError;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Buckets of this many keys at most; idle full buckets are forgotten beyond it.
+const MAX_BUCKETS: usize = 10_000;
+
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// The limiter shared by every request to the gateway.
+#[derive(Clone)]
+pub struct RateLimit {
+    per_second: f64,
+    burst: f64,
+    buckets: Arc<Mutex<HashMap<[u8; 32], Bucket>>>,
+}
+
+impl RateLimit {
+    /// `per_second` requests per second per key, bursts of twice that; `None` when 0.
+    pub fn new(per_second: u32) -> Option<Self> {
+        (per_second > 0).then(|| Self {
+            per_second: f64::from(per_second),
+            burst: f64::from(per_second) * 2.0,
+            buckets: Arc::default(),
+        })
+    }
+
+    /// Takes a token for `key`; on refusal, the seconds until one is free.
+    fn take(&self, key: [u8; 32], now: Instant) -> Result<(), u64> {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(&key) {
+            let (per_second, burst) = (self.per_second, self.burst);
+            buckets.retain(|_, bucket| {
+                bucket.tokens + now.duration_since(bucket.updated).as_secs_f64() * per_second
+                    < burst
+            });
+        }
+        let bucket = buckets.entry(key).or_insert(Bucket {
+            tokens: self.burst,
+            updated: now,
+        });
+        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.burst);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - bucket.tokens) / self.per_second).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+fn bucket_key(request: &Request) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    match request.headers().get(header::AUTHORIZATION) {
+        Some(authorization) => hasher.update(authorization.as_bytes()),
+        None => {
+            let address = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+                .unwrap_or_default();
+            hasher.update(b"address:");
+            hasher.update(address.as_bytes());
+        }
+    }
+    hasher.finalize().into()
+}
+
+/// The middleware.
+pub async fn limit(State(limit): State<RateLimit>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/_test/") || path.starts_with("/hosted/") || path.starts_with("/assets/") {
+        return next.run(request).await;
+    }
+    let Err(retry_after) = limit.take(bucket_key(&request), Instant::now()) else {
+        return next.run(request).await;
+    };
+    let message = format!("too many requests with this key; retry after {retry_after} s");
+    let mut response = if path.starts_with("/v1/") {
+        WpError::RateLimit(message).into_response()
+    } else {
+        ApiError::TooManyRequests(message).into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_burst_of_twice_the_rate_then_the_rate() {
+        let limit = RateLimit::new(10).unwrap();
+        let start = Instant::now();
+        let key = [1; 32];
+        for _ in 0..20 {
+            assert_eq!(limit.take(key, start), Ok(()));
+        }
+        assert_eq!(limit.take(key, start), Err(1));
+        // Another key has its own bucket.
+        assert_eq!(limit.take([2; 32], start), Ok(()));
+        // A tenth of a second refills one token.
+        assert_eq!(limit.take(key, start + Duration::from_millis(100)), Ok(()));
+        assert!(limit.take(key, start + Duration::from_millis(100)).is_err());
+    }
+
+    #[test]
+    fn zero_turns_it_off() {
+        assert!(RateLimit::new(0).is_none());
+    }
+}

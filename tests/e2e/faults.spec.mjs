@@ -1,0 +1,80 @@
+// Issue 9: faults between the widget and the merchant server, injected by intercepting the
+// page's requests (the sandbox's --gateway-faults/--shop-faults cover the other pairs; see
+// crates/sandbox/tests/soak.rs). The customer must get their one charge, never two.
+import { test, expect } from "@playwright/test";
+import { gatewayGet, gatewayPost } from "./gateway.mjs";
+
+async function orderOf(page) {
+  const config = JSON.parse(await page.locator("#checkout-config").textContent());
+  return config.widget.order;
+}
+
+async function chargesOfOrder(order) {
+  const { body } = await gatewayGet("/charges?limit=100&order=reverse_chronological");
+  return body.data.filter((charge) => charge.metadata?.order_id === order);
+}
+
+test("the shop's answer is lost after it created the charge: the widget asks again and the customer pays the one charge", async ({ page }) => {
+  await page.goto("/");
+  const order = await orderOf(page);
+  let posts = 0;
+  await page.route("**/checkout/charges", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    posts += 1;
+    if (posts === 1) {
+      await route.fetch(); // the shop acts: the charge exists at the gateway...
+      return route.abort("connectionreset"); // ...but its answer never reaches the customer
+    }
+    return route.continue();
+  });
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  const qr = page.getByRole("img", { name: /QR/ });
+  await expect(qr).toBeVisible();
+  expect(posts).toBe(2);
+  const charges = await chargesOfOrder(order);
+  expect(charges, "one charge for the order, however often it was asked for").toHaveLength(1);
+  expect((await gatewayPost(`/charges/${charges[0].id}/mark_as_paid`)).status).toBe(200);
+  await expect(page.getByRole("status")).toContainText("successful");
+});
+
+test("the shop is overloaded twice (503, then 429): the widget waits and asks again, then shows the QR", async ({ page }) => {
+  await page.goto("/");
+  const order = await orderOf(page);
+  const refusals = [
+    { status: 503, code: "service_unavailable" },
+    { status: 429, code: "too_many_requests" },
+  ];
+  let posts = 0;
+  await page.route("**/checkout/charges", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    const refusal = refusals[posts++];
+    if (!refusal) return route.continue();
+    return route.fulfill({
+      status: refusal.status,
+      contentType: "application/json",
+      body: JSON.stringify({ object: "error", code: refusal.code, message: "try again later" }),
+    });
+  });
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  expect(posts).toBe(3);
+  expect(await chargesOfOrder(order)).toHaveLength(1);
+});
+
+test("the shop stays unreachable: after three attempts the customer is told to check the connection and can choose again; nothing was charged", async ({ page }) => {
+  await page.goto("/");
+  const order = await orderOf(page);
+  let posts = 0;
+  await page.route("**/checkout/charges", (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    posts += 1;
+    return route.abort("connectionrefused");
+  });
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("status")).toContainText("We could not start the payment");
+  await expect(page.getByRole("status")).toContainText("Check your connection");
+  expect(posts).toBe(3);
+  expect(await chargesOfOrder(order)).toHaveLength(0);
+  // Nothing is lost: the methods are offered again.
+  await expect(page.getByRole("button", { name: "PromptPay" })).toBeEnabled();
+});
