@@ -135,9 +135,15 @@ pub fn amount_of(payload: &str) -> Option<Amount> {
         let value = rest.get(4..4 + len)?;
         if tag == "54" {
             let (baht, satang) = value.split_once('.').unwrap_or((value, "00"));
+            let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            if !digits(baht) || !digits(satang) {
+                return None;
+            }
             let satang = format!("{satang:0<2}");
+            // Checked: a hostile payload may carry more baht than an i64 holds in satang.
+            let baht = baht.parse::<i64>().ok()?.checked_mul(100)?;
             return Some(Amount(
-                baht.parse::<i64>().ok()? * 100 + satang.get(..2)?.parse::<i64>().ok()?,
+                baht.checked_add(satang.get(..2)?.parse::<i64>().ok()?)?,
             ));
         }
         rest = &rest[4 + len..];

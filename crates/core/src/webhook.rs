@@ -51,7 +51,8 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::Malformed)?;
-    if (now - timestamp).abs() > TOLERANCE_SECS {
+    // abs_diff: a hostile timestamp near i64's ends must read as stale, not overflow.
+    if now.abs_diff(timestamp) > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let mut any = false;

@@ -101,3 +101,54 @@ impl IntoResponse for ApiError {
         (status, Json(self.object())).into_response()
     }
 }
+
+/// Middleware: the framework's own refusals (a body or query that does not parse, a wrong
+/// content type, a body over the limit, a wrong method, an unknown path) come as plain text;
+/// this answers them in the API's error shape like every other error, so a client always
+/// reads `{object: "error", code, message}` (WooshPay's `{error: {...}}` under `/v1/`). Pages'
+/// own HTML refusals are left as they are.
+pub async fn plain_refusals_as_error_objects(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let wooshpay = request.uri().path().starts_with("/v1/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let message = match text.trim() {
+        "" => status
+            .canonical_reason()
+            .unwrap_or("the request was refused")
+            .to_owned(),
+        text => text.to_owned(),
+    };
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "request_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        status if status.is_server_error() => "internal_error",
+        _ => "bad_request",
+    };
+    let body = if wooshpay {
+        serde_json::json!({ "error": { "type": "invalid_request_error", "code": code, "message": message } })
+    } else {
+        serde_json::to_value(ErrorObject::new(code, message)).unwrap_or_default()
+    };
+    let mut response = (status, Json(body)).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
+}

@@ -204,9 +204,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         )),
         None => gateway_router,
     };
+    let plain_refusals = || axum::middleware::from_fn(error::plain_refusals_as_error_objects);
     // Outermost: a fault may strike before the limiter or the handler run, or after they acted.
-    let gateway_router = with_faults(gateway_router, config.gateway_faults.clone());
-    let shop_router = with_faults(shop::app(shop_state.clone()), config.shop_faults.clone());
+    let gateway_router = with_faults(
+        gateway_router.layer(plain_refusals()),
+        config.gateway_faults.clone(),
+    );
+    let shop_router = with_faults(
+        shop::app(shop_state.clone()).layer(plain_refusals()),
+        config.shop_faults.clone(),
+    );
     let servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
         serve(shop_listener, shop_router, stopped.clone()),

@@ -169,5 +169,10 @@ pub fn app(state: ShopState) -> Router {
         .route("/pos/charges/{id}/refunds", post(pos::pos_refunds_create))
         .nest_service("/pkg", ServeDir::new(&state.pkg_dir))
         .nest_service("/assets", assets)
+        // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
+        // widget reads, not with an empty body.
+        .fallback(|| async {
+            crate::error::ApiError::NotFound("no such page or endpoint at the shop".into())
+        })
         .with_state(state)
 }
