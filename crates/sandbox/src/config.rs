@@ -65,10 +65,20 @@ pub struct Config {
     #[arg(long, env = "PAYWASM_WEBHOOK_SECRET", default_value = DEFAULT_WEBHOOK_SECRET)]
     pub webhook_secret: String,
     /// Folder of the demo shop's pages.
-    #[arg(long, env = "PAYWASM_WWW", default_value = "www")]
+    #[arg(
+        long = "www",
+        alias = "www-dir",
+        env = "PAYWASM_WWW",
+        default_value = "www"
+    )]
     pub www_dir: PathBuf,
     /// Folder of the built widget (wasm-bindgen output).
-    #[arg(long, env = "PAYWASM_PKG", default_value = "pkg")]
+    #[arg(
+        long = "pkg",
+        alias = "pkg-dir",
+        env = "PAYWASM_PKG",
+        default_value = "pkg"
+    )]
     pub pkg_dir: PathBuf,
     /// Requests per second per key the gateway admits (bursts of twice that); beyond, 429.
     /// 0: no limit.

@@ -12,231 +12,15 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
 
+mod support;
+
 use paywasm_sandbox::config::Config;
 use paywasm_sandbox::faults::Faults;
-use reqwest::{Client, Method, RequestBuilder, StatusCode};
-use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use reqwest::Client;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Method_ {
-    PromptPay,
-    AlipayOnline,
-    AlipayInStore,
-    WechatInStore,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Paid,
-    Failed,
-    Expired,
-}
-
-impl Outcome {
-    fn status(self) -> &'static str {
-        match self {
-            Outcome::Paid => "successful",
-            Outcome::Failed => "failed",
-            Outcome::Expired => "expired",
-        }
-    }
-}
-
-struct Soak {
-    http: Client,
-    gateway: String,
-    shop: String,
-    public_key: String,
-    secret_key: String,
-    /// Calls that failed and were made again.
-    retries: AtomicU64,
-}
-
-/// The answer of a call, made again (as the widget, the shop's client or a bank would) while the
-/// connection breaks, the answer is cut off, or the server answers 5xx or 429.
-async fn call(soak: &Soak, request: impl Fn() -> RequestBuilder) -> (StatusCode, Value) {
-    for attempt in 0..40u32 {
-        if attempt > 0 {
-            soak.retries.fetch_add(1, Ordering::Relaxed);
-            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
-        }
-        let Ok(response) = request().send().await else {
-            continue;
-        };
-        let status = response.status();
-        let Ok(body) = response.bytes().await else {
-            continue;
-        };
-        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-            continue;
-        }
-        return (status, serde_json::from_slice(&body).unwrap_or(Value::Null));
-    }
-    panic!("a call failed 40 times in a row");
-}
-
-impl Soak {
-    fn gateway(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.gateway))
-            .basic_auth(key, Some(""))
-    }
-
-    fn shop(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, format!("{}{path}", self.shop))
-    }
-
-    /// The customer opens the product page: a new order.
-    async fn order(&self) -> (String, i64) {
-        for _ in 0..40 {
-            let Ok(response) = self.shop(Method::GET, "/").send().await else {
-                continue;
-            };
-            let Ok(page) = response.text().await else {
-                continue;
-            };
-            let marker = "id=\"checkout-config\">";
-            let Some(start) = page.find(marker).map(|i| i + marker.len()) else {
-                continue;
-            };
-            let end = start + page[start..].find("</script>").unwrap();
-            let config: Value = serde_json::from_str(&page[start..end]).unwrap();
-            let widget = &config["widget"];
-            return (
-                widget["order"].as_str().unwrap().to_owned(),
-                widget["amount"].as_i64().unwrap(),
-            );
-        }
-        panic!("the product page never loaded");
-    }
-
-    /// Drives one checkout to its end; returns the charge id and the status the customer saw.
-    async fn checkout(&self, n: usize, method: Method_, outcome: Outcome) -> (String, String) {
-        let charge = match method {
-            Method_::PromptPay | Method_::AlipayOnline => {
-                let (order, amount) = self.order().await;
-                let source_type = if method == Method_::PromptPay {
-                    "promptpay"
-                } else {
-                    "alipay_cn"
-                };
-                let mut source_body =
-                    json!({"type": source_type, "amount": amount, "currency": "THB"});
-                if method == Method_::AlipayOnline {
-                    source_body["platform_type"] = json!("IOS");
-                }
-                // The widget: a source with the public key (a repeat makes another source, which
-                // is harmless: only a charge moves money)...
-                let (status, source) = call(self, || {
-                    self.gateway(Method::POST, "/sources", &self.public_key)
-                        .json(&source_body)
-                })
-                .await;
-                assert_eq!(status, StatusCode::OK, "{source}");
-                // ...then the shop's charge for the order, repeated with the same source.
-                let body = json!({"source": source["id"], "order": order});
-                let (status, charge) = call(self, || {
-                    self.shop(Method::POST, "/checkout/charges").json(&body)
-                })
-                .await;
-                assert_eq!(status, StatusCode::CREATED, "{charge}");
-                charge
-            }
-            Method_::AlipayInStore | Method_::WechatInStore => {
-                // Ending in 01: the sandbox leaves the charge pending until decided (barcodes.rs).
-                let barcode = if method == Method_::AlipayInStore {
-                    format!("28{n:014}01")
-                } else {
-                    format!("13{n:014}01")
-                };
-                let body = json!({
-                    "amount": 12_345, "currency": "THB", "barcode": barcode,
-                    "store_id": "store_1", "store_name": "Soak store", "terminal_id": "POS-1",
-                });
-                let key = format!("soak-sale-{n}");
-                let (status, charge) = call(self, || {
-                    self.shop(Method::POST, "/pos/charges")
-                        .header("Idempotency-Key", &key)
-                        .json(&body)
-                })
-                .await;
-                assert!(status.is_success(), "{status} {charge}");
-                charge
-            }
-        };
-        let id = charge["id"].as_str().unwrap().to_owned();
-        // The customer's bank (or the cashier's Cancel) decides, with a key so that a repeat
-        // after a lost answer is the same decision.
-        let (method_, path, key) = match outcome {
-            Outcome::Paid => (
-                Method::POST,
-                format!("/charges/{id}/mark_as_paid"),
-                self.secret_key.clone(),
-            ),
-            Outcome::Failed => (
-                Method::POST,
-                format!("/charges/{id}/mark_as_failed"),
-                self.secret_key.clone(),
-            ),
-            Outcome::Expired => (
-                Method::POST,
-                format!("/charges/{id}/expire"),
-                self.secret_key.clone(),
-            ),
-        };
-        let decision_key = format!("soak-decide-{id}");
-        let (status, decided) = call(self, || {
-            let request = if outcome == Outcome::Expired
-                && matches!(method, Method_::AlipayInStore | Method_::WechatInStore)
-            {
-                self.shop(Method::POST, &format!("/pos/charges/{id}/cancel"))
-            } else {
-                self.gateway(method_.clone(), &path, &key)
-            };
-            request.header("Idempotency-Key", &decision_key)
-        })
-        .await;
-        assert!(status.is_success(), "{outcome:?} {status} {decided}");
-        // The widget waits on the shop's long poll until the charge ends.
-        let seen = loop {
-            let (status, charge) = call(self, || {
-                self.shop(Method::GET, &format!("/checkout/charges/{id}?wait=10"))
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{charge}");
-            let seen = charge["status"].as_str().unwrap().to_owned();
-            if seen != "pending" {
-                break seen;
-            }
-        };
-        (id, seen)
-    }
-
-    /// Every object of a gateway list, page by page.
-    async fn list(&self, path: &str) -> Vec<Value> {
-        let mut all = Vec::new();
-        loop {
-            let (status, page) = call(self, || {
-                self.gateway(
-                    Method::GET,
-                    &format!("{path}?limit=100&offset={}", all.len()),
-                    &self.secret_key,
-                )
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{page}");
-            let data = page["data"].as_array().unwrap();
-            all.extend(data.iter().cloned());
-            if data.is_empty() || all.len() as u64 >= page["total"].as_u64().unwrap() {
-                return all;
-            }
-        }
-    }
-}
+use support::Soak;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -273,121 +57,11 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         retries: AtomicU64::new(0),
     });
 
-    let methods = [
-        Method_::PromptPay,
-        Method_::AlipayOnline,
-        Method_::AlipayInStore,
-        Method_::WechatInStore,
-    ];
-    let outcomes = [
-        Outcome::Paid,
-        Outcome::Paid,
-        Outcome::Failed,
-        Outcome::Expired,
-    ];
+    let plans = support::plans(checkouts);
     let started = Instant::now();
-    let plans: Vec<(Method_, Outcome)> = (0..checkouts)
-        .map(|n| match (methods[n % 4], outcomes[(n / 4) % 4]) {
-            // Only offline (and in-store) charges can be expired: an Alipay redirect that the
-            // customer abandons ends failed.
-            (Method_::AlipayOnline, Outcome::Expired) => (Method_::AlipayOnline, Outcome::Failed),
-            plan => plan,
-        })
-        .collect();
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(32));
-    let mut tasks = Vec::new();
-    for (n, (method, outcome)) in plans.iter().copied().enumerate() {
-        let soak = soak.clone();
-        let permit = semaphore.clone().acquire_owned().await.unwrap();
-        tasks.push(tokio::spawn(async move {
-            let result = soak.checkout(n, method, outcome).await;
-            drop(permit);
-            result
-        }));
-    }
-    let mut seen = Vec::new();
-    for task in tasks {
-        seen.push(task.await.unwrap());
-    }
+    let seen = support::drive(&soak, &plans, 0, 32).await;
     let drove = started.elapsed();
-
-    // The customer's view.
-    let wrong_in_widget = plans
-        .iter()
-        .zip(&seen)
-        .filter(|((_, outcome), (_, status))| status != outcome.status())
-        .count();
-
-    // The gateway: one charge per checkout, each in its planned state.
-    let charges = soak.list("/charges").await;
-    let planned: HashMap<&str, Outcome> = seen
-        .iter()
-        .zip(&plans)
-        .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
-        .collect();
-    let duplicates = charges.len().saturating_sub(checkouts);
-    let wrong_at_gateway = charges
-        .iter()
-        .filter(|charge| {
-            planned
-                .get(charge["id"].as_str().unwrap())
-                .map(|o| o.status())
-                != charge["status"].as_str()
-        })
-        .count();
-
-    // The shop: an order is paid exactly when its charge succeeded.
-    let shop_db = rusqlite::Connection::open(data.join("shop.sqlite")).unwrap();
-    let mut wrong_in_shop = 0;
-    for (id, outcome) in &planned {
-        let paid: Option<bool> = shop_db
-            .query_row(
-                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .ok();
-        if paid != Some(*outcome == Outcome::Paid) {
-            wrong_in_shop += 1;
-        }
-    }
-
-    // Webhooks: every event delivered (retries run in the background) and processed once.
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let (events, undelivered) = loop {
-        let events = soak.list("/events").await;
-        let undelivered = events
-            .iter()
-            .filter(|event| {
-                !event["webhook_deliveries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|delivery| delivery["delivery_status"] == "delivered")
-            })
-            .count();
-        if undelivered == 0 || Instant::now() > deadline {
-            break (events, undelivered);
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
-    let redelivered = events
-        .iter()
-        .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
-        .filter(|delivery| delivery["attempts"].as_u64().unwrap_or(0) > 1)
-        .count();
-    let processed: HashSet<String> = shop_db
-        .prepare("SELECT id FROM processed_events")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let unprocessed = events
-        .iter()
-        .filter(|event| !processed.contains(event["id"].as_str().unwrap()))
-        .count();
-    let lost = undelivered.max(unprocessed);
+    let verdict = support::verify(&soak, &plans, &seen, &data.join("shop.sqlite")).await;
 
     let injected = |faults: &Faults| {
         faults
@@ -415,22 +89,10 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         "  calls made again by the simulated widget and bank: {}",
         soak.retries.load(Ordering::Relaxed)
     );
-    println!("  wrong outcomes: widget {wrong_in_widget}, shop {wrong_in_shop}, gateway {wrong_at_gateway}");
-    println!(
-        "  duplicate charges: {duplicates} ({} charges for {checkouts} checkouts)",
-        charges.len()
-    );
-    println!(
-        "  webhook events: {}, lost {lost} (undelivered {undelivered}, unprocessed {unprocessed}), deliveries repeated {redelivered}",
-        events.len()
-    );
+    verdict.print(checkouts);
     running.stop().await;
     let _ = std::fs::remove_dir_all(&data);
 
     assert!(gateway_faults.total() > 0 && shop_faults.total() > 0 || rate == 0.0);
-    assert_eq!(wrong_in_widget, 0, "checkouts the widget saw end wrongly");
-    assert_eq!(wrong_in_shop, 0, "orders in the wrong state");
-    assert_eq!(wrong_at_gateway, 0, "charges in the wrong state");
-    assert_eq!(duplicates, 0, "duplicate charges");
-    assert_eq!(lost, 0, "webhook events lost");
+    verdict.assert_all_right();
 }

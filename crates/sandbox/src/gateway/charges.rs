@@ -5,6 +5,7 @@
 //! Expiry is applied whenever a pending charge past its `expires_at` is read.
 
 use super::auth::SecretKey;
+use super::idempotency::Recovering;
 use super::lists::{ListParams, Page};
 use super::params::Params;
 use super::{now, GatewayState};
@@ -12,7 +13,7 @@ use crate::error::ApiError;
 use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use paywasm_core::method::{fees, SourceType};
 use paywasm_core::money::Amount;
 use paywasm_core::objects::{
@@ -500,10 +501,25 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     })
 }
 
+/// The charge made with `source_id`, if any.
+fn charge_of_source(state: &GatewayState, source_id: &str) -> Result<Option<Charge>, ApiError> {
+    let id: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT charge_id FROM sources WHERE id = ?1",
+            [source_id],
+            |row| row.get(0),
+        )
+        .optional()
+        .map(Option::flatten)
+    })?;
+    id.map(|id| load(state, &id)).transpose()
+}
+
 async fn charges_create(
     State(state): State<GatewayState>,
     _: SecretKey,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    recovering: Option<Extension<Recovering>>,
     params: Params,
 ) -> Result<Json<Charge>, ApiError> {
     let new = build(&state, &params, peer.ip().to_string())?;
@@ -543,6 +559,15 @@ async fn charges_create(
         Ok(claimed == 1)
     })?;
     state.wake.notify_one();
+    if !claimed && recovering.is_some() {
+        // The first attempt charged this source before its process died: that charge is the
+        // answer, if it is the one asked for.
+        if let Some(first) = charge_of_source(&state, &charge.source.id)? {
+            if first.amount == charge.amount && first.currency == charge.currency {
+                return Ok(Json(first));
+            }
+        }
+    }
     if !claimed {
         return Err(ApiError::InvalidCharge(format!(
             "source {} has already been used for a charge",
@@ -578,9 +603,28 @@ async fn charges_show(
 /// Ends a pending charge, refusing one that has already ended.
 pub(crate) fn finish(
     state: &GatewayState,
-    mut charge: Charge,
+    charge: Charge,
     outcome: Outcome,
 ) -> Result<Charge, ApiError> {
+    finish_or_recover(state, charge, outcome, None)
+}
+
+/// [`finish`]; when `recovering` (a retry of a request whose process died after acting), a
+/// charge that already ended the way asked is answered as it is.
+fn finish_or_recover(
+    state: &GatewayState,
+    mut charge: Charge,
+    outcome: Outcome,
+    recovering: Option<Extension<Recovering>>,
+) -> Result<Charge, ApiError> {
+    let wanted = match &outcome {
+        Outcome::Paid => ChargeStatus::Successful,
+        Outcome::Failed { .. } => ChargeStatus::Failed,
+        Outcome::Expired => ChargeStatus::Expired,
+    };
+    if recovering.is_some() && charge.status == wanted {
+        return Ok(charge);
+    }
     let not_pending = |charge: &Charge| {
         ApiError::InvalidCharge(format!(
             "charge {} is {}, not pending: its status can no longer change",
@@ -607,8 +651,12 @@ async fn charges_expire(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
+    recovering: Option<Extension<Recovering>>,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
+    if recovering.is_some() && charge.status == ChargeStatus::Expired {
+        return Ok(Json(charge));
+    }
     if charge.source.flow != Flow::Offline || charge.status != ChargeStatus::Pending {
         return Err(ApiError::FailedExpire(format!(
             "charge {id} cannot be expired: only pending offline charges can (it is {} {})",
@@ -616,22 +664,34 @@ async fn charges_expire(
             charge.source.source_type
         )));
     }
-    Ok(Json(finish(&state, charge, Outcome::Expired)?))
+    Ok(Json(finish_or_recover(
+        &state,
+        charge,
+        Outcome::Expired,
+        recovering,
+    )?))
 }
 
 async fn charges_mark_as_paid(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
+    recovering: Option<Extension<Recovering>>,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
-    Ok(Json(finish(&state, charge, Outcome::Paid)?))
+    Ok(Json(finish_or_recover(
+        &state,
+        charge,
+        Outcome::Paid,
+        recovering,
+    )?))
 }
 
 async fn charges_mark_as_failed(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
+    recovering: Option<Extension<Recovering>>,
     params: Params,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
@@ -648,10 +708,11 @@ async fn charges_mark_as_failed(
         ));
     }
     let message = failure_message(&code).to_owned();
-    Ok(Json(finish(
+    Ok(Json(finish_or_recover(
         &state,
         charge,
         Outcome::Failed { code, message },
+        recovering,
     )?))
 }
 

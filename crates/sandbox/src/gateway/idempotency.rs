@@ -27,8 +27,29 @@ fn digest(parts: &[&[u8]]) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Set on a request that takes over a claim left by a request that died (a crash, or a process
+/// killed): its effect may already have happened without its answer being kept. Handlers then
+/// answer with the object the first attempt made instead of refusing ("already charged",
+/// "not pending"), so a retry after a crash is never a second charge nor a refusal.
+#[derive(Debug, Clone, Copy)]
+pub struct Recovering;
+
+/// At start: every claim still in progress belongs to a process that is gone (one process owns
+/// the database), so retries may take them over at once instead of after a minute.
+pub(crate) fn abandon_claims_of_dead_processes(store: &crate::store::Store) {
+    if let Err(error) = store.call(|db| {
+        db.execute(
+            "UPDATE idempotency SET created_at = 0 WHERE status IS NULL",
+            [],
+        )
+    }) {
+        tracing::error!(%error, "cannot release the idempotency claims of the previous run");
+    }
+}
+
 enum Stored {
     InProgress,
+    Abandoned,
     Done {
         fingerprint: String,
         status: u16,
@@ -100,7 +121,7 @@ async fn handle(
                         let status: Option<u16> = row.get(1)?;
                         let created_at: i64 = row.get(3)?;
                         Ok(match status {
-                            None if created_at < abandoned_before => None,
+                            None if created_at < abandoned_before => Some(Stored::Abandoned),
                             None => Some(Stored::InProgress),
                             Some(status) => Some(Stored::Done { fingerprint: row.get(0)?, status, body: row.get(2)? }),
                         })
@@ -108,7 +129,7 @@ async fn handle(
                 )
                 .optional()?
                 .flatten();
-            if stored.is_none() {
+            if matches!(stored, None | Some(Stored::Abandoned)) {
                 tx.execute(
                     "INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
                     rusqlite::params![scope, key, fingerprint, now],
@@ -118,6 +139,7 @@ async fn handle(
             Ok(stored)
         })
         .map_err(|e| ApiError::from(e).into_response())?;
+    let recovering = matches!(claimed, Some(Stored::Abandoned));
     match claimed {
         Some(Stored::InProgress) => {
             return Err(ApiError::Unprocessable(
@@ -153,10 +175,14 @@ async fn handle(
             )
                 .into_response());
         }
-        None => {}
+        Some(Stored::Abandoned) | None => {}
     }
 
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let mut request = Request::from_parts(parts, Body::from(body));
+    if recovering {
+        request.extensions_mut().insert(Recovering);
+    }
+    let response = next.run(request).await;
     let (parts, body) = response.into_parts();
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let status = parts.status.as_u16();

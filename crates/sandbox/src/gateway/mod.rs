@@ -156,6 +156,7 @@ pub fn app(state: GatewayState) -> Router {
         .store
         .migrate(SCHEMA)
         .expect("the gateway schema applies to a fresh or current database");
+    idempotency::abandon_claims_of_dead_processes(&state.store);
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST])
