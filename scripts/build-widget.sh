@@ -2,8 +2,9 @@
 # Builds the widget into pkg/, as two builds of one crate so that no page downloads code it does
 # not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css) and the cashier's
 # view (paywasm_pos.js, paywasm_pos_bg.wasm). Each: release wasm -> wasm-bindgen (the CLI of the
-# crate's exact version) -> wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in
-# Chromium) -> the JS glue and CSS minified.
+# crate's exact version) -> Leptos's unused stream classes removed (strip-streams.mjs) ->
+# wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in Chromium) -> the JS glue
+# and CSS minified.
 #
 # The release wasm is built with the nightly toolchain when this machine has it (std rebuilt
 # with panic=immediate-abort, no panic locations, no Debug formatting: about 15 KB gzip less on
@@ -43,6 +44,7 @@ for build in checkout:paywasm pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
+  node scripts/strip-streams.mjs "$name"
   node_modules/.bin/wasm-opt -Oz --converge "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
   node scripts/minify.mjs "pkg/$name.js"
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"

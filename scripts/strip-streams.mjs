@@ -1,0 +1,77 @@
+// Removes from a wasm-bindgen build (pkg/NAME_bg.wasm, pkg/NAME.js, their .d.ts) the JS classes
+// that Leptos's server functions export for streaming bodies (wasm-streams' IntoUnderlyingSource,
+// IntoUnderlyingByteSource, IntoUnderlyingSink). Leptos links them unconditionally; the widget
+// never streams, yet every customer downloaded their code and glue (about 2 KB gzip).
+//   node scripts/strip-streams.mjs paywasm [pkg]
+// Run between wasm-bindgen and wasm-opt. The wasm loses the exports and whatever only they
+// reached; the JS loses the classes, their finalizers and the imports the wasm no longer has.
+// Refuses (exit 1) if anything of them is still referenced afterwards.
+import binaryen from "binaryen";
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseSync } from "rolldown/experimental";
+
+const name = process.argv[2];
+const dir = process.argv[3] ?? "pkg";
+const STREAMS = /^(__wbg_)?intounderlying/;
+const wasmPath = `${dir}/${name}_bg.wasm`;
+const jsPath = `${dir}/${name}.js`;
+
+// 1. The wasm: drop the exports, then everything unreachable without them.
+const module = binaryen.readBinary(readFileSync(wasmPath));
+const exports = [];
+for (let i = 0; i < module.getNumExports(); i++) exports.push(binaryen.getExportInfo(module.getExportByIndex(i)).name);
+const dropped = exports.filter((e) => STREAMS.test(e));
+for (const e of dropped) module.removeExport(e);
+module.runPasses(["remove-unused-module-elements"]);
+const imports = new Set();
+for (let i = 0; i < module.getNumFunctions(); i++) {
+  const info = binaryen.getFunctionInfo(module.getFunctionByIndex(i));
+  if (info.module) imports.add(info.base);
+}
+writeFileSync(wasmPath, module.emitBinary());
+module.dispose();
+
+// 2. The JS glue: remove by syntax tree, not by pattern, so that a change of wasm-bindgen's
+// layout fails loudly rather than leaving half a class.
+const source = readFileSync(jsPath, "utf8");
+const { program, errors } = parseSync(jsPath, source);
+if (errors.length) throw new Error(`${jsPath}: ${errors[0].message}`);
+const cuts = [];
+const mentionsStreams = (node) => /IntoUnderlying|intounderlying/.test(source.slice(node.start, node.end));
+for (const statement of program.body) {
+  const declaration = statement.type === "ExportNamedDeclaration" ? statement.declaration : statement;
+  if (declaration?.type === "ClassDeclaration" && /^IntoUnderlying/.test(declaration.id.name)) cuts.push(statement);
+  else if (statement.type === "IfStatement" && mentionsStreams(statement)) cuts.push(statement);
+  else if (statement.type === "VariableDeclaration" && statement.declarations.every((d) => /^IntoUnderlying\w*Finalization$/.test(d.id.name ?? ""))) cuts.push(statement);
+}
+// Imports the wasm no longer asks for: properties `__wbg_...` of the imports object.
+(function walk(node) {
+  if (!node || typeof node !== "object") return;
+  if (Array.isArray(node)) return node.forEach(walk);
+  if (node.type === "ObjectExpression") {
+    for (const property of node.properties) {
+      const key = property.key?.name ?? property.key?.value;
+      if (typeof key === "string" && key.startsWith("__wbg_") && !imports.has(key)) cuts.push(property);
+    }
+  }
+  for (const value of Object.values(node)) if (value && typeof value === "object") walk(value);
+})(program);
+cuts.sort((a, b) => b.start - a.start);
+let js = source;
+for (const cut of cuts) {
+  let end = cut.end;
+  if (cut.type === "Property" || cut.type === "ObjectProperty") {
+    const after = js.slice(end).match(/^\s*,/);
+    if (after) end += after[0].length;
+  }
+  js = js.slice(0, cut.start) + js.slice(end);
+}
+if (/IntoUnderlying|intounderlying/.test(js)) throw new Error(`${jsPath}: the streams are still referenced after stripping`);
+writeFileSync(jsPath, js);
+
+// 3. The declarations.
+const dts = `${dir}/${name}.d.ts`;
+writeFileSync(dts, readFileSync(dts, "utf8").replace(/export class IntoUnderlying\w+ \{[\s\S]*?\n\}\n/g, "").replace(/^.*intounderlying.*\n/gm, ""));
+const wasmDts = `${dir}/${name}_bg.wasm.d.ts`;
+writeFileSync(wasmDts, readFileSync(wasmDts, "utf8").replace(/^.*intounderlying.*\n/gm, ""));
+console.log(`== ${name}: removed ${dropped.length} stream exports and ${cuts.length} pieces of glue`);
