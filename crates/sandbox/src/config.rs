@@ -90,6 +90,18 @@ pub struct Config {
     /// Faults injected in front of the shop (what the widget calls, where webhooks arrive).
     #[arg(long, env = "PAYWASM_SHOP_FAULTS", value_parser = Faults::parse)]
     pub shop_faults: Option<Faults>,
+    /// Crash testing: after each database commit, the process aborts with this probability,
+    /// right after the write and before anyone is answered (see `store`). Restart it on the
+    /// same `--data` and nothing acknowledged may be lost. 0 or absent: never.
+    #[arg(long, env = "PAYWASM_CRASH_AFTER_COMMITS", value_parser = parse_probability)]
+    pub crash_after_commits: Option<f64>,
+}
+
+fn parse_probability(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=1.0).contains(p))
+        .ok_or_else(|| format!("{text:?} is not a probability between 0 and 1"))
 }
 
 impl Config {
@@ -111,6 +123,7 @@ impl Config {
             rate_limit: DEFAULT_RATE_LIMIT,
             gateway_faults: None,
             shop_faults: None,
+            crash_after_commits: None,
         }
     }
 }

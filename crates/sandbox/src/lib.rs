@@ -232,6 +232,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
         tokio::spawn(wooshpay::webhooks::run(wooshpay_state, stopped)),
     ];
+    // Armed only now: a crash while the schema applies would only ever test the start.
+    if let Some(rate) = config.crash_after_commits {
+        store::crash_after_commits(rate);
+    }
     Ok(Running {
         gateway_url,
         shop_url,

@@ -14,8 +14,34 @@
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{watch, Notify};
+
+/// Crash testing (`--crash-after-commits`): the probability, as a fraction of `u64::MAX`, that
+/// the process dies right after a commit, before whoever committed can answer. That is the
+/// hardest point for a payment server: the effect happened, nobody was told.
+static CRASH_AFTER_COMMIT: AtomicU64 = AtomicU64::new(0);
+
+/// Arms the crash point of [`CRASH_AFTER_COMMIT`] for every store of this process: after a
+/// commit, the process aborts with probability `rate` (0 disarms). The abort is immediate, as a
+/// `kill -9` would be: no destructor, no answer, no flush beyond what SQLite already wrote.
+pub fn crash_after_commits(rate: f64) {
+    let threshold = (rate.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
+    CRASH_AFTER_COMMIT.store(threshold, Ordering::Relaxed);
+}
+
+fn maybe_crash_after(connection: &Connection, changes_before: u64) {
+    let threshold = CRASH_AFTER_COMMIT.load(Ordering::Relaxed);
+    if threshold == 0 || !connection.is_autocommit() || connection.total_changes() == changes_before
+    {
+        return;
+    }
+    if rand::random::<u64>() < threshold {
+        eprintln!("paywasm-sandbox: crashing after a commit (--crash-after-commits)");
+        std::process::abort();
+    }
+}
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +182,10 @@ impl Store {
             .connection
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(work(&mut connection)?)
+        let changes_before = connection.total_changes();
+        let result = work(&mut connection);
+        maybe_crash_after(&connection, changes_before);
+        Ok(result?)
     }
 }
 

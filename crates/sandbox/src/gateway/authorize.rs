@@ -3,6 +3,7 @@
 //! sends the customer to the charge's `return_uri`.
 
 use super::charges::{self, Outcome};
+use super::idempotency::Answer;
 use super::GatewayState;
 use crate::error::ApiError;
 use crate::html::escape;
@@ -98,7 +99,7 @@ async fn authorize_decide(
     };
     // A second press (back button, double submit) finds the charge decided: it just returns.
     let charge = if charge.status == ChargeStatus::Pending {
-        charges::finish(&state, charge, outcome)?
+        charges::finish(&state, charge, outcome, &Answer::none())?
     } else {
         charge
     };

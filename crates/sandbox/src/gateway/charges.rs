@@ -5,7 +5,7 @@
 //! Expiry is applied whenever a pending charge past its `expires_at` is read.
 
 use super::auth::SecretKey;
-use super::idempotency::Recovering;
+use super::idempotency::Answer;
 use super::lists::{ListParams, Page};
 use super::params::Params;
 use super::{now, GatewayState};
@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use paywasm_core::method::{fees, SourceType};
 use paywasm_core::money::Amount;
 use paywasm_core::objects::{
@@ -96,13 +96,15 @@ fn decode(body: &str) -> Result<Charge, ApiError> {
     Ok(serde_json::from_str(body).map_err(StoreError::from)?)
 }
 
-/// Writes a pending charge's new, terminal state and records its event, in one transaction.
-/// Returns false, writing nothing, if the stored charge is no longer pending (another request
-/// ended it first): of a concurrent payment and expiry exactly one wins.
+/// Writes a pending charge's new, terminal state, records its event and keeps the answer to
+/// the request that asked for it, in one transaction. Returns false, writing nothing, if the
+/// stored charge is no longer pending (another request ended it first): of a concurrent payment
+/// and expiry exactly one wins.
 fn commit_transition(
     state: &GatewayState,
     charge: &Charge,
     event_key: &str,
+    answer: &Answer,
 ) -> Result<bool, ApiError> {
     let body = serde_json::to_string(charge).map_err(StoreError::from)?;
     let data = serde_json::to_value(charge).map_err(StoreError::from)?;
@@ -115,6 +117,7 @@ fn commit_transition(
         )?;
         if changed == 1 {
             super::events::record(&tx, event_key, &data, &endpoints)?;
+            answer.keep(&tx, &body)?;
         }
         tx.commit()?;
         Ok(changed == 1)
@@ -133,7 +136,7 @@ fn expire_if_due(state: &GatewayState, charge: &mut Charge) -> Result<(), ApiErr
         let at = charge.expires_at.unwrap_or(now);
         let mut expired = charge.clone();
         settle(&mut expired, Outcome::Expired, at);
-        if commit_transition(state, &expired, "charge.expire")? {
+        if commit_transition(state, &expired, "charge.expire", &Answer::none())? {
             *charge = expired;
         } else {
             *charge = reload(state, &charge.id)?;
@@ -297,7 +300,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
             inline.set_default("amount", amount.0.into());
             inline.set_default("currency", currency.as_str().into());
             let source = super::sources::build(&inline, created_at, Some(ip.clone()))?;
-            super::sources::insert(state, &source, None)?;
+            super::sources::insert(state, &source, &Answer::none())?;
             source
         }
         (None, Ok(Some(id))) => {
@@ -501,25 +504,11 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     })
 }
 
-/// The charge made with `source_id`, if any.
-fn charge_of_source(state: &GatewayState, source_id: &str) -> Result<Option<Charge>, ApiError> {
-    let id: Option<String> = state.store.call(|db| {
-        db.query_row(
-            "SELECT charge_id FROM sources WHERE id = ?1",
-            [source_id],
-            |row| row.get(0),
-        )
-        .optional()
-        .map(Option::flatten)
-    })?;
-    id.map(|id| load(state, &id)).transpose()
-}
-
 async fn charges_create(
     State(state): State<GatewayState>,
     _: SecretKey,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    recovering: Option<Extension<Recovering>>,
+    answer: Answer,
     params: Params,
 ) -> Result<Json<Charge>, ApiError> {
     let new = build(&state, &params, peer.ip().to_string())?;
@@ -554,20 +543,12 @@ async fn charges_create(
             if charge.status.is_terminal() {
                 super::events::record(&tx, "charge.complete", &data, &endpoints)?;
             }
+            answer.keep(&tx, &body)?;
         }
         tx.commit()?;
         Ok(claimed == 1)
     })?;
     state.wake.notify_one();
-    if !claimed && recovering.is_some() {
-        // The first attempt charged this source before its process died: that charge is the
-        // answer, if it is the one asked for.
-        if let Some(first) = charge_of_source(&state, &charge.source.id)? {
-            if first.amount == charge.amount && first.currency == charge.currency {
-                return Ok(Json(first));
-            }
-        }
-    }
     if !claimed {
         return Err(ApiError::InvalidCharge(format!(
             "source {} has already been used for a charge",
@@ -600,31 +581,14 @@ async fn charges_show(
     Ok(Json(load(&state, &id)?))
 }
 
-/// Ends a pending charge, refusing one that has already ended.
+/// Ends a pending charge, refusing one that has already ended; `answer` keeps the ended charge
+/// as the answer to the request that ended it.
 pub(crate) fn finish(
-    state: &GatewayState,
-    charge: Charge,
-    outcome: Outcome,
-) -> Result<Charge, ApiError> {
-    finish_or_recover(state, charge, outcome, None)
-}
-
-/// [`finish`]; when `recovering` (a retry of a request whose process died after acting), a
-/// charge that already ended the way asked is answered as it is.
-fn finish_or_recover(
     state: &GatewayState,
     mut charge: Charge,
     outcome: Outcome,
-    recovering: Option<Extension<Recovering>>,
+    answer: &Answer,
 ) -> Result<Charge, ApiError> {
-    let wanted = match &outcome {
-        Outcome::Paid => ChargeStatus::Successful,
-        Outcome::Failed { .. } => ChargeStatus::Failed,
-        Outcome::Expired => ChargeStatus::Expired,
-    };
-    if recovering.is_some() && charge.status == wanted {
-        return Ok(charge);
-    }
     let not_pending = |charge: &Charge| {
         ApiError::InvalidCharge(format!(
             "charge {} is {}, not pending: its status can no longer change",
@@ -641,7 +605,7 @@ fn finish_or_recover(
         "charge.complete"
     };
     settle(&mut charge, outcome, now());
-    if !commit_transition(state, &charge, key)? {
+    if !commit_transition(state, &charge, key, answer)? {
         return Err(not_pending(&reload(state, &charge.id)?));
     }
     Ok(charge)
@@ -651,12 +615,9 @@ async fn charges_expire(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
-    recovering: Option<Extension<Recovering>>,
+    answer: Answer,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
-    if recovering.is_some() && charge.status == ChargeStatus::Expired {
-        return Ok(Json(charge));
-    }
     if charge.source.flow != Flow::Offline || charge.status != ChargeStatus::Pending {
         return Err(ApiError::FailedExpire(format!(
             "charge {id} cannot be expired: only pending offline charges can (it is {} {})",
@@ -664,34 +625,24 @@ async fn charges_expire(
             charge.source.source_type
         )));
     }
-    Ok(Json(finish_or_recover(
-        &state,
-        charge,
-        Outcome::Expired,
-        recovering,
-    )?))
+    Ok(Json(finish(&state, charge, Outcome::Expired, &answer)?))
 }
 
 async fn charges_mark_as_paid(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
-    recovering: Option<Extension<Recovering>>,
+    answer: Answer,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
-    Ok(Json(finish_or_recover(
-        &state,
-        charge,
-        Outcome::Paid,
-        recovering,
-    )?))
+    Ok(Json(finish(&state, charge, Outcome::Paid, &answer)?))
 }
 
 async fn charges_mark_as_failed(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
-    recovering: Option<Extension<Recovering>>,
+    answer: Answer,
     params: Params,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
@@ -708,11 +659,11 @@ async fn charges_mark_as_failed(
         ));
     }
     let message = failure_message(&code).to_owned();
-    Ok(Json(finish_or_recover(
+    Ok(Json(finish(
         &state,
         charge,
         Outcome::Failed { code, message },
-        recovering,
+        &answer,
     )?))
 }
 

@@ -2,12 +2,18 @@
 //! account key) returns the first answer and changes nothing; the same key with a different
 //! request is refused. Answers are kept in the database, so a retry after a restart still finds
 //! them. Server errors are not kept, so the request can be retried.
+//!
+//! **Crash safety.** A handler whose effect is a database write keeps its answer in the same
+//! transaction as the effect ([`Answer::keep`]). So a process that dies at any point leaves
+//! either both (a retry gets the answer) or neither (a retry does the work afresh), never a
+//! charge without the answer that says it was made. Answers without an effect (refusals) are
+//! kept by this layer after the handler returns.
 
 use super::GatewayState;
 use crate::error::ApiError;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rusqlite::OptionalExtension;
@@ -27,12 +33,43 @@ fn digest(parts: &[&[u8]]) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Set on a request that takes over a claim left by a request that died (a crash, or a process
-/// killed): its effect may already have happened without its answer being kept. Handlers then
-/// answer with the object the first attempt made instead of refusing ("already charged",
-/// "not pending"), so a retry after a crash is never a second charge nor a refusal.
-#[derive(Debug, Clone, Copy)]
-pub struct Recovering;
+/// The `Idempotency-Key` claim of the request being handled, if it came with one.
+#[derive(Debug, Clone)]
+struct Claim {
+    scope: String,
+    key: String,
+}
+
+/// Where a handler keeps its successful answer, in the transaction of its effect (see the
+/// module's documentation). Without an `Idempotency-Key` there is nothing to keep.
+#[derive(Debug, Clone)]
+pub struct Answer(Option<Claim>);
+
+impl Answer {
+    /// No request to answer (a change the gateway makes by itself, such as an expiry).
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    /// Keeps `body` as the `200 OK` answer to repeats of this request.
+    pub fn keep(&self, tx: &rusqlite::Transaction<'_>, body: &str) -> rusqlite::Result<()> {
+        if let Some(claim) = &self.0 {
+            tx.execute(
+                "UPDATE idempotency SET status = 200, body = ?3 WHERE scope = ?1 AND key = ?2",
+                rusqlite::params![claim.scope, claim.key, body],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Answer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<Claim>().cloned()))
+    }
+}
 
 /// At start: every claim still in progress belongs to a process that is gone (one process owns
 /// the database), so retries may take them over at once instead of after a minute.
@@ -139,7 +176,6 @@ async fn handle(
             Ok(stored)
         })
         .map_err(|e| ApiError::from(e).into_response())?;
-    let recovering = matches!(claimed, Some(Stored::Abandoned));
     match claimed {
         Some(Stored::InProgress) => {
             return Err(ApiError::Unprocessable(
@@ -178,23 +214,27 @@ async fn handle(
         Some(Stored::Abandoned) | None => {}
     }
 
+    // A claim taken over from a request that died is done afresh: had its effect happened,
+    // its answer would have been kept with it.
     let mut request = Request::from_parts(parts, Body::from(body));
-    if recovering {
-        request.extensions_mut().insert(Recovering);
-    }
+    request.extensions_mut().insert(Claim {
+        scope: scope.clone(),
+        key: key.clone(),
+    });
     let response = next.run(request).await;
     let (parts, body) = response.into_parts();
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let status = parts.status.as_u16();
+    // `status IS NULL`: unless the handler kept its answer with its effect.
     let kept = state.store.call(|db| {
         if parts.status.is_server_error() {
             db.execute(
-                "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2",
+                "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND status IS NULL",
                 [&scope, &key],
             )
         } else {
             db.execute(
-                "UPDATE idempotency SET status = ?3, body = ?4 WHERE scope = ?1 AND key = ?2",
+                "UPDATE idempotency SET status = ?3, body = ?4 WHERE scope = ?1 AND key = ?2 AND status IS NULL",
                 rusqlite::params![scope, key, status, String::from_utf8_lossy(&body)],
             )
         }

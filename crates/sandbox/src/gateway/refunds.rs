@@ -7,6 +7,7 @@
 //! never add up to more than the charge.
 
 use super::auth::SecretKey;
+use super::idempotency::Answer;
 use super::lists::{ListParams, Page};
 use super::params::Params;
 use super::{now, GatewayState};
@@ -79,6 +80,7 @@ async fn refunds_create(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(charge_id): Path<String>,
+    answer: Answer,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
     // Read once through `load`, so a charge past its expiry is expired first.
@@ -137,6 +139,7 @@ async fn refunds_create(
             rusqlite::params![id, charge.id, at.unix(), refund.to_string()],
         )?;
         super::events::record(&tx, "refund.create", &refund, &endpoints)?;
+        answer.keep(&tx, &refund.to_string())?;
         tx.commit()?;
         Ok(Ok(refund))
     })??;

@@ -1,6 +1,7 @@
 //! `POST /sources` and `GET /sources/:id`.
 
 use super::auth::{AnyKey, SecretKey};
+use super::idempotency::Answer;
 use super::params::Params;
 use super::{now, GatewayState};
 use crate::error::ApiError;
@@ -90,17 +91,21 @@ pub(crate) fn build(
     })
 }
 
+/// Stores a new source; `answer` keeps it as the answer to the request that created it.
 pub(crate) fn insert(
     state: &GatewayState,
     source: &Source,
-    charge_id: Option<&str>,
+    answer: &Answer,
 ) -> Result<(), ApiError> {
     let body = serde_json::to_string(source).map_err(StoreError::from)?;
     state.store.call(|db| {
-        db.execute(
-            "INSERT INTO sources (id, created_at, charge_id, body) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![source.id, source.created_at.unix(), charge_id, body],
-        )
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO sources (id, created_at, body) VALUES (?1, ?2, ?3)",
+            rusqlite::params![source.id, source.created_at.unix(), body],
+        )?;
+        answer.keep(&tx, &body)?;
+        tx.commit()
     })?;
     Ok(())
 }
@@ -125,10 +130,11 @@ async fn sources_create(
     State(state): State<GatewayState>,
     AnyKey(_): AnyKey,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    answer: Answer,
     params: Params,
 ) -> Result<(StatusCode, Json<Source>), ApiError> {
     let source = build(&params, now(), Some(peer.ip().to_string()))?;
-    insert(&state, &source, None)?;
+    insert(&state, &source, &answer)?;
     Ok((StatusCode::OK, Json(source)))
 }
 

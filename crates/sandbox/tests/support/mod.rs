@@ -27,6 +27,17 @@ pub enum Outcome {
     Expired,
 }
 
+/// What a checkout refunds after it is paid, in satang: a paid Alipay online checkout (through
+/// the gateway's API, as a merchant's server would) and a paid Alipay in-store sale (through the
+/// shop's till API) give back THB 10.00, once, however often the request is repeated.
+/// (PromptPay charges cannot be refunded.)
+pub fn planned_refund(method: Method_, outcome: Outcome) -> i64 {
+    match (method, outcome) {
+        (Method_::AlipayOnline | Method_::AlipayInStore, Outcome::Paid) => 1_000,
+        _ => 0,
+    }
+}
+
 impl Outcome {
     pub fn status(self) -> &'static str {
         match self {
@@ -50,24 +61,40 @@ pub struct Soak {
 /// The answer of a call, made again (as the widget, the shop's client or a bank would) while the
 /// connection breaks, the answer is cut off, or the server answers 5xx or 429.
 pub async fn call(soak: &Soak, request: impl Fn() -> RequestBuilder) -> (StatusCode, Value) {
+    let mut last_failure = String::new();
     for attempt in 0..40u32 {
         if attempt > 0 {
             soak.retries.fetch_add(1, Ordering::Relaxed);
             tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
         }
-        let Ok(response) = request().send().await else {
-            continue;
+        let request = request();
+        let url = request
+            .try_clone()
+            .and_then(|r| r.build().ok())
+            .map(|r| format!("{} {}", r.method(), r.url()))
+            .unwrap_or_default();
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                last_failure = format!("{url}: {error}");
+                continue;
+            }
         };
         let status = response.status();
-        let Ok(body) = response.bytes().await else {
-            continue;
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(error) => {
+                last_failure = format!("{url}: {status}, the body was cut off: {error}");
+                continue;
+            }
         };
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            last_failure = format!("{url}: {status} {}", String::from_utf8_lossy(&body));
             continue;
         }
         return (status, serde_json::from_slice(&body).unwrap_or(Value::Null));
     }
-    panic!("a call failed 40 times in a row");
+    panic!("a call failed 40 times in a row; the last time: {last_failure}");
 }
 
 impl Soak {
@@ -83,7 +110,11 @@ impl Soak {
 
     /// The customer opens the product page: a new order.
     pub async fn order(&self) -> (String, i64) {
-        for _ in 0..40 {
+        for attempt in 0..40u64 {
+            if attempt > 0 {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
+            }
             let Ok(response) = self.shop(Method::GET, "/").send().await else {
                 continue;
             };
@@ -204,6 +235,26 @@ impl Soak {
                 break seen;
             }
         };
+        let refund = planned_refund(method, outcome);
+        if refund > 0 {
+            let refund_key = format!("soak-refund-{id}");
+            let (status, refunded) = call(self, || {
+                let request = if method == Method_::AlipayInStore {
+                    self.shop(Method::POST, &format!("/pos/charges/{id}/refunds"))
+                        .json(&json!({"amount": refund}))
+                } else {
+                    self.gateway(
+                        Method::POST,
+                        &format!("/charges/{id}/refunds"),
+                        &self.secret_key,
+                    )
+                    .form(&[("amount", refund.to_string())])
+                };
+                request.header("Idempotency-Key", &refund_key)
+            })
+            .await;
+            assert!(status.is_success(), "refund: {status} {refunded}");
+        }
         (id, seen)
     }
 
@@ -285,6 +336,8 @@ pub struct Verdict {
     pub wrong_in_widget: usize,
     pub wrong_in_shop: usize,
     pub wrong_at_gateway: usize,
+    /// Charges whose refunded amount is not the one refund planned (none, or one repeated).
+    pub wrong_refunds: usize,
     pub duplicates: usize,
     pub charges: usize,
     pub events: usize,
@@ -305,6 +358,7 @@ impl Verdict {
             "  wrong outcomes: widget {}, shop {}, gateway {}",
             self.wrong_in_widget, self.wrong_in_shop, self.wrong_at_gateway
         );
+        println!("  wrong refunded amounts: {}", self.wrong_refunds);
         println!(
             "  duplicate charges: {} ({} charges for {checkouts} checkouts)",
             self.duplicates, self.charges
@@ -323,6 +377,7 @@ impl Verdict {
         );
         assert_eq!(self.wrong_in_shop, 0, "orders in the wrong state");
         assert_eq!(self.wrong_at_gateway, 0, "charges in the wrong state");
+        assert_eq!(self.wrong_refunds, 0, "charges refunded wrongly");
         assert_eq!(self.duplicates, 0, "duplicate charges");
         assert_eq!(self.lost(), 0, "webhook events lost");
     }
@@ -358,6 +413,19 @@ pub async fn verify(
                 .get(charge["id"].as_str().unwrap())
                 .map(|o| o.status())
                 != charge["status"].as_str()
+        })
+        .count();
+
+    let refunds: HashMap<&str, i64> = seen
+        .iter()
+        .zip(plans)
+        .map(|((id, _), (method, outcome))| (id.as_str(), planned_refund(*method, *outcome)))
+        .collect();
+    let wrong_refunds = charges
+        .iter()
+        .filter(|charge| {
+            refunds.get(charge["id"].as_str().unwrap()).copied()
+                != charge["refunded_amount"].as_i64()
         })
         .count();
 
@@ -416,6 +484,7 @@ pub async fn verify(
         wrong_in_widget,
         wrong_in_shop,
         wrong_at_gateway,
+        wrong_refunds,
         duplicates,
         charges: charges.len(),
         events: events.len(),
