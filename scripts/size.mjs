@@ -38,8 +38,8 @@ for (const [page, files] of Object.entries(pages)) {
 // only ever goes down, towards issue 8's target of 60 KB gzip for everything a checkout page
 // downloads; a change that makes the widget heavier than the budget fails `npm test`. The stable
 // toolchain's build (no std rebuilt without panic machinery) has its own, larger budget.
-const BUDGET_GZIP_KB = { nightly: 95, stable: 109 };
-const POS_BUDGET_GZIP_KB = { nightly: 76, stable: 88 };
+const BUDGET_GZIP_KB = { nightly: 94.8, stable: 109 };
+const POS_BUDGET_GZIP_KB = { nightly: 75, stable: 88 };
 const TARGET_GZIP_KB = 60;
 if (process.argv.includes("--check")) {
   const checks = [

@@ -2,8 +2,11 @@
 //! `onStateChange(state)` and `onRedirect(url)` (navigate elsewhere than this window). A callback that throws is reported to the console and never stops
 //! the checkout.
 
+use crate::error::WidgetError;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
+
+const NAMES: [&str; 4] = ["onComplete", "onError", "onStateChange", "onRedirect"];
 
 /// The functions passed in the mount options, if any.
 #[derive(Clone, Default)]
@@ -32,13 +35,28 @@ fn call(callback: &Option<SendWrapper<js_sys::Function>>, argument: &JsValue) {
 }
 
 impl Callbacks {
+    /// Refuses a callback that is not a function: a merchant whose `onComplete` is a string
+    /// would otherwise never hear that the customer paid. (Checked apart from
+    /// [`Callbacks::from_options`], which keeps the widget smaller than one fallible reader.)
+    pub fn check(options: &JsValue) -> Result<(), WidgetError> {
+        for name in NAMES {
+            let value = js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or_default();
+            if !(value.is_undefined() || value.is_null() || value.is_function()) {
+                return Err(WidgetError::InvalidOptions(
+                    name.to_owned() + " must be a function",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The callbacks in a mount options object.
     pub fn from_options(options: &JsValue) -> Self {
         Self {
-            on_complete: function(options, "onComplete"),
-            on_error: function(options, "onError"),
-            on_state_change: function(options, "onStateChange"),
-            on_redirect: function(options, "onRedirect"),
+            on_complete: function(options, NAMES[0]),
+            on_error: function(options, NAMES[1]),
+            on_state_change: function(options, NAMES[2]),
+            on_redirect: function(options, NAMES[3]),
         }
     }
 

@@ -178,10 +178,17 @@ pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "MountOptions | PosMountOptions")] options: JsValue,
 ) -> Result<MountedCheckout, JsError> {
     let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
-    let is_pos = js_sys::Reflect::get(&options, &"mode".into())
-        .ok()
-        .and_then(|mode| mode.as_string())
-        .is_some_and(|mode| mode == "pos");
+    let mode = js_sys::Reflect::get(&options, &"mode".into()).unwrap_or_default();
+    let is_pos = match mode.as_string().as_deref() {
+        _ if mode.is_undefined() || mode.is_null() => false,
+        Some("checkout") => false,
+        Some("pos") => true,
+        _ => {
+            return Err(JsError::new(
+                "mode must be \"checkout\" (the default) or \"pos\" (the cashier's view)",
+            ))
+        }
+    };
     let unmount = if is_pos {
         mount_pos(element, options)
     } else {
@@ -198,8 +205,10 @@ pub fn mount(
 // till the checkout's QR and methods. `pkg/index.js` loads the build that `mode` asks for.
 #[cfg(feature = "checkout")]
 fn mount_checkout(element: web_sys::HtmlElement, options: JsValue) -> Result<Unmount, WidgetError> {
+    let checked = Callbacks::check(&options);
     let callbacks = Callbacks::from_options(&options);
     let options = Options::from_js(options)?;
+    checked?;
     let handle = mount_to(
         element,
         move || view! { <Checkout options=options callbacks=callbacks/> },

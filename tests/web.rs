@@ -142,6 +142,19 @@ fn missing_or_wrong_options_name_the_problem() {
             THB_ORDER.replace("{", "{\"gateway\":\"stripe\","),
             "gateway must be",
         ),
+        // a callback that is not a function would never be called: refused, named
+        (
+            THB_ORDER.replace("{", "{\"onComplete\":\"showReceipt\","),
+            "onComplete must be a function",
+        ),
+        (
+            THB_ORDER.replace("{", "{\"onError\":{},"),
+            "onError must be a function",
+        ),
+        (
+            THB_ORDER.replace("{", "{\"mode\":\"till\","),
+            "mode must be",
+        ),
     ] {
         let error = mount(scratch().into(), options(&json))
             .err()
