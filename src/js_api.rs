@@ -64,6 +64,8 @@ export type SourceType = "promptpay" | "alipay_cn" | "barcode_alipay" | "wechat_
 
 /** Options of `mount`. */
 export interface MountOptions {
+  /** The customer's checkout (the default); "pos" mounts the cashier's view instead. */
+  mode?: "checkout";
   /** The gateway's API: "omise" (default) or "wooshpay" (PaymentIntents, seed 004). */
   gateway?: "omise" | "wooshpay";
   /** The merchant's public key (Omise `pkey_...`, WooshPay `pk_...`); a secret key is refused. */
