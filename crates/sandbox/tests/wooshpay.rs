@@ -695,3 +695,78 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
         "only the enabled types, each once"
     );
 }
+
+#[tokio::test]
+async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_wooshpays_shape() {
+    let sandbox = Sandbox::start().await;
+    let body = fixture("payment_intent_web_request");
+    let create = |key: &str, body: &Value| {
+        sandbox
+            .secret(Method::POST, "/v1/payment_intents")
+            .header("Idempotency-Key", key)
+            .json(body)
+    };
+    // The same request twice: one PaymentIntent, the second answer marked as a replay.
+    let first = create("order-1001", &body).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Value = first.json().await.unwrap();
+    let again = create("order-1001", &body).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again, first);
+
+    // The same key for another request: refused as WooshPay refuses, nothing made.
+    let mut other = body.clone();
+    other["amount"] = json!(first["amount"].as_i64().unwrap() + 1);
+    let (status, error) = send(create("order-1001", &other)).await;
+    assert_error(
+        status,
+        &error,
+        StatusCode::BAD_REQUEST,
+        "idempotency_key_in_use",
+    );
+    assert_eq!(error["error"]["type"], "idempotency_error");
+
+    // A repeated refund refunds once; a repeated cancel answers the canceled PaymentIntent.
+    let id = first["id"].as_str().unwrap();
+    sandbox.pay_at_alipay(&first, "succeed").await;
+    let refund = |key: &str| {
+        sandbox
+            .secret(Method::POST, "/v1/refunds")
+            .header("Idempotency-Key", key)
+            .json(&json!({"payment_intent": id, "amount": 5}))
+    };
+    let (status, refunded) = send(refund("refund-1")).await;
+    assert_eq!(status, StatusCode::OK, "{refunded}");
+    let (status, repeated) = send(refund("refund-1")).await;
+    assert_eq!((status, &repeated), (StatusCode::OK, &refunded));
+    let (_, refunds) =
+        send(sandbox.secret(Method::GET, &format!("/v1/refunds?payment_intent={id}"))).await;
+    assert_eq!(refunds["data"].as_array().unwrap().len(), 1, "{refunds}");
+
+    let second = sandbox.create_intent(&body).await;
+    let cancel = || {
+        sandbox
+            .secret(
+                Method::POST,
+                &format!(
+                    "/v1/payment_intents/{}/cancel",
+                    second["id"].as_str().unwrap()
+                ),
+            )
+            .header("Idempotency-Key", "cancel-1")
+            .json(&json!({}))
+    };
+    let (status, canceled) = send(cancel()).await;
+    assert_eq!(
+        (status, &canceled["status"]),
+        (StatusCode::OK, &json!("canceled"))
+    );
+    let (status, repeated) = send(cancel()).await;
+    assert_eq!((status, &repeated), (StatusCode::OK, &canceled));
+
+    // A key that is not one: named, in WooshPay's shape.
+    let (status, error) = send(create("", &body)).await;
+    assert_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+}

@@ -1,6 +1,6 @@
-//! `Idempotency-Key` on POST requests: a repeated request with the same key (for the same
-//! account key) returns the first answer and changes nothing; the same key with a different
-//! request is refused. Answers are kept in the database, so a retry after a restart still finds
+//! `Idempotency-Key` on POST requests, for both APIs (Omise's and WooshPay's `/v1/`): a
+//! repeated request with the same key (for the same account key) returns the first answer and
+//! changes nothing; the same key with a different request is refused, in its API's error shape. Answers are kept in the database, so a retry after a restart still finds
 //! them. Server errors are not kept, so the request can be retried.
 //!
 //! **Crash safety.** A handler whose effect is a database write keeps its answer in the same
@@ -9,8 +9,9 @@
 //! charge without the answer that says it was made. Answers without an effect (refusals) are
 //! kept by this layer after the handler returns.
 
-use super::GatewayState;
 use crate::error::ApiError;
+use crate::store::{Store, StoreError};
+use crate::wooshpay::error::WpError;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
@@ -94,37 +95,82 @@ enum Stored {
     },
 }
 
-pub(crate) async fn layer(
-    State(state): State<GatewayState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Why a request under an `Idempotency-Key` is refused before it runs.
+enum Refusal {
+    /// The key itself, or a body too large to fingerprint.
+    Invalid(String),
+    /// Its first request is still being processed.
+    InUse,
+    /// The key was used for a different request.
+    Reused,
+    /// The claim could not be read or written.
+    Store(StoreError),
+}
+
+impl Refusal {
+    /// The refusal in the error shape of the request's API.
+    fn into_response(self, wooshpay: bool) -> Response {
+        const IN_USE: &str =
+            "a request with this Idempotency-Key is still being processed; retry shortly";
+        const REUSED: &str = "this Idempotency-Key was used for a different request";
+        if wooshpay {
+            match self {
+                Refusal::Invalid(message) => WpError::InvalidRequest {
+                    code: "parameter_invalid",
+                    param: None,
+                    message,
+                },
+                Refusal::InUse => WpError::Idempotency {
+                    status: StatusCode::CONFLICT,
+                    message: IN_USE.into(),
+                },
+                Refusal::Reused => WpError::Idempotency {
+                    status: StatusCode::BAD_REQUEST,
+                    message: REUSED.into(),
+                },
+                Refusal::Store(error) => WpError::from(error),
+            }
+            .into_response()
+        } else {
+            match self {
+                Refusal::Invalid(message) => ApiError::BadRequest(message),
+                Refusal::InUse => ApiError::Unprocessable("idempotency_key_in_use", IN_USE.into()),
+                Refusal::Reused => ApiError::Unprocessable("idempotency_key_in_use", REUSED.into()),
+                Refusal::Store(error) => ApiError::from(error),
+            }
+            .into_response()
+        }
+    }
+}
+
+pub(crate) async fn layer(State(store): State<Store>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
-    match handle(state, key, request, next).await {
-        Ok(response) | Err(response) => response,
+    let wooshpay = request.uri().path().starts_with("/v1/");
+    match handle(store, key, request, next).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.into_response(wooshpay),
     }
 }
 
 async fn handle(
-    state: GatewayState,
+    store: Store,
     key: HeaderValue,
     request: Request,
     next: Next,
-) -> Result<Response, Response> {
+) -> Result<Response, Refusal> {
     let key = key
         .to_str()
         .ok()
         .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN)
         .ok_or_else(|| {
-            ApiError::BadRequest(format!(
+            Refusal::Invalid(format!(
                 "Idempotency-Key must be 1 to {MAX_KEY_LEN} visible characters"
             ))
-            .into_response()
         })?
         .to_owned();
     // Keys are per account key: the same key from the public and the secret key are unrelated.
@@ -136,15 +182,13 @@ async fn handle(
     let scope = digest(&[credentials]);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-        ApiError::BadRequest(format!(
+        Refusal::Invalid(format!(
             "request body is larger than {MAX_BODY_BYTES} bytes"
         ))
-        .into_response()
     })?;
     let fingerprint = digest(&[parts.uri.path().as_bytes(), &body]);
 
-    let claimed = state
-        .store
+    let claimed = store
         .call(|db| {
             let tx = db.transaction()?;
             let now = super::now().unix();
@@ -175,27 +219,16 @@ async fn handle(
             tx.commit()?;
             Ok(stored)
         })
-        .map_err(|e| ApiError::from(e).into_response())?;
+        .map_err(Refusal::Store)?;
     match claimed {
-        Some(Stored::InProgress) => {
-            return Err(ApiError::Unprocessable(
-                "idempotency_key_in_use",
-                "a request with this Idempotency-Key is still being processed; retry shortly"
-                    .into(),
-            )
-            .into_response());
-        }
+        Some(Stored::InProgress) => return Err(Refusal::InUse),
         Some(Stored::Done {
             fingerprint: first,
             status,
             body,
         }) => {
             if first != fingerprint {
-                return Err(ApiError::Unprocessable(
-                    "idempotency_key_in_use",
-                    "this Idempotency-Key was used for a different request".into(),
-                )
-                .into_response());
+                return Err(Refusal::Reused);
             }
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             return Ok((
@@ -226,7 +259,7 @@ async fn handle(
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let status = parts.status.as_u16();
     // `status IS NULL`: unless the handler kept its answer with its effect.
-    let kept = state.store.call(|db| {
+    let kept = store.call(|db| {
         if parts.status.is_server_error() {
             db.execute(
                 "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND status IS NULL",

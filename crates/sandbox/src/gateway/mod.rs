@@ -176,7 +176,7 @@ pub fn app(state: GatewayState) -> Router {
         .merge(refunds::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.store.clone(),
             idempotency::layer,
         ))
         .layer(cors)

@@ -10,6 +10,7 @@ use super::auth::Secret;
 use super::error::WpError;
 use super::payment_intents::{self, Status};
 use super::{check_url, list, new_id, now_ms, Body, WooshpayState};
+use crate::gateway::idempotency::Answer;
 use crate::gateway::params::Params;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
@@ -124,6 +125,7 @@ fn line_item(index: usize, item: &Value, created: i64) -> Result<(String, i64, V
 async fn create(
     State(state): State<WooshpayState>,
     _: Secret,
+    answer: Answer,
     Body(params): Body,
 ) -> Result<Json<Value>, WpError> {
     match params.str("mode")? {
@@ -218,6 +220,7 @@ async fn create(
             "INSERT INTO wp_checkout_sessions (id, payment_intent, status, expires_at, body) VALUES (?1, ?2, 'open', ?3, ?4)",
             rusqlite::params![id, intent.id, expires_at, session.to_string()],
         )?;
+        answer.keep(&tx, &session.to_string())?;
         tx.commit()
     })?;
     Ok(Json(session))
@@ -297,6 +300,7 @@ fn expire_session(state: &WooshpayState, session: Value) -> Result<(), WpError> 
                 state,
                 &intent_id,
                 Some("abandoned".into()),
+                &Answer::none(),
                 |tx| end(tx, session, "expired"),
             );
             match ended {

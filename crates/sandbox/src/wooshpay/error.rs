@@ -34,6 +34,15 @@ pub enum WpError {
         /// What is wrong, for people.
         message: String,
     },
+    /// An `Idempotency-Key` used for another request (400), or while its first request is
+    /// still being processed (409): `idempotency_error`, as Stripe-like APIs answer.
+    #[error("{message}")]
+    Idempotency {
+        /// 400 or 409.
+        status: StatusCode,
+        /// What is wrong, for people.
+        message: String,
+    },
     /// Too many requests with this key (429, `rate_limit`).
     #[error("{0}")]
     RateLimit(String),
@@ -88,6 +97,9 @@ impl WpError {
             ),
             WpError::UnexpectedState { code, .. } => {
                 (StatusCode::BAD_REQUEST, "invalid_request_error", code, None)
+            }
+            WpError::Idempotency { status, .. } => {
+                (*status, "idempotency_error", "idempotency_key_in_use", None)
             }
             WpError::RateLimit(_) => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -244,7 +244,11 @@ pub fn app(state: WooshpayState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
         .max_age(std::time::Duration::from_secs(600));
     Router::new()
         .merge(payment_intents::router())
@@ -255,6 +259,10 @@ pub fn app(state: WooshpayState) -> Router {
             "/v1/{*rest}",
             any(|| async { WpError::NotFound("Unrecognized request URL".into()) }),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.store.clone(),
+            crate::gateway::idempotency::layer,
+        ))
         .layer(cors)
         .merge(alipay::router())
         .merge(hosted::router())

@@ -10,6 +10,7 @@
 use super::auth::{AnyKey, Secret};
 use super::error::WpError;
 use super::{boolean, check_url, list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
+use crate::gateway::idempotency::Answer;
 use crate::gateway::params::Params;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
@@ -388,13 +389,16 @@ pub(crate) fn build(
 async fn create(
     State(state): State<WooshpayState>,
     _: Secret,
+    answer: Answer,
     Body(params): Body,
 ) -> Result<Json<PaymentIntent>, WpError> {
     let (amount, currency) = read_money(&params)?;
     let (intent, code_value) = build(&state, &params, amount, currency)?;
+    let body = serde_json::to_string(&intent).map_err(|e| WpError::Internal(e.to_string()))?;
     state.store.call(|db| {
         let tx = db.transaction()?;
         insert(&tx, &intent, code_value.as_deref())?;
+        answer.keep(&tx, &body)?;
         tx.commit()
     })?;
     state.wake.notify_one();
@@ -416,17 +420,20 @@ pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<PaymentIntent, WpE
 }
 
 /// Writes `intent` if it is still in `expected` state (a concurrent change wins otherwise),
-/// records `event` about it and runs `also` in the same transaction; `code_value` replaces the
-/// Alipay code when a new attempt starts.
+/// records `event` about it, keeps it as the `answer` to the request that changed it, and runs
+/// `also`, all in the same transaction; `code_value` replaces the Alipay code when a new
+/// attempt starts.
 pub(crate) fn save_if(
     state: &WooshpayState,
     intent: &PaymentIntent,
     expected: Status,
     code_value: Option<&str>,
     event: Option<&str>,
+    answer: &Answer,
     also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
 ) -> Result<bool, WpError> {
     let value = serde_json::to_value(intent).map_err(|e| WpError::Internal(e.to_string()))?;
+    let body = serde_json::to_string(intent).map_err(|e| WpError::Internal(e.to_string()))?;
     let changed = state.store.call(|db| {
         let tx = db.transaction()?;
         let changed = tx.execute(
@@ -444,6 +451,7 @@ pub(crate) fn save_if(
             if let Some(kind) = event {
                 super::webhooks::record(&tx, kind, &value)?;
             }
+            answer.keep(&tx, &body)?;
             also(&tx)?;
         }
         tx.commit()?;
@@ -492,9 +500,10 @@ async fn confirm(
     State(state): State<WooshpayState>,
     _: Secret,
     Path(id): Path<String>,
+    answer: Answer,
     Body(params): Body,
 ) -> Result<Json<PaymentIntent>, WpError> {
-    confirm_with(&state, &id, &params).map(Json)
+    confirm_with(&state, &id, &params, &answer).map(Json)
 }
 
 /// Confirms for a device (the hosted checkout page): `terminal_type`, `os_type`, `return_url`.
@@ -510,7 +519,7 @@ pub(crate) fn confirm_for(
         "return_url": return_url,
     }))
     .unwrap_or_default();
-    confirm_with(state, id, &params)
+    confirm_with(state, id, &params, &Answer::none())
 }
 
 /// Starts a new Alipay attempt: from `requires_payment_method`, `requires_confirmation`, or
@@ -519,6 +528,7 @@ fn confirm_with(
     state: &WooshpayState,
     id: &str,
     params: &Params,
+    answer: &Answer,
 ) -> Result<PaymentIntent, WpError> {
     let mut intent = load(state, id)?;
     let before = intent.status;
@@ -546,7 +556,15 @@ fn confirm_with(
     }
     let code_value = start_attempt(state, &mut intent);
     let event = Some("payment_intent.requires_action");
-    if !save_if(state, &intent, before, Some(&code_value), event, |_| Ok(()))? {
+    if !save_if(
+        state,
+        &intent,
+        before,
+        Some(&code_value),
+        event,
+        answer,
+        |_| Ok(()),
+    )? {
         return Err(unexpected(&load(state, id)?, "confirm"));
     }
     Ok(intent)
@@ -556,6 +574,7 @@ async fn cancel(
     State(state): State<WooshpayState>,
     _: Secret,
     Path(id): Path<String>,
+    answer: Answer,
     Body(params): Body,
 ) -> Result<Json<PaymentIntent>, WpError> {
     let reason = match params.str("cancellation_reason")? {
@@ -568,24 +587,16 @@ async fn cancel(
             "cancellation_reason must be duplicate, fraudulent, requested_by_customer or abandoned",
         )),
     };
-    cancel_intent(&state, &id, reason).map(Json)
+    cancel_intent_and(&state, &id, reason, &answer, |_| Ok(())).map(Json)
 }
 
-/// Cancels a PaymentIntent that has not reached `processing`.
-pub(crate) fn cancel_intent(
-    state: &WooshpayState,
-    id: &str,
-    reason: Option<String>,
-) -> Result<PaymentIntent, WpError> {
-    cancel_intent_and(state, id, reason, |_| Ok(()))
-}
-
-/// Cancels a PaymentIntent that has not reached `processing`, running `also` in the same
-/// transaction.
+/// Cancels a PaymentIntent that has not reached `processing`, keeping it as the `answer` and
+/// running `also` in the same transaction.
 pub(crate) fn cancel_intent_and(
     state: &WooshpayState,
     id: &str,
     reason: Option<String>,
+    answer: &Answer,
     also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
 ) -> Result<PaymentIntent, WpError> {
     let mut intent = load(state, id)?;
@@ -601,7 +612,7 @@ pub(crate) fn cancel_intent_and(
     intent.canceled_at = Some(now_ms() / 1000);
     intent.cancellation_reason = reason;
     let event = Some("payment_intent.canceled");
-    if !save_if(state, &intent, before, None, event, also)? {
+    if !save_if(state, &intent, before, None, event, answer, also)? {
         return Err(unexpected(&load(state, id)?, "cancel"));
     }
     Ok(intent)
@@ -664,12 +675,20 @@ pub(crate) fn decide(
         }
     }
     let succeeded = intent.status == Status::Succeeded;
-    let saved = save_if(state, &intent, before, None, Some(event), |tx| {
-        if succeeded {
-            super::checkout_sessions::complete(tx, &id)?;
-        }
-        Ok(())
-    })?;
+    let saved = save_if(
+        state,
+        &intent,
+        before,
+        None,
+        Some(event),
+        &Answer::none(),
+        |tx| {
+            if succeeded {
+                super::checkout_sessions::complete(tx, &id)?;
+            }
+            Ok(())
+        },
+    )?;
     if saved {
         Ok(intent)
     } else {

@@ -6,6 +6,7 @@ use super::auth::Secret;
 use super::error::WpError;
 use super::payment_intents::{self, Status};
 use super::{new_id, now_ms, Body, WooshpayState};
+use crate::gateway::idempotency::Answer;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -22,6 +23,7 @@ pub(crate) fn router() -> Router<WooshpayState> {
 async fn create(
     State(state): State<WooshpayState>,
     _: Secret,
+    answer: Answer,
     Body(params): Body,
 ) -> Result<Json<Value>, WpError> {
     let intent_id = params
@@ -89,6 +91,7 @@ async fn create(
             rusqlite::params![refund["id"].as_str(), intent_id, amount, refund.to_string()],
         )?;
         super::webhooks::record(&tx, "refund.created", &refund)?;
+        answer.keep(&tx, &refund.to_string())?;
         tx.commit()?;
         Ok(Ok(refund))
     })?;
