@@ -1695,3 +1695,57 @@ async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
     );
     sandbox.running.stop().await;
 }
+
+#[tokio::test]
+async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_each_time() {
+    // The same faults in front of the gateway, on WooshPay's API: each PaymentIntent the
+    // customer asks the shop for is made once at the gateway, however often the shop repeated
+    // its call (counted in the gateway's own database).
+    let faults = paywasm_sandbox::faults::Faults::parse("0.3:drop,reset,error").unwrap();
+    let data = std::env::temp_dir().join(format!("paywasm-wp-faults-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let mut config = Config::for_tests();
+    config.gateway_faults = Some(faults.clone());
+    config.data_dir = Some(data.clone());
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let http = Client::new();
+    let config_of = |page: &str| -> Value {
+        let start = page.find("id=\"checkout-config\">").expect("config block")
+            + "id=\"checkout-config\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        serde_json::from_str::<Value>(&page[start..end]).unwrap()["widget"].clone()
+    };
+    let attempts = 8;
+    for _ in 0..attempts {
+        let page = http
+            .get(format!("{}/wooshpay", running.shop_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let order = config_of(&page)["order"].as_str().unwrap().to_owned();
+        let (status, intent) = send(
+            http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
+                .json(&json!({"order": order, "terminal_type": "WEB"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{intent}");
+        assert_eq!(intent["status"], "requires_action", "{intent}");
+    }
+    let made: i64 = rusqlite::Connection::open(data.join("gateway.sqlite"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM wp_payment_intents", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(made, attempts, "one PaymentIntent per request to the shop");
+    assert!(
+        faults.total() >= 4,
+        "faults were injected: {:?}",
+        faults.injected()
+    );
+    running.stop().await;
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -1,4 +1,5 @@
-//! The shop's client of the gateway API, with the secret key.
+//! The shop's client of the gateway API, with the secret key, and the repeating of failed
+//! calls that it shares with the WooshPay client.
 
 use crate::error::ApiError;
 use paywasm_core::objects::{Charge, ErrorObject, Source};
@@ -9,7 +10,7 @@ use std::time::Duration;
 const RETRIES: u32 = 5;
 
 /// What one request to the gateway came to.
-enum Attempt {
+pub(crate) enum Attempt {
     /// No connection: the gateway never saw the request.
     Unreached(String),
     /// Sent, but no complete answer came back: the gateway may have acted.
@@ -36,20 +37,21 @@ impl Attempt {
         base + Duration::from_millis(rand::random_range(0..50))
     }
 
+    /// The answer's status and body, or the failure to get one as the shop's error.
+    pub(crate) fn into_answer(self) -> Result<(u16, axum::body::Bytes), ApiError> {
+        match self {
+            Attempt::Unreached(error) => Err(ApiError::BadGateway(format!(
+                "the payment gateway could not be reached: {error}"
+            ))),
+            Attempt::Lost(error) => Err(ApiError::BadGateway(format!(
+                "the payment gateway's answer was lost: {error}"
+            ))),
+            Attempt::Answered { status, body, .. } => Ok((status, body)),
+        }
+    }
+
     fn into_result<T: DeserializeOwned>(self) -> Result<T, ApiError> {
-        let (status, body) = match self {
-            Attempt::Unreached(error) => {
-                return Err(ApiError::BadGateway(format!(
-                    "the payment gateway could not be reached: {error}"
-                )))
-            }
-            Attempt::Lost(error) => {
-                return Err(ApiError::BadGateway(format!(
-                    "the payment gateway's answer was lost: {error}"
-                )))
-            }
-            Attempt::Answered { status, body, .. } => (status, body),
-        };
+        let (status, body) = self.into_answer()?;
         if (200..300).contains(&status) {
             return serde_json::from_slice(&body).map_err(|error| {
                 ApiError::BadGateway(format!(
@@ -69,6 +71,58 @@ impl Attempt {
                 "the payment gateway answered {status}"
             ))),
         }
+    }
+}
+
+/// Sends `request`, repeating it while that is safe and useful; the last attempt. Safe to send
+/// again: a read, or a write under an `Idempotency-Key` (the gateway answers a repeat with the
+/// first answer). Anything else is sent again only when it surely never reached the gateway
+/// (no connection) or the gateway refused it unread (429).
+pub(crate) async fn send_repeating(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<Attempt, ApiError> {
+    let repeatable = request.method() == reqwest::Method::GET
+        || request.headers().contains_key("idempotency-key");
+    let mut attempt = 0;
+    loop {
+        let copy = request.try_clone().ok_or_else(|| {
+            ApiError::Internal("a gateway request with a streamed body cannot be retried".into())
+        })?;
+        let outcome = attempt_once(http, copy).await;
+        let again = match &outcome {
+            Attempt::Answered { status, .. } if *status == 429 => true,
+            Attempt::Answered { status, .. } if *status >= 500 => repeatable,
+            Attempt::Unreached(_) => true,
+            Attempt::Lost(_) => repeatable,
+            Attempt::Answered { .. } => false,
+        };
+        attempt += 1;
+        if !again || attempt > RETRIES {
+            return Ok(outcome);
+        }
+        tokio::time::sleep(outcome.backoff(attempt)).await;
+    }
+}
+
+async fn attempt_once(http: &reqwest::Client, request: reqwest::Request) -> Attempt {
+    let response = match http.execute(request).await {
+        Ok(response) => response,
+        Err(error) if error.is_connect() => return Attempt::Unreached(error.to_string()),
+        Err(error) => return Attempt::Lost(error.to_string()),
+    };
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    match response.bytes().await {
+        Ok(body) => Attempt::Answered {
+            status,
+            retry_after,
+            body,
+        },
+        Err(error) => Attempt::Lost(format!("the answer was cut off: {error}")),
     }
 }
 
@@ -105,53 +159,7 @@ impl GatewayClient {
             .map_err(|error| {
                 ApiError::Internal(format!("a gateway request did not build: {error}"))
             })?;
-        // Safe to send again: a read, or a write under an Idempotency-Key (the gateway answers a
-        // repeat with the first answer). Anything else is sent again only when it surely never
-        // reached the gateway (no connection) or the gateway refused it unread (429).
-        let repeatable = request.method() == reqwest::Method::GET
-            || request.headers().contains_key("idempotency-key");
-        let mut attempt = 0;
-        loop {
-            let copy = request.try_clone().ok_or_else(|| {
-                ApiError::Internal(
-                    "a gateway request with a streamed body cannot be retried".into(),
-                )
-            })?;
-            let outcome = self.attempt(copy).await;
-            let retry_after = match &outcome {
-                Attempt::Answered { status, .. } if *status == 429 => Some(true),
-                Attempt::Answered { status, .. } if *status >= 500 => repeatable.then_some(true),
-                Attempt::Unreached(_) => Some(true),
-                Attempt::Lost(_) => repeatable.then_some(true),
-                Attempt::Answered { .. } => None,
-            };
-            attempt += 1;
-            if retry_after.is_none() || attempt > RETRIES {
-                return outcome.into_result();
-            }
-            tokio::time::sleep(outcome.backoff(attempt)).await;
-        }
-    }
-
-    async fn attempt(&self, request: reqwest::Request) -> Attempt {
-        let response = match self.http.execute(request).await {
-            Ok(response) => response,
-            Err(error) if error.is_connect() => return Attempt::Unreached(error.to_string()),
-            Err(error) => return Attempt::Lost(error.to_string()),
-        };
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-        match response.bytes().await {
-            Ok(body) => Attempt::Answered {
-                status,
-                retry_after,
-                body,
-            },
-            Err(error) => Attempt::Lost(format!("the answer was cut off: {error}")),
-        }
+        send_repeating(&self.http, request).await?.into_result()
     }
 
     /// `GET /sources/:id`.

@@ -14,6 +14,7 @@
 //! The shop registers its webhook endpoint with the gateway once and keeps its secret.
 
 use super::checkout::{create_order_for, find_order, Order};
+use super::gateway_client::send_repeating;
 use super::ShopState;
 use crate::error::ApiError;
 use axum::body::Bytes;
@@ -67,34 +68,38 @@ impl WooshpayClient {
         }
     }
 
+    /// Sends `request` with the secret key, repeating it as the Omise client does
+    /// ([`send_repeating`]).
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, ApiError> {
-        let response = request
+        let request = request
             .bearer_auth(&self.secret_key)
-            .send()
-            .await
-            .map_err(|e| ApiError::BadGateway(format!("WooshPay could not be reached: {e}")))?;
-        let status = response.status();
-        let body: Value = response.json().await.map_err(|e| {
+            .build()
+            .map_err(|e| ApiError::Internal(format!("a WooshPay request did not build: {e}")))?;
+        let (status, body) = send_repeating(&self.http, request).await?.into_answer()?;
+        let body: Value = serde_json::from_slice(&body).map_err(|e| {
             ApiError::BadGateway(format!("WooshPay's answer is not understood: {e}"))
         })?;
-        if status.is_success() {
+        if (200..300).contains(&status) {
             return Ok(body);
         }
         let message = body["error"]["message"]
             .as_str()
             .unwrap_or("WooshPay refused the request")
             .to_owned();
-        Err(if status.is_client_error() {
-            ApiError::Unprocessable("payment_refused", message)
-        } else {
-            ApiError::BadGateway(message)
+        Err(match status {
+            429 => ApiError::ServiceUnavailable(message),
+            400..=499 => ApiError::Unprocessable("payment_refused", message),
+            _ => ApiError::BadGateway(message),
         })
     }
 
+    /// A POST under a new `Idempotency-Key`, so that repeating it after a lost answer cannot
+    /// make a second PaymentIntent, session or refund (as Stripe's own libraries do).
     async fn post(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
         self.send(
             self.http
                 .post(format!("{}{path}", self.base_url))
+                .header("Idempotency-Key", crate::ids::new_id("shop"))
                 .json(body),
         )
         .await
