@@ -62,21 +62,31 @@ impl Sandbox {
 
     /// Opens an order at the shop the way a customer does: by loading the product page.
     async fn shop_order(&self) -> Value {
+        self.shop_order_at("/").await
+    }
+
+    /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
+    async fn shop_order_at(&self, path: &str) -> Value {
         let page = self
             .http
-            .get(format!("{}/", self.running.shop_url))
+            .get(format!("{}{path}", self.running.shop_url))
             .send()
             .await
             .unwrap()
             .text()
             .await
             .unwrap();
-        let start = page.find("id=\"checkout-config\">").expect("config block")
-            + "id=\"checkout-config\">".len();
-        let end = start + page[start..].find("</script>").unwrap();
-        let config: Value = serde_json::from_str(&page[start..end]).unwrap();
-        config["widget"].clone()
+        widget_config_in(&page)
     }
+}
+
+/// The widget's settings that a shop page writes into its `checkout-config` block.
+fn widget_config_in(page: &str) -> Value {
+    let start = page.find("id=\"checkout-config\">").expect("config block")
+        + "id=\"checkout-config\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let config: Value = serde_json::from_str(&page[start..end]).unwrap();
+    config["widget"].clone()
 }
 
 async fn send(request: RequestBuilder) -> (StatusCode, Value) {
@@ -1707,25 +1717,14 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
     let mut config = Config::for_tests();
     config.gateway_faults = Some(faults.clone());
     config.data_dir = Some(data.clone());
-    let running = paywasm_sandbox::start(config).await.unwrap();
-    let http = Client::new();
-    let config_of = |page: &str| -> Value {
-        let start = page.find("id=\"checkout-config\">").expect("config block")
-            + "id=\"checkout-config\">".len();
-        let end = start + page[start..].find("</script>").unwrap();
-        serde_json::from_str::<Value>(&page[start..end]).unwrap()["widget"].clone()
+    let sandbox = Sandbox {
+        running: paywasm_sandbox::start(config).await.unwrap(),
+        http: Client::new(),
     };
+    let (running, http) = (&sandbox.running, &sandbox.http);
     let attempts = 8;
     for _ in 0..attempts {
-        let page = http
-            .get(format!("{}/wooshpay", running.shop_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let order = config_of(&page)["order"].as_str().unwrap().to_owned();
+        let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
         let (status, intent) = send(
             http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
                 .json(&json!({"order": order, "terminal_type": "WEB"})),
@@ -1746,6 +1745,6 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
         "faults were injected: {:?}",
         faults.injected()
     );
-    running.stop().await;
+    sandbox.running.stop().await;
     let _ = std::fs::remove_dir_all(&data);
 }
