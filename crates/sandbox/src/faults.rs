@@ -11,7 +11,8 @@
 //! - `reset`: the connection breaks before the server acts (the client sees no answer);
 //! - `drop`: the server acts, then the connection breaks before the answer is complete (the
 //!   client cannot tell whether anything happened: only idempotency keeps it safe to retry);
-//! - `slow`: the server acts, then sends its answer 64 bytes at a time, 25 ms apart.
+//! - `slow`: the server acts, then sends its answer in 40 pieces (of 64 bytes at least),
+//!   25 ms apart: about a second, whatever the answer's size, as over a congested network.
 //!
 //! Test controls (`/_test/...`) and pages are never faulted: they are how tests observe.
 
@@ -177,30 +178,36 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
             .into_response(),
         FaultKind::Reset => (StatusCode::OK, broken(Bytes::new())).into_response(),
         FaultKind::Drop => {
-            let response = next.run(request).await;
-            let (mut parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            parts.headers.remove(header::CONTENT_LENGTH);
+            let (parts, bytes) = acted(request, next).await;
             let cut = bytes.slice(..bytes.len() / 2);
             Response::from_parts(parts, broken(cut))
         }
         FaultKind::Slow => {
-            let response = next.run(request).await;
-            let (mut parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            parts.headers.remove(header::CONTENT_LENGTH);
-            let chunks: Vec<Bytes> = bytes.chunks(64).map(Bytes::copy_from_slice).collect();
-            let stream = futures_util::stream::iter(chunks).then(|chunk| async move {
+            let (parts, bytes) = acted(request, next).await;
+            let piece = bytes.len().div_ceil(SLOW_PIECES).max(64);
+            let pieces: Vec<Bytes> = bytes.chunks(piece).map(Bytes::copy_from_slice).collect();
+            let stream = futures_util::stream::iter(pieces).then(|piece| async move {
                 tokio::time::sleep(Duration::from_millis(25)).await;
-                Ok::<_, std::io::Error>(chunk)
+                Ok::<_, std::io::Error>(piece)
             });
             Response::from_parts(parts, Body::from_stream(stream))
         }
     }
+}
+
+/// How many pieces a `slow` answer is sent in.
+const SLOW_PIECES: usize = 40;
+
+/// Lets the server act, then holds its whole answer: the head, without a length (the answer
+/// will not go out as announced), and the body.
+async fn acted(request: Request, next: Next) -> (axum::http::response::Parts, Bytes) {
+    let response = next.run(request).await;
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    (parts, bytes)
 }
 
 #[cfg(test)]

@@ -1708,10 +1708,19 @@ async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
 
 #[tokio::test]
 async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_each_time() {
-    // The same faults in front of the gateway, on WooshPay's API: each PaymentIntent the
-    // customer asks the shop for is made once at the gateway, however often the shop repeated
-    // its call (counted in the gateway's own database).
-    let faults = paywasm_sandbox::faults::Faults::parse("0.3:drop,reset,error").unwrap();
+    // A fifth of the calls to WooshPay's API break after it acted, before it read anything, or
+    // answer 503: each PaymentIntent the customer asks the shop for is made once at the
+    // gateway, however often the shop repeated its call (counted in the gateway's database).
+    // Requests go on until answers were lost after the gateway acted (the case that would make
+    // a second PaymentIntent) at least twice.
+    let faults = paywasm_sandbox::faults::Faults::parse("0.2:drop,reset,error").unwrap();
+    let drops = || {
+        faults
+            .injected()
+            .iter()
+            .find(|(kind, _)| kind.name() == "drop")
+            .map_or(0, |(_, count)| *count)
+    };
     let data = std::env::temp_dir().join(format!("paywasm-wp-faults-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let mut config = Config::for_tests();
@@ -1722,8 +1731,9 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
         http: Client::new(),
     };
     let (running, http) = (&sandbox.running, &sandbox.http);
-    let attempts = 8;
-    for _ in 0..attempts {
+    let mut attempts = 0;
+    while attempts < 10 || (drops() < 2 && attempts < 100) {
+        attempts += 1;
         let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
         let (status, intent) = send(
             http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
@@ -1741,7 +1751,7 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
         .unwrap();
     assert_eq!(made, attempts, "one PaymentIntent per request to the shop");
     assert!(
-        faults.total() >= 4,
+        drops() >= 2,
         "faults were injected: {:?}",
         faults.injected()
     );

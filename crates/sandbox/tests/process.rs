@@ -202,10 +202,15 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
             (kills, crashes)
         })
     };
-    let plans = support::plans(checkouts);
+    // Charges left to expire on their own during the run: the expiry worker must resume after
+    // every start.
     let started = Instant::now();
+    let expiring = soak.expiring_charges(40).await;
+    let plans = support::plans(checkouts);
     let seen = support::drive(&soak, &plans, 0, 32).await;
     let drove = started.elapsed();
+    // Past every expiry (at most 16 s after they were made) before the crashes stop.
+    tokio::time::sleep(Duration::from_secs(16).saturating_sub(drove)).await;
     done.store(true, Ordering::Relaxed);
     let (kills, crashes) = supervisor.await.unwrap();
     // Verification reads through a process that no longer crashes.
@@ -217,7 +222,27 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
             .retain(|a| a != "--crash-after-commits" && *a != crash_rate_arg);
         sandbox.restart_until_ready().await;
     }
-    let verdict = support::verify(&soak, &plans, &seen, &data.join("shop.sqlite")).await;
+    let verdict = support::verify(&soak, &plans, &seen, &data.join("shop.sqlite"), &expiring).await;
+    let expired = soak
+        .list("/charges")
+        .await
+        .iter()
+        .filter(|c| expiring.contains(c["id"].as_str().unwrap()) && c["status"] == "expired")
+        .count();
+    let announced = soak
+        .list("/events")
+        .await
+        .iter()
+        .filter(|event| {
+            event["key"] == "charge.expire"
+                && expiring.contains(event["data"]["id"].as_str().unwrap_or(""))
+                && event["webhook_deliveries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|delivery| delivery["delivery_status"] == "delivered")
+        })
+        .count();
 
     println!(
         "crash safety: {checkouts} checkouts in {:.1} s; the sandbox killed with SIGKILL {kills} times and crashed right after a commit {crashes} times, each time started again; a fifth of calls faulted",
@@ -228,8 +253,14 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
         soak.retries.load(Ordering::Relaxed)
     );
     verdict.print(checkouts);
+    println!(
+        "  charges left to expire on their own: {}, expired {expired}, their charge.expire webhooks delivered {announced}",
+        expiring.len()
+    );
     drop(sandbox);
     let _ = std::fs::remove_dir_all(&data);
+    assert_eq!(expired, expiring.len(), "charges that did not expire");
+    assert_eq!(announced, expiring.len(), "expiries not announced");
     assert!(
         kills >= 3 && crashes >= 3,
         "the run was too short to kill the sandbox often: {kills} kills, {crashes} crashes"
@@ -256,7 +287,14 @@ async fn sustained_load_keeps_every_checkout_right_and_memory_flat() {
         samples.push((started.elapsed().as_secs_f64(), sandbox.rss_kb()));
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let verdict = support::verify(&soak, &plans, &seen, &data.join("shop.sqlite")).await;
+    let verdict = support::verify(
+        &soak,
+        &plans,
+        &seen,
+        &data.join("shop.sqlite"),
+        &Default::default(),
+    )
+    .await;
 
     // Flat: the second half of the run grows by less than a fifth of the first half's peak (the
     // first rounds fill SQLite's page cache and the allocator's pools).

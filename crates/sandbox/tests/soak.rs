@@ -61,7 +61,14 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
     let started = Instant::now();
     let seen = support::drive(&soak, &plans, 0, 32).await;
     let drove = started.elapsed();
-    let verdict = support::verify(&soak, &plans, &seen, &data.join("shop.sqlite")).await;
+    let verdict = support::verify(
+        &soak,
+        &plans,
+        &seen,
+        &data.join("shop.sqlite"),
+        &Default::default(),
+    )
+    .await;
 
     let injected = |faults: &Faults| {
         faults
