@@ -2,7 +2,7 @@
 // text, never run as markup. The pages' configuration and the shop's answers are rewritten on
 // the way to the browser with hostile markup; a script that ran would set window.__xss.
 import { test, expect } from "@playwright/test";
-import { gatewayPost } from "./gateway.mjs";
+import { gatewayPost, wooshpay } from "./gateway.mjs";
 
 const HOSTILE = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 
@@ -62,5 +62,25 @@ test("a hostile store name is shown as text in the cashier view", async ({ page 
   await page.goto("/pos?amount=40000");
   await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
   await expect(page.getByText(HOSTILE, { exact: false })).toBeVisible();
+  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+});
+
+test("hostile item names on the gateway's hosted Checkout Session page are shown as text", async ({ page }) => {
+  // The merchant names the items; the gateway's page lists them to the customer.
+  const { status, body: session } = await wooshpay("POST", "/v1/checkout/sessions", {
+    mode: "payment",
+    success_url: "http://127.0.0.1:17071/?checkout=success",
+    cancel_url: "http://127.0.0.1:17071/?checkout=cancelled",
+    payment_method_types: ["alipay"],
+    line_items: [
+      { price_data: { currency: "CNY", unit_amount: 1000, product_data: { name: HOSTILE } }, quantity: 1 },
+      { price_data: { currency: "CNY", unit_amount: 500, product_data: { name: `tea</span></li><script>window.__xss=3</script>` } }, quantity: 2 },
+    ],
+  });
+  expect(status).toBe(200);
+  await page.goto(session.url);
+  await expect(page.getByText(HOSTILE, { exact: false })).toBeVisible();
+  await expect(page.getByText("tea</span></li><script>window.__xss=3</script>", { exact: false })).toBeVisible();
+  await expect(page.getByRole("img", { name: "Alipay QR code" })).toBeVisible();
   expect(await page.evaluate(() => window.__xss)).toBeUndefined();
 });
