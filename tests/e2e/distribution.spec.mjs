@@ -104,6 +104,22 @@ test("hosted page: messages from another origin or another window are ignored", 
   await expect(page.getByRole("button", { name: "PromptPay" })).toHaveCount(0);
 });
 
+test("hosted page: options the checkout cannot use tell the customer what to do and the shop why", async ({ page }) => {
+  // The shop's page passes an amount the checkout refuses.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const config = document.getElementById("checkout-config");
+      if (!config?.textContent) return;
+      config.textContent = JSON.stringify({ ...JSON.parse(config.textContent), amount: -5 });
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await page.goto("/examples/iframe");
+  const frame = page.getByTitle("Payment").contentFrame();
+  await expect(frame.getByRole("alert")).toHaveText("This checkout could not start. Please go back to the shop and try again.");
+  await expect(page.getByText("error invalid_options")).toBeVisible();
+});
+
 test("npm package: a plain Vite app that imports it by path builds and runs", async ({ page }) => {
   const errors = noCspViolations(page);
   const response = await page.goto(VITE_APP);

@@ -55,6 +55,12 @@ if (!framedByThatOrigin) {
     try {
       mount(root, options);
     } catch (error) {
+      // The shop's page passed options the checkout cannot use: the shop hears why, the
+      // customer what to do (an empty frame would tell them nothing).
+      const notice = document.createElement("p");
+      notice.setAttribute("role", "alert");
+      notice.textContent = "This checkout could not start. Please go back to the shop and try again.";
+      root.replaceChildren(notice);
       post("error", { error: { code: "invalid_options", message: error.message } });
     }
   });
