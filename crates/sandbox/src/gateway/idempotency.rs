@@ -1,7 +1,8 @@
 //! `Idempotency-Key` on POST requests, for both APIs (Omise's and WooshPay's `/v1/`): a
 //! repeated request with the same key (for the same account key) returns the first answer and
-//! changes nothing; the same key with a different request is refused, in its API's error shape. Answers are kept in the database, so a retry after a restart still finds
-//! them. Server errors are not kept, so the request can be retried.
+//! changes nothing; the same key with a different request is refused, in its API's error
+//! shape. Answers are kept in the database, so a retry after a restart still finds them.
+//! Server errors are not kept, so the request can be retried.
 //!
 //! **Crash safety.** A handler whose effect is a database write keeps its answer in the same
 //! transaction as the effect ([`Answer::keep`]). So a process that dies at any point leaves

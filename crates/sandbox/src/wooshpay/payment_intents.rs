@@ -433,7 +433,7 @@ pub(crate) fn save_if(
     also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
 ) -> Result<bool, WpError> {
     let value = serde_json::to_value(intent).map_err(|e| WpError::Internal(e.to_string()))?;
-    let body = serde_json::to_string(intent).map_err(|e| WpError::Internal(e.to_string()))?;
+    let body = value.to_string();
     let changed = state.store.call(|db| {
         let tx = db.transaction()?;
         let changed = tx.execute(
@@ -443,7 +443,7 @@ pub(crate) fn save_if(
                 intent.id,
                 expected.as_str(),
                 intent.status.as_str(),
-                value.to_string(),
+                body,
                 code_value
             ],
         )?;
