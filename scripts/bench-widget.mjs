@@ -1,19 +1,31 @@
 // Benchmark: time from navigation to an interactive widget (the PromptPay button in the DOM
-// and enabled), in headless Chromium with a fresh context per run, against a sandbox started
-// here on test ports; side by side, in the same run, the same page with the checkout as static
-// HTML (the buttons written in the page, no script): the baseline the widget is held to.
-//   npm run build && node scripts/bench-widget.mjs [runs=20]
+// and enabled), in headless Chromium with a fresh context per run, against a release sandbox
+// started here on test ports; side by side, in the same run, the same page with the checkout as
+// static HTML (the buttons written in the page, no script): the baseline the widget is held
+// to. Both pages come from the same server over HTTP (the static one as a file of a copy of
+// www/), so neither is spared the network.
+//   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-widget.mjs [runs=20]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const runs = Number(process.argv[2] ?? 20);
 const shop = "http://127.0.0.1:17271";
-const sandbox = spawn("target/debug/paywasm-sandbox", ["--gateway", "127.0.0.1:17270", "--shop", "127.0.0.1:17271"], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const www = mkdtempSync(join(tmpdir(), "paywasm-bench-www-"));
+cpSync("www", www, { recursive: true });
+const sandbox = spawn(
+  "target/release/paywasm-sandbox",
+  ["--gateway", "127.0.0.1:17270", "--shop", "127.0.0.1:17271", "--www", www],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 await new Promise((resolve) => sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve()));
-process.on("exit", () => sandbox.kill());
+process.on("exit", () => {
+  sandbox.kill();
+  rmSync(www, { recursive: true, force: true });
+});
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -33,13 +45,13 @@ const staticPage = page0
       '<div class="paywasm-methods" role="group"><button type="button" class="paywasm-method">PromptPay</button>' +
       '<button type="button" class="paywasm-method">Alipay</button></div><p class="paywasm-status" role="status"></p></section></div>',
   );
+writeFileSync(join(www, "static-checkout.html"), staticPage);
 
-async function measure(url, fulfilStatic) {
+async function measure(url) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    if (fulfilStatic) await page.route(url, (route) => route.fulfill({ contentType: "text/html", body: staticPage }));
     // Records, inside the page, when the first enabled method button appears.
     await page.addInitScript(() => {
       const check = (observer) => {
@@ -62,9 +74,10 @@ async function measure(url, fulfilStatic) {
 }
 
 // Interleaved warm-up of both, then the measured runs.
-await measure(`${shop}/static-warmup`, true);
-const widget = await measure(`${shop}/`, false);
-const html = await measure(`${shop}/static-checkout`, true);
+await measure(`${shop}/assets/static-checkout.html`);
+await measure(`${shop}/`);
+const widget = await measure(`${shop}/`);
+const html = await measure(`${shop}/assets/static-checkout.html`);
 await browser.close();
 const ratio = widget(0.5) / html(0.5);
 console.log(`navigation -> interactive, ${runs} fresh contexts each:`);

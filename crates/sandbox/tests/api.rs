@@ -1758,3 +1758,69 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
     sandbox.running.stop().await;
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// Reads one HTTP/1.1 answer with a `content-length` from `stream`.
+async fn read_answer(stream: &mut tokio::io::BufReader<tokio::net::TcpStream>) -> usize {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        stream.read_line(&mut line).await.unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).await.unwrap();
+    length
+}
+
+/// A browser fetches a page's scripts on the connection that brought the page. Without
+/// TCP_NODELAY on the servers' sockets, an answer written in two pieces (head, then file) on
+/// such a kept-alive connection waited for the browser's delayed ACK: 40 ms on Linux for each
+/// script, measured as 40 ms more time to interactive (BENCHMARKS.md).
+#[tokio::test]
+async fn answers_on_a_kept_alive_connection_are_not_held_back() {
+    use tokio::io::AsyncWriteExt;
+    let sandbox = Sandbox::start().await;
+    let mut slowest = Duration::ZERO;
+    for url in [&sandbox.running.shop_url, &sandbox.running.gateway_url] {
+        let address = url.trim_start_matches("http://");
+        let path = if url == &sandbox.running.shop_url {
+            "/assets/shop.css"
+        } else {
+            "/hosted/assets/hosted.css"
+        };
+        let request = format!("GET {path} HTTP/1.1\r\nhost: {address}\r\n\r\n");
+        let mut stream =
+            tokio::io::BufReader::new(tokio::net::TcpStream::connect(address).await.unwrap());
+        // Past the start of the connection, where Linux still acknowledges at once.
+        for _ in 0..4 {
+            stream
+                .get_mut()
+                .write_all(request.as_bytes())
+                .await
+                .unwrap();
+            assert!(read_answer(&mut stream).await > 0, "{path} has a body");
+        }
+        for _ in 0..5 {
+            let asked = Instant::now();
+            stream
+                .get_mut()
+                .write_all(request.as_bytes())
+                .await
+                .unwrap();
+            read_answer(&mut stream).await;
+            slowest = slowest.max(asked.elapsed());
+        }
+    }
+    // The delayed ACK is 40 ms; a file from a local server takes well under a millisecond.
+    assert!(
+        slowest < Duration::from_millis(30),
+        "an answer on a kept-alive connection took {slowest:?}"
+    );
+    sandbox.running.stop().await;
+}
