@@ -211,9 +211,10 @@ fn mount_checkout(element: web_sys::HtmlElement, options: JsValue) -> Result<Unm
     let callbacks = Callbacks::from_options(&options);
     let options = Options::from_js(options)?;
     checked?;
+    let chosen = crate::components::checkout::take_over(&element);
     let handle = mount_to(
         element,
-        move || view! { <Checkout options=options callbacks=callbacks/> },
+        move || view! { <Checkout options=options callbacks=callbacks chosen=chosen/> },
     );
     Ok(Box::new(move || drop(handle)))
 }

@@ -3,6 +3,8 @@
 //! - [`objects`]: the Omise-compatible API objects (sources, charges, lists, errors) as the
 //!   seed documents show them;
 //! - [`money`] and [`time`]: amounts in the smallest currency unit, currencies, timestamps;
+//! - [`i18n`]: every sentence a customer reads, in four languages;
+//! - [`first_view`]: the checkout's method choice as HTML, for a merchant server's page;
 //! - [`method`]: the payment method registry (type, flow, currencies and limits);
 //! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
 //! - [`poll`]: when the widget asks again while a charge is pending;
@@ -14,6 +16,9 @@
 //! No web and no async runtime dependencies: everything here is pure and unit-tested natively.
 
 pub mod error;
+pub mod first_view;
+pub mod html;
+pub mod i18n;
 pub mod method;
 pub mod money;
 pub mod objects;

@@ -12,7 +12,6 @@ pub mod config;
 pub mod error;
 pub mod faults;
 pub mod gateway;
-pub mod html;
 pub mod ids;
 pub mod shop;
 pub mod store;

@@ -1,8 +1,11 @@
 //! The customer checkout: method buttons, the QR or the redirect, and the outcome, with one
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
 
+mod first_view;
 mod qr;
 mod state;
+
+pub use first_view::take_over;
 
 pub use state::Phase;
 
@@ -74,6 +77,8 @@ pub fn Checkout(
     /// The merchant's callbacks.
     #[prop(optional)]
     callbacks: Callbacks,
+    /// A method the customer chose in the server's first view before the widget loaded.
+    chosen: Option<String>,
 ) -> impl IntoView {
     let options = Arc::new(options);
     let languages = browser_languages();
@@ -211,6 +216,10 @@ pub fn Checkout(
 
     if let Some(charge_id) = options.charge_id.clone() {
         wait(charge_id);
+    } else if let Some(&method) =
+        chosen.and_then(|name| methods.iter().find(|m| m.as_str() == name))
+    {
+        start(method);
     }
 
     let amount_text = i18n::amount(options.amount, &options.currency);

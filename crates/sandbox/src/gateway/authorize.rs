@@ -6,12 +6,12 @@ use super::charges::{self, Outcome};
 use super::idempotency::Answer;
 use super::GatewayState;
 use crate::error::ApiError;
-use crate::html::escape;
 use axum::extract::{Form, Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use paywasm_core::html::escape;
 use paywasm_core::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 

@@ -1,18 +1,36 @@
 //! The shop's server-rendered pages: the templates in `www/` with the checkout's settings
-//! put in a JSON block (read by the page's module script, so no inline script is needed and a
-//! strict Content Security Policy holds).
+//! put in a JSON block (read by the page's module script), and on the product page the
+//! checkout's first view (`paywasm_core::first_view`), whose one inline script the Content
+//! Security Policy allows by its hash.
 
 use super::checkout::{create_order, find_order, latest_charge_of};
 use super::{ShopState, PRODUCT};
 use crate::error::ApiError;
-use crate::html::escape;
 use axum::extract::{Query, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
+use base64::prelude::{Engine, BASE64_STANDARD};
+use paywasm_core::first_view;
+use paywasm_core::html::escape;
+use paywasm_core::i18n;
+use paywasm_core::method::{online_methods, SourceType};
+use paywasm_core::platform::detect_platform;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-src http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:* http://localhost:* https:";
+/// The pages' Content Security Policy: scripts from the shop only, plus the first view's
+/// inline script by its hash.
+fn csp() -> &'static str {
+    static CSP: OnceLock<String> = OnceLock::new();
+    CSP.get_or_init(|| {
+        let hash = BASE64_STANDARD.encode(Sha256::digest(first_view::SCRIPT.as_bytes()));
+        CSP_TEMPLATE.replace("{FIRST_VIEW_HASH}", &format!("'sha256-{hash}'"))
+    })
+}
+
+const CSP_TEMPLATE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {FIRST_VIEW_HASH}; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-src http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:* http://localhost:* https:";
 
 fn render(
     state: &ShopState,
@@ -33,6 +51,19 @@ pub(crate) fn render_with(
     config: Value,
     fields: &[(&str, String)],
 ) -> Result<Response, ApiError> {
+    render_page(state, template, title, price, config, fields, "")
+}
+
+/// `render_with`, with `first_view` (markup, not escaped) in place of `{{FIRST_VIEW}}`.
+fn render_page(
+    state: &ShopState,
+    template: &str,
+    title: &str,
+    price: &str,
+    config: Value,
+    fields: &[(&str, String)],
+    first_view: &str,
+) -> Result<Response, ApiError> {
     let path = state.www_dir.join(template);
     let page = std::fs::read_to_string(&path)
         .map_err(|error| ApiError::Internal(format!("cannot read {}: {error}", path.display())))?;
@@ -46,9 +77,10 @@ pub(crate) fn render_with(
     let page = fields.iter().fold(page, |page, (name, value)| {
         page.replace(&format!("{{{{{name}}}}}"), &escape(value))
     });
+    let page = page.replace("{{FIRST_VIEW}}", first_view);
     Ok((
         [
-            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CONTENT_SECURITY_POLICY, csp()),
             (header::CACHE_CONTROL, "no-store"),
         ],
         Html(page),
@@ -68,12 +100,44 @@ fn widget_config(state: &ShopState, order_id: &str, amount: i64, currency: &str)
     })
 }
 
-/// `GET /`: the product page, with a new order.
-pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, ApiError> {
+/// `GET /`: the product page, with a new order and the checkout's method buttons already in
+/// the HTML (in the customer's language, for the customer's platform), so that they can be
+/// used before the widget has loaded.
+pub(crate) async fn product(
+    State(state): State<ShopState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
-    render(&state, "index.html", PRODUCT.name, &price, config)
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    };
+    // The browser's languages in its order of preference (`th-TH,th;q=0.9,en;q=0.8`); the
+    // widget reads the same list from `navigator.languages`.
+    let languages = header(header::ACCEPT_LANGUAGE)
+        .split(',')
+        .map(|tag| tag.split(';').next().unwrap_or("").trim());
+    let texts = i18n::choose(None, languages);
+    // Touch points are not sent: an iPad in desktop mode gets the desktop's methods here,
+    // and the widget's own choice when it takes over.
+    let platform = detect_platform(header(header::USER_AGENT), 0);
+    let methods: Vec<SourceType> = online_methods(order.amount, &order.currency, platform)
+        .map(|method| method.source_type)
+        .collect();
+    let first_view = first_view::html(texts, order.amount, &order.currency, &methods);
+    render_page(
+        &state,
+        "index.html",
+        PRODUCT.name,
+        &price,
+        config,
+        &[],
+        &first_view,
+    )
 }
 
 /// Query of the return page.

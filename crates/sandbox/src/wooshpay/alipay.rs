@@ -12,12 +12,12 @@
 use super::error::WpError;
 use super::payment_intents::{self, Decision, PaymentIntent, Status};
 use super::{redirect_target, WooshpayState};
-use crate::html::escape;
 use axum::extract::{Form, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use paywasm_core::html::escape;
 use paywasm_core::money::{Amount, Currency};
 use rusqlite::OptionalExtension;
 use serde::Deserialize;

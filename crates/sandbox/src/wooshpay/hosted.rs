@@ -12,12 +12,12 @@
 use super::error::WpError;
 use super::payment_intents::{self, PaymentIntent, Status, TerminalType};
 use super::{checkout_sessions, redirect_target, WooshpayState};
-use crate::html::escape;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::html::escape;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;

@@ -1,4 +1,4 @@
-//! Server-rendered pages: escaping for text put into HTML.
+//! Escaping for text put into HTML: the sandbox's pages and the checkout's first view.
 
 /// `text` with the five HTML-special characters escaped, safe in element content and in
 /// quoted attribute values.

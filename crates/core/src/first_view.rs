@@ -1,0 +1,124 @@
+//! The checkout's first view, rendered by the merchant's server into its page: the method
+//! buttons are there as soon as the HTML is, instead of after the widget's script and
+//! WebAssembly have loaded (time to interactive, issue 8).
+//!
+//! The markup is the widget's own "choose a method" step (same elements, classes, roles and
+//! names), plus:
+//! - `data-paywasm-first-view` on the section, which `mount` looks for and replaces with the
+//!   live widget;
+//! - a small inline script ([`SCRIPT`]) that takes a click made before the widget runs: it
+//!   marks the section `data-chosen="<source type>"`, shows the widget's "preparing" status and
+//!   disables the buttons, exactly as the widget does when a method is chosen. `mount` then
+//!   starts the chosen method at once, so the customer's first tap is never lost. If the widget
+//!   has not started 15 s after such a tap (its script did not load), the status asks the
+//!   customer to check the connection and reload.
+//!
+//! A page with a Content Security Policy allows the script by its hash
+//! (`'sha256-...'` of [`SCRIPT`]), as the demo shop does.
+
+use crate::html::escape;
+use crate::i18n::{self, Texts};
+use crate::method::SourceType;
+use crate::money::{Amount, Currency};
+
+/// The inline script that follows the first view: it takes a click made before the widget
+/// has loaded (see the module's documentation).
+pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
+
+/// Shown when a method was chosen in the first view and the widget has still not started 15 s
+/// later (its script did not load). Only the server's page says it, so it is not in [`Texts`],
+/// which the widget carries in its WebAssembly.
+pub fn slow_start(texts: &Texts) -> &'static str {
+    match texts.lang {
+        "th" => "การเริ่มชำระเงินใช้เวลานานผิดปกติ โปรดตรวจสอบการเชื่อมต่อ แล้วโหลดหน้านี้ใหม่",
+        "ja" => "お支払いの開始に時間がかかっています。接続を確認してから、ページを再読み込みしてください。",
+        "zh-CN" => "支付启动时间过长。请检查网络连接，然后重新加载页面。",
+        _ => "Your payment is taking long to start. Check your connection, then reload the page.",
+    }
+}
+
+/// The first view of a checkout of `amount` offering `methods` (in the widget's order), in
+/// the language of `texts`, followed by its [`SCRIPT`]; empty when no method is offered (the
+/// widget then explains why, which needs no hurry).
+pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[SourceType]) -> String {
+    if methods.is_empty() {
+        return String::new();
+    }
+    let buttons: String = methods
+        .iter()
+        .map(|method| {
+            let name = method.method().display_name;
+            format!(
+                r#"<button type="button" class="paywasm-method" data-method="{}" data-preparing="{}">{}</button>"#,
+                method.as_str(),
+                escape(&i18n::fill(texts.preparing, name)),
+                escape(name),
+            )
+        })
+        .collect();
+    format!(
+        concat!(
+            r#"<section class="paywasm" lang="{lang}" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}">"#,
+            r#"<h2 class="paywasm-title">{title}</h2>"#,
+            r#"<div class="paywasm-methods" role="group" aria-label="{label}">{buttons}</div>"#,
+            r#"<p class="paywasm-status" role="status" aria-live="polite" tabindex="-1"></p>"#,
+            "</section><script>{script}</script>",
+        ),
+        lang = texts.lang,
+        slow = escape(slow_start(texts)),
+        title = escape(&i18n::fill(texts.choose, &i18n::amount(amount, currency))),
+        label = escape(texts.methods_label),
+        buttons = buttons,
+        script = SCRIPT,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_each_method_with_what_the_widget_will_say_when_it_is_chosen() {
+        let thb = Currency::parse("THB").expect("THB");
+        let page = html(
+            &i18n::EN,
+            Amount(129_000),
+            &thb,
+            &[SourceType::Promptpay, SourceType::AlipayCn],
+        );
+        assert!(
+            page.contains(r#"<h2 class="paywasm-title">Choose how to pay THB 1,290.00</h2>"#),
+            "{page}"
+        );
+        assert!(page.contains(r#"data-method="promptpay" data-preparing="Preparing your payment with PromptPay…">PromptPay</button>"#), "{page}");
+        assert!(page.contains(r#"data-method="alipay_cn""#), "{page}");
+        assert!(
+            page.contains(r#"role="group" aria-label="Payment method""#),
+            "{page}"
+        );
+        assert!(
+            page.ends_with(&format!("<script>{SCRIPT}</script>")),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn speaks_the_customers_language() {
+        let thb = Currency::parse("THB").expect("THB");
+        let page = html(&i18n::TH, Amount(100), &thb, &[SourceType::Promptpay]);
+        assert!(page.contains(r#"lang="th""#));
+        assert!(page.contains(slow_start(&i18n::TH)));
+        assert!(slow_start(&i18n::TH).starts_with("การ"));
+    }
+
+    #[test]
+    fn offers_nothing_when_no_method_can_be_used() {
+        let thb = Currency::parse("THB").expect("THB");
+        assert_eq!(html(&i18n::EN, Amount(100), &thb, &[]), "");
+    }
+
+    #[test]
+    fn the_script_cannot_end_its_element_early() {
+        assert!(!SCRIPT.contains("</"));
+    }
+}

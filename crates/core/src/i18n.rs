@@ -1,0 +1,280 @@
+//! The checkout's words in English, Thai, Japanese and Simplified Chinese. Every sentence a
+//! customer reads lives here (the widget's, and the first view a merchant server renders with
+//! [`crate::first_view`]); `{}` in a template is filled with [`fill`].
+
+use crate::money::{Amount, Currency};
+
+/// Sentences in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Texts {
+    /// BCP 47 tag for the `lang` attribute.
+    pub lang: &'static str,
+    /// Heading of the method list: `{}` is the amount.
+    pub choose: &'static str,
+    /// Accessible name of the method list.
+    pub methods_label: &'static str,
+    /// While the source and charge are being created: `{}` is the method.
+    pub preparing: &'static str,
+    /// While the browser leaves for the authorize page.
+    pub redirecting: &'static str,
+    /// While waiting for a QR payment.
+    pub waiting_qr: &'static str,
+    /// Under the QR.
+    pub qr_instructions: &'static str,
+    /// The QR's accessible name: `{}` is the amount.
+    pub qr_alt: &'static str,
+    /// Beside the QR: `{}` is the merchant's name.
+    pub pay_to: &'static str,
+    /// The countdown's label.
+    pub time_left: &'static str,
+    /// Announced as the deadline nears: `{}` is a number of minutes.
+    pub minutes_left: &'static str,
+    /// Announced in the last minute: `{}` is a number of seconds.
+    pub seconds_left: &'static str,
+    /// Button on phones: save the QR as an image.
+    pub save_qr: &'static str,
+    /// While the customer's return is being confirmed.
+    pub confirming: &'static str,
+    /// After several failed status requests.
+    pub reconnecting: &'static str,
+    /// The charge succeeded.
+    pub successful: &'static str,
+    /// The charge failed: `{}` is the reason.
+    pub failed: &'static str,
+    /// The customer cancelled.
+    pub cancelled: &'static str,
+    /// The charge expired.
+    pub expired: &'static str,
+    /// Nothing can be offered: `{}` is the amount.
+    pub unavailable: &'static str,
+    /// The payment could not be started: `{}` is the reason.
+    pub start_failed: &'static str,
+    /// Button: start again.
+    pub try_again: &'static str,
+    /// Button: a new QR after expiry.
+    pub new_qr: &'static str,
+    /// Reasons, by seed failure code.
+    pub reasons: Reasons,
+}
+
+/// Why a payment did not go through, in words, by the seeds' failure codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reasons {
+    /// `payment_expired`, `timeout`.
+    pub too_late: &'static str,
+    /// `payment_rejected`.
+    pub rejected: &'static str,
+    /// `insufficient_fund`, `insufficient_balance`.
+    pub insufficient: &'static str,
+    /// `invalid_account`.
+    pub invalid_account: &'static str,
+    /// `failed_processing` and anything unknown.
+    pub processing: &'static str,
+    /// A network failure.
+    pub network: &'static str,
+    /// A refusal or an answer not understood.
+    pub refused: &'static str,
+    /// An `authorize_uri` off the gateway's pages.
+    pub unsafe_redirect: &'static str,
+}
+
+/// English.
+pub const EN: Texts = Texts {
+    lang: "en",
+    choose: "Choose how to pay {}",
+    methods_label: "Payment method",
+    preparing: "Preparing your payment with {}…",
+    redirecting: "Taking you to Alipay to approve the payment…",
+    waiting_qr: "Waiting for your payment. Scan the QR code with your banking app.",
+    qr_instructions: "Open your banking app, scan this QR code and confirm the payment. On a phone, save the QR code and upload it in the app.",
+    qr_alt: "PromptPay QR code to pay {}",
+    pay_to: "Pay to {}",
+    time_left: "Time left to pay",
+    minutes_left: "{} minutes left to pay.",
+    seconds_left: "{} seconds left to pay.",
+    save_qr: "Save QR code",
+    confirming: "Confirming your payment…",
+    reconnecting: "Connection lost. Reconnecting… Your payment is safe.",
+    successful: "Payment successful. Thank you!",
+    failed: "Payment failed: {} You can try again or choose another method.",
+    cancelled: "The payment was cancelled. You can try again or choose another method.",
+    expired: "The payment expired before it was completed. You can start a new one.",
+    unavailable: "No payment method here can take {}. Please contact the shop.",
+    start_failed: "We could not start the payment: {} Please try again.",
+    try_again: "Try again",
+    new_qr: "New QR code",
+    reasons: Reasons {
+        too_late: "it was not confirmed in time.",
+        rejected: "it was declined by your wallet or bank.",
+        insufficient: "the balance is insufficient.",
+        invalid_account: "your account cannot make this payment.",
+        processing: "it could not be processed.",
+        network: "we could not reach the payment service. Check your connection.",
+        refused: "the shop or the payment service refused it.",
+        unsafe_redirect: "the payment page is not on the payment service's site, so we did not open it.",
+    },
+};
+
+/// Thai.
+pub const TH: Texts = Texts {
+    lang: "th",
+    choose: "เลือกวิธีชำระเงิน {}",
+    methods_label: "วิธีชำระเงิน",
+    preparing: "กำลังเตรียมการชำระเงินด้วย {}…",
+    redirecting: "กำลังพาคุณไปยัง Alipay เพื่อยืนยันการชำระเงิน…",
+    waiting_qr: "กำลังรอการชำระเงิน สแกนคิวอาร์โค้ดด้วยแอปธนาคารของคุณ",
+    qr_instructions:
+        "เปิดแอปธนาคาร สแกนคิวอาร์โค้ดนี้ แล้วยืนยันการชำระเงิน บนโทรศัพท์ ให้บันทึกคิวอาร์โค้ดแล้วอัปโหลดในแอป",
+    qr_alt: "คิวอาร์โค้ด (QR) พร้อมเพย์สำหรับชำระ {}",
+    pay_to: "ชำระให้ {}",
+    time_left: "เวลาที่เหลือในการชำระ",
+    minutes_left: "เหลือเวลาชำระอีก {} นาที",
+    seconds_left: "เหลือเวลาชำระอีก {} วินาที",
+    save_qr: "บันทึกคิวอาร์โค้ด",
+    confirming: "กำลังยืนยันการชำระเงิน…",
+    reconnecting: "การเชื่อมต่อขาดหาย กำลังเชื่อมต่อใหม่… การชำระเงินของคุณปลอดภัย",
+    successful: "ชำระเงินสำเร็จ ขอบคุณค่ะ",
+    failed: "ชำระเงินไม่สำเร็จ: {} ลองอีกครั้งหรือเลือกวิธีอื่น",
+    cancelled: "การชำระเงินถูกยกเลิก ลองอีกครั้งหรือเลือกวิธีอื่น",
+    expired: "การชำระเงินหมดเวลาก่อนทำรายการเสร็จ เริ่มรายการใหม่ได้",
+    unavailable: "ไม่มีวิธีชำระเงินที่รองรับยอด {} กรุณาติดต่อร้านค้า",
+    start_failed: "ไม่สามารถเริ่มการชำระเงินได้: {} กรุณาลองอีกครั้ง",
+    try_again: "ลองอีกครั้ง",
+    new_qr: "สร้างคิวอาร์โค้ดใหม่",
+    reasons: Reasons {
+        too_late: "ไม่ได้ยืนยันภายในเวลาที่กำหนด",
+        rejected: "ถูกปฏิเสธโดยวอลเล็ตหรือธนาคาร",
+        insufficient: "ยอดเงินคงเหลือไม่เพียงพอ",
+        invalid_account: "บัญชีของคุณไม่สามารถทำรายการนี้ได้",
+        processing: "ระบบทำรายการไม่สำเร็จ",
+        network: "ไม่สามารถเชื่อมต่อระบบชำระเงินได้ ตรวจสอบการเชื่อมต่อของคุณ",
+        refused: "ร้านค้าหรือระบบชำระเงินปฏิเสธรายการ",
+        unsafe_redirect: "หน้าชำระเงินไม่ได้อยู่บนเว็บไซต์ของผู้ให้บริการชำระเงิน จึงไม่ได้เปิด",
+    },
+};
+
+/// Japanese.
+pub const JA: Texts = Texts {
+    lang: "ja",
+    choose: "{} のお支払い方法を選択してください",
+    methods_label: "お支払い方法",
+    preparing: "{} でのお支払いを準備しています…",
+    redirecting: "お支払いの承認のため Alipay に移動します…",
+    waiting_qr: "お支払いをお待ちしています。銀行アプリで QR コードを読み取ってください。",
+    qr_instructions: "銀行アプリを開き、この QR コードを読み取ってお支払いを確定してください。スマートフォンでは QR コードを保存してアプリでアップロードしてください。",
+    qr_alt: "{} を支払うための PromptPay QR コード",
+    pay_to: "支払先: {}",
+    time_left: "お支払い期限まで",
+    minutes_left: "お支払い期限まであと {} 分です。",
+    seconds_left: "お支払い期限まであと {} 秒です。",
+    save_qr: "QR コードを保存",
+    confirming: "お支払いを確認しています…",
+    reconnecting: "接続が切れました。再接続しています… お支払いは安全です。",
+    successful: "お支払いが完了しました。ありがとうございました。",
+    failed: "お支払いに失敗しました: {} もう一度お試しいただくか、別のお支払い方法を選択してください。",
+    cancelled: "お支払いはキャンセルされました。もう一度お試しいただくか、別のお支払い方法を選択してください。",
+    expired: "お支払いが完了する前に期限が切れました。新しいお支払いを開始できます。",
+    unavailable: "{} に対応するお支払い方法がありません。ショップにお問い合わせください。",
+    start_failed: "お支払いを開始できませんでした: {} もう一度お試しください。",
+    try_again: "もう一度試す",
+    new_qr: "新しい QR コード",
+    reasons: Reasons {
+        too_late: "時間内に確認されませんでした。",
+        rejected: "ウォレットまたは銀行により拒否されました。",
+        insufficient: "残高が不足しています。",
+        invalid_account: "このアカウントではお支払いできません。",
+        processing: "処理できませんでした。",
+        network: "決済サービスに接続できませんでした。接続を確認してください。",
+        refused: "ショップまたは決済サービスにより拒否されました。",
+        unsafe_redirect: "支払いページが決済サービスのサイト上にないため、開きませんでした。",
+    },
+};
+
+/// Simplified Chinese.
+pub const ZH: Texts = Texts {
+    lang: "zh-CN",
+    choose: "请选择支付 {} 的方式",
+    methods_label: "支付方式",
+    preparing: "正在准备 {} 支付…",
+    redirecting: "正在前往支付宝确认付款…",
+    waiting_qr: "正在等待付款。请用银行 App 扫描二维码。",
+    qr_instructions:
+        "打开银行 App，扫描此二维码并确认付款。在手机上，请保存二维码并在 App 中上传。",
+    qr_alt: "支付 {} 的 PromptPay 二维码 (QR)",
+    pay_to: "收款方：{}",
+    time_left: "剩余支付时间",
+    minutes_left: "剩余 {} 分钟支付时间。",
+    seconds_left: "剩余 {} 秒支付时间。",
+    save_qr: "保存二维码",
+    confirming: "正在确认您的付款…",
+    reconnecting: "连接已断开，正在重新连接… 您的付款是安全的。",
+    successful: "支付成功，谢谢！",
+    failed: "支付失败：{} 您可以重试或选择其他支付方式。",
+    cancelled: "支付已取消。您可以重试或选择其他支付方式。",
+    expired: "支付在完成前已过期。您可以重新发起支付。",
+    unavailable: "没有可支付 {} 的支付方式，请联系商家。",
+    start_failed: "无法发起支付：{} 请重试。",
+    try_again: "重试",
+    new_qr: "生成新二维码",
+    reasons: Reasons {
+        too_late: "未在规定时间内确认。",
+        rejected: "被钱包或银行拒绝。",
+        insufficient: "余额不足。",
+        invalid_account: "您的账户无法完成此付款。",
+        processing: "无法处理。",
+        network: "无法连接支付服务，请检查网络连接。",
+        refused: "商家或支付服务拒绝了此请求。",
+        unsafe_redirect: "支付页面不在支付服务的网站上，因此未打开。",
+    },
+};
+
+/// The language for a BCP 47 tag (`th`, `ja-JP`, `zh-Hans-CN`...), if the widget speaks it.
+pub fn for_tag(tag: &str) -> Option<&'static Texts> {
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match primary.as_str() {
+        "en" => Some(&EN),
+        "th" => Some(&TH),
+        "ja" => Some(&JA),
+        // Traditional Chinese readers are better served by English than by simplified script.
+        "zh" if !tag.contains("Hant") && !tag.ends_with("TW") && !tag.ends_with("HK") => Some(&ZH),
+        _ => None,
+    }
+}
+
+/// The merchant's `locale` if given and spoken, else the first of the browser's languages
+/// that is, else English.
+pub fn choose<'a>(
+    option: Option<&str>,
+    browser: impl IntoIterator<Item = &'a str>,
+) -> &'static Texts {
+    option
+        .and_then(for_tag)
+        .or_else(|| browser.into_iter().find_map(for_tag))
+        .unwrap_or(&EN)
+}
+
+/// `template` with its `{}` replaced by `value`.
+pub fn fill(template: &str, value: &str) -> String {
+    template.replacen("{}", value, 1)
+}
+
+/// An amount for people (`THB 1,290.00`): the code is unambiguous in every language, and the
+/// digits follow the currency's decimals.
+pub fn amount(amount: Amount, currency: &Currency) -> String {
+    currency.display(amount)
+}
+
+/// The reason for a failure code, in words.
+pub fn failure_reason(texts: &Texts, code: Option<&str>) -> &'static str {
+    match code.unwrap_or("") {
+        "payment_expired" | "timeout" => texts.reasons.too_late,
+        "payment_rejected" => texts.reasons.rejected,
+        "insufficient_fund" | "insufficient_balance" => texts.reasons.insufficient,
+        "invalid_account" => texts.reasons.invalid_account,
+        _ => texts.reasons.processing,
+    }
+}
