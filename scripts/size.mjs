@@ -38,7 +38,10 @@ for (const [page, files] of Object.entries(pages)) {
 // only ever goes down, towards issue 8's target of 60 KB gzip for everything a checkout page
 // downloads; a change that makes the widget heavier than the budget fails `npm test`. The stable
 // toolchain's build (no std rebuilt without panic machinery) has its own, larger budget.
-const BUDGET_GZIP_KB = { nightly: 94.8, stable: 109 };
+// Raised once, on 2026-11-30, by 0.6 KB (94.8 -> 95.5, 109 -> 109.2): the widget taking over
+// the server-rendered first view, which brought time to interactive from 2.5x to 1.1x of
+// static HTML (BENCHMARKS.md).
+const BUDGET_GZIP_KB = { nightly: 95.5, stable: 109.2 };
 const POS_BUDGET_GZIP_KB = { nightly: 75, stable: 88 };
 const TARGET_GZIP_KB = 60;
 if (process.argv.includes("--check")) {

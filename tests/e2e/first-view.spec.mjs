@@ -1,0 +1,77 @@
+// The product page's first view: the shop renders the checkout's method buttons into its HTML
+// (paywasm_core::first_view), so a customer can tap one before the widget's WebAssembly has
+// loaded. Each test holds the WebAssembly back to be sure of that order.
+import { test, expect } from "@playwright/test";
+import { chargeCreated } from "./shop.mjs";
+
+/** Holds every request for the checkout's WebAssembly until `release()`; `released` tells. */
+async function holdWasm(page) {
+  const held = { released: false };
+  const gate = new Promise((resolve) => (held.release = () => ((held.released = true), resolve())));
+  await page.route("**/pkg/paywasm_bg.wasm", async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return held;
+}
+
+const widgetIsLive = (page) =>
+  page.waitForFunction(() => !document.querySelector("[data-paywasm-first-view]") && document.querySelector(".paywasm"));
+
+test("a method tapped before the widget has loaded is started as soon as it has", async ({ page }) => {
+  const violations = [];
+  page.on("console", (message) => /Content Security Policy/.test(message.text()) && violations.push(message.text()));
+  const wasm = await holdWasm(page);
+  await page.goto("/");
+  const created = chargeCreated(page);
+
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  // Answered at once, as the widget itself answers a tap, while its code is still on the way.
+  await expect(page.getByRole("status")).toHaveText("Preparing your payment with PromptPay…");
+  await expect(page.getByRole("button", { name: "Alipay" })).toBeDisabled();
+  expect(wasm.released).toBe(false);
+
+  wasm.release();
+  const qr = page.getByRole("img", { name: /QR/ });
+  await expect(qr).toBeVisible();
+  await expect(qr).toHaveAccessibleName(/THB 1,290\.00/);
+  expect((await created).source.type).toBe("promptpay");
+  // One checkout on the page, not the server's and the widget's.
+  await expect(page.getByRole("status")).toHaveCount(1);
+  expect(violations).toEqual([]);
+});
+
+test("the first view is the widget's own first step: same roles, names and language", async ({ page }) => {
+  const wasm = await holdWasm(page);
+  await page.goto("/");
+  const checkout = page.locator("#checkout");
+  const before = await checkout.ariaSnapshot();
+  expect(before).toContain('button "PromptPay"');
+
+  wasm.release();
+  await widgetIsLive(page);
+  expect(await checkout.ariaSnapshot()).toBe(before);
+  await expect(page.getByRole("button", { name: "PromptPay" })).toBeEnabled();
+});
+
+test.describe("in Thai", () => {
+  test.use({ locale: "th-TH" });
+  test("the first view speaks the browser's language before the widget has loaded", async ({ page }) => {
+    await holdWasm(page);
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: /^เลือกวิธีชำระเงิน THB 1,290\.00$/ })).toBeVisible();
+    await expect(page.locator("#checkout section")).toHaveAttribute("lang", "th");
+  });
+});
+
+test("if the widget never loads, a customer who tapped is told to check the connection and reload", async ({ page }) => {
+  await page.clock.install();
+  await page.route("**/pkg/paywasm_bg.wasm", (route) => route.abort("connectionfailed"));
+  await page.goto("/");
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("status")).toHaveText("Preparing your payment with PromptPay…");
+  await page.clock.fastForward(15_000);
+  await expect(page.getByRole("status")).toHaveText(
+    "Your payment is taking long to start. Check your connection, then reload the page.",
+  );
+});
