@@ -39,23 +39,12 @@ fn render(
     price: &str,
     config: Value,
 ) -> Result<Response, ApiError> {
-    render_with(state, template, title, price, config, &[])
+    render_with(state, template, title, price, config, &[], "")
 }
 
-/// `render`, with more `{{NAME}}` placeholders filled with escaped text.
+/// `render`, with more `{{NAME}}` placeholders filled with escaped text, and `first_view`
+/// (markup, not escaped) in place of `{{FIRST_VIEW}}`.
 pub(crate) fn render_with(
-    state: &ShopState,
-    template: &str,
-    title: &str,
-    price: &str,
-    config: Value,
-    fields: &[(&str, String)],
-) -> Result<Response, ApiError> {
-    render_page(state, template, title, price, config, fields, "")
-}
-
-/// `render_with`, with `first_view` (markup, not escaped) in place of `{{FIRST_VIEW}}`.
-fn render_page(
     state: &ShopState,
     template: &str,
     title: &str,
@@ -129,7 +118,7 @@ pub(crate) async fn product(
         .map(|method| method.source_type)
         .collect();
     let first_view = first_view::html(texts, order.amount, &order.currency, &methods);
-    render_page(
+    render_with(
         &state,
         "index.html",
         PRODUCT.name,
@@ -196,6 +185,7 @@ pub(crate) async fn script_tag_example(
         "",
         widget,
         &fields,
+        "",
     )
 }
 

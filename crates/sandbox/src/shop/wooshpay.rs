@@ -148,6 +148,7 @@ pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, 
         &price,
         config,
         &[("ORDER", order.id.clone())],
+        "",
     )
 }
 
@@ -259,7 +260,7 @@ pub(crate) async fn return_page(
             json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." })
         }
     };
-    super::pages::render_with(&state, "return.html", "Your payment", "", config, &[])
+    super::pages::render_with(&state, "return.html", "Your payment", "", config, &[], "")
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,6 +299,7 @@ pub(crate) async fn session_frame_example(
         &price,
         config,
         &[],
+        "",
     )
 }
 
