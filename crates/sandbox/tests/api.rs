@@ -1786,8 +1786,11 @@ async fn read_answer(stream: &mut tokio::io::BufReader<tokio::net::TcpStream>) -
 async fn answers_on_a_kept_alive_connection_are_not_held_back() {
     use tokio::io::AsyncWriteExt;
     let sandbox = Sandbox::start().await;
-    let mut slowest = Duration::ZERO;
-    for url in [&sandbox.running.shop_url, &sandbox.running.gateway_url] {
+    let mut times = Vec::new();
+    // Several connections to each server: whether Linux delays an ACK varies by connection
+    // and over time.
+    let servers = [&sandbox.running.shop_url, &sandbox.running.gateway_url];
+    for url in servers.into_iter().cycle().take(8) {
         let address = url.trim_start_matches("http://");
         let path = if url == &sandbox.running.shop_url {
             "/assets/shop.css"
@@ -1814,13 +1817,19 @@ async fn answers_on_a_kept_alive_connection_are_not_held_back() {
                 .await
                 .unwrap();
             read_answer(&mut stream).await;
-            slowest = slowest.max(asked.elapsed());
+            times.push(asked.elapsed());
         }
     }
-    // The delayed ACK is 40 ms; a file from a local server takes well under a millisecond.
+    // A held-back answer waits out the 40 ms delayed ACK; a file from a local server takes
+    // well under a millisecond, and a busy machine may slow one or two, not a tenth of them.
+    let held_back = times
+        .iter()
+        .filter(|time| **time >= Duration::from_millis(30))
+        .count();
     assert!(
-        slowest < Duration::from_millis(30),
-        "an answer on a kept-alive connection took {slowest:?}"
+        held_back < times.len() / 10,
+        "{held_back} of {} answers on kept-alive connections took 30 ms or more: {times:?}",
+        times.len()
     );
     sandbox.running.stop().await;
 }
