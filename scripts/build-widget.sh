@@ -24,13 +24,13 @@ build_wasm() {
   if [ "$toolchain" = nightly ]; then
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
     CARGO_TARGET_DIR=target/wasm-min \
-      cargo +nightly build --release --target wasm32-unknown-unknown -p paywasm \
+      cargo +nightly build --profile widget --target wasm32-unknown-unknown -p paywasm \
         --no-default-features --features "$1" -Z build-std=std,panic_abort >&2
-    echo target/wasm-min/wasm32-unknown-unknown/release/paywasm.wasm
+    echo target/wasm-min/wasm32-unknown-unknown/widget/paywasm.wasm
   else
-    cargo build --release --target wasm32-unknown-unknown -p paywasm \
+    cargo build --profile widget --target wasm32-unknown-unknown -p paywasm \
       --no-default-features --features "$1" >&2
-    echo target/wasm32-unknown-unknown/release/paywasm.wasm
+    echo target/wasm32-unknown-unknown/widget/paywasm.wasm
   fi
 }
 
