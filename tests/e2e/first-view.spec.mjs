@@ -75,3 +75,13 @@ test("if the widget never loads, a customer who tapped is told to check the conn
     "Your payment is taking long to start. Check your connection, then reload the page.",
   );
 });
+
+test("the WooshPay shop's Alipay button, tapped before the widget has loaded, leads to Alipay", async ({ page }) => {
+  const wasm = await holdWasm(page);
+  await page.goto("/wooshpay");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await expect(page.getByRole("status")).toHaveText("Preparing your payment with Alipay…");
+  expect(wasm.released).toBe(false);
+  wasm.release();
+  await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+});

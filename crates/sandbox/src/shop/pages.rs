@@ -14,6 +14,8 @@ use paywasm_core::first_view;
 use paywasm_core::html::escape;
 use paywasm_core::i18n;
 use paywasm_core::method::{online_methods, SourceType};
+use paywasm_core::money::{Amount, Currency};
+use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -89,6 +91,34 @@ fn widget_config(state: &ShopState, order_id: &str, amount: i64, currency: &str)
     })
 }
 
+fn header(headers: &HeaderMap, name: header::HeaderName) -> &str {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The customer's platform from the `User-Agent`. Touch points are not sent: an iPad in
+/// desktop mode gets the desktop's methods here, and the widget's own choice when it takes over.
+fn customer_platform(headers: &HeaderMap) -> PlatformType {
+    detect_platform(header(headers, header::USER_AGENT), 0)
+}
+
+/// The checkout's first view offering `methods`, in the first of the browser's languages
+/// (`Accept-Language`, in its order of preference: `th-TH,th;q=0.9,en;q=0.8`) that the widget
+/// speaks; the widget reads the same list from `navigator.languages`.
+pub(crate) fn first_view_for(
+    headers: &HeaderMap,
+    amount: Amount,
+    currency: &Currency,
+    methods: &[SourceType],
+) -> String {
+    let languages = header(headers, header::ACCEPT_LANGUAGE)
+        .split(',')
+        .map(|tag| tag.split(';').next().unwrap_or("").trim());
+    first_view::html(i18n::choose(None, languages), amount, currency, methods)
+}
+
 /// `GET /`: the product page, with a new order and the checkout's method buttons already in
 /// the HTML (in the customer's language, for the customer's platform), so that they can be
 /// used before the widget has loaded.
@@ -99,25 +129,11 @@ pub(crate) async fn product(
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-    };
-    // The browser's languages in its order of preference (`th-TH,th;q=0.9,en;q=0.8`); the
-    // widget reads the same list from `navigator.languages`.
-    let languages = header(header::ACCEPT_LANGUAGE)
-        .split(',')
-        .map(|tag| tag.split(';').next().unwrap_or("").trim());
-    let texts = i18n::choose(None, languages);
-    // Touch points are not sent: an iPad in desktop mode gets the desktop's methods here,
-    // and the widget's own choice when it takes over.
-    let platform = detect_platform(header(header::USER_AGENT), 0);
+    let platform = customer_platform(&headers);
     let methods: Vec<SourceType> = online_methods(order.amount, &order.currency, platform)
         .map(|method| method.source_type)
         .collect();
-    let first_view = first_view::html(texts, order.amount, &order.currency, &methods);
+    let first_view = first_view_for(&headers, order.amount, &order.currency, &methods);
     render_with(
         &state,
         "index.html",

@@ -23,6 +23,7 @@ use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
+use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
@@ -131,8 +132,11 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
     })
 }
 
-/// `GET /wooshpay`: a new order in CNY.
-pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, ApiError> {
+/// `GET /wooshpay`: a new order in CNY, with the checkout's first view (Alipay) in the page.
+pub(crate) async fn product(
+    State(state): State<ShopState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let order = create_order_for(
         &state,
         super::PRODUCT.name,
@@ -141,6 +145,13 @@ pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, 
     )?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
+    // The widget's journey on WooshPay is Alipay's app redirect, when the amount is accepted.
+    let methods: &[SourceType] = if paywasm_core::wooshpay::accepts(order.amount, &order.currency) {
+        &[SourceType::AlipayCn]
+    } else {
+        &[]
+    };
+    let first_view = super::pages::first_view_for(&headers, order.amount, &order.currency, methods);
     super::pages::render_with(
         &state,
         "wooshpay.html",
@@ -148,7 +159,7 @@ pub(crate) async fn product(State(state): State<ShopState>) -> Result<Response, 
         &price,
         config,
         &[("ORDER", order.id.clone())],
-        "",
+        &first_view,
     )
 }
 
