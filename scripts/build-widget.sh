@@ -48,7 +48,12 @@ for build in checkout:paywasm pos:paywasm_pos; do
   # --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (-0.5 KB
   # gzip). Safe here: rustc links wasm with the stack first, so memory below 1 MB is the stack,
   # which reaches its lowest kilobyte only when it overflows anyway (data starts at 1 MB).
-  node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  # --flatten --rereloop: binaryen rebuilds the control flow from scratch, which -Oz then
+  # shrinks further than rustc's own shape; twice pays on both builds (-0.6 KB gzip on the
+  # checkout, -0.1 on the cashier's; once made the cashier's larger).
+  rebuild_flow="--flatten --rereloop -Oz --converge"
+  # shellcheck disable=SC2086 # two copies of the same pass list, split into words on purpose
+  node_modules/.bin/wasm-opt $rebuild_flow $rebuild_flow --low-memory-unused "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
   node scripts/minify.mjs "pkg/$name.js"
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done
