@@ -6,7 +6,6 @@ mod qr;
 mod state;
 
 pub use first_view::take_over;
-
 pub use state::Phase;
 
 use crate::callbacks::Callbacks;
