@@ -27,7 +27,30 @@ setGlobalDispatcher(
 
 const sandbox = spawn("target/release/paywasm-sandbox", ["--gateway", "127.0.0.1:17370", "--shop", "127.0.0.1:17371", "--rate-limit", "0"], {
   stdio: ["ignore", "pipe", "ignore"],
+  // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
+  env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::gateway::webhooks=debug" },
 });
+/** The gateway's webhook delivery rounds as it logs them (to stdout): when, how many, how long,
+ *  what was left. */
+const rounds = [];
+let unread = "";
+sandbox.stdout.on("data", (chunk) => {
+  const lines = (unread + String(chunk)).split("\n");
+  unread = lines.pop();
+  for (const line of lines) {
+    const round = /webhook round delivered=(\d+) took_ms=(\d+) still_due=(-?\d+)/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
+    if (round) rounds.push({ at: performance.now(), delivered: +round[1], tookMs: +round[2], stillDue: +round[3] });
+  }
+});
+/** What the webhook worker did between `from` and `to` (performance.now()), in words. */
+function webhookRounds(from, to) {
+  const during = rounds.filter((r) => r.at >= from && r.at <= to);
+  if (during.length === 0) return "no webhook rounds logged";
+  const delivered = during.reduce((sum, r) => sum + r.delivered, 0);
+  const slowest = Math.max(...during.map((r) => r.tookMs));
+  const backlog = Math.max(...during.map((r) => r.stillDue));
+  return `${delivered} webhooks in ${during.length} rounds, slowest round ${slowest} ms, at most ${backlog} still due after a round`;
+}
 await new Promise((resolve, reject) => {
   sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve());
   sandbox.on("exit", (code) => reject(new Error(`the sandbox stopped (${code}): are ports 17370/17371 free?`)));
@@ -122,10 +145,13 @@ const figure = (name, value, unit, target, baseline) => figures.push({ name, val
 const spreadMs = 30_000;
 const longIds = await pool(Array.from({ length: customers }), 32, customerAtQr);
 const pollIds = await pool(Array.from({ length: customers }), 32, customerAtQr);
+const reactionFrom = performance.now();
 const [long, poll] = await Promise.all([reaction(longIds, "long-poll", spreadMs), reaction(pollIds, "poll-2s", spreadMs)]);
+const reactionRounds = webhookRounds(reactionFrom, performance.now());
 console.log(`reaction, ${customers} customers each way, paid at random within ${spreadMs / 1000} s:`);
 console.log(`  long poll + webhook: p50 ${long.p50.toFixed(0)} ms, p95 ${long.p95.toFixed(0)} ms, max ${long.max.toFixed(0)} ms, ${long.perMinute.toFixed(1)} requests/min/customer`);
 console.log(`  2 s polling:         p50 ${poll.p50.toFixed(0)} ms, p95 ${poll.p95.toFixed(0)} ms, max ${poll.max.toFixed(0)} ms, ${poll.perMinute.toFixed(1)} requests/min/customer`);
+console.log(`  gateway meanwhile: ${reactionRounds}`);
 figure("reaction p95 (long poll + webhook)", Math.round(long.p95), "ms", "< 300", `${Math.round(poll.p95)} (2 s polling)`);
 figure("requests per minute per waiting customer", Number(long.perMinute.toFixed(1)), "req/min", "<= 4", `${poll.perMinute.toFixed(1)} (2 s polling)`);
 
@@ -145,6 +171,7 @@ if (scale > 0) {
   await sleep(3000); // every customer holds a request now
   const during = rssKb();
   const perCustomerKb = (during - before) / scale;
+  const paymentsFrom = performance.now();
   const paid = await Promise.all(
     ids.map(async (id) => {
       await sleep(Math.random() * 60_000);
@@ -152,8 +179,10 @@ if (scale > 0) {
     }),
   );
   const seenAt = await Promise.all(seen);
+  const paymentRounds = webhookRounds(paymentsFrom, performance.now());
   const latencies = ids.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
   console.log(`scale: ${scale} customers long-polling; sandbox RSS ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
+  console.log(`  gateway during the payments: ${paymentRounds}`);
   figure(`waiting customers held (2 cores)`, scale, "customers", ">= 10000", "");
   figure("memory per waiting customer", Number(perCustomerKb.toFixed(1)), "KB", "measured", "");
   figure(`reaction p95 with ${scale} waiting`, Math.round(pct(latencies, 95)), "ms", "< 300", "");

@@ -6,7 +6,7 @@
 
 use super::GatewayState;
 use paywasm_core::webhook::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 
 /// Milliseconds since the Unix epoch.
@@ -62,6 +62,21 @@ fn due_deliveries(state: &GatewayState) -> Vec<Due> {
             tracing::error!(%error, "cannot read due webhook deliveries");
             vec![]
         })
+}
+
+/// How many deliveries are due now (for the debug log only: it counts the whole table).
+fn due_count(state: &GatewayState) -> i64 {
+    let now = now_ms();
+    state
+        .store
+        .call(|db| {
+            db.query_row(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= ?1",
+                [now],
+                |row| row.get(0),
+            )
+        })
+        .unwrap_or(-1)
 }
 
 async fn deliver(state: GatewayState, due: Due) {
@@ -121,11 +136,23 @@ pub(crate) async fn run(state: GatewayState, mut stop: watch::Receiver<bool>) {
         if let Err(error) = super::charges::expire_due(&state) {
             tracing::error!(%error, "cannot expire due charges");
         }
+        let round = due_deliveries(&state);
+        let (delivered, started) = (round.len(), Instant::now());
         let mut batch = tokio::task::JoinSet::new();
-        for due in due_deliveries(&state) {
+        for due in round {
             batch.spawn(deliver(state.clone(), due));
         }
         while batch.join_next().await.is_some() {}
+        if delivered > 0 && tracing::enabled!(tracing::Level::DEBUG) {
+            // What a slow benchmark run needs to explain itself (scripts/bench-reaction.mjs):
+            // how long a round took and how many deliveries were already waiting after it.
+            tracing::debug!(
+                delivered,
+                took_ms = started.elapsed().as_millis() as u64,
+                still_due = due_count(&state),
+                "webhook round"
+            );
+        }
         tokio::select! {
             _ = state.wake.notified() => {}
             _ = tokio::time::sleep(Duration::from_millis(500)) => {}
