@@ -211,11 +211,8 @@ fn mount_checkout(element: web_sys::HtmlElement, options: JsValue) -> Result<Unm
     let callbacks = Callbacks::from_options(&options);
     let options = Options::from_js(options)?;
     checked?;
-    let chosen = crate::components::checkout::take_over(&element);
-    let handle = mount_to(
-        element,
-        move || view! { <Checkout options=options callbacks=callbacks chosen=chosen/> },
-    );
+    crate::components::checkout::plain::mount(element, options, callbacks);
+    let handle = ();
     Ok(Box::new(move || drop(handle)))
 }
 

@@ -2,8 +2,9 @@
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
 
 mod first_view;
+pub mod plain;
 mod qr;
-mod state;
+pub(crate) mod state;
 
 pub use first_view::take_over;
 pub use state::Phase;
@@ -22,7 +23,7 @@ use qr::QrPanel;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-fn status_text(
+pub(crate) fn status_text(
     texts: &Texts,
     options: &Options,
     phase: &Phase,
