@@ -1833,3 +1833,56 @@ async fn answers_on_a_kept_alive_connection_are_not_held_back() {
     );
     sandbox.running.stop().await;
 }
+
+/// The product page carries the checkout's first view for the customer's language and
+/// platform, and its Content Security Policy allows exactly the inline script on the page (by
+/// its sha256), nothing inline besides.
+#[tokio::test]
+async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_script() {
+    use base64::prelude::{Engine, BASE64_STANDARD};
+    use sha2::{Digest, Sha256};
+    const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    let sandbox = Sandbox::start().await;
+    let response = sandbox
+        .http
+        .get(format!("{}/", sandbox.running.shop_url))
+        .header("accept-language", "th-TH,th;q=0.9,en;q=0.8")
+        .header("user-agent", IPHONE)
+        .send()
+        .await
+        .unwrap();
+    let policy = response
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = response.text().await.unwrap();
+
+    let view_at = page.find("data-paywasm-first-view").expect("a first view");
+    assert!(page[..view_at].ends_with(r#"<section class="paywasm" lang="th" aria-busy="false" "#));
+    assert!(
+        page.contains(r#"data-method="promptpay""#),
+        "PromptPay is offered"
+    );
+    assert!(!page.contains("unsafe-inline"), "{policy}");
+
+    // Every inline script (a <script> without src or type) is allowed by its hash.
+    let inline: Vec<&str> = page
+        .match_indices("<script>")
+        .map(|(at, _)| {
+            let body = &page[at + "<script>".len()..];
+            &body[..body.find("</script>").unwrap()]
+        })
+        .collect();
+    assert_eq!(inline.len(), 1, "one inline script: the first view's");
+    let hash = BASE64_STANDARD.encode(Sha256::digest(inline[0].as_bytes()));
+    assert!(
+        policy.contains(&format!(
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';"
+        )),
+        "{policy}"
+    );
+    sandbox.running.stop().await;
+}
