@@ -14,8 +14,6 @@
 
 #[cfg(feature = "checkout")]
 use crate::callbacks::Callbacks;
-#[cfg(feature = "checkout")]
-use crate::components::checkout::Checkout;
 #[cfg(feature = "pos")]
 use crate::components::pos::PosCheckout;
 #[cfg(feature = "checkout")]
@@ -23,7 +21,9 @@ use crate::options::Options;
 #[cfg(feature = "pos")]
 use crate::pos_options::PosOptions;
 use crate::WidgetError;
+#[cfg(feature = "pos")]
 use leptos::mount::mount_to;
+#[cfg(feature = "pos")]
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -211,9 +211,9 @@ fn mount_checkout(element: web_sys::HtmlElement, options: JsValue) -> Result<Unm
     let callbacks = Callbacks::from_options(&options);
     let options = Options::from_js(options)?;
     checked?;
-    crate::components::checkout::plain::mount(element, options, callbacks);
-    let handle = ();
-    Ok(Box::new(move || drop(handle)))
+    let chosen = crate::components::checkout::take_over(&element);
+    let unmount = crate::components::checkout::mount(&element, options, callbacks, chosen);
+    Ok(Box::new(unmount))
 }
 
 #[cfg(not(feature = "checkout"))]

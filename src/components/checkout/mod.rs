@@ -1,28 +1,25 @@
 //! The customer checkout: method buttons, the QR or the redirect, and the outcome, with one
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
+//!
+//! Written with web-sys calls, not Leptos (the cashier's view still is): Leptos's reactive graph
+//! and view types were 36 KB gzip of the checkout's 92, against a 60 KB target for everything
+//! a checkout page downloads (BENCHMARKS.md). The view is small enough to keep by hand: a few
+//! persistent nodes, and a QR panel and a "try again" button made and removed as the phase
+//! changes (`view.rs`).
 
 mod first_view;
-pub mod plain;
-mod qr;
-pub(crate) mod state;
+mod state;
+mod view;
 
 pub use first_view::take_over;
 pub use state::Phase;
+pub use view::mount;
 
-use crate::callbacks::Callbacks;
-use crate::flow::{self, Started};
 use crate::i18n::{self, fill, Texts};
-use crate::options::{GatewayKind, Options};
-use crate::WidgetError;
-use leptos::html;
-use leptos::prelude::*;
-use leptos::task::spawn_local;
-use paywasm_core::method::{online_methods, SourceType};
-use paywasm_core::objects::{ChargeStatus, PlatformType};
-use qr::QrPanel;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use crate::options::Options;
+use paywasm_core::objects::ChargeStatus;
 
+/// What the status region says.
 pub(crate) fn status_text(
     texts: &Texts,
     options: &Options,
@@ -58,259 +55,5 @@ pub(crate) fn status_text(
             ),
         },
         Phase::Error(error) => fill(texts.start_failed, i18n::error_reason(texts, error)),
-    }
-}
-
-fn browser_languages() -> Vec<String> {
-    web_sys::window()
-        .map(|w| w.navigator().languages())
-        .map(|languages| languages.iter().filter_map(|l| l.as_string()).collect())
-        .unwrap_or_default()
-}
-
-/// The checkout for one order (or, with `charge_id`, the wait for one charge after a
-/// redirect).
-#[component]
-pub fn Checkout(
-    /// The validated mount options.
-    options: Options,
-    /// The merchant's callbacks.
-    #[prop(optional)]
-    callbacks: Callbacks,
-    /// A method the customer chose in the server's first view before the widget loaded.
-    chosen: Option<String>,
-) -> impl IntoView {
-    let options = Arc::new(options);
-    let languages = browser_languages();
-    let texts: &'static Texts = i18n::choose(
-        options.locale.as_deref(),
-        languages.iter().map(String::as_str),
-    );
-    let platform = flow::current_platform();
-    let offered: Vec<SourceType> = match options.gateway {
-        GatewayKind::Omise => online_methods(options.amount, &options.currency, platform)
-            .map(|m| m.source_type)
-            .collect(),
-        // WooshPay's Alipay: the same customer journey as Omise's Alipay CN (app redirect).
-        GatewayKind::Wooshpay => paywasm_core::wooshpay::accepts(options.amount, &options.currency)
-            .then_some(SourceType::AlipayCn)
-            .into_iter()
-            .collect(),
-    };
-    let methods: Vec<SourceType> = offered
-        .into_iter()
-        .filter(|t| {
-            options
-                .methods
-                .as_ref()
-                .is_none_or(|allowed| allowed.contains(t))
-        })
-        .collect();
-    let resuming = options.charge_id.is_some();
-    let initial = if resuming {
-        Phase::Confirming
-    } else if methods.is_empty() {
-        Phase::Unavailable
-    } else {
-        Phase::Choosing
-    };
-    let phase = RwSignal::new(initial);
-    let reconnecting = RwSignal::new(false);
-    let notice = RwSignal::new(None::<String>);
-    let last_method = RwSignal::new(None::<SourceType>);
-    let alive = Arc::new(AtomicBool::new(true));
-    {
-        let alive = alive.clone();
-        on_cleanup(move || alive.store(false, Ordering::Relaxed));
-    }
-
-    // Tell the merchant about every change, and move focus to what changed.
-    let status_ref = NodeRef::<html::P>::new();
-    {
-        let callbacks = callbacks.clone();
-        Effect::new(move |previous: Option<&'static str>| {
-            let current = phase.get();
-            let name = current.name();
-            if previous != Some(name) {
-                callbacks.state(name);
-                match &current {
-                    Phase::Done(charge) => callbacks.complete(charge),
-                    Phase::Error(error) => callbacks.error(&error.code(), &error.to_string()),
-                    _ => {}
-                }
-                if previous.is_some() && current.moves_focus() {
-                    if let Some(status) = status_ref.get_untracked() {
-                        let _ = status.focus();
-                    }
-                }
-            }
-            name
-        });
-    }
-
-    let wait = {
-        let options = options.clone();
-        let alive = alive.clone();
-        move |charge_id: String| {
-            let options = options.clone();
-            let alive = alive.clone();
-            spawn_local(async move {
-                let still_here = {
-                    let alive = alive.clone();
-                    move || alive.load(Ordering::Relaxed)
-                };
-                let result = flow::wait_for_result(&options, &charge_id, still_here, move |lost| {
-                    reconnecting.set(lost)
-                })
-                .await;
-                if !alive.load(Ordering::Relaxed) {
-                    return;
-                }
-                reconnecting.set(false);
-                notice.set(None);
-                match result {
-                    Ok(Some(charge)) => phase.set(Phase::Done(charge)),
-                    Ok(None) => {}
-                    Err(error) => phase.set(Phase::Error(error)),
-                }
-            });
-        }
-    };
-
-    let start = {
-        let options = options.clone();
-        let wait = wait.clone();
-        let callbacks = callbacks.clone();
-        move |method: SourceType| {
-            // Two clicks in one frame, before the buttons are disabled, start one payment.
-            if phase.get_untracked().is_busy() {
-                return;
-            }
-            last_method.set(Some(method));
-            phase.set(Phase::Starting(method));
-            let options = options.clone();
-            let wait = wait.clone();
-            let callbacks = callbacks.clone();
-            spawn_local(async move {
-                match flow::start(&options, method).await {
-                    Ok(Started::Redirect(uri)) => {
-                        phase.set(Phase::Redirecting);
-                        if callbacks.redirect(&uri) {
-                            return;
-                        }
-                        let navigated = web_sys::window().map(|w| w.location().assign(&uri));
-                        if !matches!(navigated, Some(Ok(()))) {
-                            phase.set(Phase::Error(WidgetError::UnsafeRedirect));
-                        }
-                    }
-                    Ok(Started::Wait(charge)) => {
-                        let id = charge.id.clone();
-                        phase.set(Phase::Waiting(charge));
-                        wait(id);
-                    }
-                    Err(error) => phase.set(Phase::Error(error)),
-                }
-            });
-        }
-    };
-
-    if let Some(charge_id) = options.charge_id.clone() {
-        wait(charge_id);
-    } else if let Some(&method) =
-        chosen.and_then(|name| methods.iter().find(|m| m.as_str() == name))
-    {
-        start(method);
-    }
-
-    let amount_text = i18n::amount(options.amount, &options.currency);
-    let status = {
-        let options = options.clone();
-        move || {
-            status_text(
-                texts,
-                &options,
-                &phase.get(),
-                reconnecting.get(),
-                notice.get(),
-            )
-        }
-    };
-    let busy = move || phase.get().is_busy();
-    let choosing = move || {
-        !resuming
-            && matches!(
-                phase.get(),
-                Phase::Choosing | Phase::Starting(_) | Phase::Error(_)
-            )
-    };
-
-    let method_buttons = {
-        let start = start.clone();
-        methods
-            .iter()
-            .map(|&method| {
-                let start = start.clone();
-                view! {
-                    <button type="button" class="paywasm-method" disabled=busy on:click=move |_| start(method)>
-                        {method.method().display_name}
-                    </button>
-                }
-            })
-            .collect_view()
-    };
-
-    let panel = {
-        let amount_text = amount_text.clone();
-        let merchant = options.merchant_name.clone();
-        move || match phase.get() {
-            Phase::Waiting(charge) => view! {
-                <QrPanel
-                    charge=charge
-                    texts=texts
-                    amount_text=amount_text.clone()
-                    merchant=merchant.clone()
-                    offer_save=platform != PlatformType::Web
-                    notice=notice
-                />
-            }
-            .into_any(),
-            _ => ().into_any(),
-        }
-    };
-
-    // After the status, so that Tab from the announced outcome reaches the next step.
-    let next_step = {
-        let start = start.clone();
-        move || match phase.get() {
-            Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
-                let start = start.clone();
-                let expired = charge.status == ChargeStatus::Expired;
-                let label = if expired {
-                    texts.new_qr
-                } else {
-                    texts.try_again
-                };
-                let again = move |_| match last_method.get_untracked() {
-                    Some(method) if expired => start(method),
-                    _ => phase.set(Phase::Choosing),
-                };
-                view! { <button type="button" class="paywasm-again" on:click=again>{label}</button> }.into_any()
-            }
-            _ => ().into_any(),
-        }
-    };
-
-    view! {
-        <section class="paywasm" lang=texts.lang aria-busy=move || busy().to_string()>
-            <Show when=choosing>
-                <h2 class="paywasm-title">{fill(texts.choose, &amount_text)}</h2>
-                <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
-                    {method_buttons.clone()}
-                </div>
-            </Show>
-            {panel}
-            <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
-            {next_step}
-        </section>
     }
 }
