@@ -4,7 +4,6 @@
 //   npm run bench [-- --quick]   (--quick: fewer runs, 2,000 instead of 10,000 waiting customers)
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const quick = process.argv.includes("--quick");
 const run = (cmd, args) => {
@@ -22,20 +21,8 @@ execFileSync("cargo", ["build", "-q", "-p", "paywasm-sandbox"], { stdio: "inheri
 execFileSync("cargo", ["build", "-q", "--release", "-p", "paywasm-sandbox"], { stdio: "inherit" });
 
 const rows = [];
-// Weight: what a checkout page downloads.
-const files = ["pkg/paywasm_bg.wasm", "pkg/paywasm.js", "pkg/paywasm.css"];
-const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-const brotli = files.reduce(
-  (sum, f) => sum + brotliCompressSync(readFileSync(f), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  0,
-);
-rows.push({ name: "widget weight (wasm + JS + CSS), gzip -9", value: (gzip / 1024).toFixed(1), unit: "KB", target: "<= 60", baseline: "Adyen QR 71.0, Omise.js 12.8 (no QR)" });
-rows.push({ name: "widget weight, brotli 11", value: (brotli / 1024).toFixed(1), unit: "KB", target: "< gzip", baseline: "" });
-// The cashier's page downloads its own build instead (mode "pos").
-const posFiles = ["pkg/paywasm_pos_bg.wasm", "pkg/paywasm_pos.js", "pkg/paywasm.css"];
-const posGzip = posFiles.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-rows.push({ name: "cashier view weight (its own build), gzip -9", value: (posGzip / 1024).toFixed(1), unit: "KB", target: "<= 60", baseline: "" });
-
+// Weight: what a checkout page downloads (the heavier of its two entries), and the cashier's.
+rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
 rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "20"]));
 rows.push(...run("node", ["scripts/bench-reaction.mjs", quick ? "50" : "200", quick ? "2000" : "10000"]));
 

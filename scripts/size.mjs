@@ -1,12 +1,17 @@
 // `npm run size`: what a page downloads of the built widget (run `npm run build` first): raw,
 // gzip -9 and brotli (quality 11) bytes of each file and in total, for the customer's checkout
-// and for the cashier's view (two builds; each page downloads only its own, plus the CSS).
+// and for the cashier's view (two builds; each page downloads only its own wasm, plus the CSS).
+// Each page is counted with the entry module it loads the widget through: `index.js` (the npm
+// import) or `embed.js` (the script tag). The npm entry imports the checkout's glue statically,
+// so a cashier's page downloads that glue too.
 import { readFileSync, existsSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
+const checkout = ["pkg/paywasm_bg.wasm", "pkg/paywasm.js", "pkg/paywasm.css"];
 const pages = {
-  checkout: ["pkg/paywasm_bg.wasm", "pkg/paywasm.js", "pkg/paywasm.css"],
-  "cashier (mode pos)": ["pkg/paywasm_pos_bg.wasm", "pkg/paywasm_pos.js", "pkg/paywasm.css"],
+  "checkout, npm import": ["pkg/index.js", ...checkout],
+  "checkout, script tag": ["pkg/embed.js", ...checkout],
+  "cashier (mode pos)": ["pkg/index.js", "pkg/paywasm.js", "pkg/paywasm_pos_bg.wasm", "pkg/paywasm_pos.js", "pkg/paywasm.css"],
 };
 const missing = Object.values(pages).flat().filter((f) => !existsSync(f));
 if (missing.length) {
@@ -29,9 +34,21 @@ for (const [page, files] of Object.entries(pages)) {
   });
   const total = rows.reduce((t, r) => ({ file: "total", raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   totals[page] = total;
+  if (process.argv.includes("--rows")) continue;
   console.log(`${page} (built with ${toolchain})`);
-  console.log("  file                      raw    gzip -9     brotli");
-  for (const r of [...rows, total]) console.log(`  ${r.file.padEnd(22)}${kb(r.raw)}${kb(r.gzip)}${kb(r.brotli)}`);
+  console.log("  file                        raw    gzip -9     brotli");
+  for (const r of [...rows, total]) console.log(`  ${r.file.padEnd(24)}${kb(r.raw)}${kb(r.gzip)}${kb(r.brotli)}`);
+}
+
+// `--rows`: the weight rows of `npm run bench`'s table, as JSON lines.
+if (process.argv.includes("--rows")) {
+  const checkout = [totals["checkout, npm import"], totals["checkout, script tag"]].reduce((a, b) => (a.gzip >= b.gzip ? a : b));
+  const rows = [
+    { name: "widget weight (entry + wasm + JS + CSS), gzip -9", value: (checkout.gzip / 1024).toFixed(1), unit: "KB", target: "<= 60", baseline: "Adyen QR 71.0, Omise.js 12.8 (no QR)" },
+    { name: "widget weight, brotli 11", value: (checkout.brotli / 1024).toFixed(1), unit: "KB", target: "< gzip", baseline: "" },
+    { name: "cashier view weight (its own build), gzip -9", value: (totals["cashier (mode pos)"].gzip / 1024).toFixed(1), unit: "KB", target: "<= 60", baseline: "" },
+  ];
+  for (const row of rows) console.log(JSON.stringify(row));
 }
 
 // `--check`: the size budget as a test (size is deterministic). The budget is a ratchet: it
@@ -42,12 +59,15 @@ for (const [page, files] of Object.entries(pages)) {
 // the server-rendered first view, which brought time to interactive from 2.5x to 1.1x of
 // static HTML (BENCHMARKS.md). Then opt-level "z" and wasm-opt's rebuilt control flow, then
 // the checkout's view written without Leptos (91.9 -> 55.8 KB; stable 106.4 -> 65.4).
-const BUDGET_GZIP_KB = { nightly: 55.8, stable: 65.4 };
-const POS_BUDGET_GZIP_KB = { nightly: 73.1, stable: 85.8 };
+// The measure then began to count the entry module (embed.js, the heavier entry: +1.6 KB) and,
+// for the cashier, the checkout's glue that index.js imports (+6.1 KB); no byte was added.
+const BUDGET_GZIP_KB = { nightly: 57.5, stable: 67.1 };
+const POS_BUDGET_GZIP_KB = { nightly: 79.2, stable: 91.9 };
 const TARGET_GZIP_KB = 60;
 if (process.argv.includes("--check")) {
+  const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;
   const checks = [
-    ["checkout", totals.checkout.gzip / 1024, BUDGET_GZIP_KB[toolchain]],
+    ["checkout", heavier("checkout, npm import", "checkout, script tag"), BUDGET_GZIP_KB[toolchain]],
     ["cashier view", totals["cashier (mode pos)"].gzip / 1024, POS_BUDGET_GZIP_KB[toolchain]],
   ];
   let failed = false;
