@@ -12,16 +12,7 @@ pub const DEFAULT_GATEWAY_URL: &str = "https://api.omise.co";
 /// WooshPay's production API, used when `gateway` is `"wooshpay"` and `gatewayUrl` is not given.
 pub const DEFAULT_WOOSHPAY_URL: &str = "https://api.wooshpay.com";
 
-/// Which gateway's API the checkout speaks. The flow is the same; each has its adapter
-/// (`flow.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GatewayKind {
-    /// Omise (seeds 000-003): sources with the public key, charges by the merchant server.
-    Omise,
-    /// WooshPay (seed 004): PaymentIntents created by the merchant server, read by the browser
-    /// with the publishable key and the client secret.
-    Wooshpay,
-}
+pub use paywasm_core::method::GatewayKind;
 
 /// Options as JavaScript passes them (camelCase), before validation.
 #[derive(Debug, Default)]

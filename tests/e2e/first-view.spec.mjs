@@ -1,7 +1,9 @@
-// The product page's first view: the shop renders the checkout's method buttons into its HTML
+// The first view: the shop renders the checkout's method buttons into its product page
 // (paywasm_core::first_view), so a customer can tap one before the widget's WebAssembly has
-// loaded. Each test holds the WebAssembly back to be sure of that order.
+// loaded, and "Confirming your payment…" into its return page. Each test holds the
+// WebAssembly back to be sure of that order.
 import { test, expect } from "@playwright/test";
+import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { chargeCreated } from "./shop.mjs";
 
 /** Holds every request for the checkout's WebAssembly until `release()`; `released` tells. */
@@ -84,4 +86,20 @@ test("the WooshPay shop's Alipay button, tapped before the widget has loaded, le
   expect(wasm.released).toBe(false);
   wasm.release();
   await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+});
+
+test("back from Alipay, the return page says it is confirming before the widget has loaded, then the outcome", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+  const wasm = await holdWasm(page);
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+
+  await expect(page.getByRole("status")).toHaveText("Confirming your payment…");
+  expect(wasm.released).toBe(false);
+  wasm.release();
+  await expect(page.getByRole("status")).toContainText("successful");
+  // The widget took the server's view over: one checkout on the page.
+  await expect(page.getByRole("status")).toHaveCount(1);
 });

@@ -73,6 +73,21 @@ pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[Sourc
     )
 }
 
+/// The first view of a checkout that resumes a payment (the customer is back from the
+/// wallet's page): the widget's "confirming" step, which its `mount` replaces with the live
+/// checkout. It takes no tap, so it has no script.
+pub fn confirming(texts: &Texts) -> String {
+    format!(
+        concat!(
+            r#"<section class="paywasm" lang="{lang}" aria-busy="true" data-paywasm-first-view>"#,
+            r#"<p class="paywasm-status" role="status" aria-live="polite" tabindex="-1">{status}</p>"#,
+            "</section>",
+        ),
+        lang = texts.lang,
+        status = escape(texts.confirming),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +130,19 @@ mod tests {
     fn offers_nothing_when_no_method_can_be_used() {
         let thb = Currency::parse("THB").expect("THB");
         assert_eq!(html(&i18n::EN, Amount(100), &thb, &[]), "");
+    }
+
+    #[test]
+    fn a_resumed_payment_is_confirmed_in_the_customers_language() {
+        let page = confirming(&i18n::JA);
+        assert!(page.contains(r#"lang="ja" aria-busy="true""#), "{page}");
+        assert!(
+            page.contains(
+                r#"role="status" aria-live="polite" tabindex="-1">お支払いを確認しています…</p>"#
+            ),
+            "{page}"
+        );
+        assert!(!page.contains("<script"), "{page}");
     }
 
     #[test]

@@ -1901,3 +1901,42 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
     );
     sandbox.running.stop().await;
 }
+
+#[tokio::test]
+async fn the_return_page_says_it_is_confirming_in_the_customers_language_until_the_widget_runs() {
+    let sandbox = Sandbox::start().await;
+    let widget = sandbox.shop_order().await;
+    let (_, source) = send(
+        sandbox
+            .public(reqwest::Method::POST, "/sources")
+            .json(&json!({"type": "alipay_cn", "amount": widget["amount"], "currency": "THB", "platform_type": "WEB"})),
+    )
+    .await;
+    let (status, charge) = send(
+        sandbox
+            .http
+            .post(format!("{}/checkout/charges", sandbox.running.shop_url))
+            .json(&json!({"source": source["id"], "order": widget["order"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{charge}");
+    let return_page = |order: String| {
+        let request = sandbox
+            .http
+            .get(format!("{}/return?order={order}", sandbox.running.shop_url))
+            .header("accept-language", "ja-JP,ja;q=0.9");
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+
+    let page = return_page(widget["order"].as_str().unwrap().to_owned()).await;
+    assert!(
+        page.contains(r#"<div id="checkout" class="checkout"><section class="paywasm" lang="ja" aria-busy="true" data-paywasm-first-view>"#),
+        "{page}"
+    );
+    assert!(page.contains(">お支払いを確認しています…</p>"), "{page}");
+    // An order the shop does not know: the page says so, and nothing says "confirming".
+    let page = return_page("ord_unknown".into()).await;
+    assert!(!page.contains("data-paywasm-first-view"), "{page}");
+    assert!(page.contains("could not find this order"), "{page}");
+    sandbox.running.stop().await;
+}

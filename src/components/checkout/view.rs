@@ -9,9 +9,9 @@ use super::status_text;
 use crate::callbacks::Callbacks;
 use crate::flow::{self, Started};
 use crate::i18n::{self, fill, Texts};
-use crate::options::{GatewayKind, Options};
+use crate::options::Options;
 use crate::WidgetError;
-use paywasm_core::method::{online_methods, SourceType};
+use paywasm_core::method::{checkout_methods, SourceType};
 use paywasm_core::objects::{ChargeStatus, CheckoutCharge, PlatformType};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -29,8 +29,8 @@ struct Checkout {
     group: Element,
     buttons: Vec<Element>,
     status: Element,
-    qr: RefCell<Option<Element>>,
-    again: RefCell<Option<Element>>,
+    qr: RefCell<Option<Piece>>,
+    again: RefCell<Option<Piece>>,
     options: Options,
     callbacks: Callbacks,
     texts: &'static Texts,
@@ -41,7 +41,23 @@ struct Checkout {
     notice: RefCell<Option<String>>,
     last_method: Cell<Option<SourceType>>,
     alive: Cell<bool>,
-    listeners: RefCell<Vec<Closure<dyn FnMut()>>>,
+    /// The listeners of the persistent nodes.
+    listeners: RefCell<Vec<Listener>>,
+}
+
+type Listener = Closure<dyn FnMut()>;
+
+/// A node made for one phase, with its listeners: dropping it takes both away. (A listener
+/// dropped while it runs, as "try again" is, is freed by wasm-bindgen when it returns.)
+struct Piece {
+    node: Element,
+    _listeners: Vec<Listener>,
+}
+
+impl Drop for Piece {
+    fn drop(&mut self) {
+        self.node.remove();
+    }
 }
 
 fn element(doc: &Document, tag: &str, class: &str, text: &str) -> Element {
@@ -76,8 +92,9 @@ fn seconds_until(expires_at_ms: f64) -> i64 {
 }
 
 impl Checkout {
-    /// Calls `act` on a click of `target`, for as long as the checkout is mounted.
-    fn on_click(self: &Rc<Self>, target: &Element, act: impl Fn(&Rc<Self>) + 'static) {
+    /// Calls `act` on a click of `target` for as long as the checkout and the returned
+    /// listener live.
+    fn on_click(self: &Rc<Self>, target: &Element, act: impl Fn(&Rc<Self>) + 'static) -> Listener {
         let this = Rc::downgrade(self);
         let listener = Closure::<dyn FnMut()>::new(move || {
             if let Some(this) = this.upgrade() {
@@ -85,7 +102,7 @@ impl Checkout {
             }
         });
         let _ = target.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
-        self.listeners.borrow_mut().push(listener);
+        listener
     }
 
     fn set(self: &Rc<Self>, phase: Phase) {
@@ -141,15 +158,11 @@ impl Checkout {
         match &phase {
             Phase::Waiting(charge) if self.qr.borrow().is_none() => {
                 let qr = self.qr_panel(charge);
-                let _ = self.root.insert_before(&qr, Some(&self.status));
+                let _ = self.root.insert_before(&qr.node, Some(&self.status));
                 *self.qr.borrow_mut() = Some(qr);
             }
             Phase::Waiting(_) => {}
-            _ => {
-                if let Some(qr) = self.qr.take() {
-                    qr.remove();
-                }
-            }
+            _ => drop(self.qr.take()),
         }
         self.status.set_text_content(Some(&status_text(
             self.texts,
@@ -158,11 +171,14 @@ impl Checkout {
             self.reconnecting.get(),
             self.notice.borrow().clone(),
         )));
-        if let Some(again) = self.again.take() {
-            again.remove();
-        }
-        if let Phase::Done(charge) = &phase {
-            if charge.status != ChargeStatus::Successful && !self.resuming {
+        let again_wanted = match &phase {
+            Phase::Done(charge) => charge.status != ChargeStatus::Successful && !self.resuming,
+            _ => false,
+        };
+        if !again_wanted {
+            drop(self.again.take());
+        } else if self.again.borrow().is_none() {
+            if let Phase::Done(charge) = &phase {
                 let expired = charge.status == ChargeStatus::Expired;
                 let label = if expired {
                     self.texts.new_qr
@@ -171,20 +187,24 @@ impl Checkout {
                 };
                 let again = element(&self.doc, "button", "paywasm-again", label);
                 attr(&again, "type", "button");
-                self.on_click(&again, move |this| match this.last_method.get() {
+                let listener = self.on_click(&again, move |this| match this.last_method.get() {
                     Some(method) if expired => this.start(method),
                     _ => this.set(Phase::Choosing),
                 });
                 let _ = self.root.append_child(&again);
-                *self.again.borrow_mut() = Some(again);
+                *self.again.borrow_mut() = Some(Piece {
+                    node: again,
+                    _listeners: vec![listener],
+                });
             }
         }
     }
 
-    fn qr_panel(self: &Rc<Self>, charge: &CheckoutCharge) -> Element {
+    fn qr_panel(self: &Rc<Self>, charge: &CheckoutCharge) -> Piece {
         let (doc, texts) = (&self.doc, self.texts);
         let amount_text = i18n::amount(self.options.amount, &self.options.currency);
         let panel = element(doc, "div", "paywasm-qr", "");
+        let mut listeners = Vec::new();
         if let Some(name) = &self.options.merchant_name {
             let _ = panel.append_child(&element(
                 doc,
@@ -252,7 +272,7 @@ impl Checkout {
             if let Some(uri) = image_uri {
                 let save = element(doc, "button", "paywasm-save", texts.save_qr);
                 attr(&save, "type", "button");
-                self.on_click(&save, move |_| {
+                listeners.push(self.on_click(&save, move |_| {
                     let uri = uri.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Err(error) =
@@ -264,11 +284,14 @@ impl Checkout {
                             );
                         }
                     });
-                });
+                }));
                 let _ = panel.append_child(&save);
             }
         }
-        panel
+        Piece {
+            node: panel,
+            _listeners: listeners,
+        }
     }
 
     fn start(self: &Rc<Self>, method: SourceType) {
@@ -356,16 +379,7 @@ pub fn mount(
         languages.iter().map(String::as_str),
     );
     let platform = flow::current_platform();
-    let offered: Vec<SourceType> = match options.gateway {
-        GatewayKind::Omise => online_methods(options.amount, &options.currency, platform)
-            .map(|m| m.source_type)
-            .collect(),
-        // WooshPay's Alipay: the same customer journey as Omise's Alipay CN (app redirect).
-        GatewayKind::Wooshpay => paywasm_core::wooshpay::accepts(options.amount, &options.currency)
-            .then_some(SourceType::AlipayCn)
-            .into_iter()
-            .collect(),
-    };
+    let offered = checkout_methods(options.gateway, options.amount, &options.currency, platform);
     let methods: Vec<SourceType> = offered
         .into_iter()
         .filter(|t| {
@@ -438,7 +452,8 @@ pub fn mount(
         listeners: RefCell::new(Vec::new()),
     });
     for (button, &method) in checkout.buttons.iter().zip(&methods) {
-        checkout.on_click(button, move |this| this.start(method));
+        let listener = checkout.on_click(button, move |this| this.start(method));
+        checkout.listeners.borrow_mut().push(listener);
     }
     checkout.render();
     let _ = target.append_child(&checkout.root);
@@ -457,5 +472,7 @@ pub fn mount(
         checkout.root.remove();
         // Its listeners go with it (they hold it only weakly).
         checkout.listeners.borrow_mut().clear();
+        drop(checkout.qr.take());
+        drop(checkout.again.take());
     }
 }

@@ -13,7 +13,7 @@ use base64::prelude::{Engine, BASE64_STANDARD};
 use paywasm_core::first_view;
 use paywasm_core::html::escape;
 use paywasm_core::i18n;
-use paywasm_core::method::{online_methods, SourceType};
+use paywasm_core::method::{checkout_methods, GatewayKind};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;
@@ -104,19 +104,32 @@ fn customer_platform(headers: &HeaderMap) -> PlatformType {
     detect_platform(header(headers, header::USER_AGENT), 0)
 }
 
-/// The checkout's first view offering `methods`, in the first of the browser's languages
-/// (`Accept-Language`, in its order of preference: `th-TH,th;q=0.9,en;q=0.8`) that the widget
-/// speaks; the widget reads the same list from `navigator.languages`.
-pub(crate) fn first_view_for(
-    headers: &HeaderMap,
-    amount: Amount,
-    currency: &Currency,
-    methods: &[SourceType],
-) -> String {
+/// The widget's words in the first of the browser's languages (`Accept-Language`, in its
+/// order of preference: `th-TH,th;q=0.9,en;q=0.8`) that the widget speaks; the widget reads
+/// the same list from `navigator.languages`.
+fn customer_texts(headers: &HeaderMap) -> &'static i18n::Texts {
     let languages = header(headers, header::ACCEPT_LANGUAGE)
         .split(',')
         .map(|tag| tag.split(';').next().unwrap_or("").trim());
-    first_view::html(i18n::choose(None, languages), amount, currency, methods)
+    i18n::choose(None, languages)
+}
+
+/// The checkout's first view, offering what the widget will offer on `gateway` for the
+/// customer's platform, in the customer's language.
+pub(crate) fn first_view_for(
+    headers: &HeaderMap,
+    gateway: GatewayKind,
+    amount: Amount,
+    currency: &Currency,
+) -> String {
+    let methods = checkout_methods(gateway, amount, currency, customer_platform(headers));
+    first_view::html(customer_texts(headers), amount, currency, &methods)
+}
+
+/// The return page's first view: "Confirming your payment…" in the customer's language,
+/// until the widget has loaded and read the charge.
+pub(crate) fn confirming_view_for(headers: &HeaderMap) -> String {
+    first_view::confirming(customer_texts(headers))
 }
 
 /// `GET /`: the product page, with a new order and the checkout's method buttons already in
@@ -129,11 +142,7 @@ pub(crate) async fn product(
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
-    let platform = customer_platform(&headers);
-    let methods: Vec<SourceType> = online_methods(order.amount, &order.currency, platform)
-        .map(|method| method.source_type)
-        .collect();
-    let first_view = first_view_for(&headers, order.amount, &order.currency, &methods);
+    let first_view = first_view_for(&headers, GatewayKind::Omise, order.amount, &order.currency);
     render_with(
         &state,
         "index.html",
@@ -156,6 +165,7 @@ pub(crate) struct ReturnQuery {
 pub(crate) async fn return_page(
     State(state): State<ShopState>,
     Query(query): Query<ReturnQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let order = match &query.order {
         Some(id) => find_order(&state, id)?,
@@ -165,19 +175,29 @@ pub(crate) async fn return_page(
         Some(order) => latest_charge_of(&state, &order.id)?,
         None => None,
     };
-    let config = match (order, charge_id) {
+    let (config, first_view) = match (order, charge_id) {
         (Some(order), Some(charge_id)) => {
             let mut widget =
                 widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
             widget["chargeId"] = charge_id.into();
-            json!({ "widget": widget })
+            (json!({ "widget": widget }), confirming_view_for(&headers))
         }
-        _ => {
-            json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." })
-        }
+        _ => (json!({ "error": PAYMENT_NOT_FOUND }), String::new()),
     };
-    render(&state, "return.html", "Your payment", "", config)
+    render_with(
+        &state,
+        "return.html",
+        "Your payment",
+        "",
+        config,
+        &[],
+        &first_view,
+    )
 }
+
+/// What a return page says when its order or payment cannot be found.
+pub(crate) const PAYMENT_NOT_FOUND: &str =
+    "We could not find this order's payment. Please go back to the shop and try again.";
 
 /// `GET /examples/script-tag`: the script-tag way, with Omise.js-compatible merchant code and
 /// a declarative checkout, for a new order.

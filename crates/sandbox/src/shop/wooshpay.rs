@@ -23,7 +23,7 @@ use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use paywasm_core::method::SourceType;
+use paywasm_core::method::GatewayKind;
 use paywasm_core::money::{Amount, Currency};
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
@@ -145,13 +145,12 @@ pub(crate) async fn product(
     )?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
-    // The widget's journey on WooshPay is Alipay's app redirect, when the amount is accepted.
-    let methods: &[SourceType] = if paywasm_core::wooshpay::accepts(order.amount, &order.currency) {
-        &[SourceType::AlipayCn]
-    } else {
-        &[]
-    };
-    let first_view = super::pages::first_view_for(&headers, order.amount, &order.currency, methods);
+    let first_view = super::pages::first_view_for(
+        &headers,
+        GatewayKind::Wooshpay,
+        order.amount,
+        &order.currency,
+    );
     super::pages::render_with(
         &state,
         "wooshpay.html",
@@ -244,6 +243,7 @@ pub(crate) struct OrderQuery {
 pub(crate) async fn return_page(
     State(state): State<ShopState>,
     Query(query): Query<OrderQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let order = match &query.order {
         Some(id) => wooshpay_order(&state, id).ok(),
@@ -260,18 +260,28 @@ pub(crate) async fn return_page(
         })?,
         None => None,
     };
-    let config = match (order, latest) {
+    let (config, first_view) = match (order, latest) {
         (Some(order), Some((intent, secret))) => {
             let mut widget = widget_config(&state, &order);
             widget["chargeId"] = intent.into();
             widget["clientSecret"] = secret.into();
-            json!({ "widget": widget })
+            let first_view = super::pages::confirming_view_for(&headers);
+            (json!({ "widget": widget }), first_view)
         }
-        _ => {
-            json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." })
-        }
+        _ => (
+            json!({ "error": super::pages::PAYMENT_NOT_FOUND }),
+            String::new(),
+        ),
     };
-    super::pages::render_with(&state, "return.html", "Your payment", "", config, &[], "")
+    super::pages::render_with(
+        &state,
+        "return.html",
+        "Your payment",
+        "",
+        config,
+        &[],
+        &first_view,
+    )
 }
 
 #[derive(Debug, Deserialize)]
