@@ -65,6 +65,14 @@ impl Sandbox {
         self.shop_order_at("/").await
     }
 
+    /// The widget's request to the shop for a charge of `order` (from [`Self::shop_order`])
+    /// with `source`.
+    fn charge_request(&self, source: &Value, order: &Value) -> RequestBuilder {
+        self.http
+            .post(format!("{}/checkout/charges", self.running.shop_url))
+            .json(&json!({"source": source["id"], "order": order["order"]}))
+    }
+
     /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
     async fn shop_order_at(&self, path: &str) -> Value {
         let page = self
@@ -1691,13 +1699,7 @@ async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
         // widget does, and the repeat must not make a second charge.
         let mut attempt = 1;
         let (status, charge) = loop {
-            let (status, charge) = send(
-                sandbox
-                    .http
-                    .post(format!("{}/checkout/charges", sandbox.running.shop_url))
-                    .json(&json!({"source": source["id"], "order": widget["order"]})),
-            )
-            .await;
+            let (status, charge) = send(sandbox.charge_request(&source, &widget)).await;
             if !status.is_server_error() || attempt == WIDGET_CHARGE_ATTEMPTS {
                 break (status, charge);
             }
@@ -1912,13 +1914,7 @@ async fn the_return_page_says_it_is_confirming_in_the_customers_language_until_t
             .json(&json!({"type": "alipay_cn", "amount": widget["amount"], "currency": "THB", "platform_type": "WEB"})),
     )
     .await;
-    let (status, charge) = send(
-        sandbox
-            .http
-            .post(format!("{}/checkout/charges", sandbox.running.shop_url))
-            .json(&json!({"source": source["id"], "order": widget["order"]})),
-    )
-    .await;
+    let (status, charge) = send(sandbox.charge_request(&source, &widget)).await;
     assert_eq!(status, StatusCode::CREATED, "{charge}");
     let return_page = |order: String| {
         let request = sandbox

@@ -126,12 +126,6 @@ pub(crate) fn first_view_for(
     first_view::html(customer_texts(headers), amount, currency, &methods)
 }
 
-/// The return page's first view: "Confirming your payment…" in the customer's language,
-/// until the widget has loaded and read the charge.
-pub(crate) fn confirming_view_for(headers: &HeaderMap) -> String {
-    first_view::confirming(customer_texts(headers))
-}
-
 /// `GET /`: the product page, with a new order and the checkout's method buttons already in
 /// the HTML (in the customer's language, for the customer's platform), so that they can be
 /// used before the widget has loaded.
@@ -175,17 +169,37 @@ pub(crate) async fn return_page(
         Some(order) => latest_charge_of(&state, &order.id)?,
         None => None,
     };
-    let (config, first_view) = match (order, charge_id) {
+    let widget = match (order, charge_id) {
         (Some(order), Some(charge_id)) => {
             let mut widget =
                 widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
             widget["chargeId"] = charge_id.into();
-            (json!({ "widget": widget }), confirming_view_for(&headers))
+            Some(widget)
         }
-        _ => (json!({ "error": PAYMENT_NOT_FOUND }), String::new()),
+        _ => None,
+    };
+    render_return(&state, &headers, widget)
+}
+
+/// A return page: the widget resuming the payment (`widget`: its options), shown at first as
+/// "Confirming your payment…" in the customer's language, or, without one, what to do next.
+pub(crate) fn render_return(
+    state: &ShopState,
+    headers: &HeaderMap,
+    widget: Option<Value>,
+) -> Result<Response, ApiError> {
+    let (config, first_view) = match widget {
+        Some(widget) => (
+            json!({ "widget": widget }),
+            first_view::confirming(customer_texts(headers)),
+        ),
+        None => (
+            json!({ "error": "We could not find this order's payment. Please go back to the shop and try again." }),
+            String::new(),
+        ),
     };
     render_with(
-        &state,
+        state,
         "return.html",
         "Your payment",
         "",
@@ -194,10 +208,6 @@ pub(crate) async fn return_page(
         &first_view,
     )
 }
-
-/// What a return page says when its order or payment cannot be found.
-pub(crate) const PAYMENT_NOT_FOUND: &str =
-    "We could not find this order's payment. Please go back to the shop and try again.";
 
 /// `GET /examples/script-tag`: the script-tag way, with Omise.js-compatible merchant code and
 /// a declarative checkout, for a new order.

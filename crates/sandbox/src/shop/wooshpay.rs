@@ -260,28 +260,16 @@ pub(crate) async fn return_page(
         })?,
         None => None,
     };
-    let (config, first_view) = match (order, latest) {
+    let widget = match (order, latest) {
         (Some(order), Some((intent, secret))) => {
             let mut widget = widget_config(&state, &order);
             widget["chargeId"] = intent.into();
             widget["clientSecret"] = secret.into();
-            let first_view = super::pages::confirming_view_for(&headers);
-            (json!({ "widget": widget }), first_view)
+            Some(widget)
         }
-        _ => (
-            json!({ "error": super::pages::PAYMENT_NOT_FOUND }),
-            String::new(),
-        ),
+        _ => None,
     };
-    super::pages::render_with(
-        &state,
-        "return.html",
-        "Your payment",
-        "",
-        config,
-        &[],
-        &first_view,
-    )
+    super::pages::render_return(&state, &headers, widget)
 }
 
 #[derive(Debug, Deserialize)]
