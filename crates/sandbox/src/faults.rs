@@ -75,9 +75,11 @@ pub enum FaultSpecError {
 }
 
 /// Which share of requests to fault, and how; with the counts of faults injected so far.
+/// Clones share the rate and the counts.
 #[derive(Debug, Clone)]
 pub struct Faults {
-    rate: f64,
+    /// The share of requests to fault, an `f64`'s bits (see [`Faults::set_rate`]).
+    rate: Arc<AtomicU64>,
     kinds: Vec<FaultKind>,
     counts: Arc<[AtomicU64; 5]>,
 }
@@ -108,10 +110,21 @@ impl Faults {
                 .collect::<Result<_, _>>()?,
         };
         Ok(Self {
-            rate,
+            rate: Arc::new(AtomicU64::new(rate.to_bits())),
             kinds,
             counts: Arc::default(),
         })
+    }
+
+    /// Faults from now on `rate` of the requests (0 to 1): a test can break one step of a
+    /// flow and not the others.
+    pub fn set_rate(&self, rate: f64) {
+        self.rate
+            .store(rate.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+    }
+
+    fn rate(&self) -> f64 {
+        f64::from_bits(self.rate.load(Ordering::Relaxed))
     }
 
     /// Faults injected so far, by kind.
@@ -129,7 +142,7 @@ impl Faults {
     }
 
     fn draw(&self) -> Option<FaultKind> {
-        if self.kinds.is_empty() || rand::random::<f64>() >= self.rate {
+        if self.kinds.is_empty() || rand::random::<f64>() >= self.rate() {
             return None;
         }
         let kind = self.kinds[rand::random_range(0..self.kinds.len())];
@@ -217,7 +230,7 @@ mod tests {
     #[test]
     fn specifications_are_read_or_refused_clearly() {
         let all = Faults::parse("0.2").unwrap();
-        assert_eq!(all.rate, 0.2);
+        assert_eq!(all.rate(), 0.2);
         assert_eq!(all.kinds, FaultKind::ALL);
         let some = Faults::parse("1:reset, drop").unwrap();
         assert_eq!(some.kinds, [FaultKind::Reset, FaultKind::Drop]);

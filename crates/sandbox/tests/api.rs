@@ -1936,3 +1936,84 @@ async fn the_return_page_says_it_is_confirming_in_the_customers_language_until_t
     assert!(page.contains("could not find this order"), "{page}");
     sandbox.running.stop().await;
 }
+
+/// Waits up to 30 s for `done`.
+async fn until(done: impl Fn() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "waited 30 s for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The shop learns that a WooshPay order is paid from the `payment_intent.succeeded` webhook,
+/// reading the PaymentIntent back from the gateway before it believes it. When that read
+/// fails, the shop must not count the event as handled: the gateway's next delivery of it is
+/// the only way the order will ever be paid.
+#[tokio::test]
+async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_when_the_event_comes_again(
+) {
+    let data = std::env::temp_dir().join(format!("paywasm-wp-webhook-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    // Both off until the step they break.
+    let at_gateway = paywasm_sandbox::faults::Faults::parse("0:error").unwrap();
+    let at_shop = paywasm_sandbox::faults::Faults::parse("0:error").unwrap();
+    let mut config = Config::for_tests();
+    config.data_dir = Some(data.clone());
+    config.gateway_faults = Some(at_gateway.clone());
+    config.shop_faults = Some(at_shop.clone());
+    let sandbox = Sandbox {
+        running: paywasm_sandbox::start(config).await.unwrap(),
+        http: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let (running, http) = (&sandbox.running, &sandbox.http);
+    let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
+    let (status, intent) = send(
+        http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
+            .json(&json!({"order": order, "terminal_type": "WEB"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{intent}");
+    let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+        .as_str()
+        .unwrap();
+    let code_value = url.split("codeValue=").nth(1).unwrap();
+    let paid = || -> bool {
+        rusqlite::Connection::open(data.join("shop.sqlite"))
+            .unwrap()
+            .query_row(
+                "SELECT paid FROM orders WHERE id = ?1",
+                [order.as_str().unwrap()],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+
+    // The first delivery is refused at the shop's door, so that the next one comes while the
+    // gateway refuses the shop's reading of the PaymentIntent (503, six times: the shop gives
+    // up and answers the delivery 502).
+    at_shop.set_rate(1.0);
+    let (status, _) = send(
+        http.post(format!("{}/wooshpay/alipay/decide", running.gateway_url))
+            .form(&[("codeValue", code_value), ("decision", "succeed")]),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    until(|| at_shop.total() >= 1, "the first delivery").await;
+    at_gateway.set_rate(1.0);
+    at_shop.set_rate(0.0);
+    until(|| at_gateway.total() >= 6, "the shop to give up reading").await;
+    at_gateway.set_rate(0.0);
+    assert!(
+        !paid(),
+        "the order is not paid before the shop has read the payment"
+    );
+
+    // The gateway delivers the event again (2 s later): now the shop reads the PaymentIntent.
+    until(paid, "the order to be paid").await;
+    sandbox.running.stop().await;
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -373,6 +373,35 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The shop's order paid by the PaymentIntent `id` (from an event) and the intent's id, if the
+/// gateway confirms it: never trust the event's copy, read the PaymentIntent from the gateway.
+async fn confirmed_payment(
+    state: &ShopState,
+    id: &Value,
+) -> Result<Option<(String, String)>, ApiError> {
+    let id = id.as_str().unwrap_or_default().to_owned();
+    let order_id: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
+            [&id],
+            |row| row.get(0),
+        )
+        .optional()
+    })?;
+    let Some(order_id) = order_id else {
+        return Ok(None);
+    };
+    let intent = state
+        .wooshpay
+        .get(&format!("/v1/payment_intents/{id}"))
+        .await?;
+    let order = wooshpay_order(state, &order_id)?;
+    let confirmed = intent["status"] == "succeeded"
+        && intent["amount"] == json!(order.amount.0)
+        && intent["currency"] == json!(order.currency.as_str());
+    Ok(confirmed.then_some((order_id, id)))
+}
+
 /// `POST /webhooks/wooshpay`.
 pub(crate) async fn webhooks_receive(
     State(state): State<ShopState>,
@@ -397,41 +426,38 @@ pub(crate) async fn webhooks_receive(
     let event: Value = serde_json::from_slice(&body)
         .map_err(|_| ApiError::BadRequest("the event is not JSON".into()))?;
     let event_id = event["id"].as_str().unwrap_or_default().to_owned();
-    let first_time = state.store.call(|db| {
-        db.execute(
-            "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
-            rusqlite::params![event_id, crate::gateway::webhooks::now_ms()],
-        )
-    })? == 1;
-    if !first_time || event["type"] != "payment_intent.succeeded" {
-        return Ok(StatusCode::OK);
-    }
-    // Never trust the event's copy: read the PaymentIntent from the gateway.
-    let id = event["data"]["object"]["id"].as_str().unwrap_or_default();
-    let order_id: Option<String> = state.store.call(|db| {
+    let seen = state.store.call(|db| {
         db.query_row(
-            "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
-            [id],
-            |row| row.get(0),
+            "SELECT 1 FROM processed_events WHERE id = ?1",
+            [&event_id],
+            |_| Ok(()),
         )
         .optional()
     })?;
-    let Some(order_id) = order_id else {
+    if seen.is_some() {
         return Ok(StatusCode::OK);
+    }
+    // The event counts as handled only with its effect, in one transaction: if anything
+    // before fails (the gateway cannot be read, the process dies), the shop answers an error
+    // or nothing, and the gateway's next delivery of the event is handled afresh.
+    let paid_order = if event["type"] == "payment_intent.succeeded" {
+        confirmed_payment(&state, &event["data"]["object"]["id"]).await?
+    } else {
+        None
     };
-    let intent = state
-        .wooshpay
-        .get(&format!("/v1/payment_intents/{id}"))
-        .await?;
-    let order = wooshpay_order(&state, &order_id)?;
-    if intent["status"] == "succeeded"
-        && intent["amount"] == json!(order.amount.0)
-        && intent["currency"] == json!(order.currency.as_str())
-    {
-        state
-            .store
-            .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [&order_id]))?;
-        tracing::info!(order = %order_id, payment_intent = %id, "order paid (WooshPay)");
+    state.store.call(|db| {
+        let tx = db.transaction()?;
+        if let Some((order_id, _)) = &paid_order {
+            tx.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id])?;
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
+            rusqlite::params![event_id, crate::gateway::webhooks::now_ms()],
+        )?;
+        tx.commit()
+    })?;
+    if let Some((order_id, intent_id)) = paid_order {
+        tracing::info!(order = %order_id, payment_intent = %intent_id, "order paid (WooshPay)");
     }
     Ok(StatusCode::OK)
 }
