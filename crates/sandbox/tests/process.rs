@@ -153,6 +153,8 @@ fn soak_of(sandbox: &Sandbox) -> Arc<Soak> {
         shop,
         public_key: paywasm_sandbox::config::DEFAULT_PUBLIC_KEY.into(),
         secret_key: paywasm_sandbox::config::DEFAULT_SECRET_KEY.into(),
+        wooshpay_public_key: paywasm_sandbox::wooshpay::DEFAULT_PUBLIC_KEY.into(),
+        wooshpay_secret_key: paywasm_sandbox::wooshpay::DEFAULT_SECRET_KEY.into(),
         retries: AtomicU64::new(0),
     })
 }

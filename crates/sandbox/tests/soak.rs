@@ -1,5 +1,6 @@
 //! Issue 9, faults between every pair of parties: a soak of simulated checkouts (every method:
-//! PromptPay and Alipay online, Alipay and WeChat Pay in store) against the sandbox with a fifth
+//! PromptPay and Alipay online, Alipay and WeChat Pay in store, Alipay on WooshPay's
+//! PaymentIntents) against the sandbox with a fifth
 //! of the calls to the gateway and to the shop faulted (late, refused with 503, connection broken
 //! before or after the server acted, answers trickled out), webhooks included. Each checkout is
 //! driven as the widget and the customer's bank would drive it, retrying what failed; then every
@@ -54,6 +55,8 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         shop: running.shop_url.clone(),
         public_key: running.public_key.clone(),
         secret_key: running.secret_key.clone(),
+        wooshpay_public_key: running.wooshpay_public_key.clone(),
+        wooshpay_secret_key: running.wooshpay_secret_key.clone(),
         retries: AtomicU64::new(0),
     });
 

@@ -18,6 +18,8 @@ pub enum Method_ {
     AlipayOnline,
     AlipayInStore,
     WechatInStore,
+    /// Alipay through WooshPay's PaymentIntents (seed 004).
+    WooshpayAlipay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +29,17 @@ pub enum Outcome {
     Expired,
 }
 
-/// What a checkout refunds after it is paid, in satang: a paid Alipay online checkout (through
-/// the gateway's API, as a merchant's server would) and a paid Alipay in-store sale (through the
-/// shop's till API) give back THB 10.00, once, however often the request is repeated.
-/// (PromptPay charges cannot be refunded.)
+/// What a checkout refunds after it is paid, in the smallest unit: a paid Alipay online
+/// checkout (through the gateway's API, as a merchant's server would), a paid Alipay in-store
+/// sale (through the shop's till API) and a paid WooshPay checkout (WooshPay's refunds API)
+/// give back 10.00, once, however often the request is repeated. (PromptPay charges cannot be
+/// refunded.)
 pub fn planned_refund(method: Method_, outcome: Outcome) -> i64 {
     match (method, outcome) {
-        (Method_::AlipayOnline | Method_::AlipayInStore, Outcome::Paid) => 1_000,
+        (
+            Method_::AlipayOnline | Method_::AlipayInStore | Method_::WooshpayAlipay,
+            Outcome::Paid,
+        ) => 1_000,
         _ => 0,
     }
 }
@@ -54,6 +60,8 @@ pub struct Soak {
     pub shop: String,
     pub public_key: String,
     pub secret_key: String,
+    pub wooshpay_public_key: String,
+    pub wooshpay_secret_key: String,
     /// Calls that failed and were made again.
     pub retries: AtomicU64,
 }
@@ -108,14 +116,26 @@ impl Soak {
         self.http.request(method, format!("{}{path}", self.shop))
     }
 
+    /// A request to WooshPay's API with `key` (Bearer).
+    pub fn wooshpay(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.gateway))
+            .bearer_auth(key)
+    }
+
     /// The customer opens the product page: a new order.
     pub async fn order(&self) -> (String, i64) {
+        self.order_at("/").await
+    }
+
+    /// The customer opens the product page at `path`: a new order.
+    pub async fn order_at(&self, path: &str) -> (String, i64) {
         for attempt in 0..40u64 {
             if attempt > 0 {
                 self.retries.fetch_add(1, Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
             }
-            let Ok(response) = self.shop(Method::GET, "/").send().await else {
+            let Ok(response) = self.shop(Method::GET, path).send().await else {
                 continue;
             };
             let Ok(page) = response.text().await else {
@@ -136,9 +156,11 @@ impl Soak {
         panic!("the product page never loaded");
     }
 
-    /// Drives one checkout to its end; returns the charge id and the status the customer saw.
+    /// Drives one checkout to its end; returns the charge id (the PaymentIntent's on WooshPay)
+    /// and the status the customer saw.
     pub async fn checkout(&self, n: usize, method: Method_, outcome: Outcome) -> (String, String) {
         let charge = match method {
+            Method_::WooshpayAlipay => return self.wooshpay_checkout(outcome).await,
             Method_::PromptPay | Method_::AlipayOnline => {
                 let (order, amount) = self.order().await;
                 let source_type = if method == Method_::PromptPay {
@@ -258,6 +280,89 @@ impl Soak {
         (id, seen)
     }
 
+    /// A WooshPay checkout: the shop makes and confirms the PaymentIntent (repeated after a
+    /// lost answer, which may leave an unused PaymentIntent behind, as a customer's second
+    /// tap would); Alipay's page decides, or the merchant cancels; the widget reads the
+    /// PaymentIntent with the publishable key and its client secret until it ends.
+    async fn wooshpay_checkout(&self, outcome: Outcome) -> (String, String) {
+        let (order, _) = self.order_at("/wooshpay").await;
+        let body = json!({"order": order, "terminal_type": "WEB"});
+        let (status, intent) = call(self, || {
+            self.shop(Method::POST, "/wooshpay/payment_intents")
+                .json(&body)
+        })
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{intent}");
+        let id = intent["id"].as_str().unwrap().to_owned();
+        let client_secret = intent["client_secret"].as_str().unwrap().to_owned();
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap();
+        let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
+        let (status, decided) = match outcome {
+            Outcome::Paid | Outcome::Failed => {
+                let decision = if outcome == Outcome::Paid {
+                    "succeed"
+                } else {
+                    "fail"
+                };
+                // A second press finds the attempt decided: safe to repeat.
+                call(self, || {
+                    self.http
+                        .post(format!("{}/wooshpay/alipay/decide", self.gateway))
+                        .form(&[("codeValue", code_value.as_str()), ("decision", decision)])
+                })
+                .await
+            }
+            Outcome::Expired => {
+                let key = format!("soak-cancel-{id}");
+                call(self, || {
+                    self.wooshpay(
+                        Method::POST,
+                        &format!("/v1/payment_intents/{id}/cancel"),
+                        &self.wooshpay_secret_key,
+                    )
+                    .header("Idempotency-Key", &key)
+                })
+                .await
+            }
+        };
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{outcome:?} {status} {decided}"
+        );
+        let seen = loop {
+            let (status, intent) = call(self, || {
+                self.wooshpay(
+                    Method::GET,
+                    &format!("/v1/payment_intents/{id}?client_secret={client_secret}"),
+                    &self.wooshpay_public_key,
+                )
+            })
+            .await;
+            assert_eq!(status, StatusCode::OK, "{intent}");
+            let view: paywasm_core::wooshpay::PaymentIntentView =
+                serde_json::from_value(intent).unwrap();
+            let seen = view.to_checkout_charge().unwrap().status;
+            if seen != paywasm_core::objects::ChargeStatus::Pending {
+                break seen.as_str().to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let refund = planned_refund(Method_::WooshpayAlipay, outcome);
+        if refund > 0 {
+            let key = format!("soak-refund-{id}");
+            let (status, refunded) = call(self, || {
+                self.wooshpay(Method::POST, "/v1/refunds", &self.wooshpay_secret_key)
+                    .header("Idempotency-Key", &key)
+                    .json(&json!({"payment_intent": id, "amount": refund}))
+            })
+            .await;
+            assert_eq!(status, StatusCode::OK, "refund: {refunded}");
+        }
+        (id, seen)
+    }
+
     /// `count` PromptPay charges made directly at the gateway (as a merchant's server would),
     /// due to expire on their own 8 to 15 s from now (time enough to repeat a call through
     /// restarts); their ids.
@@ -309,13 +414,14 @@ impl Soak {
     }
 }
 
-/// `checkouts` plans: a quarter each of the four methods, ending paid (half), failed or expired.
+/// `checkouts` plans: a fifth each of the five methods, ending paid (half), failed or expired.
 pub fn plans(checkouts: usize) -> Vec<(Method_, Outcome)> {
     let methods = [
         Method_::PromptPay,
         Method_::AlipayOnline,
         Method_::AlipayInStore,
         Method_::WechatInStore,
+        Method_::WooshpayAlipay,
     ];
     let outcomes = [
         Outcome::Paid,
@@ -324,7 +430,7 @@ pub fn plans(checkouts: usize) -> Vec<(Method_, Outcome)> {
         Outcome::Expired,
     ];
     (0..checkouts)
-        .map(|n| match (methods[n % 4], outcomes[(n / 4) % 4]) {
+        .map(|n| match (methods[n % 5], outcomes[(n / 5) % 4]) {
             // Only offline (and in-store) charges can be expired: an Alipay redirect that the
             // customer abandons ends failed.
             (Method_::AlipayOnline, Outcome::Expired) => (Method_::AlipayOnline, Outcome::Failed),
@@ -389,7 +495,7 @@ impl Verdict {
         );
         println!("  wrong refunded amounts: {}", self.wrong_refunds);
         println!(
-            "  duplicate charges: {} ({} charges for {checkouts} checkouts)",
+            "  duplicate charges: {} ({} charges and PaymentIntents for {checkouts} checkouts)",
             self.duplicates, self.charges
         );
         println!(
@@ -412,8 +518,72 @@ impl Verdict {
     }
 }
 
+/// What the gateway's database says of WooshPay's side, read directly: its API lists neither
+/// PaymentIntents nor events.
+struct WooshpayRecords {
+    db: rusqlite::Connection,
+}
+
+impl WooshpayRecords {
+    fn open(gateway_db: &Path) -> Self {
+        Self {
+            db: rusqlite::Connection::open(gateway_db).unwrap(),
+        }
+    }
+
+    fn count(&self, sql: &str) -> usize {
+        self.db
+            .query_row(sql, [], |row| row.get::<_, i64>(0))
+            .unwrap() as usize
+    }
+
+    fn status(&self, id: &str) -> Option<String> {
+        self.db
+            .query_row(
+                "SELECT status FROM wp_payment_intents WHERE id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .ok()
+    }
+
+    fn refunded(&self, id: &str) -> i64 {
+        self.db
+            .query_row(
+                "SELECT COALESCE(SUM(amount), 0) FROM wp_refunds WHERE payment_intent = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
+    fn undelivered(&self) -> usize {
+        self.count("SELECT COUNT(*) FROM wp_deliveries WHERE status != 'delivered'")
+    }
+
+    fn event_ids(&self) -> Vec<String> {
+        self.db
+            .prepare("SELECT id FROM wp_events")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+}
+
+/// The WooshPay PaymentIntent status an outcome leaves.
+fn wooshpay_status(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Paid => "succeeded",
+        Outcome::Failed => "requires_payment_method",
+        Outcome::Expired => "canceled",
+    }
+}
+
 /// Checks every checkout in the customer's view (`seen`), the gateway and the shop's database
-/// (`shop_db`), and every webhook event (waiting up to 90 s for retries to deliver).
+/// (`shop_db`; the gateway's is beside it), and every webhook event (waiting for retries to
+/// deliver).
 pub async fn verify(
     soak: &Soak,
     plans: &[(Method_, Outcome)],
@@ -437,16 +607,38 @@ pub async fn verify(
         .zip(plans)
         .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
         .collect();
-    let duplicates = charges.len().saturating_sub(plans.len());
-    let wrong_at_gateway = charges
+    let on_wooshpay: Vec<(&str, Outcome)> = seen
         .iter()
-        .filter(|charge| {
-            planned
-                .get(charge["id"].as_str().unwrap())
-                .map(|o| o.status())
-                != charge["status"].as_str()
-        })
+        .zip(plans)
+        .filter(|(_, (method, _))| *method == Method_::WooshpayAlipay)
+        .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
+        .collect();
+    let wooshpay = WooshpayRecords::open(&shop_db.with_file_name("gateway.sqlite"));
+    // On WooshPay an unused PaymentIntent may be left by a repeated request; a second one
+    // that succeeded would be a double payment.
+    let paid_on_wooshpay = on_wooshpay
+        .iter()
+        .filter(|(_, outcome)| *outcome == Outcome::Paid)
         .count();
+    let duplicates = charges
+        .len()
+        .saturating_sub(plans.len() - on_wooshpay.len())
+        + wooshpay
+            .count("SELECT COUNT(*) FROM wp_payment_intents WHERE status = 'succeeded'")
+            .saturating_sub(paid_on_wooshpay);
+    let wrong_at_gateway = on_wooshpay
+        .iter()
+        .filter(|(id, outcome)| wooshpay.status(id).as_deref() != Some(wooshpay_status(*outcome)))
+        .count()
+        + charges
+            .iter()
+            .filter(|charge| {
+                planned
+                    .get(charge["id"].as_str().unwrap())
+                    .map(|o| o.status())
+                    != charge["status"].as_str()
+            })
+            .count();
 
     let refunds: HashMap<&str, i64> = seen
         .iter()
@@ -459,29 +651,18 @@ pub async fn verify(
             refunds.get(charge["id"].as_str().unwrap()).copied()
                 != charge["refunded_amount"].as_i64()
         })
-        .count();
-
-    // The shop: an order is paid exactly when its charge succeeded.
-    let shop_db = rusqlite::Connection::open(shop_db).unwrap();
-    let mut wrong_in_shop = 0;
-    for (id, outcome) in &planned {
-        let paid: Option<bool> = shop_db
-            .query_row(
-                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .ok();
-        if paid != Some(*outcome == Outcome::Paid) {
-            wrong_in_shop += 1;
-        }
-    }
+        .count()
+        + on_wooshpay
+            .iter()
+            .filter(|(id, _)| refunds.get(id).copied() != Some(wooshpay.refunded(id)))
+            .count();
 
     // Webhooks: every event delivered (retries run in the background) and processed once. A
     // delivery refused six times in a row (faults, a busy shop) is next tried 64 s later
     // (backoff 1, 2, 4 ... s): the wait allows for that.
     let deadline = Instant::now() + Duration::from_secs(150);
     let (events, undelivered) = loop {
+        let undelivered_on_wooshpay = wooshpay.undelivered();
         let events = soak.list("/events").await;
         let undelivered = events
             .iter()
@@ -493,6 +674,7 @@ pub async fn verify(
                     .any(|delivery| delivery["delivery_status"] == "delivered")
             })
             .count();
+        let undelivered = undelivered + undelivered_on_wooshpay;
         if undelivered == 0 || Instant::now() > deadline {
             // What a failure needs to be understood: each undelivered event and its attempts.
             for event in events.iter().filter(|event| {
@@ -516,6 +698,7 @@ pub async fn verify(
         .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
         .filter(|delivery| delivery["attempts"].as_u64().unwrap_or(0) > 1)
         .count();
+    let shop_db = rusqlite::Connection::open(shop_db).unwrap();
     let processed: HashSet<String> = shop_db
         .prepare("SELECT id FROM processed_events")
         .unwrap()
@@ -523,18 +706,39 @@ pub async fn verify(
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
+    let wooshpay_events = wooshpay.event_ids();
     let unprocessed = events
         .iter()
-        .filter(|event| !processed.contains(event["id"].as_str().unwrap()))
+        .map(|event| event["id"].as_str().unwrap())
+        .chain(wooshpay_events.iter().map(String::as_str))
+        .filter(|id| !processed.contains(*id))
         .count();
+    // The shop, once the webhooks are in (a WooshPay order is paid by its webhook): an order
+    // is paid exactly when its charge succeeded.
+    let mut wrong_in_shop = 0;
+    for (id, outcome) in &planned {
+        let paid: Option<bool> = shop_db
+            .query_row(
+                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1
+                 UNION ALL
+                 SELECT o.paid FROM orders o JOIN wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .ok();
+        if paid != Some(*outcome == Outcome::Paid) {
+            wrong_in_shop += 1;
+        }
+    }
+
     Verdict {
         wrong_in_widget,
         wrong_in_shop,
         wrong_at_gateway,
         wrong_refunds,
         duplicates,
-        charges: charges.len(),
-        events: events.len(),
+        charges: charges.len() + wooshpay.count("SELECT COUNT(*) FROM wp_payment_intents"),
+        events: events.len() + wooshpay_events.len(),
         undelivered,
         unprocessed,
         redelivered,
