@@ -87,6 +87,17 @@ pub(crate) async fn send<T: FromJs>(
     party: &'static str,
     party_title: &'static str,
 ) -> Result<T, WidgetError> {
+    let body = send_for_object(request, party, party_title).await?;
+    T::from_js(&body).ok_or(WidgetError::InvalidResponse { party: party_title })
+}
+
+/// [`send`], up to the answer's JSON object. Not generic, so that its code is in the
+/// WebAssembly once, not once for each type read.
+pub(crate) async fn send_for_object(
+    request: Request,
+    party: &'static str,
+    party_title: &'static str,
+) -> Result<Obj, WidgetError> {
     let (status, text) = request
         .send()
         .await
@@ -96,7 +107,6 @@ pub(crate) async fn send<T: FromJs>(
         return parsed
             .ok()
             .and_then(Obj::new)
-            .and_then(|body| T::from_js(&body))
             .ok_or(WidgetError::InvalidResponse { party: party_title });
     }
     let body = parsed.ok().and_then(Obj::new);

@@ -5,12 +5,42 @@ use crate::http::Request;
 use crate::js;
 use crate::WidgetError;
 use paywasm_core::objects::CheckoutCharge;
+use wasm_bindgen::JsValue;
 
 const SHOP: &str = "the shop";
 const SHOP_TITLE: &str = "The shop";
 
-/// Attempts at creating the charge when the connection breaks or the shop answers 5xx or 429.
-const CHARGE_ATTEMPTS: u32 = 3;
+/// Attempts at a request the shop answers the same when repeated, when the connection breaks
+/// or the shop answers 5xx or 429.
+const ATTEMPTS: u32 = 3;
+
+/// `POST {url}` with the JSON `body`, made again while the answer is lost or the shop is
+/// overloaded; the answer read as a `T`. Only for requests the shop answers the same when
+/// repeated.
+async fn post_repeating<T: js::FromJs>(url: &str, body: String) -> Result<T, WidgetError> {
+    let answer = post_repeating_for_object(url, body).await?;
+    T::from_js(&answer).ok_or(WidgetError::InvalidResponse { party: SHOP_TITLE })
+}
+
+async fn post_repeating_for_object(url: &str, body: String) -> Result<js::Obj, WidgetError> {
+    let mut attempt = 1;
+    loop {
+        let request = Request::post(url)
+            .header("Content-Type", "application/json")
+            .body(body.clone());
+        let result = crate::http::send_for_object(request, SHOP, SHOP_TITLE).await;
+        let transient = match &result {
+            Err(WidgetError::Network { .. } | WidgetError::InvalidResponse { .. }) => true,
+            Err(WidgetError::Refused { status, .. }) => *status >= 500 || *status == 429,
+            _ => false,
+        };
+        if !transient || attempt == ATTEMPTS {
+            return result;
+        }
+        crate::browser::sleep(500 * attempt).await;
+        attempt += 1;
+    }
+}
 
 /// Asks the merchant server to charge `order` with `source`. When the answer is lost the same
 /// request is made again: a source pays for one charge only (the gateway refuses a second), so
@@ -21,42 +51,28 @@ pub async fn create_charge(
     order: &str,
 ) -> Result<CheckoutCharge, WidgetError> {
     let body = js::json(&[("source", source.into()), ("order", order.into())])?;
-    let mut attempt = 1;
-    loop {
-        let request = Request::post(charge_url)
-            .header("Content-Type", "application/json")
-            .body(body.clone());
-        let result = crate::http::send(request, SHOP, SHOP_TITLE).await;
-        let transient = match &result {
-            Err(WidgetError::Network { .. } | WidgetError::InvalidResponse { .. }) => true,
-            Err(WidgetError::Refused { status, .. }) => *status >= 500 || *status == 429,
-            _ => false,
-        };
-        if !transient || attempt == CHARGE_ATTEMPTS {
-            return result;
-        }
-        crate::browser::sleep(500 * attempt).await;
-        attempt += 1;
-    }
+    post_repeating(charge_url, body).await
 }
 
 /// WooshPay: asks the merchant server to create and confirm a PaymentIntent for `order`, for
-/// the customer's terminal (`WEB`: Alipay's QR page; `APP`: the Alipay app).
+/// the customer's terminal (`WEB`: Alipay's QR page; `APP`: the Alipay app). The request is
+/// named (`request`, new for each call), so that the shop answers a repeat after a lost answer
+/// with the same PaymentIntent.
 pub async fn create_payment_intent(
     charge_url: &str,
     order: &str,
     terminal_type: &str,
     os_type: Option<&str>,
 ) -> Result<paywasm_core::wooshpay::PaymentIntentView, WidgetError> {
+    // A random number: JSON.stringify writes it, so no formatting code comes into the wasm.
+    let request_name = JsValue::from_f64(js_sys::Math::random());
     let body = js::json(&[
         ("order", order.into()),
         ("terminal_type", terminal_type.into()),
         ("os_type", js::opt(os_type)),
+        ("request", request_name),
     ])?;
-    let request = Request::post(charge_url)
-        .header("Content-Type", "application/json")
-        .body(body);
-    crate::http::send(request, SHOP, SHOP_TITLE).await
+    post_repeating(charge_url, body).await
 }
 
 /// Reads the charge; with `wait_secs` the server may hold the answer while it is pending.

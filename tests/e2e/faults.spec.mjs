@@ -78,3 +78,24 @@ test("the shop stays unreachable: after three attempts the customer is told to c
   // Nothing is lost: the methods are offered again.
   await expect(page.getByRole("button", { name: "PromptPay" })).toBeEnabled();
 });
+
+test("WooshPay: the shop's answer is lost after it made the PaymentIntent: the widget asks again and the customer pays that one", async ({ page }) => {
+  await page.goto("/wooshpay");
+  let posts = 0;
+  let lost;
+  await page.route("**/wooshpay/payment_intents", async (route) => {
+    posts += 1;
+    if (posts === 1) {
+      lost = await (await route.fetch()).json(); // the shop made the PaymentIntent...
+      return route.abort("connectionreset"); // ...but its answer never reaches the customer
+    }
+    return route.continue();
+  });
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+  expect(posts).toBe(2);
+  // Alipay's page is the lost answer's PaymentIntent, not a second one.
+  expect(page.url()).toBe(lost.next_action.alipay_handle_redirect.url);
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+});

@@ -2017,3 +2017,32 @@ async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_whe
     sandbox.running.stop().await;
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent() {
+    let sandbox = Sandbox::start().await;
+    let (running, http) = (&sandbox.running, &sandbox.http);
+    let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
+    let ask = |request: Value| {
+        send(
+            http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
+                .json(&json!({"order": order, "terminal_type": "WEB", "request": request})),
+        )
+    };
+    let (status, first) = ask(json!(0.8147236863931789)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    // The widget repeats its request after the answer was lost: the same PaymentIntent.
+    let (status, again) = ask(json!(0.8147236863931789)).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["client_secret"], first["client_secret"]);
+    // A new tap (after a failed attempt) is a new request: a new PaymentIntent. A name may
+    // also be a string.
+    let (_, second) = ask(json!("tap-2")).await;
+    assert_ne!(second["id"], first["id"], "{second}");
+    // A name that cannot be one is refused in the shop's error shape.
+    let (status, refused) = ask(json!("tap 3; DROP")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_error(&refused, "bad_request");
+    sandbox.running.stop().await;
+}

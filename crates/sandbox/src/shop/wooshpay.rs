@@ -97,10 +97,21 @@ impl WooshpayClient {
     /// A POST under a new `Idempotency-Key`, so that repeating it after a lost answer cannot
     /// make a second PaymentIntent, session or refund (as Stripe's own libraries do).
     async fn post(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
+        self.post_idempotent(path, body, &crate::ids::new_id("shop"))
+            .await
+    }
+
+    /// A POST under `key`: WooshPay answers a repeat of it with the first answer.
+    async fn post_idempotent(
+        &self,
+        path: &str,
+        body: &Value,
+        key: &str,
+    ) -> Result<Value, ApiError> {
         self.send(
             self.http
                 .post(format!("{}{path}", self.base_url))
-                .header("Idempotency-Key", crate::ids::new_id("shop"))
+                .header("Idempotency-Key", key)
                 .json(body),
         )
         .await
@@ -168,6 +179,25 @@ pub struct NewIntent {
     order: String,
     terminal_type: String,
     os_type: Option<String>,
+    /// The widget's name for this request (a string, or a number such as the widget's random
+    /// `0.8147...`), the same when it repeats the request after a lost answer: one
+    /// PaymentIntent per order and request. Without it, every request makes a new one.
+    request: Option<Value>,
+}
+
+/// The name `request` gives a request, if it can be one: 1-64 letters, digits, `.`, `-` or
+/// `_`.
+fn request_name(request: &Value) -> Option<String> {
+    let name = match request {
+        Value::String(name) => name.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    let fits = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    fits.then_some(name)
 }
 
 pub(crate) async fn payment_intents_create(
@@ -177,10 +207,18 @@ pub(crate) async fn payment_intents_create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Json(request) = body.map_err(|rejection| {
         ApiError::BadRequest(format!(
-            "send JSON {{\"order\", \"terminal_type\", \"os_type\"}}: {}",
+            "send JSON {{\"order\", \"terminal_type\", \"os_type\", \"request\"}}: {}",
             rejection.body_text()
         ))
     })?;
+    let name = match &request.request {
+        None => None,
+        Some(value) => Some(request_name(value).ok_or_else(|| {
+            ApiError::BadRequest(
+                "request must be a number or 1-64 letters, digits, '.', '-' or '_'".into(),
+            )
+        })?),
+    };
     let order = wooshpay_order(&state, &request.order)?;
     if order.paid {
         return Err(ApiError::Unprocessable(
@@ -193,9 +231,13 @@ pub(crate) async fn payment_intents_create(
     if let Some(os) = &request.os_type {
         alipay["os_type"] = json!(os);
     }
+    let key = match &name {
+        Some(name) => format!("shop-intent-{}-{name}", order.id),
+        None => crate::ids::new_id("shop"),
+    };
     let intent = state
         .wooshpay
-        .post(
+        .post_idempotent(
             "/v1/payment_intents",
             &json!({
                 "amount": order.amount.0,
@@ -208,6 +250,7 @@ pub(crate) async fn payment_intents_create(
                 "description": format!("{} (order {})", super::PRODUCT.name, order.id),
                 "metadata": { "order_id": order.id },
             }),
+            &key,
         )
         .await?;
     let id = intent["id"].as_str().unwrap_or_default().to_owned();
@@ -215,9 +258,10 @@ pub(crate) async fn payment_intents_create(
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    // A repeated request gets the first PaymentIntent, which is recorded already.
     state.store.call(|db| {
         db.execute(
-            "INSERT INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
+            "INSERT OR IGNORE INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
              VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
             rusqlite::params![id, order.id, secret],
         )
