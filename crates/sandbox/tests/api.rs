@@ -73,6 +73,17 @@ impl Sandbox {
             .json(&json!({"source": source["id"], "order": order["order"]}))
     }
 
+    /// The widget's request to the WooshPay shop for a PaymentIntent for `order` (an order id),
+    /// on a desktop.
+    fn payment_intent_request(&self, order: &Value) -> RequestBuilder {
+        self.http
+            .post(format!(
+                "{}/wooshpay/payment_intents",
+                self.running.shop_url
+            ))
+            .json(&json!({"order": order, "terminal_type": "WEB"}))
+    }
+
     /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
     async fn shop_order_at(&self, path: &str) -> Value {
         let page = self
@@ -1747,16 +1758,11 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
         running: paywasm_sandbox::start(config).await.unwrap(),
         http: Client::new(),
     };
-    let (running, http) = (&sandbox.running, &sandbox.http);
     let mut attempts = 0;
     while attempts < 10 || (drops() < 2 && attempts < 100) {
         attempts += 1;
         let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
-        let (status, intent) = send(
-            http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
-                .json(&json!({"order": order, "terminal_type": "WEB"})),
-        )
-        .await;
+        let (status, intent) = send(sandbox.payment_intent_request(&order)).await;
         assert_eq!(status, StatusCode::CREATED, "{intent}");
         assert_eq!(intent["status"], "requires_action", "{intent}");
     }
@@ -1971,11 +1977,7 @@ async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_whe
     };
     let (running, http) = (&sandbox.running, &sandbox.http);
     let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
-    let (status, intent) = send(
-        http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
-            .json(&json!({"order": order, "terminal_type": "WEB"})),
-    )
-    .await;
+    let (status, intent) = send(sandbox.payment_intent_request(&order)).await;
     assert_eq!(status, StatusCode::CREATED, "{intent}");
     let url = intent["next_action"]["alipay_handle_redirect"]["url"]
         .as_str()
