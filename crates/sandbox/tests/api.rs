@@ -73,15 +73,15 @@ impl Sandbox {
             .json(&json!({"source": source["id"], "order": order["order"]}))
     }
 
-    /// The widget's request to the WooshPay shop for a PaymentIntent for `order` (an order id),
-    /// on a desktop.
-    fn payment_intent_request(&self, order: &Value) -> RequestBuilder {
+    /// The widget's request `request` (its name, the same when repeated) to the WooshPay shop
+    /// for a PaymentIntent for `order` (an order id), on a desktop.
+    fn payment_intent_request(&self, order: &Value, request: &str) -> RequestBuilder {
         self.http
             .post(format!(
                 "{}/wooshpay/payment_intents",
                 self.running.shop_url
             ))
-            .json(&json!({"order": order, "terminal_type": "WEB"}))
+            .json(&json!({"order": order, "terminal_type": "WEB", "request": request}))
     }
 
     /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
@@ -1679,8 +1679,9 @@ async fn a_key_beyond_its_rate_gets_429_in_the_error_shape_of_its_api() {
     running.stop().await;
 }
 
-/// How often the widget asks the shop for a charge when the shop answers 5xx (`src/merchant.rs`).
-const WIDGET_CHARGE_ATTEMPTS: u32 = 3;
+/// How often the widget asks the shop for a charge or a PaymentIntent when the shop answers
+/// 5xx (`src/merchant.rs`).
+const WIDGET_ATTEMPTS: u32 = 3;
 
 #[tokio::test]
 async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
@@ -1711,7 +1712,7 @@ async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
         let mut attempt = 1;
         let (status, charge) = loop {
             let (status, charge) = send(sandbox.charge_request(&source, &widget)).await;
-            if !status.is_server_error() || attempt == WIDGET_CHARGE_ATTEMPTS {
+            if !status.is_server_error() || attempt == WIDGET_ATTEMPTS {
                 break (status, charge);
             }
             assert_error(&charge, "bad_gateway");
@@ -1738,9 +1739,9 @@ async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
 async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_each_time() {
     // A fifth of the calls to WooshPay's API break after it acted, before it read anything, or
     // answer 503: each PaymentIntent the customer asks the shop for is made once at the
-    // gateway, however often the shop repeated its call (counted in the gateway's database).
-    // Requests go on until answers were lost after the gateway acted (the case that would make
-    // a second PaymentIntent) at least twice.
+    // gateway, however often the shop repeated its call, or the widget its request when the
+    // shop gave up (counted in the gateway's database). Requests go on until answers were lost
+    // after the gateway acted (the case that would make a second PaymentIntent) at least twice.
     let faults = paywasm_sandbox::faults::Faults::parse("0.2:drop,reset,error").unwrap();
     let drops = || {
         faults
@@ -1762,7 +1763,15 @@ async fn the_shop_retries_wooshpay_through_faults_and_makes_one_payment_intent_e
     while attempts < 10 || (drops() < 2 && attempts < 100) {
         attempts += 1;
         let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
-        let (status, intent) = send(sandbox.payment_intent_request(&order)).await;
+        let request = format!("tap-{attempts}");
+        let mut attempt = 1;
+        let (status, intent) = loop {
+            let (status, intent) = send(sandbox.payment_intent_request(&order, &request)).await;
+            if !status.is_server_error() || attempt == WIDGET_ATTEMPTS {
+                break (status, intent);
+            }
+            attempt += 1;
+        };
         assert_eq!(status, StatusCode::CREATED, "{intent}");
         assert_eq!(intent["status"], "requires_action", "{intent}");
     }
@@ -1977,7 +1986,7 @@ async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_whe
     };
     let (running, http) = (&sandbox.running, &sandbox.http);
     let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
-    let (status, intent) = send(sandbox.payment_intent_request(&order)).await;
+    let (status, intent) = send(sandbox.payment_intent_request(&order, "tap-1")).await;
     assert_eq!(status, StatusCode::CREATED, "{intent}");
     let url = intent["next_action"]["alipay_handle_redirect"]["url"]
         .as_str()
