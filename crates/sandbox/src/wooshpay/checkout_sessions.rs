@@ -278,17 +278,26 @@ pub(crate) fn complete(tx: &rusqlite::Transaction<'_>, intent_id: &str) -> rusql
 
 /// Expires open session `session` and cancels its PaymentIntent, in one transaction. A payment
 /// under way (`processing`) or made first keeps the session open or completes it instead.
-fn expire_session(state: &WooshpayState, session: Value) -> Result<(), WpError> {
+/// `answer`: where the merchant's expire request keeps the expired session, with the change.
+fn expire_session(state: &WooshpayState, session: Value, answer: &Answer) -> Result<(), WpError> {
     let intent_id = session["payment_intent"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    let id = session["id"].as_str().unwrap_or_default().to_owned();
+    let end_and_keep = |tx: &rusqlite::Transaction<'_>| {
+        end(tx, session, "expired")?;
+        match read(tx, &id)? {
+            Some(expired) => answer.keep(tx, &expired.to_string()),
+            None => Ok(()),
+        }
+    };
     let intent = payment_intents::load(state, &intent_id)?;
     match intent.status {
         Status::Canceled => {
             state.store.call(|db| {
                 let tx = db.transaction()?;
-                end(&tx, session, "expired")?;
+                end_and_keep(&tx)?;
                 tx.commit()
             })?;
             state.wake.notify_one();
@@ -301,7 +310,7 @@ fn expire_session(state: &WooshpayState, session: Value) -> Result<(), WpError> 
                 &intent_id,
                 Some("abandoned".into()),
                 &Answer::none(),
-                |tx| end(tx, session, "expired"),
+                end_and_keep,
             );
             match ended {
                 // The customer's payment got there first.
@@ -319,7 +328,7 @@ pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<Value, WpError> {
         .call(|db| read(db, id))?
         .ok_or_else(|| WpError::NotFound(format!("No such checkout.session: '{id}'")))?;
     if session["status"] == "open" && session["expires_at"].as_i64().unwrap_or(0) <= now_ms() {
-        expire_session(state, session)?;
+        expire_session(state, session, &Answer::none())?;
         return state
             .store
             .call(|db| read(db, id))?
@@ -355,6 +364,7 @@ async fn expire(
     State(state): State<WooshpayState>,
     _: Secret,
     Path(id): Path<String>,
+    answer: Answer,
 ) -> Result<Json<Value>, WpError> {
     let session = load(&state, &id)?;
     if session["status"] != "open" {
@@ -366,7 +376,7 @@ async fn expire(
             ),
         });
     }
-    expire_session(&state, session)?;
+    expire_session(&state, session, &answer)?;
     let session = load(&state, &id)?;
     if session["status"] != "expired" {
         return Err(WpError::UnexpectedState {

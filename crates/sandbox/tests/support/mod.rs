@@ -20,6 +20,15 @@ pub enum Method_ {
     WechatInStore,
     /// Alipay through WooshPay's PaymentIntents (seed 004).
     WooshpayAlipay,
+    /// Alipay on WooshPay's hosted Checkout Session page (seed 004).
+    WooshpaySession,
+}
+
+impl Method_ {
+    /// Whether the checkout is paid on WooshPay (its records are WooshPay's, not charges).
+    pub fn on_wooshpay(self) -> bool {
+        matches!(self, Method_::WooshpayAlipay | Method_::WooshpaySession)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +46,10 @@ pub enum Outcome {
 pub fn planned_refund(method: Method_, outcome: Outcome) -> i64 {
     match (method, outcome) {
         (
-            Method_::AlipayOnline | Method_::AlipayInStore | Method_::WooshpayAlipay,
+            Method_::AlipayOnline
+            | Method_::AlipayInStore
+            | Method_::WooshpayAlipay
+            | Method_::WooshpaySession,
             Outcome::Paid,
         ) => 1_000,
         _ => 0,
@@ -161,6 +173,7 @@ impl Soak {
     pub async fn checkout(&self, n: usize, method: Method_, outcome: Outcome) -> (String, String) {
         let charge = match method {
             Method_::WooshpayAlipay => return self.wooshpay_checkout(outcome).await,
+            Method_::WooshpaySession => return self.wooshpay_session(outcome).await,
             Method_::PromptPay | Method_::AlipayOnline => {
                 let (order, amount) = self.order().await;
                 let source_type = if method == Method_::PromptPay {
@@ -349,18 +362,142 @@ impl Soak {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
-        let refund = planned_refund(Method_::WooshpayAlipay, outcome);
-        if refund > 0 {
-            let key = format!("soak-refund-{id}");
-            let (status, refunded) = call(self, || {
-                self.wooshpay(Method::POST, "/v1/refunds", &self.wooshpay_secret_key)
+        self.wooshpay_refund(&id, planned_refund(Method_::WooshpayAlipay, outcome))
+            .await;
+        (id, seen)
+    }
+
+    /// Refunds `amount` of the PaymentIntent `id`, if any, once.
+    async fn wooshpay_refund(&self, id: &str, amount: i64) {
+        if amount == 0 {
+            return;
+        }
+        let key = format!("soak-refund-{id}");
+        let (status, refunded) = call(self, || {
+            self.wooshpay(Method::POST, "/v1/refunds", &self.wooshpay_secret_key)
+                .header("Idempotency-Key", &key)
+                .json(&json!({"payment_intent": id, "amount": amount}))
+        })
+        .await;
+        assert_eq!(status, StatusCode::OK, "refund: {refunded}");
+    }
+
+    /// A WooshPay Checkout Session: the shop makes it and sends the customer to its page
+    /// (a repeat after a lost answer makes another session, as a second press of the shop's
+    /// button would); the page shows the QR, which Alipay decides, or the merchant expires
+    /// the session; the page's script reads the session's status until it ends. Returns the
+    /// session's PaymentIntent.
+    async fn wooshpay_session(&self, outcome: Outcome) -> (String, String) {
+        let (order, _) = self.order_at("/wooshpay").await;
+        let page = self.session_page(&order).await;
+        let (path, query) = page.split_once('?').unwrap();
+        let session = path.rsplit('/').next().unwrap().to_owned();
+        // The customer's browser opens the page, which starts the desktop's Alipay attempt.
+        loop {
+            let opened = self.http.get(&page).send().await;
+            if let Ok(response) = opened {
+                if response.status() == StatusCode::OK && response.text().await.is_ok() {
+                    break;
+                }
+            }
+            self.retries.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let read = |path: String| {
+            call(self, move || {
+                self.wooshpay(Method::GET, &path, &self.wooshpay_secret_key)
+            })
+        };
+        let (_, found) = read(format!("/v1/checkout/sessions/{session}")).await;
+        let intent_id = found["payment_intent"].as_str().unwrap().to_owned();
+        match outcome {
+            Outcome::Paid | Outcome::Failed => {
+                let (_, intent) = read(format!("/v1/payment_intents/{intent_id}")).await;
+                let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("the page started an attempt: {intent}"));
+                let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
+                let decision = if outcome == Outcome::Paid {
+                    "succeed"
+                } else {
+                    "fail"
+                };
+                let (status, decided) = call(self, || {
+                    self.http
+                        .post(format!("{}/wooshpay/alipay/decide", self.gateway))
+                        .form(&[("codeValue", code_value.as_str()), ("decision", decision)])
+                })
+                .await;
+                assert!(status.as_u16() < 400, "{status} {decided}");
+            }
+            Outcome::Expired => {
+                let key = format!("soak-expire-{session}");
+                let (status, expired) = call(self, || {
+                    self.wooshpay(
+                        Method::POST,
+                        &format!("/v1/checkout/sessions/{session}/expire"),
+                        &self.wooshpay_secret_key,
+                    )
                     .header("Idempotency-Key", &key)
-                    .json(&json!({"payment_intent": id, "amount": refund}))
+                })
+                .await;
+                assert_eq!(status, StatusCode::OK, "{expired}");
+            }
+        }
+        // The page's script: the session's status, until it ends.
+        let seen = loop {
+            let (status, now) = call(self, || {
+                self.http.get(format!(
+                    "{}/wooshpay/pay/{session}/status?{query}",
+                    self.gateway
+                ))
             })
             .await;
-            assert_eq!(status, StatusCode::OK, "refund: {refunded}");
+            assert_eq!(status, StatusCode::OK, "{now}");
+            if now["status"] == "complete" {
+                break "successful";
+            }
+            if now["status"] == "expired" {
+                break "expired";
+            }
+            if now["attempt_failed"] == true {
+                break "failed";
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        self.wooshpay_refund(
+            &intent_id,
+            planned_refund(Method_::WooshpaySession, outcome),
+        )
+        .await;
+        (intent_id, seen.to_owned())
+    }
+
+    /// The shop's answer to the customer's "Pay on WooshPay's checkout page": the session's
+    /// page, where it sends the customer.
+    async fn session_page(&self, order: &str) -> String {
+        for attempt in 0..40u64 {
+            if attempt > 0 {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
+            }
+            let sent = self
+                .shop(Method::POST, "/wooshpay/sessions")
+                .form(&[("order", order)])
+                .send()
+                .await;
+            let Ok(response) = sent else { continue };
+            if response.status().is_redirection() {
+                let location = response.headers()["location"].to_str().unwrap().to_owned();
+                return location;
+            }
+            let status = response.status();
+            assert!(
+                status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS,
+                "{status}"
+            );
         }
-        (id, seen)
+        panic!("the shop never made the Checkout Session");
     }
 
     /// `count` PromptPay charges made directly at the gateway (as a merchant's server would),
@@ -414,7 +551,7 @@ impl Soak {
     }
 }
 
-/// `checkouts` plans: a fifth each of the five methods, ending paid (half), failed or expired.
+/// `checkouts` plans: a sixth each of the six methods, ending paid (half), failed or expired.
 pub fn plans(checkouts: usize) -> Vec<(Method_, Outcome)> {
     let methods = [
         Method_::PromptPay,
@@ -422,6 +559,7 @@ pub fn plans(checkouts: usize) -> Vec<(Method_, Outcome)> {
         Method_::AlipayInStore,
         Method_::WechatInStore,
         Method_::WooshpayAlipay,
+        Method_::WooshpaySession,
     ];
     let outcomes = [
         Outcome::Paid,
@@ -430,7 +568,7 @@ pub fn plans(checkouts: usize) -> Vec<(Method_, Outcome)> {
         Outcome::Expired,
     ];
     (0..checkouts)
-        .map(|n| match (methods[n % 5], outcomes[(n / 5) % 4]) {
+        .map(|n| match (methods[n % 6], outcomes[(n / 6) % 4]) {
             // Only offline (and in-store) charges can be expired: an Alipay redirect that the
             // customer abandons ends failed.
             (Method_::AlipayOnline, Outcome::Expired) => (Method_::AlipayOnline, Outcome::Failed),
@@ -610,7 +748,7 @@ pub async fn verify(
     let on_wooshpay: Vec<(&str, Outcome)> = seen
         .iter()
         .zip(plans)
-        .filter(|(_, (method, _))| *method == Method_::WooshpayAlipay)
+        .filter(|(_, (method, _))| method.on_wooshpay())
         .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
         .collect();
     let wooshpay = WooshpayRecords::open(&shop_db.with_file_name("gateway.sqlite"));
