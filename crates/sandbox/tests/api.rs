@@ -2057,3 +2057,92 @@ async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent(
     assert_error(&refused, "bad_request");
     sandbox.running.stop().await;
 }
+
+/// The shop registers its WooshPay webhook endpoint at its first start and keeps the secret.
+/// A shop that died after the gateway made the endpoint, before it kept the secret (the crash
+/// test's first start can), must not make a second endpoint at its next start: the gateway
+/// would sign half the deliveries with a secret the shop never learnt, and they would never
+/// be accepted.
+#[tokio::test]
+async fn a_shop_that_died_while_registering_its_wooshpay_webhook_learns_the_same_endpoint_again() {
+    let data = std::env::temp_dir().join(format!("paywasm-wp-register-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    // The same addresses at each start, as a restarted server has.
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+    };
+    let (gateway_addr, shop_addr) = (free_port(), free_port());
+    let config = || {
+        let mut config = Config::for_tests();
+        config.data_dir = Some(data.clone());
+        config.gateway_addr = gateway_addr;
+        config.shop_addr = shop_addr;
+        config
+    };
+    let shop = || rusqlite::Connection::open(data.join("shop.sqlite")).unwrap();
+    let registered = || {
+        shop()
+            .query_row("SELECT COUNT(*) FROM wooshpay_webhook", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .unwrap_or(0)
+            == 1
+    };
+    let first = paywasm_sandbox::start(config()).await.unwrap();
+    until(registered, "the shop to register its endpoint").await;
+    first.stop().await;
+    // As if the shop had died before keeping the secret.
+    shop().execute("DELETE FROM wooshpay_webhook", []).unwrap();
+    let sandbox = Sandbox {
+        running: paywasm_sandbox::start(config()).await.unwrap(),
+        http: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    until(registered, "the shop to register again").await;
+    let gateway = || rusqlite::Connection::open(data.join("gateway.sqlite")).unwrap();
+    let endpoints: i64 = gateway()
+        .query_row("SELECT COUNT(*) FROM wp_webhook_endpoints", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(endpoints, 1, "one endpoint for the shop");
+
+    // And its deliveries are accepted: a payment's events all arrive.
+    let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
+    let (status, intent) = send(sandbox.payment_intent_request(&order, "tap-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{intent}");
+    let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+        .as_str()
+        .unwrap();
+    let code_value = url.split("codeValue=").nth(1).unwrap();
+    send(
+        sandbox
+            .http
+            .post(format!(
+                "{}/wooshpay/alipay/decide",
+                sandbox.running.gateway_url
+            ))
+            .form(&[("codeValue", code_value), ("decision", "succeed")]),
+    )
+    .await;
+    until(
+        || {
+            gateway()
+                .query_row(
+                    "SELECT COUNT(*) = 0 FROM wp_deliveries WHERE status != 'delivered'",
+                    [],
+                    |row| row.get(0),
+                )
+                .unwrap()
+        },
+        "every delivery to be accepted",
+    )
+    .await;
+    sandbox.running.stop().await;
+    let _ = std::fs::remove_dir_all(&data);
+}

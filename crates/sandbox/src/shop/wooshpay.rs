@@ -401,11 +401,16 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ApiError> {
     if known.is_some() {
         return Ok(());
     }
+    // Under a key of its own: if the shop dies after the gateway made the endpoint but before
+    // the secret was kept here, the next start gets that endpoint's secret, instead of making
+    // a second endpoint whose deliveries the shop could never verify.
+    let url = format!("{}/webhooks/wooshpay", state.shop_url);
     let endpoint = state
         .wooshpay
-        .post(
+        .post_idempotent(
             "/v1/webhook_endpoints",
-            &json!({ "url": format!("{}/webhooks/wooshpay", state.shop_url), "enabled_events": ["*"] }),
+            &json!({ "url": url, "enabled_events": ["*"] }),
+            &format!("shop-webhook-endpoint {url}"),
         )
         .await?;
     state.store.call(|db| {

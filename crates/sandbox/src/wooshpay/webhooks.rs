@@ -10,6 +10,7 @@
 use super::auth::Secret;
 use super::error::WpError;
 use super::{list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
+use crate::gateway::idempotency::Answer;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -39,6 +40,7 @@ pub const EVENT_TYPES: [&str; 9] = [
 async fn create(
     State(state): State<WooshpayState>,
     _: Secret,
+    answer: Answer,
     Body(params): Body,
 ) -> Result<Json<Value>, WpError> {
     let url = params
@@ -77,11 +79,16 @@ async fn create(
         "created": now_ms(),
         "secret": format!("whsec_{}", random_alphanumeric(32)),
     });
+    // The answer, with its secret, is kept with the endpoint: a merchant that repeats its
+    // request after a crash or a lost answer learns the secret of the endpoint that exists.
     state.store.call(|db| {
-        db.execute(
+        let tx = db.transaction()?;
+        tx.execute(
             "INSERT INTO wp_webhook_endpoints (id, body) VALUES (?1, ?2)",
             rusqlite::params![endpoint["id"].as_str(), endpoint.to_string()],
-        )
+        )?;
+        answer.keep(&tx, &endpoint.to_string())?;
+        tx.commit()
     })?;
     Ok(Json(endpoint))
 }
