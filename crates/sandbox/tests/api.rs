@@ -84,6 +84,29 @@ impl Sandbox {
             .json(&json!({"order": order, "terminal_type": "WEB", "request": request}))
     }
 
+    /// A new WooshPay order and its PaymentIntent, made by the shop and waiting at Alipay:
+    /// the order id and the Alipay code value.
+    async fn wooshpay_order_at_alipay(&self) -> (Value, String) {
+        let order = self.shop_order_at("/wooshpay").await["order"].clone();
+        let (status, intent) = send(self.payment_intent_request(&order, "tap-1")).await;
+        assert_eq!(status, StatusCode::CREATED, "{intent}");
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap();
+        let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
+        (order, code_value)
+    }
+
+    /// The customer pays at Alipay's test page for `code_value`.
+    fn alipay_succeeds(&self, code_value: &str) -> RequestBuilder {
+        self.http
+            .post(format!(
+                "{}/wooshpay/alipay/decide",
+                self.running.gateway_url
+            ))
+            .form(&[("codeValue", code_value), ("decision", "succeed")])
+    }
+
     /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
     async fn shop_order_at(&self, path: &str) -> Value {
         let page = self
@@ -1984,14 +2007,7 @@ async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_whe
             .build()
             .unwrap(),
     };
-    let (running, http) = (&sandbox.running, &sandbox.http);
-    let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
-    let (status, intent) = send(sandbox.payment_intent_request(&order, "tap-1")).await;
-    assert_eq!(status, StatusCode::CREATED, "{intent}");
-    let url = intent["next_action"]["alipay_handle_redirect"]["url"]
-        .as_str()
-        .unwrap();
-    let code_value = url.split("codeValue=").nth(1).unwrap();
+    let (order, code_value) = sandbox.wooshpay_order_at_alipay().await;
     let paid = || -> bool {
         rusqlite::Connection::open(data.join("shop.sqlite"))
             .unwrap()
@@ -2007,11 +2023,7 @@ async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_whe
     // gateway refuses the shop's reading of the PaymentIntent (503, six times: the shop gives
     // up and answers the delivery 502).
     at_shop.set_rate(1.0);
-    let (status, _) = send(
-        http.post(format!("{}/wooshpay/alipay/decide", running.gateway_url))
-            .form(&[("codeValue", code_value), ("decision", "succeed")]),
-    )
-    .await;
+    let (status, _) = send(sandbox.alipay_succeeds(&code_value)).await;
     assert!(status.is_redirection(), "{status}");
     until(|| at_shop.total() >= 1, "the first delivery").await;
     at_gateway.set_rate(1.0);
@@ -2113,23 +2125,8 @@ async fn a_shop_that_died_while_registering_its_wooshpay_webhook_learns_the_same
     assert_eq!(endpoints, 1, "one endpoint for the shop");
 
     // And its deliveries are accepted: a payment's events all arrive.
-    let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
-    let (status, intent) = send(sandbox.payment_intent_request(&order, "tap-1")).await;
-    assert_eq!(status, StatusCode::CREATED, "{intent}");
-    let url = intent["next_action"]["alipay_handle_redirect"]["url"]
-        .as_str()
-        .unwrap();
-    let code_value = url.split("codeValue=").nth(1).unwrap();
-    send(
-        sandbox
-            .http
-            .post(format!(
-                "{}/wooshpay/alipay/decide",
-                sandbox.running.gateway_url
-            ))
-            .form(&[("codeValue", code_value), ("decision", "succeed")]),
-    )
-    .await;
+    let (_, code_value) = sandbox.wooshpay_order_at_alipay().await;
+    send(sandbox.alipay_succeeds(&code_value)).await;
     until(
         || {
             gateway()

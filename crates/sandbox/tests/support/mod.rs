@@ -308,28 +308,11 @@ impl Soak {
         assert_eq!(status, StatusCode::CREATED, "{intent}");
         let id = intent["id"].as_str().unwrap().to_owned();
         let client_secret = intent["client_secret"].as_str().unwrap().to_owned();
-        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
-            .as_str()
-            .unwrap();
-        let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
-        let (status, decided) = match outcome {
-            Outcome::Paid | Outcome::Failed => {
-                let decision = if outcome == Outcome::Paid {
-                    "succeed"
-                } else {
-                    "fail"
-                };
-                // A second press finds the attempt decided: safe to repeat.
-                call(self, || {
-                    self.http
-                        .post(format!("{}/wooshpay/alipay/decide", self.gateway))
-                        .form(&[("codeValue", code_value.as_str()), ("decision", decision)])
-                })
-                .await
-            }
+        match outcome {
+            Outcome::Paid | Outcome::Failed => self.decide_at_alipay(&intent, outcome).await,
             Outcome::Expired => {
                 let key = format!("soak-cancel-{id}");
-                call(self, || {
+                let (status, canceled) = call(self, || {
                     self.wooshpay(
                         Method::POST,
                         &format!("/v1/payment_intents/{id}/cancel"),
@@ -337,13 +320,13 @@ impl Soak {
                     )
                     .header("Idempotency-Key", &key)
                 })
-                .await
+                .await;
+                assert!(
+                    status.is_success() || status.is_redirection(),
+                    "{outcome:?} {status} {canceled}"
+                );
             }
-        };
-        assert!(
-            status.is_success() || status.is_redirection(),
-            "{outcome:?} {status} {decided}"
-        );
+        }
         let seen = loop {
             let (status, intent) = call(self, || {
                 self.wooshpay(
@@ -365,6 +348,31 @@ impl Soak {
         self.wooshpay_refund(&id, planned_refund(Method_::WooshpayAlipay, outcome))
             .await;
         (id, seen)
+    }
+
+    /// The customer at Alipay's page for the PaymentIntent `intent` (its `next_action`): pays
+    /// (`Paid`) or is declined (`Failed`).
+    async fn decide_at_alipay(&self, intent: &Value, outcome: Outcome) {
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("an attempt is under way at Alipay: {intent}"));
+        let code_value = url.split("codeValue=").nth(1).unwrap();
+        let decision = if outcome == Outcome::Paid {
+            "succeed"
+        } else {
+            "fail"
+        };
+        // A second press finds the attempt decided: safe to repeat.
+        let (status, decided) = call(self, || {
+            self.http
+                .post(format!("{}/wooshpay/alipay/decide", self.gateway))
+                .form(&[("codeValue", code_value), ("decision", decision)])
+        })
+        .await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{outcome:?} {status} {decided}"
+        );
     }
 
     /// Refunds `amount` of the PaymentIntent `id`, if any, once.
@@ -413,22 +421,7 @@ impl Soak {
         match outcome {
             Outcome::Paid | Outcome::Failed => {
                 let (_, intent) = read(format!("/v1/payment_intents/{intent_id}")).await;
-                let url = intent["next_action"]["alipay_handle_redirect"]["url"]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("the page started an attempt: {intent}"));
-                let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
-                let decision = if outcome == Outcome::Paid {
-                    "succeed"
-                } else {
-                    "fail"
-                };
-                let (status, decided) = call(self, || {
-                    self.http
-                        .post(format!("{}/wooshpay/alipay/decide", self.gateway))
-                        .form(&[("codeValue", code_value.as_str()), ("decision", decision)])
-                })
-                .await;
-                assert!(status.as_u16() < 400, "{status} {decided}");
+                self.decide_at_alipay(&intent, outcome).await;
             }
             Outcome::Expired => {
                 let key = format!("soak-expire-{session}");
