@@ -5,6 +5,8 @@ export const GATEWAY = "http://127.0.0.1:17070";
 export const SHOP = "http://127.0.0.1:17071";
 /** The Vite example app (tests/vite-app), built by npm test into target/vite-app. */
 export const VITE_APP = "http://127.0.0.1:17073";
+/** The Leptos app (tests/leptos-app), built by npm test into target/leptos-app. */
+export const LEPTOS_APP = "http://127.0.0.1:17074";
 
 export default defineConfig({
   testDir: "./tests/e2e",
@@ -41,6 +43,13 @@ export default defineConfig({
     {
       command: "npx vite preview --config tests/vite-app/vite.config.mjs --host 127.0.0.1 --port 17073 --strictPort",
       url: `${VITE_APP}/`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npx vite preview --config tests/leptos-app/vite.config.mjs --host 127.0.0.1 --port 17074 --strictPort",
+      url: `${LEPTOS_APP}/`,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",

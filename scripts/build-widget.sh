@@ -25,11 +25,11 @@ build_wasm() {
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
     CARGO_TARGET_DIR=target/wasm-min \
       cargo +nightly build --profile widget --target wasm32-unknown-unknown -p paywasm \
-        --no-default-features --features "$1" -Z build-std=std,panic_abort >&2
+        --no-default-features --features "$1,js-api" -Z build-std=std,panic_abort >&2
     echo target/wasm-min/wasm32-unknown-unknown/widget/paywasm.wasm
   else
     cargo build --profile widget --target wasm32-unknown-unknown -p paywasm \
-      --no-default-features --features "$1" >&2
+      --no-default-features --features "$1,js-api" >&2
     echo target/wasm32-unknown-unknown/widget/paywasm.wasm
   fi
 }

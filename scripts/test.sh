@@ -4,8 +4,8 @@
 #   2. native unit and integration tests (core, sandbox over real HTTP), and the official
 #      omise-python client against the sandbox
 #   3. wasm-bindgen tests of the widget in headless Chromium
-#   4. the widget's release build, the npm package's types (tsc), and Playwright end-to-end
-#      tests in Chromium
+#   4. the widget's release build, the npm package's types (tsc), a Vite app and a Leptos app
+#      that use it, and Playwright end-to-end tests in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh browser
@@ -33,5 +33,7 @@ node scripts/size.mjs --check
 echo "== the npm package's TypeScript declarations (tsc --strict), and a Vite app that imports it"
 npx tsc -p tests/types
 npx vite build --config tests/vite-app/vite.config.mjs
+echo "== a Leptos app that renders the checkout from Rust (tests/leptos-app)"
+bash scripts/build-leptos-app.sh
 cargo build -p paywasm-sandbox
 npx playwright test

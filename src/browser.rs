@@ -43,14 +43,44 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(timeout_promise(ms)).await;
 }
 
+/// A timer and a `visibilitychange` listener that settle one promise; dropping it clears the
+/// timer and removes the listener, whichever fired (a wait of ten minutes makes about 200 of
+/// these, and none may stay behind).
+struct TimerOrVisibility {
+    settle: js_sys::Function,
+    timer: Option<i32>,
+}
+
+impl Drop for TimerOrVisibility {
+    fn drop(&mut self) {
+        if let (Some(window), Some(timer)) = (web_sys::window(), self.timer) {
+            window.clear_timeout_with_handle(timer);
+        }
+        if let Some(document) = document() {
+            let _ = document.remove_event_listener_with_callback("visibilitychange", &self.settle);
+        }
+    }
+}
+
 /// Waits `ms` milliseconds, or less if the page becomes visible or hidden meanwhile (a
 /// customer coming back from the banking app is answered at once).
 pub async fn sleep_or_visibility_change(ms: u32) {
-    let race = js_sys::Promise::race(&js_sys::Array::of2(
-        &timeout_promise(ms),
-        &visibility_promise(),
-    ));
-    let _ = JsFuture::from(race).await;
+    let mut settle = None;
+    let settled = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
+    let (Some(settle), Some(window)) = (settle, web_sys::window()) else {
+        return;
+    };
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            &settle,
+            ms.min(i32::MAX as u32) as i32,
+        )
+        .ok();
+    if let Some(document) = document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", &settle);
+    }
+    let _pending = TimerOrVisibility { settle, timer };
+    let _ = JsFuture::from(settled).await;
 }
 
 /// Resolves once the page is visible.

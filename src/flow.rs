@@ -6,7 +6,7 @@
 //!   platform (`POST {chargeUrl}`), the customer follows `next_action` to Alipay, and the
 //!   browser polls the PaymentIntent at the gateway with the publishable key and client secret.
 
-use crate::options::{GatewayKind, Options};
+use crate::options::{Gateway, Options};
 use crate::{gateway, merchant, redirect, WidgetError};
 use paywasm_core::method::SourceType;
 use paywasm_core::objects::{CheckoutCharge, Flow, PlatformType};
@@ -38,8 +38,8 @@ pub async fn start(options: &Options, method: SourceType) -> Result<Started, Wid
         WidgetError::InvalidOptions("order is required to start a payment".into())
     })?;
     match options.gateway {
-        GatewayKind::Omise => start_omise(options, method, order).await,
-        GatewayKind::Wooshpay => start_wooshpay(options, order).await,
+        Gateway::Omise => start_omise(options, method, order).await,
+        Gateway::Wooshpay { .. } => start_wooshpay(options, order).await,
     }
 }
 
@@ -87,10 +87,10 @@ pub async fn wait_for_result(
     alive: impl Fn() -> bool,
     reconnecting: impl Fn(bool),
 ) -> Result<Option<CheckoutCharge>, WidgetError> {
-    match options.gateway {
-        GatewayKind::Omise => wait_for_charge(&options.charge_url, id, alive, reconnecting).await,
-        GatewayKind::Wooshpay => {
-            let secret = options.client_secret.as_deref().unwrap_or_default();
+    match &options.gateway {
+        Gateway::Omise => wait_for_charge(&options.charge_url, id, alive, reconnecting).await,
+        Gateway::Wooshpay { client_secret } => {
+            let secret = client_secret.as_deref().unwrap_or_default();
             poll_until_done(
                 || gateway::payment_intent(options, id, secret),
                 alive,

@@ -1,26 +1,34 @@
 //! The gateway, called with the public key: on Omise the browser creates sources and nothing
 //! else; on WooshPay it reads a PaymentIntent's client-safe fields with its client secret.
 
-use crate::http::Request;
+use crate::http::{self, GATEWAY};
 use crate::options::Options;
 use crate::WidgetError;
+use gloo_net::http::Request;
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::PlatformType;
+use paywasm_core::objects::{CheckoutCharge, PlatformType};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
 /// The API version the widget speaks (sources need at least this one).
 pub const API_VERSION: &str = "2017-11-02";
 
 /// The part of a created source the widget needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct CreatedSource {
     /// `src_...`.
     pub id: String,
 }
 
-impl crate::js::FromJs for CreatedSource {
-    fn from_js(obj: &crate::js::Obj) -> Option<Self> {
-        Some(Self { id: obj.str("id")? })
-    }
+/// The body of `POST /sources`.
+#[derive(Serialize)]
+struct NewSource<'a> {
+    #[serde(rename = "type")]
+    source_type: &'a str,
+    amount: i64,
+    currency: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_type: Option<&'a str>,
 }
 
 fn basic_auth(key: &str) -> Result<String, WidgetError> {
@@ -39,33 +47,22 @@ pub async fn create_source(
     method: SourceType,
     platform: PlatformType,
 ) -> Result<CreatedSource, WidgetError> {
-    let platform_type = (method == SourceType::AlipayCn).then_some(platform.as_str());
-    let body = crate::js::json(&[
-        ("type", method.as_str().into()),
-        ("amount", crate::js::amount(options.amount.0)),
-        ("currency", options.currency.as_str().into()),
-        ("platform_type", crate::js::opt(platform_type)),
-    ])?;
-    let request = source_request(&options.gateway_url, &options.public_key, body)?;
-    crate::http::send(request, GATEWAY, GATEWAY_TITLE).await
+    let body = http::json(&NewSource {
+        source_type: method.as_str(),
+        amount: options.amount.0,
+        currency: options.currency.as_str(),
+        platform_type: (method == SourceType::AlipayCn).then_some(platform.as_str()),
+    })?;
+    let request = source_request(&options.gateway_url, &options.public_key, &body)?;
+    http::send(request, GATEWAY).await
 }
 
-const GATEWAY: &str = "the payment service";
-const GATEWAY_TITLE: &str = "The payment service";
-
 /// `POST {gateway}/sources` with the public key and a JSON body.
-fn source_request(
-    gateway_url: &str,
-    public_key: &str,
-    body: String,
-) -> Result<Request, WidgetError> {
-    Ok(
-        Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
-            .header("Authorization", &basic_auth(public_key)?)
-            .header("Omise-Version", API_VERSION)
-            .header("Content-Type", "application/json")
-            .body(body),
-    )
+fn source_request(gateway_url: &str, public_key: &str, body: &str) -> Result<Request, WidgetError> {
+    let request = Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
+        .header("Authorization", &basic_auth(public_key)?)
+        .header("Omise-Version", API_VERSION);
+    http::with_json(request, body)
 }
 
 /// What the gateway answered to a source request, whatever it was: Omise.js hands merchants
@@ -74,7 +71,7 @@ pub struct RawAnswer {
     /// The HTTP status.
     pub status: u16,
     /// The parsed JSON body (a source or an error object).
-    pub body: wasm_bindgen::JsValue,
+    pub body: JsValue,
 }
 
 /// `POST /sources` with `params` (any JSON object; `type` is set from `source_type`) and the
@@ -83,7 +80,7 @@ pub async fn create_source_raw(
     gateway_url: &str,
     public_key: &str,
     source_type: &str,
-    params: &wasm_bindgen::JsValue,
+    params: &JsValue,
 ) -> Result<RawAnswer, WidgetError> {
     let body = js_sys::Object::assign(
         &js_sys::Object::new(),
@@ -94,13 +91,10 @@ pub async fn create_source_raw(
     let body = js_sys::JSON::stringify(&body)
         .map(String::from)
         .map_err(|_| WidgetError::InvalidOptions("params must be JSON".into()))?;
-    let request = source_request(gateway_url, public_key, body)?;
-    let (status, text) = request
-        .send()
-        .await
-        .map_err(|_| WidgetError::Network { party: GATEWAY })?;
-    let body = js_sys::JSON::parse(&text).map_err(|_| WidgetError::InvalidResponse {
-        party: GATEWAY_TITLE,
+    let request = source_request(gateway_url, public_key, &body)?;
+    let (status, body) = http::send_raw(request, GATEWAY).await?;
+    let body = body.ok_or(WidgetError::InvalidResponse {
+        party: GATEWAY.title,
     })?;
     Ok(RawAnswer { status, body })
 }
@@ -111,20 +105,21 @@ pub async fn payment_intent(
     options: &Options,
     id: &str,
     client_secret: &str,
-) -> Result<paywasm_core::objects::CheckoutCharge, WidgetError> {
+) -> Result<CheckoutCharge, WidgetError> {
     let url = format!(
-        "{}/v1/payment_intents/{}?client_secret={}",
+        "{}/v1/payment_intents/{}",
         options.gateway_url,
         String::from(js_sys::encode_uri_component(id)),
-        String::from(js_sys::encode_uri_component(client_secret)),
     );
-    let request =
-        Request::get(&url).header("Authorization", &format!("Bearer {}", options.public_key));
-    let intent: paywasm_core::wooshpay::PaymentIntentView =
-        crate::http::send(request, GATEWAY, GATEWAY_TITLE).await?;
+    let request = Request::get(&url)
+        .query([("client_secret", client_secret)])
+        .header("Authorization", &format!("Bearer {}", options.public_key))
+        .build()
+        .map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))?;
+    let intent: paywasm_core::wooshpay::PaymentIntentView = http::send(request, GATEWAY).await?;
     intent
         .to_checkout_charge()
         .map_err(|_| WidgetError::InvalidResponse {
-            party: GATEWAY_TITLE,
+            party: GATEWAY.title,
         })
 }

@@ -1,124 +1,114 @@
-//! JSON over `fetch`, shared by the gateway and merchant clients. Bodies are parsed by the
-//! browser's `JSON.parse` and read field by field ([`crate::js`]), which keeps a JSON parser
-//! and serde's machinery out of the wasm.
+//! JSON over gloo-net, shared by the gateway and merchant clients. Bodies are written and read
+//! by serde-wasm-bindgen through the browser's own `JSON.stringify` and `JSON.parse`, which
+//! keeps a JSON parser (serde_json) out of the wasm that every customer downloads.
 
-use crate::js::{FromJs, Obj};
 use crate::WidgetError;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
 
-/// A request for the browser's `fetch`: a few lines instead of an HTTP crate in the wasm.
-pub struct Request {
-    method: &'static str,
-    url: String,
-    headers: Vec<(&'static str, String)>,
-    body: Option<String>,
-    signal: Option<web_sys::AbortSignal>,
+/// Who answered, for the customer's sentences ("We could not reach the shop").
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Party {
+    /// "the shop", mid-sentence.
+    pub name: &'static str,
+    /// "The shop", at the start of one.
+    pub title: &'static str,
 }
 
-impl Request {
-    /// `GET url`.
-    pub fn get(url: &str) -> Self {
-        Self::new("GET", url)
-    }
+/// The payment gateway.
+pub(crate) const GATEWAY: Party = Party {
+    name: "the payment service",
+    title: "The payment service",
+};
+/// The merchant server.
+pub(crate) const SHOP: Party = Party {
+    name: "the shop",
+    title: "The shop",
+};
 
-    /// `POST url`.
-    pub fn post(url: &str) -> Self {
-        Self::new("POST", url)
-    }
+/// `value` as a JSON text: a request body.
+pub(crate) fn json(value: &impl Serialize) -> Result<String, WidgetError> {
+    serde_wasm_bindgen::to_value(value)
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .map(String::from)
+        .ok_or_else(|| WidgetError::InvalidOptions("a value cannot be sent as JSON".into()))
+}
 
-    fn new(method: &'static str, url: &str) -> Self {
-        Self {
-            method,
-            url: url.to_owned(),
-            headers: Vec::new(),
-            body: None,
-            signal: None,
-        }
-    }
-
-    /// Adds a header.
-    pub fn header(mut self, name: &'static str, value: &str) -> Self {
-        self.headers.push((name, value.to_owned()));
-        self
-    }
-
-    /// Sets the body.
-    pub fn body(mut self, body: String) -> Self {
-        self.body = Some(body);
-        self
-    }
-
-    /// Lets `signal` abort the request.
-    pub fn abort_signal(mut self, signal: Option<&web_sys::AbortSignal>) -> Self {
-        self.signal = signal.cloned();
-        self
-    }
-
-    /// Sends it: the status and the body's text, or `Err` if no answer arrived.
-    pub async fn send(self) -> Result<(u16, String), JsValue> {
-        let init = web_sys::RequestInit::new();
-        init.set_method(self.method);
-        let headers = web_sys::Headers::new()?;
-        for (name, value) in &self.headers {
-            headers.set(name, value)?;
-        }
-        init.set_headers(&headers);
-        if let Some(body) = &self.body {
-            init.set_body(&JsValue::from_str(body));
-        }
-        if let Some(signal) = &self.signal {
-            init.set_signal(Some(signal));
-        }
-        let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init(&self.url, &init))
-                .await?
-                .dyn_into()?;
-        let text = JsFuture::from(response.text()?).await?;
-        Ok((response.status(), text.as_string().unwrap_or_default()))
-    }
+/// `request` with a JSON `body`.
+pub(crate) fn with_json(request: RequestBuilder, body: &str) -> Result<Request, WidgetError> {
+    request
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))
 }
 
 /// Sends `request` and reads a JSON answer of type `T`, or the error object of a refusal:
 /// Omise's `{"code","message"}` or WooshPay's `{"error": {"code","message"}}`.
-pub(crate) async fn send<T: FromJs>(
+pub(crate) async fn send<T: DeserializeOwned>(
     request: Request,
-    party: &'static str,
-    party_title: &'static str,
+    party: Party,
 ) -> Result<T, WidgetError> {
-    let body = send_for_object(request, party, party_title).await?;
-    T::from_js(&body).ok_or(WidgetError::InvalidResponse { party: party_title })
+    let body = send_for_value(request, party).await?;
+    serde_wasm_bindgen::from_value(body)
+        .map_err(|_| WidgetError::InvalidResponse { party: party.title })
 }
 
-/// [`send`], up to the answer's JSON object. Not generic, so that its code is in the
-/// WebAssembly once, not once for each type read.
-pub(crate) async fn send_for_object(
-    request: Request,
-    party: &'static str,
-    party_title: &'static str,
-) -> Result<Obj, WidgetError> {
-    let (status, text) = request
-        .send()
-        .await
-        .map_err(|_| WidgetError::Network { party })?;
-    let parsed: Result<JsValue, _> = js_sys::JSON::parse(&text);
-    if (200..300).contains(&status) {
-        return parsed
-            .ok()
-            .and_then(Obj::new)
-            .ok_or(WidgetError::InvalidResponse { party: party_title });
+/// What an error object says.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ErrorObject {
+    code: Option<String>,
+    message: Option<String>,
+    /// WooshPay nests the object under `error`.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    error: JsValue,
+}
+
+impl ErrorObject {
+    fn read(value: JsValue) -> Option<Self> {
+        serde_wasm_bindgen::from_value(value).ok()
     }
-    let body = parsed.ok().and_then(Obj::new);
+}
+
+/// [`send`], up to the answer's JSON value. Not generic, so that its code is in the
+/// WebAssembly once, not once for each type read.
+pub(crate) async fn send_for_value(request: Request, party: Party) -> Result<JsValue, WidgetError> {
+    let (status, body) = send_raw(request, party).await?;
+    if (200..300).contains(&status) {
+        return body
+            .filter(JsValue::is_object)
+            .ok_or(WidgetError::InvalidResponse { party: party.title });
+    }
     let error = body
-        .as_ref()
-        .map(|b| b.obj("error").unwrap_or_else(|| b.clone()));
-    let (code, message) = error.map_or((None, None), |e| (e.str("code"), e.str("message")));
+        .and_then(ErrorObject::read)
+        .map(|object| match object.error.is_object() {
+            true => ErrorObject::read(object.error.clone()).unwrap_or(object),
+            false => object,
+        })
+        .unwrap_or_default();
     Err(WidgetError::Refused {
         status,
-        code: code.unwrap_or_else(|| format!("http_{status}")),
-        message: message.unwrap_or_else(|| {
-            format!("{party_title} answered with an error ({status}). Please try again.")
+        code: error.code.unwrap_or_else(|| format!("http_{status}")),
+        message: error.message.unwrap_or_else(|| {
+            format!(
+                "{} answered with an error ({status}). Please try again.",
+                party.title
+            )
         }),
     })
+}
+
+/// Sends `request`: the status and the body parsed as JSON (`None` if it is not JSON), or
+/// `Err` if no answer arrived.
+pub(crate) async fn send_raw(
+    request: Request,
+    party: Party,
+) -> Result<(u16, Option<JsValue>), WidgetError> {
+    let unreachable = WidgetError::Network { party: party.name };
+    let response = request.send().await.map_err(|_| unreachable.clone())?;
+    let text = response.text().await.map_err(|_| unreachable)?;
+    Ok((response.status(), js_sys::JSON::parse(&text).ok()))
 }

@@ -1,4 +1,5 @@
-//! Everything JavaScript can call. Nothing else in the crate is exported.
+//! Everything JavaScript can call (feature `js-api`, on for the JS build; a Leptos app that
+//! depends on the crate without it uses the components and exports nothing).
 //!
 //! ```js
 //! import init, { mount } from "./pkg/paywasm.js";
@@ -11,20 +12,19 @@
 //! });
 //! // later: checkout.unmount();
 //! ```
+//!
+//! The option objects are read by serde-wasm-bindgen into [`MountOptions`] (a wrong type names
+//! the field and what it expects), then checked by the same rules as a Leptos app's options.
 
 #[cfg(feature = "checkout")]
-use crate::callbacks::Callbacks;
+use crate::components::checkout::{Checkout, CheckoutProps};
 #[cfg(feature = "pos")]
 use crate::components::pos::PosCheckout;
-#[cfg(feature = "checkout")]
-use crate::options::Options;
-#[cfg(feature = "pos")]
-use crate::pos_options::PosOptions;
 use crate::WidgetError;
-#[cfg(feature = "pos")]
 use leptos::mount::mount_to;
-#[cfg(feature = "pos")]
 use leptos::prelude::*;
+use paywasm_core::money::{Amount, Currency};
+use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -59,8 +59,8 @@ export type CheckoutState =
   | "choosing" | "unavailable" | "starting" | "redirecting" | "waiting" | "confirming"
   | "successful" | "failed" | "expired" | "error";
 
-/** The source types paywasm offers. */
-export type SourceType = "promptpay" | "alipay_cn" | "barcode_alipay" | "wechat_pay_upm";
+/** The method names paywasm offers: Omise's source types, and WooshPay's "alipay". */
+export type SourceType = "promptpay" | "alipay_cn" | "barcode_alipay" | "wechat_pay_upm" | "alipay";
 
 /** Options of `mount`. */
 export interface MountOptions {
@@ -91,7 +91,7 @@ export interface MountOptions {
   locale?: string;
   /** Shown beside the QR. */
   merchantName?: string;
-  /** Offer only these methods. */
+  /** Offer only these methods, by the gateway's names (WooshPay: "alipay"). */
   methods?: SourceType[];
   onComplete?: (charge: CheckoutCharge) => void;
   onError?: (error: PaywasmErrorInfo) => void;
@@ -113,6 +113,8 @@ export interface PosMountOptions {
   storeId: string;
   storeName?: string;
   terminalId: string;
+  /** "en", "th", "ja" or "zh"; default: the browser's languages. */
+  locale?: string;
 }
 
 /** What `createSource` resolves to: the gateway's status code and body, as Omise.js passes them. */
@@ -152,24 +154,247 @@ impl MountedCheckout {
     }
 }
 
+/// Deserializer functions that name the field and what it must be when the merchant's value
+/// has another type: serde's own message names neither the field nor the unit.
+macro_rules! fields {
+    ($($name:ident: $ty:ty => $message:literal;)*) => {$(
+        pub(super) fn $name<'de, D: serde::Deserializer<'de>>(value: D) -> Result<$ty, D::Error> {
+            <$ty>::deserialize(value).map_err(|_| serde::de::Error::custom($message))
+        }
+    )*};
+}
+
+mod field {
+    use serde::Deserialize;
+    fields! {
+        public_key: Option<String> => "publicKey must be a string";
+        amount: Option<f64> => "amount must be a number (an integer in the smallest currency unit)";
+        currency: Option<String> => "currency must be a string";
+        gateway_url: Option<String> => "gatewayUrl must be a string";
+        charge_url: Option<String> => "chargeUrl must be a string";
+        pos_url: Option<String> => "posUrl must be a string";
+        order: Option<String> => "order must be a string";
+        charge_id: Option<String> => "chargeId must be a string";
+        client_secret: Option<String> => "clientSecret must be a string";
+        locale: Option<String> => "locale must be a string";
+        merchant_name: Option<String> => "merchantName must be a string";
+        methods: Option<Vec<String>> => "methods must be an array of method names";
+        gateway: Option<String> => "gateway must be \"omise\" or \"wooshpay\"";
+        mode: Option<String> => "mode must be \"checkout\" (the default) or \"pos\" (the cashier's view)";
+        store_id: Option<String> => "storeId must be a string";
+        store_name: Option<String> => "storeName must be a string";
+        terminal_id: Option<String> => "terminalId must be a string";
+    }
+}
+
+/// The options object of `mount`, as JavaScript passes it (camelCase), before it is checked.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MountOptions {
+    #[serde(deserialize_with = "field::mode")]
+    mode: Option<String>,
+    #[serde(deserialize_with = "field::public_key")]
+    public_key: Option<String>,
+    #[serde(deserialize_with = "field::amount")]
+    amount: Option<f64>,
+    #[serde(deserialize_with = "field::currency")]
+    currency: Option<String>,
+    #[serde(deserialize_with = "field::gateway")]
+    gateway: Option<String>,
+    #[serde(deserialize_with = "field::gateway_url")]
+    gateway_url: Option<String>,
+    #[serde(deserialize_with = "field::charge_url")]
+    charge_url: Option<String>,
+    #[serde(deserialize_with = "field::order")]
+    order: Option<String>,
+    #[serde(deserialize_with = "field::charge_id")]
+    charge_id: Option<String>,
+    #[serde(deserialize_with = "field::client_secret")]
+    client_secret: Option<String>,
+    #[serde(deserialize_with = "field::locale")]
+    locale: Option<String>,
+    #[serde(deserialize_with = "field::merchant_name")]
+    merchant_name: Option<String>,
+    #[serde(deserialize_with = "field::methods")]
+    methods: Option<Vec<String>>,
+    #[serde(deserialize_with = "field::pos_url")]
+    pos_url: Option<String>,
+    #[serde(deserialize_with = "field::store_id")]
+    store_id: Option<String>,
+    #[serde(deserialize_with = "field::store_name")]
+    store_name: Option<String>,
+    #[serde(deserialize_with = "field::terminal_id")]
+    terminal_id: Option<String>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    on_complete: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    on_error: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    on_state_change: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    on_redirect: JsValue,
+}
+
+fn invalid(message: impl Into<String>) -> WidgetError {
+    WidgetError::InvalidOptions(message.into())
+}
+
+impl MountOptions {
+    /// Reads the options object.
+    fn from_js(value: JsValue) -> Result<Self, WidgetError> {
+        if !value.is_object() {
+            return Err(invalid("options must be an object"));
+        }
+        serde_wasm_bindgen::from_value(value).map_err(|error| invalid(error.to_string()))
+    }
+
+    /// The amount and currency, checked as JavaScript numbers and strings.
+    fn money(&self) -> Result<(Amount, Currency), WidgetError> {
+        let amount = self.amount.ok_or_else(|| {
+            invalid("amount is required (an integer in the smallest currency unit)")
+        })?;
+        if amount.fract() != 0.0 || amount <= 0.0 || amount > 9_007_199_254_740_991.0 {
+            return Err(invalid(crate::options::AMOUNT_RULE));
+        }
+        let currency = Currency::parse(self.currency.as_deref().unwrap_or(""))
+            .map_err(|_| invalid("currency must be a three-letter code such as THB"))?;
+        Ok((Amount(amount as i64), currency))
+    }
+
+    /// The customer's checkout's options.
+    #[cfg(feature = "checkout")]
+    fn checkout(self) -> Result<crate::options::Options, WidgetError> {
+        use crate::options::{CheckoutOptions, Gateway};
+
+        let gateway = match self.gateway.as_deref() {
+            None | Some("omise") => Gateway::Omise,
+            Some("wooshpay") => Gateway::Wooshpay {
+                client_secret: self.client_secret.clone(),
+            },
+            Some(_) => return Err(invalid("gateway must be \"omise\" or \"wooshpay\"")),
+        };
+        // The key is checked first: a secret key in a page is the worst mistake.
+        crate::options::check_public_key(&gateway, self.public_key.as_deref().unwrap_or(""))?;
+        let (amount, currency) = self.money()?;
+        let kind = gateway.kind();
+        let methods = self
+            .methods
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|name| {
+                        kind.parse_method(name).ok_or_else(|| {
+                            invalid(format!("methods: unknown payment method '{name}'"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        CheckoutOptions {
+            public_key: self.public_key.unwrap_or_default(),
+            amount,
+            currency,
+            gateway,
+            gateway_url: self.gateway_url,
+            charge_url: self.charge_url.unwrap_or_default(),
+            order: self.order,
+            charge_id: self.charge_id,
+            locale: self.locale,
+            merchant_name: self.merchant_name,
+            methods,
+        }
+        .check()
+    }
+
+    /// The cashier's view's options.
+    #[cfg(feature = "pos")]
+    fn pos(self) -> Result<crate::pos_options::PosOptions, WidgetError> {
+        let (amount, currency) = self.money()?;
+        crate::pos_options::PosOptions {
+            amount,
+            currency,
+            pos_url: self.pos_url.unwrap_or_default(),
+            charge_url: self.charge_url.unwrap_or_default(),
+            store_id: self.store_id.unwrap_or_default(),
+            store_name: self.store_name,
+            terminal_id: self.terminal_id.unwrap_or_default(),
+            locale: self.locale,
+        }
+        .check()
+    }
+
+    /// Refuses a callback that is not a function: a merchant whose `onComplete` is a string
+    /// would otherwise never hear that the customer paid.
+    #[cfg(feature = "checkout")]
+    fn check_callbacks(&self) -> Result<(), WidgetError> {
+        for (name, value) in [
+            ("onComplete", &self.on_complete),
+            ("onError", &self.on_error),
+            ("onStateChange", &self.on_state_change),
+            ("onRedirect", &self.on_redirect),
+        ] {
+            if !(value.is_undefined() || value.is_null() || value.is_function()) {
+                return Err(invalid(name.to_owned() + " must be a function"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The merchant's function as a Leptos callback. A function that throws is reported to the
+/// console and never stops the checkout.
+#[cfg(feature = "checkout")]
+fn callback<T: 'static>(
+    function: &JsValue,
+    to_js: impl Fn(T) -> JsValue + Send + Sync + 'static,
+) -> Option<Callback<T>> {
+    let function = send_wrapper::SendWrapper::new(function.dyn_ref::<js_sys::Function>()?.clone());
+    Some(Callback::new(move |value: T| {
+        if let Err(thrown) = function.call1(&JsValue::NULL, &to_js(value)) {
+            web_sys::console::error_2(&JsValue::from_str("paywasm: a callback threw"), &thrown);
+        }
+    }))
+}
+
+/// A charge as `onComplete` hands it to the merchant (the `CheckoutCharge` TypeScript type,
+/// absent values as `null`).
+#[cfg(feature = "checkout")]
+fn charge_to_js(charge: paywasm_core::objects::CheckoutCharge) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    serde::Serialize::serialize(&charge, &serializer).unwrap_or(JsValue::NULL)
+}
+
+/// `{code, message}`, as `onError` receives it.
+#[cfg(feature = "checkout")]
+fn error_to_js(error: WidgetError) -> JsValue {
+    #[derive(serde::Serialize)]
+    struct ErrorInfo {
+        code: String,
+        message: String,
+    }
+    let info = ErrorInfo {
+        code: error.code(),
+        message: error.to_string(),
+    };
+    serde_wasm_bindgen::to_value(&info).unwrap_or(JsValue::NULL)
+}
+
 fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError> {
     if let Some(element) = target.dyn_ref::<web_sys::HtmlElement>() {
         return Ok(element.clone());
     }
-    let selector = target.as_string().ok_or_else(|| {
-        WidgetError::InvalidOptions(
-            "mount's first argument must be an element or a CSS selector".into(),
-        )
-    })?;
+    let selector = target
+        .as_string()
+        .ok_or_else(|| invalid("mount's first argument must be an element or a CSS selector"))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or_else(|| WidgetError::InvalidOptions("mount needs a document".into()))?;
+        .ok_or_else(|| invalid("mount needs a document"))?;
     document
         .query_selector(&selector)
         .ok()
         .flatten()
         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-        .ok_or_else(|| WidgetError::InvalidOptions(format!("no element matches '{selector}'")))
+        .ok_or_else(|| invalid(format!("no element matches '{selector}'")))
 }
 
 /// Mounts the checkout into `target` (an element or a CSS selector) with `options`; throws
@@ -179,26 +404,20 @@ pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "HTMLElement | string")] target: JsValue,
     #[wasm_bindgen(unchecked_param_type = "MountOptions | PosMountOptions")] options: JsValue,
 ) -> Result<MountedCheckout, JsError> {
-    let element = target_element(&target).map_err(|e| JsError::new(&e.to_string()))?;
-    let mode = js_sys::Reflect::get(&options, &"mode".into()).unwrap_or_default();
-    let is_pos = match mode.as_string().as_deref() {
-        _ if mode.is_undefined() || mode.is_null() => false,
-        Some("checkout") => false,
-        Some("pos") => true,
-        _ => {
-            return Err(JsError::new(
+    let mounted = (|| {
+        let element = target_element(&target)?;
+        let options = MountOptions::from_js(options)?;
+        match options.mode.as_deref() {
+            None | Some("checkout") => mount_checkout(element, options),
+            Some("pos") => mount_pos(element, options),
+            Some(_) => Err(invalid(
                 "mode must be \"checkout\" (the default) or \"pos\" (the cashier's view)",
-            ))
+            )),
         }
-    };
-    let unmount = if is_pos {
-        mount_pos(element, options)
-    } else {
-        mount_checkout(element, options)
-    }
+    })()
     .map_err(|e| JsError::new(&e.to_string()))?;
     let id = NEXT_ID.replace(NEXT_ID.get().wrapping_add(1));
-    MOUNTED.with_borrow_mut(|mounted| mounted.push((id, unmount)));
+    MOUNTED.with_borrow_mut(|all| all.push((id, mounted)));
     Ok(MountedCheckout { id })
 }
 
@@ -206,34 +425,56 @@ pub fn mount(
 // `checkout` and `pos`): a checkout page never downloads the cashier's code and camera, nor a
 // till the checkout's QR and methods. `pkg/index.js` loads the build that `mode` asks for.
 #[cfg(feature = "checkout")]
-fn mount_checkout(element: web_sys::HtmlElement, options: JsValue) -> Result<Unmount, WidgetError> {
-    let checked = Callbacks::check(&options);
-    let callbacks = Callbacks::from_options(&options);
-    let options = Options::from_js(options)?;
-    checked?;
+fn mount_checkout(
+    element: web_sys::HtmlElement,
+    options: MountOptions,
+) -> Result<Unmount, WidgetError> {
+    let callbacks_checked = options.check_callbacks();
+    let on_complete = callback(&options.on_complete, charge_to_js);
+    let on_error = callback(&options.on_error, error_to_js);
+    let on_state_change = callback(&options.on_state_change, |phase: crate::Phase| {
+        JsValue::from_str(phase.name())
+    });
+    let on_redirect = callback(&options.on_redirect, |url: String| JsValue::from_str(&url));
+    let options = options.checkout()?;
+    callbacks_checked?;
     let chosen = crate::components::checkout::take_over(&element);
-    let unmount = crate::components::checkout::mount(&element, options, callbacks, chosen);
-    Ok(Box::new(unmount))
+    let chosen = chosen.and_then(|name| {
+        paywasm_core::method::SourceType::ALL
+            .into_iter()
+            .find(|method| method.as_str() == name)
+    });
+    // The props as a struct: the callbacks the merchant left out stay `None`.
+    let props = CheckoutProps {
+        options,
+        on_complete,
+        on_error,
+        on_state_change,
+        on_redirect,
+        chosen,
+    };
+    let handle = mount_to(element, move || Checkout(props));
+    Ok(Box::new(move || drop(handle)))
 }
 
 #[cfg(not(feature = "checkout"))]
-fn mount_checkout(_: web_sys::HtmlElement, _: JsValue) -> Result<Unmount, WidgetError> {
-    Err(WidgetError::InvalidOptions(
-        "this is the cashier view's build (paywasm_pos.js): mount it with mode: \"pos\", or load paywasm.js for the checkout".into(),
+fn mount_checkout(_: web_sys::HtmlElement, _: MountOptions) -> Result<Unmount, WidgetError> {
+    Err(invalid(
+        "this is the cashier view's build (paywasm_pos.js): mount it with mode: \"pos\", or load paywasm.js for the checkout",
     ))
 }
 
 #[cfg(feature = "pos")]
-fn mount_pos(element: web_sys::HtmlElement, options: JsValue) -> Result<Unmount, WidgetError> {
-    let options = PosOptions::from_js(options)?;
+fn mount_pos(element: web_sys::HtmlElement, options: MountOptions) -> Result<Unmount, WidgetError> {
+    let options = options.pos()?;
     let handle = mount_to(element, move || view! { <PosCheckout options=options/> });
     Ok(Box::new(move || drop(handle)))
 }
 
 #[cfg(not(feature = "pos"))]
-fn mount_pos(_: web_sys::HtmlElement, _: JsValue) -> Result<Unmount, WidgetError> {
-    Err(WidgetError::InvalidOptions(
-        "the cashier view (mode: \"pos\") is its own build, paywasm_pos.js; the package's mount loads it for you".into(),
+fn mount_pos(_: web_sys::HtmlElement, _: MountOptions) -> Result<Unmount, WidgetError> {
+    Err(invalid(
+        "the cashier view (mode: \"pos\") is its own build, paywasm_pos.js; the package's mount loads it for you",
     ))
 }
 
@@ -249,26 +490,38 @@ pub async fn create_source(
     source_type: String,
     params: JsValue,
 ) -> Result<JsValue, JsError> {
+    #[derive(serde::Serialize)]
+    struct Answer {
+        status: u16,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        response: JsValue,
+    }
+    #[derive(serde::Serialize)]
+    struct Unreachable {
+        code: &'static str,
+        error: String,
+    }
     if public_key.starts_with("skey_") {
         return Err(JsError::new(
             "paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).",
         ));
     }
-    let result = js_sys::Object::new();
-    let (status, response) =
+    let answer =
         match crate::gateway::create_source_raw(&gateway_url, &public_key, &source_type, &params)
             .await
         {
-            Ok(answer) => (answer.status, answer.body),
-            Err(error) => {
-                let response = js_sys::Object::new();
-                let _ =
-                    js_sys::Reflect::set(&response, &"code".into(), &"create_source_error".into());
-                let _ = js_sys::Reflect::set(&response, &"error".into(), &error.to_string().into());
-                (0, response.into())
-            }
+            Ok(answer) => Answer {
+                status: answer.status,
+                response: answer.body,
+            },
+            Err(error) => Answer {
+                status: 0,
+                response: serde_wasm_bindgen::to_value(&Unreachable {
+                    code: "create_source_error",
+                    error: error.to_string(),
+                })
+                .unwrap_or(JsValue::NULL),
+            },
         };
-    let _ = js_sys::Reflect::set(&result, &"status".into(), &status.into());
-    let _ = js_sys::Reflect::set(&result, &"response".into(), &response);
-    Ok(result.into())
+    serde_wasm_bindgen::to_value(&answer).map_err(|e| JsError::new(&e.to_string()))
 }

@@ -1,29 +1,30 @@
 //! `paywasm`: a QR and wallet payment checkout for the browser, in Rust and WebAssembly.
 //!
-//! With only the merchant's public key, the widget offers the payment methods that fit the
+//! With only the merchant's public key, the checkout offers the payment methods that fit the
 //! amount, creates a source at the gateway, asks the merchant server for the charge, then
 //! sends the customer to `authorize_uri` (`app_redirect`: Alipay) or shows the QR
 //! (`offline`: PromptPay) and waits until the charge is `successful`, `failed` or `expired`.
 //!
-//! - [`js_api`]: everything JavaScript can call (`mount`), and nothing else exported;
-//! - [`options`]: the options a merchant mounts the widget with, validated;
-//! - [`gateway`] and [`merchant`]: the two HTTP clients (public key; merchant contract);
-//! - [`flow`]: the checkout's phases and the wait for a result;
-//! - [`redirect`]: where the widget is willing to send the customer;
-//! - [`components`]: the Leptos views; [`i18n`]: their words in four languages;
-//! - [`callbacks`]: the merchant's `onComplete`, `onError`, `onStateChange`;
-//! - [`browser`]: timers, page visibility and saving an image, as futures;
-//! - [`js`]: plain JavaScript objects read and written field by field (no serde in the wasm).
+//! Two Leptos components, for a Leptos app or (feature `js-api`) for JavaScript's `mount`:
+//! - [`Checkout`] (feature `checkout`): the customer's checkout, with [`CheckoutOptions`];
+//! - [`PosCheckout`] (feature `pos`): the cashier's view for in-store payments, with
+//!   [`PosOptions`].
+//!
+//! Inside: [`options`] and [`pos_options`] (what a merchant configures, checked);
+//! [`gateway`] and [`merchant`] (the two HTTP clients, on gloo-net: public key; merchant
+//! contract); [`flow`] (the phases and the wait for a result); [`redirect`] (where the widget
+//! is willing to send the customer); [`i18n`] (the words in four languages); [`browser`]
+//! (timers, page visibility and saving an image, as futures); `js_api` (every
+//! `#[wasm_bindgen]` export, with serde-wasm-bindgen at the boundary).
 
 pub mod browser;
-pub mod callbacks;
 pub mod components;
 pub mod error;
 pub mod flow;
 pub mod gateway;
 mod http;
 pub mod i18n;
-pub mod js;
+#[cfg(feature = "js-api")]
 pub mod js_api;
 pub mod merchant;
 pub mod options;
@@ -31,4 +32,14 @@ pub mod options;
 pub mod pos_options;
 pub mod redirect;
 
+#[cfg(feature = "checkout")]
+pub use components::checkout::{Checkout, Phase};
+#[cfg(feature = "pos")]
+pub use components::pos::PosCheckout;
 pub use error::WidgetError;
+pub use options::{CheckoutOptions, Gateway, Options};
+pub use paywasm_core::method::SourceType;
+pub use paywasm_core::money::{Amount, Currency};
+pub use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
+#[cfg(feature = "pos")]
+pub use pos_options::PosOptions;

@@ -1,34 +1,40 @@
 //! The merchant server, under DESIGN.md's contract: `POST {chargeUrl}` with the source and
-//! the order, `GET {chargeUrl}/{id}?wait=N` for the charge's status.
+//! the order, `GET {chargeUrl}/{id}?wait=N` for the charge's status, and the cashier's
+//! `POST {posUrl}` endpoints.
 
-use crate::http::Request;
-use crate::js;
+use crate::http::{self, SHOP};
 use crate::WidgetError;
+use gloo_net::http::Request;
 use paywasm_core::objects::CheckoutCharge;
-use wasm_bindgen::JsValue;
-
-const SHOP: &str = "the shop";
-const SHOP_TITLE: &str = "The shop";
+use paywasm_core::wooshpay::PaymentIntentView;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 /// Attempts at a request the shop answers the same when repeated, when the connection breaks
 /// or the shop answers 5xx or 429.
 const ATTEMPTS: u32 = 3;
 
+fn made(request: Result<Request, gloo_net::Error>) -> Result<Request, WidgetError> {
+    request.map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))
+}
+
 /// `POST {url}` with the JSON `body`, made again while the answer is lost or the shop is
 /// overloaded; the answer read as a `T`. Only for requests the shop answers the same when
 /// repeated.
-async fn post_repeating<T: js::FromJs>(url: &str, body: String) -> Result<T, WidgetError> {
-    let answer = post_repeating_for_object(url, body).await?;
-    T::from_js(&answer).ok_or(WidgetError::InvalidResponse { party: SHOP_TITLE })
+async fn post_repeating<T: DeserializeOwned>(url: &str, body: String) -> Result<T, WidgetError> {
+    let answer = post_repeating_for_value(url, body).await?;
+    serde_wasm_bindgen::from_value(answer)
+        .map_err(|_| WidgetError::InvalidResponse { party: SHOP.title })
 }
 
-async fn post_repeating_for_object(url: &str, body: String) -> Result<js::Obj, WidgetError> {
+async fn post_repeating_for_value(
+    url: &str,
+    body: String,
+) -> Result<wasm_bindgen::JsValue, WidgetError> {
     let mut attempt = 1;
     loop {
-        let request = Request::post(url)
-            .header("Content-Type", "application/json")
-            .body(body.clone());
-        let result = crate::http::send_for_object(request, SHOP, SHOP_TITLE).await;
+        let request = http::with_json(Request::post(url), &body)?;
+        let result = http::send_for_value(request, SHOP).await;
         let transient = match &result {
             Err(WidgetError::Network { .. } | WidgetError::InvalidResponse { .. }) => true,
             Err(WidgetError::Refused { status, .. }) => *status >= 500 || *status == 429,
@@ -42,6 +48,12 @@ async fn post_repeating_for_object(url: &str, body: String) -> Result<js::Obj, W
     }
 }
 
+#[derive(Serialize)]
+struct NewCharge<'a> {
+    source: &'a str,
+    order: &'a str,
+}
+
 /// Asks the merchant server to charge `order` with `source`. When the answer is lost the same
 /// request is made again: a source pays for one charge only (the gateway refuses a second), so
 /// a repeat can never charge twice, and the reference shop answers it with the first charge.
@@ -50,8 +62,16 @@ pub async fn create_charge(
     source: &str,
     order: &str,
 ) -> Result<CheckoutCharge, WidgetError> {
-    let body = js::json(&[("source", source.into()), ("order", order.into())])?;
-    post_repeating(charge_url, body).await
+    post_repeating(charge_url, http::json(&NewCharge { source, order })?).await
+}
+
+#[derive(Serialize)]
+struct NewPaymentIntent<'a> {
+    order: &'a str,
+    terminal_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    os_type: Option<&'a str>,
+    request: f64,
 }
 
 /// WooshPay: asks the merchant server to create and confirm a PaymentIntent for `order`, for
@@ -63,15 +83,14 @@ pub async fn create_payment_intent(
     order: &str,
     terminal_type: &str,
     os_type: Option<&str>,
-) -> Result<paywasm_core::wooshpay::PaymentIntentView, WidgetError> {
-    // A random number: JSON.stringify writes it, so no formatting code comes into the wasm.
-    let request_name = JsValue::from_f64(js_sys::Math::random());
-    let body = js::json(&[
-        ("order", order.into()),
-        ("terminal_type", terminal_type.into()),
-        ("os_type", js::opt(os_type)),
-        ("request", request_name),
-    ])?;
+) -> Result<PaymentIntentView, WidgetError> {
+    let body = http::json(&NewPaymentIntent {
+        order,
+        terminal_type,
+        os_type,
+        // A random number: JSON.stringify writes it, so no float formatting comes into the wasm.
+        request: js_sys::Math::random(),
+    })?;
     post_repeating(charge_url, body).await
 }
 
@@ -83,20 +102,21 @@ pub async fn charge(
     wait_secs: u32,
 ) -> Result<CheckoutCharge, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
-    let url = if wait_secs > 0 {
-        format!("{charge_url}/{id}?wait={wait_secs}")
-    } else {
-        format!("{charge_url}/{id}")
-    };
+    let mut request = Request::get(&format!("{charge_url}/{id}"));
+    if wait_secs > 0 {
+        request = request.query([("wait", wait_secs.to_string())]);
+    }
     let controller = web_sys::AbortController::new().ok();
-    let request = Request::get(&url).abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let signal = controller.as_ref().map(|c| c.signal());
+    let request = made(request.abort_signal(signal.as_ref()).build())?;
     let _deadline = controller.map(|controller| {
         gloo_timers::callback::Timeout::new((wait_secs + 15) * 1_000, move || controller.abort())
     });
-    crate::http::send(request, SHOP, SHOP_TITLE).await
+    http::send(request, SHOP).await
 }
 
 /// The sale the cashier view sends: the scanned code with the store and terminal.
+#[derive(Serialize)]
 pub struct PosSale<'a> {
     /// Smallest unit.
     pub amount: i64,
@@ -107,6 +127,7 @@ pub struct PosSale<'a> {
     /// The store.
     pub store_id: &'a str,
     /// The store's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_name: Option<&'a str>,
     /// The terminal.
     pub terminal_id: &'a str,
@@ -118,29 +139,19 @@ pub async fn pos_charge(
     sale: &PosSale<'_>,
     key: &str,
 ) -> Result<CheckoutCharge, WidgetError> {
-    let request = Request::post(pos_url)
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", key)
-        .body(js::json(&[
-            ("amount", js::amount(sale.amount)),
-            ("currency", sale.currency.into()),
-            ("barcode", sale.barcode.into()),
-            ("store_id", sale.store_id.into()),
-            ("store_name", js::opt(sale.store_name)),
-            ("terminal_id", sale.terminal_id.into()),
-        ])?);
-    crate::http::send(request, SHOP, SHOP_TITLE).await
+    let request = Request::post(pos_url).header("Idempotency-Key", key);
+    http::send(http::with_json(request, &http::json(sale)?)?, SHOP).await
 }
 
 /// `POST {pos_url}/{id}/cancel`: expires the pending charge.
 pub async fn pos_cancel(pos_url: &str, id: &str) -> Result<CheckoutCharge, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
-    let request = Request::post(&format!("{pos_url}/{id}/cancel"));
-    crate::http::send(request, SHOP, SHOP_TITLE).await
+    let request = made(Request::post(&format!("{pos_url}/{id}/cancel")).build())?;
+    http::send(request, SHOP).await
 }
 
 /// What the widget needs of a refund.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Refund {
     /// `rfnd_...`.
     pub id: String,
@@ -148,13 +159,9 @@ pub struct Refund {
     pub amount: i64,
 }
 
-impl js::FromJs for Refund {
-    fn from_js(obj: &js::Obj) -> Option<Self> {
-        Some(Self {
-            id: obj.str("id")?,
-            amount: obj.int("amount")?,
-        })
-    }
+#[derive(Serialize)]
+struct NewRefund {
+    amount: i64,
 }
 
 /// `POST {pos_url}/{id}/refunds` under an idempotency key.
@@ -165,9 +172,10 @@ pub async fn pos_refund(
     key: &str,
 ) -> Result<Refund, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
-    let request = Request::post(&format!("{pos_url}/{id}/refunds"))
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", key)
-        .body(js::json(&[("amount", js::amount(amount))])?);
-    crate::http::send(request, SHOP, SHOP_TITLE).await
+    let request = Request::post(&format!("{pos_url}/{id}/refunds")).header("Idempotency-Key", key);
+    http::send(
+        http::with_json(request, &http::json(&NewRefund { amount })?)?,
+        SHOP,
+    )
+    .await
 }

@@ -1,192 +1,265 @@
-//! The options a merchant mounts the widget with, checked once at mount time so that every
-//! mistake is reported to the developer before a customer sees anything.
+//! The options a merchant gives the checkout, as Rust types: a Leptos app builds
+//! [`CheckoutOptions`] itself, `mount` reads them from JavaScript (`js_api`), and both are
+//! checked by [`CheckoutOptions::check`], so that every mistake is reported to the developer
+//! with the same words before a customer sees anything.
 
-use crate::js::Obj;
 use crate::WidgetError;
-use paywasm_core::method::SourceType;
+use paywasm_core::method::{GatewayKind, SourceType};
 use paywasm_core::money::{Amount, Currency};
-use wasm_bindgen::JsValue;
 
-/// The production gateway, used when `gatewayUrl` is not given.
+/// The production gateway, used when no gateway URL is given.
 pub const DEFAULT_GATEWAY_URL: &str = "https://api.omise.co";
-/// WooshPay's production API, used when `gateway` is `"wooshpay"` and `gatewayUrl` is not given.
+/// WooshPay's production API, used for [`Gateway::Wooshpay`] when no gateway URL is given.
 pub const DEFAULT_WOOSHPAY_URL: &str = "https://api.wooshpay.com";
 
-pub use paywasm_core::method::GatewayKind;
-
-/// Options as JavaScript passes them (camelCase), before validation.
-#[derive(Debug, Default)]
-struct RawOptions {
-    public_key: Option<String>,
-    amount: Option<f64>,
-    currency: Option<String>,
-    gateway_url: Option<String>,
-    charge_url: Option<String>,
-    order: Option<String>,
-    charge_id: Option<String>,
-    locale: Option<String>,
-    methods: Option<Vec<String>>,
-    merchant_name: Option<String>,
-    gateway: Option<String>,
-    client_secret: Option<String>,
+/// The gateway a checkout pays through, with what only that gateway needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Gateway {
+    /// Omise (seeds 000-003): sources with the public key, charges by the merchant server.
+    #[default]
+    Omise,
+    /// WooshPay (seed 004): PaymentIntents made by the merchant server.
+    Wooshpay {
+        /// The PaymentIntent's `client_secret`, to resume waiting for it (with
+        /// [`CheckoutOptions::charge_id`]); the browser reads it with the publishable key.
+        client_secret: Option<String>,
+    },
 }
 
-/// Validated options.
+impl Gateway {
+    /// Which API this is.
+    pub fn kind(&self) -> GatewayKind {
+        match self {
+            Gateway::Omise => GatewayKind::Omise,
+            Gateway::Wooshpay { .. } => GatewayKind::Wooshpay,
+        }
+    }
+
+    /// The production API's base URL.
+    pub fn default_url(&self) -> &'static str {
+        match self {
+            Gateway::Omise => DEFAULT_GATEWAY_URL,
+            Gateway::Wooshpay { .. } => DEFAULT_WOOSHPAY_URL,
+        }
+    }
+
+    /// The prefixes of this gateway's secret and public keys.
+    fn key_prefixes(&self) -> (&'static str, &'static str) {
+        match self {
+            Gateway::Omise => ("skey_", "pkey_"),
+            Gateway::Wooshpay { .. } => ("sk_", "pk_"),
+        }
+    }
+}
+
+/// What a merchant configures a checkout with. Make it with [`CheckoutOptions::new`], set what
+/// the order needs, and [`check`](CheckoutOptions::check) it.
+///
+/// ```
+/// use paywasm::{Amount, CheckoutOptions, Currency};
+///
+/// let options = CheckoutOptions::new("pkey_test_5paywasm", Amount(129_000), Currency::thb(), "/checkout/charges")
+///     .order("ord_1")
+///     .merchant_name("My shop")
+///     .check()
+///     .expect("valid options");
+/// assert_eq!(options.gateway_url, "https://api.omise.co");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Options {
-    /// The merchant's public key (`pkey_...`).
+pub struct CheckoutOptions {
+    /// The merchant's public key (Omise `pkey_...`, WooshPay `pk_...`); never the secret key.
     pub public_key: String,
     /// What the customer pays, in the smallest unit (shown, and sent with the source; the
     /// merchant server charges its own order's amount).
     pub amount: Amount,
     /// The currency.
     pub currency: Currency,
-    /// The gateway's base URL, without a trailing slash.
-    pub gateway_url: String,
+    /// The gateway's API.
+    pub gateway: Gateway,
+    /// The gateway's base URL; the gateway's production API when `None`.
+    pub gateway_url: Option<String>,
     /// The merchant server's charge endpoint (DESIGN.md's merchant contract).
     pub charge_url: String,
-    /// The merchant's order reference.
+    /// The merchant's order reference, which its server charges.
     pub order: Option<String>,
-    /// Resume waiting for this charge (the return page after a redirect).
+    /// Resume waiting for this charge or PaymentIntent (the return page after a redirect).
     pub charge_id: Option<String>,
-    /// The merchant's language choice (`en`, `th`, `ja`, `zh`); else the browser's languages.
+    /// `en`, `th`, `ja` or `zh`; else the browser's languages.
     pub locale: Option<String>,
     /// Shown beside the QR ("Pay to ...").
     pub merchant_name: Option<String>,
-    /// The methods the merchant allows, if restricted.
+    /// Offer only these methods.
     pub methods: Option<Vec<SourceType>>,
-    /// The gateway's API.
-    pub gateway: GatewayKind,
-    /// WooshPay: the PaymentIntent's client secret, to resume waiting for `charge_id`.
-    pub client_secret: Option<String>,
 }
 
-fn invalid(message: impl Into<String>) -> WidgetError {
-    WidgetError::InvalidOptions(message.into())
-}
-
-impl Options {
-    /// Reads and checks the options object passed to `mount`.
-    pub fn from_js(value: JsValue) -> Result<Self, WidgetError> {
-        let options = Obj::new(value).ok_or_else(|| invalid("options must be an object"))?;
-        // A field of the wrong type is named, not ignored.
-        let text = |key: &str| -> Result<Option<String>, WidgetError> {
-            match options.get(key) {
-                value if value.is_undefined() || value.is_null() => Ok(None),
-                value => value
-                    .as_string()
-                    .map(Some)
-                    .ok_or_else(|| invalid(format!("{key} must be a string"))),
-            }
-        };
-        let amount = match options.get("amount") {
-            value if value.is_undefined() || value.is_null() => None,
-            value => Some(value.as_f64().ok_or_else(|| {
-                invalid("amount must be a number (an integer in the smallest currency unit)")
-            })?),
-        };
-        Self::validate(RawOptions {
-            public_key: text("publicKey")?,
+impl CheckoutOptions {
+    /// Options for a checkout of `amount` in `currency`, asking the merchant server at
+    /// `charge_url`, on Omise's production API.
+    pub fn new(
+        public_key: impl Into<String>,
+        amount: Amount,
+        currency: Currency,
+        charge_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            public_key: public_key.into(),
             amount,
-            currency: text("currency")?,
-            gateway_url: text("gatewayUrl")?,
-            charge_url: text("chargeUrl")?,
-            order: text("order")?,
-            charge_id: text("chargeId")?,
-            locale: text("locale")?,
-            methods: options
-                .strings("methods")
-                .map_err(|_| invalid("methods must be an array of method names"))?,
-            merchant_name: text("merchantName")?,
-            gateway: text("gateway")?,
-            client_secret: text("clientSecret")?,
-        })
+            currency,
+            gateway: Gateway::Omise,
+            gateway_url: None,
+            charge_url: charge_url.into(),
+            order: None,
+            charge_id: None,
+            locale: None,
+            merchant_name: None,
+            methods: None,
+        }
     }
 
-    fn validate(raw: RawOptions) -> Result<Self, WidgetError> {
-        let gateway = match raw.gateway.as_deref() {
-            None | Some("omise") => GatewayKind::Omise,
-            Some("wooshpay") => GatewayKind::Wooshpay,
-            Some(_) => return Err(invalid("gateway must be \"omise\" or \"wooshpay\"")),
-        };
-        let public_key = raw.public_key.unwrap_or_default();
-        let (secret_prefix, public_prefix) = match gateway {
-            GatewayKind::Omise => ("skey_", "pkey_"),
-            GatewayKind::Wooshpay => ("sk_", "pk_"),
-        };
-        if public_key.starts_with(secret_prefix) || public_key.starts_with("skey_") {
-            return Err(invalid(format!(
-                "publicKey is a secret key ({secret_prefix}...). Never put the secret key in a web page: use the public key ({public_prefix}...) here and keep the secret key on your server.",
-            )));
+    /// The order the merchant server charges.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.order = Some(order.into());
+        self
+    }
+
+    /// The gateway's API.
+    pub fn gateway(mut self, gateway: Gateway) -> Self {
+        self.gateway = gateway;
+        self
+    }
+
+    /// The gateway's base URL (the sandbox's, in tests).
+    pub fn gateway_url(mut self, url: impl Into<String>) -> Self {
+        self.gateway_url = Some(url.into());
+        self
+    }
+
+    /// The merchant's name, shown beside the QR.
+    pub fn merchant_name(mut self, name: impl Into<String>) -> Self {
+        self.merchant_name = Some(name.into());
+        self
+    }
+
+    /// The customer's language.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
+        self
+    }
+
+    /// Offer only these methods.
+    pub fn methods(mut self, methods: impl IntoIterator<Item = SourceType>) -> Self {
+        self.methods = Some(methods.into_iter().collect());
+        self
+    }
+
+    /// Wait for this charge (a return page) instead of offering methods.
+    pub fn resume(mut self, charge_id: impl Into<String>) -> Self {
+        self.charge_id = Some(charge_id.into());
+        self
+    }
+
+    /// Checks the options: a secret key, a missing order or a malformed URL is refused with a
+    /// sentence that says what to give instead.
+    pub fn check(self) -> Result<Options, WidgetError> {
+        check_public_key(&self.gateway, &self.public_key)?;
+        if self.amount.0 <= 0 {
+            return Err(invalid(AMOUNT_RULE));
         }
-        if !public_key.starts_with(public_prefix) {
-            return Err(invalid(format!(
-                "publicKey must be your public key ({public_prefix}...)"
-            )));
-        }
-        let amount = raw.amount.ok_or_else(|| {
-            invalid("amount is required (an integer in the smallest currency unit)")
-        })?;
-        if amount.fract() != 0.0 || amount <= 0.0 || amount > 9_007_199_254_740_991.0 {
-            return Err(invalid("amount must be a positive integer in the smallest currency unit (40000 is THB 400.00)"));
-        }
-        let currency = Currency::parse(raw.currency.as_deref().unwrap_or(""))
-            .map_err(|_| invalid("currency must be a three-letter code such as THB"))?;
-        let gateway_url = raw.gateway_url.unwrap_or_else(|| {
-            match gateway {
-                GatewayKind::Omise => DEFAULT_GATEWAY_URL,
-                GatewayKind::Wooshpay => DEFAULT_WOOSHPAY_URL,
-            }
-            .into()
-        });
-        let gateway_url = gateway_url.trim_end_matches('/').to_owned();
+        let gateway_url = self
+            .gateway_url
+            .as_deref()
+            .unwrap_or(self.gateway.default_url())
+            .trim_end_matches('/')
+            .to_owned();
         if web_sys::Url::new(&gateway_url).is_err() {
             return Err(invalid("gatewayUrl must be an absolute URL"));
         }
-        let charge_url = raw
-            .charge_url
-            .ok_or_else(|| {
-                invalid("chargeUrl is required: your server's endpoint that creates the charge")
-            })?
-            .trim_end_matches('/')
-            .to_owned();
-        if raw.order.is_none() && raw.charge_id.is_none() {
+        if self.charge_url.is_empty() {
+            return Err(invalid(CHARGE_URL_REQUIRED));
+        }
+        if self.order.is_none() && self.charge_id.is_none() {
             return Err(invalid(
                 "order is required: your order reference, which your server charges",
             ));
         }
-        if gateway == GatewayKind::Wooshpay
-            && raw.charge_id.is_some()
-            && raw.client_secret.is_none()
+        if let Gateway::Wooshpay {
+            client_secret: None,
+        } = &self.gateway
         {
-            return Err(invalid(
-                "clientSecret is required with chargeId on WooshPay: the PaymentIntent's client_secret, from your server",
-            ));
+            if self.charge_id.is_some() {
+                return Err(invalid(
+                    "clientSecret is required with chargeId on WooshPay: the PaymentIntent's client_secret, from your server",
+                ));
+            }
         }
-        let methods = raw
-            .methods
-            .map(|names| {
-                names
-                    .iter()
-                    .map(|name| {
-                        SourceType::parse(name).map_err(|e| invalid(format!("methods: {e}")))
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?;
-        Ok(Self {
-            public_key,
-            amount: Amount(amount as i64),
-            currency,
+        Ok(Options {
+            charge_url: self.charge_url.trim_end_matches('/').to_owned(),
             gateway_url,
-            charge_url,
-            order: raw.order,
-            charge_id: raw.charge_id,
-            locale: raw.locale,
-            merchant_name: raw.merchant_name.filter(|name| !name.trim().is_empty()),
-            methods,
-            gateway,
-            client_secret: raw.client_secret,
+            merchant_name: self.merchant_name.filter(|name| !name.trim().is_empty()),
+            public_key: self.public_key,
+            amount: self.amount,
+            currency: self.currency,
+            gateway: self.gateway,
+            order: self.order,
+            charge_id: self.charge_id,
+            locale: self.locale,
+            methods: self.methods,
         })
     }
+}
+
+/// Refuses a secret key, or anything but this gateway's public key.
+pub(crate) fn check_public_key(gateway: &Gateway, key: &str) -> Result<(), WidgetError> {
+    let (secret_prefix, public_prefix) = gateway.key_prefixes();
+    if key.starts_with(secret_prefix) || key.starts_with("skey_") {
+        return Err(invalid(format!(
+            "publicKey is a secret key ({secret_prefix}...). Never put the secret key in a web page: use the public key ({public_prefix}...) here and keep the secret key on your server.",
+        )));
+    }
+    if !key.starts_with(public_prefix) {
+        return Err(invalid(format!(
+            "publicKey must be your public key ({public_prefix}...)"
+        )));
+    }
+    Ok(())
+}
+
+/// How an amount must be given (JavaScript passes a number).
+pub(crate) const AMOUNT_RULE: &str =
+    "amount must be a positive integer in the smallest currency unit (40000 is THB 400.00)";
+/// A charge URL is needed.
+pub(crate) const CHARGE_URL_REQUIRED: &str =
+    "chargeUrl is required: your server's endpoint that creates the charge";
+
+/// Checked options, from [`CheckoutOptions::check`]: what the [`Checkout`] component runs on.
+///
+/// [`Checkout`]: crate::components::checkout::Checkout
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The merchant's public key.
+    pub public_key: String,
+    /// What the customer pays, in the smallest unit.
+    pub amount: Amount,
+    /// The currency.
+    pub currency: Currency,
+    /// The gateway, with its own data.
+    pub gateway: Gateway,
+    /// The gateway's base URL, without a trailing slash.
+    pub gateway_url: String,
+    /// The merchant server's charge endpoint, without a trailing slash.
+    pub charge_url: String,
+    /// The merchant's order reference.
+    pub order: Option<String>,
+    /// Resume waiting for this charge.
+    pub charge_id: Option<String>,
+    /// The merchant's language choice.
+    pub locale: Option<String>,
+    /// Shown beside the QR; never blank.
+    pub merchant_name: Option<String>,
+    /// The methods the merchant allows, if restricted.
+    pub methods: Option<Vec<SourceType>>,
+}
+
+fn invalid(message: impl Into<String>) -> WidgetError {
+    WidgetError::InvalidOptions(message.into())
 }

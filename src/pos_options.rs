@@ -1,24 +1,23 @@
-//! Options of the cashier view (`mode: "pos"`): no public key is involved, since the merchant
-//! server charges the scanned code with its secret key.
+//! Options of the cashier's view: no public key is involved, since the merchant server charges
+//! the scanned code with its secret key. A Leptos app builds [`PosOptions`]; `mount` with
+//! `mode: "pos"` reads them from JavaScript (`js_api`); both are checked by
+//! [`PosOptions::check`].
 
-use crate::js::Obj;
 use crate::WidgetError;
 use paywasm_core::money::{Amount, Currency};
-use wasm_bindgen::JsValue;
 
-/// Options as JavaScript passes them (camelCase), before validation.
-#[derive(Debug, Default)]
-struct RawPosOptions {
-    amount: Option<f64>,
-    currency: Option<String>,
-    pos_url: Option<String>,
-    charge_url: Option<String>,
-    store_id: Option<String>,
-    store_name: Option<String>,
-    terminal_id: Option<String>,
-}
-
-/// Validated cashier options.
+/// The cashier's view for one sale.
+///
+/// ```
+/// use paywasm::{Amount, Currency, PosOptions};
+///
+/// let options = PosOptions::new(Amount(12_000), Currency::thb(), "/pos/charges", "/checkout/charges", "store_1", "till_2")
+///     .store_name("Silom")
+///     .locale("th")
+///     .check()
+///     .expect("valid options");
+/// assert_eq!(options.terminal_id, "till_2");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PosOptions {
     /// The sale's amount, smallest unit.
@@ -35,69 +34,79 @@ pub struct PosOptions {
     pub store_name: Option<String>,
     /// The terminal.
     pub terminal_id: String,
-}
-
-fn invalid(message: &str) -> WidgetError {
-    WidgetError::InvalidOptions(message.into())
+    /// `en`, `th`, `ja` or `zh`; else the browser's languages.
+    pub locale: Option<String>,
 }
 
 impl PosOptions {
-    /// Reads and checks the options object of a cashier view.
-    pub fn from_js(value: JsValue) -> Result<Self, WidgetError> {
-        let options = Obj::new(value).ok_or_else(|| invalid("options must be an object"))?;
-        let text = |key: &str| -> Result<Option<String>, WidgetError> {
-            match options.get(key) {
-                value if value.is_undefined() || value.is_null() => Ok(None),
-                value => value
-                    .as_string()
-                    .map(Some)
-                    .ok_or_else(|| invalid(&format!("{key} must be a string"))),
-            }
-        };
-        let raw = RawPosOptions {
-            amount: match options.get("amount") {
-                value if value.is_undefined() || value.is_null() => None,
-                value => Some(value.as_f64().ok_or_else(|| {
-                    invalid("amount must be a number (an integer in the smallest currency unit)")
-                })?),
-            },
-            currency: text("currency")?,
-            pos_url: text("posUrl")?,
-            charge_url: text("chargeUrl")?,
-            store_id: text("storeId")?,
-            store_name: text("storeName")?,
-            terminal_id: text("terminalId")?,
-        };
-        let amount = raw.amount.ok_or_else(|| invalid("amount is required"))?;
-        if amount.fract() != 0.0 || amount <= 0.0 || amount > 9_007_199_254_740_991.0 {
+    /// A sale of `amount` in `currency` at one store's terminal.
+    pub fn new(
+        amount: Amount,
+        currency: Currency,
+        pos_url: impl Into<String>,
+        charge_url: impl Into<String>,
+        store_id: impl Into<String>,
+        terminal_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            amount,
+            currency,
+            pos_url: pos_url.into(),
+            charge_url: charge_url.into(),
+            store_id: store_id.into(),
+            store_name: None,
+            terminal_id: terminal_id.into(),
+            locale: None,
+        }
+    }
+
+    /// The store's name, shown to the cashier.
+    pub fn store_name(mut self, name: impl Into<String>) -> Self {
+        self.store_name = Some(name.into());
+        self
+    }
+
+    /// The cashier's language.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
+        self
+    }
+
+    /// Checks the options; each mistake is named.
+    pub fn check(self) -> Result<Self, WidgetError> {
+        if self.amount.0 <= 0 {
             return Err(invalid(
                 "amount must be a positive integer in the smallest currency unit",
             ));
         }
-        let required = |value: Option<String>, message: &str| {
-            value
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| invalid(message))
+        let required = |value: String, message: &str| {
+            if value.trim().is_empty() {
+                Err(invalid(message))
+            } else {
+                Ok(value)
+            }
         };
         Ok(Self {
-            amount: Amount(amount as i64),
-            currency: Currency::parse(raw.currency.as_deref().unwrap_or(""))
-                .map_err(|_| invalid("currency must be a code such as THB"))?,
             pos_url: required(
-                raw.pos_url,
+                self.pos_url,
                 "posUrl is required: your server's POS charge endpoint",
             )?
             .trim_end_matches('/')
             .to_owned(),
             charge_url: required(
-                raw.charge_url,
+                self.charge_url,
                 "chargeUrl is required: your server's charge status endpoint",
             )?
             .trim_end_matches('/')
             .to_owned(),
-            store_id: required(raw.store_id, "storeId is required")?,
-            store_name: raw.store_name,
-            terminal_id: required(raw.terminal_id, "terminalId is required")?,
+            store_id: required(self.store_id, "storeId is required")?,
+            terminal_id: required(self.terminal_id, "terminalId is required")?,
+            store_name: self.store_name.filter(|name| !name.trim().is_empty()),
+            ..self
         })
     }
+}
+
+fn invalid(message: &str) -> WidgetError {
+    WidgetError::InvalidOptions(message.into())
 }

@@ -295,3 +295,151 @@ fn the_merchants_language_wins_then_the_browsers_languages() {
     assert_eq!(choose(None, ["zh-TW"]).lang, "en");
     assert_eq!(choose(None, []).lang, "en");
 }
+
+#[wasm_bindgen_test]
+async fn a_status_the_widget_does_not_know_keeps_the_customer_waiting() {
+    use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
+    let answers = std::cell::RefCell::new(vec!["successful", "authorizing"]);
+    let asked = std::cell::Cell::new(0);
+    let outcome = paywasm::flow::poll_until_done(
+        || {
+            asked.set(asked.get() + 1);
+            let status = answers.borrow_mut().pop().unwrap_or("successful");
+            let answer: CheckoutCharge = charge_with_status(status);
+            async move { Ok(answer) }
+        },
+        || true,
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .expect("an outcome");
+    assert_eq!(outcome.status, ChargeStatus::Successful);
+    assert_eq!(asked.get(), 2, "a new server status is asked about again");
+}
+
+/// A pending PromptPay charge of the sandbox's shape, with `status`.
+fn charge_with_status(status: &str) -> paywasm_core::objects::CheckoutCharge {
+    let json = format!(
+        r#"{{"id":"chrg_test_1","status":"{status}","amount":129000,"currency":"THB",
+        "source":{{"type":"promptpay","flow":"offline"}}}}"#
+    );
+    serde_wasm_bindgen::from_value(js_sys::JSON::parse(&json).unwrap()).unwrap()
+}
+
+/// Counts the page's live `visibilitychange` listeners and timers from now on (wrapping the
+/// browser's own functions), so that a test can see what a wait leaves behind.
+fn count_listeners_and_timers() -> js_sys::Function {
+    js_sys::Function::new_no_args(
+        r#"
+        const live = { listeners: 0, timers: new Set() };
+        const add = document.addEventListener, remove = document.removeEventListener;
+        document.addEventListener = function (type, listener, options) {
+          if (type === "visibilitychange") live.listeners++;
+          return add.call(this, type, listener, options);
+        };
+        document.removeEventListener = function (type, listener, options) {
+          if (type === "visibilitychange") live.listeners--;
+          return remove.call(this, type, listener, options);
+        };
+        const set = window.setTimeout, clear = window.clearTimeout;
+        window.setTimeout = function (callback, ms, ...rest) {
+          const id = set.call(window, (...args) => { live.timers.delete(id); callback(...args); }, ms, ...rest);
+          live.timers.add(id);
+          return id;
+        };
+        window.clearTimeout = function (id) { live.timers.delete(id); return clear.call(window, id); };
+        return () => {
+          document.addEventListener = add; document.removeEventListener = remove;
+          window.setTimeout = set; window.clearTimeout = clear;
+          return [live.listeners, live.timers.size];
+        };
+        "#,
+    )
+}
+
+#[wasm_bindgen_test]
+async fn waiting_leaves_no_listener_or_timer_behind() {
+    let stop: js_sys::Function = count_listeners_and_timers()
+        .call0(&JsValue::NULL)
+        .unwrap()
+        .into();
+    // Rounds of waiting that end by their timer...
+    for _ in 0..20 {
+        paywasm::browser::sleep_or_visibility_change(1).await;
+    }
+    // ...and one that ends when the customer comes back to the page, long before its timer.
+    wasm_bindgen_futures::spawn_local(async {
+        gloo_timers::future::TimeoutFuture::new(20).await;
+        let event = web_sys::Event::new("visibilitychange").unwrap();
+        web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .dispatch_event(&event)
+            .unwrap();
+    });
+    paywasm::browser::sleep_or_visibility_change(600_000).await;
+    gloo_timers::future::TimeoutFuture::new(30).await;
+    let live = js_sys::Array::from(&stop.call0(&JsValue::NULL).unwrap());
+    assert_eq!(
+        live.get(0).as_f64(),
+        Some(0.0),
+        "visibilitychange listeners left"
+    );
+    assert_eq!(live.get(1).as_f64(), Some(0.0), "timers left");
+}
+
+#[wasm_bindgen_test]
+async fn a_wooshpay_checkout_takes_its_methods_by_the_names_it_reports() {
+    let root = scratch();
+    let json = r#"{"gateway":"wooshpay","publicKey":"pk_test_x","amount":9900,"currency":"CNY",
+      "gatewayUrl":"http://127.0.0.1:9","chargeUrl":"http://127.0.0.1:9/wooshpay/payment_intents",
+      "order":"ord_1","methods":["alipay"]}"#;
+    mount(root.clone().into(), options(json)).expect("WooshPay's alipay is accepted");
+    tick().await;
+    assert_eq!(button_names(&root), ["Alipay"]);
+    let refused = mount(
+        scratch().into(),
+        options(&json.replace("[\"alipay\"]", "[\"promptpay\"]")),
+    );
+    assert!(refused.is_err(), "WooshPay has no PromptPay");
+}
+
+#[wasm_bindgen_test]
+async fn a_leptos_app_renders_the_checkout_from_rust() {
+    use leptos::prelude::*;
+    use paywasm::{Amount, Checkout, CheckoutOptions, Currency};
+    let root = scratch();
+    let options = CheckoutOptions::new(
+        "pkey_test_x",
+        Amount(129_000),
+        Currency::thb(),
+        "http://127.0.0.1:9/checkout/charges",
+    )
+    .gateway_url("http://127.0.0.1:9")
+    .order("ord_1")
+    .locale("ja")
+    .check()
+    .unwrap();
+    let states = RwSignal::new(Vec::<&'static str>::new());
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Checkout
+                options=options
+                on_state_change=move |phase: paywasm::Phase| states.update(|s| s.push(phase.name()))
+            />
+        }
+    });
+    tick().await;
+    tick().await;
+    assert_eq!(button_names(&root), ["PromptPay", "Alipay"]);
+    assert!(root.text_content().unwrap().contains("THB 1,290.00"));
+    assert_eq!(states.get_untracked(), ["choosing"]);
+    let secret = CheckoutOptions::new("skey_test_x", Amount(1), Currency::thb(), "/c")
+        .order("ord_1")
+        .check();
+    assert!(
+        matches!(secret, Err(paywasm::WidgetError::InvalidOptions(m)) if m.contains("secret key"))
+    );
+}

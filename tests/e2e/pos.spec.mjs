@@ -240,3 +240,29 @@ test("the cashier view has no accessibility violations (axe-core)", async ({ pag
   );
   expect(violations).toEqual([]);
 });
+
+test("an unmounted cashier's view stops asking for its charge", async ({ page }) => {
+  await page.goto("/pos");
+  // A view of the page's own, whose handle the test keeps (the shop's page drops it).
+  await page.evaluate(async () => {
+    const config = JSON.parse(document.getElementById("checkout-config").textContent);
+    document.body.replaceChildren(Object.assign(document.createElement("div"), { id: "till" }));
+    const { mount } = await import("/pkg/index.js");
+    window.till = await mount("#till", config.widget);
+  });
+  // A shop that answers status requests at once (no long poll): the view asks every few seconds.
+  let asked = 0;
+  await page.route(/\/checkout\/charges\/chrg_/, async (route) => {
+    asked += 1;
+    const answer = await route.fetch({ url: route.request().url().replace(/\?.*$/, "") });
+    await route.fulfill({ response: answer });
+  });
+  await scan(page, code("Alipay", "01"));
+  await expect(status(page)).toContainText("Waiting for the customer to confirm in Alipay");
+  await expect.poll(() => asked, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await page.evaluate(() => window.till.unmount());
+  await expect(page.getByRole("status")).toHaveCount(0);
+  const before = asked;
+  await page.waitForTimeout(7_000);
+  expect(asked - before, "requests after unmount").toBeLessThanOrEqual(1);
+});

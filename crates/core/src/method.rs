@@ -229,6 +229,30 @@ pub enum GatewayKind {
     Wooshpay,
 }
 
+impl GatewayKind {
+    /// What this gateway calls `method`: the name a merchant restricts a checkout's methods
+    /// with, and the `source.type` the widget reports for a payment with it. WooshPay's Alipay
+    /// is `alipay` (seed 004's `payment_method_types`); Omise's are its source types.
+    pub fn method_name(self, method: SourceType) -> &'static str {
+        match (self, method) {
+            (GatewayKind::Wooshpay, SourceType::AlipayCn) => "alipay",
+            _ => method.as_str(),
+        }
+    }
+
+    /// The method this gateway calls `name`, if it has one by that name.
+    pub fn parse_method(self, name: &str) -> Option<SourceType> {
+        let offered: &[SourceType] = match self {
+            GatewayKind::Omise => &SourceType::ALL,
+            GatewayKind::Wooshpay => &[SourceType::AlipayCn],
+        };
+        offered
+            .iter()
+            .copied()
+            .find(|&method| self.method_name(method) == name)
+    }
+}
+
 /// The methods a checkout offers, in the order it shows them. The widget and a server that
 /// renders the checkout's first view both ask here, so that the buttons a customer sees before
 /// the widget loads are the ones it keeps.
@@ -303,6 +327,39 @@ pub fn fees(amount: Amount, fee_rate: &str, vat_rate: &str) -> Fees {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_gateway_names_its_methods_as_it_reports_them() {
+        assert_eq!(
+            GatewayKind::Wooshpay.parse_method("alipay"),
+            Some(SourceType::AlipayCn)
+        );
+        assert_eq!(GatewayKind::Wooshpay.parse_method("promptpay"), None);
+        assert_eq!(GatewayKind::Wooshpay.parse_method("alipay_cn"), None);
+        assert_eq!(
+            GatewayKind::Omise.parse_method("alipay_cn"),
+            Some(SourceType::AlipayCn)
+        );
+        assert_eq!(GatewayKind::Omise.parse_method("alipay"), None);
+        for gateway in [GatewayKind::Omise, GatewayKind::Wooshpay] {
+            for method in checkout_methods(
+                gateway,
+                Amount(10_000),
+                &Currency::parse(if gateway == GatewayKind::Omise {
+                    "THB"
+                } else {
+                    "CNY"
+                })
+                .unwrap(),
+                PlatformType::Web,
+            ) {
+                assert_eq!(
+                    gateway.parse_method(gateway.method_name(method)),
+                    Some(method)
+                );
+            }
+        }
+    }
 
     #[test]
     fn seed_fee_examples_add_up() {

@@ -96,9 +96,16 @@ impl ChargeStatus {
         }
     }
 
-    /// Whether the status can never change again.
+    /// Whether the status can never change again. A status this version does not know is
+    /// not: a new server status must never end a customer's payment.
     pub fn is_terminal(&self) -> bool {
-        !matches!(self, ChargeStatus::Pending)
+        matches!(
+            self,
+            ChargeStatus::Successful
+                | ChargeStatus::Failed
+                | ChargeStatus::Expired
+                | ChargeStatus::Reversed
+        )
     }
 }
 
@@ -509,6 +516,10 @@ mod tests {
         }
         assert!(!ChargeStatus::Pending.is_terminal());
         assert!(ChargeStatus::Expired.is_terminal());
+        assert!(
+            !ChargeStatus::parse("authorizing").is_terminal(),
+            "an unknown status keeps the customer waiting"
+        );
     }
 
     #[test]

@@ -102,7 +102,9 @@ impl PaymentIntentView {
                 .filter(|_| failed)
                 .and_then(|error| error.message.clone()),
             source: CheckoutSource {
-                source_type: "alipay".into(),
+                source_type: crate::method::GatewayKind::Wooshpay
+                    .method_name(crate::method::SourceType::AlipayCn)
+                    .into(),
                 flow: Flow::AppRedirect,
                 scannable_code: None,
             },

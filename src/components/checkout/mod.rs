@@ -1,26 +1,28 @@
 //! The customer checkout: method buttons, the QR or the redirect, and the outcome, with one
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
-//!
-//! Written with web-sys calls, not Leptos (the cashier's view still is): Leptos's reactive graph
-//! and view types were 36 KB gzip of the checkout's 92, against a 60 KB target for everything
-//! a checkout page downloads (BENCHMARKS.md). The view is small enough to keep by hand: a few
-//! persistent nodes, and a QR panel and a "try again" button made and removed as the phase
-//! changes (`view.rs`).
 
 mod first_view;
+mod qr;
 mod state;
-mod view;
 
 pub use first_view::take_over;
 pub use state::Phase;
-pub use view::mount;
 
+use crate::flow::{self, Started};
 use crate::i18n::{self, fill, Texts};
 use crate::options::Options;
-use paywasm_core::objects::ChargeStatus;
+use crate::WidgetError;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use paywasm_core::method::{checkout_methods, SourceType};
+use paywasm_core::objects::{ChargeStatus, CheckoutCharge, PlatformType};
+use qr::QrPanel;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// What the status region says.
-pub(crate) fn status_text(
+fn status_text(
     texts: &Texts,
     options: &Options,
     phase: &Phase,
@@ -55,5 +57,298 @@ pub(crate) fn status_text(
             ),
         },
         Phase::Error(error) => fill(texts.start_failed, i18n::error_reason(texts, error)),
+    }
+}
+
+/// The customer's checkout for one order: the methods that fit the amount, then the QR
+/// (PromptPay) or the gateway's page (Alipay), and the wait for the outcome. With
+/// [`Options::charge_id`] it only waits for that charge (a return page after a redirect).
+///
+/// ## Usage
+/// ```no_run
+/// use leptos::prelude::*;
+/// use paywasm::{Amount, Checkout, CheckoutOptions, Currency};
+///
+/// #[component]
+/// fn Pay() -> impl IntoView {
+///     let options = CheckoutOptions::new("pkey_test_...", Amount(129_000), Currency::thb(), "/checkout/charges")
+///         .order("ord_1")
+///         .check()
+///         .expect("valid options");
+///     view! {
+///         <Checkout
+///             options=options
+///             on_complete=move |charge: paywasm::CheckoutCharge| leptos::logging::log!("{}", charge.status.as_str())
+///         />
+///     }
+/// }
+/// ```
+#[component]
+pub fn Checkout(
+    /// Checked options ([`CheckoutOptions::check`](crate::CheckoutOptions::check)).
+    options: Options,
+    /// The charge ended: `successful`, `failed` or `expired`.
+    #[prop(optional, into)]
+    on_complete: Option<Callback<CheckoutCharge>>,
+    /// A payment could not be started or followed.
+    #[prop(optional, into)]
+    on_error: Option<Callback<WidgetError>>,
+    /// The checkout moved to another phase ([`Phase::name`] is the state's name).
+    #[prop(optional, into)]
+    on_state_change: Option<Callback<Phase>>,
+    /// Given, the checkout hands it the (checked) gateway page instead of navigating there
+    /// itself: a hosted page in a frame asks its parent to navigate.
+    #[prop(optional, into)]
+    on_redirect: Option<Callback<String>>,
+    /// A method the customer already chose (in a server-rendered first view): started at once.
+    #[prop(optional)]
+    chosen: Option<SourceType>,
+) -> impl IntoView {
+    let options = Arc::new(options);
+    let languages = crate::components::browser_languages();
+    let texts: &'static Texts = i18n::choose(
+        options.locale.as_deref(),
+        languages.iter().map(String::as_str),
+    );
+    let platform = flow::current_platform();
+    let methods: Vec<SourceType> = checkout_methods(
+        options.gateway.kind(),
+        options.amount,
+        &options.currency,
+        platform,
+    )
+    .into_iter()
+    .filter(|t| {
+        options
+            .methods
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(t))
+    })
+    .collect();
+    let resuming = options.charge_id.is_some();
+    let initial = if resuming {
+        Phase::Confirming
+    } else if methods.is_empty() {
+        Phase::Unavailable
+    } else {
+        Phase::Choosing
+    };
+    let phase = RwSignal::new(initial);
+    let reconnecting = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let last_method = RwSignal::new(None::<SourceType>);
+    let alive = Arc::new(AtomicBool::new(true));
+    {
+        let alive = alive.clone();
+        on_cleanup(move || alive.store(false, Ordering::Relaxed));
+    }
+
+    // Tell the merchant about every change, after it (a callback may unmount the checkout),
+    // and move the focus to an outcome that replaced what the customer was using.
+    let status_ref = NodeRef::<html::P>::new();
+    Effect::new(move |previous: Option<&'static str>| {
+        let current = phase.get();
+        let name = current.name();
+        if previous == Some(name) {
+            return name;
+        }
+        if previous.is_some() && current.moves_focus() {
+            if let Some(status) = status_ref.get_untracked() {
+                let _ = status.focus();
+            }
+        }
+        spawn_local(async move {
+            if let Some(callback) = on_state_change {
+                callback.run(current.clone());
+            }
+            match current {
+                Phase::Done(charge) => {
+                    if let Some(callback) = on_complete {
+                        callback.run(charge);
+                    }
+                }
+                Phase::Error(error) => {
+                    if let Some(callback) = on_error {
+                        callback.run(error);
+                    }
+                }
+                _ => {}
+            }
+        });
+        name
+    });
+
+    let wait = {
+        let options = options.clone();
+        let alive = alive.clone();
+        move |charge_id: String| {
+            let options = options.clone();
+            let alive = alive.clone();
+            spawn_local(async move {
+                let still_here = {
+                    let alive = alive.clone();
+                    move || alive.load(Ordering::Relaxed)
+                };
+                let result = flow::wait_for_result(&options, &charge_id, still_here, move |lost| {
+                    reconnecting.try_set(lost);
+                })
+                .await;
+                if !alive.load(Ordering::Relaxed) {
+                    return;
+                }
+                reconnecting.set(false);
+                notice.set(None);
+                match result {
+                    Ok(Some(charge)) => phase.set(Phase::Done(charge)),
+                    Ok(None) => {}
+                    Err(error) => phase.set(Phase::Error(error)),
+                }
+            });
+        }
+    };
+
+    let start = {
+        let options = options.clone();
+        let wait = wait.clone();
+        let alive = alive.clone();
+        move |method: SourceType| {
+            // Two clicks in one frame, before the buttons are disabled, start one payment.
+            if phase.get_untracked().is_busy() {
+                return;
+            }
+            last_method.set(Some(method));
+            phase.set(Phase::Starting(method));
+            let options = options.clone();
+            let wait = wait.clone();
+            let alive = alive.clone();
+            spawn_local(async move {
+                let started = flow::start(&options, method).await;
+                if !alive.load(Ordering::Relaxed) {
+                    return;
+                }
+                match started {
+                    Ok(Started::Redirect(uri)) => {
+                        phase.set(Phase::Redirecting);
+                        if let Some(redirect) = on_redirect {
+                            redirect.run(uri);
+                            return;
+                        }
+                        let navigated = web_sys::window().map(|w| w.location().assign(&uri));
+                        if !matches!(navigated, Some(Ok(()))) {
+                            phase.set(Phase::Error(WidgetError::UnsafeRedirect));
+                        }
+                    }
+                    Ok(Started::Wait(charge)) => {
+                        let id = charge.id.clone();
+                        phase.set(Phase::Waiting(charge));
+                        wait(id);
+                    }
+                    Err(error) => phase.set(Phase::Error(error)),
+                }
+            });
+        }
+    };
+
+    if let Some(charge_id) = options.charge_id.clone() {
+        wait(charge_id);
+    } else if let Some(method) = chosen.filter(|method| methods.contains(method)) {
+        start(method);
+    }
+
+    let amount_text = i18n::amount(options.amount, &options.currency);
+    let status = {
+        let options = options.clone();
+        move || {
+            status_text(
+                texts,
+                &options,
+                &phase.get(),
+                reconnecting.get(),
+                notice.get(),
+            )
+        }
+    };
+    let busy = move || phase.get().is_busy();
+    let choosing = move || {
+        !resuming
+            && matches!(
+                phase.get(),
+                Phase::Choosing | Phase::Starting(_) | Phase::Error(_)
+            )
+    };
+
+    let method_buttons = {
+        let start = start.clone();
+        methods
+            .iter()
+            .map(|&method| {
+                let start = start.clone();
+                view! {
+                    <button type="button" class="paywasm-method" disabled=busy on:click=move |_| start(method)>
+                        {method.method().display_name}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+
+    let waiting_charge = Memo::new(move |_| match phase.get() {
+        Phase::Waiting(charge) => Some(charge),
+        _ => None,
+    });
+    let panel = {
+        let amount_text = amount_text.clone();
+        let merchant = options.merchant_name.clone();
+        move || {
+            waiting_charge.get().map(|charge| {
+                view! {
+                    <QrPanel
+                        charge=charge
+                        texts=texts
+                        amount_text=amount_text.clone()
+                        merchant=merchant.clone()
+                        offer_save=platform != PlatformType::Web
+                        notice=notice
+                    />
+                }
+            })
+        }
+    };
+
+    // After the status, so that Tab from the announced outcome reaches the next step.
+    let again = Memo::new(move |_| match phase.get() {
+        Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
+            Some(charge.status == ChargeStatus::Expired)
+        }
+        _ => None,
+    });
+    let next_step = move || {
+        again.get().map(|expired| {
+            let start = start.clone();
+            let label = if expired {
+                texts.new_qr
+            } else {
+                texts.try_again
+            };
+            let again = move |_| match last_method.get_untracked() {
+                Some(method) if expired => start(method),
+                _ => phase.set(Phase::Choosing),
+            };
+            view! { <button type="button" class="paywasm-again" on:click=again>{label}</button> }
+        })
+    };
+
+    view! {
+        <section class="paywasm" lang=texts.lang aria-busy=move || busy().to_string()>
+            <Show when=choosing>
+                <h2 class="paywasm-title">{fill(texts.choose, &amount_text)}</h2>
+                <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
+                    {method_buttons.clone()}
+                </div>
+            </Show>
+            {panel}
+            <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
+            {next_step}
+        </section>
     }
 }

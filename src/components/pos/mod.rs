@@ -5,8 +5,10 @@
 //! repeats and retries, renewed only when the customer has to scan again).
 
 mod camera;
+pub mod words;
 
 use crate::flow;
+use crate::i18n::fill;
 use crate::merchant::{self, PosSale};
 use crate::pos_options::PosOptions;
 use crate::WidgetError;
@@ -15,7 +17,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
 use paywasm_core::pos::{recognize, CodeError};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use words::{wallet, PosTexts};
 
 /// Where the sale is.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,49 +43,37 @@ fn new_sale_key() -> String {
         .unwrap_or_else(|| format!("sale-{}", js_sys::Date::now() as u64))
 }
 
-fn wallet(charge: &CheckoutCharge) -> &'static str {
-    if charge.source.source_type == "wechat_pay_upm" {
-        "WeChat Pay"
-    } else {
-        "Alipay"
-    }
-}
-
-/// What the cashier reads, and what to do next, for a failed charge.
-fn failure_advice(code: Option<&str>) -> &'static str {
-    match code.unwrap_or("") {
-        "payment_cancelled" => {
-            "The customer cancelled in the app. Scan again if they want to retry."
-        }
-        "timeout" | "payment_expired" => {
-            "The customer did not confirm in time. Ask them to show a new code and scan again."
-        }
-        "insufficient_balance" | "insufficient_fund" => {
-            "The customer's balance is insufficient. Ask for another payment method."
-        }
-        "payment_rejected" => "The wallet rejected the payment. Ask for another payment method.",
-        "invalid_account" => {
-            "The customer's account cannot make this payment. Ask for another payment method."
-        }
-        _ => "The payment could not be processed. Scan again, or ask for another payment method.",
-    }
-}
-
-fn code_advice(error: &CodeError) -> &'static str {
-    match error {
-        CodeError::Empty => "Scan the customer's payment code.",
-        CodeError::NotDigits | CodeError::UnknownWallet => {
-            "This is not an Alipay or WeChat Pay payment code. Ask the customer to open the payment code in the app and scan again."
-        }
-    }
-}
-
-/// The cashier view for one sale.
+/// The cashier's view for one sale at a shop's counter: the cashier scans the code the
+/// customer shows in Alipay or WeChat Pay (a scanner that types the digits and Enter, or the
+/// camera), the merchant server charges it, and the view waits for the customer to confirm in
+/// the app; then a refund, if the customer asks. In the cashier's language.
+///
+/// ## Usage
+/// ```no_run
+/// use leptos::prelude::*;
+/// use paywasm::{Amount, Currency, PosCheckout, PosOptions};
+///
+/// #[component]
+/// fn Till() -> impl IntoView {
+///     let options = PosOptions::new(Amount(12_000), Currency::thb(), "/pos/charges", "/checkout/charges", "store_1", "till_2")
+///         .check()
+///         .expect("valid options");
+///     view! { <PosCheckout options=options/> }
+/// }
+/// ```
 #[component]
 pub fn PosCheckout(
-    /// The validated options.
+    /// Checked options ([`PosOptions::check`]).
     options: PosOptions,
 ) -> impl IntoView {
+    let languages = crate::components::browser_languages();
+    let texts: &'static PosTexts = words::for_lang(
+        crate::i18n::choose(
+            options.locale.as_deref(),
+            languages.iter().map(String::as_str),
+        )
+        .lang,
+    );
     let options = Arc::new(options);
     let sale = RwSignal::new(Sale::Ready(None));
     let sale_key = RwSignal::new(new_sale_key());
@@ -92,13 +84,22 @@ pub fn PosCheckout(
     let camera_on = RwSignal::new(false);
     let amount_text = options.currency.display(options.amount);
 
+    // Unmounted, the view stops asking for its charge.
+    let alive = Arc::new(AtomicBool::new(true));
+    {
+        let alive = alive.clone();
+        on_cleanup(move || alive.store(false, Ordering::Relaxed));
+    }
     let wait = {
         let options = options.clone();
         move |charge_id: String| {
             let options = options.clone();
+            let alive = alive.clone();
             spawn_local(async move {
+                let still_here = move || alive.load(Ordering::Relaxed);
                 let result =
-                    flow::wait_for_charge(&options.charge_url, &charge_id, || true, |_| {}).await;
+                    flow::wait_for_charge(&options.charge_url, &charge_id, still_here, |_| {})
+                        .await;
                 match result {
                     Ok(Some(charge)) => {
                         if charge.status != ChargeStatus::Successful {
@@ -107,7 +108,7 @@ pub fn PosCheckout(
                         sale.set(Sale::Done(charge));
                     }
                     Ok(None) => {}
-                    Err(error) => sale.set(Sale::Error(error.to_string())),
+                    Err(error) => sale.set(Sale::Error(error_text(texts, &error))),
                 }
             });
         }
@@ -131,7 +132,7 @@ pub fn PosCheckout(
                 // A stray Enter on an empty field keeps the last result on screen.
                 Err(CodeError::Empty) if !matches!(current, Sale::Ready(_)) => return false,
                 Err(error) => {
-                    sale.set(Sale::Ready(Some(code_advice(&error).into())));
+                    sale.set(Sale::Ready(Some(texts.code_advice(&error).into())));
                     return false;
                 }
             };
@@ -168,9 +169,10 @@ pub fn PosCheckout(
                         sale_key.set(new_sale_key());
                         sale.set(Sale::Error(message));
                     }
-                    Err(error) => sale.set(Sale::Error(format!(
-                        "{error} Scan again to retry; the customer will not be charged twice."
-                    ))),
+                    Err(WidgetError::InvalidResponse { .. }) => {
+                        sale.set(Sale::Error(texts.not_understood.into()))
+                    }
+                    Err(_) => sale.set(Sale::Error(texts.unreachable.into())),
                 }
             });
             true
@@ -202,7 +204,11 @@ pub fn PosCheckout(
         spawn_local(async move {
             let running = move || camera_on.get_untracked();
             if let Err(error) = camera::scan(video, running, charge).await {
-                sale.set(Sale::Ready(Some(error.to_string())));
+                let advice = match error {
+                    camera::CameraError::NotAllowed => texts.camera_not_allowed,
+                    camera::CameraError::Unavailable => texts.camera_unavailable,
+                };
+                sale.set(Sale::Ready(Some(advice.into())));
             }
             camera_on.set(false);
         });
@@ -221,7 +227,7 @@ pub fn PosCheckout(
                         sale_key.set(new_sale_key());
                         sale.set(Sale::Done(charge));
                     }
-                    Err(error) => sale.set(Sale::Error(error.to_string())),
+                    Err(error) => sale.set(Sale::Error(error_text(texts, &error))),
                 }
             });
         }
@@ -239,21 +245,24 @@ pub fn PosCheckout(
                 .map(|i| i.value())
                 .unwrap_or_default();
             let Some(amount) = parse_amount(&typed, &options) else {
-                refund_note.set(Some("Enter the amount to refund, such as 100.00.".into()));
+                refund_note.set(Some(texts.refund_hint.into()));
                 return;
             };
             let options = options.clone();
             let key = format!("{}-refund-{}", charge.id, new_sale_key());
             spawn_local(async move {
                 match merchant::pos_refund(&options.pos_url, &charge.id, amount, &key).await {
-                    Ok(refund) => refund_note.set(Some(format!(
-                        "Refunded {} ({}).",
-                        options
-                            .currency
-                            .display(paywasm_core::money::Amount(refund.amount)),
-                        refund.id
+                    Ok(refund) => refund_note.set(Some(fill(
+                        &fill(
+                            texts.refunded,
+                            &options
+                                .currency
+                                .display(paywasm_core::money::Amount(refund.amount)),
+                        ),
+                        &refund.id,
                     ))),
-                    Err(error) => refund_note.set(Some(format!("Refund refused: {error}"))),
+                    Err(error) => refund_note
+                        .set(Some(fill(texts.refund_refused, &error_text(texts, &error)))),
                 }
             });
         }
@@ -261,31 +270,31 @@ pub fn PosCheckout(
 
     let status = {
         let amount_text = amount_text.clone();
-        move || {
-            match sale.get() {
-            Sale::Ready(None) => "Scan the customer's Alipay or WeChat Pay payment code.".to_owned(),
+        move || match sale.get() {
+            Sale::Ready(None) => texts.ready.to_owned(),
             Sale::Ready(Some(advice)) => advice,
-            Sale::Charging => "Charging…".into(),
-            Sale::Waiting(charge) => format!("Waiting for the customer to confirm in {}…", wallet(&charge)),
+            Sale::Charging => texts.charging.into(),
+            Sale::Waiting(charge) => fill(texts.waiting, wallet(&charge)),
             Sale::Done(charge) => match charge.status {
-                ChargeStatus::Successful => format!("Payment successful: {amount_text} with {}.", wallet(&charge)),
-                ChargeStatus::Expired => "Cancelled: the charge expired and the customer will not pay. Scan again or ask for another method.".into(),
-                _ => format!("Payment failed. {}", failure_advice(charge.failure_code.as_deref())),
+                ChargeStatus::Successful => {
+                    fill(&fill(texts.successful, &amount_text), wallet(&charge))
+                }
+                ChargeStatus::Expired => texts.expired.into(),
+                _ => fill(
+                    texts.failed,
+                    texts.failure_advice(charge.failure_code.as_deref()),
+                ),
             },
             Sale::Error(message) => message,
-        }
         }
     };
 
     let store = match &options.store_name {
-        Some(name) => format!(
-            "{name} ({}) · Terminal {}",
-            options.store_id, options.terminal_id
+        Some(name) => fill(
+            &fill(&fill(texts.store_named, name), &options.store_id),
+            &options.terminal_id,
         ),
-        None => format!(
-            "Store {} · Terminal {}",
-            options.store_id, options.terminal_id
-        ),
+        None => fill(&fill(texts.store, &options.store_id), &options.terminal_id),
     };
     let scanning = move || match sale.get() {
         Sale::Ready(_) | Sale::Error(_) => true,
@@ -297,35 +306,44 @@ pub fn PosCheckout(
         move || matches!(sale.get(), Sale::Done(ref c) if c.status == ChargeStatus::Successful);
 
     view! {
-        <section class="paywasm paywasm-pos" lang="en">
-            <h2 class="paywasm-title">{format!("Charge {amount_text}")}</h2>
+        <section class="paywasm paywasm-pos" lang=texts.lang>
+            <h2 class="paywasm-title">{fill(texts.title, &amount_text)}</h2>
             <p class="paywasm-hint">{store}</p>
             <Show when=scanning>
                 <form class="paywasm-scan" on:submit=submit.clone()>
-                    <label for="paywasm-code">"Customer's payment code"</label>
+                    <label for="paywasm-code">{texts.code_label}</label>
                     <input id="paywasm-code" node_ref=code_input inputmode="numeric" autocomplete="off" autofocus=true/>
-                    <button type="submit" class="paywasm-method">"Charge"</button>
+                    <button type="submit" class="paywasm-method">{texts.charge}</button>
                 </form>
                 {camera::available().then(|| view! {
                     <button type="button" class="paywasm-again" aria-pressed=move || camera_on.get().to_string() on:click=toggle_camera.clone()>
-                        {move || if camera_on.get() { "Stop camera" } else { "Scan with camera" }}
+                        {move || if camera_on.get() { texts.camera_stop } else { texts.camera_start }}
                     </button>
                 })}
             </Show>
-            <video class="paywasm-camera" node_ref=video aria-label="Camera" muted=true playsinline=true hidden=move || !camera_on.get()></video>
+            <video class="paywasm-camera" node_ref=video aria-label=texts.camera muted=true playsinline=true hidden=move || !camera_on.get()></video>
             <Show when=waiting>
-                <button type="button" class="paywasm-again" on:click=cancel.clone()>"Cancel payment"</button>
+                <button type="button" class="paywasm-again" on:click=cancel.clone()>{texts.cancel}</button>
             </Show>
             <p class="paywasm-status" role="status" aria-live="polite">{status}</p>
             <Show when=paid>
                 <form class="paywasm-refund" on:submit=refund.clone()>
-                    <label for="paywasm-refund-amount">"Refund amount"</label>
+                    <label for="paywasm-refund-amount">{texts.refund_label}</label>
                     <input id="paywasm-refund-amount" node_ref=refund_input inputmode="decimal" autocomplete="off"/>
-                    <button type="submit" class="paywasm-again">"Refund"</button>
+                    <button type="submit" class="paywasm-again">{texts.refund}</button>
                     <p aria-live="polite">{move || refund_note.get().unwrap_or_default()}</p>
                 </form>
             </Show>
         </section>
+    }
+}
+
+/// What the cashier reads for an error of the shop's: its own message when it refused.
+fn error_text(texts: &PosTexts, error: &WidgetError) -> String {
+    match error {
+        WidgetError::Refused { message, .. } => message.clone(),
+        WidgetError::InvalidResponse { .. } => texts.not_understood.into(),
+        _ => texts.unreachable.into(),
     }
 }
 
