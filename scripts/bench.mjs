@@ -24,6 +24,7 @@ const rows = [];
 // Weight: what a checkout page downloads (the heavier of its two entries), and the cashier's.
 rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
 rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "40"]));
+rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]));
 rows.push(...run("node", ["scripts/bench-reaction.mjs", quick ? "50" : "200", quick ? "2000" : "10000"]));
 
 // Sandbox throughput (wrk): requests per second and p99, persistence on.

@@ -1,0 +1,97 @@
+// Benchmark: the checkout on a slow phone network (Chromium's network emulation, slow 4G:
+// 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up; a fresh context per run, so nothing is
+// cached): time from navigation to the first view taking a tap and to the widget running,
+// beside, in the same run and from the same local server, Adyen Web's published bundle (npm
+// @adyen/adyen-web: its core and its PromptPay and WeChat Pay QR components, bundled and
+// minified with rolldown as a merchant's bundler would, plus its CSS), timed until its code has
+// loaded and run.
+//   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5]
+// Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
+import { chromium } from "@playwright/test";
+import { spawn, execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const runs = Number(process.argv[2] ?? 5);
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
+const shop = "http://127.0.0.1:17371";
+const www = mkdtempSync(join(tmpdir(), "paywasm-bench-slow-"));
+cpSync("www", www, { recursive: true });
+
+// Adyen Web as a merchant ships it: the components a QR checkout needs, tree-shaken.
+// (The entry sits in target/, where the project's node_modules resolve.)
+const entry = join(process.cwd(), "target", "bench-adyen-entry.mjs");
+writeFileSync(entry, `import { AdyenCheckout, PromptPay, WeChat } from "@adyen/adyen-web";\nwindow.__adyen = { AdyenCheckout, PromptPay, WeChat };\nwindow.__adyenRanAt = performance.now();\n`);
+execFileSync("node_modules/.bin/rolldown", [entry, "--file", join(www, "assets-adyen.js"), "--minify", "--format", "iife", "--platform", "browser"], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
+cpSync(join(www, "assets-adyen.js"), join(www, "adyen.js"));
+rmSync(entry);
+cpSync("node_modules/@adyen/adyen-web/dist/es/adyen.css", join(www, "adyen.css"));
+writeFileSync(
+  join(www, "adyen.html"),
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adyen Web</title><link rel="stylesheet" href="/assets/adyen.css"><script defer src="/assets/adyen.js"></script></head><body><main><h1>Checkout</h1><div id="checkout"></div></main></body></html>`,
+);
+const adyenGzip = ["adyen.js", "adyen.css"].map((f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length).reduce((a, b) => a + b);
+
+const sandbox = spawn(
+  "target/release/paywasm-sandbox",
+  ["--gateway", "127.0.0.1:17370", "--shop", "127.0.0.1:17371", "--www", www],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+await new Promise((resolve) => sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve()));
+process.on("exit", () => {
+  sandbox.kill();
+  rmSync(www, { recursive: true, force: true });
+});
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+/** Milliseconds from navigation to each mark the page sets, over `runs` fresh contexts. */
+async function measure(url, marks, initScript) {
+  const times = marks.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
+    if (initScript) await page.addInitScript(initScript);
+    await page.goto(url);
+    await page.waitForFunction((marks) => marks.every((m) => window[m] !== undefined), marks, { timeout: 60_000 });
+    const values = await page.evaluate((marks) => marks.map((m) => window[m]), marks);
+    values.forEach((v, k) => times[k].push(v));
+    await context.close();
+  }
+  return times.map((values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+}
+
+// The shop's product page: when its first view takes a tap (the buttons with their script),
+// and when the widget runs (the first view replaced by the mounted WebAssembly).
+const widgetMarks = () => {
+  const check = () => {
+    const button = document.querySelector(".paywasm-method");
+    const view = document.querySelector(".paywasm");
+    const firstView = view?.hasAttribute("data-paywasm-first-view");
+    if (button && !button.disabled && (!firstView || view.nextElementSibling?.tagName === "SCRIPT")) window.__interactiveAt ??= performance.now();
+    if (button && !button.disabled && !firstView) window.__liveAt ??= performance.now();
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", check);
+};
+await measure(`${shop}/`, ["__liveAt"], widgetMarks); // warm-up of the server
+const [tap, live] = await measure(`${shop}/`, ["__interactiveAt", "__liveAt"], widgetMarks);
+const [adyen] = await measure(`${shop}/assets/adyen.html`, ["__adyenRanAt"]);
+await browser.close();
+
+console.log(`slow 4G (150 ms RTT, 1.6 Mbit/s), median of ${runs} fresh contexts:`);
+console.log(`  paywasm: first view takes a tap ${tap.toFixed(0)} ms, widget running ${live.toFixed(0)} ms`);
+console.log(`  Adyen Web (core + PromptPay + WeChat Pay, ${(adyenGzip / 1024).toFixed(1)} KB gzip with its CSS): code loaded and run ${adyen.toFixed(0)} ms`);
+console.log(JSON.stringify({ name: "slow 4G: first view takes a tap (median)", value: Math.round(tap), unit: "ms", target: "measured", baseline: "" }));
+console.log(JSON.stringify({ name: "slow 4G: widget running (median)", value: Math.round(live), unit: "ms", target: "measured", baseline: `Adyen Web loaded and run: ${Math.round(adyen)} ms (${(adyenGzip / 1024).toFixed(1)} KB gzip)` }));
+process.exit(0);
