@@ -269,13 +269,15 @@ pub fn Checkout(
         }
     };
     let busy = move || phase.get().is_busy();
-    let choosing = move || {
+    // A memo, so that the method buttons are made again only when they come back, not at each
+    // phase (a customer's focus stays on the button they pressed).
+    let choosing = Memo::new(move |_| {
         !resuming
             && matches!(
                 phase.get(),
                 Phase::Choosing | Phase::Starting(_) | Phase::Error(_)
             )
-    };
+    });
 
     let method_buttons = {
         let start = start.clone();
@@ -340,12 +342,12 @@ pub fn Checkout(
 
     view! {
         <section class="paywasm" lang=texts.lang aria-busy=move || busy().to_string()>
-            <Show when=choosing>
+            {move || choosing.get().then(|| view! {
                 <h2 class="paywasm-title">{fill(texts.choose, &amount_text)}</h2>
                 <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
                     {method_buttons.clone()}
                 </div>
-            </Show>
+            })}
             {panel}
             <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
             {next_step}
