@@ -266,3 +266,19 @@ test("an unmounted cashier's view stops asking for its charge", async ({ page })
   await page.waitForTimeout(7_000);
   expect(asked - before, "requests after unmount").toBeLessThanOrEqual(1);
 });
+
+test.describe("in the cashier's language", () => {
+  test.use({ locale: "th-TH" });
+  test("the cashier's view speaks Thai from the browser's languages, labels, status and advice", async ({ page }) => {
+    await page.goto("/pos");
+    await expect(page.getByRole("heading", { name: "เรียกเก็บ THB 400.00" })).toBeVisible();
+    const field = page.getByRole("textbox", { name: "โค้ดชำระเงินของลูกค้า" });
+    await field.fill("12345");
+    await field.press("Enter");
+    await expect(status(page)).toHaveText(/^นี่ไม่ใช่โค้ดชำระเงิน Alipay หรือ WeChat Pay/);
+    await field.fill(code("Alipay", "13"));
+    await page.getByRole("button", { name: "เรียกเก็บเงิน" }).click();
+    await expect(status(page)).toHaveText("ชำระเงินไม่สำเร็จ ยอดเงินของลูกค้าไม่เพียงพอ ขอวิธีชำระเงินอื่น");
+    await expect(page.locator("section[lang=th]")).toHaveCount(1);
+  });
+});
