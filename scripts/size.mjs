@@ -64,10 +64,10 @@ if (process.argv.includes("--rows")) {
 // Issue 16 (2026-12-01) brought the checkout back to Leptos, on serde-wasm-bindgen and gloo-net
 // (the product's named stack): 57.5 -> 118.3 KB, cashier 79.0 -> 109.1 KB (its own four
 // languages); the method list on a memo instead of <Show>: 117.8 KB. The budget is the measure, as a ratchet down towards issue 16's ceiling of
-// 93.6 KB and target of 80 KB (BENCHMARKS.md lists the cuts). The stable budgets were not
-// re-measured in that change: the nightly ones plus the 10-12 KB the stable build always cost.
-const BUDGET_GZIP_KB = { nightly: 117.9, stable: 130 };
-const POS_BUDGET_GZIP_KB = { nightly: 109.2, stable: 121 };
+// 93.6 KB and target of 80 KB (BENCHMARKS.md lists the cuts). Stable, measured the same day
+// (PAYWASM_TOOLCHAIN=stable npm run build): 136.7 and 127.1 KB.
+const BUDGET_GZIP_KB = { nightly: 117.9, stable: 136.8 };
+const POS_BUDGET_GZIP_KB = { nightly: 109.2, stable: 127.2 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;
