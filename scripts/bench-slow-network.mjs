@@ -7,18 +7,15 @@
 // loaded and run.
 //   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
-import { chromium } from "@playwright/test";
-import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkoutMarks, copyOfWww, launchChromium, startSandbox } from "./bench-page.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
-const shop = "http://127.0.0.1:17371";
-const www = mkdtempSync(join(tmpdir(), "paywasm-bench-slow-"));
-cpSync("www", www, { recursive: true });
+const www = copyOfWww();
 
 // Adyen Web as a merchant ships it: the components a QR checkout needs, tree-shaken.
 // (The entry sits in target/, where the project's node_modules resolve.)
@@ -36,21 +33,8 @@ writeFileSync(
 );
 const adyenGzip = ["adyen.js", "adyen.css"].map((f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length).reduce((a, b) => a + b);
 
-const sandbox = spawn(
-  "target/release/paywasm-sandbox",
-  ["--gateway", "127.0.0.1:17370", "--shop", "127.0.0.1:17371", "--www", www],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-await new Promise((resolve) => sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve()));
-process.on("exit", () => {
-  sandbox.kill();
-  rmSync(www, { recursive: true, force: true });
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const shop = await startSandbox(www, 17370, 17371);
+const browser = await launchChromium();
 
 /** Milliseconds from navigation to each mark the page sets, over `runs` fresh contexts. */
 async function measure(url, marks, initScript) {
@@ -61,7 +45,7 @@ async function measure(url, marks, initScript) {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
-    if (initScript) await page.addInitScript(initScript);
+    if (initScript) await page.addInitScript(initScript, false);
     await page.goto(url);
     await page.waitForFunction((marks) => marks.every((m) => window[m] !== undefined), marks, { timeout: 60_000 });
     const values = await page.evaluate((marks) => marks.map((m) => window[m]), marks);
@@ -71,21 +55,9 @@ async function measure(url, marks, initScript) {
   return times.map((values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]);
 }
 
-// The shop's product page: when its first view takes a tap (the buttons with their script),
-// and when the widget runs (the first view replaced by the mounted WebAssembly).
-const widgetMarks = () => {
-  const check = () => {
-    const button = document.querySelector(".paywasm-method");
-    const view = document.querySelector(".paywasm");
-    const firstView = view?.hasAttribute("data-paywasm-first-view");
-    if (button && !button.disabled && (!firstView || view.nextElementSibling?.tagName === "SCRIPT")) window.__interactiveAt ??= performance.now();
-    if (button && !button.disabled && !firstView) window.__liveAt ??= performance.now();
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true });
-  document.addEventListener("DOMContentLoaded", check);
-};
-await measure(`${shop}/`, ["__liveAt"], widgetMarks); // warm-up of the server
-const [tap, live] = await measure(`${shop}/`, ["__interactiveAt", "__liveAt"], widgetMarks);
+// The shop's product page: when its first view takes a tap and when the widget runs.
+await measure(`${shop}/`, ["__liveAt"], checkoutMarks); // warm-up of the server
+const [tap, live] = await measure(`${shop}/`, ["__interactiveAt", "__liveAt"], checkoutMarks);
 const [adyen] = await measure(`${shop}/assets/adyen.html`, ["__adyenRanAt"]);
 await browser.close();
 

@@ -8,31 +8,14 @@
 // of www/), so neither is spared the network.
 //   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-widget.mjs [runs=20]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
-import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkoutMarks, copyOfWww, launchChromium, startSandbox } from "./bench-page.mjs";
 
 const runs = Number(process.argv[2] ?? 20);
-const shop = "http://127.0.0.1:17271";
-const www = mkdtempSync(join(tmpdir(), "paywasm-bench-www-"));
-cpSync("www", www, { recursive: true });
-const sandbox = spawn(
-  "target/release/paywasm-sandbox",
-  ["--gateway", "127.0.0.1:17270", "--shop", "127.0.0.1:17271", "--www", www],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-await new Promise((resolve) => sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve()));
-process.on("exit", () => {
-  sandbox.kill();
-  rmSync(www, { recursive: true, force: true });
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const www = copyOfWww();
+const shop = await startSandbox(www, 17270, 17271);
+const browser = await launchChromium();
 
 // The product page as the shop serves it, with its scripts taken out: the checkout's first
 // view (the method buttons the shop renders into the page) stays, as static HTML that nothing
@@ -53,22 +36,7 @@ async function measure(url, isStatic) {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    // Records, inside the page, when the first enabled method button appears in a checkout
-    // that takes a tap: the widget's own, or the server's first view once its script (the
-    // element after it, run as soon as it is parsed) is there; and when the widget itself
-    // runs (the first view replaced by the mounted WebAssembly).
-    await page.addInitScript((isStatic) => {
-      const check = () => {
-        const button = document.querySelector(".paywasm-method");
-        const view = document.querySelector(".paywasm");
-        const firstView = view?.hasAttribute("data-paywasm-first-view");
-        const takesTaps = isStatic || !firstView || view.nextElementSibling?.tagName === "SCRIPT";
-        if (button && !button.disabled && takesTaps) window.__interactiveAt ??= performance.now();
-        if (button && !button.disabled && !firstView) window.__liveAt ??= performance.now();
-      };
-      new MutationObserver(check).observe(document, { childList: true, subtree: true });
-      document.addEventListener("DOMContentLoaded", check);
-    }, isStatic);
+    await page.addInitScript(checkoutMarks, isStatic);
     await page.goto(url);
     await page.waitForFunction((isStatic) => window.__interactiveAt !== undefined && (isStatic || window.__liveAt !== undefined), isStatic);
     times.push(await page.evaluate(() => [window.__interactiveAt, window.__liveAt]));

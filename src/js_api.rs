@@ -190,7 +190,7 @@ mod field {
 /// The options object of `mount`, as JavaScript passes it (camelCase), before it is checked.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-pub struct MountOptions {
+struct MountOptions {
     #[serde(deserialize_with = "field::mode")]
     mode: Option<String>,
     #[serde(deserialize_with = "field::public_key")]
