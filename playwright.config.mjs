@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 
 export const GATEWAY = "http://127.0.0.1:17070";
 export const SHOP = "http://127.0.0.1:17071";
+/** A plain static server of pkg/ (scripts/static-server.mjs): the hosted page on a third origin. */
+export const HOSTED = "http://127.0.0.1:17075";
 /** The Vite example app (tests/vite-app), built by npm test into target/vite-app. */
 export const VITE_APP = "http://127.0.0.1:17073";
 /** The Leptos app (tests/leptos-app), built by npm test into target/leptos-app. */
@@ -34,8 +36,15 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: "target/debug/paywasm-sandbox --gateway 127.0.0.1:17070 --shop 127.0.0.1:17071",
+      command: `target/debug/paywasm-sandbox --gateway 127.0.0.1:17070 --shop 127.0.0.1:17071 --hosted-page ${HOSTED}/hosted/`,
       url: `${SHOP}/assets/shop.css`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "node scripts/static-server.mjs pkg 17075",
+      url: `${HOSTED}/hosted/`,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",

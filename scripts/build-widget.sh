@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the widget into pkg/, as two builds of one crate so that no page downloads code it does
 # not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css) and the cashier's
-# view (paywasm_pos.js, paywasm_pos_bg.wasm). Each: release wasm -> wasm-bindgen (the CLI of the
+# view (paywasm_pos.js, paywasm_pos_bg.wasm); beside them the hosted page (pkg/hosted/) and the
+# Subresource Integrity hashes (pkg/integrity.json); the hand-written files are copied from js/.
+# Each build: release wasm -> wasm-bindgen (the CLI of the
 # crate's exact version) -> Leptos's unused stream classes removed (strip-streams.mjs) ->
 # wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in Chromium) -> the JS glue
 # and CSS minified.
@@ -40,6 +42,10 @@ if [ "$toolchain" = nightly ] && ! build_wasm checkout >/dev/null; then
 fi
 
 mkdir -p pkg
+# The hand-written files (the npm package's entry and types, embed.js, frame.js, policy.js)
+# and the hosted page, beside the widget they load.
+cp js/* pkg/
+rm -rf pkg/hosted && cp -r www/hosted pkg/hosted
 for build in checkout:paywasm pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
@@ -58,5 +64,6 @@ for build in checkout:paywasm pos:paywasm_pos; do
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done
 cp src/components/checkout/checkout.css pkg/paywasm.css
-node scripts/minify.mjs pkg/paywasm.css
+node scripts/minify.mjs pkg/paywasm.css pkg/embed.js pkg/index.js pkg/frame.js pkg/policy.js pkg/hosted/hosted.js pkg/hosted/hosted.css
 printf '{ "toolchain": "%s" }\n' "$toolchain" > pkg/build.json
+node scripts/integrity.mjs

@@ -11,8 +11,10 @@ for (const file of process.argv.slice(2)) {
   const source = readFileSync(file);
   let output;
   if (file.endsWith(".js")) {
-    // An ES module: its exports keep their names, everything else may be renamed.
-    const result = minifySync(file, source.toString("utf8"), { compress: true, mangle: { toplevel: true }, module: true });
+    // An ES module: its exports keep their names, everything else may be renamed. embed.js is
+    // a classic script: its globals (Omise, Paywasm) are assigned on window and stay.
+    const module = !file.endsWith("embed.js");
+    const result = minifySync(file, source.toString("utf8"), { compress: true, mangle: { toplevel: module }, module });
     if (result.errors?.length) {
       console.error(`${file}: ${result.errors.map((e) => e.message).join("; ")}`);
       process.exit(1);

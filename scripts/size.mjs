@@ -65,9 +65,11 @@ if (process.argv.includes("--rows")) {
 // (the product's named stack): 57.5 -> 118.3 KB, cashier 79.0 -> 109.1 KB (its own four
 // languages); the method list on a memo instead of <Show>: 117.8 KB. The budget is the measure, as a ratchet down towards issue 16's ceiling of
 // 93.6 KB and target of 80 KB (BENCHMARKS.md lists the cuts). Stable, measured the same day
-// (PAYWASM_TOOLCHAIN=stable npm run build): 136.7 and 127.1 KB.
-const BUDGET_GZIP_KB = { nightly: 117.9, stable: 136.8 };
-const POS_BUDGET_GZIP_KB = { nightly: 109.2, stable: 127.2 };
+// (PAYWASM_TOOLCHAIN=stable npm run build): 136.7 and 127.1 KB. Issue 17: the hand-written
+// entry modules (embed.js, index.js) minified at build, as they moved out of pkg/ into js/:
+// 117.3 and 108.6 KB (stable's budget kept, not re-measured).
+const BUDGET_GZIP_KB = { nightly: 117.4, stable: 136.8 };
+const POS_BUDGET_GZIP_KB = { nightly: 108.7, stable: 127.2 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;

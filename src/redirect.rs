@@ -13,20 +13,19 @@ fn is_loopback(hostname: &str) -> bool {
             && hostname.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
-/// Origins of the pages a gateway sends customers to: its own; for Omise's production API
-/// (`api.omise.co`) its payment pages' host, `pay.omise.co`; for WooshPay's, Alipay's cashier
-/// and app hand-over hosts, as the seeds' URLs show.
+include!(concat!(env!("OUT_DIR"), "/gateway_pages.rs"));
+
+/// Origins of the pages a gateway sends customers to: its own, and for a production gateway
+/// those `js/policy.js` names (the list frame.js and the hosted page check too).
 fn page_origins(gateway: &Url) -> Vec<String> {
-    let mut origins = vec![gateway.origin()];
-    match gateway.origin().as_str() {
-        "https://api.omise.co" => origins.push("https://pay.omise.co".into()),
-        "https://api.wooshpay.com" => origins.extend([
-            "https://open-sea.alipayplus.com".into(),
-            "https://render.alipay.com".into(),
-        ]),
-        _ => {}
-    }
-    origins
+    let origin = gateway.origin();
+    let extra = GATEWAY_PAGES
+        .iter()
+        .find(|(known, _)| *known == origin)
+        .map_or(&[][..], |(_, pages)| pages);
+    std::iter::once(origin.clone())
+        .chain(extra.iter().map(|page| page.to_string()))
+        .collect()
 }
 
 /// `authorize_uri` as the browser will navigate to it, if it is on one of `gateway_url`'s

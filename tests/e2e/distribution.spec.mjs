@@ -1,8 +1,10 @@
-// The ways merchants embed paywasm, each under the shop's strict Content Security Policy
-// (script-src 'self' 'wasm-unsafe-eval'; style-src 'self').
+// The ways merchants embed paywasm, each under a strict Content Security Policy: the script tag
+// from a CDN on another origin (the gateway's versioned /pkg/, pinned by its integrity hash),
+// the hosted page served by a plain static server on a third origin (HOSTED) in the shop's
+// iframe, and the npm package in a Vite app.
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
-import { GATEWAY, SHOP, VITE_APP } from "../../playwright.config.mjs";
+import { GATEWAY, HOSTED, SHOP, VITE_APP } from "../../playwright.config.mjs";
 
 function noCspViolations(page) {
   const violations = [];
@@ -14,7 +16,7 @@ function noCspViolations(page) {
 test("script tag: merchant code written for Omise.js creates a source unchanged", async ({ page }) => {
   const violations = noCspViolations(page);
   const response = await page.goto("/examples/script-tag");
-  expect(response.headers()["content-security-policy"]).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(response.headers()["content-security-policy"]).toContain(`script-src 'self' ${GATEWAY} 'wasm-unsafe-eval'`);
   const sent = page.waitForRequest((r) => r.url().endsWith("/sources") && r.method() === "POST");
   await page.getByRole("button", { name: "Create a PromptPay source" }).click();
   const result = page.getByText(/^200 src_test_/);
@@ -44,23 +46,45 @@ test("script tag: Omise.createSource passes the gateway's refusal to the callbac
   expect(refused).toContain("secret key");
 });
 
-test("script tag: a declarative checkout from data- attributes takes a PromptPay payment", async ({ page }) => {
-  const violations = noCspViolations(page);
-  await page.goto("/examples/script-tag");
-  const created = page
-    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
-    .then((r) => r.json());
-  await page.getByRole("button", { name: "PromptPay", exact: true }).click();
-  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
-  await gatewayPost(`/charges/${(await created).id}/mark_as_paid`);
-  const checkout = page.getByRole("region", { name: "Declarative checkout" });
-  await expect(checkout.getByRole("status")).toContainText("successful");
-  expect(violations).toEqual([]);
-});
+for (const csp of ["with", "without"]) {
+  test(`script tag from a CDN on another origin, ${csp} a strict CSP: a declarative checkout takes a PromptPay payment`, async ({ page }) => {
+    const violations = noCspViolations(page);
+    // Every file of the widget comes from the CDN's versioned path, as CORS requests.
+    const loads = [];
+    page.on("response", (r) => r.url().startsWith(`${GATEWAY}/pkg/`) && loads.push(r));
+    const response = await page.goto(csp === "with" ? "/examples/script-tag" : "/examples/script-tag?csp=off");
+    expect(new URL(page.url()).origin).not.toBe(GATEWAY);
+    expect(response.headers()["content-security-policy"] === undefined).toBe(csp === "without");
+    const created = page
+      .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
+      .then((r) => r.json());
+    // the widget's styles applied: the method buttons are laid out by paywasm.css
+    const methods = page.getByRole("group", { name: /method/i });
+    await expect(methods).toHaveCSS("display", "flex");
+    await page.getByRole("button", { name: "PromptPay", exact: true }).click();
+    await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+    const files = loads.map((r) => new URL(r.url()).pathname);
+    for (const file of ["embed.js", "paywasm.js", "paywasm_bg.wasm", "paywasm.css"]) {
+      expect(files).toContain(`/pkg/0.1.0/${file}`);
+    }
+    for (const load of loads) {
+      expect(load.status(), load.url()).toBe(200);
+      expect(load.headers()["access-control-allow-origin"]).toBe("*");
+      expect(load.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    }
+    await gatewayPost(`/charges/${(await created).id}/mark_as_paid`);
+    const checkout = page.getByRole("region", { name: "Declarative checkout" });
+    await expect(checkout.getByRole("status")).toContainText("successful");
+    expect(violations).toEqual([]);
+  });
+}
 
-test("hosted page: the checkout runs in the gateway's iframe and the shop hears the outcome", async ({ page }) => {
+test("hosted page: served by a plain static server on a third origin, the checkout runs in the shop's iframe and the shop hears the outcome", async ({ page }) => {
   const violations = noCspViolations(page);
   await page.goto("/examples/iframe");
+  // neither the shop's origin nor the gateway's: the hosted page from pkg/hosted/, as any static server serves it
+  const src = new URL(await page.getByTitle("Payment").getAttribute("src"));
+  expect(`${src.origin}${src.pathname}`).toBe(`${HOSTED}/hosted/`);
   const frame = page.getByTitle("Payment").contentFrame();
   const created = page
     .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
@@ -80,7 +104,7 @@ test("hosted page: the checkout runs in the gateway's iframe and the shop hears 
 test("hosted page: Alipay breaks out to the top window's authorize page and returns", async ({ page }) => {
   await page.goto("/examples/iframe");
   await page.getByTitle("Payment").contentFrame().getByRole("button", { name: "Alipay" }).click();
-  await page.waitForURL("**/payments/**/authorize");
+  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
   await page.getByRole("button", { name: "Succeed" }).click();
   await page.waitForURL(`${SHOP}/return?order=*`);
   await expect(page.getByRole("status")).toContainText("successful");
@@ -99,9 +123,38 @@ test("hosted page: messages from another origin or another window are ignored", 
   expect(page.url()).toContain("/examples/iframe");
   await expect(page.getByText("chrg_forged")).toHaveCount(0);
   // The hosted page opened directly, not framed by the origin it names, refuses to run.
-  await page.goto(`${GATEWAY}/hosted/checkout?origin=https%3A%2F%2Fevil.example`);
+  await page.goto(`${HOSTED}/hosted/?origin=https%3A%2F%2Fevil.example`);
   await expect(page.getByText("opens inside a shop's page")).toBeVisible();
   await expect(page.getByRole("button", { name: "PromptPay" })).toHaveCount(0);
+});
+
+test("hosted page: WooshPay runs framed too (gateway and clientSecret pass), Alipay breaks out and the return page shows success", async ({ page }) => {
+  await page.goto("/examples/iframe?gateway=wooshpay");
+  const frame = page.getByTitle("Payment").contentFrame();
+  const created = page.waitForResponse((r) => r.url() === `${SHOP}/wooshpay/payment_intents` && r.request().method() === "POST");
+  await frame.getByRole("button", { name: "Alipay" }).click();
+  // the frame (on the static server's origin) asked the shop for the PaymentIntent, across origins
+  expect((await (await created).request().allHeaders())["origin"]).toBe(HOSTED);
+  await page.waitForURL(`${GATEWAY}/**`);
+  await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await page.waitForURL(`${SHOP}/wooshpay/return?**`);
+  await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+});
+
+test("hosted page: a redirect to a page that is not the gateway's is not followed by the parent", async ({ page }) => {
+  await page.goto("/examples/iframe");
+  const frame = page.getByTitle("Payment").contentFrame();
+  await expect(frame.getByRole("button", { name: "PromptPay" })).toBeVisible();
+  // Script in the hosted page itself (a compromised copy) asks the parent to go elsewhere.
+  await frame.locator("body").evaluate(() => {
+    const origin = new URLSearchParams(location.search).get("origin");
+    for (const url of ["https://evil.example/", `${location.origin}/phish`, "javascript:alert(1)"]) {
+      window.parent.postMessage({ protocol: "paywasm", version: 1, type: "redirect", url }, origin);
+    }
+  });
+  await page.waitForTimeout(300);
+  expect(page.url()).toContain("/examples/iframe");
 });
 
 test("hosted page: options the checkout cannot use tell the customer what to do and the shop why", async ({ page }) => {

@@ -11,7 +11,7 @@
 //   number, printed, so that a failure can be replayed) change the runs; the documented long run is
 //   PAYWASM_FUZZ_CASES=5000 npx playwright test tests/e2e/fuzz.spec.mjs
 import { test, expect } from "@playwright/test";
-import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { GATEWAY, HOSTED, SHOP } from "../../playwright.config.mjs";
 
 const CASES = Number(process.env.PAYWASM_FUZZ_CASES ?? 300);
 // The default changes every day (new cases) but is the same in every worker of a run.
@@ -267,7 +267,7 @@ test.describe("fuzz", () => {
         }
         return sent;
       },
-      [toFrame, new URL(GATEWAY).origin],
+      [toFrame, HOSTED],
     );
     await page.waitForTimeout(500);
     console.log(`fuzz messages: ${sentUp} sent by the frame to its parent, ${sentDown} by the parent to the frame (seed ${SEED})`);

@@ -1,4 +1,6 @@
-// The hosted checkout, inside the merchant's iframe, on the gateway's origin.
+// The hosted checkout, inside the merchant's iframe, on the origin it is served from (the
+// merchant's payments subdomain, a CDN; the sandbox serves it at /pkg/hosted/). The build copies
+// this folder to pkg/hosted/, beside the widget it imports.
 //
 // Protocol "paywasm" version 1 (documented in README.md): every message is an object
 // {protocol: "paywasm", version: 1, type, ...}. The parent names its origin in the frame's
@@ -7,7 +9,8 @@
 //   parent -> frame: init {options}
 //   frame -> parent: ready, resize {height}, state {state}, complete {charge},
 //                    error {error: {code, message}}, redirect {url}
-import init, { mount } from "/pkg/paywasm.js";
+import init, { mount } from "../paywasm.js";
+import { FRAME_OPTIONS } from "../policy.js";
 
 const PROTOCOL = "paywasm";
 const VERSION = 1;
@@ -31,8 +34,6 @@ function fromParent(event) {
   );
 }
 
-const ALLOWED = ["publicKey", "amount", "currency", "chargeUrl", "order", "chargeId", "locale", "merchantName", "methods"];
-
 if (!framedByThatOrigin) {
   root.textContent = "This checkout opens inside a shop's page. Please go back to the shop.";
 } else {
@@ -43,10 +44,11 @@ if (!framedByThatOrigin) {
     const given = event.data.options;
     if (given === null || typeof given !== "object") return;
     mounted = true;
-    const options = Object.fromEntries(ALLOWED.filter((key) => key in given).map((key) => [key, given[key]]));
+    // Only the checkout's own options: a parent cannot switch the frame to another mode.
+    const options = Object.fromEntries(FRAME_OPTIONS.filter((key) => key in given).map((key) => [key, given[key]]));
     Object.assign(options, {
-      // The frame is the gateway: the widget redirects only to this origin's pages.
-      gatewayUrl: location.origin,
+      // The widget checks every page it hands out against the gateway's (js/policy.js), and
+      // the parent checks it again before it navigates.
       onStateChange: (state) => post("state", { state }),
       onComplete: (charge) => post("complete", { charge }),
       onError: (error) => post("error", { error: { code: error.code, message: error.message } }),

@@ -80,6 +80,11 @@ pub struct Config {
         default_value = "pkg"
     )]
     pub pkg_dir: PathBuf,
+    /// Where the demo shop's hosted-checkout example frames the hosted page (`pkg/hosted/`
+    /// served by any static server); the shop's charge endpoints accept CORS requests from its
+    /// origin. Default: the copy the gateway serves, `{gateway}/pkg/hosted/`.
+    #[arg(long, env = "PAYWASM_HOSTED_PAGE")]
+    pub hosted_page: Option<String>,
     /// Requests per second per key the gateway admits (bursts of twice that); beyond, 429.
     /// 0: no limit.
     #[arg(long, env = "PAYWASM_RATE_LIMIT", default_value_t = DEFAULT_RATE_LIMIT)]
@@ -120,6 +125,7 @@ impl Config {
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),
             pkg_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg")),
+            hosted_page: None,
             rate_limit: DEFAULT_RATE_LIMIT,
             gateway_faults: None,
             shop_faults: None,

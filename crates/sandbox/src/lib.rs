@@ -8,6 +8,7 @@
 //!   `GET /checkout/charges/:id?wait=N`, the return page;
 //! - [`store`]: the SQL storage behind both.
 
+pub mod cdn;
 pub mod config;
 pub mod error;
 pub mod faults;
@@ -183,6 +184,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         wooshpay_secret_key: config.wooshpay_secret_key.clone(),
         www_dir: config.www_dir.clone(),
         pkg_dir: config.pkg_dir.clone(),
+        hosted_page: config
+            .hosted_page
+            .clone()
+            .unwrap_or_else(|| format!("{gateway_url}/pkg/hosted/")),
     });
 
     // The router applies the schema the background worker relies on: build it first.
@@ -197,10 +202,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let gateway_router = gateway::app(gateway_state.clone())
         .merge(wooshpay::app(wooshpay_state.clone()))
         .merge(wooshpay::hosted::assets(config.www_dir.clone()))
-        .merge(gateway::hosted::router(
-            config.www_dir.clone(),
-            config.pkg_dir.clone(),
-        ))
+        .merge(cdn::router(&config.pkg_dir))
         .layer(axum::middleware::from_fn_with_state(
             gateway_state.store.clone(),
             store::durable_writes,

@@ -1850,7 +1850,7 @@ async fn answers_on_a_kept_alive_connection_are_not_held_back() {
         let path = if url == &sandbox.running.shop_url {
             "/assets/shop.css"
         } else {
-            "/hosted/assets/hosted.css"
+            "/wooshpay/assets/checkout.css"
         };
         let request = format!("GET {path} HTTP/1.1\r\nhost: {address}\r\n\r\n");
         let mut stream =
@@ -2142,4 +2142,85 @@ async fn a_shop_that_died_while_registering_its_wooshpay_webhook_learns_the_same
     .await;
     sandbox.running.stop().await;
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// The widget's files answer as a CDN must for a page on another origin (README: "From a
+/// CDN"), on the gateway and on the shop: CORS for modules, wasm and stylesheets, the wasm's
+/// media type, a year's immutable caching for the versioned path and revalidation for the
+/// unversioned one, and the hosted page with its policy.
+#[tokio::test]
+async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
+    let pkg = std::env::temp_dir().join(format!("paywasm-pkg-{}", std::process::id()));
+    std::fs::create_dir_all(pkg.join("hosted")).unwrap();
+    std::fs::write(
+        pkg.join("package.json"),
+        r#"{ "name": "paywasm", "version": "9.8.7" }"#,
+    )
+    .unwrap();
+    std::fs::write(pkg.join("paywasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(pkg.join("embed.js"), "/* embed */").unwrap();
+    std::fs::write(pkg.join("hosted").join("index.html"), "<!doctype html>").unwrap();
+    let config = Config {
+        pkg_dir: pkg.clone(),
+        ..Config::for_tests()
+    };
+    let running = paywasm_sandbox::start(config)
+        .await
+        .expect("sandbox starts");
+    let http = Client::new();
+    for server in [&running.gateway_url, &running.shop_url] {
+        for (path, cache, media_type) in [
+            (
+                "/pkg/9.8.7/paywasm_bg.wasm",
+                "public, max-age=31536000, immutable",
+                "application/wasm",
+            ),
+            (
+                "/pkg/9.8.7/embed.js",
+                "public, max-age=31536000, immutable",
+                "text/javascript",
+            ),
+            ("/pkg/embed.js", "no-cache", "text/javascript"),
+            ("/pkg/hosted/", "no-cache", "text/html"),
+        ] {
+            let response = http
+                .get(format!("{server}{path}"))
+                .header("origin", "https://merchant.example")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{server}{path}");
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map_or(String::new(), |value| value.to_str().unwrap().to_owned())
+            };
+            assert_eq!(header("cache-control"), cache, "{server}{path}");
+            assert!(
+                header("content-type").starts_with(media_type),
+                "{server}{path}"
+            );
+            assert_eq!(header("access-control-allow-origin"), "*", "{server}{path}");
+            assert_eq!(header("cross-origin-resource-policy"), "cross-origin");
+            assert_eq!(header("x-content-type-options"), "nosniff");
+            let policy = header("content-security-policy");
+            if path.contains("/hosted/") {
+                assert!(
+                    policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+                    "{policy}"
+                );
+            } else {
+                assert!(policy.is_empty(), "{path}: {policy}");
+            }
+        }
+        // Another version than the package's is not served under its name.
+        let other = http
+            .get(format!("{server}/pkg/0.0.1/embed.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    }
+    std::fs::remove_dir_all(pkg).unwrap();
 }

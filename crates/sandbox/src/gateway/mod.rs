@@ -11,7 +11,6 @@ pub mod barcodes;
 pub mod charges;
 pub mod documents;
 pub mod events;
-pub mod hosted;
 pub mod idempotency;
 pub mod lists;
 pub mod params;

@@ -64,6 +64,8 @@ pub struct ShopConfig {
     pub www_dir: PathBuf,
     /// The built widget.
     pub pkg_dir: PathBuf,
+    /// The hosted page the shop frames (`pkg/hosted/`, on its own origin).
+    pub hosted_page: String,
 }
 
 /// What the shop's handlers share.
@@ -76,6 +78,7 @@ pub struct ShopState {
     pub(crate) public_key: String,
     pub(crate) www_dir: PathBuf,
     pub(crate) pkg_dir: PathBuf,
+    pub(crate) hosted_page: String,
     pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
     pub(crate) waiters: waiters::Waiters,
     /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
@@ -98,6 +101,7 @@ impl ShopState {
             public_key: config.public_key,
             www_dir: config.www_dir,
             pkg_dir: config.pkg_dir,
+            hosted_page: config.hosted_page,
             webhook_key: std::sync::Arc::new(config.webhook_key),
             waiters: waiters::Waiters::default(),
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
@@ -113,11 +117,14 @@ impl ShopState {
     }
 }
 
-/// The hosted checkout runs on the gateway's origin and calls the shop's charge endpoints:
-/// those (and only those) accept requests from that one origin.
-fn hosted_checkout_cors(gateway_url: &str) -> tower_http::cors::CorsLayer {
+/// The hosted checkout runs on its own origin and calls the shop's charge endpoints (Omise's and
+/// WooshPay's): those (and only those) accept requests from that one origin.
+fn hosted_checkout_cors(hosted_page: &str) -> tower_http::cors::CorsLayer {
     use axum::http::{header, HeaderValue, Method};
-    let origin = HeaderValue::from_str(gateway_url).unwrap_or(HeaderValue::from_static("null"));
+    let origin = url::Url::parse(hosted_page)
+        .ok()
+        .and_then(|page| HeaderValue::from_str(&page.origin().ascii_serialization()).ok())
+        .unwrap_or(HeaderValue::from_static("null"));
     tower_http::cors::CorsLayer::new()
         .allow_origin(origin)
         .allow_methods([Method::GET, Method::POST])
@@ -148,14 +155,14 @@ pub fn app(state: ShopState) -> Router {
             Router::new()
                 .route("/checkout/charges", post(checkout::charges_create))
                 .route("/checkout/charges/{id}", get(checkout::charges_show))
-                .layer(hosted_checkout_cors(&state.gateway_url)),
+                .route(
+                    "/wooshpay/payment_intents",
+                    post(wooshpay::payment_intents_create),
+                )
+                .layer(hosted_checkout_cors(&state.hosted_page)),
         )
         .route("/webhooks/omise", post(webhooks::webhooks_receive))
         .route("/wooshpay", get(wooshpay::product))
-        .route(
-            "/wooshpay/payment_intents",
-            post(wooshpay::payment_intents_create),
-        )
         .route("/wooshpay/return", get(wooshpay::return_page))
         .route("/wooshpay/sessions", post(wooshpay::sessions_create))
         .route(
@@ -167,12 +174,12 @@ pub fn app(state: ShopState) -> Router {
         .route("/pos/charges", post(pos::pos_charges_create))
         .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))
         .route("/pos/charges/{id}/refunds", post(pos::pos_refunds_create))
-        .nest_service("/pkg", ServeDir::new(&state.pkg_dir))
         .nest_service("/assets", assets)
         // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
         // widget reads, not with an empty body.
         .fallback(|| async {
             crate::error::ApiError::NotFound("no such page or endpoint at the shop".into())
         })
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(crate::cdn::router(&state.pkg_dir))
 }

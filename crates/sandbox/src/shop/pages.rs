@@ -209,22 +209,46 @@ pub(crate) fn render_return(
     )
 }
 
-/// `GET /examples/script-tag`: the script-tag way, with Omise.js-compatible merchant code and
-/// a declarative checkout, for a new order.
+/// Query of the script-tag example.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ScriptTagQuery {
+    /// `off`: the page without a Content Security Policy (a merchant page that has none).
+    csp: Option<String>,
+}
+
+/// The integrity hash the build recorded for a published file (`pkg/integrity.json`).
+fn integrity(state: &ShopState, file: &str) -> String {
+    std::fs::read_to_string(state.pkg_dir.join("integrity.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|manifest| manifest["files"][file].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `GET /examples/script-tag`: the script-tag way as a merchant writes it, `embed.js` loaded
+/// from a CDN on another origin (the gateway's versioned `/pkg/`, served as a CDN serves it)
+/// with its integrity hash, Omise.js-compatible merchant code and a declarative checkout, for
+/// a new order. Its policy names the CDN, as a merchant's must; `?csp=off` serves it without.
 pub(crate) async fn script_tag_example(
     State(state): State<ShopState>,
+    Query(query): Query<ScriptTagQuery>,
 ) -> Result<Response, ApiError> {
     let order = create_order(&state)?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+    let version = crate::cdn::widget_version(&state.pkg_dir).unwrap_or_default();
+    let cdn = format!("{}/pkg/{version}/", state.gateway_url);
     let fields = [
         ("GATEWAY_URL", state.gateway_url.clone()),
+        ("CDN", cdn),
+        ("EMBED_INTEGRITY", integrity(&state, "embed.js")),
+        ("CSS_INTEGRITY", integrity(&state, "paywasm.css")),
         ("AMOUNT", order.amount.0.to_string()),
         ("CURRENCY", order.currency.to_string()),
         ("PUBLIC_KEY", state.public_key.clone()),
         ("CHARGE_URL", format!("{}/checkout/charges", state.shop_url)),
         ("ORDER", order.id.clone()),
     ];
-    render_with(
+    let mut page = render_with(
         &state,
         "examples/script-tag.html",
         "Script tag example",
@@ -232,14 +256,46 @@ pub(crate) async fn script_tag_example(
         widget,
         &fields,
         "",
-    )
+    )?;
+    let gateway = &state.gateway_url;
+    let policy = format!(
+        "default-src 'self'; script-src 'self' {gateway} 'wasm-unsafe-eval'; style-src 'self' {gateway}; img-src 'self' data: {gateway}; connect-src 'self' {gateway}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    );
+    let headers = page.headers_mut();
+    match query.csp.as_deref() {
+        Some("off") => headers.remove(header::CONTENT_SECURITY_POLICY),
+        _ => headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_str(&policy)
+                .map_err(|error| ApiError::Internal(format!("the policy: {error}")))?,
+        ),
+    };
+    Ok(page)
 }
 
-/// `GET /examples/iframe`: the hosted checkout in an iframe, for a new order.
-pub(crate) async fn iframe_example(State(state): State<ShopState>) -> Result<Response, ApiError> {
-    let order = create_order(&state)?;
-    let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
-    let price = order.currency.display(order.amount);
+/// Query of the hosted-checkout example.
+#[derive(Debug, Deserialize)]
+pub(crate) struct IframeQuery {
+    /// `wooshpay`: the same frame on WooshPay's PaymentIntents.
+    gateway: Option<String>,
+}
+
+/// `GET /examples/iframe`: the hosted checkout (the hosted page, on its own origin) in an
+/// iframe, for a new order; `?gateway=wooshpay` for WooshPay.
+pub(crate) async fn iframe_example(
+    State(state): State<ShopState>,
+    Query(query): Query<IframeQuery>,
+) -> Result<Response, ApiError> {
+    let (mut widget, price) = if query.gateway.as_deref() == Some("wooshpay") {
+        let order = super::wooshpay::create_order(&state)?;
+        let widget = super::wooshpay::widget_config(&state, &order);
+        (widget, order.currency.display(order.amount))
+    } else {
+        let order = create_order(&state)?;
+        let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+        (widget, order.currency.display(order.amount))
+    };
+    widget["frameUrl"] = Value::String(state.hosted_page.clone());
     render(
         &state,
         "examples/iframe.html",

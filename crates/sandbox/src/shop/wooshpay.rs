@@ -143,17 +143,22 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
     })
 }
 
+/// A new order of the product, in CNY as WooshPay's Alipay takes it.
+pub(crate) fn create_order(state: &ShopState) -> Result<Order, ApiError> {
+    create_order_for(
+        state,
+        super::PRODUCT.name,
+        Amount(PRICE_CNY),
+        Currency::parse("CNY")?,
+    )
+}
+
 /// `GET /wooshpay`: a new order in CNY, with the checkout's first view (Alipay) in the page.
 pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let order = create_order_for(
-        &state,
-        super::PRODUCT.name,
-        Amount(PRICE_CNY),
-        Currency::parse("CNY")?,
-    )?;
+    let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
     let first_view = super::pages::first_view_for(

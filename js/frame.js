@@ -1,59 +1,63 @@
-// paywasm's parent-side helper for the hosted checkout: puts the gateway's checkout page in an
-// iframe and speaks protocol "paywasm" version 1 with it (see README.md). Messages are sent to
-// the gateway's origin only, and accepted only from that iframe, from that origin, in the
-// protocol's shape.
+// paywasm's parent-side helper for the hosted checkout: puts the hosted page (a static page
+// the build writes into pkg/hosted/, served from any origin: the merchant's payments subdomain,
+// a CDN) in an iframe and speaks protocol "paywasm" version 1 with it (see README.md). Messages
+// are sent to the hosted page's origin only, and accepted only from that iframe, from that
+// origin, in the protocol's shape.
 //
 //   import { mountFrame } from "paywasm/frame.js";
-//   mountFrame("#checkout", { gatewayUrl, publicKey, amount, currency, chargeUrl, order,
-//                             onComplete, onError, onStateChange });
+//   mountFrame("#checkout", { frameUrl, gatewayUrl, publicKey, amount, currency, chargeUrl,
+//                             order, onComplete, onError, onStateChange });
 //
 // The iframe is sandboxed with "allow-scripts allow-same-origin allow-forms allow-downloads":
-// scripts run on the gateway's own origin (same-origin with itself, not with the shop), forms
-// and the Save QR download work; it may not navigate the shop's page. For Alipay it sends a
-// "redirect" message and this helper navigates the top window, after checking the URL is one
-// of the gateway's pages.
+// scripts run on the hosted page's own origin (same-origin with itself, not with the shop),
+// forms and the Save QR download work; it may not navigate the shop's page. For Alipay it sends
+// a "redirect" message and this helper navigates the top window, after checking that the URL
+// is one of the gateway's pages (js/policy.js, the list the widget checks too).
+import { FRAME_OPTIONS, gatewayPage, isSecure } from "./policy.js";
 
 const PROTOCOL = "paywasm";
 const VERSION = 1;
 const DEFAULT_GATEWAY_URL = "https://api.omise.co";
-const PASSED = ["publicKey", "amount", "currency", "chargeUrl", "order", "chargeId", "locale", "merchantName", "methods"];
+/** The hosted page beside this file, where the package is served from. */
+const DEFAULT_FRAME_URL = new URL("./hosted/", import.meta.url).href;
 
-function pageOrigins(gateway) {
-  return gateway.origin === "https://api.omise.co" ? [gateway.origin, "https://pay.omise.co"] : [gateway.origin];
-}
-
-function isLoopback(hostname) {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-/** Mounts the hosted checkout in an iframe inside `target`; returns `{ iframe, destroy() }`. */
+/**
+ * Mounts the hosted checkout in an iframe inside `target`; returns `{ iframe, destroy() }`.
+ * `options`: every option of `mount` (passed to the page: FRAME_OPTIONS), the callbacks, `title`
+ * (the iframe's accessible name, default "Payment") and `frameUrl` (where the hosted page is
+ * served; default: the `hosted/` folder beside this file).
+ */
 export function mountFrame(target, options) {
   const element = typeof target === "string" ? document.querySelector(target) : target;
   if (!element) throw new Error(`paywasm: no element matches ${target}`);
   if (typeof options.publicKey === "string" && options.publicKey.startsWith("skey_")) {
     throw new Error("paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).");
   }
-  const gateway = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL);
+  const gatewayUrl = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL, location.href).href;
+  const page = new URL(options.frameUrl ?? DEFAULT_FRAME_URL, location.href);
+  if (!isSecure(page)) throw new Error("paywasm: frameUrl must be the hosted page's https:// URL");
+  page.searchParams.set("v", String(VERSION));
+  page.searchParams.set("origin", location.origin);
   const chargeUrl = new URL(options.chargeUrl, location.href).href;
   const iframe = document.createElement("iframe");
-  iframe.src = `${gateway.origin}/hosted/checkout?v=${VERSION}&origin=${encodeURIComponent(location.origin)}`;
+  iframe.src = page.href;
   iframe.title = options.title ?? "Payment";
   iframe.className = "paywasm-frame";
   iframe.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-downloads");
   iframe.height = "160";
 
   function send(type, fields) {
-    iframe.contentWindow?.postMessage({ protocol: PROTOCOL, version: VERSION, type, ...fields }, gateway.origin);
+    iframe.contentWindow?.postMessage({ protocol: PROTOCOL, version: VERSION, type, ...fields }, page.origin);
   }
 
   function onMessage(event) {
     const data = event.data;
-    if (event.source !== iframe.contentWindow || event.origin !== gateway.origin) return;
+    if (event.source !== iframe.contentWindow || event.origin !== page.origin) return;
     if (data === null || typeof data !== "object" || data.protocol !== PROTOCOL || data.version !== VERSION) return;
     switch (data.type) {
       case "ready": {
-        const passed = Object.fromEntries(PASSED.filter((key) => key in options).map((key) => [key, options[key]]));
-        send("init", { options: { ...passed, chargeUrl } });
+        const passed = Object.fromEntries(FRAME_OPTIONS.filter((key) => key in options).map((key) => [key, options[key]]));
+        send("init", { options: { ...passed, gatewayUrl, chargeUrl } });
         break;
       }
       case "resize":
@@ -69,14 +73,8 @@ export function mountFrame(target, options) {
         if (data.error && typeof data.error.code === "string") options.onError?.(data.error);
         break;
       case "redirect": {
-        let url;
-        try {
-          url = new URL(data.url);
-        } catch {
-          return;
-        }
-        const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
-        if (secure && !url.username && pageOrigins(gateway).includes(url.origin)) location.assign(url.href);
+        const url = gatewayPage(data.url, gatewayUrl);
+        if (url) location.assign(url.href);
         break;
       }
     }
@@ -107,8 +105,7 @@ export function mountCheckoutSession(target, options) {
   const element = typeof target === "string" ? document.querySelector(target) : target;
   if (!element) throw new Error(`paywasm: no element matches ${target}`);
   const page = new URL(options.url);
-  const securePage = page.protocol === "https:" || (page.protocol === "http:" && isLoopback(page.hostname));
-  if (!securePage || page.username) throw new Error("paywasm: url must be the Checkout Session's https:// url");
+  if (!isSecure(page)) throw new Error("paywasm: url must be the Checkout Session's https:// url");
   page.searchParams.set("origin", location.origin);
   const iframe = document.createElement("iframe");
   iframe.src = page.href;
@@ -147,14 +144,8 @@ export function mountCheckoutSession(target, options) {
         else if (ownPage(data.url)) location.assign(ownPage(data.url));
         break;
       case "redirect": {
-        let url;
-        try {
-          url = new URL(data.url);
-        } catch {
-          return;
-        }
-        const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
-        if (secure && !url.username && url.origin === page.origin) location.assign(url.href);
+        const url = gatewayPage(data.url, page.origin);
+        if (url) location.assign(url.href);
         break;
       }
     }

@@ -3,7 +3,9 @@
  *   <script src="https://.../paywasm/embed.js" data-gateway-url="https://api.omise.co"></script>
  *
  * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file; for the cashier view,
- * mode "pos", paywasm_pos.js and paywasm_pos_bg.wasm) and defines:
+ * mode "pos", paywasm_pos.js and paywasm_pos_bg.wasm) and its stylesheet (paywasm.css, unless the
+ * page links it already), from wherever this file is served: a CDN on another origin works when
+ * it answers with CORS headers (README: "From a CDN"). It defines:
  * - `Omise`, compatible with Omise.js's sources API: `Omise.setPublicKey(key)` and
  *   `Omise.createSource(type, params, callback)` calling `callback(statusCode, response)`
  *   exactly as Omise.js does, or returning a Promise when no callback is given. Unlike Omise.js it
@@ -21,6 +23,21 @@
   var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || "https://api.omise.co";
   var publicKey = null;
   var loaded = {};
+
+  // The widget's styles, from beside this file, once. CORS mode (crossorigin) as for the
+  // modules, so that one CDN answer serves both.
+  function linkStylesheet() {
+    var href = new URL("paywasm.css", here).href;
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].href === href) return;
+    }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.crossOrigin = "anonymous";
+    document.head.appendChild(link);
+  }
 
   // The checkout (paywasm.js) and the cashier's view (paywasm_pos.js, mode "pos") are separate
   // builds: a page downloads only the one it mounts.
@@ -71,6 +88,7 @@
     version: "0.1.0",
     gatewayUrl: gatewayUrl,
     mount: function (target, options) {
+      linkStylesheet();
       return widget(options && options.mode === "pos" ? "paywasm_pos" : "paywasm").then(function (module) {
         var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
         return module.mount(target, merged);
