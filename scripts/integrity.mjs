@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 
 const FILES = [
-  "embed.js", "paywasm.css", "frame.js", "policy.js", "index.js",
+  "embed.js", "paywasm.css", "frame.js", "policy.js", "index.js", "omise-card.js", "omise-card.css",
   "paywasm.js", "paywasm_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm",
 ];
 const version = JSON.parse(readFileSync("pkg/package.json", "utf8")).version;

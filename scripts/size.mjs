@@ -11,6 +11,9 @@ const checkout = ["pkg/paywasm_bg.wasm", "pkg/paywasm.js", "pkg/paywasm.css"];
 const pages = {
   "checkout, npm import": ["pkg/index.js", ...checkout],
   "checkout, script tag": ["pkg/embed.js", ...checkout],
+  // Omise.js's prebuilt form: embed.js loads the dialog's code when a page uses OmiseCard, and
+  // the checkout's build on submit.
+  "OmiseCard, script tag": ["pkg/embed.js", "pkg/omise-card.js", "pkg/omise-card.css", ...checkout],
   "cashier (mode pos)": ["pkg/index.js", "pkg/paywasm.js", "pkg/paywasm_pos_bg.wasm", "pkg/paywasm_pos.js", "pkg/paywasm.css"],
 };
 const missing = Object.values(pages).flat().filter((f) => !existsSync(f));
@@ -67,8 +70,11 @@ if (process.argv.includes("--rows")) {
 // 93.6 KB and target of 80 KB (BENCHMARKS.md lists the cuts). Stable, measured the same day
 // (PAYWASM_TOOLCHAIN=stable npm run build): 136.7 and 127.1 KB. Issue 17: the hand-written
 // entry modules (embed.js, index.js) minified at build, as they moved out of pkg/ into js/:
-// 117.3 and 108.6 KB (stable's budget kept, not re-measured).
-const BUDGET_GZIP_KB = { nightly: 117.4, stable: 136.8 };
+// 117.3 and 108.6 KB (stable's budget kept, not re-measured). Then raised by 0.2 KB: issue 17
+// asks embed.js to define Omise.js's OmiseCard; its stub (the calls queued until the dialog's
+// module loads, the script-in-a-form mode, createToken's refusal) costs the script-tag page
+// 0.26 KB gzip, the dialog itself loads only when used (the "OmiseCard" row): 117.6 KB.
+const BUDGET_GZIP_KB = { nightly: 117.6, stable: 136.8 };
 const POS_BUDGET_GZIP_KB = { nightly: 108.7, stable: 127.2 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {

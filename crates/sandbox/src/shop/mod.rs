@@ -151,6 +151,10 @@ pub fn app(state: ShopState) -> Router {
         .route("/return", get(pages::return_page))
         .route("/examples/script-tag", get(pages::script_tag_example))
         .route("/examples/iframe", get(pages::iframe_example))
+        .route(
+            "/examples/omise-card",
+            get(pages::omise_card_example).post(pages::omise_card_received),
+        )
         .merge(
             Router::new()
                 .route("/checkout/charges", post(checkout::charges_create))

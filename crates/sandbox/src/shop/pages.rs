@@ -225,44 +225,31 @@ fn integrity(state: &ShopState, file: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `GET /examples/script-tag`: the script-tag way as a merchant writes it, `embed.js` loaded
-/// from a CDN on another origin (the gateway's versioned `/pkg/`, served as a CDN serves it)
-/// with its integrity hash, Omise.js-compatible merchant code and a declarative checkout, for
-/// a new order. Its policy names the CDN, as a merchant's must; `?csp=off` serves it without.
-pub(crate) async fn script_tag_example(
-    State(state): State<ShopState>,
-    Query(query): Query<ScriptTagQuery>,
-) -> Result<Response, ApiError> {
-    let order = create_order(&state)?;
-    let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+/// The widget's versioned folder on the demo's CDN (the gateway's `/pkg/{version}/`, another
+/// origin than the shop's), and the integrity hashes of the files a page links from it.
+fn cdn_fields(state: &ShopState) -> Vec<(&'static str, String)> {
     let version = crate::cdn::widget_version(&state.pkg_dir).unwrap_or_default();
-    let cdn = format!("{}/pkg/{version}/", state.gateway_url);
-    let fields = [
+    vec![
         ("GATEWAY_URL", state.gateway_url.clone()),
-        ("CDN", cdn),
-        ("EMBED_INTEGRITY", integrity(&state, "embed.js")),
-        ("CSS_INTEGRITY", integrity(&state, "paywasm.css")),
-        ("AMOUNT", order.amount.0.to_string()),
-        ("CURRENCY", order.currency.to_string()),
-        ("PUBLIC_KEY", state.public_key.clone()),
-        ("CHARGE_URL", format!("{}/checkout/charges", state.shop_url)),
-        ("ORDER", order.id.clone()),
-    ];
-    let mut page = render_with(
-        &state,
-        "examples/script-tag.html",
-        "Script tag example",
-        "",
-        widget,
-        &fields,
-        "",
-    )?;
+        ("CDN", format!("{}/pkg/{version}/", state.gateway_url)),
+        ("EMBED_INTEGRITY", integrity(state, "embed.js")),
+        ("CSS_INTEGRITY", integrity(state, "paywasm.css")),
+    ]
+}
+
+/// A page that loads the widget from the CDN gets a policy naming it, as a merchant's must;
+/// with `csp=off`, none (a merchant page that has none).
+fn with_cdn_policy(
+    state: &ShopState,
+    mut page: Response,
+    csp: Option<&str>,
+) -> Result<Response, ApiError> {
     let gateway = &state.gateway_url;
     let policy = format!(
         "default-src 'self'; script-src 'self' {gateway} 'wasm-unsafe-eval'; style-src 'self' {gateway}; img-src 'self' data: {gateway}; connect-src 'self' {gateway}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     );
     let headers = page.headers_mut();
-    match query.csp.as_deref() {
+    match csp {
         Some("off") => headers.remove(header::CONTENT_SECURITY_POLICY),
         _ => headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -271,6 +258,104 @@ pub(crate) async fn script_tag_example(
         ),
     };
     Ok(page)
+}
+
+/// `GET /examples/script-tag`: the script-tag way as a merchant writes it, `embed.js` loaded
+/// from a CDN on another origin (the gateway's versioned `/pkg/`, served as a CDN serves it)
+/// with its integrity hash, Omise.js-compatible merchant code and a declarative checkout, for
+/// a new order. `?csp=off` serves it without a policy.
+pub(crate) async fn script_tag_example(
+    State(state): State<ShopState>,
+    Query(query): Query<ScriptTagQuery>,
+) -> Result<Response, ApiError> {
+    let order = create_order(&state)?;
+    let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+    let mut fields = cdn_fields(&state);
+    fields.extend([
+        ("AMOUNT", order.amount.0.to_string()),
+        ("CURRENCY", order.currency.to_string()),
+        ("PUBLIC_KEY", state.public_key.clone()),
+        ("CHARGE_URL", format!("{}/checkout/charges", state.shop_url)),
+        ("ORDER", order.id.clone()),
+    ]);
+    let page = render_with(
+        &state,
+        "examples/script-tag.html",
+        "Script tag example",
+        "",
+        widget,
+        &fields,
+        "",
+    )?;
+    with_cdn_policy(&state, page, query.csp.as_deref())
+}
+
+/// `GET /examples/omise-card`: a page written for Omise.js's OmiseCard (its script in a form,
+/// and `configure`/`configureButton`/`attach`/`open` from the page's script), on `embed.js`
+/// from the CDN, for a new order.
+pub(crate) async fn omise_card_example(
+    State(state): State<ShopState>,
+) -> Result<Response, ApiError> {
+    let order = create_order(&state)?;
+    let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+    let mut fields = cdn_fields(&state);
+    fields.extend([
+        ("AMOUNT", order.amount.0.to_string()),
+        ("CURRENCY", order.currency.to_string()),
+        ("PUBLIC_KEY", state.public_key.clone()),
+        ("ORDER", order.id.clone()),
+    ]);
+    let page = render_with(
+        &state,
+        "examples/omise-card.html",
+        "OmiseCard example",
+        "",
+        widget,
+        &fields,
+        "",
+    )?;
+    with_cdn_policy(&state, page, None)
+}
+
+/// What OmiseCard's form posts: Omise.js's hidden fields, and the shop's own.
+#[derive(Debug, Deserialize)]
+pub(crate) struct OmiseCardForm {
+    #[serde(rename = "omiseSource", default)]
+    omise_source: String,
+    #[serde(rename = "omiseToken", default)]
+    omise_token: String,
+    order: Option<String>,
+}
+
+/// `POST /examples/omise-card`: the form OmiseCard filled and submitted. The shop reads the
+/// source back from the gateway with its secret key (a merchant would charge it now) and says
+/// what it received.
+pub(crate) async fn omise_card_received(
+    State(state): State<ShopState>,
+    axum::Form(form): axum::Form<OmiseCardForm>,
+) -> Result<Response, ApiError> {
+    if !form.omise_token.is_empty() || !form.omise_source.starts_with("src_") {
+        return Err(ApiError::BadRequest(
+            "the form carries no payment source (omiseSource)".into(),
+        ));
+    }
+    let source = state.gateway.source(&form.omise_source).await?;
+    let received = format!(
+        "The shop received source {} for order {}: {}, {}.",
+        source.id,
+        form.order.unwrap_or_default(),
+        source.source_type.as_str(),
+        source.currency.display(source.amount),
+    );
+    render_with(
+        &state,
+        "examples/omise-card-received.html",
+        "OmiseCard example",
+        "",
+        Value::Null,
+        &[("RECEIVED", received)],
+        "",
+    )
 }
 
 /// Query of the hosted-checkout example.

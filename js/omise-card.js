@@ -1,0 +1,327 @@
+// OmiseCard, Omise.js's prebuilt payment form, for the source methods (PromptPay, Alipay):
+// loaded by embed.js the first time a page uses `OmiseCard`, so that a page that does not pays
+// nothing for it. The same interface as Omise.js (configure, open, close, configureButton,
+// attach; options publicKey, amount, currency, frameLabel, frameDescription, submitLabel,
+// buttonLabel, locale, image, defaultPaymentMethod, otherPaymentMethods, hideAmount,
+// submitFormTarget, submitAuto; callbacks onCreateTokenSuccess(nonce, isSource) and
+// onFormClosed()), and its script-in-a-form mode. Beyond Omise.js: with `chargeUrl` (and
+// `order`) the dialog goes on to the QR or the redirect and the wait, as the widget does, and
+// calls `onComplete(charge)`.
+//
+// The form is a modal <dialog>: named by frameLabel, the methods as buttons named by their
+// display names, the submit button named by submitLabel, focus kept inside, Escape closes and
+// focus returns to where it was. No inline styles or scripts: it works under a strict CSP.
+
+/** The methods a customer can pay with online, by Omise's source types. */
+const METHODS = { promptpay: "PromptPay", alipay_cn: "Alipay" };
+/** What Omise.js's form offers that paywasm does not, ever: card payments. */
+const CARD = ["credit_card", "card"];
+
+const WORDS = {
+  en: {
+    title: "Payment", pay: "Pay", close: "Close", methods: "Payment method", processing: "Processing…",
+    failed: "The payment could not start: {}. Please try again.",
+    network: "We could not reach the payment service. Check your connection and try again.",
+  },
+  th: {
+    title: "ชำระเงิน", pay: "ชำระเงิน", close: "ปิด", methods: "วิธีชำระเงิน", processing: "กำลังดำเนินการ…",
+    failed: "เริ่มการชำระเงินไม่สำเร็จ: {} กรุณาลองอีกครั้ง",
+    network: "ติดต่อบริการชำระเงินไม่ได้ กรุณาตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",
+  },
+  ja: {
+    title: "お支払い", pay: "支払う", close: "閉じる", methods: "お支払い方法", processing: "処理中…",
+    failed: "お支払いを開始できませんでした（{}）。もう一度お試しください。",
+    network: "決済サービスに接続できませんでした。接続を確認して、もう一度お試しください。",
+  },
+  zh: {
+    title: "付款", pay: "付款", close: "关闭", methods: "支付方式", processing: "正在处理…",
+    failed: "无法开始付款（{}）。请重试。",
+    network: "无法连接支付服务。请检查网络后重试。",
+  },
+};
+
+function language(locale) {
+  const wanted = locale ? [locale] : [...(navigator.languages ?? []), navigator.language];
+  for (const tag of wanted) {
+    const code = String(tag ?? "").toLowerCase().slice(0, 2);
+    if (WORDS[code]) return code;
+  }
+  return "en";
+}
+
+/** "THB 1,290.00" from 129000: the currency's own number of decimals (JPY none). */
+function formatAmount(amount, currency, lang) {
+  const format = new Intl.NumberFormat(lang, { style: "currency", currency, currencyDisplay: "code" });
+  return format.format(amount / 10 ** format.resolvedOptions().maximumFractionDigits);
+}
+
+/** Omise.js takes other methods as an array or a comma-separated string. */
+function list(value) {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string") return value.split(",").map((name) => name.trim()).filter(Boolean);
+  return [];
+}
+
+function refuse(message) {
+  throw new Error(`paywasm OmiseCard: ${message}`);
+}
+
+/** The methods to offer, the default first; a card payment asked for is refused. */
+function offeredMethods(options) {
+  const asked = [options.defaultPaymentMethod, ...list(options.otherPaymentMethods)].filter(Boolean).map(String);
+  const available = Object.keys(METHODS).join(", ");
+  const cards = asked.filter((name) => CARD.includes(name));
+  if (cards.length) {
+    refuse(`card payments (${cards.join(", ")}) are not offered: paywasm takes payment sources only. Available: ${available}.`);
+  }
+  const unknown = asked.filter((name) => !METHODS[name]);
+  if (unknown.length) console.warn(`paywasm OmiseCard: ${unknown.join(", ")} not offered (available: ${available})`);
+  const offered = [...new Set(asked.filter((name) => METHODS[name]))];
+  if (asked.length && !offered.length) refuse(`none of ${asked.join(", ")} is offered. Available: ${available}.`);
+  return offered.length ? offered : Object.keys(METHODS);
+}
+
+function checked(options, publicKey) {
+  const key = options.publicKey ?? publicKey;
+  if (typeof key !== "string" || !key) refuse("publicKey is missing (OmiseCard.configure({ publicKey: \"pkey_...\" }))");
+  if (key.startsWith("skey_")) refuse("that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).");
+  const amount = Number(options.amount);
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    refuse(`amount must be a positive integer in the currency's smallest unit (129000 is THB 1,290.00), not ${options.amount}`);
+  }
+  const currency = String(options.currency ?? "THB").toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) refuse(`currency must be an ISO 4217 code such as "THB", not ${options.currency}`);
+  return { ...options, publicKey: key, amount, currency, methods: offeredMethods(options) };
+}
+
+function element(tag, attributes = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === undefined || value === null) continue;
+    node.setAttribute(name, value === true ? "" : String(value));
+  }
+  node.append(...children);
+  return node;
+}
+
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+let dialogs = 0;
+
+/**
+ * The OmiseCard instance embed.js forwards to. `host`: `here` (embed.js's URL), `publicKey()`
+ * (Omise.setPublicKey's), `sourceAnswer(key, type, params)` (a Promise of the
+ * gateway's `{status, response}`) and `mount(target, options)` (the widget).
+ */
+export function omiseCard(host) {
+  let defaults = {};
+  const buttons = [];
+  let open = null;
+
+  function linkStylesheet() {
+    const href = new URL("omise-card.css", host.here).href;
+    if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((link) => link.href === href)) return;
+    document.head.append(element("link", { rel: "stylesheet", href, crossorigin: "anonymous" }));
+  }
+
+  function close(how = "closed") {
+    if (!open) return;
+    const { dialog, opener, options, mounted } = open;
+    open = null;
+    mounted?.unmount();
+    dialog.close();
+    dialog.remove();
+    if (opener?.isConnected) opener.focus();
+    if (how === "closed") options.onFormClosed?.();
+  }
+
+  /** Fills the form's hidden `omiseSource` (and empties `omiseToken`), then submits it. */
+  function submitForm(target, options, nonce) {
+    const form = typeof target === "string" ? document.querySelector(target) : target;
+    if (!(form instanceof HTMLFormElement)) return;
+    for (const [name, value] of [["omiseToken", ""], ["omiseSource", nonce]]) {
+      let input = form.querySelector(`input[name="${name}"]`);
+      if (!input) form.append((input = element("input", { type: "hidden", name })));
+      input.value = value;
+    }
+    const auto = options.submitAuto;
+    if (auto === false || auto === "no" || auto === "false") return;
+    form.submit();
+  }
+
+  function openDialog(given) {
+    const options = checked({ ...defaults, ...given }, host.publicKey());
+    close();
+    linkStylesheet();
+    const lang = language(options.locale);
+    const words = WORDS[lang];
+    const id = `paywasm-card-${++dialogs}`;
+    let chosen = options.methods[0];
+
+    const methodButtons = options.methods.map((name) => {
+      const button = element("button", { type: "button", class: "paywasm-card-method", "data-method": name, "aria-pressed": String(name === chosen) }, [METHODS[name]]);
+      button.addEventListener("click", () => {
+        chosen = name;
+        for (const other of methodButtons) other.setAttribute("aria-pressed", String(other === button));
+      });
+      return button;
+    });
+    const alert = element("p", { class: "paywasm-card-alert", role: "alert" });
+    const submit = element("button", { type: "button", class: "paywasm-card-submit" }, [options.submitLabel ?? words.pay]);
+    const closeButton = element("button", { type: "button", class: "paywasm-card-close", "aria-label": words.close }, ["×"]);
+    const form = element("div", { class: "paywasm-card-form" }, [
+      ...(options.hideAmount ? [] : [element("p", { class: "paywasm-card-amount" }, [formatAmount(options.amount, options.currency, lang)])]),
+      element("div", { class: "paywasm-card-methods", role: "group", "aria-label": words.methods }, methodButtons),
+      alert,
+      submit,
+    ]);
+    const header = element("header", { class: "paywasm-card-header" }, [
+      ...(options.image ? [element("img", { class: "paywasm-card-image", src: options.image, alt: "", width: 48, height: 48 })] : []),
+      element("div", {}, [
+        element("h2", { id: `${id}-title`, class: "paywasm-card-title" }, [options.frameLabel ?? words.title]),
+        ...(options.frameDescription ? [element("p", { id: `${id}-description`, class: "paywasm-card-description" }, [options.frameDescription])] : []),
+      ]),
+      closeButton,
+    ]);
+    const dialog = element("dialog", {
+      class: "paywasm-card",
+      lang,
+      "aria-labelledby": `${id}-title`,
+      "aria-describedby": options.frameDescription ? `${id}-description` : undefined,
+    }, [header, form]);
+
+    closeButton.addEventListener("click", () => close());
+    // Escape: the dialog's own cancel, closed our way (focus back, onFormClosed).
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      close();
+    });
+    // Focus stays inside: Tab from the last control goes to the first, and back.
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") return;
+      const focusable = [...dialog.querySelectorAll(FOCUSABLE)].filter((node) => node.getClientRects().length);
+      if (!focusable.length) return;
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+
+    submit.addEventListener("click", async () => {
+      alert.textContent = "";
+      if (options.chargeUrl) {
+        // Beyond Omise.js: the widget takes over the dialog with the chosen method started
+        // (as it takes over a server-rendered first view the customer already tapped).
+        const target = element("div", { class: "paywasm-card-widget" }, [
+          element("div", { "data-paywasm-first-view": true, "data-chosen": chosen }),
+        ]);
+        form.replaceWith(target);
+        try {
+          const mounted = await host.mount(target, {
+            publicKey: options.publicKey, amount: options.amount, currency: options.currency,
+            chargeUrl: options.chargeUrl, order: options.order, merchantName: options.merchantName,
+            locale: lang, methods: options.methods,
+            onComplete: (charge) => options.onComplete?.(charge),
+            onError: (error) => options.onError?.(error),
+          });
+          if (open?.dialog === dialog) open.mounted = mounted;
+          else mounted.unmount();
+        } catch (error) {
+          target.replaceWith(form);
+          alert.textContent = words.failed.replace("{}", error?.message ?? String(error));
+        }
+        return;
+      }
+      submit.disabled = true;
+      submit.textContent = words.processing;
+      dialog.setAttribute("aria-busy", "true");
+      let answer;
+      try {
+        answer = await host.sourceAnswer(options.publicKey, chosen, { amount: options.amount, currency: options.currency });
+      } catch {
+        answer = { status: 0 };
+      }
+      if (open?.dialog !== dialog) return;
+      if (answer.status >= 200 && answer.status < 300 && answer.response?.id) {
+        close("paid");
+        options.onCreateTokenSuccess?.(answer.response.id, true);
+        if (options.submitFormTarget) submitForm(options.submitFormTarget, options, answer.response.id);
+      } else {
+        // The gateway's own words when it refused (the amount, the key); else the network.
+        const message = answer.response?.message;
+        alert.textContent = message ? words.failed.replace("{}", message) : words.network;
+        submit.disabled = false;
+        submit.textContent = options.submitLabel ?? words.pay;
+        dialog.removeAttribute("aria-busy");
+      }
+    });
+
+    document.body.append(dialog);
+    open = { dialog, options, opener: document.activeElement, mounted: null };
+    dialog.showModal();
+    methodButtons[0]?.focus();
+  }
+
+  /** Omise.js's data- attributes of the script in a form, as options. */
+  function fromDataset(data) {
+    const options = {
+      publicKey: data.key, amount: data.amount, currency: data.currency, frameLabel: data.frameLabel,
+      frameDescription: data.frameDescription, submitLabel: data.submitLabel, buttonLabel: data.buttonLabel,
+      locale: data.locale, image: data.image, defaultPaymentMethod: data.defaultPaymentMethod,
+      otherPaymentMethods: data.otherPaymentMethods, submitAuto: data.submitAuto,
+      chargeUrl: data.chargeUrl, order: data.order,
+      hideAmount: data.hideAmount !== undefined && data.hideAmount !== "false",
+    };
+    return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  }
+
+  return {
+    /** Omise.createToken: card tokens are not offered; the callback (or the Promise) says so. */
+    createToken(type, data, callback) {
+      const refusal = {
+        object: "error",
+        code: "not_supported",
+        message: `card tokens (createToken) are not offered: paywasm creates payment sources. Use Omise.createSource with ${Object.keys(METHODS).join(" or ")}.`,
+      };
+      if (typeof callback === "function") return callback(400, refusal);
+      return Promise.reject(Object.assign(new Error(refusal.message), { status: 400, response: refusal }));
+    },
+    configure(options) {
+      defaults = { ...defaults, ...options };
+      offeredMethods(defaults);
+    },
+    configureButton(selector, options = {}) {
+      offeredMethods({ ...defaults, ...options });
+      buttons.push({ selector, options });
+    },
+    attach() {
+      for (const { selector, options } of buttons.splice(0)) {
+        for (const button of document.querySelectorAll(selector)) {
+          button.addEventListener("click", (event) => {
+            event.preventDefault();
+            openDialog(options);
+          });
+        }
+      }
+    },
+    open(options = {}) {
+      openDialog(options);
+    },
+    close() {
+      close();
+    },
+    /** The script-in-a-form mode: a pay button after the script, the form filled and submitted. */
+    formButton(script, form) {
+      const options = { ...fromDataset(script.dataset), submitFormTarget: form };
+      offeredMethods(options);
+      const label = options.buttonLabel ?? WORDS[language(options.locale)].pay;
+      const button = element("button", { type: "button", class: "paywasm-card-button" }, [label]);
+      button.addEventListener("click", () => openDialog(options));
+      script.after(button);
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// OmiseCard, Omise.js's prebuilt form, on a page written for Omise.js (/examples/omise-card):
+// its script-in-a-form mode, configureButton/attach and open, the dialog's accessibility
+// (a named modal, focus kept inside, Escape, axe-core), four languages, the refusal of card
+// payments, and beyond Omise.js the QR and the wait in the dialog with a charge URL.
+import { test, expect } from "@playwright/test";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+function pageErrors(page) {
+  const errors = [];
+  page.on("console", (m) => /Content Security Policy/i.test(m.text()) && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
+
+async function axeViolations(page, selector) {
+  await page.evaluate(AXE);
+  return page.evaluate(async (selector) => {
+    const result = await window.axe.run(document.querySelector(selector), {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, selector);
+}
+
+test("script in a form: the pay button, the dialog, and the form posted with the source the customer chose", async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto("/examples/omise-card");
+  await page.getByRole("button", { name: "Pay with PromptPay or Alipay" }).click();
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toHaveAccessibleDescription("Hand-woven silk scarf");
+  await expect(dialog.getByText("THB 1,290.00")).toBeVisible();
+  const promptpay = dialog.getByRole("button", { name: "PromptPay" });
+  const alipay = dialog.getByRole("button", { name: "Alipay" });
+  await expect(promptpay).toHaveAttribute("aria-pressed", "true");
+  await expect(promptpay).toBeFocused();
+  expect(await axeViolations(page, "dialog")).toEqual([]);
+  await alipay.click();
+  await expect(alipay).toHaveAttribute("aria-pressed", "true");
+  await expect(promptpay).toHaveAttribute("aria-pressed", "false");
+  const posted = page.waitForRequest((r) => r.url() === `${SHOP}/examples/omise-card` && r.method() === "POST");
+  await dialog.getByRole("button", { name: "Pay now" }).click();
+  const form = new URLSearchParams((await posted).postData());
+  expect(form.get("omiseSource")).toMatch(/^src_test_/);
+  expect(form.get("omiseToken")).toBe("");
+  await expect(page.getByRole("status")).toHaveText(
+    new RegExp(`^The shop received source ${form.get("omiseSource")} for order ord_\\w+: alipay_cn, THB 1,290\\.00\\.$`),
+  );
+  const source = await gatewayGet(`/sources/${form.get("omiseSource")}`);
+  expect([source.body.type, source.body.amount, source.body.currency]).toEqual(["alipay_cn", 129000, "THB"]);
+  expect(errors).toEqual([]);
+});
+
+test("configureButton and attach: the source's id to onCreateTokenSuccess; Escape closes, focus returns, onFormClosed", async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto("/examples/omise-card");
+  const opener = page.getByRole("button", { name: "Checkout" });
+  await opener.click();
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  await expect(dialog).toBeVisible();
+  // Focus stays inside the dialog, both ways round.
+  for (const key of ["Tab", "Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest("dialog")))).toBe(true);
+  }
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(opener).toBeFocused();
+  await expect(page.getByText("form closed")).toBeVisible();
+
+  await opener.click();
+  await page.getByRole("dialog").getByRole("button", { name: "Pay", exact: true }).click();
+  const result = page.getByText(/^created src_test_\w+$/);
+  await expect(result).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const source = await gatewayGet(`/sources/${(await result.textContent()).split(" ")[1]}`);
+  expect([source.body.type, source.body.amount]).toEqual(["promptpay", 129000]);
+  expect(errors).toEqual([]);
+});
+
+test("with a charge URL the dialog shows the QR, waits, and calls back with the charge", async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto("/examples/omise-card");
+  await page.getByRole("button", { name: "Pay and wait here" }).click();
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  const created = page
+    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
+    .then((r) => r.json());
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  // the chosen method started at once: no second choice in the widget
+  await expect(dialog.getByRole("img", { name: /PromptPay QR/ })).toBeVisible();
+  const charge = await created;
+  await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
+  await expect(dialog.getByRole("status")).toContainText("successful");
+  await expect(page.getByText(`successful (${charge.id})`)).toBeVisible();
+  expect(await axeViolations(page, "dialog")).toEqual([]);
+  // closing stops the widget: no more requests for the charge
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+for (const [locale, names] of Object.entries({
+  en: { methods: "Payment method", pay: "Pay", close: "Close", title: "Payment" },
+  th: { methods: "วิธีชำระเงิน", pay: "ชำระเงิน", close: "ปิด", title: "ชำระเงิน" },
+  ja: { methods: "お支払い方法", pay: "支払う", close: "閉じる", title: "お支払い" },
+  zh: { methods: "支付方式", pay: "付款", close: "关闭", title: "付款" },
+})) {
+  test(`the dialog speaks ${locale}`, async ({ page }) => {
+    await page.goto("/examples/omise-card");
+    await page.evaluate((locale) => OmiseCard.open({ amount: 129000, frameLabel: undefined, locale }), locale);
+    const dialog = page.getByRole("dialog", { name: names.title, exact: true });
+    await expect(dialog).toHaveAttribute("lang", locale);
+    await expect(dialog.getByRole("group", { name: names.methods })).toBeVisible();
+    await expect(dialog.getByRole("button", { name: names.close })).toBeVisible();
+    await expect(dialog.getByRole("button", { name: names.pay, exact: true })).toBeVisible();
+  });
+}
+
+test("card payments are refused with a message naming what is available", async ({ page }) => {
+  const logged = [];
+  page.on("console", (m) => m.type() === "error" && logged.push(m.text()));
+  await page.goto("/examples/omise-card");
+  await page.evaluate(() => OmiseCard.open({ amount: 129000, defaultPaymentMethod: "credit_card" }));
+  await expect.poll(() => logged.join("\n")).toContain("card payments (credit_card) are not offered");
+  expect(logged.join("\n")).toContain("Available: promptpay, alipay_cn");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const token = await page.evaluate(
+    () => new Promise((resolve) => Omise.createToken("card", { number: "4242424242424242" }, (status, response) => resolve({ status, response }))),
+  );
+  expect(token.status).toBe(400);
+  expect(token.response.code).toBe("not_supported");
+  expect(token.response.message).toContain("promptpay or alipay_cn");
+});
+
+test("the dialog's files come from the CDN under the page's strict policy", async ({ page }) => {
+  const errors = pageErrors(page);
+  const loads = [];
+  page.on("response", (r) => r.url().startsWith(`${GATEWAY}/pkg/`) && loads.push(new URL(r.url()).pathname));
+  await page.goto("/examples/omise-card");
+  await page.getByRole("button", { name: "Checkout" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  expect(loads).toEqual(expect.arrayContaining(["/pkg/0.1.0/embed.js", "/pkg/0.1.0/omise-card.js", "/pkg/0.1.0/omise-card.css"]));
+  // the checkout's own build is not downloaded until a payment needs it
+  expect(loads).not.toContain("/pkg/0.1.0/paywasm_bg.wasm");
+  expect(errors).toEqual([]);
+});
+
+test("a source the gateway refuses is explained in the dialog, which stays open to try again", async ({ page }) => {
+  await page.goto("/examples/omise-card");
+  // THB 1.00: below PromptPay's minimum, refused by the gateway
+  await page.evaluate(() => OmiseCard.open({ amount: 100 }));
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(dialog.getByRole("alert")).toContainText(/^The payment could not start: .*amount.*Please try again\.$/);
+  await expect(dialog.getByRole("button", { name: "Pay", exact: true })).toBeEnabled();
+  await expect(page.getByText(/^created src_/)).toHaveCount(0);
+});
