@@ -3,6 +3,7 @@
 // the hosted page served by a plain static server on a third origin (HOSTED) in the shop's
 // iframe, and the npm package in a Vite app.
 import { test, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
 import { GATEWAY, HOSTED, SHOP, VITE_APP } from "../../playwright.config.mjs";
 
@@ -140,6 +141,14 @@ test("hosted page: WooshPay runs framed too (gateway and clientSecret pass), Ali
   await page.getByRole("button", { name: "Succeed" }).click();
   await page.waitForURL(`${SHOP}/wooshpay/return?**`);
   await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+});
+
+test("hosted page: the parent passes every option the checkout has (its TypeScript MountOptions, but mode and the callbacks)", async () => {
+  const declared = readFileSync("pkg/paywasm.d.ts", "utf8").match(/export interface MountOptions \{([\s\S]*?)\n\}/)[1];
+  const options = [...declared.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]);
+  const passed = options.filter((name) => name !== "mode" && !/^on[A-Z]/.test(name));
+  const { FRAME_OPTIONS } = await import("../../js/policy.js");
+  expect([...FRAME_OPTIONS].sort()).toEqual(passed.sort());
 });
 
 test("hosted page: a redirect to a page that is not the gateway's is not followed by the parent", async ({ page }) => {
