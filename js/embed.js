@@ -28,19 +28,35 @@
   var publicKey = null;
   var loaded = {};
 
-  // The widget's styles, from beside this file, once. CORS mode (crossorigin) as for the
-  // modules, so that one CDN answer serves both.
-  function linkStylesheet() {
-    var href = new URL("paywasm.css", here).href;
-    var links = document.querySelectorAll('link[rel="stylesheet"]');
+  // The hashes of the files this script loads, stamped into the published copy by the build
+  // (scripts/integrity.mjs): with this script's own integrity attribute they pin every file, so
+  // a file changed on the CDN is refused by the browser, not run.
+  var INTEGRITY = "__PAYWASM_INTEGRITY__";
+  function hashOf(file) {
+    return INTEGRITY[file] || "";
+  }
+
+  // A <link rel> to `file` beside this script, once, in CORS mode (as a CDN serves it) with
+  // its hash; its URL. A stylesheet the page links itself is not linked again.
+  function link(rel, file) {
+    var href = new URL(file, here).href;
+    var links = document.querySelectorAll("link");
     for (var i = 0; i < links.length; i++) {
-      if (links[i].href === href) return;
+      if (links[i].href === href && links[i].rel === rel) return href;
     }
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    link.crossOrigin = "anonymous";
-    document.head.appendChild(link);
+    var element = document.createElement("link");
+    element.rel = rel;
+    element.href = href;
+    element.crossOrigin = "anonymous";
+    element.integrity = hashOf(file);
+    document.head.appendChild(element);
+    return href;
+  }
+
+  // An ES module beside this script: its preload carries the hash, and the import takes the
+  // module the preload fetched (a module is fetched once per page), so the hash applies.
+  function importPinned(file) {
+    return import(link("modulepreload", file));
   }
 
   // The checkout (paywasm.js) and the cashier's view (paywasm_pos.js, mode "pos") are separate
@@ -48,8 +64,9 @@
   function widget(build) {
     build = build || "paywasm";
     if (!loaded[build]) {
-      loaded[build] = import(new URL(build + ".js", here).href).then(function (module) {
-        return module.default({ module_or_path: new URL(build + "_bg.wasm", here).href }).then(function () {
+      loaded[build] = importPinned(build + ".js").then(function (module) {
+        var wasm = fetch(new URL(build + "_bg.wasm", here).href, { integrity: hashOf(build + "_bg.wasm") });
+        return module.default({ module_or_path: wasm }).then(function () {
           return module;
         });
       });
@@ -93,7 +110,7 @@
     createSource: createSource,
     // Omise.js's card tokens, refused (with what is available) by the OmiseCard module.
     createToken: function () {
-      return callCard("createToken", Array.prototype.slice.call(arguments));
+      return callCard("createToken", arguments);
     },
   };
 
@@ -101,9 +118,9 @@
   // (a card payment asked for, an amount that is not one) is thrown there and logged here.
   var card = null;
   function callCard(method, args) {
-    card = card || import(new URL("omise-card.js", here).href).then(function (module) {
+    card = card || importPinned("omise-card.js").then(function (module) {
       return module.omiseCard({
-        here: here,
+        link: link,
         publicKey: function () { return publicKey; },
         sourceAnswer: sourceAnswer,
         mount: window.Paywasm.mount,
@@ -119,7 +136,7 @@
   window.OmiseCard = {};
   ["configure", "configureButton", "attach", "open", "close"].forEach(function (method) {
     window.OmiseCard[method] = function () {
-      callCard(method, Array.prototype.slice.call(arguments)).catch(function () {});
+      callCard(method, arguments).catch(function () {});
     };
   });
 
@@ -127,7 +144,7 @@
     version: "0.1.0",
     gatewayUrl: gatewayUrl,
     mount: function (target, options) {
-      linkStylesheet();
+      link("stylesheet", "paywasm.css");
       return widget(options && options.mode === "pos" ? "paywasm_pos" : "paywasm").then(function (module) {
         var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
         return module.mount(target, merged);

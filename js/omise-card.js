@@ -108,7 +108,8 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
 let dialogs = 0;
 
 /**
- * The OmiseCard instance embed.js forwards to. `host`: `here` (embed.js's URL), `publicKey()`
+ * The OmiseCard instance embed.js forwards to. `host`: `link(rel, file)` (a pinned link to a
+ * file beside embed.js), `publicKey()`
  * (Omise.setPublicKey's), `sourceAnswer(key, type, params)` (a Promise of the
  * gateway's `{status, response}`) and `mount(target, options)` (the widget).
  */
@@ -116,12 +117,6 @@ export function omiseCard(host) {
   let defaults = {};
   const buttons = [];
   let open = null;
-
-  function linkStylesheet() {
-    const href = new URL("omise-card.css", host.here).href;
-    if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((link) => link.href === href)) return;
-    document.head.append(element("link", { rel: "stylesheet", href, crossorigin: "anonymous" }));
-  }
 
   function close(how = "closed") {
     if (!open) return;
@@ -151,7 +146,7 @@ export function omiseCard(host) {
   function openDialog(given) {
     const options = checked({ ...defaults, ...given }, host.publicKey());
     close();
-    linkStylesheet();
+    host.link("stylesheet", "omise-card.css");
     const lang = language(options.locale);
     const words = WORDS[lang];
     const id = `paywasm-card-${++dialogs}`;

@@ -1,22 +1,37 @@
-// Subresource Integrity hashes of the published files (sha384, as browsers check them), written
-// to pkg/integrity.json and printed with the script tag a merchant copies (README: "From a CDN").
-// Run by build-widget.sh after the files are final. Usage: node scripts/integrity.mjs
+// Subresource Integrity for the published files (run by build-widget.sh once they are final):
+//   node scripts/integrity.mjs stamp   writes the hashes of the files embed.js loads (the
+//                                      widget's builds, the stylesheets, OmiseCard's dialog)
+//                                      into pkg/embed.js, so that embed.js's own hash pins them;
+//   node scripts/integrity.mjs         writes pkg/integrity.json (sha384 of every published
+//                                      file) and prints the tags a merchant copies (README:
+//                                      "From a CDN").
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 
-const FILES = [
-  "embed.js", "paywasm.css", "frame.js", "policy.js", "index.js", "omise-card.js", "omise-card.css",
-  "paywasm.js", "paywasm_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm",
-];
-const version = JSON.parse(readFileSync("pkg/package.json", "utf8")).version;
-const hashes = Object.fromEntries(
-  FILES.filter((file) => existsSync(`pkg/${file}`)).map((file) => [
-    file,
-    `sha384-${createHash("sha384").update(readFileSync(`pkg/${file}`)).digest("base64")}`,
-  ]),
-);
-writeFileSync("pkg/integrity.json", JSON.stringify({ version, files: hashes }, null, 2) + "\n");
-const base = `https://cdn.example/paywasm/${version}`;
-console.log(`== Subresource Integrity (pkg/integrity.json), for the script tag:
+const hash = (algorithm, file) => `${algorithm}-${createHash(algorithm).update(readFileSync(`pkg/${file}`)).digest("base64")}`;
+
+if (process.argv[2] === "stamp") {
+  // sha256: each hash is in every script-tag page's download; 256 bits are as safe here.
+  const loaded = ["paywasm.js", "paywasm_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm", "paywasm.css", "omise-card.js", "omise-card.css"];
+  const hashes = Object.fromEntries(loaded.map((file) => [file, hash("sha256", file)]));
+  const PLACEHOLDER = '"__PAYWASM_INTEGRITY__"';
+  const embed = readFileSync("pkg/embed.js", "utf8");
+  if (!embed.includes(PLACEHOLDER)) {
+    console.error(`pkg/embed.js has no ${PLACEHOLDER} to stamp`);
+    process.exit(1);
+  }
+  writeFileSync("pkg/embed.js", embed.replace(PLACEHOLDER, JSON.stringify(hashes)));
+  console.log(`== stamped the hashes of ${loaded.length} files into pkg/embed.js`);
+} else {
+  const FILES = [
+    "embed.js", "paywasm.css", "frame.js", "policy.js", "index.js", "omise-card.js", "omise-card.css",
+    "paywasm.js", "paywasm_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm",
+  ];
+  const version = JSON.parse(readFileSync("pkg/package.json", "utf8")).version;
+  const hashes = Object.fromEntries(FILES.filter((file) => existsSync(`pkg/${file}`)).map((file) => [file, hash("sha384", file)]));
+  writeFileSync("pkg/integrity.json", JSON.stringify({ version, files: hashes }, null, 2) + "\n");
+  const base = `https://cdn.example/paywasm/${version}`;
+  console.log(`== Subresource Integrity (pkg/integrity.json), for the script tag:
 <link rel="stylesheet" href="${base}/paywasm.css" integrity="${hashes["paywasm.css"]}" crossorigin="anonymous">
 <script src="${base}/embed.js" integrity="${hashes["embed.js"]}" crossorigin="anonymous"></script>`);
+}

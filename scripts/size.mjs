@@ -73,8 +73,11 @@ if (process.argv.includes("--rows")) {
 // 117.3 and 108.6 KB (stable's budget kept, not re-measured). Then raised by 0.2 KB: issue 17
 // asks embed.js to define Omise.js's OmiseCard; its stub (the calls queued until the dialog's
 // module loads, the script-in-a-form mode, createToken's refusal) costs the script-tag page
-// 0.26 KB gzip, the dialog itself loads only when used (the "OmiseCard" row): 117.6 KB.
-const BUDGET_GZIP_KB = { nightly: 117.6, stable: 136.8 };
+// 0.26 KB gzip, the dialog itself loads only when used (the "OmiseCard" row): 117.6 KB. And by
+// 0.3 KB more: embed.js carries the sha256 of the seven files it loads, so that the integrity
+// attribute of its script tag pins the whole widget (a file changed on the CDN is refused):
+// 117.94 KB (0.14 KB more than the 117.8 this session began with, for the three).
+const BUDGET_GZIP_KB = { nightly: 118.0, stable: 136.8 };
 const POS_BUDGET_GZIP_KB = { nightly: 108.7, stable: 127.2 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {

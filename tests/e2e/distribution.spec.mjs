@@ -31,6 +31,23 @@ test("script tag: merchant code written for Omise.js creates a source unchanged"
   expect(violations).toEqual([]);
 });
 
+for (const file of ["paywasm.js", "paywasm_bg.wasm"]) {
+  test(`script tag: ${file} changed on the CDN is refused, since embed.js carries its hash`, async ({ page }) => {
+    const logged = [];
+    page.on("console", (m) => logged.push(m.text()));
+    // A compromised CDN serves a changed copy (one byte more, at the end).
+    await page.route(`${GATEWAY}/pkg/0.1.0/${file}`, async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.concat([await response.body(), Buffer.from(file.endsWith(".js") ? "\n" : [0])]);
+      await route.fulfill({ response, body });
+    });
+    await page.goto("/examples/script-tag");
+    await expect.poll(() => logged.join("\n")).toMatch(new RegExp(`integrity[\\s\\S]*${file.replace(".", "\\.")}|${file.replace(".", "\\.")}[\\s\\S]*integrity`, "i"));
+    await page.waitForTimeout(500);
+    await expect(page.getByRole("button", { name: "PromptPay", exact: true })).toHaveCount(0);
+  });
+}
+
 test("script tag: Omise.createSource passes the gateway's refusal to the callback as Omise.js does", async ({ page }) => {
   await page.goto("/examples/script-tag");
   const answer = await page.evaluate(
