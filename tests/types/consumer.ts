@@ -2,6 +2,7 @@
 // (no `any` leaks to a merchant's code), and misuse is a compile error.
 import { mount, createSource, PaywasmError, version } from "../../pkg/index.js";
 import type { CheckoutCharge, CheckoutState, MountOptions, PaywasmErrorInfo, Source } from "../../pkg/index.js";
+import { mountFrame } from "../../pkg/frame.js";
 
 const options: MountOptions = {
   publicKey: "pkey_test_x",
@@ -33,3 +34,16 @@ export const wrongMethod: MountOptions = { ...options, methods: ["bitcoin"] };
 export const wrongAmount: MountOptions = { ...options, amount: "1290.00" };
 // @ts-expect-error: the charge endpoint is required
 export const missingChargeUrl: MountOptions = { publicKey: "pkey_test_x", amount: 1, currency: "THB" };
+
+// The hosted checkout's parent: every checkout option, and where the hosted page is served.
+export function framed(): () => void {
+  const frame = mountFrame("#checkout", {
+    ...options,
+    gateway: "wooshpay",
+    clientSecret: "pi_1_secret_x",
+    frameUrl: "https://pay.shop.example/paywasm/0.1.0/hosted/",
+  });
+  // @ts-expect-error: the frame cannot be switched to the cashier's view
+  mountFrame("#checkout", { ...options, mode: "pos" });
+  return () => frame.destroy();
+}
