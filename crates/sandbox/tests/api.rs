@@ -981,6 +981,58 @@ async fn webhooks_are_signed_and_retried_until_acknowledged() {
     }
 }
 
+/// A receiver whose answer breaks after its status line ("200 OK", then the connection closes
+/// before the promised body) has not acknowledged the event: the delivery is tried again, and
+/// the second, whole answer delivers it. (Before, the status line alone counted: the soak test
+/// lost events that a fault broke this way before the shop had acted.)
+#[tokio::test]
+async fn an_answer_broken_after_its_status_line_is_not_an_acknowledgement() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    tokio::spawn({
+        let attempts = attempts.clone();
+        async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let attempt = attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut request = vec![0; 64 * 1024];
+                    let _ = stream.read(&mut request).await;
+                    let answer: &[u8] = if attempt == 0 {
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 20\r\n\r\n{\"recei"
+                    } else {
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}"
+                    };
+                    let _ = stream.write_all(answer).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        }
+    });
+    let sandbox = sandbox_with_webhooks(vec![url]).await;
+    sandbox
+        .charge_form(&[
+            ("amount", "400000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .await;
+    eventually("the event is delivered by a whole answer", || async {
+        events(&sandbox)
+            .await
+            .first()
+            .is_some_and(|e| e["webhook_deliveries"][0]["delivery_status"] == "delivered")
+    })
+    .await;
+    let recorded = events(&sandbox).await;
+    assert_eq!(
+        recorded[0]["webhook_deliveries"][0]["attempts"], 2,
+        "{recorded:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_shop_refuses_unsigned_stale_or_forged_webhooks_and_handles_each_event_once() {
     let sandbox = Sandbox::start().await;

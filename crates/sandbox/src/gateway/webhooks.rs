@@ -22,6 +22,21 @@ const GIVE_UP_AFTER_MS: i64 = 3 * 24 * 3_600 * 1_000;
 const BATCH: i64 = 64;
 
 /// Delay before retry number `attempts` (1-based).
+/// The receiver's HTTP status, and whether it acknowledged the event: a 2xx answer received
+/// whole. A status line alone is not an acknowledgement: a connection broken in the middle of
+/// the answer may come from a receiver that never acted (as a proxy or a crash can produce),
+/// so the event is delivered again; receivers handle each event once (by its id).
+pub(crate) async fn acknowledged(
+    answer: Result<reqwest::Response, reqwest::Error>,
+) -> (Option<i64>, bool) {
+    let Ok(response) = answer else {
+        return (None, false);
+    };
+    let status = i64::from(response.status().as_u16());
+    let whole = response.bytes().await.is_ok();
+    (Some(status), whole && (200..300).contains(&status))
+}
+
 fn backoff_ms(attempts: u32) -> i64 {
     1_000i64
         .saturating_mul(1 << attempts.saturating_sub(1).min(12))
@@ -102,11 +117,7 @@ async fn deliver(state: GatewayState, due: Due) {
         .body(body)
         .send()
         .await;
-    let status = answer
-        .as_ref()
-        .ok()
-        .map(|response| i64::from(response.status().as_u16()));
-    let delivered = status.is_some_and(|status| (200..300).contains(&status));
+    let (status, delivered) = acknowledged(answer).await;
     let attempts = due.attempts + 1;
     let now = now_ms();
     let (outcome, next) = if delivered {

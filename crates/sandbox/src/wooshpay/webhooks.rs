@@ -202,8 +202,7 @@ async fn deliver(state: WooshpayState, due: Due) {
         .body(due.event)
         .send()
         .await;
-    let status = answer.ok().map(|r| i64::from(r.status().as_u16()));
-    let delivered = status.is_some_and(|status| (200..300).contains(&status));
+    let (status, delivered) = crate::gateway::webhooks::acknowledged(answer).await;
     let attempts = due.attempts + 1;
     let now = now_ms();
     let (outcome, next) = if delivered {

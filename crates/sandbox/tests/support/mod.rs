@@ -838,12 +838,23 @@ pub async fn verify(
         .collect::<Result<_, _>>()
         .unwrap();
     let wooshpay_events = wooshpay.event_ids();
-    let unprocessed = events
+    let unprocessed_ids: Vec<&str> = events
         .iter()
         .map(|event| event["id"].as_str().unwrap())
         .chain(wooshpay_events.iter().map(String::as_str))
         .filter(|id| !processed.contains(*id))
-        .count();
+        .collect();
+    // What a failure needs to be understood: which events the shop never processed.
+    for id in unprocessed_ids.iter().take(10) {
+        match events.iter().find(|event| event["id"] == *id) {
+            Some(event) => println!(
+                "  unprocessed: {id} {} {} deliveries {}",
+                event["key"], event["data"]["id"], event["webhook_deliveries"]
+            ),
+            None => println!("  unprocessed: {id} (WooshPay)"),
+        }
+    }
+    let unprocessed = unprocessed_ids.len();
     // The shop, once the webhooks are in (a WooshPay order is paid by its webhook): an order
     // is paid exactly when its charge succeeded.
     let mut wrong_in_shop = 0;
