@@ -22,6 +22,18 @@ const DEFAULT_GATEWAY_URL = "https://api.omise.co";
 const DEFAULT_FRAME_URL = new URL("./hosted/", import.meta.url).href;
 
 /**
+ * The theme for the frame, whose document cannot see this page's colours: "auto" becomes this
+ * page's own choice where the checkout sits (its color-scheme: "dark" alone is dark, none or
+ * "light" is light), and stays "auto" only where the page offers both.
+ */
+function theme(given, element) {
+  if (given && given !== "auto") return given;
+  const schemes = getComputedStyle(element).colorScheme.split(" ");
+  if (schemes.includes("dark")) return schemes.includes("light") ? "auto" : "dark";
+  return "light";
+}
+
+/**
  * Mounts the hosted checkout in an iframe inside `target`; returns `{ iframe, destroy() }`.
  * `options`: every option of `mount` (passed to the page: FRAME_OPTIONS), the callbacks, `title`
  * (the iframe's accessible name, default "Payment") and `frameUrl` (where the hosted page is
@@ -57,7 +69,7 @@ export function mountFrame(target, options) {
     switch (data.type) {
       case "ready": {
         const passed = Object.fromEntries(FRAME_OPTIONS.filter((key) => key in options).map((key) => [key, options[key]]));
-        send("init", { options: { ...passed, gatewayUrl, chargeUrl } });
+        send("init", { options: { ...passed, gatewayUrl, chargeUrl, theme: theme(options.theme, element) } });
         break;
       }
       case "resize":

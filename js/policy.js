@@ -8,7 +8,7 @@
  */
 export const FRAME_OPTIONS = /* JSON */ [
   "gateway", "publicKey", "amount", "currency", "gatewayUrl", "chargeUrl", "order", "chargeId",
-  "clientSecret", "locale", "merchantName", "methods"
+  "clientSecret", "locale", "merchantName", "methods", "theme"
 ];
 
 /**

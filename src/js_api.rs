@@ -93,6 +93,8 @@ export interface MountOptions {
   merchantName?: string;
   /** Offer only these methods, by the gateway's names (WooshPay: "alipay"). */
   methods?: SourceType[];
+  /** "auto" (default): the page's own color-scheme, and the system's only where the page offers both. */
+  theme?: "light" | "dark" | "auto";
   onComplete?: (charge: CheckoutCharge) => void;
   onError?: (error: PaywasmErrorInfo) => void;
   onStateChange?: (state: CheckoutState) => void;
@@ -157,12 +159,15 @@ impl MountedCheckout {
 /// Deserializer functions that name the field and what it must be when the merchant's value
 /// has another type: serde's own message names neither the field nor the unit.
 macro_rules! fields {
-    ($($name:ident: $ty:ty => $message:literal;)*) => {$(
+    ($($name:ident: $ty:ty => $message:expr;)*) => {$(
         pub(super) fn $name<'de, D: serde::Deserializer<'de>>(value: D) -> Result<$ty, D::Error> {
             <$ty>::deserialize(value).map_err(|_| serde::de::Error::custom($message))
         }
     )*};
 }
+
+/// What `theme` must be.
+const THEME_RULE: &str = "theme must be \"light\", \"dark\" or \"auto\" (the page's own colours)";
 
 mod field {
     use serde::Deserialize;
@@ -178,6 +183,7 @@ mod field {
         client_secret: Option<String> => "clientSecret must be a string";
         locale: Option<String> => "locale must be a string";
         merchant_name: Option<String> => "merchantName must be a string";
+        theme: Option<String> => super::THEME_RULE;
         methods: Option<Vec<String>> => "methods must be an array of method names";
         gateway: Option<String> => "gateway must be \"omise\" or \"wooshpay\"";
         mode: Option<String> => "mode must be \"checkout\" (the default) or \"pos\" (the cashier's view)";
@@ -217,6 +223,8 @@ struct MountOptions {
     merchant_name: Option<String>,
     #[serde(deserialize_with = "field::methods")]
     methods: Option<Vec<String>>,
+    #[serde(deserialize_with = "field::theme")]
+    theme: Option<String>,
     #[serde(deserialize_with = "field::pos_url")]
     pos_url: Option<String>,
     #[serde(deserialize_with = "field::store_id")]
@@ -264,7 +272,7 @@ impl MountOptions {
     /// The customer's checkout's options.
     #[cfg(feature = "checkout")]
     fn checkout(self) -> Result<crate::options::Options, WidgetError> {
-        use crate::options::{CheckoutOptions, Gateway};
+        use crate::options::{CheckoutOptions, Gateway, Theme};
 
         let gateway = match self.gateway.as_deref() {
             None | Some("omise") => Gateway::Omise,
@@ -290,6 +298,12 @@ impl MountOptions {
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;
+        let theme = match self.theme.as_deref() {
+            None | Some("auto") => Theme::Auto,
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            Some(_) => return Err(invalid(THEME_RULE)),
+        };
         CheckoutOptions {
             public_key: self.public_key.unwrap_or_default(),
             amount,
@@ -302,6 +316,7 @@ impl MountOptions {
             locale: self.locale,
             merchant_name: self.merchant_name,
             methods,
+            theme,
         }
         .check()
     }

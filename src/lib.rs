@@ -37,7 +37,7 @@ pub use components::checkout::{Checkout, Phase};
 #[cfg(feature = "pos")]
 pub use components::pos::PosCheckout;
 pub use error::WidgetError;
-pub use options::{CheckoutOptions, Gateway, Options};
+pub use options::{CheckoutOptions, Gateway, Options, Theme};
 pub use paywasm_core::method::SourceType;
 pub use paywasm_core::money::{Amount, Currency};
 pub use paywasm_core::objects::{ChargeStatus, CheckoutCharge};

@@ -52,6 +52,31 @@ impl Gateway {
     }
 }
 
+/// The checkout's colours. `Auto` follows the page it is on: the page's own `color-scheme`
+/// (a page that declares none is light), and only for a page that offers both (`light dark`)
+/// the customer's system setting, so a light shop never gets a dark box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follow the page's `color-scheme` (the default).
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// The `data-theme` attribute that fixes the colours; none for `Auto`.
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            Theme::Auto => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+}
+
 /// What a merchant configures a checkout with. Make it with [`CheckoutOptions::new`], set what
 /// the order needs, and [`check`](CheckoutOptions::check) it.
 ///
@@ -90,6 +115,8 @@ pub struct CheckoutOptions {
     pub merchant_name: Option<String>,
     /// Offer only these methods.
     pub methods: Option<Vec<SourceType>>,
+    /// The colours.
+    pub theme: Theme,
 }
 
 impl CheckoutOptions {
@@ -113,7 +140,14 @@ impl CheckoutOptions {
             locale: None,
             merchant_name: None,
             methods: None,
+            theme: Theme::Auto,
         }
+    }
+
+    /// The colours: light, dark, or the page's (`Theme::Auto`, the default).
+    pub fn theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
     }
 
     /// The order the merchant server charges.
@@ -204,6 +238,7 @@ impl CheckoutOptions {
             charge_id: self.charge_id,
             locale: self.locale,
             methods: self.methods,
+            theme: self.theme,
         })
     }
 }
@@ -258,6 +293,8 @@ pub struct Options {
     pub merchant_name: Option<String>,
     /// The methods the merchant allows, if restricted.
     pub methods: Option<Vec<SourceType>>,
+    /// The colours.
+    pub theme: Theme,
 }
 
 fn invalid(message: impl Into<String>) -> WidgetError {

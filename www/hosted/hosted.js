@@ -46,6 +46,10 @@ if (!framedByThatOrigin) {
     mounted = true;
     // Only the checkout's own options: a parent cannot switch the frame to another mode.
     const options = Object.fromEntries(FRAME_OPTIONS.filter((key) => key in given).map((key) => [key, given[key]]));
+    // The page's colour scheme as the parent resolved it (frame.js), so that the frame's
+    // canvas matches the shop's and stays transparent around the checkout.
+    const schemes = { light: "light", dark: "dark", auto: "light dark" };
+    document.documentElement.style.colorScheme = schemes[options.theme] ?? "light";
     Object.assign(options, {
       // The widget checks every page it hands out against the gateway's (js/policy.js), and
       // the parent checks it again before it navigates.

@@ -341,7 +341,7 @@ pub fn Checkout(
     };
 
     view! {
-        <section class="paywasm" lang=texts.lang aria-busy=move || busy().to_string()>
+        <section class="paywasm" lang=texts.lang data-theme=options.theme.attribute() aria-busy=move || busy().to_string()>
             {move || choosing.get().then(|| view! {
                 <h2 class="paywasm-title">{fill(texts.choose, &amount_text)}</h2>
                 <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
