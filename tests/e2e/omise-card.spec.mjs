@@ -162,3 +162,19 @@ test("a source the gateway refuses is explained in the dialog, which stays open 
   await expect(dialog.getByRole("button", { name: "Pay", exact: true })).toBeEnabled();
   await expect(page.getByText(/^created src_/)).toHaveCount(0);
 });
+
+test("image, hideAmount, and submitAuto off: the form is filled but not submitted", async ({ page }) => {
+  await page.goto("/examples/omise-card");
+  const logo = "data:image/svg+xml," + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><rect width="48" height="48" fill="#0f7b5f"/></svg>');
+  await page.evaluate((image) => OmiseCard.open({
+    amount: 129000, image, hideAmount: true, submitFormTarget: "#checkout-form", submitAuto: false,
+  }), logo);
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  await expect(dialog.locator("img")).toHaveAttribute("src", logo);
+  await expect(dialog.getByText("THB 1,290.00")).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const source = await page.locator('#checkout-form input[name="omiseSource"]').inputValue();
+  expect(source).toMatch(/^src_test_/);
+  expect(new URL(page.url()).pathname).toBe("/examples/omise-card");
+});

@@ -2276,3 +2276,31 @@ async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
     }
     std::fs::remove_dir_all(pkg).unwrap();
 }
+
+/// The sandbox calls itself started only once the demo shop's WooshPay webhook endpoint exists:
+/// an event made before it would reach no endpoint, and a payment made in the first moments
+/// would never be confirmed by its webhook. Refused gateway calls (60% here) only delay the
+/// start. (Before, the registration ran in the background and `start` returned at once.)
+#[tokio::test]
+async fn the_sandbox_starts_with_the_shops_wooshpay_webhook_registered() {
+    let data = std::env::temp_dir().join(format!("paywasm-wp-ready-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let mut config = Config::for_tests();
+    config.data_dir = Some(data.clone());
+    config.gateway_faults = Some(paywasm_sandbox::faults::Faults::parse("0.6:error").unwrap());
+    let running = paywasm_sandbox::start(config)
+        .await
+        .expect("sandbox starts");
+    let registered: i64 = rusqlite::Connection::open(data.join("shop.sqlite"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM wooshpay_webhook", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        registered, 1,
+        "the endpoint is registered when start returns"
+    );
+    running.stop().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
