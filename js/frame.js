@@ -21,6 +21,19 @@ const DEFAULT_GATEWAY_URL = "https://api.omise.co";
 /** The hosted page beside this file, where the package is served from. */
 const DEFAULT_FRAME_URL = new URL("./hosted/", import.meta.url).href;
 
+/** Puts `iframe` in `element`, listening with `onMessage`; the handle both helpers return. */
+function attach(element, iframe, onMessage) {
+  window.addEventListener("message", onMessage);
+  element.appendChild(iframe);
+  return {
+    iframe,
+    destroy() {
+      window.removeEventListener("message", onMessage);
+      iframe.remove();
+    },
+  };
+}
+
 /**
  * The theme for the frame, whose document cannot see this page's colours: "auto" becomes this
  * page's own choice where the checkout sits (its color-scheme: "dark" alone is dark, none or
@@ -92,15 +105,7 @@ export function mountFrame(target, options) {
     }
   }
 
-  window.addEventListener("message", onMessage);
-  element.appendChild(iframe);
-  return {
-    iframe,
-    destroy() {
-      window.removeEventListener("message", onMessage);
-      iframe.remove();
-    },
-  };
+  return attach(element, iframe, onMessage);
 }
 
 /**
@@ -163,13 +168,5 @@ export function mountCheckoutSession(target, options) {
     }
   }
 
-  window.addEventListener("message", onMessage);
-  element.appendChild(iframe);
-  return {
-    iframe,
-    destroy() {
-      window.removeEventListener("message", onMessage);
-      iframe.remove();
-    },
-  };
+  return attach(element, iframe, onMessage);
 }
