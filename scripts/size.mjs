@@ -79,9 +79,10 @@ if (process.argv.includes("--rows")) {
 // 117.94 KB (0.14 KB more than the 117.8 this session began with, for the three). Issue 18's
 // theme (the `theme` option; light-dark() colours that follow the page's color-scheme; the
 // panel's padding and border): +0.19 KB of wasm (the option, read by both builds), +0.11 KB of
-// CSS: 118.2 and 108.9 KB.
-const BUDGET_GZIP_KB = { nightly: 118.3, stable: 137.1 };
-const POS_BUDGET_GZIP_KB = { nightly: 109.0, stable: 127.5 };
+// CSS: 118.2 and 108.9 KB. Then std rebuilt with its optimize_for_size code paths (nightly):
+// 117.1 and 107.9 KB.
+const BUDGET_GZIP_KB = { nightly: 117.2, stable: 137.1 };
+const POS_BUDGET_GZIP_KB = { nightly: 108.0, stable: 127.5 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;
