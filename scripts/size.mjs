@@ -80,9 +80,12 @@ if (process.argv.includes("--rows")) {
 // theme (the `theme` option; light-dark() colours that follow the page's color-scheme; the
 // panel's padding and border): +0.19 KB of wasm (the option, read by both builds), +0.11 KB of
 // CSS: 118.2 and 108.9 KB. Then std rebuilt with its optimize_for_size code paths (nightly):
-// 117.1 and 107.9 KB.
-const BUDGET_GZIP_KB = { nightly: 117.2, stable: 137.1 };
-const POS_BUDGET_GZIP_KB = { nightly: 108.0, stable: 127.5 };
+// 117.1 and 107.9 KB. Raised by issue 18's design of the checkout (the method tiles with their
+// SVG marks, the amount in its own type, the QR panel's scheme and time bar, the receipt, the
+// outcome's signs; its CSS counted here as the issue asks): +4.5 KB of wasm, +1.3 KB of CSS:
+// 125.2 and 109.8 KB (BENCHMARKS.md).
+const BUDGET_GZIP_KB = { nightly: 125.3, stable: 146.0 };
+const POS_BUDGET_GZIP_KB = { nightly: 109.9, stable: 129.5 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;

@@ -39,6 +39,7 @@ export interface CheckoutCharge {
   currency: string;
   authorize_uri: string | null;
   expires_at: string | null;
+  paid_at: string | null;
   failure_code: string | null;
   failure_message: string | null;
   source: {

@@ -78,7 +78,7 @@ for (const csp of ["with", "without"]) {
       .then((r) => r.json());
     // the widget's styles applied: the method buttons are laid out by paywasm.css
     const methods = page.getByRole("group", { name: /method/i });
-    await expect(methods).toHaveCSS("display", "flex");
+    await expect(methods).toHaveCSS("display", "grid");
     await page.getByRole("button", { name: "PromptPay", exact: true }).click();
     await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
     const files = loads.map((r) => new URL(r.url()).pathname);

@@ -136,7 +136,7 @@ test.describe("the widget on WooshPay, desktop", () => {
   test("Alipay's QR page, Succeed, and the return page shows success; the shop marks the order paid", async ({ page }) => {
     const created = page.waitForResponse((r) => r.url().endsWith("/wooshpay/payment_intents") && r.request().method() === "POST");
     await page.goto("/wooshpay");
-    await expect(page.getByText("CNY 268.00", { exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Choose how to pay CNY 268.00" })).toBeVisible();
     await page.getByRole("button", { name: "Alipay" }).click();
     const request = JSON.parse((await created).request().postData());
     expect([request.terminal_type, request.os_type]).toEqual(["WEB", undefined]);

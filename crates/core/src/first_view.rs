@@ -23,7 +23,7 @@ use crate::money::{Amount, Currency};
 
 /// The inline script that follows the first view: it takes a click made before the widget
 /// has loaded (see the module's documentation).
-pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
+pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
 
 /// Shown when a method was chosen in the first view and the widget has still not started 15 s
 /// later (its script did not load). Only the server's page says it, so it is not in [`Texts`],
@@ -47,27 +47,35 @@ pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[Sourc
     let buttons: String = methods
         .iter()
         .map(|method| {
-            let name = method.method().display_name;
+            let entry = method.method();
             format!(
-                r#"<button type="button" class="paywasm-method" data-method="{}" data-preparing="{}">{}</button>"#,
+                concat!(
+                    r#"<button type="button" class="paywasm-method" data-method="{}" data-preparing="{}">"#,
+                    r#"<span class="paywasm-mark">{}</span><span class="paywasm-method-name">{}</span></button>"#,
+                ),
                 method.as_str(),
-                escape(&i18n::fill(texts.preparing, name)),
-                escape(name),
+                escape(&i18n::fill(texts.preparing, entry.display_name)),
+                entry.mark,
+                escape(entry.display_name),
             )
         })
         .collect();
     format!(
         concat!(
-            r#"<section class="paywasm" lang="{lang}" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}">"#,
-            r#"<h2 class="paywasm-title">{title}</h2>"#,
+            r#"<section class="paywasm" lang="{lang}" data-state="choosing" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}">"#,
+            r#"<h2 class="paywasm-title">{before}<span class="paywasm-total">{amount}</span>{after}</h2>"#,
             r#"<div class="paywasm-methods" role="group" aria-label="{label}">{buttons}</div>"#,
+            r#"<p class="paywasm-next">{next}</p>"#,
             r#"<p class="paywasm-status" role="status" aria-live="polite" tabindex="-1"></p>"#,
             "</section><script>{script}</script>",
         ),
         lang = texts.lang,
         slow = escape(slow_start(texts)),
-        title = escape(&i18n::fill(texts.choose, &i18n::amount(amount, currency))),
+        before = escape(i18n::around(texts.choose).0),
+        amount = escape(&i18n::amount(amount, currency)),
+        after = escape(i18n::around(texts.choose).1),
         label = escape(texts.methods_label),
+        next = escape(texts.next_step),
         buttons = buttons,
         script = SCRIPT,
     )
@@ -79,7 +87,7 @@ pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[Sourc
 pub fn confirming(texts: &Texts) -> String {
     format!(
         concat!(
-            r#"<section class="paywasm" lang="{lang}" aria-busy="true" data-paywasm-first-view>"#,
+            r#"<section class="paywasm" lang="{lang}" data-state="confirming" aria-busy="true" data-paywasm-first-view>"#,
             r#"<p class="paywasm-status" role="status" aria-live="polite" tabindex="-1">{status}</p>"#,
             "</section>",
         ),
@@ -102,10 +110,14 @@ mod tests {
             &[SourceType::Promptpay, SourceType::AlipayCn],
         );
         assert!(
-            page.contains(r#"<h2 class="paywasm-title">Choose how to pay THB 1,290.00</h2>"#),
+            page.contains(r#"<h2 class="paywasm-title">Choose how to pay <span class="paywasm-total">THB 1,290.00</span></h2>"#),
             "{page}"
         );
-        assert!(page.contains(r#"data-method="promptpay" data-preparing="Preparing your payment with PromptPay…">PromptPay</button>"#), "{page}");
+        assert!(page.contains(r#"data-method="promptpay" data-preparing="Preparing your payment with PromptPay…"><span class="paywasm-mark"><svg "#), "{page}");
+        assert!(
+            page.contains(r#"<span class="paywasm-method-name">PromptPay</span></button>"#),
+            "{page}"
+        );
         assert!(page.contains(r#"data-method="alipay_cn""#), "{page}");
         assert!(
             page.contains(r#"role="group" aria-label="Payment method""#),
@@ -135,7 +147,10 @@ mod tests {
     #[test]
     fn a_resumed_payment_is_confirmed_in_the_customers_language() {
         let page = confirming(&i18n::JA);
-        assert!(page.contains(r#"lang="ja" aria-busy="true""#), "{page}");
+        assert!(
+            page.contains(r#"lang="ja" data-state="confirming" aria-busy="true""#),
+            "{page}"
+        );
         assert!(
             page.contains(
                 r#"role="status" aria-live="polite" tabindex="-1">お支払いを確認しています…</p>"#

@@ -53,8 +53,27 @@ pub struct Texts {
     pub try_again: &'static str,
     /// Button: a new QR after expiry.
     pub new_qr: &'static str,
+    /// Under the method choice: what happens after a tap.
+    pub next_step: &'static str,
+    /// The receipt's labels, after a successful payment.
+    pub receipt: ReceiptLabels,
     /// Reasons, by seed failure code.
     pub reasons: Reasons,
+}
+
+/// The labels of the receipt's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiptLabels {
+    /// The amount paid.
+    pub amount: &'static str,
+    /// The method.
+    pub method: &'static str,
+    /// The merchant.
+    pub merchant: &'static str,
+    /// The charge's id, to quote to the shop.
+    pub reference: &'static str,
+    /// When it was paid.
+    pub date: &'static str,
 }
 
 /// Why a payment did not go through, in words, by the seeds' failure codes.
@@ -103,6 +122,14 @@ pub const EN: Texts = Texts {
     start_failed: "We could not start the payment: {} Please try again.",
     try_again: "Try again",
     new_qr: "New QR code",
+    next_step: "Next, you scan a QR code or approve the payment in your app. Nothing is paid until you confirm.",
+    receipt: ReceiptLabels {
+        amount: "Amount",
+        method: "Method",
+        merchant: "Paid to",
+        reference: "Reference",
+        date: "Date",
+    },
     reasons: Reasons {
         too_late: "it was not confirmed in time.",
         rejected: "it was declined by your wallet or bank.",
@@ -141,6 +168,14 @@ pub const TH: Texts = Texts {
     start_failed: "ไม่สามารถเริ่มการชำระเงินได้: {} กรุณาลองอีกครั้ง",
     try_again: "ลองอีกครั้ง",
     new_qr: "สร้างคิวอาร์โค้ดใหม่",
+    next_step: "ขั้นต่อไป คุณจะสแกนคิวอาร์โค้ดหรืออนุมัติการชำระเงินในแอป ไม่มีการตัดเงินจนกว่าคุณจะยืนยัน",
+    receipt: ReceiptLabels {
+        amount: "จำนวนเงิน",
+        method: "ช่องทาง",
+        merchant: "ชำระให้",
+        reference: "เลขอ้างอิง",
+        date: "วันที่",
+    },
     reasons: Reasons {
         too_late: "ไม่ได้ยืนยันภายในเวลาที่กำหนด",
         rejected: "ถูกปฏิเสธโดยวอลเล็ตหรือธนาคาร",
@@ -178,6 +213,14 @@ pub const JA: Texts = Texts {
     start_failed: "お支払いを開始できませんでした: {} もう一度お試しください。",
     try_again: "もう一度試す",
     new_qr: "新しい QR コード",
+    next_step: "次に、QR コードを読み取るか、アプリでお支払いを承認します。確認するまでお支払いは行われません。",
+    receipt: ReceiptLabels {
+        amount: "金額",
+        method: "お支払い方法",
+        merchant: "お支払い先",
+        reference: "参照番号",
+        date: "日時",
+    },
     reasons: Reasons {
         too_late: "時間内に確認されませんでした。",
         rejected: "ウォレットまたは銀行により拒否されました。",
@@ -216,6 +259,14 @@ pub const ZH: Texts = Texts {
     start_failed: "无法发起支付：{} 请重试。",
     try_again: "重试",
     new_qr: "生成新二维码",
+    next_step: "接下来，您将扫描二维码或在应用中确认付款。确认之前不会扣款。",
+    receipt: ReceiptLabels {
+        amount: "金额",
+        method: "支付方式",
+        merchant: "收款方",
+        reference: "参考号",
+        date: "日期时间",
+    },
     reasons: Reasons {
         too_late: "未在规定时间内确认。",
         rejected: "被钱包或银行拒绝。",
@@ -260,6 +311,12 @@ pub fn choose<'a>(
 /// `template` with its `{}` replaced by `value`.
 pub fn fill(template: &str, value: &str) -> String {
     template.replacen("{}", value, 1)
+}
+
+/// `template` split around its `{}`: what comes before the value and what comes after (the
+/// checkout's title shows the amount in its own, larger type, in the language's word order).
+pub fn around(template: &'static str) -> (&'static str, &'static str) {
+    template.split_once("{}").unwrap_or((template, ""))
 }
 
 /// An amount for people (`THB 1,290.00`): the code is unambiguous in every language, and the

@@ -19,6 +19,7 @@ pub mod error;
 pub mod first_view;
 pub mod html;
 pub mod i18n;
+pub mod marks;
 pub mod method;
 pub mod money;
 pub mod objects;

@@ -90,6 +90,8 @@ pub struct Method {
     pub source_type: SourceType,
     /// The name shown to customers and used as the button's accessible name.
     pub display_name: &'static str,
+    /// Its mark, an SVG ([`crate::marks`]).
+    pub mark: &'static str,
     /// How the customer authorises the payment.
     pub flow: Flow,
     /// Online or in-store.
@@ -109,6 +111,7 @@ pub static METHODS: [Method; 4] = [
     Method {
         source_type: SourceType::Promptpay,
         display_name: "PromptPay",
+        mark: crate::marks::PROMPTPAY,
         flow: Flow::Offline,
         channel: Channel::Online,
         limits: &[Limit {
@@ -122,6 +125,7 @@ pub static METHODS: [Method; 4] = [
     Method {
         source_type: SourceType::AlipayCn,
         display_name: "Alipay",
+        mark: crate::marks::ALIPAY,
         flow: Flow::AppRedirect,
         channel: Channel::Online,
         limits: &[
@@ -142,6 +146,7 @@ pub static METHODS: [Method; 4] = [
     Method {
         source_type: SourceType::BarcodeAlipay,
         display_name: "Alipay",
+        mark: crate::marks::ALIPAY,
         flow: Flow::Offline,
         channel: Channel::InStore,
         limits: &[Limit {
@@ -155,6 +160,7 @@ pub static METHODS: [Method; 4] = [
     Method {
         source_type: SourceType::WechatPayUpm,
         display_name: "WeChat Pay",
+        mark: crate::marks::WECHAT_PAY,
         flow: Flow::Offline,
         channel: Channel::InStore,
         limits: &[Limit {

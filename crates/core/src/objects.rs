@@ -410,6 +410,8 @@ pub struct CheckoutCharge {
     pub authorize_uri: Option<String>,
     /// When a pending charge expires.
     pub expires_at: Option<Timestamp>,
+    /// When it was paid (the receipt's date and time).
+    pub paid_at: Option<Timestamp>,
     /// Why it failed.
     pub failure_code: Option<String>,
     /// A sentence for people about why it failed.
@@ -453,6 +455,7 @@ impl From<&Charge> for CheckoutCharge {
             currency: charge.currency.clone(),
             authorize_uri: charge.authorize_uri.clone(),
             expires_at: charge.expires_at,
+            paid_at: charge.paid_at,
             failure_code: charge.failure_code.clone(),
             failure_message: charge.failure_message.clone(),
             source: CheckoutSource {

@@ -95,6 +95,7 @@ impl PaymentIntentView {
             currency: Currency::parse(&self.currency)?,
             authorize_uri: self.redirect_url().map(str::to_owned),
             expires_at: None,
+            paid_at: None,
             failure_code: failed.then(|| "payment_rejected".to_owned()),
             failure_message: self
                 .last_payment_error

@@ -3,6 +3,7 @@
 
 mod first_view;
 mod qr;
+mod receipt;
 mod state;
 
 pub use first_view::take_over;
@@ -18,6 +19,7 @@ use leptos::task::spawn_local;
 use paywasm_core::method::{checkout_methods, SourceType};
 use paywasm_core::objects::{ChargeStatus, CheckoutCharge, PlatformType};
 use qr::QrPanel;
+use receipt::Receipt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -256,6 +258,7 @@ pub fn Checkout(
     }
 
     let amount_text = i18n::amount(options.amount, &options.currency);
+    let (title_before, title_after) = i18n::around(texts.choose);
     let status = {
         let options = options.clone();
         move || {
@@ -285,9 +288,11 @@ pub fn Checkout(
             .iter()
             .map(|&method| {
                 let start = start.clone();
+                let method_entry = method.method();
                 view! {
-                    <button type="button" class="paywasm-method" disabled=busy on:click=move |_| start(method)>
-                        {method.method().display_name}
+                    <button type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=move |_| start(method)>
+                        <span class="paywasm-mark" inner_html=method_entry.mark></span>
+                        <span class="paywasm-method-name">{method_entry.display_name}</span>
                     </button>
                 }
             })
@@ -317,6 +322,26 @@ pub fn Checkout(
         }
     };
 
+    let paid = Memo::new(move |_| match phase.get() {
+        Phase::Done(charge) if charge.status == ChargeStatus::Successful => Some(charge),
+        _ => None,
+    });
+    let receipt = {
+        let options = options.clone();
+        move || {
+            paid.get().map(|charge| {
+                let method = options
+                    .gateway
+                    .kind()
+                    .parse_method(&charge.source.source_type)
+                    .map(|method| method.method().display_name);
+                view! {
+                    <Receipt charge=charge texts=texts method=method merchant=options.merchant_name.clone()/>
+                }
+            })
+        }
+    };
+
     // After the status, so that Tab from the announced outcome reaches the next step.
     let again = Memo::new(move |_| match phase.get() {
         Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
@@ -341,15 +366,25 @@ pub fn Checkout(
     };
 
     view! {
-        <section class="paywasm" lang=texts.lang data-theme=options.theme.attribute() aria-busy=move || busy().to_string()>
+        <section
+            class="paywasm"
+            lang=texts.lang
+            data-theme=options.theme.attribute()
+            data-state=move || phase.get().attribute()
+            aria-busy=move || busy().to_string()
+        >
             {move || choosing.get().then(|| view! {
-                <h2 class="paywasm-title">{fill(texts.choose, &amount_text)}</h2>
+                <h2 class="paywasm-title">
+                    {title_before}<span class="paywasm-total">{amount_text.clone()}</span>{title_after}
+                </h2>
                 <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
                     {method_buttons.clone()}
                 </div>
+                <p class="paywasm-next">{texts.next_step}</p>
             })}
             {panel}
             <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
+            {receipt}
             {next_step}
         </section>
     }

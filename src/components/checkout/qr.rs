@@ -4,6 +4,7 @@
 use crate::i18n::{fill, Texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use paywasm_core::method::SourceType;
 use paywasm_core::objects::CheckoutCharge;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -102,21 +103,31 @@ pub fn QrPanel(
             }
         }
     };
+    let save_button = offer_save.then(|| {
+        view! { <button type="button" class="paywasm-save" on:click=save>{texts.save_qr}</button> }
+    });
+    // The time left as a bar, full when the QR appeared: a glance tells how long is left.
+    let total = remaining.get_untracked().unwrap_or(0).max(1);
+    let promptpay = SourceType::Promptpay.method();
     view! {
         <div class="paywasm-qr">
+            <p class="paywasm-scheme">
+                <span class="paywasm-mark" inner_html=promptpay.mark></span>
+                {promptpay.display_name}
+            </p>
             {merchant.map(|name| view! { <p class="paywasm-merchant">{fill(texts.pay_to, &name)}</p> })}
             <p class="paywasm-amount">{amount_text.clone()}</p>
+            // On a phone the customer cannot scan their own screen: saving comes first.
+            {save_button}
             {image_uri.map(|uri| view! { <img src=uri alt=alt width="240" height="240"/> })}
             {expires_at_ms.map(|_| view! {
                 <p class="paywasm-countdown">
                     {texts.time_left} " "
                     <span role="timer">{move || remaining.get().map(clock).unwrap_or_default()}</span>
                 </p>
+                <progress class="paywasm-time-bar" aria-hidden="true" max=total value=move || remaining.get().unwrap_or(0)></progress>
             })}
             <p class="paywasm-hint">{texts.qr_instructions}</p>
-            {offer_save.then(|| view! {
-                <button type="button" class="paywasm-save" on:click=save>{texts.save_qr}</button>
-            })}
         </div>
     }
 }
