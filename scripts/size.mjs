@@ -83,9 +83,10 @@ if (process.argv.includes("--rows")) {
 // 117.1 and 107.9 KB. Raised by issue 18's design of the checkout (the method tiles with their
 // SVG marks, the amount in its own type, the QR panel's scheme and time bar, the receipt, the
 // outcome's signs; its CSS counted here as the issue asks): +4.5 KB of wasm, +1.3 KB of CSS:
-// 125.2 and 109.8 KB (BENCHMARKS.md).
-const BUDGET_GZIP_KB = { nightly: 125.3, stable: 146.0 };
-const POS_BUDGET_GZIP_KB = { nightly: 109.9, stable: 129.5 };
+// 125.2 and 109.8 KB (BENCHMARKS.md). Then the cashier's view for a counter (its styles, in
+// the one stylesheet, and its state as an attribute): 125.6 and 110.9 KB.
+const BUDGET_GZIP_KB = { nightly: 125.6, stable: 146.3 };
+const POS_BUDGET_GZIP_KB = { nightly: 110.9, stable: 130.6 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;

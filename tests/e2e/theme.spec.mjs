@@ -10,9 +10,11 @@ const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const WHITE = "rgb(255, 255, 255)";
 const DARK = "rgb(21, 23, 28)";
 
-/** Mounts a checkout in a container with the page's `scheme`; its panel's background. */
+/** Mounts a checkout in a container with the page's `scheme` (the demo shop's own, "light
+ * dark", taken away: the page declares only what the case says); its panel's background. */
 async function mounted(page, { scheme, theme }) {
   return page.evaluate(async ({ scheme, theme }) => {
+    document.documentElement.style.colorScheme = "normal";
     const { mount } = await import("/pkg/index.js");
     const { widget } = JSON.parse(document.getElementById("checkout-config").textContent);
     const holder = document.createElement("div");
@@ -71,6 +73,11 @@ test("an unknown theme is refused with what it must be", async ({ page }) => {
 
 test("hosted page: on a light shop in a dark system the frame's checkout is light, and dark on a dark shop", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "dark" });
+  // A light shop: the demo shop's stylesheet, which offers both schemes, made light-only.
+  await page.route("**/assets/shop.css", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()) + ":root { color-scheme: light; }" });
+  });
   await page.goto("/examples/iframe");
   const frame = page.getByTitle("Payment").contentFrame();
   await expect(frame.getByRole("button", { name: "PromptPay" })).toBeVisible();

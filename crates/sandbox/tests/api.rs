@@ -1968,7 +1968,7 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
     let page = response.text().await.unwrap();
 
     let view_at = page.find("data-paywasm-first-view").expect("a first view");
-    assert!(page[..view_at].ends_with(r#"<section class="paywasm" lang="th" aria-busy="false" "#));
+    assert!(page[..view_at].ends_with(r#"<section class="paywasm" lang="th" data-state="choosing" aria-busy="false" "#));
     assert!(
         page.contains(r#"data-method="promptpay""#),
         "PromptPay is offered"
@@ -2016,7 +2016,7 @@ async fn the_return_page_says_it_is_confirming_in_the_customers_language_until_t
 
     let page = return_page(widget["order"].as_str().unwrap().to_owned()).await;
     assert!(
-        page.contains(r#"<div id="checkout" class="checkout"><section class="paywasm" lang="ja" aria-busy="true" data-paywasm-first-view>"#),
+        page.contains(r#"<div id="checkout" class="checkout"><section class="paywasm" lang="ja" data-state="confirming" aria-busy="true" data-paywasm-first-view>"#),
         "{page}"
     );
     assert!(page.contains(">お支払いを確認しています…</p>"), "{page}");

@@ -36,6 +36,24 @@ enum Sale {
     Error(String),
 }
 
+impl Sale {
+    /// The root's `data-state`, which the CSS gives its colour and sign.
+    fn state(&self) -> &'static str {
+        match self {
+            Sale::Ready(None) => "ready",
+            Sale::Ready(Some(_)) => "refused",
+            Sale::Charging => "charging",
+            Sale::Waiting(_) => "waiting",
+            Sale::Done(charge) => match charge.status {
+                ChargeStatus::Successful => "successful",
+                ChargeStatus::Expired => "expired",
+                _ => "failed",
+            },
+            Sale::Error(_) => "error",
+        }
+    }
+}
+
 fn new_sale_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
@@ -296,6 +314,7 @@ pub fn PosCheckout(
         ),
         None => fill(&fill(texts.store, &options.store_id), &options.terminal_id),
     };
+    let (title_before, title_after) = crate::i18n::around(texts.title);
     let scanning = move || match sale.get() {
         Sale::Ready(_) | Sale::Error(_) => true,
         Sale::Done(charge) => charge.status != ChargeStatus::Successful,
@@ -306,9 +325,11 @@ pub fn PosCheckout(
         move || matches!(sale.get(), Sale::Done(ref c) if c.status == ChargeStatus::Successful);
 
     view! {
-        <section class="paywasm paywasm-pos" lang=texts.lang>
-            <h2 class="paywasm-title">{fill(texts.title, &amount_text)}</h2>
-            <p class="paywasm-hint">{store}</p>
+        <section class="paywasm paywasm-pos" lang=texts.lang data-state=move || sale.get().state()>
+            <h2 class="paywasm-title">
+                {title_before}<span class="paywasm-total">{amount_text.clone()}</span>{title_after}
+            </h2>
+            <p class="paywasm-store">{store}</p>
             <Show when=scanning>
                 <form class="paywasm-scan" on:submit=submit.clone()>
                     <label for="paywasm-code">{texts.code_label}</label>

@@ -122,7 +122,7 @@ pub fn for_lang(lang: &str) -> &'static PosTexts {
 pub const EN: PosTexts = PosTexts {
     lang: "en",
     title: "Charge {}",
-    store_named: "{} ({}) · Terminal {}",
+    store_named: "{} · Store {} · Terminal {}",
     store: "Store {} · Terminal {}",
     code_label: "Customer's payment code",
     charge: "Charge",
@@ -159,7 +159,7 @@ pub const EN: PosTexts = PosTexts {
 pub const TH: PosTexts = PosTexts {
     lang: "th",
     title: "เรียกเก็บ {}",
-    store_named: "{} ({}) · เครื่อง {}",
+    store_named: "{} · ร้าน {} · เครื่อง {}",
     store: "ร้าน {} · เครื่อง {}",
     code_label: "โค้ดชำระเงินของลูกค้า",
     charge: "เรียกเก็บเงิน",
@@ -197,7 +197,7 @@ pub const TH: PosTexts = PosTexts {
 pub const JA: PosTexts = PosTexts {
     lang: "ja",
     title: "{} を請求",
-    store_named: "{}（{}）· 端末 {}",
+    store_named: "{} · 店舗 {} · 端末 {}",
     store: "店舗 {} · 端末 {}",
     code_label: "お客様の支払いコード",
     charge: "請求する",
@@ -234,7 +234,7 @@ pub const JA: PosTexts = PosTexts {
 pub const ZH: PosTexts = PosTexts {
     lang: "zh-CN",
     title: "收款 {}",
-    store_named: "{}（{}）· 终端 {}",
+    store_named: "{} · 门店 {} · 终端 {}",
     store: "门店 {} · 终端 {}",
     code_label: "顾客的付款码",
     charge: "收款",
