@@ -1968,7 +1968,9 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
     let page = response.text().await.unwrap();
 
     let view_at = page.find("data-paywasm-first-view").expect("a first view");
-    assert!(page[..view_at].ends_with(r#"<section class="paywasm" lang="th" data-state="choosing" aria-busy="false" "#));
+    assert!(page[..view_at].ends_with(
+        r#"<section class="paywasm" lang="th" data-state="choosing" aria-busy="false" "#
+    ));
     assert!(
         page.contains(r#"data-method="promptpay""#),
         "PromptPay is offered"
