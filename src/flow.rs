@@ -15,6 +15,8 @@ use paywasm_core::poll::{Answer, PollSchedule, LONG_POLL_WAIT_SECS};
 
 /// What a started payment asks of the widget next.
 #[derive(Debug, Clone, PartialEq)]
+// Made once per payment and matched at once: boxing the charge would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Started {
     /// Send the customer to this (checked) authorize page.
     Redirect(String),
