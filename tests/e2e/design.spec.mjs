@@ -79,6 +79,10 @@ test("the QR panel names the scheme and shows the time left as a bar that runs d
   expect(first.value).toBeGreaterThan(0);
   expect(first.value).toBeLessThanOrEqual(first.max);
   await expect.poll(() => bar.evaluate((p) => p.value), { timeout: 4_000 }).toBeLessThan(first.value);
+  // Figures that line up: the amount and the countdown do not jitter as the digits change.
+  for (const figures of [panel.getByText("THB 1,290.00", { exact: true }), panel.getByRole("timer")]) {
+    expect(await figures.evaluate((e) => getComputedStyle(e).fontVariantNumeric)).toBe("tabular-nums");
+  }
 });
 
 test.describe("on a phone", () => {

@@ -282,3 +282,33 @@ test.describe("in the cashier's language", () => {
     await expect(page.locator("section[lang=th]")).toHaveCount(1);
   });
 });
+
+test("a sale and its refund with the keyboard alone: the focus starts in the scan field and Tab reaches each step", async ({ page }) => {
+  await page.goto("/pos");
+  const field = page.getByRole("textbox", { name: "Customer's payment code" });
+  await expect(field).toBeFocused();
+  await page.keyboard.type(code("Alipay", "90")); // as a scanner types it
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Charge" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(status(page)).toContainText("Payment successful");
+  // The refund panel comes after the outcome: Tab from the page's start reaches it.
+  const refund = page.getByRole("textbox", { name: "Refund amount" });
+  for (let i = 0; i < 20 && !(await refund.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(refund).toBeFocused();
+  await page.keyboard.type("50.00");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Refund" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText(/^Refunded THB 50\.00 \(rfnd_test_/)).toBeVisible();
+});
+
+test("the amount is large and its figures line up (tabular), for reading at arm's length", async ({ page }) => {
+  await page.goto("/pos");
+  const amount = page.getByRole("heading", { name: "Charge THB 400.00" }).getByText("THB 400.00");
+  const style = await amount.evaluate((e) => ({ size: parseFloat(getComputedStyle(e).fontSize), figures: getComputedStyle(e).fontVariantNumeric }));
+  expect(style.size).toBeGreaterThanOrEqual(32);
+  expect(style.figures).toBe("tabular-nums");
+  const statusSize = await status(page).evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  expect(statusSize).toBeGreaterThanOrEqual(20);
+});
