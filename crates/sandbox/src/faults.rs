@@ -14,7 +14,7 @@
 //! - `slow`: the server acts, then sends its answer in 40 pieces (of 64 bytes at least),
 //!   25 ms apart: about a second, whatever the answer's size, as over a congested network.
 //!
-//! Test controls (`/_test/...`) and pages are never faulted: they are how tests observe.
+//! The shop's product page and its assets are never faulted: they are how tests observe.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -153,7 +153,7 @@ impl Faults {
 }
 
 fn observed(path: &str) -> bool {
-    path.starts_with("/_test/") || path == "/" || path.starts_with("/assets/")
+    path == "/" || path.starts_with("/assets/")
 }
 
 /// A body that fails after `prefix`: hyper then breaks the connection mid-answer.

@@ -1754,6 +1754,47 @@ async fn a_key_beyond_its_rate_gets_429_in_the_error_shape_of_its_api() {
     running.stop().await;
 }
 
+/// The published widget and its hosted page carry no key: a page's files are never rate
+/// limited, however many customers behind one address load them (the exemption named
+/// `/hosted/`, where the hosted page was before it moved into `/pkg/`).
+#[tokio::test]
+async fn the_widgets_files_are_not_rate_limited() {
+    let pkg = std::env::temp_dir().join(format!("paywasm-pkg-limit-{}", std::process::id()));
+    std::fs::create_dir_all(pkg.join("hosted")).unwrap();
+    std::fs::write(pkg.join("package.json"), r#"{ "version": "1.0.0" }"#).unwrap();
+    std::fs::write(pkg.join("hosted").join("index.html"), "<!doctype html>").unwrap();
+    let mut config = Config {
+        pkg_dir: pkg.clone(),
+        ..Config::for_tests()
+    };
+    config.rate_limit = 1; // 1 per second, bursts of 2
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let http = Client::new();
+    for _ in 0..10 {
+        let response = http
+            .get(format!("{}/pkg/hosted/", running.gateway_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    // The API beside it is limited.
+    let charges = format!("{}/charges/chrg_test_none", running.gateway_url);
+    let mut limited = false;
+    for _ in 0..4 {
+        let response = http
+            .get(&charges)
+            .basic_auth(&running.secret_key, Some(""))
+            .send()
+            .await
+            .unwrap();
+        limited |= response.status() == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(limited);
+    running.stop().await;
+    let _ = std::fs::remove_dir_all(pkg);
+}
+
 /// How often the widget asks the shop for a charge or a PaymentIntent when the shop answers
 /// 5xx (`src/merchant.rs`).
 const WIDGET_ATTEMPTS: u32 = 3;

@@ -4,8 +4,8 @@
 //! own token bucket; requests without a key share one bucket per client address.
 //!
 //! `--rate-limit N` sets N requests per second per key with bursts of 2N; 0 turns it off (the
-//! throughput benchmark measures the server, not the limiter). Test controls (`/_test/...`) and
-//! pages are not limited.
+//! throughput benchmark measures the server, not the limiter). The published widget and its
+//! hosted page (`/pkg/...`) and the pages' assets are not limited: they carry no key.
 
 use crate::error::ApiError;
 use crate::wooshpay::error::WpError;
@@ -94,7 +94,7 @@ fn bucket_key(request: &Request) -> [u8; 32] {
 /// The middleware.
 pub async fn limit(State(limit): State<RateLimit>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path.starts_with("/_test/") || path.starts_with("/hosted/") || path.starts_with("/assets/") {
+    if path.starts_with("/pkg/") || path.starts_with("/assets/") {
         return next.run(request).await;
     }
     let Err(retry_after) = limit.take(bucket_key(&request), Instant::now()) else {
