@@ -10,6 +10,7 @@
 
 pub mod cdn;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod faults;
 pub mod gateway;

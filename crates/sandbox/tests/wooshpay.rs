@@ -696,6 +696,38 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
     );
 }
 
+/// An idempotency key belongs to the account key, not to how the header spells it: the same
+/// secret key sent as Bearer and then as HTTP Basic (both of which WooshPay accepts) replays
+/// the one PaymentIntent (two were made before: the scope was the raw header).
+#[tokio::test]
+async fn one_idempotency_key_is_one_request_whether_the_key_came_as_bearer_or_basic() {
+    let sandbox = Sandbox::start().await;
+    let body = fixture("payment_intent_web_request");
+    let url = sandbox.url("/v1/payment_intents");
+    let key = &sandbox.running.wooshpay_secret_key;
+    let bearer = sandbox
+        .http
+        .post(&url)
+        .bearer_auth(key)
+        .header("Idempotency-Key", "order-2002")
+        .json(&body);
+    let (status, first) = send(bearer).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let basic = sandbox
+        .http
+        .post(&url)
+        .basic_auth(key, Some(""))
+        .header("Idempotency-Key", "order-2002")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), StatusCode::OK);
+    assert_eq!(basic.headers()["idempotent-replayed"], "true");
+    let again: Value = basic.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+}
+
 #[tokio::test]
 async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_wooshpays_shape() {
     let sandbox = Sandbox::start().await;

@@ -2,11 +2,10 @@
 //! user name and the password is empty.
 
 use super::GatewayState;
+use crate::credentials::Scheme;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use base64::Engine;
 use subtle::ConstantTimeEq;
 
 /// Which key authenticated the request.
@@ -25,26 +24,13 @@ pub struct AnyKey(pub KeyKind);
 pub struct SecretKey;
 
 fn key_of(parts: &Parts) -> Result<String, ApiError> {
-    let missing = || {
-        ApiError::AuthenticationFailure(
+    match crate::credentials::presented_key(&parts.headers) {
+        Some((Scheme::Basic, key)) => Ok(key),
+        _ => Err(ApiError::AuthenticationFailure(
             "authentication failed: send your key as the user name of HTTP Basic authentication"
                 .into(),
-        )
-    };
-    let header = parts.headers.get(AUTHORIZATION).ok_or_else(missing)?;
-    let header = header.to_str().map_err(|_| missing())?;
-    let encoded = header
-        .strip_prefix("Basic ")
-        .or_else(|| header.strip_prefix("basic "))
-        .ok_or_else(missing)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| missing())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| missing())?;
-    let user = decoded
-        .split_once(':')
-        .map_or(decoded.as_str(), |(user, _)| user);
-    Ok(user.to_owned())
+        )),
+    }
 }
 
 fn same(a: &str, b: &str) -> bool {

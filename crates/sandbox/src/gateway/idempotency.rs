@@ -174,13 +174,12 @@ async fn handle(
             ))
         })?
         .to_owned();
-    // Keys are per account key: the same key from the public and the secret key are unrelated.
-    let credentials = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(HeaderValue::as_bytes)
-        .unwrap_or(b"");
-    let scope = digest(&[credentials]);
+    // Keys are per account key: the same key from the public and the secret key are unrelated;
+    // one account key is one scope whether it came as Basic or as Bearer.
+    let credentials = crate::credentials::presented_key(request.headers())
+        .map(|(_, key)| key)
+        .unwrap_or_default();
+    let scope = digest(&[credentials.as_bytes()]);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
         Refusal::Invalid(format!(

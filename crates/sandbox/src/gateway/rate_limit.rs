@@ -76,8 +76,11 @@ impl RateLimit {
 
 fn bucket_key(request: &Request) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    match request.headers().get(header::AUTHORIZATION) {
-        Some(authorization) => hasher.update(authorization.as_bytes()),
+    match crate::credentials::presented_key(request.headers()) {
+        Some((_, key)) => {
+            hasher.update(b"key:");
+            hasher.update(key.as_bytes());
+        }
         None => {
             let address = request
                 .extensions()

@@ -4,9 +4,7 @@
 use super::error::WpError;
 use super::WooshpayState;
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use base64::Engine;
 use subtle::ConstantTimeEq;
 
 /// A request made with the secret key.
@@ -22,30 +20,14 @@ pub enum AnyKey {
 }
 
 fn key_of(parts: &Parts) -> Result<String, WpError> {
-    let missing = || {
-        WpError::Authentication(
-            "You did not provide an API key: send it as `Authorization: Bearer sk_test_...`".into(),
-        )
-    };
-    let header = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .ok_or_else(missing)?;
-    let (scheme, value) = header.split_once(' ').ok_or_else(missing)?;
-    if scheme.eq_ignore_ascii_case("bearer") {
-        return Ok(value.trim().to_owned());
-    }
-    if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(value.trim())
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .ok_or_else(missing)?;
-        let user = decoded.split_once(':').map_or(decoded.as_str(), |(u, _)| u);
-        return Ok(user.to_owned());
-    }
-    Err(missing())
+    crate::credentials::presented_key(&parts.headers)
+        .map(|(_, key)| key)
+        .ok_or_else(|| {
+            WpError::Authentication(
+                "You did not provide an API key: send it as `Authorization: Bearer sk_test_...`"
+                    .into(),
+            )
+        })
 }
 
 fn same(a: &str, b: &str) -> bool {
