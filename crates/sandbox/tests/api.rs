@@ -1264,6 +1264,33 @@ async fn in_store_charges_are_decided_by_test_barcodes() {
     }
     let (_, pending) = wechat("134567890123456701").await;
     assert_eq!(pending["status"], "pending");
+    // Seed 003: the pending charge shows the scanned code as a QR document named after it:
+    // the QR of the code itself (not a payment QR).
+    let code = &pending["source"]["scannable_code"];
+    assert_eq!(
+        (&code["object"], &code["type"]),
+        (&json!("barcode"), &json!("qr")),
+        "{pending}"
+    );
+    assert_eq!(code["image"]["object"], "document");
+    assert_eq!(code["image"]["kind"], "qr");
+    assert_eq!(code["image"]["filename"], "134567890123456701.svg");
+    assert!(code["image"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("docu_test_"));
+    let svg = sandbox
+        .http
+        .get(code["image"]["download_uri"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.status(), StatusCode::OK);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert_eq!(
+        svg.text().await.unwrap(),
+        paywasm_core::qr::svg("134567890123456701", 256).unwrap()
+    );
     let (status, expired) = send(sandbox.secret(
         reqwest::Method::POST,
         &format!("/charges/{}/expire", pending["id"].as_str().unwrap()),

@@ -381,22 +381,37 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         authorize_uri = Some(format!("{}/payments/{pay_id}/authorize", state.base_url));
         authorize_id = Some(pay_id);
     }
+    // What the charge's QR document shows: PromptPay's payment QR; for a WeChat Pay charge the
+    // customer's scanned code, as seed 003's pending charge has it (a document named after it).
+    let shown = match source.source_type {
+        SourceType::Promptpay => {
+            // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
+            let reference1: String = id["chrg_test_".len()..]
+                .to_ascii_uppercase()
+                .chars()
+                .take(20)
+                .collect();
+            let target = promptpay::Target::BillPayment {
+                biller_id: state.promptpay_biller_id.clone(),
+                reference1,
+                reference2: None,
+            };
+            Some((
+                promptpay::payload(&target, Some(amount))?,
+                "qrcode.svg".to_owned(),
+            ))
+        }
+        SourceType::WechatPayUpm => source
+            .barcode
+            .clone()
+            .map(|barcode| (barcode.clone(), format!("{barcode}.svg"))),
+        _ => None,
+    };
     let (mut qr, mut download_token) = (None, None);
-    if source.source_type == SourceType::Promptpay {
+    if let Some((payload, filename)) = shown {
         let document_id = crate::ids::new_id("docu");
         let token = crate::ids::download_token();
-        // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
-        let reference1: String = id["chrg_test_".len()..]
-            .to_ascii_uppercase()
-            .chars()
-            .take(20)
-            .collect();
-        let target = promptpay::Target::BillPayment {
-            biller_id: state.promptpay_biller_id.clone(),
-            reference1,
-            reference2: None,
-        };
-        qr = Some(promptpay::payload(&target, Some(amount))?);
+        qr = Some(payload);
         let location = format!("/charges/{id}/documents/{document_id}");
         source.scannable_code = Some(ScannableCode {
             object: "barcode".into(),
@@ -408,7 +423,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
                 location,
                 id: document_id,
                 deleted: false,
-                filename: "qrcode.svg".into(),
+                filename,
                 kind: "qr".into(),
                 created_at,
             },
