@@ -325,13 +325,50 @@ pub fn amount(amount: Amount, currency: &Currency) -> String {
     currency.display(amount)
 }
 
-/// The reason for a failure code, in words.
+/// The reason for a failure code, in words (matched exhaustively: a new code needs its words).
 pub fn failure_reason(texts: &Texts, code: Option<&str>) -> &'static str {
-    match code.unwrap_or("") {
-        "payment_expired" | "timeout" => texts.reasons.too_late,
-        "payment_rejected" => texts.reasons.rejected,
-        "insufficient_fund" | "insufficient_balance" => texts.reasons.insufficient,
-        "invalid_account" => texts.reasons.invalid_account,
-        _ => texts.reasons.processing,
+    use crate::failure::FailureCode;
+    match FailureCode::parse(code.unwrap_or("")) {
+        FailureCode::PaymentExpired | FailureCode::Timeout => texts.reasons.too_late,
+        FailureCode::PaymentRejected => texts.reasons.rejected,
+        FailureCode::InsufficientFund | FailureCode::InsufficientBalance => {
+            texts.reasons.insufficient
+        }
+        FailureCode::InvalidAccount => texts.reasons.invalid_account,
+        FailureCode::PaymentCancelled | FailureCode::FailedProcessing | FailureCode::Unknown(_) => {
+            texts.reasons.processing
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::failure::FailureCode;
+
+    #[test]
+    fn every_seed_failure_code_has_a_reason_in_every_language() {
+        for texts in [&EN, &TH, &JA, &ZH] {
+            for code in FailureCode::KNOWN {
+                let reason = failure_reason(texts, Some(code.as_str()));
+                assert!(!reason.is_empty(), "{code:?} in {}", texts.lang);
+                // Only the codes with nothing more to say get the general sentence.
+                let general = matches!(
+                    code,
+                    FailureCode::PaymentCancelled | FailureCode::FailedProcessing
+                );
+                assert_eq!(
+                    reason == texts.reasons.processing,
+                    general,
+                    "{code:?} in {}",
+                    texts.lang
+                );
+            }
+            assert_eq!(
+                failure_reason(texts, Some("card_lost")),
+                texts.reasons.processing
+            );
+            assert_eq!(failure_reason(texts, None), texts.reasons.processing);
+        }
     }
 }

@@ -16,6 +16,7 @@
 //! No web and no async runtime dependencies: everything here is pure and unit-tested natively.
 
 pub mod error;
+pub mod failure;
 pub mod first_view;
 pub mod html;
 pub mod i18n;

@@ -16,6 +16,7 @@ use crate::WidgetError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use paywasm_core::failure::FailureCode;
 use paywasm_core::method::{checkout_methods, SourceType};
 use paywasm_core::objects::{ChargeStatus, CheckoutCharge, PlatformType};
 use qr::QrPanel;
@@ -50,7 +51,7 @@ fn status_text(
         Phase::Done(charge) => match &charge.status {
             ChargeStatus::Successful => texts.successful.into(),
             ChargeStatus::Expired => texts.expired.into(),
-            _ if charge.failure_code.as_deref() == Some("payment_cancelled") => {
+            _ if charge.failure_code.as_deref() == Some(FailureCode::PaymentCancelled.as_str()) => {
                 texts.cancelled.into()
             }
             _ => fill(

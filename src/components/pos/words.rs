@@ -3,6 +3,7 @@
 //! They live in the cashier's build only: a checkout page never downloads them. `{}` in a
 //! template is filled in order with [`crate::i18n::fill`].
 
+use paywasm_core::failure::FailureCode;
 use paywasm_core::objects::CheckoutCharge;
 use paywasm_core::pos::CodeError;
 
@@ -80,13 +81,15 @@ pub struct PosTexts {
 impl PosTexts {
     /// What the cashier reads, and what to do next, for a failed charge.
     pub fn failure_advice(&self, code: Option<&str>) -> &'static str {
-        match code.unwrap_or("") {
-            "payment_cancelled" => self.advice_cancelled,
-            "timeout" | "payment_expired" => self.advice_too_late,
-            "insufficient_balance" | "insufficient_fund" => self.advice_insufficient,
-            "payment_rejected" => self.advice_rejected,
-            "invalid_account" => self.advice_invalid_account,
-            _ => self.advice_processing,
+        match FailureCode::parse(code.unwrap_or("")) {
+            FailureCode::PaymentCancelled => self.advice_cancelled,
+            FailureCode::Timeout | FailureCode::PaymentExpired => self.advice_too_late,
+            FailureCode::InsufficientBalance | FailureCode::InsufficientFund => {
+                self.advice_insufficient
+            }
+            FailureCode::PaymentRejected => self.advice_rejected,
+            FailureCode::InvalidAccount => self.advice_invalid_account,
+            FailureCode::FailedProcessing | FailureCode::Unknown(_) => self.advice_processing,
         }
     }
 

@@ -12,23 +12,24 @@
 //! payment_expired, `12` payment_rejected, `13` invalid_account, `14` insufficient_fund, `15`
 //! failed_processing.
 
-use super::charges::{failure_message, Outcome};
+use super::charges::Outcome;
 use crate::error::ApiError;
+use paywasm_core::failure::FailureCode;
 use paywasm_core::method::SourceType;
 
-const ALIPAY_FAILURES: [&str; 5] = [
-    "payment_cancelled",
-    "failed_processing",
-    "insufficient_balance",
-    "payment_rejected",
-    "timeout",
+const ALIPAY_FAILURES: [FailureCode; 5] = [
+    FailureCode::PaymentCancelled,
+    FailureCode::FailedProcessing,
+    FailureCode::InsufficientBalance,
+    FailureCode::PaymentRejected,
+    FailureCode::Timeout,
 ];
-const WECHAT_FAILURES: [&str; 5] = [
-    "payment_expired",
-    "payment_rejected",
-    "invalid_account",
-    "insufficient_fund",
-    "failed_processing",
+const WECHAT_FAILURES: [FailureCode; 5] = [
+    FailureCode::PaymentExpired,
+    FailureCode::PaymentRejected,
+    FailureCode::InvalidAccount,
+    FailureCode::InsufficientFund,
+    FailureCode::FailedProcessing,
 ];
 
 /// Refuses a payment code that no wallet would show: 10 to 32 digits.
@@ -45,8 +46,8 @@ pub(crate) fn check(barcode: &str) -> Result<(), ApiError> {
 /// The outcome a test barcode asks for; `None` keeps the charge pending.
 pub(crate) fn outcome(source_type: SourceType, barcode: &str) -> Option<Outcome> {
     let failures = match source_type {
-        SourceType::BarcodeAlipay => ALIPAY_FAILURES,
-        SourceType::WechatPayUpm => WECHAT_FAILURES,
+        SourceType::BarcodeAlipay => &ALIPAY_FAILURES,
+        SourceType::WechatPayUpm => &WECHAT_FAILURES,
         _ => return None,
     };
     let suffix = barcode.get(barcode.len().saturating_sub(2)..).unwrap_or("");
@@ -54,10 +55,10 @@ pub(crate) fn outcome(source_type: SourceType, barcode: &str) -> Option<Outcome>
         "01" => None,
         "11" | "12" | "13" | "14" | "15" => {
             let index = usize::from(suffix.as_bytes()[1] - b'1');
-            let code = failures[index];
+            let code = &failures[index];
             Some(Outcome::Failed {
-                code: code.into(),
-                message: failure_message(code).into(),
+                code: code.as_str().into(),
+                message: code.message().into(),
             })
         }
         _ => Some(Outcome::Paid),

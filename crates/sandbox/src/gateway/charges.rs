@@ -47,16 +47,7 @@ pub(crate) enum Outcome {
 
 /// A human sentence for each seed failure code.
 pub(crate) fn failure_message(code: &str) -> &'static str {
-    match code {
-        "payment_expired" => "the payment expired before the customer completed it",
-        "payment_rejected" => "the payment was rejected by the provider",
-        "payment_cancelled" => "the customer cancelled the payment",
-        "failed_processing" => "the payment could not be processed",
-        "invalid_account" => "the customer's account cannot make this payment",
-        "insufficient_fund" | "insufficient_balance" => "the customer's balance is insufficient",
-        "timeout" => "the customer did not confirm the payment in time",
-        _ => "the payment failed",
-    }
+    paywasm_core::failure::FailureCode::parse(code).message()
 }
 
 /// Ends a pending charge. The caller has checked that it is pending.
