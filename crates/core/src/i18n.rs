@@ -335,7 +335,7 @@ pub fn failure_reason(texts: &Texts, code: Option<&str>) -> &'static str {
             texts.reasons.insufficient
         }
         FailureCode::InvalidAccount => texts.reasons.invalid_account,
-        FailureCode::PaymentCancelled | FailureCode::FailedProcessing | FailureCode::Unknown(_) => {
+        FailureCode::PaymentCancelled | FailureCode::FailedProcessing | FailureCode::Unknown => {
             texts.reasons.processing
         }
     }

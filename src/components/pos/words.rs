@@ -89,7 +89,7 @@ impl PosTexts {
             }
             FailureCode::PaymentRejected => self.advice_rejected,
             FailureCode::InvalidAccount => self.advice_invalid_account,
-            FailureCode::FailedProcessing | FailureCode::Unknown(_) => self.advice_processing,
+            FailureCode::FailedProcessing | FailureCode::Unknown => self.advice_processing,
         }
     }
 

@@ -46,8 +46,8 @@ pub(crate) fn check(barcode: &str) -> Result<(), ApiError> {
 /// The outcome a test barcode asks for; `None` keeps the charge pending.
 pub(crate) fn outcome(source_type: SourceType, barcode: &str) -> Option<Outcome> {
     let failures = match source_type {
-        SourceType::BarcodeAlipay => &ALIPAY_FAILURES,
-        SourceType::WechatPayUpm => &WECHAT_FAILURES,
+        SourceType::BarcodeAlipay => ALIPAY_FAILURES,
+        SourceType::WechatPayUpm => WECHAT_FAILURES,
         _ => return None,
     };
     let suffix = barcode.get(barcode.len().saturating_sub(2)..).unwrap_or("");
@@ -55,7 +55,7 @@ pub(crate) fn outcome(source_type: SourceType, barcode: &str) -> Option<Outcome>
         "01" => None,
         "11" | "12" | "13" | "14" | "15" => {
             let index = usize::from(suffix.as_bytes()[1] - b'1');
-            let code = &failures[index];
+            let code = failures[index];
             Some(Outcome::Failed {
                 code: code.as_str().into(),
                 message: code.message().into(),
