@@ -104,6 +104,20 @@ function element(tag, attributes = {}, children = []) {
   return node;
 }
 
+/**
+ * Resolves once the stylesheet linked at `href` has loaded, failed, or taken 3 s (a page
+ * without it still gets a usable, if plain, dialog).
+ */
+function stylesheetLoaded(href) {
+  const node = [...document.querySelectorAll('link[rel="stylesheet"]')].find((link) => link.href === href);
+  if (!node || node.sheet) return Promise.resolve();
+  return new Promise((resolve) => {
+    node.addEventListener("load", resolve, { once: true });
+    node.addEventListener("error", resolve, { once: true });
+    setTimeout(resolve, 3000);
+  });
+}
+
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
 let dialogs = 0;
 
@@ -114,6 +128,9 @@ let dialogs = 0;
  * gateway's `{status, response}`) and `mount(target, options)` (the widget).
  */
 export function omiseCard(host) {
+  // Linked as this module loads (configure, a button attached), long before a customer's
+  // click; the dialog waits for it, so it never flashes unstyled on a slow network.
+  const styled = stylesheetLoaded(host.link("stylesheet", "omise-card.css"));
   let defaults = {};
   const buttons = [];
   let open = null;
@@ -146,7 +163,6 @@ export function omiseCard(host) {
   function openDialog(given) {
     const options = checked({ ...defaults, ...given }, host.publicKey());
     close();
-    host.link("stylesheet", "omise-card.css");
     const lang = language(options.locale);
     const words = WORDS[lang];
     const id = `paywasm-card-${++dialogs}`;
@@ -257,8 +273,11 @@ export function omiseCard(host) {
 
     document.body.append(dialog);
     open = { dialog, options, opener: document.activeElement, mounted: null };
-    dialog.showModal();
-    methodButtons[0]?.focus();
+    styled.then(() => {
+      if (open?.dialog !== dialog) return;
+      dialog.showModal();
+      methodButtons[0]?.focus();
+    });
   }
 
   /** Omise.js's data- attributes of the script in a form, as options. */

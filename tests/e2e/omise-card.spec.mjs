@@ -152,6 +152,27 @@ test("the dialog's files come from the CDN under the page's strict policy", asyn
   expect(errors).toEqual([]);
 });
 
+test("on a slow network the dialog waits for its stylesheet instead of showing unstyled", async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(`${GATEWAY}/pkg/0.1.0/omise-card.css`, async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.goto("/examples/omise-card");
+  await page.getByRole("button", { name: "Checkout" }).click();
+  await page.waitForTimeout(500);
+  // Nothing half-drawn: no dialog at all while its look is still on the way.
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  release();
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  await expect(dialog).toBeVisible();
+  // Drawn with its stylesheet: the rounded panel, not the browser's default dialog box.
+  expect(await dialog.evaluate((node) => getComputedStyle(node).borderRadius)).toBe("12px");
+  await expect(dialog.getByRole("button", { name: "PromptPay" })).toBeFocused();
+});
+
 test("a source the gateway refuses is explained in the dialog, which stays open to try again", async ({ page }) => {
   await page.goto("/examples/omise-card");
   // THB 1.00: below PromptPay's minimum, refused by the gateway
