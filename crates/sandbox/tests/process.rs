@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::Soak;
+use support::soak::{self, Soak};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -216,8 +216,8 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
     // every start.
     let started = Instant::now();
     let expiring = soak.expiring_charges(40).await;
-    let plans = support::plans(checkouts);
-    let seen = support::drive(&soak, &plans, 0, 32).await;
+    let plans = soak::plans(checkouts);
+    let seen = soak::drive(&soak, &plans, 0, 32).await;
     let drove = started.elapsed();
     // Past every expiry (at most 16 s after they were made) before the crashes stop.
     tokio::time::sleep(Duration::from_secs(16).saturating_sub(drove)).await;
@@ -233,7 +233,7 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
             .retain(|a| a != "--crash-after-commits" && *a != crash_rate_arg);
         sandbox.restart_until_ready().await;
     }
-    let verdict = support::verify(&soak, &plans, &seen, &data.join("shop.sqlite"), &expiring).await;
+    let verdict = soak::verify(&soak, &plans, &seen, &data.join("shop.sqlite"), &expiring).await;
     let expired = soak
         .list("/charges")
         .await
@@ -292,13 +292,13 @@ async fn sustained_load_keeps_every_checkout_right_and_memory_flat() {
     let mut samples = vec![(0.0, sandbox.rss_kb())];
     // Rounds of 200 checkouts, 32 at a time, until the time is up; memory after each round.
     while started.elapsed() < Duration::from_secs(seconds) {
-        let round = support::plans(200);
-        seen.extend(support::drive(&soak, &round, plans.len(), 32).await);
+        let round = soak::plans(200);
+        seen.extend(soak::drive(&soak, &round, plans.len(), 32).await);
         plans.extend(round);
         samples.push((started.elapsed().as_secs_f64(), sandbox.rss_kb()));
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let verdict = support::verify(
+    let verdict = soak::verify(
         &soak,
         &plans,
         &seen,

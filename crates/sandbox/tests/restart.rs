@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
 
+mod support;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use support::eventually;
 
 const SECRET: &str = "skey_test_5paywasmsandbox0demo0";
 
@@ -106,35 +108,31 @@ async fn a_killed_sandbox_restarts_with_everything_it_acknowledged() {
         "successful"
     );
     // expiry resumes on its own after the restart
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
+    let events = || async {
         let events = call(
             reqwest::Method::GET,
             format!("{}/events?limit=100", second.gateway),
             &[],
         )
         .await;
-        let data = events["data"].as_array().unwrap().clone();
-        if data
+        events["data"].as_array().unwrap().clone()
+    };
+    eventually("the charge to expire after the restart", || async {
+        events()
+            .await
             .iter()
             .any(|e| e["key"] == "charge.expire" && e["data"]["id"] == pending["id"])
-        {
-            // events from before the kill are still there, and their deliveries are still being retried
-            let created = data
-                .iter()
-                .find(|e| e["key"] == "charge.create" && e["data"]["id"] == pending["id"])
-                .unwrap();
-            let delivery = &created["webhook_deliveries"][0];
-            assert_eq!(delivery["delivery_status"], "pending");
-            assert!(delivery["attempts"].as_i64().unwrap() >= 1, "{delivery}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the charge did not expire after the restart"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await;
+    // events from before the kill are still there, and their deliveries are still being retried
+    let created = events()
+        .await
+        .into_iter()
+        .find(|e| e["key"] == "charge.create" && e["data"]["id"] == pending["id"])
+        .unwrap();
+    let delivery = &created["webhook_deliveries"][0];
+    assert_eq!(delivery["delivery_status"], "pending");
+    assert!(delivery["attempts"].as_i64().unwrap() >= 1, "{delivery}");
     second.child.kill().unwrap();
     second.child.wait().unwrap();
     std::fs::remove_dir_all(&data).unwrap();

@@ -21,7 +21,7 @@ use reqwest::Client;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::Soak;
+use support::soak::{self, Soak};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -60,11 +60,11 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         retries: AtomicU64::new(0),
     });
 
-    let plans = support::plans(checkouts);
+    let plans = soak::plans(checkouts);
     let started = Instant::now();
-    let seen = support::drive(&soak, &plans, 0, 32).await;
+    let seen = soak::drive(&soak, &plans, 0, 32).await;
     let drove = started.elapsed();
-    let verdict = support::verify(
+    let verdict = soak::verify(
         &soak,
         &plans,
         &seen,

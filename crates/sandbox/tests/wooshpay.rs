@@ -4,163 +4,11 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
 
-use paywasm_sandbox::config::Config;
-use paywasm_sandbox::Running;
-use reqwest::{Client, Method, RequestBuilder, StatusCode};
+mod support;
+
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-struct Sandbox {
-    running: Running,
-    http: Client,
-}
-
-fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/seed004/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-impl Sandbox {
-    async fn start() -> Self {
-        let running = paywasm_sandbox::start(Config::for_tests()).await.unwrap();
-        let http = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self { running, http }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.running.gateway_url)
-    }
-
-    fn secret(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(&self.running.wooshpay_secret_key)
-    }
-
-    fn publishable(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(&self.running.wooshpay_public_key)
-    }
-
-    async fn create_intent(&self, body: &Value) -> Value {
-        let (status, intent) =
-            send(self.secret(Method::POST, "/v1/payment_intents").json(body)).await;
-        assert_eq!(status, StatusCode::OK, "{intent}");
-        intent
-    }
-
-    async fn intent(&self, id: &str) -> Value {
-        send(self.secret(Method::GET, &format!("/v1/payment_intents/{id}")))
-            .await
-            .1
-    }
-
-    /// Follows `next_action` to the test Alipay page and presses `decision` there; returns
-    /// where the customer is sent next.
-    async fn pay_at_alipay(&self, intent: &Value, decision: &str) -> Option<String> {
-        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
-            .as_str()
-            .unwrap();
-        assert!(url.starts_with(&self.running.gateway_url), "{url}");
-        let page = self.http.get(url).send().await.unwrap();
-        assert_eq!(page.status(), StatusCode::OK);
-        let page = page.text().await.unwrap();
-        let code_value = url.split("codeValue=").nth(1).unwrap();
-        if !page.contains("role=\"status\"") {
-            assert!(page.contains(&format!("value=\"{code_value}\"")), "{page}");
-        }
-        let response = self
-            .http
-            .post(self.url("/wooshpay/alipay/decide"))
-            .form(&[("codeValue", code_value), ("decision", decision)])
-            .send()
-            .await
-            .unwrap();
-        response
-            .headers()
-            .get("location")
-            .map(|location| location.to_str().unwrap().to_owned())
-    }
-}
-
-async fn send(request: RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
-    assert_eq!(status, expected, "{body}");
-    assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(body["error"]["type"].is_string(), "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
-}
-
-/// Checks `ours` against the seed's response `seed`, field by field: every field the seed
-/// shows is present; generated values (ids, times, secrets, URLs, live mode) have the seed's
-/// form; everything else is equal.
-fn assert_like_seed(seed: &Value, ours: &Value, path: &str) {
-    match (seed, ours) {
-        (Value::Object(seed), Value::Object(ours)) => {
-            for (key, expected) in seed {
-                let at = format!("{path}.{key}");
-                let actual = ours.get(key).unwrap_or_else(|| panic!("{at} is missing"));
-                match key.as_str() {
-                    "id" | "payment_method" | "payment_intent" => {
-                        let prefix = expected.as_str().unwrap().split('_').next().unwrap();
-                        let actual = actual.as_str().unwrap_or_else(|| panic!("{at}"));
-                        let digits = actual
-                            .strip_prefix(&format!("{prefix}_"))
-                            .unwrap_or_else(|| panic!("{at}: {actual}"));
-                        assert!(
-                            digits.len() == 19 && digits.bytes().all(|b| b.is_ascii_digit()),
-                            "{at}: {actual}"
-                        );
-                    }
-                    "created" | "updated" | "expires_at" => {
-                        assert!(actual.as_i64().unwrap() > 1_600_000_000_000, "{at}: ms")
-                    }
-                    "client_secret" => {
-                        let id = ours
-                            .get("payment_intent")
-                            .or(ours.get("id"))
-                            .unwrap()
-                            .as_str()
-                            .unwrap();
-                        assert!(
-                            actual
-                                .as_str()
-                                .unwrap()
-                                .starts_with(&format!("{id}_secret_")),
-                            "{at}: {actual}"
-                        );
-                    }
-                    "livemode" => assert_eq!(actual, &json!(false), "{at}: test mode"),
-                    "url" => assert!(actual.as_str().unwrap().starts_with("http"), "{at}"),
-                    _ => assert_like_seed(expected, actual, &at),
-                }
-            }
-        }
-        (Value::Array(seed), Value::Array(ours)) => {
-            assert_eq!(seed.len(), ours.len(), "{path}: length");
-            for (index, (expected, actual)) in seed.iter().zip(ours).enumerate() {
-                assert_like_seed(expected, actual, &format!("{path}[{index}]"));
-            }
-        }
-        _ => assert_eq!(seed, ours, "{path}"),
-    }
-}
+use support::{assert_like_seed, assert_wooshpay_error, eventually, fixture, send, Sandbox};
 
 #[tokio::test]
 async fn the_seeds_payment_intents_are_answered_as_the_seed_shows() {
@@ -188,7 +36,7 @@ async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
     let sandbox = Sandbox::start().await;
     let (status, session) = send(
         sandbox
-            .secret(Method::POST, "/v1/checkout/sessions")
+            .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
             .json(&fixture("checkout_session_request")),
     )
     .await;
@@ -211,12 +59,13 @@ async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
         )
     );
     let (_, again) =
-        send(sandbox.secret(Method::GET, &format!("/v1/checkout/sessions/{id}"))).await;
+        send(sandbox.wooshpay_secret(Method::GET, &format!("/v1/checkout/sessions/{id}"))).await;
     assert_eq!(again, session);
 
     // The merchant expires it: the session and its PaymentIntent end.
     let (status, expired) =
-        send(sandbox.secret(Method::POST, &format!("/v1/checkout/sessions/{id}/expire"))).await;
+        send(sandbox.wooshpay_secret(Method::POST, &format!("/v1/checkout/sessions/{id}/expire")))
+            .await;
     assert_eq!(status, StatusCode::OK, "{expired}");
     assert_eq!(expired["status"], "expired");
     let intent = sandbox
@@ -224,8 +73,9 @@ async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
         .await;
     assert_eq!(intent["status"], "canceled");
     let (status, error) =
-        send(sandbox.secret(Method::POST, &format!("/v1/checkout/sessions/{id}/expire"))).await;
-    assert_error(
+        send(sandbox.wooshpay_secret(Method::POST, &format!("/v1/checkout/sessions/{id}/expire")))
+            .await;
+    assert_wooshpay_error(
         status,
         &error,
         StatusCode::BAD_REQUEST,
@@ -247,7 +97,7 @@ async fn checkout_sessions_take_one_currency_and_one_time_items_only() {
     };
     let (status, two) = send(
         sandbox
-            .secret(Method::POST, "/v1/checkout/sessions")
+            .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
             .json(&with(json!({"line_items": [item("HKD"), item("HKD")]}))),
     )
     .await;
@@ -281,7 +131,7 @@ async fn checkout_sessions_take_one_currency_and_one_time_items_only() {
     ] {
         let (status, error) = send(
             sandbox
-                .secret(Method::POST, "/v1/checkout/sessions")
+                .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
                 .json(&with(body.clone())),
         )
         .await;
@@ -301,7 +151,7 @@ async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() 
     let secret = intent["client_secret"].as_str().unwrap();
 
     // The browser polls with the publishable key and the client secret: client-safe fields only.
-    let (status, seen) = send(sandbox.publishable(
+    let (status, seen) = send(sandbox.wooshpay_public(
         Method::GET,
         &format!("/v1/payment_intents/{id}?client_secret={secret}"),
     ))
@@ -311,9 +161,9 @@ async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() 
     assert!(seen.get("metadata").is_none() && seen.get("payment_method_options").is_none());
     for query in ["", "?client_secret=pi_wrong_secret_x"] {
         let (status, error) =
-            send(sandbox.publishable(Method::GET, &format!("/v1/payment_intents/{id}{query}")))
+            send(sandbox.wooshpay_public(Method::GET, &format!("/v1/payment_intents/{id}{query}")))
                 .await;
-        assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
+        assert_wooshpay_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
     }
 
     let back = sandbox.pay_at_alipay(&intent, "succeed").await.unwrap();
@@ -339,7 +189,11 @@ async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() 
         if let Some(amount) = amount {
             body["amount"] = json!(amount);
         }
-        send(sandbox.secret(Method::POST, "/v1/refunds").json(&body))
+        send(
+            sandbox
+                .wooshpay_secret(Method::POST, "/v1/refunds")
+                .json(&body),
+        )
     };
     let (status, first) = refund(Some(5)).await;
     assert_eq!(status, StatusCode::OK, "{first}");
@@ -360,15 +214,16 @@ async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() 
     let (status, _) = refund(Some(10)).await;
     assert_eq!(status, StatusCode::OK);
     let (status, error) = refund(Some(6)).await;
-    assert_error(status, &error, StatusCode::BAD_REQUEST, "amount_too_large");
+    assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "amount_too_large");
     let (status, rest) = refund(None).await;
     assert_eq!((status, &rest["amount"]), (StatusCode::OK, &json!(5)));
     let (status, error) = refund(None).await;
-    assert_error(status, &error, StatusCode::BAD_REQUEST, "amount_too_large");
+    assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "amount_too_large");
     let (_, list) =
-        send(sandbox.secret(Method::GET, &format!("/v1/refunds?payment_intent={id}"))).await;
+        send(sandbox.wooshpay_secret(Method::GET, &format!("/v1/refunds?payment_intent={id}")))
+            .await;
     assert_eq!(list["data"].as_array().unwrap().len(), 3);
-    let (_, shown) = send(sandbox.secret(
+    let (_, shown) = send(sandbox.wooshpay_secret(
         Method::GET,
         &format!("/v1/refunds/{}", first["id"].as_str().unwrap()),
     ))
@@ -394,7 +249,7 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
     // The customer tries again: a new attempt, a new Alipay code.
     let (status, retried) = send(
         sandbox
-            .secret(Method::POST, &format!("/v1/payment_intents/{id}/confirm"))
+            .wooshpay_secret(Method::POST, &format!("/v1/payment_intents/{id}/confirm"))
             .json(&json!({})),
     )
     .await;
@@ -413,7 +268,7 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
 
     let (status, canceled) = send(
         sandbox
-            .secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))
+            .wooshpay_secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))
             .json(&json!({"cancellation_reason": "requested_by_customer"})),
     )
     .await;
@@ -423,8 +278,9 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
         (&json!("canceled"), &Value::Null)
     );
     let (status, error) =
-        send(sandbox.secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))).await;
-    assert_error(
+        send(sandbox.wooshpay_secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel")))
+            .await;
+    assert_wooshpay_error(
         status,
         &error,
         StatusCode::BAD_REQUEST,
@@ -432,11 +288,11 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
     );
     let (status, error) = send(
         sandbox
-            .secret(Method::POST, "/v1/refunds")
+            .wooshpay_secret(Method::POST, "/v1/refunds")
             .json(&json!({"payment_intent": id})),
     )
     .await;
-    assert_error(
+    assert_wooshpay_error(
         status,
         &error,
         StatusCode::BAD_REQUEST,
@@ -461,8 +317,9 @@ async fn processing_then_succeeded_and_no_cancel_while_processing() {
     assert_eq!(sandbox.pay_at_alipay(&intent, "processing").await, None);
     assert_eq!(sandbox.intent(id).await["status"], "processing");
     let (status, error) =
-        send(sandbox.secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))).await;
-    assert_error(
+        send(sandbox.wooshpay_secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel")))
+            .await;
+    assert_wooshpay_error(
         status,
         &error,
         StatusCode::BAD_REQUEST,
@@ -549,20 +406,20 @@ async fn bad_requests_get_wooshpays_error_object() {
     for (body, code) in cases {
         let (status, error) = send(
             sandbox
-                .secret(Method::POST, "/v1/payment_intents")
+                .wooshpay_secret(Method::POST, "/v1/payment_intents")
                 .json(&body),
         )
         .await;
-        assert_error(status, &error, StatusCode::BAD_REQUEST, code);
+        assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, code);
     }
     let (status, error) = send(
         sandbox
-            .secret(Method::POST, "/v1/payment_intents")
+            .wooshpay_secret(Method::POST, "/v1/payment_intents")
             .header("content-type", "application/json")
             .body("{not json"),
     )
     .await;
-    assert_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+    assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
 
     // Keys: none, the Omise key, the publishable key where the secret one is needed.
     let create = || {
@@ -572,16 +429,17 @@ async fn bad_requests_get_wooshpays_error_object() {
             .json(&good)
     };
     let (status, error) = send(create()).await;
-    assert_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
+    assert_wooshpay_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
     let (status, error) = send(create().bearer_auth(&sandbox.running.secret_key)).await;
-    assert_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
+    assert_wooshpay_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
     let (status, error) = send(create().bearer_auth(&sandbox.running.wooshpay_public_key)).await;
-    assert_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
+    assert_wooshpay_error(status, &error, StatusCode::UNAUTHORIZED, "api_key_invalid");
 
-    let (status, error) = send(sandbox.secret(Method::GET, "/v1/payment_intents/pi_404")).await;
-    assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
-    let (status, error) = send(sandbox.secret(Method::GET, "/v1/nothing/here")).await;
-    assert_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
+    let (status, error) =
+        send(sandbox.wooshpay_secret(Method::GET, "/v1/payment_intents/pi_404")).await;
+    assert_wooshpay_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
+    let (status, error) = send(sandbox.wooshpay_secret(Method::GET, "/v1/nothing/here")).await;
+    assert_wooshpay_error(status, &error, StatusCode::NOT_FOUND, "resource_missing");
 }
 
 /// A webhook endpoint on loopback that refuses its first delivery (to prove retries) and
@@ -623,7 +481,7 @@ async fn webhook_receiver() -> (
 async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
     let sandbox = Sandbox::start().await;
     let (url, received) = webhook_receiver().await;
-    let (status, endpoint) = send(sandbox.secret(Method::POST, "/v1/webhook_endpoints").json(
+    let (status, endpoint) = send(sandbox.wooshpay_secret(Method::POST, "/v1/webhook_endpoints").json(
         &json!({"url": url, "enabled_events": ["payment_intent.succeeded", "checkout.session.expired", "refund.created"]}),
     ))
     .await;
@@ -632,11 +490,11 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
     assert!(secret.starts_with("whsec_"));
     let (status, error) = send(
         sandbox
-            .secret(Method::POST, "/v1/webhook_endpoints")
+            .wooshpay_secret(Method::POST, "/v1/webhook_endpoints")
             .json(&json!({"url": url, "enabled_events": ["charge.nothing"]})),
     )
     .await;
-    assert_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+    assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
 
     let intent = sandbox
         .create_intent(&fixture("payment_intent_web_request"))
@@ -644,28 +502,28 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
     sandbox.pay_at_alipay(&intent, "succeed").await;
     send(
         sandbox
-            .secret(Method::POST, "/v1/refunds")
+            .wooshpay_secret(Method::POST, "/v1/refunds")
             .json(&json!({"payment_intent": intent["id"], "amount": 5})),
     )
     .await;
     let (_, session) = send(
         sandbox
-            .secret(Method::POST, "/v1/checkout/sessions")
+            .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
             .json(&fixture("checkout_session_request")),
     )
     .await;
     let session_id = session["id"].as_str().unwrap();
-    send(sandbox.secret(
+    send(sandbox.wooshpay_secret(
         Method::POST,
         &format!("/v1/checkout/sessions/{session_id}/expire"),
     ))
     .await;
 
     // The first delivery was refused: it is retried after a second.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while received.lock().unwrap().len() < 3 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    eventually("three deliveries", || async {
+        received.lock().unwrap().len() >= 3
+    })
+    .await;
     let received = received.lock().unwrap().clone();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -734,7 +592,7 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
     let body = fixture("payment_intent_web_request");
     let create = |key: &str, body: &Value| {
         sandbox
-            .secret(Method::POST, "/v1/payment_intents")
+            .wooshpay_secret(Method::POST, "/v1/payment_intents")
             .header("Idempotency-Key", key)
             .json(body)
     };
@@ -752,7 +610,7 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
     let mut other = body.clone();
     other["amount"] = json!(first["amount"].as_i64().unwrap() + 1);
     let (status, error) = send(create("order-1001", &other)).await;
-    assert_error(
+    assert_wooshpay_error(
         status,
         &error,
         StatusCode::BAD_REQUEST,
@@ -765,7 +623,7 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
     sandbox.pay_at_alipay(&first, "succeed").await;
     let refund = |key: &str| {
         sandbox
-            .secret(Method::POST, "/v1/refunds")
+            .wooshpay_secret(Method::POST, "/v1/refunds")
             .header("Idempotency-Key", key)
             .json(&json!({"payment_intent": id, "amount": 5}))
     };
@@ -774,13 +632,14 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
     let (status, repeated) = send(refund("refund-1")).await;
     assert_eq!((status, &repeated), (StatusCode::OK, &refunded));
     let (_, refunds) =
-        send(sandbox.secret(Method::GET, &format!("/v1/refunds?payment_intent={id}"))).await;
+        send(sandbox.wooshpay_secret(Method::GET, &format!("/v1/refunds?payment_intent={id}")))
+            .await;
     assert_eq!(refunds["data"].as_array().unwrap().len(), 1, "{refunds}");
 
     let second = sandbox.create_intent(&body).await;
     let cancel = || {
         sandbox
-            .secret(
+            .wooshpay_secret(
                 Method::POST,
                 &format!(
                     "/v1/payment_intents/{}/cancel",
@@ -800,5 +659,5 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
 
     // A key that is not one: named, in WooshPay's shape.
     let (status, error) = send(create("", &body)).await;
-    assert_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+    assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
 }

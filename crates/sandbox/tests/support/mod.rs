@@ -1,888 +1,353 @@
-//! Simulated checkouts for the reliability tests (`soak.rs`, `process.rs`): each is driven as
-//! the widget, the cashier and the customer's bank would drive it, repeating what failed, and
-//! then checked in the customer's view, the shop's order and the gateway.
+//! What the sandbox's HTTP tests share: a sandbox started in-process with a client (the
+//! merchant server's, Omise.js's, the widget's and the customer's requests as helpers), the
+//! two APIs' error-shape checks, the seed comparison and the one way to wait for something.
+//! The simulated checkouts of the reliability tests are in [`soak`].
 
 #![allow(dead_code)] // each test file uses part of it
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
 
+pub mod soak;
+
+use paywasm_sandbox::config::Config;
+use paywasm_sandbox::Running;
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method_ {
-    PromptPay,
-    AlipayOnline,
-    AlipayInStore,
-    WechatInStore,
-    /// Alipay through WooshPay's PaymentIntents (seed 004).
-    WooshpayAlipay,
-    /// Alipay on WooshPay's hosted Checkout Session page (seed 004).
-    WooshpaySession,
-}
-
-impl Method_ {
-    /// Whether the checkout is paid on WooshPay (its records are WooshPay's, not charges).
-    pub fn on_wooshpay(self) -> bool {
-        matches!(self, Method_::WooshpayAlipay | Method_::WooshpaySession)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Paid,
-    Failed,
-    Expired,
-}
-
-/// What a checkout refunds after it is paid, in the smallest unit: a paid Alipay online
-/// checkout (through the gateway's API, as a merchant's server would), a paid Alipay in-store
-/// sale (through the shop's till API) and a paid WooshPay checkout (WooshPay's refunds API)
-/// give back 10.00, once, however often the request is repeated. (PromptPay charges cannot be
-/// refunded.)
-pub fn planned_refund(method: Method_, outcome: Outcome) -> i64 {
-    match (method, outcome) {
-        (
-            Method_::AlipayOnline
-            | Method_::AlipayInStore
-            | Method_::WooshpayAlipay
-            | Method_::WooshpaySession,
-            Outcome::Paid,
-        ) => 1_000,
-        _ => 0,
-    }
-}
-
-impl Outcome {
-    pub fn status(self) -> &'static str {
-        match self {
-            Outcome::Paid => "successful",
-            Outcome::Failed => "failed",
-            Outcome::Expired => "expired",
-        }
-    }
-}
-
-pub struct Soak {
+/// A sandbox (gateway and demo shop) on loopback, and a client that does not follow
+/// redirects (a test reads where it is sent).
+pub struct Sandbox {
+    pub running: Running,
     pub http: Client,
-    pub gateway: String,
-    pub shop: String,
-    pub public_key: String,
-    pub secret_key: String,
-    pub wooshpay_public_key: String,
-    pub wooshpay_secret_key: String,
-    /// Calls that failed and were made again.
-    pub retries: AtomicU64,
 }
 
-/// The answer of a call, made again (as the widget, the shop's client or a bank would) while the
-/// connection breaks, the answer is cut off, or the server answers 5xx or 429.
-pub async fn call(soak: &Soak, request: impl Fn() -> RequestBuilder) -> (StatusCode, Value) {
-    let mut last_failure = String::new();
-    for attempt in 0..40u32 {
-        if attempt > 0 {
-            soak.retries.fetch_add(1, Ordering::Relaxed);
-            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
-        }
-        let request = request();
-        let url = request
-            .try_clone()
-            .and_then(|r| r.build().ok())
-            .map(|r| format!("{} {}", r.method(), r.url()))
-            .unwrap_or_default();
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(error) => {
-                last_failure = format!("{url}: {error}");
-                continue;
-            }
-        };
-        let status = response.status();
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(error) => {
-                last_failure = format!("{url}: {status}, the body was cut off: {error}");
-                continue;
-            }
-        };
-        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-            last_failure = format!("{url}: {status} {}", String::from_utf8_lossy(&body));
-            continue;
-        }
-        return (status, serde_json::from_slice(&body).unwrap_or(Value::Null));
+impl Sandbox {
+    /// The sandbox of [`Config::for_tests`].
+    pub async fn start() -> Self {
+        Self::with(Config::for_tests()).await
     }
-    panic!("a call failed 40 times in a row; the last time: {last_failure}");
-}
 
-impl Soak {
-    pub fn gateway(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
+    /// The sandbox of `config`.
+    pub async fn with(config: Config) -> Self {
+        let running = paywasm_sandbox::start(config)
+            .await
+            .expect("sandbox starts");
+        let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { running, http }
+    }
+
+    /// The sandbox with its Omise webhooks sent to `endpoints` instead of the demo shop.
+    pub async fn with_webhooks_to(endpoints: Vec<String>) -> Self {
+        let mut config = Config::for_tests();
+        config.webhook_urls = endpoints;
+        Self::with(config).await
+    }
+
+    /// The gateway's URL for `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.gateway_url)
+    }
+
+    /// A request to the gateway, with `key` as Omise's clients send it (Basic, no password).
+    pub fn gateway(&self, method: Method, path: &str, key: Option<&str>) -> RequestBuilder {
+        let request = self.http.request(method, self.url(path));
+        match key {
+            Some(key) => request.basic_auth(key, Some("")),
+            None => request,
+        }
+    }
+
+    /// Omise.js's request, with the public key.
+    pub fn public(&self, method: Method, path: &str) -> RequestBuilder {
+        let key = self.running.public_key.clone();
+        self.gateway(method, path, Some(&key))
+    }
+
+    /// The merchant server's request to the Omise API, with the secret key.
+    pub fn secret(&self, method: Method, path: &str) -> RequestBuilder {
+        let key = self.running.secret_key.clone();
+        self.gateway(method, path, Some(&key))
+    }
+
+    /// The merchant server's request to the WooshPay API, with its secret key as a Bearer.
+    pub fn wooshpay_secret(&self, method: Method, path: &str) -> RequestBuilder {
         self.http
-            .request(method, format!("{}{path}", self.gateway))
-            .basic_auth(key, Some(""))
+            .request(method, self.url(path))
+            .bearer_auth(&self.running.wooshpay_secret_key)
     }
 
-    pub fn shop(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, format!("{}{path}", self.shop))
-    }
-
-    /// A request to WooshPay's API with `key` (Bearer).
-    pub fn wooshpay(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
+    /// A browser's request to the WooshPay API, with the publishable key as a Bearer.
+    pub fn wooshpay_public(&self, method: Method, path: &str) -> RequestBuilder {
         self.http
-            .request(method, format!("{}{path}", self.gateway))
-            .bearer_auth(key)
+            .request(method, self.url(path))
+            .bearer_auth(&self.running.wooshpay_public_key)
     }
 
-    /// The customer opens the product page: a new order.
-    pub async fn order(&self) -> (String, i64) {
-        self.order_at("/").await
-    }
-
-    /// The customer opens the product page at `path`: a new order.
-    pub async fn order_at(&self, path: &str) -> (String, i64) {
-        for attempt in 0..40u64 {
-            if attempt > 0 {
-                self.retries.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
-            }
-            let Ok(response) = self.shop(Method::GET, path).send().await else {
-                continue;
-            };
-            let Ok(page) = response.text().await else {
-                continue;
-            };
-            let marker = "id=\"checkout-config\">";
-            let Some(start) = page.find(marker).map(|i| i + marker.len()) else {
-                continue;
-            };
-            let end = start + page[start..].find("</script>").unwrap();
-            let config: Value = serde_json::from_str(&page[start..end]).unwrap();
-            let widget = &config["widget"];
-            return (
-                widget["order"].as_str().unwrap().to_owned(),
-                widget["amount"].as_i64().unwrap(),
-            );
-        }
-        panic!("the product page never loaded");
-    }
-
-    /// Drives one checkout to its end; returns the charge id (the PaymentIntent's on WooshPay)
-    /// and the status the customer saw.
-    pub async fn checkout(&self, n: usize, method: Method_, outcome: Outcome) -> (String, String) {
-        let charge = match method {
-            Method_::WooshpayAlipay => return self.wooshpay_checkout(outcome).await,
-            Method_::WooshpaySession => return self.wooshpay_session(outcome).await,
-            Method_::PromptPay | Method_::AlipayOnline => {
-                let (order, amount) = self.order().await;
-                let source_type = if method == Method_::PromptPay {
-                    "promptpay"
-                } else {
-                    "alipay_cn"
-                };
-                let mut source_body =
-                    json!({"type": source_type, "amount": amount, "currency": "THB"});
-                if method == Method_::AlipayOnline {
-                    source_body["platform_type"] = json!("IOS");
-                }
-                // The widget: a source with the public key (a repeat makes another source, which
-                // is harmless: only a charge moves money)...
-                let (status, source) = call(self, || {
-                    self.gateway(Method::POST, "/sources", &self.public_key)
-                        .json(&source_body)
-                })
-                .await;
-                assert_eq!(status, StatusCode::OK, "{source}");
-                // ...then the shop's charge for the order, repeated with the same source.
-                let body = json!({"source": source["id"], "order": order});
-                let (status, charge) = call(self, || {
-                    self.shop(Method::POST, "/checkout/charges").json(&body)
-                })
-                .await;
-                assert_eq!(status, StatusCode::CREATED, "{charge}");
-                charge
-            }
-            Method_::AlipayInStore | Method_::WechatInStore => {
-                // Ending in 01: the sandbox leaves the charge pending until decided (barcodes.rs).
-                let barcode = if method == Method_::AlipayInStore {
-                    format!("28{n:014}01")
-                } else {
-                    format!("13{n:014}01")
-                };
-                let body = json!({
-                    "amount": 12_345, "currency": "THB", "barcode": barcode,
-                    "store_id": "store_1", "store_name": "Soak store", "terminal_id": "POS-1",
-                });
-                let key = format!("soak-sale-{n}");
-                let (status, charge) = call(self, || {
-                    self.shop(Method::POST, "/pos/charges")
-                        .header("Idempotency-Key", &key)
-                        .json(&body)
-                })
-                .await;
-                assert!(status.is_success(), "{status} {charge}");
-                charge
-            }
-        };
-        let id = charge["id"].as_str().unwrap().to_owned();
-        // The customer's bank (or the cashier's Cancel) decides, with a key so that a repeat
-        // after a lost answer is the same decision.
-        let (method_, path, key) = match outcome {
-            Outcome::Paid => (
-                Method::POST,
-                format!("/charges/{id}/mark_as_paid"),
-                self.secret_key.clone(),
-            ),
-            Outcome::Failed => (
-                Method::POST,
-                format!("/charges/{id}/mark_as_failed"),
-                self.secret_key.clone(),
-            ),
-            Outcome::Expired => (
-                Method::POST,
-                format!("/charges/{id}/expire"),
-                self.secret_key.clone(),
-            ),
-        };
-        let decision_key = format!("soak-decide-{id}");
-        let (status, decided) = call(self, || {
-            let request = if outcome == Outcome::Expired
-                && matches!(method, Method_::AlipayInStore | Method_::WechatInStore)
-            {
-                self.shop(Method::POST, &format!("/pos/charges/{id}/cancel"))
-            } else {
-                self.gateway(method_.clone(), &path, &key)
-            };
-            request.header("Idempotency-Key", &decision_key)
-        })
-        .await;
-        assert!(status.is_success(), "{outcome:?} {status} {decided}");
-        // The widget waits on the shop's long poll until the charge ends.
-        let seen = loop {
-            let (status, charge) = call(self, || {
-                self.shop(Method::GET, &format!("/checkout/charges/{id}?wait=10"))
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{charge}");
-            let seen = charge["status"].as_str().unwrap().to_owned();
-            if seen != "pending" {
-                break seen;
-            }
-        };
-        let refund = planned_refund(method, outcome);
-        if refund > 0 {
-            let refund_key = format!("soak-refund-{id}");
-            let (status, refunded) = call(self, || {
-                let request = if method == Method_::AlipayInStore {
-                    self.shop(Method::POST, &format!("/pos/charges/{id}/refunds"))
-                        .json(&json!({"amount": refund}))
-                } else {
-                    self.gateway(
-                        Method::POST,
-                        &format!("/charges/{id}/refunds"),
-                        &self.secret_key,
-                    )
-                    .form(&[("amount", refund.to_string())])
-                };
-                request.header("Idempotency-Key", &refund_key)
-            })
-            .await;
-            assert!(status.is_success(), "refund: {status} {refunded}");
-        }
-        (id, seen)
-    }
-
-    /// A WooshPay checkout: the shop makes and confirms the PaymentIntent (repeated after a
-    /// lost answer, which may leave an unused PaymentIntent behind, as a customer's second
-    /// tap would); Alipay's page decides, or the merchant cancels; the widget reads the
-    /// PaymentIntent with the publishable key and its client secret until it ends.
-    async fn wooshpay_checkout(&self, outcome: Outcome) -> (String, String) {
-        let (order, _) = self.order_at("/wooshpay").await;
-        let body = json!({"order": order, "terminal_type": "WEB"});
-        let (status, intent) = call(self, || {
-            self.shop(Method::POST, "/wooshpay/payment_intents")
-                .json(&body)
-        })
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{intent}");
-        let id = intent["id"].as_str().unwrap().to_owned();
-        let client_secret = intent["client_secret"].as_str().unwrap().to_owned();
-        match outcome {
-            Outcome::Paid | Outcome::Failed => self.decide_at_alipay(&intent, outcome).await,
-            Outcome::Expired => {
-                let key = format!("soak-cancel-{id}");
-                let (status, canceled) = call(self, || {
-                    self.wooshpay(
-                        Method::POST,
-                        &format!("/v1/payment_intents/{id}/cancel"),
-                        &self.wooshpay_secret_key,
-                    )
-                    .header("Idempotency-Key", &key)
-                })
-                .await;
-                assert!(
-                    status.is_success() || status.is_redirection(),
-                    "{outcome:?} {status} {canceled}"
-                );
-            }
-        }
-        let seen = loop {
-            let (status, intent) = call(self, || {
-                self.wooshpay(
-                    Method::GET,
-                    &format!("/v1/payment_intents/{id}?client_secret={client_secret}"),
-                    &self.wooshpay_public_key,
-                )
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{intent}");
-            let view: paywasm_core::wooshpay::PaymentIntentView =
-                serde_json::from_value(intent).unwrap();
-            let seen = view.to_checkout_charge().unwrap().status;
-            if seen != paywasm_core::objects::ChargeStatus::Pending {
-                break seen.as_str().to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
-        self.wooshpay_refund(&id, planned_refund(Method_::WooshpayAlipay, outcome))
-            .await;
-        (id, seen)
-    }
-
-    /// The customer at Alipay's page for the PaymentIntent `intent` (its `next_action`): pays
-    /// (`Paid`) or is declined (`Failed`).
-    async fn decide_at_alipay(&self, intent: &Value, outcome: Outcome) {
-        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
-            .as_str()
-            .unwrap_or_else(|| panic!("an attempt is under way at Alipay: {intent}"));
-        let code_value = url.split("codeValue=").nth(1).unwrap();
-        let decision = if outcome == Outcome::Paid {
-            "succeed"
-        } else {
-            "fail"
-        };
-        // A second press finds the attempt decided: safe to repeat.
-        let (status, decided) = call(self, || {
-            self.http
-                .post(format!("{}/wooshpay/alipay/decide", self.gateway))
-                .form(&[("codeValue", code_value), ("decision", decision)])
-        })
-        .await;
-        assert!(
-            status.is_success() || status.is_redirection(),
-            "{outcome:?} {status} {decided}"
-        );
-    }
-
-    /// Refunds `amount` of the PaymentIntent `id`, if any, once.
-    async fn wooshpay_refund(&self, id: &str, amount: i64) {
-        if amount == 0 {
-            return;
-        }
-        let key = format!("soak-refund-{id}");
-        let (status, refunded) = call(self, || {
-            self.wooshpay(Method::POST, "/v1/refunds", &self.wooshpay_secret_key)
-                .header("Idempotency-Key", &key)
-                .json(&json!({"payment_intent": id, "amount": amount}))
-        })
-        .await;
-        assert_eq!(status, StatusCode::OK, "refund: {refunded}");
-    }
-
-    /// A WooshPay Checkout Session: the shop makes it and sends the customer to its page
-    /// (a repeat after a lost answer makes another session, as a second press of the shop's
-    /// button would); the page shows the QR, which Alipay decides, or the merchant expires
-    /// the session; the page's script reads the session's status until it ends. Returns the
-    /// session's PaymentIntent.
-    async fn wooshpay_session(&self, outcome: Outcome) -> (String, String) {
-        let (order, _) = self.order_at("/wooshpay").await;
-        let page = self.session_page(&order).await;
-        let (path, query) = page.split_once('?').unwrap();
-        let session = path.rsplit('/').next().unwrap().to_owned();
-        // The customer's browser opens the page, which starts the desktop's Alipay attempt.
-        loop {
-            let opened = self.http.get(&page).send().await;
-            if let Ok(response) = opened {
-                if response.status() == StatusCode::OK && response.text().await.is_ok() {
-                    break;
-                }
-            }
-            self.retries.fetch_add(1, Ordering::Relaxed);
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let read = |path: String| {
-            call(self, move || {
-                self.wooshpay(Method::GET, &path, &self.wooshpay_secret_key)
-            })
-        };
-        let (_, found) = read(format!("/v1/checkout/sessions/{session}")).await;
-        let intent_id = found["payment_intent"].as_str().unwrap().to_owned();
-        match outcome {
-            Outcome::Paid | Outcome::Failed => {
-                let (_, intent) = read(format!("/v1/payment_intents/{intent_id}")).await;
-                self.decide_at_alipay(&intent, outcome).await;
-            }
-            Outcome::Expired => {
-                let key = format!("soak-expire-{session}");
-                let (status, expired) = call(self, || {
-                    self.wooshpay(
-                        Method::POST,
-                        &format!("/v1/checkout/sessions/{session}/expire"),
-                        &self.wooshpay_secret_key,
-                    )
-                    .header("Idempotency-Key", &key)
-                })
-                .await;
-                assert_eq!(status, StatusCode::OK, "{expired}");
-            }
-        }
-        // The page's script: the session's status, until it ends.
-        let seen = loop {
-            let (status, now) = call(self, || {
-                self.http.get(format!(
-                    "{}/wooshpay/pay/{session}/status?{query}",
-                    self.gateway
-                ))
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{now}");
-            if now["status"] == "complete" {
-                break "successful";
-            }
-            if now["status"] == "expired" {
-                break "expired";
-            }
-            if now["attempt_failed"] == true {
-                break "failed";
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
-        self.wooshpay_refund(
-            &intent_id,
-            planned_refund(Method_::WooshpaySession, outcome),
+    /// A new PromptPay source of `amount` satang, as Omise.js makes it.
+    pub async fn promptpay_source(&self, amount: i64) -> Value {
+        let (status, source) = send(
+            self.public(Method::POST, "/sources")
+                .json(&json!({"type": "promptpay", "amount": amount, "currency": "THB"})),
         )
         .await;
-        (intent_id, seen.to_owned())
+        assert_eq!(status, StatusCode::OK, "{source}");
+        source
     }
 
-    /// The shop's answer to the customer's "Pay on WooshPay's checkout page": the session's
-    /// page, where it sends the customer.
-    async fn session_page(&self, order: &str) -> String {
-        for attempt in 0..40u64 {
-            if attempt > 0 {
-                self.retries.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
+    /// A charge made from a form, as Omise's clients send it.
+    pub async fn charge_form(&self, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        send(self.secret(Method::POST, "/charges").form(form)).await
+    }
+
+    /// All the Omise events, oldest first.
+    pub async fn events(&self) -> Vec<Value> {
+        let (_, list) =
+            send(self.secret(Method::GET, "/events?limit=100&order=chronological")).await;
+        list["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// A WooshPay PaymentIntent made from `body`.
+    pub async fn create_intent(&self, body: &Value) -> Value {
+        let (status, intent) = send(
+            self.wooshpay_secret(Method::POST, "/v1/payment_intents")
+                .json(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{intent}");
+        intent
+    }
+
+    /// The WooshPay PaymentIntent `id` as the gateway has it now.
+    pub async fn intent(&self, id: &str) -> Value {
+        send(self.wooshpay_secret(Method::GET, &format!("/v1/payment_intents/{id}")))
+            .await
+            .1
+    }
+
+    /// Follows `next_action` to the test Alipay page and presses `decision` there; returns
+    /// where the customer is sent next.
+    pub async fn pay_at_alipay(&self, intent: &Value, decision: &str) -> Option<String> {
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap();
+        assert!(url.starts_with(&self.running.gateway_url), "{url}");
+        let page = self.http.get(url).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        let code_value = url.split("codeValue=").nth(1).unwrap();
+        if !page.contains("role=\"status\"") {
+            assert!(page.contains(&format!("value=\"{code_value}\"")), "{page}");
+        }
+        let response = self
+            .alipay_decides(code_value, decision)
+            .send()
+            .await
+            .unwrap();
+        response
+            .headers()
+            .get("location")
+            .map(|location| location.to_str().unwrap().to_owned())
+    }
+
+    /// The customer presses `decision` at Alipay's test page for `code_value`.
+    pub fn alipay_decides(&self, code_value: &str, decision: &str) -> RequestBuilder {
+        self.http
+            .post(self.url("/wooshpay/alipay/decide"))
+            .form(&[("codeValue", code_value), ("decision", decision)])
+    }
+
+    /// The customer pays at Alipay's test page for `code_value`.
+    pub fn alipay_succeeds(&self, code_value: &str) -> RequestBuilder {
+        self.alipay_decides(code_value, "succeed")
+    }
+
+    /// Opens an order at the shop the way a customer does: by loading the product page.
+    pub async fn shop_order(&self) -> Value {
+        self.shop_order_at("/").await
+    }
+
+    /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
+    pub async fn shop_order_at(&self, path: &str) -> Value {
+        widget_config_in(&self.page(format!("{}{path}", self.running.shop_url)).await)
+    }
+
+    /// The page at `url`, as text.
+    pub async fn page(&self, url: impl reqwest::IntoUrl) -> String {
+        self.http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The widget's request to the shop for a charge of `order` (from [`Self::shop_order`])
+    /// with `source`.
+    pub fn charge_request(&self, source: &Value, order: &Value) -> RequestBuilder {
+        self.http
+            .post(format!("{}/checkout/charges", self.running.shop_url))
+            .json(&json!({"source": source["id"], "order": order["order"]}))
+    }
+
+    /// The widget's request `request` (its name, the same when repeated) to the WooshPay shop
+    /// for a PaymentIntent for `order` (an order id), on a desktop.
+    pub fn payment_intent_request(&self, order: &Value, request: &str) -> RequestBuilder {
+        self.http
+            .post(format!(
+                "{}/wooshpay/payment_intents",
+                self.running.shop_url
+            ))
+            .json(&json!({"order": order, "terminal_type": "WEB", "request": request}))
+    }
+
+    /// A new WooshPay order and its PaymentIntent, made by the shop and waiting at Alipay:
+    /// the order id and the Alipay code value.
+    pub async fn wooshpay_order_at_alipay(&self) -> (Value, String) {
+        let order = self.shop_order_at("/wooshpay").await["order"].clone();
+        let (status, intent) = send(self.payment_intent_request(&order, "tap-1")).await;
+        assert_eq!(status, StatusCode::CREATED, "{intent}");
+        let url = intent["next_action"]["alipay_handle_redirect"]["url"]
+            .as_str()
+            .unwrap();
+        let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
+        (order, code_value)
+    }
+}
+
+/// The widget's settings that a shop page writes into its `checkout-config` block.
+pub fn widget_config_in(page: &str) -> Value {
+    let start = page.find("id=\"checkout-config\">").expect("config block")
+        + "id=\"checkout-config\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let config: Value = serde_json::from_str(&page[start..end]).unwrap();
+    config["widget"].clone()
+}
+
+/// The answer's status and JSON body (`null` when it has none).
+pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.expect("request is answered");
+    let status = response.status();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// The answer, or `None` when the connection broke or the answer was cut off (injected faults).
+pub async fn try_send(request: RequestBuilder) -> Option<(StatusCode, Value)> {
+    let response = request.send().await.ok()?;
+    let status = response.status();
+    let body = response.bytes().await.ok()?;
+    Some((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
+/// `body` is Omise's error object with `code`, a message and a documentation link.
+pub fn assert_error(body: &Value, code: &str) {
+    assert_eq!(body["object"], "error", "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert!(body["location"].is_string(), "{body}");
+}
+
+/// The answer is `expected` with WooshPay's error object: `code`, a type and a message.
+pub fn assert_wooshpay_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["type"].is_string(), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+/// An object's keys, sorted.
+pub fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+/// Waits up to 30 s for `check` to hold, asking every 50 ms; fails naming `what`.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(Instant::now() < deadline, "waited 30 s for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The seed 004 example `name` (`tests/fixtures/seed004/`).
+pub fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/fixtures/seed004/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Checks `ours` against the seed's response `seed`, field by field: every field the seed
+/// shows is present; generated values (ids, times, secrets, URLs, live mode) have the seed's
+/// form; everything else is equal.
+pub fn assert_like_seed(seed: &Value, ours: &Value, path: &str) {
+    match (seed, ours) {
+        (Value::Object(seed), Value::Object(ours)) => {
+            for (key, expected) in seed {
+                let at = format!("{path}.{key}");
+                let actual = ours.get(key).unwrap_or_else(|| panic!("{at} is missing"));
+                match key.as_str() {
+                    "id" | "payment_method" | "payment_intent" => {
+                        let prefix = expected.as_str().unwrap().split('_').next().unwrap();
+                        let actual = actual.as_str().unwrap_or_else(|| panic!("{at}"));
+                        let digits = actual
+                            .strip_prefix(&format!("{prefix}_"))
+                            .unwrap_or_else(|| panic!("{at}: {actual}"));
+                        assert!(
+                            digits.len() == 19 && digits.bytes().all(|b| b.is_ascii_digit()),
+                            "{at}: {actual}"
+                        );
+                    }
+                    "created" | "updated" | "expires_at" => {
+                        assert!(actual.as_i64().unwrap() > 1_600_000_000_000, "{at}: ms")
+                    }
+                    "client_secret" => {
+                        let id = ours
+                            .get("payment_intent")
+                            .or(ours.get("id"))
+                            .unwrap()
+                            .as_str()
+                            .unwrap();
+                        assert!(
+                            actual
+                                .as_str()
+                                .unwrap()
+                                .starts_with(&format!("{id}_secret_")),
+                            "{at}: {actual}"
+                        );
+                    }
+                    "livemode" => assert_eq!(actual, &json!(false), "{at}: test mode"),
+                    "url" => assert!(actual.as_str().unwrap().starts_with("http"), "{at}"),
+                    _ => assert_like_seed(expected, actual, &at),
+                }
             }
-            let sent = self
-                .shop(Method::POST, "/wooshpay/sessions")
-                .form(&[("order", order)])
-                .send()
-                .await;
-            let Ok(response) = sent else { continue };
-            if response.status().is_redirection() {
-                let location = response.headers()["location"].to_str().unwrap().to_owned();
-                return location;
-            }
-            let status = response.status();
-            assert!(
-                status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS,
-                "{status}"
-            );
         }
-        panic!("the shop never made the Checkout Session");
-    }
-
-    /// `count` PromptPay charges made directly at the gateway (as a merchant's server would),
-    /// due to expire on their own 8 to 15 s from now (time enough to repeat a call through
-    /// restarts); their ids.
-    pub async fn expiring_charges(&self, count: usize) -> HashSet<String> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        let mut ids = HashSet::new();
-        for n in 0..count {
-            let expires_at = paywasm_core::time::Timestamp(now + 8 + (n % 8) as i64).to_string();
-            let key = format!("soak-expiring-{n}");
-            let (status, charge) = call(self, || {
-                self.gateway(Method::POST, "/charges", &self.secret_key)
-                    .header("Idempotency-Key", &key)
-                    .form(&[
-                        ("amount", "12345"),
-                        ("currency", "THB"),
-                        ("source[type]", "promptpay"),
-                        ("expires_at", expires_at.as_str()),
-                    ])
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{charge}");
-            ids.insert(charge["id"].as_str().unwrap().to_owned());
-        }
-        ids
-    }
-
-    /// Every object of a gateway list, page by page.
-    pub async fn list(&self, path: &str) -> Vec<Value> {
-        let mut all = Vec::new();
-        loop {
-            let (status, page) = call(self, || {
-                self.gateway(
-                    Method::GET,
-                    &format!("{path}?limit=100&offset={}", all.len()),
-                    &self.secret_key,
-                )
-            })
-            .await;
-            assert_eq!(status, StatusCode::OK, "{page}");
-            let data = page["data"].as_array().unwrap();
-            all.extend(data.iter().cloned());
-            if data.is_empty() || all.len() as u64 >= page["total"].as_u64().unwrap() {
-                return all;
+        (Value::Array(seed), Value::Array(ours)) => {
+            assert_eq!(seed.len(), ours.len(), "{path}: length");
+            for (index, (expected, actual)) in seed.iter().zip(ours).enumerate() {
+                assert_like_seed(expected, actual, &format!("{path}[{index}]"));
             }
         }
-    }
-}
-
-/// `checkouts` plans: a sixth each of the six methods, ending paid (half), failed or expired.
-pub fn plans(checkouts: usize) -> Vec<(Method_, Outcome)> {
-    let methods = [
-        Method_::PromptPay,
-        Method_::AlipayOnline,
-        Method_::AlipayInStore,
-        Method_::WechatInStore,
-        Method_::WooshpayAlipay,
-        Method_::WooshpaySession,
-    ];
-    let outcomes = [
-        Outcome::Paid,
-        Outcome::Paid,
-        Outcome::Failed,
-        Outcome::Expired,
-    ];
-    (0..checkouts)
-        .map(|n| match (methods[n % 6], outcomes[(n / 6) % 4]) {
-            // Only offline (and in-store) charges can be expired: an Alipay redirect that the
-            // customer abandons ends failed.
-            (Method_::AlipayOnline, Outcome::Expired) => (Method_::AlipayOnline, Outcome::Failed),
-            plan => plan,
-        })
-        .collect()
-}
-
-/// Drives every plan, `concurrency` at a time; the charge id and the status the customer saw.
-pub async fn drive(
-    soak: &Arc<Soak>,
-    plans: &[(Method_, Outcome)],
-    first: usize,
-    concurrency: usize,
-) -> Vec<(String, String)> {
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
-    let mut tasks = Vec::new();
-    for (n, (method, outcome)) in plans.iter().copied().enumerate() {
-        let n = first + n;
-        let soak = soak.clone();
-        let permit = semaphore.clone().acquire_owned().await.unwrap();
-        tasks.push(tokio::spawn(async move {
-            let result = soak.checkout(n, method, outcome).await;
-            drop(permit);
-            result
-        }));
-    }
-    let mut seen = Vec::new();
-    for task in tasks {
-        seen.push(task.await.unwrap());
-    }
-    seen
-}
-
-/// What the checks found.
-#[derive(Debug)]
-pub struct Verdict {
-    pub wrong_in_widget: usize,
-    pub wrong_in_shop: usize,
-    pub wrong_at_gateway: usize,
-    /// Charges whose refunded amount is not the one refund planned (none, or one repeated).
-    pub wrong_refunds: usize,
-    pub duplicates: usize,
-    pub charges: usize,
-    pub events: usize,
-    pub undelivered: usize,
-    pub unprocessed: usize,
-    pub redelivered: usize,
-}
-
-impl Verdict {
-    /// Events not delivered or not processed.
-    pub fn lost(&self) -> usize {
-        self.undelivered.max(self.unprocessed)
-    }
-
-    /// Prints the figures.
-    pub fn print(&self, checkouts: usize) {
-        println!(
-            "  wrong outcomes: widget {}, shop {}, gateway {}",
-            self.wrong_in_widget, self.wrong_in_shop, self.wrong_at_gateway
-        );
-        println!("  wrong refunded amounts: {}", self.wrong_refunds);
-        println!(
-            "  duplicate charges: {} ({} charges and PaymentIntents for {checkouts} checkouts)",
-            self.duplicates, self.charges
-        );
-        println!(
-            "  webhook events: {}, lost {} (undelivered {}, unprocessed {}), deliveries repeated {}",
-            self.events, self.lost(), self.undelivered, self.unprocessed, self.redelivered
-        );
-    }
-
-    /// Fails the test on any wrong outcome, duplicate or lost event.
-    pub fn assert_all_right(&self) {
-        assert_eq!(
-            self.wrong_in_widget, 0,
-            "checkouts the widget saw end wrongly"
-        );
-        assert_eq!(self.wrong_in_shop, 0, "orders in the wrong state");
-        assert_eq!(self.wrong_at_gateway, 0, "charges in the wrong state");
-        assert_eq!(self.wrong_refunds, 0, "charges refunded wrongly");
-        assert_eq!(self.duplicates, 0, "duplicate charges");
-        assert_eq!(self.lost(), 0, "webhook events lost");
-    }
-}
-
-/// What the gateway's database says of WooshPay's side, read directly: its API lists neither
-/// PaymentIntents nor events.
-struct WooshpayRecords {
-    db: rusqlite::Connection,
-}
-
-impl WooshpayRecords {
-    fn open(gateway_db: &Path) -> Self {
-        Self {
-            db: rusqlite::Connection::open(gateway_db).unwrap(),
-        }
-    }
-
-    fn count(&self, sql: &str) -> usize {
-        self.db
-            .query_row(sql, [], |row| row.get::<_, i64>(0))
-            .unwrap() as usize
-    }
-
-    fn status(&self, id: &str) -> Option<String> {
-        self.db
-            .query_row(
-                "SELECT status FROM wp_payment_intents WHERE id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .ok()
-    }
-
-    fn refunded(&self, id: &str) -> i64 {
-        self.db
-            .query_row(
-                "SELECT COALESCE(SUM(amount), 0) FROM wp_refunds WHERE payment_intent = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .unwrap()
-    }
-
-    fn undelivered(&self) -> usize {
-        self.count("SELECT COUNT(*) FROM wp_deliveries WHERE status != 'delivered'")
-    }
-
-    fn event_ids(&self) -> Vec<String> {
-        self.db
-            .prepare("SELECT id FROM wp_events")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    }
-}
-
-/// The WooshPay PaymentIntent status an outcome leaves.
-fn wooshpay_status(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Paid => "succeeded",
-        Outcome::Failed => "requires_payment_method",
-        Outcome::Expired => "canceled",
-    }
-}
-
-/// Checks every checkout in the customer's view (`seen`), the gateway and the shop's database
-/// (`shop_db`; the gateway's is beside it), and every webhook event (waiting for retries to
-/// deliver).
-pub async fn verify(
-    soak: &Soak,
-    plans: &[(Method_, Outcome)],
-    seen: &[(String, String)],
-    shop_db: &Path,
-    others: &HashSet<String>,
-) -> Verdict {
-    // The customer's view.
-    let wrong_in_widget = plans
-        .iter()
-        .zip(seen)
-        .filter(|((_, outcome), (_, status))| status != outcome.status())
-        .count();
-
-    // The gateway: one charge per checkout, each in its planned state (charges the test made
-    // for another purpose, `others`, set aside).
-    let mut charges = soak.list("/charges").await;
-    charges.retain(|charge| !others.contains(charge["id"].as_str().unwrap()));
-    let planned: HashMap<&str, Outcome> = seen
-        .iter()
-        .zip(plans)
-        .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
-        .collect();
-    let on_wooshpay: Vec<(&str, Outcome)> = seen
-        .iter()
-        .zip(plans)
-        .filter(|(_, (method, _))| method.on_wooshpay())
-        .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
-        .collect();
-    let wooshpay = WooshpayRecords::open(&shop_db.with_file_name("gateway.sqlite"));
-    // On WooshPay an unused PaymentIntent may be left by a repeated request; a second one
-    // that succeeded would be a double payment.
-    let paid_on_wooshpay = on_wooshpay
-        .iter()
-        .filter(|(_, outcome)| *outcome == Outcome::Paid)
-        .count();
-    let duplicates = charges
-        .len()
-        .saturating_sub(plans.len() - on_wooshpay.len())
-        + wooshpay
-            .count("SELECT COUNT(*) FROM wp_payment_intents WHERE status = 'succeeded'")
-            .saturating_sub(paid_on_wooshpay);
-    let wrong_at_gateway = on_wooshpay
-        .iter()
-        .filter(|(id, outcome)| wooshpay.status(id).as_deref() != Some(wooshpay_status(*outcome)))
-        .count()
-        + charges
-            .iter()
-            .filter(|charge| {
-                planned
-                    .get(charge["id"].as_str().unwrap())
-                    .map(|o| o.status())
-                    != charge["status"].as_str()
-            })
-            .count();
-
-    let refunds: HashMap<&str, i64> = seen
-        .iter()
-        .zip(plans)
-        .map(|((id, _), (method, outcome))| (id.as_str(), planned_refund(*method, *outcome)))
-        .collect();
-    let wrong_refunds = charges
-        .iter()
-        .filter(|charge| {
-            refunds.get(charge["id"].as_str().unwrap()).copied()
-                != charge["refunded_amount"].as_i64()
-        })
-        .count()
-        + on_wooshpay
-            .iter()
-            .filter(|(id, _)| refunds.get(id).copied() != Some(wooshpay.refunded(id)))
-            .count();
-
-    // Webhooks: every event delivered (retries run in the background) and processed once. A
-    // delivery refused six times in a row (faults, a busy shop) is next tried 64 s later
-    // (backoff 1, 2, 4 ... s): the wait allows for that.
-    let deadline = Instant::now() + Duration::from_secs(150);
-    let (events, undelivered) = loop {
-        let undelivered_on_wooshpay = wooshpay.undelivered();
-        let events = soak.list("/events").await;
-        let undelivered = events
-            .iter()
-            .filter(|event| {
-                !event["webhook_deliveries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|delivery| delivery["delivery_status"] == "delivered")
-            })
-            .count();
-        let undelivered = undelivered + undelivered_on_wooshpay;
-        if undelivered == 0 || Instant::now() > deadline {
-            // What a failure needs to be understood: each undelivered event and its attempts.
-            for event in events.iter().filter(|event| {
-                !event["webhook_deliveries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|delivery| delivery["delivery_status"] == "delivered")
-            }) {
-                println!(
-                    "  undelivered: {} {} {} deliveries {}",
-                    event["id"], event["key"], event["data"]["id"], event["webhook_deliveries"]
-                );
-            }
-            break (events, undelivered);
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
-    let redelivered = events
-        .iter()
-        .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
-        .filter(|delivery| delivery["attempts"].as_u64().unwrap_or(0) > 1)
-        .count();
-    let shop_db = rusqlite::Connection::open(shop_db).unwrap();
-    let processed: HashSet<String> = shop_db
-        .prepare("SELECT id FROM processed_events")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let wooshpay_events = wooshpay.event_ids();
-    let unprocessed_ids: Vec<&str> = events
-        .iter()
-        .map(|event| event["id"].as_str().unwrap())
-        .chain(wooshpay_events.iter().map(String::as_str))
-        .filter(|id| !processed.contains(*id))
-        .collect();
-    // What a failure needs to be understood: which events the shop never processed.
-    for id in unprocessed_ids.iter().take(10) {
-        match events.iter().find(|event| event["id"] == *id) {
-            Some(event) => println!(
-                "  unprocessed: {id} {} {} deliveries {}",
-                event["key"], event["data"]["id"], event["webhook_deliveries"]
-            ),
-            None => println!("  unprocessed: {id} (WooshPay)"),
-        }
-    }
-    let unprocessed = unprocessed_ids.len();
-    // The shop, once the webhooks are in (a WooshPay order is paid by its webhook): an order
-    // is paid exactly when its charge succeeded.
-    let mut wrong_in_shop = 0;
-    for (id, outcome) in &planned {
-        let paid: Option<bool> = shop_db
-            .query_row(
-                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1
-                 UNION ALL
-                 SELECT o.paid FROM orders o JOIN wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .ok();
-        if paid != Some(*outcome == Outcome::Paid) {
-            wrong_in_shop += 1;
-        }
-    }
-
-    Verdict {
-        wrong_in_widget,
-        wrong_in_shop,
-        wrong_at_gateway,
-        wrong_refunds,
-        duplicates,
-        charges: charges.len() + wooshpay.count("SELECT COUNT(*) FROM wp_payment_intents"),
-        events: events.len() + wooshpay_events.len(),
-        undelivered,
-        unprocessed,
-        redelivered,
+        _ => assert_eq!(seed, ours, "{path}"),
     }
 }

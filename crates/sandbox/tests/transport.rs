@@ -1,0 +1,276 @@
+//! What both servers do for every request, over real HTTP: CORS for browsers on other
+//! origins, rate limits in each API's error shape, kept-alive connections answered at once,
+//! and the widget's files served as a CDN serves them.
+
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
+
+mod support;
+
+use paywasm_sandbox::config::Config;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use support::{assert_error, send, Sandbox};
+
+#[tokio::test]
+async fn browsers_on_other_origins_may_create_sources() {
+    let sandbox = Sandbox::start().await;
+    let response = sandbox
+        .gateway(reqwest::Method::OPTIONS, "/sources", None)
+        .header("Origin", "http://127.0.0.1:7071")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,content-type,omise-version",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let allowed = response.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("omise-version"),
+        "{allowed}"
+    );
+}
+
+#[tokio::test]
+async fn a_key_beyond_its_rate_gets_429_in_the_error_shape_of_its_api() {
+    let mut config = Config::for_tests();
+    config.rate_limit = 5; // 5 per second, bursts of 10
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let http = Client::new();
+    let charges = format!("{}/charges/chrg_test_none", running.gateway_url);
+    let get = |key: &str| http.get(&charges).basic_auth(key, Some(""));
+    for _ in 0..10 {
+        let (status, body) = send(get(&running.secret_key)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    }
+    let response = get(&running.secret_key).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let body: Value = response.json().await.unwrap();
+    assert_error(&body, "too_many_requests");
+    // Another key has its own allowance.
+    let (status, _) = send(get(&running.public_key)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // WooshPay's API answers in its own shape.
+    let intents = format!("{}/v1/payment_intents", running.gateway_url);
+    for _ in 0..10 {
+        send(http.get(&intents).bearer_auth(&running.wooshpay_secret_key)).await;
+    }
+    let (status, body) = send(http.get(&intents).bearer_auth(&running.wooshpay_secret_key)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"]["code"], "rate_limit", "{body}");
+    // A second later the key is admitted again.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let (status, _) = send(get(&running.secret_key)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    running.stop().await;
+}
+
+/// The published widget and its hosted page carry no key: a page's files are never rate
+/// limited, however many customers behind one address load them (the exemption named
+/// `/hosted/`, where the hosted page was before it moved into `/pkg/`).
+#[tokio::test]
+async fn the_widgets_files_are_not_rate_limited() {
+    let pkg = std::env::temp_dir().join(format!("paywasm-pkg-limit-{}", std::process::id()));
+    std::fs::create_dir_all(pkg.join("hosted")).unwrap();
+    std::fs::write(pkg.join("package.json"), r#"{ "version": "1.0.0" }"#).unwrap();
+    std::fs::write(pkg.join("hosted").join("index.html"), "<!doctype html>").unwrap();
+    let mut config = Config {
+        pkg_dir: pkg.clone(),
+        ..Config::for_tests()
+    };
+    config.rate_limit = 1; // 1 per second, bursts of 2
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    let http = Client::new();
+    for _ in 0..10 {
+        let response = http
+            .get(format!("{}/pkg/hosted/", running.gateway_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    // The API beside it is limited.
+    let charges = format!("{}/charges/chrg_test_none", running.gateway_url);
+    let mut limited = false;
+    for _ in 0..4 {
+        let response = http
+            .get(&charges)
+            .basic_auth(&running.secret_key, Some(""))
+            .send()
+            .await
+            .unwrap();
+        limited |= response.status() == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(limited);
+    running.stop().await;
+    let _ = std::fs::remove_dir_all(pkg);
+}
+
+/// Reads one HTTP/1.1 answer with a `content-length` from `stream`.
+async fn read_answer(stream: &mut tokio::io::BufReader<tokio::net::TcpStream>) -> usize {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        stream.read_line(&mut line).await.unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).await.unwrap();
+    length
+}
+
+/// A browser fetches a page's scripts on the connection that brought the page. Without
+/// TCP_NODELAY on the servers' sockets, an answer written in two pieces (head, then file) on
+/// such a kept-alive connection waited for the browser's delayed ACK: 40 ms on Linux for each
+/// script, measured as 40 ms more time to interactive (BENCHMARKS.md).
+#[tokio::test]
+async fn answers_on_a_kept_alive_connection_are_not_held_back() {
+    use tokio::io::AsyncWriteExt;
+    let sandbox = Sandbox::start().await;
+    let mut times = Vec::new();
+    // Several connections to each server: whether Linux delays an ACK varies by connection
+    // and over time.
+    let servers = [&sandbox.running.shop_url, &sandbox.running.gateway_url];
+    for url in servers.into_iter().cycle().take(8) {
+        let address = url.trim_start_matches("http://");
+        let path = if url == &sandbox.running.shop_url {
+            "/assets/shop.css"
+        } else {
+            "/wooshpay/assets/checkout.css"
+        };
+        let request = format!("GET {path} HTTP/1.1\r\nhost: {address}\r\n\r\n");
+        let mut stream =
+            tokio::io::BufReader::new(tokio::net::TcpStream::connect(address).await.unwrap());
+        // Past the start of the connection, where Linux still acknowledges at once.
+        for _ in 0..4 {
+            stream
+                .get_mut()
+                .write_all(request.as_bytes())
+                .await
+                .unwrap();
+            assert!(read_answer(&mut stream).await > 0, "{path} has a body");
+        }
+        for _ in 0..5 {
+            let asked = Instant::now();
+            stream
+                .get_mut()
+                .write_all(request.as_bytes())
+                .await
+                .unwrap();
+            read_answer(&mut stream).await;
+            times.push(asked.elapsed());
+        }
+    }
+    // A held-back answer waits out the 40 ms delayed ACK; a file from a local server takes
+    // well under a millisecond, and a busy machine may slow one or two, not a tenth of them.
+    let held_back = times
+        .iter()
+        .filter(|time| **time >= Duration::from_millis(30))
+        .count();
+    assert!(
+        held_back < times.len() / 10,
+        "{held_back} of {} answers on kept-alive connections took 30 ms or more: {times:?}",
+        times.len()
+    );
+    sandbox.running.stop().await;
+}
+
+/// The widget's files answer as a CDN must for a page on another origin (README: "From a
+/// CDN"), on the gateway and on the shop: CORS for modules, wasm and stylesheets, the wasm's
+/// media type, a year's immutable caching for the versioned path and revalidation for the
+/// unversioned one, and the hosted page with its policy.
+#[tokio::test]
+async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
+    let pkg = std::env::temp_dir().join(format!("paywasm-pkg-{}", std::process::id()));
+    std::fs::create_dir_all(pkg.join("hosted")).unwrap();
+    std::fs::write(
+        pkg.join("package.json"),
+        r#"{ "name": "paywasm", "version": "9.8.7" }"#,
+    )
+    .unwrap();
+    std::fs::write(pkg.join("paywasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(pkg.join("embed.js"), "/* embed */").unwrap();
+    std::fs::write(pkg.join("hosted").join("index.html"), "<!doctype html>").unwrap();
+    let config = Config {
+        pkg_dir: pkg.clone(),
+        ..Config::for_tests()
+    };
+    let running = paywasm_sandbox::start(config)
+        .await
+        .expect("sandbox starts");
+    let http = Client::new();
+    for server in [&running.gateway_url, &running.shop_url] {
+        for (path, cache, media_type) in [
+            (
+                "/pkg/9.8.7/paywasm_bg.wasm",
+                "public, max-age=31536000, immutable",
+                "application/wasm",
+            ),
+            (
+                "/pkg/9.8.7/embed.js",
+                "public, max-age=31536000, immutable",
+                "text/javascript",
+            ),
+            ("/pkg/embed.js", "no-cache", "text/javascript"),
+            ("/pkg/hosted/", "no-cache", "text/html"),
+        ] {
+            let response = http
+                .get(format!("{server}{path}"))
+                .header("origin", "https://merchant.example")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{server}{path}");
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map_or(String::new(), |value| value.to_str().unwrap().to_owned())
+            };
+            assert_eq!(header("cache-control"), cache, "{server}{path}");
+            assert!(
+                header("content-type").starts_with(media_type),
+                "{server}{path}"
+            );
+            assert_eq!(header("access-control-allow-origin"), "*", "{server}{path}");
+            assert_eq!(header("cross-origin-resource-policy"), "cross-origin");
+            assert_eq!(header("x-content-type-options"), "nosniff");
+            let policy = header("content-security-policy");
+            if path.contains("/hosted/") {
+                assert!(
+                    policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+                    "{policy}"
+                );
+            } else {
+                assert!(policy.is_empty(), "{path}: {policy}");
+            }
+        }
+        // Another version than the package's is not served under its name.
+        let other = http
+            .get(format!("{server}/pkg/0.0.1/embed.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    }
+    std::fs::remove_dir_all(pkg).unwrap();
+}
