@@ -3,7 +3,7 @@ import { test, expect } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
-import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { gatewayGet, gatewayPost, onAuthorizePage } from "./gateway.mjs";
 import { chargeCreated } from "./shop.mjs";
 
 const IPHONE_UA =
@@ -64,7 +64,7 @@ test("PromptPay: a failed payment is announced with the reason and a way to try 
 test("Alipay: Succeed on the authorize page lands on the return page, which shows success", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Alipay" }).click();
-  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+  await page.waitForURL(onAuthorizePage);
   await expect(page.getByText("THB")).toBeVisible();
   await page.getByRole("button", { name: "Succeed" }).click();
   await page.waitForURL(`${SHOP}/return?order=*`);
@@ -74,7 +74,7 @@ test("Alipay: Succeed on the authorize page lands on the return page, which show
 test("Alipay: Fail on the authorize page ends as failed on the return page", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Alipay" }).click();
-  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+  await page.waitForURL(onAuthorizePage);
   await page.getByRole("button", { name: "Fail" }).click();
   await page.waitForURL(`${SHOP}/return?order=*`);
   await expect(page.getByRole("status")).toContainText("failed");
@@ -93,7 +93,7 @@ test.describe("on an iPhone", () => {
     const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
     await page.getByRole("button", { name: "Alipay" }).click();
     expect((await sourceRequest).postDataJSON().platform_type).toBe("IOS");
-    await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+    await page.waitForURL(onAuthorizePage);
     // What the gateway recorded, read back through its API.
     const chargeId = await page.getByText(/^chrg_test_/).textContent();
     const charge = await gatewayGet(`/charges/${chargeId}`);

@@ -5,6 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { chargeCreated } from "./shop.mjs";
+import { onAuthorizePage } from "./gateway.mjs";
 
 /** Holds every request for the checkout's WebAssembly until `release()`; `released` tells. */
 async function holdWasm(page) {
@@ -91,7 +92,7 @@ test("the WooshPay shop's Alipay button, tapped before the widget has loaded, le
 test("back from Alipay, the return page says it is confirming before the widget has loaded, then the outcome", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Alipay" }).click();
-  await page.waitForURL(`${GATEWAY}/payments/**/authorize`);
+  await page.waitForURL(onAuthorizePage);
   const wasm = await holdWasm(page);
   await page.getByRole("button", { name: "Succeed" }).click();
   await page.waitForURL(`${SHOP}/return?order=*`);

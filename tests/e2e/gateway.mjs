@@ -31,3 +31,8 @@ export async function wooshpay(method, path, body) {
   });
   return { status: response.status, body: await response.json() };
 }
+
+/** Whether `url` is the gateway's authorize page for a charge (`/payments/{id}/authorize`, any query). */
+export function onAuthorizePage(url) {
+  return url.origin === GATEWAY && /^\/payments\/pay2_test_[0-9a-z]+\/authorize$/.test(url.pathname);
+}

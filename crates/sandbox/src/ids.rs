@@ -17,3 +17,14 @@ pub fn new_id(prefix: &str) -> String {
 pub fn download_token() -> String {
     format!("{:016X}", rand::rng().random::<u64>())
 }
+
+/// A WeChat Pay QR document's name: 18 digits, as seed 003's pending charge names its
+/// (`892904087869496945.svg`, not the customer's code).
+pub fn wechat_document_number() -> String {
+    let mut rng = rand::rng();
+    format!(
+        "{}{:017}",
+        rng.random_range(1..10),
+        rng.random_range(0..10u64.pow(17))
+    )
+}

@@ -17,10 +17,10 @@ async fn the_seeds_payment_intents_are_answered_as_the_seed_shows() {
         ("web", "/wooshpay/alipay/cashier?"),
         ("app", "/wooshpay/alipay/app?"),
     ] {
-        let request = fixture(&format!("payment_intent_{name}_request"));
+        let request = fixture(&format!("seed004/payment_intent_{name}_request"));
         let intent = sandbox.create_intent(&request).await;
         assert_like_seed(
-            &fixture(&format!("payment_intent_{name}_response")),
+            &fixture(&format!("seed004/payment_intent_{name}_response")),
             &intent,
             name,
         );
@@ -37,11 +37,15 @@ async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
     let (status, session) = send(
         sandbox
             .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
-            .json(&fixture("checkout_session_request")),
+            .json(&fixture("seed004/checkout_session_request")),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{session}");
-    assert_like_seed(&fixture("checkout_session_response"), &session, "session");
+    assert_like_seed(
+        &fixture("seed004/checkout_session_response"),
+        &session,
+        "session",
+    );
     let id = session["id"].as_str().unwrap();
     assert!(session["url"]
         .as_str()
@@ -145,7 +149,7 @@ async fn checkout_sessions_take_one_currency_and_one_time_items_only() {
 async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() {
     let sandbox = Sandbox::start().await;
     let intent = sandbox
-        .create_intent(&fixture("payment_intent_web_request"))
+        .create_intent(&fixture("seed004/payment_intent_web_request"))
         .await;
     let id = intent["id"].as_str().unwrap();
     let secret = intent["client_secret"].as_str().unwrap();
@@ -235,7 +239,7 @@ async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() 
 async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
     let sandbox = Sandbox::start().await;
     let intent = sandbox
-        .create_intent(&fixture("payment_intent_app_request"))
+        .create_intent(&fixture("seed004/payment_intent_app_request"))
         .await;
     let id = intent["id"].as_str().unwrap();
     let back = sandbox.pay_at_alipay(&intent, "fail").await.unwrap();
@@ -311,7 +315,7 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
 async fn processing_then_succeeded_and_no_cancel_while_processing() {
     let sandbox = Sandbox::start().await;
     let intent = sandbox
-        .create_intent(&fixture("payment_intent_web_request"))
+        .create_intent(&fixture("seed004/payment_intent_web_request"))
         .await;
     let id = intent["id"].as_str().unwrap();
     assert_eq!(sandbox.pay_at_alipay(&intent, "processing").await, None);
@@ -368,7 +372,7 @@ async fn forms_and_basic_auth_work_like_json_and_bearer() {
 #[tokio::test]
 async fn bad_requests_get_wooshpays_error_object() {
     let sandbox = Sandbox::start().await;
-    let good = fixture("payment_intent_web_request");
+    let good = fixture("seed004/payment_intent_web_request");
     let with = |pointer: &str, value: Value| {
         let mut body = good.clone();
         *body.pointer_mut(pointer).unwrap() = value;
@@ -497,7 +501,7 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
     assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
 
     let intent = sandbox
-        .create_intent(&fixture("payment_intent_web_request"))
+        .create_intent(&fixture("seed004/payment_intent_web_request"))
         .await;
     sandbox.pay_at_alipay(&intent, "succeed").await;
     send(
@@ -509,7 +513,7 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
     let (_, session) = send(
         sandbox
             .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
-            .json(&fixture("checkout_session_request")),
+            .json(&fixture("seed004/checkout_session_request")),
     )
     .await;
     let session_id = session["id"].as_str().unwrap();
@@ -560,7 +564,7 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
 #[tokio::test]
 async fn one_idempotency_key_is_one_request_whether_the_key_came_as_bearer_or_basic() {
     let sandbox = Sandbox::start().await;
-    let body = fixture("payment_intent_web_request");
+    let body = fixture("seed004/payment_intent_web_request");
     let url = sandbox.url("/v1/payment_intents");
     let key = &sandbox.running.wooshpay_secret_key;
     let bearer = sandbox
@@ -589,7 +593,7 @@ async fn one_idempotency_key_is_one_request_whether_the_key_came_as_bearer_or_ba
 #[tokio::test]
 async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_wooshpays_shape() {
     let sandbox = Sandbox::start().await;
-    let body = fixture("payment_intent_web_request");
+    let body = fixture("seed004/payment_intent_web_request");
     let create = |key: &str, body: &Value| {
         sandbox
             .wooshpay_secret(Method::POST, "/v1/payment_intents")

@@ -347,6 +347,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     let vat_rate = method.vat_rate(&currency);
     let fee = fees(amount, method.fee_rate, vat_rate);
     let mut source = source;
+    let zero_interest_installments = source.source_type == SourceType::BarcodeAlipay;
     source.charge_status = "pending".into();
     if source.source_type == SourceType::BarcodeAlipay {
         // Seed 001's in-store charge carries the provider's references.
@@ -369,11 +370,15 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     let mut authorize_uri = None;
     if method.flow == Flow::AppRedirect {
         let pay_id = crate::ids::new_id("pay2");
-        authorize_uri = Some(format!("{}/payments/{pay_id}/authorize", state.base_url));
+        authorize_uri = Some(format!(
+            "{}/payments/{pay_id}/authorize?acs=false",
+            state.base_url
+        ));
         authorize_id = Some(pay_id);
     }
     // What the charge's QR document shows: PromptPay's payment QR; for a WeChat Pay charge the
-    // customer's scanned code, as seed 003's pending charge has it (a document named after it).
+    // customer's scanned code, as seed 003's pending charge has a QR document (named by an
+    // 18-digit number of the gateway's, not by the code).
     let shown = match source.source_type {
         SourceType::Promptpay => {
             // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
@@ -392,10 +397,10 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
                 "qrcode.svg".to_owned(),
             ))
         }
-        SourceType::WechatPayUpm => source
-            .barcode
-            .clone()
-            .map(|barcode| (barcode.clone(), format!("{barcode}.svg"))),
+        SourceType::WechatPayUpm => source.barcode.clone().map(|barcode| {
+            let name = crate::ids::wechat_document_number();
+            (barcode.clone(), format!("{name}.svg"))
+        }),
         _ => None,
     };
     let (mut qr, mut download_token) = (None, None);
@@ -442,7 +447,9 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         platform_fee: PlatformFee::default(),
         funding_currency: currency.clone(),
         currency,
-        ip: Some(ip),
+        // The customer's address when the merchant passes it; the seeds' charges, made
+        // without it, have none (the charge is made by the merchant's server, not the customer).
+        ip: params.str("ip")?.map(str::to_owned),
         refunds: List {
             object: "list".into(),
             data: vec![],
@@ -475,7 +482,9 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         expires_at: Some(expires_at),
         expired_at: None,
         reversed_at: None,
-        zero_interest_installments: false,
+        // Each seed's charge as it shows it: true on Alipay in-store (seed 001), false on
+        // PromptPay and WeChat Pay (seeds 002, 003).
+        zero_interest_installments,
         branch: None,
         terminal: None,
         device: None,

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::{PlatformType, Source};
+use paywasm_core::objects::{Flow, PlatformType, Source};
 use paywasm_core::time::Timestamp;
 use rusqlite::OptionalExtension;
 use std::net::SocketAddr;
@@ -67,7 +67,9 @@ pub(crate) fn build(
         email: None,
         flow: method.flow,
         installment_term: None,
-        ip,
+        // As the seeds show it: the customer's address is kept for a payment the browser is
+        // sent away for (seed 000), not for a QR or an in-store one (seeds 001, 002, 003).
+        ip: ip.filter(|_| method.flow == Flow::AppRedirect),
         absorption_type: None,
         name: None,
         mobile_number: None,
