@@ -100,6 +100,10 @@ pub struct Config {
     /// same `--data` and nothing acknowledged may be lost. 0 or absent: never.
     #[arg(long, env = "PAYWASM_CRASH_AFTER_COMMITS", value_parser = parse_probability)]
     pub crash_after_commits: Option<f64>,
+    /// Tests of durability: the disk's confirmation of each fsync, held while the gate is
+    /// closed (not a flag: a test holds the gate).
+    #[arg(skip)]
+    pub disk: crate::store::DiskGate,
 }
 
 fn parse_probability(text: &str) -> Result<f64, String> {
@@ -130,6 +134,7 @@ impl Config {
             gateway_faults: None,
             shop_faults: None,
             crash_after_commits: None,
+            disk: crate::store::DiskGate::default(),
         }
     }
 }

@@ -173,7 +173,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     } else {
         config.webhook_urls.clone()
     };
-    let gateway_store = store::Store::open(config.data_dir.as_deref(), "gateway")?;
+    let gateway_store =
+        store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
     let gateway_state = gateway::GatewayState::new(
         gateway_store,
         gateway::Keys {
@@ -186,7 +187,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             key: webhook_key.clone(),
         },
     );
-    let shop_store = store::Store::open(config.data_dir.as_deref(), "shop")?;
+    let shop_store =
+        store::Store::open_behind(config.data_dir.as_deref(), "shop", config.disk.clone())?;
     let shop_state = shop::ShopState::new(shop::ShopConfig {
         store: shop_store,
         shop_url: shop_url.clone(),
@@ -219,7 +221,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         .merge(cdn::router(&config.pkg_dir))
         .layer(axum::middleware::from_fn_with_state(
             gateway_state.store.clone(),
-            store::durable_writes,
+            store::durable_answers,
         ));
     let gateway_router = match gateway::rate_limit::RateLimit::new(config.rate_limit) {
         Some(limit) => gateway_router.layer(axum::middleware::from_fn_with_state(
@@ -234,8 +236,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         gateway_router.layer(plain_refusals()),
         config.gateway_faults.clone(),
     );
+    let shop_router = shop::app(shop_state.clone()).layer(axum::middleware::from_fn_with_state(
+        shop_state.store.clone(),
+        store::durable_answers,
+    ));
     let shop_router = with_faults(
-        shop::app(shop_state.clone()).layer(plain_refusals()),
+        shop_router.layer(plain_refusals()),
         config.shop_faults.clone(),
     );
     let mut servers = vec![

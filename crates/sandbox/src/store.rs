@@ -5,12 +5,14 @@
 //! here without touching the handlers' logic.
 //!
 //! **Durability by group commit.** On disk the database is in WAL mode with
-//! `synchronous=NORMAL`: a commit appends to the WAL without waiting for the disk. A request
-//! that wrote calls [`Store::durable`] before it answers; one background fsync of the WAL
-//! covers every commit made before it started, so concurrent requests share one fsync instead
-//! of paying one each (`POST /charges` with 32 connections: 279 -> 682 req/s, p99 262 -> 106 ms;
-//! BENCHMARKS.md). Nothing is
-//! acknowledged before it is on disk, as with `synchronous=FULL`.
+//! `synchronous=NORMAL`: a commit appends to the WAL without waiting for the disk. Every
+//! answer waits, in [`durable_answers`], until every commit made before it is on disk
+//! ([`Store::durable`]); one background fsync of the WAL covers every commit made before it
+//! started, so concurrent requests share one fsync instead of paying one each (`POST /charges`
+//! with 32 connections: 279 -> 682 req/s, p99 262 -> 106 ms; BENCHMARKS.md). Whatever the
+//! method: a GET that changed state (an overdue charge expired as it is read) or that shows a
+//! change another request made, not yet on disk, waits too; an answer with nothing unsynced
+//! behind it does not. Nothing is acknowledged before it is on disk, as with `synchronous=FULL`.
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,34 @@ pub struct Store {
     syncer: Option<Arc<Syncer>>,
 }
 
+/// Tests of durability: holds the store's fsyncs while closed, as a disk that has not yet
+/// confirmed a write. An answer given while it is closed was given before its data was on disk:
+/// had the machine lost power then, the answer would be a lie.
+#[derive(Debug, Clone)]
+pub struct DiskGate(Arc<watch::Sender<bool>>);
+
+impl Default for DiskGate {
+    fn default() -> Self {
+        Self(Arc::new(watch::channel(true).0))
+    }
+}
+
+impl DiskGate {
+    /// Holds every fsync from now on, until [`Self::open`].
+    pub fn close(&self) {
+        self.0.send_replace(false);
+    }
+
+    /// Lets fsyncs through again.
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn passed(&self) {
+        let _ = self.0.subscribe().wait_for(|open| *open).await;
+    }
+}
+
 /// fsyncs the WAL file. It may not exist yet (nothing written): then nothing needs it.
 fn sync_wal(wal: &Path) {
     if let Ok(file) = std::fs::File::open(wal) {
@@ -79,6 +109,11 @@ struct Syncer {
     wal: PathBuf,
     /// Whether the background task runs (not when the store was opened outside a runtime).
     worker: bool,
+    /// Commits made, counted after each ([`Store::call`]) ...
+    commits: AtomicU64,
+    /// ... and how many of them the last finished fsync covered.
+    synced_commits: AtomicU64,
+    gate: DiskGate,
     /// Rounds asked for (a request's ticket) ...
     requested: Mutex<u64>,
     /// ... and the last round whose fsync finished.
@@ -87,13 +122,16 @@ struct Syncer {
 }
 
 impl Syncer {
-    fn start(wal: PathBuf) -> Arc<Self> {
+    fn start(wal: PathBuf, gate: DiskGate) -> Arc<Self> {
         // Outside a runtime (a test opening a store directly) there is no syncer task: the
         // store then syncs in place (see `durable`).
         let runtime = tokio::runtime::Handle::try_current().ok();
         let syncer = Arc::new(Self {
             wal,
             worker: runtime.is_some(),
+            commits: AtomicU64::new(0),
+            synced_commits: AtomicU64::new(0),
+            gate,
             requested: Mutex::new(0),
             done: watch::channel(0).0,
             wake: Notify::new(),
@@ -113,9 +151,13 @@ impl Syncer {
                 if upto <= *self.done.borrow() {
                     break;
                 }
-                // Every ticket up to `upto` was taken after its commit: this fsync covers them.
+                // Every ticket up to `upto` was taken after its commit: this fsync covers them,
+                // and every commit counted before it starts.
+                let commits = self.commits.load(Ordering::Acquire);
+                self.gate.passed().await;
                 let wal = self.wal.clone();
                 let _ = tokio::task::spawn_blocking(move || sync_wal(&wal)).await;
+                self.synced_commits.fetch_max(commits, Ordering::AcqRel);
                 self.done.send_replace(upto);
             }
         }
@@ -125,6 +167,11 @@ impl Syncer {
 impl Store {
     /// Opens (creating) `{dir}/{name}.sqlite`, or an in-memory database without `dir`.
     pub fn open(dir: Option<&Path>, name: &str) -> Result<Self, StoreError> {
+        Self::open_behind(dir, name, DiskGate::default())
+    }
+
+    /// [`Self::open`], with its fsyncs behind `gate` (tests of durability).
+    pub fn open_behind(dir: Option<&Path>, name: &str, gate: DiskGate) -> Result<Self, StoreError> {
         let connection = match dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
@@ -133,7 +180,7 @@ impl Store {
                 connection.pragma_update(None, "synchronous", "NORMAL")?;
                 (
                     connection,
-                    Some(Syncer::start(dir.join(format!("{name}.sqlite-wal")))),
+                    Some(Syncer::start(dir.join(format!("{name}.sqlite-wal")), gate)),
                 )
             }
             None => (Connection::open_in_memory()?, None),
@@ -146,13 +193,19 @@ impl Store {
         })
     }
 
-    /// Returns once everything committed before the call is on disk (at once in memory).
+    /// Returns once everything committed before the call is on disk: at once in memory, or
+    /// when the last fsync already covered every commit.
     pub async fn durable(&self) {
         let Some(syncer) = &self.syncer else {
             return;
         };
+        let commits = syncer.commits.load(Ordering::Acquire);
+        if commits <= syncer.synced_commits.load(Ordering::Acquire) {
+            return;
+        }
         if !syncer.worker {
             sync_wal(&syncer.wal);
+            syncer.synced_commits.fetch_max(commits, Ordering::AcqRel);
             return;
         }
         let ticket = {
@@ -184,26 +237,25 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let changes_before = connection.total_changes();
         let result = work(&mut connection);
-        maybe_crash_after(&connection, changes_before);
+        if connection.total_changes() != changes_before {
+            maybe_crash_after(&connection, changes_before);
+            if let Some(syncer) = &self.syncer {
+                syncer.commits.fetch_add(1, Ordering::AcqRel);
+            }
+        }
         Ok(result?)
     }
 }
 
-/// Middleware: a request that may have written (any method but GET and HEAD) answers only once
-/// its writes are durable ([`Store::durable`]).
-pub async fn durable_writes(
+/// Middleware: every answer waits until what it could reflect is durable ([`Store::durable`]):
+/// its own commits (any method: a GET may expire an overdue charge) and any other request's
+/// it read. With nothing unsynced, it answers at once.
+pub async fn durable_answers(
     axum::extract::State(store): axum::extract::State<Store>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::http::Method;
-    let writes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
     let response = next.run(request).await;
-    if writes {
-        store.durable().await;
-    }
+    store.durable().await;
     response
 }

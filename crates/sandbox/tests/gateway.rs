@@ -6,8 +6,10 @@
 
 mod support;
 
+use paywasm_sandbox::config::Config;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use std::time::Duration;
 use support::{assert_error, assert_like_seed, eventually, fixture, keys, send, Sandbox};
 
 #[tokio::test]
@@ -842,6 +844,81 @@ async fn an_answer_broken_after_its_status_line_is_not_an_acknowledgement() {
         recorded[0]["webhook_deliveries"][0]["attempts"], 2,
         "{recorded:?}"
     );
+}
+
+/// The point between a commit and its fsync, held open (`store::DiskGate`): an answer given there
+/// would be lost with the machine's power although the caller was told. A change made by a
+/// POST, and one made by a GET (an overdue charge expires as it is read), are each answered
+/// only once the disk has them. (Before, a GET answered "expired" at once.)
+#[tokio::test]
+async fn no_answer_is_given_before_what_it_says_is_on_disk() {
+    let data = std::env::temp_dir().join(format!("paywasm-durable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let mut config = Config::for_tests();
+    config.data_dir = Some(data.clone());
+    config.webhook_urls = vec![];
+    let disk = config.disk.clone();
+    let sandbox = std::sync::Arc::new(Sandbox::with(config).await);
+    let held = |request: reqwest::RequestBuilder| tokio::spawn(send(request));
+    let still_held = async |answer: &tokio::task::JoinHandle<(StatusCode, Value)>| {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        !answer.is_finished()
+    };
+
+    disk.close();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let soon = paywasm_core::time::Timestamp(i64::try_from(now).unwrap() + 1).to_string();
+    let form = [
+        ("amount", "400000"),
+        ("currency", "THB"),
+        ("source[type]", "promptpay"),
+        ("expires_at", soon.as_str()),
+    ];
+    let created = held(
+        sandbox
+            .secret(reqwest::Method::POST, "/charges")
+            .form(&form),
+    );
+    assert!(
+        still_held(&created).await,
+        "a new charge was answered before it was on disk"
+    );
+    disk.open();
+    let (status, charge) = created.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{charge}");
+
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    disk.close();
+    let path = format!("/charges/{}", charge["id"].as_str().unwrap());
+    let read = held(sandbox.secret(reqwest::Method::GET, &path));
+    assert!(
+        still_held(&read).await,
+        "the charge was answered expired before that was on disk"
+    );
+    disk.open();
+    let (status, expired) = read.await.unwrap();
+    assert_eq!(
+        (status, &expired["status"]),
+        (StatusCode::OK, &json!("expired"))
+    );
+
+    // With nothing left to write, a read is answered at once, held disk or not.
+    disk.close();
+    let (status, again) = tokio::time::timeout(
+        Duration::from_secs(2),
+        send(sandbox.secret(reqwest::Method::GET, &path)),
+    )
+    .await
+    .expect("a read with nothing unsynced is answered");
+    assert_eq!(
+        (status, &again["status"]),
+        (StatusCode::OK, &json!("expired"))
+    );
+    disk.open();
+    let _ = std::fs::remove_dir_all(&data);
 }
 
 #[tokio::test]
