@@ -43,6 +43,9 @@ pub enum StartError {
     /// The keys are not test keys.
     #[error("{0}")]
     Keys(String),
+    /// An HTTP client (webhooks, the shop's gateway calls) could not be made.
+    #[error("cannot make an HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
 }
 
 /// Registers the demo shop's WooshPay webhook endpoint, trying up to `attempts` times 100 ms
@@ -186,7 +189,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             endpoints: webhook_urls,
             key: webhook_key.clone(),
         },
-    );
+    )?;
     let shop_store =
         store::Store::open_behind(config.data_dir.as_deref(), "shop", config.disk.clone())?;
     let shop_state = shop::ShopState::new(shop::ShopConfig {
@@ -204,9 +207,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             .hosted_page
             .clone()
             .unwrap_or_else(|| format!("{gateway_url}/pkg/hosted/")),
-    });
+    })?;
 
-    // The router applies the schema the background worker relies on: build it first.
     let wooshpay_state = wooshpay::WooshpayState::new(
         gateway_state.store.clone(),
         gateway::Keys {
@@ -214,7 +216,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             secret: config.wooshpay_secret_key.clone(),
         },
         gateway_url.clone(),
-    );
+    )?;
     let gateway_router = gateway::app(gateway_state.clone())
         .merge(wooshpay::app(wooshpay_state.clone()))
         .merge(wooshpay::hosted::assets(config.www_dir.clone()))

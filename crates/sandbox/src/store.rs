@@ -59,6 +59,26 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// The JSON text of a document to store. Serializing our own types does not fail; if it ever
+/// did, the statement fails with it (an internal error), and nothing half-written is stored.
+pub fn json_text(document: &impl serde::Serialize) -> rusqlite::Result<String> {
+    serde_json::to_string(document)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// [`json_text`] as a JSON value (an event's data).
+pub fn json_value(document: &impl serde::Serialize) -> rusqlite::Result<serde_json::Value> {
+    serde_json::to_value(document).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// A stored document, parsed: one that no longer parses is a corrupt store, reported, never
+/// skipped or read as empty.
+pub fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// A database shared by one server's handlers.
 #[derive(Clone)]
 pub struct Store {

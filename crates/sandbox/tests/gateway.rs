@@ -921,6 +921,29 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
+/// A data folder whose gateway database is not the gateway's (here a `webhook_deliveries`
+/// table of another shape) is refused at start with the database's reason: before, building
+/// the router panicked.
+#[tokio::test]
+async fn a_database_of_another_shape_is_refused_at_start_with_its_reason() {
+    let data = std::env::temp_dir().join(format!("paywasm-foreign-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    rusqlite::Connection::open(data.join("gateway.sqlite"))
+        .unwrap()
+        .execute_batch("CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY)")
+        .unwrap();
+    let mut config = Config::for_tests();
+    config.data_dir = Some(data.clone());
+    let refused = paywasm_sandbox::start(config)
+        .await
+        .err()
+        .expect("start refuses");
+    let reason = refused.to_string();
+    assert!(reason.contains("next_attempt_ms"), "{reason}");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
 #[tokio::test]
 async fn pending_charges_expire_on_their_own_at_expires_at() {
     let sandbox = Sandbox::with_webhooks_to(vec![]).await;

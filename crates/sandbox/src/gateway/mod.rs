@@ -65,13 +65,20 @@ pub struct Webhooks {
 }
 
 impl GatewayState {
-    /// State over `store`, answering with links under `base_url`.
-    pub fn new(store: Store, keys: Keys, base_url: String, webhooks: Webhooks) -> Self {
+    /// State over `store`, answering with links under `base_url`: the gateway's schema is
+    /// applied here, so no handler or worker can hold a state whose tables do not exist.
+    pub fn new(
+        store: Store,
+        keys: Keys,
+        base_url: String,
+        webhooks: Webhooks,
+    ) -> Result<Self, crate::StartError> {
+        store.migrate(SCHEMA)?;
+        idempotency::abandon_claims_of_dead_processes(&store);
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
-            .build()
-            .expect("a plain HTTP client builds");
-        Self {
+            .build()?;
+        Ok(Self {
             store,
             keys,
             base_url,
@@ -81,7 +88,7 @@ impl GatewayState {
             webhook_key: Arc::new(webhooks.key),
             http,
             wake: Arc::new(Notify::new()),
-        }
+        })
     }
 }
 
@@ -151,11 +158,6 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_at
 /// The gateway's router. Browsers on any merchant origin may call it (Omise.js does, with
 /// the public key), so CORS allows every origin; no cookies are involved.
 pub fn app(state: GatewayState) -> Router {
-    state
-        .store
-        .migrate(SCHEMA)
-        .expect("the gateway schema applies to a fresh or current database");
-    idempotency::abandon_claims_of_dead_processes(&state.store);
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST])

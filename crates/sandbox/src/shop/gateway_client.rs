@@ -136,16 +136,15 @@ pub struct GatewayClient {
 
 impl GatewayClient {
     /// A client of the gateway at `base_url`.
-    pub fn new(base_url: String, secret_key: String) -> Self {
+    pub fn new(base_url: String, secret_key: String) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
-            .build()
-            .expect("a plain HTTP client builds");
-        Self {
+            .build()?;
+        Ok(Self {
             http,
             base_url,
             secret_key,
-        }
+        })
     }
 
     async fn send<T: DeserializeOwned>(

@@ -88,12 +88,15 @@ pub struct ShopState {
 }
 
 impl ShopState {
-    /// The shop's state.
-    pub fn new(config: ShopConfig) -> Self {
+    /// The shop's state, with its schemas applied (no handler can meet a missing table).
+    pub fn new(config: ShopConfig) -> Result<Self, crate::StartError> {
+        for schema in [checkout::SCHEMA, pos::SCHEMA, wooshpay::SCHEMA] {
+            config.store.migrate(schema)?;
+        }
         let gateway =
-            gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key);
+            gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key)?;
         let gateway_url = config.gateway_url.clone();
-        Self {
+        Ok(Self {
             store: config.store,
             gateway,
             shop_url: config.shop_url,
@@ -111,9 +114,9 @@ impl ShopState {
             wooshpay: wooshpay::WooshpayClient::new(
                 config.gateway_url.clone(),
                 config.wooshpay_secret_key,
-            ),
+            )?,
             wooshpay_public_key: config.wooshpay_public_key,
-        }
+        })
     }
 }
 
@@ -133,18 +136,6 @@ fn hosted_checkout_cors(hosted_page: &str) -> tower_http::cors::CorsLayer {
 
 /// The shop's router.
 pub fn app(state: ShopState) -> Router {
-    state
-        .store
-        .migrate(checkout::SCHEMA)
-        .expect("the shop schema applies to a fresh or current database");
-    state
-        .store
-        .migrate(pos::SCHEMA)
-        .expect("the POS schema applies to a fresh or current database");
-    state
-        .store
-        .migrate(wooshpay::SCHEMA)
-        .expect("the WooshPay schema applies to a fresh or current database");
     let assets = ServeDir::new(&state.www_dir);
     Router::new()
         .route("/", get(pages::product))

@@ -57,16 +57,15 @@ pub struct WooshpayClient {
 
 impl WooshpayClient {
     /// A client of the gateway at `base_url`.
-    pub fn new(base_url: String, secret_key: String) -> Self {
+    pub fn new(base_url: String, secret_key: String) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(15))
-            .build()
-            .expect("a plain HTTP client builds");
-        Self {
+            .build()?;
+        Ok(Self {
             http,
             base_url,
             secret_key,
-        }
+        })
     }
 
     /// Sends `request` with the secret key, repeating it as the Omise client does

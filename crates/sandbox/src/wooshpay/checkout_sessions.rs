@@ -234,7 +234,7 @@ fn read(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> 
             |row| row.get(0),
         )
         .optional()?;
-    Ok(body.and_then(|body| serde_json::from_str(&body).ok()))
+    body.map(|body| crate::store::parsed(&body)).transpose()
 }
 
 /// Ends open session `session` as `status` (`complete` or `expired`) in `tx`, with its event.

@@ -137,19 +137,79 @@ impl From<crate::store::StoreError> for WpError {
     }
 }
 
+impl From<serde_json::Error> for WpError {
+    fn from(error: serde_json::Error) -> Self {
+        WpError::Internal(error.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for WpError {
     fn from(error: rusqlite::Error) -> Self {
         WpError::Internal(error.to_string())
     }
 }
 
-/// The shared body parser answers in the Omise shape; here its sentence is kept, in this API's.
+/// The shared layers (the body parser, keys, idempotency, the store) answer in the Omise
+/// shape; here each keeps its sentence and its kind in this API's: an internal fault stays a
+/// 500 `api_error`, a refusal of the request's form a 400.
 impl From<crate::error::ApiError> for WpError {
     fn from(error: crate::error::ApiError) -> Self {
-        WpError::InvalidRequest {
-            code: "parameter_invalid",
-            param: None,
-            message: error.to_string(),
+        use crate::error::ApiError as A;
+        match error {
+            A::Internal(detail) => WpError::Internal(detail),
+            A::ServiceUnavailable(detail) | A::BadGateway(detail) => WpError::Internal(detail),
+            A::AuthenticationFailure(message) => WpError::Authentication(message),
+            A::NotFound(message) => WpError::NotFound(message),
+            A::TooManyRequests(message) => WpError::RateLimit(message),
+            other => WpError::InvalidRequest {
+                code: "parameter_invalid",
+                param: None,
+                message: other.to_string(),
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+
+    async fn answer(error: ApiError) -> (StatusCode, serde_json::Value) {
+        let response = WpError::from(error).into_response();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    /// A fault of the shared layers is the server's, in WooshPay's shape: before, every one
+    /// became a 400 `parameter_invalid`, telling the merchant to fix a request that was fine.
+    #[tokio::test]
+    async fn the_shared_layers_errors_keep_their_kind_in_wooshpays_shape() {
+        let (status, body) = answer(ApiError::Internal("disk I/O error".into())).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["type"], "api_error");
+        assert!(
+            !body.to_string().contains("disk"),
+            "internals stay in the log: {body}"
+        );
+        let (status, body) = answer(ApiError::NotFound("no such thing".into())).await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (StatusCode::NOT_FOUND, &json!("resource_missing"))
+        );
+        let (status, body) = answer(ApiError::AuthenticationFailure("bad key".into())).await;
+        assert_eq!(
+            (status, &body["error"]["type"]),
+            (StatusCode::UNAUTHORIZED, &json!("authentication_error"))
+        );
+        let (status, body) = answer(ApiError::BadRequest("amount must be an integer".into())).await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("parameter_invalid"))
+        );
+        assert_eq!(body["error"]["message"], "amount must be an integer");
     }
 }

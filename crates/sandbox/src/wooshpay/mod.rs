@@ -48,19 +48,20 @@ pub struct WooshpayState {
 }
 
 impl WooshpayState {
-    /// State over the gateway's `store`, with WooshPay's `keys`, linking under `base_url`.
-    pub fn new(store: Store, keys: Keys, base_url: String) -> Self {
+    /// State over the gateway's `store`, with WooshPay's `keys`, linking under `base_url`; the
+    /// WooshPay schema is applied here, before any handler or worker can use the state.
+    pub fn new(store: Store, keys: Keys, base_url: String) -> Result<Self, crate::StartError> {
+        store.migrate(SCHEMA)?;
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .expect("a plain HTTP client builds");
-        Self {
+            .build()?;
+        Ok(Self {
             store,
             keys,
             base_url,
             http,
             wake: Arc::new(Notify::new()),
-        }
+        })
     }
 }
 
@@ -237,10 +238,6 @@ CREATE TABLE IF NOT EXISTS wp_checkout_sessions (
 /// The WooshPay routes, for merging into the gateway's router. Browsers on any origin may read
 /// a PaymentIntent with the publishable key and its client secret, so CORS allows every origin.
 pub fn app(state: WooshpayState) -> Router {
-    state
-        .store
-        .migrate(SCHEMA)
-        .expect("the WooshPay schema applies to a fresh or current database");
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST])

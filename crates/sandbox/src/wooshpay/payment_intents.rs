@@ -158,13 +158,13 @@ impl PaymentIntent {
     }
 
     /// The client-safe view.
-    pub fn client_view(&self) -> Value {
-        let full = serde_json::to_value(self).unwrap_or_default();
+    pub fn client_view(&self) -> Result<Value, serde_json::Error> {
+        let full = serde_json::to_value(self)?;
         let mut safe = Map::new();
         for key in CLIENT_SAFE {
             safe.insert(key.into(), full.get(key).cloned().unwrap_or(Value::Null));
         }
-        Value::Object(safe)
+        Ok(Value::Object(safe))
     }
 }
 
@@ -313,7 +313,7 @@ pub(crate) fn insert(
     intent: &PaymentIntent,
     code_value: Option<&str>,
 ) -> rusqlite::Result<()> {
-    let value = serde_json::to_value(intent).unwrap_or_default();
+    let value = crate::store::json_value(intent)?;
     super::webhooks::record(tx, "payment_intent.created", &value)?;
     if intent.status == Status::RequiresAction {
         super::webhooks::record(tx, "payment_intent.requires_action", &value)?;
@@ -325,7 +325,7 @@ pub(crate) fn insert(
             intent.created,
             intent.status.as_str(),
             code_value,
-            serde_json::to_string(intent).unwrap_or_default()
+            crate::store::json_text(intent)?
         ],
     )?;
     Ok(())
@@ -370,7 +370,7 @@ pub(crate) fn build(
         confirmation_method: "automatic".into(),
         payment_method_options: Map::from_iter([(
             "alipay".to_owned(),
-            serde_json::to_value(&alipay).unwrap_or_default(),
+            serde_json::to_value(&alipay)?,
         )]),
         return_url,
         payment_method: None,
@@ -481,7 +481,7 @@ async fn retrieve(
 ) -> Result<Json<Value>, WpError> {
     let intent = load(&state, &id)?;
     match key {
-        AnyKey::Secret => Ok(Json(serde_json::to_value(&intent).unwrap_or_default())),
+        AnyKey::Secret => Ok(Json(serde_json::to_value(&intent)?)),
         AnyKey::Publishable => {
             let given = query.get("client_secret").map(String::as_str).unwrap_or("");
             let matches: bool =
@@ -491,7 +491,7 @@ async fn retrieve(
                 // The same answer as for an unknown id: the key alone reveals nothing.
                 return Err(WpError::NotFound(format!("No such payment_intent: '{id}'")));
             }
-            Ok(Json(intent.client_view()))
+            Ok(Json(intent.client_view()?))
         }
     }
 }
@@ -542,10 +542,9 @@ fn confirm_with(
         || params.value("payment_method_data").is_some()
     {
         let (_, _, alipay) = read_payment_method(params)?;
-        intent.payment_method_options.insert(
-            "alipay".into(),
-            serde_json::to_value(&alipay).unwrap_or_default(),
-        );
+        intent
+            .payment_method_options
+            .insert("alipay".into(), serde_json::to_value(&alipay)?);
     }
     if let Some(url) = params.str("return_url")? {
         check_url("return_url", url)?;

@@ -139,10 +139,10 @@ async fn index(
         let rows = statement.query_map([&intent], |row| row.get(0))?;
         rows.collect()
     })?;
-    let data: Vec<Value> = bodies
+    let data = bodies
         .iter()
-        .filter_map(|body| serde_json::from_str(body).ok())
-        .collect();
+        .map(|body| crate::store::parsed(body))
+        .collect::<rusqlite::Result<Vec<Value>>>()?;
     Ok(Json(json!({
         "object": "list",
         "url": "/v1/refunds",

@@ -94,11 +94,11 @@ async fn create(
 }
 
 async fn index(State(state): State<WooshpayState>, _: Secret) -> Result<Json<Value>, WpError> {
-    let mut data = endpoints(&state.store.call(|db| {
+    let mut data = state.store.call(|db| {
         let mut statement = db.prepare("SELECT body FROM wp_webhook_endpoints ORDER BY seq")?;
         let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-    })?);
+        endpoints(&rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    })?;
     // The secret is shown once, when the endpoint is created.
     for endpoint in &mut data {
         if let Some(object) = endpoint.as_object_mut() {
@@ -110,10 +110,10 @@ async fn index(State(state): State<WooshpayState>, _: Secret) -> Result<Json<Val
     ))
 }
 
-fn endpoints(bodies: &[String]) -> Vec<Value> {
+fn endpoints(bodies: &[String]) -> rusqlite::Result<Vec<Value>> {
     bodies
         .iter()
-        .filter_map(|body| serde_json::from_str(body).ok())
+        .map(|body| crate::store::parsed(body))
         .collect()
 }
 
@@ -138,7 +138,7 @@ pub(crate) fn record(tx: &Transaction<'_>, kind: &str, object: &Value) -> rusqli
         let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
-    for endpoint in endpoints(&bodies) {
+    for endpoint in endpoints(&bodies)? {
         let enabled = endpoint["enabled_events"]
             .as_array()
             .is_some_and(|events| events.iter().any(|e| e == "*" || e == kind));
@@ -181,7 +181,7 @@ fn due(state: &WooshpayState) -> Result<Vec<Due>, WpError> {
             Ok(Due {
                 id: row.get(0)?,
                 event: row.get(1)?,
-                endpoint: serde_json::from_str(&row.get::<_, String>(2)?).unwrap_or_default(),
+                endpoint: crate::store::parsed(&row.get::<_, String>(2)?)?,
                 attempts: row.get(3)?,
                 created: row.get(4)?,
             })
