@@ -7,7 +7,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{assert_error, send, Sandbox};
+use support::{assert_error, assert_shop_error, send, Sandbox};
 
 #[tokio::test]
 async fn in_store_charges_are_decided_by_test_barcodes() {
@@ -173,12 +173,12 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
     );
     let (status, error) = pos(Some("sale-1"), sale("281234567890123401")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_error(&error, "idempotency_key_in_use");
+    assert_shop_error(&error, "idempotency_key_in_use");
 
     // refused before any request: no key, a product barcode
     let (status, error) = pos(None, sale("281234567890123490")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_error(&error, "bad_request");
+    assert_shop_error(&error, "bad_request");
     let (status, error) = pos(Some("sale-2"), sale("8850999320014")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(

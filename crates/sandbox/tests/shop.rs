@@ -11,7 +11,7 @@ use paywasm_sandbox::config::Config;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use support::{assert_error, eventually, send, try_send, Sandbox};
+use support::{assert_shop_error, eventually, send, try_send, Sandbox};
 
 #[tokio::test]
 async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
@@ -30,7 +30,7 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_error(&error, "amount_mismatch");
+    assert_shop_error(&error, "amount_mismatch");
     assert!(
         error["message"]
             .as_str()
@@ -47,7 +47,7 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_error(&error, "not_found");
+    assert_shop_error(&error, "not_found");
     let (status, error) = send(
         sandbox
             .http
@@ -57,7 +57,7 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_error(&error, "bad_request");
+    assert_shop_error(&error, "bad_request");
 
     let source = sandbox.promptpay_source(amount).await;
     let (status, charge) = send(
@@ -156,7 +156,7 @@ async fn the_shop_holds_a_status_request_until_the_charge_completes() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_error(&error, "order_paid");
+    assert_shop_error(&error, "order_paid");
 }
 
 #[tokio::test]
@@ -187,7 +187,7 @@ async fn the_shop_refuses_unsigned_stale_or_forged_webhooks_and_handles_each_eve
     };
     let (status, error) = send(sandbox.http.post(&url).body(body)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_error(&error, "authentication_failure");
+    assert_shop_error(&error, "authentication_failure");
     let forged = paywasm_core::webhook::sign(b"not the secret", now, body.as_bytes());
     assert_eq!(
         post(now, forged, body).await.unwrap().status(),
@@ -279,7 +279,7 @@ async fn the_shop_retries_the_gateway_through_faults_and_charges_once() {
             if !status.is_server_error() || attempt == WIDGET_ATTEMPTS {
                 break (status, charge);
             }
-            assert_error(&charge, "bad_gateway");
+            assert_shop_error(&charge, "bad_gateway");
             attempt += 1;
         };
         assert_eq!(status, StatusCode::CREATED, "{charge}");
@@ -519,7 +519,7 @@ async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent(
     // A name that cannot be one is refused in the shop's error shape.
     let (status, refused) = ask(json!("tap 3; DROP")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
-    assert_error(&refused, "bad_request");
+    assert_shop_error(&refused, "bad_request");
     sandbox.running.stop().await;
 }
 

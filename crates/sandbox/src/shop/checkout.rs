@@ -9,8 +9,8 @@
 //! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters (while they arrive, only one
 //! older than [`SLOW_FALLBACK_REFRESH_MS`]).
 
+use super::error::ShopError;
 use super::{ShopState, PRODUCT};
-use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -58,7 +58,7 @@ pub struct Order {
 }
 
 /// Opens an order for the shop's product.
-pub(crate) fn create_order(state: &ShopState) -> Result<Order, ApiError> {
+pub(crate) fn create_order(state: &ShopState) -> Result<Order, ShopError> {
     create_order_for(state, PRODUCT.name, Amount(PRODUCT.amount), Currency::thb())
 }
 
@@ -68,7 +68,7 @@ pub(crate) fn create_order_for(
     product: &str,
     amount: Amount,
     currency: Currency,
-) -> Result<Order, ApiError> {
+) -> Result<Order, ShopError> {
     let id = crate::ids::new_id("ord").replacen("ord_test_", "ord_", 1);
     let now = crate::gateway::now().unix();
     state.store.call(|db| {
@@ -90,7 +90,7 @@ pub(crate) fn record_charge(
     state: &ShopState,
     order_id: &str,
     charge: &CheckoutCharge,
-) -> Result<(), ApiError> {
+) -> Result<(), ShopError> {
     let body = serde_json::to_string(charge).map_err(crate::store::StoreError::from)?;
     state.store.call(|db| {
         db.execute(
@@ -105,7 +105,7 @@ pub(crate) fn record_charge(
     Ok(())
 }
 
-pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, ApiError> {
+pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, ShopError> {
     let row = state.store.call(|db| {
         db.query_row(
             "SELECT amount, currency, paid FROM orders WHERE id = ?1",
@@ -135,7 +135,7 @@ pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, A
 pub(crate) fn latest_charge_of(
     state: &ShopState,
     order_id: &str,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, ShopError> {
     Ok(state.store.call(|db| {
         db.query_row(
             "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -146,7 +146,7 @@ pub(crate) fn latest_charge_of(
     })?)
 }
 
-fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>, ApiError> {
+fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>, ShopError> {
     Ok(state.store.call(|db| {
         db.query_row(
             "SELECT order_id FROM order_charges WHERE charge_id = ?1",
@@ -186,7 +186,7 @@ fn now_ms() -> i64 {
 pub(crate) fn stored_charge(
     state: &ShopState,
     charge_id: &str,
-) -> Result<Option<(CheckoutCharge, i64)>, ApiError> {
+) -> Result<Option<(CheckoutCharge, i64)>, ShopError> {
     let row = state.store.call(|db| {
         db.query_row(
             "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
@@ -207,7 +207,7 @@ pub(crate) fn stored_charge(
 pub(crate) async fn refresh(
     state: &ShopState,
     charge_id: &str,
-) -> Result<CheckoutCharge, ApiError> {
+) -> Result<CheckoutCharge, ShopError> {
     let charge = state.gateway.charge(charge_id).await?;
     let copy = CheckoutCharge::from(&charge);
     let body = serde_json::to_string(&copy).map_err(crate::store::StoreError::from)?;
@@ -231,7 +231,7 @@ pub(crate) async fn refresh(
 }
 
 /// Whether the shop has a charge with this id.
-pub(crate) fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, ApiError> {
+pub(crate) fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, ShopError> {
     Ok(order_of_charge(state, charge_id)?.is_some())
 }
 
@@ -247,29 +247,29 @@ pub struct CreateCharge {
 pub(crate) async fn charges_create(
     State(state): State<ShopState>,
     body: Result<Json<CreateCharge>, JsonRejection>,
-) -> Result<(StatusCode, Json<CheckoutCharge>), ApiError> {
+) -> Result<(StatusCode, Json<CheckoutCharge>), ShopError> {
     let Json(request) = body.map_err(|rejection| {
-        ApiError::BadRequest(format!(
+        ShopError::BadRequest(format!(
             "send JSON {{\"source\": \"src_...\", \"order\": \"...\"}}: {}",
             rejection.body_text()
         ))
     })?;
     if !request.source.starts_with("src_") || request.source.len() > 64 {
-        return Err(ApiError::BadRequest(
+        return Err(ShopError::BadRequest(
             "source must be a source id (src_...)".into(),
         ));
     }
     let order = find_order(&state, &request.order)?
-        .ok_or_else(|| ApiError::NotFound(format!("order {} was not found", request.order)))?;
+        .ok_or_else(|| ShopError::NotFound(format!("order {} was not found", request.order)))?;
     if order.paid {
-        return Err(ApiError::Unprocessable(
+        return Err(ShopError::Refused(
             "order_paid",
             format!("order {} is already paid", order.id),
         ));
     }
     let source = state.gateway.source(&request.source).await?;
     if source.amount != order.amount || source.currency != order.currency {
-        return Err(ApiError::Unprocessable(
+        return Err(ShopError::Refused(
             "amount_mismatch",
             format!(
                 "the source is for {} {} but the order costs {} {}",
@@ -320,7 +320,7 @@ pub(crate) async fn charges_show(
     State(state): State<ShopState>,
     Path(id): Path<String>,
     Query(query): Query<Wait>,
-) -> Result<Json<CheckoutCharge>, ApiError> {
+) -> Result<Json<CheckoutCharge>, ShopError> {
     let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0).min(MAX_WAIT_SECS)));
     let deadline = Instant::now() + wait;
     // Registered before the first read, so a webhook between the read and the wait still wakes it.
@@ -328,7 +328,7 @@ pub(crate) async fn charges_show(
     loop {
         // Only the shop's own charges: a browser cannot read arbitrary charges through the shop.
         let (mut charge, refreshed_ms) = stored_charge(&state, &id)?
-            .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
+            .ok_or_else(|| ShopError::NotFound(format!("charge {id} was not found")))?;
         let age_ms = now_ms() - refreshed_ms;
         let refresh_after = refresh_after_ms(&state, now_ms());
         if charge.status == ChargeStatus::Pending && age_ms >= refresh_after {

@@ -1,7 +1,7 @@
 //! The shop's client of the gateway API, with the secret key, and the repeating of failed
 //! calls that it shares with the WooshPay client.
 
-use crate::error::ApiError;
+use super::error::ShopError;
 use paywasm_core::objects::{Charge, ErrorObject, Source};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -38,36 +38,36 @@ impl Attempt {
     }
 
     /// The answer's status and body, or the failure to get one as the shop's error.
-    pub(crate) fn into_answer(self) -> Result<(u16, axum::body::Bytes), ApiError> {
+    pub(crate) fn into_answer(self) -> Result<(u16, axum::body::Bytes), ShopError> {
         match self {
-            Attempt::Unreached(error) => Err(ApiError::BadGateway(format!(
+            Attempt::Unreached(error) => Err(ShopError::Gateway(format!(
                 "the payment gateway could not be reached: {error}"
             ))),
-            Attempt::Lost(error) => Err(ApiError::BadGateway(format!(
+            Attempt::Lost(error) => Err(ShopError::Gateway(format!(
                 "the payment gateway's answer was lost: {error}"
             ))),
             Attempt::Answered { status, body, .. } => Ok((status, body)),
         }
     }
 
-    fn into_result<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+    fn into_result<T: DeserializeOwned>(self) -> Result<T, ShopError> {
         let (status, body) = self.into_answer()?;
         if (200..300).contains(&status) {
             return serde_json::from_slice(&body).map_err(|error| {
-                ApiError::BadGateway(format!(
+                ShopError::Gateway(format!(
                     "the payment gateway's answer is not understood: {error}"
                 ))
             });
         }
         match serde_json::from_slice::<ErrorObject>(&body) {
-            Ok(error) if status == 404 => Err(ApiError::NotFound(error.message)),
-            Ok(error) if status == 429 => Err(ApiError::ServiceUnavailable(error.message)),
+            Ok(error) if status == 404 => Err(ShopError::NotFound(error.message)),
+            Ok(error) if status == 429 => Err(ShopError::Unavailable(error.message)),
             // The gateway's sentence reaches the cashier or customer as it is; its code is the
             // gateway's vocabulary, not theirs.
             Ok(error) if (400..500).contains(&status) => {
-                Err(ApiError::Unprocessable("payment_refused", error.message))
+                Err(ShopError::Refused("payment_refused", error.message))
             }
-            _ => Err(ApiError::BadGateway(format!(
+            _ => Err(ShopError::Gateway(format!(
                 "the payment gateway answered {status}"
             ))),
         }
@@ -81,13 +81,13 @@ impl Attempt {
 pub(crate) async fn send_repeating(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> Result<Attempt, ApiError> {
+) -> Result<Attempt, ShopError> {
     let repeatable = request.method() == reqwest::Method::GET
         || request.headers().contains_key("idempotency-key");
     let mut attempt = 0;
     loop {
         let copy = request.try_clone().ok_or_else(|| {
-            ApiError::Internal("a gateway request with a streamed body cannot be retried".into())
+            ShopError::Internal("a gateway request with a streamed body cannot be retried".into())
         })?;
         let outcome = attempt_once(http, copy).await;
         let again = match &outcome {
@@ -150,19 +150,19 @@ impl GatewayClient {
     async fn send<T: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, ShopError> {
         let request = request
             .basic_auth(&self.secret_key, Some(""))
             .header("Omise-Version", "2017-11-02")
             .build()
             .map_err(|error| {
-                ApiError::Internal(format!("a gateway request did not build: {error}"))
+                ShopError::Internal(format!("a gateway request did not build: {error}"))
             })?;
         send_repeating(&self.http, request).await?.into_result()
     }
 
     /// `GET /sources/:id`.
-    pub async fn source(&self, id: &str) -> Result<Source, ApiError> {
+    pub async fn source(&self, id: &str) -> Result<Source, ShopError> {
         self.send(self.http.get(format!("{}/sources/{id}", self.base_url)))
             .await
     }
@@ -173,7 +173,7 @@ impl GatewayClient {
         &self,
         params: &[(&str, String)],
         key: &str,
-    ) -> Result<Source, ApiError> {
+    ) -> Result<Source, ShopError> {
         let request = self
             .http
             .post(format!("{}/sources", self.base_url))
@@ -186,7 +186,7 @@ impl GatewayClient {
         &self,
         params: &[(&str, String)],
         key: &str,
-    ) -> Result<Charge, ApiError> {
+    ) -> Result<Charge, ShopError> {
         let request = self
             .http
             .post(format!("{}/charges", self.base_url))
@@ -196,7 +196,7 @@ impl GatewayClient {
 
     /// `POST /charges/:id/expire`, under a key of its own: a retry after a lost answer gets the
     /// expired charge rather than "already expired".
-    pub async fn expire(&self, id: &str) -> Result<Charge, ApiError> {
+    pub async fn expire(&self, id: &str) -> Result<Charge, ShopError> {
         let request = self
             .http
             .post(format!("{}/charges/{id}/expire", self.base_url));
@@ -210,7 +210,7 @@ impl GatewayClient {
         id: &str,
         amount: i64,
         key: &str,
-    ) -> Result<serde_json::Value, ApiError> {
+    ) -> Result<serde_json::Value, ShopError> {
         let request = self
             .http
             .post(format!("{}/charges/{id}/refunds", self.base_url))
@@ -219,7 +219,7 @@ impl GatewayClient {
     }
 
     /// `GET /charges/:id`.
-    pub async fn charge(&self, id: &str) -> Result<Charge, ApiError> {
+    pub async fn charge(&self, id: &str) -> Result<Charge, ShopError> {
         self.send(self.http.get(format!("{}/charges/{id}", self.base_url)))
             .await
     }

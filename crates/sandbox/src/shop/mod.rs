@@ -12,6 +12,7 @@
 //! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
 
 pub mod checkout;
+pub mod error;
 pub mod gateway_client;
 mod pages;
 pub mod pos;
@@ -173,7 +174,7 @@ pub fn app(state: ShopState) -> Router {
         // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
         // widget reads, not with an empty body.
         .fallback(|| async {
-            crate::error::ApiError::NotFound("no such page or endpoint at the shop".into())
+            error::ShopError::NotFound("no such page or endpoint at the shop".into())
         })
         .with_state(state.clone())
         .merge(crate::cdn::router(&state.pkg_dir))

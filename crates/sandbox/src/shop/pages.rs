@@ -4,8 +4,8 @@
 //! Security Policy allows by its hash.
 
 use super::checkout::{create_order, find_order, latest_charge_of};
+use super::error::ShopError;
 use super::{ShopState, PRODUCT};
-use crate::error::ApiError;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
@@ -40,7 +40,7 @@ fn render(
     title: &str,
     price: &str,
     config: Value,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     render_with(state, template, title, price, config, &[], "")
 }
 
@@ -54,10 +54,10 @@ pub(crate) fn render_with(
     config: Value,
     fields: &[(&str, String)],
     first_view: &str,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let path = state.www_dir.join(template);
     let page = std::fs::read_to_string(&path)
-        .map_err(|error| ApiError::Internal(format!("cannot read {}: {error}", path.display())))?;
+        .map_err(|error| ShopError::Internal(format!("cannot read {}: {error}", path.display())))?;
     // `<` escaped so that no value can close the script element.
     let config = config.to_string().replace('<', "\\u003c");
     let page = page
@@ -132,7 +132,7 @@ pub(crate) fn first_view_for(
 pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
@@ -160,7 +160,7 @@ pub(crate) async fn return_page(
     State(state): State<ShopState>,
     Query(query): Query<ReturnQuery>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = match &query.order {
         Some(id) => find_order(&state, id)?,
         None => None,
@@ -187,7 +187,7 @@ pub(crate) fn render_return(
     state: &ShopState,
     headers: &HeaderMap,
     widget: Option<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let (config, first_view) = match widget {
         Some(widget) => (
             json!({ "widget": widget }),
@@ -243,7 +243,7 @@ fn with_cdn_policy(
     state: &ShopState,
     mut page: Response,
     csp: Option<&str>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let gateway = &state.gateway_url;
     let policy = format!(
         "default-src 'self'; script-src 'self' {gateway} 'wasm-unsafe-eval'; style-src 'self' {gateway}; img-src 'self' data: {gateway}; connect-src 'self' {gateway}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -254,7 +254,7 @@ fn with_cdn_policy(
         _ => headers.insert(
             header::CONTENT_SECURITY_POLICY,
             header::HeaderValue::from_str(&policy)
-                .map_err(|error| ApiError::Internal(format!("the policy: {error}")))?,
+                .map_err(|error| ShopError::Internal(format!("the policy: {error}")))?,
         ),
     };
     Ok(page)
@@ -267,7 +267,7 @@ fn with_cdn_policy(
 pub(crate) async fn script_tag_example(
     State(state): State<ShopState>,
     Query(query): Query<ScriptTagQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = create_order(&state)?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
@@ -295,7 +295,7 @@ pub(crate) async fn script_tag_example(
 /// from the CDN, for a new order.
 pub(crate) async fn omise_card_example(
     State(state): State<ShopState>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = create_order(&state)?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
@@ -333,9 +333,9 @@ pub(crate) struct OmiseCardForm {
 pub(crate) async fn omise_card_received(
     State(state): State<ShopState>,
     axum::Form(form): axum::Form<OmiseCardForm>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     if !form.omise_token.is_empty() || !form.omise_source.starts_with("src_") {
-        return Err(ApiError::BadRequest(
+        return Err(ShopError::BadRequest(
             "the form carries no payment source (omiseSource)".into(),
         ));
     }
@@ -370,7 +370,7 @@ pub(crate) struct IframeQuery {
 pub(crate) async fn iframe_example(
     State(state): State<ShopState>,
     Query(query): Query<IframeQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let (mut widget, price) = if query.gateway.as_deref() == Some("wooshpay") {
         let order = super::wooshpay::create_order(&state)?;
         let widget = super::wooshpay::widget_config(&state, &order);
@@ -400,7 +400,7 @@ pub(crate) struct PosQuery {
 pub(crate) async fn pos_page(
     State(state): State<ShopState>,
     Query(query): Query<PosQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let amount = query.amount.unwrap_or(40_000);
     let config = json!({
         "widget": {

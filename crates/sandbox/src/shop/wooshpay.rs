@@ -14,9 +14,9 @@
 //! The shop registers its webhook endpoint with the gateway once and keeps its secret.
 
 use super::checkout::{create_order_for, find_order, Order};
+use super::error::ShopError;
 use super::gateway_client::send_repeating;
 use super::ShopState;
-use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Form, Query, State};
@@ -70,15 +70,14 @@ impl WooshpayClient {
 
     /// Sends `request` with the secret key, repeating it as the Omise client does
     /// ([`send_repeating`]).
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, ApiError> {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, ShopError> {
         let request = request
             .bearer_auth(&self.secret_key)
             .build()
-            .map_err(|e| ApiError::Internal(format!("a WooshPay request did not build: {e}")))?;
+            .map_err(|e| ShopError::Internal(format!("a WooshPay request did not build: {e}")))?;
         let (status, body) = send_repeating(&self.http, request).await?.into_answer()?;
-        let body: Value = serde_json::from_slice(&body).map_err(|e| {
-            ApiError::BadGateway(format!("WooshPay's answer is not understood: {e}"))
-        })?;
+        let body: Value = serde_json::from_slice(&body)
+            .map_err(|e| ShopError::Gateway(format!("WooshPay's answer is not understood: {e}")))?;
         if (200..300).contains(&status) {
             return Ok(body);
         }
@@ -87,15 +86,15 @@ impl WooshpayClient {
             .unwrap_or("WooshPay refused the request")
             .to_owned();
         Err(match status {
-            429 => ApiError::ServiceUnavailable(message),
-            400..=499 => ApiError::Unprocessable("payment_refused", message),
-            _ => ApiError::BadGateway(message),
+            429 => ShopError::Unavailable(message),
+            400..=499 => ShopError::Refused("payment_refused", message),
+            _ => ShopError::Gateway(message),
         })
     }
 
     /// A POST under a new `Idempotency-Key`, so that repeating it after a lost answer cannot
     /// make a second PaymentIntent, session or refund (as Stripe's own libraries do).
-    async fn post(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
+    async fn post(&self, path: &str, body: &Value) -> Result<Value, ShopError> {
         self.post_idempotent(path, body, &crate::ids::new_id("shop"))
             .await
     }
@@ -106,7 +105,7 @@ impl WooshpayClient {
         path: &str,
         body: &Value,
         key: &str,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ShopError> {
         self.send(
             self.http
                 .post(format!("{}{path}", self.base_url))
@@ -116,16 +115,16 @@ impl WooshpayClient {
         .await
     }
 
-    async fn get(&self, path: &str) -> Result<Value, ApiError> {
+    async fn get(&self, path: &str) -> Result<Value, ShopError> {
         self.send(self.http.get(format!("{}{path}", self.base_url)))
             .await
     }
 }
 
-fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, ApiError> {
+fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, ShopError> {
     find_order(state, id)?
         .filter(|order| order.currency.as_str() == "CNY")
-        .ok_or_else(|| ApiError::NotFound(format!("order {id} was not found")))
+        .ok_or_else(|| ShopError::NotFound(format!("order {id} was not found")))
 }
 
 /// The widget's settings for `order`.
@@ -143,7 +142,7 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
 }
 
 /// A new order of the product, in CNY as WooshPay's Alipay takes it.
-pub(crate) fn create_order(state: &ShopState) -> Result<Order, ApiError> {
+pub(crate) fn create_order(state: &ShopState) -> Result<Order, ShopError> {
     create_order_for(
         state,
         super::PRODUCT.name,
@@ -156,7 +155,7 @@ pub(crate) fn create_order(state: &ShopState) -> Result<Order, ApiError> {
 pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
@@ -208,9 +207,9 @@ pub(crate) async fn payment_intents_create(
     State(state): State<ShopState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<NewIntent>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Value>), ShopError> {
     let Json(request) = body.map_err(|rejection| {
-        ApiError::BadRequest(format!(
+        ShopError::BadRequest(format!(
             "send JSON {{\"order\", \"terminal_type\", \"os_type\", \"request\"}}: {}",
             rejection.body_text()
         ))
@@ -218,14 +217,14 @@ pub(crate) async fn payment_intents_create(
     let name = match &request.request {
         None => None,
         Some(value) => Some(request_name(value).ok_or_else(|| {
-            ApiError::BadRequest(
+            ShopError::BadRequest(
                 "request must be a number or 1-64 letters, digits, '.', '-' or '_'".into(),
             )
         })?),
     };
     let order = wooshpay_order(&state, &request.order)?;
     if order.paid {
-        return Err(ApiError::Unprocessable(
+        return Err(ShopError::Refused(
             "order_paid",
             format!("order {} is already paid", order.id),
         ));
@@ -292,7 +291,7 @@ pub(crate) async fn return_page(
     State(state): State<ShopState>,
     Query(query): Query<OrderQuery>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = match &query.order {
         Some(id) => wooshpay_order(&state, id).ok(),
         None => None,
@@ -329,7 +328,7 @@ pub(crate) struct SessionForm {
 pub(crate) async fn sessions_create(
     State(state): State<ShopState>,
     Form(form): Form<SessionForm>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = wooshpay_order(&state, &form.order)?;
     let session = create_session(&state, &order).await?;
     let url = session["url"].as_str().unwrap_or_default();
@@ -339,7 +338,7 @@ pub(crate) async fn sessions_create(
 /// `GET /examples/wooshpay-session`: a Checkout Session for a new order, in an iframe.
 pub(crate) async fn session_frame_example(
     State(state): State<ShopState>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ShopError> {
     let order = create_order_for(
         &state,
         super::PRODUCT.name,
@@ -361,7 +360,7 @@ pub(crate) async fn session_frame_example(
 }
 
 /// A Checkout Session for `order`, back to the shop either way.
-pub(crate) async fn create_session(state: &ShopState, order: &Order) -> Result<Value, ApiError> {
+pub(crate) async fn create_session(state: &ShopState, order: &Order) -> Result<Value, ShopError> {
     let session = state
         .wooshpay
         .post(
@@ -397,7 +396,7 @@ pub(crate) async fn create_session(state: &ShopState, order: &Order) -> Result<V
 
 /// Registers the shop's webhook endpoint with the gateway, once: the secret is kept in the
 /// shop's database, so a restart keeps verifying the deliveries still under way.
-pub async fn register_webhook(state: &ShopState) -> Result<(), ApiError> {
+pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
     let known: Option<String> = state.store.call(|db| {
         db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
             .optional()
@@ -431,7 +430,7 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ApiError> {
 async fn confirmed_payment(
     state: &ShopState,
     id: &Value,
-) -> Result<Option<(String, String)>, ApiError> {
+) -> Result<Option<(String, String)>, ShopError> {
     let id = id.as_str().unwrap_or_default().to_owned();
     let order_id: Option<String> = state.store.call(|db| {
         db.query_row(
@@ -460,14 +459,14 @@ pub(crate) async fn webhooks_receive(
     State(state): State<ShopState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, ShopError> {
     use paywasm_core::webhook::wooshpay;
     let secret: Option<String> = state.store.call(|db| {
         db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
             .optional()
     })?;
     let secret = secret.ok_or_else(|| {
-        ApiError::AuthenticationFailure("no WooshPay webhook endpoint is registered".into())
+        ShopError::Unauthorized("no WooshPay webhook endpoint is registered".into())
     })?;
     let header = headers
         .get(wooshpay::SIGNATURE_HEADER)
@@ -475,9 +474,9 @@ pub(crate) async fn webhooks_receive(
         .unwrap_or_default();
     let now = crate::gateway::now().unix();
     wooshpay::verify(&secret, header, &body, now)
-        .map_err(|error| ApiError::AuthenticationFailure(error.to_string()))?;
+        .map_err(|error| ShopError::Unauthorized(error.to_string()))?;
     let event: Value = serde_json::from_slice(&body)
-        .map_err(|_| ApiError::BadRequest("the event is not JSON".into()))?;
+        .map_err(|_| ShopError::BadRequest("the event is not JSON".into()))?;
     let event_id = event["id"].as_str().unwrap_or_default().to_owned();
     let seen = state.store.call(|db| {
         db.query_row(

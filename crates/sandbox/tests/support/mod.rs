@@ -255,6 +255,18 @@ pub fn assert_error(body: &Value, code: &str) {
     assert!(body["location"].is_string(), "{body}");
 }
 
+/// `body` is the shop's error object with `code` and a message: the widget reads no more,
+/// and the shop claims no documentation link (Omise's `location` is Omise's).
+pub fn assert_shop_error(body: &Value, code: &str) {
+    assert_eq!(body["object"], "error", "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert!(body.get("location").is_none(), "{body}");
+}
+
 /// The answer is `expected` with WooshPay's error object: `code`, a type and a message.
 pub fn assert_wooshpay_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
     assert_eq!(status, expected, "{body}");
