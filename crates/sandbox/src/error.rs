@@ -102,16 +102,27 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The API a router answers for, and so the shape of the errors its shared layers
+/// (idempotency, rate limits) answer with. Each router names its own where it is built; no
+/// error's shape is chosen from the request's URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// Omise's `{object: "error", location, code, message}`.
+    Omise,
+    /// WooshPay's `{error: {type, code, message}}`.
+    Wooshpay,
+}
+
 /// Middleware: the framework's own refusals (a body or query that does not parse, a wrong
 /// content type, a body over the limit, a wrong method, an unknown path) come as plain text;
-/// this answers them in the API's error shape like every other error, so a client always
-/// reads `{object: "error", code, message}` (WooshPay's `{error: {...}}` under `/v1/`). Pages'
-/// own HTML refusals are left as they are.
+/// this answers them as the router's own error object, made by its `render` (the Omise
+/// gateway's [`omise_refusal`], WooshPay's, the shop's), so a client always reads the error
+/// object of the party it called. Pages' own HTML refusals are left as they are.
 pub async fn plain_refusals_as_error_objects(
+    axum::extract::State(render): axum::extract::State<RenderRefusal>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let wooshpay = request.uri().path().starts_with("/v1/");
     let response = next.run(request).await;
     let status = response.status();
     let plain = response
@@ -139,16 +150,19 @@ pub async fn plain_refusals_as_error_objects(
         status if status.is_server_error() => "internal_error",
         _ => "bad_request",
     };
-    let body = if wooshpay {
-        serde_json::json!({ "error": { "type": "invalid_request_error", "code": code, "message": message } })
-    } else {
-        serde_json::to_value(ErrorObject::new(code, message)).unwrap_or_default()
-    };
-    let mut response = (status, Json(body)).into_response();
+    let mut response = (status, Json(render(status, code, message))).into_response();
     for (name, value) in parts.headers.iter() {
         if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
             response.headers_mut().insert(name.clone(), value.clone());
         }
     }
     response
+}
+
+/// Makes a router's error object for a refusal: its status, a code, a message.
+pub type RenderRefusal = fn(StatusCode, &'static str, String) -> serde_json::Value;
+
+/// A refusal as the Omise API's error object.
+pub fn omise_refusal(_: StatusCode, code: &'static str, message: String) -> serde_json::Value {
+    serde_json::to_value(ErrorObject::new(code, message)).unwrap_or_default()
 }

@@ -217,35 +217,48 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         },
         gateway_url.clone(),
     )?;
-    let gateway_router = gateway::app(gateway_state.clone())
-        .merge(wooshpay::app(wooshpay_state.clone()))
-        .merge(wooshpay::hosted::assets(config.www_dir.clone()))
-        .merge(cdn::router(&config.pkg_dir))
-        .layer(axum::middleware::from_fn_with_state(
-            gateway_state.store.clone(),
-            store::durable_answers,
-        ));
-    let gateway_router = match gateway::rate_limit::RateLimit::new(config.rate_limit) {
-        Some(limit) => gateway_router.layer(axum::middleware::from_fn_with_state(
-            limit,
+    // Each API's router carries the rate limit in its own error shape; the widget's files and
+    // the pages' assets carry no key and are not limited.
+    let limit = gateway::rate_limit::RateLimit::new(config.rate_limit);
+    let limited = |router: axum::Router, api: error::Api| match &limit {
+        Some(limit) => router.layer(axum::middleware::from_fn_with_state(
+            (limit.clone(), api),
             gateway::rate_limit::limit,
         )),
-        None => gateway_router,
+        None => router,
     };
-    let plain_refusals = || axum::middleware::from_fn(error::plain_refusals_as_error_objects);
+    let refusals = |router: axum::Router, render: error::RenderRefusal| {
+        router.layer(axum::middleware::from_fn_with_state(
+            render,
+            error::plain_refusals_as_error_objects,
+        ))
+    };
+    let durable = |router: axum::Router, store: &store::Store| {
+        router.layer(axum::middleware::from_fn_with_state(
+            store.clone(),
+            store::durable_answers,
+        ))
+    };
+    // WooshPay's router answers its own refusals; the rest of the gateway's host (the Omise
+    // API, its pages and the widget's files) in Omise's shape.
+    let gateway_router = limited(gateway::app(gateway_state.clone()), error::Api::Omise)
+        .merge(limited(
+            wooshpay::app(wooshpay_state.clone()),
+            error::Api::Wooshpay,
+        ))
+        .merge(wooshpay::hosted::assets(config.www_dir.clone()))
+        .merge(cdn::router(&config.pkg_dir));
+    let gateway_router = refusals(
+        durable(gateway_router, &gateway_state.store),
+        error::omise_refusal,
+    );
+    let shop_router = refusals(
+        durable(shop::app(shop_state.clone()), &shop_state.store),
+        shop::error::refusal,
+    );
     // Outermost: a fault may strike before the limiter or the handler run, or after they acted.
-    let gateway_router = with_faults(
-        gateway_router.layer(plain_refusals()),
-        config.gateway_faults.clone(),
-    );
-    let shop_router = shop::app(shop_state.clone()).layer(axum::middleware::from_fn_with_state(
-        shop_state.store.clone(),
-        store::durable_answers,
-    ));
-    let shop_router = with_faults(
-        shop_router.layer(plain_refusals()),
-        config.shop_faults.clone(),
-    );
+    let gateway_router = with_faults(gateway_router, config.gateway_faults.clone());
+    let shop_router = with_faults(shop_router, config.shop_faults.clone());
     let mut servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
         serve(shop_listener, shop_router, stopped.clone()),

@@ -58,6 +58,20 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_shop_error(&error, "bad_request");
+    // The framework's own refusals are the shop's too (they were Omise's, with its link).
+    let (status, error) = send(
+        sandbox
+            .http
+            .post(&charge_url)
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_shop_error(&error, "bad_request");
+    let (status, error) = send(sandbox.http.put(&charge_url)).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_shop_error(&error, "method_not_allowed");
 
     let source = sandbox.promptpay_source(amount).await;
     let (status, charge) = send(

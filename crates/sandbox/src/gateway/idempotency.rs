@@ -10,7 +10,7 @@
 //! charge without the answer that says it was made. Answers without an effect (refusals) are
 //! kept by this layer after the handler returns.
 
-use crate::error::ApiError;
+use crate::error::{Api, ApiError};
 use crate::store::{Store, StoreError};
 use crate::wooshpay::error::WpError;
 use axum::body::{to_bytes, Body};
@@ -109,12 +109,12 @@ enum Refusal {
 }
 
 impl Refusal {
-    /// The refusal in the error shape of the request's API.
-    fn into_response(self, wooshpay: bool) -> Response {
+    /// The refusal in the error shape of `api`.
+    fn into_response(self, api: Api) -> Response {
         const IN_USE: &str =
             "a request with this Idempotency-Key is still being processed; retry shortly";
         const REUSED: &str = "this Idempotency-Key was used for a different request";
-        if wooshpay {
+        if api == Api::Wooshpay {
             match self {
                 Refusal::Invalid(message) => WpError::InvalidRequest {
                     code: "parameter_invalid",
@@ -144,17 +144,21 @@ impl Refusal {
     }
 }
 
-pub(crate) async fn layer(State(store): State<Store>, request: Request, next: Next) -> Response {
+/// The middleware, for the router of `api` over `store`.
+pub(crate) async fn layer(
+    State((store, api)): State<(Store, Api)>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
-    let wooshpay = request.uri().path().starts_with("/v1/");
     match handle(store, key, request, next).await {
         Ok(response) => response,
-        Err(refusal) => refusal.into_response(wooshpay),
+        Err(refusal) => refusal.into_response(api),
     }
 }
 

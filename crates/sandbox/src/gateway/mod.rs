@@ -177,7 +177,7 @@ pub fn app(state: GatewayState) -> Router {
         .merge(refunds::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(axum::middleware::from_fn_with_state(
-            state.store.clone(),
+            (state.store.clone(), crate::error::Api::Omise),
             idempotency::layer,
         ))
         .layer(cors)

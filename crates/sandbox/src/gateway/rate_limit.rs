@@ -4,10 +4,11 @@
 //! own token bucket; requests without a key share one bucket per client address.
 //!
 //! `--rate-limit N` sets N requests per second per key with bursts of 2N; 0 turns it off (the
-//! throughput benchmark measures the server, not the limiter). The published widget and its
-//! hosted page (`/pkg/...`) and the pages' assets are not limited: they carry no key.
+//! throughput benchmark measures the server, not the limiter). It is layered on the two APIs'
+//! routers only (lib.rs): the published widget, its hosted page (`/pkg/...`) and the pages'
+//! assets carry no key and are not limited.
 
-use crate::error::ApiError;
+use crate::error::{Api, ApiError};
 use crate::wooshpay::error::WpError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
@@ -94,20 +95,19 @@ fn bucket_key(request: &Request) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-/// The middleware.
-pub async fn limit(State(limit): State<RateLimit>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if path.starts_with("/pkg/") || path.starts_with("/assets/") {
-        return next.run(request).await;
-    }
+/// The middleware, for the router of `api`.
+pub async fn limit(
+    State((limit, api)): State<(RateLimit, Api)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Err(retry_after) = limit.take(bucket_key(&request), Instant::now()) else {
         return next.run(request).await;
     };
     let message = format!("too many requests with this key; retry after {retry_after} s");
-    let mut response = if path.starts_with("/v1/") {
-        WpError::RateLimit(message).into_response()
-    } else {
-        ApiError::TooManyRequests(message).into_response()
+    let mut response = match api {
+        Api::Wooshpay => WpError::RateLimit(message).into_response(),
+        Api::Omise => ApiError::TooManyRequests(message).into_response(),
     };
     if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);

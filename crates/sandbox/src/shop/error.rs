@@ -60,6 +60,11 @@ impl IntoResponse for ShopError {
     }
 }
 
+/// A refusal as the shop's error object (for [`crate::error::plain_refusals_as_error_objects`]).
+pub fn refusal(_: StatusCode, code: &'static str, message: String) -> serde_json::Value {
+    serde_json::json!({ "object": "error", "code": code, "message": message })
+}
+
 impl From<crate::store::StoreError> for ShopError {
     fn from(error: crate::store::StoreError) -> Self {
         ShopError::Internal(error.to_string())

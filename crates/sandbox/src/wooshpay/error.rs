@@ -131,6 +131,16 @@ impl IntoResponse for WpError {
     }
 }
 
+/// A refusal as WooshPay's error object (for [`crate::error::plain_refusals_as_error_objects`]).
+pub fn refusal(status: StatusCode, code: &'static str, message: String) -> serde_json::Value {
+    let kind = if status.is_server_error() {
+        "api_error"
+    } else {
+        "invalid_request_error"
+    };
+    json!({ "error": { "type": kind, "code": code, "message": message } })
+}
+
 impl From<crate::store::StoreError> for WpError {
     fn from(error: crate::store::StoreError) -> Self {
         WpError::Internal(error.to_string())

@@ -257,8 +257,12 @@ pub fn app(state: WooshpayState) -> Router {
             any(|| async { WpError::NotFound("Unrecognized request URL".into()) }),
         )
         .layer(axum::middleware::from_fn_with_state(
-            state.store.clone(),
+            (state.store.clone(), crate::error::Api::Wooshpay),
             crate::gateway::idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            error::refusal as crate::error::RenderRefusal,
+            crate::error::plain_refusals_as_error_objects,
         ))
         .layer(cors)
         .merge(alipay::router())
