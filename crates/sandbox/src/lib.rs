@@ -2,15 +2,21 @@
 //! start them on free ports ([`start`]) or drive a router without a socket ([`gateway::app`],
 //! [`shop::app`]).
 //!
-//! - [`gateway`]: the Omise-compatible API (sources, charges, test controls), the test-mode
-//!   authorize page and the QR documents;
+//! - the two APIs: [`gateway`], the Omise-compatible API (sources, charges, test controls),
+//!   the test-mode authorize page and the QR documents; [`wooshpay`], the WooshPay API
+//!   (PaymentIntents, Checkout Sessions, refunds, webhooks) and its test Alipay pages;
+//! - what both APIs share, each written once with the API as a parameter: [`credentials`]
+//!   (the key a request presents), [`error`] (the API a router answers for, its framework
+//!   refusals), [`delivery`] (webhook delivery), [`faults`], [`ids`], and for now
+//!   `gateway::idempotency` and `gateway::rate_limit`;
 //! - [`shop`]: the reference merchant server: product page, `POST /checkout/charges`,
-//!   `GET /checkout/charges/:id?wait=N`, the return page;
-//! - [`store`]: the SQL storage behind both.
+//!   `GET /checkout/charges/:id?wait=N`, the return page, the point of sale;
+//! - [`store`]: the SQL storage behind both servers; [`cdn`]: the widget's files.
 
 pub mod cdn;
 pub mod config;
 pub mod credentials;
+pub mod delivery;
 pub mod error;
 pub mod faults;
 pub mod gateway;

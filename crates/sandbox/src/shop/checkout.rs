@@ -11,6 +11,7 @@
 
 use super::error::ShopError;
 use super::{ShopState, PRODUCT};
+use crate::delivery::now_ms;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -176,10 +177,6 @@ pub(crate) fn refresh_after_ms(state: &ShopState, now_ms: i64) -> i64 {
     } else {
         SLOW_FALLBACK_REFRESH_MS
     }
-}
-
-fn now_ms() -> i64 {
-    crate::gateway::webhooks::now_ms()
 }
 
 /// The shop's copy of a charge and when it was last read from the gateway.

@@ -25,7 +25,7 @@ use error::WpError;
 use rand::Rng;
 use serde_json::Value;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+
 use tokio::sync::Notify;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -65,17 +65,10 @@ impl WooshpayState {
     }
 }
 
-/// The currencies seed 004 lists for Alipay.
-pub(crate) const CURRENCIES: [&str; 5] = ["CNY", "GBP", "USD", "EUR", "HKD"];
+/// The currencies seed 004 lists for Alipay (the core's list, which the widget checks too).
+pub(crate) use paywasm_core::wooshpay::CURRENCIES;
 
-/// Now, in epoch milliseconds (WooshPay's `created`).
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
-        })
-}
+pub(crate) use crate::delivery::now_ms;
 
 /// An id in WooshPay's style: a prefix and a 19-digit, time-ordered number
 /// (`pi_1666729870215872512`).

@@ -17,7 +17,6 @@ use axum::{Json, Router};
 use paywasm_core::webhook::wooshpay;
 use rusqlite::Transaction;
 use serde_json::{json, Value};
-use std::time::Duration;
 use tokio::sync::watch;
 
 pub(crate) fn router() -> Router<WooshpayState> {
@@ -153,15 +152,7 @@ pub(crate) fn record(tx: &Transaction<'_>, kind: &str, object: &Value) -> rusqli
     Ok(())
 }
 
-const GIVE_UP_AFTER_MS: i64 = 3 * 24 * 3_600 * 1_000;
-
-fn backoff_ms(attempts: u32) -> i64 {
-    1_000i64
-        .saturating_mul(1 << attempts.saturating_sub(1).min(12))
-        .min(3_600_000)
-}
-
-struct Due {
+pub(crate) struct Due {
     id: String,
     event: String,
     endpoint: Value,
@@ -202,48 +193,41 @@ async fn deliver(state: WooshpayState, due: Due) {
         .body(due.event)
         .send()
         .await;
-    let (status, delivered) = crate::gateway::webhooks::acknowledged(answer).await;
-    let attempts = due.attempts + 1;
-    let now = now_ms();
-    let (outcome, next) = if delivered {
-        ("delivered", now)
-    } else if now - due.created > GIVE_UP_AFTER_MS {
-        ("failed", now)
-    } else {
-        tracing::warn!(delivery = %due.id, %url, ?status, attempts, "WooshPay webhook not acknowledged; will retry");
-        ("pending", now + backoff_ms(attempts))
-    };
-    let result = state.store.call(|db| {
-        db.execute(
-            "UPDATE wp_deliveries SET status = ?2, attempts = ?3, next_attempt_ms = ?4, response_status = ?5 WHERE id = ?1",
-            rusqlite::params![due.id, outcome, attempts, next, status],
-        )
-    });
+    let attempted = crate::delivery::attempt(answer, due.attempts, due.created).await;
+    if attempted.status != "delivered" {
+        tracing::warn!(delivery = %due.id, %url, status = ?attempted.response_status, attempts = attempted.attempts, "WooshPay webhook not acknowledged; will retry");
+    }
+    let result = state
+        .store
+        .call(|db| attempted.keep(db, "wp_deliveries", &due.id));
     if let Err(error) = result {
         tracing::error!(%error, "cannot record a WooshPay webhook delivery");
     }
 }
 
-/// Runs until `stop`: expires due Checkout Sessions and delivers due events.
-pub(crate) async fn run(state: WooshpayState, mut stop: watch::Receiver<bool>) {
-    loop {
-        if let Err(error) = super::checkout_sessions::expire_due(&state) {
+impl crate::delivery::Deliveries for WooshpayState {
+    type Due = Due;
+
+    fn before_round(&self) {
+        if let Err(error) = super::checkout_sessions::expire_due(self) {
             tracing::error!(%error, "cannot expire due checkout sessions");
         }
-        match due(&state) {
-            Ok(deliveries) => {
-                let mut batch = tokio::task::JoinSet::new();
-                for delivery in deliveries {
-                    batch.spawn(deliver(state.clone(), delivery));
-                }
-                while batch.join_next().await.is_some() {}
-            }
-            Err(error) => tracing::error!(%error, "cannot read due WooshPay deliveries"),
-        }
-        tokio::select! {
-            _ = state.wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-            _ = stop.wait_for(|stopped| *stopped) => return,
-        }
     }
+
+    fn due(&self) -> Vec<Due> {
+        due(self).unwrap_or_else(|error| {
+            tracing::error!(%error, "cannot read due WooshPay deliveries");
+            vec![]
+        })
+    }
+
+    async fn deliver(&self, due: Due) {
+        deliver(self.clone(), due).await;
+    }
+}
+
+/// Runs until `stop`: expires due Checkout Sessions and delivers due events.
+pub(crate) async fn run(state: WooshpayState, stop: watch::Receiver<bool>) {
+    let wake = state.wake.clone();
+    crate::delivery::run(state, &wake, stop).await;
 }

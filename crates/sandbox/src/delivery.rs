@@ -1,0 +1,160 @@
+//! Webhook delivery, written once for both APIs: deliveries are rows written with the event
+//! they announce (each API's own tables), so they survive a restart. Each is POSTed, signed in
+//! its API's way, until the endpoint acknowledges it, with backoff 1 s, 2 s, 4 s ... capped
+//! at one hour, for up to three days. Each API's `webhooks` module says which deliveries are
+//! due, how one is signed and where its outcome is kept ([`Deliveries`]); the schedule, the
+//! acknowledgement rule and the worker's loop are here.
+
+use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::{watch, Notify};
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// A delivery not acknowledged within three days of its event is given up.
+const GIVE_UP_AFTER_MS: i64 = 3 * 24 * 3_600 * 1_000;
+
+/// Delay before retry number `attempts` (1-based).
+fn backoff_ms(attempts: u32) -> i64 {
+    1_000i64
+        .saturating_mul(1 << attempts.saturating_sub(1).min(12))
+        .min(3_600_000)
+}
+
+/// The receiver's HTTP status, and whether it acknowledged the event: a 2xx answer received
+/// whole. A status line alone is not an acknowledgement: a connection broken in the middle of
+/// the answer may come from a receiver that never acted (as a proxy or a crash can produce),
+/// so the event is delivered again; receivers handle each event once (by its id).
+pub async fn acknowledged(
+    answer: Result<reqwest::Response, reqwest::Error>,
+) -> (Option<i64>, bool) {
+    let Ok(response) = answer else {
+        return (None, false);
+    };
+    let status = i64::from(response.status().as_u16());
+    let whole = response.bytes().await.is_ok();
+    (Some(status), whole && (200..300).contains(&status))
+}
+
+/// What one attempt leaves a delivery as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempted {
+    /// `delivered`, `pending` (to be tried again) or `failed` (given up).
+    pub status: &'static str,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When to try next (epoch ms).
+    pub next_attempt_ms: i64,
+    /// The receiver's HTTP status, if it answered.
+    pub response_status: Option<i64>,
+}
+
+impl Attempted {
+    /// Keeps this outcome on delivery `id` in `table` (each API's deliveries table, which has
+    /// the columns `id`, `status`, `attempts`, `next_attempt_ms`, `response_status`).
+    pub fn keep(
+        &self,
+        db: &rusqlite::Connection,
+        table: &str,
+        id: &str,
+    ) -> rusqlite::Result<usize> {
+        db.execute(
+            &format!("UPDATE {table} SET status = ?2, attempts = ?3, next_attempt_ms = ?4, response_status = ?5 WHERE id = ?1"),
+            rusqlite::params![id, self.status, self.attempts, self.next_attempt_ms, self.response_status],
+        )
+    }
+}
+
+/// The delivery's state after its attempt number `attempts + 1`, made at `now` for an event
+/// of `event_ms`, answered `answer`.
+pub async fn attempt(
+    answer: Result<reqwest::Response, reqwest::Error>,
+    attempts: u32,
+    event_ms: i64,
+) -> Attempted {
+    let (response_status, delivered) = acknowledged(answer).await;
+    let attempts = attempts + 1;
+    let now = now_ms();
+    let (status, next_attempt_ms) = if delivered {
+        ("delivered", now)
+    } else if now - event_ms > GIVE_UP_AFTER_MS {
+        ("failed", now)
+    } else {
+        ("pending", now + backoff_ms(attempts))
+    };
+    Attempted {
+        status,
+        attempts,
+        next_attempt_ms,
+        response_status,
+    }
+}
+
+/// One API's deliveries.
+pub(crate) trait Deliveries: Clone + Send + Sync + 'static {
+    /// A delivery that is due.
+    type Due: Send + 'static;
+
+    /// Work done before each round (expiring what is due).
+    fn before_round(&self);
+    /// The deliveries due now, at most a batch.
+    fn due(&self) -> Vec<Self::Due>;
+    /// Attempts `due` once and keeps its outcome.
+    fn deliver(&self, due: Self::Due) -> impl Future<Output = ()> + Send;
+    /// How many deliveries are due now, for the debug log (-1 when not counted).
+    fn still_due(&self) -> i64 {
+        -1
+    }
+}
+
+/// Runs `deliveries` until `stop`: a round of every due delivery at once, then a wait for
+/// `wake` (an event was recorded) or half a second.
+pub(crate) async fn run<D: Deliveries>(
+    deliveries: D,
+    wake: &Notify,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        deliveries.before_round();
+        let round = deliveries.due();
+        let (delivered, started) = (round.len(), std::time::Instant::now());
+        let mut batch = tokio::task::JoinSet::new();
+        for due in round {
+            let deliveries = deliveries.clone();
+            batch.spawn(async move { deliveries.deliver(due).await });
+        }
+        while batch.join_next().await.is_some() {}
+        if delivered > 0 && tracing::enabled!(tracing::Level::DEBUG) {
+            // What a slow benchmark run needs to explain itself (scripts/bench-reaction.mjs):
+            // how long a round took and how many deliveries were already waiting after it.
+            tracing::debug!(
+                delivered,
+                took_ms = started.elapsed().as_millis() as u64,
+                still_due = deliveries.still_due(),
+                "webhook round"
+            );
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_to_an_hour() {
+        let delays: Vec<i64> = (1..=14).map(super::backoff_ms).collect();
+        assert_eq!(&delays[..4], [1_000, 2_000, 4_000, 8_000]);
+        assert_eq!(delays[13], 3_600_000);
+    }
+}
