@@ -2,7 +2,7 @@
 //! they announce (each API's own tables), so they survive a restart. Each is POSTed, signed in
 //! its API's way, until the endpoint acknowledges it, with backoff 1 s, 2 s, 4 s ... capped
 //! at one hour, for up to three days. Each API's `webhooks` module says which deliveries are
-//! due, how one is signed and where its outcome is kept ([`Deliveries`]); the schedule, the
+//! due, how one is signed and where its outcome is kept (`Deliveries`); the schedule, the
 //! acknowledgement rule and the worker's loop are here.
 
 use std::future::Future;

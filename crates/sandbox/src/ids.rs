@@ -1,16 +1,56 @@
-//! Object ids in the gateway's style (`chrg_test_5vcd3j9c9r0p4ayml0d`).
+//! Every id and secret the sandbox makes, in one place: Omise's objects
+//! (`chrg_test_5vcd3j9c9r0p4ayml0d`), ids outside test mode's objects (the shop's orders,
+//! webhook deliveries: `ord_5vcd3j9c9r0p4ayml0d`), WooshPay's (`pi_1666729870215872512`), the
+//! documents' download tokens and random secrets.
 
 use rand::Rng;
 
 const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
-/// `{prefix}_test_` and 19 random base-36 characters.
-pub fn new_id(prefix: &str) -> String {
+/// 19 random base-36 characters, the part of an Omise id after its prefix.
+fn base36_tail() -> String {
     let mut rng = rand::rng();
-    let tail: String = (0..19)
+    (0..19)
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-        .collect();
-    format!("{prefix}_test_{tail}")
+        .collect()
+}
+
+/// A test-mode Omise object's id: `{prefix}_test_` and 19 random base-36 characters.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_test_{}", base36_tail())
+}
+
+/// An id of the same form without the test-mode mark: `{prefix}_` and 19 base-36 characters
+/// (the shop's orders, the gateway's webhook deliveries).
+pub fn plain_id(prefix: &str) -> String {
+    format!("{prefix}_{}", base36_tail())
+}
+
+/// The random part of an id made here (after `{prefix}_test_` or `{prefix}_`).
+pub fn tail(id: &str) -> &str {
+    match id.split_once("_test_") {
+        Some((_, tail)) => tail,
+        None => id.split_once('_').map_or(id, |(_, tail)| tail),
+    }
+}
+
+/// An id in WooshPay's style: a prefix and a 19-digit, time-ordered number
+/// (`pi_1666729870215872512`).
+pub fn wooshpay_id(prefix: &str) -> String {
+    // Milliseconds since 2010-11-04 in the high bits, 22 random bits below, as the seed's ids.
+    let since = (crate::delivery::now_ms() - 1_288_834_974_657).max(0);
+    let low: i64 = rand::rng().random_range(0..1 << 22);
+    format!("{prefix}_{}", (since << 22) | low)
+}
+
+/// `n` random letters and digits (client secrets, code values).
+pub fn random_alphanumeric(n: usize) -> String {
+    const LETTERS_AND_DIGITS: &[u8] =
+        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(LETTERS_AND_DIGITS[rng.random_range(0..LETTERS_AND_DIGITS.len())]))
+        .collect()
 }
 
 /// A secret for a download link: 16 upper-case hex digits, as the seeds' `download_uri`s end.
@@ -27,4 +67,29 @@ pub fn wechat_document_number() -> String {
         rng.random_range(1..10),
         rng.random_range(0..10u64.pow(17))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_their_forms_and_their_tails_read_back() {
+        let charge = new_id("chrg");
+        let tail_of_charge = charge.strip_prefix("chrg_test_").unwrap();
+        assert_eq!(tail(&charge), tail_of_charge);
+        assert_eq!(tail_of_charge.len(), 19);
+        let order = plain_id("ord");
+        assert!(
+            order.starts_with("ord_") && !order.contains("_test_"),
+            "{order}"
+        );
+        assert_eq!(tail(&order).len(), 19);
+        let intent = wooshpay_id("pi");
+        let digits = intent.strip_prefix("pi_").unwrap();
+        assert!(
+            digits.len() == 19 && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{intent}"
+        );
+    }
 }

@@ -382,7 +382,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     let shown = match source.source_type {
         SourceType::Promptpay => {
             // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
-            let reference1: String = id["chrg_test_".len()..]
+            let reference1: String = crate::ids::tail(&id)
                 .to_ascii_uppercase()
                 .chars()
                 .take(20)

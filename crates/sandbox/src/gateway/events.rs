@@ -41,7 +41,7 @@ pub(crate) fn record(
         tx.execute(
             "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)
              VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5)",
-            rusqlite::params![crate::ids::new_id("whdl").replacen("whdl_test_", "whdl_", 1), id, uri, due_ms, created_at.unix()],
+            rusqlite::params![crate::ids::plain_id("whdl"), id, uri, due_ms, created_at.unix()],
         )?;
     }
     Ok(id)

@@ -70,7 +70,7 @@ pub(crate) fn create_order_for(
     amount: Amount,
     currency: Currency,
 ) -> Result<Order, ShopError> {
-    let id = crate::ids::new_id("ord").replacen("ord_test_", "ord_", 1);
+    let id = crate::ids::plain_id("ord");
     let now = crate::gateway::now().unix();
     state.store.call(|db| {
         db.execute(
