@@ -6,6 +6,39 @@
 use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
 use base64::Engine;
+use subtle::ConstantTimeEq;
+
+/// An account's two keys, on either API (Omise `pkey_`/`skey_`, WooshPay `pk_`/`sk_`).
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// The public (publishable) key, for browsers.
+    pub public: String,
+    /// The secret key, for the merchant's server.
+    pub secret: String,
+}
+
+/// Which of the account's keys a request presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// The public key.
+    Public,
+    /// The secret key.
+    Secret,
+}
+
+impl Keys {
+    /// Which of these keys `presented` is, compared in constant time; `None` for neither.
+    pub fn classify(&self, presented: &str) -> Option<KeyKind> {
+        let same = |key: &str| bool::from(presented.as_bytes().ct_eq(key.as_bytes()));
+        if same(&self.secret) {
+            Some(KeyKind::Secret)
+        } else if same(&self.public) {
+            Some(KeyKind::Public)
+        } else {
+            None
+        }
+    }
+}
 
 /// How the key was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -186,7 +186,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
     let gateway_state = gateway::GatewayState::new(
         gateway_store,
-        gateway::Keys {
+        credentials::Keys {
             public: config.public_key.clone(),
             secret: config.secret_key.clone(),
         },
@@ -217,7 +217,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let wooshpay_state = wooshpay::WooshpayState::new(
         gateway_state.store.clone(),
-        gateway::Keys {
+        credentials::Keys {
             public: config.wooshpay_public_key.clone(),
             secret: config.wooshpay_secret_key.clone(),
         },

@@ -6,16 +6,8 @@ use crate::credentials::Scheme;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use subtle::ConstantTimeEq;
 
-/// Which key authenticated the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
-    /// The public key: may only create sources.
-    Public,
-    /// The secret key: may do everything.
-    Secret,
-}
+pub use crate::credentials::KeyKind;
 
 /// A request made with either key.
 pub struct AnyKey(pub KeyKind);
@@ -33,20 +25,12 @@ fn key_of(parts: &Parts) -> Result<String, ApiError> {
     }
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
-
 fn classify(state: &GatewayState, key: &str) -> Result<KeyKind, ApiError> {
-    if same(key, &state.keys.secret) {
-        Ok(KeyKind::Secret)
-    } else if same(key, &state.keys.public) {
-        Ok(KeyKind::Public)
-    } else {
-        Err(ApiError::AuthenticationFailure(
+    state.keys.classify(key).ok_or_else(|| {
+        ApiError::AuthenticationFailure(
             "authentication failed: the key is not this account's".into(),
-        ))
-    }
+        )
+    })
 }
 
 impl FromRequestParts<GatewayState> for AnyKey {

@@ -27,14 +27,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Notify;
 use tower_http::cors::{Any, CorsLayer};
 
-/// The account's test keys.
-#[derive(Debug, Clone)]
-pub struct Keys {
-    /// `pkey_test_...`.
-    pub public: String,
-    /// `skey_test_...`.
-    pub secret: String,
-}
+use crate::credentials::Keys;
 
 /// What every gateway handler shares.
 #[derive(Clone)]

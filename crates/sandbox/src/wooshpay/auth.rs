@@ -3,9 +3,9 @@
 
 use super::error::WpError;
 use super::WooshpayState;
+use crate::credentials::KeyKind;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use subtle::ConstantTimeEq;
 
 /// A request made with the secret key.
 pub struct Secret;
@@ -30,19 +30,13 @@ fn key_of(parts: &Parts) -> Result<String, WpError> {
         })
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
-
 fn classify(state: &WooshpayState, key: &str) -> Result<AnyKey, WpError> {
-    if same(key, &state.keys.secret) {
-        Ok(AnyKey::Secret)
-    } else if same(key, &state.keys.public) {
-        Ok(AnyKey::Publishable)
-    } else {
-        Err(WpError::Authentication(
+    match state.keys.classify(key) {
+        Some(KeyKind::Secret) => Ok(AnyKey::Secret),
+        Some(KeyKind::Public) => Ok(AnyKey::Publishable),
+        None => Err(WpError::Authentication(
             "Invalid API key provided: it is not this account's".into(),
-        ))
+        )),
     }
 }
 

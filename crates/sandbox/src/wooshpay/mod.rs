@@ -16,7 +16,7 @@ pub mod refunds;
 pub mod webhooks;
 
 use crate::gateway::params::Params;
-use crate::gateway::Keys;
+use crate::credentials::Keys;
 use crate::store::Store;
 use axum::http::{header, Method};
 use axum::routing::any;
