@@ -42,7 +42,7 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
-    /// Every kind, in the order of [`FaultCounts`].
+    /// Every kind, in the order of `FaultCounts`.
     pub const ALL: [FaultKind; 5] = [
         FaultKind::Latency,
         FaultKind::Error,

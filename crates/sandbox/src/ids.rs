@@ -38,7 +38,7 @@ pub fn tail(id: &str) -> &str {
 /// (`pi_1666729870215872512`).
 pub fn wooshpay_id(prefix: &str) -> String {
     // Milliseconds since 2010-11-04 in the high bits, 22 random bits below, as the seed's ids.
-    let since = (crate::delivery::now_ms() - 1_288_834_974_657).max(0);
+    let since = (crate::api::delivery::now_ms() - 1_288_834_974_657).max(0);
     let low: i64 = rand::rng().random_range(0..1 << 22);
     format!("{prefix}_{}", (since << 22) | low)
 }

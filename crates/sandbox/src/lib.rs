@@ -2,21 +2,20 @@
 //! start them on free ports ([`start`]) or drive a router without a socket ([`gateway::app`],
 //! [`shop::app`]).
 //!
-//! - the two APIs: [`gateway`], the Omise-compatible API (sources, charges, test controls),
-//!   the test-mode authorize page and the QR documents; [`wooshpay`], the WooshPay API
-//!   (PaymentIntents, Checkout Sessions, refunds, webhooks) and its test Alipay pages;
-//! - what both APIs share, each written once with the API as a parameter: [`credentials`]
-//!   (the key a request presents), [`error`] (the API a router answers for, its framework
-//!   refusals), [`delivery`] (webhook delivery), [`faults`], [`ids`], and for now
-//!   `gateway::idempotency` and `gateway::rate_limit`;
+//! - the two APIs, neither importing the other: [`gateway`], the Omise-compatible API
+//!   (sources, charges, test controls), the test-mode authorize page and the QR documents;
+//!   [`wooshpay`], the WooshPay API (PaymentIntents, Checkout Sessions, refunds, webhooks) and
+//!   its test Alipay pages;
+//! - [`api`]: the layer under both, each piece written once with the API as a parameter
+//!   (keys, request parsing, idempotency, rate limits, refusals, webhook delivery); beside it
+//!   [`error`] (Omise's error object, which the shared parsing speaks), [`faults`], [`ids`];
 //! - [`shop`]: the reference merchant server: product page, `POST /checkout/charges`,
 //!   `GET /checkout/charges/:id?wait=N`, the return page, the point of sale;
 //! - [`store`]: the SQL storage behind both servers; [`cdn`]: the widget's files.
 
+pub mod api;
 pub mod cdn;
 pub mod config;
-pub mod credentials;
-pub mod delivery;
 pub mod error;
 pub mod faults;
 pub mod gateway;
@@ -186,7 +185,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
     let gateway_state = gateway::GatewayState::new(
         gateway_store,
-        credentials::Keys {
+        api::credentials::Keys {
             public: config.public_key.clone(),
             secret: config.secret_key.clone(),
         },
@@ -217,7 +216,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let wooshpay_state = wooshpay::WooshpayState::new(
         gateway_state.store.clone(),
-        credentials::Keys {
+        api::credentials::Keys {
             public: config.wooshpay_public_key.clone(),
             secret: config.wooshpay_secret_key.clone(),
         },
@@ -225,18 +224,18 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     )?;
     // Each API's router carries the rate limit in its own error shape; the widget's files and
     // the pages' assets carry no key and are not limited.
-    let limit = gateway::rate_limit::RateLimit::new(config.rate_limit);
-    let limited = |router: axum::Router, api: error::Api| match &limit {
+    let limit = api::rate_limit::RateLimit::new(config.rate_limit);
+    let limited = |router: axum::Router, api: api::Api| match &limit {
         Some(limit) => router.layer(axum::middleware::from_fn_with_state(
             (limit.clone(), api),
-            gateway::rate_limit::limit,
+            api::rate_limit::limit,
         )),
         None => router,
     };
-    let refusals = |router: axum::Router, render: error::RenderRefusal| {
+    let refusals = |router: axum::Router, render: api::refusals::RenderRefusal| {
         router.layer(axum::middleware::from_fn_with_state(
             render,
-            error::plain_refusals_as_error_objects,
+            api::refusals::plain_refusals_as_error_objects,
         ))
     };
     let durable = |router: axum::Router, store: &store::Store| {
@@ -247,16 +246,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     // WooshPay's router answers its own refusals; the rest of the gateway's host (the Omise
     // API, its pages and the widget's files) in Omise's shape.
-    let gateway_router = limited(gateway::app(gateway_state.clone()), error::Api::Omise)
+    let gateway_router = limited(gateway::app(gateway_state.clone()), api::Api::Omise)
         .merge(limited(
             wooshpay::app(wooshpay_state.clone()),
-            error::Api::Wooshpay,
+            api::Api::Wooshpay,
         ))
         .merge(wooshpay::hosted::assets(config.www_dir.clone()))
         .merge(cdn::router(&config.pkg_dir));
     let gateway_router = refusals(
         durable(gateway_router, &gateway_state.store),
-        error::omise_refusal,
+        api::refusals::omise_refusal,
     );
     let shop_router = refusals(
         durable(shop::app(shop_state.clone()), &shop_state.store),

@@ -25,7 +25,7 @@ use tokio::sync::{watch, Notify};
 /// hardest point for a payment server: the effect happened, nobody was told.
 static CRASH_AFTER_COMMIT: AtomicU64 = AtomicU64::new(0);
 
-/// Arms the crash point of [`CRASH_AFTER_COMMIT`] for every store of this process: after a
+/// Arms the crash point of `CRASH_AFTER_COMMIT` for every store of this process: after a
 /// commit, the process aborts with probability `rate` (0 disarms). The abort is immediate, as a
 /// `kill -9` would be: no destructor, no answer, no flush beyond what SQLite already wrote.
 pub fn crash_after_commits(rate: f64) {

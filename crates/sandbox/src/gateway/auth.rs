@@ -2,12 +2,12 @@
 //! user name and the password is empty.
 
 use super::GatewayState;
-use crate::credentials::Scheme;
+use crate::api::credentials::Scheme;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-pub use crate::credentials::KeyKind;
+pub use crate::api::credentials::KeyKind;
 
 /// A request made with either key.
 pub struct AnyKey(pub KeyKind);
@@ -16,7 +16,7 @@ pub struct AnyKey(pub KeyKind);
 pub struct SecretKey;
 
 fn key_of(parts: &Parts) -> Result<String, ApiError> {
-    match crate::credentials::presented_key(&parts.headers) {
+    match crate::api::credentials::presented_key(&parts.headers) {
         Some((Scheme::Basic, key)) => Ok(key),
         _ => Err(ApiError::AuthenticationFailure(
             "authentication failed: send your key as the user name of HTTP Basic authentication"

@@ -3,8 +3,8 @@
 //! sends the customer to the charge's `return_uri`.
 
 use super::charges::{self, Outcome};
-use super::idempotency::Answer;
 use super::GatewayState;
+use crate::api::idempotency::Answer;
 use crate::error::ApiError;
 use axum::extract::{Form, Path, State};
 use axum::http::header;

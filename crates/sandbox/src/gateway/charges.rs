@@ -5,10 +5,10 @@
 //! Expiry is applied whenever a pending charge past its `expires_at` is read.
 
 use super::auth::SecretKey;
-use super::idempotency::Answer;
 use super::lists::{ListParams, Page};
-use super::params::Params;
 use super::{now, GatewayState};
+use crate::api::idempotency::Answer;
+use crate::api::params::Params;
 use crate::error::ApiError;
 use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};

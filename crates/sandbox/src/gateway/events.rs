@@ -36,7 +36,7 @@ pub(crate) fn record(
         "INSERT INTO events (id, key, created_at, data) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![id, key, created_at.unix(), data.to_string()],
     )?;
-    let due_ms = crate::delivery::now_ms();
+    let due_ms = crate::api::delivery::now_ms();
     for uri in endpoints {
         tx.execute(
             "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)

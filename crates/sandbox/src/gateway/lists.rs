@@ -4,7 +4,7 @@
 //! JSON body).
 
 use super::now;
-use super::params::Params;
+use crate::api::params::Params;
 use crate::error::ApiError;
 use axum::extract::{FromRequest, Request};
 use paywasm_core::objects::List;

@@ -11,10 +11,7 @@ pub mod barcodes;
 pub mod charges;
 pub mod documents;
 pub mod events;
-pub mod idempotency;
 pub mod lists;
-pub mod params;
-pub mod rate_limit;
 pub mod refunds;
 pub mod sources;
 pub mod webhooks;
@@ -23,11 +20,11 @@ use crate::store::Store;
 use axum::http::{header, HeaderName, Method};
 use axum::Router;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::sync::Notify;
 use tower_http::cors::{Any, CorsLayer};
 
-use crate::credentials::Keys;
+use crate::api::credentials::Keys;
 
 /// What every gateway handler shares.
 #[derive(Clone)]
@@ -67,7 +64,7 @@ impl GatewayState {
         webhooks: Webhooks,
     ) -> Result<Self, crate::StartError> {
         store.migrate(SCHEMA)?;
-        idempotency::abandon_claims_of_dead_processes(&store);
+        crate::api::idempotency::abandon_claims_of_dead_processes(&store);
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()?;
@@ -85,13 +82,7 @@ impl GatewayState {
     }
 }
 
-/// Now, in whole seconds: the API's timestamps have no fractions.
-pub(crate) fn now() -> paywasm_core::time::Timestamp {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs());
-    paywasm_core::time::Timestamp(i64::try_from(seconds).unwrap_or(i64::MAX))
-}
+pub(crate) use crate::api::now;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sources (
@@ -170,8 +161,8 @@ pub fn app(state: GatewayState) -> Router {
         .merge(refunds::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(axum::middleware::from_fn_with_state(
-            (state.store.clone(), crate::error::Api::Omise),
-            idempotency::layer,
+            (state.store.clone(), crate::api::Api::Omise),
+            crate::api::idempotency::layer,
         ))
         .layer(cors)
         .with_state(state)

@@ -7,10 +7,10 @@
 //! never add up to more than the charge.
 
 use super::auth::SecretKey;
-use super::idempotency::Answer;
 use super::lists::{ListParams, Page};
-use super::params::Params;
 use super::{now, GatewayState};
+use crate::api::idempotency::Answer;
+use crate::api::params::Params;
 use crate::error::ApiError;
 use axum::extract::{Path, State};
 use axum::routing::get;

@@ -1,9 +1,9 @@
 //! `POST /sources` and `GET /sources/:id`.
 
 use super::auth::{AnyKey, SecretKey};
-use super::idempotency::Answer;
-use super::params::Params;
 use super::{now, GatewayState};
+use crate::api::idempotency::Answer;
+use crate::api::params::Params;
 use crate::error::ApiError;
 use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};

@@ -1,9 +1,9 @@
 //! The gateway's background work: delivering Omise's webhooks (the rows written with each
 //! event, see [`super::events`], signed with the gateway's key; the schedule and the loop are
-//! [`crate::delivery`]'s) and expiring charges on time.
+//! [`crate::api::delivery`]'s) and expiring charges on time.
 
 use super::GatewayState;
-use crate::delivery::{now_ms, Deliveries};
+use crate::api::delivery::{now_ms, Deliveries};
 use paywasm_core::webhook::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use tokio::sync::watch;
 
@@ -83,7 +83,8 @@ async fn deliver(state: GatewayState, due: Due) {
         .body(body)
         .send()
         .await;
-    let attempted = crate::delivery::attempt(answer, due.attempts, due.created_at * 1_000).await;
+    let attempted =
+        crate::api::delivery::attempt(answer, due.attempts, due.created_at * 1_000).await;
     if attempted.status != "delivered" {
         tracing::warn!(delivery = %due.id, uri = %due.uri, status = ?attempted.response_status, attempts = attempted.attempts, "webhook not acknowledged; will retry");
     }
@@ -120,5 +121,5 @@ impl Deliveries for GatewayState {
 /// Runs until `stop`: delivers due webhooks and expires pending charges past `expires_at`.
 pub(crate) async fn run(state: GatewayState, stop: watch::Receiver<bool>) {
     let wake = state.wake.clone();
-    crate::delivery::run(state, &wake, stop).await;
+    crate::api::delivery::run(state, &wake, stop).await;
 }

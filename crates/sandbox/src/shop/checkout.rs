@@ -11,7 +11,7 @@
 
 use super::error::ShopError;
 use super::{ShopState, PRODUCT};
-use crate::delivery::now_ms;
+use crate::api::delivery::now_ms;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -60,7 +60,7 @@ impl IntoResponse for ShopError {
     }
 }
 
-/// A refusal as the shop's error object (for [`crate::error::plain_refusals_as_error_objects`]).
+/// A refusal as the shop's error object (for [`crate::api::refusals::plain_refusals_as_error_objects`]).
 pub fn refusal(_: StatusCode, code: &'static str, message: String) -> serde_json::Value {
     serde_json::json!({ "object": "error", "code": code, "message": message })
 }

@@ -110,7 +110,7 @@ impl ShopState {
             waiters: waiters::Waiters::default(),
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
             last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
-                crate::delivery::now_ms(),
+                crate::api::delivery::now_ms(),
             )),
             wooshpay: wooshpay::WooshpayClient::new(
                 config.gateway_url.clone(),

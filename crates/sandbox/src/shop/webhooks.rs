@@ -49,7 +49,7 @@ pub(crate) async fn webhooks_receive(
     )
     .map_err(|error| ShopError::Unauthorized(error.to_string()))?;
     state.last_webhook_ms.store(
-        crate::delivery::now_ms(),
+        crate::api::delivery::now_ms(),
         std::sync::atomic::Ordering::Relaxed,
     );
     let event: Event = serde_json::from_slice(&body)
@@ -73,7 +73,7 @@ pub(crate) async fn webhooks_receive(
     state.store.call(|db| {
         db.execute(
             "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
-            rusqlite::params![event.id, crate::delivery::now_ms()],
+            rusqlite::params![event.id, crate::api::delivery::now_ms()],
         )
     })?;
     Ok(Json(json!({"received": event.id})))

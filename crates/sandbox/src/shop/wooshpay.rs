@@ -504,7 +504,7 @@ pub(crate) async fn webhooks_receive(
         }
         tx.execute(
             "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
-            rusqlite::params![event_id, crate::delivery::now_ms()],
+            rusqlite::params![event_id, crate::api::delivery::now_ms()],
         )?;
         tx.commit()
     })?;

@@ -3,7 +3,7 @@
 
 use super::error::WpError;
 use super::WooshpayState;
-use crate::credentials::KeyKind;
+use crate::api::credentials::KeyKind;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
@@ -20,7 +20,7 @@ pub enum AnyKey {
 }
 
 fn key_of(parts: &Parts) -> Result<String, WpError> {
-    crate::credentials::presented_key(&parts.headers)
+    crate::api::credentials::presented_key(&parts.headers)
         .map(|(_, key)| key)
         .ok_or_else(|| {
             WpError::Authentication(

@@ -131,7 +131,7 @@ impl IntoResponse for WpError {
     }
 }
 
-/// A refusal as WooshPay's error object (for [`crate::error::plain_refusals_as_error_objects`]).
+/// A refusal as WooshPay's error object (for [`crate::api::refusals::plain_refusals_as_error_objects`]).
 pub fn refusal(status: StatusCode, code: &'static str, message: String) -> serde_json::Value {
     let kind = if status.is_server_error() {
         "api_error"

@@ -15,8 +15,8 @@ pub mod payment_intents;
 pub mod refunds;
 pub mod webhooks;
 
-use crate::gateway::params::Params;
-use crate::credentials::Keys;
+use crate::api::credentials::Keys;
+use crate::api::params::Params;
 use crate::store::Store;
 use axum::http::{header, Method};
 use axum::routing::any;
@@ -67,7 +67,7 @@ impl WooshpayState {
 /// The currencies seed 004 lists for Alipay (the core's list, which the widget checks too).
 pub(crate) use paywasm_core::wooshpay::CURRENCIES;
 
-pub(crate) use crate::delivery::now_ms;
+pub(crate) use crate::api::delivery::now_ms;
 
 pub(crate) use crate::ids::{random_alphanumeric, wooshpay_id as new_id};
 
@@ -233,12 +233,12 @@ pub fn app(state: WooshpayState) -> Router {
             any(|| async { WpError::NotFound("Unrecognized request URL".into()) }),
         )
         .layer(axum::middleware::from_fn_with_state(
-            (state.store.clone(), crate::error::Api::Wooshpay),
-            crate::gateway::idempotency::layer,
+            (state.store.clone(), crate::api::Api::Wooshpay),
+            crate::api::idempotency::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            error::refusal as crate::error::RenderRefusal,
-            crate::error::plain_refusals_as_error_objects,
+            error::refusal as crate::api::refusals::RenderRefusal,
+            crate::api::refusals::plain_refusals_as_error_objects,
         ))
         .layer(cors)
         .merge(alipay::router())

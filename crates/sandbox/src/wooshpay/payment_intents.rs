@@ -10,8 +10,8 @@
 use super::auth::{AnyKey, Secret};
 use super::error::WpError;
 use super::{boolean, check_url, list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
-use crate::gateway::idempotency::Answer;
-use crate::gateway::params::Params;
+use crate::api::idempotency::Answer;
+use crate::api::params::Params;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};

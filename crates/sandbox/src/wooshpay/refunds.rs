@@ -6,7 +6,7 @@ use super::auth::Secret;
 use super::error::WpError;
 use super::payment_intents::{self, Status};
 use super::{new_id, now_ms, Body, WooshpayState};
-use crate::gateway::idempotency::Answer;
+use crate::api::idempotency::Answer;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};

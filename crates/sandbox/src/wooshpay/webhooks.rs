@@ -10,7 +10,7 @@
 use super::auth::Secret;
 use super::error::WpError;
 use super::{list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
-use crate::gateway::idempotency::Answer;
+use crate::api::idempotency::Answer;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -193,7 +193,7 @@ async fn deliver(state: WooshpayState, due: Due) {
         .body(due.event)
         .send()
         .await;
-    let attempted = crate::delivery::attempt(answer, due.attempts, due.created).await;
+    let attempted = crate::api::delivery::attempt(answer, due.attempts, due.created).await;
     if attempted.status != "delivered" {
         tracing::warn!(delivery = %due.id, %url, status = ?attempted.response_status, attempts = attempted.attempts, "WooshPay webhook not acknowledged; will retry");
     }
@@ -205,7 +205,7 @@ async fn deliver(state: WooshpayState, due: Due) {
     }
 }
 
-impl crate::delivery::Deliveries for WooshpayState {
+impl crate::api::delivery::Deliveries for WooshpayState {
     type Due = Due;
 
     fn before_round(&self) {
@@ -229,5 +229,5 @@ impl crate::delivery::Deliveries for WooshpayState {
 /// Runs until `stop`: expires due Checkout Sessions and delivers due events.
 pub(crate) async fn run(state: WooshpayState, stop: watch::Receiver<bool>) {
     let wake = state.wake.clone();
-    crate::delivery::run(state, &wake, stop).await;
+    crate::api::delivery::run(state, &wake, stop).await;
 }

@@ -10,7 +10,8 @@
 //! charge without the answer that says it was made. Answers without an effect (refusals) are
 //! kept by this layer after the handler returns.
 
-use crate::error::{Api, ApiError};
+use crate::api::Api;
+use crate::error::ApiError;
 use crate::store::{Store, StoreError};
 use crate::wooshpay::error::WpError;
 use axum::body::{to_bytes, Body};
@@ -180,7 +181,7 @@ async fn handle(
         .to_owned();
     // Keys are per account key: the same key from the public and the secret key are unrelated;
     // one account key is one scope whether it came as Basic or as Bearer.
-    let credentials = crate::credentials::presented_key(request.headers())
+    let credentials = crate::api::credentials::presented_key(request.headers())
         .map(|(_, key)| key)
         .unwrap_or_default();
     let scope = digest(&[credentials.as_bytes()]);

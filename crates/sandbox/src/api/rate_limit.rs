@@ -8,7 +8,8 @@
 //! routers only (lib.rs): the published widget, its hosted page (`/pkg/...`) and the pages'
 //! assets carry no key and are not limited.
 
-use crate::error::{Api, ApiError};
+use crate::api::Api;
+use crate::error::ApiError;
 use crate::wooshpay::error::WpError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
@@ -77,7 +78,7 @@ impl RateLimit {
 
 fn bucket_key(request: &Request) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    match crate::credentials::presented_key(request.headers()) {
+    match crate::api::credentials::presented_key(request.headers()) {
         Some((_, key)) => {
             hasher.update(b"key:");
             hasher.update(key.as_bytes());
