@@ -215,12 +215,17 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
     // Charges left to expire on their own during the run: the expiry worker must resume after
     // every start.
     let started = Instant::now();
-    let expiring = soak.expiring_charges(40).await;
+    let (expiring, last_expiry) = soak.expiring_charges(40).await;
     let plans = soak::plans(checkouts);
     let seen = soak::drive(&soak, &plans, 0, 32).await;
     let drove = started.elapsed();
-    // Past every expiry (at most 16 s after they were made) before the crashes stop.
-    tokio::time::sleep(Duration::from_secs(16).saturating_sub(drove)).await;
+    // Past every expiry before the crashes stop.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let left = u64::try_from(last_expiry + 1 - now).unwrap_or(0);
+    tokio::time::sleep(Duration::from_secs(left)).await;
     done.store(true, Ordering::Relaxed);
     let (kills, crashes) = supervisor.await.unwrap();
     let crashes = crashes + crashes_at_start;

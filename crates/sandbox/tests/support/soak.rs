@@ -492,16 +492,23 @@ impl Soak {
     }
 
     /// `count` PromptPay charges made directly at the gateway (as a merchant's server would),
-    /// due to expire on their own 8 to 15 s from now (time enough to repeat a call through
-    /// restarts); their ids.
-    pub async fn expiring_charges(&self, count: usize) -> HashSet<String> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
+    /// each due to expire on its own 12 to 19 s after it is asked for (time enough to repeat
+    /// the call through restarts on a busy machine); their ids, and the last expiry (epoch s).
+    pub async fn expiring_charges(&self, count: usize) -> (HashSet<String>, i64) {
+        let now = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64
+        };
         let mut ids = HashSet::new();
+        let mut last = 0;
         for n in 0..count {
-            let expires_at = paywasm_core::time::Timestamp(now + 8 + (n % 8) as i64).to_string();
+            // Fixed before the first attempt: a repeat under the same Idempotency-Key must
+            // send the same request.
+            let at = now() + 12 + (n % 8) as i64;
+            last = last.max(at);
+            let expires_at = paywasm_core::time::Timestamp(at).to_string();
             let key = format!("soak-expiring-{n}");
             let (status, charge) = call(self, || {
                 self.gateway(Method::POST, "/charges", &self.secret_key)
@@ -517,7 +524,7 @@ impl Soak {
             assert_eq!(status, StatusCode::OK, "{charge}");
             ids.insert(charge["id"].as_str().unwrap().to_owned());
         }
-        ids
+        (ids, last)
     }
 
     /// Every object of a gateway list, page by page.
