@@ -33,10 +33,10 @@ pub fn crash_after_commits(rate: f64) {
     CRASH_AFTER_COMMIT.store(threshold, Ordering::Relaxed);
 }
 
-fn maybe_crash_after(connection: &Connection, changes_before: u64) {
+/// Called after a call that changed rows ([`Store::call`]).
+fn maybe_crash_after(connection: &Connection) {
     let threshold = CRASH_AFTER_COMMIT.load(Ordering::Relaxed);
-    if threshold == 0 || !connection.is_autocommit() || connection.total_changes() == changes_before
-    {
+    if threshold == 0 || !connection.is_autocommit() {
         return;
     }
     if rand::random::<u64>() < threshold {
@@ -258,7 +258,7 @@ impl Store {
         let changes_before = connection.total_changes();
         let result = work(&mut connection);
         if connection.total_changes() != changes_before {
-            maybe_crash_after(&connection, changes_before);
+            maybe_crash_after(&connection);
             if let Some(syncer) = &self.syncer {
                 syncer.commits.fetch_add(1, Ordering::AcqRel);
             }

@@ -72,7 +72,7 @@ impl Attempted {
     }
 }
 
-/// The delivery's state after its attempt number `attempts + 1`, made at `now` for an event
+/// The delivery's state after its attempt number `attempts + 1`, made now for an event
 /// of `event_ms`, answered `answer`.
 pub async fn attempt(
     answer: Result<reqwest::Response, reqwest::Error>,

@@ -71,7 +71,7 @@ pub(crate) fn create_order_for(
     currency: Currency,
 ) -> Result<Order, ShopError> {
     let id = crate::ids::plain_id("ord");
-    let now = crate::gateway::now().unix();
+    let now = crate::api::now().unix();
     state.store.call(|db| {
         db.execute(
             "INSERT INTO orders (id, created_at, product, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)",

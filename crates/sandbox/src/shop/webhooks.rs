@@ -39,7 +39,7 @@ pub(crate) async fn webhooks_receive(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     };
-    let now = crate::gateway::now().unix();
+    let now = crate::api::now().unix();
     verify(
         &state.webhook_key,
         header(TIMESTAMP_HEADER),

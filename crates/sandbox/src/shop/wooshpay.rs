@@ -472,7 +472,7 @@ pub(crate) async fn webhooks_receive(
         .get(wooshpay::SIGNATURE_HEADER)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    let now = crate::gateway::now().unix();
+    let now = crate::api::now().unix();
     wooshpay::verify(&secret, header, &body, now)
         .map_err(|error| ShopError::Unauthorized(error.to_string()))?;
     let event: Value = serde_json::from_slice(&body)
