@@ -84,8 +84,13 @@ if (process.argv.includes("--rows")) {
 // SVG marks, the amount in its own type, the QR panel's scheme and time bar, the receipt, the
 // outcome's signs; its CSS counted here as the issue asks): +4.5 KB of wasm, +1.3 KB of CSS:
 // 125.2 and 109.8 KB (BENCHMARKS.md). Then the cashier's view for a counter (its styles, in
-// the one stylesheet, and its state as an attribute): 125.6 and 110.9 KB.
-const BUDGET_GZIP_KB = { nightly: 125.6, stable: 146.3 };
+// the one stylesheet, and its state as an attribute): 125.6 and 110.9 KB. Raised by 0.2 KB
+// (stable by 0.2, not re-measured): issue 19 types WooshPay's PaymentIntent status in the
+// widget as the core's open enum (a status a newer gateway adds keeps the customer waiting):
+// +0.16 KB of wasm, measured on the checkout's wasm alone. Reading `last_payment_error.code`
+// and writing the terminal as enums would have cost 0.7 and 0.2 KB more; the view does
+// neither (crates/core/src/wooshpay/mod.rs says why): 125.8 KB.
+const BUDGET_GZIP_KB = { nightly: 125.8, stable: 146.5 };
 const POS_BUDGET_GZIP_KB = { nightly: 110.9, stable: 130.6 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {

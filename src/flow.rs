@@ -46,7 +46,7 @@ pub async fn start(options: &Options, method: SourceType) -> Result<Started, Wid
 }
 
 async fn start_wooshpay(options: &Options, order: &str) -> Result<Started, WidgetError> {
-    let (terminal_type, os_type) = paywasm_core::wooshpay::terminal(current_platform());
+    let (terminal_type, os_type) = paywasm_core::wooshpay::terminal_names(current_platform());
     let intent =
         merchant::create_payment_intent(&options.charge_url, order, terminal_type, os_type).await?;
     let url = intent

@@ -2,6 +2,8 @@
 //!
 //! - [`objects`]: the Omise-compatible API objects (sources, charges, lists, errors) as the
 //!   seed documents show them;
+//! - [`wooshpay`]: WooshPay's API objects (PaymentIntents, Checkout Sessions, refunds, events)
+//!   and the widget's view of a PaymentIntent;
 //! - [`money`] and [`time`]: amounts in the smallest currency unit, currencies, timestamps;
 //! - [`i18n`]: every sentence a customer reads, in four languages;
 //! - [`first_view`]: the checkout's method choice as HTML, for a merchant server's page;
@@ -14,6 +16,9 @@
 //! - `webhook` (feature `webhooks`): signing and verifying webhook deliveries.
 //!
 //! No web and no async runtime dependencies: everything here is pure and unit-tested natively.
+
+#[macro_use]
+pub mod open_enum;
 
 pub mod error;
 pub mod failure;

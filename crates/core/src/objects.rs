@@ -5,7 +5,7 @@
 use crate::method::SourceType;
 use crate::money::{Amount, Currency};
 use crate::time::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How the customer authorises a source (`source.flow`).
@@ -53,49 +53,23 @@ impl PlatformType {
     }
 }
 
-/// A charge's status. A value this version does not know is kept as `Unknown`, so a newer
-/// server never breaks an older client.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChargeStatus {
-    /// Waiting for the customer (or the cashier's scan) to complete.
-    Pending,
-    /// Paid.
-    Successful,
-    /// Declined; see `failure_code`.
-    Failed,
-    /// Not paid before `expires_at`, or expired on request.
-    Expired,
-    /// Reversed (voided) after authorisation.
-    Reversed,
-    /// Anything else.
-    Unknown(String),
+open_enum! {
+    /// A charge's status.
+    pub enum ChargeStatus {
+        /// Waiting for the customer (or the cashier's scan) to complete.
+        Pending = "pending",
+        /// Paid.
+        Successful = "successful",
+        /// Declined; see `failure_code`.
+        Failed = "failed",
+        /// Not paid before `expires_at`, or expired on request.
+        Expired = "expired",
+        /// Reversed (voided) after authorisation.
+        Reversed = "reversed",
+    }
 }
 
 impl ChargeStatus {
-    /// The API name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ChargeStatus::Pending => "pending",
-            ChargeStatus::Successful => "successful",
-            ChargeStatus::Failed => "failed",
-            ChargeStatus::Expired => "expired",
-            ChargeStatus::Reversed => "reversed",
-            ChargeStatus::Unknown(other) => other,
-        }
-    }
-
-    /// Parses an API name.
-    pub fn parse(name: &str) -> Self {
-        match name {
-            "pending" => ChargeStatus::Pending,
-            "successful" => ChargeStatus::Successful,
-            "failed" => ChargeStatus::Failed,
-            "expired" => ChargeStatus::Expired,
-            "reversed" => ChargeStatus::Reversed,
-            other => ChargeStatus::Unknown(other.to_owned()),
-        }
-    }
-
     /// Whether the status can never change again. A status this version does not know is
     /// not: a new server status must never end a customer's payment.
     pub fn is_terminal(&self) -> bool {
@@ -106,19 +80,6 @@ impl ChargeStatus {
                 | ChargeStatus::Expired
                 | ChargeStatus::Reversed
         )
-    }
-}
-
-impl Serialize for ChargeStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ChargeStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        Ok(Self::parse(&name))
     }
 }
 

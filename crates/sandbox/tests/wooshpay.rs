@@ -270,6 +270,25 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
         StatusCode::NOT_FOUND
     );
 
+    // A reason the API does not know is refused, naming the ones it does, and changes nothing.
+    let (status, error) = send(
+        sandbox
+            .wooshpay_secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))
+            .json(&json!({"cancellation_reason": "changed_my_mind"})),
+    )
+    .await;
+    assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
+    assert_eq!(error["error"]["param"], "cancellation_reason", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("requested_by_customer or abandoned")),
+        "{error}"
+    );
+    let (_, unchanged) =
+        send(sandbox.wooshpay_secret(Method::GET, &format!("/v1/payment_intents/{id}"))).await;
+    assert_eq!(unchanged["status"], "requires_action", "{unchanged}");
+
     let (status, canceled) = send(
         sandbox
             .wooshpay_secret(Method::POST, &format!("/v1/payment_intents/{id}/cancel"))

@@ -25,8 +25,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use paywasm_core::method::GatewayKind;
 use paywasm_core::money::{Amount, Currency};
+use paywasm_core::wooshpay::objects::{
+    CheckoutSession, ErrorAnswer, Event, EventObject, EventType, PaymentIntent,
+    PaymentIntentStatus, WebhookEndpoint,
+};
+use paywasm_core::wooshpay::{OsType, TerminalType};
 use rusqlite::OptionalExtension;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
@@ -69,43 +75,49 @@ impl WooshpayClient {
     }
 
     /// Sends `request` with the secret key, repeating it as the Omise client does
-    /// ([`send_repeating`]).
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, ShopError> {
+    /// ([`send_repeating`]), and reads the answer as `T`: a 2xx that does not read as `T` is
+    /// the gateway's fault, never a default.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, ShopError> {
         let request = request
             .bearer_auth(&self.secret_key)
             .build()
             .map_err(|e| ShopError::Internal(format!("a WooshPay request did not build: {e}")))?;
         let (status, body) = send_repeating(&self.http, request).await?.into_answer()?;
-        let body: Value = serde_json::from_slice(&body)
-            .map_err(|e| ShopError::Gateway(format!("WooshPay's answer is not understood: {e}")))?;
+        let not_understood = |e: serde_json::Error| {
+            ShopError::Gateway(format!("WooshPay's answer is not understood: {e}"))
+        };
         if (200..300).contains(&status) {
-            return Ok(body);
+            return serde_json::from_slice(&body).map_err(not_understood);
         }
-        let message = body["error"]["message"]
-            .as_str()
-            .unwrap_or("WooshPay refused the request")
-            .to_owned();
+        let ErrorAnswer { error } = serde_json::from_slice(&body).map_err(not_understood)?;
         Err(match status {
-            429 => ShopError::Unavailable(message),
-            400..=499 => ShopError::Refused("payment_refused", message),
-            _ => ShopError::Gateway(message),
+            429 => ShopError::Unavailable(error.message),
+            400..=499 => ShopError::Refused("payment_refused", error.message),
+            _ => ShopError::Gateway(error.message),
         })
     }
 
     /// A POST under a new `Idempotency-Key`, so that repeating it after a lost answer cannot
     /// make a second PaymentIntent, session or refund (as Stripe's own libraries do).
-    async fn post(&self, path: &str, body: &Value) -> Result<Value, ShopError> {
+    async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ShopError> {
         self.post_idempotent(path, body, &crate::ids::new_id("shop"))
             .await
     }
 
     /// A POST under `key`: WooshPay answers a repeat of it with the first answer.
-    async fn post_idempotent(
+    async fn post_idempotent<T: DeserializeOwned>(
         &self,
         path: &str,
-        body: &Value,
+        body: &impl Serialize,
         key: &str,
-    ) -> Result<Value, ShopError> {
+    ) -> Result<T, ShopError> {
         self.send(
             self.http
                 .post(format!("{}{path}", self.base_url))
@@ -115,7 +127,7 @@ impl WooshpayClient {
         .await
     }
 
-    async fn get(&self, path: &str) -> Result<Value, ShopError> {
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ShopError> {
         self.send(self.http.get(format!("{}{path}", self.base_url)))
             .await
     }
@@ -180,8 +192,8 @@ pub(crate) async fn product(
 #[derive(Debug, Deserialize)]
 pub struct NewIntent {
     order: String,
-    terminal_type: String,
-    os_type: Option<String>,
+    terminal_type: TerminalType,
+    os_type: Option<OsType>,
     /// The widget's name for this request (a string, or a number such as the widget's random
     /// `0.8147...`), the same when it repeats the request after a lost answer: one
     /// PaymentIntent per order and request. Without it, every request makes a new one.
@@ -207,7 +219,7 @@ pub(crate) async fn payment_intents_create(
     State(state): State<ShopState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<NewIntent>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ShopError> {
+) -> Result<(StatusCode, Json<ClientView>), ShopError> {
     let Json(request) = body.map_err(|rejection| {
         ShopError::BadRequest(format!(
             "send JSON {{\"order\", \"terminal_type\", \"os_type\", \"request\"}}: {}",
@@ -229,16 +241,16 @@ pub(crate) async fn payment_intents_create(
             format!("order {} is already paid", order.id),
         ));
     }
-    let mut alipay =
-        json!({ "terminal_type": request.terminal_type, "client_ip": peer.ip().to_string() });
-    if let Some(os) = &request.os_type {
-        alipay["os_type"] = json!(os);
-    }
+    let alipay = paywasm_core::wooshpay::objects::AlipayOptions {
+        terminal_type: request.terminal_type,
+        os_type: request.os_type,
+        client_ip: Some(peer.ip().to_string()),
+    };
     let key = match &name {
         Some(name) => format!("shop-intent-{}-{name}", order.id),
         None => crate::ids::new_id("shop"),
     };
-    let intent = state
+    let intent: PaymentIntent = state
         .wooshpay
         .post_idempotent(
             "/v1/payment_intents",
@@ -256,29 +268,41 @@ pub(crate) async fn payment_intents_create(
             &key,
         )
         .await?;
-    let id = intent["id"].as_str().unwrap_or_default().to_owned();
-    let secret = intent["client_secret"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
     // A repeated request gets the first PaymentIntent, which is recorded already.
     state.store.call(|db| {
         db.execute(
             "INSERT OR IGNORE INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
              VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
-            rusqlite::params![id, order.id, secret],
+            rusqlite::params![intent.id, order.id, intent.client_secret],
         )
     })?;
-    // What the browser may know: the client-safe fields.
-    let view = json!({
-        "id": id,
-        "client_secret": secret,
-        "status": intent["status"],
-        "amount": intent["amount"],
-        "currency": intent["currency"],
-        "next_action": intent["next_action"],
-    });
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((StatusCode::CREATED, Json(ClientView::of(intent))))
+}
+
+/// What the browser may know of the shop's PaymentIntent: the widget's fields
+/// ([`paywasm_core::wooshpay::PaymentIntentView`]) and the client secret, never the metadata
+/// or the customer's IP.
+#[derive(Debug, Serialize)]
+pub struct ClientView {
+    id: String,
+    client_secret: String,
+    status: PaymentIntentStatus,
+    amount: i64,
+    currency: String,
+    next_action: Option<paywasm_core::wooshpay::NextAction>,
+}
+
+impl ClientView {
+    fn of(intent: PaymentIntent) -> Self {
+        Self {
+            id: intent.id,
+            client_secret: intent.client_secret,
+            status: intent.status,
+            amount: intent.amount,
+            currency: intent.currency,
+            next_action: intent.next_action,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -331,8 +355,7 @@ pub(crate) async fn sessions_create(
 ) -> Result<Response, ShopError> {
     let order = wooshpay_order(&state, &form.order)?;
     let session = create_session(&state, &order).await?;
-    let url = session["url"].as_str().unwrap_or_default();
-    Ok(Redirect::to(url).into_response())
+    Ok(Redirect::to(&session.url).into_response())
 }
 
 /// `GET /examples/wooshpay-session`: a Checkout Session for a new order, in an iframe.
@@ -347,7 +370,7 @@ pub(crate) async fn session_frame_example(
     )?;
     let session = create_session(&state, &order).await?;
     let price = order.currency.display(order.amount);
-    let config = json!({ "url": session["url"], "successUrl": session["success_url"] });
+    let config = json!({ "url": session.url, "successUrl": session.success_url });
     super::pages::render_with(
         &state,
         "examples/wooshpay-session.html",
@@ -360,8 +383,11 @@ pub(crate) async fn session_frame_example(
 }
 
 /// A Checkout Session for `order`, back to the shop either way.
-pub(crate) async fn create_session(state: &ShopState, order: &Order) -> Result<Value, ShopError> {
-    let session = state
+pub(crate) async fn create_session(
+    state: &ShopState,
+    order: &Order,
+) -> Result<CheckoutSession, ShopError> {
+    let session: CheckoutSession = state
         .wooshpay
         .post(
             "/v1/checkout/sessions",
@@ -382,13 +408,11 @@ pub(crate) async fn create_session(state: &ShopState, order: &Order) -> Result<V
             }),
         )
         .await?;
-    let intent = session["payment_intent"].as_str().unwrap_or_default();
-    let secret = session["client_secret"].as_str().unwrap_or_default();
     state.store.call(|db| {
         db.execute(
             "INSERT INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
              VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
-            rusqlite::params![intent, order.id, secret],
+            rusqlite::params![session.payment_intent, order.id, session.client_secret],
         )
     })?;
     Ok(session)
@@ -408,7 +432,7 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
     // the secret was kept here, the next start gets that endpoint's secret, instead of making
     // a second endpoint whose deliveries the shop could never verify.
     let url = format!("{}/webhooks/wooshpay", state.shop_url);
-    let endpoint = state
+    let endpoint: WebhookEndpoint = state
         .wooshpay
         .post_idempotent(
             "/v1/webhook_endpoints",
@@ -419,7 +443,7 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
     state.store.call(|db| {
         db.execute(
             "INSERT OR IGNORE INTO wooshpay_webhook (singleton, endpoint, secret) VALUES (1, ?1, ?2)",
-            rusqlite::params![endpoint["id"].as_str(), endpoint["secret"].as_str()],
+            rusqlite::params![endpoint.id, endpoint.secret],
         )
     })?;
     Ok(())
@@ -429,13 +453,12 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
 /// gateway confirms it: never trust the event's copy, read the PaymentIntent from the gateway.
 async fn confirmed_payment(
     state: &ShopState,
-    id: &Value,
+    id: &str,
 ) -> Result<Option<(String, String)>, ShopError> {
-    let id = id.as_str().unwrap_or_default().to_owned();
     let order_id: Option<String> = state.store.call(|db| {
         db.query_row(
             "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
-            [&id],
+            [id],
             |row| row.get(0),
         )
         .optional()
@@ -443,15 +466,15 @@ async fn confirmed_payment(
     let Some(order_id) = order_id else {
         return Ok(None);
     };
-    let intent = state
+    let intent: PaymentIntent = state
         .wooshpay
         .get(&format!("/v1/payment_intents/{id}"))
         .await?;
     let order = wooshpay_order(state, &order_id)?;
-    let confirmed = intent["status"] == "succeeded"
-        && intent["amount"] == json!(order.amount.0)
-        && intent["currency"] == json!(order.currency.as_str());
-    Ok(confirmed.then_some((order_id, id)))
+    let confirmed = intent.status == PaymentIntentStatus::Succeeded
+        && intent.amount == order.amount.0
+        && intent.currency == order.currency.as_str();
+    Ok(confirmed.then_some((order_id, intent.id)))
 }
 
 /// `POST /webhooks/wooshpay`.
@@ -475,9 +498,10 @@ pub(crate) async fn webhooks_receive(
     let now = crate::api::now().unix();
     wooshpay::verify(&secret, header, &body, now)
         .map_err(|error| ShopError::Unauthorized(error.to_string()))?;
-    let event: Value = serde_json::from_slice(&body)
-        .map_err(|_| ShopError::BadRequest("the event is not JSON".into()))?;
-    let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+    let event: Event = serde_json::from_slice(&body).map_err(|error| {
+        ShopError::BadRequest(format!("the event is not a WooshPay event: {error}"))
+    })?;
+    let event_id = event.id;
     let seen = state.store.call(|db| {
         db.query_row(
             "SELECT 1 FROM processed_events WHERE id = ?1",
@@ -492,10 +516,11 @@ pub(crate) async fn webhooks_receive(
     // The event counts as handled only with its effect, in one transaction: if anything
     // before fails (the gateway cannot be read, the process dies), the shop answers an error
     // or nothing, and the gateway's next delivery of the event is handled afresh.
-    let paid_order = if event["type"] == "payment_intent.succeeded" {
-        confirmed_payment(&state, &event["data"]["object"]["id"]).await?
-    } else {
-        None
+    let paid_order = match (&event.kind, &event.data.object) {
+        (EventType::PaymentIntentSucceeded, EventObject::PaymentIntent(intent)) => {
+            confirmed_payment(&state, &intent.id).await?
+        }
+        _ => None,
     };
     state.store.call(|db| {
         let tx = db.transaction()?;

@@ -15,8 +15,12 @@ use crate::api::params::Params;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::wooshpay::objects::{
+    CheckoutSession, CheckoutSessionStatus, EventType, LineItem, List, PaymentStatus, Price,
+    Product,
+};
 use rusqlite::OptionalExtension;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub(crate) fn router() -> Router<WooshpayState> {
     Router::new()
@@ -28,7 +32,7 @@ pub(crate) fn router() -> Router<WooshpayState> {
 const DAY_MS: i64 = 86_400_000;
 
 /// One line item from `line_items[i]`, as the seed's response shows it.
-fn line_item(index: usize, item: &Value, created: i64) -> Result<(String, i64, Value), WpError> {
+fn line_item(index: usize, item: &Value, created: i64) -> Result<LineItem, WpError> {
     let at = |field: &str| format!("line_items[{index}][{field}]");
     let item = Params::from_value(item.clone()).ok_or_else(|| {
         WpError::invalid(
@@ -89,37 +93,36 @@ fn line_item(index: usize, item: &Value, created: i64) -> Result<(String, i64, V
         .filter(|name| !name.trim().is_empty())
         .ok_or_else(|| WpError::missing(&at("price_data][product_data][name")))?;
     let active = super::boolean("active", price.value("active"))?.unwrap_or(true);
-    let json = json!({
-        "id": new_id("li"),
-        "object": "item",
-        "currency": currency,
-        "description": name,
-        "price": {
-            "id": new_id("price"),
-            "object": "price",
-            "created": created,
-            "active": active,
-            "currency": currency,
-            "product": {
-                "id": new_id("prod"),
-                "object": "product",
-                "created": created,
-                "active": true,
-                "name": name,
-                "livemode": false,
-                "updated": created,
+    Ok(LineItem {
+        id: new_id("li"),
+        object: "item".into(),
+        currency: currency.clone(),
+        description: name.to_owned(),
+        price: Price {
+            id: new_id("price"),
+            object: "price".into(),
+            created,
+            active,
+            currency,
+            product: Product {
+                id: new_id("prod"),
+                object: "product".into(),
+                created,
+                active: true,
+                name: name.to_owned(),
+                livemode: false,
+                updated: created,
             },
-            "type": "one_time",
-            "livemode": false,
-            "unit_amount": unit_amount,
-            "billing_scheme": "per_unit",
-            "lookup_key": price.str("lookup_key")?,
+            kind: "one_time".into(),
+            livemode: false,
+            unit_amount,
+            billing_scheme: "per_unit".into(),
+            lookup_key: price.str("lookup_key")?.map(str::to_owned),
         },
-        "quantity": quantity,
-        "amount_subtotal": total,
-        "amount_total": total,
-    });
-    Ok((currency, total, json))
+        quantity,
+        amount_subtotal: total,
+        amount_total: total,
+    })
 }
 
 async fn create(
@@ -127,7 +130,7 @@ async fn create(
     _: Secret,
     answer: Answer,
     Body(params): Body,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<CheckoutSession>, WpError> {
     match params.str("mode")? {
         Some("payment") => {}
         Some(_) => {
@@ -158,16 +161,16 @@ async fn create(
     let mut currency: Option<String> = None;
     let mut total: i64 = 0;
     for (index, item) in items.iter().enumerate() {
-        let (line_currency, line_total, line) = line_item(index, item, created)?;
-        if currency.as_ref().is_some_and(|c| *c != line_currency) {
+        let line = line_item(index, item, created)?;
+        if currency.as_ref().is_some_and(|c| *c != line.currency) {
             return Err(WpError::invalid(
                 "line_items",
                 "all line items must be in one currency: create a Checkout Session per currency",
             ));
         }
-        currency = Some(line_currency);
+        currency = Some(line.currency.clone());
         total = total
-            .checked_add(line_total)
+            .checked_add(line.amount_total)
             .ok_or_else(|| WpError::invalid("line_items", "the total is too large"))?;
         lines.push(line);
     }
@@ -189,44 +192,48 @@ async fn create(
     }
     let (intent, _) = payment_intents::build(&state, &intent_params, total, currency.clone())?;
     let id = new_id("cs");
-    let session = json!({
-        "id": id,
-        "object": "checkout.session",
-        "created": created,
-        "currency": currency,
-        "customer": "",
-        "mode": "payment",
-        "livemode": false,
-        "status": "open",
-        "url": format!("{}/wooshpay/pay/{id}?key={}", state.base_url, state.keys.public),
-        "cancel_url": cancel_url,
-        "line_items": { "object": "list", "data": lines },
-        "payment_intent": intent.id,
-        "payment_method_types": intent.payment_method_types,
-        "payment_status": "unpaid",
-        "success_url": success_url,
-        "amount_subtotal": total,
-        "amount_total": total,
-        "billing_address_collection": "auto",
-        "expires_at": expires_at,
-        "payment_link": "",
-        "client_secret": intent.client_secret,
-        "metadata": params.metadata("metadata")?,
-    });
+    let session = CheckoutSession {
+        url: format!(
+            "{}/wooshpay/pay/{id}?key={}",
+            state.base_url, state.keys.public
+        ),
+        id,
+        object: "checkout.session".into(),
+        created,
+        currency,
+        customer: String::new(),
+        mode: "payment".into(),
+        livemode: false,
+        status: CheckoutSessionStatus::Open,
+        cancel_url,
+        line_items: List::inner(lines),
+        payment_intent: intent.id.clone(),
+        payment_method_types: intent.payment_method_types.clone(),
+        payment_status: PaymentStatus::Unpaid,
+        success_url,
+        amount_subtotal: total,
+        amount_total: total,
+        billing_address_collection: "auto".into(),
+        expires_at,
+        payment_link: String::new(),
+        client_secret: intent.client_secret.clone(),
+        metadata: params.metadata("metadata")?,
+    };
+    let body = crate::store::json_text(&session)?;
     state.store.call(|db| {
         let tx = db.transaction()?;
         payment_intents::insert(&tx, &intent, None)?;
         tx.execute(
             "INSERT INTO wp_checkout_sessions (id, payment_intent, status, expires_at, body) VALUES (?1, ?2, 'open', ?3, ?4)",
-            rusqlite::params![id, intent.id, expires_at, session.to_string()],
+            rusqlite::params![session.id, intent.id, expires_at, body],
         )?;
-        answer.keep(&tx, &session.to_string())?;
+        answer.keep(&tx, &body)?;
         tx.commit()
     })?;
     Ok(Json(session))
 }
 
-fn read(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
+fn read(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<CheckoutSession>> {
     let body: Option<String> = db
         .query_row(
             "SELECT body FROM wp_checkout_sessions WHERE id = ?1",
@@ -238,22 +245,28 @@ fn read(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> 
 }
 
 /// Ends open session `session` as `status` (`complete` or `expired`) in `tx`, with its event.
-fn end(tx: &rusqlite::Transaction<'_>, mut session: Value, status: &str) -> rusqlite::Result<()> {
-    session["status"] = json!(status);
-    if status == "complete" {
-        session["payment_status"] = json!("paid");
-    }
+fn end(
+    tx: &rusqlite::Transaction<'_>,
+    mut session: CheckoutSession,
+    status: CheckoutSessionStatus,
+) -> rusqlite::Result<()> {
+    let kind = if status == CheckoutSessionStatus::Complete {
+        session.payment_status = PaymentStatus::Paid;
+        EventType::CheckoutSessionCompleted
+    } else {
+        EventType::CheckoutSessionExpired
+    };
+    session.status = status;
     let changed = tx.execute(
         "UPDATE wp_checkout_sessions SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'open'",
-        rusqlite::params![session["id"].as_str(), status, session.to_string()],
+        rusqlite::params![
+            session.id,
+            session.status.as_str(),
+            crate::store::json_text(&session)?
+        ],
     )?;
     if changed == 1 {
-        let kind = if status == "complete" {
-            "checkout.session.completed"
-        } else {
-            "checkout.session.expired"
-        };
-        super::webhooks::record(tx, kind, &session)?;
+        super::webhooks::record(tx, kind, session)?;
     }
     Ok(())
 }
@@ -269,7 +282,7 @@ pub(crate) fn complete(tx: &rusqlite::Transaction<'_>, intent_id: &str) -> rusql
         .optional()?;
     match id {
         Some(id) => match read(tx, &id)? {
-            Some(session) => end(tx, session, "complete"),
+            Some(session) => end(tx, session, CheckoutSessionStatus::Complete),
             None => Ok(()),
         },
         None => Ok(()),
@@ -279,16 +292,17 @@ pub(crate) fn complete(tx: &rusqlite::Transaction<'_>, intent_id: &str) -> rusql
 /// Expires open session `session` and cancels its PaymentIntent, in one transaction. A payment
 /// under way (`processing`) or made first keeps the session open or completes it instead.
 /// `answer`: where the merchant's expire request keeps the expired session, with the change.
-fn expire_session(state: &WooshpayState, session: Value, answer: &Answer) -> Result<(), WpError> {
-    let intent_id = session["payment_intent"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let id = session["id"].as_str().unwrap_or_default().to_owned();
+fn expire_session(
+    state: &WooshpayState,
+    session: CheckoutSession,
+    answer: &Answer,
+) -> Result<(), WpError> {
+    let intent_id = session.payment_intent.clone();
+    let id = session.id.clone();
     let end_and_keep = |tx: &rusqlite::Transaction<'_>| {
-        end(tx, session, "expired")?;
+        end(tx, session, CheckoutSessionStatus::Expired)?;
         match read(tx, &id)? {
-            Some(expired) => answer.keep(tx, &expired.to_string()),
+            Some(expired) => answer.keep(tx, &crate::store::json_text(&expired)?),
             None => Ok(()),
         }
     };
@@ -308,7 +322,7 @@ fn expire_session(state: &WooshpayState, session: Value, answer: &Answer) -> Res
             let ended = payment_intents::cancel_intent_and(
                 state,
                 &intent_id,
-                Some("abandoned".into()),
+                Some(payment_intents::CancellationReason::Abandoned),
                 &Answer::none(),
                 end_and_keep,
             );
@@ -322,12 +336,12 @@ fn expire_session(state: &WooshpayState, session: Value, answer: &Answer) -> Res
 }
 
 /// Loads a session, expiring it first if it is open past `expires_at`.
-pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<Value, WpError> {
+pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<CheckoutSession, WpError> {
     let session = state
         .store
         .call(|db| read(db, id))?
         .ok_or_else(|| WpError::NotFound(format!("No such checkout.session: '{id}'")))?;
-    if session["status"] == "open" && session["expires_at"].as_i64().unwrap_or(0) <= now_ms() {
+    if session.status == CheckoutSessionStatus::Open && session.expires_at <= now_ms() {
         expire_session(state, session, &Answer::none())?;
         return state
             .store
@@ -356,7 +370,7 @@ async fn retrieve(
     State(state): State<WooshpayState>,
     _: Secret,
     Path(id): Path<String>,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<CheckoutSession>, WpError> {
     load(&state, &id).map(Json)
 }
 
@@ -365,20 +379,20 @@ async fn expire(
     _: Secret,
     Path(id): Path<String>,
     answer: Answer,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<CheckoutSession>, WpError> {
     let session = load(&state, &id)?;
-    if session["status"] != "open" {
+    if session.status != CheckoutSessionStatus::Open {
         return Err(WpError::UnexpectedState {
             code: "checkout_session_unexpected_state",
             message: format!(
                 "Only an open Checkout Session can be expired; this one is {}",
-                session["status"].as_str().unwrap_or("")
+                session.status
             ),
         });
     }
     expire_session(&state, session, &answer)?;
     let session = load(&state, &id)?;
-    if session["status"] != "expired" {
+    if session.status != CheckoutSessionStatus::Expired {
         return Err(WpError::UnexpectedState {
             code: "checkout_session_unexpected_state",
             message: "The customer is paying this Checkout Session: it cannot be expired now"

@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use paywasm_core::wooshpay::objects::{ErrorAnswer, ErrorObject};
 use serde_json::json;
 
 /// Everything a WooshPay request can fail with. Messages are for people and never include
@@ -123,11 +124,13 @@ impl IntoResponse for WpError {
             tracing::error!(%detail, "wooshpay internal error");
         }
         let (status, kind, code, param) = self.parts();
-        let mut error = json!({ "type": kind, "code": code, "message": self.to_string() });
-        if let Some(param) = param {
-            error["param"] = json!(param);
-        }
-        (status, Json(json!({ "error": error }))).into_response()
+        let error = ErrorObject {
+            kind: kind.into(),
+            code: code.into(),
+            message: self.to_string(),
+            param: param.map(Into::into),
+        };
+        (status, Json(ErrorAnswer { error })).into_response()
     }
 }
 
@@ -138,7 +141,14 @@ pub fn refusal(status: StatusCode, code: &'static str, message: String) -> serde
     } else {
         "invalid_request_error"
     };
-    json!({ "error": { "type": kind, "code": code, "message": message } })
+    json!(ErrorAnswer {
+        error: ErrorObject {
+            kind: kind.into(),
+            code: code.into(),
+            message,
+            param: None,
+        }
+    })
 }
 
 impl From<crate::store::StoreError> for WpError {

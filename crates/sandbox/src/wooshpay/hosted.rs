@@ -10,7 +10,7 @@
 //! the parent to navigate instead of navigating itself.
 
 use super::error::WpError;
-use super::payment_intents::{self, PaymentIntent, Status, TerminalType};
+use super::payment_intents::{self, PaymentIntent, Status};
 use super::{checkout_sessions, redirect_target, WooshpayState};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap};
@@ -21,6 +21,7 @@ use paywasm_core::html::escape;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;
+use paywasm_core::wooshpay::objects::CheckoutSessionStatus;
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -81,12 +82,10 @@ fn device(headers: &HeaderMap, asked: Option<&str>) -> PlatformType {
     }
 }
 
-fn os_type(device: PlatformType) -> Option<&'static str> {
-    match device {
-        PlatformType::Ios => Some("IOS"),
-        PlatformType::Android => Some("ANDROID"),
-        PlatformType::Web => None,
-    }
+/// The device's name in the page (`data-device`, the pay form's `device`): `WEB`, `IOS` or
+/// `ANDROID`.
+fn device_name(device: PlatformType) -> &'static str {
+    device.as_str()
 }
 
 fn page_url(state: &WooshpayState, id: &str) -> String {
@@ -104,13 +103,9 @@ fn attempt(
     intent: PaymentIntent,
     device: PlatformType,
 ) -> Result<(PaymentIntent, Option<String>), WpError> {
-    let terminal = if device == PlatformType::Web {
-        TerminalType::Web
-    } else {
-        TerminalType::App
-    };
+    let (terminal, _) = paywasm_core::wooshpay::terminal(device);
     if intent.status == Status::RequiresAction
-        && intent.alipay_options().map(|o| o.terminal_type) == Some(terminal)
+        && payment_intents::alipay_options(&intent).map(|o| &o.terminal_type) == Some(&terminal)
     {
         let code: Option<String> = state.store.call(|db| {
             db.query_row(
@@ -123,18 +118,8 @@ fn attempt(
         })?;
         return Ok((intent, code));
     }
-    let terminal = if terminal == TerminalType::Web {
-        "WEB"
-    } else {
-        "APP"
-    };
-    let intent = payment_intents::confirm_for(
-        state,
-        &intent.id,
-        terminal,
-        os_type(device),
-        &page_url(state, session_id),
-    )?;
+    let intent =
+        payment_intents::confirm_for(state, &intent.id, device, &page_url(state, session_id))?;
     let code: Option<String> = state.store.call(|db| {
         db.query_row(
             "SELECT code_value FROM wp_payment_intents WHERE id = ?1",
@@ -171,42 +156,37 @@ async fn show(
     check_key(&state, query.key.as_deref(), &id)?;
     let session = checkout_sessions::load(&state, &id)?;
     let framed = query.origin.as_deref().is_some();
-    let success = session["success_url"].as_str().and_then(redirect_target);
-    let cancel = session["cancel_url"].as_str().and_then(redirect_target);
-    if session["status"] == "complete" && !framed {
+    let success = redirect_target(&session.success_url);
+    let cancel = session.cancel_url.as_deref().and_then(redirect_target);
+    if session.status == CheckoutSessionStatus::Complete && !framed {
         if let Some(url) = &success {
             return Ok(Redirect::to(url).into_response());
         }
     }
-    let currency = session["currency"].as_str().unwrap_or_default();
-    let items: String = session["line_items"]["data"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let currency = session.currency.as_str();
+    let items: String = session
+        .line_items
+        .data
         .iter()
         .map(|item| {
             format!(
                 "<li><span>{} × {}</span><span>{}</span></li>",
-                escape(item["description"].as_str().unwrap_or_default()),
-                item["quantity"],
-                escape(&display(
-                    currency,
-                    item["amount_total"].as_i64().unwrap_or(0)
-                ))
+                escape(&item.description),
+                item.quantity,
+                escape(&display(currency, item.amount_total))
             )
         })
         .collect();
-    let total = display(currency, session["amount_total"].as_i64().unwrap_or(0));
+    let total = display(currency, session.amount_total);
     let device = device(&headers, query.device.as_deref());
-    let action = match session["status"].as_str() {
-        Some("complete") => r#"<p class="wp-done">Paid. Thank you!</p>"#.to_owned(),
-        Some("expired") => {
+    let action = match session.status {
+        CheckoutSessionStatus::Complete => r#"<p class="wp-done">Paid. Thank you!</p>"#.to_owned(),
+        CheckoutSessionStatus::Expired => {
             r#"<p role="alert">This checkout has expired. Return to the shop to start again.</p>"#
                 .to_owned()
         }
         _ => {
-            let intent_id = session["payment_intent"].as_str().unwrap_or_default();
-            let intent = payment_intents::load(&state, intent_id)?;
+            let intent = payment_intents::load(&state, &session.payment_intent)?;
             let failed = intent.last_payment_error.is_some()
                 && intent.status == Status::RequiresPaymentMethod;
             let notice = if failed {
@@ -235,7 +215,7 @@ async fn show(
 <button type="submit" class="wp-pay">{label}</button></form>"#,
                     id = escape(&id),
                     key = escape(&state.keys.public),
-                    device = os_type(device).unwrap_or("WEB"),
+                    device = device_name(device),
                 )
             }
         }
@@ -261,7 +241,7 @@ async fn show(
         id = escape(&id),
         key = escape(&state.keys.public),
         success = escape(success.as_deref().unwrap_or_default()),
-        device = os_type(device).unwrap_or("WEB"),
+        device = device_name(device),
         total = escape(&total),
     )))
 }
@@ -279,17 +259,14 @@ async fn status(
 ) -> Result<Json<Value>, WpError> {
     check_key(&state, query.key.as_deref(), &id)?;
     let session = checkout_sessions::load(&state, &id)?;
-    let intent = payment_intents::load(
-        &state,
-        session["payment_intent"].as_str().unwrap_or_default(),
-    )?;
+    let intent = payment_intents::load(&state, &session.payment_intent)?;
     Ok(Json(json!({
-        "id": session["id"],
-        "status": session["status"],
-        "payment_status": session["payment_status"],
+        "id": session.id,
+        "status": session.status,
+        "payment_status": session.payment_status,
         "attempt_failed": intent.status == Status::RequiresPaymentMethod && intent.last_payment_error.is_some(),
-        "success_url": session["success_url"].as_str().and_then(redirect_target),
-        "cancel_url": session["cancel_url"].as_str().and_then(redirect_target),
+        "success_url": redirect_target(&session.success_url),
+        "cancel_url": session.cancel_url.as_deref().and_then(redirect_target),
     })))
 }
 
@@ -321,7 +298,7 @@ async fn pay_in_app(
     };
     check_key(&state, query.key.as_deref(), &id)?;
     let session = checkout_sessions::load(&state, &id)?;
-    if session["status"] != "open" {
+    if session.status != CheckoutSessionStatus::Open {
         return Ok(go(page_url(&state, &id)));
     }
     let device = match form.device.as_str() {
@@ -329,20 +306,16 @@ async fn pay_in_app(
         "ANDROID" => PlatformType::Android,
         _ => PlatformType::Web,
     };
-    let intent = payment_intents::load(
-        &state,
-        session["payment_intent"].as_str().unwrap_or_default(),
-    )?;
+    let intent = payment_intents::load(&state, &session.payment_intent)?;
     // "Try again" on a desktop starts a new QR attempt and shows it.
     if intent.status == Status::RequiresPaymentMethod && device == PlatformType::Web {
         attempt(&state, &id, intent, device)?;
         return Ok(go(page_url(&state, &id)));
     }
     let (intent, _) = attempt(&state, &id, intent, device)?;
-    let url = intent.next_action.as_ref().and_then(|action| {
-        action["alipay_handle_redirect"]["url"]
-            .as_str()
-            .map(str::to_owned)
-    });
+    let url = intent
+        .next_action
+        .and_then(|action| action.alipay_handle_redirect)
+        .map(|to| to.url);
     Ok(go(url.unwrap_or_else(|| page_url(&state, &id))))
 }

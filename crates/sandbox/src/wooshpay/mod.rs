@@ -22,6 +22,7 @@ use axum::http::{header, Method};
 use axum::routing::any;
 use axum::Router;
 use error::WpError;
+use paywasm_core::open_enum::OpenEnum;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -115,6 +116,31 @@ pub(crate) fn redirect_target(url: &str) -> Option<String> {
         return None;
     }
     Some(format!("https://{url}"))
+}
+
+/// An optional parameter holding one of the API's enums: text the API does not know is
+/// refused, with the values it does.
+pub(crate) fn enum_param<T: OpenEnum + std::fmt::Display>(
+    params: &Params,
+    param: &str,
+) -> Result<Option<T>, WpError> {
+    match params.str(param)?.map(T::parse) {
+        Some(value) if !value.is_known() => Err(WpError::invalid(
+            param,
+            format!("{param} must be one of {}", one_of(T::KNOWN)),
+        )),
+        value => Ok(value),
+    }
+}
+
+/// The values of an API enum, for an error's message: `a, b or c`.
+pub(crate) fn one_of<T: std::fmt::Display>(known: &[T]) -> String {
+    let names: Vec<String> = known.iter().map(ToString::to_string).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// A request's parameters (JSON or form), refused in this API's error shape.

@@ -15,9 +15,9 @@ use crate::api::params::Params;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::objects::PlatformType;
 use rusqlite::OptionalExtension;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 pub(crate) fn router() -> Router<WooshpayState> {
@@ -28,107 +28,12 @@ pub(crate) fn router() -> Router<WooshpayState> {
         .route("/v1/payment_intents/{id}/cancel", post(cancel))
 }
 
-/// Where a PaymentIntent is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// No payment method yet, or the last attempt failed.
-    RequiresPaymentMethod,
-    /// A payment method, not yet confirmed.
-    RequiresConfirmation,
-    /// The customer must act at Alipay (`next_action`).
-    RequiresAction,
-    /// Alipay accepted the payment and is settling it.
-    Processing,
-    /// Paid.
-    Succeeded,
-    /// Cancelled by the merchant (or the session expired).
-    Canceled,
-}
-
-impl Status {
-    /// The API's word for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::RequiresPaymentMethod => "requires_payment_method",
-            Status::RequiresConfirmation => "requires_confirmation",
-            Status::RequiresAction => "requires_action",
-            Status::Processing => "processing",
-            Status::Succeeded => "succeeded",
-            Status::Canceled => "canceled",
-        }
-    }
-}
-
-/// The device the customer pays on, which decides Alipay's page (seed 004).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum TerminalType {
-    /// A desktop browser: Alipay's cashier page shows a QR code to scan with the app.
-    Web,
-    /// A phone's browser: the customer is handed to the Alipay app.
-    App,
-}
-
-/// `payment_method_options.alipay`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AlipayOptions {
-    /// `WEB` or `APP`.
-    pub terminal_type: TerminalType,
-    /// `IOS` or `ANDROID`, if given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// The customer's IP address, if given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_ip: Option<String>,
-}
-
-/// A PaymentIntent, with the seed response's fields in its order, then Stripe's usual others.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PaymentIntent {
-    /// `pi_` and 19 digits.
-    pub id: String,
-    /// `payment_intent`.
-    pub object: String,
-    /// Epoch milliseconds.
-    pub created: i64,
-    /// Upper-case code.
-    pub currency: String,
-    /// Smallest currency unit.
-    pub amount: i64,
-    /// Where it is.
-    pub status: Status,
-    /// Always false in the sandbox.
-    pub livemode: bool,
-    /// Lets a browser read the client-safe fields with the publishable key.
-    pub client_secret: String,
-    /// `redirect_to_url` with `alipay_handle_redirect.url` while the customer must act.
-    pub next_action: Option<Value>,
-    /// `["alipay"]`.
-    pub payment_method_types: Vec<String>,
-    /// `automatic`.
-    pub confirmation_method: String,
-    /// `{"alipay": {terminal_type, os_type, client_ip}}`.
-    pub payment_method_options: Map<String, Value>,
-    /// Where Alipay sends the customer back.
-    pub return_url: Option<String>,
-    /// `pm_...` of the current attempt.
-    pub payment_method: Option<String>,
-    /// `automatic`.
-    pub capture_method: String,
-    /// What was paid.
-    pub amount_received: i64,
-    /// Why the last attempt failed.
-    pub last_payment_error: Option<Value>,
-    /// Epoch seconds, as Stripe's.
-    pub canceled_at: Option<i64>,
-    /// Why it was canceled.
-    pub cancellation_reason: Option<String>,
-    /// The merchant's description.
-    pub description: Option<String>,
-    /// The merchant's key-value pairs.
-    pub metadata: Map<String, Value>,
-}
+use paywasm_core::wooshpay::objects::EventType;
+pub use paywasm_core::wooshpay::objects::{
+    AlipayOptions, CancellationReason, NextAction, NextActionType, OsType, PaymentError,
+    PaymentErrorCode, PaymentIntent, PaymentIntentStatus as Status, PaymentMethodOptions,
+    RedirectTo, TerminalType,
+};
 
 /// The fields a browser may read with the publishable key and the client secret (as Stripe
 /// allows): no metadata, no customer IP.
@@ -151,21 +56,19 @@ const CLIENT_SAFE: [&str; 16] = [
     "canceled_at",
 ];
 
-impl PaymentIntent {
-    /// The Alipay options it was created or last confirmed with.
-    pub(crate) fn alipay_options(&self) -> Option<AlipayOptions> {
-        serde_json::from_value(self.payment_method_options.get("alipay")?.clone()).ok()
+/// The client-safe view of `intent`.
+pub fn client_view(intent: &PaymentIntent) -> Result<Value, serde_json::Error> {
+    let full = serde_json::to_value(intent)?;
+    let mut safe = Map::new();
+    for key in CLIENT_SAFE {
+        safe.insert(key.into(), full.get(key).cloned().unwrap_or(Value::Null));
     }
+    Ok(Value::Object(safe))
+}
 
-    /// The client-safe view.
-    pub fn client_view(&self) -> Result<Value, serde_json::Error> {
-        let full = serde_json::to_value(self)?;
-        let mut safe = Map::new();
-        for key in CLIENT_SAFE {
-            safe.insert(key.into(), full.get(key).cloned().unwrap_or(Value::Null));
-        }
-        Ok(Value::Object(safe))
-    }
+/// The Alipay options `intent` was created or last confirmed with.
+pub(crate) fn alipay_options(intent: &PaymentIntent) -> Option<&AlipayOptions> {
+    intent.payment_method_options.alipay.as_ref()
 }
 
 /// Reads `payment_method_types`, `payment_method_data` and `payment_method_options`: only
@@ -211,23 +114,23 @@ fn read_payment_method(params: &Params) -> Result<(Vec<String>, bool, AlipayOpti
         .object("payment_method_options")
         .and_then(|options| options.object("alipay"))
         .unwrap_or_default();
-    let terminal_type = match alipay.str("terminal_type")? {
-        None | Some("WEB") => TerminalType::Web,
-        Some("APP") => TerminalType::App,
-        Some(_) => return Err(WpError::invalid(
+    let terminal_type = match alipay.str("terminal_type")?.map(TerminalType::parse) {
+        None => TerminalType::Web,
+        Some(TerminalType::Unknown(_)) => return Err(WpError::invalid(
             "payment_method_options[alipay][terminal_type]",
             "terminal_type must be WEB (desktop browser: QR code) or APP (phone: the Alipay app)",
         )),
+        Some(known) => known,
     };
-    let os_type = match alipay.str("os_type")? {
+    let os_type = match alipay.str("os_type")?.map(OsType::parse) {
         None => None,
-        Some(os @ ("IOS" | "ANDROID")) => Some(os.to_owned()),
-        Some(_) => {
+        Some(OsType::Unknown(_)) => {
             return Err(WpError::invalid(
                 "payment_method_options[alipay][os_type]",
                 "os_type must be IOS or ANDROID",
             ))
         }
+        known => known,
     };
     let client_ip = match alipay.str("client_ip")? {
         None => None,
@@ -291,19 +194,22 @@ pub(crate) fn read_money(params: &Params) -> Result<(i64, String), WpError> {
 /// Sends the customer to Alipay: a new code value and `next_action` for the terminal type.
 fn start_attempt(state: &WooshpayState, intent: &mut PaymentIntent) -> String {
     let code_value = format!("2816{}", random_alphanumeric(32));
-    let page = match intent.alipay_options().map(|o| o.terminal_type) {
+    let page = match alipay_options(intent).map(|o| &o.terminal_type) {
         Some(TerminalType::App) => "app",
         _ => "cashier",
     };
     intent.status = Status::RequiresAction;
     intent.last_payment_error = None;
     intent.payment_method = Some(new_id("pm"));
-    intent.next_action = Some(json!({
-        "type": "redirect_to_url",
-        "alipay_handle_redirect": {
-            "url": format!("{}/wooshpay/alipay/{page}?codeValue={code_value}", state.base_url),
-        },
-    }));
+    intent.next_action = Some(NextAction {
+        kind: NextActionType::RedirectToUrl,
+        alipay_handle_redirect: Some(RedirectTo {
+            url: format!(
+                "{}/wooshpay/alipay/{page}?codeValue={code_value}",
+                state.base_url
+            ),
+        }),
+    });
     code_value
 }
 
@@ -313,10 +219,9 @@ pub(crate) fn insert(
     intent: &PaymentIntent,
     code_value: Option<&str>,
 ) -> rusqlite::Result<()> {
-    let value = crate::store::json_value(intent)?;
-    super::webhooks::record(tx, "payment_intent.created", &value)?;
+    super::webhooks::record(tx, EventType::PaymentIntentCreated, intent.clone())?;
     if intent.status == Status::RequiresAction {
-        super::webhooks::record(tx, "payment_intent.requires_action", &value)?;
+        super::webhooks::record(tx, EventType::PaymentIntentRequiresAction, intent.clone())?;
     }
     tx.execute(
         "INSERT INTO wp_payment_intents (id, created, status, code_value, body) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -368,10 +273,9 @@ pub(crate) fn build(
         next_action: None,
         payment_method_types: types,
         confirmation_method: "automatic".into(),
-        payment_method_options: Map::from_iter([(
-            "alipay".to_owned(),
-            serde_json::to_value(&alipay)?,
-        )]),
+        payment_method_options: PaymentMethodOptions {
+            alipay: Some(alipay),
+        },
         return_url,
         payment_method: None,
         capture_method: "automatic".into(),
@@ -428,12 +332,11 @@ pub(crate) fn save_if(
     intent: &PaymentIntent,
     expected: Status,
     code_value: Option<&str>,
-    event: Option<&str>,
+    event: Option<EventType>,
     answer: &Answer,
     also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
 ) -> Result<bool, WpError> {
-    let value = serde_json::to_value(intent).map_err(|e| WpError::Internal(e.to_string()))?;
-    let body = value.to_string();
+    let body = crate::store::json_text(intent)?;
     let changed = state.store.call(|db| {
         let tx = db.transaction()?;
         let changed = tx.execute(
@@ -449,7 +352,7 @@ pub(crate) fn save_if(
         )?;
         if changed == 1 {
             if let Some(kind) = event {
-                super::webhooks::record(&tx, kind, &value)?;
+                super::webhooks::record(&tx, kind, intent.clone())?;
             }
             answer.keep(&tx, &body)?;
             also(&tx)?;
@@ -491,7 +394,7 @@ async fn retrieve(
                 // The same answer as for an unknown id: the key alone reveals nothing.
                 return Err(WpError::NotFound(format!("No such payment_intent: '{id}'")));
             }
-            Ok(Json(intent.client_view()?))
+            Ok(Json(client_view(&intent)?))
         }
     }
 }
@@ -503,58 +406,68 @@ async fn confirm(
     answer: Answer,
     Body(params): Body,
 ) -> Result<Json<PaymentIntent>, WpError> {
-    confirm_with(&state, &id, &params, &answer).map(Json)
+    let alipay = if params.value("payment_method_options").is_some()
+        || params.value("payment_method_data").is_some()
+    {
+        Some(read_payment_method(&params)?.2)
+    } else {
+        None
+    };
+    let return_url = params.str("return_url")?.map(str::to_owned);
+    if let Some(url) = &return_url {
+        check_url("return_url", url)?;
+    }
+    confirm_with(&state, &id, alipay, return_url, &answer).map(Json)
 }
 
-/// Confirms for a device (the hosted checkout page): `terminal_type`, `os_type`, `return_url`.
+/// Confirms for the customer's device (the hosted checkout page), back to `return_url`.
 pub(crate) fn confirm_for(
     state: &WooshpayState,
     id: &str,
-    terminal_type: &str,
-    os_type: Option<&str>,
+    device: PlatformType,
     return_url: &str,
 ) -> Result<PaymentIntent, WpError> {
-    let params = Params::from_value(json!({
-        "payment_method_options": {"alipay": {"terminal_type": terminal_type, "os_type": os_type}},
-        "return_url": return_url,
-    }))
-    .unwrap_or_default();
-    confirm_with(state, id, &params, &Answer::none())
+    let (terminal_type, os_type) = paywasm_core::wooshpay::terminal(device);
+    let alipay = AlipayOptions {
+        terminal_type,
+        os_type,
+        client_ip: None,
+    };
+    confirm_with(
+        state,
+        id,
+        Some(alipay),
+        Some(return_url.to_owned()),
+        &Answer::none(),
+    )
 }
 
-/// Starts a new Alipay attempt: from `requires_payment_method`, `requires_confirmation`, or
-/// `requires_action` (the previous attempt's code stops working).
+/// Starts a new Alipay attempt, with new Alipay options and `return_url` if given: from
+/// `requires_payment_method`, `requires_confirmation`, or `requires_action` (the previous
+/// attempt's code stops working).
 fn confirm_with(
     state: &WooshpayState,
     id: &str,
-    params: &Params,
+    alipay: Option<AlipayOptions>,
+    return_url: Option<String>,
     answer: &Answer,
 ) -> Result<PaymentIntent, WpError> {
     let mut intent = load(state, id)?;
-    let before = intent.status;
-    if !matches!(
-        before,
-        Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
-    ) {
+    let before = intent.status.clone();
+    if !before.awaits_payment() {
         return Err(unexpected(&intent, "confirm"));
     }
-    if params.value("payment_method_options").is_some()
-        || params.value("payment_method_data").is_some()
-    {
-        let (_, _, alipay) = read_payment_method(params)?;
-        intent
-            .payment_method_options
-            .insert("alipay".into(), serde_json::to_value(&alipay)?);
+    if alipay.is_some() {
+        intent.payment_method_options.alipay = alipay;
     }
-    if let Some(url) = params.str("return_url")? {
-        check_url("return_url", url)?;
-        intent.return_url = Some(url.to_owned());
+    if return_url.is_some() {
+        intent.return_url = return_url;
     }
     if intent.return_url.is_none() {
         return Err(WpError::missing("return_url"));
     }
     let code_value = start_attempt(state, &mut intent);
-    let event = Some("payment_intent.requires_action");
+    let event = Some(EventType::PaymentIntentRequiresAction);
     if !save_if(
         state,
         &intent,
@@ -576,16 +489,7 @@ async fn cancel(
     answer: Answer,
     Body(params): Body,
 ) -> Result<Json<PaymentIntent>, WpError> {
-    let reason = match params.str("cancellation_reason")? {
-        None => None,
-        Some(reason @ ("duplicate" | "fraudulent" | "requested_by_customer" | "abandoned")) => {
-            Some(reason.to_owned())
-        }
-        Some(_) => return Err(WpError::invalid(
-            "cancellation_reason",
-            "cancellation_reason must be duplicate, fraudulent, requested_by_customer or abandoned",
-        )),
-    };
+    let reason = super::enum_param::<CancellationReason>(&params, "cancellation_reason")?;
     cancel_intent_and(&state, &id, reason, &answer, |_| Ok(())).map(Json)
 }
 
@@ -594,23 +498,20 @@ async fn cancel(
 pub(crate) fn cancel_intent_and(
     state: &WooshpayState,
     id: &str,
-    reason: Option<String>,
+    reason: Option<CancellationReason>,
     answer: &Answer,
     also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
 ) -> Result<PaymentIntent, WpError> {
     let mut intent = load(state, id)?;
-    let before = intent.status;
-    if !matches!(
-        before,
-        Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
-    ) {
+    let before = intent.status.clone();
+    if !before.awaits_payment() {
         return Err(unexpected(&intent, "cancel"));
     }
     intent.status = Status::Canceled;
     intent.next_action = None;
     intent.canceled_at = Some(now_ms() / 1000);
     intent.cancellation_reason = reason;
-    let event = Some("payment_intent.canceled");
+    let event = Some(EventType::PaymentIntentCanceled);
     if !save_if(state, &intent, before, None, event, answer, also)? {
         return Err(unexpected(&load(state, id)?, "cancel"));
     }
@@ -644,7 +545,7 @@ pub(crate) fn decide(
     })?;
     let id = id.ok_or_else(|| WpError::NotFound("This Alipay code is not known".into()))?;
     let mut intent = load(state, &id)?;
-    let before = intent.status;
+    let before = intent.status.clone();
     if !matches!(before, Status::RequiresAction | Status::Processing)
         || (before == Status::Processing && decision == Decision::Processing)
     {
@@ -652,9 +553,9 @@ pub(crate) fn decide(
     }
     intent.next_action = None;
     let event = match decision {
-        Decision::Succeed => "payment_intent.succeeded",
-        Decision::Processing => "payment_intent.processing",
-        Decision::Fail => "payment_intent.payment_failed",
+        Decision::Succeed => EventType::PaymentIntentSucceeded,
+        Decision::Processing => EventType::PaymentIntentProcessing,
+        Decision::Fail => EventType::PaymentIntentPaymentFailed,
     };
     match decision {
         Decision::Succeed => {
@@ -664,12 +565,10 @@ pub(crate) fn decide(
         Decision::Processing => intent.status = Status::Processing,
         Decision::Fail => {
             intent.status = Status::RequiresPaymentMethod;
-            intent.last_payment_error = Some(json!({
-                "type": "invalid_request_error",
-                "code": "payment_intent_payment_attempt_failed",
-                "message": "The customer's Alipay payment failed. Ask them to try again or use another payment method.",
-                "payment_method": { "id": intent.payment_method, "type": "alipay" },
-            }));
+            intent.last_payment_error = Some(PaymentError::new(
+                PaymentErrorCode::PaymentAttemptFailed,
+                intent.payment_method.clone(),
+            ));
             intent.payment_method = None;
         }
     }

@@ -10,8 +10,8 @@ use crate::api::idempotency::Answer;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::wooshpay::objects::{EventType, List, Refund, RefundReason, RefundStatus};
 use rusqlite::OptionalExtension;
-use serde_json::{json, Value};
 use std::collections::HashMap;
 
 pub(crate) fn router() -> Router<WooshpayState> {
@@ -25,7 +25,7 @@ async fn create(
     _: Secret,
     answer: Answer,
     Body(params): Body,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<Refund>, WpError> {
     let intent_id = params
         .str("payment_intent")?
         .ok_or_else(|| WpError::missing("payment_intent"))?
@@ -39,18 +39,7 @@ async fn create(
     if asked.is_some_and(|amount| amount < 1) {
         return Err(WpError::invalid("amount", "amount must be at least 1"));
     }
-    let reason = match params.str("reason")? {
-        None => None,
-        Some(reason @ ("duplicate" | "fraudulent" | "requested_by_customer")) => {
-            Some(reason.to_owned())
-        }
-        Some(_) => {
-            return Err(WpError::invalid(
-                "reason",
-                "reason must be duplicate, fraudulent or requested_by_customer",
-            ))
-        }
-    };
+    let reason = super::enum_param::<RefundReason>(&params, "reason")?;
     let metadata = params.metadata("metadata")?;
     let intent = payment_intents::load(&state, &intent_id)?;
     if intent.status != Status::Succeeded {
@@ -75,23 +64,24 @@ async fn create(
         if remaining <= 0 || amount > remaining {
             return Ok(Err(remaining));
         }
-        let refund = json!({
-            "id": new_id("re"),
-            "object": "refund",
-            "amount": amount,
-            "currency": intent.currency,
-            "created": now_ms(),
-            "payment_intent": intent_id,
-            "reason": reason,
-            "status": "succeeded",
-            "metadata": metadata,
-        });
+        let refund = Refund {
+            id: new_id("re"),
+            object: "refund".into(),
+            amount,
+            currency: intent.currency.clone(),
+            created: now_ms(),
+            payment_intent: intent_id.clone(),
+            reason,
+            status: RefundStatus::Succeeded,
+            metadata,
+        };
+        let body = crate::store::json_text(&refund)?;
         tx.execute(
             "INSERT INTO wp_refunds (id, payment_intent, amount, body) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![refund["id"].as_str(), intent_id, amount, refund.to_string()],
+            rusqlite::params![refund.id, intent_id, amount, body],
         )?;
-        super::webhooks::record(&tx, "refund.created", &refund)?;
-        answer.keep(&tx, &refund.to_string())?;
+        super::webhooks::record(&tx, EventType::RefundCreated, refund.clone())?;
+        answer.keep(&tx, &body)?;
         tx.commit()?;
         Ok(Ok(refund))
     })?;
@@ -113,7 +103,7 @@ async fn retrieve(
     State(state): State<WooshpayState>,
     _: Secret,
     Path(id): Path<String>,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<Refund>, WpError> {
     let body: Option<String> = state.store.call(|db| {
         db.query_row("SELECT body FROM wp_refunds WHERE id = ?1", [&id], |row| {
             row.get(0)
@@ -121,16 +111,14 @@ async fn retrieve(
         .optional()
     })?;
     let body = body.ok_or_else(|| WpError::NotFound(format!("No such refund: '{id}'")))?;
-    serde_json::from_str(&body)
-        .map(Json)
-        .map_err(|e| WpError::Internal(e.to_string()))
+    Ok(Json(crate::store::parsed(&body)?))
 }
 
 async fn index(
     State(state): State<WooshpayState>,
     _: Secret,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<List<Refund>>, WpError> {
     let intent = query.get("payment_intent").cloned().unwrap_or_default();
     let bodies: Vec<String> = state.store.call(|db| {
         let mut statement = db.prepare(
@@ -142,11 +130,6 @@ async fn index(
     let data = bodies
         .iter()
         .map(|body| crate::store::parsed(body))
-        .collect::<rusqlite::Result<Vec<Value>>>()?;
-    Ok(Json(json!({
-        "object": "list",
-        "url": "/v1/refunds",
-        "has_more": false,
-        "data": data,
-    })))
+        .collect::<rusqlite::Result<Vec<Refund>>>()?;
+    Ok(Json(List::at("/v1/refunds", data)))
 }

@@ -15,33 +15,22 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use paywasm_core::webhook::wooshpay;
+use paywasm_core::wooshpay::objects::{
+    Event, EventData, EventObject, EventType, List, WebhookEndpoint,
+};
 use rusqlite::Transaction;
-use serde_json::{json, Value};
 use tokio::sync::watch;
 
 pub(crate) fn router() -> Router<WooshpayState> {
     Router::new().route("/v1/webhook_endpoints", post(create).get(index))
 }
 
-/// The event types this sandbox sends.
-pub const EVENT_TYPES: [&str; 9] = [
-    "payment_intent.created",
-    "payment_intent.requires_action",
-    "payment_intent.processing",
-    "payment_intent.succeeded",
-    "payment_intent.payment_failed",
-    "payment_intent.canceled",
-    "refund.created",
-    "checkout.session.completed",
-    "checkout.session.expired",
-];
-
 async fn create(
     State(state): State<WooshpayState>,
     _: Secret,
     answer: Answer,
     Body(params): Body,
-) -> Result<Json<Value>, WpError> {
+) -> Result<Json<WebhookEndpoint>, WpError> {
     let url = params
         .str("url")?
         .ok_or_else(|| WpError::missing("url"))?
@@ -58,41 +47,45 @@ async fn create(
         .ok_or_else(|| WpError::missing("enabled_events"))?;
     if let Some(unknown) = events
         .iter()
-        .find(|e| e.as_str() != "*" && !EVENT_TYPES.contains(&e.as_str()))
+        .find(|e| e.as_str() != "*" && !EventType::parse(e).is_known())
     {
         return Err(WpError::invalid(
             "enabled_events",
             format!(
                 "{unknown} is not an event type: use * or {}",
-                EVENT_TYPES.join(", ")
+                super::one_of(EventType::KNOWN)
             ),
         ));
     }
-    let endpoint = json!({
-        "id": new_id("we"),
-        "object": "webhook_endpoint",
-        "url": url,
-        "enabled_events": events,
-        "status": "enabled",
-        "livemode": false,
-        "created": now_ms(),
-        "secret": format!("whsec_{}", random_alphanumeric(32)),
-    });
+    let endpoint = WebhookEndpoint {
+        id: new_id("we"),
+        object: "webhook_endpoint".into(),
+        url,
+        enabled_events: events,
+        status: "enabled".into(),
+        livemode: false,
+        created: now_ms(),
+        secret: Some(format!("whsec_{}", random_alphanumeric(32))),
+    };
+    let body = crate::store::json_text(&endpoint)?;
     // The answer, with its secret, is kept with the endpoint: a merchant that repeats its
     // request after a crash or a lost answer learns the secret of the endpoint that exists.
     state.store.call(|db| {
         let tx = db.transaction()?;
         tx.execute(
             "INSERT INTO wp_webhook_endpoints (id, body) VALUES (?1, ?2)",
-            rusqlite::params![endpoint["id"].as_str(), endpoint.to_string()],
+            rusqlite::params![endpoint.id, body],
         )?;
-        answer.keep(&tx, &endpoint.to_string())?;
+        answer.keep(&tx, &body)?;
         tx.commit()
     })?;
     Ok(Json(endpoint))
 }
 
-async fn index(State(state): State<WooshpayState>, _: Secret) -> Result<Json<Value>, WpError> {
+async fn index(
+    State(state): State<WooshpayState>,
+    _: Secret,
+) -> Result<Json<List<WebhookEndpoint>>, WpError> {
     let mut data = state.store.call(|db| {
         let mut statement = db.prepare("SELECT body FROM wp_webhook_endpoints ORDER BY seq")?;
         let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
@@ -100,16 +93,12 @@ async fn index(State(state): State<WooshpayState>, _: Secret) -> Result<Json<Val
     })?;
     // The secret is shown once, when the endpoint is created.
     for endpoint in &mut data {
-        if let Some(object) = endpoint.as_object_mut() {
-            object.remove("secret");
-        }
+        endpoint.secret = None;
     }
-    Ok(Json(
-        json!({"object": "list", "url": "/v1/webhook_endpoints", "has_more": false, "data": data}),
-    ))
+    Ok(Json(List::at("/v1/webhook_endpoints", data)))
 }
 
-fn endpoints(bodies: &[String]) -> rusqlite::Result<Vec<Value>> {
+fn endpoints(bodies: &[String]) -> rusqlite::Result<Vec<WebhookEndpoint>> {
     bodies
         .iter()
         .map(|body| crate::store::parsed(body))
@@ -117,20 +106,29 @@ fn endpoints(bodies: &[String]) -> rusqlite::Result<Vec<Value>> {
 }
 
 /// Records event `kind` about `object`, with its deliveries, in `tx`.
-pub(crate) fn record(tx: &Transaction<'_>, kind: &str, object: &Value) -> rusqlite::Result<()> {
-    let created = now_ms();
-    let event = json!({
-        "id": new_id("evt"),
-        "object": "event",
-        "type": kind,
-        "created": created,
-        "livemode": false,
-        "data": { "object": object },
-    });
-    let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    kind: EventType,
+    object: impl Into<EventObject>,
+) -> rusqlite::Result<()> {
+    let event = Event {
+        id: new_id("evt"),
+        object: "event".into(),
+        kind,
+        created: now_ms(),
+        livemode: false,
+        data: EventData {
+            object: object.into(),
+        },
+    };
     tx.execute(
         "INSERT INTO wp_events (id, type, created, body) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![event_id, kind, created, event.to_string()],
+        rusqlite::params![
+            event.id,
+            event.kind.as_str(),
+            event.created,
+            crate::store::json_text(&event)?
+        ],
     )?;
     let bodies = {
         let mut statement = tx.prepare("SELECT body FROM wp_webhook_endpoints")?;
@@ -138,14 +136,11 @@ pub(crate) fn record(tx: &Transaction<'_>, kind: &str, object: &Value) -> rusqli
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
     for endpoint in endpoints(&bodies)? {
-        let enabled = endpoint["enabled_events"]
-            .as_array()
-            .is_some_and(|events| events.iter().any(|e| e == "*" || e == kind));
-        if enabled {
+        if endpoint.wants(&event.kind) {
             tx.execute(
                 "INSERT INTO wp_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_ms, created)
                  VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)",
-                rusqlite::params![new_id("whd"), event_id, endpoint["id"].as_str(), created],
+                rusqlite::params![new_id("whd"), event.id, endpoint.id, event.created],
             )?;
         }
     }
@@ -155,7 +150,7 @@ pub(crate) fn record(tx: &Transaction<'_>, kind: &str, object: &Value) -> rusqli
 pub(crate) struct Due {
     id: String,
     event: String,
-    endpoint: Value,
+    endpoint: WebhookEndpoint,
     attempts: u32,
     created: i64,
 }
@@ -182,8 +177,8 @@ fn due(state: &WooshpayState) -> Result<Vec<Due>, WpError> {
 }
 
 async fn deliver(state: WooshpayState, due: Due) {
-    let url = due.endpoint["url"].as_str().unwrap_or_default();
-    let secret = due.endpoint["secret"].as_str().unwrap_or_default();
+    let url = due.endpoint.url.as_str();
+    let secret = due.endpoint.secret.as_deref().unwrap_or_default();
     let signature = wooshpay::header(secret, now_ms() / 1_000, due.event.as_bytes());
     let answer = state
         .http
