@@ -24,7 +24,10 @@
   "use strict";
   var script = document.currentScript;
   var here = script && script.src ? script.src : location.href;
-  var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || "https://api.omise.co";
+  // js/policy.js's version and gateways, written in by the build (scripts/policy.mjs).
+  var VERSION = "__POLICY:VERSION__";
+  var GATEWAYS = "__POLICY:GATEWAYS__";
+  var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || GATEWAYS.omise.url;
   var publicKey = null;
   var loaded = {};
 
@@ -99,11 +102,19 @@
     });
   }
 
+  // js/policy.js's secretKeyRefusal, on the same GATEWAYS: a classic script cannot import it.
+  function refuseSecretKey(key) {
+    Object.keys(GATEWAYS).forEach(function (name) {
+      var gateway = GATEWAYS[name];
+      if (typeof key === "string" && key.indexOf(gateway.secretKey) === 0) {
+        throw new Error("paywasm: that is a secret key (" + gateway.secretKey + "...). Never put it in a web page; use the public key (" + gateway.publicKey + "...).");
+      }
+    });
+  }
+
   window.Omise = {
     setPublicKey: function (key) {
-      if (typeof key === "string" && key.indexOf("skey_") === 0) {
-        throw new Error("paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).");
-      }
+      refuseSecretKey(key);
       publicKey = key;
       return key;
     },
@@ -122,6 +133,7 @@
       return module.omiseCard({
         link: link,
         publicKey: function () { return publicKey; },
+        refuseSecretKey: refuseSecretKey,
         sourceAnswer: sourceAnswer,
         mount: window.Paywasm.mount,
       });
@@ -141,7 +153,7 @@
   });
 
   window.Paywasm = {
-    version: "0.1.0",
+    version: VERSION,
     gatewayUrl: gatewayUrl,
     mount: function (target, options) {
       link("stylesheet", "paywasm.css");

@@ -13,11 +13,10 @@
 // forms and the Save QR download work; it may not navigate the shop's page. For Alipay it sends
 // a "redirect" message and this helper navigates the top window, after checking that the URL
 // is one of the gateway's pages (js/policy.js, the list the widget checks too).
-import { FRAME_OPTIONS, gatewayPage, isSecure } from "./policy.js";
+import { FRAME_OPTIONS, GATEWAYS, gatewayPage, isSecure, secretKeyRefusal } from "./policy.js";
 
 const PROTOCOL = "paywasm";
 const VERSION = 1;
-const DEFAULT_GATEWAY_URL = "https://api.omise.co";
 /** The hosted page beside this file, where the package is served from. */
 const DEFAULT_FRAME_URL = new URL("./hosted/", import.meta.url).href;
 
@@ -55,10 +54,11 @@ function theme(given, element) {
 export function mountFrame(target, options) {
   const element = typeof target === "string" ? document.querySelector(target) : target;
   if (!element) throw new Error(`paywasm: no element matches ${target}`);
-  if (typeof options.publicKey === "string" && options.publicKey.startsWith("skey_")) {
-    throw new Error("paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).");
-  }
-  const gatewayUrl = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL, location.href).href;
+  const refusal = secretKeyRefusal(options.publicKey);
+  if (refusal) throw new Error(refusal);
+  // The gateway's production API unless given: WooshPay's for `gateway: "wooshpay"`.
+  const production = GATEWAYS[options.gateway === "wooshpay" ? "wooshpay" : "omise"].url;
+  const gatewayUrl = new URL(options.gatewayUrl ?? production, location.href).href;
   const page = new URL(options.frameUrl ?? DEFAULT_FRAME_URL, location.href);
   if (!isSecure(page)) throw new Error("paywasm: frameUrl must be the hosted page's https:// URL");
   page.searchParams.set("v", String(VERSION));

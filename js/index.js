@@ -4,11 +4,13 @@
 // imported only when a page mounts it, so a checkout page never downloads it.
 import init, { mount as mountWasm, createSource as createSourceWasm } from "./paywasm.js";
 
-/** The package, the embed script and the hosted page's protocol share this version. */
-export const version = "0.1.0";
+// The values below are js/policy.js's, written in by the build (scripts/policy.mjs).
+
+/** The package's version (the script tag's `Paywasm.version` too). */
+export const version = "__POLICY:VERSION__";
 
 /** Production gateway, used when no `gatewayUrl` is given. */
-export const DEFAULT_GATEWAY_URL = "https://api.omise.co";
+export const DEFAULT_GATEWAY_URL = "__POLICY:GATEWAYS/omise/url__";
 
 let ready;
 let posReady;

@@ -81,10 +81,10 @@ function offeredMethods(options) {
   return offered.length ? offered : Object.keys(METHODS);
 }
 
-function checked(options, publicKey) {
+function checked(options, publicKey, refuseSecretKey) {
   const key = options.publicKey ?? publicKey;
   if (typeof key !== "string" || !key) refuse("publicKey is missing (OmiseCard.configure({ publicKey: \"pkey_...\" }))");
-  if (key.startsWith("skey_")) refuse("that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).");
+  refuseSecretKey(key);
   const amount = Number(options.amount);
   if (!Number.isSafeInteger(amount) || amount <= 0) {
     refuse(`amount must be a positive integer in the currency's smallest unit (129000 is THB 1,290.00), not ${options.amount}`);
@@ -123,8 +123,8 @@ let dialogs = 0;
 
 /**
  * The OmiseCard instance embed.js forwards to. `host`: `link(rel, file)` (a pinned link to a
- * file beside embed.js), `publicKey()`
- * (Omise.setPublicKey's), `sourceAnswer(key, type, params)` (a Promise of the
+ * file beside embed.js), `publicKey()` (Omise.setPublicKey's), `refuseSecretKey(key)` (throws
+ * for a secret key: js/policy.js's rule), `sourceAnswer(key, type, params)` (a Promise of the
  * gateway's `{status, response}`) and `mount(target, options)` (the widget).
  */
 export function omiseCard(host) {
@@ -161,7 +161,7 @@ export function omiseCard(host) {
   }
 
   function openDialog(given) {
-    const options = checked({ ...defaults, ...given }, host.publicKey());
+    const options = checked({ ...defaults, ...given }, host.publicKey(), host.refuseSecretKey);
     close();
     const lang = language(options.locale);
     const words = WORDS[lang];

@@ -1,4 +1,17 @@
-// Types of policy.js: the lists frame.js, the hosted page and the widget share.
+// Types of policy.js: what paywasm's JavaScript and Rust share.
+/** The package's version. */
+export declare const VERSION: string;
+/** A gateway's production API, key prefixes and API version. */
+export interface GatewayPolicy {
+  readonly url: string;
+  readonly publicKey: string;
+  readonly secretKey: string;
+  readonly apiVersion: string | null;
+}
+/** Omise's and WooshPay's. */
+export declare const GATEWAYS: Readonly<{ omise: GatewayPolicy; wooshpay: GatewayPolicy }>;
+/** Why `key` must never be in a web page (a secret key), or null. */
+export declare function secretKeyRefusal(key: unknown): string | null;
 /** The options of `mount` a parent passes to the hosted page. */
 export declare const FRAME_OPTIONS: readonly string[];
 /** The origins each production gateway sends customers to besides its own. */

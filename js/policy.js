@@ -1,6 +1,21 @@
-// What the page around the widget trusts, in one place: the hosted page's parent (frame.js), the
-// hosted page (hosted/hosted.js) and the widget itself (build.rs reads GATEWAY_PAGES into Rust)
-// use these lists and no copies of them. Both values are JSON, so that build.rs can read them.
+// What paywasm's code shares, in one place: the package's version, each gateway's production
+// API, key prefixes and API version, where each gateway may send a customer, and what the hosted
+// page is passed. The JavaScript imports it (index.js, frame.js, hosted/hosted.js); embed.js, a
+// classic script, gets VERSION and GATEWAYS stamped in by the build (scripts/integrity.mjs);
+// the Rust crates read the same values at build time (crates/core/build.rs, into
+// paywasm_core::policy). No file keeps a copy. Each `/* JSON */` value is JSON, for build.rs.
+
+/** The package's version: the npm package (the build writes it into package.json), the script tag's `Paywasm.version`. */
+export const VERSION = /* JSON */ "0.1.0";
+
+/**
+ * Each gateway's production API (the default `gatewayUrl`), its public and secret key prefixes,
+ * and for Omise the API version every request names (`Omise-Version`).
+ */
+export const GATEWAYS = /* JSON */ {
+  "omise": { "url": "https://api.omise.co", "publicKey": "pkey_", "secretKey": "skey_", "apiVersion": "2017-11-02" },
+  "wooshpay": { "url": "https://api.wooshpay.com", "publicKey": "pk_", "secretKey": "sk_", "apiVersion": null }
+};
 
 /**
  * The options of `mount` that a parent passes to the hosted page (all but the callbacks, which
@@ -20,6 +35,20 @@ export const GATEWAY_PAGES = /* JSON */ {
   "https://api.omise.co": ["https://pay.omise.co"],
   "https://api.wooshpay.com": ["https://open-sea.alipayplus.com", "https://render.alipay.com"]
 };
+
+/**
+ * Why `key` must never be in a web page (it is one of the gateways' secret keys), or null: the
+ * one rule every entry point applies before it uses a key.
+ */
+export function secretKeyRefusal(key) {
+  if (typeof key !== "string") return null;
+  for (const gateway of Object.values(GATEWAYS)) {
+    if (key.startsWith(gateway.secretKey)) {
+      return `paywasm: that is a secret key (${gateway.secretKey}...). Never put it in a web page; use the public key (${gateway.publicKey}...).`;
+    }
+  }
+  return null;
+}
 
 function isLoopback(hostname) {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);

@@ -46,6 +46,7 @@ mkdir -p pkg
 # The hand-written files (the npm package's entry and types, embed.js, frame.js, policy.js)
 # and the hosted page, beside the widget they load.
 cp js/* pkg/
+node scripts/policy.mjs
 rm -rf pkg/hosted && cp -r www/hosted pkg/hosted
 for build in checkout:paywasm pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 /// The API version the widget speaks (sources need at least this one).
-pub const API_VERSION: &str = "2017-11-02";
+pub const API_VERSION: &str = paywasm_core::policy::OMISE_VERSION;
 
 /// The part of a created source the widget needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -53,7 +53,7 @@ pub async fn create_source(
         currency: options.currency.as_str(),
         platform_type: (method == SourceType::AlipayCn).then_some(platform.as_str()),
     })?;
-    let request = source_request(&options.gateway_url, &options.public_key, &body)?;
+    let request = source_request(&options.gateway_url, options.public_key.as_str(), &body)?;
     http::send(request, GATEWAY).await
 }
 
@@ -113,7 +113,10 @@ pub async fn payment_intent(
     );
     let request = Request::get(&url)
         .query([("client_secret", client_secret)])
-        .header("Authorization", &format!("Bearer {}", options.public_key))
+        .header(
+            "Authorization",
+            &format!("Bearer {}", options.public_key.as_str()),
+        )
         .build()
         .map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))?;
     let intent: paywasm_core::wooshpay::PaymentIntentView = http::send(request, GATEWAY).await?;

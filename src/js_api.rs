@@ -517,10 +517,11 @@ pub async fn create_source(
         code: &'static str,
         error: String,
     }
-    if public_key.starts_with("skey_") {
-        return Err(JsError::new(
-            "paywasm: that is a secret key (skey_...). Never put it in a web page; use the public key (pkey_...).",
-        ));
+    if let Some(secret) = paywasm_core::policy::secret_key_gateway(&public_key) {
+        return Err(JsError::new(&format!(
+            "paywasm: that is a secret key ({}...). Never put it in a web page; use the public key ({}...).",
+            secret.secret_key_prefix, secret.public_key_prefix
+        )));
     }
     let answer =
         match crate::gateway::create_source_raw(&gateway_url, &public_key, &source_type, &params)

@@ -7,10 +7,12 @@ use crate::WidgetError;
 use paywasm_core::method::{GatewayKind, SourceType};
 use paywasm_core::money::{Amount, Currency};
 
-/// The production gateway, used when no gateway URL is given.
-pub const DEFAULT_GATEWAY_URL: &str = "https://api.omise.co";
+use paywasm_core::policy::PublicKey;
+
+/// The production gateway, used when no gateway URL is given (js/policy.js).
+pub const DEFAULT_GATEWAY_URL: &str = paywasm_core::policy::OMISE.url;
 /// WooshPay's production API, used for [`Gateway::Wooshpay`] when no gateway URL is given.
-pub const DEFAULT_WOOSHPAY_URL: &str = "https://api.wooshpay.com";
+pub const DEFAULT_WOOSHPAY_URL: &str = paywasm_core::policy::WOOSHPAY.url;
 
 /// The gateway a checkout pays through, with what only that gateway needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -37,18 +39,7 @@ impl Gateway {
 
     /// The production API's base URL.
     pub fn default_url(&self) -> &'static str {
-        match self {
-            Gateway::Omise => DEFAULT_GATEWAY_URL,
-            Gateway::Wooshpay { .. } => DEFAULT_WOOSHPAY_URL,
-        }
-    }
-
-    /// The prefixes of this gateway's secret and public keys.
-    fn key_prefixes(&self) -> (&'static str, &'static str) {
-        match self {
-            Gateway::Omise => ("skey_", "pkey_"),
-            Gateway::Wooshpay { .. } => ("sk_", "pk_"),
-        }
+        self.kind().policy().url
     }
 }
 
@@ -195,7 +186,7 @@ impl CheckoutOptions {
     /// Checks the options: a secret key, a missing order or a malformed URL is refused with a
     /// sentence that says what to give instead.
     pub fn check(self) -> Result<Options, WidgetError> {
-        check_public_key(&self.gateway, &self.public_key)?;
+        let public_key = check_public_key(&self.gateway, &self.public_key)?;
         if self.amount.0 <= 0 {
             return Err(invalid(AMOUNT_RULE));
         }
@@ -230,7 +221,7 @@ impl CheckoutOptions {
             charge_url: self.charge_url.trim_end_matches('/').to_owned(),
             gateway_url,
             merchant_name: self.merchant_name.filter(|name| !name.trim().is_empty()),
-            public_key: self.public_key,
+            public_key,
             amount: self.amount,
             currency: self.currency,
             gateway: self.gateway,
@@ -243,20 +234,10 @@ impl CheckoutOptions {
     }
 }
 
-/// Refuses a secret key, or anything but this gateway's public key.
-pub(crate) fn check_public_key(gateway: &Gateway, key: &str) -> Result<(), WidgetError> {
-    let (secret_prefix, public_prefix) = gateway.key_prefixes();
-    if key.starts_with(secret_prefix) || key.starts_with("skey_") {
-        return Err(invalid(format!(
-            "publicKey is a secret key ({secret_prefix}...). Never put the secret key in a web page: use the public key ({public_prefix}...) here and keep the secret key on your server.",
-        )));
-    }
-    if !key.starts_with(public_prefix) {
-        return Err(invalid(format!(
-            "publicKey must be your public key ({public_prefix}...)"
-        )));
-    }
-    Ok(())
+/// `key` as this gateway's public key: a secret key, or anything but this gateway's public key,
+/// is refused (the one rule: `paywasm_core::policy`).
+pub(crate) fn check_public_key(gateway: &Gateway, key: &str) -> Result<PublicKey, WidgetError> {
+    PublicKey::parse(gateway.kind(), key).map_err(|error| invalid(error.to_string()))
 }
 
 /// How an amount must be given (JavaScript passes a number).
@@ -272,7 +253,7 @@ pub(crate) const CHARGE_URL_REQUIRED: &str =
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// The merchant's public key.
-    pub public_key: String,
+    pub public_key: PublicKey,
     /// What the customer pays, in the smallest unit.
     pub amount: Amount,
     /// The currency.

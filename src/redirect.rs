@@ -13,7 +13,7 @@ fn is_loopback(hostname: &str) -> bool {
             && hostname.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
-include!(concat!(env!("OUT_DIR"), "/gateway_pages.rs"));
+use paywasm_core::policy::GATEWAY_PAGES;
 
 /// Origins of the pages a gateway sends customers to: its own, and for a production gateway
 /// those `js/policy.js` names (the list frame.js and the hosted page check too).

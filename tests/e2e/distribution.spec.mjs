@@ -64,6 +64,33 @@ test("script tag: Omise.createSource passes the gateway's refusal to the callbac
   expect(refused).toContain("secret key");
 });
 
+test("every entry point refuses either gateway's secret key, by js/policy.js's one rule, and names its version", async ({ page }) => {
+  const { GATEWAYS, VERSION } = await import("../../js/policy.js");
+  await page.goto("/examples/script-tag");
+  const tries = await page.evaluate(async (keys) => {
+    const attempt = async (call) => { try { await call(); return "accepted"; } catch (e) { return e.message; } };
+    const { mountFrame } = await import(new URL("frame.js", document.querySelector("script[src$='embed.js']").src).href);
+    const out = {};
+    for (const key of keys) {
+      out[key] = {
+        setPublicKey: await attempt(() => window.Omise.setPublicKey(key)),
+        mountFrame: await attempt(() => mountFrame(document.body, { publicKey: key, amount: 100, currency: "THB" })),
+        mount: await attempt(() => window.Paywasm.mount(document.createElement("div"), { publicKey: key, amount: 100, currency: "THB", chargeUrl: "/c", order: "o" })),
+      };
+    }
+    return { out, version: window.Paywasm.version };
+  }, [`${GATEWAYS.omise.secretKey}test_x`, `${GATEWAYS.wooshpay.secretKey}test_x`]);
+  for (const gateway of [GATEWAYS.omise, GATEWAYS.wooshpay]) {
+    for (const [entry, message] of Object.entries(tries.out[`${gateway.secretKey}test_x`])) {
+      expect(message, entry).toContain(`secret key (${gateway.secretKey}...)`);
+      expect(message, entry).toContain(`public key (${gateway.publicKey}...)`);
+    }
+  }
+  expect(tries.version).toBe(VERSION);
+  const manifest = await (await fetch(`${GATEWAY}/pkg/${VERSION}/package.json`)).json();
+  expect(manifest.version).toBe(VERSION);
+});
+
 for (const csp of ["with", "without"]) {
   test(`script tag from a CDN on another origin, ${csp} a strict CSP: a declarative checkout takes a PromptPay payment`, async ({ page }) => {
     const violations = noCspViolations(page);

@@ -8,6 +8,8 @@
 //! - [`i18n`]: every sentence a customer reads, in four languages;
 //! - [`first_view`]: the checkout's method choice as HTML, for a merchant server's page;
 //! - [`method`]: the payment method registry (type, flow, currencies and limits);
+//! - [`policy`]: what the Rust and the JavaScript share (version, gateways' APIs and key
+//!   prefixes, where a gateway may send a customer), read from `js/policy.js`; public keys;
 //! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
 //! - [`poll`]: when the widget asks again while a charge is pending;
 //! - [`pos`]: which wallet a scanned in-store payment code belongs to;
@@ -30,6 +32,7 @@ pub mod method;
 pub mod money;
 pub mod objects;
 pub mod platform;
+pub mod policy;
 pub mod poll;
 pub mod pos;
 pub mod promptpay;

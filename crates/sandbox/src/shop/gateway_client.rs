@@ -153,7 +153,7 @@ impl GatewayClient {
     ) -> Result<T, ShopError> {
         let request = request
             .basic_auth(&self.secret_key, Some(""))
-            .header("Omise-Version", "2017-11-02")
+            .header("Omise-Version", paywasm_core::policy::OMISE_VERSION)
             .build()
             .map_err(|error| {
                 ShopError::Internal(format!("a gateway request did not build: {error}"))

@@ -1,0 +1,77 @@
+//! Reads js/policy.js, the one place where paywasm's JavaScript and Rust share values (the
+//! version, each gateway's API, key prefixes and API version, where each gateway may send a
+//! customer), into Rust constants (`paywasm_core::policy`), so the two cannot drift apart.
+
+use serde_json::Value;
+use std::fmt::Write;
+
+const POLICY: &str = "../../js/policy.js";
+
+/// The JSON value of `export const NAME = /* JSON */ ...;` in the policy.
+fn value(policy: &str, name: &str) -> Value {
+    let mark = format!("export const {name} = /* JSON */");
+    let start = policy
+        .find(&mark)
+        .unwrap_or_else(|| panic!("js/policy.js declares {name} as {mark} ..."))
+        + mark.len();
+    serde_json::Deserializer::from_str(&policy[start..])
+        .into_iter::<Value>()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("{name} in js/policy.js is JSON"))
+}
+
+fn text<'a>(value: &'a Value, path: &str) -> &'a str {
+    value
+        .pointer(path)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("js/policy.js has a string at {path}"))
+}
+
+fn main() {
+    println!("cargo::rerun-if-changed={POLICY}");
+    let policy = std::fs::read_to_string(POLICY).expect("js/policy.js is in the repository");
+    let mut rust = String::from("// Written by crates/core/build.rs from js/policy.js.\n");
+    let version = value(&policy, "VERSION");
+    let version = version.as_str().expect("VERSION is a string");
+    writeln!(
+        rust,
+        "/// The package's version.\npub const VERSION: &str = {version:?};"
+    )
+    .expect("writing to a String");
+    let gateways = value(&policy, "GATEWAYS");
+    for (name, key) in [("OMISE", "omise"), ("WOOSHPAY", "wooshpay")] {
+        let at = |field: &str| format!("/{key}/{field}");
+        let api_version = match gateways.pointer(&at("apiVersion")) {
+            Some(Value::String(version)) => format!("Some({version:?})"),
+            _ => "None".to_owned(),
+        };
+        writeln!(
+            rust,
+            "/// {key}'s production API, key prefixes and API version.\n\
+             pub const {name}: GatewayPolicy = GatewayPolicy {{ url: {:?}, public_key_prefix: {:?}, secret_key_prefix: {:?}, api_version: {api_version} }};",
+            text(&gateways, &at("url")),
+            text(&gateways, &at("publicKey")),
+            text(&gateways, &at("secretKey")),
+        )
+        .expect("writing to a String");
+    }
+    let pages = value(&policy, "GATEWAY_PAGES");
+    rust.push_str(
+        "/// The origins each production gateway sends customers to besides its own.\n\
+         pub const GATEWAY_PAGES: &[(&str, &[&str])] = &[\n",
+    );
+    for (gateway, origins) in pages.as_object().expect("GATEWAY_PAGES is an object") {
+        let origins: Vec<&str> = origins
+            .as_array()
+            .expect("GATEWAY_PAGES lists origins")
+            .iter()
+            .map(|origin| origin.as_str().expect("an origin is a string"))
+            .collect();
+        writeln!(rust, "    ({gateway:?}, &{origins:?}),").expect("writing to a String");
+    }
+    rust.push_str("];\n");
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("policy.rs");
+    std::fs::write(out, rust).expect("OUT_DIR is writable");
+}

@@ -1,0 +1,140 @@
+//! What paywasm's Rust and JavaScript share, read from `js/policy.js` at build time (the one
+//! source; `build.rs`): the version, each gateway's production API, key prefixes and API
+//! version, and where each gateway may send a customer. On them, the merchant's keys as types:
+//! which gateway's, public or secret, by one prefix rule.
+
+use crate::method::GatewayKind;
+
+/// A gateway's production API, its key prefixes and its API version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatewayPolicy {
+    /// The production API's base URL: the widget's default `gatewayUrl`.
+    pub url: &'static str,
+    /// What a public key starts with (`pkey_`, `pk_`).
+    pub public_key_prefix: &'static str,
+    /// What a secret key starts with (`skey_`, `sk_`).
+    pub secret_key_prefix: &'static str,
+    /// The API version each request names (Omise's `Omise-Version`).
+    pub api_version: Option<&'static str>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/policy.rs"));
+
+/// Omise's API version (`Omise-Version`), the one the seeds document.
+pub const OMISE_VERSION: &str = match OMISE.api_version {
+    Some(version) => version,
+    None => panic!("js/policy.js names Omise's apiVersion"),
+};
+
+impl GatewayKind {
+    /// This gateway's production API and key prefixes.
+    pub fn policy(self) -> &'static GatewayPolicy {
+        match self {
+            GatewayKind::Omise => &OMISE,
+            GatewayKind::Wooshpay => &WOOSHPAY,
+        }
+    }
+}
+
+/// Why a key cannot be used as a public key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// A secret key, of either gateway: it must never reach a browser.
+    #[error("publicKey is a secret key ({secret_prefix}...). Never put the secret key in a web page: use the public key ({public_prefix}...) here and keep the secret key on your server.")]
+    Secret {
+        /// The secret key's gateway's secret prefix.
+        secret_prefix: &'static str,
+        /// That gateway's public prefix.
+        public_prefix: &'static str,
+    },
+    /// Not this gateway's public key.
+    #[error("publicKey must be your public key ({public_prefix}...)")]
+    NotPublic {
+        /// This gateway's public prefix.
+        public_prefix: &'static str,
+    },
+}
+
+/// The gateway whose secret key `key` is, if it is one: the rule every entry point applies
+/// before it uses a key (the JavaScript's is `secretKeyRefusal` in js/policy.js).
+pub fn secret_key_gateway(key: &str) -> Option<&'static GatewayPolicy> {
+    [&OMISE, &WOOSHPAY]
+        .into_iter()
+        .find(|gateway| key.starts_with(gateway.secret_key_prefix))
+}
+
+/// A merchant's public key for one gateway: never a secret key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey(String);
+
+impl PublicKey {
+    /// `key` as `gateway`'s public key; a secret key of either gateway, or another gateway's
+    /// key, is refused with what to give instead.
+    pub fn parse(gateway: GatewayKind, key: &str) -> Result<Self, KeyError> {
+        if let Some(secret) = secret_key_gateway(key) {
+            return Err(KeyError::Secret {
+                secret_prefix: secret.secret_key_prefix,
+                public_prefix: secret.public_key_prefix,
+            });
+        }
+        let public_prefix = gateway.policy().public_key_prefix;
+        if !key.starts_with(public_prefix) {
+            return Err(KeyError::NotPublic { public_prefix });
+        }
+        Ok(Self(key.to_owned()))
+    }
+
+    /// The key as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_is_read_from_the_javascripts_source() {
+        let policy = include_str!("../../../js/policy.js");
+        for gateway in [GatewayKind::Omise, GatewayKind::Wooshpay] {
+            let read = gateway.policy();
+            for value in [read.url, read.public_key_prefix, read.secret_key_prefix] {
+                assert!(policy.contains(&format!("\"{value}\"")), "{value}");
+            }
+        }
+        assert_eq!(OMISE_VERSION, "2017-11-02");
+        assert!(policy.contains(&format!("export const VERSION = /* JSON */ \"{VERSION}\"")));
+    }
+
+    #[test]
+    fn a_secret_key_of_either_gateway_is_never_a_public_key() {
+        for gateway in [GatewayKind::Omise, GatewayKind::Wooshpay] {
+            assert_eq!(
+                PublicKey::parse(gateway, "skey_test_5xyz"),
+                Err(KeyError::Secret {
+                    secret_prefix: "skey_",
+                    public_prefix: "pkey_"
+                })
+            );
+            assert_eq!(
+                PublicKey::parse(gateway, "sk_test_5xyz"),
+                Err(KeyError::Secret {
+                    secret_prefix: "sk_",
+                    public_prefix: "pk_"
+                })
+            );
+        }
+        assert_eq!(
+            PublicKey::parse(GatewayKind::Wooshpay, "pkey_test_1"),
+            Err(KeyError::NotPublic {
+                public_prefix: "pk_"
+            })
+        );
+        assert_eq!(
+            PublicKey::parse(GatewayKind::Omise, "pkey_test_1").map(|key| key.as_str().to_owned()),
+            Ok("pkey_test_1".to_owned())
+        );
+        assert!(secret_key_gateway("pk_test_1").is_none());
+    }
+}
