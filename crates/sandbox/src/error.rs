@@ -92,6 +92,40 @@ impl From<paywasm_core::Error> for ApiError {
     }
 }
 
+impl From<crate::api::params::ParamError> for ApiError {
+    fn from(error: crate::api::params::ParamError) -> Self {
+        use crate::api::params::ParamError;
+        match error {
+            ParamError::Malformed(message) => ApiError::BadRequest(message),
+            ParamError::InvalidAmount(message) => ApiError::InvalidAmount(message),
+        }
+    }
+}
+
+/// The Omise API's error shape, in which its router answers the shared layer's refusals.
+#[derive(Debug, Clone, Copy)]
+pub struct OmiseShape;
+
+impl crate::api::ErrorShape for OmiseShape {
+    fn refuse(self, refusal: crate::api::Refusal) -> Response {
+        use crate::api::Refusal;
+        match refusal {
+            Refusal::Invalid(message) => ApiError::BadRequest(message),
+            Refusal::KeyInUse(message) | Refusal::KeyReused(message) => {
+                ApiError::Unprocessable("idempotency_key_in_use", message)
+            }
+            Refusal::TooManyRequests(message) => ApiError::TooManyRequests(message),
+            Refusal::Framework {
+                status,
+                code,
+                message,
+            } => return (status, Json(ErrorObject::new(code, message))).into_response(),
+            Refusal::Internal(detail) => ApiError::Internal(detail),
+        }
+        .into_response()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, _) = self.status_and_code();

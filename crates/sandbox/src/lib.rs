@@ -26,6 +26,7 @@ pub mod wooshpay;
 
 use axum::serve::ListenerExt;
 use config::Config;
+use error::OmiseShape;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -225,19 +226,25 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     // Each API's router carries the rate limit in its own error shape; the widget's files and
     // the pages' assets carry no key and are not limited.
     let limit = api::rate_limit::RateLimit::new(config.rate_limit);
-    let limited = |router: axum::Router, api: api::Api| match &limit {
-        Some(limit) => router.layer(axum::middleware::from_fn_with_state(
-            (limit.clone(), api),
-            api::rate_limit::limit,
-        )),
-        None => router,
-    };
-    let refusals = |router: axum::Router, render: api::refusals::RenderRefusal| {
+    fn limited<S: api::ErrorShape>(
+        router: axum::Router,
+        limit: &Option<api::rate_limit::RateLimit>,
+        shape: S,
+    ) -> axum::Router {
+        match limit {
+            Some(limit) => router.layer(axum::middleware::from_fn_with_state(
+                (limit.clone(), shape),
+                api::rate_limit::limit::<S>,
+            )),
+            None => router,
+        }
+    }
+    fn refusals<S: api::ErrorShape>(router: axum::Router, shape: S) -> axum::Router {
         router.layer(axum::middleware::from_fn_with_state(
-            render,
-            api::refusals::plain_refusals_as_error_objects,
+            shape,
+            api::refusals::plain_refusals_as_error_objects::<S>,
         ))
-    };
+    }
     let durable = |router: axum::Router, store: &store::Store| {
         router.layer(axum::middleware::from_fn_with_state(
             store.clone(),
@@ -246,20 +253,18 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     // WooshPay's router answers its own refusals; the rest of the gateway's host (the Omise
     // API, its pages and the widget's files) in Omise's shape.
-    let gateway_router = limited(gateway::app(gateway_state.clone()), api::Api::Omise)
+    let gateway_router = limited(gateway::app(gateway_state.clone()), &limit, OmiseShape)
         .merge(limited(
             wooshpay::app(wooshpay_state.clone()),
-            api::Api::Wooshpay,
+            &limit,
+            wooshpay::error::WooshpayShape,
         ))
         .merge(wooshpay::hosted::assets(config.www_dir.clone()))
         .merge(cdn::router(&config.pkg_dir));
-    let gateway_router = refusals(
-        durable(gateway_router, &gateway_state.store),
-        api::refusals::omise_refusal,
-    );
+    let gateway_router = refusals(durable(gateway_router, &gateway_state.store), OmiseShape);
     let shop_router = refusals(
         durable(shop::app(shop_state.clone()), &shop_state.store),
-        shop::error::refusal,
+        shop::error::ShopShape,
     );
     // Outermost: a fault may strike before the limiter or the handler run, or after they acted.
     let gateway_router = with_faults(gateway_router, config.gateway_faults.clone());

@@ -12,30 +12,55 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 use support::{assert_error, send, Sandbox};
 
+/// Both APIs' CORS (one layer, `api::cors`): a browser on a merchant's origin may call each
+/// with its public key and the API's own headers.
 #[tokio::test]
-async fn browsers_on_other_origins_may_create_sources() {
+async fn browsers_on_other_origins_may_call_both_apis() {
     let sandbox = Sandbox::start().await;
-    let response = sandbox
-        .gateway(reqwest::Method::OPTIONS, "/sources", None)
-        .header("Origin", "http://127.0.0.1:7071")
-        .header("Access-Control-Request-Method", "POST")
-        .header(
-            "Access-Control-Request-Headers",
-            "authorization,content-type,omise-version",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
-    assert_eq!(response.headers()["access-control-allow-origin"], "*");
-    let allowed = response.headers()["access-control-allow-headers"]
-        .to_str()
-        .unwrap()
-        .to_ascii_lowercase();
-    assert!(
-        allowed.contains("authorization") && allowed.contains("omise-version"),
-        "{allowed}"
-    );
+    let cases = [
+        (
+            "/sources",
+            "POST",
+            "authorization,content-type,omise-version,idempotency-key",
+        ),
+        (
+            "/v1/payment_intents/pi_1",
+            "GET",
+            "authorization,content-type",
+        ),
+        (
+            "/v1/payment_intents",
+            "POST",
+            "authorization,content-type,idempotency-key",
+        ),
+    ];
+    for (path, method, headers) in cases {
+        let response = sandbox
+            .http
+            .request(reqwest::Method::OPTIONS, sandbox.url(path))
+            .header("Origin", "http://127.0.0.1:7071")
+            .header("Access-Control-Request-Method", method)
+            .header("Access-Control-Request-Headers", headers)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{path}");
+        assert_eq!(
+            response.headers()["access-control-allow-origin"],
+            "*",
+            "{path}"
+        );
+        let allowed = response.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase();
+        for header in headers.split(',') {
+            assert!(
+                allowed.contains(header),
+                "{path}: {header} not in {allowed}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -10,10 +10,8 @@
 //! charge without the answer that says it was made. Answers without an effect (refusals) are
 //! kept by this layer after the handler returns.
 
-use crate::api::Api;
-use crate::error::ApiError;
+use crate::api::{ErrorShape, Refusal};
 use crate::store::{Store, StoreError};
-use crate::wooshpay::error::WpError;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
@@ -97,57 +95,18 @@ enum Stored {
     },
 }
 
-/// Why a request under an `Idempotency-Key` is refused before it runs.
-enum Refusal {
-    /// The key itself, or a body too large to fingerprint.
-    Invalid(String),
-    /// Its first request is still being processed.
-    InUse,
-    /// The key was used for a different request.
-    Reused,
-    /// The claim could not be read or written.
-    Store(StoreError),
-}
+const IN_USE: &str = "a request with this Idempotency-Key is still being processed; retry shortly";
+const REUSED: &str = "this Idempotency-Key was used for a different request";
 
-impl Refusal {
-    /// The refusal in the error shape of `api`.
-    fn into_response(self, api: Api) -> Response {
-        const IN_USE: &str =
-            "a request with this Idempotency-Key is still being processed; retry shortly";
-        const REUSED: &str = "this Idempotency-Key was used for a different request";
-        if api == Api::Wooshpay {
-            match self {
-                Refusal::Invalid(message) => WpError::InvalidRequest {
-                    code: "parameter_invalid",
-                    param: None,
-                    message,
-                },
-                Refusal::InUse => WpError::Idempotency {
-                    status: StatusCode::CONFLICT,
-                    message: IN_USE.into(),
-                },
-                Refusal::Reused => WpError::Idempotency {
-                    status: StatusCode::BAD_REQUEST,
-                    message: REUSED.into(),
-                },
-                Refusal::Store(error) => WpError::from(error),
-            }
-            .into_response()
-        } else {
-            match self {
-                Refusal::Invalid(message) => ApiError::BadRequest(message),
-                Refusal::InUse => ApiError::Unprocessable("idempotency_key_in_use", IN_USE.into()),
-                Refusal::Reused => ApiError::Unprocessable("idempotency_key_in_use", REUSED.into()),
-                Refusal::Store(error) => ApiError::from(error),
-            }
-            .into_response()
-        }
+impl From<StoreError> for Refusal {
+    fn from(error: StoreError) -> Self {
+        Refusal::Internal(error.to_string())
     }
 }
 
-/// The middleware, for the router of `api` over `store`.
-pub(crate) async fn layer(
-    State((store, api)): State<(Store, Api)>,
+/// The middleware, for a router over `store` that answers in `shape`.
+pub(crate) async fn layer<S: ErrorShape>(
+    State((store, shape)): State<(Store, S)>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -159,7 +118,7 @@ pub(crate) async fn layer(
     };
     match handle(store, key, request, next).await {
         Ok(response) => response,
-        Err(refusal) => refusal.into_response(api),
+        Err(refusal) => shape.refuse(refusal),
     }
 }
 
@@ -224,16 +183,16 @@ async fn handle(
             tx.commit()?;
             Ok(stored)
         })
-        .map_err(Refusal::Store)?;
+        .map_err(Refusal::from)?;
     match claimed {
-        Some(Stored::InProgress) => return Err(Refusal::InUse),
+        Some(Stored::InProgress) => return Err(Refusal::KeyInUse(IN_USE.into())),
         Some(Stored::Done {
             fingerprint: first,
             status,
             body,
         }) => {
             if first != fingerprint {
-                return Err(Refusal::Reused);
+                return Err(Refusal::KeyReused(REUSED.into()));
             }
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             return Ok((

@@ -1,9 +1,12 @@
 //! The layer under both APIs (Omise's in [`crate::gateway`], WooshPay's in
 //! [`crate::wooshpay`]), each piece written once with the API as a parameter: the key a
-//! request presents ([`credentials`]), request parsing ([`params`]), idempotency
-//! ([`idempotency`]), rate limits ([`rate_limit`]), the framework's refusals ([`refusals`]),
-//! and webhook delivery ([`delivery`]). Neither API imports the other.
+//! request presents ([`credentials`]), CORS for browsers ([`cors`]), request parsing
+//! ([`params`]), idempotency ([`idempotency`]), rate limits ([`rate_limit`]), the framework's
+//! refusals ([`refusals`]), and webhook delivery ([`delivery`]). Each API's error shape is a parameter ([`ErrorShape`],
+//! rendering the layer's [`Refusal`]s), as its event delivery is ([`delivery::Deliveries`]);
+//! neither API imports the other, and nothing here imports either.
 
+pub mod cors;
 pub mod credentials;
 pub mod delivery;
 pub mod idempotency;
@@ -11,15 +14,37 @@ pub mod params;
 pub mod rate_limit;
 pub mod refusals;
 
-/// The API a router answers for, and so the shape of the errors its shared layers
-/// (idempotency, rate limits) answer with. Each router names its own where it is built; no
-/// error's shape is chosen from the request's URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
-    /// Omise's `{object: "error", location, code, message}`.
-    Omise,
-    /// WooshPay's `{error: {type, code, message}}`.
-    Wooshpay,
+/// What the layer refuses a request with, before a handler runs or instead of one: each API
+/// (and the shop) renders it in its own error shape ([`ErrorShape`]).
+#[derive(Debug)]
+pub enum Refusal {
+    /// The request is malformed (an `Idempotency-Key` that cannot be one): 400.
+    Invalid(String),
+    /// The first request under its `Idempotency-Key` is still being processed.
+    KeyInUse(String),
+    /// Its `Idempotency-Key` was used for a different request.
+    KeyReused(String),
+    /// Too many requests with this key: 429.
+    TooManyRequests(String),
+    /// The framework refused it (a body or query that does not parse, a wrong content type or
+    /// method, an unknown path), with its status and a code for it.
+    Framework {
+        /// The framework's status.
+        status: axum::http::StatusCode,
+        /// `bad_request`, `not_found`, ...
+        code: &'static str,
+        /// The framework's words, or the status's.
+        message: String,
+    },
+    /// The layer could not do its work (the store failed): a 5xx, details in the log.
+    Internal(String),
+}
+
+/// An API's error shape: how its routers answer the layer's [`Refusal`]s. Each router names
+/// its own where it is built; no error's shape is chosen from the request's URL.
+pub trait ErrorShape: Copy + Send + Sync + 'static {
+    /// `refusal` as this API's error answer.
+    fn refuse(self, refusal: Refusal) -> axum::response::Response;
 }
 
 /// Now, in whole seconds: the API's timestamps have no fractions.

@@ -5,7 +5,6 @@
 //! one JSON object (form keys with brackets become nested objects) and read with typed getters
 //! that accept `400000` and `"400000"` alike.
 
-use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -16,13 +15,24 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Default)]
 pub struct Params(Map<String, Value>);
 
+/// Why parameters cannot be read; each API answers it in its own error shape (`From`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    /// The body or a parameter is malformed (not a string, not an integer, ...).
+    #[error("{0}")]
+    Malformed(String),
+    /// An amount that is not one.
+    #[error("{0}")]
+    InvalidAmount(String),
+}
+
 /// Bodies larger than this are refused before parsing.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-impl<S: Send + Sync> FromRequest<S> for Params {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+impl Params {
+    /// Reads a request's body (JSON or a form): each API's body extractor calls this and
+    /// refuses in its own shape.
+    pub async fn read<S: Send + Sync>(request: Request, state: &S) -> Result<Self, ParamError> {
         let is_json = request
             .headers()
             .get(CONTENT_TYPE)
@@ -30,35 +40,33 @@ impl<S: Send + Sync> FromRequest<S> for Params {
             .is_some_and(|value| value.to_ascii_lowercase().contains("json"));
         let body = Bytes::from_request(request, state)
             .await
-            .map_err(|_| ApiError::BadRequest("the request body could not be read".into()))?;
+            .map_err(|_| ParamError::Malformed("the request body could not be read".into()))?;
         if body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::BadRequest(format!(
+            return Err(ParamError::Malformed(format!(
                 "request body is larger than {MAX_BODY_BYTES} bytes"
             )));
         }
         Params::parse(&body, is_json)
     }
-}
 
-impl Params {
     /// Parses a body; `is_json` from its content type.
-    pub fn parse(body: &[u8], is_json: bool) -> Result<Self, ApiError> {
+    pub fn parse(body: &[u8], is_json: bool) -> Result<Self, ParamError> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
         if is_json {
             return match serde_json::from_slice(body) {
                 Ok(Value::Object(map)) => Ok(Self(map)),
-                Ok(_) => Err(ApiError::BadRequest(
+                Ok(_) => Err(ParamError::Malformed(
                     "the JSON body must be an object".into(),
                 )),
-                Err(error) => Err(ApiError::BadRequest(format!(
+                Err(error) => Err(ParamError::Malformed(format!(
                     "the JSON body is malformed: {error}"
                 ))),
             };
         }
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-            .map_err(|_| ApiError::BadRequest("the form body is malformed".into()))?;
+            .map_err(|_| ParamError::Malformed("the form body is malformed".into()))?;
         let mut root = Map::new();
         for (key, value) in pairs {
             insert_bracketed(&mut root, &key, value)?;
@@ -67,26 +75,26 @@ impl Params {
     }
 
     /// A string parameter; absent and `null` are `None`.
-    pub fn str(&self, key: &str) -> Result<Option<&str>, ApiError> {
+    pub fn str(&self, key: &str) -> Result<Option<&str>, ParamError> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.as_str())),
-            Some(_) => Err(ApiError::BadRequest(format!("{key} must be a string"))),
+            Some(_) => Err(ParamError::Malformed(format!("{key} must be a string"))),
         }
     }
 
     /// A required string parameter.
-    pub fn required_str(&self, key: &str) -> Result<&str, ApiError> {
+    pub fn required_str(&self, key: &str) -> Result<&str, ParamError> {
         match self.str(key)? {
             Some(text) if !text.trim().is_empty() => Ok(text),
-            _ => Err(ApiError::BadRequest(format!("{key} is required"))),
+            _ => Err(ParamError::Malformed(format!("{key} is required"))),
         }
     }
 
     /// An amount: a positive integer in the smallest currency unit, as a number or a string.
-    pub fn amount(&self, key: &str) -> Result<Option<Amount>, ApiError> {
+    pub fn amount(&self, key: &str) -> Result<Option<Amount>, ParamError> {
         let invalid = || {
-            ApiError::InvalidAmount(format!(
+            ParamError::InvalidAmount(format!(
                 "{key} must be a positive integer in the smallest currency unit"
             ))
         };
@@ -103,8 +111,8 @@ impl Params {
     }
 
     /// An integer, as a number or a string; `None` when absent.
-    pub fn integer(&self, key: &str) -> Result<Option<i64>, ApiError> {
-        let invalid = || ApiError::BadRequest(format!("{key} must be an integer"));
+    pub fn integer(&self, key: &str) -> Result<Option<i64>, ParamError> {
+        let invalid = || ParamError::Malformed(format!("{key} must be an integer"));
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(number)) => number.as_i64().map(Some).ok_or_else(invalid),
@@ -119,8 +127,9 @@ impl Params {
     }
 
     /// A required currency code.
-    pub fn currency(&self, key: &str) -> Result<Currency, ApiError> {
-        Ok(Currency::parse(self.required_str(key)?)?)
+    pub fn currency(&self, key: &str) -> Result<Currency, ParamError> {
+        Currency::parse(self.required_str(key)?)
+            .map_err(|error| ParamError::Malformed(error.to_string()))
     }
 
     /// A nested object (`source[type]=...` or `"source": {...}`), if the parameter is one.
@@ -132,11 +141,11 @@ impl Params {
     }
 
     /// A nested object of string values (`metadata[...]`), or an empty one.
-    pub fn metadata(&self, key: &str) -> Result<Map<String, Value>, ApiError> {
+    pub fn metadata(&self, key: &str) -> Result<Map<String, Value>, ParamError> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(Map::new()),
             Some(Value::Object(map)) => Ok(map.clone()),
-            Some(_) => Err(ApiError::BadRequest(format!("{key} must be an object"))),
+            Some(_) => Err(ParamError::Malformed(format!("{key} must be an object"))),
         }
     }
 
@@ -164,8 +173,8 @@ fn insert_bracketed(
     root: &mut Map<String, Value>,
     key: &str,
     value: String,
-) -> Result<(), ApiError> {
-    let malformed = || ApiError::BadRequest(format!("parameter name '{key}' is malformed"));
+) -> Result<(), ParamError> {
+    let malformed = || ParamError::Malformed(format!("parameter name '{key}' is malformed"));
     let (head, mut rest) = match key.find('[') {
         Some(open) => (&key[..open], &key[open..]),
         None => (key, ""),
@@ -273,7 +282,7 @@ mod tests {
         let params = Params::parse(b"amount=12.5", false).unwrap();
         assert!(matches!(
             params.amount("amount"),
-            Err(ApiError::InvalidAmount(_))
+            Err(ParamError::InvalidAmount(_))
         ));
         let params = Params::parse(b"amount=-1", false).unwrap();
         assert!(params.amount("amount").is_err());

@@ -8,13 +8,11 @@
 //! routers only (lib.rs): the published widget, its hosted page (`/pkg/...`) and the pages'
 //! assets carry no key and are not limited.
 
-use crate::api::Api;
-use crate::error::ApiError;
-use crate::wooshpay::error::WpError;
+use crate::api::{ErrorShape, Refusal};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -96,9 +94,9 @@ fn bucket_key(request: &Request) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-/// The middleware, for the router of `api`.
-pub async fn limit(
-    State((limit, api)): State<(RateLimit, Api)>,
+/// The middleware, for a router that answers in `shape`.
+pub async fn limit<S: ErrorShape>(
+    State((limit, shape)): State<(RateLimit, S)>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -106,10 +104,7 @@ pub async fn limit(
         return next.run(request).await;
     };
     let message = format!("too many requests with this key; retry after {retry_after} s");
-    let mut response = match api {
-        Api::Wooshpay => WpError::RateLimit(message).into_response(),
-        Api::Omise => ApiError::TooManyRequests(message).into_response(),
-    };
+    let mut response = shape.refuse(Refusal::TooManyRequests(message));
     if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }

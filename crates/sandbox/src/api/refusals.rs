@@ -1,18 +1,17 @@
 //! The framework's own refusals (a body or query that does not parse, a wrong content type,
 //! a body over the limit, a wrong method, an unknown path) as the router's own error object.
 
+use super::{ErrorShape, Refusal};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use paywasm_core::objects::ErrorObject;
+use axum::response::Response;
 
 /// Middleware: the framework's own refusals (a body or query that does not parse, a wrong
 /// content type, a body over the limit, a wrong method, an unknown path) come as plain text;
-/// this answers them as the router's own error object, made by its `render` (the Omise
-/// gateway's [`omise_refusal`], WooshPay's, the shop's), so a client always reads the error
-/// object of the party it called. Pages' own HTML refusals are left as they are.
-pub async fn plain_refusals_as_error_objects(
-    axum::extract::State(render): axum::extract::State<RenderRefusal>,
+/// this answers them as the router's own error object, in its `shape` (the Omise gateway's,
+/// WooshPay's, the shop's), so a client always reads the error object of the party it called.
+/// Pages' own HTML refusals are left as they are.
+pub async fn plain_refusals_as_error_objects<S: ErrorShape>(
+    axum::extract::State(shape): axum::extract::State<S>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -43,19 +42,15 @@ pub async fn plain_refusals_as_error_objects(
         status if status.is_server_error() => "internal_error",
         _ => "bad_request",
     };
-    let mut response = (status, Json(render(status, code, message))).into_response();
+    let mut response = shape.refuse(Refusal::Framework {
+        status,
+        code,
+        message,
+    });
     for (name, value) in parts.headers.iter() {
         if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
             response.headers_mut().insert(name.clone(), value.clone());
         }
     }
     response
-}
-
-/// Makes a router's error object for a refusal: its status, a code, a message.
-pub type RenderRefusal = fn(StatusCode, &'static str, String) -> serde_json::Value;
-
-/// A refusal as the Omise API's error object.
-pub fn omise_refusal(_: StatusCode, code: &'static str, message: String) -> serde_json::Value {
-    serde_json::to_value(ErrorObject::new(code, message)).unwrap_or_default()
 }

@@ -524,7 +524,7 @@ async fn charges_create(
     _: SecretKey,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     answer: Answer,
-    params: Params,
+    super::Body(params): super::Body,
 ) -> Result<Json<Charge>, ApiError> {
     let new = build(&state, &params, peer.ip().to_string())?;
     let charge = &new.charge;
@@ -658,7 +658,7 @@ async fn charges_mark_as_failed(
     _: SecretKey,
     Path(id): Path<String>,
     answer: Answer,
-    params: Params,
+    super::Body(params): super::Body,
 ) -> Result<Json<Charge>, ApiError> {
     let charge = load(&state, &id)?;
     let code = params
@@ -688,7 +688,7 @@ async fn charges_backdate(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
-    params: Params,
+    super::Body(params): super::Body,
 ) -> Result<Json<Charge>, ApiError> {
     let days = params
         .integer("days")

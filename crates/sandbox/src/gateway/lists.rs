@@ -18,7 +18,7 @@ impl<S: Send + Sync> FromRequest<S> for ListParams {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let query = request.uri().query().unwrap_or("").to_owned();
-        let mut params = Params::from_request(request, state).await?;
+        let mut params = Params::read(request, state).await?;
         params.extend(Params::parse(query.as_bytes(), false)?);
         Ok(Self(params))
     }

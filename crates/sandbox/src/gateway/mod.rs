@@ -17,12 +17,10 @@ pub mod sources;
 pub mod webhooks;
 
 use crate::store::Store;
-use axum::http::{header, HeaderName, Method};
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
-use tower_http::cors::{Any, CorsLayer};
 
 use crate::api::credentials::Keys;
 
@@ -84,6 +82,23 @@ impl GatewayState {
 
 pub(crate) use crate::api::now;
 
+/// A request's parameters (JSON or form), refused in this API's error shape.
+pub(crate) struct Body(pub crate::api::params::Params);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, crate::error::ApiError> {
+        crate::api::params::Params::read(request, state)
+            .await
+            .map(Body)
+            .map_err(Into::into)
+    }
+}
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sources (
     id          TEXT PRIMARY KEY,
@@ -142,16 +157,7 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_at
 /// The gateway's router. Browsers on any merchant origin may call it (Omise.js does, with
 /// the public key), so CORS allows every origin; no cookies are involved.
 pub fn app(state: GatewayState) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static("omise-version"),
-            HeaderName::from_static("idempotency-key"),
-        ])
-        .max_age(std::time::Duration::from_secs(600));
+    let cors = crate::api::cors::public_api(&["omise-version"]);
     Router::new()
         .merge(sources::router())
         .merge(charges::router())
@@ -161,8 +167,8 @@ pub fn app(state: GatewayState) -> Router {
         .merge(refunds::router())
         .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(axum::middleware::from_fn_with_state(
-            (state.store.clone(), crate::api::Api::Omise),
-            crate::api::idempotency::layer,
+            (state.store.clone(), crate::error::OmiseShape),
+            crate::api::idempotency::layer::<crate::error::OmiseShape>,
         ))
         .layer(cors)
         .with_state(state)

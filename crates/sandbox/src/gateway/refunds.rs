@@ -10,7 +10,6 @@ use super::auth::SecretKey;
 use super::lists::{ListParams, Page};
 use super::{now, GatewayState};
 use crate::api::idempotency::Answer;
-use crate::api::params::Params;
 use crate::error::ApiError;
 use axum::extract::{Path, State};
 use axum::routing::get;
@@ -81,7 +80,7 @@ async fn refunds_create(
     _: SecretKey,
     Path(charge_id): Path<String>,
     answer: Answer,
-    params: Params,
+    super::Body(params): super::Body,
 ) -> Result<Json<Value>, ApiError> {
     // Read once through `load`, so a charge past its expiry is expired first.
     super::charges::load(&state, &charge_id)?;

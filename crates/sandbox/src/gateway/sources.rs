@@ -133,7 +133,7 @@ async fn sources_create(
     AnyKey(_): AnyKey,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     answer: Answer,
-    params: Params,
+    super::Body(params): super::Body,
 ) -> Result<(StatusCode, Json<Source>), ApiError> {
     let source = build(&params, now(), Some(peer.ip().to_string()))?;
     insert(&state, &source, &answer)?;

@@ -60,9 +60,32 @@ impl IntoResponse for ShopError {
     }
 }
 
-/// A refusal as the shop's error object (for [`crate::api::refusals::plain_refusals_as_error_objects`]).
-pub fn refusal(_: StatusCode, code: &'static str, message: String) -> serde_json::Value {
-    serde_json::json!({ "object": "error", "code": code, "message": message })
+/// The shop's error shape, in which its router answers the shared layer's refusals.
+#[derive(Debug, Clone, Copy)]
+pub struct ShopShape;
+
+impl crate::api::ErrorShape for ShopShape {
+    fn refuse(self, refusal: crate::api::Refusal) -> Response {
+        use crate::api::Refusal;
+        match refusal {
+            Refusal::Invalid(message) => ShopError::BadRequest(message),
+            Refusal::KeyInUse(message) | Refusal::KeyReused(message) => {
+                ShopError::Refused("idempotency_key_in_use", message)
+            }
+            Refusal::TooManyRequests(message) => ShopError::Unavailable(message),
+            Refusal::Framework {
+                status,
+                code,
+                message,
+            } => {
+                let body =
+                    serde_json::json!({ "object": "error", "code": code, "message": message });
+                return (status, Json(body)).into_response();
+            }
+            Refusal::Internal(detail) => ShopError::Internal(detail),
+        }
+        .into_response()
+    }
 }
 
 impl From<crate::store::StoreError> for ShopError {

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use paywasm_core::wooshpay::objects::{ErrorAnswer, ErrorObject};
-use serde_json::json;
 
 /// Everything a WooshPay request can fail with. Messages are for people and never include
 /// internals.
@@ -134,21 +133,50 @@ impl IntoResponse for WpError {
     }
 }
 
-/// A refusal as WooshPay's error object (for [`crate::api::refusals::plain_refusals_as_error_objects`]).
-pub fn refusal(status: StatusCode, code: &'static str, message: String) -> serde_json::Value {
-    let kind = if status.is_server_error() {
-        "api_error"
-    } else {
-        "invalid_request_error"
-    };
-    json!(ErrorAnswer {
-        error: ErrorObject {
-            kind: kind.into(),
-            code: code.into(),
-            message,
-            param: None,
+/// WooshPay's error shape, in which its router answers the shared layer's refusals.
+#[derive(Debug, Clone, Copy)]
+pub struct WooshpayShape;
+
+impl crate::api::ErrorShape for WooshpayShape {
+    fn refuse(self, refusal: crate::api::Refusal) -> Response {
+        use crate::api::Refusal;
+        match refusal {
+            Refusal::Invalid(message) => WpError::InvalidRequest {
+                code: "parameter_invalid",
+                param: None,
+                message,
+            },
+            Refusal::KeyInUse(message) => WpError::Idempotency {
+                status: StatusCode::CONFLICT,
+                message,
+            },
+            Refusal::KeyReused(message) => WpError::Idempotency {
+                status: StatusCode::BAD_REQUEST,
+                message,
+            },
+            Refusal::TooManyRequests(message) => WpError::RateLimit(message),
+            Refusal::Framework {
+                status,
+                code,
+                message,
+            } => {
+                let kind = if status.is_server_error() {
+                    "api_error"
+                } else {
+                    "invalid_request_error"
+                };
+                let error = ErrorObject {
+                    kind: kind.into(),
+                    code: code.into(),
+                    message,
+                    param: None,
+                };
+                return (status, Json(ErrorAnswer { error })).into_response();
+            }
+            Refusal::Internal(detail) => WpError::Internal(detail),
         }
-    })
+        .into_response()
+    }
 }
 
 impl From<crate::store::StoreError> for WpError {
@@ -169,23 +197,13 @@ impl From<rusqlite::Error> for WpError {
     }
 }
 
-/// The shared layers (the body parser, keys, idempotency, the store) answer in the Omise
-/// shape; here each keeps its sentence and its kind in this API's: an internal fault stays a
-/// 500 `api_error`, a refusal of the request's form a 400.
-impl From<crate::error::ApiError> for WpError {
-    fn from(error: crate::error::ApiError) -> Self {
-        use crate::error::ApiError as A;
-        match error {
-            A::Internal(detail) => WpError::Internal(detail),
-            A::ServiceUnavailable(detail) | A::BadGateway(detail) => WpError::Internal(detail),
-            A::AuthenticationFailure(message) => WpError::Authentication(message),
-            A::NotFound(message) => WpError::NotFound(message),
-            A::TooManyRequests(message) => WpError::RateLimit(message),
-            other => WpError::InvalidRequest {
-                code: "parameter_invalid",
-                param: None,
-                message: other.to_string(),
-            },
+/// Parameters that cannot be read: a 400 `parameter_invalid`, with the parser's sentence.
+impl From<crate::api::params::ParamError> for WpError {
+    fn from(error: crate::api::params::ParamError) -> Self {
+        WpError::InvalidRequest {
+            code: "parameter_invalid",
+            param: None,
+            message: error.to_string(),
         }
     }
 }
@@ -193,10 +211,11 @@ impl From<crate::error::ApiError> for WpError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiError;
+    use crate::api::params::ParamError;
+    use crate::api::{ErrorShape, Refusal};
+    use serde_json::json;
 
-    async fn answer(error: ApiError) -> (StatusCode, serde_json::Value) {
-        let response = WpError::from(error).into_response();
+    async fn read(response: Response) -> (StatusCode, serde_json::Value) {
         let status = response.status();
         let body = axum::body::to_bytes(response.into_body(), 4096)
             .await
@@ -204,28 +223,45 @@ mod tests {
         (status, serde_json::from_slice(&body).unwrap())
     }
 
-    /// A fault of the shared layers is the server's, in WooshPay's shape: before, every one
-    /// became a 400 `parameter_invalid`, telling the merchant to fix a request that was fine.
+    /// The shared layer's refusals keep their kind in WooshPay's shape: a fault of the layer is
+    /// the server's (before, every one became a 400 `parameter_invalid`, telling the merchant
+    /// to fix a request that was fine), and its details stay in the log.
     #[tokio::test]
-    async fn the_shared_layers_errors_keep_their_kind_in_wooshpays_shape() {
-        let (status, body) = answer(ApiError::Internal("disk I/O error".into())).await;
+    async fn the_shared_layers_refusals_keep_their_kind_in_wooshpays_shape() {
+        let refuse = |refusal| read(WooshpayShape.refuse(refusal));
+        let (status, body) = refuse(Refusal::Internal("disk I/O error".into())).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(body["error"]["type"], "api_error");
         assert!(
             !body.to_string().contains("disk"),
             "internals stay in the log: {body}"
         );
-        let (status, body) = answer(ApiError::NotFound("no such thing".into())).await;
-        assert_eq!(
-            (status, &body["error"]["code"]),
-            (StatusCode::NOT_FOUND, &json!("resource_missing"))
-        );
-        let (status, body) = answer(ApiError::AuthenticationFailure("bad key".into())).await;
+        let (status, body) = refuse(Refusal::KeyInUse("still running".into())).await;
         assert_eq!(
             (status, &body["error"]["type"]),
-            (StatusCode::UNAUTHORIZED, &json!("authentication_error"))
+            (StatusCode::CONFLICT, &json!("idempotency_error"))
         );
-        let (status, body) = answer(ApiError::BadRequest("amount must be an integer".into())).await;
+        let (status, body) = refuse(Refusal::TooManyRequests("slow down".into())).await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (StatusCode::TOO_MANY_REQUESTS, &json!("rate_limit"))
+        );
+        let (status, body) = refuse(Refusal::Framework {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: "no such path".into(),
+        })
+        .await;
+        assert_eq!(
+            (status, &body["error"]["type"], &body["error"]["code"]),
+            (
+                StatusCode::NOT_FOUND,
+                &json!("invalid_request_error"),
+                &json!("not_found")
+            )
+        );
+        let unreadable = WpError::from(ParamError::Malformed("amount must be an integer".into()));
+        let (status, body) = read(unreadable.into_response()).await;
         assert_eq!(
             (status, &body["error"]["code"]),
             (StatusCode::BAD_REQUEST, &json!("parameter_invalid"))

@@ -18,7 +18,6 @@ pub mod webhooks;
 use crate::api::credentials::Keys;
 use crate::api::params::Params;
 use crate::store::Store;
-use axum::http::{header, Method};
 use axum::routing::any;
 use axum::Router;
 use error::WpError;
@@ -27,7 +26,6 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use tokio::sync::Notify;
-use tower_http::cors::{Any, CorsLayer};
 
 /// Default WooshPay test publishable key.
 pub const DEFAULT_PUBLIC_KEY: &str = "pk_test_paywasm0sandbox0wooshpay";
@@ -150,7 +148,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
     type Rejection = WpError;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, WpError> {
-        Params::from_request(request, state)
+        Params::read(request, state)
             .await
             .map(Body)
             .map_err(WpError::from)
@@ -240,15 +238,7 @@ CREATE TABLE IF NOT EXISTS wp_checkout_sessions (
 /// The WooshPay routes, for merging into the gateway's router. Browsers on any origin may read
 /// a PaymentIntent with the publishable key and its client secret, so CORS allows every origin.
 pub fn app(state: WooshpayState) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::HeaderName::from_static("idempotency-key"),
-        ])
-        .max_age(std::time::Duration::from_secs(600));
+    let cors = crate::api::cors::public_api(&[]);
     Router::new()
         .merge(payment_intents::router())
         .merge(refunds::router())
@@ -259,12 +249,12 @@ pub fn app(state: WooshpayState) -> Router {
             any(|| async { WpError::NotFound("Unrecognized request URL".into()) }),
         )
         .layer(axum::middleware::from_fn_with_state(
-            (state.store.clone(), crate::api::Api::Wooshpay),
-            crate::api::idempotency::layer,
+            (state.store.clone(), error::WooshpayShape),
+            crate::api::idempotency::layer::<error::WooshpayShape>,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            error::refusal as crate::api::refusals::RenderRefusal,
-            crate::api::refusals::plain_refusals_as_error_objects,
+            error::WooshpayShape,
+            crate::api::refusals::plain_refusals_as_error_objects::<error::WooshpayShape>,
         ))
         .layer(cors)
         .merge(alipay::router())
