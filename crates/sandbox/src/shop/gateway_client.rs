@@ -1,16 +1,19 @@
-//! The shop's client of the gateway API, with the secret key, and the repeating of failed
-//! calls that it shares with the WooshPay client.
+//! The shop's client of both gateway APIs, with the secret key: one [`ApiClient`] that sends,
+//! repeats what is safe to repeat, and reads answers and error objects, over each API's own
+//! key header and error object ([`ClientApi`]: [`Omise`], [`Wooshpay`]).
 
 use super::error::ShopError;
-use paywasm_core::objects::{Charge, ErrorObject, Source};
+use paywasm_core::objects::{Charge, Source};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 /// Attempts after the first when the gateway is unreachable, overloaded or the answer is lost.
 const RETRIES: u32 = 5;
 
 /// What one request to the gateway came to.
-pub(crate) enum Attempt {
+enum Attempt {
     /// No connection: the gateway never saw the request.
     Unreached(String),
     /// Sent, but no complete answer came back: the gateway may have acted.
@@ -38,7 +41,7 @@ impl Attempt {
     }
 
     /// The answer's status and body, or the failure to get one as the shop's error.
-    pub(crate) fn into_answer(self) -> Result<(u16, axum::body::Bytes), ShopError> {
+    fn into_answer(self) -> Result<(u16, axum::body::Bytes), ShopError> {
         match self {
             Attempt::Unreached(error) => Err(ShopError::Gateway(format!(
                 "the payment gateway could not be reached: {error}"
@@ -50,7 +53,9 @@ impl Attempt {
         }
     }
 
-    fn into_result<T: DeserializeOwned>(self) -> Result<T, ShopError> {
+    /// The answer as `T`, or its error object's sentence as the shop's error: a 2xx that does
+    /// not read as `T` is the gateway's fault, never a default.
+    fn into_result<A: ClientApi, T: DeserializeOwned>(self) -> Result<T, ShopError> {
         let (status, body) = self.into_answer()?;
         if (200..300).contains(&status) {
             return serde_json::from_slice(&body).map_err(|error| {
@@ -59,13 +64,13 @@ impl Attempt {
                 ))
             });
         }
-        match serde_json::from_slice::<ErrorObject>(&body) {
-            Ok(error) if status == 404 => Err(ShopError::NotFound(error.message)),
-            Ok(error) if status == 429 => Err(ShopError::Unavailable(error.message)),
+        match A::error_message(&body) {
+            Some(message) if status == 404 => Err(ShopError::NotFound(message)),
+            Some(message) if status == 429 => Err(ShopError::Unavailable(message)),
             // The gateway's sentence reaches the cashier or customer as it is; its code is the
             // gateway's vocabulary, not theirs.
-            Ok(error) if (400..500).contains(&status) => {
-                Err(ShopError::Refused("payment_refused", error.message))
+            Some(message) if (400..500).contains(&status) => {
+                Err(ShopError::Refused("payment_refused", message))
             }
             _ => Err(ShopError::Gateway(format!(
                 "the payment gateway answered {status}"
@@ -78,7 +83,7 @@ impl Attempt {
 /// again: a read, or a write under an `Idempotency-Key` (the gateway answers a repeat with the
 /// first answer). Anything else is sent again only when it surely never reached the gateway
 /// (no connection) or the gateway refused it unread (429).
-pub(crate) async fn send_repeating(
+async fn send_repeating(
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> Result<Attempt, ShopError> {
@@ -126,16 +131,73 @@ async fn attempt_once(http: &reqwest::Client, request: reqwest::Request) -> Atte
     }
 }
 
-/// Calls the gateway as a merchant server does.
-#[derive(Clone)]
-pub struct GatewayClient {
+/// What differs between the two APIs for a merchant server: how the secret key is sent, and
+/// the error object.
+pub trait ClientApi: Send + Sync + 'static {
+    /// `request` with the secret key (and the API's version header).
+    fn authorize(request: reqwest::RequestBuilder, secret_key: &str) -> reqwest::RequestBuilder;
+    /// The sentence of `body`, if it is this API's error object.
+    fn error_message(body: &[u8]) -> Option<String>;
+}
+
+/// The Omise API: Basic with the key and no password, `Omise-Version`, `{object: "error"}`.
+pub struct Omise;
+
+impl ClientApi for Omise {
+    fn authorize(request: reqwest::RequestBuilder, secret_key: &str) -> reqwest::RequestBuilder {
+        request
+            .basic_auth(secret_key, Some(""))
+            .header("Omise-Version", paywasm_core::policy::OMISE_VERSION)
+    }
+
+    fn error_message(body: &[u8]) -> Option<String> {
+        serde_json::from_slice::<paywasm_core::objects::ErrorObject>(body)
+            .ok()
+            .map(|error| error.message)
+    }
+}
+
+/// WooshPay's API: Bearer, `{error: {type, code, message}}`.
+pub struct Wooshpay;
+
+impl ClientApi for Wooshpay {
+    fn authorize(request: reqwest::RequestBuilder, secret_key: &str) -> reqwest::RequestBuilder {
+        request.bearer_auth(secret_key)
+    }
+
+    fn error_message(body: &[u8]) -> Option<String> {
+        serde_json::from_slice::<paywasm_core::wooshpay::objects::ErrorAnswer>(body)
+            .ok()
+            .map(|answer| answer.error.message)
+    }
+}
+
+/// Calls a gateway API as a merchant server does, with the secret key.
+pub struct ApiClient<A> {
     http: reqwest::Client,
     base_url: String,
     secret_key: String,
+    api: PhantomData<A>,
 }
 
-impl GatewayClient {
-    /// A client of the gateway at `base_url`.
+impl<A> Clone for ApiClient<A> {
+    fn clone(&self) -> Self {
+        Self {
+            http: self.http.clone(),
+            base_url: self.base_url.clone(),
+            secret_key: self.secret_key.clone(),
+            api: PhantomData,
+        }
+    }
+}
+
+/// The shop's client of the Omise API.
+pub type GatewayClient = ApiClient<Omise>;
+/// The shop's client of WooshPay's API.
+pub type WooshpayClient = ApiClient<Wooshpay>;
+
+impl<A: ClientApi> ApiClient<A> {
+    /// A client of the API at `base_url`.
     pub fn new(base_url: String, secret_key: String) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
@@ -144,27 +206,66 @@ impl GatewayClient {
             http,
             base_url,
             secret_key,
+            api: PhantomData,
         })
     }
 
+    /// Sends `request` with the key, repeating it while that is safe ([`send_repeating`]), and
+    /// reads the answer as `T`.
     async fn send<T: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, ShopError> {
-        let request = request
-            .basic_auth(&self.secret_key, Some(""))
-            .header("Omise-Version", paywasm_core::policy::OMISE_VERSION)
+        let request = A::authorize(request, &self.secret_key)
             .build()
             .map_err(|error| {
                 ShopError::Internal(format!("a gateway request did not build: {error}"))
             })?;
-        send_repeating(&self.http, request).await?.into_result()
+        send_repeating(&self.http, request)
+            .await?
+            .into_result::<A, T>()
     }
 
+    /// `GET path`.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ShopError> {
+        self.send(self.http.get(format!("{}{path}", self.base_url)))
+            .await
+    }
+
+    /// `POST path` with a JSON body under `Idempotency-Key` `key`: the API answers a repeat
+    /// of it with the first answer, so repeating after a lost answer never acts twice.
+    pub(crate) async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        key: &str,
+    ) -> Result<T, ShopError> {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .json(body);
+        self.send(request.header("Idempotency-Key", key)).await
+    }
+
+    /// `POST path` with a form body under `Idempotency-Key` `key` (as [`Self::post_json`]).
+    pub(crate) async fn post_form<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+        key: &str,
+    ) -> Result<T, ShopError> {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .form(params);
+        self.send(request.header("Idempotency-Key", key)).await
+    }
+}
+
+impl GatewayClient {
     /// `GET /sources/:id`.
     pub async fn source(&self, id: &str) -> Result<Source, ShopError> {
-        self.send(self.http.get(format!("{}/sources/{id}", self.base_url)))
-            .await
+        self.get(&format!("/sources/{id}")).await
     }
 
     /// `POST /sources` with the secret key (in-store sources carry the store and terminal),
@@ -174,11 +275,7 @@ impl GatewayClient {
         params: &[(&str, String)],
         key: &str,
     ) -> Result<Source, ShopError> {
-        let request = self
-            .http
-            .post(format!("{}/sources", self.base_url))
-            .form(params);
-        self.send(request.header("Idempotency-Key", key)).await
+        self.post_form("/sources", params, key).await
     }
 
     /// `POST /charges`, idempotent under `key`: a retry after a lost answer never charges twice.
@@ -187,21 +284,18 @@ impl GatewayClient {
         params: &[(&str, String)],
         key: &str,
     ) -> Result<Charge, ShopError> {
-        let request = self
-            .http
-            .post(format!("{}/charges", self.base_url))
-            .form(params);
-        self.send(request.header("Idempotency-Key", key)).await
+        self.post_form("/charges", params, key).await
     }
 
     /// `POST /charges/:id/expire`, under a key of its own: a retry after a lost answer gets the
     /// expired charge rather than "already expired".
     pub async fn expire(&self, id: &str) -> Result<Charge, ShopError> {
-        let request = self
-            .http
-            .post(format!("{}/charges/{id}/expire", self.base_url));
-        self.send(request.header("Idempotency-Key", format!("expire-{id}")))
-            .await
+        self.post_form(
+            &format!("/charges/{id}/expire"),
+            &[],
+            &format!("expire-{id}"),
+        )
+        .await
     }
 
     /// `POST /charges/:id/refunds`, idempotent under `key`.
@@ -211,16 +305,13 @@ impl GatewayClient {
         amount: i64,
         key: &str,
     ) -> Result<serde_json::Value, ShopError> {
-        let request = self
-            .http
-            .post(format!("{}/charges/{id}/refunds", self.base_url))
-            .form(&[("amount", amount.to_string())]);
-        self.send(request.header("Idempotency-Key", key)).await
+        let params = [("amount", amount.to_string())];
+        self.post_form(&format!("/charges/{id}/refunds"), &params, key)
+            .await
     }
 
     /// `GET /charges/:id`.
     pub async fn charge(&self, id: &str) -> Result<Charge, ShopError> {
-        self.send(self.http.get(format!("{}/charges/{id}", self.base_url)))
-            .await
+        self.get(&format!("/charges/{id}")).await
     }
 }

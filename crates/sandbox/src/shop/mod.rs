@@ -84,7 +84,7 @@ pub struct ShopState {
     pub(crate) waiters: waiters::Waiters,
     /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
     pub(crate) last_webhook_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
-    pub(crate) wooshpay: wooshpay::WooshpayClient,
+    pub(crate) wooshpay: gateway_client::WooshpayClient,
     pub(crate) wooshpay_public_key: String,
 }
 
@@ -112,7 +112,7 @@ impl ShopState {
             last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
                 crate::api::delivery::now_ms(),
             )),
-            wooshpay: wooshpay::WooshpayClient::new(
+            wooshpay: gateway_client::WooshpayClient::new(
                 config.gateway_url.clone(),
                 config.wooshpay_secret_key,
             )?,

@@ -15,7 +15,6 @@
 
 use super::checkout::{create_order_for, find_order, Order};
 use super::error::ShopError;
-use super::gateway_client::send_repeating;
 use super::ShopState;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -26,12 +25,11 @@ use axum::Json;
 use paywasm_core::method::GatewayKind;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::wooshpay::objects::{
-    CheckoutSession, ErrorAnswer, Event, EventObject, EventType, PaymentIntent,
-    PaymentIntentStatus, WebhookEndpoint,
+    CheckoutSession, Event, EventObject, EventType, PaymentIntent, PaymentIntentStatus,
+    WebhookEndpoint,
 };
 use paywasm_core::wooshpay::{OsType, TerminalType};
 use rusqlite::OptionalExtension;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -52,86 +50,6 @@ CREATE TABLE IF NOT EXISTS wooshpay_webhook (
 
 /// What the WooshPay mode sells: the scarf, priced for Alipay's Chinese customers.
 const PRICE_CNY: i64 = 26_800;
-
-/// The shop's WooshPay client: the secret key, Bearer, JSON.
-#[derive(Clone)]
-pub struct WooshpayClient {
-    http: reqwest::Client,
-    base_url: String,
-    secret_key: String,
-}
-
-impl WooshpayClient {
-    /// A client of the gateway at `base_url`.
-    pub fn new(base_url: String, secret_key: String) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
-            .build()?;
-        Ok(Self {
-            http,
-            base_url,
-            secret_key,
-        })
-    }
-
-    /// Sends `request` with the secret key, repeating it as the Omise client does
-    /// ([`send_repeating`]), and reads the answer as `T`: a 2xx that does not read as `T` is
-    /// the gateway's fault, never a default.
-    async fn send<T: DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<T, ShopError> {
-        let request = request
-            .bearer_auth(&self.secret_key)
-            .build()
-            .map_err(|e| ShopError::Internal(format!("a WooshPay request did not build: {e}")))?;
-        let (status, body) = send_repeating(&self.http, request).await?.into_answer()?;
-        let not_understood = |e: serde_json::Error| {
-            ShopError::Gateway(format!("WooshPay's answer is not understood: {e}"))
-        };
-        if (200..300).contains(&status) {
-            return serde_json::from_slice(&body).map_err(not_understood);
-        }
-        let ErrorAnswer { error } = serde_json::from_slice(&body).map_err(not_understood)?;
-        Err(match status {
-            429 => ShopError::Unavailable(error.message),
-            400..=499 => ShopError::Refused("payment_refused", error.message),
-            _ => ShopError::Gateway(error.message),
-        })
-    }
-
-    /// A POST under a new `Idempotency-Key`, so that repeating it after a lost answer cannot
-    /// make a second PaymentIntent, session or refund (as Stripe's own libraries do).
-    async fn post<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl Serialize,
-    ) -> Result<T, ShopError> {
-        self.post_idempotent(path, body, &crate::ids::new_id("shop"))
-            .await
-    }
-
-    /// A POST under `key`: WooshPay answers a repeat of it with the first answer.
-    async fn post_idempotent<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl Serialize,
-        key: &str,
-    ) -> Result<T, ShopError> {
-        self.send(
-            self.http
-                .post(format!("{}{path}", self.base_url))
-                .header("Idempotency-Key", key)
-                .json(body),
-        )
-        .await
-    }
-
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ShopError> {
-        self.send(self.http.get(format!("{}{path}", self.base_url)))
-            .await
-    }
-}
 
 fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, ShopError> {
     find_order(state, id)?
@@ -252,7 +170,7 @@ pub(crate) async fn payment_intents_create(
     };
     let intent: PaymentIntent = state
         .wooshpay
-        .post_idempotent(
+        .post_json(
             "/v1/payment_intents",
             &json!({
                 "amount": order.amount.0,
@@ -389,7 +307,7 @@ pub(crate) async fn create_session(
 ) -> Result<CheckoutSession, ShopError> {
     let session: CheckoutSession = state
         .wooshpay
-        .post(
+        .post_json(
             "/v1/checkout/sessions",
             &json!({
                 "mode": "payment",
@@ -406,6 +324,9 @@ pub(crate) async fn create_session(
                 }],
                 "metadata": { "order_id": order.id },
             }),
+            // A new key: each press of the button is a new session, but one press repeated
+            // after a lost answer is not.
+            &crate::ids::new_id("shop"),
         )
         .await?;
     state.store.call(|db| {
@@ -434,7 +355,7 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
     let url = format!("{}/webhooks/wooshpay", state.shop_url);
     let endpoint: WebhookEndpoint = state
         .wooshpay
-        .post_idempotent(
+        .post_json(
             "/v1/webhook_endpoints",
             &json!({ "url": url, "enabled_events": ["*"] }),
             &format!("shop-webhook-endpoint {url}"),
