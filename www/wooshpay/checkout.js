@@ -1,5 +1,5 @@
 // The hosted WooshPay checkout page's script (the page itself is rendered by the sandbox:
-// crates/sandbox/src/wooshpay/hosted.rs). It corrects the device for iPads that present
+// crates/sandbox/src/pages/wooshpay_checkout.rs). It corrects the device for iPads that present
 // themselves as Macs, polls the session until it is paid or expires, and sends the customer
 // to the shop's success_url. In an iframe (?origin= names the parent) it speaks protocol
 // "paywasm" version 1 with that origin only and lets the parent navigate.

@@ -3,12 +3,13 @@
 //! [`shop::app`]).
 //!
 //! - the two APIs, neither importing the other: [`gateway`], the Omise-compatible API
-//!   (sources, charges, test controls), the test-mode authorize page and the QR documents;
-//!   [`wooshpay`], the WooshPay API (PaymentIntents, Checkout Sessions, refunds, webhooks) and
-//!   its test Alipay pages;
+//!   (sources, charges, test controls, the QR documents); [`wooshpay`], the WooshPay API
+//!   (PaymentIntents, Checkout Sessions, refunds, webhooks);
 //! - [`api`]: the layer under both, each piece written once with the API as a parameter
-//!   (keys, request parsing, idempotency, rate limits, refusals, webhook delivery); beside it
-//!   [`error`] (Omise's error object, which the shared parsing speaks), [`faults`], [`ids`];
+//!   (keys, CORS, request parsing, idempotency, rate limits, refusals in each API's error
+//!   shape, webhook delivery); beside it [`faults`] and [`ids`];
+//! - [`pages`]: the test-mode pages a customer sees instead of a real gateway's (Omise's
+//!   authorize page, Alipay's cashier and app, WooshPay's hosted checkout);
 //! - [`shop`]: the reference merchant server: product page, `POST /checkout/charges`,
 //!   `GET /checkout/charges/:id?wait=N`, the return page, the point of sale;
 //! - [`store`]: the SQL storage behind both servers; [`cdn`]: the widget's files.
@@ -16,17 +17,17 @@
 pub mod api;
 pub mod cdn;
 pub mod config;
-pub mod error;
 pub mod faults;
 pub mod gateway;
 pub mod ids;
+pub mod pages;
 pub mod shop;
 pub mod store;
 pub mod wooshpay;
 
 use axum::serve::ListenerExt;
 use config::Config;
-use error::OmiseShape;
+use gateway::error::OmiseShape;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -253,13 +254,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     // WooshPay's router answers its own refusals; the rest of the gateway's host (the Omise
     // API, its pages and the widget's files) in Omise's shape.
-    let gateway_router = limited(gateway::app(gateway_state.clone()), &limit, OmiseShape)
-        .merge(limited(
-            wooshpay::app(wooshpay_state.clone()),
-            &limit,
-            wooshpay::error::WooshpayShape,
-        ))
-        .merge(wooshpay::hosted::assets(config.www_dir.clone()))
+    let omise = gateway::app(gateway_state.clone()).merge(pages::omise(gateway_state.clone()));
+    let wooshpay =
+        wooshpay::app(wooshpay_state.clone()).merge(pages::wooshpay(wooshpay_state.clone()));
+    let gateway_router = limited(omise, &limit, OmiseShape)
+        .merge(limited(wooshpay, &limit, wooshpay::error::WooshpayShape))
+        .merge(pages::wooshpay_checkout::assets(config.www_dir.clone()))
         .merge(cdn::router(&config.pkg_dir));
     let gateway_router = refusals(durable(gateway_router, &gateway_state.store), OmiseShape);
     let shop_router = refusals(

@@ -3,7 +3,7 @@
 //! request presents ([`credentials`]), CORS for browsers ([`cors`]), request parsing
 //! ([`params`]), idempotency ([`idempotency`]), rate limits ([`rate_limit`]), the framework's
 //! refusals ([`refusals`]), and webhook delivery ([`delivery`]). Each API's error shape is a parameter ([`ErrorShape`],
-//! rendering the layer's [`Refusal`]s), as its event delivery is ([`delivery::Deliveries`]);
+//! rendering the layer's [`Refusal`]s), as its event delivery is (`delivery::Deliveries`);
 //! neither API imports the other, and nothing here imports either.
 
 pub mod cors;

@@ -1,9 +1,9 @@
 //! HTTP Basic authentication with the account's keys, as the real API does it: the key is the
 //! user name and the password is empty.
 
+use super::error::ApiError;
 use super::GatewayState;
 use crate::api::credentials::Scheme;
-use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 

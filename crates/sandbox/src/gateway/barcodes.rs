@@ -13,7 +13,7 @@
 //! failed_processing.
 
 use super::charges::Outcome;
-use crate::error::ApiError;
+use super::error::ApiError;
 use paywasm_core::failure::FailureCode;
 use paywasm_core::method::SourceType;
 

@@ -5,11 +5,11 @@
 //! Expiry is applied whenever a pending charge past its `expires_at` is read.
 
 use super::auth::SecretKey;
+use super::error::ApiError;
 use super::lists::{ListParams, Page};
 use super::{now, GatewayState};
 use crate::api::idempotency::Answer;
 use crate::api::params::Params;
-use crate::error::ApiError;
 use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};

@@ -1,8 +1,8 @@
 //! QR documents: the PromptPay QR at `scannable_code.image.download_uri`, an SVG document that
 //! anyone with the link may fetch (the link's token is the secret, as in the real gateway).
 
+use super::error::ApiError;
 use super::GatewayState;
-use crate::error::ApiError;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

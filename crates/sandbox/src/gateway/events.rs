@@ -5,9 +5,9 @@
 //! webhook: the [`super::webhooks`] worker picks pending deliveries up after a restart.
 
 use super::auth::SecretKey;
+use super::error::ApiError;
 use super::lists::{ListParams, Page};
 use super::{now, GatewayState};
-use crate::error::ApiError;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};

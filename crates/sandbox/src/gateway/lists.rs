@@ -3,9 +3,9 @@
 //! string, a form body or a JSON body, even on GET (omise-python sends list parameters as a
 //! JSON body).
 
+use super::error::ApiError;
 use super::now;
 use crate::api::params::Params;
-use crate::error::ApiError;
 use axum::extract::{FromRequest, Request};
 use paywasm_core::objects::List;
 use paywasm_core::time::Timestamp;

@@ -1,15 +1,16 @@
 //! The Omise-compatible gateway (API version 2017-11-02) in test mode.
 //!
 //! Each resource module owns its routes, handlers and queries: [`sources`], [`charges`]
-//! (with the test controls), [`authorize`] (the test-mode authorize page), [`documents`]
-//! (QR images) and [`events`]. They are merged in [`app`]; [`webhooks`] is the background
-//! worker that delivers events and expires charges.
+//! (with the test controls), [`documents`] (QR images), [`events`] and [`refunds`]. They are
+//! merged in [`app`]; [`error`] is the API's error object; [`webhooks`] is the background
+//! worker that delivers events and expires charges. The test-mode authorize page is in
+//! [`crate::pages`].
 
 pub mod auth;
-pub mod authorize;
 pub mod barcodes;
 pub mod charges;
 pub mod documents;
+pub mod error;
 pub mod events;
 pub mod lists;
 pub mod refunds;
@@ -86,12 +87,12 @@ pub(crate) use crate::api::now;
 pub(crate) struct Body(pub crate::api::params::Params);
 
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
-    type Rejection = crate::error::ApiError;
+    type Rejection = error::ApiError;
 
     async fn from_request(
         request: axum::extract::Request,
         state: &S,
-    ) -> Result<Self, crate::error::ApiError> {
+    ) -> Result<Self, error::ApiError> {
         crate::api::params::Params::read(request, state)
             .await
             .map(Body)
@@ -161,14 +162,13 @@ pub fn app(state: GatewayState) -> Router {
     Router::new()
         .merge(sources::router())
         .merge(charges::router())
-        .merge(authorize::router())
         .merge(documents::router())
         .merge(events::router())
         .merge(refunds::router())
-        .fallback(|| async { crate::error::ApiError::NotFound("no such API endpoint".into()) })
+        .fallback(|| async { error::ApiError::NotFound("no such API endpoint".into()) })
         .layer(axum::middleware::from_fn_with_state(
-            (state.store.clone(), crate::error::OmiseShape),
-            crate::api::idempotency::layer::<crate::error::OmiseShape>,
+            (state.store.clone(), error::OmiseShape),
+            crate::api::idempotency::layer::<error::OmiseShape>,
         ))
         .layer(cors)
         .with_state(state)

@@ -7,10 +7,10 @@
 //! never add up to more than the charge.
 
 use super::auth::SecretKey;
+use super::error::ApiError;
 use super::lists::{ListParams, Page};
 use super::{now, GatewayState};
 use crate::api::idempotency::Answer;
-use crate::error::ApiError;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};

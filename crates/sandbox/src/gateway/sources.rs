@@ -1,10 +1,10 @@
 //! `POST /sources` and `GET /sources/:id`.
 
 use super::auth::{AnyKey, SecretKey};
+use super::error::ApiError;
 use super::{now, GatewayState};
 use crate::api::idempotency::Answer;
 use crate::api::params::Params;
-use crate::error::ApiError;
 use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;

@@ -1,16 +1,16 @@
 //! A WooshPay-compatible API beside the Omise one, on the same gateway address under `/v1/`
-//! (seed 004): PaymentIntents confirmed with Alipay, refunds, Checkout Sessions and the test
-//! pages that stand in for Alipay's cashier and app. Stripe-like: Bearer keys, amounts in the
-//! smallest unit, `created` in epoch milliseconds, errors as `{"error": {...}}`.
+//! (seed 004): PaymentIntents confirmed with Alipay, refunds, Checkout Sessions and webhook
+//! endpoints. Stripe-like: Bearer keys, amounts in the smallest unit, `created` in epoch
+//! milliseconds, errors as `{"error": {...}}` ([`error`]). Its objects are the core's
+//! (`paywasm_core::wooshpay::objects`).
 //!
 //! Each resource module owns its routes and queries: [`payment_intents`] (with [`refunds`]),
-//! [`alipay`] (the test cashier and app pages) and [`checkout_sessions`].
+//! [`checkout_sessions`] and [`webhooks`]. The test pages that stand in for Alipay's cashier
+//! and app, and the hosted checkout page, are in [`crate::pages`].
 
-pub mod alipay;
 pub mod auth;
 pub mod checkout_sessions;
 pub mod error;
-pub mod hosted;
 pub mod payment_intents;
 pub mod refunds;
 pub mod webhooks;
@@ -257,8 +257,6 @@ pub fn app(state: WooshpayState) -> Router {
             crate::api::refusals::plain_refusals_as_error_objects::<error::WooshpayShape>,
         ))
         .layer(cors)
-        .merge(alipay::router())
-        .merge(hosted::router())
         .with_state(state)
 }
 

@@ -2,10 +2,10 @@
 //! show Alipay, the sandbox shows the charge and two buttons, **Succeed** and **Fail**, then
 //! sends the customer to the charge's `return_uri`.
 
-use super::charges::{self, Outcome};
-use super::GatewayState;
 use crate::api::idempotency::Answer;
-use crate::error::ApiError;
+use crate::gateway::charges::{self, Outcome};
+use crate::gateway::error::ApiError;
+use crate::gateway::GatewayState;
 use axum::extract::{Form, Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -9,9 +9,9 @@
 //! speaks protocol "paywasm" v1 with that origin only, as the Omise hosted page does, and asks
 //! the parent to navigate instead of navigating itself.
 
-use super::error::WpError;
-use super::payment_intents::{self, PaymentIntent, Status};
-use super::{checkout_sessions, redirect_target, WooshpayState};
+use crate::wooshpay::error::WpError;
+use crate::wooshpay::payment_intents::{self, PaymentIntent, Status};
+use crate::wooshpay::{checkout_sessions, redirect_target, WooshpayState};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};

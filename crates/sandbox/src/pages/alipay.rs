@@ -9,9 +9,9 @@
 //! Both then return the customer to the `return_url` with `payment_intent`,
 //! `payment_intent_client_secret` and `redirect_status` (as Stripe does).
 
-use super::error::WpError;
-use super::payment_intents::{self, Decision, PaymentIntent, Status};
-use super::{redirect_target, WooshpayState};
+use crate::wooshpay::error::WpError;
+use crate::wooshpay::payment_intents::{self, Decision, PaymentIntent, Status};
+use crate::wooshpay::{redirect_target, WooshpayState};
 use axum::extract::{Form, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
