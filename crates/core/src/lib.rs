@@ -5,6 +5,7 @@
 //! - [`wooshpay`]: WooshPay's API objects (PaymentIntents, Checkout Sessions, refunds, events)
 //!   and the widget's view of a PaymentIntent;
 //! - [`money`] and [`time`]: amounts in the smallest currency unit, currencies, timestamps;
+//! - [`ids`]: the APIs' prefixed ids, each a type;
 //! - [`i18n`]: every sentence a customer reads, in four languages;
 //! - [`first_view`]: the checkout's method choice as HTML, for a merchant server's page;
 //! - [`method`]: the payment method registry (type, flow, currencies and limits);
@@ -27,6 +28,7 @@ pub mod failure;
 pub mod first_view;
 pub mod html;
 pub mod i18n;
+pub mod ids;
 pub mod marks;
 pub mod method;
 pub mod money;

@@ -3,7 +3,18 @@
 //! webhook deliveries: `ord_5vcd3j9c9r0p4ayml0d`), WooshPay's (`pi_1666729870215872512`), the
 //! documents' download tokens and random secrets.
 
+use paywasm_core::ids::{Form, PrefixedId};
 use rand::Rng;
+
+/// A new id of type `T`, in its form (`paywasm_core::ids`, where each type's prefix is).
+pub fn new<T: PrefixedId>() -> T {
+    let text = match T::FORM {
+        Form::OmiseTest => new_id(T::PREFIX),
+        Form::Plain => plain_id(T::PREFIX),
+        Form::TimeOrdered => wooshpay_id(T::PREFIX),
+    };
+    T::from_made(text)
+}
 
 const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -16,13 +27,13 @@ fn base36_tail() -> String {
 }
 
 /// A test-mode Omise object's id: `{prefix}_test_` and 19 random base-36 characters.
-pub fn new_id(prefix: &str) -> String {
+fn new_id(prefix: &str) -> String {
     format!("{prefix}_test_{}", base36_tail())
 }
 
 /// An id of the same form without the test-mode mark: `{prefix}_` and 19 base-36 characters
 /// (the shop's orders, the gateway's webhook deliveries).
-pub fn plain_id(prefix: &str) -> String {
+fn plain_id(prefix: &str) -> String {
     format!("{prefix}_{}", base36_tail())
 }
 
@@ -36,7 +47,7 @@ pub fn tail(id: &str) -> &str {
 
 /// An id in WooshPay's style: a prefix and a 19-digit, time-ordered number
 /// (`pi_1666729870215872512`).
-pub fn wooshpay_id(prefix: &str) -> String {
+fn wooshpay_id(prefix: &str) -> String {
     // Milliseconds since 2010-11-04 in the high bits, 22 random bits below, as the seed's ids.
     let since = (crate::api::delivery::now_ms() - 1_288_834_974_657).max(0);
     let low: i64 = rand::rng().random_range(0..1 << 22);

@@ -28,6 +28,7 @@ pub mod wooshpay;
 use axum::serve::ListenerExt;
 use config::Config;
 use gateway::error::OmiseShape;
+use paywasm_core::policy;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -157,18 +158,23 @@ fn with_faults(router: axum::Router, faults: Option<faults::Faults>) -> axum::Ro
 
 /// Starts the gateway and the shop.
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    if !config.public_key.starts_with("pkey_test_") || !config.secret_key.starts_with("skey_test_")
-    {
-        return Err(StartError::Keys(
-            "the sandbox takes only test keys: pkey_test_... and skey_test_...".into(),
-        ));
-    }
-    if !config.wooshpay_public_key.starts_with("pk_test_")
-        || !config.wooshpay_secret_key.starts_with("sk_test_")
-    {
-        return Err(StartError::Keys(
-            "the sandbox takes only WooshPay test keys: pk_test_... and sk_test_...".into(),
-        ));
+    // Test keys only: each gateway's prefixes (paywasm_core::policy), then `test_`.
+    let keys = [
+        (&policy::OMISE, &config.public_key, &config.secret_key),
+        (
+            &policy::WOOSHPAY,
+            &config.wooshpay_public_key,
+            &config.wooshpay_secret_key,
+        ),
+    ];
+    for (gateway, public, secret) in keys {
+        let public_prefix = format!("{}test_", gateway.public_key_prefix);
+        let secret_prefix = format!("{}test_", gateway.secret_key_prefix);
+        if !public.starts_with(&public_prefix) || !secret.starts_with(&secret_prefix) {
+            return Err(StartError::Keys(format!(
+                "the sandbox takes only test keys: {public_prefix}... and {secret_prefix}..."
+            )));
+        }
     }
     let (gateway_listener, gateway_url) = bind(config.gateway_addr).await?;
     let (shop_listener, shop_url) = bind(config.shop_addr).await?;

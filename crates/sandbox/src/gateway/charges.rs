@@ -14,6 +14,7 @@ use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::method::{fees, SourceType};
 use paywasm_core::money::Amount;
 use paywasm_core::objects::{
@@ -63,7 +64,7 @@ pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
             let refundable = charge.source.source_type != SourceType::Promptpay;
             charge.refundable = refundable;
             charge.partially_refundable = refundable;
-            charge.transaction = Some(crate::ids::new_id("trxn"));
+            charge.transaction = Some(String::from(crate::ids::new::<ids::TransactionId>()));
         }
         Outcome::Failed { code, message } => {
             charge.status = ChargeStatus::Failed;
@@ -343,7 +344,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         }
     };
 
-    let id = crate::ids::new_id("chrg");
+    let id = String::from(crate::ids::new::<ids::ChargeId>());
     let vat_rate = method.vat_rate(&currency);
     let fee = fees(amount, method.fee_rate, vat_rate);
     let mut source = source;
@@ -369,7 +370,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     let mut authorize_id = None;
     let mut authorize_uri = None;
     if method.flow == Flow::AppRedirect {
-        let pay_id = crate::ids::new_id("pay2");
+        let pay_id = String::from(crate::ids::new::<ids::PaymentId>());
         authorize_uri = Some(format!(
             "{}/payments/{pay_id}/authorize?acs=false",
             state.base_url
@@ -405,7 +406,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     };
     let (mut qr, mut download_token) = (None, None);
     if let Some((payload, filename)) = shown {
-        let document_id = crate::ids::new_id("docu");
+        let document_id = String::from(crate::ids::new::<ids::DocumentId>());
         let token = crate::ids::download_token();
         qr = Some(payload);
         let location = format!("/charges/{id}/documents/{document_id}");

@@ -11,6 +11,7 @@ use super::{now, GatewayState};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::objects::List;
 use paywasm_core::time::Timestamp;
 use rusqlite::{OptionalExtension, Transaction};
@@ -30,7 +31,7 @@ pub(crate) fn record(
     data: &Value,
     endpoints: &[String],
 ) -> rusqlite::Result<String> {
-    let id = crate::ids::new_id("evnt");
+    let id = String::from(crate::ids::new::<ids::EventId>());
     let created_at = now();
     tx.execute(
         "INSERT INTO events (id, key, created_at, data) VALUES (?1, ?2, ?3, ?4)",
@@ -41,7 +42,7 @@ pub(crate) fn record(
         tx.execute(
             "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)
              VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5)",
-            rusqlite::params![crate::ids::plain_id("whdl"), id, uri, due_ms, created_at.unix()],
+            rusqlite::params![String::from(crate::ids::new::<ids::DeliveryId>()), id, uri, due_ms, created_at.unix()],
         )?;
     }
     Ok(id)

@@ -14,6 +14,7 @@ use crate::api::idempotency::Answer;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::Amount;
 use paywasm_core::objects::{Charge, ChargeStatus, List};
@@ -103,7 +104,7 @@ async fn refunds_create(
         if let Err(refused) = check(&charge, amount, at.unix()) {
             return Ok(Err(refused));
         }
-        let id = crate::ids::new_id("rfnd");
+        let id = String::from(crate::ids::new::<ids::RefundId>());
         let refund = json!({
             "object": "refund",
             "id": id,
@@ -114,7 +115,7 @@ async fn refunds_create(
             "funding_amount": amount,
             "funding_currency": charge.funding_currency,
             "charge": charge.id,
-            "transaction": crate::ids::new_id("trxn"),
+            "transaction": String::from(crate::ids::new::<ids::TransactionId>()),
             "status": "closed",
             "voided": false,
             "metadata": metadata,

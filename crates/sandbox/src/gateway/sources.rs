@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::method::SourceType;
 use paywasm_core::objects::{Flow, PlatformType, Source};
 use paywasm_core::time::Timestamp;
@@ -53,7 +54,7 @@ pub(crate) fn build(
         })?;
         super::barcodes::check(code)?;
     }
-    let id = crate::ids::new_id("src");
+    let id = String::from(crate::ids::new::<ids::SourceId>());
     Ok(Source {
         object: "source".into(),
         location: format!("/sources/{id}"),

@@ -16,6 +16,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use paywasm_core::ids::{self, PrefixedId};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
 use rusqlite::OptionalExtension;
@@ -70,7 +71,7 @@ pub(crate) fn create_order_for(
     amount: Amount,
     currency: Currency,
 ) -> Result<Order, ShopError> {
-    let id = crate::ids::plain_id("ord");
+    let id = String::from(crate::ids::new::<ids::OrderId>());
     let now = crate::api::now().unix();
     state.store.call(|db| {
         db.execute(
@@ -251,7 +252,7 @@ pub(crate) async fn charges_create(
             rejection.body_text()
         ))
     })?;
-    if !request.source.starts_with("src_") || request.source.len() > 64 {
+    if ids::SourceId::parse(&request.source).is_none() {
         return Err(ShopError::BadRequest(
             "source must be a source id (src_...)".into(),
         ));

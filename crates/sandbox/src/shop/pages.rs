@@ -13,6 +13,7 @@ use base64::prelude::{Engine, BASE64_STANDARD};
 use paywasm_core::first_view;
 use paywasm_core::html::escape;
 use paywasm_core::i18n;
+use paywasm_core::ids::{self, PrefixedId};
 use paywasm_core::method::{checkout_methods, GatewayKind};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::PlatformType;
@@ -334,7 +335,7 @@ pub(crate) async fn omise_card_received(
     State(state): State<ShopState>,
     axum::Form(form): axum::Form<OmiseCardForm>,
 ) -> Result<Response, ShopError> {
-    if !form.omise_token.is_empty() || !form.omise_source.starts_with("src_") {
+    if !form.omise_token.is_empty() || ids::SourceId::parse(&form.omise_source).is_none() {
         return Err(ShopError::BadRequest(
             "the form carries no payment source (omiseSource)".into(),
         ));

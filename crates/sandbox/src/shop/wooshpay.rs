@@ -22,6 +22,7 @@ use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
+use paywasm_core::ids;
 use paywasm_core::method::GatewayKind;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::wooshpay::objects::{
@@ -166,7 +167,7 @@ pub(crate) async fn payment_intents_create(
     };
     let key = match &name {
         Some(name) => format!("shop-intent-{}-{name}", order.id),
-        None => crate::ids::new_id("shop"),
+        None => String::from(crate::ids::new::<ids::RequestId>()),
     };
     let intent: PaymentIntent = state
         .wooshpay
@@ -326,7 +327,7 @@ pub(crate) async fn create_session(
             }),
             // A new key: each press of the button is a new session, but one press repeated
             // after a lost answer is not.
-            &crate::ids::new_id("shop"),
+            &String::from(crate::ids::new::<ids::RequestId>()),
         )
         .await?;
     state.store.call(|db| {

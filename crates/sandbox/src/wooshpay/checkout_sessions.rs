@@ -9,12 +9,13 @@
 use super::auth::Secret;
 use super::error::WpError;
 use super::payment_intents::{self, Status};
-use super::{check_url, list, new_id, now_ms, Body, WooshpayState};
+use super::{check_url, list, now_ms, Body, WooshpayState};
 use crate::api::idempotency::Answer;
 use crate::api::params::Params;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::wooshpay::objects::{
     CheckoutSession, CheckoutSessionStatus, EventType, LineItem, List, PaymentStatus, Price,
     Product,
@@ -94,18 +95,18 @@ fn line_item(index: usize, item: &Value, created: i64) -> Result<LineItem, WpErr
         .ok_or_else(|| WpError::missing(&at("price_data][product_data][name")))?;
     let active = super::boolean("active", price.value("active"))?.unwrap_or(true);
     Ok(LineItem {
-        id: new_id("li"),
+        id: String::from(crate::ids::new::<ids::LineItemId>()),
         object: "item".into(),
         currency: currency.clone(),
         description: name.to_owned(),
         price: Price {
-            id: new_id("price"),
+            id: String::from(crate::ids::new::<ids::PriceId>()),
             object: "price".into(),
             created,
             active,
             currency,
             product: Product {
-                id: new_id("prod"),
+                id: String::from(crate::ids::new::<ids::ProductId>()),
                 object: "product".into(),
                 created,
                 active: true,
@@ -191,7 +192,7 @@ async fn create(
         intent_params.set_default("payment_method_types", types.clone());
     }
     let (intent, _) = payment_intents::build(&state, &intent_params, total, currency.clone())?;
-    let id = new_id("cs");
+    let id = String::from(crate::ids::new::<ids::CheckoutSessionId>());
     let session = CheckoutSession {
         url: format!(
             "{}/wooshpay/pay/{id}?key={}",

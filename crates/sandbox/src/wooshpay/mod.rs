@@ -68,7 +68,7 @@ pub(crate) use paywasm_core::wooshpay::CURRENCIES;
 
 pub(crate) use crate::api::delivery::now_ms;
 
-pub(crate) use crate::ids::{random_alphanumeric, wooshpay_id as new_id};
+pub(crate) use crate::ids::random_alphanumeric;
 
 /// A `return_url`, `success_url` or `cancel_url`: HTTPS (or plain HTTP on loopback). The seed
 /// itself sends `"www.baidu.com"`: a URL without a scheme is taken as HTTPS when the customer

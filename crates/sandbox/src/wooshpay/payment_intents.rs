@@ -9,12 +9,13 @@
 
 use super::auth::{AnyKey, Secret};
 use super::error::WpError;
-use super::{boolean, check_url, list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
+use super::{boolean, check_url, list, now_ms, random_alphanumeric, Body, WooshpayState};
 use crate::api::idempotency::Answer;
 use crate::api::params::Params;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::objects::PlatformType;
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
@@ -200,7 +201,7 @@ fn start_attempt(state: &WooshpayState, intent: &mut PaymentIntent) -> String {
     };
     intent.status = Status::RequiresAction;
     intent.last_payment_error = None;
-    intent.payment_method = Some(new_id("pm"));
+    intent.payment_method = Some(String::from(crate::ids::new::<ids::PaymentMethodId>()));
     intent.next_action = Some(NextAction {
         kind: NextActionType::RedirectToUrl,
         alipay_handle_redirect: Some(RedirectTo {
@@ -256,7 +257,7 @@ pub(crate) fn build(
             "return_url is required to confirm: Alipay sends the customer back there",
         ));
     }
-    let id = new_id("pi");
+    let id = String::from(crate::ids::new::<ids::PaymentIntentId>());
     let mut intent = PaymentIntent {
         client_secret: format!("{id}_secret_{}", random_alphanumeric(24)),
         id,

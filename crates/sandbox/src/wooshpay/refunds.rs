@@ -5,11 +5,12 @@
 use super::auth::Secret;
 use super::error::WpError;
 use super::payment_intents::{self, Status};
-use super::{new_id, now_ms, Body, WooshpayState};
+use super::{now_ms, Body, WooshpayState};
 use crate::api::idempotency::Answer;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::wooshpay::objects::{EventType, List, Refund, RefundReason, RefundStatus};
 use rusqlite::OptionalExtension;
 use std::collections::HashMap;
@@ -65,7 +66,7 @@ async fn create(
             return Ok(Err(remaining));
         }
         let refund = Refund {
-            id: new_id("re"),
+            id: String::from(crate::ids::new::<ids::WooshpayRefundId>()),
             object: "refund".into(),
             amount,
             currency: intent.currency.clone(),

@@ -9,11 +9,12 @@
 
 use super::auth::Secret;
 use super::error::WpError;
-use super::{list, new_id, now_ms, random_alphanumeric, Body, WooshpayState};
+use super::{list, now_ms, random_alphanumeric, Body, WooshpayState};
 use crate::api::idempotency::Answer;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
+use paywasm_core::ids;
 use paywasm_core::webhook::wooshpay;
 use paywasm_core::wooshpay::objects::{
     Event, EventData, EventObject, EventType, List, WebhookEndpoint,
@@ -58,7 +59,7 @@ async fn create(
         ));
     }
     let endpoint = WebhookEndpoint {
-        id: new_id("we"),
+        id: String::from(crate::ids::new::<ids::WebhookEndpointId>()),
         object: "webhook_endpoint".into(),
         url,
         enabled_events: events,
@@ -112,7 +113,7 @@ pub(crate) fn record(
     object: impl Into<EventObject>,
 ) -> rusqlite::Result<()> {
     let event = Event {
-        id: new_id("evt"),
+        id: String::from(crate::ids::new::<ids::WooshpayEventId>()),
         object: "event".into(),
         kind,
         created: now_ms(),
@@ -140,7 +141,7 @@ pub(crate) fn record(
             tx.execute(
                 "INSERT INTO wp_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_ms, created)
                  VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)",
-                rusqlite::params![new_id("whd"), event.id, endpoint.id, event.created],
+                rusqlite::params![String::from(crate::ids::new::<ids::WooshpayDeliveryId>()), event.id, endpoint.id, event.created],
             )?;
         }
     }
