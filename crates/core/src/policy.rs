@@ -53,6 +53,12 @@ pub enum KeyError {
         /// This gateway's public prefix.
         public_prefix: &'static str,
     },
+    /// Not this gateway's secret key (a merchant server's configuration).
+    #[error("the secret key must be your secret key ({secret_prefix}...)")]
+    NotSecret {
+        /// This gateway's secret prefix.
+        secret_prefix: &'static str,
+    },
 }
 
 /// The gateway whose secret key `key` is, if it is one: the rule every entry point applies
@@ -87,6 +93,44 @@ impl PublicKey {
     /// The key as given.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether it is a test-mode key (`pkey_test_`, `pk_test_`).
+    pub fn is_test(&self, gateway: GatewayKind) -> bool {
+        self.0[gateway.policy().public_key_prefix.len()..].starts_with("test_")
+    }
+}
+
+/// A merchant's secret key for one gateway: for its server, never a browser.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// `key` as `gateway`'s secret key.
+    pub fn parse(gateway: GatewayKind, key: &str) -> Result<Self, KeyError> {
+        let secret_prefix = gateway.policy().secret_key_prefix;
+        if !key.starts_with(secret_prefix) {
+            return Err(KeyError::NotSecret { secret_prefix });
+        }
+        Ok(Self(key.to_owned()))
+    }
+
+    /// The key as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether it is a test-mode key (`skey_test_`, `sk_test_`).
+    pub fn is_test(&self, gateway: GatewayKind) -> bool {
+        self.0[gateway.policy().secret_key_prefix.len()..].starts_with("test_")
+    }
+}
+
+/// Its prefix only: a secret key is never written to a log.
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let prefix_and_mode = self.0.get(..self.0.len().min(10)).unwrap_or("");
+        write!(f, "SecretKey({prefix_and_mode}...)")
     }
 }
 
@@ -136,5 +180,14 @@ mod tests {
             Ok("pkey_test_1".to_owned())
         );
         assert!(secret_key_gateway("pk_test_1").is_none());
+        let secret = SecretKey::parse(GatewayKind::Wooshpay, "sk_test_abcdefghij").unwrap();
+        assert!(secret.is_test(GatewayKind::Wooshpay));
+        assert!(!format!("{secret:?}").contains("abcdefghij"));
+        assert_eq!(
+            SecretKey::parse(GatewayKind::Omise, "pkey_test_1"),
+            Err(KeyError::NotSecret {
+                secret_prefix: "skey_"
+            })
+        );
     }
 }

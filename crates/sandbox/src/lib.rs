@@ -28,7 +28,8 @@ pub mod wooshpay;
 use axum::serve::ListenerExt;
 use config::Config;
 use gateway::error::OmiseShape;
-use paywasm_core::policy;
+use paywasm_core::method::GatewayKind;
+use paywasm_core::policy::{PublicKey, SecretKey};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -158,21 +159,25 @@ fn with_faults(router: axum::Router, faults: Option<faults::Faults>) -> axum::Ro
 
 /// Starts the gateway and the shop.
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    // Test keys only: each gateway's prefixes (paywasm_core::policy), then `test_`.
+    // Each gateway's own keys (paywasm_core::policy), test-mode ones only.
     let keys = [
-        (&policy::OMISE, &config.public_key, &config.secret_key),
+        (GatewayKind::Omise, &config.public_key, &config.secret_key),
         (
-            &policy::WOOSHPAY,
+            GatewayKind::Wooshpay,
             &config.wooshpay_public_key,
             &config.wooshpay_secret_key,
         ),
     ];
     for (gateway, public, secret) in keys {
-        let public_prefix = format!("{}test_", gateway.public_key_prefix);
-        let secret_prefix = format!("{}test_", gateway.secret_key_prefix);
-        if !public.starts_with(&public_prefix) || !secret.starts_with(&secret_prefix) {
+        let public =
+            PublicKey::parse(gateway, public).map_err(|e| StartError::Keys(e.to_string()))?;
+        let secret =
+            SecretKey::parse(gateway, secret).map_err(|e| StartError::Keys(e.to_string()))?;
+        let prefixes = gateway.policy();
+        if !secret.is_test(gateway) || !public.is_test(gateway) {
             return Err(StartError::Keys(format!(
-                "the sandbox takes only test keys: {public_prefix}... and {secret_prefix}..."
+                "the sandbox takes only test keys: {}test_... and {}test_...",
+                prefixes.public_key_prefix, prefixes.secret_key_prefix
             )));
         }
     }

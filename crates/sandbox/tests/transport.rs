@@ -299,3 +299,32 @@ async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
     }
     std::fs::remove_dir_all(pkg).unwrap();
 }
+
+/// The sandbox is test mode only: each gateway's own test keys (the policy's prefixes), never a
+/// live key, a secret key in a public key's place, or the other gateway's key.
+#[tokio::test]
+async fn the_sandbox_starts_only_with_each_gateways_test_keys() {
+    type Set = fn(&mut Config, &str);
+    let cases: [(Set, &str, &str); 5] = [
+        (|c, k| c.secret_key = k.into(), "skey_live_5x", "test keys"),
+        (|c, k| c.public_key = k.into(), "skey_test_5x", "secret key"),
+        (|c, k| c.public_key = k.into(), "pk_test_5x", "pkey_"),
+        (
+            |c, k| c.wooshpay_secret_key = k.into(),
+            "skey_test_5x",
+            "sk_",
+        ),
+        (
+            |c, k| c.wooshpay_public_key = k.into(),
+            "pk_live_5x",
+            "test keys",
+        ),
+    ];
+    for (set, key, said) in cases {
+        let mut config = Config::for_tests();
+        set(&mut config, key);
+        let refused = paywasm_sandbox::start(config).await.err();
+        let message = refused.map(|error| error.to_string()).unwrap_or_default();
+        assert!(message.contains(said), "{key}: {message:?}");
+    }
+}

@@ -220,15 +220,29 @@ async fn handle(
     });
     let response = next.run(request).await;
     let (parts, body) = response.into_parts();
-    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let status = parts.status.as_u16();
     // `status IS NULL`: unless the handler kept its answer with its effect.
+    let release = |db: &mut rusqlite::Connection| {
+        db.execute(
+            "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND status IS NULL",
+            [&scope, &key],
+        )
+    };
+    let body = match to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(error) => {
+            // Never an empty answer kept for a repeat: the claim goes, as after a server error.
+            if let Err(error) = store.call(release) {
+                tracing::error!(%error, "cannot release an idempotency claim");
+            }
+            return Err(Refusal::Internal(format!(
+                "the answer could not be read: {error}"
+            )));
+        }
+    };
+    let status = parts.status.as_u16();
     let kept = store.call(|db| {
         if parts.status.is_server_error() {
-            db.execute(
-                "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND status IS NULL",
-                [&scope, &key],
-            )
+            release(db)
         } else {
             db.execute(
                 "UPDATE idempotency SET status = ?3, body = ?4 WHERE scope = ?1 AND key = ?2 AND status IS NULL",
