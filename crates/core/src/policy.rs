@@ -69,6 +69,12 @@ pub fn secret_key_gateway(key: &str) -> Option<&'static GatewayPolicy> {
         .find(|gateway| key.starts_with(gateway.secret_key_prefix))
 }
 
+/// Whether `key`, which starts with `prefix`, is a test-mode key: `test_` follows the prefix.
+fn is_test(key: &str, prefix: &str) -> bool {
+    key.strip_prefix(prefix)
+        .is_some_and(|rest| rest.starts_with("test_"))
+}
+
 /// A merchant's public key for one gateway: never a secret key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicKey(String);
@@ -97,7 +103,7 @@ impl PublicKey {
 
     /// Whether it is a test-mode key (`pkey_test_`, `pk_test_`).
     pub fn is_test(&self, gateway: GatewayKind) -> bool {
-        self.0[gateway.policy().public_key_prefix.len()..].starts_with("test_")
+        is_test(&self.0, gateway.policy().public_key_prefix)
     }
 }
 
@@ -122,7 +128,7 @@ impl SecretKey {
 
     /// Whether it is a test-mode key (`skey_test_`, `sk_test_`).
     pub fn is_test(&self, gateway: GatewayKind) -> bool {
-        self.0[gateway.policy().secret_key_prefix.len()..].starts_with("test_")
+        is_test(&self.0, gateway.policy().secret_key_prefix)
     }
 }
 

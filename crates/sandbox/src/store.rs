@@ -66,11 +66,6 @@ pub fn json_text(document: &impl serde::Serialize) -> rusqlite::Result<String> {
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-/// [`json_text`] as a JSON value (an event's data).
-pub fn json_value(document: &impl serde::Serialize) -> rusqlite::Result<serde_json::Value> {
-    serde_json::to_value(document).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-}
-
 /// A stored document, parsed: one that no longer parses is a corrupt store, reported, never
 /// skipped or read as empty.
 pub fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T> {

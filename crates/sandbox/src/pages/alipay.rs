@@ -19,7 +19,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use paywasm_core::html::escape;
 use paywasm_core::money::{Amount, Currency};
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<WooshpayState> {
@@ -33,19 +32,6 @@ pub(crate) fn router() -> Router<WooshpayState> {
 struct CodeQuery {
     #[serde(rename = "codeValue")]
     code_value: String,
-}
-
-fn by_code(state: &WooshpayState, code_value: &str) -> Result<PaymentIntent, WpError> {
-    let id: Option<String> = state.store.call(|db| {
-        db.query_row(
-            "SELECT id FROM wp_payment_intents WHERE code_value = ?1",
-            [code_value],
-            |row| row.get(0),
-        )
-        .optional()
-    })?;
-    let id = id.ok_or_else(|| WpError::NotFound("This Alipay code is not known".into()))?;
-    payment_intents::load(state, &id)
 }
 
 fn amount(intent: &PaymentIntent) -> String {
@@ -114,7 +100,7 @@ async fn cashier(
     State(state): State<WooshpayState>,
     Query(query): Query<CodeQuery>,
 ) -> Result<Response, WpError> {
-    let intent = by_code(&state, &query.code_value)?;
+    let intent = payment_intents::load_by_code(&state, &query.code_value)?;
     let svg = paywasm_core::qr::svg(&query.code_value, 256)
         .map_err(|e| WpError::Internal(e.to_string()))?;
     // Inline in HTML: without the XML declaration.
@@ -146,7 +132,7 @@ async fn app(
     State(state): State<WooshpayState>,
     Query(query): Query<CodeQuery>,
 ) -> Result<Response, WpError> {
-    let intent = by_code(&state, &query.code_value)?;
+    let intent = payment_intents::load_by_code(&state, &query.code_value)?;
     let actions = decided(&intent, &query.code_value)
         .unwrap_or_else(|| buttons(&query.code_value, &[("succeed", "Pay"), ("fail", "Cancel")]));
     Ok(page(

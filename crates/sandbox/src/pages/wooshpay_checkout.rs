@@ -82,12 +82,6 @@ fn device(headers: &HeaderMap, asked: Option<&str>) -> PlatformType {
     }
 }
 
-/// The device's name in the page (`data-device`, the pay form's `device`): `WEB`, `IOS` or
-/// `ANDROID`.
-fn device_name(device: PlatformType) -> &'static str {
-    device.as_str()
-}
-
 fn page_url(state: &WooshpayState, id: &str) -> String {
     format!(
         "{}/wooshpay/pay/{id}?key={}",
@@ -215,7 +209,7 @@ async fn show(
 <button type="submit" class="wp-pay">{label}</button></form>"#,
                     id = escape(&id),
                     key = escape(&state.keys.public),
-                    device = device_name(device),
+                    device = device.as_str(),
                 )
             }
         }
@@ -241,7 +235,7 @@ async fn show(
         id = escape(&id),
         key = escape(&state.keys.public),
         success = escape(success.as_deref().unwrap_or_default()),
-        device = device_name(device),
+        device = device.as_str(),
         total = escape(&total),
     )))
 }

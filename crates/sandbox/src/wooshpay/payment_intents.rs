@@ -324,6 +324,23 @@ pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<PaymentIntent, WpE
     serde_json::from_str(&body).map_err(|e| WpError::Internal(e.to_string()))
 }
 
+/// Loads the PaymentIntent whose current Alipay attempt is `code_value`.
+pub(crate) fn load_by_code(
+    state: &WooshpayState,
+    code_value: &str,
+) -> Result<PaymentIntent, WpError> {
+    let id: Option<String> = state.store.call(|db| {
+        db.query_row(
+            "SELECT id FROM wp_payment_intents WHERE code_value = ?1",
+            [code_value],
+            |row| row.get(0),
+        )
+        .optional()
+    })?;
+    let id = id.ok_or_else(|| WpError::NotFound("This Alipay code is not known".into()))?;
+    load(state, &id)
+}
+
 /// Writes `intent` if it is still in `expected` state (a concurrent change wins otherwise),
 /// records `event` about it, keeps it as the `answer` to the request that changed it, and runs
 /// `also`, all in the same transaction; `code_value` replaces the Alipay code when a new
@@ -536,16 +553,8 @@ pub(crate) fn decide(
     code_value: &str,
     decision: Decision,
 ) -> Result<PaymentIntent, WpError> {
-    let id: Option<String> = state.store.call(|db| {
-        db.query_row(
-            "SELECT id FROM wp_payment_intents WHERE code_value = ?1",
-            [code_value],
-            |row| row.get(0),
-        )
-        .optional()
-    })?;
-    let id = id.ok_or_else(|| WpError::NotFound("This Alipay code is not known".into()))?;
-    let mut intent = load(state, &id)?;
+    let mut intent = load_by_code(state, code_value)?;
+    let id = intent.id.clone();
     let before = intent.status.clone();
     if !matches!(before, Status::RequiresAction | Status::Processing)
         || (before == Status::Processing && decision == Decision::Processing)
