@@ -7,15 +7,19 @@
 //! fifth of the requests, every kind) or `0.1:reset,drop`. Kinds:
 //!
 //! - `latency`: the answer comes 100-800 ms late;
-//! - `error`: 503 in the gateway's error shape, before the server acts;
+//! - `error`: 503 with `Retry-After`, in the error shape of the API called (Omise's, WooshPay's,
+//!   the shop's: [`crate::api::ErrorShape`]), before the server acts;
 //! - `reset`: the connection breaks before the server acts (the client sees no answer);
 //! - `drop`: the server acts, then the connection breaks before the answer is complete (the
 //!   client cannot tell whether anything happened: only idempotency keeps it safe to retry);
 //! - `slow`: the server acts, then sends its answer in 40 pieces (of 64 bytes at least),
 //!   25 ms apart: about a second, whatever the answer's size, as over a congested network.
 //!
-//! The shop's product page and its assets are never faulted: they are how tests observe.
+//! Each router is faulted with its own shape where the sandbox is put together
+//! (`crate::start`); the shop's storefront (its product page and assets) is not, as it is how
+//! tests observe.
 
+use crate::api::{ErrorShape, Refusal};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -152,10 +156,6 @@ impl Faults {
     }
 }
 
-fn observed(path: &str) -> bool {
-    path == "/" || path.starts_with("/assets/")
-}
-
 /// A body that fails after `prefix`: hyper then breaks the connection mid-answer.
 fn broken(prefix: Bytes) -> Body {
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
@@ -165,11 +165,12 @@ fn broken(prefix: Bytes) -> Body {
     Body::from_stream(futures_util::stream::iter(chunks))
 }
 
-/// The middleware.
-pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
-    if observed(request.uri().path()) {
-        return next.run(request).await;
-    }
+/// The middleware, for a router that answers in `shape`.
+pub async fn inject<S: ErrorShape>(
+    State((faults, shape)): State<(Faults, S)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(kind) = faults.draw() else {
         return next.run(request).await;
     };
@@ -178,17 +179,15 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
             tokio::time::sleep(Duration::from_millis(rand::random_range(100..800))).await;
             next.run(request).await
         }
-        FaultKind::Error => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, HeaderValue::from_static("1"))],
-            axum::Json(serde_json::json!({
-                "object": "error",
-                "location": "https://www.omise.co/api-errors#service-unavailable",
-                "code": "service_unavailable",
-                "message": "the service is unavailable (fault injected); try again",
-            })),
-        )
-            .into_response(),
+        FaultKind::Error => {
+            let mut response = shape.refuse(Refusal::Unavailable(
+                "the service is unavailable (fault injected); try again".into(),
+            ));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
         FaultKind::Reset => (StatusCode::OK, broken(Bytes::new())).into_response(),
         FaultKind::Drop => {
             let (parts, bytes) = acted(request, next).await;

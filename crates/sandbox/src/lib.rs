@@ -150,10 +150,42 @@ fn serve(
     })
 }
 
-fn with_faults(router: axum::Router, faults: Option<faults::Faults>) -> axum::Router {
-    match faults {
-        Some(faults) => router.layer(axum::middleware::from_fn_with_state(faults, faults::inject)),
-        None => router,
+/// What the sandbox puts around each router, outermost first: injected faults (which may
+/// strike before anything runs, or after the handler acted), the framework's refusals in the
+/// router's error shape, answers held until their commit is durable, and the rate limit.
+/// Each router names its own `shape`: no error's shape is chosen from a request's URL.
+struct Layers<'a> {
+    store: &'a store::Store,
+    limit: Option<&'a api::rate_limit::RateLimit>,
+    faults: Option<&'a faults::Faults>,
+}
+
+impl Layers<'_> {
+    fn around<S: api::ErrorShape>(&self, router: axum::Router, shape: S) -> axum::Router {
+        use axum::middleware::from_fn_with_state;
+        let router = match self.limit {
+            Some(limit) => router.layer(from_fn_with_state(
+                (limit.clone(), shape),
+                api::rate_limit::limit::<S>,
+            )),
+            None => router,
+        };
+        let router = router
+            .layer(from_fn_with_state(
+                self.store.clone(),
+                store::durable_answers,
+            ))
+            .layer(from_fn_with_state(
+                shape,
+                api::refusals::plain_refusals_as_error_objects::<S>,
+            ));
+        match self.faults {
+            Some(faults) => router.layer(from_fn_with_state(
+                (faults.clone(), shape),
+                faults::inject::<S>,
+            )),
+            None => router,
+        }
     }
 }
 
@@ -235,51 +267,41 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         },
         gateway_url.clone(),
     )?;
-    // Each API's router carries the rate limit in its own error shape; the widget's files and
-    // the pages' assets carry no key and are not limited.
+    // Each API's router (with its pages) carries the rate limit in its own error shape; the
+    // widget's files and the pages' assets carry no key and are not limited, and the gateway's
+    // host answers for them in Omise's shape. The shop's storefront (its product page and
+    // assets) is never faulted: it is how tests observe.
     let limit = api::rate_limit::RateLimit::new(config.rate_limit);
-    fn limited<S: api::ErrorShape>(
-        router: axum::Router,
-        limit: &Option<api::rate_limit::RateLimit>,
-        shape: S,
-    ) -> axum::Router {
-        match limit {
-            Some(limit) => router.layer(axum::middleware::from_fn_with_state(
-                (limit.clone(), shape),
-                api::rate_limit::limit::<S>,
-            )),
-            None => router,
-        }
-    }
-    fn refusals<S: api::ErrorShape>(router: axum::Router, shape: S) -> axum::Router {
-        router.layer(axum::middleware::from_fn_with_state(
-            shape,
-            api::refusals::plain_refusals_as_error_objects::<S>,
-        ))
-    }
-    let durable = |router: axum::Router, store: &store::Store| {
-        router.layer(axum::middleware::from_fn_with_state(
-            store.clone(),
-            store::durable_answers,
-        ))
+    let gateway_layers = Layers {
+        store: &gateway_state.store,
+        limit: limit.as_ref(),
+        faults: config.gateway_faults.as_ref(),
     };
-    // WooshPay's router answers its own refusals; the rest of the gateway's host (the Omise
-    // API, its pages and the widget's files) in Omise's shape.
+    let gateway_files = Layers {
+        limit: None,
+        ..gateway_layers
+    };
     let omise = gateway::app(gateway_state.clone()).merge(pages::omise(gateway_state.clone()));
     let wooshpay =
         wooshpay::app(wooshpay_state.clone()).merge(pages::wooshpay(wooshpay_state.clone()));
-    let gateway_router = limited(omise, &limit, OmiseShape)
-        .merge(limited(wooshpay, &limit, wooshpay::error::WooshpayShape))
-        .merge(pages::wooshpay_checkout::assets(config.www_dir.clone()))
+    let files = pages::wooshpay_checkout::assets(config.www_dir.clone())
         .merge(cdn::router(&config.pkg_dir));
-    let gateway_router = refusals(durable(gateway_router, &gateway_state.store), OmiseShape);
-    let shop_router = refusals(
-        durable(shop::app(shop_state.clone()), &shop_state.store),
-        shop::error::ShopShape,
-    );
-    // Outermost: a fault may strike before the limiter or the handler run, or after they acted.
-    let gateway_router = with_faults(gateway_router, config.gateway_faults.clone());
-    let shop_router = with_faults(shop_router, config.shop_faults.clone());
+    let gateway_router = gateway_layers
+        .around(omise, OmiseShape)
+        .merge(gateway_layers.around(wooshpay, wooshpay::error::WooshpayShape))
+        .merge(gateway_files.around(files, OmiseShape));
+    let shop_layers = Layers {
+        store: &shop_state.store,
+        limit: None,
+        faults: config.shop_faults.as_ref(),
+    };
+    let storefront = Layers {
+        faults: None,
+        ..shop_layers
+    };
+    let shop_router = shop_layers
+        .around(shop::app(shop_state.clone()), shop::error::ShopShape)
+        .merge(storefront.around(shop::storefront(shop_state.clone()), shop::error::ShopShape));
     let mut servers = vec![
         serve(gateway_listener, gateway_router, stopped.clone()),
         serve(shop_listener, shop_router, stopped.clone()),

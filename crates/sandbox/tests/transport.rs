@@ -103,6 +103,58 @@ async fn a_key_beyond_its_rate_gets_429_in_the_error_shape_of_its_api() {
     running.stop().await;
 }
 
+/// An injected 503 (`--gateway-faults`, `--shop-faults`) is told in the error shape of the
+/// party called, as every other refusal is: Omise's on its API, WooshPay's on its own (before,
+/// Omise's everywhere), the shop's on the shop's; the shop's product page is never faulted.
+#[tokio::test]
+async fn an_injected_503_comes_in_the_error_shape_of_the_api_called() {
+    let mut config = Config::for_tests();
+    let at_gateway = paywasm_sandbox::faults::Faults::parse("0:error").unwrap();
+    let at_shop = paywasm_sandbox::faults::Faults::parse("0:error").unwrap();
+    config.gateway_faults = Some(at_gateway.clone());
+    config.shop_faults = Some(at_shop.clone());
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    at_gateway.set_rate(1.0);
+    at_shop.set_rate(1.0);
+    let http = Client::new();
+    let unavailable = |response: &reqwest::Response| {
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()["retry-after"], "1");
+    };
+    let omise = http
+        .get(format!("{}/charges/chrg_test_none", running.gateway_url))
+        .basic_auth(&running.secret_key, Some(""))
+        .send()
+        .await
+        .unwrap();
+    unavailable(&omise);
+    assert_error(&omise.json().await.unwrap(), "service_unavailable");
+    let wooshpay = http
+        .get(format!("{}/v1/payment_intents", running.gateway_url))
+        .bearer_auth(&running.wooshpay_secret_key)
+        .send()
+        .await
+        .unwrap();
+    unavailable(&wooshpay);
+    let body: Value = wooshpay.json().await.unwrap();
+    assert_eq!(body["error"]["type"], "api_error", "{body}");
+    assert_eq!(body["error"]["code"], "service_unavailable", "{body}");
+    let shop = http
+        .get(format!(
+            "{}/checkout/charges/chrg_test_none",
+            running.shop_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    unavailable(&shop);
+    let body: Value = shop.json().await.unwrap();
+    support::assert_shop_error(&body, "service_unavailable");
+    let product = http.get(&running.shop_url).send().await.unwrap();
+    assert_eq!(product.status(), StatusCode::OK);
+    running.stop().await;
+}
+
 /// The published widget and its hosted page carry no key: a page's files are never rate
 /// limited, however many customers behind one address load them (the exemption named
 /// `/hosted/`, where the hosted page was before it moved into `/pkg/`).

@@ -2,7 +2,8 @@
 //! [`crate::wooshpay`]), each piece written once with the API as a parameter: the key a
 //! request presents ([`credentials`]), CORS for browsers ([`cors`]), request parsing
 //! ([`params`]), idempotency ([`idempotency`]), rate limits ([`rate_limit`]), the framework's
-//! refusals ([`refusals`]), and webhook delivery ([`delivery`]). Each API's error shape is a parameter ([`ErrorShape`],
+//! refusals ([`refusals`]), and webhook delivery ([`delivery`]); injected faults
+//! ([`crate::faults`]) answer in the same shapes. Each API's error shape is a parameter ([`ErrorShape`],
 //! rendering the layer's [`Refusal`]s), as its event delivery is (`delivery::Deliveries`);
 //! neither API imports the other, and nothing here imports either.
 
@@ -36,6 +37,9 @@ pub enum Refusal {
         /// The framework's words, or the status's.
         message: String,
     },
+    /// The service cannot answer now and the request may be repeated (an injected fault,
+    /// [`crate::faults`]): 503.
+    Unavailable(String),
     /// The layer could not do its work (the store failed): a 5xx, details in the log.
     Internal(String),
 }

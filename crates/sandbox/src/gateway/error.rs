@@ -115,6 +115,7 @@ impl crate::api::ErrorShape for OmiseShape {
                 ApiError::Unprocessable("idempotency_key_in_use", message)
             }
             Refusal::TooManyRequests(message) => ApiError::TooManyRequests(message),
+            Refusal::Unavailable(message) => ApiError::ServiceUnavailable(message),
             Refusal::Framework {
                 status,
                 code,

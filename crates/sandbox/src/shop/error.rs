@@ -72,7 +72,9 @@ impl crate::api::ErrorShape for ShopShape {
             Refusal::KeyInUse(message) | Refusal::KeyReused(message) => {
                 ShopError::Refused("idempotency_key_in_use", message)
             }
-            Refusal::TooManyRequests(message) => ShopError::Unavailable(message),
+            Refusal::TooManyRequests(message) | Refusal::Unavailable(message) => {
+                ShopError::Unavailable(message)
+            }
             Refusal::Framework {
                 status,
                 code,

@@ -135,11 +135,19 @@ fn hosted_checkout_cors(hosted_page: &str) -> tower_http::cors::CorsLayer {
         .allow_headers([header::CONTENT_TYPE])
 }
 
-/// The shop's router.
-pub fn app(state: ShopState) -> Router {
-    let assets = ServeDir::new(&state.www_dir);
+/// The shop's storefront: its product page and the assets of its pages, which tests observe
+/// the rest through (the sandbox never faults them).
+pub fn storefront(state: ShopState) -> Router {
     Router::new()
         .route("/", get(pages::product))
+        .nest_service("/assets", ServeDir::new(&state.www_dir))
+        .with_state(state)
+}
+
+/// The rest of the shop's router: its other pages, the widget's merchant endpoints, the
+/// cashier's, the webhook receivers and the widget's files.
+pub fn app(state: ShopState) -> Router {
+    Router::new()
         .route("/return", get(pages::return_page))
         .route("/examples/script-tag", get(pages::script_tag_example))
         .route("/examples/iframe", get(pages::iframe_example))
@@ -170,7 +178,6 @@ pub fn app(state: ShopState) -> Router {
         .route("/pos/charges", post(pos::pos_charges_create))
         .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))
         .route("/pos/charges/{id}/refunds", post(pos::pos_refunds_create))
-        .nest_service("/assets", assets)
         // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
         // widget reads, not with an empty body.
         .fallback(|| async {

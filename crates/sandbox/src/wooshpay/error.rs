@@ -46,6 +46,10 @@ pub enum WpError {
     /// Too many requests with this key (429, `rate_limit`).
     #[error("{0}")]
     RateLimit(String),
+    /// The service cannot answer now (503, `api_error`, `service_unavailable`); the request
+    /// may be repeated.
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault inside the sandbox (500); details go to the log, not the client.
     #[error("internal error")]
     Internal(String),
@@ -107,6 +111,12 @@ impl WpError {
                 "rate_limit",
                 None,
             ),
+            WpError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "api_error",
+                "service_unavailable",
+                None,
+            ),
             WpError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "api_error",
@@ -155,6 +165,7 @@ impl crate::api::ErrorShape for WooshpayShape {
                 message,
             },
             Refusal::TooManyRequests(message) => WpError::RateLimit(message),
+            Refusal::Unavailable(message) => WpError::Unavailable(message),
             Refusal::Framework {
                 status,
                 code,

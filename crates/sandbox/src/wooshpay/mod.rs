@@ -252,10 +252,6 @@ pub fn app(state: WooshpayState) -> Router {
             (state.store.clone(), error::WooshpayShape),
             crate::api::idempotency::layer::<error::WooshpayShape>,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            error::WooshpayShape,
-            crate::api::refusals::plain_refusals_as_error_objects::<error::WooshpayShape>,
-        ))
         .layer(cors)
         .with_state(state)
 }
