@@ -2,10 +2,9 @@
 //! they announce (each API's own tables), so they survive a restart. Each is POSTed, signed in
 //! its API's way, until the endpoint acknowledges it, with backoff 1 s, 2 s, 4 s ... capped
 //! at one hour, for up to three days. Each API's `webhooks` module says which deliveries are
-//! due, how one is signed and where its outcome is kept (`Deliveries`); the schedule, the
-//! acknowledgement rule and the worker's loop are here.
+//! due and how one is signed ([`Deliveries`]); the schedule, the acknowledgement rule,
+//! keeping each outcome and the worker's loop are here.
 
-use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{watch, Notify};
 
@@ -32,10 +31,8 @@ fn backoff_ms(attempts: u32) -> i64 {
 /// whole. A status line alone is not an acknowledgement: a connection broken in the middle of
 /// the answer may come from a receiver that never acted (as a proxy or a crash can produce),
 /// so the event is delivered again; receivers handle each event once (by its id).
-pub async fn acknowledged(
-    answer: Result<reqwest::Response, reqwest::Error>,
-) -> (Option<i64>, bool) {
-    let Ok(response) = answer else {
+async fn acknowledged(answer: Option<reqwest::Response>) -> (Option<i64>, bool) {
+    let Some(response) = answer else {
         return (None, false);
     };
     let status = i64::from(response.status().as_u16());
@@ -57,14 +54,8 @@ pub struct Attempted {
 }
 
 impl Attempted {
-    /// Keeps this outcome on delivery `id` in `table` (each API's deliveries table, which has
-    /// the columns `id`, `status`, `attempts`, `next_attempt_ms`, `response_status`).
-    pub fn keep(
-        &self,
-        db: &rusqlite::Connection,
-        table: &str,
-        id: &str,
-    ) -> rusqlite::Result<usize> {
+    /// Keeps this outcome on delivery `id` in `table` ([`Deliveries::TABLE`]).
+    fn keep(&self, db: &rusqlite::Connection, table: &str, id: &str) -> rusqlite::Result<usize> {
         db.execute(
             &format!("UPDATE {table} SET status = ?2, attempts = ?3, next_attempt_ms = ?4, response_status = ?5 WHERE id = ?1"),
             rusqlite::params![id, self.status, self.attempts, self.next_attempt_ms, self.response_status],
@@ -73,12 +64,8 @@ impl Attempted {
 }
 
 /// The delivery's state after its attempt number `attempts + 1`, made now for an event
-/// of `event_ms`, answered `answer`.
-pub async fn attempt(
-    answer: Result<reqwest::Response, reqwest::Error>,
-    attempts: u32,
-    event_ms: i64,
-) -> Attempted {
+/// of `event_ms`, answered `answer` (`None`: no answer, or no request could be made).
+async fn attempt(answer: Option<reqwest::Response>, attempts: u32, event_ms: i64) -> Attempted {
     let (response_status, delivered) = acknowledged(answer).await;
     let attempts = attempts + 1;
     let now = now_ms();
@@ -97,21 +84,88 @@ pub async fn attempt(
     }
 }
 
-/// One API's deliveries.
-pub(crate) trait Deliveries: Clone + Send + Sync + 'static {
-    /// A delivery that is due.
-    type Due: Send + 'static;
+/// A delivery that is due: its row in its API's deliveries table, and what its API needs to
+/// send it (`target`: the event and where it goes).
+pub(crate) struct Due<T> {
+    /// The delivery's id.
+    pub id: String,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When its event was made (epoch ms): a delivery is given up three days after.
+    pub event_ms: i64,
+    /// The event and its destination, as its API keeps them.
+    pub target: T,
+}
 
+/// Deliveries due per round, at most.
+pub(crate) const BATCH: i64 = 64;
+
+/// One API's deliveries: its table, which are due, and how one is signed. Attempting,
+/// keeping the outcome and the loop are [`run`]'s.
+pub(crate) trait Deliveries: Clone + Send + Sync + 'static {
+    /// The event and its destination, as this API keeps them.
+    type Target: Send + 'static;
+    /// The deliveries table, with the columns `id`, `status`, `attempts`, `next_attempt_ms`
+    /// and `response_status`.
+    const TABLE: &'static str;
+
+    /// The store the deliveries are kept in.
+    fn store(&self) -> &crate::store::Store;
+    /// The client deliveries are sent with.
+    fn http(&self) -> &reqwest::Client;
     /// Work done before each round (expiring what is due).
     fn before_round(&self);
-    /// The deliveries due now, at most a batch.
-    fn due(&self) -> Vec<Self::Due>;
-    /// Attempts `due` once and keeps its outcome.
-    fn deliver(&self, due: Self::Due) -> impl Future<Output = ()> + Send;
-    /// How many deliveries are due now, for the debug log (-1 when not counted).
-    fn still_due(&self) -> i64 {
-        -1
+    /// The deliveries due at `now_ms`, at most [`BATCH`], the longest due first.
+    fn due(
+        &self,
+        db: &rusqlite::Connection,
+        now_ms: i64,
+    ) -> rusqlite::Result<Vec<Due<Self::Target>>>;
+    /// The signed POST announcing `target`'s event, or `None` when it cannot be made (its
+    /// event is gone, its URL is none): the attempt fails, as an unanswered one does.
+    fn request(&self, target: Self::Target) -> Option<reqwest::RequestBuilder>;
+}
+
+/// Attempts `due` once and keeps its outcome.
+async fn deliver<D: Deliveries>(deliveries: &D, due: Due<D::Target>) {
+    let request = deliveries
+        .request(due.target)
+        .and_then(|request| request.build().ok());
+    let url = request
+        .as_ref()
+        .map_or_else(String::new, |request| request.url().to_string());
+    let answer = match request {
+        Some(request) => deliveries.http().execute(request).await.ok(),
+        None => None,
+    };
+    let attempted = attempt(answer, due.attempts, due.event_ms).await;
+    if attempted.status != "delivered" {
+        tracing::warn!(table = D::TABLE, delivery = %due.id, %url, status = ?attempted.response_status, attempts = attempted.attempts, "webhook not acknowledged; will retry");
     }
+    let kept = deliveries
+        .store()
+        .call(|db| attempted.keep(db, D::TABLE, &due.id));
+    if let Err(error) = kept {
+        tracing::error!(table = D::TABLE, %error, "cannot record a webhook delivery");
+    }
+}
+
+/// How many deliveries are due now (for the debug log only: it counts the whole table).
+fn still_due<D: Deliveries>(deliveries: &D) -> i64 {
+    let now = now_ms();
+    deliveries
+        .store()
+        .call(|db| {
+            db.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM {} WHERE status = 'pending' AND next_attempt_ms <= ?1",
+                    D::TABLE
+                ),
+                [now],
+                |row| row.get(0),
+            )
+        })
+        .unwrap_or(-1)
 }
 
 /// Runs `deliveries` until `stop`: a round of every due delivery at once, then a wait for
@@ -123,12 +177,19 @@ pub(crate) async fn run<D: Deliveries>(
 ) {
     loop {
         deliveries.before_round();
-        let round = deliveries.due();
+        let now = now_ms();
+        let round = deliveries
+            .store()
+            .call(|db| deliveries.due(db, now))
+            .unwrap_or_else(|error| {
+                tracing::error!(table = D::TABLE, %error, "cannot read due webhook deliveries");
+                vec![]
+            });
         let (delivered, started) = (round.len(), std::time::Instant::now());
         let mut batch = tokio::task::JoinSet::new();
         for due in round {
             let deliveries = deliveries.clone();
-            batch.spawn(async move { deliveries.deliver(due).await });
+            batch.spawn(async move { deliver(&deliveries, due).await });
         }
         while batch.join_next().await.is_some() {}
         if delivered > 0 && tracing::enabled!(tracing::Level::DEBUG) {
@@ -137,7 +198,7 @@ pub(crate) async fn run<D: Deliveries>(
             tracing::debug!(
                 delivered,
                 took_ms = started.elapsed().as_millis() as u64,
-                still_due = deliveries.still_due(),
+                still_due = still_due(&deliveries),
                 "webhook round"
             );
         }

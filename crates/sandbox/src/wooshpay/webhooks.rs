@@ -10,6 +10,7 @@
 use super::auth::Secret;
 use super::error::WpError;
 use super::{list, now_ms, random_alphanumeric, Body, WooshpayState};
+use crate::api::delivery::{Deliveries, Due, BATCH};
 use crate::api::idempotency::Answer;
 use axum::extract::State;
 use axum::routing::post;
@@ -148,61 +149,23 @@ pub(crate) fn record(
     Ok(())
 }
 
-pub(crate) struct Due {
-    id: String,
+/// A delivery's event (as it is sent) and the endpoint it goes to.
+pub(crate) struct Target {
     event: String,
     endpoint: WebhookEndpoint,
-    attempts: u32,
-    created: i64,
 }
 
-fn due(state: &WooshpayState) -> Result<Vec<Due>, WpError> {
-    let now = now_ms();
-    Ok(state.store.call(|db| {
-        let mut statement = db.prepare(
-            "SELECT d.id, e.body, w.body, d.attempts, d.created FROM wp_deliveries d
-             JOIN wp_events e ON e.id = d.event_id JOIN wp_webhook_endpoints w ON w.id = d.endpoint_id
-             WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms LIMIT 64",
-        )?;
-        let rows = statement.query_map([now], |row| {
-            Ok(Due {
-                id: row.get(0)?,
-                event: row.get(1)?,
-                endpoint: crate::store::parsed(&row.get::<_, String>(2)?)?,
-                attempts: row.get(3)?,
-                created: row.get(4)?,
-            })
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-    })?)
-}
+impl Deliveries for WooshpayState {
+    type Target = Target;
+    const TABLE: &'static str = "wp_deliveries";
 
-async fn deliver(state: WooshpayState, due: Due) {
-    let url = due.endpoint.url.as_str();
-    let secret = due.endpoint.secret.as_deref().unwrap_or_default();
-    let signature = wooshpay::header(secret, now_ms() / 1_000, due.event.as_bytes());
-    let answer = state
-        .http
-        .post(super::redirect_target(url).unwrap_or_default())
-        .header("Content-Type", "application/json")
-        .header(wooshpay::SIGNATURE_HEADER, signature)
-        .body(due.event)
-        .send()
-        .await;
-    let attempted = crate::api::delivery::attempt(answer, due.attempts, due.created).await;
-    if attempted.status != "delivered" {
-        tracing::warn!(delivery = %due.id, %url, status = ?attempted.response_status, attempts = attempted.attempts, "WooshPay webhook not acknowledged; will retry");
+    fn store(&self) -> &crate::store::Store {
+        &self.store
     }
-    let result = state
-        .store
-        .call(|db| attempted.keep(db, "wp_deliveries", &due.id));
-    if let Err(error) = result {
-        tracing::error!(%error, "cannot record a WooshPay webhook delivery");
-    }
-}
 
-impl crate::api::delivery::Deliveries for WooshpayState {
-    type Due = Due;
+    fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
 
     fn before_round(&self) {
         if let Err(error) = super::checkout_sessions::expire_due(self) {
@@ -210,15 +173,37 @@ impl crate::api::delivery::Deliveries for WooshpayState {
         }
     }
 
-    fn due(&self) -> Vec<Due> {
-        due(self).unwrap_or_else(|error| {
-            tracing::error!(%error, "cannot read due WooshPay deliveries");
-            vec![]
-        })
+    fn due(&self, db: &rusqlite::Connection, now_ms: i64) -> rusqlite::Result<Vec<Due<Target>>> {
+        let mut statement = db.prepare(
+            "SELECT d.id, e.body, w.body, d.attempts, d.created FROM wp_deliveries d
+             JOIN wp_events e ON e.id = d.event_id JOIN wp_webhook_endpoints w ON w.id = d.endpoint_id
+             WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms LIMIT ?2",
+        )?;
+        let rows = statement.query_map(rusqlite::params![now_ms, BATCH], |row| {
+            Ok(Due {
+                id: row.get(0)?,
+                target: Target {
+                    event: row.get(1)?,
+                    endpoint: crate::store::parsed(&row.get::<_, String>(2)?)?,
+                },
+                attempts: row.get(3)?,
+                event_ms: row.get(4)?,
+            })
+        })?;
+        rows.collect()
     }
 
-    async fn deliver(&self, due: Due) {
-        deliver(self.clone(), due).await;
+    fn request(&self, target: Target) -> Option<reqwest::RequestBuilder> {
+        let secret = target.endpoint.secret.as_deref().unwrap_or_default();
+        let signature = wooshpay::header(secret, now_ms() / 1_000, target.event.as_bytes());
+        let url = super::redirect_target(&target.endpoint.url)?;
+        Some(
+            self.http
+                .post(url)
+                .header("Content-Type", "application/json")
+                .header(wooshpay::SIGNATURE_HEADER, signature)
+                .body(target.event),
+        )
     }
 }
 
