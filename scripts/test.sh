@@ -18,8 +18,8 @@ for build in checkout pos; do  # the two builds of the widget, each alone
   cargo clippy -p paywasm --target wasm32-unknown-unknown --no-default-features --features "$build" -q -- -D warnings
 done
 
-echo "== core and sandbox tests"
-cargo test -p paywasm-core --all-features -p paywasm-sandbox
+echo "== core, merchant library and sandbox tests"
+cargo test -p paywasm-core --all-features -p paywasm-merchant -p paywasm-sandbox
 
 echo "== the official Omise Python client against the sandbox"
 bash scripts/test-clients.sh

@@ -9,7 +9,7 @@
 //! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters (while they arrive, only one
 //! older than [`SLOW_FALLBACK_REFRESH_MS`]).
 
-use super::error::ShopError;
+use super::error::MerchantError;
 use super::{ShopState, PRODUCT};
 use crate::api::delivery::now_ms;
 use axum::extract::rejection::JsonRejection;
@@ -60,7 +60,7 @@ pub struct Order {
 }
 
 /// Opens an order for the shop's product.
-pub(crate) fn create_order(state: &ShopState) -> Result<Order, ShopError> {
+pub(crate) fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
     create_order_for(state, PRODUCT.name, Amount(PRODUCT.amount), Currency::thb())
 }
 
@@ -70,7 +70,7 @@ pub(crate) fn create_order_for(
     product: &str,
     amount: Amount,
     currency: Currency,
-) -> Result<Order, ShopError> {
+) -> Result<Order, MerchantError> {
     let id = String::from(crate::ids::new::<ids::OrderId>());
     let now = crate::api::now().unix();
     state.store.call(|db| {
@@ -92,7 +92,7 @@ pub(crate) fn record_charge(
     state: &ShopState,
     order_id: &str,
     charge: &CheckoutCharge,
-) -> Result<(), ShopError> {
+) -> Result<(), MerchantError> {
     let body = serde_json::to_string(charge).map_err(crate::store::StoreError::from)?;
     state.store.call(|db| {
         db.execute(
@@ -107,7 +107,7 @@ pub(crate) fn record_charge(
     Ok(())
 }
 
-pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, ShopError> {
+pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, MerchantError> {
     let row = state.store.call(|db| {
         db.query_row(
             "SELECT amount, currency, paid FROM orders WHERE id = ?1",
@@ -137,7 +137,7 @@ pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, S
 pub(crate) fn latest_charge_of(
     state: &ShopState,
     order_id: &str,
-) -> Result<Option<String>, ShopError> {
+) -> Result<Option<String>, MerchantError> {
     Ok(state.store.call(|db| {
         db.query_row(
             "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -148,7 +148,7 @@ pub(crate) fn latest_charge_of(
     })?)
 }
 
-fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>, ShopError> {
+fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>, MerchantError> {
     Ok(state.store.call(|db| {
         db.query_row(
             "SELECT order_id FROM order_charges WHERE charge_id = ?1",
@@ -184,7 +184,7 @@ pub(crate) fn refresh_after_ms(state: &ShopState, now_ms: i64) -> i64 {
 pub(crate) fn stored_charge(
     state: &ShopState,
     charge_id: &str,
-) -> Result<Option<(CheckoutCharge, i64)>, ShopError> {
+) -> Result<Option<(CheckoutCharge, i64)>, MerchantError> {
     let row = state.store.call(|db| {
         db.query_row(
             "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
@@ -205,7 +205,7 @@ pub(crate) fn stored_charge(
 pub(crate) async fn refresh(
     state: &ShopState,
     charge_id: &str,
-) -> Result<CheckoutCharge, ShopError> {
+) -> Result<CheckoutCharge, MerchantError> {
     let charge = state.gateway.charge(charge_id).await?;
     let copy = CheckoutCharge::from(&charge);
     let body = serde_json::to_string(&copy).map_err(crate::store::StoreError::from)?;
@@ -229,7 +229,7 @@ pub(crate) async fn refresh(
 }
 
 /// Whether the shop has a charge with this id.
-pub(crate) fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, ShopError> {
+pub(crate) fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, MerchantError> {
     Ok(order_of_charge(state, charge_id)?.is_some())
 }
 
@@ -245,29 +245,29 @@ pub struct CreateCharge {
 pub(crate) async fn charges_create(
     State(state): State<ShopState>,
     body: Result<Json<CreateCharge>, JsonRejection>,
-) -> Result<(StatusCode, Json<CheckoutCharge>), ShopError> {
+) -> Result<(StatusCode, Json<CheckoutCharge>), MerchantError> {
     let Json(request) = body.map_err(|rejection| {
-        ShopError::BadRequest(format!(
+        MerchantError::BadRequest(format!(
             "send JSON {{\"source\": \"src_...\", \"order\": \"...\"}}: {}",
             rejection.body_text()
         ))
     })?;
     if ids::SourceId::parse(&request.source).is_none() {
-        return Err(ShopError::BadRequest(
+        return Err(MerchantError::BadRequest(
             "source must be a source id (src_...)".into(),
         ));
     }
     let order = find_order(&state, &request.order)?
-        .ok_or_else(|| ShopError::NotFound(format!("order {} was not found", request.order)))?;
+        .ok_or_else(|| MerchantError::NotFound(format!("order {} was not found", request.order)))?;
     if order.paid {
-        return Err(ShopError::Refused(
+        return Err(MerchantError::Refused(
             "order_paid",
             format!("order {} is already paid", order.id),
         ));
     }
     let source = state.gateway.source(&request.source).await?;
     if source.amount != order.amount || source.currency != order.currency {
-        return Err(ShopError::Refused(
+        return Err(MerchantError::Refused(
             "amount_mismatch",
             format!(
                 "the source is for {} {} but the order costs {} {}",
@@ -318,7 +318,7 @@ pub(crate) async fn charges_show(
     State(state): State<ShopState>,
     Path(id): Path<String>,
     Query(query): Query<Wait>,
-) -> Result<Json<CheckoutCharge>, ShopError> {
+) -> Result<Json<CheckoutCharge>, MerchantError> {
     let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0).min(MAX_WAIT_SECS)));
     let deadline = Instant::now() + wait;
     // Registered before the first read, so a webhook between the read and the wait still wakes it.
@@ -326,7 +326,7 @@ pub(crate) async fn charges_show(
     loop {
         // Only the shop's own charges: a browser cannot read arbitrary charges through the shop.
         let (mut charge, refreshed_ms) = stored_charge(&state, &id)?
-            .ok_or_else(|| ShopError::NotFound(format!("charge {id} was not found")))?;
+            .ok_or_else(|| MerchantError::NotFound(format!("charge {id} was not found")))?;
         let age_ms = now_ms() - refreshed_ms;
         let refresh_after = refresh_after_ms(&state, now_ms());
         if charge.status == ChargeStatus::Pending && age_ms >= refresh_after {

@@ -13,7 +13,6 @@
 
 pub mod checkout;
 pub mod error;
-pub mod gateway_client;
 mod pages;
 pub mod pos;
 pub mod waiters;
@@ -73,7 +72,7 @@ pub struct ShopConfig {
 #[derive(Clone)]
 pub struct ShopState {
     pub(crate) store: Store,
-    pub(crate) gateway: gateway_client::GatewayClient,
+    pub(crate) gateway: paywasm_merchant::client::OmiseClient,
     pub(crate) shop_url: String,
     pub(crate) gateway_url: String,
     pub(crate) public_key: String,
@@ -84,7 +83,7 @@ pub struct ShopState {
     pub(crate) waiters: waiters::Waiters,
     /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
     pub(crate) last_webhook_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
-    pub(crate) wooshpay: gateway_client::WooshpayClient,
+    pub(crate) wooshpay: paywasm_merchant::client::WooshpayClient,
     pub(crate) wooshpay_public_key: String,
 }
 
@@ -94,8 +93,10 @@ impl ShopState {
         for schema in [checkout::SCHEMA, pos::SCHEMA, wooshpay::SCHEMA] {
             config.store.migrate(schema)?;
         }
-        let gateway =
-            gateway_client::GatewayClient::new(config.gateway_url.clone(), config.secret_key)?;
+        let gateway = paywasm_merchant::client::OmiseClient::new(
+            config.gateway_url.clone(),
+            config.secret_key,
+        )?;
         let gateway_url = config.gateway_url.clone();
         Ok(Self {
             store: config.store,
@@ -112,7 +113,7 @@ impl ShopState {
             last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
                 crate::api::delivery::now_ms(),
             )),
-            wooshpay: gateway_client::WooshpayClient::new(
+            wooshpay: paywasm_merchant::client::WooshpayClient::new(
                 config.gateway_url.clone(),
                 config.wooshpay_secret_key,
             )?,
@@ -181,7 +182,7 @@ pub fn app(state: ShopState) -> Router {
         // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
         // widget reads, not with an empty body.
         .fallback(|| async {
-            error::ShopError::NotFound("no such page or endpoint at the shop".into())
+            error::MerchantError::NotFound("no such page or endpoint at the shop".into())
         })
         .with_state(state.clone())
         .merge(crate::cdn::router(&state.pkg_dir))

@@ -4,7 +4,7 @@
 //! Security Policy allows by its hash.
 
 use super::checkout::{create_order, find_order, latest_charge_of};
-use super::error::ShopError;
+use super::error::MerchantError;
 use super::{ShopState, PRODUCT};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
@@ -41,7 +41,7 @@ fn render(
     title: &str,
     price: &str,
     config: Value,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     render_with(state, template, title, price, config, &[], "")
 }
 
@@ -55,10 +55,11 @@ pub(crate) fn render_with(
     config: Value,
     fields: &[(&str, String)],
     first_view: &str,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let path = state.www_dir.join(template);
-    let page = std::fs::read_to_string(&path)
-        .map_err(|error| ShopError::Internal(format!("cannot read {}: {error}", path.display())))?;
+    let page = std::fs::read_to_string(&path).map_err(|error| {
+        MerchantError::Internal(format!("cannot read {}: {error}", path.display()))
+    })?;
     // `<` escaped so that no value can close the script element.
     let config = config.to_string().replace('<', "\\u003c");
     let page = page
@@ -133,7 +134,7 @@ pub(crate) fn first_view_for(
 pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
@@ -161,7 +162,7 @@ pub(crate) async fn return_page(
     State(state): State<ShopState>,
     Query(query): Query<ReturnQuery>,
     headers: HeaderMap,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = match &query.order {
         Some(id) => find_order(&state, id)?,
         None => None,
@@ -188,7 +189,7 @@ pub(crate) fn render_return(
     state: &ShopState,
     headers: &HeaderMap,
     widget: Option<Value>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let (config, first_view) = match widget {
         Some(widget) => (
             json!({ "widget": widget }),
@@ -244,7 +245,7 @@ fn with_cdn_policy(
     state: &ShopState,
     mut page: Response,
     csp: Option<&str>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let gateway = &state.gateway_url;
     let policy = format!(
         "default-src 'self'; script-src 'self' {gateway} 'wasm-unsafe-eval'; style-src 'self' {gateway}; img-src 'self' data: {gateway}; connect-src 'self' {gateway}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -255,7 +256,7 @@ fn with_cdn_policy(
         _ => headers.insert(
             header::CONTENT_SECURITY_POLICY,
             header::HeaderValue::from_str(&policy)
-                .map_err(|error| ShopError::Internal(format!("the policy: {error}")))?,
+                .map_err(|error| MerchantError::Internal(format!("the policy: {error}")))?,
         ),
     };
     Ok(page)
@@ -268,7 +269,7 @@ fn with_cdn_policy(
 pub(crate) async fn script_tag_example(
     State(state): State<ShopState>,
     Query(query): Query<ScriptTagQuery>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = create_order(&state)?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
@@ -296,7 +297,7 @@ pub(crate) async fn script_tag_example(
 /// from the CDN, for a new order.
 pub(crate) async fn omise_card_example(
     State(state): State<ShopState>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = create_order(&state)?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
@@ -334,9 +335,9 @@ pub(crate) struct OmiseCardForm {
 pub(crate) async fn omise_card_received(
     State(state): State<ShopState>,
     axum::Form(form): axum::Form<OmiseCardForm>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     if !form.omise_token.is_empty() || ids::SourceId::parse(&form.omise_source).is_none() {
-        return Err(ShopError::BadRequest(
+        return Err(MerchantError::BadRequest(
             "the form carries no payment source (omiseSource)".into(),
         ));
     }
@@ -371,7 +372,7 @@ pub(crate) struct IframeQuery {
 pub(crate) async fn iframe_example(
     State(state): State<ShopState>,
     Query(query): Query<IframeQuery>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let (mut widget, price) = if query.gateway.as_deref() == Some("wooshpay") {
         let order = super::wooshpay::create_order(&state)?;
         let widget = super::wooshpay::widget_config(&state, &order);
@@ -401,7 +402,7 @@ pub(crate) struct PosQuery {
 pub(crate) async fn pos_page(
     State(state): State<ShopState>,
     Query(query): Query<PosQuery>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let amount = query.amount.unwrap_or(40_000);
     let config = json!({
         "widget": {

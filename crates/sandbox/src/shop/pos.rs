@@ -14,7 +14,7 @@
 //! has none.
 
 use super::checkout::{create_order_for, owns_charge, record_charge, refresh, stored_charge};
-use super::error::ShopError;
+use super::error::MerchantError;
 use super::ShopState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -54,26 +54,28 @@ pub struct PosCharge {
     pub terminal_id: String,
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ShopError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<String, MerchantError> {
     headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .filter(|k| !k.is_empty() && k.len() <= 200)
         .map(str::to_owned)
-        .ok_or_else(|| ShopError::BadRequest("send an Idempotency-Key header, one per sale".into()))
+        .ok_or_else(|| {
+            MerchantError::BadRequest("send an Idempotency-Key header, one per sale".into())
+        })
 }
 
 pub(crate) async fn pos_charges_create(
     State(state): State<ShopState>,
     headers: HeaderMap,
     body: Result<Json<PosCharge>, JsonRejection>,
-) -> Result<(StatusCode, Json<CheckoutCharge>), ShopError> {
+) -> Result<(StatusCode, Json<CheckoutCharge>), MerchantError> {
     let key = idempotency_key(&headers)?;
     let Json(sale) = body.map_err(|rejection| {
-        ShopError::BadRequest(format!("send the sale as JSON: {}", rejection.body_text()))
+        MerchantError::BadRequest(format!("send the sale as JSON: {}", rejection.body_text()))
     })?;
     let code =
-        recognize(&sale.barcode).map_err(|error| ShopError::BadRequest(format!("{error}")))?;
+        recognize(&sale.barcode).map_err(|error| MerchantError::BadRequest(format!("{error}")))?;
     let currency = Currency::parse(&sale.currency)?;
     let amount = Amount(sale.amount);
     code.source_type.method().check(amount, &currency)?;
@@ -95,14 +97,14 @@ pub(crate) async fn pos_charges_create(
     })?;
     let order_id = match existing {
         Some((first, _, _)) if first != fingerprint => {
-            return Err(ShopError::Refused(
+            return Err(MerchantError::Refused(
                 "idempotency_key_in_use",
                 "this Idempotency-Key was used for a different sale".into(),
             ));
         }
         Some((_, _, Some(charge_id))) => {
             let (charge, _) = stored_charge(&state, &charge_id)?
-                .ok_or_else(|| ShopError::Internal("a recorded sale lost its charge".into()))?;
+                .ok_or_else(|| MerchantError::Internal("a recorded sale lost its charge".into()))?;
             return Ok((StatusCode::OK, Json(charge)));
         }
         // Started before but its answer was lost: run again; the gateway's idempotency keys
@@ -176,9 +178,11 @@ pub(crate) async fn pos_charges_create(
 pub(crate) async fn pos_charges_cancel(
     State(state): State<ShopState>,
     Path(id): Path<String>,
-) -> Result<Json<CheckoutCharge>, ShopError> {
+) -> Result<Json<CheckoutCharge>, MerchantError> {
     if !owns_charge(&state, &id)? {
-        return Err(ShopError::NotFound(format!("charge {id} was not found")));
+        return Err(MerchantError::NotFound(format!(
+            "charge {id} was not found"
+        )));
     }
     state.gateway.expire(&id).await?;
     Ok(Json(refresh(&state, &id).await?))
@@ -196,16 +200,18 @@ pub(crate) async fn pos_refunds_create(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Json<PosRefund>, JsonRejection>,
-) -> Result<Json<Value>, ShopError> {
+) -> Result<Json<Value>, MerchantError> {
     let key = idempotency_key(&headers)?;
     let Json(refund) = body.map_err(|rejection| {
-        ShopError::BadRequest(format!(
+        MerchantError::BadRequest(format!(
             "send {{\"amount\": ...}}: {}",
             rejection.body_text()
         ))
     })?;
     if !owns_charge(&state, &id)? {
-        return Err(ShopError::NotFound(format!("charge {id} was not found")));
+        return Err(MerchantError::NotFound(format!(
+            "charge {id} was not found"
+        )));
     }
     let refund = state
         .gateway

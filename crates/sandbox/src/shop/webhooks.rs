@@ -4,7 +4,7 @@
 //! retries.
 
 use super::checkout::{owns_charge, refresh};
-use super::error::ShopError;
+use super::error::MerchantError;
 use super::ShopState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -32,7 +32,7 @@ pub(crate) async fn webhooks_receive(
     State(state): State<ShopState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, ShopError> {
+) -> Result<Json<Value>, MerchantError> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -47,13 +47,13 @@ pub(crate) async fn webhooks_receive(
         &body,
         now,
     )
-    .map_err(|error| ShopError::Unauthorized(error.to_string()))?;
+    .map_err(|error| MerchantError::Unauthorized(error.to_string()))?;
     state.last_webhook_ms.store(
         crate::api::delivery::now_ms(),
         std::sync::atomic::Ordering::Relaxed,
     );
     let event: Event = serde_json::from_slice(&body)
-        .map_err(|_| ShopError::BadRequest("the webhook body is not an event".into()))?;
+        .map_err(|_| MerchantError::BadRequest("the webhook body is not an event".into()))?;
 
     let seen = state.store.call(|db| {
         db.query_row(

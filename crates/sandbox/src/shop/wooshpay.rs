@@ -14,7 +14,7 @@
 //! The shop registers its webhook endpoint with the gateway once and keeps its secret.
 
 use super::checkout::{create_order_for, find_order, Order};
-use super::error::ShopError;
+use super::error::MerchantError;
 use super::ShopState;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -52,10 +52,10 @@ CREATE TABLE IF NOT EXISTS wooshpay_webhook (
 /// What the WooshPay mode sells: the scarf, priced for Alipay's Chinese customers.
 const PRICE_CNY: i64 = 26_800;
 
-fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, ShopError> {
+fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, MerchantError> {
     find_order(state, id)?
         .filter(|order| order.currency.as_str() == "CNY")
-        .ok_or_else(|| ShopError::NotFound(format!("order {id} was not found")))
+        .ok_or_else(|| MerchantError::NotFound(format!("order {id} was not found")))
 }
 
 /// The widget's settings for `order`.
@@ -73,7 +73,7 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
 }
 
 /// A new order of the product, in CNY as WooshPay's Alipay takes it.
-pub(crate) fn create_order(state: &ShopState) -> Result<Order, ShopError> {
+pub(crate) fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
     create_order_for(
         state,
         super::PRODUCT.name,
@@ -86,7 +86,7 @@ pub(crate) fn create_order(state: &ShopState) -> Result<Order, ShopError> {
 pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = create_order(&state)?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
@@ -138,9 +138,9 @@ pub(crate) async fn payment_intents_create(
     State(state): State<ShopState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<NewIntent>, JsonRejection>,
-) -> Result<(StatusCode, Json<ClientView>), ShopError> {
+) -> Result<(StatusCode, Json<ClientView>), MerchantError> {
     let Json(request) = body.map_err(|rejection| {
-        ShopError::BadRequest(format!(
+        MerchantError::BadRequest(format!(
             "send JSON {{\"order\", \"terminal_type\", \"os_type\", \"request\"}}: {}",
             rejection.body_text()
         ))
@@ -148,14 +148,14 @@ pub(crate) async fn payment_intents_create(
     let name = match &request.request {
         None => None,
         Some(value) => Some(request_name(value).ok_or_else(|| {
-            ShopError::BadRequest(
+            MerchantError::BadRequest(
                 "request must be a number or 1-64 letters, digits, '.', '-' or '_'".into(),
             )
         })?),
     };
     let order = wooshpay_order(&state, &request.order)?;
     if order.paid {
-        return Err(ShopError::Refused(
+        return Err(MerchantError::Refused(
             "order_paid",
             format!("order {} is already paid", order.id),
         ));
@@ -234,7 +234,7 @@ pub(crate) async fn return_page(
     State(state): State<ShopState>,
     Query(query): Query<OrderQuery>,
     headers: HeaderMap,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = match &query.order {
         Some(id) => wooshpay_order(&state, id).ok(),
         None => None,
@@ -271,7 +271,7 @@ pub(crate) struct SessionForm {
 pub(crate) async fn sessions_create(
     State(state): State<ShopState>,
     Form(form): Form<SessionForm>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = wooshpay_order(&state, &form.order)?;
     let session = create_session(&state, &order).await?;
     Ok(Redirect::to(&session.url).into_response())
@@ -280,7 +280,7 @@ pub(crate) async fn sessions_create(
 /// `GET /examples/wooshpay-session`: a Checkout Session for a new order, in an iframe.
 pub(crate) async fn session_frame_example(
     State(state): State<ShopState>,
-) -> Result<Response, ShopError> {
+) -> Result<Response, MerchantError> {
     let order = create_order_for(
         &state,
         super::PRODUCT.name,
@@ -305,7 +305,7 @@ pub(crate) async fn session_frame_example(
 pub(crate) async fn create_session(
     state: &ShopState,
     order: &Order,
-) -> Result<CheckoutSession, ShopError> {
+) -> Result<CheckoutSession, MerchantError> {
     let session: CheckoutSession = state
         .wooshpay
         .post_json(
@@ -342,7 +342,7 @@ pub(crate) async fn create_session(
 
 /// Registers the shop's webhook endpoint with the gateway, once: the secret is kept in the
 /// shop's database, so a restart keeps verifying the deliveries still under way.
-pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
+pub async fn register_webhook(state: &ShopState) -> Result<(), MerchantError> {
     let known: Option<String> = state.store.call(|db| {
         db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
             .optional()
@@ -376,7 +376,7 @@ pub async fn register_webhook(state: &ShopState) -> Result<(), ShopError> {
 async fn confirmed_payment(
     state: &ShopState,
     id: &str,
-) -> Result<Option<(String, String)>, ShopError> {
+) -> Result<Option<(String, String)>, MerchantError> {
     let order_id: Option<String> = state.store.call(|db| {
         db.query_row(
             "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
@@ -404,14 +404,14 @@ pub(crate) async fn webhooks_receive(
     State(state): State<ShopState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<StatusCode, ShopError> {
+) -> Result<StatusCode, MerchantError> {
     use paywasm_core::webhook::wooshpay;
     let secret: Option<String> = state.store.call(|db| {
         db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
             .optional()
     })?;
     let secret = secret.ok_or_else(|| {
-        ShopError::Unauthorized("no WooshPay webhook endpoint is registered".into())
+        MerchantError::Unauthorized("no WooshPay webhook endpoint is registered".into())
     })?;
     let header = headers
         .get(wooshpay::SIGNATURE_HEADER)
@@ -419,9 +419,9 @@ pub(crate) async fn webhooks_receive(
         .unwrap_or_default();
     let now = crate::api::now().unix();
     wooshpay::verify(&secret, header, &body, now)
-        .map_err(|error| ShopError::Unauthorized(error.to_string()))?;
+        .map_err(|error| MerchantError::Unauthorized(error.to_string()))?;
     let event: Event = serde_json::from_slice(&body).map_err(|error| {
-        ShopError::BadRequest(format!("the event is not a WooshPay event: {error}"))
+        MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
     })?;
     let event_id = event.id;
     let seen = state.store.call(|db| {

@@ -1,8 +1,8 @@
-//! The shop's client of both gateway APIs, with the secret key: one [`ApiClient`] that sends,
+//! A merchant server's client of both gateway APIs, with the secret key: one [`ApiClient`] that sends,
 //! repeats what is safe to repeat, and reads answers and error objects, over each API's own
 //! key header and error object ([`ClientApi`]: [`Omise`], [`Wooshpay`]).
 
-use super::error::ShopError;
+use crate::error::MerchantError;
 use paywasm_core::objects::{Charge, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -41,12 +41,12 @@ impl Attempt {
     }
 
     /// The answer's status and body, or the failure to get one as the shop's error.
-    fn into_answer(self) -> Result<(u16, axum::body::Bytes), ShopError> {
+    fn into_answer(self) -> Result<(u16, axum::body::Bytes), MerchantError> {
         match self {
-            Attempt::Unreached(error) => Err(ShopError::Gateway(format!(
+            Attempt::Unreached(error) => Err(MerchantError::Gateway(format!(
                 "the payment gateway could not be reached: {error}"
             ))),
-            Attempt::Lost(error) => Err(ShopError::Gateway(format!(
+            Attempt::Lost(error) => Err(MerchantError::Gateway(format!(
                 "the payment gateway's answer was lost: {error}"
             ))),
             Attempt::Answered { status, body, .. } => Ok((status, body)),
@@ -55,24 +55,24 @@ impl Attempt {
 
     /// The answer as `T`, or its error object's sentence as the shop's error: a 2xx that does
     /// not read as `T` is the gateway's fault, never a default.
-    fn into_result<A: ClientApi, T: DeserializeOwned>(self) -> Result<T, ShopError> {
+    fn into_result<A: ClientApi, T: DeserializeOwned>(self) -> Result<T, MerchantError> {
         let (status, body) = self.into_answer()?;
         if (200..300).contains(&status) {
             return serde_json::from_slice(&body).map_err(|error| {
-                ShopError::Gateway(format!(
+                MerchantError::Gateway(format!(
                     "the payment gateway's answer is not understood: {error}"
                 ))
             });
         }
         match A::error_message(&body) {
-            Some(message) if status == 404 => Err(ShopError::NotFound(message)),
-            Some(message) if status == 429 => Err(ShopError::Unavailable(message)),
+            Some(message) if status == 404 => Err(MerchantError::NotFound(message)),
+            Some(message) if status == 429 => Err(MerchantError::Unavailable(message)),
             // The gateway's sentence reaches the cashier or customer as it is; its code is the
             // gateway's vocabulary, not theirs.
             Some(message) if (400..500).contains(&status) => {
-                Err(ShopError::Refused("payment_refused", message))
+                Err(MerchantError::Refused("payment_refused", message))
             }
-            _ => Err(ShopError::Gateway(format!(
+            _ => Err(MerchantError::Gateway(format!(
                 "the payment gateway answered {status}"
             ))),
         }
@@ -86,13 +86,15 @@ impl Attempt {
 async fn send_repeating(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> Result<Attempt, ShopError> {
+) -> Result<Attempt, MerchantError> {
     let repeatable = request.method() == reqwest::Method::GET
         || request.headers().contains_key("idempotency-key");
     let mut attempt = 0;
     loop {
         let copy = request.try_clone().ok_or_else(|| {
-            ShopError::Internal("a gateway request with a streamed body cannot be retried".into())
+            MerchantError::Internal(
+                "a gateway request with a streamed body cannot be retried".into(),
+            )
         })?;
         let outcome = attempt_once(http, copy).await;
         let again = match &outcome {
@@ -191,9 +193,9 @@ impl<A> Clone for ApiClient<A> {
     }
 }
 
-/// The shop's client of the Omise API.
-pub type GatewayClient = ApiClient<Omise>;
-/// The shop's client of WooshPay's API.
+/// A client of the Omise API.
+pub type OmiseClient = ApiClient<Omise>;
+/// A client of WooshPay's API.
 pub type WooshpayClient = ApiClient<Wooshpay>;
 
 impl<A: ClientApi> ApiClient<A> {
@@ -215,11 +217,11 @@ impl<A: ClientApi> ApiClient<A> {
     async fn send<T: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
-    ) -> Result<T, ShopError> {
+    ) -> Result<T, MerchantError> {
         let request = A::authorize(request, &self.secret_key)
             .build()
             .map_err(|error| {
-                ShopError::Internal(format!("a gateway request did not build: {error}"))
+                MerchantError::Internal(format!("a gateway request did not build: {error}"))
             })?;
         send_repeating(&self.http, request)
             .await?
@@ -227,19 +229,19 @@ impl<A: ClientApi> ApiClient<A> {
     }
 
     /// `GET path`.
-    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ShopError> {
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, MerchantError> {
         self.send(self.http.get(format!("{}{path}", self.base_url)))
             .await
     }
 
     /// `POST path` with a JSON body under `Idempotency-Key` `key`: the API answers a repeat
     /// of it with the first answer, so repeating after a lost answer never acts twice.
-    pub(crate) async fn post_json<T: DeserializeOwned>(
+    pub async fn post_json<T: DeserializeOwned>(
         &self,
         path: &str,
         body: &impl Serialize,
         key: &str,
-    ) -> Result<T, ShopError> {
+    ) -> Result<T, MerchantError> {
         let request = self
             .http
             .post(format!("{}{path}", self.base_url))
@@ -248,12 +250,12 @@ impl<A: ClientApi> ApiClient<A> {
     }
 
     /// `POST path` with a form body under `Idempotency-Key` `key` (as [`Self::post_json`]).
-    pub(crate) async fn post_form<T: DeserializeOwned>(
+    pub async fn post_form<T: DeserializeOwned>(
         &self,
         path: &str,
         params: &[(&str, String)],
         key: &str,
-    ) -> Result<T, ShopError> {
+    ) -> Result<T, MerchantError> {
         let request = self
             .http
             .post(format!("{}{path}", self.base_url))
@@ -262,9 +264,9 @@ impl<A: ClientApi> ApiClient<A> {
     }
 }
 
-impl GatewayClient {
+impl OmiseClient {
     /// `GET /sources/:id`.
-    pub async fn source(&self, id: &str) -> Result<Source, ShopError> {
+    pub async fn source(&self, id: &str) -> Result<Source, MerchantError> {
         self.get(&format!("/sources/{id}")).await
     }
 
@@ -274,7 +276,7 @@ impl GatewayClient {
         &self,
         params: &[(&str, String)],
         key: &str,
-    ) -> Result<Source, ShopError> {
+    ) -> Result<Source, MerchantError> {
         self.post_form("/sources", params, key).await
     }
 
@@ -283,13 +285,13 @@ impl GatewayClient {
         &self,
         params: &[(&str, String)],
         key: &str,
-    ) -> Result<Charge, ShopError> {
+    ) -> Result<Charge, MerchantError> {
         self.post_form("/charges", params, key).await
     }
 
     /// `POST /charges/:id/expire`, under a key of its own: a retry after a lost answer gets the
     /// expired charge rather than "already expired".
-    pub async fn expire(&self, id: &str) -> Result<Charge, ShopError> {
+    pub async fn expire(&self, id: &str) -> Result<Charge, MerchantError> {
         self.post_form(
             &format!("/charges/{id}/expire"),
             &[],
@@ -304,14 +306,14 @@ impl GatewayClient {
         id: &str,
         amount: i64,
         key: &str,
-    ) -> Result<serde_json::Value, ShopError> {
+    ) -> Result<serde_json::Value, MerchantError> {
         let params = [("amount", amount.to_string())];
         self.post_form(&format!("/charges/{id}/refunds"), &params, key)
             .await
     }
 
     /// `GET /charges/:id`.
-    pub async fn charge(&self, id: &str) -> Result<Charge, ShopError> {
+    pub async fn charge(&self, id: &str) -> Result<Charge, MerchantError> {
         self.get(&format!("/charges/{id}")).await
     }
 }

@@ -1,0 +1,13 @@
+//! The merchant's side of paywasm, as a library for a merchant's Rust server: what holds the
+//! secret key and talks to the gateway, so that the browser never does.
+//!
+//! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
+//!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
+//!   and read answers as the core's objects and refusals as [`MerchantError`]s;
+//! - [`error`]: what the merchant server's endpoints refuse, in the error object the widget
+//!   reads from any merchant server.
+
+pub mod client;
+pub mod error;
+
+pub use error::MerchantError;
