@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: every test. Installs what is missing first (see ensure-tools.sh).
 #   1. format and lints
-#   2. native unit and integration tests (core, sandbox over real HTTP), and the official
-#      omise-python client against the sandbox
+#   2. native unit and integration tests (core, the merchant library against a throwaway
+#      PostgreSQL server, sandbox over real HTTP), and the official omise-python client against
+#      the sandbox
 #   3. wasm-bindgen tests of the widget in headless Chromium
 #   4. the widget's release build, the npm package's types (tsc), a Vite app and a Leptos app
 #      that use it, and Playwright end-to-end tests in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh browser
+source scripts/postgres.sh  # installs PostgreSQL when missing; stopped when this script ends
 
 echo "== format and lints"
 cargo fmt --all --check

@@ -5,9 +5,15 @@
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
 //! - [`error`]: what the merchant server's endpoints refuse, in the error object the widget
-//!   reads from any merchant server.
+//!   reads from any merchant server;
+//! - [`waiters`]: customers' status requests held open until their charge changes, woken by
+//!   the webhook that changed it;
+//! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
+//!   (`LISTEN`/`NOTIFY`).
 
 pub mod client;
 pub mod error;
+pub mod postgres;
+pub mod waiters;
 
 pub use error::MerchantError;

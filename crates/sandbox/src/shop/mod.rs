@@ -15,7 +15,6 @@ pub mod checkout;
 pub mod error;
 mod pages;
 pub mod pos;
-pub mod waiters;
 pub mod webhooks;
 pub mod wooshpay;
 
@@ -80,7 +79,7 @@ pub struct ShopState {
     pub(crate) pkg_dir: PathBuf,
     pub(crate) hosted_page: String,
     pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
-    pub(crate) waiters: waiters::Waiters,
+    pub(crate) waiters: paywasm_merchant::waiters::Waiters,
     /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
     pub(crate) last_webhook_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
     pub(crate) wooshpay: paywasm_merchant::client::WooshpayClient,
@@ -108,7 +107,7 @@ impl ShopState {
             pkg_dir: config.pkg_dir,
             hosted_page: config.hosted_page,
             webhook_key: std::sync::Arc::new(config.webhook_key),
-            waiters: waiters::Waiters::default(),
+            waiters: paywasm_merchant::waiters::Waiters::default(),
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
             last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
                 crate::api::delivery::now_ms(),

@@ -47,6 +47,14 @@ impl Waiters {
         }
     }
 
+    /// Wakes everyone waiting, on every charge: each re-reads its charge. For when changes may
+    /// have been missed (the instances' shared wake-ups were interrupted, [`crate::postgres`]).
+    pub fn wake_all(&self) {
+        for sender in self.lock().values() {
+            sender.send_modify(|version| *version += 1);
+        }
+    }
+
     /// Charges with someone waiting (for tests and metrics).
     pub fn len(&self) -> usize {
         self.lock().len()
