@@ -26,6 +26,9 @@ rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
 rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "40"]));
 rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]));
 rows.push(...run("node", ["scripts/bench-reaction.mjs", quick ? "50" : "200", quick ? "2000" : "10000"]));
+// Waiting customers over two instances on a throwaway PostgreSQL (issue 20), beside one
+// instance woken in-process.
+rows.push(...run("bash", ["-c", `source scripts/postgres.sh && cargo run -q --release -p paywasm-merchant --example wakeups -- ${quick ? 2000 : 10000}`]));
 
 // Sandbox throughput (wrk): requests per second and p99, persistence on.
 const wrk = spawnSync("bash", ["scripts/bench-sandbox.sh", quick ? "5" : "10", "32"], { encoding: "utf8" }).stdout;
