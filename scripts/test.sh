@@ -21,7 +21,7 @@ for build in checkout pos; do  # the two builds of the widget, each alone
 done
 
 echo "== core, merchant library and sandbox tests"
-cargo test -p paywasm-core --all-features -p paywasm-merchant -p paywasm-sandbox
+cargo test -p paywasm-core --all-features -p paywasm-store -p paywasm-merchant -p paywasm-sandbox
 
 echo "== the official Omise Python client against the sandbox"
 bash scripts/test-clients.sh

@@ -68,6 +68,12 @@ pub fn error_answer(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
+impl From<paywasm_store::StoreError> for MerchantError {
+    fn from(error: paywasm_store::StoreError) -> Self {
+        MerchantError::Internal(error.to_string())
+    }
+}
+
 impl From<serde_json::Error> for MerchantError {
     fn from(error: serde_json::Error) -> Self {
         MerchantError::Internal(error.to_string())

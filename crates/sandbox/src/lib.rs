@@ -12,7 +12,7 @@
 //!   authorize page, Alipay's cashier and app, WooshPay's hosted checkout);
 //! - [`shop`]: the reference merchant server: product page, `POST /checkout/charges`,
 //!   `GET /checkout/charges/:id?wait=N`, the return page, the point of sale;
-//! - [`store`]: the SQL storage behind both servers; [`cdn`]: the widget's files.
+//! - [`store`] (the `paywasm-store` crate): the SQL storage behind both servers; [`cdn`]: the widget's files.
 
 pub mod api;
 pub mod cdn;
@@ -22,8 +22,10 @@ pub mod gateway;
 pub mod ids;
 pub mod pages;
 pub mod shop;
-pub mod store;
 pub mod wooshpay;
+
+/// The sandbox's storage is the embedded store its parties share with the merchant library.
+pub use paywasm_store as store;
 
 use axum::serve::ListenerExt;
 use config::Config;

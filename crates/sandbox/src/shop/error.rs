@@ -1,6 +1,5 @@
 //! The demo shop's errors are the merchant library's ([`MerchantError`]); here the shop's
-//! error shape, in which its routers answer the sandbox's shared refusals, and its store's
-//! failures.
+//! error shape, in which its routers answer the sandbox's shared refusals.
 
 use axum::response::{IntoResponse, Response};
 pub use paywasm_merchant::error::MerchantError;
@@ -28,11 +27,5 @@ impl crate::api::ErrorShape for ShopShape {
             Refusal::Internal(detail) => MerchantError::Internal(detail),
         }
         .into_response()
-    }
-}
-
-impl From<crate::store::StoreError> for MerchantError {
-    fn from(error: crate::store::StoreError) -> Self {
-        MerchantError::Internal(error.to_string())
     }
 }

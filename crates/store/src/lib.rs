@@ -1,8 +1,8 @@
-//! SQL storage (SQLite): one database per party, in `--data DIR` or in memory.
+//! Embedded SQL storage (SQLite): one database per party (the test gateway, a merchant
+//! server), in a data folder or in memory.
 //!
 //! Each domain module owns its tables and queries and runs them through [`Store::call`]; this
-//! module only opens databases and applies schemas, so a server database can replace SQLite
-//! here without touching the handlers' logic.
+//! crate only opens databases, applies schemas and makes commits durable.
 //!
 //! **Durability by group commit.** On disk the database is in WAL mode with
 //! `synchronous=NORMAL`: a commit appends to the WAL without waiting for the disk. Every
@@ -40,7 +40,7 @@ fn maybe_crash_after(connection: &Connection) {
         return;
     }
     if rand::random::<u64>() < threshold {
-        eprintln!("paywasm-sandbox: crashing after a commit (--crash-after-commits)");
+        eprintln!("paywasm: crashing after a commit (--crash-after-commits)");
         std::process::abort();
     }
 }
