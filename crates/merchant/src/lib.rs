@@ -8,12 +8,16 @@
 //!   reads from any merchant server;
 //! - [`waiters`]: customers' status requests held open until their charge changes, woken by
 //!   the webhook that changed it;
+//! - [`records`]: the merchant server's records of the gateway (each order's charges and the
+//!   copy of each, the webhook events handled), in SQLite for one instance or PostgreSQL for
+//!   several;
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
 
 pub mod client;
 pub mod error;
 pub mod postgres;
+pub mod records;
 pub mod waiters;
 
 pub use error::MerchantError;

@@ -1,0 +1,146 @@
+//! The merchant library's records, the same contract on both stores: SQLite (one instance)
+//! and a real PostgreSQL server (`PAYWASM_TEST_POSTGRES`, started by `npm test`), where two
+//! instances share them and a change on one wakes the customer waiting on the other.
+
+#![allow(clippy::unwrap_used)] // a test that cannot reach its database should stop there
+
+use paywasm_core::money::{Amount, Currency};
+use paywasm_core::objects::{ChargeStatus, CheckoutCharge, CheckoutSource, Flow};
+use paywasm_merchant::records::Records;
+use std::time::Duration;
+use tokio::time::timeout;
+
+fn database() -> String {
+    std::env::var("PAYWASM_TEST_POSTGRES").expect(
+        "PAYWASM_TEST_POSTGRES names the test database: run `npm test`, or \
+         `source scripts/postgres.sh` before cargo test",
+    )
+}
+
+/// Ids no earlier run on the same database has used.
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{:016x}", rand::random::<u64>())
+}
+
+fn charge(id: &str, status: ChargeStatus) -> CheckoutCharge {
+    CheckoutCharge {
+        id: id.to_owned(),
+        status,
+        amount: Amount(129_000),
+        currency: Currency::thb(),
+        authorize_uri: None,
+        expires_at: None,
+        paid_at: None,
+        failure_code: None,
+        failure_message: None,
+        source: CheckoutSource {
+            source_type: "promptpay".into(),
+            flow: Flow::Offline,
+            scannable_code: None,
+        },
+    }
+}
+
+/// What every store must do. `reader` is the instance customers wait on; `writer` records and
+/// updates (the same instance with SQLite; another one with PostgreSQL).
+async fn the_contract(writer: &Records, reader: &Records) {
+    let order = unique("ord");
+    let (first, second) = (unique("chrg_test"), unique("chrg_test"));
+    assert_eq!(reader.latest_charge(&order).await.unwrap(), None);
+    writer
+        .record_charge(&order, &charge(&first, ChargeStatus::Pending), 1_000)
+        .await
+        .unwrap();
+    writer
+        .record_charge(&order, &charge(&second, ChargeStatus::Pending), 2_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        reader.latest_charge(&order).await.unwrap().as_deref(),
+        Some(second.as_str()),
+        "the latest charge is the order's to resume"
+    );
+    assert_eq!(
+        reader.order_of(&first).await.unwrap().as_deref(),
+        Some(order.as_str())
+    );
+    assert_eq!(
+        reader.order_of("chrg_test_someone_elses").await.unwrap(),
+        None
+    );
+    assert!(reader
+        .copy("chrg_test_someone_elses")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A customer waits on the reader; the writer keeps a fresher copy from the gateway.
+    let mut waiting = reader.waiters().wait_on(&first);
+    let paid = charge(&first, ChargeStatus::Successful);
+    assert!(writer.update_copy(&paid, 5_000).await.unwrap());
+    timeout(Duration::from_secs(2), waiting.changed())
+        .await
+        .expect("the waiting customer is woken");
+    let (copy, refreshed_ms) = reader.copy(&first).await.unwrap().unwrap();
+    assert_eq!(copy.status, ChargeStatus::Successful);
+    assert_eq!(refreshed_ms, 5_000);
+    // A repeated charge request (its answer was lost) does not bring back the older copy.
+    writer
+        .record_charge(&order, &charge(&first, ChargeStatus::Pending), 6_000)
+        .await
+        .unwrap();
+    let (copy, _) = reader.copy(&first).await.unwrap().unwrap();
+    assert_eq!(copy.status, ChargeStatus::Successful);
+    // A charge never recorded is not kept.
+    assert!(!writer
+        .update_copy(&charge(&unique("chrg_test"), ChargeStatus::Failed), 7_000)
+        .await
+        .unwrap());
+
+    // Each webhook event is handled once, wherever it arrives.
+    let event = unique("evnt_test");
+    assert!(!reader.handled(&event).await.unwrap());
+    writer.mark_handled(&event, 8_000).await.unwrap();
+    writer.mark_handled(&event, 9_000).await.unwrap();
+    assert!(reader.handled(&event).await.unwrap());
+}
+
+#[tokio::test]
+async fn sqlite_keeps_the_contract() {
+    let records = Records::sqlite(paywasm_store::Store::open(None, "merchant").unwrap()).unwrap();
+    the_contract(&records, &records).await;
+}
+
+#[tokio::test]
+async fn postgresql_keeps_the_contract_on_one_instance() {
+    let records = Records::postgres(&database()).await.unwrap();
+    the_contract(&records, &records).await;
+}
+
+#[tokio::test]
+async fn postgresql_keeps_the_contract_across_two_instances() {
+    let url = database();
+    let (a, b) = tokio::join!(Records::postgres(&url), Records::postgres(&url));
+    the_contract(&a.unwrap(), &b.unwrap()).await;
+}
+
+/// A data folder's SQLite records outlive the instance that wrote them.
+#[tokio::test]
+async fn sqlite_records_survive_a_restart() {
+    let dir = std::env::temp_dir().join(unique("paywasm-records"));
+    let order = unique("ord");
+    let id = unique("chrg_test");
+    {
+        let store = paywasm_store::Store::open(Some(&dir), "merchant").unwrap();
+        let records = Records::sqlite(store.clone()).unwrap();
+        records
+            .record_charge(&order, &charge(&id, ChargeStatus::Pending), 1_000)
+            .await
+            .unwrap();
+        store.durable().await;
+    }
+    let records =
+        Records::sqlite(paywasm_store::Store::open(Some(&dir), "merchant").unwrap()).unwrap();
+    assert_eq!(records.latest_charge(&order).await.unwrap(), Some(id));
+    let _ = std::fs::remove_dir_all(dir);
+}
