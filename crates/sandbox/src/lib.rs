@@ -54,6 +54,9 @@ pub enum StartError {
     /// The keys are not test keys.
     #[error("{0}")]
     Keys(String),
+    /// The demo shop's records (the merchant library's) could not be opened.
+    #[error("cannot open the shop's records: {0}")]
+    Records(#[from] paywasm_merchant::MerchantError),
     /// An HTTP client (webhooks, the shop's gateway calls) could not be made.
     #[error("cannot make an HTTP client: {0}")]
     Client(#[from] reqwest::Error),

@@ -32,18 +32,6 @@ CREATE TABLE IF NOT EXISTS orders (
     currency    TEXT NOT NULL,
     paid        INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS order_charges (
-    charge_id     TEXT PRIMARY KEY,
-    order_id      TEXT NOT NULL REFERENCES orders (id),
-    seq           INTEGER NOT NULL,
-    charge        TEXT NOT NULL,
-    refreshed_ms  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS order_charges_by_order ON order_charges (order_id, seq);
-CREATE TABLE IF NOT EXISTS processed_events (
-    id            TEXT PRIMARY KEY,
-    processed_ms  INTEGER NOT NULL
-);
 ";
 
 /// An order of the shop.
@@ -87,26 +75,6 @@ pub(crate) fn create_order_for(
     })
 }
 
-/// Records a charge of `order_id` and the shop's copy of it.
-pub(crate) fn record_charge(
-    state: &ShopState,
-    order_id: &str,
-    charge: &CheckoutCharge,
-) -> Result<(), MerchantError> {
-    let body = serde_json::to_string(charge).map_err(crate::store::StoreError::from)?;
-    state.store.call(|db| {
-        db.execute(
-            // A repeated request (its answer was lost) finds the charge recorded: the copy kept
-            // is never replaced by an older one (a webhook may have completed it meanwhile).
-            "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)
-             ON CONFLICT (charge_id) DO NOTHING",
-            rusqlite::params![charge.id, order_id, body, now_ms()],
-        )
-    })?;
-    Ok(())
-}
-
 pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, MerchantError> {
     let row = state.store.call(|db| {
         db.query_row(
@@ -133,32 +101,6 @@ pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, M
     .transpose()
 }
 
-/// The order's latest charge, if any.
-pub(crate) fn latest_charge_of(
-    state: &ShopState,
-    order_id: &str,
-) -> Result<Option<String>, MerchantError> {
-    Ok(state.store.call(|db| {
-        db.query_row(
-            "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
-            [order_id],
-            |row| row.get(0),
-        )
-        .optional()
-    })?)
-}
-
-fn order_of_charge(state: &ShopState, charge_id: &str) -> Result<Option<String>, MerchantError> {
-    Ok(state.store.call(|db| {
-        db.query_row(
-            "SELECT order_id FROM order_charges WHERE charge_id = ?1",
-            [charge_id],
-            |row| row.get(0),
-        )
-        .optional()
-    })?)
-}
-
 /// While webhooks arrive, a pending copy older than this is still re-read once (a single lost
 /// delivery waits for the gateway's retry otherwise).
 pub const SLOW_FALLBACK_REFRESH_MS: i64 = 60_000;
@@ -180,57 +122,28 @@ pub(crate) fn refresh_after_ms(state: &ShopState, now_ms: i64) -> i64 {
     }
 }
 
-/// The shop's copy of a charge and when it was last read from the gateway.
-pub(crate) fn stored_charge(
-    state: &ShopState,
-    charge_id: &str,
-) -> Result<Option<(CheckoutCharge, i64)>, MerchantError> {
-    let row = state.store.call(|db| {
-        db.query_row(
-            "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
-            [charge_id],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
-        )
-        .optional()
-    })?;
-    row.map(|(body, refreshed)| {
-        let charge = serde_json::from_str(&body).map_err(crate::store::StoreError::from)?;
-        Ok((charge, refreshed))
-    })
-    .transpose()
-}
-
-/// Re-reads a charge from the gateway (the seeds' advice after a webhook), stores the copy,
-/// pays the order if it succeeded, and wakes the charge's waiters.
+/// Re-reads a charge from the gateway (the seeds' advice after a webhook), keeps the copy
+/// (which wakes the charge's waiters), and pays the order if it succeeded.
 pub(crate) async fn refresh(
     state: &ShopState,
     charge_id: &str,
 ) -> Result<CheckoutCharge, MerchantError> {
     let charge = state.gateway.charge(charge_id).await?;
     let copy = CheckoutCharge::from(&charge);
-    let body = serde_json::to_string(&copy).map_err(crate::store::StoreError::from)?;
-    let paid = charge.status == ChargeStatus::Successful;
-    state.store.call(|db| {
-        let tx = db.transaction()?;
-        tx.execute(
-            "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3 WHERE charge_id = ?1",
-            rusqlite::params![charge_id, body, now_ms()],
-        )?;
-        if paid {
-            tx.execute(
-                "UPDATE orders SET paid = 1 WHERE id = (SELECT order_id FROM order_charges WHERE charge_id = ?1)",
-                [charge_id],
-            )?;
+    if charge.status == ChargeStatus::Successful {
+        if let Some(order) = state.records.order_of(charge_id).await? {
+            state
+                .store
+                .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [&order]))?;
         }
-        tx.commit()
-    })?;
-    state.waiters.wake(charge_id);
+    }
+    state.records.update_copy(&copy, now_ms()).await?;
     Ok(copy)
 }
 
 /// Whether the shop has a charge with this id.
-pub(crate) fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, MerchantError> {
-    Ok(order_of_charge(state, charge_id)?.is_some())
+pub(crate) async fn owns_charge(state: &ShopState, charge_id: &str) -> Result<bool, MerchantError> {
+    Ok(state.records.order_of(charge_id).await?.is_some())
 }
 
 /// `POST /checkout/charges` body.
@@ -300,7 +213,10 @@ pub(crate) async fn charges_create(
         )
         .await?;
     let copy = CheckoutCharge::from(&charge);
-    record_charge(&state, &order.id, &copy)?;
+    state
+        .records
+        .record_charge(&order.id, &copy, now_ms())
+        .await?;
     Ok((StatusCode::CREATED, Json(copy)))
 }
 
@@ -322,10 +238,13 @@ pub(crate) async fn charges_show(
     let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0).min(MAX_WAIT_SECS)));
     let deadline = Instant::now() + wait;
     // Registered before the first read, so a webhook between the read and the wait still wakes it.
-    let mut waiting = state.waiters.wait_on(&id);
+    let mut waiting = state.records.waiters().wait_on(&id);
     loop {
         // Only the shop's own charges: a browser cannot read arbitrary charges through the shop.
-        let (mut charge, refreshed_ms) = stored_charge(&state, &id)?
+        let (mut charge, refreshed_ms) = state
+            .records
+            .copy(&id)
+            .await?
             .ok_or_else(|| MerchantError::NotFound(format!("charge {id} was not found")))?;
         let age_ms = now_ms() - refreshed_ms;
         let refresh_after = refresh_after_ms(&state, now_ms());

@@ -79,7 +79,9 @@ pub struct ShopState {
     pub(crate) pkg_dir: PathBuf,
     pub(crate) hosted_page: String,
     pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
-    pub(crate) waiters: paywasm_merchant::waiters::Waiters,
+    /// The shop's records of the gateway (its charges' copies, the webhook events handled),
+    /// in its own store.
+    pub(crate) records: paywasm_merchant::records::Records,
     /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
     pub(crate) last_webhook_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
     pub(crate) wooshpay: paywasm_merchant::client::WooshpayClient,
@@ -97,6 +99,7 @@ impl ShopState {
             config.secret_key,
         )?;
         let gateway_url = config.gateway_url.clone();
+        let records = paywasm_merchant::records::Records::sqlite(config.store.clone())?;
         Ok(Self {
             store: config.store,
             gateway,
@@ -107,7 +110,7 @@ impl ShopState {
             pkg_dir: config.pkg_dir,
             hosted_page: config.hosted_page,
             webhook_key: std::sync::Arc::new(config.webhook_key),
-            waiters: paywasm_merchant::waiters::Waiters::default(),
+            records,
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
             last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
                 crate::api::delivery::now_ms(),

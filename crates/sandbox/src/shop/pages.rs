@@ -3,7 +3,7 @@
 //! checkout's first view (`paywasm_core::first_view`), whose one inline script the Content
 //! Security Policy allows by its hash.
 
-use super::checkout::{create_order, find_order, latest_charge_of};
+use super::checkout::{create_order, find_order};
 use super::error::MerchantError;
 use super::{ShopState, PRODUCT};
 use axum::extract::{Query, State};
@@ -168,7 +168,7 @@ pub(crate) async fn return_page(
         None => None,
     };
     let charge_id = match &order {
-        Some(order) => latest_charge_of(&state, &order.id)?,
+        Some(order) => state.records.latest_charge(&order.id).await?,
         None => None,
     };
     let widget = match (order, charge_id) {

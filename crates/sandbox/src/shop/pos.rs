@@ -13,7 +13,7 @@
 //! In production these endpoints belong behind the POS staff's authentication; the demo shop
 //! has none.
 
-use super::checkout::{create_order_for, owns_charge, record_charge, refresh, stored_charge};
+use super::checkout::{create_order_for, owns_charge, refresh};
 use super::error::MerchantError;
 use super::ShopState;
 use axum::extract::rejection::JsonRejection;
@@ -103,8 +103,10 @@ pub(crate) async fn pos_charges_create(
             ));
         }
         Some((_, _, Some(charge_id))) => {
-            let (charge, _) = stored_charge(&state, &charge_id)?
-                .ok_or_else(|| MerchantError::Internal("a recorded sale lost its charge".into()))?;
+            let (charge, _) =
+                state.records.copy(&charge_id).await?.ok_or_else(|| {
+                    MerchantError::Internal("a recorded sale lost its charge".into())
+                })?;
             return Ok((StatusCode::OK, Json(charge)));
         }
         // Started before but its answer was lost: run again; the gateway's idempotency keys
@@ -165,7 +167,10 @@ pub(crate) async fn pos_charges_create(
         }
     };
     let copy = CheckoutCharge::from(&charge);
-    record_charge(&state, &order_id, &copy)?;
+    state
+        .records
+        .record_charge(&order_id, &copy, crate::api::delivery::now_ms())
+        .await?;
     state.store.call(|db| {
         db.execute(
             "UPDATE pos_sales SET charge_id = ?2 WHERE key = ?1",
@@ -179,7 +184,7 @@ pub(crate) async fn pos_charges_cancel(
     State(state): State<ShopState>,
     Path(id): Path<String>,
 ) -> Result<Json<CheckoutCharge>, MerchantError> {
-    if !owns_charge(&state, &id)? {
+    if !owns_charge(&state, &id).await? {
         return Err(MerchantError::NotFound(format!(
             "charge {id} was not found"
         )));
@@ -208,7 +213,7 @@ pub(crate) async fn pos_refunds_create(
             rejection.body_text()
         ))
     })?;
-    if !owns_charge(&state, &id)? {
+    if !owns_charge(&state, &id).await? {
         return Err(MerchantError::NotFound(format!(
             "charge {id} was not found"
         )));

@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -55,26 +54,16 @@ pub(crate) async fn webhooks_receive(
     let event: Event = serde_json::from_slice(&body)
         .map_err(|_| MerchantError::BadRequest("the webhook body is not an event".into()))?;
 
-    let seen = state.store.call(|db| {
-        db.query_row(
-            "SELECT 1 FROM processed_events WHERE id = ?1",
-            [&event.id],
-            |_| Ok(()),
-        )
-        .optional()
-    })?;
-    if seen.is_some() {
+    if state.records.handled(&event.id).await? {
         return Ok(Json(json!({"received": event.id, "duplicate": true})));
     }
-    if event.data.object == "charge" && owns_charge(&state, &event.data.id)? {
+    if event.data.object == "charge" && owns_charge(&state, &event.data.id).await? {
         refresh(&state, &event.data.id).await?;
         tracing::info!(event = %event.id, key = %event.key, charge = %event.data.id, "webhook handled");
     }
-    state.store.call(|db| {
-        db.execute(
-            "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
-            rusqlite::params![event.id, crate::api::delivery::now_ms()],
-        )
-    })?;
+    state
+        .records
+        .mark_handled(&event.id, crate::api::delivery::now_ms())
+        .await?;
     Ok(Json(json!({"received": event.id})))
 }

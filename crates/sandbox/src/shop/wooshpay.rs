@@ -424,37 +424,27 @@ pub(crate) async fn webhooks_receive(
         MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
     })?;
     let event_id = event.id;
-    let seen = state.store.call(|db| {
-        db.query_row(
-            "SELECT 1 FROM processed_events WHERE id = ?1",
-            [&event_id],
-            |_| Ok(()),
-        )
-        .optional()
-    })?;
-    if seen.is_some() {
+    if state.records.handled(&event_id).await? {
         return Ok(StatusCode::OK);
     }
-    // The event counts as handled only with its effect, in one transaction: if anything
-    // before fails (the gateway cannot be read, the process dies), the shop answers an error
-    // or nothing, and the gateway's next delivery of the event is handled afresh.
+    // The event counts as handled only after its effect: if anything before fails (the
+    // gateway cannot be read, the process dies), the shop answers an error or nothing, and the
+    // gateway's next delivery of the event is handled afresh (paying an order is idempotent).
     let paid_order = match (&event.kind, &event.data.object) {
         (EventType::PaymentIntentSucceeded, EventObject::PaymentIntent(intent)) => {
             confirmed_payment(&state, &intent.id).await?
         }
         _ => None,
     };
-    state.store.call(|db| {
-        let tx = db.transaction()?;
-        if let Some((order_id, _)) = &paid_order {
-            tx.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id])?;
-        }
-        tx.execute(
-            "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
-            rusqlite::params![event_id, crate::api::delivery::now_ms()],
-        )?;
-        tx.commit()
-    })?;
+    if let Some((order_id, _)) = &paid_order {
+        state
+            .store
+            .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id]))?;
+    }
+    state
+        .records
+        .mark_handled(&event_id, crate::api::delivery::now_ms())
+        .await?;
     if let Some((order_id, intent_id)) = paid_order {
         tracing::info!(order = %order_id, payment_intent = %intent_id, "order paid (WooshPay)");
     }
