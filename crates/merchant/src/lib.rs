@@ -1,6 +1,8 @@
 //! The merchant's side of paywasm, as a library for a merchant's Rust server: what holds the
 //! secret key and talks to the gateway, so that the browser never does.
 //!
+//! - [`checkout`]: the widget's merchant contract on the Omise API (charge an order, its
+//!   status with a long poll, the signed webhook receiver), over the merchant's [`orders`];
 //! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
@@ -14,8 +16,10 @@
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
 
+pub mod checkout;
 pub mod client;
 pub mod error;
+pub mod orders;
 pub mod postgres;
 pub mod records;
 pub mod waiters;

@@ -870,7 +870,9 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let soon = paywasm_core::time::Timestamp(i64::try_from(now).unwrap() + 1).to_string();
+    // Three seconds: a request on a loaded machine may reach the handler a second late, and
+    // an `expires_at` already past is refused.
+    let soon = paywasm_core::time::Timestamp(i64::try_from(now).unwrap() + 3).to_string();
     let form = [
         ("amount", "400000"),
         ("currency", "THB"),
@@ -890,7 +892,12 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
     let (status, charge) = created.await.unwrap();
     assert_eq!(status, StatusCode::OK, "{charge}");
 
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // Past its expiry (whole seconds), by half a second.
+    let expires_at = std::time::UNIX_EPOCH + Duration::from_secs(now + 3);
+    let until_expired = expires_at
+        .duration_since(std::time::SystemTime::now())
+        .unwrap_or_default();
+    tokio::time::sleep(until_expired + Duration::from_millis(500)).await;
     disk.close();
     let path = format!("/charges/{}", charge["id"].as_str().unwrap());
     let read = held(sandbox.secret(reqwest::Method::GET, &path));

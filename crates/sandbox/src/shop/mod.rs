@@ -2,11 +2,10 @@
 //! in THB, and serves what DESIGN.md's merchant contract names:
 //!
 //! - `GET /`: the product page, which mounts the widget for a new order;
-//! - `POST /checkout/charges` with `{"source","order"}`: charges the order's amount (never an
-//!   amount from the browser) after checking the source matches it;
-//! - `GET /checkout/charges/:id?wait=N`: the charge, held up to N seconds while pending;
+//! - `POST /checkout/charges`, `GET /checkout/charges/:id?wait=N`, `POST /webhooks/omise`: the
+//!   widget's contract on the Omise API, served by the merchant library
+//!   (`paywasm_merchant::checkout`) over the shop's orders ([`checkout::ShopOrders`]);
 //! - `GET /return?order=...`: where Alipay sends the customer back;
-//! - `POST /webhooks/omise`: the gateway's signed events;
 //! - `/pos/*`: the point of sale's in-store charges, cancel and refunds ([`pos`]);
 //! - `/wooshpay*`, `/webhooks/wooshpay`: the same shop on WooshPay's API ([`wooshpay`]);
 //! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
@@ -15,13 +14,15 @@ pub mod checkout;
 pub mod error;
 mod pages;
 pub mod pos;
-pub mod webhooks;
 pub mod wooshpay;
 
 use crate::store::Store;
 use axum::routing::{get, post};
 use axum::Router;
+use paywasm_merchant::checkout::Checkout;
+use paywasm_merchant::records::Records;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tower_http::services::ServeDir;
 
 /// The one product the demo shop sells.
@@ -71,19 +72,14 @@ pub struct ShopConfig {
 #[derive(Clone)]
 pub struct ShopState {
     pub(crate) store: Store,
-    pub(crate) gateway: paywasm_merchant::client::OmiseClient,
+    /// The widget's contract on the Omise API, over the shop's orders (the merchant library).
+    pub(crate) checkout: Arc<Checkout<checkout::ShopOrders>>,
     pub(crate) shop_url: String,
     pub(crate) gateway_url: String,
     pub(crate) public_key: String,
     pub(crate) www_dir: PathBuf,
     pub(crate) pkg_dir: PathBuf,
     pub(crate) hosted_page: String,
-    pub(crate) webhook_key: std::sync::Arc<Vec<u8>>,
-    /// The shop's records of the gateway (its charges' copies, the webhook events handled),
-    /// in its own store.
-    pub(crate) records: paywasm_merchant::records::Records,
-    /// When the last verified Omise webhook arrived (ms): the fallback refresh depends on it.
-    pub(crate) last_webhook_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
     pub(crate) wooshpay: paywasm_merchant::client::WooshpayClient,
     pub(crate) wooshpay_public_key: String,
 }
@@ -99,22 +95,24 @@ impl ShopState {
             config.secret_key,
         )?;
         let gateway_url = config.gateway_url.clone();
-        let records = paywasm_merchant::records::Records::sqlite(config.store.clone())?;
+        let checkout = Checkout::new(
+            checkout::ShopOrders {
+                store: config.store.clone(),
+            },
+            Records::sqlite(config.store.clone())?,
+            gateway,
+            config.webhook_key,
+            format!("{}/return", config.shop_url),
+        );
         Ok(Self {
             store: config.store,
-            gateway,
+            checkout,
             shop_url: config.shop_url,
             gateway_url,
             public_key: config.public_key,
             www_dir: config.www_dir,
             pkg_dir: config.pkg_dir,
             hosted_page: config.hosted_page,
-            webhook_key: std::sync::Arc::new(config.webhook_key),
-            records,
-            // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
-            last_webhook_ms: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
-                crate::api::delivery::now_ms(),
-            )),
             wooshpay: paywasm_merchant::client::WooshpayClient::new(
                 config.gateway_url.clone(),
                 config.wooshpay_secret_key,
@@ -150,6 +148,7 @@ pub fn storefront(state: ShopState) -> Router {
 /// The rest of the shop's router: its other pages, the widget's merchant endpoints, the
 /// cashier's, the webhook receivers and the widget's files.
 pub fn app(state: ShopState) -> Router {
+    let (checkout_browser, checkout_webhooks) = state.checkout.routes();
     Router::new()
         .route("/return", get(pages::return_page))
         .route("/examples/script-tag", get(pages::script_tag_example))
@@ -160,15 +159,12 @@ pub fn app(state: ShopState) -> Router {
         )
         .merge(
             Router::new()
-                .route("/checkout/charges", post(checkout::charges_create))
-                .route("/checkout/charges/{id}", get(checkout::charges_show))
                 .route(
                     "/wooshpay/payment_intents",
                     post(wooshpay::payment_intents_create),
                 )
                 .layer(hosted_checkout_cors(&state.hosted_page)),
         )
-        .route("/webhooks/omise", post(webhooks::webhooks_receive))
         .route("/wooshpay", get(wooshpay::product))
         .route("/wooshpay/return", get(wooshpay::return_page))
         .route("/wooshpay/sessions", post(wooshpay::sessions_create))
@@ -187,5 +183,7 @@ pub fn app(state: ShopState) -> Router {
             error::MerchantError::NotFound("no such page or endpoint at the shop".into())
         })
         .with_state(state.clone())
+        .merge(checkout_browser.layer(hosted_checkout_cors(&state.hosted_page)))
+        .merge(checkout_webhooks)
         .merge(crate::cdn::router(&state.pkg_dir))
 }

@@ -168,7 +168,7 @@ pub(crate) async fn return_page(
         None => None,
     };
     let charge_id = match &order {
-        Some(order) => state.records.latest_charge(&order.id).await?,
+        Some(order) => state.checkout.records().latest_charge(&order.id).await?,
         None => None,
     };
     let widget = match (order, charge_id) {
@@ -341,7 +341,7 @@ pub(crate) async fn omise_card_received(
             "the form carries no payment source (omiseSource)".into(),
         ));
     }
-    let source = state.gateway.source(&form.omise_source).await?;
+    let source = state.checkout.gateway().source(&form.omise_source).await?;
     let received = format!(
         "The shop received source {} for order {}: {}, {}.",
         source.id,

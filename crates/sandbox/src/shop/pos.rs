@@ -13,7 +13,7 @@
 //! In production these endpoints belong behind the POS staff's authentication; the demo shop
 //! has none.
 
-use super::checkout::{create_order_for, owns_charge, refresh};
+use super::checkout::create_order_for;
 use super::error::MerchantError;
 use super::ShopState;
 use axum::extract::rejection::JsonRejection;
@@ -103,10 +103,12 @@ pub(crate) async fn pos_charges_create(
             ));
         }
         Some((_, _, Some(charge_id))) => {
-            let (charge, _) =
-                state.records.copy(&charge_id).await?.ok_or_else(|| {
-                    MerchantError::Internal("a recorded sale lost its charge".into())
-                })?;
+            let (charge, _) = state
+                .checkout
+                .records()
+                .copy(&charge_id)
+                .await?
+                .ok_or_else(|| MerchantError::Internal("a recorded sale lost its charge".into()))?;
             return Ok((StatusCode::OK, Json(charge)));
         }
         // Started before but its answer was lost: run again; the gateway's idempotency keys
@@ -134,7 +136,8 @@ pub(crate) async fn pos_charges_create(
         // Seed 001: a source with the store and terminal, then the charge.
         SourceType::BarcodeAlipay => {
             let source = state
-                .gateway
+                .checkout
+                .gateway()
                 .create_source_idempotent(
                     &[
                         ("type", "barcode_alipay".into()),
@@ -151,7 +154,8 @@ pub(crate) async fn pos_charges_create(
             let mut params = common.to_vec();
             params.push(("source", source.id));
             state
-                .gateway
+                .checkout
+                .gateway()
                 .create_charge_idempotent(&params, &format!("pos-{key}-charge"))
                 .await?
         }
@@ -161,14 +165,16 @@ pub(crate) async fn pos_charges_create(
             params.push(("source[type]", "wechat_pay_upm".into()));
             params.push(("source[barcode]", code.digits.clone()));
             state
-                .gateway
+                .checkout
+                .gateway()
                 .create_charge_idempotent(&params, &format!("pos-{key}-charge"))
                 .await?
         }
     };
     let copy = CheckoutCharge::from(&charge);
     state
-        .records
+        .checkout
+        .records()
         .record_charge(&order_id, &copy, crate::api::delivery::now_ms())
         .await?;
     state.store.call(|db| {
@@ -184,13 +190,13 @@ pub(crate) async fn pos_charges_cancel(
     State(state): State<ShopState>,
     Path(id): Path<String>,
 ) -> Result<Json<CheckoutCharge>, MerchantError> {
-    if !owns_charge(&state, &id).await? {
+    if !state.checkout.owns(&id).await? {
         return Err(MerchantError::NotFound(format!(
             "charge {id} was not found"
         )));
     }
-    state.gateway.expire(&id).await?;
-    Ok(Json(refresh(&state, &id).await?))
+    state.checkout.gateway().expire(&id).await?;
+    Ok(Json(state.checkout.refresh(&id).await?))
 }
 
 /// `POST /pos/charges/:id/refunds` body.
@@ -213,15 +219,16 @@ pub(crate) async fn pos_refunds_create(
             rejection.body_text()
         ))
     })?;
-    if !owns_charge(&state, &id).await? {
+    if !state.checkout.owns(&id).await? {
         return Err(MerchantError::NotFound(format!(
             "charge {id} was not found"
         )));
     }
     let refund = state
-        .gateway
+        .checkout
+        .gateway()
         .refund(&id, refund.amount, &format!("pos-refund-{key}"))
         .await?;
-    refresh(&state, &id).await?;
+    state.checkout.refresh(&id).await?;
     Ok(Json(refund))
 }

@@ -424,7 +424,7 @@ pub(crate) async fn webhooks_receive(
         MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
     })?;
     let event_id = event.id;
-    if state.records.handled(&event_id).await? {
+    if state.checkout.records().handled(&event_id).await? {
         return Ok(StatusCode::OK);
     }
     // The event counts as handled only after its effect: if anything before fails (the
@@ -442,7 +442,8 @@ pub(crate) async fn webhooks_receive(
             .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [order_id]))?;
     }
     state
-        .records
+        .checkout
+        .records()
         .mark_handled(&event_id, crate::api::delivery::now_ms())
         .await?;
     if let Some((order_id, intent_id)) = paid_order {
