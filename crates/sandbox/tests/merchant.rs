@@ -1,0 +1,253 @@
+//! The merchant library (`paywasm-merchant`) mounted as a merchant would mount it, against the
+//! test gateway over real HTTP: its Omise contract on both stores, SQLite (one instance) and a
+//! real PostgreSQL server (`PAYWASM_TEST_POSTGRES`, started by `npm test`), where two
+//! instances share the records and the customer waiting on B is woken by the webhook that
+//! reached A.
+
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
+
+mod support;
+
+use base64::Engine;
+use paywasm_core::money::{Amount, Currency};
+use paywasm_merchant::checkout::Checkout;
+use paywasm_merchant::client::OmiseClient;
+use paywasm_merchant::orders::{Order, Orders};
+use paywasm_merchant::records::Records;
+use paywasm_merchant::MerchantError;
+use paywasm_sandbox::config::Config;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use support::{assert_shop_error, send, Sandbox};
+
+/// A merchant's orders, shared by its instances as its own database would be; with the
+/// payments the library recorded.
+#[derive(Clone, Default)]
+struct TestOrders {
+    orders: Arc<Mutex<HashMap<String, Order>>>,
+    payments: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl TestOrders {
+    fn open(&self, reference: &str, amount: i64) {
+        self.orders.lock().unwrap().insert(
+            reference.to_owned(),
+            Order {
+                amount: Amount(amount),
+                currency: Currency::thb(),
+                description: format!("test order {reference}"),
+                paid: false,
+            },
+        );
+    }
+}
+
+impl Orders for TestOrders {
+    async fn order(&self, reference: &str) -> Result<Option<Order>, MerchantError> {
+        Ok(self.orders.lock().unwrap().get(reference).cloned())
+    }
+
+    async fn record_payment(&self, reference: &str, charge_id: &str) -> Result<(), MerchantError> {
+        if let Some(order) = self.orders.lock().unwrap().get_mut(reference) {
+            order.paid = true;
+        }
+        self.payments
+            .lock()
+            .unwrap()
+            .push((reference.to_owned(), charge_id.to_owned()));
+        Ok(())
+    }
+
+    async fn record_failure(
+        &self,
+        _reference: &str,
+        _charge_id: &str,
+        _failure_code: Option<&str>,
+    ) -> Result<(), MerchantError> {
+        Ok(())
+    }
+}
+
+/// One instance of the merchant's server: the library's routes on their own port.
+struct Instance {
+    url: String,
+}
+
+async fn bind() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+fn serve(
+    listener: tokio::net::TcpListener,
+    url: String,
+    sandbox: &Sandbox,
+    orders: &TestOrders,
+    records: Records,
+) -> Instance {
+    let webhook_key = base64::engine::general_purpose::STANDARD
+        .decode(Config::for_tests().webhook_secret)
+        .unwrap();
+    let gateway = OmiseClient::new(
+        sandbox.running.gateway_url.clone(),
+        sandbox.running.secret_key.clone(),
+    )
+    .unwrap();
+    let checkout = Checkout::new(
+        orders.clone(),
+        records,
+        gateway,
+        webhook_key,
+        format!("{url}/return"),
+    );
+    let (browser, webhooks) = checkout.routes();
+    tokio::spawn(async move {
+        axum::serve(listener, browser.merge(webhooks))
+            .await
+            .unwrap();
+    });
+    Instance { url }
+}
+
+fn database() -> String {
+    std::env::var("PAYWASM_TEST_POSTGRES").expect(
+        "PAYWASM_TEST_POSTGRES names the test database: run `npm test`, or \
+         `source scripts/postgres.sh` before cargo test",
+    )
+}
+
+/// What the library must do on any store: the customer pays on `a`'s charge and waits on `b`;
+/// the gateway's webhooks reach `a` only.
+async fn the_contract(sandbox: &Sandbox, orders: &TestOrders, a: &Instance, b: &Instance) {
+    let order = format!("ord_{:016x}", rand::random::<u64>());
+    orders.open(&order, 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let charge_request = || {
+        sandbox
+            .http
+            .post(format!("{}/checkout/charges", a.url))
+            .json(&json!({"source": source["id"], "order": order}))
+    };
+    let (status, charge) = send(charge_request()).await;
+    assert_eq!(status, StatusCode::CREATED, "{charge}");
+    assert_eq!(charge["status"], "pending");
+    assert_eq!(charge["amount"], 129_000);
+    let id = charge["id"].as_str().unwrap().to_owned();
+    // Repeated (its answer was lost): the same charge, not a second one.
+    let (status, again) = send(charge_request()).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["id"], id.as_str());
+
+    // A source made for another amount is refused: only the order's amount is charged.
+    let cheaper = sandbox.promptpay_source(2_000).await;
+    let (status, refused) = send(
+        sandbox
+            .http
+            .post(format!("{}/checkout/charges", a.url))
+            .json(&json!({"source": cheaper["id"], "order": order})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_shop_error(&refused, "amount_mismatch");
+
+    // The customer waits on B; the payment's webhook reaches A.
+    let held = tokio::spawn({
+        let request = sandbox
+            .http
+            .get(format!("{}/checkout/charges/{id}?wait=20", b.url));
+        async move {
+            let started = Instant::now();
+            let (_, charge) = send(request).await;
+            (charge, started.elapsed())
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let paid_at = Instant::now();
+    let (status, _) = send(sandbox.secret(
+        reqwest::Method::POST,
+        &format!("/charges/{id}/mark_as_paid"),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (charge, _) = held.await.unwrap();
+    let reaction = paid_at.elapsed();
+    assert_eq!(charge["status"], "successful", "{charge}");
+    println!("the waiting customer learned of the payment {reaction:?} after it");
+    assert!(
+        reaction < Duration::from_secs(3),
+        "answered after {reaction:?}"
+    );
+    assert!(
+        orders
+            .payments
+            .lock()
+            .unwrap()
+            .contains(&(order.clone(), id.clone())),
+        "the merchant's order was told it is paid"
+    );
+
+    // A paid order is not charged again.
+    let another = sandbox.promptpay_source(129_000).await;
+    let (status, refused) = send(
+        sandbox
+            .http
+            .post(format!("{}/checkout/charges", b.url))
+            .json(&json!({"source": another["id"], "order": order})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_shop_error(&refused, "order_paid");
+
+    // A webhook without a valid signature is refused; a charge that is not the merchant's is
+    // not shown.
+    let (status, refused) = send(
+        sandbox
+            .http
+            .post(format!("{}/webhooks/omise", b.url))
+            .json(&json!({"id": "evnt_test_forged", "key": "charge.complete", "data": {"object": "charge", "id": id}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_shop_error(&refused, "authentication_failure");
+    let (status, _): (StatusCode, Value) = send(sandbox.http.get(format!(
+        "{}/checkout/charges/chrg_test_someone_elses",
+        b.url
+    )))
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_library_serves_the_contract_on_sqlite() {
+    let (listener, url) = bind().await;
+    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}/webhooks/omise")]).await;
+    let orders = TestOrders::default();
+    let store = paywasm_store::Store::open(None, "merchant").unwrap();
+    let instance = serve(
+        listener,
+        url,
+        &sandbox,
+        &orders,
+        Records::sqlite(store).unwrap(),
+    );
+    the_contract(&sandbox, &orders, &instance, &instance).await;
+    sandbox.running.stop().await;
+}
+
+#[tokio::test]
+async fn two_instances_on_postgresql_serve_one_merchant() {
+    let database = database();
+    let ((listener_a, url_a), (listener_b, url_b)) = (bind().await, bind().await);
+    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url_a}/webhooks/omise")]).await;
+    let orders = TestOrders::default();
+    let (records_a, records_b) =
+        tokio::join!(Records::postgres(&database), Records::postgres(&database));
+    let a = serve(listener_a, url_a, &sandbox, &orders, records_a.unwrap());
+    let b = serve(listener_b, url_b, &sandbox, &orders, records_b.unwrap());
+    the_contract(&sandbox, &orders, &a, &b).await;
+    sandbox.running.stop().await;
+}
