@@ -15,6 +15,91 @@
 //!   several;
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
+//!
+//! The library is in progress (issue 20): the Omise checkout is served; WooshPay's
+//! PaymentIntents, the return page's resume and the point of sale are still the demo shop's.
+//!
+//! # Mounting it in an axum app
+//!
+//! The merchant keeps its orders and says what each costs ([`orders::Orders`]); the library
+//! serves the widget's endpoints beside the merchant's own routes. With one instance the
+//! records are SQLite in a data folder; with several, one PostgreSQL database
+//! ([`records::Records::postgres`]) that they share.
+//!
+//! ```no_run
+//! use paywasm_core::money::{Amount, Currency};
+//! use paywasm_merchant::checkout::Checkout;
+//! use paywasm_merchant::client::OmiseClient;
+//! use paywasm_merchant::orders::{Order, Orders};
+//! use paywasm_merchant::records::Records;
+//! use paywasm_merchant::MerchantError;
+//! use std::collections::HashMap;
+//! use std::sync::Mutex;
+//!
+//! /// The shop's orders (here in memory; a real shop reads its own database).
+//! #[derive(Default)]
+//! struct ShopOrders(Mutex<HashMap<String, Order>>);
+//!
+//! impl Orders for ShopOrders {
+//!     async fn order(&self, reference: &str) -> Result<Option<Order>, MerchantError> {
+//!         Ok(self.0.lock().unwrap().get(reference).cloned())
+//!     }
+//!
+//!     async fn record_payment(&self, reference: &str, _charge: &str) -> Result<(), MerchantError> {
+//!         if let Some(order) = self.0.lock().unwrap().get_mut(reference) {
+//!             order.paid = true; // recording twice is harmless, as it must be
+//!         }
+//!         Ok(())
+//!     }
+//!
+//!     async fn record_failure(
+//!         &self,
+//!         _reference: &str,
+//!         _charge: &str,
+//!         _failure_code: Option<&str>,
+//!     ) -> Result<(), MerchantError> {
+//!         Ok(()) // the order stays open: the customer may pay it another way
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let orders = ShopOrders::default();
+//!     orders.0.lock().unwrap().insert(
+//!         "ord_1001".into(),
+//!         Order {
+//!             amount: Amount(129_000),
+//!             currency: Currency::thb(),
+//!             description: "Hand-woven silk scarf (order ord_1001)".into(),
+//!             paid: false,
+//!         },
+//!     );
+//!     // One instance: SQLite in ./data. Several: Records::postgres("postgres://...").await?
+//!     let store = paywasm_store::Store::open(Some("data".as_ref()), "merchant")?;
+//!     let records = Records::sqlite(store)?;
+//!     let gateway = OmiseClient::new(
+//!         "https://api.omise.co".into(),
+//!         std::env::var("OMISE_SECRET_KEY")?,
+//!     )?;
+//!     // The webhook endpoint's signing key, as the dashboard shows it (base64), decoded.
+//!     let webhook_key = std::fs::read("webhook.key")?;
+//!     let checkout = Checkout::new(
+//!         orders,
+//!         records,
+//!         gateway,
+//!         webhook_key,
+//!         "https://shop.example/return".into(),
+//!     );
+//!     let (browser, webhooks) = checkout.routes();
+//!     let app = axum::Router::new()
+//!         .route("/", axum::routing::get(|| async { "the shop's own pages" }))
+//!         .merge(browser)
+//!         .merge(webhooks);
+//!     let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
+//! ```
 
 pub mod checkout;
 pub mod client;
