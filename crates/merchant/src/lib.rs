@@ -3,6 +3,8 @@
 //!
 //! - [`checkout`]: the widget's merchant contract on the Omise API (charge an order, its
 //!   status with a long poll, the signed webhook receiver), over the merchant's [`orders`];
+//! - [`wooshpay`]: the same contract on WooshPay's API (a PaymentIntent for an order, the
+//!   signed webhook receiver), with the hosted Checkout Session and the return page's resume;
 //! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
@@ -16,8 +18,8 @@
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
 //!
-//! The library is in progress (issue 20): the Omise checkout is served; WooshPay's
-//! PaymentIntents, the return page's resume and the point of sale are still the demo shop's.
+//! The library is in progress (issue 20): the Omise and WooshPay checkouts are served; the
+//! point of sale is still the demo shop's.
 //!
 //! # Mounting it in an axum app
 //!
@@ -108,5 +110,6 @@ pub mod orders;
 pub mod postgres;
 pub mod records;
 pub mod waiters;
+pub mod wooshpay;
 
 pub use error::MerchantError;

@@ -5,6 +5,9 @@
 //!
 //! Two stores keep them, behind one [`Records`]:
 //!
+//! WooshPay's are kept beside them: each order's PaymentIntents with their client secrets (the
+//! return page resumes the latest) and the secret of the merchant's webhook endpoint.
+//!
 //! - **SQLite** ([`Records::sqlite`]), the embedded default for one instance, on the
 //!   `paywasm-store` group-commit store: a changed copy wakes this instance's waiters once it
 //!   is committed;
@@ -35,6 +38,17 @@ CREATE TABLE IF NOT EXISTS processed_events (
     id            TEXT PRIMARY KEY,
     processed_ms  INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS wooshpay_intents (
+    payment_intent  TEXT PRIMARY KEY,
+    order_id        TEXT NOT NULL,
+    client_secret   TEXT NOT NULL,
+    seq             INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wooshpay_webhook (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    endpoint   TEXT NOT NULL,
+    secret     TEXT NOT NULL
+);
 ";
 
 /// The PostgreSQL schema: the same records, with a sequence shared by every instance (two
@@ -51,6 +65,18 @@ CREATE INDEX IF NOT EXISTS paywasm_order_charges_by_order ON paywasm_order_charg
 CREATE TABLE IF NOT EXISTS paywasm_processed_events (
     id            TEXT PRIMARY KEY,
     processed_ms  BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paywasm_wooshpay_intents (
+    payment_intent  TEXT PRIMARY KEY,
+    order_id        TEXT NOT NULL,
+    client_secret   TEXT NOT NULL,
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX IF NOT EXISTS paywasm_wooshpay_intents_by_order ON paywasm_wooshpay_intents (order_id, seq);
+CREATE TABLE IF NOT EXISTS paywasm_wooshpay_webhook (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    endpoint   TEXT NOT NULL,
+    secret     TEXT NOT NULL
 );
 ";
 
@@ -349,6 +375,133 @@ impl Records {
                         "INSERT INTO paywasm_processed_events (id, processed_ms) VALUES ($1, $2)
                          ON CONFLICT (id) DO NOTHING",
                         &[&event_id, &now_ms],
+                    )
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records PaymentIntent `intent` (with its client secret) as `order`'s latest, unless it
+    /// is recorded already (a repeated request gets the first PaymentIntent).
+    pub async fn record_intent(
+        &self,
+        order: &str,
+        intent: &str,
+        client_secret: &str,
+    ) -> Result<(), MerchantError> {
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                store.call(|db| {
+                    db.execute(
+                        "INSERT OR IGNORE INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
+                         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
+                        rusqlite::params![intent, order, client_secret],
+                    )
+                })?;
+            }
+            Backend::Postgres { pool, .. } => {
+                pool.get()
+                    .await?
+                    .execute(
+                        "INSERT INTO paywasm_wooshpay_intents (payment_intent, order_id, client_secret)
+                         VALUES ($1, $2, $3) ON CONFLICT (payment_intent) DO NOTHING",
+                        &[&intent, &order, &client_secret],
+                    )
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `order`'s latest PaymentIntent and its client secret, if it has one.
+    pub async fn latest_intent(
+        &self,
+        order: &str,
+    ) -> Result<Option<(String, String)>, MerchantError> {
+        Ok(match &self.backend {
+            Backend::Sqlite(store) => store.call(|db| {
+                db.query_row(
+                    "SELECT payment_intent, client_secret FROM wooshpay_intents WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
+                    [order],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+            })?,
+            Backend::Postgres { pool, .. } => pool
+                .get()
+                .await?
+                .query_opt(
+                    "SELECT payment_intent, client_secret FROM paywasm_wooshpay_intents WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
+                    &[&order],
+                )
+                .await?
+                .map(|row| (row.get(0), row.get(1))),
+        })
+    }
+
+    /// The order PaymentIntent `intent` belongs to, if it is one of this merchant's.
+    pub async fn order_of_intent(&self, intent: &str) -> Result<Option<String>, MerchantError> {
+        Ok(match &self.backend {
+            Backend::Sqlite(store) => store.call(|db| {
+                db.query_row(
+                    "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
+                    [intent],
+                    |row| row.get(0),
+                )
+                .optional()
+            })?,
+            Backend::Postgres { pool, .. } => pool
+                .get()
+                .await?
+                .query_opt(
+                    "SELECT order_id FROM paywasm_wooshpay_intents WHERE payment_intent = $1",
+                    &[&intent],
+                )
+                .await?
+                .map(|row| row.get(0)),
+        })
+    }
+
+    /// The signing secret of the merchant's WooshPay webhook endpoint, once it is registered.
+    pub async fn wooshpay_webhook_secret(&self) -> Result<Option<String>, MerchantError> {
+        Ok(match &self.backend {
+            Backend::Sqlite(store) => store.call(|db| {
+                db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
+                    .optional()
+            })?,
+            Backend::Postgres { pool, .. } => pool
+                .get()
+                .await?
+                .query_opt("SELECT secret FROM paywasm_wooshpay_webhook", &[])
+                .await?
+                .map(|row| row.get(0)),
+        })
+    }
+
+    /// Keeps the WooshPay webhook endpoint `endpoint` and its `secret`, unless one is kept
+    /// already (the first registration wins, on every instance).
+    pub async fn keep_wooshpay_webhook(
+        &self,
+        endpoint: &str,
+        secret: &str,
+    ) -> Result<(), MerchantError> {
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                store.call(|db| {
+                    db.execute(
+                        "INSERT OR IGNORE INTO wooshpay_webhook (singleton, endpoint, secret) VALUES (1, ?1, ?2)",
+                        rusqlite::params![endpoint, secret],
+                    )
+                })?;
+            }
+            Backend::Postgres { pool, .. } => {
+                pool.get()
+                    .await?
+                    .execute(
+                        "INSERT INTO paywasm_wooshpay_webhook (singleton, endpoint, secret) VALUES (1, $1, $2)
+                         ON CONFLICT (singleton) DO NOTHING",
+                        &[&endpoint, &secret],
                     )
                     .await?;
             }

@@ -97,6 +97,49 @@ async fn the_contract(writer: &Records, reader: &Records) {
         .await
         .unwrap());
 
+    // WooshPay: each order's PaymentIntents (the return page resumes the latest), and the
+    // webhook endpoint's secret, which the first registration keeps for every instance.
+    let (intent, later) = (unique("pi"), unique("pi"));
+    writer
+        .record_intent(&order, &intent, "secret_1")
+        .await
+        .unwrap();
+    writer
+        .record_intent(&order, &intent, "secret_1")
+        .await
+        .unwrap();
+    writer
+        .record_intent(&order, &later, "secret_2")
+        .await
+        .unwrap();
+    assert_eq!(
+        reader.latest_intent(&order).await.unwrap(),
+        Some((later.clone(), "secret_2".to_owned()))
+    );
+    assert_eq!(
+        reader.order_of_intent(&intent).await.unwrap().as_deref(),
+        Some(order.as_str())
+    );
+    assert_eq!(
+        reader.order_of_intent("pi_someone_elses").await.unwrap(),
+        None
+    );
+    writer
+        .keep_wooshpay_webhook(&unique("we"), &unique("whsec"))
+        .await
+        .unwrap();
+    let kept = reader.wooshpay_webhook_secret().await.unwrap();
+    assert!(kept.is_some());
+    writer
+        .keep_wooshpay_webhook(&unique("we"), &unique("whsec"))
+        .await
+        .unwrap();
+    assert_eq!(
+        reader.wooshpay_webhook_secret().await.unwrap(),
+        kept,
+        "a second registration does not replace the first one's secret"
+    );
+
     // Each webhook event is handled once, wherever it arrives.
     let event = unique("evnt_test");
     assert!(!reader.handled(&event).await.unwrap());

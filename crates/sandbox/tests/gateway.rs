@@ -912,7 +912,20 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
         (StatusCode::OK, &json!("expired"))
     );
 
-    // With nothing left to write, a read is answered at once, held disk or not.
+    // With nothing left to write, a read is answered at once, held disk or not. The expiry's
+    // webhook is delivered first: each attempt's outcome is a write of the gateway's.
+    support::eventually("the expiry's webhook delivered", || async {
+        sandbox.events().await.iter().all(|event| {
+            event["webhook_deliveries"]
+                .as_array()
+                .is_some_and(|deliveries| {
+                    deliveries
+                        .iter()
+                        .all(|delivery| delivery["delivery_status"] != "pending")
+                })
+        })
+    })
+    .await;
     disk.close();
     let (status, again) = tokio::time::timeout(
         Duration::from_secs(2),

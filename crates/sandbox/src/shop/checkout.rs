@@ -95,10 +95,12 @@ fn find_in(store: &crate::store::Store, id: &str) -> Result<Option<Order>, Merch
     .transpose()
 }
 
-/// The shop's orders, as the merchant library reads them.
+/// The shop's orders, as the merchant library reads them: those in `currency` only, when it
+/// is set (the WooshPay mode sells in CNY; its checkout does not see the THB orders).
 #[derive(Clone)]
 pub struct ShopOrders {
     pub(crate) store: crate::store::Store,
+    pub(crate) currency: Option<&'static str>,
 }
 
 impl paywasm_merchant::orders::Orders for ShopOrders {
@@ -106,14 +108,16 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
         &self,
         reference: &str,
     ) -> Result<Option<paywasm_merchant::orders::Order>, MerchantError> {
-        Ok(
-            find_in(&self.store, reference)?.map(|order| paywasm_merchant::orders::Order {
-                description: format!("{} (order {reference})", order.product),
-                amount: order.amount,
-                currency: order.currency,
-                paid: order.paid,
-            }),
-        )
+        let order = find_in(&self.store, reference)?.filter(|order| {
+            self.currency
+                .is_none_or(|only| order.currency.as_str() == only)
+        });
+        Ok(order.map(|order| paywasm_merchant::orders::Order {
+            description: format!("{} (order {reference})", order.product),
+            amount: order.amount,
+            currency: order.currency,
+            paid: order.paid,
+        }))
     }
 
     async fn record_payment(&self, reference: &str, charge_id: &str) -> Result<(), MerchantError> {

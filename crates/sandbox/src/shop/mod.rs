@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::records::Records;
+use paywasm_merchant::wooshpay::WooshpayCheckout;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
@@ -80,14 +81,15 @@ pub struct ShopState {
     pub(crate) www_dir: PathBuf,
     pub(crate) pkg_dir: PathBuf,
     pub(crate) hosted_page: String,
-    pub(crate) wooshpay: paywasm_merchant::client::WooshpayClient,
+    /// The widget's contract on WooshPay's API, over the shop's CNY orders.
+    pub(crate) wooshpay: Arc<WooshpayCheckout<checkout::ShopOrders>>,
     pub(crate) wooshpay_public_key: String,
 }
 
 impl ShopState {
     /// The shop's state, with its schemas applied (no handler can meet a missing table).
     pub fn new(config: ShopConfig) -> Result<Self, crate::StartError> {
-        for schema in [checkout::SCHEMA, pos::SCHEMA, wooshpay::SCHEMA] {
+        for schema in [checkout::SCHEMA, pos::SCHEMA] {
             config.store.migrate(schema)?;
         }
         let gateway = paywasm_merchant::client::OmiseClient::new(
@@ -95,14 +97,26 @@ impl ShopState {
             config.secret_key,
         )?;
         let gateway_url = config.gateway_url.clone();
+        let records = Records::sqlite(config.store.clone())?;
+        let orders = |currency| checkout::ShopOrders {
+            store: config.store.clone(),
+            currency,
+        };
         let checkout = Checkout::new(
-            checkout::ShopOrders {
-                store: config.store.clone(),
-            },
-            Records::sqlite(config.store.clone())?,
+            orders(None),
+            records.clone(),
             gateway,
             config.webhook_key,
             format!("{}/return", config.shop_url),
+        );
+        let wooshpay = WooshpayCheckout::new(
+            orders(Some("CNY")),
+            records,
+            paywasm_merchant::client::WooshpayClient::new(
+                config.gateway_url.clone(),
+                config.wooshpay_secret_key,
+            )?,
+            format!("{}/wooshpay/return", config.shop_url),
         );
         Ok(Self {
             store: config.store,
@@ -113,10 +127,7 @@ impl ShopState {
             www_dir: config.www_dir,
             pkg_dir: config.pkg_dir,
             hosted_page: config.hosted_page,
-            wooshpay: paywasm_merchant::client::WooshpayClient::new(
-                config.gateway_url.clone(),
-                config.wooshpay_secret_key,
-            )?,
+            wooshpay,
             wooshpay_public_key: config.wooshpay_public_key,
         })
     }
@@ -149,6 +160,7 @@ pub fn storefront(state: ShopState) -> Router {
 /// cashier's, the webhook receivers and the widget's files.
 pub fn app(state: ShopState) -> Router {
     let (checkout_browser, checkout_webhooks) = state.checkout.routes();
+    let (wooshpay_browser, wooshpay_webhooks) = state.wooshpay.routes();
     Router::new()
         .route("/return", get(pages::return_page))
         .route("/examples/script-tag", get(pages::script_tag_example))
@@ -157,14 +169,6 @@ pub fn app(state: ShopState) -> Router {
             "/examples/omise-card",
             get(pages::omise_card_example).post(pages::omise_card_received),
         )
-        .merge(
-            Router::new()
-                .route(
-                    "/wooshpay/payment_intents",
-                    post(wooshpay::payment_intents_create),
-                )
-                .layer(hosted_checkout_cors(&state.hosted_page)),
-        )
         .route("/wooshpay", get(wooshpay::product))
         .route("/wooshpay/return", get(wooshpay::return_page))
         .route("/wooshpay/sessions", post(wooshpay::sessions_create))
@@ -172,7 +176,6 @@ pub fn app(state: ShopState) -> Router {
             "/examples/wooshpay-session",
             get(wooshpay::session_frame_example),
         )
-        .route("/webhooks/wooshpay", post(wooshpay::webhooks_receive))
         .route("/pos", get(pages::pos_page))
         .route("/pos/charges", post(pos::pos_charges_create))
         .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))
@@ -183,7 +186,12 @@ pub fn app(state: ShopState) -> Router {
             error::MerchantError::NotFound("no such page or endpoint at the shop".into())
         })
         .with_state(state.clone())
-        .merge(checkout_browser.layer(hosted_checkout_cors(&state.hosted_page)))
+        .merge(
+            checkout_browser
+                .merge(wooshpay_browser)
+                .layer(hosted_checkout_cors(&state.hosted_page)),
+        )
         .merge(checkout_webhooks)
+        .merge(wooshpay_webhooks)
         .merge(crate::cdn::router(&state.pkg_dir))
 }

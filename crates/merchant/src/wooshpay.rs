@@ -1,0 +1,378 @@
+//! The widget's merchant contract on WooshPay's API (seed 004):
+//!
+//! - `POST /wooshpay/payment_intents` `{order, terminal_type, os_type, request}`: creates and
+//!   confirms a PaymentIntent for the order's amount (never the browser's) and the customer's
+//!   terminal; one per order and `request`, however often the request is repeated;
+//! - `POST /webhooks/wooshpay`: the gateway's signed events (`WooshPay-Signature`, with its
+//!   timestamp tolerance), each handled once; a succeeded PaymentIntent is re-read from the
+//!   gateway, and its amount and currency checked against the order, before the order is paid.
+//!
+//! Beside them, what the merchant's pages call: [`WooshpayCheckout::resume`] (the return page
+//! resumes the order's latest PaymentIntent), [`WooshpayCheckout::create_session`] (a hosted
+//! Checkout Session for an order) and [`WooshpayCheckout::register_webhook`] (once: the
+//! endpoint's secret is kept in the records, shared by every instance).
+
+use crate::client::WooshpayClient;
+use crate::error::MerchantError;
+use crate::orders::Orders;
+use crate::records::Records;
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use paywasm_core::wooshpay::objects::{
+    AlipayOptions, CheckoutSession, Event, EventObject, EventType, PaymentIntent,
+    PaymentIntentStatus, WebhookEndpoint,
+};
+use paywasm_core::wooshpay::{NextAction, OsType, TerminalType};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The WooshPay checkout of one merchant: its orders, its records, its client of the gateway.
+pub struct WooshpayCheckout<O> {
+    orders: O,
+    records: Records,
+    gateway: WooshpayClient,
+    return_url: String,
+}
+
+/// What the browser may know of the merchant's PaymentIntent: the widget's fields
+/// ([`paywasm_core::wooshpay::PaymentIntentView`]) and the client secret, never the metadata
+/// or the customer's IP.
+#[derive(Debug, Serialize)]
+pub struct ClientView {
+    id: String,
+    client_secret: String,
+    status: PaymentIntentStatus,
+    amount: i64,
+    currency: String,
+    next_action: Option<NextAction>,
+}
+
+impl ClientView {
+    fn of(intent: PaymentIntent) -> Self {
+        Self {
+            id: intent.id,
+            client_secret: intent.client_secret,
+            status: intent.status,
+            amount: intent.amount,
+            currency: intent.currency,
+            next_action: intent.next_action,
+        }
+    }
+}
+
+/// `POST /wooshpay/payment_intents` body.
+#[derive(Debug, Deserialize)]
+pub struct NewIntent {
+    /// The merchant's order reference.
+    pub order: String,
+    /// The customer's terminal (`WEB`, `WAP`, `APP`).
+    pub terminal_type: TerminalType,
+    /// The customer's OS, for `APP`.
+    pub os_type: Option<OsType>,
+    /// The widget's name for this request (a string, or a number such as the widget's random
+    /// `0.8147...`), the same when it repeats the request after a lost answer: one
+    /// PaymentIntent per order and request. Without it, every request makes a new one.
+    pub request: Option<Value>,
+}
+
+/// The name `request` gives a request, if it can be one: 1-64 letters, digits, `.`, `-` or
+/// `_`.
+fn request_name(request: &Value) -> Option<String> {
+    let name = match request {
+        Value::String(name) => name.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    let fits = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    fits.then_some(name)
+}
+
+/// A key no other request uses, for a write that must happen once per press of a button.
+fn fresh_key(what: &str) -> String {
+    format!("{what}-{:032x}", rand::random::<u128>())
+}
+
+impl<O: Orders> WooshpayCheckout<O> {
+    /// The WooshPay checkout of `orders`, kept in `records`, through `gateway`; after paying
+    /// at Alipay the customer returns to `return_url` with `?order=` (or `&order=`) and the
+    /// order's reference.
+    pub fn new(
+        orders: O,
+        records: Records,
+        gateway: WooshpayClient,
+        return_url: String,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            orders,
+            records,
+            gateway,
+            return_url,
+        })
+    }
+
+    /// The routes of the contract: `/wooshpay/payment_intents` (what the browser calls: give
+    /// it the CORS a hosted page needs) and `/webhooks/wooshpay`. The browser's route reads
+    /// the customer's address: serve with `into_make_service_with_connect_info::<SocketAddr>`.
+    pub fn routes(self: &Arc<Self>) -> (Router, Router) {
+        let browser = Router::new()
+            .route(
+                "/wooshpay/payment_intents",
+                post(payment_intents_create::<O>),
+            )
+            .with_state(self.clone());
+        let webhooks = Router::new()
+            .route("/webhooks/wooshpay", post(webhooks_receive::<O>))
+            .with_state(self.clone());
+        (browser, webhooks)
+    }
+
+    /// The merchant's records.
+    pub fn records(&self) -> &Records {
+        &self.records
+    }
+
+    fn return_uri(&self, reference: &str) -> String {
+        let separator = if self.return_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!("{}{separator}order={reference}", self.return_url)
+    }
+
+    /// The order `reference` names, to be paid: refused when there is none or it is paid.
+    async fn payable(&self, reference: &str) -> Result<crate::orders::Order, MerchantError> {
+        let order =
+            self.orders.order(reference).await?.ok_or_else(|| {
+                MerchantError::NotFound(format!("order {reference} was not found"))
+            })?;
+        if order.paid {
+            return Err(MerchantError::Refused(
+                "order_paid",
+                format!("order {reference} is already paid"),
+            ));
+        }
+        Ok(order)
+    }
+
+    /// Creates and confirms a PaymentIntent for order `request.order`, for a customer at
+    /// `client_ip`.
+    pub async fn payment_intent(
+        &self,
+        request: NewIntent,
+        client_ip: &str,
+    ) -> Result<ClientView, MerchantError> {
+        let name = match &request.request {
+            None => None,
+            Some(value) => Some(request_name(value).ok_or_else(|| {
+                MerchantError::BadRequest(
+                    "request must be a number or 1-64 letters, digits, '.', '-' or '_'".into(),
+                )
+            })?),
+        };
+        let reference = request.order.as_str();
+        let order = self.payable(reference).await?;
+        let alipay = AlipayOptions {
+            terminal_type: request.terminal_type,
+            os_type: request.os_type,
+            client_ip: Some(client_ip.to_owned()),
+        };
+        let key = match &name {
+            Some(name) => format!("shop-intent-{reference}-{name}"),
+            None => fresh_key("shop-intent"),
+        };
+        let intent: PaymentIntent = self
+            .gateway
+            .post_json(
+                "/v1/payment_intents",
+                &json!({
+                    "amount": order.amount.0,
+                    "currency": order.currency.as_str(),
+                    "confirm": true,
+                    "payment_method_data": { "type": "alipay" },
+                    "payment_method_types": ["alipay"],
+                    "payment_method_options": { "alipay": alipay },
+                    "return_url": self.return_uri(reference),
+                    "description": order.description,
+                    "metadata": { "order_id": reference },
+                }),
+                &key,
+            )
+            .await?;
+        // A repeated request gets the first PaymentIntent, which is recorded already.
+        self.records
+            .record_intent(reference, &intent.id, &intent.client_secret)
+            .await?;
+        Ok(ClientView::of(intent))
+    }
+
+    /// The latest PaymentIntent of order `reference` and its client secret, for the return
+    /// page to resume; `None` when the order has none (or is not the merchant's).
+    pub async fn resume(&self, reference: &str) -> Result<Option<(String, String)>, MerchantError> {
+        if self.orders.order(reference).await?.is_none() {
+            return Ok(None);
+        }
+        self.records.latest_intent(reference).await
+    }
+
+    /// A Checkout Session (WooshPay's hosted page) for order `reference`, named `product`;
+    /// the customer comes back to the return URL when paid, to `cancel_url` otherwise.
+    pub async fn create_session(
+        &self,
+        reference: &str,
+        product: &str,
+        cancel_url: &str,
+    ) -> Result<CheckoutSession, MerchantError> {
+        let order = self.payable(reference).await?;
+        let session: CheckoutSession = self
+            .gateway
+            .post_json(
+                "/v1/checkout/sessions",
+                &json!({
+                    "mode": "payment",
+                    "success_url": self.return_uri(reference),
+                    "cancel_url": cancel_url,
+                    "payment_method_types": ["alipay"],
+                    "line_items": [{
+                        "price_data": {
+                            "currency": order.currency.as_str(),
+                            "unit_amount": order.amount.0,
+                            "product_data": { "name": product },
+                        },
+                        "quantity": 1,
+                    }],
+                    "metadata": { "order_id": reference },
+                }),
+                // A new key: each press of the button is a new session, but one press repeated
+                // after a lost answer is not.
+                &fresh_key("shop-session"),
+            )
+            .await?;
+        self.records
+            .record_intent(reference, &session.payment_intent, &session.client_secret)
+            .await?;
+        Ok(session)
+    }
+
+    /// Registers the merchant's webhook endpoint `url` with the gateway, once: its secret is
+    /// kept in the records, so a restart (or another instance) keeps verifying deliveries.
+    pub async fn register_webhook(&self, url: &str) -> Result<(), MerchantError> {
+        if self.records.wooshpay_webhook_secret().await?.is_some() {
+            return Ok(());
+        }
+        // Under a key of its own: if the server dies after the gateway made the endpoint but
+        // before the secret was kept, the next start gets that endpoint's secret, instead of
+        // making a second endpoint whose deliveries could never be verified.
+        let endpoint: WebhookEndpoint = self
+            .gateway
+            .post_json(
+                "/v1/webhook_endpoints",
+                &json!({ "url": url, "enabled_events": ["*"] }),
+                &format!("shop-webhook-endpoint {url}"),
+            )
+            .await?;
+        let secret = endpoint.secret.ok_or_else(|| {
+            MerchantError::Gateway("the new webhook endpoint came without its secret".into())
+        })?;
+        self.records
+            .keep_wooshpay_webhook(&endpoint.id, &secret)
+            .await
+    }
+
+    /// The order paid by PaymentIntent `id` (from an event), if the gateway confirms it:
+    /// never trust the event's copy, read the PaymentIntent from the gateway.
+    async fn confirmed_payment(&self, id: &str) -> Result<Option<String>, MerchantError> {
+        let Some(reference) = self.records.order_of_intent(id).await? else {
+            return Ok(None);
+        };
+        let intent: PaymentIntent = self
+            .gateway
+            .get(&format!("/v1/payment_intents/{id}"))
+            .await?;
+        let Some(order) = self.orders.order(&reference).await? else {
+            return Ok(None);
+        };
+        let confirmed = intent.status == PaymentIntentStatus::Succeeded
+            && intent.amount == order.amount.0
+            && intent.currency == order.currency.as_str();
+        Ok(confirmed.then_some(reference))
+    }
+
+    /// Handles one webhook delivery: its signature verified, each event once, a succeeded
+    /// PaymentIntent confirmed by the gateway before the order is paid. A failure is an error
+    /// answer, so that the gateway delivers the event again.
+    pub async fn receive_webhook(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(), MerchantError> {
+        use paywasm_core::webhook::wooshpay;
+        let secret = self
+            .records
+            .wooshpay_webhook_secret()
+            .await?
+            .ok_or_else(|| {
+                MerchantError::Unauthorized("no WooshPay webhook endpoint is registered".into())
+            })?;
+        let header = headers
+            .get(wooshpay::SIGNATURE_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        wooshpay::verify(&secret, header, body, crate::checkout::now_ms() / 1_000)
+            .map_err(|error| MerchantError::Unauthorized(error.to_string()))?;
+        let event: Event = serde_json::from_slice(body).map_err(|error| {
+            MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
+        })?;
+        if self.records.handled(&event.id).await? {
+            return Ok(());
+        }
+        // The event counts as handled only after its effect: if anything before fails (the
+        // gateway cannot be read, the process dies), the next delivery of the event is handled
+        // afresh (paying an order is idempotent).
+        if let (EventType::PaymentIntentSucceeded, EventObject::PaymentIntent(intent)) =
+            (&event.kind, &event.data.object)
+        {
+            if let Some(reference) = self.confirmed_payment(&intent.id).await? {
+                self.orders.record_payment(&reference, &intent.id).await?;
+            }
+        }
+        self.records
+            .mark_handled(&event.id, crate::checkout::now_ms())
+            .await
+    }
+}
+
+async fn payment_intents_create<O: Orders>(
+    State(checkout): State<Arc<WooshpayCheckout<O>>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<NewIntent>, JsonRejection>,
+) -> Result<(StatusCode, Json<ClientView>), MerchantError> {
+    let Json(request) = body.map_err(|rejection| {
+        MerchantError::BadRequest(format!(
+            "send JSON {{\"order\", \"terminal_type\", \"os_type\", \"request\"}}: {}",
+            rejection.body_text()
+        ))
+    })?;
+    let view = checkout
+        .payment_intent(request, &peer.ip().to_string())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn webhooks_receive<O: Orders>(
+    State(checkout): State<Arc<WooshpayCheckout<O>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, MerchantError> {
+    checkout.receive_webhook(&headers, &body).await?;
+    Ok(StatusCode::OK)
+}
