@@ -53,6 +53,16 @@ pub(crate) fn now_ms() -> i64 {
         })
 }
 
+/// `url` with the `order` query parameter `reference` (encoded: a merchant's references may
+/// hold any character): where a customer returns to.
+pub(crate) fn with_order(url: &str, reference: &str) -> Result<String, MerchantError> {
+    let mut url = reqwest::Url::parse(url).map_err(|error| {
+        MerchantError::Internal(format!("the return URL {url:?} is not a URL: {error}"))
+    })?;
+    url.query_pairs_mut().append_pair("order", reference);
+    Ok(url.into())
+}
+
 /// The Omise checkout of one merchant: its orders, its records, its client of the gateway.
 pub struct Checkout<O> {
     orders: O,
@@ -173,12 +183,7 @@ impl<O: Orders> Checkout<O> {
                 ),
             ));
         }
-        let separator = if self.return_url.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        let return_uri = format!("{}{separator}order={reference}", self.return_url);
+        let return_uri = with_order(&self.return_url, reference)?;
         // One charge per order and source, however often the widget or this server repeats the
         // request after a lost answer: the gateway answers a repeated key with the first charge.
         let key = format!("checkout-{reference}-{}", source.id);
@@ -343,4 +348,16 @@ async fn webhooks_receive<O: Orders>(
     body: Bytes,
 ) -> Result<Json<Value>, MerchantError> {
     Ok(Json(checkout.receive_webhook(&headers, &body).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_return_url_names_the_order_encoded() {
+        let url = super::with_order("https://shop.example/return", "ord_1").unwrap();
+        assert_eq!(url, "https://shop.example/return?order=ord_1");
+        let url = super::with_order("https://shop.example/pay?step=2", "A&B 1").unwrap();
+        assert_eq!(url, "https://shop.example/pay?step=2&order=A%26B+1");
+        assert!(super::with_order("not a url", "ord_1").is_err());
+    }
 }

@@ -128,6 +128,69 @@ fn read(body: &str) -> Result<CheckoutCharge, MerchantError> {
         .map_err(|error| MerchantError::Internal(format!("a stored charge is corrupt: {error}")))
 }
 
+/// What a read returns per row, from either store.
+trait Columns: Sized {
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
+    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error>;
+}
+
+impl Columns for String {
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        row.get(0)
+    }
+    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
+        row.try_get(0)
+    }
+}
+
+impl Columns for (String, String) {
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok((row.get(0)?, row.get(1)?))
+    }
+    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+}
+
+impl Columns for (String, i64) {
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok((row.get(0)?, row.get(1)?))
+    }
+    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+}
+
+impl Records {
+    /// The first row of a read by text `keys`: `sqlite` and `postgres` are the same query in
+    /// each store's dialect and tables.
+    async fn read_one<T: Columns>(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        keys: &[&str],
+    ) -> Result<Option<T>, MerchantError> {
+        Ok(match &self.backend {
+            Backend::Sqlite(store) => store.call(|db| {
+                db.query_row(sqlite, rusqlite::params_from_iter(keys), |row| {
+                    T::from_sqlite(row)
+                })
+                .optional()
+            })?,
+            Backend::Postgres { pool, .. } => {
+                let keys: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = keys
+                    .iter()
+                    .map(|key| key as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                match pool.get().await?.query_opt(postgres, &keys).await? {
+                    Some(row) => Some(T::from_postgres(&row)?),
+                    None => None,
+                }
+            }
+        })
+    }
+}
+
 impl Records {
     /// The records in `store` (its schema applied), for one instance.
     pub fn sqlite(store: paywasm_store::Store) -> Result<Self, MerchantError> {
@@ -220,48 +283,22 @@ impl Records {
 
     /// The id of `order`'s latest charge, if it has one.
     pub async fn latest_charge(&self, order: &str) -> Result<Option<String>, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row(
-                    "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
-                    [order],
-                    |row| row.get(0),
-                )
-                .optional()
-            })?,
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt(
-                    "SELECT charge_id FROM paywasm_order_charges WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
-                    &[&order],
-                )
-                .await?
-                .map(|row| row.get(0)),
-        })
+        self.read_one(
+            "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
+            "SELECT charge_id FROM paywasm_order_charges WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
+            &[order],
+        )
+        .await
     }
 
     /// The order `charge_id` belongs to, if it is one of this merchant's charges.
     pub async fn order_of(&self, charge_id: &str) -> Result<Option<String>, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row(
-                    "SELECT order_id FROM order_charges WHERE charge_id = ?1",
-                    [charge_id],
-                    |row| row.get(0),
-                )
-                .optional()
-            })?,
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt(
-                    "SELECT order_id FROM paywasm_order_charges WHERE charge_id = $1",
-                    &[&charge_id],
-                )
-                .await?
-                .map(|row| row.get(0)),
-        })
+        self.read_one(
+            "SELECT order_id FROM order_charges WHERE charge_id = ?1",
+            "SELECT order_id FROM paywasm_order_charges WHERE charge_id = $1",
+            &[charge_id],
+        )
+        .await
     }
 
     /// The copy of `charge_id` and when it was last read from the gateway (epoch ms).
@@ -269,25 +306,13 @@ impl Records {
         &self,
         charge_id: &str,
     ) -> Result<Option<(CheckoutCharge, i64)>, MerchantError> {
-        let row: Option<(String, i64)> = match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row(
-                    "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
-                    [charge_id],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()
-            })?,
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt(
-                    "SELECT charge, refreshed_ms FROM paywasm_order_charges WHERE charge_id = $1",
-                    &[&charge_id],
-                )
-                .await?
-                .map(|row| (row.get(0), row.get(1))),
-        };
+        let row: Option<(String, i64)> = self
+            .read_one(
+                "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
+                "SELECT charge, refreshed_ms FROM paywasm_order_charges WHERE charge_id = $1",
+                &[charge_id],
+            )
+            .await?;
         row.map(|(body, refreshed)| Ok((read(&body)?, refreshed)))
             .transpose()
     }
@@ -334,27 +359,14 @@ impl Records {
 
     /// Whether webhook event `event_id` was handled already.
     pub async fn handled(&self, event_id: &str) -> Result<bool, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store
-                .call(|db| {
-                    db.query_row(
-                        "SELECT 1 FROM processed_events WHERE id = ?1",
-                        [event_id],
-                        |_| Ok(()),
-                    )
-                    .optional()
-                })?
-                .is_some(),
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt(
-                    "SELECT 1 FROM paywasm_processed_events WHERE id = $1",
-                    &[&event_id],
-                )
-                .await?
-                .is_some(),
-        })
+        let seen: Option<String> = self
+            .read_one(
+                "SELECT id FROM processed_events WHERE id = ?1",
+                "SELECT id FROM paywasm_processed_events WHERE id = $1",
+                &[event_id],
+            )
+            .await?;
+        Ok(seen.is_some())
     }
 
     /// Notes that webhook event `event_id` was handled (again is harmless).
@@ -419,64 +431,32 @@ impl Records {
         &self,
         order: &str,
     ) -> Result<Option<(String, String)>, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row(
-                    "SELECT payment_intent, client_secret FROM wooshpay_intents WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
-                    [order],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()
-            })?,
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt(
-                    "SELECT payment_intent, client_secret FROM paywasm_wooshpay_intents WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
-                    &[&order],
-                )
-                .await?
-                .map(|row| (row.get(0), row.get(1))),
-        })
+        self.read_one(
+            "SELECT payment_intent, client_secret FROM wooshpay_intents WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
+            "SELECT payment_intent, client_secret FROM paywasm_wooshpay_intents WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
+            &[order],
+        )
+        .await
     }
 
     /// The order PaymentIntent `intent` belongs to, if it is one of this merchant's.
     pub async fn order_of_intent(&self, intent: &str) -> Result<Option<String>, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row(
-                    "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
-                    [intent],
-                    |row| row.get(0),
-                )
-                .optional()
-            })?,
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt(
-                    "SELECT order_id FROM paywasm_wooshpay_intents WHERE payment_intent = $1",
-                    &[&intent],
-                )
-                .await?
-                .map(|row| row.get(0)),
-        })
+        self.read_one(
+            "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
+            "SELECT order_id FROM paywasm_wooshpay_intents WHERE payment_intent = $1",
+            &[intent],
+        )
+        .await
     }
 
     /// The signing secret of the merchant's WooshPay webhook endpoint, once it is registered.
     pub async fn wooshpay_webhook_secret(&self) -> Result<Option<String>, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row("SELECT secret FROM wooshpay_webhook", [], |row| row.get(0))
-                    .optional()
-            })?,
-            Backend::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query_opt("SELECT secret FROM paywasm_wooshpay_webhook", &[])
-                .await?
-                .map(|row| row.get(0)),
-        })
+        self.read_one(
+            "SELECT secret FROM wooshpay_webhook",
+            "SELECT secret FROM paywasm_wooshpay_webhook",
+            &[],
+        )
+        .await
     }
 
     /// Keeps the WooshPay webhook endpoint `endpoint` and its `secret`, unless one is kept

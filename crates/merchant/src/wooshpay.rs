@@ -140,13 +140,8 @@ impl<O: Orders> WooshpayCheckout<O> {
         &self.records
     }
 
-    fn return_uri(&self, reference: &str) -> String {
-        let separator = if self.return_url.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        format!("{}{separator}order={reference}", self.return_url)
+    fn return_uri(&self, reference: &str) -> Result<String, MerchantError> {
+        crate::checkout::with_order(&self.return_url, reference)
     }
 
     /// The order `reference` names, to be paid: refused when there is none or it is paid.
@@ -201,7 +196,7 @@ impl<O: Orders> WooshpayCheckout<O> {
                     "payment_method_data": { "type": "alipay" },
                     "payment_method_types": ["alipay"],
                     "payment_method_options": { "alipay": alipay },
-                    "return_url": self.return_uri(reference),
+                    "return_url": self.return_uri(reference)?,
                     "description": order.description,
                     "metadata": { "order_id": reference },
                 }),
@@ -239,7 +234,7 @@ impl<O: Orders> WooshpayCheckout<O> {
                 "/v1/checkout/sessions",
                 &json!({
                     "mode": "payment",
-                    "success_url": self.return_uri(reference),
+                    "success_url": self.return_uri(reference)?,
                     "cancel_url": cancel_url,
                     "payment_method_types": ["alipay"],
                     "line_items": [{
