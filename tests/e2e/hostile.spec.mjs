@@ -3,6 +3,7 @@
 // the way to the browser with hostile markup; a script that ran would set window.__xss.
 import { test, expect } from "@playwright/test";
 import { gatewayPost, wooshpay } from "./gateway.mjs";
+import { signIn } from "./staff.mjs";
 
 const HOSTILE = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 
@@ -59,6 +60,7 @@ test("a hostile merchant name and failure code are shown as text in the checkout
 
 test("a hostile store name is shown as text in the cashier view", async ({ page }) => {
   await withConfig(page, "storeName", HOSTILE);
+  await signIn(page);
   await page.goto("/pos?amount=40000");
   await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
   await expect(page.getByText(HOSTILE, { exact: false })).toBeVisible();

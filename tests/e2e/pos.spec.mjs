@@ -8,6 +8,26 @@ import { join } from "node:path";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
 import { barcodeDetectorScript, fakeCameraArgs, writeQrVideo } from "./camera.mjs";
 import config from "../../playwright.config.mjs";
+import { DEMO_PIN, signIn } from "./staff.mjs";
+
+// Every test here is the shop's cashier, signed in (the one about signing in starts signed out).
+test.beforeEach(async ({ page }, testInfo) => {
+  if (!testInfo.title.includes("signed out")) await signIn(page);
+});
+
+test("signed out, the point of sale asks for the staff PIN first and refuses a wrong one", async ({ page }) => {
+  await page.goto("/pos?amount=12000");
+  await expect(page.getByRole("heading", { name: "Staff sign-in" })).toBeVisible();
+  await page.getByLabel("Staff PIN").fill("0000");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("That PIN is not right. Try again.");
+  await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toHaveCount(0);
+  await page.getByLabel("Staff PIN").fill(DEMO_PIN);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // back to the sale it was asked for
+  await expect(page).toHaveURL(/\/pos\?amount=12000$/);
+  await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
+});
 
 /** A fresh test code of `wallet` ending in `ending`: every test's charges are its own. */
 function code(wallet, ending) {
@@ -214,6 +234,7 @@ test("with a camera and BarcodeDetector, the cashier scans the customer's QR cod
   const browser = await chromium.launch({ ...launchOptions, args: [...launchOptions.args, ...fakeCameraArgs(video)] });
   try {
     const page = await browser.newPage({ baseURL });
+    await signIn(page);
     await page.addInitScript({ content: barcodeDetectorScript() });
     await page.goto("/pos");
     await page.getByRole("button", { name: "Scan with camera" }).click();

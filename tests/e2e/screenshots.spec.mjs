@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { SHOP } from "../../playwright.config.mjs";
 import { gatewayPost } from "./gateway.mjs";
 import { chargeCreated } from "./shop.mjs";
+import { signIn } from "./staff.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -133,6 +134,7 @@ for (const [device, use] of Object.entries({ tablet: { viewport: { width: 1024, 
           await field.fill(value);
           await field.press("Enter");
         };
+        await signIn(page);
         await page.goto("/pos");
         await expect(field).toBeFocused();
         await looksRight(page, view, name("ready"));

@@ -18,8 +18,10 @@
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
 //!
-//! The library is in progress (issue 20): the Omise and WooshPay checkouts are served; the
-//! point of sale is still the demo shop's.
+//! - [`pos`]: the point of sale (in-store charges of scanned codes, cancel, refunds), served
+//!   only behind the merchant's staff authentication ([`pos::StaffAuth`]).
+//!
+//! The library is in progress (issue 20).
 //!
 //! # Mounting it in an axum app
 //!
@@ -107,6 +109,7 @@ pub mod checkout;
 pub mod client;
 pub mod error;
 pub mod orders;
+pub mod pos;
 pub mod postgres;
 pub mod records;
 pub mod waiters;

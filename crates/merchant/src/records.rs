@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS wooshpay_webhook (
     endpoint   TEXT NOT NULL,
     secret     TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pos_sales (
+    key          TEXT PRIMARY KEY,
+    fingerprint  TEXT NOT NULL,
+    order_id     TEXT NOT NULL,
+    charge_id    TEXT
+);
 ";
 
 /// The PostgreSQL schema: the same records, with a sequence shared by every instance (two
@@ -77,6 +83,12 @@ CREATE TABLE IF NOT EXISTS paywasm_wooshpay_webhook (
     singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
     endpoint   TEXT NOT NULL,
     secret     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paywasm_pos_sales (
+    key          TEXT PRIMARY KEY,
+    fingerprint  TEXT NOT NULL,
+    order_id     TEXT NOT NULL,
+    charge_id    TEXT
 );
 ";
 
@@ -159,6 +171,26 @@ impl Columns for (String, i64) {
     fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
+}
+
+impl Columns for (String, String, Option<String>) {
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    }
+    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
+        Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+    }
+}
+
+/// A sale at the point of sale, under its `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sale {
+    /// What was asked for, as text: the same key with another request is refused.
+    pub fingerprint: String,
+    /// The order opened for it.
+    pub order: String,
+    /// Its charge, once the gateway made it.
+    pub charge: Option<String>,
 }
 
 impl Records {
@@ -482,6 +514,79 @@ impl Records {
                         "INSERT INTO paywasm_wooshpay_webhook (singleton, endpoint, secret) VALUES (1, $1, $2)
                          ON CONFLICT (singleton) DO NOTHING",
                         &[&endpoint, &secret],
+                    )
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The sale under `key`, if one was started.
+    pub async fn sale(&self, key: &str) -> Result<Option<Sale>, MerchantError> {
+        let row: Option<(String, String, Option<String>)> = self
+            .read_one(
+                "SELECT fingerprint, order_id, charge_id FROM pos_sales WHERE key = ?1",
+                "SELECT fingerprint, order_id, charge_id FROM paywasm_pos_sales WHERE key = $1",
+                &[key],
+            )
+            .await?;
+        Ok(row.map(|(fingerprint, order, charge)| Sale {
+            fingerprint,
+            order,
+            charge,
+        }))
+    }
+
+    /// Starts the sale under `key` for `order`, unless one was started under it already (on
+    /// this instance or another): the sale kept under the key, whichever started it.
+    pub async fn start_sale(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        order: &str,
+    ) -> Result<Sale, MerchantError> {
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                store.call(|db| {
+                    db.execute(
+                        "INSERT OR IGNORE INTO pos_sales (key, fingerprint, order_id) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![key, fingerprint, order],
+                    )
+                })?;
+            }
+            Backend::Postgres { pool, .. } => {
+                pool.get()
+                    .await?
+                    .execute(
+                        "INSERT INTO paywasm_pos_sales (key, fingerprint, order_id) VALUES ($1, $2, $3)
+                         ON CONFLICT (key) DO NOTHING",
+                        &[&key, &fingerprint, &order],
+                    )
+                    .await?;
+            }
+        }
+        self.sale(key)
+            .await?
+            .ok_or_else(|| MerchantError::Internal(format!("the sale {key} was not kept")))
+    }
+
+    /// Notes that the sale under `key` made charge `charge_id`.
+    pub async fn finish_sale(&self, key: &str, charge_id: &str) -> Result<(), MerchantError> {
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                store.call(|db| {
+                    db.execute(
+                        "UPDATE pos_sales SET charge_id = ?2 WHERE key = ?1",
+                        rusqlite::params![key, charge_id],
+                    )
+                })?;
+            }
+            Backend::Postgres { pool, .. } => {
+                pool.get()
+                    .await?
+                    .execute(
+                        "UPDATE paywasm_pos_sales SET charge_id = $2 WHERE key = $1",
+                        &[&key, &charge_id],
                     )
                     .await?;
             }

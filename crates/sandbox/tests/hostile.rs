@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use paywasm_sandbox::config::Config;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestRunner};
@@ -28,6 +30,8 @@ enum Key {
     Secret,
     WooshpaySecret,
     WooshpayPublic,
+    /// The point of sale's signed-in cashier (its session cookie).
+    Staff,
 }
 
 /// Every endpoint that reads input; `{id}` is replaced by a hostile id.
@@ -100,8 +104,10 @@ const ENDPOINTS: &[(Party, &str, &str, Key)] = &[
         Key::None,
     ),
     (Party::Shop, "POST", "/pos/charges", Key::None),
-    (Party::Shop, "POST", "/pos/charges/{id}/cancel", Key::None),
-    (Party::Shop, "POST", "/pos/charges/{id}/refunds", Key::None),
+    (Party::Shop, "POST", "/pos/charges", Key::Staff),
+    (Party::Shop, "POST", "/pos/charges/{id}/cancel", Key::Staff),
+    (Party::Shop, "POST", "/pos/charges/{id}/refunds", Key::Staff),
+    (Party::Shop, "POST", "/pos/sign-in", Key::None),
     (Party::Shop, "POST", "/webhooks/omise", Key::None),
     (Party::Shop, "POST", "/webhooks/wooshpay", Key::None),
     (Party::Shop, "POST", "/wooshpay/payment_intents", Key::None),
@@ -227,6 +233,7 @@ fn no_input_makes_a_server_error_and_every_refusal_is_an_error_object() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    let staff = runtime.block_on(support::staff_cookie(&running.shop_url));
     let sent = std::cell::Cell::new(0u64);
     for &(party, method, path, key) in ENDPOINTS {
         let mut runner = TestRunner::new(RunnerConfig {
@@ -253,6 +260,7 @@ fn no_input_makes_a_server_error_and_every_refusal_is_an_error_object() {
                 Key::Secret => request.basic_auth(&running.secret_key, Some("")),
                 Key::WooshpaySecret => request.bearer_auth(&running.wooshpay_secret_key),
                 Key::WooshpayPublic => request.bearer_auth(&running.wooshpay_public_key),
+                Key::Staff => request.header("Cookie", &staff),
             };
             if let Some(content_type) = input.content_type {
                 request = request.header("Content-Type", content_type);

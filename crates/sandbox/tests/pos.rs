@@ -134,10 +134,12 @@ async fn in_store_charges_are_decided_by_test_barcodes() {
 #[tokio::test]
 async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
     let sandbox = Sandbox::start().await;
+    let staff = support::staff_cookie(&sandbox.running.shop_url).await;
     let pos = |key: Option<&'static str>, body: Value| {
         let mut request = sandbox
             .http
             .post(format!("{}/pos/charges", sandbox.running.shop_url))
+            .header("Cookie", &staff)
             .json(&body);
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
@@ -201,10 +203,15 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
         (Some("pending"), Some("wechat_pay_upm"))
     );
     let id = pending["id"].as_str().unwrap();
-    let (status, cancelled) = send(sandbox.http.post(format!(
-        "{}/pos/charges/{id}/cancel",
-        sandbox.running.shop_url
-    )))
+    let (status, cancelled) = send(
+        sandbox
+            .http
+            .post(format!(
+                "{}/pos/charges/{id}/cancel",
+                sandbox.running.shop_url
+            ))
+            .header("Cookie", &staff),
+    )
     .await;
     assert_eq!(status, StatusCode::OK, "{cancelled}");
     assert_eq!(cancelled["status"], "expired");
@@ -225,6 +232,7 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
             sandbox
                 .http
                 .post(&refunds)
+                .header("Cookie", &staff)
                 .header("Idempotency-Key", key)
                 .json(&json!({"amount": amount})),
         )
@@ -242,4 +250,64 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
         error["message"].as_str().unwrap().contains("at most 30000"),
         "{error}"
     );
+}
+
+/// Only the shop's staff may charge: the point of sale's endpoints refuse a request without a
+/// signed-in cashier (the library serves them only behind the shop's staff authentication),
+/// the cashier's page sends a visitor to the sign-in first, and a wrong PIN signs no one in.
+#[tokio::test]
+async fn the_point_of_sale_is_for_signed_in_staff_only() {
+    let sandbox = Sandbox::start().await;
+    let shop = &sandbox.running.shop_url;
+    let sale = json!({"amount": 40000, "currency": "THB", "barcode": "281234567890123490", "store_id": "store_1234", "terminal_id": "POS-01"});
+    for (path, body) in [
+        ("/pos/charges", sale.clone()),
+        ("/pos/charges/chrg_test_any/cancel", json!({})),
+        ("/pos/charges/chrg_test_any/refunds", json!({"amount": 100})),
+    ] {
+        let (status, error) = send(
+            sandbox
+                .http
+                .post(format!("{shop}{path}"))
+                .header("Idempotency-Key", "sale-without-staff")
+                .header("Cookie", "paywasm_staff=demo-cashier.00ff")
+                .json(&body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {error}");
+        assert_shop_error(&error, "authentication_failure");
+    }
+    let (_, charges) = send(sandbox.secret(reqwest::Method::GET, "/charges")).await;
+    assert_eq!(charges["total"], 0, "nothing reached the gateway");
+
+    let page = sandbox
+        .http
+        .get(format!("{shop}/pos?amount=12000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.headers()["location"],
+        "/pos/sign-in?next=%2Fpos%3Famount%3D12000"
+    );
+    let wrong = sandbox
+        .http
+        .post(format!("{shop}/pos/sign-in"))
+        .form(&[("pin", "0000"), ("next", "/pos")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(wrong.headers().get("set-cookie").is_none());
+
+    let staff = support::staff_cookie(shop).await;
+    let page = sandbox
+        .http
+        .get(format!("{shop}/pos?amount=12000"))
+        .header("Cookie", &staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
 }

@@ -156,6 +156,7 @@ fn soak_of(sandbox: &Sandbox) -> Arc<Soak> {
         wooshpay_public_key: paywasm_sandbox::wooshpay::DEFAULT_PUBLIC_KEY.into(),
         wooshpay_secret_key: paywasm_sandbox::wooshpay::DEFAULT_SECRET_KEY.into(),
         retries: AtomicU64::new(0),
+        staff: Default::default(),
     })
 }
 

@@ -58,6 +58,7 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         wooshpay_public_key: running.wooshpay_public_key.clone(),
         wooshpay_secret_key: running.wooshpay_secret_key.clone(),
         retries: AtomicU64::new(0),
+        staff: Default::default(),
     });
 
     let plans = soak::plans(checkouts);

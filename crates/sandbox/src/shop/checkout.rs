@@ -46,9 +46,18 @@ pub(crate) fn create_order_for(
     amount: Amount,
     currency: Currency,
 ) -> Result<Order, MerchantError> {
+    create_in(&state.store, product, amount, currency)
+}
+
+fn create_in(
+    store: &crate::store::Store,
+    product: &str,
+    amount: Amount,
+    currency: Currency,
+) -> Result<Order, MerchantError> {
     let id = String::from(crate::ids::new::<ids::OrderId>());
     let now = crate::api::now().unix();
-    state.store.call(|db| {
+    store.call(|db| {
         db.execute(
             "INSERT INTO orders (id, created_at, product, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
             rusqlite::params![id, now, product, amount.0, currency.as_str()],
@@ -135,6 +144,29 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
     ) -> Result<(), MerchantError> {
         // The order stays open: the customer may pay it with another charge.
         tracing::info!(order = %reference, charge = %charge_id, ?failure_code, "charge ended unpaid");
+        Ok(())
+    }
+}
+
+impl paywasm_merchant::pos::Sales for ShopOrders {
+    async fn open_sale(
+        &self,
+        amount: Amount,
+        currency: &Currency,
+        description: &str,
+    ) -> Result<String, MerchantError> {
+        Ok(create_in(&self.store, description, amount, currency.clone())?.id)
+    }
+
+    async fn record_refund(
+        &self,
+        reference: &str,
+        charge_id: &str,
+        refund_id: &str,
+        amount: Amount,
+    ) -> Result<(), MerchantError> {
+        // The demo keeps no books: the gateway's refund is the record.
+        tracing::info!(order = %reference, charge = %charge_id, refund = %refund_id, amount = amount.0, "refunded");
         Ok(())
     }
 }

@@ -6,20 +6,23 @@
 //!   widget's contract on the Omise API, served by the merchant library
 //!   (`paywasm_merchant::checkout`) over the shop's orders ([`checkout::ShopOrders`]);
 //! - `GET /return?order=...`: where Alipay sends the customer back;
-//! - `/pos/*`: the point of sale's in-store charges, cancel and refunds ([`pos`]);
+//! - `/pos`: the cashier's page, behind the demo staff sign-in ([`staff`]); `/pos/charges*`:
+//!   the point of sale's in-store charges, cancel and refunds, served by the merchant library
+//!   (`paywasm_merchant::pos`) for the signed-in staff only;
 //! - `/wooshpay*`, `/webhooks/wooshpay`: the same shop on WooshPay's API ([`wooshpay`]);
 //! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
 
 pub mod checkout;
 pub mod error;
 mod pages;
-pub mod pos;
+pub mod staff;
 pub mod wooshpay;
 
 use crate::store::Store;
 use axum::routing::{get, post};
 use axum::Router;
 use paywasm_merchant::checkout::Checkout;
+use paywasm_merchant::pos::PointOfSale;
 use paywasm_merchant::records::Records;
 use paywasm_merchant::wooshpay::WooshpayCheckout;
 use std::path::PathBuf;
@@ -81,6 +84,10 @@ pub struct ShopState {
     pub(crate) www_dir: PathBuf,
     pub(crate) pkg_dir: PathBuf,
     pub(crate) hosted_page: String,
+    /// The point of sale, for the staff signed in ([`staff`]).
+    pub(crate) pos: Arc<PointOfSale<checkout::ShopOrders, staff::ShopStaff>>,
+    /// Who is signed in at the point of sale.
+    pub(crate) staff: staff::ShopStaff,
     /// The widget's contract on WooshPay's API, over the shop's CNY orders.
     pub(crate) wooshpay: Arc<WooshpayCheckout<checkout::ShopOrders>>,
     pub(crate) wooshpay_public_key: String,
@@ -89,9 +96,7 @@ pub struct ShopState {
 impl ShopState {
     /// The shop's state, with its schemas applied (no handler can meet a missing table).
     pub fn new(config: ShopConfig) -> Result<Self, crate::StartError> {
-        for schema in [checkout::SCHEMA, pos::SCHEMA] {
-            config.store.migrate(schema)?;
-        }
+        config.store.migrate(checkout::SCHEMA)?;
         let gateway = paywasm_merchant::client::OmiseClient::new(
             config.gateway_url.clone(),
             config.secret_key,
@@ -118,9 +123,13 @@ impl ShopState {
             )?,
             format!("{}/wooshpay/return", config.shop_url),
         );
+        let staff = staff::ShopStaff::open(&config.store)?;
+        let pos = PointOfSale::new(checkout.clone(), staff.clone());
         Ok(Self {
             store: config.store,
             checkout,
+            pos,
+            staff,
             shop_url: config.shop_url,
             gateway_url,
             public_key: config.public_key,
@@ -177,9 +186,10 @@ pub fn app(state: ShopState) -> Router {
             get(wooshpay::session_frame_example),
         )
         .route("/pos", get(pages::pos_page))
-        .route("/pos/charges", post(pos::pos_charges_create))
-        .route("/pos/charges/{id}/cancel", post(pos::pos_charges_cancel))
-        .route("/pos/charges/{id}/refunds", post(pos::pos_refunds_create))
+        .route(
+            "/pos/sign-in",
+            get(staff::sign_in_page).post(staff::sign_in),
+        )
         // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
         // widget reads, not with an empty body.
         .fallback(|| async {
@@ -192,6 +202,7 @@ pub fn app(state: ShopState) -> Router {
                 .layer(hosted_checkout_cors(&state.hosted_page)),
         )
         .merge(checkout_webhooks)
+        .merge(state.pos.routes())
         .merge(wooshpay_webhooks)
         .merge(crate::cdn::router(&state.pkg_dir))
 }

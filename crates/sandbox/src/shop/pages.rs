@@ -402,7 +402,18 @@ pub(crate) struct PosQuery {
 pub(crate) async fn pos_page(
     State(state): State<ShopState>,
     Query(query): Query<PosQuery>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
 ) -> Result<Response, MerchantError> {
+    if state.staff.of(&headers).is_none() {
+        let here = uri.path_and_query().map_or("/pos", |path| path.as_str());
+        let mut next = url::form_urlencoded::Serializer::new(String::new());
+        next.append_pair("next", here);
+        return Ok(
+            axum::response::Redirect::to(&format!("/pos/sign-in?{}", next.finish()))
+                .into_response(),
+        );
+    }
     let amount = query.amount.unwrap_or(40_000);
     let config = json!({
         "widget": {

@@ -429,3 +429,31 @@ fn generalized_id(word: &str) -> String {
         word.to_owned()
     }
 }
+
+/// Signs in at the demo shop's point of sale with its demo PIN, as a cashier does; the
+/// session cookie to send (`name=value`). Made again while the shop's answer is lost or
+/// refused (injected faults).
+pub async fn staff_cookie(shop_url: &str) -> String {
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for _ in 0..40 {
+        let answer = http
+            .post(format!("{shop_url}/pos/sign-in"))
+            .form(&[
+                ("pin", paywasm_sandbox::shop::staff::DEMO_PIN),
+                ("next", "/pos"),
+            ])
+            .send()
+            .await;
+        if let Some(cookie) = answer.ok().and_then(|response| {
+            let cookie = response.headers().get(reqwest::header::SET_COOKIE)?;
+            Some(cookie.to_str().ok()?.split(';').next()?.to_owned())
+        }) {
+            return cookie;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not sign in at the point of sale");
+}

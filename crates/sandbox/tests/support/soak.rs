@@ -74,6 +74,8 @@ pub struct Soak {
     pub wooshpay_secret_key: String,
     /// Calls that failed and were made again.
     pub retries: AtomicU64,
+    /// The cashier's session at the point of sale, once signed in.
+    pub staff: tokio::sync::OnceCell<String>,
 }
 
 /// The answer of a call, made again (as the widget, the shop's client or a bank would) while the
@@ -116,6 +118,14 @@ pub async fn call(soak: &Soak, request: impl Fn() -> RequestBuilder) -> (StatusC
 }
 
 impl Soak {
+    /// The cashier's session cookie (signed in once; the shop keeps its key across restarts).
+    pub async fn staff(&self) -> String {
+        self.staff
+            .get_or_init(|| super::staff_cookie(&self.shop))
+            .await
+            .clone()
+    }
+
     pub fn gateway(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
         self.http
             .request(method, format!("{}{path}", self.gateway))
@@ -213,8 +223,10 @@ impl Soak {
                     "store_id": "store_1", "store_name": "Soak store", "terminal_id": "POS-1",
                 });
                 let key = format!("soak-sale-{n}");
+                let staff = self.staff().await;
                 let (status, charge) = call(self, || {
                     self.shop(Method::POST, "/pos/charges")
+                        .header("Cookie", &staff)
                         .header("Idempotency-Key", &key)
                         .json(&body)
                 })
@@ -244,11 +256,13 @@ impl Soak {
             ),
         };
         let decision_key = format!("soak-decide-{id}");
+        let staff = self.staff().await;
         let (status, decided) = call(self, || {
             let request = if outcome == Outcome::Expired
                 && matches!(method, Method_::AlipayInStore | Method_::WechatInStore)
             {
                 self.shop(Method::POST, &format!("/pos/charges/{id}/cancel"))
+                    .header("Cookie", &staff)
             } else {
                 self.gateway(method_.clone(), &path, &key)
             };
@@ -271,9 +285,11 @@ impl Soak {
         let refund = planned_refund(method, outcome);
         if refund > 0 {
             let refund_key = format!("soak-refund-{id}");
+            let staff = self.staff().await;
             let (status, refunded) = call(self, || {
                 let request = if method == Method_::AlipayInStore {
                     self.shop(Method::POST, &format!("/pos/charges/{id}/refunds"))
+                        .header("Cookie", &staff)
                         .json(&json!({"amount": refund}))
                 } else {
                     self.gateway(
