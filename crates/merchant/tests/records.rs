@@ -140,6 +140,32 @@ async fn the_contract(writer: &Records, reader: &Records) {
         "a second registration does not replace the first one's secret"
     );
 
+    // A sale at the point of sale, under its key: the first start wins, on any instance.
+    let key = unique("sale");
+    assert_eq!(reader.sale(&key).await.unwrap(), None);
+    let started = writer
+        .start_sale(&key, "{\"amount\":1}", &order)
+        .await
+        .unwrap();
+    assert_eq!(
+        (started.order.as_str(), started.charge),
+        (order.as_str(), None)
+    );
+    let again = reader
+        .start_sale(&key, "{\"amount\":2}", "ord_other")
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.fingerprint.as_str(), again.order.as_str()),
+        ("{\"amount\":1}", order.as_str()),
+        "a second start finds the first sale"
+    );
+    writer.finish_sale(&key, &first).await.unwrap();
+    assert_eq!(
+        reader.sale(&key).await.unwrap().unwrap().charge.as_deref(),
+        Some(first.as_str())
+    );
+
     // Each webhook event is handled once, wherever it arrives.
     let event = unique("evnt_test");
     assert!(!reader.handled(&event).await.unwrap());
