@@ -16,6 +16,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
+  // A failed test is run once more and, if it then passes, reported as flaky (the list shows
+  // it): a flake is not a green test, but it should not hide the whole run's result. On
+  // 2026-12-02 "the dialog's files come from the CDN" failed once in CI (the dialog did not
+  // open within 10 s) and passed 48 times of 48 here; its cause is not known yet.
+  retries: 1,
   reporter: [["list"]],
   use: {
     baseURL: SHOP,
