@@ -36,6 +36,15 @@ pub enum MerchantError {
 }
 
 impl MerchantError {
+    /// What went wrong, for the operator (a log, a server that cannot start): with an
+    /// internal error's detail, which clients are never shown.
+    pub fn detail(&self) -> String {
+        match self {
+            MerchantError::Internal(detail) => detail.clone(),
+            other => other.to_string(),
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             MerchantError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),

@@ -107,6 +107,7 @@
 
 pub mod checkout;
 pub mod client;
+pub mod database;
 pub mod error;
 pub mod orders;
 pub mod pos;

@@ -18,10 +18,10 @@
 //!
 //! The order itself (its amount, whether it is paid) is the merchant's, not kept here.
 
+use crate::database::Database;
 use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use paywasm_core::objects::CheckoutCharge;
-use rusqlite::OptionalExtension;
 use std::sync::Arc;
 
 /// The SQLite schema. `order_charges.seq` orders an order's charges (the latest is resumed).
@@ -92,43 +92,13 @@ CREATE TABLE IF NOT EXISTS paywasm_pos_sales (
 );
 ";
 
-/// Serializes schema changes across instances starting at once (`CREATE ... IF NOT EXISTS`
-/// is not safe to race in PostgreSQL).
-const SCHEMA_LOCK: i64 = 0x7061_7977_6173_6d01;
-
 /// A merchant server's records, in SQLite or PostgreSQL, and the customers waiting on them.
 #[derive(Clone)]
 pub struct Records {
-    backend: Backend,
+    database: Database,
+    /// Wakes this instance's waiters of the charges any instance changes (PostgreSQL).
+    _listener: Option<Arc<crate::postgres::Listener>>,
     waiters: Waiters,
-}
-
-#[derive(Clone)]
-enum Backend {
-    Sqlite(paywasm_store::Store),
-    Postgres {
-        pool: deadpool_postgres::Pool,
-        /// Wakes this instance's waiters of the charges any instance changes.
-        _listener: Arc<crate::postgres::Listener>,
-    },
-}
-
-impl From<tokio_postgres::Error> for MerchantError {
-    fn from(error: tokio_postgres::Error) -> Self {
-        MerchantError::Internal(format!("database error: {error}"))
-    }
-}
-
-impl From<deadpool_postgres::PoolError> for MerchantError {
-    fn from(error: deadpool_postgres::PoolError) -> Self {
-        MerchantError::Internal(format!("database pool: {error}"))
-    }
-}
-
-impl From<rusqlite::Error> for MerchantError {
-    fn from(error: rusqlite::Error) -> Self {
-        MerchantError::Internal(format!("database error: {error}"))
-    }
 }
 
 fn stored(charge: &CheckoutCharge) -> Result<String, MerchantError> {
@@ -138,48 +108,6 @@ fn stored(charge: &CheckoutCharge) -> Result<String, MerchantError> {
 fn read(body: &str) -> Result<CheckoutCharge, MerchantError> {
     serde_json::from_str(body)
         .map_err(|error| MerchantError::Internal(format!("a stored charge is corrupt: {error}")))
-}
-
-/// What a read returns per row, from either store.
-trait Columns: Sized {
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
-    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error>;
-}
-
-impl Columns for String {
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        row.get(0)
-    }
-    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
-        row.try_get(0)
-    }
-}
-
-impl Columns for (String, String) {
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok((row.get(0)?, row.get(1)?))
-    }
-    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
-        Ok((row.try_get(0)?, row.try_get(1)?))
-    }
-}
-
-impl Columns for (String, i64) {
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok((row.get(0)?, row.get(1)?))
-    }
-    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
-        Ok((row.try_get(0)?, row.try_get(1)?))
-    }
-}
-
-impl Columns for (String, String, Option<String>) {
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-    }
-    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
-        Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
-    }
 }
 
 /// A sale at the point of sale, under its `Idempotency-Key`.
@@ -194,41 +122,12 @@ pub struct Sale {
 }
 
 impl Records {
-    /// The first row of a read by text `keys`: `sqlite` and `postgres` are the same query in
-    /// each store's dialect and tables.
-    async fn read_one<T: Columns>(
-        &self,
-        sqlite: &str,
-        postgres: &str,
-        keys: &[&str],
-    ) -> Result<Option<T>, MerchantError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(store) => store.call(|db| {
-                db.query_row(sqlite, rusqlite::params_from_iter(keys), |row| {
-                    T::from_sqlite(row)
-                })
-                .optional()
-            })?,
-            Backend::Postgres { pool, .. } => {
-                let keys: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = keys
-                    .iter()
-                    .map(|key| key as &(dyn tokio_postgres::types::ToSql + Sync))
-                    .collect();
-                match pool.get().await?.query_opt(postgres, &keys).await? {
-                    Some(row) => Some(T::from_postgres(&row)?),
-                    None => None,
-                }
-            }
-        })
-    }
-}
-
-impl Records {
     /// The records in `store` (its schema applied), for one instance.
     pub fn sqlite(store: paywasm_store::Store) -> Result<Self, MerchantError> {
         store.migrate(SQLITE_SCHEMA)?;
         Ok(Self {
-            backend: Backend::Sqlite(store),
+            database: Database::Sqlite(store),
+            _listener: None,
             waiters: Waiters::default(),
         })
     }
@@ -236,15 +135,7 @@ impl Records {
     /// The records in the PostgreSQL database at `url` (its schema applied), shared with the
     /// other instances that use it.
     pub async fn postgres(url: &str) -> Result<Self, MerchantError> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|error| MerchantError::Internal(format!("the database URL: {error}")))?;
-        let manager = deadpool_postgres::Manager::new(config, tokio_postgres::NoTls);
-        let pool = deadpool_postgres::Pool::builder(manager)
-            .max_size(16)
-            .build()
-            .map_err(|error| MerchantError::Internal(format!("database pool: {error}")))?;
-        Self::postgres_pool(pool, url).await
+        Self::open(Database::postgres(url)?).await
     }
 
     /// The records through the merchant's own `pool`; `listen_url` names the same database
@@ -253,24 +144,34 @@ impl Records {
         pool: deadpool_postgres::Pool,
         listen_url: &str,
     ) -> Result<Self, MerchantError> {
-        {
-            let mut client = pool.get().await?;
-            let transaction = client.transaction().await?;
-            transaction
-                .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
-                .await?;
-            transaction.batch_execute(POSTGRES_SCHEMA).await?;
-            transaction.commit().await?;
-        }
+        Self::open(Database::Postgres {
+            pool,
+            url: listen_url.to_owned(),
+        })
+        .await
+    }
+
+    /// The records in `database` (its schema applied); on PostgreSQL, with this instance's
+    /// listener for the changes every instance makes.
+    pub async fn open(database: Database) -> Result<Self, MerchantError> {
+        database.migrate(SQLITE_SCHEMA, POSTGRES_SCHEMA).await?;
         let waiters = Waiters::default();
-        let listener = crate::postgres::listen(listen_url, waiters.clone()).await?;
+        let listener = match &database {
+            Database::Sqlite(_) => None,
+            Database::Postgres { url, .. } => Some(Arc::new(
+                crate::postgres::listen(url, waiters.clone()).await?,
+            )),
+        };
         Ok(Self {
-            backend: Backend::Postgres {
-                pool,
-                _listener: Arc::new(listener),
-            },
+            database,
+            _listener: listener,
             waiters,
         })
+    }
+
+    /// The database the records are kept in.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 
     /// The customers waiting on this instance.
@@ -288,49 +189,51 @@ impl Records {
         now_ms: i64,
     ) -> Result<(), MerchantError> {
         let body = stored(charge)?;
-        match &self.backend {
-            Backend::Sqlite(store) => {
-                store.call(|db| {
-                    db.execute(
-                        "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
-                         VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)
-                         ON CONFLICT (charge_id) DO NOTHING",
-                        rusqlite::params![charge.id, order, body, now_ms],
-                    )
-                })?;
-            }
-            Backend::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(
-                        "INSERT INTO paywasm_order_charges (charge_id, order_id, charge, refreshed_ms)
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (charge_id) DO NOTHING",
-                        &[&charge.id, &order, &body, &now_ms],
-                    )
-                    .await?;
-            }
-        }
+        self.database
+            .execute(
+                "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
+                 VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)
+                 ON CONFLICT (charge_id) DO NOTHING",
+                "INSERT INTO paywasm_order_charges (charge_id, order_id, charge, refreshed_ms)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (charge_id) DO NOTHING",
+                &[(&charge.id).into(), order.into(), (&body).into(), now_ms.into()],
+            )
+            .await?;
         Ok(())
     }
 
     /// The id of `order`'s latest charge, if it has one.
     pub async fn latest_charge(&self, order: &str) -> Result<Option<String>, MerchantError> {
-        self.read_one(
+        self.text(
             "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
             "SELECT charge_id FROM paywasm_order_charges WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
-            &[order],
+            order,
         )
         .await
     }
 
     /// The order `charge_id` belongs to, if it is one of this merchant's charges.
     pub async fn order_of(&self, charge_id: &str) -> Result<Option<String>, MerchantError> {
-        self.read_one(
+        self.text(
             "SELECT order_id FROM order_charges WHERE charge_id = ?1",
             "SELECT order_id FROM paywasm_order_charges WHERE charge_id = $1",
-            &[charge_id],
+            charge_id,
         )
         .await
+    }
+
+    /// The one text column a query by one key reads, if it finds a row.
+    async fn text(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        key: &str,
+    ) -> Result<Option<String>, MerchantError> {
+        let row: Option<(String,)> = self
+            .database
+            .read_one(sqlite, postgres, &[key.into()])
+            .await?;
+        Ok(row.map(|(text,)| text))
     }
 
     /// The copy of `charge_id` and when it was last read from the gateway (epoch ms).
@@ -339,10 +242,11 @@ impl Records {
         charge_id: &str,
     ) -> Result<Option<(CheckoutCharge, i64)>, MerchantError> {
         let row: Option<(String, i64)> = self
+            .database
             .read_one(
                 "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
                 "SELECT charge, refreshed_ms FROM paywasm_order_charges WHERE charge_id = $1",
-                &[charge_id],
+                &[charge_id.into()],
             )
             .await?;
         row.map(|(body, refreshed)| Ok((read(&body)?, refreshed)))
@@ -358,8 +262,8 @@ impl Records {
         now_ms: i64,
     ) -> Result<bool, MerchantError> {
         let body = stored(charge)?;
-        let known = match &self.backend {
-            Backend::Sqlite(store) => {
+        let known = match &self.database {
+            Database::Sqlite(store) => {
                 let updated = store.call(|db| {
                     db.execute(
                         "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3 WHERE charge_id = ?1",
@@ -370,7 +274,7 @@ impl Records {
                 self.waiters.wake(&charge.id);
                 updated > 0
             }
-            Backend::Postgres { pool, .. } => {
+            Database::Postgres { pool, .. } => {
                 let mut client = pool.get().await?;
                 let transaction = client.transaction().await?;
                 let updated = transaction
@@ -391,11 +295,11 @@ impl Records {
 
     /// Whether webhook event `event_id` was handled already.
     pub async fn handled(&self, event_id: &str) -> Result<bool, MerchantError> {
-        let seen: Option<String> = self
-            .read_one(
+        let seen = self
+            .text(
                 "SELECT id FROM processed_events WHERE id = ?1",
                 "SELECT id FROM paywasm_processed_events WHERE id = $1",
-                &[event_id],
+                event_id,
             )
             .await?;
         Ok(seen.is_some())
@@ -403,26 +307,15 @@ impl Records {
 
     /// Notes that webhook event `event_id` was handled (again is harmless).
     pub async fn mark_handled(&self, event_id: &str, now_ms: i64) -> Result<(), MerchantError> {
-        match &self.backend {
-            Backend::Sqlite(store) => {
-                store.call(|db| {
-                    db.execute(
-                        "INSERT OR IGNORE INTO processed_events (id, processed_ms) VALUES (?1, ?2)",
-                        rusqlite::params![event_id, now_ms],
-                    )
-                })?;
-            }
-            Backend::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(
-                        "INSERT INTO paywasm_processed_events (id, processed_ms) VALUES ($1, $2)
-                         ON CONFLICT (id) DO NOTHING",
-                        &[&event_id, &now_ms],
-                    )
-                    .await?;
-            }
-        }
+        self.database
+            .execute(
+                "INSERT INTO processed_events (id, processed_ms) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO paywasm_processed_events (id, processed_ms) VALUES ($1, $2)
+                 ON CONFLICT (id) DO NOTHING",
+                &[event_id.into(), now_ms.into()],
+            )
+            .await?;
         Ok(())
     }
 
@@ -434,27 +327,16 @@ impl Records {
         intent: &str,
         client_secret: &str,
     ) -> Result<(), MerchantError> {
-        match &self.backend {
-            Backend::Sqlite(store) => {
-                store.call(|db| {
-                    db.execute(
-                        "INSERT OR IGNORE INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
-                         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))",
-                        rusqlite::params![intent, order, client_secret],
-                    )
-                })?;
-            }
-            Backend::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(
-                        "INSERT INTO paywasm_wooshpay_intents (payment_intent, order_id, client_secret)
-                         VALUES ($1, $2, $3) ON CONFLICT (payment_intent) DO NOTHING",
-                        &[&intent, &order, &client_secret],
-                    )
-                    .await?;
-            }
-        }
+        self.database
+            .execute(
+                "INSERT INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
+                 VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))
+                 ON CONFLICT (payment_intent) DO NOTHING",
+                "INSERT INTO paywasm_wooshpay_intents (payment_intent, order_id, client_secret)
+                 VALUES ($1, $2, $3) ON CONFLICT (payment_intent) DO NOTHING",
+                &[intent.into(), order.into(), client_secret.into()],
+            )
+            .await?;
         Ok(())
     }
 
@@ -463,32 +345,35 @@ impl Records {
         &self,
         order: &str,
     ) -> Result<Option<(String, String)>, MerchantError> {
-        self.read_one(
+        self.database.read_one(
             "SELECT payment_intent, client_secret FROM wooshpay_intents WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
             "SELECT payment_intent, client_secret FROM paywasm_wooshpay_intents WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
-            &[order],
+            &[order.into()],
         )
         .await
     }
 
     /// The order PaymentIntent `intent` belongs to, if it is one of this merchant's.
     pub async fn order_of_intent(&self, intent: &str) -> Result<Option<String>, MerchantError> {
-        self.read_one(
+        self.text(
             "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
             "SELECT order_id FROM paywasm_wooshpay_intents WHERE payment_intent = $1",
-            &[intent],
+            intent,
         )
         .await
     }
 
     /// The signing secret of the merchant's WooshPay webhook endpoint, once it is registered.
     pub async fn wooshpay_webhook_secret(&self) -> Result<Option<String>, MerchantError> {
-        self.read_one(
-            "SELECT secret FROM wooshpay_webhook",
-            "SELECT secret FROM paywasm_wooshpay_webhook",
-            &[],
-        )
-        .await
+        let row: Option<(String,)> = self
+            .database
+            .read_one(
+                "SELECT secret FROM wooshpay_webhook",
+                "SELECT secret FROM paywasm_wooshpay_webhook",
+                &[],
+            )
+            .await?;
+        Ok(row.map(|(secret,)| secret))
     }
 
     /// Keeps the WooshPay webhook endpoint `endpoint` and its `secret`, unless one is kept
@@ -498,36 +383,26 @@ impl Records {
         endpoint: &str,
         secret: &str,
     ) -> Result<(), MerchantError> {
-        match &self.backend {
-            Backend::Sqlite(store) => {
-                store.call(|db| {
-                    db.execute(
-                        "INSERT OR IGNORE INTO wooshpay_webhook (singleton, endpoint, secret) VALUES (1, ?1, ?2)",
-                        rusqlite::params![endpoint, secret],
-                    )
-                })?;
-            }
-            Backend::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(
-                        "INSERT INTO paywasm_wooshpay_webhook (singleton, endpoint, secret) VALUES (1, $1, $2)
-                         ON CONFLICT (singleton) DO NOTHING",
-                        &[&endpoint, &secret],
-                    )
-                    .await?;
-            }
-        }
+        self.database
+            .execute(
+                "INSERT INTO wooshpay_webhook (singleton, endpoint, secret) VALUES (1, ?1, ?2)
+                 ON CONFLICT (singleton) DO NOTHING",
+                "INSERT INTO paywasm_wooshpay_webhook (singleton, endpoint, secret) VALUES (1, $1, $2)
+                 ON CONFLICT (singleton) DO NOTHING",
+                &[endpoint.into(), secret.into()],
+            )
+            .await?;
         Ok(())
     }
 
     /// The sale under `key`, if one was started.
     pub async fn sale(&self, key: &str) -> Result<Option<Sale>, MerchantError> {
         let row: Option<(String, String, Option<String>)> = self
+            .database
             .read_one(
                 "SELECT fingerprint, order_id, charge_id FROM pos_sales WHERE key = ?1",
                 "SELECT fingerprint, order_id, charge_id FROM paywasm_pos_sales WHERE key = $1",
-                &[key],
+                &[key.into()],
             )
             .await?;
         Ok(row.map(|(fingerprint, order, charge)| Sale {
@@ -545,26 +420,15 @@ impl Records {
         fingerprint: &str,
         order: &str,
     ) -> Result<Sale, MerchantError> {
-        match &self.backend {
-            Backend::Sqlite(store) => {
-                store.call(|db| {
-                    db.execute(
-                        "INSERT OR IGNORE INTO pos_sales (key, fingerprint, order_id) VALUES (?1, ?2, ?3)",
-                        rusqlite::params![key, fingerprint, order],
-                    )
-                })?;
-            }
-            Backend::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(
-                        "INSERT INTO paywasm_pos_sales (key, fingerprint, order_id) VALUES ($1, $2, $3)
-                         ON CONFLICT (key) DO NOTHING",
-                        &[&key, &fingerprint, &order],
-                    )
-                    .await?;
-            }
-        }
+        self.database
+            .execute(
+                "INSERT INTO pos_sales (key, fingerprint, order_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO NOTHING",
+                "INSERT INTO paywasm_pos_sales (key, fingerprint, order_id) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO NOTHING",
+                &[key.into(), fingerprint.into(), order.into()],
+            )
+            .await?;
         self.sale(key)
             .await?
             .ok_or_else(|| MerchantError::Internal(format!("the sale {key} was not kept")))
@@ -572,25 +436,13 @@ impl Records {
 
     /// Notes that the sale under `key` made charge `charge_id`.
     pub async fn finish_sale(&self, key: &str, charge_id: &str) -> Result<(), MerchantError> {
-        match &self.backend {
-            Backend::Sqlite(store) => {
-                store.call(|db| {
-                    db.execute(
-                        "UPDATE pos_sales SET charge_id = ?2 WHERE key = ?1",
-                        rusqlite::params![key, charge_id],
-                    )
-                })?;
-            }
-            Backend::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(
-                        "UPDATE paywasm_pos_sales SET charge_id = $2 WHERE key = $1",
-                        &[&key, &charge_id],
-                    )
-                    .await?;
-            }
-        }
+        self.database
+            .execute(
+                "UPDATE pos_sales SET charge_id = ?2 WHERE key = ?1",
+                "UPDATE paywasm_pos_sales SET charge_id = $2 WHERE key = $1",
+                &[key.into(), charge_id.into()],
+            )
+            .await?;
         Ok(())
     }
 }

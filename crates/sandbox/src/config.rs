@@ -53,6 +53,16 @@ pub struct Config {
     /// are gone when the sandbox stops.
     #[arg(long = "data", env = "PAYWASM_DATA")]
     pub data_dir: Option<PathBuf>,
+    /// The demo shop's database: a `postgres://` URL, shared by every shop instance that names
+    /// it (orders, charge copies, webhook dedupe, wake-ups across instances); without it,
+    /// SQLite under `--data`.
+    #[arg(long, env = "PAYWASM_SHOP_DATABASE")]
+    pub shop_database: Option<String>,
+    /// Run only the demo shop, against the gateway at this URL (another paywasm-sandbox), so
+    /// that several shop instances can run beside one gateway; without it, the gateway runs
+    /// here too.
+    #[arg(long, env = "PAYWASM_GATEWAY_URL")]
+    pub gateway_url: Option<String>,
     /// Webhook endpoints the gateway POSTs events to (repeat the flag, or comma-separate in the
     /// environment). Without any, the demo shop's `/webhooks/omise`.
     #[arg(
@@ -125,6 +135,8 @@ impl Config {
             wooshpay_public_key: crate::wooshpay::DEFAULT_PUBLIC_KEY.into(),
             wooshpay_secret_key: crate::wooshpay::DEFAULT_SECRET_KEY.into(),
             data_dir: None,
+            shop_database: None,
+            gateway_url: None,
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),

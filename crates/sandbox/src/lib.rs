@@ -32,6 +32,7 @@ use config::Config;
 use gateway::error::OmiseShape;
 use paywasm_core::method::GatewayKind;
 use paywasm_core::policy::{PublicKey, SecretKey};
+use paywasm_merchant::database::Database;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -55,7 +56,7 @@ pub enum StartError {
     #[error("{0}")]
     Keys(String),
     /// The demo shop's records (the merchant library's) could not be opened.
-    #[error("cannot open the shop's records: {0}")]
+    #[error("cannot open the shop's records: {}", .0.detail())]
     Records(#[from] paywasm_merchant::MerchantError),
     /// An HTTP client (webhooks, the shop's gateway calls) could not be made.
     #[error("cannot make an HTTP client: {0}")]
@@ -160,7 +161,9 @@ fn serve(
 /// router's error shape, answers held until their commit is durable, and the rate limit.
 /// Each router names its own `shape`: no error's shape is chosen from a request's URL.
 struct Layers<'a> {
-    store: &'a store::Store,
+    /// The server's SQLite store, whose group commit answers wait for (none on PostgreSQL,
+    /// whose commits are durable when they return).
+    store: Option<&'a store::Store>,
     limit: Option<&'a api::rate_limit::RateLimit>,
     faults: Option<&'a faults::Faults>,
 }
@@ -175,15 +178,14 @@ impl Layers<'_> {
             )),
             None => router,
         };
-        let router = router
-            .layer(from_fn_with_state(
-                self.store.clone(),
-                store::durable_answers,
-            ))
-            .layer(from_fn_with_state(
-                shape,
-                api::refusals::plain_refusals_as_error_objects::<S>,
-            ));
+        let router = match self.store {
+            Some(store) => router.layer(from_fn_with_state(store.clone(), store::durable_answers)),
+            None => router,
+        };
+        let router = router.layer(from_fn_with_state(
+            shape,
+            api::refusals::plain_refusals_as_error_objects::<S>,
+        ));
         match self.faults {
             Some(faults) => router.layer(from_fn_with_state(
                 (faults.clone(), shape),
@@ -194,7 +196,76 @@ impl Layers<'_> {
     }
 }
 
-/// Starts the gateway and the shop.
+/// Starts the gateway's two APIs (with their pages and the widget's files) and their webhook
+/// workers; its URL and its tasks. Events go to `--webhook-url`, by default the shop's
+/// `/webhooks/omise` at `shop_url`.
+async fn start_gateway(
+    config: &Config,
+    shop_url: &str,
+    webhook_key: &[u8],
+    stopped: &watch::Receiver<bool>,
+) -> Result<(String, Vec<JoinHandle<()>>), StartError> {
+    let (gateway_listener, gateway_url) = bind(config.gateway_addr).await?;
+    let webhook_urls = if config.webhook_urls.is_empty() {
+        vec![format!("{shop_url}/webhooks/omise")]
+    } else {
+        config.webhook_urls.clone()
+    };
+    let gateway_store =
+        store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
+    let gateway_state = gateway::GatewayState::new(
+        gateway_store,
+        api::credentials::Keys {
+            public: config.public_key.clone(),
+            secret: config.secret_key.clone(),
+        },
+        gateway_url.clone(),
+        gateway::Webhooks {
+            endpoints: webhook_urls,
+            key: webhook_key.to_vec(),
+        },
+    )?;
+    let wooshpay_state = wooshpay::WooshpayState::new(
+        gateway_state.store.clone(),
+        api::credentials::Keys {
+            public: config.wooshpay_public_key.clone(),
+            secret: config.wooshpay_secret_key.clone(),
+        },
+        gateway_url.clone(),
+    )?;
+    // Each API's router (with its pages) carries the rate limit in its own error shape; the
+    // widget's files and the pages' assets carry no key and are not limited, and the gateway's
+    // host answers for them in Omise's shape.
+    let limit = api::rate_limit::RateLimit::new(config.rate_limit);
+    let gateway_layers = Layers {
+        store: Some(&gateway_state.store),
+        limit: limit.as_ref(),
+        faults: config.gateway_faults.as_ref(),
+    };
+    let gateway_files = Layers {
+        limit: None,
+        ..gateway_layers
+    };
+    let omise = gateway::app(gateway_state.clone()).merge(pages::omise(gateway_state.clone()));
+    let wooshpay =
+        wooshpay::app(wooshpay_state.clone()).merge(pages::wooshpay(wooshpay_state.clone()));
+    let files = pages::wooshpay_checkout::assets(config.www_dir.clone())
+        .merge(cdn::router(&config.pkg_dir));
+    let gateway_router = gateway_layers
+        .around(omise, OmiseShape)
+        .merge(gateway_layers.around(wooshpay, wooshpay::error::WooshpayShape))
+        .merge(gateway_files.around(files, OmiseShape));
+    Ok((
+        gateway_url,
+        vec![
+            serve(gateway_listener, gateway_router, stopped.clone()),
+            tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
+            tokio::spawn(wooshpay::webhooks::run(wooshpay_state, stopped.clone())),
+        ],
+    ))
+}
+
+/// Starts the gateway (unless `--gateway-url` names one elsewhere) and the shop.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     // Each gateway's own keys (paywasm_core::policy), test-mode ones only.
     let keys = [
@@ -218,37 +289,38 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             )));
         }
     }
-    let (gateway_listener, gateway_url) = bind(config.gateway_addr).await?;
+    // The shop's listener first: the gateway's default webhook endpoint is on it.
     let (shop_listener, shop_url) = bind(config.shop_addr).await?;
     let (stop, stopped) = watch::channel(false);
+    let mut servers = Vec::new();
 
     use base64::Engine;
     let webhook_key = base64::engine::general_purpose::STANDARD
         .decode(config.webhook_secret.trim())
         .map_err(|_| StartError::Keys("the webhook secret must be base64".into()))?;
-    let webhook_urls = if config.webhook_urls.is_empty() {
-        vec![format!("{shop_url}/webhooks/omise")]
-    } else {
-        config.webhook_urls.clone()
+    let gateway_url = match &config.gateway_url {
+        // Only the shop runs here, against a gateway elsewhere (several shop instances
+        // beside one gateway).
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let (gateway_url, gateway_servers) =
+                start_gateway(&config, &shop_url, &webhook_key, &stopped).await?;
+            servers.extend(gateway_servers);
+            gateway_url
+        }
     };
-    let gateway_store =
-        store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
-    let gateway_state = gateway::GatewayState::new(
-        gateway_store,
-        api::credentials::Keys {
-            public: config.public_key.clone(),
-            secret: config.secret_key.clone(),
-        },
-        gateway_url.clone(),
-        gateway::Webhooks {
-            endpoints: webhook_urls,
-            key: webhook_key.clone(),
-        },
-    )?;
-    let shop_store =
-        store::Store::open_behind(config.data_dir.as_deref(), "shop", config.disk.clone())?;
+    // PostgreSQL when named (shared with other instances), else SQLite under --data (or in
+    // memory), its fsyncs behind the tests' disk gate.
+    let shop_database = match config.shop_database.as_deref() {
+        Some(url) => Database::postgres(url)?,
+        None => Database::Sqlite(store::Store::open_behind(
+            config.data_dir.as_deref(),
+            "shop",
+            config.disk.clone(),
+        )?),
+    };
     let shop_state = shop::ShopState::new(shop::ShopConfig {
-        store: shop_store,
+        database: shop_database,
         shop_url: shop_url.clone(),
         gateway_url: gateway_url.clone(),
         public_key: config.public_key.clone(),
@@ -262,41 +334,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             .hosted_page
             .clone()
             .unwrap_or_else(|| format!("{gateway_url}/pkg/hosted/")),
-    })?;
-
-    let wooshpay_state = wooshpay::WooshpayState::new(
-        gateway_state.store.clone(),
-        api::credentials::Keys {
-            public: config.wooshpay_public_key.clone(),
-            secret: config.wooshpay_secret_key.clone(),
-        },
-        gateway_url.clone(),
-    )?;
-    // Each API's router (with its pages) carries the rate limit in its own error shape; the
-    // widget's files and the pages' assets carry no key and are not limited, and the gateway's
-    // host answers for them in Omise's shape. The shop's storefront (its product page and
-    // assets) is never faulted: it is how tests observe.
-    let limit = api::rate_limit::RateLimit::new(config.rate_limit);
-    let gateway_layers = Layers {
-        store: &gateway_state.store,
-        limit: limit.as_ref(),
-        faults: config.gateway_faults.as_ref(),
-    };
-    let gateway_files = Layers {
-        limit: None,
-        ..gateway_layers
-    };
-    let omise = gateway::app(gateway_state.clone()).merge(pages::omise(gateway_state.clone()));
-    let wooshpay =
-        wooshpay::app(wooshpay_state.clone()).merge(pages::wooshpay(wooshpay_state.clone()));
-    let files = pages::wooshpay_checkout::assets(config.www_dir.clone())
-        .merge(cdn::router(&config.pkg_dir));
-    let gateway_router = gateway_layers
-        .around(omise, OmiseShape)
-        .merge(gateway_layers.around(wooshpay, wooshpay::error::WooshpayShape))
-        .merge(gateway_files.around(files, OmiseShape));
+    })
+    .await?;
+    // The shop's storefront (its product page and assets) is never faulted: it is how tests
+    // observe.
     let shop_layers = Layers {
-        store: &shop_state.store,
+        store: shop_state.database.sqlite(),
         limit: None,
         faults: config.shop_faults.as_ref(),
     };
@@ -307,12 +350,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let shop_router = shop_layers
         .around(shop::app(shop_state.clone()), shop::error::ShopShape)
         .merge(storefront.around(shop::storefront(shop_state.clone()), shop::error::ShopShape));
-    let mut servers = vec![
-        serve(gateway_listener, gateway_router, stopped.clone()),
-        serve(shop_listener, shop_router, stopped.clone()),
-        tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
-        tokio::spawn(wooshpay::webhooks::run(wooshpay_state, stopped)),
-    ];
+    servers.push(serve(shop_listener, shop_router, stopped));
     // Both servers are listening: the shop registers its WooshPay webhook endpoint before the
     // sandbox calls itself ready. An event made before the endpoint exists reaches no one (as on
     // WooshPay itself), so a payment in the first second would never be confirmed by its

@@ -6,9 +6,11 @@ use super::error::MerchantError;
 use super::{ShopState, PRODUCT};
 use paywasm_core::ids;
 use paywasm_core::money::{Amount, Currency};
-use rusqlite::OptionalExtension;
+use paywasm_merchant::database::Database;
 
-pub(crate) const SCHEMA: &str = "
+/// The shop's orders, in each dialect ([`Database`]): SQLite for one instance, PostgreSQL
+/// shared by several.
+pub(crate) const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
     id          TEXT PRIMARY KEY,
     created_at  INTEGER NOT NULL,
@@ -16,6 +18,16 @@ CREATE TABLE IF NOT EXISTS orders (
     amount      INTEGER NOT NULL,
     currency    TEXT NOT NULL,
     paid        INTEGER NOT NULL DEFAULT 0
+);
+";
+pub(crate) const POSTGRES_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS shop_orders (
+    id          TEXT PRIMARY KEY,
+    created_at  BIGINT NOT NULL,
+    product     TEXT NOT NULL,
+    amount      BIGINT NOT NULL,
+    currency    TEXT NOT NULL,
+    paid        BOOLEAN NOT NULL DEFAULT FALSE
 );
 ";
 
@@ -35,34 +47,41 @@ pub struct Order {
 }
 
 /// Opens an order for the shop's product.
-pub(crate) fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
-    create_order_for(state, PRODUCT.name, Amount(PRODUCT.amount), Currency::thb())
+pub(crate) async fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
+    create_order_for(state, PRODUCT.name, Amount(PRODUCT.amount), Currency::thb()).await
 }
 
 /// Opens an order for `product` at `amount`.
-pub(crate) fn create_order_for(
+pub(crate) async fn create_order_for(
     state: &ShopState,
     product: &str,
     amount: Amount,
     currency: Currency,
 ) -> Result<Order, MerchantError> {
-    create_in(&state.store, product, amount, currency)
+    create_in(&state.database, product, amount, currency).await
 }
 
-fn create_in(
-    store: &crate::store::Store,
+async fn create_in(
+    database: &Database,
     product: &str,
     amount: Amount,
     currency: Currency,
 ) -> Result<Order, MerchantError> {
     let id = String::from(crate::ids::new::<ids::OrderId>());
     let now = crate::api::now().unix();
-    store.call(|db| {
-        db.execute(
+    database
+        .execute(
             "INSERT INTO orders (id, created_at, product, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![id, now, product, amount.0, currency.as_str()],
+            "INSERT INTO shop_orders (id, created_at, product, amount, currency) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                (&id).into(),
+                now.into(),
+                product.into(),
+                amount.0.into(),
+                currency.as_str().into(),
+            ],
         )
-    })?;
+        .await?;
     Ok(Order {
         id,
         product: product.to_owned(),
@@ -72,26 +91,21 @@ fn create_in(
     })
 }
 
-pub(crate) fn find_order(state: &ShopState, id: &str) -> Result<Option<Order>, MerchantError> {
-    find_in(&state.store, id)
+pub(crate) async fn find_order(
+    state: &ShopState,
+    id: &str,
+) -> Result<Option<Order>, MerchantError> {
+    find_in(&state.database, id).await
 }
 
-fn find_in(store: &crate::store::Store, id: &str) -> Result<Option<Order>, MerchantError> {
-    let row = store.call(|db| {
-        db.query_row(
+async fn find_in(database: &Database, id: &str) -> Result<Option<Order>, MerchantError> {
+    let row: Option<(String, i64, String, bool)> = database
+        .read_one(
             "SELECT product, amount, currency, paid FROM orders WHERE id = ?1",
-            [id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, bool>(3)?,
-                ))
-            },
+            "SELECT product, amount, currency, paid FROM shop_orders WHERE id = $1",
+            &[id.into()],
         )
-        .optional()
-    })?;
+        .await?;
     row.map(|(product, amount, currency, paid)| {
         Ok(Order {
             id: id.to_owned(),
@@ -108,7 +122,7 @@ fn find_in(store: &crate::store::Store, id: &str) -> Result<Option<Order>, Merch
 /// is set (the WooshPay mode sells in CNY; its checkout does not see the THB orders).
 #[derive(Clone)]
 pub struct ShopOrders {
-    pub(crate) store: crate::store::Store,
+    pub(crate) database: Database,
     pub(crate) currency: Option<&'static str>,
 }
 
@@ -117,7 +131,7 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
         &self,
         reference: &str,
     ) -> Result<Option<paywasm_merchant::orders::Order>, MerchantError> {
-        let order = find_in(&self.store, reference)?.filter(|order| {
+        let order = find_in(&self.database, reference).await?.filter(|order| {
             self.currency
                 .is_none_or(|only| order.currency.as_str() == only)
         });
@@ -130,8 +144,13 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
     }
 
     async fn record_payment(&self, reference: &str, charge_id: &str) -> Result<(), MerchantError> {
-        self.store
-            .call(|db| db.execute("UPDATE orders SET paid = 1 WHERE id = ?1", [reference]))?;
+        self.database
+            .execute(
+                "UPDATE orders SET paid = 1 WHERE id = ?1",
+                "UPDATE shop_orders SET paid = TRUE WHERE id = $1",
+                &[reference.into()],
+            )
+            .await?;
         tracing::info!(order = %reference, charge = %charge_id, "order paid");
         Ok(())
     }
@@ -155,7 +174,11 @@ impl paywasm_merchant::pos::Sales for ShopOrders {
         currency: &Currency,
         description: &str,
     ) -> Result<String, MerchantError> {
-        Ok(create_in(&self.store, description, amount, currency.clone())?.id)
+        Ok(
+            create_in(&self.database, description, amount, currency.clone())
+                .await?
+                .id,
+        )
     }
 
     async fn record_refund(

@@ -18,10 +18,10 @@ mod pages;
 pub mod staff;
 pub mod wooshpay;
 
-use crate::store::Store;
 use axum::routing::{get, post};
 use axum::Router;
 use paywasm_merchant::checkout::Checkout;
+use paywasm_merchant::database::Database;
 use paywasm_merchant::pos::PointOfSale;
 use paywasm_merchant::records::Records;
 use paywasm_merchant::wooshpay::WooshpayCheckout;
@@ -48,8 +48,9 @@ pub const PRODUCT: Product = Product {
 
 /// What the shop is started with.
 pub struct ShopConfig {
-    /// The shop's database.
-    pub store: Store,
+    /// The shop's database: its orders and the merchant library's records (SQLite for one
+    /// instance, PostgreSQL shared by several).
+    pub database: Database,
     /// The shop's own base URL (for `return_uri`).
     pub shop_url: String,
     /// The gateway's base URL.
@@ -75,7 +76,7 @@ pub struct ShopConfig {
 /// What the shop's handlers share.
 #[derive(Clone)]
 pub struct ShopState {
-    pub(crate) store: Store,
+    pub(crate) database: Database,
     /// The widget's contract on the Omise API, over the shop's orders (the merchant library).
     pub(crate) checkout: Arc<Checkout<checkout::ShopOrders>>,
     pub(crate) shop_url: String,
@@ -95,16 +96,19 @@ pub struct ShopState {
 
 impl ShopState {
     /// The shop's state, with its schemas applied (no handler can meet a missing table).
-    pub fn new(config: ShopConfig) -> Result<Self, crate::StartError> {
-        config.store.migrate(checkout::SCHEMA)?;
+    pub async fn new(config: ShopConfig) -> Result<Self, crate::StartError> {
+        let database = config.database;
+        database
+            .migrate(checkout::SQLITE_SCHEMA, checkout::POSTGRES_SCHEMA)
+            .await?;
         let gateway = paywasm_merchant::client::OmiseClient::new(
             config.gateway_url.clone(),
             config.secret_key,
         )?;
         let gateway_url = config.gateway_url.clone();
-        let records = Records::sqlite(config.store.clone())?;
+        let records = Records::open(database.clone()).await?;
         let orders = |currency| checkout::ShopOrders {
-            store: config.store.clone(),
+            database: database.clone(),
             currency,
         };
         let checkout = Checkout::new(
@@ -123,10 +127,10 @@ impl ShopState {
             )?,
             format!("{}/wooshpay/return", config.shop_url),
         );
-        let staff = staff::ShopStaff::open(&config.store)?;
+        let staff = staff::ShopStaff::open(&database).await?;
         let pos = PointOfSale::new(checkout.clone(), staff.clone());
         Ok(Self {
-            store: config.store,
+            database,
             checkout,
             pos,
             staff,

@@ -135,7 +135,7 @@ pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state)?;
+    let order = create_order(&state).await?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
     let first_view = first_view_for(&headers, GatewayKind::Omise, order.amount, &order.currency);
@@ -164,7 +164,7 @@ pub(crate) async fn return_page(
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
     let order = match &query.order {
-        Some(id) => find_order(&state, id)?,
+        Some(id) => find_order(&state, id).await?,
         None => None,
     };
     let charge_id = match &order {
@@ -270,7 +270,7 @@ pub(crate) async fn script_tag_example(
     State(state): State<ShopState>,
     Query(query): Query<ScriptTagQuery>,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state)?;
+    let order = create_order(&state).await?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
     fields.extend([
@@ -298,7 +298,7 @@ pub(crate) async fn script_tag_example(
 pub(crate) async fn omise_card_example(
     State(state): State<ShopState>,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state)?;
+    let order = create_order(&state).await?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
     fields.extend([
@@ -374,11 +374,11 @@ pub(crate) async fn iframe_example(
     Query(query): Query<IframeQuery>,
 ) -> Result<Response, MerchantError> {
     let (mut widget, price) = if query.gateway.as_deref() == Some("wooshpay") {
-        let order = super::wooshpay::create_order(&state)?;
+        let order = super::wooshpay::create_order(&state).await?;
         let widget = super::wooshpay::widget_config(&state, &order);
         (widget, order.currency.display(order.amount))
     } else {
-        let order = create_order(&state)?;
+        let order = create_order(&state).await?;
         let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
         (widget, order.currency.display(order.amount))
     };

@@ -13,6 +13,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use hmac::{Hmac, Mac};
+use paywasm_merchant::database::Database;
 use serde::Deserialize;
 use sha2::Sha256;
 use std::sync::Arc;
@@ -30,23 +31,40 @@ pub struct ShopStaff {
 }
 
 impl ShopStaff {
-    /// The staff sessions of the shop whose database is `store`.
-    pub fn open(store: &crate::store::Store) -> Result<Self, crate::store::StoreError> {
-        let made: [u8; 32] = rand::random();
-        let key: Vec<u8> = store.call(|db| {
-            db.execute_batch(
+    /// The staff sessions of the shop whose database is `database`. The key is made by the
+    /// first instance to start and read by every other, so that a cashier signed in on one
+    /// instance is signed in on all.
+    pub async fn open(database: &Database) -> Result<Self, MerchantError> {
+        database
+            .migrate(
                 "CREATE TABLE IF NOT EXISTS staff_key (
                     singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
                     key        BLOB NOT NULL
                 );",
-            )?;
-            db.execute(
-                "INSERT OR IGNORE INTO staff_key (singleton, key) VALUES (1, ?1)",
-                [made.as_slice()],
-            )?;
-            db.query_row("SELECT key FROM staff_key", [], |row| row.get(0))
-        })?;
-        let key: [u8; 32] = key.try_into().unwrap_or(made);
+                "CREATE TABLE IF NOT EXISTS shop_staff_key (
+                    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    key        BYTEA NOT NULL
+                );",
+            )
+            .await?;
+        let made: [u8; 32] = rand::random();
+        database
+            .execute(
+                "INSERT INTO staff_key (singleton, key) VALUES (1, ?1) ON CONFLICT DO NOTHING",
+                "INSERT INTO shop_staff_key (singleton, key) VALUES (1, $1) ON CONFLICT DO NOTHING",
+                &[made.as_slice().into()],
+            )
+            .await?;
+        let kept: Option<(Vec<u8>,)> = database
+            .read_one(
+                "SELECT key FROM staff_key",
+                "SELECT key FROM shop_staff_key",
+                &[],
+            )
+            .await?;
+        let key: [u8; 32] = kept
+            .and_then(|(key,)| key.try_into().ok())
+            .ok_or_else(|| MerchantError::Internal("the staff key is not kept".into()))?;
         Ok(Self { key: Arc::new(key) })
     }
 
@@ -187,16 +205,20 @@ mod tests {
         assert_eq!(staff.of(&headers).as_deref(), Some("demo-cashier"));
     }
 
-    #[test]
-    fn the_key_outlives_a_restart() {
+    #[tokio::test]
+    async fn the_key_outlives_a_restart() {
         let dir = std::env::temp_dir().join(format!("paywasm-staff-{}", std::process::id()));
-        let token = {
-            let store = crate::store::Store::open(Some(&dir), "shop").unwrap();
-            ShopStaff::open(&store).unwrap().token("demo-cashier")
-        };
-        let store = crate::store::Store::open(Some(&dir), "shop").unwrap();
+        let open = || Database::Sqlite(crate::store::Store::open(Some(&dir), "shop").unwrap());
+        let token = ShopStaff::open(&open())
+            .await
+            .unwrap()
+            .token("demo-cashier");
         assert_eq!(
-            ShopStaff::open(&store).unwrap().verify(&token).as_deref(),
+            ShopStaff::open(&open())
+                .await
+                .unwrap()
+                .verify(&token)
+                .as_deref(),
             Some("demo-cashier")
         );
         let _ = std::fs::remove_dir_all(dir);

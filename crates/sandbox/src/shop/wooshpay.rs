@@ -28,8 +28,9 @@ use serde_json::{json, Value};
 /// What the WooshPay mode sells: the scarf, priced for Alipay's Chinese customers.
 const PRICE_CNY: i64 = 26_800;
 
-fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, MerchantError> {
-    find_order(state, id)?
+async fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, MerchantError> {
+    find_order(state, id)
+        .await?
         .filter(|order| order.currency.as_str() == "CNY")
         .ok_or_else(|| MerchantError::NotFound(format!("order {id} was not found")))
 }
@@ -49,13 +50,14 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
 }
 
 /// A new order of the product, in CNY as WooshPay's Alipay takes it.
-pub(crate) fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
+pub(crate) async fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
     create_order_for(
         state,
         super::PRODUCT.name,
         Amount(PRICE_CNY),
         Currency::parse("CNY")?,
     )
+    .await
 }
 
 /// `GET /wooshpay`: a new order in CNY, with the checkout's first view (Alipay) in the page.
@@ -63,7 +65,7 @@ pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state)?;
+    let order = create_order(&state).await?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
     let first_view = super::pages::first_view_for(
@@ -95,7 +97,7 @@ pub(crate) async fn return_page(
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
     let order = match &query.order {
-        Some(id) => wooshpay_order(&state, id).ok(),
+        Some(id) => wooshpay_order(&state, id).await.ok(),
         None => None,
     };
     let latest = match &order {
@@ -124,7 +126,7 @@ pub(crate) async fn sessions_create(
     State(state): State<ShopState>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response, MerchantError> {
-    let order = wooshpay_order(&state, &form.order)?;
+    let order = wooshpay_order(&state, &form.order).await?;
     let session = create_session(&state, &order).await?;
     Ok(Redirect::to(&session.url).into_response())
 }
@@ -133,12 +135,7 @@ pub(crate) async fn sessions_create(
 pub(crate) async fn session_frame_example(
     State(state): State<ShopState>,
 ) -> Result<Response, MerchantError> {
-    let order = create_order_for(
-        &state,
-        super::PRODUCT.name,
-        Amount(PRICE_CNY),
-        Currency::parse("CNY")?,
-    )?;
+    let order = create_order(&state).await?;
     let session = create_session(&state, &order).await?;
     let price = order.currency.display(order.amount);
     let config = json!({ "url": session.url, "successUrl": session.success_url });

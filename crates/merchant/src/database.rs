@@ -1,0 +1,276 @@
+//! The merchant server's database: SQLite (the embedded `paywasm-store`, one instance) or
+//! PostgreSQL (a pool, shared by every instance). The library keeps its [`crate::records`] in
+//! it; a merchant may keep its own tables beside them (the demo shop keeps its orders there),
+//! so that one setting moves the whole merchant side from one machine to several.
+//!
+//! Each statement is written once per dialect, side by side at the call site (`?1` and `$1`;
+//! `INTEGER` and `BIGINT`), with its parameters given once as [`Param`]s and its row read as a
+//! [`Row`] from either store.
+
+use crate::error::MerchantError;
+use rusqlite::OptionalExtension;
+
+/// Serializes schema changes across instances starting at once (`CREATE ... IF NOT EXISTS`
+/// is not safe to race in PostgreSQL).
+const SCHEMA_LOCK: i64 = 0x7061_7977_6173_6d01;
+
+/// Connections a pool made by [`Database::postgres`] keeps at most.
+pub const POOL_SIZE: usize = 16;
+
+/// Where a merchant server keeps its records.
+#[derive(Clone)]
+pub enum Database {
+    /// One instance: an embedded SQLite database (in a data folder, or in memory).
+    Sqlite(paywasm_store::Store),
+    /// Several instances: a PostgreSQL database they share.
+    Postgres {
+        /// The connections statements run on.
+        pool: deadpool_postgres::Pool,
+        /// The same database, for the one connection per instance that listens for changes
+        /// (a pooled connection cannot: it is shared).
+        url: String,
+    },
+}
+
+/// A value bound to a statement, in either store.
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    /// `TEXT`.
+    Text(&'a str),
+    /// `TEXT` or `NULL`.
+    OptionalText(Option<&'a str>),
+    /// `INTEGER` (SQLite), `BIGINT` (PostgreSQL).
+    Int(i64),
+    /// `BLOB` (SQLite), `BYTEA` (PostgreSQL).
+    Bytes(&'a [u8]),
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(text: &'a str) -> Self {
+        Param::Text(text)
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(text: &'a String) -> Self {
+        Param::Text(text)
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Param<'a> {
+    fn from(text: Option<&'a str>) -> Self {
+        Param::OptionalText(text)
+    }
+}
+
+impl From<i64> for Param<'_> {
+    fn from(number: i64) -> Self {
+        Param::Int(number)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Param::Bytes(bytes)
+    }
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Text(text) => text.to_sql(),
+            Param::OptionalText(text) => text.to_sql(),
+            Param::Int(number) => number.to_sql(),
+            Param::Bytes(bytes) => bytes.to_sql(),
+        }
+    }
+}
+
+impl Param<'_> {
+    fn postgres(&self) -> &(dyn tokio_postgres::types::ToSql + Sync) {
+        match self {
+            Param::Text(text) => text,
+            Param::OptionalText(text) => text,
+            Param::Int(number) => number,
+            Param::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// A column's value, readable from either store.
+pub trait Column: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a> {}
+impl<T: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>> Column for T {}
+
+/// A row read from either store: a tuple of [`Column`]s, in the order the query selects them.
+pub trait Row: Sized {
+    /// The row from SQLite.
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
+    /// The row from PostgreSQL.
+    fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error>;
+}
+
+macro_rules! row_of_columns {
+    ($($column:ident $index:tt),+) => {
+        impl<$($column: Column),+> Row for ($($column,)+) {
+            fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok(($(row.get($index)?,)+))
+            }
+            fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
+                Ok(($(row.try_get($index)?,)+))
+            }
+        }
+    };
+}
+row_of_columns!(A 0);
+row_of_columns!(A 0, B 1);
+row_of_columns!(A 0, B 1, C 2);
+row_of_columns!(A 0, B 1, C 2, D 3);
+
+impl From<tokio_postgres::Error> for MerchantError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        MerchantError::Internal(format!("database error: {error}"))
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for MerchantError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        MerchantError::Internal(format!("database pool: {error}"))
+    }
+}
+
+impl From<rusqlite::Error> for MerchantError {
+    fn from(error: rusqlite::Error) -> Self {
+        MerchantError::Internal(format!("database error: {error}"))
+    }
+}
+
+impl Database {
+    /// A pool of at most [`POOL_SIZE`] connections to the PostgreSQL database at `url`
+    /// (`postgres://user@host:port/db`). Nothing is connected yet: the first statement (or
+    /// [`Self::migrate`]) tells whether the database can be reached.
+    pub fn postgres(url: &str) -> Result<Self, MerchantError> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(MerchantError::BadRequest(format!(
+                "the database {url:?} is not a postgres:// URL"
+            )));
+        }
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error| MerchantError::Internal(format!("the database URL: {error}")))?;
+        let manager = deadpool_postgres::Manager::new(config, tokio_postgres::NoTls);
+        let pool = deadpool_postgres::Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|error| MerchantError::Internal(format!("database pool: {error}")))?;
+        Ok(Database::Postgres {
+            pool,
+            url: url.to_owned(),
+        })
+    }
+
+    /// The SQLite store, when that is the database: its answers wait for its group commit
+    /// (`paywasm_store::durable_answers`); PostgreSQL's commits are durable when they return.
+    pub fn sqlite(&self) -> Option<&paywasm_store::Store> {
+        match self {
+            Database::Sqlite(store) => Some(store),
+            Database::Postgres { .. } => None,
+        }
+    }
+
+    /// Applies a schema, written in each dialect (idempotent `CREATE ... IF NOT EXISTS`
+    /// statements); on PostgreSQL under a lock, since instances may start together.
+    pub async fn migrate(&self, sqlite: &str, postgres: &str) -> Result<(), MerchantError> {
+        match self {
+            Database::Sqlite(store) => store.migrate(sqlite)?,
+            Database::Postgres { pool, .. } => {
+                let mut client = pool.get().await?;
+                let transaction = client.transaction().await?;
+                transaction
+                    .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+                    .await?;
+                transaction.batch_execute(postgres).await?;
+                transaction.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a statement that changes rows (`sqlite` and `postgres` are the same statement in
+    /// each dialect); how many rows it changed.
+    pub async fn execute(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, MerchantError> {
+        Ok(match self {
+            Database::Sqlite(store) => store.call(|db| {
+                db.execute(sqlite, rusqlite::params_from_iter(params))
+                    .map(|rows| rows as u64)
+            })?,
+            Database::Postgres { pool, .. } => {
+                pool.get()
+                    .await?
+                    .execute(postgres, &postgres_params(params))
+                    .await?
+            }
+        })
+    }
+
+    /// The first row a query returns, if any (`sqlite` and `postgres` are the same query in
+    /// each dialect).
+    pub async fn read_one<R: Row>(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<R>, MerchantError> {
+        Ok(match self {
+            Database::Sqlite(store) => store.call(|db| {
+                db.query_row(sqlite, rusqlite::params_from_iter(params), R::from_sqlite)
+                    .optional()
+            })?,
+            Database::Postgres { pool, .. } => {
+                match pool
+                    .get()
+                    .await?
+                    .query_opt(postgres, &postgres_params(params))
+                    .await?
+                {
+                    Some(row) => Some(R::from_postgres(&row)?),
+                    None => None,
+                }
+            }
+        })
+    }
+
+    /// Every row a query returns.
+    pub async fn read_all<R: Row>(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<R>, MerchantError> {
+        Ok(match self {
+            Database::Sqlite(store) => store.call(|db| {
+                db.prepare(sqlite)?
+                    .query_map(rusqlite::params_from_iter(params), R::from_sqlite)?
+                    .collect::<rusqlite::Result<Vec<R>>>()
+            })?,
+            Database::Postgres { pool, .. } => pool
+                .get()
+                .await?
+                .query(postgres, &postgres_params(params))
+                .await?
+                .iter()
+                .map(R::from_postgres)
+                .collect::<Result<Vec<R>, _>>()?,
+        })
+    }
+}
+
+fn postgres_params<'p>(
+    params: &'p [Param<'_>],
+) -> Vec<&'p (dyn tokio_postgres::types::ToSql + Sync)> {
+    params.iter().map(Param::postgres).collect()
+}
