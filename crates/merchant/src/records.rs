@@ -44,10 +44,9 @@ CREATE TABLE IF NOT EXISTS wooshpay_intents (
     client_secret   TEXT NOT NULL,
     seq             INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS wooshpay_webhook (
-    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
-    endpoint   TEXT NOT NULL,
-    secret     TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS wooshpay_webhook_endpoints (
+    endpoint  TEXT PRIMARY KEY,
+    secret    TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pos_sales (
     key          TEXT PRIMARY KEY,
@@ -79,10 +78,9 @@ CREATE TABLE IF NOT EXISTS paywasm_wooshpay_intents (
     seq             BIGINT GENERATED ALWAYS AS IDENTITY
 );
 CREATE INDEX IF NOT EXISTS paywasm_wooshpay_intents_by_order ON paywasm_wooshpay_intents (order_id, seq);
-CREATE TABLE IF NOT EXISTS paywasm_wooshpay_webhook (
-    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
-    endpoint   TEXT NOT NULL,
-    secret     TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS paywasm_wooshpay_webhook_endpoints (
+    endpoint  TEXT PRIMARY KEY,
+    secret    TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS paywasm_pos_sales (
     key          TEXT PRIMARY KEY,
@@ -363,21 +361,21 @@ impl Records {
         .await
     }
 
-    /// The signing secret of the merchant's WooshPay webhook endpoint, once it is registered.
-    pub async fn wooshpay_webhook_secret(&self) -> Result<Option<String>, MerchantError> {
-        let row: Option<(String,)> = self
+    /// The signing secrets of the merchant's WooshPay webhook endpoints: one, unless
+    /// instances starting together each registered one before either kept it.
+    pub async fn wooshpay_webhook_secrets(&self) -> Result<Vec<String>, MerchantError> {
+        let rows: Vec<(String,)> = self
             .database
-            .read_one(
-                "SELECT secret FROM wooshpay_webhook",
-                "SELECT secret FROM paywasm_wooshpay_webhook",
+            .read_all(
+                "SELECT secret FROM wooshpay_webhook_endpoints",
+                "SELECT secret FROM paywasm_wooshpay_webhook_endpoints",
                 &[],
             )
             .await?;
-        Ok(row.map(|(secret,)| secret))
+        Ok(rows.into_iter().map(|(secret,)| secret).collect())
     }
 
-    /// Keeps the WooshPay webhook endpoint `endpoint` and its `secret`, unless one is kept
-    /// already (the first registration wins, on every instance).
+    /// Keeps the WooshPay webhook endpoint `endpoint` and its `secret` (again is harmless).
     pub async fn keep_wooshpay_webhook(
         &self,
         endpoint: &str,
@@ -385,10 +383,10 @@ impl Records {
     ) -> Result<(), MerchantError> {
         self.database
             .execute(
-                "INSERT INTO wooshpay_webhook (singleton, endpoint, secret) VALUES (1, ?1, ?2)
-                 ON CONFLICT (singleton) DO NOTHING",
-                "INSERT INTO paywasm_wooshpay_webhook (singleton, endpoint, secret) VALUES (1, $1, $2)
-                 ON CONFLICT (singleton) DO NOTHING",
+                "INSERT INTO wooshpay_webhook_endpoints (endpoint, secret) VALUES (?1, ?2)
+                 ON CONFLICT (endpoint) DO NOTHING",
+                "INSERT INTO paywasm_wooshpay_webhook_endpoints (endpoint, secret) VALUES ($1, $2)
+                 ON CONFLICT (endpoint) DO NOTHING",
                 &[endpoint.into(), secret.into()],
             )
             .await?;

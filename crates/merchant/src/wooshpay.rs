@@ -258,10 +258,12 @@ impl<O: Orders> WooshpayCheckout<O> {
         Ok(session)
     }
 
-    /// Registers the merchant's webhook endpoint `url` with the gateway, once: its secret is
-    /// kept in the records, so a restart (or another instance) keeps verifying deliveries.
+    /// Registers the merchant's webhook endpoint `url` with the gateway, unless one is
+    /// registered already: its secret is kept in the records, so a restart (or another
+    /// instance) keeps verifying deliveries. Instances starting together may each register
+    /// one: every secret is kept, and a delivery signed with any of them is verified.
     pub async fn register_webhook(&self, url: &str) -> Result<(), MerchantError> {
-        if self.records.wooshpay_webhook_secret().await?.is_some() {
+        if !self.records.wooshpay_webhook_secrets().await?.is_empty() {
             return Ok(());
         }
         // Under a key of its own: if the server dies after the gateway made the endpoint but
@@ -311,19 +313,22 @@ impl<O: Orders> WooshpayCheckout<O> {
         body: &[u8],
     ) -> Result<(), MerchantError> {
         use paywasm_core::webhook::wooshpay;
-        let secret = self
-            .records
-            .wooshpay_webhook_secret()
-            .await?
-            .ok_or_else(|| {
-                MerchantError::Unauthorized("no WooshPay webhook endpoint is registered".into())
-            })?;
         let header = headers
             .get(wooshpay::SIGNATURE_HEADER)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        wooshpay::verify(&secret, header, body, crate::checkout::now_ms() / 1_000)
-            .map_err(|error| MerchantError::Unauthorized(error.to_string()))?;
+        let now = crate::checkout::now_ms() / 1_000;
+        let mut verified = Err(MerchantError::Unauthorized(
+            "no WooshPay webhook endpoint is registered".into(),
+        ));
+        for secret in self.records.wooshpay_webhook_secrets().await? {
+            verified = wooshpay::verify(&secret, header, body, now)
+                .map_err(|error| MerchantError::Unauthorized(error.to_string()));
+            if verified.is_ok() {
+                break;
+            }
+        }
+        verified?;
         let event: Event = serde_json::from_slice(body).map_err(|error| {
             MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
         })?;

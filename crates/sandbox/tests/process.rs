@@ -12,12 +12,13 @@
 mod support;
 
 use reqwest::Client;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::soak::{self, Soak};
+use support::soak::{self, ShopRecords, Soak};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -74,12 +75,18 @@ impl Sandbox {
         )
     }
 
-    /// Waits until it answers; false if it died first (a crash point fired while it started).
+    /// Waits until it answers (the gateway, or the shop when it runs only the shop); false if
+    /// it died first (a crash point fired while it started).
     async fn ready(&mut self) -> bool {
         let http = Client::new();
-        let (gateway, _) = self.urls();
+        let (gateway, shop) = self.urls();
+        let probe = if self.args.iter().any(|arg| arg == "--gateway-url") {
+            format!("{shop}/")
+        } else {
+            format!("{gateway}/charges")
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
-        while http.get(format!("{gateway}/charges")).send().await.is_err() {
+        while http.get(&probe).send().await.is_err() {
             if self.crashed() {
                 return false;
             }
@@ -169,11 +176,28 @@ fn temp_data(name: &str) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost() {
+    crash_soak_with_the_shop_on(None).await;
+}
+
+/// The same, with the shop's orders and records in PostgreSQL (issue 20): the process dies
+/// with its connections open, mid-transaction at times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost_on_postgresql() {
+    crash_soak_with_the_shop_on(Some(support::fresh_postgres_database().await)).await;
+}
+
+/// The crash soak, with the shop's records in `shop_database` (SQLite under the data folder
+/// without one).
+async fn crash_soak_with_the_shop_on(shop_database: Option<String>) {
     let checkouts: usize = env_or("PAYWASM_CRASH_CHECKOUTS", 300);
     let crash_rate: f64 = env_or("PAYWASM_CRASH_RATE", 0.01);
-    let data = temp_data("crash");
+    let data = temp_data(if shop_database.is_some() {
+        "crash-pg"
+    } else {
+        "crash"
+    });
     let crash_rate_arg = crash_rate.to_string();
-    let args = [
+    let mut args = vec![
         "--gateway-faults",
         "0.2",
         "--shop-faults",
@@ -181,6 +205,13 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
         "--crash-after-commits",
         &crash_rate_arg,
     ];
+    let shop_records = match &shop_database {
+        Some(url) => {
+            args.extend(["--shop-database", url]);
+            ShopRecords::postgres(url)
+        }
+        None => ShopRecords::sqlite(&data),
+    };
     let mut sandbox = Sandbox::spawn((free_port(), free_port()), &data, &args);
     let crashes_at_start = sandbox.crashes_until_ready().await;
     let soak = soak_of(&sandbox);
@@ -239,7 +270,7 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
             .retain(|a| a != "--crash-after-commits" && *a != crash_rate_arg);
         sandbox.restart_until_ready().await;
     }
-    let verdict = soak::verify(&soak, &plans, &seen, &data.join("shop.sqlite"), &expiring).await;
+    let verdict = soak::verify(&soak, &plans, &seen, &data, &shop_records, &expiring).await;
     let expired = soak
         .list("/charges")
         .await
@@ -262,7 +293,8 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
         .count();
 
     println!(
-        "crash safety: {checkouts} checkouts in {:.1} s; the sandbox killed with SIGKILL {kills} times and crashed right after a commit {crashes} times, each time started again; a fifth of calls faulted",
+        "crash safety (the shop on {}): {checkouts} checkouts in {:.1} s; the sandbox killed with SIGKILL {kills} times and crashed right after a commit {crashes} times, each time started again; a fifth of calls faulted",
+        if shop_database.is_some() { "PostgreSQL" } else { "SQLite" },
         drove.as_secs_f64()
     );
     println!(
@@ -308,7 +340,8 @@ async fn sustained_load_keeps_every_checkout_right_and_memory_flat() {
         &soak,
         &plans,
         &seen,
-        &data.join("shop.sqlite"),
+        &data,
+        &ShopRecords::sqlite(&data),
         &Default::default(),
     )
     .await;
@@ -342,5 +375,384 @@ async fn sustained_load_keeps_every_checkout_right_and_memory_flat() {
     assert!(
         last <= first_peak + first_peak / 5,
         "memory grew: {first_peak} KB in the first half, {last} KB at the end"
+    );
+}
+
+/// Issue 20: the demo shop as several instances beside one gateway, sharing one PostgreSQL
+/// database: a gateway process, and shop-only processes (`--gateway-url`,
+/// `--shop-database postgres://...`) on ports of their own.
+struct Instances {
+    gateway: Sandbox,
+    shops: Vec<Sandbox>,
+    database: String,
+    data: PathBuf,
+}
+
+impl Instances {
+    /// The gateway, sending its events to the instances at `webhook_ports`, and one shop
+    /// instance on each of `shop_ports`.
+    async fn start(name: &str, shop_ports: &[u16], webhook_ports: &[u16]) -> Self {
+        let database = support::fresh_postgres_database().await;
+        let data = temp_data(name);
+        let hooks: Vec<String> = webhook_ports
+            .iter()
+            .map(|port| format!("http://127.0.0.1:{port}/webhooks/omise"))
+            .collect();
+        let mut args = Vec::new();
+        for hook in &hooks {
+            args.extend(["--webhook-url", hook.as_str()]);
+        }
+        let mut gateway = Sandbox::spawn((free_port(), free_port()), &data.join("gateway"), &args);
+        assert!(gateway.ready().await, "the gateway did not start");
+        let gateway_url = gateway.urls().0;
+        let mut shops = Vec::new();
+        for (n, port) in shop_ports.iter().enumerate() {
+            let args = [
+                "--gateway-url",
+                gateway_url.as_str(),
+                "--shop-database",
+                database.as_str(),
+            ];
+            let mut shop = Sandbox::spawn((free_port(), *port), &data.join(n.to_string()), &args);
+            assert!(shop.ready().await, "shop instance {n} did not start");
+            shops.push(shop);
+        }
+        Self {
+            gateway,
+            shops,
+            database,
+            data,
+        }
+    }
+
+    fn gateway_url(&self) -> String {
+        self.gateway.urls().0
+    }
+
+    fn shop_url(&self, n: usize) -> String {
+        self.shops[n].urls().1
+    }
+
+    /// A client of the gateway and the instances, as the soak's helpers drive them.
+    fn soak(&self) -> Soak {
+        let (gateway, shop) = (self.gateway_url(), self.shop_url(0));
+        Soak {
+            shop,
+            gateway,
+            ..Arc::into_inner(soak_of(&self.gateway)).unwrap()
+        }
+    }
+}
+
+impl Drop for Instances {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// A new order of the product on the instance at `shop` (its id), or an error if that
+/// instance does not answer.
+async fn order_on(http: &Client, shop: &str) -> Result<String, reqwest::Error> {
+    let page = http.get(format!("{shop}/")).send().await?.text().await?;
+    let marker = "id=\"checkout-config\">";
+    let start = page.find(marker).unwrap() + marker.len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let config: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    Ok(config["widget"]["order"].as_str().unwrap().to_owned())
+}
+
+/// The webhook that reaches instance A wakes the customer waiting on instance B, and B knows
+/// the order is paid; a cashier signed in on A is signed in on B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_that_reaches_instance_a_wakes_the_customer_waiting_on_b() {
+    let (port_a, port_b) = (free_port(), free_port());
+    let instances = Instances::start("a-to-b", &[port_a, port_b], &[port_a]).await;
+    let soak = instances.soak();
+    let (a, b) = (instances.shop_url(0), instances.shop_url(1));
+    let order = order_on(&soak.http, &b).await.unwrap();
+    let (status, source) = soak::call(&soak, || {
+        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
+            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
+    })
+    .await;
+    assert_eq!(status, 200, "{source}");
+    // The order was opened on B; A charges it (they share the orders).
+    let (status, charge) = soak::call(&soak, || {
+        soak.http
+            .post(format!("{a}/checkout/charges"))
+            .json(&serde_json::json!({"source": source["id"], "order": order}))
+    })
+    .await;
+    assert_eq!(status, 201, "{charge}");
+    let id = charge["id"].as_str().unwrap().to_owned();
+    let held = tokio::spawn({
+        let request = soak.http.get(format!("{b}/checkout/charges/{id}?wait=20"));
+        async move {
+            request
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let paid_at = Instant::now();
+    let (status, _) = soak::call(&soak, || {
+        soak.gateway(
+            reqwest::Method::POST,
+            &format!("/charges/{id}/mark_as_paid"),
+            &soak.secret_key,
+        )
+    })
+    .await;
+    assert_eq!(status, 200);
+    let seen = held.await.unwrap();
+    let reaction = paid_at.elapsed();
+    println!("two shop processes on PostgreSQL: the customer waiting on B learned of the payment whose webhook reached A {reaction:?} after it");
+    assert_eq!(seen["status"], "successful", "{seen}");
+    assert!(reaction < Duration::from_secs(3), "{reaction:?}");
+    assert_eq!(
+        ShopRecords::postgres(&instances.database).paid(&id).await,
+        Some(true)
+    );
+
+    let cookie = support::staff_cookie(&a).await;
+    let till = |shop: &str| {
+        soak.http
+            .get(format!("{shop}/pos"))
+            .header("Cookie", &cookie)
+            .send()
+    };
+    assert_eq!(till(&b).await.unwrap().status(), 200, "signed in on B too");
+}
+
+/// How a customer's checkout ended, and how it got there.
+struct Customer {
+    charge: String,
+    seen: String,
+    /// Requests made again on the other instance because the first did not answer.
+    moved: u32,
+}
+
+/// A customer as the widget drives the checkout behind a load balancer: an order, a source,
+/// the charge, then status requests held up to 10 s, until the charge ends. A request the
+/// instance does not answer (it died) is made again on the other instance.
+async fn customer(
+    soak: Arc<Soak>,
+    shops: [String; 2],
+    home: usize,
+    waiting: Arc<AtomicU64>,
+) -> Customer {
+    let mut at = home;
+    let mut moved = 0;
+    let order = loop {
+        match order_on(&soak.http, &shops[at]).await {
+            Ok(order) => break order,
+            Err(_) => (at, moved) = (1 - at, moved + 1),
+        }
+    };
+    let (_, source) = soak::call(&soak, || {
+        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
+            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
+    })
+    .await;
+    let body = serde_json::json!({"source": source["id"], "order": order});
+    let charge = loop {
+        let answer = soak
+            .http
+            .post(format!("{}/checkout/charges", shops[at]))
+            .json(&body)
+            .send()
+            .await;
+        match answer {
+            Ok(answer) if answer.status() == 201 => {
+                break answer.json::<serde_json::Value>().await.unwrap()
+            }
+            Ok(answer) => panic!("{} {}", answer.status(), answer.text().await.unwrap()),
+            Err(_) => (at, moved) = (1 - at, moved + 1),
+        }
+    };
+    let id = charge["id"].as_str().unwrap().to_owned();
+    waiting.fetch_add(1, Ordering::Relaxed);
+    let seen = loop {
+        let answer = soak
+            .http
+            .get(format!("{}/checkout/charges/{id}?wait=10", shops[at]))
+            .send()
+            .await;
+        let charge = match answer {
+            Ok(answer) => match answer.json::<serde_json::Value>().await {
+                Ok(charge) => charge,
+                Err(_) => {
+                    (at, moved) = (1 - at, moved + 1);
+                    continue;
+                }
+            },
+            Err(_) => {
+                (at, moved) = (1 - at, moved + 1);
+                continue;
+            }
+        };
+        if charge["status"] != "pending" {
+            break charge["status"].as_str().unwrap().to_owned();
+        }
+    };
+    Customer {
+        charge: id,
+        seen,
+        moved,
+    }
+}
+
+/// Issue 20: `kill -9` of one of two shop instances while customers wait on both. Every event
+/// goes to both instances (as two webhook endpoints). The customers of the killed one make
+/// their requests again on the other, as they would behind a load balancer; the killed one is
+/// started again later and the gateway's redeliveries to it are answered. Every customer gets
+/// the right outcome, no order is charged twice, every event is handled (once: the instances
+/// share the record of handled events).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_of_two_shop_instances_killed_while_customers_wait_on_both() {
+    let customers: usize = env_or("PAYWASM_INSTANCE_CUSTOMERS", 60);
+    let (port_a, port_b) = (free_port(), free_port());
+    let mut instances = Instances::start("kill-one", &[port_a, port_b], &[port_a, port_b]).await;
+    let soak = Arc::new(instances.soak());
+    let shops = [instances.shop_url(0), instances.shop_url(1)];
+    let waiting = Arc::new(AtomicU64::new(0));
+    let tasks: Vec<_> = (0..customers)
+        .map(|n| {
+            tokio::spawn(customer(
+                soak.clone(),
+                shops.clone(),
+                n % 2,
+                waiting.clone(),
+            ))
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while waiting.load(Ordering::Relaxed) < customers as u64 {
+        assert!(Instant::now() < deadline, "the customers never all waited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let charges: Vec<String> = soak
+        .list("/charges")
+        .await
+        .iter()
+        .map(|charge| charge["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(charges.len(), customers, "one charge per customer");
+    // The bank decides each charge, two in three paid, the rest failed; instance A is killed
+    // with SIGKILL halfway through, while half the customers wait on it.
+    let planned = |n: usize| if n % 3 == 2 { "failed" } else { "successful" };
+    let mut killed_at = None;
+    for (n, id) in charges.iter().enumerate() {
+        if n == customers / 2 {
+            instances.shops[0].kill();
+            killed_at = Some(Instant::now());
+        }
+        let decision = if planned(n) == "failed" {
+            "mark_as_failed"
+        } else {
+            "mark_as_paid"
+        };
+        let (status, _) = soak::call(&soak, || {
+            soak.gateway(
+                reqwest::Method::POST,
+                &format!("/charges/{id}/{decision}"),
+                &soak.secret_key,
+            )
+        })
+        .await;
+        assert_eq!(status, 200);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut seen = HashMap::new();
+    let mut moved = (0, 0);
+    for task in tasks {
+        let customer = task.await.unwrap();
+        if customer.moved > 0 {
+            moved = (moved.0 + 1, moved.1 + customer.moved);
+        }
+        seen.insert(customer.charge, customer.seen);
+    }
+    let all_answered = killed_at.unwrap().elapsed();
+    // A is started again on its port: the gateway's redeliveries to it get their answers.
+    instances.shops[0].restart();
+    assert!(instances.shops[0].ready().await, "A did not start again");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let events = loop {
+        let events = soak.list("/events").await;
+        let undelivered = events
+            .iter()
+            .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
+            .filter(|delivery| delivery["delivery_status"] != "delivered")
+            .count();
+        if undelivered == 0 {
+            break events;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{undelivered} deliveries never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let refused_while_down = events
+        .iter()
+        .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
+        .filter(|delivery| delivery["attempts"].as_u64().unwrap_or(0) > 1)
+        .count();
+
+    let records = ShopRecords::postgres(&instances.database);
+    let processed = records.processed().await;
+    let unprocessed = events
+        .iter()
+        .filter(|event| !processed.contains(event["id"].as_str().unwrap()))
+        .count();
+    let gateway_charges = soak.list("/charges").await;
+    let mut wrong_for_customer = 0;
+    let mut wrong_at_gateway = 0;
+    let mut wrong_in_shop = 0;
+    for (n, id) in charges.iter().enumerate() {
+        if seen.get(id).map(String::as_str) != Some(planned(n)) {
+            wrong_for_customer += 1;
+        }
+        let at_gateway = gateway_charges
+            .iter()
+            .find(|charge| charge["id"] == id.as_str())
+            .unwrap();
+        if at_gateway["status"] != planned(n) {
+            wrong_at_gateway += 1;
+        }
+        if records.paid(id).await != Some(planned(n) == "successful") {
+            wrong_in_shop += 1;
+        }
+    }
+    println!(
+        "two shop instances on PostgreSQL, A killed with SIGKILL halfway through the payments: {customers} customers, {} of them made requests again on the other instance ({} requests in all); every customer answered {:.1} s after the kill",
+        moved.0,
+        moved.1,
+        all_answered.as_secs_f64()
+    );
+    println!(
+        "  charges {} (one per customer), wrong for the customer {wrong_for_customer}, at the gateway {wrong_at_gateway}, in the shop's orders {wrong_in_shop}",
+        gateway_charges.len()
+    );
+    println!(
+        "  events {}, deliveries (to both instances) refused while A was down and delivered after its restart {refused_while_down}, events not handled {unprocessed}",
+        events.len()
+    );
+    assert_eq!(gateway_charges.len(), customers, "an order charged twice");
+    assert_eq!(wrong_for_customer, 0);
+    assert_eq!(wrong_at_gateway, 0);
+    assert_eq!(wrong_in_shop, 0);
+    assert_eq!(unprocessed, 0, "events lost");
+    assert!(
+        moved.0 > 0,
+        "no customer was waiting on the killed instance: the test did not test"
+    );
+    assert!(
+        refused_while_down > 0,
+        "no delivery met the killed instance: the test did not test"
     );
 }

@@ -21,7 +21,7 @@ use reqwest::Client;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::soak::{self, Soak};
+use support::soak::{self, ShopRecords, Soak};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -32,14 +32,31 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
+    soak_with_the_shop_on(None).await;
+}
+
+/// The same soak with the shop's orders and records in PostgreSQL (issue 20).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted_on_postgresql() {
+    soak_with_the_shop_on(Some(support::fresh_postgres_database().await)).await;
+}
+
+/// The soak, with the shop's records in `shop_database` (SQLite under the data folder without
+/// one).
+async fn soak_with_the_shop_on(shop_database: Option<String>) {
     let checkouts: usize = env_or("PAYWASM_SOAK_CHECKOUTS", 1000);
     let rate: f64 = env_or("PAYWASM_SOAK_FAULT_RATE", 0.2);
-    let data = std::env::temp_dir().join(format!("paywasm-soak-{}", std::process::id()));
+    let data = std::env::temp_dir().join(format!(
+        "paywasm-soak-{}-{}",
+        std::process::id(),
+        shop_database.is_some()
+    ));
     std::fs::create_dir_all(&data).unwrap();
     let gateway_faults = Faults::parse(&rate.to_string()).unwrap();
     let shop_faults = Faults::parse(&rate.to_string()).unwrap();
     let mut config = Config::for_tests();
     config.data_dir = Some(data.clone());
+    config.shop_database = shop_database.clone();
     config.gateway_faults = Some(gateway_faults.clone());
     config.shop_faults = Some(shop_faults.clone());
     let running = paywasm_sandbox::start(config)
@@ -61,6 +78,10 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         staff: Default::default(),
     });
 
+    let shop_records = match &shop_database {
+        Some(url) => ShopRecords::postgres(url),
+        None => ShopRecords::sqlite(&data),
+    };
     let plans = soak::plans(checkouts);
     let started = Instant::now();
     let seen = soak::drive(&soak, &plans, 0, 32).await;
@@ -69,7 +90,8 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
         &soak,
         &plans,
         &seen,
-        &data.join("shop.sqlite"),
+        &data,
+        &shop_records,
         &Default::default(),
     )
     .await;
@@ -83,8 +105,13 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
             .join(", ")
     };
     println!(
-        "soak: {checkouts} checkouts in {:.1} s, fault rate {rate}",
-        drove.as_secs_f64()
+        "soak: {checkouts} checkouts in {:.1} s, fault rate {rate}, the shop on {}",
+        drove.as_secs_f64(),
+        if shop_database.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
     println!(
         "  faults injected at the gateway: {} ({})",

@@ -457,3 +457,23 @@ pub async fn staff_cookie(shop_url: &str) -> String {
     }
     panic!("could not sign in at the point of sale");
 }
+
+/// A new, empty database on the test PostgreSQL server (`PAYWASM_TEST_POSTGRES`, started by
+/// `npm test`): its URL. Each test gets its own, as each merchant would: the shop keeps
+/// things that belong to one gateway (its WooshPay webhook secret), which another test's
+/// gateway would not know.
+pub async fn fresh_postgres_database() -> String {
+    let server = std::env::var("PAYWASM_TEST_POSTGRES").expect(
+        "PAYWASM_TEST_POSTGRES names the test server: run `npm test`, or \
+         `source scripts/postgres.sh` before cargo test",
+    );
+    let name = format!("paywasm_{:016x}", rand::random::<u64>());
+    paywasm_merchant::database::Database::postgres(&server)
+        .unwrap()
+        .execute("", &format!("CREATE DATABASE {name}"), &[])
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&server).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}

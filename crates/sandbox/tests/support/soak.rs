@@ -2,6 +2,7 @@
 //! the widget, the cashier and the customer's bank would drive it, repeating what failed, and
 //! then checked in the customer's view, the shop's order and the gateway.
 
+use paywasm_merchant::database::Database;
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -733,14 +734,65 @@ fn wooshpay_status(outcome: Outcome) -> &'static str {
     }
 }
 
-/// Checks every checkout in the customer's view (`seen`), the gateway and the shop's database
-/// (`shop_db`; the gateway's is beside it), and every webhook event (waiting for retries to
+/// The demo shop's records as its database keeps them (SQLite in the data folder, or the
+/// PostgreSQL database its instances share), read directly.
+pub struct ShopRecords(Database);
+
+impl ShopRecords {
+    /// The shop's SQLite database in `data`.
+    pub fn sqlite(data: &Path) -> Self {
+        Self(Database::Sqlite(
+            paywasm_sandbox::store::Store::open(Some(data), "shop").unwrap(),
+        ))
+    }
+
+    /// The PostgreSQL database at `url`.
+    pub fn postgres(url: &str) -> Self {
+        Self(Database::postgres(url).unwrap())
+    }
+
+    /// The webhook events the shop handled.
+    pub async fn processed(&self) -> HashSet<String> {
+        let rows: Vec<(String,)> = self
+            .0
+            .read_all(
+                "SELECT id FROM processed_events",
+                "SELECT id FROM paywasm_processed_events",
+                &[],
+            )
+            .await
+            .unwrap();
+        rows.into_iter().map(|(id,)| id).collect()
+    }
+
+    /// Whether the order of charge (or PaymentIntent) `id` is paid, if the shop knows it.
+    pub async fn paid(&self, id: &str) -> Option<bool> {
+        let row: Option<(bool,)> = self
+            .0
+            .read_one(
+                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1
+                 UNION ALL
+                 SELECT o.paid FROM orders o JOIN wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = ?1",
+                "SELECT o.paid FROM shop_orders o JOIN paywasm_order_charges c ON c.order_id = o.id WHERE c.charge_id = $1
+                 UNION ALL
+                 SELECT o.paid FROM shop_orders o JOIN paywasm_wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = $1",
+                &[id.into()],
+            )
+            .await
+            .unwrap();
+        row.map(|(paid,)| paid)
+    }
+}
+
+/// Checks every checkout in the customer's view (`seen`), the gateway (its database in
+/// `gateway_data`) and the `shop`'s records, and every webhook event (waiting for retries to
 /// deliver).
 pub async fn verify(
     soak: &Soak,
     plans: &[(Method_, Outcome)],
     seen: &[(String, String)],
-    shop_db: &Path,
+    gateway_data: &Path,
+    shop: &ShopRecords,
     others: &HashSet<String>,
 ) -> Verdict {
     // The customer's view.
@@ -765,7 +817,7 @@ pub async fn verify(
         .filter(|(_, (method, _))| method.on_wooshpay())
         .map(|((id, _), (_, outcome))| (id.as_str(), *outcome))
         .collect();
-    let wooshpay = WooshpayRecords::open(&shop_db.with_file_name("gateway.sqlite"));
+    let wooshpay = WooshpayRecords::open(&gateway_data.join("gateway.sqlite"));
     // On WooshPay an unused PaymentIntent may be left by a repeated request; a second one
     // that succeeded would be a double payment.
     let paid_on_wooshpay = on_wooshpay
@@ -850,14 +902,7 @@ pub async fn verify(
         .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
         .filter(|delivery| delivery["attempts"].as_u64().unwrap_or(0) > 1)
         .count();
-    let shop_db = rusqlite::Connection::open(shop_db).unwrap();
-    let processed: HashSet<String> = shop_db
-        .prepare("SELECT id FROM processed_events")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let processed = shop.processed().await;
     let wooshpay_events = wooshpay.event_ids();
     let unprocessed_ids: Vec<&str> = events
         .iter()
@@ -880,15 +925,7 @@ pub async fn verify(
     // is paid exactly when its charge succeeded.
     let mut wrong_in_shop = 0;
     for (id, outcome) in &planned {
-        let paid: Option<bool> = shop_db
-            .query_row(
-                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1
-                 UNION ALL
-                 SELECT o.paid FROM orders o JOIN wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .ok();
+        let paid = shop.paid(id).await;
         if paid != Some(*outcome == Outcome::Paid) {
             wrong_in_shop += 1;
         }
