@@ -1,65 +1,35 @@
 // Benchmark: how fast a waiting customer hears that the gateway marked the charge paid, and how
-// many waiting customers the reference merchant server holds.
+// many waiting customers the reference merchant server holds, on one instance (SQLite) and on
+// two instances sharing a PostgreSQL database (issue 20), in the same run.
 //
 // Each simulated customer does what the widget does after showing the PromptPay QR: it asks the
 // demo shop `GET /checkout/charges/:id?wait=25` again and again (long poll, woken by the
 // gateway's webhook). The baseline, in the same run, polls `GET /checkout/charges/:id` every
 // 2 s (Adyen's schedule). The gateway marks each charge paid at a random moment
 // (`POST /charges/:id/mark_as_paid`); the latency is from that answer to the customer's answer.
+// With two instances, customers are spread over both and every webhook reaches the first only
+// (the worst case: half the customers are woken across instances, by LISTEN/NOTIFY).
 //
-//   node scripts/bench-reaction.mjs [customers=200] [scale=10000]
-// Prints one JSON line per figure (read by scripts/bench.mjs) after a readable summary.
-import { spawn } from "node:child_process";
+//   node scripts/bench-reaction.mjs [customers=200] [scale=10000] [setups=sqlite,postgres]
+// "postgres" needs PAYWASM_TEST_POSTGRES (a server: `source scripts/postgres.sh`); each run
+// gets a database of its own. Prints one JSON line per figure (read by scripts/bench.mjs) after
+// a readable summary.
+import { spawn, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, setGlobalDispatcher, fetch } from "undici";
 
 const customers = Number(process.argv[2] ?? 200);
 const scale = Number(process.argv[3] ?? 10000);
-const GATEWAY = "http://127.0.0.1:17370";
-const SHOP = "http://127.0.0.1:17371";
+const setups = (process.argv[4] ?? "sqlite,postgres").split(",");
 const PUBLIC = "Basic " + Buffer.from("pkey_test_5paywasmsandbox0demo0:").toString("base64");
 const SECRET = "Basic " + Buffer.from("skey_test_5paywasmsandbox0demo0:").toString("base64");
+const BINARY = "target/release/paywasm-sandbox";
 
 // One connection per waiting customer, as browsers have; no pool limit.
 setGlobalDispatcher(
   new Agent({ connections: null, pipelining: 0, connect: { timeout: 60_000 }, keepAliveTimeout: 60_000, headersTimeout: 60_000, bodyTimeout: 60_000 }),
 );
 
-const sandbox = spawn("target/release/paywasm-sandbox", ["--gateway", "127.0.0.1:17370", "--shop", "127.0.0.1:17371", "--rate-limit", "0"], {
-  stdio: ["ignore", "pipe", "ignore"],
-  // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
-  env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::gateway::webhooks=debug" },
-});
-/** The gateway's webhook delivery rounds as it logs them (to stdout): when, how many, how long,
- *  what was left. */
-const rounds = [];
-let unread = "";
-sandbox.stdout.on("data", (chunk) => {
-  const lines = (unread + String(chunk)).split("\n");
-  unread = lines.pop();
-  for (const line of lines) {
-    const round = /webhook round delivered=(\d+) took_ms=(\d+) still_due=(-?\d+)/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
-    if (round) rounds.push({ at: performance.now(), delivered: +round[1], tookMs: +round[2], stillDue: +round[3] });
-  }
-});
-/** What the webhook worker did between `from` and `to` (performance.now()), in words. */
-function webhookRounds(from, to) {
-  const during = rounds.filter((r) => r.at >= from && r.at <= to);
-  if (during.length === 0) return "no webhook rounds logged";
-  const delivered = during.reduce((sum, r) => sum + r.delivered, 0);
-  const slowest = Math.max(...during.map((r) => r.tookMs));
-  const backlog = Math.max(...during.map((r) => r.stillDue));
-  return `${delivered} webhooks in ${during.length} rounds, slowest round ${slowest} ms, at most ${backlog} still due after a round`;
-}
-await new Promise((resolve, reject) => {
-  sandbox.stdout.on("data", (d) => String(d).includes("shop:") && resolve());
-  sandbox.on("exit", (code) => reject(new Error(`the sandbox stopped (${code}): are ports 17370/17371 free?`)));
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (sandbox.kill(), process.exit(1)));
-process.on("exit", () => sandbox.kill());
-await new Promise((resolve) => setTimeout(resolve, 300)); // the WooshPay webhook registration
-
-const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${sandbox.pid}/status`, "utf8"))[1]);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pct = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -81,113 +51,200 @@ async function pool(items, limit, work) {
   return results;
 }
 
-/** An order at the shop, its PromptPay source and the shop's charge: a customer at the QR. */
-async function customerAtQr() {
-  const page = await (await fetch(`${SHOP}/`)).text();
-  const config = JSON.parse(/id="checkout-config">([^<]*)</.exec(page)[1]).widget;
-  const source = await (
-    await fetch(`${GATEWAY}/sources`, {
-      method: "POST",
-      headers: { Authorization: PUBLIC, "Content-Type": "application/json" },
-      body: JSON.stringify({ type: "promptpay", amount: config.amount, currency: config.currency }),
-    })
-  ).json();
-  const charge = await (
-    await fetch(`${SHOP}/checkout/charges`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ source: source.id, order: config.order }),
-    })
-  ).json();
-  return charge.id;
-}
+const running = [];
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (running.forEach((p) => p.kill()), process.exit(1)));
+process.on("exit", () => running.forEach((p) => p.kill()));
 
-/** Waits like the widget (long poll) or like the baseline (every 2 s); resolves when paid. */
-async function wait(id, mode, stats) {
-  for (;;) {
-    const url = mode === "long-poll" ? `${SHOP}/checkout/charges/${id}?wait=25` : `${SHOP}/checkout/charges/${id}`;
-    stats.requests++;
-    const charge = await (await fetch(url)).json();
-    if (charge.status !== "pending") return performance.now();
-    if (mode === "poll-2s") await sleep(2000);
-  }
-}
-
-async function markPaid(id) {
-  await fetch(`${GATEWAY}/charges/${id}/mark_as_paid`, { method: "POST", headers: { Authorization: SECRET } });
-  return performance.now();
-}
-
-/** `ids` wait in `mode`; each is paid at a random moment within `spreadMs`. */
-async function reaction(ids, mode, spreadMs) {
-  const stats = { requests: 0 };
-  const started = performance.now();
-  const seen = ids.map((id) => wait(id, mode, stats));
-  const paid = ids.map(async (id) => {
-    await sleep(500 + Math.random() * spreadMs);
-    return markPaid(id);
+/** Starts `paywasm-sandbox` with `args`; resolves once it prints its shop's URL. `rounds`
+ *  collects the gateway's webhook delivery rounds as it logs them. */
+async function start(args, rounds) {
+  const child = spawn(BINARY, [...args, "--rate-limit", "0"], {
+    stdio: ["ignore", "pipe", "ignore"],
+    // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
+    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::gateway::webhooks=debug" },
   });
-  const [paidAt, seenAt] = [await Promise.all(paid), await Promise.all(seen)];
-  const latencies = ids.map((_, i) => Math.max(0, seenAt[i] - paidAt[i]));
-  const minutes = (performance.now() - started) / 60_000;
-  return {
-    p50: pct(latencies, 50),
-    p95: pct(latencies, 95),
-    max: Math.max(...latencies),
-    perMinute: stats.requests / ids.length / minutes,
-  };
+  running.push(child);
+  let unread = "";
+  child.stdout.on("data", (chunk) => {
+    const lines = (unread + String(chunk)).split("\n");
+    unread = lines.pop();
+    for (const line of lines) {
+      const round = /webhook round delivered=(\d+) took_ms=(\d+) still_due=(-?\d+)/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
+      if (round) rounds.push({ at: performance.now(), delivered: +round[1], tookMs: +round[2], stillDue: +round[3] });
+    }
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => String(d).includes("shop:") && resolve());
+    child.on("exit", (code) => reject(new Error(`paywasm-sandbox ${args.join(" ")} stopped (${code}): are its ports free?`)));
+  });
+  return child;
 }
+
+/** A database of its own on the PostgreSQL server of PAYWASM_TEST_POSTGRES: its URL. */
+function freshPostgres() {
+  const server = process.env.PAYWASM_TEST_POSTGRES;
+  if (!server) throw new Error("PAYWASM_TEST_POSTGRES: source scripts/postgres.sh first");
+  const name = `paywasm_bench_${Date.now()}`;
+  execFileSync("psql", [server, "-q", "-c", `CREATE DATABASE ${name}`]);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The processes of a setup: the gateway's URL and the shop instances' URLs, all started. */
+async function setUp(setup, rounds) {
+  if (setup === "sqlite") {
+    const gateway = "127.0.0.1:17370", shop = "127.0.0.1:17371";
+    const sandbox = await start(["--gateway", gateway, "--shop", shop], rounds);
+    await sleep(300); // the WooshPay webhook registration
+    return { name: "one instance, SQLite", gateway: `http://${gateway}`, shops: [`http://${shop}`], processes: [sandbox] };
+  }
+  // The gateway (its own demo shop unused) sends every event to instance A only.
+  const database = freshPostgres();
+  const [gateway, a, b] = ["127.0.0.1:17380", "127.0.0.1:17382", "127.0.0.1:17383"];
+  const gatewayProcess = await start(["--gateway", gateway, "--shop", "127.0.0.1:17381", "--webhook-url", `http://${a}/webhooks/omise`], rounds);
+  const shopArgs = (addr) => ["--gateway-url", `http://${gateway}`, "--shop", addr, "--shop-database", database];
+  const shops = [await start(shopArgs(a), rounds), await start(shopArgs(b), rounds)];
+  await sleep(300);
+  return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops] };
+}
+
+/** What a setup's processes hold in memory (KB). */
+const rssKb = (processes) => processes.reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))[1]), 0);
+
+/** What the webhook worker did between `from` and `to` (performance.now()), in words. */
+function webhookRounds(rounds, from, to) {
+  const during = rounds.filter((r) => r.at >= from && r.at <= to);
+  if (during.length === 0) return "no webhook rounds logged";
+  const delivered = during.reduce((sum, r) => sum + r.delivered, 0);
+  const slowest = Math.max(...during.map((r) => r.tookMs));
+  const backlog = Math.max(...during.map((r) => r.stillDue));
+  return `${delivered} webhooks in ${during.length} rounds, slowest round ${slowest} ms, at most ${backlog} still due after a round`;
+}
+
+/** Measures `setup`: reaction (long poll against 2 s polling) and, with `scale`, that many
+ *  customers waiting at once. */
+async function measure(setup) {
+  const rounds = [];
+  const s = await setUp(setup, rounds);
+  const shopOf = (n) => s.shops[n % s.shops.length];
+
+  /** Customer `n` at the QR: an order at its instance, its PromptPay source, the charge. */
+  async function customerAtQr(_, n) {
+    const shop = shopOf(n);
+    const page = await (await fetch(`${shop}/`)).text();
+    const config = JSON.parse(/id="checkout-config">([^<]*)</.exec(page)[1]).widget;
+    const source = await (
+      await fetch(`${s.gateway}/sources`, {
+        method: "POST",
+        headers: { Authorization: PUBLIC, "Content-Type": "application/json" },
+        body: JSON.stringify({ type: "promptpay", amount: config.amount, currency: config.currency }),
+      })
+    ).json();
+    const charge = await (
+      await fetch(`${shop}/checkout/charges`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ source: source.id, order: config.order }),
+      })
+    ).json();
+    return { id: charge.id, shop };
+  }
+
+  /** Waits like the widget (long poll) or like the baseline (every 2 s); resolves when paid. */
+  async function wait({ id, shop }, mode, stats) {
+    for (;;) {
+      const url = mode === "long-poll" ? `${shop}/checkout/charges/${id}?wait=25` : `${shop}/checkout/charges/${id}`;
+      stats.requests++;
+      const charge = await (await fetch(url)).json();
+      if (charge.status !== "pending") return performance.now();
+      if (mode === "poll-2s") await sleep(2000);
+    }
+  }
+
+  async function markPaid({ id }) {
+    await fetch(`${s.gateway}/charges/${id}/mark_as_paid`, { method: "POST", headers: { Authorization: SECRET } });
+    return performance.now();
+  }
+
+  /** `waiting` wait in `mode`; each is paid at a random moment within `spreadMs`. */
+  async function reaction(waiting, mode, spreadMs) {
+    const stats = { requests: 0 };
+    const started = performance.now();
+    const seen = waiting.map((c) => wait(c, mode, stats));
+    const paid = waiting.map(async (c) => {
+      await sleep(500 + Math.random() * spreadMs);
+      return markPaid(c);
+    });
+    const [paidAt, seenAt] = [await Promise.all(paid), await Promise.all(seen)];
+    const latencies = waiting.map((_, i) => Math.max(0, seenAt[i] - paidAt[i]));
+    const minutes = (performance.now() - started) / 60_000;
+    return { p50: pct(latencies, 50), p95: pct(latencies, 95), max: Math.max(...latencies), perMinute: stats.requests / waiting.length / minutes };
+  }
+
+  // 1. Reaction: long poll + webhooks against the 2-second polling baseline, same run.
+  const spreadMs = 30_000;
+  const longWaiting = await pool(Array.from({ length: customers }), 32, customerAtQr);
+  const pollWaiting = await pool(Array.from({ length: customers }), 32, customerAtQr);
+  const reactionFrom = performance.now();
+  const [long, poll] = await Promise.all([reaction(longWaiting, "long-poll", spreadMs), reaction(pollWaiting, "poll-2s", spreadMs)]);
+  console.log(`${s.name}: reaction, ${customers} customers each way, paid at random within ${spreadMs / 1000} s:`);
+  console.log(`  long poll + webhook: p50 ${long.p50.toFixed(0)} ms, p95 ${long.p95.toFixed(0)} ms, max ${long.max.toFixed(0)} ms, ${long.perMinute.toFixed(1)} requests/min/customer`);
+  console.log(`  2 s polling:         p50 ${poll.p50.toFixed(0)} ms, p95 ${poll.p95.toFixed(0)} ms, max ${poll.max.toFixed(0)} ms, ${poll.perMinute.toFixed(1)} requests/min/customer`);
+  console.log(`  gateway meanwhile: ${webhookRounds(rounds, reactionFrom, performance.now())}`);
+  const result = { name: s.name, long, poll };
+
+  // 2. Scale: `scale` customers long-polling at once; then each paid at a random moment within
+  // 60 s (about 170 payments a second for 10,000).
+  if (scale > 0) {
+    const waiting = await pool(Array.from({ length: scale }), 64, customerAtQr);
+    await sleep(Number(process.env.SETTLE_MS ?? 1000));
+    const before = rssKb(s.processes);
+    const stats = { requests: 0 };
+    // Customers arrive over a few seconds (a listen queue takes a burst of 10,000 connects badly).
+    const seen = [];
+    for (let i = 0; i < waiting.length; i += 250) {
+      for (const c of waiting.slice(i, i + 250)) seen.push(wait(c, "long-poll", stats));
+      await sleep(100);
+    }
+    await sleep(3000); // every customer holds a request now
+    const during = rssKb(s.processes);
+    const perCustomerKb = (during - before) / scale;
+    const paymentsFrom = performance.now();
+    const paid = await Promise.all(
+      waiting.map(async (c) => {
+        await sleep(Math.random() * 60_000);
+        return markPaid(c);
+      }),
+    );
+    const seenAt = await Promise.all(seen);
+    const latencies = waiting.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
+    console.log(`${s.name}: ${scale} customers long-polling; RSS of its processes ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
+    console.log(`  gateway during the payments: ${webhookRounds(rounds, paymentsFrom, performance.now())}`);
+    Object.assign(result, { perCustomerKb, scaleP95: pct(latencies, 95) });
+  }
+  for (const p of s.processes) p.kill();
+  await sleep(300);
+  return result;
+}
+
+const results = [];
+for (const setup of setups) results.push(await measure(setup));
 
 const figures = [];
 const figure = (name, value, unit, target, baseline) => figures.push({ name, value, unit, target, baseline });
-
-// 1. Reaction: long poll + webhooks against the 2-second polling baseline, same run.
-const spreadMs = 30_000;
-const longIds = await pool(Array.from({ length: customers }), 32, customerAtQr);
-const pollIds = await pool(Array.from({ length: customers }), 32, customerAtQr);
-const reactionFrom = performance.now();
-const [long, poll] = await Promise.all([reaction(longIds, "long-poll", spreadMs), reaction(pollIds, "poll-2s", spreadMs)]);
-const reactionRounds = webhookRounds(reactionFrom, performance.now());
-console.log(`reaction, ${customers} customers each way, paid at random within ${spreadMs / 1000} s:`);
-console.log(`  long poll + webhook: p50 ${long.p50.toFixed(0)} ms, p95 ${long.p95.toFixed(0)} ms, max ${long.max.toFixed(0)} ms, ${long.perMinute.toFixed(1)} requests/min/customer`);
-console.log(`  2 s polling:         p50 ${poll.p50.toFixed(0)} ms, p95 ${poll.p95.toFixed(0)} ms, max ${poll.max.toFixed(0)} ms, ${poll.perMinute.toFixed(1)} requests/min/customer`);
-console.log(`  gateway meanwhile: ${reactionRounds}`);
-figure("reaction p95 (long poll + webhook)", Math.round(long.p95), "ms", "< 300", `${Math.round(poll.p95)} (2 s polling)`);
-figure("requests per minute per waiting customer", Number(long.perMinute.toFixed(1)), "req/min", "<= 4", `${poll.perMinute.toFixed(1)} (2 s polling)`);
-
-// 2. Scale: `scale` customers long-polling at once; then each paid at a random moment within
-// 60 s (about 170 payments a second for 10,000).
-if (scale > 0) {
-  const ids = await pool(Array.from({ length: scale }), 64, customerAtQr);
-  await sleep(Number(process.env.SETTLE_MS ?? 1000));
-  const before = rssKb();
-  const stats = { requests: 0 };
-  // Customers arrive over a few seconds (a listen queue takes a burst of 10,000 connects badly).
-  const seen = [];
-  for (let i = 0; i < ids.length; i += 250) {
-    for (const id of ids.slice(i, i + 250)) seen.push(wait(id, "long-poll", stats));
-    await sleep(100);
+const [first] = results;
+for (const r of results) {
+  // Two instances are compared with one, measured in the same run; one with 2 s polling.
+  const beside = r === first ? null : first;
+  const label = results.length > 1 ? ` (${r.name})` : "";
+  figure(`reaction p95 (long poll + webhook)${label}`, Math.round(r.long.p95), "ms", "< 300", beside ? `${Math.round(beside.long.p95)} (${beside.name})` : `${Math.round(r.poll.p95)} (2 s polling)`);
+  figure(`requests per minute per waiting customer${label}`, Number(r.long.perMinute.toFixed(1)), "req/min", "<= 4", beside ? `${beside.long.perMinute.toFixed(1)} (${beside.name})` : `${r.poll.perMinute.toFixed(1)} (2 s polling)`);
+  if (scale > 0) {
+    figure(`waiting customers held (2 cores)${label}`, scale, "customers", ">= 10000", "");
+    figure(`memory per waiting customer${label}`, Number(r.perCustomerKb.toFixed(1)), "KB", "measured", beside ? `${beside.perCustomerKb.toFixed(1)} (${beside.name})` : "");
+    figure(`reaction p95 with ${scale} waiting${label}`, Math.round(r.scaleP95), "ms", "< 300", beside ? `${Math.round(beside.scaleP95)} (${beside.name})` : "");
   }
-  await sleep(3000); // every customer holds a request now
-  const during = rssKb();
-  const perCustomerKb = (during - before) / scale;
-  const paymentsFrom = performance.now();
-  const paid = await Promise.all(
-    ids.map(async (id) => {
-      await sleep(Math.random() * 60_000);
-      return markPaid(id);
-    }),
-  );
-  const seenAt = await Promise.all(seen);
-  const paymentRounds = webhookRounds(paymentsFrom, performance.now());
-  const latencies = ids.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
-  console.log(`scale: ${scale} customers long-polling; sandbox RSS ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
-  console.log(`  gateway during the payments: ${paymentRounds}`);
-  figure(`waiting customers held (2 cores)`, scale, "customers", ">= 10000", "");
-  figure("memory per waiting customer", Number(perCustomerKb.toFixed(1)), "KB", "measured", "");
-  figure(`reaction p95 with ${scale} waiting`, Math.round(pct(latencies, 95)), "ms", "< 300", "");
 }
-
-sandbox.kill();
 for (const f of figures) console.log(JSON.stringify(f));
 process.exit(0);

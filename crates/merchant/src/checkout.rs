@@ -70,8 +70,11 @@ pub struct Checkout<O> {
     gateway: OmiseClient,
     webhook_key: Vec<u8>,
     return_url: String,
-    /// When the last verified webhook arrived (ms): the fallback refresh depends on it.
+    /// When the last verified webhook arrived here, or was handled by any instance as the
+    /// records last said (ms): the fallback refresh depends on it.
     last_webhook_ms: AtomicI64,
+    /// When the records were last asked for it (ms): at most once a second.
+    last_webhook_checked_ms: AtomicI64,
 }
 
 impl<O: Orders> Checkout<O> {
@@ -93,6 +96,7 @@ impl<O: Orders> Checkout<O> {
             return_url,
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
             last_webhook_ms: AtomicI64::new(now_ms()),
+            last_webhook_checked_ms: AtomicI64::new(0),
         })
     }
 
@@ -208,13 +212,26 @@ impl<O: Orders> Checkout<O> {
         Ok(copy)
     }
 
-    /// How old a pending copy may get before it is re-read, given how recently a webhook came.
-    fn refresh_after_ms(&self, now_ms: i64) -> i64 {
-        if now_ms - self.last_webhook_ms.load(Ordering::Relaxed) >= FALLBACK_REFRESH_MS {
+    /// How old a pending copy may get before it is re-read, given how recently a webhook came
+    /// to any instance. With several instances, the gateway's deliveries may all reach
+    /// another one: before this instance takes the webhooks for stopped, it asks the records
+    /// (at most once a second), which know when any instance last handled one.
+    async fn refresh_after_ms(&self, now_ms: i64) -> Result<i64, MerchantError> {
+        let silent = |last: i64| now_ms - last >= FALLBACK_REFRESH_MS;
+        let mut last = self.last_webhook_ms.load(Ordering::Relaxed);
+        if silent(last)
+            && now_ms - self.last_webhook_checked_ms.swap(now_ms, Ordering::Relaxed) >= 1_000
+        {
+            if let Some(handled) = self.records.last_webhook_ms().await? {
+                last = last.max(handled);
+                self.last_webhook_ms.fetch_max(handled, Ordering::Relaxed);
+            }
+        }
+        Ok(if silent(last) {
             FALLBACK_REFRESH_MS
         } else {
             SLOW_FALLBACK_REFRESH_MS
-        }
+        })
     }
 
     /// This merchant's charge `charge_id`, once it is no longer pending or `wait` has passed.
@@ -234,7 +251,7 @@ impl<O: Orders> Checkout<O> {
                     MerchantError::NotFound(format!("charge {charge_id} was not found"))
                 })?;
             let age_ms = now_ms() - refreshed_ms;
-            let refresh_after = self.refresh_after_ms(now_ms());
+            let refresh_after = self.refresh_after_ms(now_ms()).await?;
             if charge.status == ChargeStatus::Pending && age_ms >= refresh_after {
                 charge = self.refresh(charge_id).await?;
             }

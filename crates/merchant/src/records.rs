@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS processed_events (
     id            TEXT PRIMARY KEY,
     processed_ms  INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS processed_events_by_time ON processed_events (processed_ms);
 CREATE TABLE IF NOT EXISTS wooshpay_intents (
     payment_intent  TEXT PRIMARY KEY,
     order_id        TEXT NOT NULL,
@@ -71,6 +72,7 @@ CREATE TABLE IF NOT EXISTS paywasm_processed_events (
     id            TEXT PRIMARY KEY,
     processed_ms  BIGINT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS paywasm_processed_events_by_time ON paywasm_processed_events (processed_ms);
 CREATE TABLE IF NOT EXISTS paywasm_wooshpay_intents (
     payment_intent  TEXT PRIMARY KEY,
     order_id        TEXT NOT NULL,
@@ -315,6 +317,21 @@ impl Records {
             )
             .await?;
         Ok(())
+    }
+
+    /// When the last webhook event was handled (epoch ms), by any instance: whether webhooks
+    /// flow is the merchant's, not one instance's (an instance the gateway's deliveries never
+    /// reach still hears of them through the records).
+    pub async fn last_webhook_ms(&self) -> Result<Option<i64>, MerchantError> {
+        let row: Option<(Option<i64>,)> = self
+            .database
+            .read_one(
+                "SELECT MAX(processed_ms) FROM processed_events",
+                "SELECT MAX(processed_ms) FROM paywasm_processed_events",
+                &[],
+            )
+            .await?;
+        Ok(row.and_then(|(last,)| last))
     }
 
     /// Records PaymentIntent `intent` (with its client secret) as `order`'s latest, unless it

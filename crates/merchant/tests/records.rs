@@ -17,6 +17,13 @@ fn database() -> String {
     )
 }
 
+fn checkout_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 /// Ids no earlier run on the same database has used.
 fn unique(prefix: &str) -> String {
     format!("{prefix}_{:016x}", rand::random::<u64>())
@@ -124,6 +131,14 @@ async fn the_contract(writer: &Records, reader: &Records) {
         reader.order_of_intent("pi_someone_elses").await.unwrap(),
         None
     );
+    // When any instance last handled a webhook: every instance reads the same.
+    let handled_at = checkout_now_ms();
+    writer
+        .mark_handled(&unique("evnt_test"), handled_at)
+        .await
+        .unwrap();
+    assert!(reader.last_webhook_ms().await.unwrap() >= Some(handled_at));
+
     // Two instances starting together may each register an endpoint: both secrets are kept,
     // on every instance, so that either endpoint's deliveries are verified.
     let (first, second) = (unique("whsec"), unique("whsec"));

@@ -251,3 +251,87 @@ async fn two_instances_on_postgresql_serve_one_merchant() {
     the_contract(&sandbox, &orders, &a, &b).await;
     sandbox.running.stop().await;
 }
+
+/// An instance the gateway's webhooks never reach (they all go to A) knows from the shared
+/// records that they flow: after 10 s of hearing none itself, it does not take them for
+/// stopped and re-read every waiting customer's charge from the gateway every 10 s. (Before,
+/// each instance judged by the webhooks it received itself.)
+#[tokio::test]
+async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
+    let database = support::fresh_postgres_database().await;
+    let ((listener_a, url_a), (listener_b, url_b)) = (bind().await, bind().await);
+    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url_a}/webhooks/omise")]).await;
+    let orders = TestOrders::default();
+    let (records_a, records_b) =
+        tokio::join!(Records::postgres(&database), Records::postgres(&database));
+    let a = serve(listener_a, url_a, &sandbox, &orders, records_a.unwrap());
+    let b = serve(listener_b, url_b, &sandbox, &orders, records_b.unwrap());
+    let charge_on = |instance: &Instance, order: &str| {
+        let (url, order) = (instance.url.clone(), order.to_owned());
+        let sandbox = &sandbox;
+        let orders = &orders;
+        async move {
+            orders.open(&order, 129_000);
+            let source = sandbox.promptpay_source(129_000).await;
+            let (status, charge) = send(
+                sandbox
+                    .http
+                    .post(format!("{url}/checkout/charges"))
+                    .json(&json!({"source": source["id"], "order": order})),
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED, "{charge}");
+            charge["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let waiting = charge_on(&b, "ord_waiting_on_b").await;
+    // B hears no webhook for more than 10 s; meanwhile they reach A (this charge's
+    // charge.create, just before B is asked).
+    tokio::time::sleep(Duration::from_millis(10_500)).await;
+    charge_on(&a, "ord_paid_through_a").await;
+    let db = paywasm_merchant::database::Database::postgres(&database).unwrap();
+    let refreshed = || async {
+        let row: Option<(i64,)> = db
+            .read_one(
+                "",
+                "SELECT refreshed_ms FROM paywasm_order_charges WHERE charge_id = $1",
+                &[waiting.as_str().into()],
+            )
+            .await
+            .unwrap();
+        row.unwrap().0
+    };
+    support::eventually("A to handle the new charge's webhook", || async {
+        db.read_one::<(i64,)>("", "SELECT COUNT(*) FROM paywasm_processed_events", &[])
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            >= 2
+    })
+    .await;
+    // The waiting customer's copy is 40 s old: older than the 10 s after which a silent
+    // instance re-reads, younger than the 60 s after which it is re-read anyway.
+    db.execute(
+        "",
+        "UPDATE paywasm_order_charges SET refreshed_ms = refreshed_ms - 40000 WHERE charge_id = $1",
+        &[waiting.as_str().into()],
+    )
+    .await
+    .unwrap();
+    let before = refreshed().await;
+    let (status, charge) = send(
+        sandbox
+            .http
+            .get(format!("{}/checkout/charges/{waiting}", b.url)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{charge}");
+    assert_eq!(charge["status"], "pending");
+    assert_eq!(
+        refreshed().await,
+        before,
+        "B re-read the charge from the gateway although webhooks flow to A"
+    );
+    sandbox.running.stop().await;
+}
