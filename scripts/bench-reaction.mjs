@@ -61,7 +61,7 @@ async function start(args, rounds) {
   const child = spawn(BINARY, [...args, "--rate-limit", "0"], {
     stdio: ["ignore", "pipe", "ignore"],
     // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
-    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::gateway::webhooks=debug" },
+    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=debug" },
   });
   running.push(child);
   let unread = "";

@@ -25,7 +25,8 @@ const rows = [];
 rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
 rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "40"]));
 rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]));
-rows.push(...run("node", ["scripts/bench-reaction.mjs", quick ? "50" : "200", quick ? "2000" : "10000"]));
+// One shop instance on SQLite beside two sharing a throwaway PostgreSQL (issue 20).
+rows.push(...run("bash", ["-c", `source scripts/postgres.sh && node scripts/bench-reaction.mjs ${quick ? "50 2000" : "200 10000"} sqlite,postgres`]));
 // Waiting customers over two instances on a throwaway PostgreSQL (issue 20), beside one
 // instance woken in-process.
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && cargo run -q --release -p paywasm-merchant --example wakeups -- ${quick ? 2000 : 10000}`]));
