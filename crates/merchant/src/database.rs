@@ -5,7 +5,8 @@
 //!
 //! Each statement is written once per dialect, side by side at the call site (`?1` and `$1`;
 //! `INTEGER` and `BIGINT`), with its parameters given once as [`Param`]s and its row read as a
-//! [`Row`] from either store.
+//! [`Row`] from either store. On PostgreSQL each statement is prepared once per connection
+//! (one round trip a statement, not two: parse, then bind and run).
 
 use crate::error::MerchantError;
 use rusqlite::OptionalExtension;
@@ -209,10 +210,9 @@ impl Database {
                     .map(|rows| rows as u64)
             })?,
             Database::Postgres { pool, .. } => {
-                pool.get()
-                    .await?
-                    .execute(postgres, &postgres_params(params))
-                    .await?
+                let client = pool.get().await?;
+                let statement = client.prepare_cached(postgres).await?;
+                client.execute(&statement, &postgres_params(params)).await?
             }
         })
     }
@@ -231,10 +231,10 @@ impl Database {
                     .optional()
             })?,
             Database::Postgres { pool, .. } => {
-                match pool
-                    .get()
-                    .await?
-                    .query_opt(postgres, &postgres_params(params))
+                let client = pool.get().await?;
+                let statement = client.prepare_cached(postgres).await?;
+                match client
+                    .query_opt(&statement, &postgres_params(params))
                     .await?
                 {
                     Some(row) => Some(R::from_postgres(&row)?),
@@ -257,14 +257,16 @@ impl Database {
                     .query_map(rusqlite::params_from_iter(params), R::from_sqlite)?
                     .collect::<rusqlite::Result<Vec<R>>>()
             })?,
-            Database::Postgres { pool, .. } => pool
-                .get()
-                .await?
-                .query(postgres, &postgres_params(params))
-                .await?
-                .iter()
-                .map(R::from_postgres)
-                .collect::<Result<Vec<R>, _>>()?,
+            Database::Postgres { pool, .. } => {
+                let client = pool.get().await?;
+                let statement = client.prepare_cached(postgres).await?;
+                client
+                    .query(&statement, &postgres_params(params))
+                    .await?
+                    .iter()
+                    .map(R::from_postgres)
+                    .collect::<Result<Vec<R>, _>>()?
+            }
         })
     }
 }

@@ -15,13 +15,13 @@
 //! - [`records`]: the merchant server's records of the gateway (each order's charges and the
 //!   copy of each, the webhook events handled), in SQLite for one instance or PostgreSQL for
 //!   several;
+//! - [`database`]: the database the records are kept in, SQLite or PostgreSQL, where the
+//!   merchant may keep its own tables too (statements written once per dialect, side by side);
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
 //!
 //! - [`pos`]: the point of sale (in-store charges of scanned codes, cancel, refunds), served
 //!   only behind the merchant's staff authentication ([`pos::StaffAuth`]).
-//!
-//! The library is in progress (issue 20).
 //!
 //! # Mounting it in an axum app
 //!

@@ -1,7 +1,8 @@
 //! Several instances of a merchant server on one PostgreSQL database: a customer waits on
 //! whichever instance holds its status request, and the webhook that changes its charge may
-//! reach any other. The instance that records the change sends `NOTIFY` in the same
-//! transaction ([`notify_changed`]), so it goes out only once the change is committed; every
+//! reach any other. The instance that records the change sends `NOTIFY` on [`CHANNEL`] in the
+//! statement that writes it (`Records::update_copy`; in a merchant's own transaction,
+//! [`notify_changed`]), so it goes out only once the change is committed; every
 //! instance keeps one connection that `LISTEN`s ([`listen`]) and wakes its own [`Waiters`] of
 //! that charge, who then read the committed state.
 //!

@@ -92,6 +92,19 @@ CREATE TABLE IF NOT EXISTS paywasm_pos_sales (
 );
 ";
 
+/// A copy's update on PostgreSQL, which announces the change on [`crate::postgres::CHANNEL`]
+/// in the same statement.
+static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH changed AS (
+             UPDATE paywasm_order_charges SET charge = $2, refreshed_ms = $3
+             WHERE charge_id = $1 RETURNING charge_id
+         )
+         SELECT pg_notify('{}', charge_id) FROM changed",
+        crate::postgres::CHANNEL
+    )
+});
+
 /// A merchant server's records, in SQLite or PostgreSQL, and the customers waiting on them.
 #[derive(Clone)]
 pub struct Records {
@@ -262,35 +275,21 @@ impl Records {
         now_ms: i64,
     ) -> Result<bool, MerchantError> {
         let body = stored(charge)?;
-        let known = match &self.database {
-            Database::Sqlite(store) => {
-                let updated = store.call(|db| {
-                    db.execute(
-                        "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3 WHERE charge_id = ?1",
-                        rusqlite::params![charge.id, body, now_ms],
-                    )
-                })?;
-                // One instance: its own waiters are all there are.
-                self.waiters.wake(&charge.id);
-                updated > 0
-            }
-            Database::Postgres { pool, .. } => {
-                let mut client = pool.get().await?;
-                let transaction = client.transaction().await?;
-                let updated = transaction
-                    .execute(
-                        "UPDATE paywasm_order_charges SET charge = $2, refreshed_ms = $3 WHERE charge_id = $1",
-                        &[&charge.id, &body, &now_ms],
-                    )
-                    .await?;
-                if updated > 0 {
-                    crate::postgres::notify_changed(&*transaction, &charge.id).await?;
-                }
-                transaction.commit().await?;
-                updated > 0
-            }
-        };
-        Ok(known)
+        // On PostgreSQL the change is announced to every instance by the same statement, so
+        // the notification goes out when (and only if) the change is committed.
+        let updated = self
+            .database
+            .execute(
+                "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3 WHERE charge_id = ?1",
+                &UPDATE_COPY_AND_NOTIFY,
+                &[(&charge.id).into(), (&body).into(), now_ms.into()],
+            )
+            .await?;
+        if let Database::Sqlite(_) = self.database {
+            // One instance: its own waiters are all there are.
+            self.waiters.wake(&charge.id);
+        }
+        Ok(updated > 0)
     }
 
     /// Whether webhook event `event_id` was handled already.

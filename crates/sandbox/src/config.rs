@@ -61,7 +61,7 @@ pub struct Config {
     /// Run only the demo shop, against the gateway at this URL (another paywasm-sandbox), so
     /// that several shop instances can run beside one gateway; without it, the gateway runs
     /// here too.
-    #[arg(long, env = "PAYWASM_GATEWAY_URL")]
+    #[arg(long, env = "PAYWASM_GATEWAY_URL", value_parser = parse_http_url)]
     pub gateway_url: Option<String>,
     /// Webhook endpoints the gateway POSTs events to (repeat the flag, or comma-separate in the
     /// environment). Without any, the demo shop's `/webhooks/omise`.
@@ -114,6 +114,14 @@ pub struct Config {
     /// closed (not a flag: a test holds the gate).
     #[arg(skip)]
     pub disk: crate::store::DiskGate,
+}
+
+fn parse_http_url(text: &str) -> Result<String, String> {
+    url::Url::parse(text)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+        .map(|_| text.trim_end_matches('/').to_owned())
+        .ok_or_else(|| format!("{text:?} is not an http:// or https:// URL"))
 }
 
 fn parse_probability(text: &str) -> Result<f64, String> {

@@ -301,7 +301,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let gateway_url = match &config.gateway_url {
         // Only the shop runs here, against a gateway elsewhere (several shop instances
         // beside one gateway).
-        Some(url) => url.trim_end_matches('/').to_owned(),
+        Some(url) => url.clone(),
         None => {
             let (gateway_url, gateway_servers) =
                 start_gateway(&config, &shop_url, &webhook_key, &stopped).await?;

@@ -638,3 +638,39 @@ async fn the_sandbox_starts_with_the_shops_wooshpay_webhook_registered() {
     running.stop().await;
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// A shop database the shop cannot use is refused at start, with its reason for the operator
+/// (before, an unreachable PostgreSQL server was told as "internal error"); a gateway URL that
+/// is not one is refused by the command line.
+#[tokio::test]
+async fn a_shop_database_or_gateway_url_that_cannot_be_used_is_refused_with_its_reason() {
+    use clap::Parser;
+    for (database, reason) in [
+        ("mysql://127.0.0.1/shop", "is not a postgres:// URL"),
+        (
+            "postgres://postgres@127.0.0.1:1/shop",
+            "error connecting to server",
+        ),
+    ] {
+        let mut config = Config::for_tests();
+        config.shop_database = Some(database.into());
+        let refused = paywasm_sandbox::start(config)
+            .await
+            .err()
+            .expect("start refuses")
+            .to_string();
+        assert!(refused.contains(reason), "{database}: {refused}");
+    }
+    let refused = Config::try_parse_from(["paywasm-sandbox", "--gateway-url", "127.0.0.1:7070"])
+        .err()
+        .expect("the command line refuses")
+        .to_string();
+    assert!(
+        refused.contains("is not an http:// or https:// URL"),
+        "{refused}"
+    );
+    let config =
+        Config::try_parse_from(["paywasm-sandbox", "--gateway-url", "http://127.0.0.1:7070/"])
+            .unwrap();
+    assert_eq!(config.gateway_url.as_deref(), Some("http://127.0.0.1:7070"));
+}
