@@ -238,16 +238,22 @@ async fn the_library_serves_the_contract_on_sqlite() {
     sandbox.running.stop().await;
 }
 
-#[tokio::test]
-async fn two_instances_on_postgresql_serve_one_merchant() {
-    let database = database();
+/// Two instances A and B of one merchant, sharing the PostgreSQL `database`, behind a gateway
+/// whose webhooks reach A only.
+async fn two_instances(database: &str) -> (Sandbox, TestOrders, Instance, Instance) {
     let ((listener_a, url_a), (listener_b, url_b)) = (bind().await, bind().await);
     let sandbox = Sandbox::with_webhooks_to(vec![format!("{url_a}/webhooks/omise")]).await;
     let orders = TestOrders::default();
     let (records_a, records_b) =
-        tokio::join!(Records::postgres(&database), Records::postgres(&database));
+        tokio::join!(Records::postgres(database), Records::postgres(database));
     let a = serve(listener_a, url_a, &sandbox, &orders, records_a.unwrap());
     let b = serve(listener_b, url_b, &sandbox, &orders, records_b.unwrap());
+    (sandbox, orders, a, b)
+}
+
+#[tokio::test]
+async fn two_instances_on_postgresql_serve_one_merchant() {
+    let (sandbox, orders, a, b) = two_instances(&database()).await;
     the_contract(&sandbox, &orders, &a, &b).await;
     sandbox.running.stop().await;
 }
@@ -259,13 +265,7 @@ async fn two_instances_on_postgresql_serve_one_merchant() {
 #[tokio::test]
 async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
     let database = support::fresh_postgres_database().await;
-    let ((listener_a, url_a), (listener_b, url_b)) = (bind().await, bind().await);
-    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url_a}/webhooks/omise")]).await;
-    let orders = TestOrders::default();
-    let (records_a, records_b) =
-        tokio::join!(Records::postgres(&database), Records::postgres(&database));
-    let a = serve(listener_a, url_a, &sandbox, &orders, records_a.unwrap());
-    let b = serve(listener_b, url_b, &sandbox, &orders, records_b.unwrap());
+    let (sandbox, orders, a, b) = two_instances(&database).await;
     let charge_on = |instance: &Instance, order: &str| {
         let (url, order) = (instance.url.clone(), order.to_owned());
         let sandbox = &sandbox;

@@ -662,8 +662,7 @@ async fn a_shop_database_or_gateway_url_that_cannot_be_used_is_refused_with_its_
         assert!(refused.contains(reason), "{database}: {refused}");
     }
     let refused = Config::try_parse_from(["paywasm-sandbox", "--gateway-url", "127.0.0.1:7070"])
-        .err()
-        .expect("the command line refuses")
+        .expect_err("the command line refuses")
         .to_string();
     assert!(
         refused.contains("is not an http:// or https:// URL"),
