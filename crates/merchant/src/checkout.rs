@@ -164,16 +164,7 @@ impl<O: Orders> Checkout<O> {
                 "source must be a source id (src_...)".into(),
             ));
         }
-        let order =
-            self.orders.order(reference).await?.ok_or_else(|| {
-                MerchantError::NotFound(format!("order {reference} was not found"))
-            })?;
-        if order.paid {
-            return Err(MerchantError::Refused(
-                "order_paid",
-                format!("order {reference} is already paid"),
-            ));
-        }
+        let order = crate::orders::payable(&self.orders, reference).await?;
         let source = self.gateway.source(source_id).await?;
         if source.amount != order.amount || source.currency != order.currency {
             return Err(MerchantError::Refused(

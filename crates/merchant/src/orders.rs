@@ -44,3 +44,19 @@ pub trait Orders: Send + Sync + 'static {
         failure_code: Option<&str>,
     ) -> impl Future<Output = Result<(), MerchantError>> + Send;
 }
+
+/// The order `reference` names, to be paid: refused when there is none (`not_found`) or it is
+/// paid already (`order_paid`). Both gateways' checkouts ask this before charging.
+pub(crate) async fn payable(orders: &impl Orders, reference: &str) -> Result<Order, MerchantError> {
+    let order = orders
+        .order(reference)
+        .await?
+        .ok_or_else(|| MerchantError::NotFound(format!("order {reference} was not found")))?;
+    if order.paid {
+        return Err(MerchantError::Refused(
+            "order_paid",
+            format!("order {reference} is already paid"),
+        ));
+    }
+    Ok(order)
+}

@@ -144,21 +144,6 @@ impl<O: Orders> WooshpayCheckout<O> {
         crate::checkout::with_order(&self.return_url, reference)
     }
 
-    /// The order `reference` names, to be paid: refused when there is none or it is paid.
-    async fn payable(&self, reference: &str) -> Result<crate::orders::Order, MerchantError> {
-        let order =
-            self.orders.order(reference).await?.ok_or_else(|| {
-                MerchantError::NotFound(format!("order {reference} was not found"))
-            })?;
-        if order.paid {
-            return Err(MerchantError::Refused(
-                "order_paid",
-                format!("order {reference} is already paid"),
-            ));
-        }
-        Ok(order)
-    }
-
     /// Creates and confirms a PaymentIntent for order `request.order`, for a customer at
     /// `client_ip`.
     pub async fn payment_intent(
@@ -175,7 +160,7 @@ impl<O: Orders> WooshpayCheckout<O> {
             })?),
         };
         let reference = request.order.as_str();
-        let order = self.payable(reference).await?;
+        let order = crate::orders::payable(&self.orders, reference).await?;
         let alipay = AlipayOptions {
             terminal_type: request.terminal_type,
             os_type: request.os_type,
@@ -227,7 +212,7 @@ impl<O: Orders> WooshpayCheckout<O> {
         product: &str,
         cancel_url: &str,
     ) -> Result<CheckoutSession, MerchantError> {
-        let order = self.payable(reference).await?;
+        let order = crate::orders::payable(&self.orders, reference).await?;
         let session: CheckoutSession = self
             .gateway
             .post_json(
