@@ -242,8 +242,10 @@ async fn start_gateway(
         limit: limit.as_ref(),
         faults: config.gateway_faults.as_ref(),
     };
+    // Files reflect no state: they neither count against a key nor wait for a commit.
     let gateway_files = Layers {
         limit: None,
+        store: None,
         ..gateway_layers
     };
     let omise = gateway::app(gateway_state.clone()).merge(pages::omise(gateway_state.clone()));

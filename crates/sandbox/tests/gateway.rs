@@ -888,6 +888,18 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
         still_held(&created).await,
         "a new charge was answered before it was on disk"
     );
+    // A file reflects no state: it never waits for another request's commit.
+    let file = tokio::time::timeout(
+        Duration::from_secs(2),
+        sandbox
+            .http
+            .get(sandbox.url("/wooshpay/assets/checkout.css"))
+            .send(),
+    )
+    .await
+    .expect("a static file is answered while a commit waits for the disk")
+    .unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
     disk.open();
     let (status, charge) = created.await.unwrap();
     assert_eq!(status, StatusCode::OK, "{charge}");
