@@ -235,6 +235,39 @@ pub struct PlatformFee {
     pub percentage: Option<String>,
 }
 
+/// A refund of a charge (`POST /charges/:id/refunds`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    /// Always `"refund"`.
+    pub object: String,
+    /// `rfnd_test_...`.
+    pub id: String,
+    /// `/charges/{charge}/refunds/{id}`.
+    pub location: String,
+    /// Always `false` in the sandbox.
+    pub livemode: bool,
+    /// In the smallest currency unit.
+    pub amount: Amount,
+    /// The charge's currency.
+    pub currency: Currency,
+    /// What is taken back from the merchant's funding.
+    pub funding_amount: Amount,
+    /// The funding currency.
+    pub funding_currency: Currency,
+    /// The refunded charge's id.
+    pub charge: String,
+    /// The refund's transaction.
+    pub transaction: String,
+    /// `closed` once refunded.
+    pub status: String,
+    /// Voided.
+    pub voided: bool,
+    /// The merchant's metadata.
+    pub metadata: serde_json::Map<String, Value>,
+    /// Creation time.
+    pub created_at: Timestamp,
+}
+
 /// A charge (`POST /charges`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Charge {
@@ -273,7 +306,7 @@ pub struct Charge {
     /// The customer's IP address.
     pub ip: Option<String>,
     /// Refunds (a list object).
-    pub refunds: List<Value>,
+    pub refunds: List<Refund>,
     /// Payment link.
     pub link: Option<String>,
     /// The merchant's description.

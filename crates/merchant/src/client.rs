@@ -3,7 +3,7 @@
 //! key header and error object ([`ClientApi`]: [`Omise`], [`Wooshpay`]).
 
 use crate::error::MerchantError;
-use paywasm_core::objects::{Charge, Source};
+use paywasm_core::objects::{Charge, Refund, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -301,12 +301,7 @@ impl OmiseClient {
     }
 
     /// `POST /charges/:id/refunds`, idempotent under `key`.
-    pub async fn refund(
-        &self,
-        id: &str,
-        amount: i64,
-        key: &str,
-    ) -> Result<serde_json::Value, MerchantError> {
+    pub async fn refund(&self, id: &str, amount: i64, key: &str) -> Result<Refund, MerchantError> {
         let params = [("amount", amount.to_string())];
         self.post_form(&format!("/charges/{id}/refunds"), &params, key)
             .await

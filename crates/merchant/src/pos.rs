@@ -22,10 +22,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::objects::CheckoutCharge;
+use paywasm_core::objects::{CheckoutCharge, Refund};
 use paywasm_core::pos::recognize;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -236,17 +235,16 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
     }
 
     /// Refunds `amount` of charge `id` once under `key`.
-    pub async fn refund(&self, id: &str, amount: i64, key: &str) -> Result<Value, MerchantError> {
+    pub async fn refund(&self, id: &str, amount: i64, key: &str) -> Result<Refund, MerchantError> {
         let order = self.order_of(id).await?;
         let refund = self
             .checkout
             .gateway()
             .refund(id, amount, &format!("pos-refund-{key}"))
             .await?;
-        let refund_id = refund["id"].as_str().unwrap_or_default();
         self.checkout
             .orders()
-            .record_refund(&order, id, refund_id, Amount(amount))
+            .record_refund(&order, id, &refund.id, refund.amount)
             .await?;
         self.checkout.refresh(id).await?;
         Ok(refund)
@@ -281,7 +279,7 @@ async fn refunds_create<O: Sales, A: StaffAuth>(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Json<PosRefund>, JsonRejection>,
-) -> Result<Json<Value>, MerchantError> {
+) -> Result<Json<Refund>, MerchantError> {
     pos.staff(&headers).await?;
     let key = idempotency_key(&headers)?;
     let Json(refund) = body.map_err(|rejection| {

@@ -17,9 +17,8 @@ use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::Amount;
-use paywasm_core::objects::{Charge, ChargeStatus, List};
+use paywasm_core::objects::{Charge, ChargeStatus, List, Refund};
 use rusqlite::OptionalExtension;
-use serde_json::{json, Value};
 
 pub(crate) fn router() -> Router<GatewayState> {
     Router::new()
@@ -82,7 +81,7 @@ async fn refunds_create(
     Path(charge_id): Path<String>,
     answer: Answer,
     super::Body(params): super::Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Refund>, ApiError> {
     // Read once through `load`, so a charge past its expiry is expired first.
     super::charges::load(&state, &charge_id)?;
     let amount = params
@@ -105,22 +104,23 @@ async fn refunds_create(
             return Ok(Err(refused));
         }
         let id = String::from(crate::ids::new::<ids::RefundId>());
-        let refund = json!({
-            "object": "refund",
-            "id": id,
-            "location": format!("/charges/{}/refunds/{id}", charge.id),
-            "livemode": false,
-            "amount": amount,
-            "currency": charge.currency,
-            "funding_amount": amount,
-            "funding_currency": charge.funding_currency,
-            "charge": charge.id,
-            "transaction": String::from(crate::ids::new::<ids::TransactionId>()),
-            "status": "closed",
-            "voided": false,
-            "metadata": metadata,
-            "created_at": at,
-        });
+        let refund = Refund {
+            object: "refund".into(),
+            location: format!("/charges/{}/refunds/{id}", charge.id),
+            id: id.clone(),
+            livemode: false,
+            amount,
+            currency: charge.currency.clone(),
+            funding_amount: amount,
+            funding_currency: charge.funding_currency.clone(),
+            charge: charge.id.clone(),
+            transaction: String::from(crate::ids::new::<ids::TransactionId>()),
+            status: "closed".into(),
+            voided: false,
+            metadata,
+            created_at: at,
+        };
+        let refund_text = crate::store::json_text(&refund)?;
         charge.refunded_amount = Amount(charge.refunded_amount.0 + amount.0);
         let remaining = charge.amount.0 - charge.refunded_amount.0;
         charge.refundable = remaining > 0;
@@ -136,10 +136,12 @@ async fn refunds_create(
         )?;
         tx.execute(
             "INSERT INTO refunds (id, charge_id, created_at, body) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![id, charge.id, at.unix(), refund.to_string()],
+            rusqlite::params![id, charge.id, at.unix(), refund_text],
         )?;
-        super::events::record(&tx, "refund.create", &refund, &endpoints)?;
-        answer.keep(&tx, &refund.to_string())?;
+        let event_data = serde_json::to_value(&refund)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        super::events::record(&tx, "refund.create", &event_data, &endpoints)?;
+        answer.keep(&tx, &refund_text)?;
         tx.commit()?;
         Ok(Ok(refund))
     })??;
@@ -147,28 +149,25 @@ async fn refunds_create(
     Ok(Json(refund))
 }
 
-fn refund_by_id(state: &GatewayState, id: &str) -> Result<Option<(String, Value)>, ApiError> {
-    let row = state.store.call(|db| {
+fn refund_by_id(state: &GatewayState, id: &str) -> Result<Option<(String, Refund)>, ApiError> {
+    Ok(state.store.call(|db| {
         db.query_row(
             "SELECT charge_id, body FROM refunds WHERE id = ?1",
             [id],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+            |row| {
+                let body: String = row.get(1)?;
+                Ok((row.get::<_, String>(0)?, crate::store::parsed(&body)?))
+            },
         )
         .optional()
-    })?;
-    Ok(row.map(|(charge_id, body)| {
-        (
-            charge_id,
-            serde_json::from_str(&body).unwrap_or(Value::Null),
-        )
-    }))
+    })?)
 }
 
 async fn refunds_show(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path((charge_id, refund_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Refund>, ApiError> {
     match refund_by_id(&state, &refund_id)? {
         Some((owner, refund)) if owner == charge_id => Ok(Json(refund)),
         _ => Err(ApiError::NotFound(format!(
@@ -182,7 +181,7 @@ fn page_of(
     page: &Page,
     charge_id: Option<&str>,
     location: &str,
-) -> Result<List<Value>, ApiError> {
+) -> Result<List<Refund>, ApiError> {
     let (ids, total) = state
         .store
         .call(|db| page.query_ids_where(db, "refunds", charge_id.map(|id| ("charge_id", id))))?;
@@ -200,7 +199,7 @@ async fn refunds_index(
     _: SecretKey,
     Path(charge_id): Path<String>,
     params: ListParams,
-) -> Result<Json<List<Value>>, ApiError> {
+) -> Result<Json<List<Refund>>, ApiError> {
     super::charges::load(&state, &charge_id)?;
     let page = Page::from_params(&params)?;
     Ok(Json(page_of(
@@ -215,7 +214,7 @@ async fn refunds_all(
     State(state): State<GatewayState>,
     _: SecretKey,
     params: ListParams,
-) -> Result<Json<List<Value>>, ApiError> {
+) -> Result<Json<List<Refund>>, ApiError> {
     let page = Page::from_params(&params)?;
     Ok(Json(page_of(&state, &page, None, "/refunds")?))
 }
