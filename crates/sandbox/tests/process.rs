@@ -620,6 +620,7 @@ async fn one_of_two_shop_instances_killed_while_customers_wait_on_both() {
     let soak = Arc::new(instances.soak());
     let shops = [instances.shop_url(0), instances.shop_url(1)];
     let waiting = Arc::new(AtomicU64::new(0));
+    let late: usize = customers / 3;
     let tasks: Vec<_> = (0..customers)
         .map(|n| {
             tokio::spawn(customer(
@@ -630,46 +631,86 @@ async fn one_of_two_shop_instances_killed_while_customers_wait_on_both() {
             ))
         })
         .collect();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while waiting.load(Ordering::Relaxed) < customers as u64 {
-        assert!(Instant::now() < deadline, "the customers never all waited");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let charges: Vec<String> = soak
-        .list("/charges")
-        .await
-        .iter()
-        .map(|charge| charge["id"].as_str().unwrap().to_owned())
-        .collect();
+    let all_waiting = |count: usize| {
+        let waiting = waiting.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while waiting.load(Ordering::Relaxed) < count as u64 {
+                assert!(Instant::now() < deadline, "the customers never all waited");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    all_waiting(customers).await;
+    let charge_ids = |charges: Vec<serde_json::Value>| -> Vec<String> {
+        charges
+            .iter()
+            .map(|charge| charge["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let charges = charge_ids(soak.list("/charges").await);
     assert_eq!(charges.len(), customers, "one charge per customer");
     // The bank decides each charge, two in three paid, the rest failed; instance A is killed
-    // with SIGKILL halfway through, while half the customers wait on it.
-    let planned = |n: usize| if n % 3 == 2 { "failed" } else { "successful" };
+    // with SIGKILL halfway through, while half the customers wait on it and more arrive at
+    // it, their pages and charges in flight (they finish on B: the same charge, never a
+    // second one).
+    let mut planned: HashMap<String, &str> = charges
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (id.clone(), if n % 3 == 2 { "failed" } else { "successful" }))
+        .collect();
+    let decide = |id: String, outcome: &'static str| {
+        let soak = soak.clone();
+        async move {
+            let decision = if outcome == "failed" {
+                "mark_as_failed"
+            } else {
+                "mark_as_paid"
+            };
+            let (status, _) = soak::call(&soak, || {
+                soak.gateway(
+                    reqwest::Method::POST,
+                    &format!("/charges/{id}/{decision}"),
+                    &soak.secret_key,
+                )
+            })
+            .await;
+            assert_eq!(status, 200);
+        }
+    };
     let mut killed_at = None;
+    let mut arriving = Vec::new();
     for (n, id) in charges.iter().enumerate() {
         if n == customers / 2 {
+            arriving = (0..late)
+                .map(|k| {
+                    let (soak, shops, waiting) = (soak.clone(), shops.clone(), waiting.clone());
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(10 * k as u64)).await;
+                        customer(soak, shops, 0, waiting).await
+                    })
+                })
+                .collect();
+            tokio::time::sleep(Duration::from_millis(5 * late as u64)).await;
             instances.shops[0].kill();
             killed_at = Some(Instant::now());
         }
-        let decision = if planned(n) == "failed" {
-            "mark_as_failed"
-        } else {
-            "mark_as_paid"
-        };
-        let (status, _) = soak::call(&soak, || {
-            soak.gateway(
-                reqwest::Method::POST,
-                &format!("/charges/{id}/{decision}"),
-                &soak.secret_key,
-            )
-        })
-        .await;
-        assert_eq!(status, 200);
+        decide(id.clone(), planned[id]).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Those who arrived around the kill are paid once they all wait.
+    all_waiting(customers + late).await;
+    let arrived: Vec<String> = charge_ids(soak.list("/charges").await)
+        .into_iter()
+        .filter(|id| !planned.contains_key(id))
+        .collect();
+    for id in &arrived {
+        planned.insert(id.clone(), "successful");
+        decide(id.clone(), "successful").await;
     }
     let mut seen = HashMap::new();
     let mut moved = (0, 0);
-    for task in tasks {
+    for task in tasks.into_iter().chain(arriving) {
         let customer = task.await.unwrap();
         if customer.moved > 0 {
             moved = (moved.0 + 1, moved.1 + customer.moved);
@@ -713,23 +754,23 @@ async fn one_of_two_shop_instances_killed_while_customers_wait_on_both() {
     let mut wrong_for_customer = 0;
     let mut wrong_at_gateway = 0;
     let mut wrong_in_shop = 0;
-    for (n, id) in charges.iter().enumerate() {
-        if seen.get(id).map(String::as_str) != Some(planned(n)) {
+    for (id, outcome) in &planned {
+        if seen.get(id).map(String::as_str) != Some(*outcome) {
             wrong_for_customer += 1;
         }
         let at_gateway = gateway_charges
             .iter()
             .find(|charge| charge["id"] == id.as_str())
             .unwrap();
-        if at_gateway["status"] != planned(n) {
+        if at_gateway["status"] != *outcome {
             wrong_at_gateway += 1;
         }
-        if records.paid(id).await != Some(planned(n) == "successful") {
+        if records.paid(id).await != Some(*outcome == "successful") {
             wrong_in_shop += 1;
         }
     }
     println!(
-        "two shop instances on PostgreSQL, A killed with SIGKILL halfway through the payments: {customers} customers, {} of them made requests again on the other instance ({} requests in all); every customer answered {:.1} s after the kill",
+        "two shop instances on PostgreSQL, A killed with SIGKILL halfway through the payments: {customers} customers waiting and {late} arriving at A around the kill; {} of them made requests again on the other instance ({} requests in all); every customer answered {:.1} s after the kill",
         moved.0,
         moved.1,
         all_answered.as_secs_f64()
@@ -742,7 +783,12 @@ async fn one_of_two_shop_instances_killed_while_customers_wait_on_both() {
         "  events {}, deliveries (to both instances) refused while A was down and delivered after its restart {refused_while_down}, events not handled {unprocessed}",
         events.len()
     );
-    assert_eq!(gateway_charges.len(), customers, "an order charged twice");
+    assert_eq!(
+        gateway_charges.len(),
+        customers + late,
+        "an order charged twice"
+    );
+    assert_eq!(seen.len(), customers + late);
     assert_eq!(wrong_for_customer, 0);
     assert_eq!(wrong_at_gateway, 0);
     assert_eq!(wrong_in_shop, 0);
