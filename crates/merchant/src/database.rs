@@ -129,13 +129,22 @@ row_of_columns!(A 0, B 1, C 2, D 3);
 
 impl From<tokio_postgres::Error> for MerchantError {
     fn from(error: tokio_postgres::Error) -> Self {
-        MerchantError::Internal(format!("database error: {error}"))
+        // A connection lost or refused passes (a restart, a failover): the request may be made
+        // again. Anything else (a statement the database refuses) is a fault here.
+        let lost = error.is_closed()
+            || std::error::Error::source(&error).is_some_and(|cause| cause.is::<std::io::Error>());
+        if lost {
+            MerchantError::DatabaseUnavailable(format!("database connection: {error}"))
+        } else {
+            MerchantError::Internal(format!("database error: {error}"))
+        }
     }
 }
 
 impl From<deadpool_postgres::PoolError> for MerchantError {
+    /// No connection could be had in time, or made: the database is down or overloaded.
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        MerchantError::Internal(format!("database pool: {error}"))
+        MerchantError::DatabaseUnavailable(format!("database pool: {error}"))
     }
 }
 

@@ -30,6 +30,11 @@ pub enum MerchantError {
     /// The server cannot answer now (503, `service_unavailable`); the request may be repeated.
     #[error("{0}")]
     Unavailable(String),
+    /// The server's database cannot be reached now (503, `service_unavailable`): a restart or
+    /// a failover passes, and the request may be made again. The cause goes to the log and the
+    /// operator ([`Self::detail`]), not the client.
+    #[error("the shop cannot reach its records now; try again in a moment")]
+    DatabaseUnavailable(String),
     /// A fault inside the server (500); details go to the log, not the client.
     #[error("internal error")]
     Internal(String),
@@ -40,7 +45,9 @@ impl MerchantError {
     /// internal error's detail, which clients are never shown.
     pub fn detail(&self) -> String {
         match self {
-            MerchantError::Internal(detail) => detail.clone(),
+            MerchantError::Internal(detail) | MerchantError::DatabaseUnavailable(detail) => {
+                detail.clone()
+            }
             other => other.to_string(),
         }
     }
@@ -52,7 +59,7 @@ impl MerchantError {
             MerchantError::Refused(code, _) => (StatusCode::UNPROCESSABLE_ENTITY, code),
             MerchantError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "authentication_failure"),
             MerchantError::Gateway(_) => (StatusCode::BAD_GATEWAY, "bad_gateway"),
-            MerchantError::Unavailable(_) => {
+            MerchantError::Unavailable(_) | MerchantError::DatabaseUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
             }
             MerchantError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
@@ -62,8 +69,14 @@ impl MerchantError {
 
 impl IntoResponse for MerchantError {
     fn into_response(self) -> Response {
-        if let MerchantError::Internal(detail) = &self {
-            tracing::error!(%detail, "merchant server internal error");
+        match &self {
+            MerchantError::Internal(detail) => {
+                tracing::error!(%detail, "merchant server internal error")
+            }
+            MerchantError::DatabaseUnavailable(detail) => {
+                tracing::warn!(%detail, "the database cannot be reached")
+            }
+            _ => {}
         }
         let (status, code) = self.status_and_code();
         error_answer(status, code, &self.to_string())

@@ -94,3 +94,37 @@ async fn a_listener_that_lost_its_connection_reconnects_and_wakes_everyone() {
         .await
         .expect("notifications reach it again");
 }
+
+/// A database that cannot be reached is a passing state, not a fault: the merchant server
+/// answers 503 `service_unavailable` (which the widget and a merchant's monitoring treat as
+/// "try again"), without the cause, which the operator gets. (Before: 500 `internal_error`.)
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_is_unavailable_not_a_fault() {
+    use axum::response::IntoResponse;
+    let unreachable =
+        paywasm_merchant::database::Database::postgres("postgres://postgres@127.0.0.1:1/none")
+            .unwrap();
+    let error = unreachable
+        .execute("", "SELECT 1", &[])
+        .await
+        .expect_err("nothing listens there");
+    assert!(
+        error.detail().contains("error connecting"),
+        "{}",
+        error.detail()
+    );
+    let response = error.into_response();
+    assert_eq!(
+        response.status(),
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    );
+    let body = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["code"], "service_unavailable");
+    assert!(
+        !body["message"].as_str().unwrap().contains("127.0.0.1"),
+        "{body}"
+    );
+}
