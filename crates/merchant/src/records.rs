@@ -1,19 +1,18 @@
 //! A merchant server's own records of the gateway: which charges belong to which order, its
 //! copy of each charge (what status requests read and wait on, so waiting customers cost the
 //! gateway nothing), and which webhook events it has handled (each is handled once, however
-//! often the gateway delivers it).
+//! often the gateway delivers it, on whichever instance). WooshPay's are kept beside them:
+//! each order's PaymentIntents with their client secrets (the return page resumes the latest)
+//! and the secrets of the merchant's webhook endpoints.
 //!
-//! Two stores keep them, behind one [`Records`]:
-//!
-//! WooshPay's are kept beside them: each order's PaymentIntents with their client secrets (the
-//! return page resumes the latest) and the secret of the merchant's webhook endpoint.
+//! They are kept in a [`Database`], one of two stores:
 //!
 //! - **SQLite** ([`Records::sqlite`]), the embedded default for one instance, on the
 //!   `paywasm-store` group-commit store: a changed copy wakes this instance's waiters once it
 //!   is committed;
 //! - **PostgreSQL** ([`Records::postgres`], or the merchant's own pool with
 //!   [`Records::postgres_pool`]) for several instances: they share the records, and a changed
-//!   copy is announced with `NOTIFY` in the transaction that writes it, so the customer waiting
+//!   copy is announced with `NOTIFY` by the statement that writes it, so the customer waiting
 //!   on any instance is woken ([`crate::postgres`]).
 //!
 //! The order itself (its amount, whether it is paid) is the merchant's, not kept here.
