@@ -9,7 +9,6 @@
 //! (one round trip a statement, not two: parse, then bind and run).
 
 use crate::error::MerchantError;
-use rusqlite::OptionalExtension;
 
 /// Serializes schema changes across instances starting at once (`CREATE ... IF NOT EXISTS`
 /// is not safe to race in PostgreSQL).
@@ -227,30 +226,18 @@ impl Database {
     }
 
     /// The first row a query returns, if any (`sqlite` and `postgres` are the same query in
-    /// each dialect).
+    /// each dialect). The queries that use it read one row by its key.
     pub async fn read_one<R: Row>(
         &self,
         sqlite: &str,
         postgres: &str,
         params: &[Param<'_>],
     ) -> Result<Option<R>, MerchantError> {
-        Ok(match self {
-            Database::Sqlite(store) => store.call(|db| {
-                db.query_row(sqlite, rusqlite::params_from_iter(params), R::from_sqlite)
-                    .optional()
-            })?,
-            Database::Postgres { pool, .. } => {
-                let client = pool.get().await?;
-                let statement = client.prepare_cached(postgres).await?;
-                match client
-                    .query_opt(&statement, &postgres_params(params))
-                    .await?
-                {
-                    Some(row) => Some(R::from_postgres(&row)?),
-                    None => None,
-                }
-            }
-        })
+        Ok(self
+            .read_all(sqlite, postgres, params)
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// Every row a query returns.

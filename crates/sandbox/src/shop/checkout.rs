@@ -48,20 +48,17 @@ pub struct Order {
 
 /// Opens an order for the shop's product.
 pub(crate) async fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
-    create_order_for(state, PRODUCT.name, Amount(PRODUCT.amount), Currency::thb()).await
+    open_order(
+        &state.database,
+        PRODUCT.name,
+        Amount(PRODUCT.amount),
+        Currency::thb(),
+    )
+    .await
 }
 
 /// Opens an order for `product` at `amount`.
-pub(crate) async fn create_order_for(
-    state: &ShopState,
-    product: &str,
-    amount: Amount,
-    currency: Currency,
-) -> Result<Order, MerchantError> {
-    create_in(&state.database, product, amount, currency).await
-}
-
-async fn create_in(
+pub(crate) async fn open_order(
     database: &Database,
     product: &str,
     amount: Amount,
@@ -96,14 +93,11 @@ async fn create_in(
     })
 }
 
+/// The order `id`, if the shop has it.
 pub(crate) async fn find_order(
-    state: &ShopState,
+    database: &Database,
     id: &str,
 ) -> Result<Option<Order>, MerchantError> {
-    find_in(&state.database, id).await
-}
-
-async fn find_in(database: &Database, id: &str) -> Result<Option<Order>, MerchantError> {
     let row: Option<(String, i64, String, bool)> = database
         .read_one(
             "SELECT product, amount, currency, paid FROM orders WHERE id = ?1",
@@ -136,10 +130,12 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
         &self,
         reference: &str,
     ) -> Result<Option<paywasm_merchant::orders::Order>, MerchantError> {
-        let order = find_in(&self.database, reference).await?.filter(|order| {
-            self.currency
-                .is_none_or(|only| order.currency.as_str() == only)
-        });
+        let order = find_order(&self.database, reference)
+            .await?
+            .filter(|order| {
+                self.currency
+                    .is_none_or(|only| order.currency.as_str() == only)
+            });
         Ok(order.map(|order| paywasm_merchant::orders::Order {
             description: format!("{} (order {reference})", order.product),
             amount: order.amount,
@@ -180,7 +176,7 @@ impl paywasm_merchant::pos::Sales for ShopOrders {
         description: &str,
     ) -> Result<String, MerchantError> {
         Ok(
-            create_in(&self.database, description, amount, currency.clone())
+            open_order(&self.database, description, amount, currency.clone())
                 .await?
                 .id,
         )

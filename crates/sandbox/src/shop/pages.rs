@@ -164,7 +164,7 @@ pub(crate) async fn return_page(
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
     let order = match &query.order {
-        Some(id) => find_order(&state, id).await?,
+        Some(id) => find_order(&state.database, id).await?,
         None => None,
     };
     let charge_id = match &order {

@@ -13,7 +13,7 @@
 //! The shop registers its webhook endpoint with the gateway once (the library keeps its
 //! secret).
 
-use super::checkout::{create_order_for, find_order, Order};
+use super::checkout::{find_order, open_order, Order};
 use super::error::MerchantError;
 use super::ShopState;
 use axum::extract::{Form, Query, State};
@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 const PRICE_CNY: i64 = 26_800;
 
 async fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, MerchantError> {
-    find_order(state, id)
+    find_order(&state.database, id)
         .await?
         .filter(|order| order.currency.as_str() == "CNY")
         .ok_or_else(|| MerchantError::NotFound(format!("order {id} was not found")))
@@ -51,8 +51,8 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
 
 /// A new order of the product, in CNY as WooshPay's Alipay takes it.
 pub(crate) async fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
-    create_order_for(
-        state,
+    open_order(
+        &state.database,
         super::PRODUCT.name,
         Amount(PRICE_CNY),
         Currency::parse("CNY")?,
