@@ -5,7 +5,8 @@
 # Subresource Integrity hashes (pkg/integrity.json); the hand-written files are copied from js/.
 # Each build: release wasm -> wasm-bindgen (the CLI of the
 # crate's exact version) -> Leptos's unused stream classes removed (strip-streams.mjs) ->
-# wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in Chromium) -> the JS glue
+# wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in Chromium), which also
+# shortens the import and export names (minify-names.mjs follows in the glue) -> the JS glue
 # and CSS minified.
 #
 # The release wasm is built with the nightly toolchain when this machine has it (std rebuilt
@@ -62,6 +63,12 @@ for build in checkout:paywasm pos:paywasm_pos; do
   rebuild_flow="--flatten --rereloop -Oz --converge"
   # shellcheck disable=SC2086 # two copies of the same pass list, split into words on purpose
   node_modules/.bin/wasm-opt $rebuild_flow $rebuild_flow --low-memory-unused "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  # The names between the glue and the wasm shortened, in a run of its own (--converge would
+  # rename twice): minify-names.mjs rewrites the glue to them from the map the pass prints.
+  names=$(mktemp)
+  node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$names"
+  node scripts/minify-names.mjs "$name" "$names"
+  rm -f "$names"
   node scripts/minify.mjs "pkg/$name.js"
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done
