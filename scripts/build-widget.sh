@@ -65,8 +65,10 @@ for build in checkout:paywasm pos:paywasm_pos; do
   node_modules/.bin/wasm-opt $rebuild_flow $rebuild_flow --low-memory-unused "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
   # The names between the glue and the wasm shortened, in a run of its own (--converge would
   # rename twice): minify-names.mjs rewrites the glue to them from the map the pass prints.
+  # The toolchain's producers and target-features sections go too (no browser reads them).
   names=$(mktemp)
-  node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$names"
+  node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules --strip-producers --strip-target-features \
+    "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$names"
   node scripts/minify-names.mjs "$name" "$names"
   rm -f "$names"
   node scripts/minify.mjs "pkg/$name.js"

@@ -98,7 +98,7 @@ pub struct Reasons {
 }
 
 /// English.
-pub const EN: Texts = Texts {
+pub static EN: Texts = Texts {
     lang: "en",
     choose: "Choose how to pay {}",
     methods_label: "Payment method",
@@ -143,7 +143,7 @@ pub const EN: Texts = Texts {
 };
 
 /// Thai.
-pub const TH: Texts = Texts {
+pub static TH: Texts = Texts {
     lang: "th",
     choose: "เลือกวิธีชำระเงิน {}",
     methods_label: "วิธีชำระเงิน",
@@ -189,7 +189,7 @@ pub const TH: Texts = Texts {
 };
 
 /// Japanese.
-pub const JA: Texts = Texts {
+pub static JA: Texts = Texts {
     lang: "ja",
     choose: "{} のお支払い方法を選択してください",
     methods_label: "お支払い方法",
@@ -234,7 +234,7 @@ pub const JA: Texts = Texts {
 };
 
 /// Simplified Chinese.
-pub const ZH: Texts = Texts {
+pub static ZH: Texts = Texts {
     lang: "zh-CN",
     choose: "请选择支付 {} 的方式",
     methods_label: "支付方式",

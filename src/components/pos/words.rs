@@ -122,7 +122,7 @@ pub fn for_lang(lang: &str) -> &'static PosTexts {
 }
 
 /// English.
-pub const EN: PosTexts = PosTexts {
+pub static EN: PosTexts = PosTexts {
     lang: "en",
     title: "Charge {}",
     store_named: "{} · Store {} · Terminal {}",
@@ -159,7 +159,7 @@ pub const EN: PosTexts = PosTexts {
 };
 
 /// Thai.
-pub const TH: PosTexts = PosTexts {
+pub static TH: PosTexts = PosTexts {
     lang: "th",
     title: "เรียกเก็บ {}",
     store_named: "{} · ร้าน {} · เครื่อง {}",
@@ -197,7 +197,7 @@ pub const TH: PosTexts = PosTexts {
 };
 
 /// Japanese.
-pub const JA: PosTexts = PosTexts {
+pub static JA: PosTexts = PosTexts {
     lang: "ja",
     title: "{} を請求",
     store_named: "{} · 店舗 {} · 端末 {}",
@@ -234,7 +234,7 @@ pub const JA: PosTexts = PosTexts {
 };
 
 /// Simplified Chinese.
-pub const ZH: PosTexts = PosTexts {
+pub static ZH: PosTexts = PosTexts {
     lang: "zh-CN",
     title: "收款 {}",
     store_named: "{} · 门店 {} · 终端 {}",
