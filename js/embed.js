@@ -62,8 +62,9 @@
     return import(link("modulepreload", file));
   }
 
-  // The checkout (paywasm.js) and the cashier's view (paywasm_pos.js, mode "pos") are separate
-  // builds: a page downloads only the one it mounts.
+  // The checkout (paywasm.js), the checkout on WooshPay (paywasm_wooshpay.js, gateway
+  // "wooshpay") and the cashier's view (paywasm_pos.js, mode "pos") are separate builds: a page
+  // downloads only the one it mounts.
   function widget(build) {
     build = build || "paywasm";
     if (!loaded[build]) {
@@ -157,7 +158,8 @@
     gatewayUrl: gatewayUrl,
     mount: function (target, options) {
       link("stylesheet", "paywasm.css");
-      return widget(options && options.mode === "pos" ? "paywasm_pos" : "paywasm").then(function (module) {
+      var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : "paywasm";
+      return widget(build).then(function (module) {
         var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
         return module.mount(target, merged);
       });

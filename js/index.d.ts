@@ -20,6 +20,8 @@ export declare const DEFAULT_GATEWAY_URL: string;
 export declare function load(wasmUrl?: string | URL): Promise<unknown>;
 /** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
 export declare function loadPos(wasmUrl?: string | URL): Promise<unknown>;
+/** Loads the checkout's build for WooshPay (once); `mount` with `gateway: "wooshpay"` calls it for you. */
+export declare function loadWooshpay(wasmUrl?: string | URL): Promise<unknown>;
 
 /** An error with the gateway's (or merchant server's) code. */
 export declare class PaywasmError extends Error {

@@ -1,8 +1,8 @@
 // paywasm, the npm package's entry: loads the WebAssembly once, then a Promise API with typed
 // errors. The wasm is found next to this file (bundlers such as Vite follow the URL). The
-// customer's checkout and the cashier's view (mode "pos") are two builds; the cashier's is
-// imported only when a page mounts it, so a checkout page never downloads it.
-import init, { mount as mountWasm, createSource as createSourceWasm } from "./paywasm.js";
+// customer's checkout, the checkout on WooshPay (gateway "wooshpay") and the cashier's view
+// (mode "pos") are three builds, each imported only when a page mounts it (or calls
+// createSource, which is the checkout's), so that a page downloads only the one it runs.
 
 // The values below are js/policy.js's, written in by the build (scripts/policy.mjs).
 
@@ -14,10 +14,14 @@ export const DEFAULT_GATEWAY_URL = "__POLICY:GATEWAYS/omise/url__";
 
 let ready;
 let posReady;
+let wooshpayReady;
 
 /** Loads the checkout's WebAssembly (once); `mount` and `createSource` call it for you. */
 export function load(wasmUrl) {
-  ready ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  ready ??= import("./paywasm.js").then(async (checkout) => {
+    await checkout.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    return checkout;
+  });
   return ready;
 }
 
@@ -28,6 +32,22 @@ export function loadPos(wasmUrl) {
     return pos.mount;
   });
   return posReady;
+}
+
+/** Loads the checkout's build for WooshPay (once); `mount` with `gateway: "wooshpay"` calls it for you. */
+export function loadWooshpay(wasmUrl) {
+  wooshpayReady ??= import("./paywasm_wooshpay.js").then(async (wooshpay) => {
+    await wooshpay.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    return wooshpay.mount;
+  });
+  return wooshpayReady;
+}
+
+/** The build that mounts `options`: the cashier's view, the checkout on WooshPay, or the checkout. */
+async function mountFor(options) {
+  if (options?.mode === "pos") return loadPos();
+  if (options?.gateway === "wooshpay") return loadWooshpay();
+  return (await load()).mount;
 }
 
 /** An error with the gateway's (or merchant server's) code. */
@@ -43,7 +63,7 @@ export class PaywasmError extends Error {
 
 /** Mounts the checkout into `target` (an element or a CSS selector). */
 export async function mount(target, options) {
-  const mountBuild = options?.mode === "pos" ? await loadPos() : (await load(), mountWasm);
+  const mountBuild = await mountFor(options);
   try {
     return mountBuild(target, options);
   } catch (error) {
@@ -53,10 +73,10 @@ export async function mount(target, options) {
 
 /** Creates a payment source with the public key; resolves to the source. */
 export async function createSource(type, params, { publicKey, gatewayUrl = DEFAULT_GATEWAY_URL }) {
-  await load();
+  const checkout = await load();
   let result;
   try {
-    result = await createSourceWasm(gatewayUrl, publicKey, type, params ?? {});
+    result = await checkout.createSource(gatewayUrl, publicKey, type, params ?? {});
   } catch (error) {
     throw new PaywasmError("invalid_options", error.message);
   }

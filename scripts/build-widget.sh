@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the widget into pkg/, as two builds of one crate so that no page downloads code it does
-# not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css) and the cashier's
+# Builds the widget into pkg/, as three builds of one crate so that no page downloads code it does
+# not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css), the same on
+# WooshPay's PaymentIntents (paywasm_wooshpay.js, paywasm_wooshpay_bg.wasm) and the cashier's
 # view (paywasm_pos.js, paywasm_pos_bg.wasm); beside them the hosted page (pkg/hosted/) and the
 # Subresource Integrity hashes (pkg/integrity.json); the hand-written files are copied from js/.
 # Each build: release wasm -> wasm-bindgen (the CLI of the
@@ -49,7 +50,7 @@ mkdir -p pkg
 cp js/* pkg/
 node scripts/policy.mjs
 rm -rf pkg/hosted && cp -r www/hosted pkg/hosted
-for build in checkout:paywasm pos:paywasm_pos; do
+for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"

@@ -16,7 +16,7 @@ echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets -q -- -D warnings
-for build in checkout pos; do  # the two builds of the widget, each alone
+for build in checkout wooshpay pos; do  # the three builds of the widget, each alone
   cargo clippy -p paywasm --target wasm32-unknown-unknown --no-default-features --features "$build" -q -- -D warnings
 done
 

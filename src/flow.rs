@@ -41,10 +41,14 @@ pub async fn start(options: &Options, method: SourceType) -> Result<Started, Wid
     })?;
     match options.gateway {
         Gateway::Omise => start_omise(options, method, order).await,
+        #[cfg(feature = "wooshpay")]
         Gateway::Wooshpay { .. } => start_wooshpay(options, order).await,
+        #[cfg(not(feature = "wooshpay"))]
+        Gateway::Wooshpay { .. } => Err(crate::options::wooshpay_not_built()),
     }
 }
 
+#[cfg(feature = "wooshpay")]
 async fn start_wooshpay(options: &Options, order: &str) -> Result<Started, WidgetError> {
     let (terminal_type, os_type) = paywasm_core::wooshpay::terminal_names(current_platform());
     let intent =
@@ -91,6 +95,9 @@ pub async fn wait_for_result(
 ) -> Result<Option<CheckoutCharge>, WidgetError> {
     match &options.gateway {
         Gateway::Omise => wait_for_charge(&options.charge_url, id, alive, reconnecting).await,
+        #[cfg(not(feature = "wooshpay"))]
+        Gateway::Wooshpay { .. } => Err(crate::options::wooshpay_not_built()),
+        #[cfg(feature = "wooshpay")]
         Gateway::Wooshpay { client_secret } => {
             let secret = client_secret.as_deref().unwrap_or_default();
             poll_until_done(

@@ -6,7 +6,7 @@ use crate::options::Options;
 use crate::WidgetError;
 use gloo_net::http::Request;
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::{CheckoutCharge, PlatformType};
+use paywasm_core::objects::PlatformType;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
@@ -101,11 +101,12 @@ pub async fn create_source_raw(
 
 /// WooshPay: `GET {gateway}/v1/payment_intents/{id}?client_secret=...` with the publishable
 /// key, as the checkout's charge model.
+#[cfg(feature = "wooshpay")]
 pub async fn payment_intent(
     options: &Options,
     id: &str,
     client_secret: &str,
-) -> Result<CheckoutCharge, WidgetError> {
+) -> Result<paywasm_core::objects::CheckoutCharge, WidgetError> {
     let url = format!(
         "{}/v1/payment_intents/{}",
         options.gateway_url,

@@ -6,6 +6,7 @@ use crate::http::{self, SHOP};
 use crate::WidgetError;
 use gloo_net::http::Request;
 use paywasm_core::objects::CheckoutCharge;
+#[cfg(feature = "wooshpay")]
 use paywasm_core::wooshpay::PaymentIntentView;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,7 @@ pub async fn create_charge(
     post_repeating(charge_url, http::json(&NewCharge { source, order })?).await
 }
 
+#[cfg(feature = "wooshpay")]
 #[derive(Serialize)]
 struct NewPaymentIntent<'a> {
     order: &'a str,
@@ -78,6 +80,7 @@ struct NewPaymentIntent<'a> {
 /// the customer's terminal (`WEB`: Alipay's QR page; `APP`: the Alipay app). The request is
 /// named (`request`, new for each call), so that the shop answers a repeat after a lost answer
 /// with the same PaymentIntent.
+#[cfg(feature = "wooshpay")]
 pub async fn create_payment_intent(
     charge_url: &str,
     order: &str,

@@ -187,6 +187,10 @@ impl CheckoutOptions {
     /// sentence that says what to give instead.
     pub fn check(self) -> Result<Options, WidgetError> {
         let public_key = check_public_key(&self.gateway, &self.public_key)?;
+        #[cfg(not(feature = "wooshpay"))]
+        if let Gateway::Wooshpay { .. } = self.gateway {
+            return Err(wooshpay_not_built());
+        }
         if self.amount.0 <= 0 {
             return Err(invalid(AMOUNT_RULE));
         }
@@ -238,6 +242,14 @@ impl CheckoutOptions {
 /// is refused (the one rule: `paywasm_core::policy`).
 pub(crate) fn check_public_key(gateway: &Gateway, key: &str) -> Result<PublicKey, WidgetError> {
     PublicKey::parse(gateway.kind(), key).map_err(|error| invalid(error.to_string()))
+}
+
+/// The refusal of [`Gateway::Wooshpay`] by a build without the crate's `wooshpay` feature.
+#[cfg(not(feature = "wooshpay"))]
+pub(crate) fn wooshpay_not_built() -> WidgetError {
+    invalid(
+        "WooshPay is not in this build (paywasm.js): the npm package and embed.js load paywasm_wooshpay.js for gateway \"wooshpay\"; a Leptos app turns on the paywasm crate's `wooshpay` feature",
+    )
 }
 
 /// How an amount must be given (JavaScript passes a number).

@@ -174,8 +174,13 @@ test("hosted page: messages from another origin or another window are ignored", 
 });
 
 test("hosted page: WooshPay runs framed too (gateway and clientSecret pass), Alipay breaks out and the return page shows success", async ({ page }) => {
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
   await page.goto("/examples/iframe?gateway=wooshpay");
   const frame = page.getByTitle("Payment").contentFrame();
+  await expect(frame.getByRole("button", { name: "Alipay" })).toBeEnabled();
+  // the frame loads the checkout's build for the gateway its options name, and only that one
+  expect(wasm).toEqual(["/paywasm_wooshpay_bg.wasm"]);
   const created = page.waitForResponse((r) => r.url() === `${SHOP}/wooshpay/payment_intents` && r.request().method() === "POST");
   await frame.getByRole("button", { name: "Alipay" }).click();
   // the frame (on the static server's origin) asked the shop for the PaymentIntent, across origins

@@ -7,11 +7,13 @@ import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { chargeCreated } from "./shop.mjs";
 import { onAuthorizePage } from "./gateway.mjs";
 
-/** Holds every request for the checkout's WebAssembly until `release()`; `released` tells. */
+/** Holds every request for a checkout build's WebAssembly (Omise's or WooshPay's) until
+ * `release()`; `released` tells, `requested` lists the files asked for. */
 async function holdWasm(page) {
-  const held = { released: false };
+  const held = { released: false, requested: [] };
   const gate = new Promise((resolve) => (held.release = () => ((held.released = true), resolve())));
-  await page.route("**/pkg/paywasm_bg.wasm", async (route) => {
+  await page.route(/\/pkg\/paywasm(_wooshpay)?_bg\.wasm$/, async (route) => {
+    held.requested.push(new URL(route.request().url()).pathname);
     await gate;
     await route.continue();
   });
@@ -85,6 +87,7 @@ test("the WooshPay shop's Alipay button, tapped before the widget has loaded, le
   await page.getByRole("button", { name: "Alipay" }).click();
   await expect(page.getByRole("status")).toHaveText("Preparing your payment with Alipay…");
   expect(wasm.released).toBe(false);
+  await expect.poll(() => wasm.requested).toEqual(["/pkg/paywasm_wooshpay_bg.wasm"]);
   wasm.release();
   await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
 });

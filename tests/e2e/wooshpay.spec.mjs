@@ -132,6 +132,27 @@ async function orderOnReturnPage(page) {
   return order;
 }
 
+test("a WooshPay page downloads the checkout's WooshPay build only, and an Omise page never downloads it", async ({ page }) => {
+  const files = [];
+  page.on("request", (r) => r.url().includes("/pkg/") && files.push(new URL(r.url()).pathname));
+  await page.goto("/wooshpay");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+  expect(files).toContain("/pkg/paywasm_wooshpay_bg.wasm");
+  files.length = 0;
+  // the return page too preloads and runs the WooshPay build
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
+  expect(files).toContain("/pkg/paywasm_wooshpay_bg.wasm");
+  expect(files).not.toContain("/pkg/paywasm_bg.wasm");
+  files.length = 0;
+  await page.goto("/");
+  await page.getByRole("button", { name: "PromptPay", exact: true }).click();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  expect(files).toContain("/pkg/paywasm_bg.wasm");
+  expect(files.filter((file) => file.includes("wooshpay"))).toEqual([]);
+});
+
 test.describe("the widget on WooshPay, desktop", () => {
   test("Alipay's QR page, Succeed, and the return page shows success; the shop marks the order paid", async ({ page }) => {
     const created = page.waitForResponse((r) => r.url().endsWith("/wooshpay/payment_intents") && r.request().method() === "POST");

@@ -12,6 +12,18 @@
 import init, { mount } from "../paywasm.js";
 import { FRAME_OPTIONS } from "../policy.js";
 
+// Each gateway's checkout is its own build (paywasm.js, or paywasm_wooshpay.js): the frame
+// loads the one its options name, once they arrive, so that it never downloads the other.
+async function mountFor(options) {
+  if (options.gateway === "wooshpay") {
+    const wooshpay = await import("../paywasm_wooshpay.js");
+    await wooshpay.default();
+    return wooshpay.mount;
+  }
+  await init();
+  return mount;
+}
+
 const PROTOCOL = "paywasm";
 const VERSION = 1;
 const parentOrigin = new URLSearchParams(location.search).get("origin");
@@ -37,9 +49,8 @@ function fromParent(event) {
 if (!framedByThatOrigin) {
   root.textContent = "This checkout opens inside a shop's page. Please go back to the shop.";
 } else {
-  await init();
   let mounted = false;
-  window.addEventListener("message", (event) => {
+  window.addEventListener("message", async (event) => {
     if (!fromParent(event) || event.data.type !== "init" || mounted) return;
     const given = event.data.options;
     if (given === null || typeof given !== "object") return;
@@ -59,10 +70,11 @@ if (!framedByThatOrigin) {
       onRedirect: (url) => post("redirect", { url }),
     });
     try {
-      mount(root, options);
+      const mountBuild = await mountFor(options);
+      mountBuild(root, options);
     } catch (error) {
-      // The shop's page passed options the checkout cannot use: the shop hears why, the
-      // customer what to do (an empty frame would tell them nothing).
+      // The shop's page passed options the checkout cannot use (or its build did not load):
+      // the shop hears why, the customer what to do (an empty frame would tell them nothing).
       const notice = document.createElement("p");
       notice.setAttribute("role", "alert");
       notice.textContent = "This checkout could not start. Please go back to the shop and try again.";

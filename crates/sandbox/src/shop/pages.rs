@@ -180,14 +180,16 @@ pub(crate) async fn return_page(
         }
         _ => None,
     };
-    render_return(&state, &headers, widget)
+    render_return(&state, &headers, GatewayKind::Omise, widget)
 }
 
 /// A return page: the widget resuming the payment (`widget`: its options), shown at first as
 /// "Confirming your payment…" in the customer's language, or, without one, what to do next.
+/// The page preloads the checkout's build for `gateway` (each gateway's is its own).
 pub(crate) fn render_return(
     state: &ShopState,
     headers: &HeaderMap,
+    gateway: GatewayKind,
     widget: Option<Value>,
 ) -> Result<Response, MerchantError> {
     let (config, first_view) = match widget {
@@ -206,9 +208,17 @@ pub(crate) fn render_return(
         "Your payment",
         "",
         config,
-        &[],
+        &[("BUILD", checkout_build(gateway).to_owned())],
         &first_view,
     )
+}
+
+/// The checkout's build (`pkg/{build}.js`) for a gateway's page.
+pub(crate) fn checkout_build(gateway: GatewayKind) -> &'static str {
+    match gateway {
+        GatewayKind::Omise => "paywasm",
+        GatewayKind::Wooshpay => "paywasm_wooshpay",
+    }
 }
 
 /// Query of the script-tag example.

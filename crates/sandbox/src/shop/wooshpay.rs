@@ -113,7 +113,7 @@ pub(crate) async fn return_page(
         }
         _ => None,
     };
-    super::pages::render_return(&state, &headers, widget)
+    super::pages::render_return(&state, &headers, GatewayKind::Wooshpay, widget)
 }
 
 #[derive(Debug, Deserialize)]
