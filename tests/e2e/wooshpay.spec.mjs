@@ -278,3 +278,21 @@ test.describe("the hosted Checkout Session in the shop's iframe", () => {
     await context.close();
   });
 });
+
+test("the Omise checkout's build alone (paywasm.js) refuses gateway \"wooshpay\" and names the build that has it", async ({ page }) => {
+  await page.goto("/");
+  const message = await page.evaluate(async () => {
+    const checkout = await import("/pkg/paywasm.js");
+    await checkout.default();
+    try {
+      checkout.mount(document.createElement("div"), {
+        gateway: "wooshpay", publicKey: "pk_test_paywasm0sandbox0wooshpay", amount: 26800, currency: "CNY",
+        chargeUrl: "/wooshpay/payment_intents", order: "ord_1",
+      });
+      return "mounted";
+    } catch (error) {
+      return error.message;
+    }
+  });
+  expect(message).toContain("paywasm_wooshpay.js");
+});
