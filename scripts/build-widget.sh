@@ -12,7 +12,9 @@
 #
 # The release wasm is built with the nightly toolchain when this machine has it (std rebuilt
 # with panic=immediate-abort, no panic locations, no Debug formatting, and std's own
-# optimize_for_size code paths: about 16 KB gzip less on the checkout; BENCHMARKS.md), else with
+# optimize_for_size code paths: about 16 KB gzip less on the checkout; and no function merged
+# by LLVM, so that strip-streams.mjs may empty Leptos's unused stream code: 4 KB less;
+# BENCHMARKS.md), else with
 # stable; pkg/build.json records which, and the size
 # budget (scripts/size.mjs) is the one of that toolchain. PAYWASM_TOOLCHAIN=stable forces stable.
 set -euo pipefail
@@ -27,7 +29,7 @@ fi
 # build_wasm FEATURE: prints the path of the release wasm with only that feature.
 build_wasm() {
   if [ "$toolchain" = nightly ]; then
-    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zmerge-functions=disabled" \
     CARGO_TARGET_DIR=target/wasm-min \
       cargo +nightly build --profile widget --target wasm32-unknown-unknown -p paywasm \
         --no-default-features --features "$1,js-api" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
@@ -54,7 +56,10 @@ for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
-  node scripts/strip-streams.mjs "$name"
+  # On nightly, built with -Zmerge-functions=disabled, the streams' functions can go too
+  # (strip-streams.mjs says why that needs functions unmerged).
+  if [ "$toolchain" = nightly ]; then unmerged=--unmerged; else unmerged=; fi
+  node scripts/strip-streams.mjs "$name" pkg $unmerged
   # --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (-0.5 KB
   # gzip). Safe here: rustc links wasm with the stack first, so memory below 1 MB is the stack,
   # which reaches its lowest kilobyte only when it overflows anyway (data starts at 1 MB).

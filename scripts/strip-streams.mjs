@@ -2,16 +2,27 @@
 // that Leptos's server functions export for streaming bodies (wasm-streams' IntoUnderlyingSource,
 // IntoUnderlyingByteSource, IntoUnderlyingSink). Leptos links them unconditionally; the widget
 // never streams, yet every customer downloaded their code and glue (about 2 KB gzip).
-//   node scripts/strip-streams.mjs paywasm [pkg]
+//   node scripts/strip-streams.mjs paywasm [pkg] [--unmerged]
 // Run between wasm-bindgen and wasm-opt. The wasm loses the exports and whatever only they
 // reached; the JS loses the classes, their finalizers and the imports the wasm no longer has.
 // Refuses (exit 1) if anything of them is still referenced afterwards.
+//
+// Removing the exports is not enough: the streams' futures are called through vtables, so their
+// functions sit in the function table, which keeps them and all they call (wasm-opt cannot tell
+// that no code builds those vtables any more). With the exports gone nothing can make a stream
+// object, so every function of wasm-streams (by the name wasm-bindgen keeps: `wasm_streams` in
+// its path or its type arguments) can never run: its body becomes `unreachable`, and what only
+// it called goes (about 4 KB gzip of each page; BENCHMARKS.md). This is sound only when no
+// function was merged with another of the same code (LLVM's merge-functions gives the survivor
+// one of their names: with it, a future of `createSource` ran a body named after a stream's, and
+// broke): so it is done only with `--unmerged`, which the build passes for its nightly build,
+// made with `-Zmerge-functions=disabled` (wasm-opt merges duplicates afterwards anyway).
 import binaryen from "binaryen";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseSync } from "rolldown/experimental";
 
-const name = process.argv[2];
-const dir = process.argv[3] ?? "pkg";
+const [name, dir = "pkg"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const unmerged = process.argv.includes("--unmerged");
 const STREAMS = /^(__wbg_)?intounderlying/;
 const wasmPath = `${dir}/${name}_bg.wasm`;
 const jsPath = `${dir}/${name}.js`;
@@ -22,6 +33,20 @@ const exports = [];
 for (let i = 0; i < module.getNumExports(); i++) exports.push(binaryen.getExportInfo(module.getExportByIndex(i)).name);
 const dropped = exports.filter((e) => STREAMS.test(e));
 for (const e of dropped) module.removeExport(e);
+let named = 0;
+let stubbed = 0;
+for (let i = 0; i < module.getNumFunctions(); i++) {
+  const fn = module.getFunctionByIndex(i);
+  const info = binaryen.getFunctionInfo(fn);
+  if (info.module) continue; // an import
+  if (!/^\d+$/.test(info.name)) named++;
+  if (unmerged && (/\bwasm_streams\[/.test(info.name) || /\bwasm_streams::/.test(info.name))) {
+    binaryen.Function.setBody(fn, module.unreachable());
+    stubbed++;
+  }
+}
+if (unmerged && named === 0) throw new Error(`${wasmPath}: no function names (wasm-bindgen must keep its name section)`);
+if (unmerged && stubbed === 0) throw new Error(`${wasmPath}: no function of wasm-streams found; has Leptos stopped linking it? Then drop this step`);
 module.runPasses(["remove-unused-module-elements"]);
 const imports = new Set();
 for (let i = 0; i < module.getNumFunctions(); i++) {
@@ -74,4 +99,4 @@ const dts = `${dir}/${name}.d.ts`;
 writeFileSync(dts, readFileSync(dts, "utf8").replace(/export class IntoUnderlying\w+ \{[\s\S]*?\n\}\n/g, "").replace(/^.*intounderlying.*\n/gm, ""));
 const wasmDts = `${dir}/${name}_bg.wasm.d.ts`;
 writeFileSync(wasmDts, readFileSync(wasmDts, "utf8").replace(/^.*intounderlying.*\n/gm, ""));
-console.log(`== ${name}: removed ${dropped.length} stream exports and ${cuts.length} pieces of glue`);
+console.log(`== ${name}: removed ${dropped.length} stream exports, ${stubbed} functions of wasm-streams and ${cuts.length} pieces of glue`);
