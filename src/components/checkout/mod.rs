@@ -271,15 +271,15 @@ pub fn Checkout(
         }
     };
     let busy = move || phase.get().is_busy();
-    // A memo, so that the method buttons are made again only when they come back, not at each
-    // phase (a customer's focus stays on the button they pressed).
-    let choosing = Memo::new(move |_| {
-        !resuming
-            && matches!(
+    // The method choice is made once and hidden while it is not offered, so that the buttons
+    // are never made again (a customer's focus stays on the button they pressed).
+    let not_choosing = move || {
+        resuming
+            || !matches!(
                 phase.get(),
                 Phase::Choosing | Phase::Starting(_) | Phase::Error(_)
             )
-    });
+    };
 
     let method_buttons = {
         let start = start.clone();
@@ -379,15 +379,13 @@ pub fn Checkout(
             data-state=move || phase.get().attribute().to_owned()
             aria-busy=move || busy().to_string()
         >
-            {move || choosing.get().then(|| view! {
-                <h2 class="paywasm-title">
-                    {title_before}<span class="paywasm-total">{amount_text.clone()}</span>{title_after}
-                </h2>
-                <div class="paywasm-methods" role="group" aria-label=texts.methods_label>
-                    {method_buttons.clone()}
-                </div>
-                <p class="paywasm-next">{texts.next_step}</p>
-            })}
+            <h2 class="paywasm-title" hidden=not_choosing>
+                {title_before}<span class="paywasm-total">{amount_text.clone()}</span>{title_after}
+            </h2>
+            <div class="paywasm-methods" role="group" aria-label=texts.methods_label hidden=not_choosing>
+                {method_buttons}
+            </div>
+            <p class="paywasm-next" hidden=not_choosing>{texts.next_step}</p>
             {panel}
             <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
             {receipt}
