@@ -12,35 +12,31 @@ export const version = "__POLICY:VERSION__";
 /** Production gateway, used when no `gatewayUrl` is given. */
 export const DEFAULT_GATEWAY_URL = "__POLICY:GATEWAYS/omise/url__";
 
-let ready;
-let posReady;
-let wooshpayReady;
+const builds = {};
+
+/** Imports a build and instantiates its WebAssembly, once per build. The import stays a literal
+ * `import("./...")` at each caller, so that bundlers see every build. */
+function loadBuild(name, importBuild, wasmUrl) {
+  builds[name] ??= importBuild().then(async (build) => {
+    await build.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    return build;
+  });
+  return builds[name];
+}
 
 /** Loads the checkout's WebAssembly (once); `mount` and `createSource` call it for you. */
 export function load(wasmUrl) {
-  ready ??= import("./paywasm.js").then(async (checkout) => {
-    await checkout.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-    return checkout;
-  });
-  return ready;
+  return loadBuild("checkout", () => import("./paywasm.js"), wasmUrl);
 }
 
 /** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
-export function loadPos(wasmUrl) {
-  posReady ??= import("./paywasm_pos.js").then(async (pos) => {
-    await pos.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-    return pos.mount;
-  });
-  return posReady;
+export async function loadPos(wasmUrl) {
+  return (await loadBuild("pos", () => import("./paywasm_pos.js"), wasmUrl)).mount;
 }
 
 /** Loads the checkout's build for WooshPay (once); `mount` with `gateway: "wooshpay"` calls it for you. */
-export function loadWooshpay(wasmUrl) {
-  wooshpayReady ??= import("./paywasm_wooshpay.js").then(async (wooshpay) => {
-    await wooshpay.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-    return wooshpay.mount;
-  });
-  return wooshpayReady;
+export async function loadWooshpay(wasmUrl) {
+  return (await loadBuild("wooshpay", () => import("./paywasm_wooshpay.js"), wasmUrl)).mount;
 }
 
 /** The build that mounts `options`: the cashier's view, the checkout on WooshPay, or the checkout. */

@@ -9,19 +9,14 @@
 //   parent -> frame: init {options}
 //   frame -> parent: ready, resize {height}, state {state}, complete {charge},
 //                    error {error: {code, message}}, redirect {url}
-import init, { mount } from "../paywasm.js";
 import { FRAME_OPTIONS } from "../policy.js";
 
 // Each gateway's checkout is its own build (paywasm.js, or paywasm_wooshpay.js): the frame
-// loads the one its options name, once they arrive, so that it never downloads the other.
+// imports the one its options name, once they arrive, and never downloads the other's wasm.
 async function mountFor(options) {
-  if (options.gateway === "wooshpay") {
-    const wooshpay = await import("../paywasm_wooshpay.js");
-    await wooshpay.default();
-    return wooshpay.mount;
-  }
-  await init();
-  return mount;
+  const build = options.gateway === "wooshpay" ? await import("../paywasm_wooshpay.js") : await import("../paywasm.js");
+  await build.default();
+  return build.mount;
 }
 
 const PROTOCOL = "paywasm";

@@ -499,15 +499,7 @@ async fn a_webhook_that_reaches_instance_a_wakes_the_customer_waiting_on_b() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let paid_at = Instant::now();
-    let (status, _) = soak::call(&soak, || {
-        soak.gateway(
-            reqwest::Method::POST,
-            &format!("/charges/{id}/mark_as_paid"),
-            &soak.secret_key,
-        )
-    })
-    .await;
-    assert_eq!(status, 200);
+    soak.decide(&id, "mark_as_paid").await;
     let seen = held.await.unwrap();
     let reaction = paid_at.elapsed();
     println!("two shop processes on PostgreSQL: the customer waiting on B learned of the payment whose webhook reached A {reaction:?} after it");
@@ -667,15 +659,7 @@ async fn one_of_two_shop_instances_killed_while_customers_wait_on_both() {
             } else {
                 "mark_as_paid"
             };
-            let (status, _) = soak::call(&soak, || {
-                soak.gateway(
-                    reqwest::Method::POST,
-                    &format!("/charges/{id}/{decision}"),
-                    &soak.secret_key,
-                )
-            })
-            .await;
-            assert_eq!(status, 200);
+            soak.decide(&id, decision).await;
         }
     };
     let mut killed_at = None;

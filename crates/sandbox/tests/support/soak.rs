@@ -133,6 +133,15 @@ impl Soak {
             .basic_auth(key, Some(""))
     }
 
+    /// The customer's bank decides charge `id` at the gateway (`decision`: `mark_as_paid`,
+    /// `mark_as_failed`), asked again until an answer arrives.
+    pub async fn decide(&self, id: &str, decision: &str) {
+        let path = format!("/charges/{id}/{decision}");
+        let (status, answer) =
+            call(self, || self.gateway(Method::POST, &path, &self.secret_key)).await;
+        assert_eq!(status, 200, "{decision} {id}: {answer}");
+    }
+
     pub fn shop(&self, method: Method, path: &str) -> RequestBuilder {
         self.http.request(method, format!("{}{path}", self.shop))
     }
