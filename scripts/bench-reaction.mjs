@@ -103,7 +103,7 @@ async function setUp(setup, rounds) {
   const database = freshPostgres();
   const [gateway, a, b] = ["127.0.0.1:17380", "127.0.0.1:17382", "127.0.0.1:17383"];
   const gatewayProcess = await start(["--gateway", gateway, "--shop", "127.0.0.1:17381", "--webhook-url", `http://${a}/webhooks/omise`], rounds);
-  const shopArgs = (addr) => ["--gateway-url", `http://${gateway}`, "--shop", addr, "--shop-database", database];
+  const shopArgs = (addr) => ["--gateway-url", `http://${gateway}`, "--shop", addr, "--shop-database", database, "--shop-public-url", `http://${a}`];
   const shops = [await start(shopArgs(a), rounds), await start(shopArgs(b), rounds)];
   await sleep(300);
   return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops] };

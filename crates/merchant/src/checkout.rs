@@ -81,6 +81,11 @@ impl<O: Orders> Checkout<O> {
     /// The checkout of `orders`, kept in `records`, through `gateway`; webhooks are signed
     /// with `webhook_key` (the decoded secret); after an `app_redirect` the customer returns
     /// to `return_url` with `?order=` (or `&order=`) and the order's reference.
+    ///
+    /// `return_url` is the merchant's public address, the same on every instance: a charge
+    /// request that one instance sent before it died is sent again by the instance the
+    /// customer moves to, under the same `Idempotency-Key`, and the gateway takes it for the
+    /// same request only if its body is the same.
     pub fn new(
         orders: O,
         records: Records,

@@ -104,7 +104,8 @@ fn fresh_key(what: &str) -> String {
 impl<O: Orders> WooshpayCheckout<O> {
     /// The WooshPay checkout of `orders`, kept in `records`, through `gateway`; after paying
     /// at Alipay the customer returns to `return_url` with `?order=` (or `&order=`) and the
-    /// order's reference.
+    /// order's reference. `return_url` is the merchant's public address, the same on every
+    /// instance (see [`crate::checkout::Checkout::new`]).
     pub fn new(
         orders: O,
         records: Records,

@@ -58,6 +58,14 @@ pub struct Config {
     /// SQLite under `--data`.
     #[arg(long, env = "PAYWASM_SHOP_DATABASE")]
     pub shop_database: Option<String>,
+    /// The address customers reach the demo shop at, when it is not the one it listens on
+    /// (instances behind a load balancer or a proxy): its pages, the gateway's return pages and
+    /// the WooshPay webhook endpoint are made from it. Instances sharing a database must name
+    /// the same one: a charge request repeated on another instance after a lost answer is the
+    /// same request to the gateway only if its `return_uri` is. Default: the shop's own
+    /// address.
+    #[arg(long, env = "PAYWASM_SHOP_PUBLIC_URL", value_parser = parse_http_url)]
+    pub shop_public_url: Option<String>,
     /// Run only the demo shop, against the gateway at this URL (another paywasm-sandbox), so
     /// that several shop instances can run beside one gateway; without it, the gateway runs
     /// here too.
@@ -144,6 +152,7 @@ impl Config {
             wooshpay_secret_key: crate::wooshpay::DEFAULT_SECRET_KEY.into(),
             data_dir: None,
             shop_database: None,
+            shop_public_url: None,
             gateway_url: None,
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),

@@ -321,9 +321,19 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             config.disk.clone(),
         )?),
     };
+    if config.shop_database.is_some() && config.shop_public_url.is_none() {
+        tracing::warn!(
+            "--shop-database without --shop-public-url: other instances on this database make \
+             their return pages from their own addresses, so a charge request repeated on one of \
+             them is refused by the gateway as a different request"
+        );
+    }
     let shop_state = shop::ShopState::new(shop::ShopConfig {
         database: shop_database,
-        shop_url: shop_url.clone(),
+        shop_url: config
+            .shop_public_url
+            .clone()
+            .unwrap_or_else(|| shop_url.clone()),
         gateway_url: gateway_url.clone(),
         public_key: config.public_key.clone(),
         secret_key: config.secret_key.clone(),

@@ -390,7 +390,7 @@ struct Instances {
 
 impl Instances {
     /// The gateway, sending its events to the instances at `webhook_ports`, and one shop
-    /// instance on each of `shop_ports`.
+    /// instance on each of `shop_ports`, all public at the first one's address.
     async fn start(name: &str, shop_ports: &[u16], webhook_ports: &[u16]) -> Self {
         let database = support::fresh_postgres_database().await;
         let data = temp_data(name);
@@ -405,6 +405,8 @@ impl Instances {
         let mut gateway = Sandbox::spawn((free_port(), free_port()), &data.join("gateway"), &args);
         assert!(gateway.ready().await, "the gateway did not start");
         let gateway_url = gateway.urls().0;
+        // Behind a load balancer the instances share one public address; here, the first's.
+        let public_url = format!("http://127.0.0.1:{}", shop_ports[0]);
         let mut shops = Vec::new();
         for (n, port) in shop_ports.iter().enumerate() {
             let args = [
@@ -412,6 +414,8 @@ impl Instances {
                 gateway_url.as_str(),
                 "--shop-database",
                 database.as_str(),
+                "--shop-public-url",
+                public_url.as_str(),
             ];
             let mut shop = Sandbox::spawn((free_port(), *port), &data.join(n.to_string()), &args);
             assert!(shop.ready().await, "shop instance {n} did not start");
@@ -518,6 +522,39 @@ async fn a_webhook_that_reaches_instance_a_wakes_the_customer_waiting_on_b() {
             .send()
     };
     assert_eq!(till(&b).await.unwrap().status(), 200, "signed in on B too");
+}
+
+/// A charge request whose answer from instance A was lost (A died after the gateway made the
+/// charge) and that the customer makes again on B gets the same charge, not a refusal: both
+/// instances send the gateway the same request under the order's key. They did not while each
+/// made its return page from its own address (422 "this Idempotency-Key was used for a
+/// different request", seen once in the kill test below).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_charge_request_made_again_on_the_other_instance_gets_the_same_charge() {
+    let (port_a, port_b) = (free_port(), free_port());
+    let instances = Instances::start("again-on-b", &[port_a, port_b], &[port_a]).await;
+    let soak = instances.soak();
+    let (a, b) = (instances.shop_url(0), instances.shop_url(1));
+    let order = order_on(&soak.http, &a).await.unwrap();
+    let (status, source) = soak::call(&soak, || {
+        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
+            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
+    })
+    .await;
+    assert_eq!(status, 200, "{source}");
+    let body = serde_json::json!({"source": source["id"], "order": order});
+    let mut charges = Vec::new();
+    for shop in [&a, &b] {
+        let (status, charge) = soak::call(&soak, || {
+            soak.http
+                .post(format!("{shop}/checkout/charges"))
+                .json(&body)
+        })
+        .await;
+        assert_eq!(status, 201, "{shop}: {charge}");
+        charges.push(charge["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(charges[0], charges[1], "one charge for the order");
 }
 
 /// How a customer's checkout ended, and how it got there.

@@ -51,7 +51,8 @@ pub struct ShopConfig {
     /// The shop's database: its orders and the merchant library's records (SQLite for one
     /// instance, PostgreSQL shared by several).
     pub database: Database,
-    /// The shop's own base URL (for `return_uri`).
+    /// The shop's base URL as customers reach it (`return_uri`, the widget's charge URL): the
+    /// same for every instance.
     pub shop_url: String,
     /// The gateway's base URL.
     pub gateway_url: String,
