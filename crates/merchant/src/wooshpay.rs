@@ -167,8 +167,13 @@ impl<O: Orders> WooshpayCheckout<O> {
             os_type: request.os_type,
             client_ip: Some(client_ip.to_owned()),
         };
+        // The customer's address is part of the request (Alipay's risk checks read it), so it
+        // is part of the key: a phone whose answer was lost because it moved to another network
+        // repeats the request from a new address, and gets a PaymentIntent for that address
+        // instead of a refusal of the same key with another body. The first one was never
+        // shown to the customer and expires unpaid.
         let key = match &name {
-            Some(name) => format!("shop-intent-{reference}-{name}"),
+            Some(name) => format!("shop-intent-{reference}-{name}-{client_ip}"),
             None => fresh_key("shop-intent"),
         };
         let intent: PaymentIntent = self

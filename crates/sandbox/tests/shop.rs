@@ -526,6 +526,22 @@ async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent(
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert_eq!(again["id"], first["id"]);
     assert_eq!(again["client_secret"], first["client_secret"]);
+    // A phone whose connection dropped because it moved to another network repeats the
+    // request from another address: it is answered with a PaymentIntent made for that
+    // address (Alipay's risk checks read it), not refused as a different request under the
+    // same key.
+    let moved = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let (status, elsewhere) = send(
+        moved
+            .post(format!("{}/wooshpay/payment_intents", running.shop_url))
+            .json(&json!({"order": order, "terminal_type": "WEB", "request": 0.8147236863931789})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{elsewhere}");
+    assert_ne!(elsewhere["id"], first["id"], "{elsewhere}");
     // A new tap (after a failed attempt) is a new request: a new PaymentIntent. A name may
     // also be a string.
     let (_, second) = ask(json!("tap-2")).await;
