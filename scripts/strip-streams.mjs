@@ -17,6 +17,7 @@
 // one of their names: with it, a future of `createSource` ran a body named after a stream's, and
 // broke): so it is done only with `--unmerged`, which the build passes for its nightly build,
 // made with `-Zmerge-functions=disabled` (wasm-opt merges duplicates afterwards anyway).
+// KEEP_NAMES=1 keeps the function names (for twiggy, on a wasm-bindgen --keep-debug build).
 import binaryen from "binaryen";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseSync } from "rolldown/experimental";
@@ -28,6 +29,7 @@ const wasmPath = `${dir}/${name}_bg.wasm`;
 const jsPath = `${dir}/${name}.js`;
 
 // 1. The wasm: drop the exports, then everything unreachable without them.
+binaryen.setDebugInfo(Boolean(process.env.KEEP_NAMES));
 const module = binaryen.readBinary(readFileSync(wasmPath));
 const exports = [];
 for (let i = 0; i < module.getNumExports(); i++) exports.push(binaryen.getExportInfo(module.getExportByIndex(i)).name);
