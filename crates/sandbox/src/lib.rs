@@ -323,9 +323,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     if config.shop_database.is_some() && config.shop_public_url.is_none() {
         tracing::warn!(
-            "--shop-database without --shop-public-url: other instances on this database make \
-             their return pages from their own addresses, so a charge request repeated on one of \
-             them is refused by the gateway as a different request"
+            "--shop-database without --shop-public-url: if other instances share this \
+             database, each makes its return pages from its own address, and a charge request \
+             repeated on another instance is refused by the gateway as a different request"
         );
     }
     let shop_state = shop::ShopState::new(shop::ShopConfig {
