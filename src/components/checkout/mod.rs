@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 use paywasm_core::failure::FailureCode;
 use paywasm_core::method::{checkout_methods, SourceType};
 use paywasm_core::objects::{ChargeStatus, CheckoutCharge, PlatformType};
-use qr::QrPanel;
+use qr::{Countdown, QrPanel};
 use receipt::Receipt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -139,6 +139,7 @@ pub fn Checkout(
     let phase = RwSignal::new(initial);
     let reconnecting = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    let countdown = Countdown::new();
     let alive = Arc::new(AtomicBool::new(true));
     {
         let alive = alive.clone();
@@ -241,7 +242,17 @@ pub fn Checkout(
                     }
                     Ok(Started::Wait(charge)) => {
                         let id = charge.id.clone();
+                        let expires_at = charge.expires_at;
                         phase.set(Phase::Waiting(charge));
+                        let shown = {
+                            let id = id.clone();
+                            move || {
+                                phase.try_with_untracked(
+                                    |now| matches!(now, Phase::Waiting(charge) if charge.id == id),
+                                ) == Some(true)
+                            }
+                        };
+                        countdown.start(expires_at, shown, notice, texts);
                         wait(id);
                     }
                     Err(error) => phase.set(Phase::Error(error)),
@@ -302,43 +313,23 @@ pub fn Checkout(
         Phase::Waiting(charge) => Some(charge),
         _ => None,
     });
-    let panel = {
-        let amount_text = amount_text.clone();
-        let merchant = options.merchant_name.clone();
-        move || {
-            waiting_charge.get().map(|charge| {
-                view! {
-                    <QrPanel
-                        charge=charge
-                        texts=texts
-                        amount_text=amount_text.clone()
-                        merchant=merchant.clone()
-                        offer_save=platform != PlatformType::Web
-                        notice=notice
-                    />
-                }
-            })
-        }
+    let panel = view! {
+        <QrPanel
+            charge=waiting_charge
+            countdown=countdown
+            texts=texts
+            amount_text=amount_text.clone()
+            merchant=options.merchant_name.clone()
+            offer_save=platform != PlatformType::Web
+        />
     };
 
     let paid = Memo::new(move |_| match phase.get() {
         Phase::Done(charge) if charge.status == ChargeStatus::Successful => Some(charge),
         _ => None,
     });
-    let receipt = {
-        let options = options.clone();
-        move || {
-            paid.get().map(|charge| {
-                let method = options
-                    .gateway
-                    .kind()
-                    .parse_method(&charge.source.source_type)
-                    .map(|method| method.method().display_name);
-                view! {
-                    <Receipt charge=charge texts=texts method=method merchant=options.merchant_name.clone()/>
-                }
-            })
-        }
+    let receipt = view! {
+        <Receipt charge=paid texts=texts kind=options.gateway.kind() merchant=options.merchant_name.clone()/>
     };
 
     // After the status, so that Tab from the announced outcome reaches the next step. The
@@ -351,23 +342,30 @@ pub fn Checkout(
         _ => None,
     });
     let kind = options.gateway.kind();
-    let next_step = move || {
-        unpaid.get().map(|charge| {
-            let expired = charge.status == ChargeStatus::Expired;
-            // An expired QR is made again with the method the customer chose: its charge's.
-            let method = kind.parse_method(&charge.source.source_type);
-            let start = start.clone();
-            let label = if expired {
-                texts.new_qr
-            } else {
-                texts.try_again
-            };
-            let again = move |_| match method {
-                Some(method) if expired => start(method),
-                _ => phase.set(Phase::Choosing),
-            };
-            view! { <button type="button" class="paywasm-again" on:click=again>{label}</button> }
-        })
+    // An expired QR is made again with the method the customer chose (its charge's); any
+    // other unpaid end goes back to the choice. Made once and hidden, as the other parts.
+    let expired = move || {
+        unpaid
+            .get()
+            .is_some_and(|charge| charge.status == ChargeStatus::Expired)
+    };
+    let again = move |_| {
+        let method = unpaid
+            .get_untracked()
+            .filter(|charge| charge.status == ChargeStatus::Expired)
+            .and_then(|charge| kind.parse_method(&charge.source.source_type));
+        match method {
+            Some(method) => start(method),
+            None => phase.set(Phase::Choosing),
+        }
+    };
+    let again_label = move || {
+        if expired() {
+            texts.new_qr
+        } else {
+            texts.try_again
+        }
+        .to_owned()
     };
 
     view! {
@@ -389,7 +387,7 @@ pub fn Checkout(
             {panel}
             <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
             {receipt}
-            {next_step}
+            <button type="button" class="paywasm-again" hidden=move || unpaid.get().is_none() on:click=again>{again_label}</button>
         </section>
     }
 }

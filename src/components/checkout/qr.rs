@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use paywasm_core::method::SourceType;
 use paywasm_core::objects::CheckoutCharge;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use paywasm_core::time::Timestamp;
 
 /// Remaining seconds at which the countdown is announced (not every second).
 const ANNOUNCE_AT_SECS: [i64; 5] = [600, 300, 120, 60, 30];
@@ -28,42 +27,49 @@ fn seconds_until(expires_at_ms: f64) -> i64 {
         .max(0.0) as i64
 }
 
-/// The QR panel of a waiting PromptPay charge.
-#[component]
-pub fn QrPanel(
-    /// The pending charge.
-    charge: CheckoutCharge,
-    /// The customer's language.
-    texts: &'static Texts,
-    /// The amount, formatted.
-    amount_text: String,
-    /// The merchant's name, if given.
-    merchant: Option<String>,
-    /// Whether to offer "Save QR code" (phones).
-    offer_save: bool,
-    /// Where countdown announcements go (read out by the status region).
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let expires_at_ms = charge.expires_at.map(|at| at.unix() as f64 * 1_000.0);
-    let remaining = RwSignal::new(expires_at_ms.map(seconds_until));
-    let alive = Arc::new(AtomicBool::new(true));
-    {
-        let alive = alive.clone();
-        on_cleanup(move || alive.store(false, Ordering::Relaxed));
+/// The time left to pay the waiting charge, for its countdown and time bar: the seconds left,
+/// and the seconds there were when its QR appeared (the bar's full length). `None`: no
+/// deadline to show.
+#[derive(Clone, Copy)]
+pub struct Countdown {
+    left: RwSignal<Option<i64>>,
+    total: RwSignal<Option<i64>>,
+}
+
+impl Countdown {
+    pub fn new() -> Self {
+        Self {
+            left: RwSignal::new(None),
+            total: RwSignal::new(None),
+        }
     }
-    if let Some(expires_at_ms) = expires_at_ms {
+
+    /// Counts down to `expires_at` each second while `shown()` (the charge is still the one
+    /// waiting, and the checkout still mounted), announcing the marks of [`ANNOUNCE_AT_SECS`]
+    /// through `notice` (read out by the status region).
+    pub fn start(
+        self,
+        expires_at: Option<Timestamp>,
+        shown: impl Fn() -> bool + 'static,
+        notice: RwSignal<Option<String>>,
+        texts: &'static Texts,
+    ) {
+        let Some(expires_at_ms) = expires_at.map(|at| at.unix() as f64 * 1_000.0) else {
+            self.left.set(None);
+            return;
+        };
+        let left = seconds_until(expires_at_ms);
+        self.total.set(Some(left.max(1)));
+        self.left.set(Some(left));
         spawn_local(async move {
-            let mut announced = ANNOUNCE_AT_SECS
-                .iter()
-                .filter(|&&t| seconds_until(expires_at_ms) <= t)
-                .count();
+            let mut announced = ANNOUNCE_AT_SECS.iter().filter(|&&t| left <= t).count();
             loop {
                 crate::browser::sleep(1_000).await;
-                if !alive.load(Ordering::Relaxed) {
+                if !shown() {
                     return;
                 }
                 let left = seconds_until(expires_at_ms);
-                remaining.set(Some(left));
+                self.left.set(Some(left));
                 let due = ANNOUNCE_AT_SECS.iter().filter(|&&t| left <= t).count();
                 if due > announced && left > 0 {
                     announced = due;
@@ -80,27 +86,44 @@ pub fn QrPanel(
             }
         });
     }
+}
 
-    let image_uri = charge
-        .source
-        .scannable_code
-        .map(|code| code.image.download_uri);
+/// The QR panel, made once and hidden while no PromptPay charge waits (made and dropped at
+/// each charge, its build, rebuild and removal code cost the widget several KB).
+#[component]
+pub fn QrPanel(
+    /// The waiting charge, if any.
+    charge: Memo<Option<CheckoutCharge>>,
+    /// Its time left.
+    countdown: Countdown,
+    /// The customer's language.
+    texts: &'static Texts,
+    /// The amount, formatted.
+    amount_text: String,
+    /// The merchant's name, if given.
+    merchant: Option<String>,
+    /// Whether to offer "Save QR code" (phones).
+    offer_save: bool,
+) -> impl IntoView {
+    let image_uri = move || {
+        charge
+            .get()
+            .and_then(|charge| charge.source.scannable_code)
+            .map(|code| code.image.download_uri)
+    };
     let alt = fill(texts.qr_alt, &amount_text);
-    let save = {
-        let image_uri = image_uri.clone();
-        move |_| {
-            if let Some(uri) = image_uri.clone() {
-                spawn_local(async move {
-                    if let Err(error) =
-                        crate::browser::save_image_as_png(&uri, 720, "promptpay-qr.png").await
-                    {
-                        web_sys::console::error_2(
-                            &"paywasm: could not save the QR code".into(),
-                            &error,
-                        );
-                    }
-                });
-            }
+    let save = move |_| {
+        if let Some(uri) = image_uri() {
+            spawn_local(async move {
+                if let Err(error) =
+                    crate::browser::save_image_as_png(&uri, 720, "promptpay-qr.png").await
+                {
+                    web_sys::console::error_2(
+                        &"paywasm: could not save the QR code".into(),
+                        &error,
+                    );
+                }
+            });
         }
     };
     let save_button = offer_save.then(|| {
@@ -109,26 +132,25 @@ pub fn QrPanel(
     // The time left as a bar, full when the QR appeared: a glance tells how long is left. Its
     // numbers are written as text, the one attribute type the view already uses (each type of
     // reactive attribute costs the widget about 0.5 KB).
-    let total = remaining.get_untracked().unwrap_or(0).max(1);
+    let Countdown { left, total } = countdown;
+    let no_deadline = move || left.get().is_none();
     let promptpay = SourceType::Promptpay.method();
     view! {
-        <div class="paywasm-qr">
+        <div class="paywasm-qr" hidden=move || charge.get().is_none()>
             <p class="paywasm-scheme">
                 <span class="paywasm-mark" inner_html=promptpay.mark></span>
                 {promptpay.display_name}
             </p>
             {merchant.map(|name| view! { <p class="paywasm-merchant">{fill(texts.pay_to, &name)}</p> })}
-            <p class="paywasm-amount">{amount_text.clone()}</p>
+            <p class="paywasm-amount">{amount_text}</p>
             // On a phone the customer cannot scan their own screen: saving comes first.
             {save_button}
-            {image_uri.map(|uri| view! { <img src=uri alt=alt width="240" height="240"/> })}
-            {expires_at_ms.map(|_| view! {
-                <p class="paywasm-countdown">
-                    {texts.time_left} " "
-                    <span role="timer">{move || remaining.get().map(clock).unwrap_or_default()}</span>
-                </p>
-                <progress class="paywasm-time-bar" aria-hidden="true" max=total.to_string() value=move || remaining.get().unwrap_or(0).to_string()></progress>
-            })}
+            <img src=move || image_uri().unwrap_or_default() alt=alt width="240" height="240"/>
+            <p class="paywasm-countdown" hidden=no_deadline>
+                {texts.time_left} " "
+                <span role="timer">{move || left.get().map(clock).unwrap_or_default()}</span>
+            </p>
+            <progress class="paywasm-time-bar" aria-hidden="true" hidden=no_deadline max=move || total.get().unwrap_or(1).to_string() value=move || left.get().unwrap_or(0).to_string()></progress>
             <p class="paywasm-hint">{texts.qr_instructions}</p>
         </div>
     }
