@@ -113,8 +113,9 @@ if (process.argv.includes("--rows")) {
 // tests pass on it): 131.0, 134.5 and 118.1 KB. Then the QR panel, the receipt and the "try
 // again" button made once and hidden like the method choice: no view of the checkout is made
 // and dropped any more (Leptos's code for that went with the last of them): 103.8 and 107.1 KB.
-const BUDGET_GZIP_KB = { nightly: 103.9, stable: 131.1 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 107.2, stable: 134.6 };
+// Stable measured after it (151 browser tests passing on it): 126.8, 130.2 and 118.1 KB.
+const BUDGET_GZIP_KB = { nightly: 103.9, stable: 126.9 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 107.2, stable: 130.3 };
 const POS_BUDGET_GZIP_KB = { nightly: 94.8, stable: 118.2 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
