@@ -465,6 +465,17 @@ async fn order_on(http: &Client, shop: &str) -> Result<String, reqwest::Error> {
     Ok(config["widget"]["order"].as_str().unwrap().to_owned())
 }
 
+/// A PromptPay source for the product, made with the public key as the widget makes it.
+async fn promptpay_source(soak: &Soak) -> serde_json::Value {
+    let (status, source) = soak::call(soak, || {
+        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
+            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
+    })
+    .await;
+    assert_eq!(status, 200, "{source}");
+    source
+}
+
 /// The webhook that reaches instance A wakes the customer waiting on instance B, and B knows
 /// the order is paid; a cashier signed in on A is signed in on B.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -474,12 +485,7 @@ async fn a_webhook_that_reaches_instance_a_wakes_the_customer_waiting_on_b() {
     let soak = instances.soak();
     let (a, b) = (instances.shop_url(0), instances.shop_url(1));
     let order = order_on(&soak.http, &b).await.unwrap();
-    let (status, source) = soak::call(&soak, || {
-        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
-            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
-    })
-    .await;
-    assert_eq!(status, 200, "{source}");
+    let source = promptpay_source(&soak).await;
     // The order was opened on B; A charges it (they share the orders).
     let (status, charge) = soak::call(&soak, || {
         soak.http
@@ -536,12 +542,7 @@ async fn a_charge_request_made_again_on_the_other_instance_gets_the_same_charge(
     let soak = instances.soak();
     let (a, b) = (instances.shop_url(0), instances.shop_url(1));
     let order = order_on(&soak.http, &a).await.unwrap();
-    let (status, source) = soak::call(&soak, || {
-        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
-            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
-    })
-    .await;
-    assert_eq!(status, 200, "{source}");
+    let source = promptpay_source(&soak).await;
     let body = serde_json::json!({"source": source["id"], "order": order});
     let mut charges = Vec::new();
     for shop in [&a, &b] {
@@ -582,11 +583,7 @@ async fn customer(
             Err(_) => (at, moved) = (1 - at, moved + 1),
         }
     };
-    let (_, source) = soak::call(&soak, || {
-        soak.gateway(reqwest::Method::POST, "/sources", &soak.public_key)
-            .json(&serde_json::json!({"type": "promptpay", "amount": 129_000, "currency": "THB"}))
-    })
-    .await;
+    let source = promptpay_source(&soak).await;
     let body = serde_json::json!({"source": source["id"], "order": order});
     let charge = loop {
         let answer = soak
