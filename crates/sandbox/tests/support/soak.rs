@@ -79,9 +79,24 @@ pub struct Soak {
     pub staff: tokio::sync::OnceCell<String>,
 }
 
+/// How long after a charge is decided the widget may have to wait for the shop to say so: the
+/// shop's fallback re-read of a waiting copy while webhooks arrive (60 s), with room for the
+/// process's restarts.
+const LONGEST_WAIT_AFTER_DECISION: Duration = Duration::from_secs(90);
+
 /// The answer of a call, made again (as the widget, the shop's client or a bank would) while the
 /// connection breaks, the answer is cut off, or the server answers 5xx or 429.
 pub async fn call(soak: &Soak, request: impl Fn() -> RequestBuilder) -> (StatusCode, Value) {
+    try_call(soak, request)
+        .await
+        .unwrap_or_else(|last_failure| panic!("{last_failure}"))
+}
+
+/// [`call`], or what its 40th failure in a row was (after some 20 s).
+async fn try_call(
+    soak: &Soak,
+    request: impl Fn() -> RequestBuilder,
+) -> Result<(StatusCode, Value), String> {
     let mut last_failure = String::new();
     for attempt in 0..40u32 {
         if attempt > 0 {
@@ -113,9 +128,11 @@ pub async fn call(soak: &Soak, request: impl Fn() -> RequestBuilder) -> (StatusC
             last_failure = format!("{url}: {status} {}", String::from_utf8_lossy(&body));
             continue;
         }
-        return (status, serde_json::from_slice(&body).unwrap_or(Value::Null));
+        return Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)));
     }
-    panic!("a call failed 40 times in a row; the last time: {last_failure}");
+    Err(format!(
+        "a call failed 40 times in a row; the last time: {last_failure}"
+    ))
 }
 
 impl Soak {
@@ -280,12 +297,24 @@ impl Soak {
         })
         .await;
         assert!(status.is_success(), "{outcome:?} {status} {decided}");
-        // The widget waits on the shop's long poll until the charge ends.
+        // The widget waits on the shop's long poll until the charge ends. It never gives up:
+        // while the process dies every second or two, almost every held request is cut, and
+        // the shop may learn of the decision only from the webhook's later retries (1, 2, 4,
+        // 8, 16 s... after failed deliveries) or its own re-read of the copy (60 s while other
+        // webhooks arrive). So the wait may take that long, and only a wait beyond it fails.
+        let waiting_since = Instant::now();
         let seen = loop {
-            let (status, charge) = call(self, || {
+            let answer = try_call(self, || {
                 self.shop(Method::GET, &format!("/checkout/charges/{id}?wait=10"))
             })
             .await;
+            let (status, charge) = match answer {
+                Ok(answer) => answer,
+                Err(_) if waiting_since.elapsed() < LONGEST_WAIT_AFTER_DECISION => continue,
+                Err(last_failure) => panic!(
+                    "the shop did not tell the customer of {id} ({outcome:?}) within {LONGEST_WAIT_AFTER_DECISION:?}: {last_failure}"
+                ),
+            };
             assert_eq!(status, StatusCode::OK, "{charge}");
             let seen = charge["status"].as_str().unwrap().to_owned();
             if seen != "pending" {
