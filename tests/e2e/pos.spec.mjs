@@ -324,6 +324,25 @@ test("a sale and its refund with the keyboard alone: the focus starts in the sca
   await expect(page.getByText(/^Refunded THB 50\.00 \(rfnd_test_/)).toBeVisible();
 });
 
+test("after a sale that did not pay, the next scan goes into the scan field (a scanner types where the focus is)", async ({ page }) => {
+  await page.goto("/pos");
+  const field = page.getByRole("textbox", { name: "Customer's payment code" });
+  await expect(field).toBeFocused();
+  await page.keyboard.type(code("Alipay", "14"));
+  await page.keyboard.press("Enter");
+  await expect(status(page)).toContainText("Payment failed");
+  await expect(field).toBeFocused();
+  // Cancelled while waiting for the customer: the same.
+  await page.keyboard.type(code("Alipay", "01"));
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "Cancel payment" }).click();
+  await expect(status(page)).toContainText("Cancelled");
+  await expect(field).toBeFocused();
+  await page.keyboard.type(code("Alipay", "90"));
+  await page.keyboard.press("Enter");
+  await expect(status(page)).toContainText("Payment successful");
+});
+
 test("the amount is large and its figures line up (tabular), for reading at arm's length", async ({ page }) => {
   await page.goto("/pos");
   const amount = page.getByRole("heading", { name: "Charge THB 400.00" }).getByText("THB 400.00");

@@ -320,6 +320,16 @@ pub fn PosCheckout(
         Sale::Done(charge) => charge.status != ChargeStatus::Successful,
         Sale::Charging | Sale::Waiting(_) => false,
     };
+    // A scanner types where the focus is: whenever the scan field is offered (again after a
+    // sale that did not pay), it takes the focus, so that the next code goes there (the
+    // field's `autofocus` works only once per page).
+    Effect::new(move || {
+        if scanning() {
+            if let Some(input) = code_input.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    });
     let waiting = move || matches!(sale.get(), Sale::Waiting(_));
     let paid =
         move || matches!(sale.get(), Sale::Done(ref c) if c.status == ChargeStatus::Successful);
