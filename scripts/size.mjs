@@ -117,10 +117,11 @@ if (process.argv.includes("--rows")) {
 // the cashier's view the same way (its scan form, cancel button and refund form made once
 // instead of three <Show>s): cashier 94.7 -> 89.0 KB. Then +0.6 KB for the scan field taking
 // the focus whenever it is offered again (an effect: a scanner types where the focus is, and
-// after a sale that did not pay the next code went nowhere): 89.6 KB.
+// after a sale that did not pay the next code went nowhere): 89.6 KB. Stable's cashier
+// measured after both (the cashier's browser tests and screenshots passing on it): 112.8 KB.
 const BUDGET_GZIP_KB = { nightly: 103.9, stable: 126.9 };
 const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 107.2, stable: 130.3 };
-const POS_BUDGET_GZIP_KB = { nightly: 89.7, stable: 118.2 };
+const POS_BUDGET_GZIP_KB = { nightly: 89.7, stable: 112.9 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;
