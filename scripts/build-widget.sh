@@ -67,8 +67,12 @@ for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   # shrinks further than rustc's own shape; twice pays on both builds (-0.6 KB gzip on the
   # checkout, -0.1 on the cashier's; once made the cashier's larger).
   rebuild_flow="--flatten --rereloop -Oz --converge"
+  # -ocimfs 20: wasm-opt inlines a function that has one caller only when it is small. By
+  # default it inlines every such function whatever its size, which folded the component, its
+  # closures and the options' reader into one 38 KB function (`mount`): larger, and gzip finds
+  # far fewer repeats in it (the checkout's wasm 7 KB gzip heavier; BENCHMARKS.md).
   # shellcheck disable=SC2086 # two copies of the same pass list, split into words on purpose
-  node_modules/.bin/wasm-opt $rebuild_flow $rebuild_flow --low-memory-unused "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  node_modules/.bin/wasm-opt -ocimfs 20 $rebuild_flow $rebuild_flow --low-memory-unused "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
   # The names between the glue and the wasm shortened, in a run of its own (--converge would
   # rename twice): minify-names.mjs rewrites the glue to them from the map the pass prints.
   # The toolchain's producers and target-features sections go too (no browser reads them).
