@@ -5,7 +5,8 @@
 # view (paywasm_pos.js, paywasm_pos_bg.wasm); beside them the hosted page (pkg/hosted/) and the
 # Subresource Integrity hashes (pkg/integrity.json); the hand-written files are copied from js/.
 # Each build: release wasm -> wasm-bindgen (the CLI of the
-# crate's exact version) -> Leptos's unused stream classes removed (strip-streams.mjs) ->
+# crate's exact version) -> float formatting emptied (empty-float-display.mjs, nightly) ->
+# Leptos's unused stream classes removed (strip-streams.mjs) ->
 # wasm-opt -Oz (npm's binaryen; never Debian's, whose output breaks in Chromium), which also
 # shortens the import and export names (minify-names.mjs follows in the glue) -> the JS glue
 # and CSS minified.
@@ -13,7 +14,8 @@
 # The release wasm is built with the nightly toolchain when this machine has it (std rebuilt
 # with panic=immediate-abort, no panic locations, no Debug formatting, and std's own
 # optimize_for_size code paths: about 16 KB gzip less on the checkout; and no function merged
-# by LLVM, so that strip-streams.mjs may empty Leptos's unused stream code: 4 KB less;
+# by LLVM, so that strip-streams.mjs may empty Leptos's unused stream code: 4 KB less, and
+# empty-float-display.mjs core's float formatting: 4.5 KB;
 # BENCHMARKS.md), else with
 # stable; pkg/build.json records which, and the size
 # budget (scripts/size.mjs) is the one of that toolchain. PAYWASM_TOOLCHAIN=stable forces stable.
@@ -57,8 +59,14 @@ for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   wasm=$(build_wasm "$feature")
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
   # On nightly, built with -Zmerge-functions=disabled, the streams' functions can go too
-  # (strip-streams.mjs says why that needs functions unmerged).
-  if [ "$toolchain" = nightly ]; then unmerged=--unmerged; else unmerged=; fi
+  # (strip-streams.mjs says why that needs functions unmerged), and float formatting, which only
+  # serde's discarded error messages use, is emptied as -Zfmt-debug=none empties Debug.
+  if [ "$toolchain" = nightly ]; then
+    unmerged=--unmerged
+    node scripts/empty-float-display.mjs "$name" pkg
+  else
+    unmerged=
+  fi
   node scripts/strip-streams.mjs "$name" pkg $unmerged
   # --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (-0.5 KB
   # gzip). Safe here: rustc links wasm with the stack first, so memory below 1 MB is the stack,

@@ -244,3 +244,32 @@ test("npm package: a plain Vite app that imports it by path builds and runs", as
   expect(source.body.amount).toBe(129000);
   expect(errors).toEqual([]);
 });
+
+test("each build answers a fraction where text belongs with the field's own sentence (their float formatting is emptied: serde's messages, its one user, are never shown)", async ({ page }) => {
+  await page.goto("/");
+  const cases = [
+    ["paywasm.js", { publicKey: 1.5, amount: 100, currency: "THB", chargeUrl: "/c", order: "o" }, "publicKey must be a string"],
+    ["paywasm.js", { publicKey: "pkey_test_x", amount: 100, currency: "THB", chargeUrl: "/c", order: "o", methods: [0.5] }, "methods must be an array of method names"],
+    ["paywasm_wooshpay.js", { gateway: "wooshpay", publicKey: "pk_test_x", amount: 100, currency: "CNY", chargeUrl: "/c", order: -2.75 }, "order must be a string"],
+    ["paywasm_pos.js", { mode: "pos", publicKey: "pkey_test_x", storeId: "store_1", storeName: 1e-7, terminalId: "POS-1" }, "storeName must be a string"],
+  ];
+  const messages = await page.evaluate(async (cases) => {
+    const out = [];
+    for (const [file, options] of cases) {
+      const build = await import(`/pkg/${file}`);
+      await build.default();
+      try {
+        build.mount(document.createElement("div"), options);
+        out.push("mounted");
+      } catch (error) {
+        out.push(`${error.constructor.name}: ${error.message}`);
+      }
+    }
+    return out;
+  }, cases);
+  // An Error with the sentence, not a WebAssembly RuntimeError (a trap) nor a mounted checkout.
+  cases.forEach(([file, , sentence], i) => {
+    expect(messages[i], file).toMatch(/^Error: /);
+    expect(messages[i], file).toContain(sentence);
+  });
+});
