@@ -4,9 +4,10 @@
 // fresh context per run, against a release sandbox started here on test ports; side by side,
 // in the same run, the same page as static HTML (its scripts taken out, the buttons left): the
 // baseline the widget is held to. Also the time until the widget itself runs (WebAssembly
-// mounted). Both pages come from the same server over HTTP (the static one as a file of a copy
-// of www/), so neither is spared the network.
-//   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-widget.mjs [runs=20]
+// mounted). Both pages are one rendering of the product page, saved as files of a copy of www/
+// and served by the same server over HTTP: neither is spared the network, and neither pays for
+// the shop creating an order (a database write that a page without the widget would make too).
+//   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-widget.mjs [rounds=20]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,37 +31,69 @@ if (staticPage.includes("<script>") || !staticPage.includes('class="paywasm-meth
   throw new Error("the product page no longer has the shape this benchmark expects");
 }
 writeFileSync(join(www, "static-checkout.html"), staticPage);
+writeFileSync(join(www, "widget-checkout.html"), page0);
 
-async function measure(url, isStatic) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(checkoutMarks, isStatic);
-    await page.goto(url);
-    await page.waitForFunction((isStatic) => window.__interactiveAt !== undefined && (isStatic || window.__liveAt !== undefined), isStatic);
-    times.push(await page.evaluate(() => [window.__interactiveAt, window.__liveAt]));
-    await context.close();
-  }
-  const quantile = (values) => {
-    values.sort((a, b) => a - b);
-    return (q) => values[Math.min(values.length - 1, Math.floor(q * values.length))];
-  };
-  return [quantile(times.map((t) => t[0])), quantile(times.map((t) => t[1]))];
+async function visit(url, isStatic) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(checkoutMarks, isStatic);
+  await page.goto(url);
+  await page.waitForFunction((isStatic) => window.__interactiveAt !== undefined && (isStatic || window.__liveAt !== undefined), isStatic);
+  const marks = await page.evaluate(() => [window.__interactiveAt, window.__liveAt]);
+  await context.close();
+  return marks;
 }
 
-// Interleaved warm-up of both, then the measured runs.
-await measure(`${shop}/assets/static-checkout.html`, true);
-await measure(`${shop}/`, false);
-const [widget, live] = await measure(`${shop}/`, false);
-const [html] = await measure(`${shop}/assets/static-checkout.html`, true);
+// Each round visits both pages, one after the other (which one first alternates), so that a
+// slower moment of the machine weighs on both alike: measured as two blocks, the ratio moved
+// between 0.97x and 1.31x from run to run on a busy machine.
+async function measure(rounds) {
+  const widget = [];
+  const html = [];
+  for (let i = 0; i < rounds; i++) {
+    const visitWidget = async () => widget.push(await visit(`${shop}/assets/widget-checkout.html`, false));
+    const visitHtml = async () => html.push(await visit(`${shop}/assets/static-checkout.html`, true));
+    for (const step of i % 2 === 0 ? [visitWidget, visitHtml] : [visitHtml, visitWidget]) await step();
+  }
+  return { widget, html };
+}
+
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const median = (values) => quantile(values, 0.5);
+
+// Both times are a few tens of milliseconds, most of them Chromium starting a fresh page, and
+// one visit in twenty takes twice the median: a ratio of two medians moves by several percent
+// from run to run, as much as the target's margin. So the figure held to the target is the
+// median of each round's own ratio, with a bootstrap 95% interval (resampling the rounds),
+// which says whether the run had enough rounds to tell.
+function bootstrapMedian(values, resamples = 2000) {
+  let seed = 1;
+  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const medians = [];
+  for (let r = 0; r < resamples; r++) {
+    medians.push(median(values.map(() => values[Math.floor(random() * values.length)])));
+  }
+  return [quantile(medians, 0.025), quantile(medians, 0.975)];
+}
+
+await measure(Math.min(runs, 10)); // warm-up: the sandbox, the file cache and Chromium's first starts
+const { widget: widgetMarks, html: htmlMarks } = await measure(runs);
 await browser.close();
-const ratio = widget(0.5) / html(0.5);
-console.log(`navigation -> interactive, ${runs} fresh contexts each:`);
-console.log(`  widget:      median ${widget(0.5).toFixed(0)} ms, p95 ${widget(0.95).toFixed(0)} ms`);
-console.log(`  widget running (WebAssembly mounted): median ${live(0.5).toFixed(0)} ms, p95 ${live(0.95).toFixed(0)} ms`);
-console.log(`  static HTML: median ${html(0.5).toFixed(0)} ms, p95 ${html(0.95).toFixed(0)} ms (widget/static ${ratio.toFixed(2)}x)`);
-console.log(JSON.stringify({ name: "time to interactive (median)", value: Math.round(widget(0.5)), unit: "ms", target: `<= 1.5x static (${Math.round(1.5 * html(0.5))})`, baseline: `${Math.round(html(0.5))} (static HTML)` }));
-console.log(JSON.stringify({ name: "time to the widget running (median)", value: Math.round(live(0.5)), unit: "ms", target: "measured", baseline: "" }));
-console.log(JSON.stringify({ name: "time to interactive / static HTML", value: Number(ratio.toFixed(2)), unit: "x", target: "<= 1.5", baseline: "" }));
+const widget = widgetMarks.map((m) => m[0]);
+const live = widgetMarks.map((m) => m[1]);
+const html = htmlMarks.map((m) => m[0]);
+const ratios = widget.map((w, i) => w / html[i]);
+const ratio = median(ratios);
+const [low, high] = bootstrapMedian(ratios);
+console.log(`navigation -> interactive, ${runs} rounds (a fresh context for each page in each round):`);
+console.log(`  widget:      median ${median(widget).toFixed(0)} ms, p95 ${quantile(widget, 0.95).toFixed(0)} ms`);
+console.log(`  widget running (WebAssembly mounted): median ${median(live).toFixed(0)} ms, p95 ${quantile(live, 0.95).toFixed(0)} ms`);
+console.log(`  static HTML: median ${median(html).toFixed(0)} ms, p95 ${quantile(html, 0.95).toFixed(0)} ms`);
+console.log(`  widget/static, median of the rounds' ratios: ${ratio.toFixed(2)}x (95% interval ${low.toFixed(2)}-${high.toFixed(2)}x; ratio of the medians ${(median(widget) / median(html)).toFixed(2)}x)`);
+console.log(JSON.stringify({ name: "time to interactive (median)", value: Math.round(median(widget)), unit: "ms", target: `<= 1.1x static (${Math.round(1.1 * median(html))})`, baseline: `${Math.round(median(html))} (static HTML)` }));
+console.log(JSON.stringify({ name: "time to the widget running (median)", value: Math.round(median(live)), unit: "ms", target: "measured", baseline: "" }));
+console.log(JSON.stringify({ name: "time to interactive / static HTML (median of paired rounds)", value: Number(ratio.toFixed(2)), unit: "x", target: "<= 1.1", baseline: `95% interval ${low.toFixed(2)}-${high.toFixed(2)}` }));
 process.exit(0);

@@ -23,7 +23,7 @@ execFileSync("cargo", ["build", "-q", "--release", "-p", "paywasm-sandbox"], { s
 const rows = [];
 // Weight: what a checkout page downloads (the heavier of its two entries), and the cashier's.
 rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
-rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "40"]));
+rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "150"]));
 rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]));
 // One shop instance on SQLite beside two sharing a throwaway PostgreSQL (issue 20).
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && node scripts/bench-reaction.mjs ${quick ? "50 2000" : "200 10000"} sqlite,postgres`]));
