@@ -4,7 +4,7 @@
 // beside, in the same run and from the same local server, Adyen Web's published bundle (npm
 // @adyen/adyen-web: its core and its PromptPay and WeChat Pay QR components, bundled and
 // minified with rolldown as a merchant's bundler would, plus its CSS), timed until its code has
-// loaded and run.
+// loaded and run. Both travel gzip -9, as a CDN serves them (before 2026-12-03, uncompressed).
 //   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { execFileSync } from "node:child_process";
@@ -31,7 +31,14 @@ writeFileSync(
   join(www, "adyen.html"),
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adyen Web</title><link rel="stylesheet" href="/assets/adyen.css"><script defer src="/assets/adyen.js"></script></head><body><main><h1>Checkout</h1><div id="checkout"></div></main></body></html>`,
 );
-const adyenGzip = ["adyen.js", "adyen.css"].map((f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length).reduce((a, b) => a + b);
+// Served gzip as the widget's files are (the sandbox sends a file's .gz copy when there is one).
+const adyenGzip = ["adyen.js", "adyen.css"]
+  .map((f) => {
+    const gzip = gzipSync(readFileSync(join(www, f)), { level: 9 });
+    writeFileSync(join(www, `${f}.gz`), gzip);
+    return gzip.length;
+  })
+  .reduce((a, b) => a + b);
 
 const shop = await startSandbox(www, 17370, 17371);
 const browser = await launchChromium();

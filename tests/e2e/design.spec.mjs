@@ -4,7 +4,7 @@
 // zone, and a layout that holds from 280 to 560 px wide in every state.
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
-import { chargeCreated } from "./shop.mjs";
+import { chargeCreated, widgetIsLive } from "./shop.mjs";
 
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -19,6 +19,8 @@ async function startPromptPay(page) {
 
 test("each method is a tile at least 44 px high with its own mark, named by the method alone", async ({ page }) => {
   await page.goto("/");
+  // The widget's own tiles (the first view's were found replaced mid-measure: a null box).
+  await widgetIsLive(page);
   const group = page.getByRole("group", { name: "Payment method" });
   for (const name of ["PromptPay", "Alipay"]) {
     const tile = group.getByRole("button", { name, exact: true });

@@ -4,7 +4,7 @@
 // WebAssembly back to be sure of that order.
 import { test, expect } from "@playwright/test";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
-import { chargeCreated } from "./shop.mjs";
+import { chargeCreated, widgetIsLive } from "./shop.mjs";
 import { onAuthorizePage } from "./gateway.mjs";
 
 /** Holds every request for a checkout build's WebAssembly (Omise's or WooshPay's) until
@@ -19,9 +19,6 @@ async function holdWasm(page) {
   });
   return held;
 }
-
-const widgetIsLive = (page) =>
-  page.waitForFunction(() => !document.querySelector("[data-paywasm-first-view]") && document.querySelector(".paywasm"));
 
 test("a method tapped before the widget has loaded is started as soon as it has", async ({ page }) => {
   const violations = [];

@@ -1,4 +1,5 @@
-// The test's view of the demo shop: what the widget asked of it.
+// The test's view of the demo shop: what the widget asked of it, and when it took over the
+// page's first view.
 import { SHOP } from "../../playwright.config.mjs";
 
 /** Resolves to the charge the shop creates when the customer picks a method. */
@@ -6,4 +7,11 @@ export function chargeCreated(page) {
   return page
     .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
     .then((r) => r.json());
+}
+
+/** Resolves once the widget runs: the first view the shop rendered into the page (the same
+ * markup, so nothing a customer sees) replaced by the widget's own. A test that measures or
+ * holds an element of the checkout waits for it, or may hold a node about to be replaced. */
+export function widgetIsLive(page) {
+  return page.waitForFunction(() => !document.querySelector("[data-paywasm-first-view]") && document.querySelector(".paywasm"));
 }
