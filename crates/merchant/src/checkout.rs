@@ -15,7 +15,7 @@
 
 use crate::client::OmiseClient;
 use crate::error::MerchantError;
-use crate::orders::Orders;
+use crate::orders::{Orders, StrayPayment, StrayReason};
 use crate::records::Records;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids::{PrefixedId, SourceId};
-use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
+use paywasm_core::objects::{Charge, ChargeStatus, CheckoutCharge};
 use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -43,6 +43,19 @@ pub const FALLBACK_REFRESH_MS: i64 = 10_000;
 
 /// Longest hold of a status request, in seconds.
 pub const MAX_WAIT_SECS: u32 = 30;
+
+/// The most a charge request takes, gateway calls included: past it the customer is asked
+/// to try again (the work is abandoned, and a repeat finds what it left).
+pub const CHARGE_DEADLINE: Duration = Duration::from_secs(40);
+/// How long a charge request holds its order against other charge requests of the same
+/// order (ms): beyond [`CHARGE_DEADLINE`], so a live request never loses it; a request that
+/// died loses it after this.
+const ORDER_LOCK_MS: i64 = 60_000;
+/// How long a charge request waits for another request of the same order to finish.
+const ORDER_LOCK_WAIT: Duration = Duration::from_secs(10);
+/// A webhook about an unknown charge made less than this ago (seconds) is refused, to be
+/// delivered again once the charge is recorded.
+const UNKNOWN_CHARGE_RETRY_SECS: i64 = 600;
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
@@ -142,24 +155,149 @@ impl<O: Orders> Checkout<O> {
     /// merchant's orders how it ended, and keeps the copy, which wakes its waiters.
     pub async fn refresh(&self, charge_id: &str) -> Result<CheckoutCharge, MerchantError> {
         let charge = self.gateway.charge(charge_id).await?;
-        let copy = CheckoutCharge::from(&charge);
         if let Some(order) = self.records.order_of(charge_id).await? {
-            match charge.status {
-                ChargeStatus::Successful => self.orders.record_payment(&order, charge_id).await?,
-                ChargeStatus::Failed | ChargeStatus::Expired => {
-                    self.orders
-                        .record_failure(&order, charge_id, copy.failure_code.as_deref())
-                        .await?
-                }
-                _ => {}
-            }
+            self.settle(&order, &charge).await?;
         }
+        let copy = CheckoutCharge::from(&charge);
         self.records.update_copy(&copy, now_ms()).await?;
         Ok(copy)
     }
 
-    /// Charges order `reference` with source `source_id`, or refuses.
+    /// Tells the merchant's orders what `charge` of order `reference`, as the gateway has it
+    /// now, means for the order. A success pays the order only if it is the order's first
+    /// and for what the order costs; any other success is refunded where the method allows
+    /// it and reported ([`Orders::record_stray_payment`]). Safe to repeat, on any instance.
+    pub async fn settle(&self, reference: &str, charge: &Charge) -> Result<(), MerchantError> {
+        match charge.status {
+            ChargeStatus::Successful => {}
+            ChargeStatus::Failed | ChargeStatus::Expired => {
+                return self
+                    .orders
+                    .record_failure(reference, &charge.id, charge.failure_code.as_deref())
+                    .await;
+            }
+            _ => return Ok(()),
+        }
+        let paid_by = match self.records.payment_of(reference).await? {
+            // Recorded before (the event delivered again): the amount was checked then, and
+            // an order whose price changed since stays paid by it.
+            Some(paid_by) => paid_by,
+            None => {
+                let fits = self.orders.order(reference).await?.is_some_and(|order| {
+                    order.amount == charge.amount && order.currency == charge.currency
+                });
+                if !fits {
+                    return self
+                        .stray(reference, charge, StrayReason::AmountMismatch)
+                        .await;
+                }
+                self.records
+                    .claim_payment(reference, &charge.id, now_ms())
+                    .await?
+            }
+        };
+        if paid_by == charge.id {
+            self.orders.record_payment(reference, &charge.id).await
+        } else {
+            self.stray(reference, charge, StrayReason::AlreadyPaid { by: paid_by })
+                .await
+        }
+    }
+
+    /// Refunds a successful `charge` that did not pay its order, in full where the method
+    /// allows it, and reports it to the merchant.
+    async fn stray(
+        &self,
+        reference: &str,
+        charge: &Charge,
+        reason: StrayReason,
+    ) -> Result<(), MerchantError> {
+        let remaining = charge.amount.0 - charge.refunded_amount.0;
+        let refund_id = if charge.refundable && remaining > 0 {
+            // One key per charge: delivered again, the event gets the same refund back.
+            match self
+                .gateway
+                .refund(
+                    &charge.id,
+                    remaining,
+                    &format!("stray-refund-{}", charge.id),
+                )
+                .await
+            {
+                Ok(refund) => Some(refund.id),
+                // The method or its window allows none: the merchant must repay it otherwise.
+                Err(MerchantError::Refused(_, why)) => {
+                    tracing::warn!(charge = %charge.id, %why, "a stray payment could not be refunded");
+                    None
+                }
+                Err(other) => return Err(other),
+            }
+        } else {
+            charge.refunds.data.first().map(|refund| refund.id.clone())
+        };
+        tracing::warn!(order = %reference, charge = %charge.id, ?reason, ?refund_id, "a successful charge did not pay its order");
+        self.orders
+            .record_stray_payment(
+                reference,
+                &StrayPayment {
+                    charge_id: charge.id.clone(),
+                    amount: charge.amount,
+                    currency: charge.currency.clone(),
+                    reason,
+                    refund_id,
+                },
+            )
+            .await
+    }
+
+    /// Keeps `charge`, just made for order `reference`, as one of its charges and, if the
+    /// gateway decided it at once (an in-store code paid on the spot), tells the orders now:
+    /// its webhook may have come and gone before the charge was known here. The copy kept,
+    /// which a webhook may have brought up to date meanwhile.
+    pub async fn record(
+        &self,
+        reference: &str,
+        charge: &Charge,
+    ) -> Result<CheckoutCharge, MerchantError> {
+        let copy = CheckoutCharge::from(charge);
+        self.records
+            .record_charge(reference, &copy, now_ms())
+            .await?;
+        if copy.status.is_terminal() {
+            self.settle(reference, charge).await?;
+            self.records.update_copy(&copy, now_ms()).await?;
+        }
+        Ok(match self.records.copy(&copy.id).await? {
+            Some((kept, _)) => kept,
+            None => copy,
+        })
+    }
+
+    /// Charges order `reference` with source `source_id`, or refuses. The order's earlier
+    /// charges that can still be paid are ended first, so that an order has one payable
+    /// charge at most; a paid order is refused (`order_paid`). The work goes on to its end
+    /// (or its deadline) even if the customer's connection drops meanwhile.
     pub async fn charge(
+        self: &Arc<Self>,
+        reference: &str,
+        source_id: &str,
+    ) -> Result<CheckoutCharge, MerchantError> {
+        let checkout = self.clone();
+        let (reference, source_id) = (reference.to_owned(), source_id.to_owned());
+        tokio::spawn(async move {
+            tokio::time::timeout(CHARGE_DEADLINE, checkout.charge_now(&reference, &source_id))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(MerchantError::Unavailable(
+                        "the payment gateway did not answer in time: try again".into(),
+                    ))
+                })
+        })
+        .await
+        .map_err(|error| MerchantError::Internal(format!("a charge request stopped: {error}")))?
+    }
+
+    async fn charge_now(
         &self,
         reference: &str,
         source_id: &str,
@@ -170,6 +308,7 @@ impl<O: Orders> Checkout<O> {
             ));
         }
         let order = crate::orders::payable(&self.orders, reference).await?;
+        self.refuse_if_paid(reference).await?;
         let source = self.gateway.source(source_id).await?;
         if source.amount != order.amount || source.currency != order.currency {
             return Err(MerchantError::Refused(
@@ -183,29 +322,139 @@ impl<O: Orders> Checkout<O> {
                 ),
             ));
         }
-        let return_uri = with_order(&self.return_url, reference)?;
+        let holder = format!("{:032x}", rand::random::<u128>());
+        self.lock_order(reference, &holder).await?;
+        let charged = self.charge_locked(reference, &order, &source.id).await;
+        self.records.unlock_order(reference, &holder).await?;
+        charged
+    }
+
+    /// Refuses a charge of an order that a charge already paid (`order_paid`), whatever the
+    /// merchant's orders say yet.
+    async fn refuse_if_paid(&self, reference: &str) -> Result<(), MerchantError> {
+        match self.records.payment_of(reference).await? {
+            Some(_) => Err(MerchantError::Refused(
+                "order_paid",
+                format!("order {reference} is already paid"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes order `reference` for this request: one charge request of an order at a time,
+    /// on any instance. Waits a while for another to finish, then asks the customer to try
+    /// again.
+    async fn lock_order(&self, reference: &str, holder: &str) -> Result<(), MerchantError> {
+        let give_up = Instant::now() + ORDER_LOCK_WAIT;
+        loop {
+            let now = now_ms();
+            if self
+                .records
+                .lock_order(reference, holder, now, now + ORDER_LOCK_MS)
+                .await?
+            {
+                return Ok(());
+            }
+            if Instant::now() >= give_up {
+                return Err(MerchantError::Unavailable(
+                    "another payment of this order is being started: try again in a moment".into(),
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The charge of `reference` under the order's lock: earlier charges ended, this one
+    /// noted before it is asked for, then asked for and kept.
+    async fn charge_locked(
+        &self,
+        reference: &str,
+        order: &crate::orders::Order,
+        source_id: &str,
+    ) -> Result<CheckoutCharge, MerchantError> {
         // One charge per order and source, however often the widget or this server repeats the
         // request after a lost answer: the gateway answers a repeated key with the first charge.
-        let key = format!("checkout-{reference}-{}", source.id);
-        let charge = self
-            .gateway
-            .create_charge_idempotent(
-                &[
-                    ("amount", order.amount.0.to_string()),
-                    ("currency", order.currency.to_string()),
-                    ("source", source.id.clone()),
-                    ("return_uri", return_uri),
-                    ("description", order.description.clone()),
-                    ("metadata[order_id]", reference.to_owned()),
-                ],
-                &key,
-            )
-            .await?;
-        let copy = CheckoutCharge::from(&charge);
+        let key = format!("checkout-{reference}-{source_id}");
+        self.end_earlier_charges(reference, &key).await?;
+        self.refuse_if_paid(reference).await?;
+        let params = vec![
+            ("amount".to_owned(), order.amount.0.to_string()),
+            ("currency".to_owned(), order.currency.to_string()),
+            ("source".to_owned(), source_id.to_owned()),
+            (
+                "return_uri".to_owned(),
+                with_order(&self.return_url, reference)?,
+            ),
+            ("description".to_owned(), order.description.clone()),
+            ("metadata[order_id]".to_owned(), reference.to_owned()),
+        ];
         self.records
-            .record_charge(reference, &copy, now_ms())
+            .begin_attempt(&key, reference, &serde_json::to_string(&params)?)
             .await?;
-        Ok(copy)
+        let charge = self.send_attempt(&key, &params).await?;
+        self.records.finish_attempt(&key, &charge.id).await?;
+        self.record(reference, &charge).await
+    }
+
+    /// Sends the charge request under `key` (again, when it was sent before).
+    async fn send_attempt(
+        &self,
+        key: &str,
+        params: &[(String, String)],
+    ) -> Result<Charge, MerchantError> {
+        let params: Vec<(&str, String)> = params
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.clone()))
+            .collect();
+        self.gateway.create_charge_idempotent(&params, key).await
+    }
+
+    /// Ends every charge of order `reference` that can still be paid, but the one of request
+    /// `key` (a repeat of it gets that charge): expired at the gateway, then re-read and
+    /// settled. A request whose answer was lost with its process is sent again first, to
+    /// learn its charge. Refuses when one of them was paid meanwhile (`order_paid`).
+    async fn end_earlier_charges(&self, reference: &str, key: &str) -> Result<(), MerchantError> {
+        let mut mine = None;
+        for (attempt, params, charge_id) in self.records.attempts(reference).await? {
+            if attempt == key {
+                mine = charge_id;
+                continue;
+            }
+            if charge_id.is_some() {
+                continue;
+            }
+            let params: Vec<(String, String)> = serde_json::from_str(&params)?;
+            match self.send_attempt(&attempt, &params).await {
+                Ok(charge) => {
+                    self.records.finish_attempt(&attempt, &charge.id).await?;
+                    self.record(reference, &charge).await?;
+                }
+                // Refused: the gateway made no charge under it.
+                Err(MerchantError::Refused(_, why)) => {
+                    tracing::info!(%attempt, %why, "an unanswered charge request was refused when sent again");
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        for copy in self.records.charges_of(reference).await? {
+            if copy.status.is_terminal() || mine.as_deref() == Some(copy.id.as_str()) {
+                continue;
+            }
+            match self.gateway.expire(&copy.id).await {
+                // Refused: the charge was decided meanwhile; the re-read below says how.
+                Ok(_) | Err(MerchantError::Refused(..)) => {}
+                Err(other) => return Err(other),
+            }
+            let now = self.refresh(&copy.id).await?;
+            if now.status == ChargeStatus::Successful {
+                self.refuse_if_paid(reference).await?;
+            } else if !now.status.is_terminal() {
+                return Err(MerchantError::Unavailable(format!(
+                    "an earlier payment of order {reference} could not be ended yet: try again"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// How old a pending copy may get before it is re-read, given how recently a webhook came
@@ -294,12 +543,42 @@ impl<O: Orders> Checkout<O> {
         if self.records.handled(&event.id).await? {
             return Ok(json!({"received": event.id, "duplicate": true}));
         }
-        if event.data.object == "charge" && self.owns(&event.data.id).await? {
-            self.refresh(&event.data.id).await?;
+        if event.data.object == "charge" {
+            if self.owns(&event.data.id).await? {
+                self.refresh(&event.data.id).await?;
+            } else {
+                self.adopt(&event.data.id).await?;
+            }
             tracing::info!(event = %event.id, key = %event.key, charge = %event.data.id, "webhook handled");
         }
         self.records.mark_handled(&event.id, now_ms()).await?;
         Ok(json!({"received": event.id}))
+    }
+}
+
+impl<O: Orders> Checkout<O> {
+    /// A webhook about charge `charge_id`, which this server has not recorded: its event may
+    /// have overtaken the gateway's answer to the request that made it. The charge is read
+    /// from the gateway (never the event's copy): when its metadata names one of the
+    /// merchant's orders, it is recorded and settled now; when it names none but was made
+    /// moments ago, the delivery is refused so that the gateway delivers it again; an older
+    /// charge is not this checkout's (another integration on the same account).
+    async fn adopt(&self, charge_id: &str) -> Result<(), MerchantError> {
+        let charge = self.gateway.charge(charge_id).await?;
+        let reference = charge.metadata.get("order_id").and_then(Value::as_str);
+        if let Some(reference) = reference {
+            if self.orders.order(reference).await?.is_some() {
+                self.record(reference, &charge).await?;
+                return Ok(());
+            }
+        }
+        let age_secs = now_ms() / 1_000 - charge.created_at.unix();
+        if age_secs < UNKNOWN_CHARGE_RETRY_SECS {
+            return Err(MerchantError::Unavailable(format!(
+                "charge {charge_id} is not known here yet: deliver the event again"
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -34,7 +34,7 @@
 //! use paywasm_core::money::{Amount, Currency};
 //! use paywasm_merchant::checkout::Checkout;
 //! use paywasm_merchant::client::OmiseClient;
-//! use paywasm_merchant::orders::{Order, Orders};
+//! use paywasm_merchant::orders::{Order, Orders, StrayPayment};
 //! use paywasm_merchant::records::Records;
 //! use paywasm_merchant::MerchantError;
 //! use std::collections::HashMap;
@@ -63,6 +63,17 @@
 //!         _failure_code: Option<&str>,
 //!     ) -> Result<(), MerchantError> {
 //!         Ok(()) // the order stays open: the customer may pay it another way
+//!     }
+//!
+//!     async fn record_stray_payment(
+//!         &self,
+//!         reference: &str,
+//!         payment: &StrayPayment,
+//!     ) -> Result<(), MerchantError> {
+//!         // Money taken that the order does not account for (a second QR paid, a price
+//!         // changed meanwhile): refunded when `refund_id` is set, to repay by hand otherwise.
+//!         eprintln!("order {reference}: stray payment {payment:?}");
+//!         Ok(())
 //!     }
 //! }
 //!

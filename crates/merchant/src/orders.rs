@@ -19,6 +19,38 @@ pub struct Order {
     pub paid: bool,
 }
 
+/// Why a successful charge did not pay its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrayReason {
+    /// The order was paid already, by charge `by` (a customer who paid two QR codes of one
+    /// order, or paid a charge at the moment another one was started).
+    AlreadyPaid {
+        /// The charge that paid the order.
+        by: String,
+    },
+    /// The charge is not for what the order costs now (the order's amount or currency
+    /// changed after the customer was shown the QR or sent to pay), or the order is gone.
+    AmountMismatch,
+}
+
+/// A successful charge that did not pay its order: money taken that the order does not
+/// account for. The library refunds it in full where the method allows refunds (PromptPay
+/// does not) and reports it to the merchant in every case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrayPayment {
+    /// The charge.
+    pub charge_id: String,
+    /// What it took.
+    pub amount: Amount,
+    /// In what.
+    pub currency: Currency,
+    /// Why it did not pay the order.
+    pub reason: StrayReason,
+    /// The refund the library made of it, or `None` when the method allows none: then the
+    /// merchant must give the money back another way.
+    pub refund_id: Option<String>,
+}
+
 /// The merchant's orders. Each method may be called more than once for the same event (a
 /// webhook delivered twice, on two instances, or after a crash): recording must be idempotent.
 pub trait Orders: Send + Sync + 'static {
@@ -42,6 +74,16 @@ pub trait Orders: Send + Sync + 'static {
         reference: &str,
         charge_id: &str,
         failure_code: Option<&str>,
+    ) -> impl Future<Output = Result<(), MerchantError>> + Send;
+
+    /// A charge of order `reference` succeeded but did not pay it ([`StrayPayment`]): the
+    /// order keeps the payment recorded by [`Orders::record_payment`], if any, and the
+    /// merchant learns of the money to account for (called again for the same charge when an
+    /// event is delivered again: recording must be idempotent by `charge_id`).
+    fn record_stray_payment(
+        &self,
+        reference: &str,
+        payment: &StrayPayment,
     ) -> impl Future<Output = Result<(), MerchantError>> + Send;
 }
 

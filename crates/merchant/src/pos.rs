@@ -12,7 +12,7 @@
 //! - `POST /pos/charges/:id/refunds` `{amount}` (with an `Idempotency-Key`): full or partial,
 //!   within the gateway's windows (Alipay in-store 12 months, WeChat Pay 90 days).
 
-use crate::checkout::{now_ms, Checkout};
+use crate::checkout::Checkout;
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use axum::extract::rejection::JsonRejection;
@@ -211,8 +211,9 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
                     .await?
             }
         };
-        let copy = CheckoutCharge::from(&charge);
-        records.record_charge(&order, &copy, now_ms()).await?;
+        // A code paid on the spot is final in the gateway's answer: the order is told now, as
+        // the charge is kept (its webhook may have come before the charge was known here).
+        let copy = self.checkout.record(&order, &charge).await?;
         records.finish_sale(key, &charge.id).await?;
         tracing::info!(%order, charge = %charge.id, %staff, "in-store sale charged");
         Ok((StatusCode::CREATED, copy))

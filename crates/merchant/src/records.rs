@@ -54,6 +54,23 @@ CREATE TABLE IF NOT EXISTS pos_sales (
     order_id     TEXT NOT NULL,
     charge_id    TEXT
 );
+CREATE TABLE IF NOT EXISTS order_payments (
+    order_id   TEXT PRIMARY KEY,
+    charge_id  TEXT NOT NULL,
+    paid_ms    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_attempts (
+    key        TEXT PRIMARY KEY,
+    order_id   TEXT NOT NULL,
+    params     TEXT NOT NULL,
+    charge_id  TEXT
+);
+CREATE INDEX IF NOT EXISTS order_attempts_by_order ON order_attempts (order_id);
+CREATE TABLE IF NOT EXISTS order_locks (
+    order_id  TEXT PRIMARY KEY,
+    holder    TEXT NOT NULL,
+    until_ms  INTEGER NOT NULL
+);
 ";
 
 /// The PostgreSQL schema: the same records, with a sequence shared by every instance (two
@@ -89,6 +106,23 @@ CREATE TABLE IF NOT EXISTS paywasm_pos_sales (
     order_id     TEXT NOT NULL,
     charge_id    TEXT
 );
+CREATE TABLE IF NOT EXISTS paywasm_order_payments (
+    order_id   TEXT PRIMARY KEY,
+    charge_id  TEXT NOT NULL,
+    paid_ms    BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paywasm_order_attempts (
+    key        TEXT PRIMARY KEY,
+    order_id   TEXT NOT NULL,
+    params     TEXT NOT NULL,
+    charge_id  TEXT
+);
+CREATE INDEX IF NOT EXISTS paywasm_order_attempts_by_order ON paywasm_order_attempts (order_id);
+CREATE TABLE IF NOT EXISTS paywasm_order_locks (
+    order_id  TEXT PRIMARY KEY,
+    holder    TEXT NOT NULL,
+    until_ms  BIGINT NOT NULL
+);
 ";
 
 /// A copy's update on PostgreSQL, which announces the change on [`crate::postgres::CHANNEL`]
@@ -97,7 +131,8 @@ static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock
     format!(
         "WITH changed AS (
              UPDATE paywasm_order_charges SET charge = $2, refreshed_ms = $3
-             WHERE charge_id = $1 RETURNING charge_id
+             WHERE charge_id = $1 AND ($4 <> 'pending' OR (charge::json ->> 'status') = 'pending')
+             RETURNING charge_id
          )
          SELECT pg_notify('{}', charge_id) FROM changed",
         crate::postgres::CHANNEL
@@ -275,13 +310,21 @@ impl Records {
     ) -> Result<bool, MerchantError> {
         let body = stored(charge)?;
         // On PostgreSQL the change is announced to every instance by the same statement, so
-        // the notification goes out when (and only if) the change is committed.
+        // the notification goes out when (and only if) the change is committed. A final copy
+        // is never replaced by a pending one: two re-reads may finish in either order, and the
+        // older one must not undo what the customer was already shown.
         let updated = self
             .database
             .execute(
-                "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3 WHERE charge_id = ?1",
+                "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3
+                 WHERE charge_id = ?1 AND (?4 <> 'pending' OR json_extract(charge, '$.status') = 'pending')",
                 &UPDATE_COPY_AND_NOTIFY,
-                &[(&charge.id).into(), (&body).into(), now_ms.into()],
+                &[
+                    (&charge.id).into(),
+                    (&body).into(),
+                    now_ms.into(),
+                    charge.status.as_str().into(),
+                ],
             )
             .await?;
         if let Database::Sqlite(_) = self.database {
@@ -457,5 +500,139 @@ impl Records {
             )
             .await?;
         Ok(())
+    }
+
+    /// The charge recorded as having paid `order`, if one has.
+    pub async fn payment_of(&self, order: &str) -> Result<Option<String>, MerchantError> {
+        self.text(
+            "SELECT charge_id FROM order_payments WHERE order_id = ?1",
+            "SELECT charge_id FROM paywasm_order_payments WHERE order_id = $1",
+            order,
+        )
+        .await
+    }
+
+    /// Records that `charge_id` paid `order`, unless another charge did first (on any
+    /// instance): the charge that paid it, which is `charge_id` only for the first.
+    pub async fn claim_payment(
+        &self,
+        order: &str,
+        charge_id: &str,
+        now_ms: i64,
+    ) -> Result<String, MerchantError> {
+        self.database
+            .execute(
+                "INSERT INTO order_payments (order_id, charge_id, paid_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (order_id) DO NOTHING",
+                "INSERT INTO paywasm_order_payments (order_id, charge_id, paid_ms) VALUES ($1, $2, $3)
+                 ON CONFLICT (order_id) DO NOTHING",
+                &[order.into(), charge_id.into(), now_ms.into()],
+            )
+            .await?;
+        self.payment_of(order)
+            .await?
+            .ok_or_else(|| MerchantError::Internal(format!("the payment of {order} was not kept")))
+    }
+
+    /// Takes `order` for `holder` until `until_ms`, unless another holder has it and its time
+    /// has not run out (a holder that died loses it then): whether `holder` has it now.
+    pub async fn lock_order(
+        &self,
+        order: &str,
+        holder: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<bool, MerchantError> {
+        self.database
+            .execute(
+                "INSERT INTO order_locks (order_id, holder, until_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (order_id) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+                 WHERE order_locks.until_ms < ?4",
+                "INSERT INTO paywasm_order_locks (order_id, holder, until_ms) VALUES ($1, $2, $3)
+                 ON CONFLICT (order_id) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+                 WHERE paywasm_order_locks.until_ms < $4",
+                &[order.into(), holder.into(), until_ms.into(), now_ms.into()],
+            )
+            .await?;
+        let held = self
+            .text(
+                "SELECT holder FROM order_locks WHERE order_id = ?1",
+                "SELECT holder FROM paywasm_order_locks WHERE order_id = $1",
+                order,
+            )
+            .await?;
+        Ok(held.as_deref() == Some(holder))
+    }
+
+    /// Gives `order` back, if `holder` still has it.
+    pub async fn unlock_order(&self, order: &str, holder: &str) -> Result<(), MerchantError> {
+        self.database
+            .execute(
+                "DELETE FROM order_locks WHERE order_id = ?1 AND holder = ?2",
+                "DELETE FROM paywasm_order_locks WHERE order_id = $1 AND holder = $2",
+                &[order.into(), holder.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Notes, before it is sent, the charge request for `order` under `key` with its
+    /// `params` (as JSON): should the answer be lost with the process, the next charge of the
+    /// order sends it again to learn the charge, and ends it.
+    pub async fn begin_attempt(
+        &self,
+        key: &str,
+        order: &str,
+        params: &str,
+    ) -> Result<(), MerchantError> {
+        self.database
+            .execute(
+                "INSERT INTO order_attempts (key, order_id, params) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO NOTHING",
+                "INSERT INTO paywasm_order_attempts (key, order_id, params) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO NOTHING",
+                &[key.into(), order.into(), params.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Notes that the charge request under `key` made `charge_id`.
+    pub async fn finish_attempt(&self, key: &str, charge_id: &str) -> Result<(), MerchantError> {
+        self.database
+            .execute(
+                "UPDATE order_attempts SET charge_id = ?2 WHERE key = ?1",
+                "UPDATE paywasm_order_attempts SET charge_id = $2 WHERE key = $1",
+                &[key.into(), charge_id.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `order`'s charge requests: key, parameters (JSON) and the charge once known.
+    pub async fn attempts(
+        &self,
+        order: &str,
+    ) -> Result<Vec<(String, String, Option<String>)>, MerchantError> {
+        self.database
+            .read_all(
+                "SELECT key, params, charge_id FROM order_attempts WHERE order_id = ?1",
+                "SELECT key, params, charge_id FROM paywasm_order_attempts WHERE order_id = $1",
+                &[order.into()],
+            )
+            .await
+    }
+
+    /// The copies of `order`'s charges, oldest first.
+    pub async fn charges_of(&self, order: &str) -> Result<Vec<CheckoutCharge>, MerchantError> {
+        let rows: Vec<(String,)> = self
+            .database
+            .read_all(
+                "SELECT charge FROM order_charges WHERE order_id = ?1 ORDER BY seq",
+                "SELECT charge FROM paywasm_order_charges WHERE order_id = $1 ORDER BY seq",
+                &[order.into()],
+            )
+            .await?;
+        rows.iter().map(|(body,)| read(body)).collect()
     }
 }

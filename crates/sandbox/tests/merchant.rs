@@ -12,7 +12,7 @@ use base64::Engine;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::client::OmiseClient;
-use paywasm_merchant::orders::{Order, Orders};
+use paywasm_merchant::orders::{Order, Orders, StrayPayment};
 use paywasm_merchant::records::Records;
 use paywasm_merchant::MerchantError;
 use paywasm_sandbox::config::Config;
@@ -29,6 +29,7 @@ use support::{assert_shop_error, send, Sandbox};
 struct TestOrders {
     orders: Arc<Mutex<HashMap<String, Order>>>,
     payments: Arc<Mutex<Vec<(String, String)>>>,
+    strays: Arc<Mutex<Vec<(String, StrayPayment)>>>,
 }
 
 impl TestOrders {
@@ -67,6 +68,18 @@ impl Orders for TestOrders {
         _charge_id: &str,
         _failure_code: Option<&str>,
     ) -> Result<(), MerchantError> {
+        Ok(())
+    }
+
+    async fn record_stray_payment(
+        &self,
+        reference: &str,
+        payment: &StrayPayment,
+    ) -> Result<(), MerchantError> {
+        self.strays
+            .lock()
+            .unwrap()
+            .push((reference.to_owned(), payment.clone()));
         Ok(())
     }
 }

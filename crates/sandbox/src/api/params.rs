@@ -5,8 +5,7 @@
 //! one JSON object (form keys with brackets become nested objects) and read with typed getters
 //! that accept `400000` and `"400000"` alike.
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::Request;
 use axum::http::header::CONTENT_TYPE;
 use paywasm_core::money::{Amount, Currency};
 use serde_json::{Map, Value};
@@ -26,26 +25,31 @@ pub enum ParamError {
     InvalidAmount(String),
 }
 
-/// Bodies larger than this are refused before parsing.
+/// Bodies larger than this are refused while they are read, before parsing.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The deepest a form key may nest (`metadata[a][b]` is 3): the APIs nest 2 deep at most, and
+/// a nested value is dropped recursively, so a key nested thousands deep would overflow the
+/// worker's stack (JSON bodies have serde_json's own limit of 128).
+const MAX_NESTING: usize = 8;
 
 impl Params {
     /// Reads a request's body (JSON or a form): each API's body extractor calls this and
     /// refuses in its own shape.
-    pub async fn read<S: Send + Sync>(request: Request, state: &S) -> Result<Self, ParamError> {
+    pub async fn read<S: Send + Sync>(request: Request, _state: &S) -> Result<Self, ParamError> {
         let is_json = request
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.to_ascii_lowercase().contains("json"));
-        let body = Bytes::from_request(request, state)
+        // Read up to the limit and no further: a larger body is refused after 64 KB, not after
+        // the 2 MB axum's own extractor would buffer first.
+        let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
             .await
-            .map_err(|_| ParamError::Malformed("the request body could not be read".into()))?;
-        if body.len() > MAX_BODY_BYTES {
-            return Err(ParamError::Malformed(format!(
-                "request body is larger than {MAX_BODY_BYTES} bytes"
-            )));
-        }
+            .map_err(|_| {
+                ParamError::Malformed(format!(
+                    "request body is larger than {MAX_BODY_BYTES} bytes, or was cut off"
+                ))
+            })?;
         Params::parse(&body, is_json)
     }
 
@@ -190,6 +194,11 @@ fn insert_bracketed(
         }
         path.push(&rest[1..close]);
         rest = &rest[close + 1..];
+        if path.len() > MAX_NESTING {
+            return Err(ParamError::Malformed(format!(
+                "parameter names nest at most {MAX_NESTING} deep"
+            )));
+        }
     }
     // `a[]=x` appends to a list (Stripe-style clients send lists so); `[]` only at the end.
     if path.last() == Some(&"") {
@@ -286,6 +295,19 @@ mod tests {
         ));
         let params = Params::parse(b"amount=-1", false).unwrap();
         assert!(params.amount("amount").is_err());
+    }
+
+    #[test]
+    fn a_key_nested_thousands_deep_is_refused_not_a_stack_overflow() {
+        let deep = format!("a{}=1", "[b]".repeat(20_000));
+        assert!(matches!(
+            Params::parse(deep.as_bytes(), false),
+            Err(ParamError::Malformed(message)) if message.contains("nest")
+        ));
+        let listed = format!("a{}[]=1", "[b]".repeat(20_000));
+        assert!(Params::parse(listed.as_bytes(), false).is_err());
+        let allowed = format!("a{}=1", "[b]".repeat(MAX_NESTING - 1));
+        assert!(Params::parse(allowed.as_bytes(), false).is_ok());
     }
 }
 

@@ -19,6 +19,14 @@ CREATE TABLE IF NOT EXISTS orders (
     currency    TEXT NOT NULL,
     paid        INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS stray_payments (
+    charge_id   TEXT PRIMARY KEY,
+    order_id    TEXT NOT NULL,
+    amount      INTEGER NOT NULL,
+    currency    TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    refund_id   TEXT
+);
 ";
 pub(crate) const POSTGRES_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS shop_orders (
@@ -28,6 +36,14 @@ CREATE TABLE IF NOT EXISTS shop_orders (
     amount      BIGINT NOT NULL,
     currency    TEXT NOT NULL,
     paid        BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS shop_stray_payments (
+    charge_id   TEXT PRIMARY KEY,
+    order_id    TEXT NOT NULL,
+    amount      BIGINT NOT NULL,
+    currency    TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    refund_id   TEXT
 );
 ";
 
@@ -164,6 +180,37 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
     ) -> Result<(), MerchantError> {
         // The order stays open: the customer may pay it with another charge.
         tracing::info!(order = %reference, charge = %charge_id, ?failure_code, "charge ended unpaid");
+        Ok(())
+    }
+
+    async fn record_stray_payment(
+        &self,
+        reference: &str,
+        payment: &paywasm_merchant::orders::StrayPayment,
+    ) -> Result<(), MerchantError> {
+        use paywasm_merchant::orders::StrayReason;
+        let reason = match &payment.reason {
+            StrayReason::AlreadyPaid { by } => format!("order already paid by {by}"),
+            StrayReason::AmountMismatch => "not what the order costs".to_owned(),
+        };
+        // Kept for the shop's staff to account for (and, unrefunded, to repay).
+        self.database
+            .execute(
+                "INSERT INTO stray_payments (charge_id, order_id, amount, currency, reason, refund_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (charge_id) DO NOTHING",
+                "INSERT INTO shop_stray_payments (charge_id, order_id, amount, currency, reason, refund_id)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charge_id) DO NOTHING",
+                &[
+                    (&payment.charge_id).into(),
+                    reference.into(),
+                    payment.amount.0.into(),
+                    payment.currency.as_str().into(),
+                    (&reason).into(),
+                    payment.refund_id.as_deref().into(),
+                ],
+            )
+            .await?;
+        tracing::warn!(order = %reference, charge = %payment.charge_id, %reason, refund = ?payment.refund_id, "a payment did not pay its order");
         Ok(())
     }
 }
