@@ -28,6 +28,7 @@ use paywasm_core::objects::{Charge, ChargeStatus, CheckoutCharge};
 use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -43,19 +44,25 @@ pub const FALLBACK_REFRESH_MS: i64 = 10_000;
 
 /// Longest hold of a status request, in seconds.
 pub const MAX_WAIT_SECS: u32 = 30;
+/// Most status requests held at once on one instance (each costs a task and a connection);
+/// past it, a status request is answered at once.
+pub const MAX_HELD: usize = 20_000;
+/// Longest a waiting customer's re-read of its charge may take (the client's own repeats
+/// included).
+const REFRESH_DEADLINE: Duration = Duration::from_secs(5);
+/// After a re-read that failed, how long until the next (ms).
+const RETRY_REFRESH_MS: i64 = 2_000;
 
-/// The most a charge request takes, gateway calls included: past it the customer is asked
-/// to try again (the work is abandoned, and a repeat finds what it left).
-pub const CHARGE_DEADLINE: Duration = Duration::from_secs(40);
+/// The most a charge request works on its order, gateway calls included: past it the
+/// customer is asked to try again (the work is abandoned, and a repeat finds what it left).
+pub const CHARGE_DEADLINE: Duration = Duration::from_secs(12);
 /// How long a charge request holds its order against other charge requests of the same
-/// order (ms): beyond [`CHARGE_DEADLINE`], so a live request never loses it; a request that
-/// died loses it after this.
-const ORDER_LOCK_MS: i64 = 60_000;
-/// How long a charge request waits for another request of the same order to finish.
-const ORDER_LOCK_WAIT: Duration = Duration::from_secs(10);
-/// A webhook about an unknown charge made less than this ago (seconds) is refused, to be
-/// delivered again once the charge is recorded.
-const UNKNOWN_CHARGE_RETRY_SECS: i64 = 600;
+/// order (ms): beyond [`CHARGE_DEADLINE`], so a live request never loses it; the hold of an
+/// instance that died runs out after this.
+const ORDER_LOCK_MS: i64 = 15_000;
+/// How long a charge request waits for another request of the same order to finish: beyond
+/// [`ORDER_LOCK_MS`], so that a request waiting on a dead instance's hold takes it over.
+const ORDER_LOCK_WAIT: Duration = Duration::from_secs(20);
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
@@ -88,6 +95,10 @@ pub struct Checkout<O> {
     last_webhook_ms: AtomicI64,
     /// When the records were last asked for it (ms): at most once a second.
     last_webhook_checked_ms: AtomicI64,
+    /// One re-read of a charge at a time, for all its waiters (by charge).
+    refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Status requests that may be held at once.
+    held: Arc<tokio::sync::Semaphore>,
 }
 
 impl<O: Orders> Checkout<O> {
@@ -115,6 +126,8 @@ impl<O: Orders> Checkout<O> {
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
             last_webhook_ms: AtomicI64::new(now_ms()),
             last_webhook_checked_ms: AtomicI64::new(0),
+            refreshing: std::sync::Mutex::default(),
+            held: Arc::new(tokio::sync::Semaphore::new(MAX_HELD)),
         })
     }
 
@@ -284,17 +297,11 @@ impl<O: Orders> Checkout<O> {
     ) -> Result<CheckoutCharge, MerchantError> {
         let checkout = self.clone();
         let (reference, source_id) = (reference.to_owned(), source_id.to_owned());
-        tokio::spawn(async move {
-            tokio::time::timeout(CHARGE_DEADLINE, checkout.charge_now(&reference, &source_id))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(MerchantError::Unavailable(
-                        "the payment gateway did not answer in time: try again".into(),
-                    ))
-                })
-        })
-        .await
-        .map_err(|error| MerchantError::Internal(format!("a charge request stopped: {error}")))?
+        tokio::spawn(async move { checkout.charge_now(&reference, &source_id).await })
+            .await
+            .map_err(|error| {
+                MerchantError::Internal(format!("a charge request stopped: {error}"))
+            })?
     }
 
     async fn charge_now(
@@ -324,7 +331,16 @@ impl<O: Orders> Checkout<O> {
         }
         let holder = format!("{:032x}", rand::random::<u128>());
         self.lock_order(reference, &holder).await?;
-        let charged = self.charge_locked(reference, &order, &source.id).await;
+        let charged = tokio::time::timeout(
+            CHARGE_DEADLINE,
+            self.charge_locked(reference, &order, &source.id),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(MerchantError::Unavailable(
+                "the payment gateway did not answer in time: try again".into(),
+            ))
+        });
         self.records.unlock_order(reference, &holder).await?;
         charged
     }
@@ -479,8 +495,60 @@ impl<O: Orders> Checkout<O> {
         })
     }
 
+    /// Re-reads pending charge `charge_id`, whose copy was refreshed at `refreshed_ms`, once
+    /// for all its waiters on this instance: the first re-reads, the others wait for it and
+    /// take the copy it kept. Within [`REFRESH_DEADLINE`]; `None` when the gateway did not
+    /// answer in time or failed (the caller keeps the copy it has).
+    async fn refresh_once(&self, charge_id: &str, refreshed_ms: i64) -> Option<CheckoutCharge> {
+        let flight = {
+            let mut flights = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+            flights.entry(charge_id.to_owned()).or_default().clone()
+        };
+        let refreshed = tokio::time::timeout(REFRESH_DEADLINE, async {
+            let _turn = flight.lock().await;
+            match self.records.copy(charge_id).await {
+                // Another waiter re-read it meanwhile.
+                Ok(Some((copy, at))) if at > refreshed_ms => Ok(copy),
+                _ => self.refresh(charge_id).await,
+            }
+        })
+        .await;
+        {
+            let mut flights = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+            if Arc::strong_count(&flight) <= 2 {
+                flights.remove(charge_id);
+            }
+        }
+        match refreshed {
+            Ok(Ok(copy)) => Some(copy),
+            Ok(Err(error)) => {
+                tracing::warn!(charge = %charge_id, %error, "a waiting customer's charge could not be re-read");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(charge = %charge_id, "the gateway did not answer a re-read in time");
+                None
+            }
+        }
+    }
+
     /// This merchant's charge `charge_id`, once it is no longer pending or `wait` has passed.
+    /// At most [`MAX_HELD`] requests are held at once on an instance: past that, a request is
+    /// answered at once with the copy (the widget asks again), so held requests cannot
+    /// exhaust the server.
     pub async fn status(
+        &self,
+        charge_id: &str,
+        wait: Duration,
+    ) -> Result<CheckoutCharge, MerchantError> {
+        let held = self.held.clone().try_acquire_owned().ok();
+        let wait = if held.is_some() { wait } else { Duration::ZERO };
+        let answer = self.status_within(charge_id, wait).await;
+        drop(held);
+        answer
+    }
+
+    async fn status_within(
         &self,
         charge_id: &str,
         wait: Duration,
@@ -495,10 +563,15 @@ impl<O: Orders> Checkout<O> {
                 self.records.copy(charge_id).await?.ok_or_else(|| {
                     MerchantError::NotFound(format!("charge {charge_id} was not found"))
                 })?;
-            let age_ms = now_ms() - refreshed_ms;
+            let mut age_ms = now_ms() - refreshed_ms;
             let refresh_after = self.refresh_after_ms(now_ms()).await?;
             if charge.status == ChargeStatus::Pending && age_ms >= refresh_after {
-                charge = self.refresh(charge_id).await?;
+                match self.refresh_once(charge_id, refreshed_ms).await {
+                    Some(fresh) => charge = fresh,
+                    // The gateway is slow or failing: the copy is what is known, and the
+                    // re-read is tried again a while later, not at once.
+                    None => age_ms = refresh_after - RETRY_REFRESH_MS,
+                }
             }
             let now = Instant::now();
             if charge.status != ChargeStatus::Pending || now >= deadline {
@@ -558,25 +631,26 @@ impl<O: Orders> Checkout<O> {
 
 impl<O: Orders> Checkout<O> {
     /// A webhook about charge `charge_id`, which this server has not recorded: its event may
-    /// have overtaken the gateway's answer to the request that made it. The charge is read
-    /// from the gateway (never the event's copy): when its metadata names one of the
-    /// merchant's orders, it is recorded and settled now; when it names none but was made
-    /// moments ago, the delivery is refused so that the gateway delivers it again; an older
-    /// charge is not this checkout's (another integration on the same account).
+    /// have overtaken the gateway's answer to the request that made it (an in-store code paid
+    /// on the spot is announced as soon as the gateway commits it). The charge is read from
+    /// the gateway (never the event's copy): when its metadata names one of the merchant's
+    /// orders, as every charge this library makes does, it is recorded and settled now, so
+    /// the order is paid without waiting for a delivery again. A charge that names no order
+    /// of the merchant's is not this checkout's (one made from the dashboard, another
+    /// integration on the same account). A failure to read it is an error answer: the
+    /// gateway delivers the event again.
     async fn adopt(&self, charge_id: &str) -> Result<(), MerchantError> {
-        let charge = self.gateway.charge(charge_id).await?;
+        let charge = match self.gateway.charge(charge_id).await {
+            Ok(charge) => charge,
+            // Not at the gateway under this key: not this merchant's.
+            Err(MerchantError::NotFound(_)) => return Ok(()),
+            Err(other) => return Err(other),
+        };
         let reference = charge.metadata.get("order_id").and_then(Value::as_str);
         if let Some(reference) = reference {
             if self.orders.order(reference).await?.is_some() {
                 self.record(reference, &charge).await?;
-                return Ok(());
             }
-        }
-        let age_secs = now_ms() / 1_000 - charge.created_at.unix();
-        if age_secs < UNKNOWN_CHARGE_RETRY_SECS {
-            return Err(MerchantError::Unavailable(format!(
-                "charge {charge_id} is not known here yet: deliver the event again"
-            )));
         }
         Ok(())
     }

@@ -66,7 +66,9 @@ impl Attempt {
         }
         match A::error_message(&body) {
             Some(message) if status == 404 => Err(MerchantError::NotFound(message)),
-            Some(message) if status == 429 => Err(MerchantError::Unavailable(message)),
+            Some(message) if status == 429 || status == 409 => {
+                Err(MerchantError::Unavailable(message))
+            }
             // The gateway's sentence reaches the cashier or customer as it is; its code is the
             // gateway's vocabulary, not theirs.
             Some(message) if (400..500).contains(&status) => {
@@ -100,6 +102,9 @@ async fn send_repeating(
         let again = match &outcome {
             Attempt::Answered { status, .. } if *status == 429 => true,
             Attempt::Answered { status, .. } if *status >= 500 => repeatable,
+            // The first attempt under this key is still running at the gateway (the answer to
+            // it was lost, or two requests met): its answer comes to a repeat once it is done.
+            Attempt::Answered { status, .. } if *status == 409 => repeatable,
             Attempt::Unreached(_) => true,
             Attempt::Lost(_) => repeatable,
             Attempt::Answered { .. } => false,

@@ -219,13 +219,14 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
         Ok((StatusCode::CREATED, copy))
     }
 
-    /// The merchant's order of charge `id`, or a 404.
+    /// The order of in-store charge `id`, or a 404: the point of sale acts on the sales made
+    /// at it only, never on an online customer's charge.
     async fn order_of(&self, id: &str) -> Result<String, MerchantError> {
         self.checkout
             .records()
-            .order_of(id)
+            .sale_of_charge(id)
             .await?
-            .ok_or_else(|| MerchantError::NotFound(format!("charge {id} was not found")))
+            .ok_or_else(|| MerchantError::NotFound(format!("no in-store sale made charge {id}")))
     }
 
     /// Expires pending charge `id` at the gateway: the customer did not pay.

@@ -172,6 +172,9 @@ impl Records {
     /// The records in `store` (its schema applied), for one instance.
     pub fn sqlite(store: paywasm_store::Store) -> Result<Self, MerchantError> {
         store.migrate(SQLITE_SCHEMA)?;
+        // One instance: a hold on an order left in the file is this process's predecessor's,
+        // which died holding it.
+        store.migrate("DELETE FROM order_locks;")?;
         Ok(Self {
             database: Database::Sqlite(store),
             _listener: None,
@@ -488,6 +491,16 @@ impl Records {
         self.sale(key)
             .await?
             .ok_or_else(|| MerchantError::Internal(format!("the sale {key} was not kept")))
+    }
+
+    /// The order of the in-store sale that made charge `charge_id`, if a sale did.
+    pub async fn sale_of_charge(&self, charge_id: &str) -> Result<Option<String>, MerchantError> {
+        self.text(
+            "SELECT order_id FROM pos_sales WHERE charge_id = ?1",
+            "SELECT order_id FROM paywasm_pos_sales WHERE charge_id = $1",
+            charge_id,
+        )
+        .await
     }
 
     /// Notes that the sale under `key` made charge `charge_id`.

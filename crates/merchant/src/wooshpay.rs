@@ -278,14 +278,31 @@ impl<O: Orders> WooshpayCheckout<O> {
 
     /// The order paid by PaymentIntent `id` (from an event), if the gateway confirms it:
     /// never trust the event's copy, read the PaymentIntent from the gateway.
+    ///
+    /// A PaymentIntent not recorded yet (its event overtook the gateway's answer to the
+    /// request that made it) is recorded now when its metadata names one of the merchant's
+    /// orders, as every one this library makes does; otherwise it is not this checkout's.
     async fn confirmed_payment(&self, id: &str) -> Result<Option<String>, MerchantError> {
-        let Some(reference) = self.records.order_of_intent(id).await? else {
-            return Ok(None);
-        };
         let intent: PaymentIntent = self
             .gateway
             .get(&format!("/v1/payment_intents/{id}"))
             .await?;
+        let reference = match self.records.order_of_intent(id).await? {
+            Some(reference) => reference,
+            None => {
+                let named = intent.metadata.get("order_id").and_then(Value::as_str);
+                let Some(reference) = named else {
+                    return Ok(None);
+                };
+                if self.orders.order(reference).await?.is_none() {
+                    return Ok(None);
+                }
+                self.records
+                    .record_intent(reference, &intent.id, &intent.client_secret)
+                    .await?;
+                reference.to_owned()
+            }
+        };
         let Some(order) = self.orders.order(&reference).await? else {
             return Ok(None);
         };

@@ -33,6 +33,10 @@ pub enum ApiError {
     /// The request conflicts with the object's state (422), e.g. a source already charged.
     #[error("{1}")]
     Unprocessable(&'static str, String),
+    /// A request under this `Idempotency-Key` is still being answered (409): repeat it
+    /// shortly for its answer.
+    #[error("{0}")]
+    KeyInUse(String),
     /// Too many requests with this key (429).
     #[error("{0}")]
     TooManyRequests(String),
@@ -60,6 +64,7 @@ impl ApiError {
             ApiError::FailedExpire(_) => (StatusCode::BAD_REQUEST, "failed_expire"),
             ApiError::FailedRefund(_) => (StatusCode::BAD_REQUEST, "failed_refund"),
             ApiError::Unprocessable(code, _) => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::KeyInUse(_) => (StatusCode::CONFLICT, "idempotency_key_in_use"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::ServiceUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
@@ -111,7 +116,8 @@ impl crate::api::ErrorShape for OmiseShape {
         use crate::api::Refusal;
         match refusal {
             Refusal::Invalid(message) => ApiError::BadRequest(message),
-            Refusal::KeyInUse(message) | Refusal::KeyReused(message) => {
+            Refusal::KeyInUse(message) => ApiError::KeyInUse(message),
+            Refusal::KeyReused(message) => {
                 ApiError::Unprocessable("idempotency_key_in_use", message)
             }
             Refusal::TooManyRequests(message) => ApiError::TooManyRequests(message),
