@@ -432,18 +432,23 @@ impl<O: Orders> Checkout<O> {
     async fn end_earlier_charges(&self, reference: &str, key: &str) -> Result<(), MerchantError> {
         let mut mine = None;
         for (attempt, params, charge_id) in self.records.attempts(reference).await? {
-            if attempt == key {
-                mine = charge_id;
+            if let Some(charge_id) = charge_id {
+                if attempt == key {
+                    mine = Some(charge_id);
+                }
                 continue;
             }
-            if charge_id.is_some() {
-                continue;
-            }
+            // Sent before, its answer lost (this request's own first attempt among them: its
+            // charge may have been recorded meanwhile by its webhook, and must not be taken
+            // for an earlier one).
             let params: Vec<(String, String)> = serde_json::from_str(&params)?;
             match self.send_attempt(&attempt, &params).await {
                 Ok(charge) => {
                     self.records.finish_attempt(&attempt, &charge.id).await?;
                     self.record(reference, &charge).await?;
+                    if attempt == key {
+                        mine = Some(charge.id);
+                    }
                 }
                 // Refused: the gateway made no charge under it.
                 Err(MerchantError::Refused(_, why)) => {

@@ -21,9 +21,17 @@ pub enum MerchantError {
     /// The order's state refuses it (422): `amount_mismatch`, `order_paid`, ...
     #[error("{1}")]
     Refused(&'static str, String),
-    /// A webhook without a valid signature (401, `authentication_failure`).
+    /// A webhook without a valid signature, or a request without a signed-in session (401,
+    /// `authentication_failure`).
     #[error("{0}")]
     Unauthorized(String),
+    /// A request that another site's page made the browser send (403, `forbidden`).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts from this client: wait before trying again (429,
+    /// `too_many_requests`).
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The gateway refused or failed (502, `bad_gateway`).
     #[error("{0}")]
     Gateway(String),
@@ -58,6 +66,10 @@ impl MerchantError {
             MerchantError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             MerchantError::Refused(code, _) => (StatusCode::UNPROCESSABLE_ENTITY, code),
             MerchantError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "authentication_failure"),
+            MerchantError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            MerchantError::TooManyRequests(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             MerchantError::Gateway(_) => (StatusCode::BAD_GATEWAY, "bad_gateway"),
             MerchantError::Unavailable(_) | MerchantError::DatabaseUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")

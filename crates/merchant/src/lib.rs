@@ -91,7 +91,7 @@
 //!     );
 //!     // One instance: SQLite in ./data. Several: Records::postgres("postgres://...").await?
 //!     let store = paywasm_store::Store::open(Some("data".as_ref()), "merchant")?;
-//!     let records = Records::sqlite(store)?;
+//!     let records = Records::sqlite(store.clone())?;
 //!     let gateway = OmiseClient::new(
 //!         "https://api.omise.co".into(),
 //!         std::env::var("OMISE_SECRET_KEY")?,
@@ -109,7 +109,13 @@
 //!     let app = axum::Router::new()
 //!         .route("/", axum::routing::get(|| async { "the shop's own pages" }))
 //!         .merge(browser)
-//!         .merge(webhooks);
+//!         .merge(webhooks)
+//!         // SQLite commits are made durable in groups: no answer (a charge, a webhook's
+//!         // acknowledgement) leaves before what it reports is on disk.
+//!         .layer(axum::middleware::from_fn_with_state(
+//!             store,
+//!             paywasm_store::durable_answers,
+//!         ));
 //!     let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
 //!     axum::serve(listener, app).await?;
 //!     Ok(())

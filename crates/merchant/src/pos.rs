@@ -92,6 +92,31 @@ pub struct PointOfSale<O, A> {
     auth: A,
 }
 
+/// Refuses what a page of another site made a signed-in cashier's browser send (cross-site
+/// request forgery): the browser says where a request comes from (`Sec-Fetch-Site`, or
+/// `Origin` in older browsers). The session cookie's `SameSite` is the first defence; this
+/// one does not depend on how the merchant's cookie is set. Requests from other programs
+/// (no such headers) are left to the staff authentication.
+pub fn refuse_cross_site(headers: &HeaderMap) -> Result<(), MerchantError> {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let forged = match (text("sec-fetch-site"), text("origin")) {
+        (Some(site), _) => !matches!(site, "same-origin" | "same-site" | "none"),
+        (None, Some(origin)) => {
+            let host = text("host").unwrap_or_default();
+            origin
+                .split_once("://")
+                .is_none_or(|(_, authority)| authority != host)
+        }
+        (None, None) => false,
+    };
+    if forged {
+        return Err(MerchantError::Forbidden(
+            "the point of sale takes requests from its own pages only".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn idempotency_key(headers: &HeaderMap) -> Result<String, MerchantError> {
     headers
         .get("idempotency-key")
@@ -118,8 +143,10 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
             .with_state(self.clone())
     }
 
-    /// The staff member `headers` show, or a 401.
+    /// The staff member `headers` show, or a 401; a request another site made the cashier's
+    /// browser send is refused first (403).
     async fn staff(&self, headers: &HeaderMap) -> Result<String, MerchantError> {
+        refuse_cross_site(headers)?;
         self.auth.staff(headers).await?.ok_or_else(|| {
             MerchantError::Unauthorized(
                 "sign in at the point of sale first: only the shop's staff may charge".into(),

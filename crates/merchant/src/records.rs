@@ -205,6 +205,11 @@ impl Records {
     /// listener for the changes every instance makes.
     pub async fn open(database: Database) -> Result<Self, MerchantError> {
         database.migrate(SQLITE_SCHEMA, POSTGRES_SCHEMA).await?;
+        if let Database::Sqlite(store) = &database {
+            // One instance: a hold on an order left in the file is this process's
+            // predecessor's, which died holding it.
+            store.migrate("DELETE FROM order_locks;")?;
+        }
         let waiters = Waiters::default();
         let listener = match &database {
             Database::Sqlite(_) => None,

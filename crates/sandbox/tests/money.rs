@@ -549,3 +549,43 @@ async fn the_point_of_sale_acts_on_in_store_sales_only() {
     assert_eq!(cancelled.status.as_str(), "expired");
     sandbox.running.stop().await;
 }
+
+/// Before: a request repeated after its first attempt's answer was lost (the process died
+/// between the gateway's answer and noting it), whose charge its webhook had recorded
+/// meanwhile, took that charge for an earlier one of the order and expired it: the customer's
+/// own QR, which the crash soak then failed to pay.
+#[tokio::test]
+async fn a_repeat_after_a_lost_answer_keeps_its_own_charge() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
+    ledger.open("ord_lost_answer", 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let source = source["id"].as_str().unwrap();
+    let first = instance
+        .checkout
+        .charge("ord_lost_answer", source)
+        .await
+        .unwrap();
+    // As if the process died after the gateway made the charge and its webhook recorded it,
+    // before the request noted which charge it made.
+    instance
+        .checkout
+        .records()
+        .database()
+        .execute("UPDATE order_attempts SET charge_id = NULL", "", &[])
+        .await
+        .unwrap();
+    let repeat = instance
+        .checkout
+        .charge("ord_lost_answer", source)
+        .await
+        .unwrap();
+    assert_eq!(repeat.id, first.id);
+    assert_eq!(repeat.status.as_str(), "pending");
+    assert_eq!(
+        gateway_charge(&sandbox, &first.id).await["status"],
+        "pending"
+    );
+    sandbox.running.stop().await;
+}

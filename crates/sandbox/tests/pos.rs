@@ -311,3 +311,91 @@ async fn the_point_of_sale_is_for_signed_in_staff_only() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
 }
+
+/// Before: a cashier's token never ended (no sign-out, no expiry), another site's page could
+/// make a signed-in cashier's browser cancel a sale (only `SameSite` stood in the way), and
+/// the 4-digit PIN could be tried without limit.
+#[tokio::test]
+async fn a_staff_session_ends_at_sign_out_and_the_pin_cannot_be_guessed() {
+    let sandbox = Sandbox::start().await;
+    let shop = &sandbox.running.shop_url;
+    let staff = support::staff_cookie(shop).await;
+    let pos_page = || {
+        sandbox
+            .http
+            .get(format!("{shop}/pos"))
+            .header("Cookie", &staff)
+            .send()
+    };
+    assert_eq!(pos_page().await.unwrap().status(), StatusCode::OK);
+
+    // A request another site's page made: refused before anything is read.
+    let (status, error) = send(
+        sandbox
+            .http
+            .post(format!("{shop}/pos/charges/chrg_test_any/cancel"))
+            .header("Cookie", &staff)
+            .header("Sec-Fetch-Site", "cross-site")
+            .header("Origin", "https://evil.example"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{error}");
+    assert_shop_error(&error, "forbidden");
+    let (status, _) = send(
+        sandbox
+            .http
+            .post(format!("{shop}/pos/charges/chrg_test_any/cancel"))
+            .header("Cookie", &staff)
+            .header("Origin", "https://evil.example"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an older browser's Origin alone"
+    );
+
+    // Signed out: the same cookie, kept by someone, no longer signs anyone in.
+    let out = sandbox
+        .http
+        .post(format!("{shop}/pos/sign-out"))
+        .header("Cookie", &staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(out.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(pos_page().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let (status, _) = send(
+        sandbox
+            .http
+            .post(format!("{shop}/pos/charges/chrg_test_any/cancel"))
+            .header("Cookie", &staff),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Five wrong PINs, then not even the right one is taken for 15 minutes.
+    let sign_in = |pin: &'static str| {
+        sandbox
+            .http
+            .post(format!("{shop}/pos/sign-in"))
+            .form(&[("pin", pin), ("next", "/pos")])
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in("1111").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let refused = sign_in(paywasm_sandbox::shop::staff::DEMO_PIN)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().get("set-cookie").is_none());
+    assert_eq!(refused.headers()["retry-after"], "900");
+}

@@ -110,14 +110,18 @@ impl DiskGate {
     }
 }
 
-/// fsyncs the WAL file. It may not exist yet (nothing written): then nothing needs it.
-fn sync_wal(wal: &Path) {
-    if let Ok(file) = std::fs::File::open(wal) {
-        if let Err(error) = file.sync_data() {
-            tracing::error!(%error, "cannot fsync the WAL");
-        }
+/// fsyncs the WAL file. It may not exist yet (nothing written): then nothing needs it. Any
+/// other failure to open or sync it means the commits are not known to be on disk.
+fn sync_wal(wal: &Path) -> std::io::Result<()> {
+    match std::fs::File::open(wal) {
+        Ok(file) => file.sync_data(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error),
     }
 }
+
+/// How long the syncer waits before it tries again an fsync that failed.
+const RETRY_SYNC: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Makes the WAL durable for every request waiting, with one fsync per round.
 struct Syncer {
@@ -171,9 +175,19 @@ impl Syncer {
                 let commits = self.commits.load(Ordering::Acquire);
                 self.gate.passed().await;
                 let wal = self.wal.clone();
-                let _ = tokio::task::spawn_blocking(move || sync_wal(&wal)).await;
-                self.synced_commits.fetch_max(commits, Ordering::AcqRel);
-                self.done.send_replace(upto);
+                match tokio::task::spawn_blocking(move || sync_wal(&wal)).await {
+                    Ok(Ok(())) => {
+                        self.synced_commits.fetch_max(commits, Ordering::AcqRel);
+                        self.done.send_replace(upto);
+                    }
+                    // Not on disk: no answer waiting on it goes out (they wait, as PostgreSQL
+                    // stops rather than acknowledge what it could not sync), and it is tried
+                    // again.
+                    failed => {
+                        tracing::error!(?failed, "cannot fsync the WAL: answers wait");
+                        tokio::time::sleep(RETRY_SYNC).await;
+                    }
+                }
             }
         }
     }
@@ -219,7 +233,10 @@ impl Store {
             return;
         }
         if !syncer.worker {
-            sync_wal(&syncer.wal);
+            while let Err(error) = sync_wal(&syncer.wal) {
+                tracing::error!(%error, "cannot fsync the WAL: the answer waits");
+                std::thread::sleep(RETRY_SYNC);
+            }
             syncer.synced_commits.fetch_max(commits, Ordering::AcqRel);
             return;
         }
@@ -273,4 +290,25 @@ pub async fn durable_answers(
     let response = next.run(request).await;
     store.durable().await;
     response
+}
+
+#[cfg(test)]
+mod sync_tests {
+    use super::sync_wal;
+    use std::path::Path;
+
+    #[test]
+    fn a_wal_that_cannot_be_synced_is_not_counted_as_synced() {
+        // No WAL yet: nothing was written, nothing needs syncing.
+        let dir = std::env::temp_dir().join(format!("paywasm-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(sync_wal(&dir.join("absent.sqlite-wal")).is_ok());
+        // A WAL that cannot be opened (here: under a file, not a folder) is a failure, which
+        // the syncer must not take for a sync (it used to log it and go on).
+        let file = dir.join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(sync_wal(&file.join("store.sqlite-wal")).is_err());
+        assert!(sync_wal(Path::new(&file)).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

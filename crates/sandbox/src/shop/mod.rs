@@ -128,7 +128,8 @@ impl ShopState {
             )?,
             format!("{}/wooshpay/return", config.shop_url),
         );
-        let staff = staff::ShopStaff::open(&database).await?;
+        let staff =
+            staff::ShopStaff::open(&database, config.shop_url.starts_with("https://")).await?;
         let pos = PointOfSale::new(checkout.clone(), staff.clone());
         Ok(Self {
             database,
@@ -200,6 +201,7 @@ pub fn app(state: ShopState) -> Router {
             "/pos/sign-in",
             get(staff::sign_in_page).post(staff::sign_in),
         )
+        .route("/pos/sign-out", post(staff::sign_out))
         // An unknown path (a wrong chargeUrl, an empty id) is told in the error shape the
         // widget reads, not with an empty body.
         .fallback(|| async {

@@ -415,7 +415,7 @@ pub(crate) async fn pos_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Result<Response, MerchantError> {
-    if state.staff.of(&headers).is_none() {
+    if state.staff.of(&headers).await?.is_none() {
         let here = uri.path_and_query().map_or("/pos", |path| path.as_str());
         let mut next = url::form_urlencoded::Serializer::new(String::new());
         next.append_pair("next", here);
