@@ -29,7 +29,7 @@ use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -97,8 +97,10 @@ pub struct Checkout<O> {
     last_webhook_checked_ms: AtomicI64,
     /// One re-read of a charge at a time, for all its waiters (by charge).
     refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Status requests that may be held at once.
-    held: Arc<tokio::sync::Semaphore>,
+    /// Status requests being answered now ...
+    held: AtomicUsize,
+    /// ... and how many of them may be held ([`MAX_HELD`] unless limited).
+    max_held: AtomicUsize,
 }
 
 impl<O: Orders> Checkout<O> {
@@ -127,7 +129,8 @@ impl<O: Orders> Checkout<O> {
             last_webhook_ms: AtomicI64::new(now_ms()),
             last_webhook_checked_ms: AtomicI64::new(0),
             refreshing: std::sync::Mutex::default(),
-            held: Arc::new(tokio::sync::Semaphore::new(MAX_HELD)),
+            held: AtomicUsize::new(0),
+            max_held: AtomicUsize::new(MAX_HELD),
         })
     }
 
@@ -142,6 +145,13 @@ impl<O: Orders> Checkout<O> {
             .route("/webhooks/omise", post(webhooks_receive::<O>))
             .with_state(self.clone());
         (browser, webhooks)
+    }
+
+    /// Holds at most `max` status requests at once on this instance (default [`MAX_HELD`]):
+    /// past it, a status request is answered at once with the copy. Each held request costs
+    /// a task and a connection; size it to the connections the server may keep open.
+    pub fn limit_held(&self, max: usize) {
+        self.max_held.store(max, Ordering::Relaxed);
     }
 
     /// The merchant's records.
@@ -546,11 +556,14 @@ impl<O: Orders> Checkout<O> {
         charge_id: &str,
         wait: Duration,
     ) -> Result<CheckoutCharge, MerchantError> {
-        let held = self.held.clone().try_acquire_owned().ok();
-        let wait = if held.is_some() { wait } else { Duration::ZERO };
-        let answer = self.status_within(charge_id, wait).await;
-        drop(held);
-        answer
+        // Counted until answered, or dropped with a customer who went away.
+        let held = Held::count(&self.held);
+        let wait = if held.before < self.max_held.load(Ordering::Relaxed) {
+            wait
+        } else {
+            Duration::ZERO
+        };
+        self.status_within(charge_id, wait).await
     }
 
     async fn status_within(
@@ -658,6 +671,26 @@ impl<O: Orders> Checkout<O> {
             }
         }
         Ok(())
+    }
+}
+
+/// A status request, counted among those being answered while it lives.
+struct Held<'a> {
+    count: &'a AtomicUsize,
+    /// How many were being answered before it.
+    before: usize,
+}
+
+impl<'a> Held<'a> {
+    fn count(count: &'a AtomicUsize) -> Self {
+        let before = count.fetch_add(1, Ordering::AcqRel);
+        Self { count, before }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -58,6 +58,10 @@ pub struct Config {
     /// SQLite under `--data`.
     #[arg(long, env = "PAYWASM_SHOP_DATABASE")]
     pub shop_database: Option<String>,
+    /// The most status requests (`GET /checkout/charges/:id?wait=N`) the demo shop holds at
+    /// once; past it, one is answered at once with what the shop knows (the widget asks again).
+    #[arg(long, env = "PAYWASM_SHOP_MAX_HELD", default_value_t = paywasm_merchant::checkout::MAX_HELD)]
+    pub shop_max_held: usize,
     /// The address customers reach the demo shop at, when it is not the one it listens on
     /// (instances behind a load balancer or a proxy): its pages, the gateway's return pages and
     /// the WooshPay webhook endpoint are made from it. Instances sharing a database must name
@@ -153,6 +157,7 @@ impl Config {
             data_dir: None,
             shop_database: None,
             shop_public_url: None,
+            shop_max_held: paywasm_merchant::checkout::MAX_HELD,
             gateway_url: None,
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),

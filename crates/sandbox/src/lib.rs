@@ -348,6 +348,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             .unwrap_or_else(|| format!("{gateway_url}/pkg/hosted/")),
     })
     .await?;
+    shop_state.checkout.limit_held(config.shop_max_held);
     // The shop's storefront (its product page and assets) is never faulted: it is how tests
     // observe.
     let shop_layers = Layers {

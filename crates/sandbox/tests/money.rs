@@ -589,3 +589,37 @@ async fn a_repeat_after_a_lost_answer_keeps_its_own_charge() {
     );
     sandbox.running.stop().await;
 }
+
+/// Before: nothing capped the status requests held open; each held one costs a task and a
+/// connection. Past the cap, a status request is answered at once with the copy.
+#[tokio::test]
+async fn status_requests_past_the_cap_are_answered_at_once() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
+    instance.checkout.limit_held(1);
+    ledger.open("ord_held", 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let charge = (instance.checkout)
+        .charge("ord_held", source["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    let long = std::time::Duration::from_secs(20);
+    let first = tokio::spawn({
+        let checkout = instance.checkout.clone();
+        let id = charge.id.clone();
+        async move { checkout.status(&id, long).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let second = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        instance.checkout.status(&charge.id, long),
+    )
+    .await
+    .expect("answered at once, not held")
+    .unwrap();
+    assert_eq!(second.status.as_str(), "pending");
+    assert!(!first.is_finished(), "the first is still held");
+    first.abort();
+    sandbox.running.stop().await;
+}

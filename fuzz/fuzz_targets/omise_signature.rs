@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| paywasm_fuzz::core_targets::omise_signature(data));
