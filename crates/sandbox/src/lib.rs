@@ -236,7 +236,19 @@ async fn start_gateway(
     // Each API's router (with its pages) carries the rate limit in its own error shape; the
     // widget's files and the pages' assets carry no key and are not limited, and the gateway's
     // host answers for them in Omise's shape.
-    let limit = api::rate_limit::RateLimit::new(config.rate_limit);
+    let limit = api::rate_limit::RateLimit::new(
+        config.rate_limit,
+        vec![
+            api::credentials::Keys {
+                public: config.public_key.clone(),
+                secret: config.secret_key.clone(),
+            },
+            api::credentials::Keys {
+                public: config.wooshpay_public_key.clone(),
+                secret: config.wooshpay_secret_key.clone(),
+            },
+        ],
+    );
     let gateway_layers = Layers {
         store: Some(&gateway_state.store),
         limit: limit.as_ref(),

@@ -684,3 +684,58 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
     let (status, error) = send(create("", &body)).await;
     assert_wooshpay_error(status, &error, StatusCode::BAD_REQUEST, "parameter_invalid");
 }
+
+/// Before: the gateway's webhook client followed redirects, so an endpoint registered with the
+/// API could point deliveries anywhere the gateway can reach (a merchant's private network).
+/// A redirect now counts as a failed delivery, and is not followed.
+#[tokio::test]
+async fn webhook_deliveries_do_not_follow_redirects() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let sandbox = Sandbox::start().await;
+    let reached = Arc::new(AtomicUsize::new(0));
+    let counter = reached.clone();
+    let inside = axum::Router::new().fallback(move || {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            "reached"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let private = format!("http://{}/internal", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, inside).await });
+    let redirected = Arc::new(AtomicUsize::new(0));
+    let asked = redirected.clone();
+    let outside = axum::Router::new().fallback(move || {
+        let (private, asked) = (private.clone(), asked.clone());
+        async move {
+            asked.fetch_add(1, Ordering::SeqCst);
+            axum::response::Redirect::temporary(&private)
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, outside).await });
+    let (status, endpoint) = send(
+        sandbox
+            .wooshpay_secret(Method::POST, "/v1/webhook_endpoints")
+            .json(&json!({"url": url, "enabled_events": ["*"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}");
+    let intent = sandbox
+        .create_intent(&fixture("seed004/payment_intent_web_request"))
+        .await;
+    sandbox.pay_at_alipay(&intent, "succeed").await;
+    eventually("a delivery to the endpoint", || async {
+        redirected.load(Ordering::SeqCst) >= 1
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        reached.load(Ordering::SeqCst),
+        0,
+        "the redirect was followed"
+    );
+}

@@ -1,13 +1,15 @@
 //! Per-key rate limiting (issue 9), as Omise does it: short bursts are allowed, then requests
 //! are admitted at a steady rate; beyond it the gateway answers 429 with `Retry-After` in the
-//! API's own error shape. Each key (the `Authorization` header: a public or secret key) has its
-//! own token bucket; requests without a key share one bucket per client address.
+//! API's own error shape. Each of the account's keys has its own token bucket; requests
+//! without a key, or with one that is not the account's, share one bucket per client address
+//! (a client that sends a fresh made-up key with each request gets no fresh bucket).
 //!
 //! `--rate-limit N` sets N requests per second per key with bursts of 2N; 0 turns it off (the
 //! throughput benchmark measures the server, not the limiter). It is layered on the two APIs'
 //! routers only (lib.rs): the published widget, its hosted page (`/pkg/...`) and the pages'
 //! assets carry no key and are not limited.
 
+use crate::api::credentials::Keys;
 use crate::api::{ErrorShape, Refusal};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
@@ -33,15 +35,19 @@ pub struct RateLimit {
     per_second: f64,
     burst: f64,
     buckets: Arc<Mutex<HashMap<[u8; 32], Bucket>>>,
+    /// The account's keys (both APIs'): each has a bucket of its own.
+    keys: Arc<Vec<Keys>>,
 }
 
 impl RateLimit {
-    /// `per_second` requests per second per key, bursts of twice that; `None` when 0.
-    pub fn new(per_second: u32) -> Option<Self> {
+    /// `per_second` requests per second per key of `keys`, bursts of twice that; `None` when
+    /// 0.
+    pub fn new(per_second: u32, keys: Vec<Keys>) -> Option<Self> {
         (per_second > 0).then(|| Self {
             per_second: f64::from(per_second),
             burst: f64::from(per_second) * 2.0,
             buckets: Arc::default(),
+            keys: Arc::new(keys),
         })
     }
 
@@ -74,24 +80,31 @@ impl RateLimit {
     }
 }
 
-fn bucket_key(request: &Request) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    match crate::api::credentials::presented_key(request.headers()) {
-        Some((_, key)) => {
-            hasher.update(b"key:");
-            hasher.update(key.as_bytes());
+impl RateLimit {
+    /// The bucket of `request`: its key's, when it is one of the account's; its client
+    /// address's otherwise.
+    fn bucket_key(&self, request: &Request) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        let known = crate::api::credentials::presented_key(request.headers())
+            .map(|(_, key)| key)
+            .filter(|key| self.keys.iter().any(|keys| keys.classify(key).is_some()));
+        match known {
+            Some(key) => {
+                hasher.update(b"key:");
+                hasher.update(key.as_bytes());
+            }
+            None => {
+                let address = request
+                    .extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|info| info.0.ip().to_string())
+                    .unwrap_or_default();
+                hasher.update(b"address:");
+                hasher.update(address.as_bytes());
+            }
         }
-        None => {
-            let address = request
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
-                .unwrap_or_default();
-            hasher.update(b"address:");
-            hasher.update(address.as_bytes());
-        }
+        hasher.finalize().into()
     }
-    hasher.finalize().into()
 }
 
 /// The middleware, for a router that answers in `shape`.
@@ -100,7 +113,7 @@ pub async fn limit<S: ErrorShape>(
     request: Request,
     next: Next,
 ) -> Response {
-    let Err(retry_after) = limit.take(bucket_key(&request), Instant::now()) else {
+    let Err(retry_after) = limit.take(limit.bucket_key(&request), Instant::now()) else {
         return next.run(request).await;
     };
     let message = format!("too many requests with this key; retry after {retry_after} s");
@@ -118,7 +131,7 @@ mod tests {
 
     #[test]
     fn a_burst_of_twice_the_rate_then_the_rate() {
-        let limit = RateLimit::new(10).unwrap();
+        let limit = RateLimit::new(10, Vec::new()).unwrap();
         let start = Instant::now();
         let key = [1; 32];
         for _ in 0..20 {
@@ -134,6 +147,38 @@ mod tests {
 
     #[test]
     fn zero_turns_it_off() {
-        assert!(RateLimit::new(0).is_none());
+        assert!(RateLimit::new(0, Vec::new()).is_none());
+    }
+
+    /// Before: the bucket was the presented key's, whatever it was: a client that made up a
+    /// new key for each request was never limited.
+    #[test]
+    fn made_up_keys_share_their_clients_bucket() {
+        let keys = Keys {
+            public: "pkey_test_real".into(),
+            secret: "skey_test_real".into(),
+        };
+        let limit = RateLimit::new(10, vec![keys]).unwrap();
+        let from = |key: &str, port: u16| {
+            let mut request = Request::new(axum::body::Body::empty());
+            let basic = base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                format!("{key}:"),
+            );
+            request.headers_mut().insert(
+                header::AUTHORIZATION,
+                HeaderValue::from_str(&format!("Basic {basic}")).unwrap(),
+            );
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], port))));
+            limit.bucket_key(&request)
+        };
+        assert_eq!(
+            from("skey_test_made_up_1", 1),
+            from("skey_test_made_up_2", 2)
+        );
+        assert_ne!(from("skey_test_real", 1), from("pkey_test_real", 1));
+        assert_ne!(from("skey_test_real", 1), from("skey_test_made_up_1", 1));
     }
 }

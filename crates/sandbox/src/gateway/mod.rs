@@ -64,8 +64,10 @@ impl GatewayState {
     ) -> Result<Self, crate::StartError> {
         store.migrate(SCHEMA)?;
         crate::api::idempotency::abandon_claims_of_dead_processes(&store);
+        // Webhooks go to the endpoint configured, never where it redirects to.
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Self {
             store,
