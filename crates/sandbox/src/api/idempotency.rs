@@ -85,6 +85,35 @@ pub(crate) fn abandon_claims_of_dead_processes(store: &crate::store::Store) {
     }
 }
 
+/// How long an answer is kept for repeats (Stripe keeps keys 24 hours): a client repeats a
+/// request within minutes; older rows only fill the disk.
+pub const KEEP_SECS: i64 = 24 * 60 * 60;
+/// The earliest the next pruning may run (Unix seconds): at most once a minute.
+static NEXT_PRUNE: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Forgets answers older than [`KEEP_SECS`] (claims still in progress included, which only a
+/// dead process leaves that long), a batch at a time; at most once a minute per process.
+pub(crate) fn prune(store: &crate::store::Store, now: i64) {
+    use std::sync::atomic::Ordering;
+    if NEXT_PRUNE.fetch_max(now + 60, Ordering::AcqRel) > now {
+        return;
+    }
+    if let Err(error) = forget_before(store, now - KEEP_SECS) {
+        tracing::error!(%error, "cannot prune old idempotency keys");
+    }
+}
+
+/// Deletes up to 10,000 answers made before `cutoff` (Unix seconds); how many.
+fn forget_before(store: &crate::store::Store, cutoff: i64) -> Result<usize, StoreError> {
+    store.call(|db| {
+        db.execute(
+            "DELETE FROM idempotency WHERE rowid IN
+                 (SELECT rowid FROM idempotency WHERE created_at < ?1 LIMIT 10000)",
+            [cutoff],
+        )
+    })
+}
+
 enum Stored {
     InProgress,
     Abandoned,
@@ -241,7 +270,9 @@ async fn handle(
     };
     let status = parts.status.as_u16();
     let kept = store.call(|db| {
-        if parts.status.is_server_error() {
+        // A request without a valid key is not the account's: nothing is kept for it (a
+        // stream of made-up keys would otherwise fill the table).
+        if parts.status.is_server_error() || parts.status == StatusCode::UNAUTHORIZED {
             release(db)
         } else {
             db.execute(
@@ -254,4 +285,38 @@ async fn handle(
         tracing::error!(%error, "cannot keep an idempotent answer");
     }
     Ok(Response::from_parts(parts, Body::from(body)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_older_than_a_day_are_forgotten() {
+        let store = Store::open(None, "gateway").unwrap();
+        store.migrate(crate::gateway::SCHEMA).unwrap();
+        let now = 1_700_000_000;
+        store
+            .call(|db| {
+                db.execute_batch(&format!(
+                    "INSERT INTO idempotency (scope, key, fingerprint, status, body, created_at)
+                     VALUES ('s', 'old', 'f', 200, '{{}}', {}), ('s', 'new', 'f', 200, '{{}}', {});",
+                    now - KEEP_SECS - 1,
+                    now - 60
+                ))
+            })
+            .unwrap();
+        assert_eq!(forget_before(&store, now - KEEP_SECS).unwrap(), 1);
+        let left: Vec<String> = store
+            .call(|db| {
+                let mut statement = db.prepare("SELECT key FROM idempotency")?;
+                let keys = statement
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<Vec<String>, _>>();
+                keys
+            })
+            .unwrap();
+        assert_eq!(left, ["new"]);
+    }
 }

@@ -102,7 +102,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
     }
 }
 
-const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sources (
     id          TEXT PRIMARY KEY,
     created_at  INTEGER NOT NULL,
@@ -154,6 +154,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created_at   INTEGER NOT NULL,
     PRIMARY KEY (scope, key)
 );
+CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
 CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_attempt_ms);
 ";
 

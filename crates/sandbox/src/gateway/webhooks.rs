@@ -29,6 +29,8 @@ impl Deliveries for GatewayState {
         if let Err(error) = super::charges::expire_due(self) {
             tracing::error!(%error, "cannot expire due charges");
         }
+        // One table of keys serves both APIs.
+        crate::api::idempotency::prune(&self.store, crate::api::now().unix());
     }
 
     fn due(&self, db: &rusqlite::Connection, now_ms: i64) -> rusqlite::Result<Vec<Due<Target>>> {
