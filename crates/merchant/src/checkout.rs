@@ -309,9 +309,8 @@ impl<O: Orders> Checkout<O> {
         let (reference, source_id) = (reference.to_owned(), source_id.to_owned());
         tokio::spawn(async move { checkout.charge_now(&reference, &source_id).await })
             .await
-            .map_err(|error| {
-                MerchantError::Internal(format!("a charge request stopped: {error}"))
-            })?
+            .map_err(|error| MerchantError::Internal(format!("a charge request stopped: {error}")))?
+            .map_err(for_the_customer)
     }
 
     async fn charge_now(
@@ -671,6 +670,24 @@ impl<O: Orders> Checkout<O> {
             }
         }
         Ok(())
+    }
+}
+
+/// What the customer's browser may be told of `error`: the gateway's own sentences name its
+/// objects and pages (ids, URLs), which are the merchant's business, so a refusal by the
+/// gateway goes to the log and the customer gets a sentence saying what to do.
+fn for_the_customer(error: MerchantError) -> MerchantError {
+    match error {
+        MerchantError::Refused("payment_refused", detail) => {
+            tracing::info!(%detail, "the gateway refused a charge");
+            MerchantError::Refused(
+                "payment_refused",
+                "The payment provider refused this payment. Try again, or choose another way \
+                 to pay."
+                    .into(),
+            )
+        }
+        other => other,
     }
 }
 

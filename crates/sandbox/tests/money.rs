@@ -623,3 +623,27 @@ async fn status_requests_past_the_cap_are_answered_at_once() {
     first.abort();
     sandbox.running.stop().await;
 }
+
+/// Before: the gateway's own sentence reached the customer's browser, with its ids.
+#[tokio::test]
+async fn a_gateway_refusal_reaches_the_customer_without_the_gateways_words() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
+    ledger.open("ord_first", 129_000);
+    ledger.open("ord_second", 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let source = source["id"].as_str().unwrap();
+    instance.checkout.charge("ord_first", source).await.unwrap();
+    // The same source for another order: the gateway refuses a source charged already.
+    let refused = instance.checkout.charge("ord_second", source).await;
+    let Err(MerchantError::Refused("payment_refused", message)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert!(
+        !message.contains("src_") && !message.contains("http"),
+        "{message}"
+    );
+    assert!(message.contains("Try again"), "{message}");
+    sandbox.running.stop().await;
+}
