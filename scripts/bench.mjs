@@ -31,6 +31,10 @@ rows.push(...run("bash", ["-c", `source scripts/postgres.sh && node scripts/benc
 // instance woken in-process.
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && cargo run -q --release -p paywasm-merchant --example wakeups -- ${quick ? 2000 : 10000}`]));
 
+// What hostile traffic costs: a signature flood, held long polls past the cap, an order and
+// charge flood, deep nesting, each beside the same customers without an attack (issue 32).
+rows.push(...run("node", ["scripts/bench-abuse.mjs", quick ? "10" : "30", quick ? "4" : "8"]));
+
 // Sandbox throughput (wrk): requests per second and p99, persistence on.
 const wrk = spawnSync("bash", ["scripts/bench-sandbox.sh", quick ? "5" : "10", "32"], { encoding: "utf8" }).stdout;
 process.stderr.write(wrk);

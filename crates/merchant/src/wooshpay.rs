@@ -29,7 +29,7 @@ use paywasm_core::wooshpay::objects::{
 use paywasm_core::wooshpay::{NextAction, OsType, TerminalType};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// The WooshPay checkout of one merchant: its orders, its records, its client of the gateway.
@@ -38,6 +38,33 @@ pub struct WooshpayCheckout<O> {
     records: Records,
     gateway: WooshpayClient,
     return_url: String,
+    /// The merchant's own proxies (load balancers): the customer's address is the one they
+    /// name in `X-Forwarded-For`, not theirs ([`client_ip`]).
+    trusted_proxies: std::sync::RwLock<Vec<IpAddr>>,
+}
+
+/// The customer's address, for a request that came from `peer` with `headers`: `peer` itself,
+/// unless it is one of the merchant's `trusted` proxies; then the right-most address of
+/// `X-Forwarded-For` that is not one of them (each proxy appends the address it saw, so the
+/// entries left of it are the client's to write, and may be forged).
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|entry| entry.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|address| !trusted.contains(address))
+        .or(forwarded.first())
+        .copied()
+        .unwrap_or(peer)
 }
 
 /// What the browser may know of the merchant's PaymentIntent: the widget's fields
@@ -117,7 +144,18 @@ impl<O: Orders> WooshpayCheckout<O> {
             records,
             gateway,
             return_url,
+            trusted_proxies: std::sync::RwLock::default(),
         })
+    }
+
+    /// The merchant's proxies in front of this server (load balancers, a CDN's addresses):
+    /// requests from them name the customer in `X-Forwarded-For` ([`client_ip`]). None by
+    /// default: the peer is the customer.
+    pub fn trust_proxies(&self, proxies: Vec<IpAddr>) {
+        *self
+            .trusted_proxies
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = proxies;
     }
 
     /// The routes of the contract: `/wooshpay/payment_intents` (what the browser calls: give
@@ -362,6 +400,7 @@ impl<O: Orders> WooshpayCheckout<O> {
 async fn payment_intents_create<O: Orders>(
     State(checkout): State<Arc<WooshpayCheckout<O>>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<NewIntent>, JsonRejection>,
 ) -> Result<(StatusCode, Json<ClientView>), MerchantError> {
     let Json(request) = body.map_err(|rejection| {
@@ -370,8 +409,15 @@ async fn payment_intents_create<O: Orders>(
             rejection.body_text()
         ))
     })?;
+    let customer = {
+        let trusted = checkout
+            .trusted_proxies
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        client_ip(peer.ip(), &headers, &trusted)
+    };
     let view = checkout
-        .payment_intent(request, &peer.ip().to_string())
+        .payment_intent(request, &customer.to_string())
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -383,4 +429,49 @@ async fn webhooks_receive<O: Orders>(
 ) -> Result<StatusCode, MerchantError> {
     checkout.receive_webhook(&headers, &body).await?;
     Ok(StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use axum::http::{HeaderMap, HeaderValue};
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse()
+            .unwrap_or_else(|_| unreachable!("a test address"))
+    }
+
+    /// Before: the customer's address was the socket's peer, which behind a load balancer is
+    /// the balancer (every customer one address to Alipay's risk checks).
+    #[test]
+    fn the_customer_is_named_by_the_merchants_own_proxies_only() {
+        let balancer = ip("10.0.0.2");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9, 198.51.100.7"),
+        );
+        // Behind the merchant's balancer: the right-most address it did not add itself.
+        assert_eq!(
+            client_ip(balancer, &headers, &[balancer]),
+            ip("198.51.100.7")
+        );
+        // Straight from a client: what it writes in the header is not believed.
+        assert_eq!(
+            client_ip(ip("192.0.2.1"), &headers, &[balancer]),
+            ip("192.0.2.1")
+        );
+        assert_eq!(client_ip(balancer, &headers, &[]), balancer);
+        // Two proxies of the merchant's in a row.
+        let cdn = ip("198.51.100.7");
+        assert_eq!(
+            client_ip(balancer, &headers, &[balancer, cdn]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(balancer, &HeaderMap::new(), &[balancer]),
+            balancer
+        );
+    }
 }

@@ -58,6 +58,15 @@ pub struct Config {
     /// SQLite under `--data`.
     #[arg(long, env = "PAYWASM_SHOP_DATABASE")]
     pub shop_database: Option<String>,
+    /// An address of the merchant's own proxy (load balancer) in front of the demo shop
+    /// (repeat the flag, or comma-separate in the environment): requests from it name the
+    /// customer's address in `X-Forwarded-For` (WooshPay's PaymentIntents carry it).
+    #[arg(
+        long = "shop-trusted-proxy",
+        env = "PAYWASM_SHOP_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub shop_trusted_proxies: Vec<std::net::IpAddr>,
     /// The most status requests (`GET /checkout/charges/:id?wait=N`) the demo shop holds at
     /// once; past it, one is answered at once with what the shop knows (the widget asks again).
     #[arg(long, env = "PAYWASM_SHOP_MAX_HELD", default_value_t = paywasm_merchant::checkout::MAX_HELD)]
@@ -158,6 +167,7 @@ impl Config {
             shop_database: None,
             shop_public_url: None,
             shop_max_held: paywasm_merchant::checkout::MAX_HELD,
+            shop_trusted_proxies: Vec::new(),
             gateway_url: None,
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),

@@ -361,6 +361,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     })
     .await?;
     shop_state.checkout.limit_held(config.shop_max_held);
+    shop_state
+        .wooshpay
+        .trust_proxies(config.shop_trusted_proxies.clone());
     // The shop's storefront (its product page and assets) is never faulted: it is how tests
     // observe.
     let shop_layers = Layers {
