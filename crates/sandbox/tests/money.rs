@@ -647,3 +647,71 @@ async fn a_gateway_refusal_reaches_the_customer_without_the_gateways_words() {
     assert!(message.contains("Try again"), "{message}");
     sandbox.running.stop().await;
 }
+
+/// Before: WooshPay's receiver, like Omise's, dropped a `payment_intent.succeeded` about a
+/// PaymentIntent not recorded yet (its event overtook the gateway's answer): the order stayed
+/// unpaid.
+#[tokio::test]
+async fn a_wooshpay_event_that_overtakes_the_answer_still_pays_the_order() {
+    use paywasm_merchant::client::WooshpayClient;
+    use paywasm_merchant::wooshpay::WooshpayCheckout;
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let records = sqlite_records();
+    records
+        .keep_wooshpay_webhook("we_test_1", "whsec_money")
+        .await
+        .unwrap();
+    let checkout = WooshpayCheckout::new(
+        ledger.clone(),
+        records,
+        WooshpayClient::new(
+            sandbox.running.gateway_url.clone(),
+            sandbox.running.wooshpay_secret_key.clone(),
+        )
+        .unwrap(),
+        "https://shop.example/wooshpay/return".into(),
+    );
+    ledger.0.lock().unwrap().orders.insert(
+        "ord_cny".into(),
+        Order {
+            amount: Amount(20),
+            currency: Currency::parse("CNY").unwrap(),
+            description: "order ord_cny".into(),
+            paid: false,
+        },
+    );
+    // The PaymentIntent as the library makes it (its order in the metadata), paid at Alipay
+    // before the library heard back.
+    let mut body = support::fixture("seed004/payment_intent_web_request");
+    body["metadata"] = serde_json::json!({"order_id": "ord_cny"});
+    let intent = sandbox.create_intent(&body).await;
+    sandbox.pay_at_alipay(&intent, "succeed").await;
+    let paid = sandbox.intent(intent["id"].as_str().unwrap()).await;
+    assert_eq!(paid["status"], "succeeded", "{paid}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let event = serde_json::json!({
+        "id": "evt_test_overtaken", "object": "event", "type": "payment_intent.succeeded",
+        "created": now * 1000, "livemode": false, "data": {"object": paid},
+    });
+    let body = serde_json::to_vec(&event).unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        paywasm_core::webhook::wooshpay::SIGNATURE_HEADER,
+        HeaderValue::from_str(&paywasm_core::webhook::wooshpay::header(
+            "whsec_money",
+            now,
+            &body,
+        ))
+        .unwrap(),
+    );
+    checkout.receive_webhook(&headers, &body).await.unwrap();
+    assert_eq!(
+        ledger.payments_of("ord_cny"),
+        vec![intent["id"].as_str().unwrap().to_owned()]
+    );
+    sandbox.running.stop().await;
+}
