@@ -11,9 +11,11 @@
  *   exactly as Omise.js does, or returning a Promise when no callback is given. Unlike Omise.js it
  *   sends `Omise-Version` and refuses a secret key.
  * - `Paywasm.mount(target, options)`: the checkout widget (a Promise of the mounted checkout).
- * - Declarative mounting: `<div data-paywasm-amount="129000" data-paywasm-currency="THB"
- *   data-paywasm-public-key="pkey_..." data-paywasm-charge-url="/checkout/charges"
- *   data-paywasm-order="ord_..."></div>` is mounted when the page has loaded.
+ * - Declarative mounting, when this script's tag says `data-paywasm-declarative`: `<div
+ *   data-paywasm-amount="129000" data-paywasm-currency="THB" data-paywasm-public-key="pkey_..."
+ *   data-paywasm-charge-url="/checkout/charges" data-paywasm-order="ord_..."></div>` is mounted
+ *   when the page has loaded. Opt-in: otherwise any markup injected into a page (a review, a
+ *   product name) could become a checkout paying someone else's key.
  * - `OmiseCard`, Omise.js's prebuilt form for the source methods: `configure`, `open`, `close`,
  *   `configureButton`, `attach`, and its script-in-a-form mode (`data-key`, `data-amount`, ...
  *   on this script inside a <form>). The dialog's code (omise-card.js, omise-card.css) is loaded
@@ -35,8 +37,11 @@
   // (scripts/integrity.mjs): with this script's own integrity attribute they pin every file, so
   // a file changed on the CDN is refused by the browser, not run.
   var INTEGRITY = "__PAYWASM_INTEGRITY__";
+  // A file without a hash is not loaded: unpinned, a file changed on the CDN would run.
   function hashOf(file) {
-    return INTEGRITY[file] || "";
+    var hash = typeof INTEGRITY === "object" && INTEGRITY[file];
+    if (!hash) throw new Error("paywasm: no integrity hash for " + file + " in embed.js: not loading it unpinned");
+    return hash;
   }
 
   // A <link rel> to `file` beside this script, once, in CORS mode (as a CDN serves it) with
@@ -191,9 +196,11 @@
     });
   }
   attachFormButton();
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mountDeclared);
-  } else {
-    mountDeclared();
+  if (script && script.hasAttribute("data-paywasm-declarative")) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", mountDeclared);
+    } else {
+      mountDeclared();
+    }
   }
 })();

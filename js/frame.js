@@ -61,6 +61,11 @@ export function mountFrame(target, options) {
   const gatewayUrl = new URL(options.gatewayUrl ?? production, location.href).href;
   const page = new URL(options.frameUrl ?? DEFAULT_FRAME_URL, location.href);
   if (!isSecure(page)) throw new Error("paywasm: frameUrl must be the hosted page's https:// URL");
+  // On this page's own origin the frame's scripts could reach this page and lift their own
+  // sandbox ("allow-scripts allow-same-origin"): the hosted page lives on an origin of its own.
+  if (page.origin === location.origin) {
+    throw new Error("paywasm: frameUrl must be on another origin than this page (a payments subdomain or a CDN): on the same origin the iframe's sandbox does not hold");
+  }
   page.searchParams.set("v", String(VERSION));
   page.searchParams.set("origin", location.origin);
   const chargeUrl = new URL(options.chargeUrl, location.href).href;

@@ -81,7 +81,14 @@ async fn start_omise(
                 &options.gateway_url,
             )?))
         }
-        Flow::Offline => Ok(Started::Wait(charge)),
+        Flow::Offline => {
+            // The QR decides where the customer's money goes: its image comes from the
+            // gateway's own pages, as a redirect would.
+            if let Some(code) = &charge.source.scannable_code {
+                redirect::checked_authorize_uri(&code.image.download_uri, &options.gateway_url)?;
+            }
+            Ok(Started::Wait(charge))
+        }
     }
 }
 

@@ -276,3 +276,34 @@ test("each build answers a fraction where text belongs with the field's own sent
     expect(messages[i], file).toContain(sentence);
   });
 });
+
+test("the hosted page is refused on the shop's own origin, where the iframe's sandbox would not hold", async ({ page }) => {
+  await page.goto("/examples/iframe");
+  await expect(page.getByTitle("Payment").contentFrame().getByRole("button", { name: "PromptPay" })).toBeVisible();
+  const refused = await page.evaluate(async () => {
+    const { mountFrame } = await import("/pkg/frame.js");
+    const config = JSON.parse(document.getElementById("checkout-config").textContent);
+    try {
+      mountFrame(document.body, { ...config, frameUrl: `${location.origin}/pkg/hosted/`, title: "Same origin" });
+      return "mounted";
+    } catch (error) {
+      return error.message;
+    }
+  });
+  expect(refused).toContain("another origin than this page");
+  await expect(page.getByTitle("Same origin")).toHaveCount(0);
+});
+
+test("without data-paywasm-declarative on its script tag, embed.js mounts no markup injected into the page", async ({ page }) => {
+  await page.goto("/examples/script-tag");
+  await expect(page.locator("[data-paywasm-amount]").getByRole("button", { name: "PromptPay" })).toBeVisible();
+  const src = await page.locator("script[src$='embed.js']").getAttribute("src");
+  // A page with embed.js, not opted in, into which someone injected a checkout's markup.
+  await page.setContent(`<!doctype html><div id="injected" data-paywasm-amount="100" data-paywasm-currency="THB" data-paywasm-public-key="pkey_test_attacker" data-paywasm-charge-url="/c" data-paywasm-order="o"></div><div id="merchants"></div><script src="${src}"></script>`);
+  await page.waitForFunction(() => window.Paywasm && window.Omise);
+  // The merchant's own mount, by script: once it shows, the widget has loaded, and a declared
+  // element would have been mounted by then.
+  await page.evaluate(() => window.Paywasm.mount("#merchants", { publicKey: "pkey_test_merchant", amount: 100, currency: "THB", chargeUrl: "/c", order: "o", locale: "en" }));
+  await expect(page.locator("#merchants").getByRole("button", { name: "PromptPay" })).toBeVisible();
+  await expect(page.locator("#injected")).toBeEmpty();
+});

@@ -99,3 +99,20 @@ test("WooshPay: the shop's answer is lost after it made the PaymentIntent: the w
   await page.getByRole("button", { name: "Succeed" }).click();
   await expect(page.getByRole("status")).toHaveText("Payment successful. Thank you!");
 });
+
+test("a QR image the shop names on another site than the gateway's is not shown: the QR decides where the money goes", async ({ page }) => {
+  const fetchedElsewhere = [];
+  page.on("request", (request) => request.url().startsWith("https://evil.example") && fetchedElsewhere.push(request.url()));
+  await page.goto("/");
+  await page.route("**/checkout/charges", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    const answer = await route.fetch();
+    const charge = await answer.json();
+    charge.source.scannable_code.image.download_uri = "https://evil.example/qr.svg";
+    return route.fulfill({ response: answer, json: charge });
+  });
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("status")).toContainText("not on the payment service's site");
+  await expect(page.getByRole("img", { name: /QR/ })).toHaveCount(0);
+  expect(fetchedElsewhere).toEqual([]);
+});
