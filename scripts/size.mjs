@@ -124,8 +124,11 @@ if (process.argv.includes("--rows")) {
 // 95.5, 98.5 and 83.0 KB (stable's budgets kept, not re-measured). Then core's float
 // formatting emptied on nightly (scripts/empty-float-display.mjs; serde's never-shown messages
 // were its one user): 90.7, 93.9 and 78.6 KB, under issue 16's ceiling of 93.6 KB.
-const BUDGET_GZIP_KB = { nightly: 90.8, stable: 126.9 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 94.0, stable: 130.3 };
+// Then raised by 0.2 KB (issue 32, 2026-12-05): the QR image's address checked as redirects are
+// (the QR decides where the money goes) and embed.js refusing a file without its hash: script-
+// tag checkout 90.7 -> 90.9 KB, on WooshPay 93.9 -> 94.1 KB (stable's budgets not re-measured).
+const BUDGET_GZIP_KB = { nightly: 91.0, stable: 126.9 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 94.2, stable: 130.3 };
 const POS_BUDGET_GZIP_KB = { nightly: 78.7, stable: 112.9 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
