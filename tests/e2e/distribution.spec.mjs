@@ -299,11 +299,11 @@ test("without data-paywasm-declarative on its script tag, embed.js mounts no mar
   await expect(page.locator("[data-paywasm-amount]").getByRole("button", { name: "PromptPay" })).toBeVisible();
   const src = await page.locator("script[src$='embed.js']").getAttribute("src");
   // A page with embed.js, not opted in, into which someone injected a checkout's markup.
-  await page.setContent(`<!doctype html><div id="injected" data-paywasm-amount="100" data-paywasm-currency="THB" data-paywasm-public-key="pkey_test_attacker" data-paywasm-charge-url="/c" data-paywasm-order="o"></div><div id="merchants"></div><script src="${src}"></script>`);
+  await page.setContent(`<!doctype html><div id="injected" data-paywasm-amount="129000" data-paywasm-currency="THB" data-paywasm-public-key="pkey_test_attacker" data-paywasm-charge-url="/c" data-paywasm-order="o"></div><div id="merchants"></div><script src="${src}"></script>`);
   await page.waitForFunction(() => window.Paywasm && window.Omise);
   // The merchant's own mount, by script: once it shows, the widget has loaded, and a declared
   // element would have been mounted by then.
-  await page.evaluate(() => window.Paywasm.mount("#merchants", { publicKey: "pkey_test_merchant", amount: 100, currency: "THB", chargeUrl: "/c", order: "o", locale: "en" }));
+  await page.evaluate(() => window.Paywasm.mount("#merchants", { publicKey: "pkey_test_merchant", amount: 129000, currency: "THB", chargeUrl: "/c", order: "o", locale: "en" }));
   await expect(page.locator("#merchants").getByRole("button", { name: "PromptPay" })).toBeVisible();
   await expect(page.locator("#injected")).toBeEmpty();
 });
