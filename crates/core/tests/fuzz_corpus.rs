@@ -8,27 +8,10 @@
 
 #[path = "../../../fuzz/src/core_targets.rs"]
 mod core_targets;
+#[path = "../../../fuzz/src/replay.rs"]
+mod replay;
 
-/// Runs every kept input of `target` through `run`; how many there were.
-fn replay(target: &str, run: fn(&[u8])) -> usize {
-    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let mut count = 0;
-    for kept in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(fuzz.join(kept).join(target)) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            run(&std::fs::read(&path).unwrap());
-            count += 1;
-        }
-    }
-    assert!(
-        count > 0,
-        "no kept inputs for {target}: run `cargo fuzz run {target}`"
-    );
-    count
-}
+use replay::replay;
 
 #[test]
 fn scanned_codes() {

@@ -4,27 +4,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "../../../fuzz/src/replay.rs"]
+mod replay;
 #[path = "../../../fuzz/src/sandbox_targets.rs"]
 mod sandbox_targets;
 
-/// Runs every kept input of `target` through `run`.
-fn replay(target: &str, run: fn(&[u8])) {
-    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let mut count = 0;
-    for kept in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(fuzz.join(kept).join(target)) else {
-            continue;
-        };
-        for entry in entries {
-            run(&std::fs::read(entry.unwrap().path()).unwrap());
-            count += 1;
-        }
-    }
-    assert!(
-        count > 0,
-        "no kept inputs for {target}: run `cargo fuzz run {target}`"
-    );
-}
+use replay::replay;
 
 #[test]
 fn request_parameters() {
