@@ -206,9 +206,12 @@ impl<O: Orders> Checkout<O> {
             // an order whose price changed since stays paid by it.
             Some(paid_by) => paid_by,
             None => {
-                let fits = self.orders.order(reference).await?.is_some_and(|order| {
-                    order.amount == charge.amount && order.currency == charge.currency
-                });
+                // Judged once: a charge found not to fit stays a stray payment (refunded,
+                // perhaps) even if the order's price comes back to its amount.
+                let fits = !self.records.is_stray(&charge.id).await?
+                    && self.orders.order(reference).await?.is_some_and(|order| {
+                        order.amount == charge.amount && order.currency == charge.currency
+                    });
                 if !fits {
                     return self
                         .stray(reference, charge, StrayReason::AmountMismatch)
@@ -235,6 +238,7 @@ impl<O: Orders> Checkout<O> {
         charge: &Charge,
         reason: StrayReason,
     ) -> Result<(), MerchantError> {
+        self.records.mark_stray(reference, &charge.id).await?;
         let remaining = charge.amount.0 - charge.refunded_amount.0;
         let refund_id = if charge.refundable && remaining > 0 {
             // One key per charge: delivered again, the event gets the same refund back.

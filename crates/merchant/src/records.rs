@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS order_payments (
     charge_id  TEXT NOT NULL,
     paid_ms    INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stray_charges (
+    charge_id  TEXT PRIMARY KEY,
+    order_id   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS order_attempts (
     key        TEXT PRIMARY KEY,
     order_id   TEXT NOT NULL,
@@ -110,6 +114,10 @@ CREATE TABLE IF NOT EXISTS paywasm_order_payments (
     order_id   TEXT PRIMARY KEY,
     charge_id  TEXT NOT NULL,
     paid_ms    BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paywasm_stray_charges (
+    charge_id  TEXT PRIMARY KEY,
+    order_id   TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS paywasm_order_attempts (
     key        TEXT PRIMARY KEY,
@@ -550,6 +558,33 @@ impl Records {
         self.payment_of(order)
             .await?
             .ok_or_else(|| MerchantError::Internal(format!("the payment of {order} was not kept")))
+    }
+
+    /// Notes that `charge_id` will never pay `order` (it was judged a stray payment): the
+    /// judgement stands, whatever the order costs later.
+    pub async fn mark_stray(&self, order: &str, charge_id: &str) -> Result<(), MerchantError> {
+        self.database
+            .execute(
+                "INSERT INTO stray_charges (charge_id, order_id) VALUES (?1, ?2)
+                 ON CONFLICT (charge_id) DO NOTHING",
+                "INSERT INTO paywasm_stray_charges (charge_id, order_id) VALUES ($1, $2)
+                 ON CONFLICT (charge_id) DO NOTHING",
+                &[charge_id.into(), order.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Whether `charge_id` was judged a stray payment.
+    pub async fn is_stray(&self, charge_id: &str) -> Result<bool, MerchantError> {
+        let found = self
+            .text(
+                "SELECT order_id FROM stray_charges WHERE charge_id = ?1",
+                "SELECT order_id FROM paywasm_stray_charges WHERE charge_id = $1",
+                charge_id,
+            )
+            .await?;
+        Ok(found.is_some())
     }
 
     /// Takes `order` for `holder` until `until_ms`, unless another holder has it and its time

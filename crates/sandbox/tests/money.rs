@@ -715,3 +715,35 @@ async fn a_wooshpay_event_that_overtakes_the_answer_still_pays_the_order() {
     );
     sandbox.running.stop().await;
 }
+
+/// Found by the model's long run (two instances, 1,000 runs): a success judged not to fit its
+/// order (repriced after the QR) was reported, then paid the order once the price came back
+/// to its amount, on the next delivery: money reported as stray (and perhaps refunded) also
+/// counted as the order's payment.
+#[tokio::test]
+async fn a_stray_payment_stays_stray_when_the_price_comes_back() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
+    ledger.open("ord_back_and_forth", 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let charge = (instance.checkout)
+        .charge("ord_back_and_forth", source["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    ledger.reprice("ord_back_and_forth", 149_000);
+    send(sandbox.secret(
+        Method::POST,
+        &format!("/charges/{}/mark_as_paid", charge.id),
+    ))
+    .await;
+    instance.checkout.refresh(&charge.id).await.unwrap();
+    ledger.reprice("ord_back_and_forth", 129_000);
+    for event in events_of(&sandbox, &charge.id).await {
+        instance.deliver(&event).await.unwrap();
+    }
+    instance.checkout.refresh(&charge.id).await.unwrap();
+    assert!(ledger.payments_of("ord_back_and_forth").is_empty());
+    assert_eq!(ledger.strays_of("ord_back_and_forth").len(), 1);
+    sandbox.running.stop().await;
+}
