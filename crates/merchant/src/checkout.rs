@@ -56,13 +56,15 @@ const RETRY_REFRESH_MS: i64 = 2_000;
 /// The most a charge request works on its order, gateway calls included: past it the
 /// customer is asked to try again (the work is abandoned, and a repeat finds what it left).
 pub const CHARGE_DEADLINE: Duration = Duration::from_secs(12);
-/// How long a charge request holds its order against other charge requests of the same
-/// order (ms): beyond [`CHARGE_DEADLINE`], so a live request never loses it; the hold of an
-/// instance that died runs out after this.
-const ORDER_LOCK_MS: i64 = 15_000;
+/// How long a charge request's hold on its order lasts unless renewed (ms): the holder renews
+/// it every [`ORDER_LOCK_RENEW`] while it works, so the hold of an instance that died runs
+/// out this soon after.
+const ORDER_LOCK_MS: i64 = 3_000;
+/// How often a working charge request renews its hold.
+const ORDER_LOCK_RENEW: Duration = Duration::from_secs(1);
 /// How long a charge request waits for another request of the same order to finish: beyond
-/// [`ORDER_LOCK_MS`], so that a request waiting on a dead instance's hold takes it over.
-const ORDER_LOCK_WAIT: Duration = Duration::from_secs(20);
+/// [`CHARGE_DEADLINE`], the longest a live holder works.
+const ORDER_LOCK_WAIT: Duration = Duration::from_secs(15);
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
@@ -346,7 +348,11 @@ impl<O: Orders> Checkout<O> {
         self.lock_order(reference, &holder).await?;
         let charged = tokio::time::timeout(
             CHARGE_DEADLINE,
-            self.charge_locked(reference, &order, &source.id),
+            self.holding(
+                reference,
+                &holder,
+                self.charge_locked(reference, &order, &source.id),
+            ),
         )
         .await
         .unwrap_or_else(|_| {
@@ -356,6 +362,33 @@ impl<O: Orders> Checkout<O> {
         });
         self.records.unlock_order(reference, &holder).await?;
         charged
+    }
+
+    /// Runs `work` while renewing `holder`'s hold on order `reference` every
+    /// [`ORDER_LOCK_RENEW`]: a live request keeps its hold however long the gateway takes,
+    /// and the hold of an instance that died runs out within [`ORDER_LOCK_MS`].
+    async fn holding<T>(
+        &self,
+        reference: &str,
+        holder: &str,
+        work: impl std::future::Future<Output = T>,
+    ) -> T {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                done = &mut work => return done,
+                _ = tokio::time::sleep(ORDER_LOCK_RENEW) => {
+                    let now = now_ms();
+                    if let Err(error) = self
+                        .records
+                        .lock_order(reference, holder, now, now + ORDER_LOCK_MS)
+                        .await
+                    {
+                        tracing::warn!(%error, order = %reference, "a hold on an order could not be renewed");
+                    }
+                }
+            }
+        }
     }
 
     /// Refuses a charge of an order that a charge already paid (`order_paid`), whatever the

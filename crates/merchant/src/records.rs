@@ -587,8 +587,9 @@ impl Records {
         Ok(found.is_some())
     }
 
-    /// Takes `order` for `holder` until `until_ms`, unless another holder has it and its time
-    /// has not run out (a holder that died loses it then): whether `holder` has it now.
+    /// Takes `order` for `holder` until `until_ms` (or renews `holder`'s hold), unless another
+    /// holder has it and its time has not run out (a holder that died loses it then): whether
+    /// `holder` has it now.
     pub async fn lock_order(
         &self,
         order: &str,
@@ -600,10 +601,10 @@ impl Records {
             .execute(
                 "INSERT INTO order_locks (order_id, holder, until_ms) VALUES (?1, ?2, ?3)
                  ON CONFLICT (order_id) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
-                 WHERE order_locks.until_ms < ?4",
+                 WHERE order_locks.until_ms < ?4 OR order_locks.holder = excluded.holder",
                 "INSERT INTO paywasm_order_locks (order_id, holder, until_ms) VALUES ($1, $2, $3)
                  ON CONFLICT (order_id) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
-                 WHERE paywasm_order_locks.until_ms < $4",
+                 WHERE paywasm_order_locks.until_ms < $4 OR paywasm_order_locks.holder = excluded.holder",
                 &[order.into(), holder.into(), until_ms.into(), now_ms.into()],
             )
             .await?;

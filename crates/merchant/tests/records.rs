@@ -227,3 +227,49 @@ async fn sqlite_records_survive_a_restart() {
     assert_eq!(records.latest_charge(&order).await.unwrap(), Some(id));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// One charge request of an order at a time, on every instance: a hold lasts until its time
+/// runs out unless its holder renews it, so a live holder keeps it however long it works,
+/// and the hold of an instance that died (it renews nothing) runs out soon.
+async fn holds_on_orders(a: &Records, b: &Records) {
+    let order = unique("ord_held");
+    let t = 1_700_000_000_000;
+    assert!(a.lock_order(&order, "a", t, t + 3_000).await.unwrap());
+    assert!(!b
+        .lock_order(&order, "b", t + 1_000, t + 4_000)
+        .await
+        .unwrap());
+    // A renews before its time runs out: B still waits past A's first 3 s.
+    assert!(a
+        .lock_order(&order, "a", t + 2_000, t + 5_000)
+        .await
+        .unwrap());
+    assert!(!b
+        .lock_order(&order, "b", t + 3_500, t + 6_500)
+        .await
+        .unwrap());
+    // A stops renewing (it died): B takes the order once A's time has run out.
+    assert!(b
+        .lock_order(&order, "b", t + 5_001, t + 8_001)
+        .await
+        .unwrap());
+    assert!(!a
+        .lock_order(&order, "a", t + 5_002, t + 8_002)
+        .await
+        .unwrap());
+    b.unlock_order(&order, "b").await.unwrap();
+    assert!(a
+        .lock_order(&order, "a", t + 5_003, t + 8_003)
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn holds_on_orders_are_renewed_by_their_holder_and_run_out_without_it() {
+    let store = paywasm_store::Store::open(None, "merchant").unwrap();
+    let sqlite = Records::sqlite(store).unwrap();
+    holds_on_orders(&sqlite, &sqlite).await;
+    let url = database();
+    let (a, b) = tokio::join!(Records::postgres(&url), Records::postgres(&url));
+    holds_on_orders(&a.unwrap(), &b.unwrap()).await;
+}
