@@ -940,8 +940,21 @@ pub async fn verify(
         .flat_map(|event| event["webhook_deliveries"].as_array().unwrap().clone())
         .filter(|delivery| delivery["attempts"].as_u64().unwrap_or(0) > 1)
         .count();
-    let processed = shop.processed().await;
-    let wooshpay_events = wooshpay.event_ids();
+    // WooshPay's event list is read after the deliveries were seen done, and the gateway may
+    // have made events since (a Checkout Session expiring): those get the time a delivery
+    // takes before they count as unprocessed.
+    let settle_by = Instant::now() + Duration::from_secs(30);
+    let (processed, wooshpay_events) = loop {
+        let processed = shop.processed().await;
+        let wooshpay_events = wooshpay.event_ids();
+        let all_in = (events.iter().map(|event| event["id"].as_str().unwrap()))
+            .chain(wooshpay_events.iter().map(String::as_str))
+            .all(|id| processed.contains(id));
+        if all_in || Instant::now() > settle_by {
+            break (processed, wooshpay_events);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
     let unprocessed_ids: Vec<&str> = events
         .iter()
         .map(|event| event["id"].as_str().unwrap())
