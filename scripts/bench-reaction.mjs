@@ -1,6 +1,6 @@
 // Benchmark: how fast a waiting customer hears that the gateway marked the charge paid, and how
 // many waiting customers the reference merchant server holds, on one instance (SQLite) and on
-// two instances sharing a PostgreSQL database (issue 20), in the same run.
+// two instances sharing a PostgreSQL database, in the same run.
 //
 // Each simulated customer does what the widget does after showing the PromptPay QR: it asks the
 // demo shop `GET /checkout/charges/:id?wait=25` again and again (long poll, woken by the

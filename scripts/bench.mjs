@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark of issue 8 in one run, printed as one table (figure, this
+// `npm run bench`: every benchmark in one run, printed as one table (figure, this
 // run, target, baseline measured in the same run). Copy the table into BENCHMARKS.md with the
 // machine it ran on. Builds what it needs (release widget, debug and release sandbox).
 //   npm run bench [-- --quick]   (--quick: fewer runs, 2,000 instead of 10,000 waiting customers)
@@ -25,14 +25,14 @@ const rows = [];
 rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
 rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "150"]));
 rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]));
-// One shop instance on SQLite beside two sharing a throwaway PostgreSQL (issue 20).
+// One shop instance on SQLite beside two sharing a throwaway PostgreSQL.
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && node scripts/bench-reaction.mjs ${quick ? "50 2000" : "200 10000"} sqlite,postgres`]));
-// Waiting customers over two instances on a throwaway PostgreSQL (issue 20), beside one
+// Waiting customers over two instances on a throwaway PostgreSQL, beside one
 // instance woken in-process.
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && cargo run -q --release -p paywasm-merchant --example wakeups -- ${quick ? 2000 : 10000}`]));
 
 // What hostile traffic costs: a signature flood, held long polls past the cap, an order and
-// charge flood, deep nesting, each beside the same customers without an attack (issue 32).
+// charge flood, deep nesting, each beside the same customers without an attack.
 rows.push(...run("node", ["scripts/bench-abuse.mjs", quick ? "10" : "30", quick ? "4" : "8"]));
 
 // Sandbox throughput (wrk): requests per second and p99, persistence on.

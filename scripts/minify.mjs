@@ -1,4 +1,4 @@
-// Minifies what a checkout page downloads besides the wasm (issue 8: every kilobyte is paid by
+// Minifies what a checkout page downloads besides the wasm (every kilobyte is paid by
 // every customer on a phone): wasm-bindgen's JS glue with Oxc's minifier (through rolldown, which
 // Vite already brings) and the stylesheet with Lightning CSS. Usage:
 //   node scripts/minify.mjs pkg/paywasm.js pkg/paywasm.css

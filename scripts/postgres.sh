@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server for the tests (issue 20), sourced by test.sh:
+# A throwaway PostgreSQL server for the tests, sourced by test.sh:
 #   source scripts/postgres.sh   # sets PAYWASM_TEST_POSTGRES, stops the server on exit
 # Installs Debian's PostgreSQL when this machine has none (as ensure-tools.sh does Chromium),
 # makes a cluster in a temporary folder, trusted on loopback only, and starts it on a free

@@ -57,7 +57,7 @@ if (process.argv.includes("--rows")) {
 }
 
 // `--check`: the size budget as a test (size is deterministic). The budget is a ratchet: it
-// only ever goes down, towards issue 8's target of 60 KB gzip for everything a checkout page
+// only ever goes down, towards the original target of 60 KB gzip for everything a checkout page
 // downloads; a change that makes the widget heavier than the budget fails `npm test`. The stable
 // toolchain's build (no std rebuilt without panic machinery) has its own, larger budget.
 // Raised once, on 2026-11-30, by 0.6 KB (94.8 -> 95.5, 109 -> 109.2): the widget taking over
@@ -66,38 +66,38 @@ if (process.argv.includes("--rows")) {
 // the checkout's view written without Leptos (91.9 -> 55.8 KB; stable 106.4 -> 65.4).
 // The measure then began to count the entry module (embed.js, the heavier entry: +1.6 KB) and,
 // for the cashier, the checkout's glue that index.js imports (+6.1 KB); no byte was added.
-// Issue 16 (2026-12-01) brought the checkout back to Leptos, on serde-wasm-bindgen and gloo-net
+// On 2026-12-01 the checkout came back to Leptos, on serde-wasm-bindgen and gloo-net
 // (the product's named stack): 57.5 -> 118.3 KB, cashier 79.0 -> 109.1 KB (its own four
-// languages); the method list on a memo instead of <Show>: 117.8 KB. The budget is the measure, as a ratchet down towards issue 16's ceiling of
+// languages); the method list on a memo instead of <Show>: 117.8 KB. The budget is the measure, as a ratchet down towards the ceiling of
 // 93.6 KB and target of 80 KB (BENCHMARKS.md lists the cuts). Stable, measured the same day
-// (PAYWASM_TOOLCHAIN=stable npm run build): 136.7 and 127.1 KB. Issue 17: the hand-written
+// (PAYWASM_TOOLCHAIN=stable npm run build): 136.7 and 127.1 KB. Then the hand-written
 // entry modules (embed.js, index.js) minified at build, as they moved out of pkg/ into js/:
-// 117.3 and 108.6 KB (stable's budget kept, not re-measured). Then raised by 0.2 KB: issue 17
-// asks embed.js to define Omise.js's OmiseCard; its stub (the calls queued until the dialog's
+// 117.3 and 108.6 KB (stable's budget kept, not re-measured). Then raised by 0.2 KB: embed.js
+// came to define Omise.js's OmiseCard; its stub (the calls queued until the dialog's
 // module loads, the script-in-a-form mode, createToken's refusal) costs the script-tag page
 // 0.26 KB gzip, the dialog itself loads only when used (the "OmiseCard" row): 117.6 KB. And by
 // 0.3 KB more: embed.js carries the sha256 of the seven files it loads, so that the integrity
 // attribute of its script tag pins the whole widget (a file changed on the CDN is refused):
-// 117.94 KB (0.14 KB more than the 117.8 this session began with, for the three). Issue 18's
+// 117.94 KB (0.14 KB more than the 117.8 this session began with, for the three). The
 // theme (the `theme` option; light-dark() colours that follow the page's color-scheme; the
 // panel's padding and border): +0.19 KB of wasm (the option, read by both builds), +0.11 KB of
 // CSS: 118.2 and 108.9 KB. Then std rebuilt with its optimize_for_size code paths (nightly):
-// 117.1 and 107.9 KB. Raised by issue 18's design of the checkout (the method tiles with their
+// 117.1 and 107.9 KB. Raised by the checkout's design (the method tiles with their
 // SVG marks, the amount in its own type, the QR panel's scheme and time bar, the receipt, the
-// outcome's signs; its CSS counted here as the issue asks): +4.5 KB of wasm, +1.3 KB of CSS:
+// outcome's signs; its CSS counted here too): +4.5 KB of wasm, +1.3 KB of CSS:
 // 125.2 and 109.8 KB (BENCHMARKS.md). Then the cashier's view for a counter (its styles, in
 // the one stylesheet, and its state as an attribute): 125.6 and 110.9 KB. Raised by 0.2 KB
-// (stable by 0.2, not re-measured): issue 19 types WooshPay's PaymentIntent status in the
+// (stable by 0.2, not re-measured): the widget types WooshPay's PaymentIntent status in the
 // widget as the core's open enum (a status a newer gateway adds keeps the customer waiting):
 // +0.16 KB of wasm, measured on the checkout's wasm alone. Reading `last_payment_error.code`
 // and writing the terminal as enums would have cost 0.7 and 0.2 KB more; the view does
 // neither (crates/core/src/wooshpay/mod.rs says why): 125.8 KB. Then by 0.5 and 0.2 KB (stable
-// likewise, not re-measured): issue 19's one source for what the JavaScript and Rust share
+// likewise, not re-measured): one source for what the JavaScript and Rust share
 // (js/policy.js): embed.js carries the gateways' API, key prefixes and version (+0.12 KB), and
 // the widget refuses either gateway's secret key through the core's PublicKey, whose errors
 // say which prefixes to use (+0.38 KB of wasm, of which 0.17 for the typed error's words and
 // 0.04 for the key kept as its type; measured on the checkout's wasm alone): 126.4 and 111.1 KB.
-// Issue 16's weight (2026-12-02): the names between the glue and the wasm shortened
+// Weight cuts (2026-12-02): the names between the glue and the wasm shortened
 // (scripts/minify-names.mjs): 126.3 -> 119.9 and 111.1 -> 103.0 KB; the texts of each language
 // as one static (a `const` was copied at each use: English twice), and the toolchain's producers
 // and target-features sections stripped: 119.5 and 102.6 KB. Then WooshPay's flow in a build of
@@ -123,8 +123,8 @@ if (process.argv.includes("--rows")) {
 // by default it folded the whole component into `mount`, 38 KB that gzip compresses badly):
 // 95.5, 98.5 and 83.0 KB (stable's budgets kept, not re-measured). Then core's float
 // formatting emptied on nightly (scripts/empty-float-display.mjs; serde's never-shown messages
-// were its one user): 90.7, 93.9 and 78.6 KB, under issue 16's ceiling of 93.6 KB.
-// Then raised by 0.2 KB (issue 32, 2026-12-05): the QR image's address checked as redirects are
+// were its one user): 90.7, 93.9 and 78.6 KB, under the ceiling of 93.6 KB.
+// Then raised by 0.2 KB (2026-12-05): the QR image's address checked as redirects are
 // (the QR decides where the money goes) and embed.js refusing a file without its hash: script-
 // tag checkout 90.7 -> 90.9 KB, on WooshPay 93.9 -> 94.1 KB (stable's budgets not re-measured).
 const BUDGET_GZIP_KB = { nightly: 91.0, stable: 126.9 };

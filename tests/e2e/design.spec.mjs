@@ -1,4 +1,4 @@
-// The checkout's look, as a customer meets it (issue 18): large method tiles with their marks,
+// The checkout's look, as a customer meets it: large method tiles with their marks,
 // the amount first, the QR panel with the scheme, a bar of the time left and (on phones) the
 // save button before the code, a receipt after payment in the customer's language and time
 // zone, and a layout that holds from 280 to 560 px wide in every state.

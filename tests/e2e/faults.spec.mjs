@@ -1,4 +1,4 @@
-// Issue 9: faults between the widget and the merchant server, injected by intercepting the
+// Faults between the widget and the merchant server, injected by intercepting the
 // page's requests (the sandbox's --gateway-faults/--shop-faults cover the other pairs; see
 // crates/sandbox/tests/soak.rs). The customer must get their one charge, never two.
 import { test, expect } from "@playwright/test";

@@ -1,4 +1,4 @@
-// Issue 9, hostile input at the browser boundary, fuzzed with seeded random values:
+// Hostile input at the browser boundary, fuzzed with seeded random values:
 // - the widget's options: what a merchant page passes to `mount`, and what the hosted frame's
 //   parent sends in its "init" message, for the checkout and the cashier view;
 // - the messages of protocol "paywasm" between the hosted frame and the parent helper

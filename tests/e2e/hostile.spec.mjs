@@ -1,4 +1,4 @@
-// Issue 9, the browser boundary: every string the merchant or the gateway supplies is shown as
+// The browser boundary: every string the merchant or the gateway supplies is shown as
 // text, never run as markup. The pages' configuration and the shop's answers are rewritten on
 // the way to the browser with hostile markup; a script that ran would set window.__xss.
 import { test, expect } from "@playwright/test";

@@ -1,4 +1,4 @@
-// Seen, not assumed (issue 18): every state of the checkout, on a desktop and a phone, light
+// Seen, not assumed: every state of the checkout, on a desktop and a phone, light
 // and dark, in its four languages, and of the cashier's view, compared with the committed
 // pictures (`npx playwright test screenshots --update-snapshots` redraws them; look at every
 // changed one before committing it). What changes from run to run is masked (the QR, a new

@@ -1,6 +1,6 @@
 //! The checkout's first view, rendered by the merchant's server into its page: the method
 //! buttons are there as soon as the HTML is, instead of after the widget's script and
-//! WebAssembly have loaded (time to interactive, issue 8).
+//! WebAssembly have loaded (time to interactive).
 //!
 //! The markup is the widget's own "choose a method" step (same elements, classes, roles and
 //! names), plus:

@@ -1,4 +1,4 @@
-//! Issue 9, hostile input: every parser of the core that reads what someone else wrote (a
+//! Hostile input: every parser of the core that reads what someone else wrote (a
 //! scanned payment code, a webhook's signature headers, an EMVCo payload read back from a QR,
 //! codes and names in API objects, a WooshPay PaymentIntent) is given arbitrary input. None may
 //! panic; each answers a value or its error.

@@ -1,4 +1,4 @@
-//! Benchmark (issue 20, point 5): N customers waiting, spread over two instances that share a
+//! Benchmark: N customers waiting, spread over two instances that share a
 //! PostgreSQL database, each woken by a change committed on a third connection (as a webhook
 //! on either instance would commit it); beside it, in the same run, the baseline: the same
 //! customers on one instance woken in-process. Prints the wake-up latency (from the start of

@@ -1,4 +1,4 @@
-//! Fault injection (issue 9): a middleware that makes a share of the requests a server answers
+//! Fault injection: a middleware that makes a share of the requests a server answers
 //! go wrong the way networks and servers do, so that tests can prove every party survives them.
 //!
 //! `--gateway-faults` puts it in front of the gateway (what the widget and the shop call),

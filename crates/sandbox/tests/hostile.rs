@@ -1,4 +1,4 @@
-//! Issue 9, hostile input over real HTTP: every endpoint of the gateway (both APIs) and of the
+//! Hostile input over real HTTP: every endpoint of the gateway (both APIs) and of the
 //! shop that takes a body, a query or an id gets arbitrary bytes, JSON and forms under every
 //! content type, with hostile ids. None may answer 5xx; every refusal is the API's own error
 //! object with a sentence (Omise's `{object: "error", code, message}`, WooshPay's

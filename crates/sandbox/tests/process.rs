@@ -1,4 +1,4 @@
-//! Issue 9: the sandbox (gateway and shop in one process) as a process that dies during a soak,
+//! Crash safety: the sandbox (gateway and shop in one process) as a process that dies during a soak,
 //! killed with SIGKILL at random moments and crashing right after random commits
 //! (`--crash-after-commits`), started again on the same data each time; and the same process
 //! serving a sustained load with its memory measured.
@@ -179,7 +179,7 @@ async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost(
     crash_soak_with_the_shop_on(None).await;
 }
 
-/// The same, with the shop's orders and records in PostgreSQL (issue 20): the process dies
+/// The same, with the shop's orders and records in PostgreSQL (the store of several instances): the process dies
 /// with its connections open, mid-transaction at times.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_at_random_points_of_a_faulted_soak_nothing_acknowledged_is_lost_on_postgresql() {
@@ -378,7 +378,7 @@ async fn sustained_load_keeps_every_checkout_right_and_memory_flat() {
     );
 }
 
-/// Issue 20: the demo shop as several instances beside one gateway, sharing one PostgreSQL
+/// The demo shop as several instances beside one gateway, sharing one PostgreSQL
 /// database: a gateway process, and shop-only processes (`--gateway-url`,
 /// `--shop-database postgres://...`) on ports of their own.
 struct Instances {
@@ -632,7 +632,7 @@ async fn customer(
     }
 }
 
-/// Issue 20: `kill -9` of one of two shop instances while customers wait on both. Every event
+/// `kill -9` of one of two shop instances while customers wait on both. Every event
 /// goes to both instances (as two webhook endpoints). The customers of the killed one make
 /// their requests again on the other, as they would behind a load balancer; the killed one is
 /// started again later and the gateway's redeliveries to it are answered. Every customer gets

@@ -1,4 +1,4 @@
-//! Issue 9, faults between every pair of parties: a soak of simulated checkouts (every method:
+//! Faults between every pair of parties: a soak of simulated checkouts (every method:
 //! PromptPay and Alipay online, Alipay and WeChat Pay in store, Alipay on WooshPay's
 //! PaymentIntents) against the sandbox with a fifth
 //! of the calls to the gateway and to the shop faulted (late, refused with 503, connection broken
@@ -35,7 +35,7 @@ async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted() {
     soak_with_the_shop_on(None).await;
 }
 
-/// The same soak with the shop's orders and records in PostgreSQL (issue 20).
+/// The same soak with the shop's orders and records in PostgreSQL, as several instances keep them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_checkout_ends_right_with_a_fifth_of_all_calls_faulted_on_postgresql() {
     soak_with_the_shop_on(Some(support::fresh_postgres_database().await)).await;

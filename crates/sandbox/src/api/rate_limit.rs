@@ -1,4 +1,4 @@
-//! Per-key rate limiting (issue 9), as Omise does it: short bursts are allowed, then requests
+//! Per-key rate limiting, as Omise does it: short bursts are allowed, then requests
 //! are admitted at a steady rate; beyond it the gateway answers 429 with `Retry-After` in the
 //! API's own error shape. Each of the account's keys has its own token bucket; requests
 //! without a key, or with one that is not the account's, share one bucket per client address
