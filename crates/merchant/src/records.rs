@@ -176,13 +176,18 @@ pub struct Sale {
     pub charge: Option<String>,
 }
 
+/// Drops every hold on an order kept in `store`: on SQLite there is one instance, so a hold
+/// left in the file is its predecessor's, which died holding it.
+fn forget_dead_holds(store: &paywasm_store::Store) -> Result<(), MerchantError> {
+    store.migrate("DELETE FROM order_locks;")?;
+    Ok(())
+}
+
 impl Records {
     /// The records in `store` (its schema applied), for one instance.
     pub fn sqlite(store: paywasm_store::Store) -> Result<Self, MerchantError> {
         store.migrate(SQLITE_SCHEMA)?;
-        // One instance: a hold on an order left in the file is this process's predecessor's,
-        // which died holding it.
-        store.migrate("DELETE FROM order_locks;")?;
+        forget_dead_holds(&store)?;
         Ok(Self {
             database: Database::Sqlite(store),
             _listener: None,
@@ -214,9 +219,7 @@ impl Records {
     pub async fn open(database: Database) -> Result<Self, MerchantError> {
         database.migrate(SQLITE_SCHEMA, POSTGRES_SCHEMA).await?;
         if let Database::Sqlite(store) = &database {
-            // One instance: a hold on an order left in the file is this process's
-            // predecessor's, which died holding it.
-            store.migrate("DELETE FROM order_locks;")?;
+            forget_dead_holds(store)?;
         }
         let waiters = Waiters::default();
         let listener = match &database {

@@ -9,80 +9,15 @@
 mod support;
 
 use base64::Engine;
-use paywasm_core::money::{Amount, Currency};
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::client::OmiseClient;
-use paywasm_merchant::orders::{Order, Orders, StrayPayment};
 use paywasm_merchant::records::Records;
-use paywasm_merchant::MerchantError;
 use paywasm_sandbox::config::Config;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::ledger::Ledger;
 use support::{assert_shop_error, send, Sandbox};
-
-/// A merchant's orders, shared by its instances as its own database would be; with the
-/// payments the library recorded.
-#[derive(Clone, Default)]
-struct TestOrders {
-    orders: Arc<Mutex<HashMap<String, Order>>>,
-    payments: Arc<Mutex<Vec<(String, String)>>>,
-    strays: Arc<Mutex<Vec<(String, StrayPayment)>>>,
-}
-
-impl TestOrders {
-    fn open(&self, reference: &str, amount: i64) {
-        self.orders.lock().unwrap().insert(
-            reference.to_owned(),
-            Order {
-                amount: Amount(amount),
-                currency: Currency::thb(),
-                description: format!("test order {reference}"),
-                paid: false,
-            },
-        );
-    }
-}
-
-impl Orders for TestOrders {
-    async fn order(&self, reference: &str) -> Result<Option<Order>, MerchantError> {
-        Ok(self.orders.lock().unwrap().get(reference).cloned())
-    }
-
-    async fn record_payment(&self, reference: &str, charge_id: &str) -> Result<(), MerchantError> {
-        if let Some(order) = self.orders.lock().unwrap().get_mut(reference) {
-            order.paid = true;
-        }
-        self.payments
-            .lock()
-            .unwrap()
-            .push((reference.to_owned(), charge_id.to_owned()));
-        Ok(())
-    }
-
-    async fn record_failure(
-        &self,
-        _reference: &str,
-        _charge_id: &str,
-        _failure_code: Option<&str>,
-    ) -> Result<(), MerchantError> {
-        Ok(())
-    }
-
-    async fn record_stray_payment(
-        &self,
-        reference: &str,
-        payment: &StrayPayment,
-    ) -> Result<(), MerchantError> {
-        self.strays
-            .lock()
-            .unwrap()
-            .push((reference.to_owned(), payment.clone()));
-        Ok(())
-    }
-}
 
 /// One instance of the merchant's server: the library's routes on their own port.
 struct Instance {
@@ -99,7 +34,7 @@ fn serve(
     listener: tokio::net::TcpListener,
     url: String,
     sandbox: &Sandbox,
-    orders: &TestOrders,
+    orders: &Ledger,
     records: Records,
 ) -> Instance {
     let webhook_key = base64::engine::general_purpose::STANDARD
@@ -135,7 +70,7 @@ fn database() -> String {
 
 /// What the library must do on any store: the customer pays on `a`'s charge and waits on `b`;
 /// the gateway's webhooks reach `a` only.
-async fn the_contract(sandbox: &Sandbox, orders: &TestOrders, a: &Instance, b: &Instance) {
+async fn the_contract(sandbox: &Sandbox, orders: &Ledger, a: &Instance, b: &Instance) {
     let order = format!("ord_{:016x}", rand::random::<u64>());
     orders.open(&order, 129_000);
     let source = sandbox.promptpay_source(129_000).await;
@@ -195,11 +130,7 @@ async fn the_contract(sandbox: &Sandbox, orders: &TestOrders, a: &Instance, b: &
         "answered after {reaction:?}"
     );
     assert!(
-        orders
-            .payments
-            .lock()
-            .unwrap()
-            .contains(&(order.clone(), id.clone())),
+        orders.payments_of(&order).contains(&id),
         "the merchant's order was told it is paid"
     );
 
@@ -238,7 +169,7 @@ async fn the_contract(sandbox: &Sandbox, orders: &TestOrders, a: &Instance, b: &
 async fn the_library_serves_the_contract_on_sqlite() {
     let (listener, url) = bind().await;
     let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}/webhooks/omise")]).await;
-    let orders = TestOrders::default();
+    let orders = Ledger::default();
     let store = paywasm_store::Store::open(None, "merchant").unwrap();
     let instance = serve(
         listener,
@@ -253,10 +184,10 @@ async fn the_library_serves_the_contract_on_sqlite() {
 
 /// Two instances A and B of one merchant, sharing the PostgreSQL `database`, behind a gateway
 /// whose webhooks reach A only.
-async fn two_instances(database: &str) -> (Sandbox, TestOrders, Instance, Instance) {
+async fn two_instances(database: &str) -> (Sandbox, Ledger, Instance, Instance) {
     let ((listener_a, url_a), (listener_b, url_b)) = (bind().await, bind().await);
     let sandbox = Sandbox::with_webhooks_to(vec![format!("{url_a}/webhooks/omise")]).await;
-    let orders = TestOrders::default();
+    let orders = Ledger::default();
     let (records_a, records_b) =
         tokio::join!(Records::postgres(database), Records::postgres(database));
     let a = serve(listener_a, url_a, &sandbox, &orders, records_a.unwrap());

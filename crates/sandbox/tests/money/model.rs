@@ -13,7 +13,8 @@ use paywasm_core::objects::CheckoutCharge;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use support::ledger::Books;
 
 /// What the model makes happen, next.
 #[derive(Clone, Debug)]

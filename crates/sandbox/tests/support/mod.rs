@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test file uses part of it
 #![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
 
+pub mod ledger;
 pub mod soak;
 
 use paywasm_sandbox::config::Config;
