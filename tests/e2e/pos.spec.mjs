@@ -29,6 +29,22 @@ test("signed out, the point of sale asks for the staff PIN first and refuses a w
   await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
 });
 
+test("a cashier who signs out is asked for the PIN again, and the old session no longer charges", async ({ page }) => {
+  await page.goto("/pos");
+  await expect(page.getByRole("textbox", { name: "Customer's payment code" })).toBeVisible();
+  const [cookie] = await page.context().cookies();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Staff sign-in" })).toBeVisible();
+  await page.goto("/pos");
+  await expect(page.getByRole("heading", { name: "Staff sign-in" })).toBeVisible();
+  // The cookie, had someone kept it, signs no one in any more.
+  const answer = await page.request.post("/pos/charges", {
+    headers: { cookie: `${cookie.name}=${cookie.value}`, "idempotency-key": `kept-${Date.now()}` },
+    data: { amount: 40000, currency: "THB", barcode: code("Alipay", "90"), store_id: "store_1234", terminal_id: "POS-01" },
+  });
+  expect(answer.status()).toBe(401);
+});
+
 /** A fresh test code of `wallet` ending in `ending`: every test's charges are its own. */
 function code(wallet, ending) {
   const prefix = wallet === "Alipay" ? "28" : "13";
