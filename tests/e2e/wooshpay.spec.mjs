@@ -202,9 +202,38 @@ test.describe("the widget on WooshPay, desktop", () => {
     await page.goto("/wooshpay");
     await page.getByRole("button", { name: "Alipay" }).click();
     await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
-    expect((await wooshpay("POST", `/v1/payment_intents/${intent.id}/cancel`)).status).toBe(200);
-    await page.goto(`/wooshpay/return?order=${order}`);
+    const cancelled = await wooshpay("POST", `/v1/payment_intents/${intent.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    await page.goto(cancelled.body.return_url);
     await expect(page.getByRole("status")).toContainText("The payment expired");
+  });
+
+  test("an order's reference alone does not resume its payment: the client secret goes only to the return URL the gateway was given", async ({ page, request }) => {
+    let order, intent;
+    await page.route("**/wooshpay/payment_intents", async (route) => {
+      order = JSON.parse(route.request().postData()).order;
+      const response = await route.fetch();
+      intent = await response.json();
+      await route.fulfill({ response });
+    });
+    await page.goto("/wooshpay");
+    await page.getByRole("button", { name: "Alipay" }).click();
+    await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+    const secret = intent.client_secret;
+    expect(secret).toBeTruthy();
+
+    for (const guess of [`/wooshpay/return?order=${order}`, `/wooshpay/return?order=${order}&token=${"0".repeat(64)}`, `/wooshpay/return?order=${order}&token=zz`]) {
+      const html = await (await request.get(guess)).text();
+      expect(html, guess).not.toContain(secret);
+    }
+    await page.goto(`/wooshpay/return?order=${order}`);
+    await expect(page.getByText("We could not find this order's payment")).toBeVisible();
+
+    const { body } = await wooshpay("GET", `/v1/payment_intents/${intent.id}`);
+    expect(new URL(body.return_url).searchParams.get("order")).toBe(order);
+    expect(await (await request.get(body.return_url)).text()).toContain(secret);
+    await page.goto(body.return_url);
+    await expect(page.getByRole("status")).toHaveText("Confirming your payment…");
   });
 });
 

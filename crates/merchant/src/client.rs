@@ -217,6 +217,16 @@ impl<A: ClientApi> ApiClient<A> {
         })
     }
 
+    /// A key of the merchant's for `purpose`, derived from the secret key: the same on every
+    /// instance, and unknown to anyone without the secret key.
+    pub(crate) fn derived_key(&self, purpose: &str) -> Vec<u8> {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(self.secret_key.as_bytes())
+            .expect("HMAC takes keys of any length");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
     /// Sends `request` with the key, repeating it while that is safe ([`send_repeating`]), and
     /// reads the answer as `T`.
     async fn send<T: DeserializeOwned>(

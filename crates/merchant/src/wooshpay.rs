@@ -22,6 +22,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
+use hmac::Mac;
 use paywasm_core::wooshpay::objects::{
     AlipayOptions, CheckoutSession, Event, EventObject, EventType, PaymentIntent,
     PaymentIntentStatus, WebhookEndpoint,
@@ -38,6 +39,8 @@ pub struct WooshpayCheckout<O> {
     records: Records,
     gateway: WooshpayClient,
     return_url: String,
+    /// The key of the return URL's token ([`WooshpayCheckout::resume`]).
+    return_key: Vec<u8>,
     /// The merchant's own proxies (load balancers): the customer's address is the one they
     /// name in `X-Forwarded-For`, not theirs ([`client_ip`]).
     trusted_proxies: std::sync::RwLock<Vec<IpAddr>>,
@@ -142,6 +145,7 @@ impl<O: Orders> WooshpayCheckout<O> {
         Arc::new(Self {
             orders,
             records,
+            return_key: gateway.derived_key("paywasm wooshpay return"),
             gateway,
             return_url,
             trusted_proxies: std::sync::RwLock::default(),
@@ -179,8 +183,23 @@ impl<O: Orders> WooshpayCheckout<O> {
         &self.records
     }
 
+    /// Where the gateway sends the customer back: the return URL with the order's reference
+    /// and its token, which proves the visitor was sent by the gateway (or is the customer who
+    /// paid), not someone who read or guessed the reference.
     fn return_uri(&self, reference: &str) -> Result<String, MerchantError> {
-        crate::checkout::with_order(&self.return_url, reference)
+        let mut url = crate::checkout::with_order(&self.return_url, reference)?;
+        url.push_str("&token=");
+        url.push_str(&hex::encode(
+            self.return_mac(reference).finalize().into_bytes(),
+        ));
+        Ok(url)
+    }
+
+    fn return_mac(&self, reference: &str) -> hmac::Hmac<sha2::Sha256> {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.return_key)
+            .expect("HMAC takes keys of any length");
+        mac.update(reference.as_bytes());
+        mac
     }
 
     /// Creates and confirms a PaymentIntent for order `request.order`, for a customer at
@@ -240,9 +259,17 @@ impl<O: Orders> WooshpayCheckout<O> {
     }
 
     /// The latest PaymentIntent of order `reference` and its client secret, for the return
-    /// page to resume; `None` when the order has none (or is not the merchant's).
-    pub async fn resume(&self, reference: &str) -> Result<Option<(String, String)>, MerchantError> {
-        if self.orders.order(reference).await?.is_none() {
+    /// page to resume; `None` when the order has none, is not the merchant's, or `token` is not
+    /// the one of the return URL the gateway was given (the client secret lets its holder read
+    /// and confirm the PaymentIntent: it goes only to whom the gateway sent back).
+    pub async fn resume(
+        &self,
+        reference: &str,
+        token: &str,
+    ) -> Result<Option<(String, String)>, MerchantError> {
+        let token_matches = hex::decode(token)
+            .is_ok_and(|token| self.return_mac(reference).verify_slice(&token).is_ok());
+        if !token_matches || self.orders.order(reference).await?.is_none() {
             return Ok(None);
         }
         self.records.latest_intent(reference).await

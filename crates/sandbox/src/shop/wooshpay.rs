@@ -5,8 +5,9 @@
 //! - `POST /wooshpay/payment_intents`, `POST /webhooks/wooshpay`: the widget's contract on
 //!   WooshPay's API, served by the merchant library (`paywasm_merchant::wooshpay`) over the
 //!   shop's CNY orders;
-//! - `GET /wooshpay/return?order=...`: where Alipay sends the customer back; the widget resumes
-//!   from the order's PaymentIntent (id and client secret from the shop's records, not the URL);
+//! - `GET /wooshpay/return?order=...&token=...`: where Alipay sends the customer back; the
+//!   widget resumes from the order's PaymentIntent (id and client secret from the shop's
+//!   records, not the URL; only for the token the gateway was given);
 //! - `POST /wooshpay/sessions` (form `order`): a Checkout Session for the order, then its page;
 //!   `GET /examples/wooshpay-session`: the same page in an iframe (`pkg/frame.js`);
 //!
@@ -86,14 +87,15 @@ pub(crate) async fn product(
 }
 
 #[derive(Debug, Deserialize)]
-pub(crate) struct OrderQuery {
+pub(crate) struct ReturnQuery {
     order: Option<String>,
+    token: Option<String>,
 }
 
-/// `GET /wooshpay/return?order=...`.
+/// `GET /wooshpay/return?order=...&token=...`.
 pub(crate) async fn return_page(
     State(state): State<ShopState>,
-    Query(query): Query<OrderQuery>,
+    Query(query): Query<ReturnQuery>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
     let order = match &query.order {
@@ -101,7 +103,10 @@ pub(crate) async fn return_page(
         None => None,
     };
     let latest = match &order {
-        Some(order) => state.wooshpay.resume(&order.id).await?,
+        Some(order) => {
+            let token = query.token.as_deref().unwrap_or_default();
+            state.wooshpay.resume(&order.id, token).await?
+        }
         None => None,
     };
     let widget = match (order, latest) {
