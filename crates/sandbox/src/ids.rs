@@ -37,6 +37,14 @@ fn plain_id(prefix: &str) -> String {
     format!("{prefix}_{}", base36_tail())
 }
 
+/// Whether `text` has the form of a [`Form::Plain`] id of type `T` made here: its prefix, `_`
+/// and 19 base-36 characters.
+pub fn has_plain_form<T: PrefixedId>(text: &str) -> bool {
+    text.strip_prefix(T::PREFIX)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .is_some_and(|tail| tail.len() == 19 && tail.bytes().all(|b| ALPHABET.contains(&b)))
+}
+
 /// The random part of an id made here (after `{prefix}_test_` or `{prefix}_`).
 pub fn tail(id: &str) -> &str {
     match id.split_once("_test_") {

@@ -108,6 +108,70 @@ async fn the_shop_charges_its_own_amount_and_refuses_mismatched_sources() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// A crawler reading the shop's pages writes nothing: an order is stored when it is first
+/// charged, once however many requests ask for it at once, at the listing's price.
+#[tokio::test]
+async fn viewing_pages_stores_no_order_and_the_first_charge_stores_it_once() {
+    let data = std::env::temp_dir().join(format!("paywasm-drafts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let mut config = Config::for_tests();
+    config.data_dir = Some(data.clone());
+    let sandbox = Sandbox::with(config).await;
+    let stored = || -> Vec<(String, i64, String)> {
+        let connection = rusqlite::Connection::open(data.join("shop.sqlite")).unwrap();
+        let mut query = connection
+            .prepare("SELECT id, amount, currency FROM orders ORDER BY id")
+            .unwrap();
+        query
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+
+    for path in [
+        "/",
+        "/wooshpay",
+        "/examples/script-tag",
+        "/examples/omise-card",
+        "/examples/iframe",
+        "/examples/iframe?gateway=wooshpay",
+    ] {
+        for _ in 0..10 {
+            let page = sandbox.page(sandbox.running.shop_url.clone() + path).await;
+            assert!(page.contains("ord_"), "{path} hands out an order");
+        }
+    }
+    assert_eq!(stored(), vec![], "no page view stores an order");
+
+    // The first charge stores the order, once, although four ask at the same moment.
+    let order = sandbox.shop_order().await;
+    let source = sandbox
+        .promptpay_source(order["amount"].as_i64().unwrap())
+        .await;
+    let answers = futures_util::future::join_all(
+        (0..4).map(|_| send(sandbox.charge_request(&source, &order))),
+    )
+    .await;
+    assert!(
+        answers.iter().all(|(status, _)| status.is_success()),
+        "{answers:?}"
+    );
+    let reference = order["order"].as_str().unwrap().to_owned();
+    assert_eq!(stored(), vec![(reference, 129_000, "THB".to_owned())]);
+
+    // A WooshPay order is stored at its price in CNY, by the WooshPay checkout only.
+    let wooshpay = sandbox.shop_order_at("/wooshpay").await["order"].clone();
+    let (status, _) = send(sandbox.payment_intent_request(&wooshpay, "tap-1")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(stored().contains(&(
+        wooshpay.as_str().unwrap().to_owned(),
+        26_800,
+        "CNY".to_owned()
+    )));
+    assert_eq!(stored().len(), 2);
+}
+
 #[tokio::test]
 async fn the_shop_holds_a_status_request_until_the_charge_completes() {
     let sandbox = Sandbox::start().await;

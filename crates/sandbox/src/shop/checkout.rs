@@ -1,9 +1,14 @@
 //! The shop's orders: it opens them for its product (or a cashier's sale), and the merchant
 //! library reads them ([`ShopOrders`]) to serve the widget's contract
 //! (`paywasm_merchant::checkout`), which charges only an order's own amount.
+//!
+//! A page view writes nothing: it hands out the reference of an order not yet stored (a
+//! [`Listing`]'s), and the order is stored when the library first asks for it, to charge it.
+//! A crawler reading product pages fills no table; a reference of the shop's form that it never
+//! handed out is no more than a page view would give (an order of the product at its price).
 
 use super::error::MerchantError;
-use super::{ShopState, PRODUCT};
+use super::PRODUCT;
 use paywasm_core::ids;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_merchant::database::Database;
@@ -62,15 +67,42 @@ pub struct Order {
     pub paid: bool,
 }
 
-/// Opens an order for the shop's product.
-pub(crate) async fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
-    open_order(
-        &state.database,
-        PRODUCT.name,
-        Amount(PRODUCT.amount),
-        Currency::thb(),
-    )
-    .await
+/// What a page sells: what an order it hands out is for, at what price.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    /// The product's name.
+    pub product: &'static str,
+    /// Its price, in the currency's smallest unit.
+    pub amount: i64,
+    /// In what.
+    pub currency: &'static str,
+}
+
+impl Listing {
+    /// The shop's product, in THB.
+    pub(crate) const fn product() -> Self {
+        Self {
+            product: PRODUCT.name,
+            amount: PRODUCT.amount,
+            currency: PRODUCT.currency,
+        }
+    }
+
+    /// A new order of this listing, not stored yet ([`ShopOrders::order`] stores it).
+    pub(crate) fn new_order(self) -> Result<Order, MerchantError> {
+        Ok(Order {
+            id: String::from(crate::ids::new::<ids::OrderId>()),
+            product: self.product.to_owned(),
+            amount: Amount(self.amount),
+            currency: Currency::parse(self.currency)?,
+            paid: false,
+        })
+    }
+}
+
+/// A new order of the shop's product, for a page: nothing is written.
+pub(crate) fn new_order() -> Result<Order, MerchantError> {
+    Listing::product().new_order()
 }
 
 /// Opens an order for `product` at `amount`.
@@ -81,6 +113,24 @@ pub(crate) async fn open_order(
     currency: Currency,
 ) -> Result<Order, MerchantError> {
     let id = String::from(crate::ids::new::<ids::OrderId>());
+    store_order(database, &id, product, amount, &currency).await?;
+    Ok(Order {
+        id,
+        product: product.to_owned(),
+        amount,
+        currency,
+        paid: false,
+    })
+}
+
+/// Stores order `id`, unless it is stored already (two first charges of one order at once).
+async fn store_order(
+    database: &Database,
+    id: &str,
+    product: &str,
+    amount: Amount,
+    currency: &Currency,
+) -> Result<(), MerchantError> {
     // The shop's own clock: it takes nothing of the gateway's.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -89,10 +139,12 @@ pub(crate) async fn open_order(
         });
     database
         .execute(
-            "INSERT INTO orders (id, created_at, product, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
-            "INSERT INTO shop_orders (id, created_at, product, amount, currency) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO orders (id, created_at, product, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO shop_orders (id, created_at, product, amount, currency) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO NOTHING",
             &[
-                (&id).into(),
+                id.into(),
                 now.into(),
                 product.into(),
                 amount.0.into(),
@@ -100,13 +152,7 @@ pub(crate) async fn open_order(
             ],
         )
         .await?;
-    Ok(Order {
-        id,
-        product: product.to_owned(),
-        amount,
-        currency,
-        paid: false,
-    })
+    Ok(())
 }
 
 /// The order `id`, if the shop has it.
@@ -134,11 +180,37 @@ pub(crate) async fn find_order(
 }
 
 /// The shop's orders, as the merchant library reads them: those in `currency` only, when it
-/// is set (the WooshPay mode sells in CNY; its checkout does not see the THB orders).
+/// is set (the WooshPay mode sells in CNY; its checkout does not see the THB orders), and the
+/// orders of `listing` its pages handed out, stored when first asked for.
 #[derive(Clone)]
 pub struct ShopOrders {
     pub(crate) database: Database,
     pub(crate) currency: Option<&'static str>,
+    pub(crate) listing: Listing,
+}
+
+impl ShopOrders {
+    /// The order `reference`: the stored one, or, for a reference of the shop's form that is
+    /// not stored yet (handed out by a page), the listing's, stored now.
+    async fn stored(&self, reference: &str) -> Result<Option<Order>, MerchantError> {
+        if let Some(order) = find_order(&self.database, reference).await? {
+            return Ok(Some(order));
+        }
+        if !crate::ids::has_plain_form::<ids::OrderId>(reference) {
+            return Ok(None);
+        }
+        let listing = self.listing;
+        let currency = Currency::parse(listing.currency)?;
+        store_order(
+            &self.database,
+            reference,
+            listing.product,
+            Amount(listing.amount),
+            &currency,
+        )
+        .await?;
+        find_order(&self.database, reference).await
+    }
 }
 
 impl paywasm_merchant::orders::Orders for ShopOrders {
@@ -146,12 +218,10 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
         &self,
         reference: &str,
     ) -> Result<Option<paywasm_merchant::orders::Order>, MerchantError> {
-        let order = find_order(&self.database, reference)
-            .await?
-            .filter(|order| {
-                self.currency
-                    .is_none_or(|only| order.currency.as_str() == only)
-            });
+        let order = self.stored(reference).await?.filter(|order| {
+            self.currency
+                .is_none_or(|only| order.currency.as_str() == only)
+        });
         Ok(order.map(|order| paywasm_merchant::orders::Order {
             description: format!("{} (order {reference})", order.product),
             amount: order.amount,

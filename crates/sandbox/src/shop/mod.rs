@@ -108,19 +108,20 @@ impl ShopState {
         )?;
         let gateway_url = config.gateway_url.clone();
         let records = Records::open(database.clone()).await?;
-        let orders = |currency| checkout::ShopOrders {
+        let orders = |currency, listing| checkout::ShopOrders {
             database: database.clone(),
             currency,
+            listing,
         };
         let checkout = Checkout::new(
-            orders(None),
+            orders(None, checkout::Listing::product()),
             records.clone(),
             gateway,
             config.webhook_key,
             format!("{}/return", config.shop_url),
         );
         let wooshpay = WooshpayCheckout::new(
-            orders(Some("CNY")),
+            orders(Some("CNY"), wooshpay::LISTING),
             records,
             paywasm_merchant::client::WooshpayClient::new(
                 config.gateway_url.clone(),

@@ -3,7 +3,7 @@
 //! checkout's first view (`paywasm_core::first_view`), whose one inline script the Content
 //! Security Policy allows by its hash.
 
-use super::checkout::{create_order, find_order};
+use super::checkout::{find_order, new_order};
 use super::error::MerchantError;
 use super::{ShopState, PRODUCT};
 use axum::extract::{Query, State};
@@ -135,7 +135,7 @@ pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state).await?;
+    let order = new_order()?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
     let first_view = first_view_for(&headers, GatewayKind::Omise, order.amount, &order.currency);
@@ -280,7 +280,7 @@ pub(crate) async fn script_tag_example(
     State(state): State<ShopState>,
     Query(query): Query<ScriptTagQuery>,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state).await?;
+    let order = new_order()?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
     fields.extend([
@@ -308,7 +308,7 @@ pub(crate) async fn script_tag_example(
 pub(crate) async fn omise_card_example(
     State(state): State<ShopState>,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state).await?;
+    let order = new_order()?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
     let mut fields = cdn_fields(&state);
     fields.extend([
@@ -384,11 +384,11 @@ pub(crate) async fn iframe_example(
     Query(query): Query<IframeQuery>,
 ) -> Result<Response, MerchantError> {
     let (mut widget, price) = if query.gateway.as_deref() == Some("wooshpay") {
-        let order = super::wooshpay::create_order(&state).await?;
+        let order = super::wooshpay::new_order()?;
         let widget = super::wooshpay::widget_config(&state, &order);
         (widget, order.currency.display(order.amount))
     } else {
-        let order = create_order(&state).await?;
+        let order = new_order()?;
         let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
         (widget, order.currency.display(order.amount))
     };

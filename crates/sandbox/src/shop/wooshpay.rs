@@ -14,20 +14,23 @@
 //! The shop registers its webhook endpoint with the gateway once (the library keeps its
 //! secret).
 
-use super::checkout::{find_order, open_order, Order};
+use super::checkout::{find_order, Listing, Order};
 use super::error::MerchantError;
 use super::ShopState;
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use paywasm_core::method::GatewayKind;
-use paywasm_core::money::{Amount, Currency};
 use paywasm_core::wooshpay::objects::CheckoutSession;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// What the WooshPay mode sells: the scarf, priced for Alipay's Chinese customers.
-const PRICE_CNY: i64 = 26_800;
+pub(crate) const LISTING: Listing = Listing {
+    product: super::PRODUCT.name,
+    amount: 26_800,
+    currency: "CNY",
+};
 
 async fn wooshpay_order(state: &ShopState, id: &str) -> Result<Order, MerchantError> {
     find_order(&state.database, id)
@@ -50,15 +53,10 @@ pub(crate) fn widget_config(state: &ShopState, order: &Order) -> Value {
     })
 }
 
-/// A new order of the product, in CNY as WooshPay's Alipay takes it.
-pub(crate) async fn create_order(state: &ShopState) -> Result<Order, MerchantError> {
-    open_order(
-        &state.database,
-        super::PRODUCT.name,
-        Amount(PRICE_CNY),
-        Currency::parse("CNY")?,
-    )
-    .await
+/// A new order of the product, in CNY as WooshPay's Alipay takes it, for a page: nothing is
+/// written.
+pub(crate) fn new_order() -> Result<Order, MerchantError> {
+    LISTING.new_order()
 }
 
 /// `GET /wooshpay`: a new order in CNY, with the checkout's first view (Alipay) in the page.
@@ -66,7 +64,7 @@ pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state).await?;
+    let order = new_order()?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
     let first_view = super::pages::first_view_for(
@@ -131,8 +129,7 @@ pub(crate) async fn sessions_create(
     State(state): State<ShopState>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response, MerchantError> {
-    let order = wooshpay_order(&state, &form.order).await?;
-    let session = create_session(&state, &order).await?;
+    let session = create_session(&state, &form.order).await?;
     Ok(Redirect::to(&session.url).into_response())
 }
 
@@ -140,8 +137,8 @@ pub(crate) async fn sessions_create(
 pub(crate) async fn session_frame_example(
     State(state): State<ShopState>,
 ) -> Result<Response, MerchantError> {
-    let order = create_order(&state).await?;
-    let session = create_session(&state, &order).await?;
+    let order = new_order()?;
+    let session = create_session(&state, &order.id).await?;
     let price = order.currency.display(order.amount);
     let config = json!({ "url": session.url, "successUrl": session.success_url });
     super::pages::render_with(
@@ -155,15 +152,15 @@ pub(crate) async fn session_frame_example(
     )
 }
 
-/// A Checkout Session for `order`, back to the shop either way.
+/// A Checkout Session for order `reference`, back to the shop either way.
 pub(crate) async fn create_session(
     state: &ShopState,
-    order: &Order,
+    reference: &str,
 ) -> Result<CheckoutSession, MerchantError> {
     state
         .wooshpay
         .create_session(
-            &order.id,
+            reference,
             super::PRODUCT.name,
             &format!("{}/wooshpay", state.shop_url),
         )

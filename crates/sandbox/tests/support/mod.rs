@@ -165,7 +165,8 @@ impl Sandbox {
         self.alipay_decides(code_value, "succeed")
     }
 
-    /// Opens an order at the shop the way a customer does: by loading the product page.
+    /// An order of the shop, as a customer gets one: by loading the product page (the shop
+    /// stores it at its first charge).
     pub async fn shop_order(&self) -> Value {
         self.shop_order_at("/").await
     }
