@@ -1,10 +1,10 @@
 //! The gateway, called with the public key: on Omise the browser creates sources and nothing
 //! else; on WooshPay it reads a PaymentIntent's client-safe fields with its client secret.
 
-use crate::http::{self, GATEWAY};
+use crate::http::{self, Outgoing, GATEWAY};
 use crate::options::Options;
 use crate::WidgetError;
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder};
 use paywasm_core::method::SourceType;
 use paywasm_core::objects::PlatformType;
 use serde::{Deserialize, Serialize};
@@ -53,16 +53,17 @@ pub async fn create_source(
         currency: options.currency.as_str(),
         platform_type: (method == SourceType::AlipayCn).then_some(platform.as_str()),
     })?;
-    let request = source_request(&options.gateway_url, options.public_key.as_str(), &body)?;
-    http::send(request, GATEWAY).await
+    let request = source_request(&options.gateway_url, options.public_key.as_str())?;
+    http::send(Outgoing::new(request).json(&body), GATEWAY).await
 }
 
-/// `POST {gateway}/sources` with the public key and a JSON body.
-fn source_request(gateway_url: &str, public_key: &str, body: &str) -> Result<Request, WidgetError> {
-    let request = Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
-        .header("Authorization", &basic_auth(public_key)?)
-        .header("Omise-Version", API_VERSION);
-    http::with_json(request, body)
+/// `POST {gateway}/sources` with the public key.
+fn source_request(gateway_url: &str, public_key: &str) -> Result<RequestBuilder, WidgetError> {
+    Ok(
+        Request::post(&format!("{}/sources", gateway_url.trim_end_matches('/')))
+            .header("Authorization", &basic_auth(public_key)?)
+            .header("Omise-Version", API_VERSION),
+    )
 }
 
 /// What the gateway answered to a source request, whatever it was: Omise.js hands merchants
@@ -91,8 +92,8 @@ pub async fn create_source_raw(
     let body = js_sys::JSON::stringify(&body)
         .map(String::from)
         .map_err(|_| WidgetError::InvalidOptions("params must be JSON".into()))?;
-    let request = source_request(gateway_url, public_key, &body)?;
-    let (status, body) = http::send_raw(request, GATEWAY).await?;
+    let request = source_request(gateway_url, public_key)?;
+    let (status, body) = http::send_raw(Outgoing::new(request).json(&body), GATEWAY).await?;
     let body = body.ok_or(WidgetError::InvalidResponse {
         party: GATEWAY.title,
     })?;
@@ -117,10 +118,9 @@ pub async fn payment_intent(
         .header(
             "Authorization",
             &format!("Bearer {}", options.public_key.as_str()),
-        )
-        .build()
-        .map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))?;
-    let intent: paywasm_core::wooshpay::PaymentIntentView = http::send(request, GATEWAY).await?;
+        );
+    let intent: paywasm_core::wooshpay::PaymentIntentView =
+        http::send(Outgoing::new(request), GATEWAY).await?;
     intent
         .to_checkout_charge()
         .map_err(|_| WidgetError::InvalidResponse {

@@ -28,6 +28,55 @@ pub(crate) const SHOP: Party = Party {
     title: "The shop",
 };
 
+/// How long the widget waits for an answer before it gives the request up (then repeats it,
+/// or tells the customer what to do), unless the request says otherwise: above the longest a
+/// merchant server takes to answer for a charge (its wait for the order, then the gateway's).
+pub(crate) const ANSWER_DEADLINE_MS: u32 = 30_000;
+
+/// A request to send: gloo's builder, its JSON body if it has one, and how long to wait for
+/// the answer before giving the request up (without a deadline, a request the network left
+/// hanging would leave the customer waiting for ever).
+pub(crate) struct Outgoing<'a> {
+    request: RequestBuilder,
+    body: Option<&'a str>,
+    deadline_ms: u32,
+}
+
+impl<'a> Outgoing<'a> {
+    /// `request`, without a body, given up after [`ANSWER_DEADLINE_MS`].
+    pub(crate) fn new(request: RequestBuilder) -> Self {
+        Self {
+            request,
+            body: None,
+            deadline_ms: ANSWER_DEADLINE_MS,
+        }
+    }
+
+    /// With the JSON `body`.
+    pub(crate) fn json(self, body: &'a str) -> Self {
+        Self {
+            body: Some(body),
+            ..self
+        }
+    }
+
+    /// Given up after `ms` instead.
+    pub(crate) fn deadline(self, ms: u32) -> Self {
+        Self {
+            deadline_ms: ms,
+            ..self
+        }
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `AbortSignal.timeout(ms)`: a signal that aborts by itself, with no timer of the page's
+    /// to keep or clear (an error where the browser predates it: the request then has none).
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn deadline_signal(ms: u32) -> Result<web_sys::AbortSignal, JsValue>;
+}
+
 /// `value` as a JSON text: a request body.
 pub(crate) fn json(value: &impl Serialize) -> Result<String, WidgetError> {
     serde_wasm_bindgen::to_value(value)
@@ -37,18 +86,10 @@ pub(crate) fn json(value: &impl Serialize) -> Result<String, WidgetError> {
         .ok_or_else(|| WidgetError::InvalidOptions("a value cannot be sent as JSON".into()))
 }
 
-/// `request` with a JSON `body`.
-pub(crate) fn with_json(request: RequestBuilder, body: &str) -> Result<Request, WidgetError> {
-    request
-        .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))
-}
-
 /// Sends `request` and reads a JSON answer of type `T`, or the error object of a refusal:
 /// Omise's `{"code","message"}` or WooshPay's `{"error": {"code","message"}}`.
 pub(crate) async fn send<T: DeserializeOwned>(
-    request: Request,
+    request: Outgoing<'_>,
     party: Party,
 ) -> Result<T, WidgetError> {
     let body = send_for_value(request, party).await?;
@@ -75,7 +116,10 @@ impl ErrorObject {
 
 /// [`send`], up to the answer's JSON value. Not generic, so that its code is in the
 /// WebAssembly once, not once for each type read.
-pub(crate) async fn send_for_value(request: Request, party: Party) -> Result<JsValue, WidgetError> {
+pub(crate) async fn send_for_value(
+    request: Outgoing<'_>,
+    party: Party,
+) -> Result<JsValue, WidgetError> {
     let (status, body) = send_raw(request, party).await?;
     if (200..300).contains(&status) {
         return body
@@ -102,11 +146,21 @@ pub(crate) async fn send_for_value(request: Request, party: Party) -> Result<JsV
 }
 
 /// Sends `request`: the status and the body parsed as JSON (`None` if it is not JSON), or
-/// `Err` if no answer arrived.
+/// `Err` if no answer arrived (by its deadline).
 pub(crate) async fn send_raw(
-    request: Request,
+    request: Outgoing<'_>,
     party: Party,
 ) -> Result<(u16, Option<JsValue>), WidgetError> {
+    let signal = deadline_signal(request.deadline_ms).ok();
+    let builder = request.request.abort_signal(signal.as_ref());
+    let built = match request.body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => builder.build(),
+    };
+    let request: Request =
+        built.map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))?;
     let unreachable = WidgetError::Network { party: party.name };
     let response = request.send().await.map_err(|_| unreachable.clone())?;
     let text = response.text().await.map_err(|_| unreachable)?;

@@ -2,7 +2,7 @@
 //! the order, `GET {chargeUrl}/{id}?wait=N` for the charge's status, and the cashier's
 //! `POST {posUrl}` endpoints.
 
-use crate::http::{self, SHOP};
+use crate::http::{self, Outgoing, SHOP};
 use crate::WidgetError;
 use gloo_net::http::Request;
 use paywasm_core::objects::CheckoutCharge;
@@ -15,13 +15,9 @@ use serde::{Deserialize, Serialize};
 /// or the shop answers 5xx or 429.
 const ATTEMPTS: u32 = 3;
 
-fn made(request: Result<Request, gloo_net::Error>) -> Result<Request, WidgetError> {
-    request.map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))
-}
-
-/// `POST {url}` with the JSON `body`, made again while the answer is lost or the shop is
-/// overloaded; the answer read as a `T`. Only for requests the shop answers the same when
-/// repeated.
+/// `POST {url}` with the JSON `body`, made again while the answer is lost, late (past
+/// [`http::ANSWER_DEADLINE_MS`]) or the shop is overloaded; the answer read as a `T`. Only for
+/// requests the shop answers the same when repeated.
 async fn post_repeating<T: DeserializeOwned>(url: &str, body: String) -> Result<T, WidgetError> {
     let answer = post_repeating_for_value(url, body).await?;
     serde_wasm_bindgen::from_value(answer)
@@ -34,7 +30,7 @@ async fn post_repeating_for_value(
 ) -> Result<wasm_bindgen::JsValue, WidgetError> {
     let mut attempt = 1;
     loop {
-        let request = http::with_json(Request::post(url), &body)?;
+        let request = Outgoing::new(Request::post(url)).json(&body);
         let result = http::send_for_value(request, SHOP).await;
         let transient = match &result {
             Err(WidgetError::Network { .. } | WidgetError::InvalidResponse { .. }) => true,
@@ -109,12 +105,7 @@ pub async fn charge(
     if wait_secs > 0 {
         request = request.query([("wait", wait_secs.to_string())]);
     }
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
-    let request = made(request.abort_signal(signal.as_ref()).build())?;
-    let _deadline = controller.map(|controller| {
-        gloo_timers::callback::Timeout::new((wait_secs + 15) * 1_000, move || controller.abort())
-    });
+    let request = Outgoing::new(request).deadline((wait_secs + 15) * 1_000);
     http::send(request, SHOP).await
 }
 
@@ -143,14 +134,14 @@ pub async fn pos_charge(
     key: &str,
 ) -> Result<CheckoutCharge, WidgetError> {
     let request = Request::post(pos_url).header("Idempotency-Key", key);
-    http::send(http::with_json(request, &http::json(sale)?)?, SHOP).await
+    http::send(Outgoing::new(request).json(&http::json(sale)?), SHOP).await
 }
 
 /// `POST {pos_url}/{id}/cancel`: expires the pending charge.
 pub async fn pos_cancel(pos_url: &str, id: &str) -> Result<CheckoutCharge, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
-    let request = made(Request::post(&format!("{pos_url}/{id}/cancel")).build())?;
-    http::send(request, SHOP).await
+    let request = Request::post(&format!("{pos_url}/{id}/cancel"));
+    http::send(Outgoing::new(request), SHOP).await
 }
 
 /// What the widget needs of a refund.
@@ -176,9 +167,6 @@ pub async fn pos_refund(
 ) -> Result<Refund, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
     let request = Request::post(&format!("{pos_url}/{id}/refunds")).header("Idempotency-Key", key);
-    http::send(
-        http::with_json(request, &http::json(&NewRefund { amount })?)?,
-        SHOP,
-    )
-    .await
+    let body = http::json(&NewRefund { amount })?;
+    http::send(Outgoing::new(request).json(&body), SHOP).await
 }

@@ -37,6 +37,34 @@ test("the shop's answer is lost after it created the charge: the widget asks aga
   await expect(page.getByRole("status")).toContainText("successful");
 });
 
+test("the shop's answer never comes (a request the network left hanging): after 30 s the widget gives it up, asks again and the customer pays the one charge", async ({ page }) => {
+  await page.clock.install();
+  await page.goto("/");
+  const order = await orderOf(page);
+  let posts = 0;
+  let hung;
+  await page.route("**/checkout/charges", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    posts += 1;
+    if (posts === 1) {
+      hung = route.fetch(); // the shop acts, but its answer is never delivered
+      return;
+    }
+    return route.continue();
+  });
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect.poll(() => posts).toBe(1);
+  await hung;
+  await page.clock.fastForward(29_000);
+  await expect(page.getByRole("img", { name: /QR/ })).toHaveCount(0);
+  expect(posts).toBe(1);
+  await page.clock.fastForward(2_000);
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  expect(posts).toBe(2);
+  const charges = await chargesOfOrder(order);
+  expect(charges, "one charge for the order, however often it was asked for").toHaveLength(1);
+});
+
 test("the shop is overloaded twice (503, then 429): the widget waits and asks again, then shows the QR", async ({ page }) => {
   await page.goto("/");
   const order = await orderOf(page);
