@@ -7,9 +7,13 @@
 // another, first alone (the baseline), then during each attack:
 //   - signature flood: forged webhooks, each a 1 MB body with 10,000 empty signature candidates
 //     (unauthenticated: anyone can send them);
-//   - held long polls past the cap: the shop holds at most --shop-max-held status requests;
-//     more clients than that keep asking, each re-asking at once when answered;
-//   - order and charge flood: product-page views (each writes an order) and charge requests;
+//   - held long polls from one address: the shop holds at most --shop-max-held-per-customer
+//     status requests of one customer (told apart by the address its proxy names); 1,500
+//     clients from one address keep asking, each re-asking at once when answered;
+//   - held long polls past the cap: the shop holds at most --shop-max-held status requests in
+//     all; more clients than that, each from its own address, keep asking the same way;
+//   - order and charge flood: product-page views and charge requests for their orders (a view
+//     writes nothing; each charge request stores its order);
 //   - deep nesting: POST /sources with the public key, a form key nested 20,000 deep.
 // Each phase prints the customers' p95 reaction over the baseline's, the process's resident
 // memory, its CPU time, what the attack sent, and whether the process stayed up.
@@ -40,7 +44,7 @@ const pct = (values, p) => {
 };
 
 const data = mkdtempSync(join(tmpdir(), "paywasm-abuse-"));
-const child = spawn(BINARY, ["--gateway", GATEWAY.slice(7), "--shop", SHOP.slice(7), "--data", data, "--rate-limit", "0", "--shop-max-held", String(MAX_HELD)], { stdio: ["ignore", "pipe", "ignore"] });
+const child = spawn(BINARY, ["--gateway", GATEWAY.slice(7), "--shop", SHOP.slice(7), "--data", data, "--rate-limit", "0", "--shop-max-held", String(MAX_HELD), "--shop-trusted-proxy", "127.0.0.1"], { stdio: ["ignore", "pipe", "ignore"] });
 process.on("exit", () => {
   child.kill();
   rmSync(data, { recursive: true, force: true });
@@ -150,7 +154,12 @@ const page = await (await fetch(`${SHOP}/`)).text();
 const held = JSON.parse(/id="checkout-config">(.*?)<\/script>/s.exec(page)[1]).widget;
 const heldSource = await json(await fetch(`${GATEWAY}/sources`, { method: "POST", headers: { authorization: PUBLIC, "content-type": "application/json" }, body: JSON.stringify({ type: "promptpay", amount: held.amount, currency: "THB" }) }));
 const heldCharge = await json(await fetch(`${SHOP}/checkout/charges`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source: heldSource.id, order: held.order }) }));
-const poll = () => fetch(`${SHOP}/checkout/charges/${heldCharge.id}?wait=30`).then((r) => r.arrayBuffer());
+// The customers' requests name no address (the shop sees the proxy's, 127.0.0.1); the
+// attackers' name theirs, as the merchant's proxy would.
+const pollFrom = (address) => () =>
+  fetch(`${SHOP}/checkout/charges/${heldCharge.id}?wait=30`, { headers: { "x-forwarded-for": address } }).then((r) => r.arrayBuffer());
+let nextAddress = 0;
+const pollFromAnywhere = () => pollFrom(`198.18.${(nextAddress >> 8) & 255}.${nextAddress++ & 255}`)();
 
 const orderFlood = async () => {
   const page = await (await fetch(`${SHOP}/`)).text();
@@ -162,7 +171,8 @@ const nesting = () => fetch(`${GATEWAY}/sources`, { method: "POST", headers: { a
 
 const rows = [baselineRow];
 rows.push(await phase("signature flood (1 MB body, 10,000 empty candidates)", 8, forged));
-rows.push(await phase(`held long polls: ${MAX_HELD * 3} clients, cap ${MAX_HELD}`, MAX_HELD * 3, poll));
+rows.push(await phase(`held long polls: ${MAX_HELD * 3} clients of one address, its share 32`, MAX_HELD * 3, pollFrom("203.0.113.66")));
+rows.push(await phase(`held long polls: ${MAX_HELD * 3} clients of many addresses, cap ${MAX_HELD}`, MAX_HELD * 3, pollFromAnywhere));
 rows.push(await phase("order and charge flood", 16, orderFlood));
 rows.push(await phase("deep nesting (20,000 levels)", 16, nesting));
 

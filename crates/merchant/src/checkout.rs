@@ -14,13 +14,15 @@
 //! older than [`SLOW_FALLBACK_REFRESH_MS`]).
 
 use crate::client::OmiseClient;
+use crate::customers::{HeldRequests, Proxies};
 use crate::error::MerchantError;
 use crate::orders::{Orders, StrayPayment, StrayReason};
 use crate::records::Records;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids::{PrefixedId, SourceId};
@@ -29,7 +31,8 @@ use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -47,6 +50,13 @@ pub const MAX_WAIT_SECS: u32 = 30;
 /// Most status requests held at once on one instance (each costs a task and a connection);
 /// past it, a status request is answered at once.
 pub const MAX_HELD: usize = 20_000;
+/// Most status requests of one customer (one address) held at once: a customer waits on one
+/// charge; the rest is room for the customers behind one carrier-grade NAT. Past it, a status
+/// request is answered at once.
+pub const MAX_HELD_PER_CUSTOMER: usize = 32;
+/// What an answer given at once past a cap tells the client (`Retry-After`, seconds): when to
+/// ask again, as the widget does anyway after an answer that was not held.
+pub const RETRY_AFTER_UNHELD_SECS: u32 = 3;
 /// Longest a waiting customer's re-read of its charge may take (the client's own repeats
 /// included).
 const REFRESH_DEADLINE: Duration = Duration::from_secs(5);
@@ -99,10 +109,20 @@ pub struct Checkout<O> {
     last_webhook_checked_ms: AtomicI64,
     /// One re-read of a charge at a time, for all its waiters (by charge).
     refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Status requests being answered now ...
-    held: AtomicUsize,
-    /// ... and how many of them may be held ([`MAX_HELD`] unless limited).
-    max_held: AtomicUsize,
+    /// Status requests held now ([`MAX_HELD`] and [`MAX_HELD_PER_CUSTOMER`] unless limited).
+    held: HeldRequests,
+    /// The merchant's own proxies, which name the customer.
+    proxies: Proxies,
+}
+
+/// The answer to a status request.
+#[derive(Debug, Clone)]
+pub struct StatusAnswer {
+    /// The charge, as the widget reads it.
+    pub charge: CheckoutCharge,
+    /// When the request could not be held (a cap was reached): the seconds after which to
+    /// ask again (`Retry-After`).
+    pub retry_after_secs: Option<u32>,
 }
 
 impl<O: Orders> Checkout<O> {
@@ -131,8 +151,8 @@ impl<O: Orders> Checkout<O> {
             last_webhook_ms: AtomicI64::new(now_ms()),
             last_webhook_checked_ms: AtomicI64::new(0),
             refreshing: std::sync::Mutex::default(),
-            held: AtomicUsize::new(0),
-            max_held: AtomicUsize::new(MAX_HELD),
+            held: HeldRequests::new(MAX_HELD, MAX_HELD_PER_CUSTOMER),
+            proxies: Proxies::default(),
         })
     }
 
@@ -153,7 +173,22 @@ impl<O: Orders> Checkout<O> {
     /// past it, a status request is answered at once with the copy. Each held request costs
     /// a task and a connection; size it to the connections the server may keep open.
     pub fn limit_held(&self, max: usize) {
-        self.max_held.store(max, Ordering::Relaxed);
+        self.held.limit(Some(max), None);
+    }
+
+    /// Holds at most `max` status requests of one customer at once (default
+    /// [`MAX_HELD_PER_CUSTOMER`]). Customers are told apart by address: serve the routes with
+    /// `into_make_service_with_connect_info::<SocketAddr>`, and name the merchant's proxies
+    /// ([`Checkout::trust_proxies`]); without the peers' addresses only the total is capped.
+    pub fn limit_held_per_customer(&self, max: usize) {
+        self.held.limit(None, Some(max));
+    }
+
+    /// The merchant's proxies in front of this server (load balancers, a CDN's addresses):
+    /// requests from them name the customer in `X-Forwarded-For`
+    /// ([`crate::customers::client_ip`]). None by default: the peer is the customer.
+    pub fn trust_proxies(&self, proxies: Vec<IpAddr>) {
+        self.proxies.trust(proxies);
     }
 
     /// The merchant's records.
@@ -583,23 +618,34 @@ impl<O: Orders> Checkout<O> {
         }
     }
 
-    /// This merchant's charge `charge_id`, once it is no longer pending or `wait` has passed.
-    /// At most [`MAX_HELD`] requests are held at once on an instance: past that, a request is
-    /// answered at once with the copy (the widget asks again), so held requests cannot
-    /// exhaust the server.
+    /// This merchant's charge `charge_id`, once it is no longer pending or `wait` has passed,
+    /// for `customer` (its address, when known). At most [`MAX_HELD`] requests are held at once
+    /// on an instance, [`MAX_HELD_PER_CUSTOMER`] of one customer: past that, a request is
+    /// answered at once with the copy and when to ask again, so held requests cannot exhaust
+    /// the server, nor one client take the room of all.
     pub async fn status(
         &self,
         charge_id: &str,
         wait: Duration,
-    ) -> Result<CheckoutCharge, MerchantError> {
+        customer: Option<IpAddr>,
+    ) -> Result<StatusAnswer, MerchantError> {
         // Counted until answered, or dropped with a customer who went away.
-        let held = Held::count(&self.held);
-        let wait = if held.before < self.max_held.load(Ordering::Relaxed) {
-            wait
+        let hold = if wait.is_zero() {
+            None
         } else {
-            Duration::ZERO
+            self.held.hold(customer)
         };
-        self.status_within(charge_id, wait).await
+        let (wait, retry_after_secs) = match hold {
+            Some(_) => (wait, None),
+            None if wait.is_zero() => (wait, None),
+            None => (Duration::ZERO, Some(RETRY_AFTER_UNHELD_SECS)),
+        };
+        let charge = self.status_within(charge_id, wait).await?;
+        drop(hold);
+        Ok(StatusAnswer {
+            charge,
+            retry_after_secs,
+        })
     }
 
     async fn status_within(
@@ -728,26 +774,6 @@ fn for_the_customer(error: MerchantError) -> MerchantError {
     }
 }
 
-/// A status request, counted among those being answered while it lives.
-struct Held<'a> {
-    count: &'a AtomicUsize,
-    /// How many were being answered before it.
-    before: usize,
-}
-
-impl<'a> Held<'a> {
-    fn count(count: &'a AtomicUsize) -> Self {
-        let before = count.fetch_add(1, Ordering::AcqRel);
-        Self { count, before }
-    }
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        self.count.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct Event {
     id: String,
@@ -795,9 +821,21 @@ async fn charges_show<O: Orders>(
     State(checkout): State<Arc<Checkout<O>>>,
     Path(id): Path<String>,
     Query(query): Query<Wait>,
-) -> Result<Json<CheckoutCharge>, MerchantError> {
+    headers: HeaderMap,
+    extensions: Extensions,
+) -> Result<Response, MerchantError> {
     let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0).min(MAX_WAIT_SECS)));
-    Ok(Json(checkout.status(&id, wait).await?))
+    let customer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| checkout.proxies.client(peer.ip(), &headers));
+    let answer = checkout.status(&id, wait, customer).await?;
+    let mut response = Json(answer.charge).into_response();
+    if let Some(seconds) = answer.retry_after_secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
 }
 
 async fn webhooks_receive<O: Orders>(

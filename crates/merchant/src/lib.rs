@@ -8,6 +8,8 @@
 //! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
+//! - [`customers`]: who is asking (the customer's address behind the merchant's proxies) and
+//!   what one customer may hold open at once;
 //! - [`error`]: what the merchant server's endpoints refuse, in the error object the widget
 //!   reads from any merchant server;
 //! - [`waiters`]: customers' status requests held open until their charge changes, woken by
@@ -124,6 +126,7 @@
 
 pub mod checkout;
 pub mod client;
+pub mod customers;
 pub mod database;
 pub mod error;
 pub mod orders;

@@ -13,6 +13,7 @@
 //! endpoint's secret is kept in the records, shared by every instance).
 
 use crate::client::WooshpayClient;
+use crate::customers::Proxies;
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use crate::records::Records;
@@ -41,33 +42,8 @@ pub struct WooshpayCheckout<O> {
     return_url: String,
     /// The key of the return URL's token ([`WooshpayCheckout::resume`]).
     return_key: Vec<u8>,
-    /// The merchant's own proxies (load balancers): the customer's address is the one they
-    /// name in `X-Forwarded-For`, not theirs ([`client_ip`]).
-    trusted_proxies: std::sync::RwLock<Vec<IpAddr>>,
-}
-
-/// The customer's address, for a request that came from `peer` with `headers`: `peer` itself,
-/// unless it is one of the merchant's `trusted` proxies; then the right-most address of
-/// `X-Forwarded-For` that is not one of them (each proxy appends the address it saw, so the
-/// entries left of it are the client's to write, and may be forged).
-pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    let forwarded: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .filter_map(|entry| entry.trim().parse().ok())
-        .collect();
-    forwarded
-        .iter()
-        .rev()
-        .find(|address| !trusted.contains(address))
-        .or(forwarded.first())
-        .copied()
-        .unwrap_or(peer)
+    /// The merchant's own proxies, which name the customer.
+    proxies: Proxies,
 }
 
 /// What the browser may know of the merchant's PaymentIntent: the widget's fields
@@ -148,18 +124,15 @@ impl<O: Orders> WooshpayCheckout<O> {
             return_key: gateway.derived_key("paywasm wooshpay return"),
             gateway,
             return_url,
-            trusted_proxies: std::sync::RwLock::default(),
+            proxies: Proxies::default(),
         })
     }
 
     /// The merchant's proxies in front of this server (load balancers, a CDN's addresses):
-    /// requests from them name the customer in `X-Forwarded-For` ([`client_ip`]). None by
-    /// default: the peer is the customer.
+    /// requests from them name the customer in `X-Forwarded-For`
+    /// ([`crate::customers::client_ip`]). None by default: the peer is the customer.
     pub fn trust_proxies(&self, proxies: Vec<IpAddr>) {
-        *self
-            .trusted_proxies
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = proxies;
+        self.proxies.trust(proxies);
     }
 
     /// The routes of the contract: `/wooshpay/payment_intents` (what the browser calls: give
@@ -436,13 +409,7 @@ async fn payment_intents_create<O: Orders>(
             rejection.body_text()
         ))
     })?;
-    let customer = {
-        let trusted = checkout
-            .trusted_proxies
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        client_ip(peer.ip(), &headers, &trusted)
-    };
+    let customer = checkout.proxies.client(peer.ip(), &headers);
     let view = checkout
         .payment_intent(request, &customer.to_string())
         .await?;
@@ -456,49 +423,4 @@ async fn webhooks_receive<O: Orders>(
 ) -> Result<StatusCode, MerchantError> {
     checkout.receive_webhook(&headers, &body).await?;
     Ok(StatusCode::OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::client_ip;
-    use axum::http::{HeaderMap, HeaderValue};
-    use std::net::IpAddr;
-
-    fn ip(text: &str) -> IpAddr {
-        text.parse()
-            .unwrap_or_else(|_| unreachable!("a test address"))
-    }
-
-    /// Before: the customer's address was the socket's peer, which behind a load balancer is
-    /// the balancer (every customer one address to Alipay's risk checks).
-    #[test]
-    fn the_customer_is_named_by_the_merchants_own_proxies_only() {
-        let balancer = ip("10.0.0.2");
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("203.0.113.9, 198.51.100.7"),
-        );
-        // Behind the merchant's balancer: the right-most address it did not add itself.
-        assert_eq!(
-            client_ip(balancer, &headers, &[balancer]),
-            ip("198.51.100.7")
-        );
-        // Straight from a client: what it writes in the header is not believed.
-        assert_eq!(
-            client_ip(ip("192.0.2.1"), &headers, &[balancer]),
-            ip("192.0.2.1")
-        );
-        assert_eq!(client_ip(balancer, &headers, &[]), balancer);
-        // Two proxies of the merchant's in a row.
-        let cdn = ip("198.51.100.7");
-        assert_eq!(
-            client_ip(balancer, &headers, &[balancer, cdn]),
-            ip("203.0.113.9")
-        );
-        assert_eq!(
-            client_ip(balancer, &HeaderMap::new(), &[balancer]),
-            balancer
-        );
-    }
 }

@@ -60,7 +60,8 @@ pub struct Config {
     pub shop_database: Option<String>,
     /// An address of the merchant's own proxy (load balancer) in front of the demo shop
     /// (repeat the flag, or comma-separate in the environment): requests from it name the
-    /// customer's address in `X-Forwarded-For` (WooshPay's PaymentIntents carry it).
+    /// customer's address in `X-Forwarded-For` (WooshPay's PaymentIntents carry it, and each
+    /// customer's share of held status requests is counted by it).
     #[arg(
         long = "shop-trusted-proxy",
         env = "PAYWASM_SHOP_TRUSTED_PROXIES",
@@ -71,6 +72,9 @@ pub struct Config {
     /// once; past it, one is answered at once with what the shop knows (the widget asks again).
     #[arg(long, env = "PAYWASM_SHOP_MAX_HELD", default_value_t = paywasm_merchant::checkout::MAX_HELD)]
     pub shop_max_held: usize,
+    /// The most status requests of one customer (one address) the demo shop holds at once.
+    #[arg(long, env = "PAYWASM_SHOP_MAX_HELD_PER_CUSTOMER", default_value_t = paywasm_merchant::checkout::MAX_HELD_PER_CUSTOMER)]
+    pub shop_max_held_per_customer: usize,
     /// The address customers reach the demo shop at, when it is not the one it listens on
     /// (instances behind a load balancer or a proxy): its pages, the gateway's return pages and
     /// the WooshPay webhook endpoint are made from it. Instances sharing a database must name
@@ -167,6 +171,7 @@ impl Config {
             shop_database: None,
             shop_public_url: None,
             shop_max_held: paywasm_merchant::checkout::MAX_HELD,
+            shop_max_held_per_customer: paywasm_merchant::checkout::MAX_HELD_PER_CUSTOMER,
             shop_trusted_proxies: Vec::new(),
             gateway_url: None,
             webhook_urls: vec![],

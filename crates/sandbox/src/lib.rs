@@ -362,6 +362,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     .await?;
     shop_state.checkout.limit_held(config.shop_max_held);
     shop_state
+        .checkout
+        .limit_held_per_customer(config.shop_max_held_per_customer);
+    shop_state
+        .checkout
+        .trust_proxies(config.shop_trusted_proxies.clone());
+    shop_state
         .wooshpay
         .trust_proxies(config.shop_trusted_proxies.clone());
     // The shop's storefront (its product page and assets) is never faulted: it is how tests

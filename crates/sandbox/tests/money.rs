@@ -366,9 +366,10 @@ async fn a_gateway_that_fails_a_re_read_leaves_the_customer_with_the_copy() {
     let records = instance.checkout.records();
     records.update_copy(&charge, 0).await.unwrap();
     let copy = unreachable
-        .status(&charge.id, std::time::Duration::ZERO)
+        .status(&charge.id, std::time::Duration::ZERO, None)
         .await
-        .unwrap();
+        .unwrap()
+        .charge;
     assert_eq!(copy.status.as_str(), "pending");
     assert_eq!(copy.id, charge.id);
     sandbox.running.stop().await;
@@ -457,7 +458,8 @@ async fn a_repeat_after_a_lost_answer_keeps_its_own_charge() {
 }
 
 /// Before: nothing capped the status requests held open; each held one costs a task and a
-/// connection. Past the cap, a status request is answered at once with the copy.
+/// connection. Past the cap, a status request is answered at once with the copy, and when to
+/// ask again.
 #[tokio::test]
 async fn status_requests_past_the_cap_are_answered_at_once() {
     let sandbox = silent_gateway().await;
@@ -474,19 +476,63 @@ async fn status_requests_past_the_cap_are_answered_at_once() {
     let first = tokio::spawn({
         let checkout = instance.checkout.clone();
         let id = charge.id.clone();
-        async move { checkout.status(&id, long).await }
+        async move { checkout.status(&id, long, None).await }
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let second = tokio::time::timeout(
         std::time::Duration::from_secs(5),
-        instance.checkout.status(&charge.id, long),
+        instance.checkout.status(&charge.id, long, None),
     )
     .await
     .expect("answered at once, not held")
     .unwrap();
-    assert_eq!(second.status.as_str(), "pending");
+    assert_eq!(second.charge.status.as_str(), "pending");
+    assert_eq!(second.retry_after_secs, Some(3));
     assert!(!first.is_finished(), "the first is still held");
     first.abort();
+    sandbox.running.stop().await;
+}
+
+/// Before: one client could hold every held request there is (20,000), and every other
+/// customer's status request was answered at once. Now each customer (address) holds its
+/// share; the others are still held.
+#[tokio::test]
+async fn one_customer_holds_only_its_share_of_status_requests() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
+    instance.checkout.limit_held_per_customer(2);
+    ledger.open("ord_share", 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let charge = (instance.checkout)
+        .charge("ord_share", source["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    let long = std::time::Duration::from_secs(20);
+    let greedy: std::net::IpAddr = "203.0.113.1".parse().unwrap();
+    let other: std::net::IpAddr = "203.0.113.2".parse().unwrap();
+    let hold = |customer| {
+        let checkout = instance.checkout.clone();
+        let id = charge.id.clone();
+        tokio::spawn(async move { checkout.status(&id, long, Some(customer)).await })
+    };
+    let held = [hold(greedy), hold(greedy)];
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let third = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        instance.checkout.status(&charge.id, long, Some(greedy)),
+    )
+    .await
+    .expect("past its share: answered at once")
+    .unwrap();
+    assert_eq!(third.retry_after_secs, Some(3));
+    let others = hold(other);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!others.is_finished(), "another customer is still held");
+    assert!(held.iter().all(|request| !request.is_finished()));
+    for request in held.iter().chain([&others]) {
+        request.abort();
+    }
     sandbox.running.stop().await;
 }
 

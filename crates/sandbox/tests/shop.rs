@@ -172,6 +172,48 @@ async fn viewing_pages_stores_no_order_and_the_first_charge_stores_it_once() {
     assert_eq!(stored().len(), 2);
 }
 
+/// Over HTTP: the shop tells customers apart by the address its proxy names, holds each one's
+/// share of status requests, and answers past it at once with `Retry-After`.
+#[tokio::test]
+async fn a_customer_past_its_share_of_held_requests_is_answered_at_once_with_retry_after() {
+    let mut config = Config::for_tests();
+    config.shop_max_held_per_customer = 1;
+    config.shop_trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    let sandbox = Sandbox::with(config).await;
+    let order = sandbox.shop_order().await;
+    let source = sandbox
+        .promptpay_source(order["amount"].as_i64().unwrap())
+        .await;
+    let (_, charge) = send(sandbox.charge_request(&source, &order)).await;
+    let url = format!(
+        "{}/checkout/charges/{}?wait=20",
+        sandbox.running.shop_url,
+        charge["id"].as_str().unwrap()
+    );
+    let status_of = |customer: &'static str| {
+        sandbox
+            .http
+            .get(&url)
+            .header("x-forwarded-for", customer)
+            .send()
+    };
+    let held = tokio::spawn(status_of("203.0.113.1"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let past = status_of("203.0.113.1").await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(past.status(), StatusCode::OK);
+    assert_eq!(past.headers()["retry-after"], "3");
+    let past: Value = past.json().await.unwrap();
+    assert_eq!(past["status"], "pending");
+    // Another customer, through the same proxy, is held.
+    let other = tokio::spawn(status_of("203.0.113.2"));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(!other.is_finished() && !held.is_finished());
+    held.abort();
+    other.abort();
+}
+
 #[tokio::test]
 async fn the_shop_holds_a_status_request_until_the_charge_completes() {
     let sandbox = Sandbox::start().await;
