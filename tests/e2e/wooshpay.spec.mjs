@@ -272,6 +272,7 @@ test("the shop's WooshPay page can also send the customer to the hosted Checkout
 test.describe("the hosted Checkout Session in the shop's iframe", () => {
   test("desktop: the QR in the frame pays, the shop hears it and moves on", async ({ page }) => {
     await page.goto("/examples/wooshpay-session");
+    await page.getByRole("button", { name: "Pay with WooshPay in this page" }).click();
     const frame = page.getByTitle("Payment").contentFrame();
     const qr = frame.getByRole("img", { name: "Alipay QR code" });
     await expect(qr).toBeVisible();
@@ -297,6 +298,7 @@ test.describe("the hosted Checkout Session in the shop's iframe", () => {
     const context = await browser.newContext({ userAgent, viewport, hasTouch, isMobile, deviceScaleFactor, baseURL: SHOP });
     const page = await context.newPage();
     await page.goto("/examples/wooshpay-session");
+    await page.getByRole("button", { name: "Pay with WooshPay in this page" }).click();
     await page.getByTitle("Payment").contentFrame().getByRole("button", { name: "Pay with Alipay" }).click();
     // the top window is now at the gateway's app page, not the iframe
     await expect(page.getByRole("heading", { name: "Alipay" })).toBeVisible();

@@ -136,6 +136,7 @@ async fn viewing_pages_stores_no_order_and_the_first_charge_stores_it_once() {
         "/examples/omise-card",
         "/examples/iframe",
         "/examples/iframe?gateway=wooshpay",
+        "/examples/wooshpay-session",
     ] {
         for _ in 0..10 {
             let page = sandbox.page(sandbox.running.shop_url.clone() + path).await;

@@ -195,7 +195,7 @@ pub fn app(state: ShopState) -> Router {
         .route("/wooshpay/sessions", post(wooshpay::sessions_create))
         .route(
             "/examples/wooshpay-session",
-            get(wooshpay::session_frame_example),
+            get(wooshpay::session_frame_start).post(wooshpay::session_frame_example),
         )
         .route("/pos", get(pages::pos_page))
         .route(

@@ -133,13 +133,34 @@ pub(crate) async fn sessions_create(
     Ok(Redirect::to(&session.url).into_response())
 }
 
-/// `GET /examples/wooshpay-session`: a Checkout Session for a new order, in an iframe.
-pub(crate) async fn session_frame_example(
+/// `GET /examples/wooshpay-session`: the product and a button that opens its Checkout
+/// Session in an iframe. A view writes nothing and asks the gateway for nothing: the session
+/// is made when the button is pressed.
+pub(crate) async fn session_frame_start(
     State(state): State<ShopState>,
 ) -> Result<Response, MerchantError> {
     let order = new_order()?;
-    let session = create_session(&state, &order.id).await?;
     let price = order.currency.display(order.amount);
+    super::pages::render_with(
+        &state,
+        "examples/wooshpay-session-start.html",
+        "WooshPay Checkout Session in an iframe",
+        &price,
+        Value::Null,
+        &[("ORDER", order.id)],
+        "",
+    )
+}
+
+/// `POST /examples/wooshpay-session` (form `order`): the order's Checkout Session, in an
+/// iframe.
+pub(crate) async fn session_frame_example(
+    State(state): State<ShopState>,
+    Form(form): Form<SessionForm>,
+) -> Result<Response, MerchantError> {
+    let session = create_session(&state, &form.order).await?;
+    let currency = paywasm_core::money::Currency::parse(&session.currency)?;
+    let price = currency.display(paywasm_core::money::Amount(session.amount_total));
     let config = json!({ "url": session.url, "successUrl": session.success_url });
     super::pages::render_with(
         &state,
