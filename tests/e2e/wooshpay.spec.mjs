@@ -22,6 +22,22 @@ async function createSession() {
   return body;
 }
 
+/** The customer taps Alipay on the WooshPay shop, and Alipay's QR page shows: the order and
+ *  the PaymentIntent the shop answered with. */
+async function payWithAlipay(page) {
+  let order, intent;
+  await page.route("**/wooshpay/payment_intents", async (route) => {
+    order = JSON.parse(route.request().postData()).order;
+    const response = await route.fetch();
+    intent = await response.json();
+    await route.fulfill({ response });
+  });
+  await page.goto("/wooshpay");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+  return { order, intent };
+}
+
 /** What the customer's phone does after scanning the desktop's QR: decides in the app. */
 async function scanAndDecide(page, decision) {
   const qr = page.getByRole("img", { name: "Alipay QR code" });
@@ -192,16 +208,7 @@ test.describe("the widget on WooshPay, desktop", () => {
   });
 
   test("a PaymentIntent the merchant cancels while the customer is away ends as expired", async ({ page }) => {
-    let order, intent;
-    await page.route("**/wooshpay/payment_intents", async (route) => {
-      order = JSON.parse(route.request().postData()).order;
-      const response = await route.fetch();
-      intent = await response.json();
-      await route.fulfill({ response });
-    });
-    await page.goto("/wooshpay");
-    await page.getByRole("button", { name: "Alipay" }).click();
-    await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+    const { order, intent } = await payWithAlipay(page);
     const cancelled = await wooshpay("POST", `/v1/payment_intents/${intent.id}/cancel`);
     expect(cancelled.status).toBe(200);
     await page.goto(cancelled.body.return_url);
@@ -209,16 +216,7 @@ test.describe("the widget on WooshPay, desktop", () => {
   });
 
   test("an order's reference alone does not resume its payment: the client secret goes only to the return URL the gateway was given", async ({ page, request }) => {
-    let order, intent;
-    await page.route("**/wooshpay/payment_intents", async (route) => {
-      order = JSON.parse(route.request().postData()).order;
-      const response = await route.fetch();
-      intent = await response.json();
-      await route.fulfill({ response });
-    });
-    await page.goto("/wooshpay");
-    await page.getByRole("button", { name: "Alipay" }).click();
-    await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+    const { order, intent } = await payWithAlipay(page);
     const secret = intent.client_secret;
     expect(secret).toBeTruthy();
 

@@ -40,6 +40,37 @@ impl FailureCode {
         FailureCode::Timeout,
     ];
 
+    /// The codes a charge of `method` may fail with, as its seed lists them (the test-mode
+    /// dashboard offers these).
+    pub fn of_method(method: crate::method::SourceType) -> &'static [FailureCode] {
+        use crate::method::SourceType;
+        use FailureCode::*;
+        match method {
+            SourceType::AlipayCn => &[
+                PaymentExpired,
+                PaymentRejected,
+                FailedProcessing,
+                InvalidAccount,
+                InsufficientFund,
+            ],
+            SourceType::BarcodeAlipay => &[
+                PaymentCancelled,
+                FailedProcessing,
+                InsufficientBalance,
+                PaymentRejected,
+                Timeout,
+            ],
+            SourceType::Promptpay => &[FailedProcessing, InsufficientBalance, PaymentCancelled],
+            SourceType::WechatPayUpm => &[
+                PaymentExpired,
+                PaymentRejected,
+                InvalidAccount,
+                InsufficientFund,
+                FailedProcessing,
+            ],
+        }
+    }
+
     /// The code for its API name; an unknown name is [`FailureCode::Unknown`].
     pub fn parse(code: &str) -> Self {
         // A match, not a search of KNOWN: the widget carries this, and the search costs it 0.3 KB.

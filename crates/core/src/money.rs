@@ -67,6 +67,25 @@ impl Currency {
         )
     }
 
+    /// An amount a person wrote in this currency's units (`1290`, `1,290.5`, `1290.00`), in
+    /// the smallest unit; `None` when it is not a positive amount with at most the currency's
+    /// decimals.
+    pub fn parse_decimal(&self, text: &str) -> Option<Amount> {
+        let text: String = text.trim().chars().filter(|c| *c != ',').collect();
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let exponent = self.exponent() as usize;
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > exponent {
+            return None;
+        }
+        let padded = format!("{whole}{fraction:0<exponent$}");
+        padded
+            .parse::<i64>()
+            .ok()
+            .filter(|units| *units > 0)
+            .map(Amount)
+    }
+
     /// `amount` for people: code, grouped digits and the currency's decimals (`THB 1,290.00`).
     pub fn display(&self, amount: Amount) -> String {
         let plain = self.format_decimal(amount);
@@ -142,5 +161,30 @@ mod tests {
             Currency::parse("JPY").unwrap().display(Amount(1_234_567)),
             "JPY 1,234,567"
         );
+    }
+
+    #[test]
+    fn a_written_amount_reads_in_the_smallest_unit_or_not_at_all() {
+        let thb = Currency::thb();
+        assert_eq!(thb.parse_decimal("1290"), Some(Amount(129_000)));
+        assert_eq!(thb.parse_decimal(" 1,290.5 "), Some(Amount(129_050)));
+        assert_eq!(thb.parse_decimal("0.01"), Some(Amount(1)));
+        for refused in [
+            "",
+            "0",
+            "0.00",
+            "-5",
+            "1.234",
+            "12a",
+            "1.2.3",
+            ".5",
+            "1e3",
+            "99999999999999999999",
+        ] {
+            assert_eq!(thb.parse_decimal(refused), None, "{refused:?}");
+        }
+        let yen = Currency::parse("JPY").unwrap();
+        assert_eq!(yen.parse_decimal("500"), Some(Amount(500)));
+        assert_eq!(yen.parse_decimal("500.5"), None);
     }
 }

@@ -225,6 +225,7 @@ async fn start_gateway(
             key: webhook_key.to_vec(),
         },
     )?;
+    gateway_state.store.migrate(pages::dashboard::SCHEMA)?;
     let wooshpay_state = wooshpay::WooshpayState::new(
         gateway_state.store.clone(),
         api::credentials::Keys {
@@ -264,6 +265,7 @@ async fn start_gateway(
     let wooshpay =
         wooshpay::app(wooshpay_state.clone()).merge(pages::wooshpay(wooshpay_state.clone()));
     let files = pages::wooshpay_checkout::assets(config.www_dir.clone())
+        .merge(pages::dashboard::assets(config.www_dir.clone()))
         .merge(cdn::router(&config.pkg_dir));
     let gateway_router = gateway_layers
         .around(omise, OmiseShape)

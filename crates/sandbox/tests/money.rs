@@ -457,15 +457,18 @@ async fn a_repeat_after_a_lost_answer_keeps_its_own_charge() {
     sandbox.running.stop().await;
 }
 
-/// Before: nothing capped the status requests held open; each held one costs a task and a
-/// connection. Past the cap, a status request is answered at once with the copy, and when to
-/// ask again.
+/// Before: nothing capped the status requests held open (each costs a task and a
+/// connection), and when a cap came, one client could take every place and leave every other
+/// customer's status request answered at once. Now each customer (address) holds its share,
+/// all hold at most the total, and past either a request is answered at once with the copy and
+/// when to ask again.
 #[tokio::test]
-async fn status_requests_past_the_cap_are_answered_at_once() {
+async fn status_requests_past_a_customers_share_or_the_total_are_answered_at_once() {
     let sandbox = silent_gateway().await;
     let ledger = Ledger::default();
     let instance = Instance::new(&sandbox, &ledger, sqlite_records());
-    instance.checkout.limit_held(1);
+    instance.checkout.limit_held(3);
+    instance.checkout.limit_held_per_customer(2);
     ledger.open("ord_held", 129_000);
     let source = sandbox.promptpay_source(129_000).await;
     let charge = (instance.checkout)
@@ -473,64 +476,39 @@ async fn status_requests_past_the_cap_are_answered_at_once() {
         .await
         .unwrap();
     let long = std::time::Duration::from_secs(20);
-    let first = tokio::spawn({
-        let checkout = instance.checkout.clone();
-        let id = charge.id.clone();
-        async move { checkout.status(&id, long, None).await }
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let second = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        instance.checkout.status(&charge.id, long, None),
-    )
-    .await
-    .expect("answered at once, not held")
-    .unwrap();
-    assert_eq!(second.charge.status.as_str(), "pending");
-    assert_eq!(second.retry_after_secs, Some(3));
-    assert!(!first.is_finished(), "the first is still held");
-    first.abort();
-    sandbox.running.stop().await;
-}
-
-/// Before: one client could hold every held request there is (20,000), and every other
-/// customer's status request was answered at once. Now each customer (address) holds its
-/// share; the others are still held.
-#[tokio::test]
-async fn one_customer_holds_only_its_share_of_status_requests() {
-    let sandbox = silent_gateway().await;
-    let ledger = Ledger::default();
-    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
-    instance.checkout.limit_held_per_customer(2);
-    ledger.open("ord_share", 129_000);
-    let source = sandbox.promptpay_source(129_000).await;
-    let charge = (instance.checkout)
-        .charge("ord_share", source["id"].as_str().unwrap())
-        .await
-        .unwrap();
-    let long = std::time::Duration::from_secs(20);
-    let greedy: std::net::IpAddr = "203.0.113.1".parse().unwrap();
-    let other: std::net::IpAddr = "203.0.113.2".parse().unwrap();
+    let address = |text: &str| -> Option<std::net::IpAddr> { Some(text.parse().unwrap()) };
+    let (greedy, other, third) = (
+        address("203.0.113.1"),
+        address("203.0.113.2"),
+        address("203.0.113.3"),
+    );
     let hold = |customer| {
         let checkout = instance.checkout.clone();
         let id = charge.id.clone();
-        tokio::spawn(async move { checkout.status(&id, long, Some(customer)).await })
+        tokio::spawn(async move { checkout.status(&id, long, customer).await })
     };
-    let held = [hold(greedy), hold(greedy)];
+    let at_once = |customer| {
+        let status = instance.checkout.status(&charge.id, long, customer);
+        async move {
+            let answer = tokio::time::timeout(std::time::Duration::from_secs(5), status)
+                .await
+                .expect("answered at once, not held")
+                .unwrap();
+            assert_eq!(answer.charge.status.as_str(), "pending");
+            assert_eq!(answer.retry_after_secs, Some(3));
+        }
+    };
+    let mut held = vec![hold(greedy), hold(greedy)];
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let third = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        instance.checkout.status(&charge.id, long, Some(greedy)),
-    )
-    .await
-    .expect("past its share: answered at once")
-    .unwrap();
-    assert_eq!(third.retry_after_secs, Some(3));
-    let others = hold(other);
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert!(!others.is_finished(), "another customer is still held");
-    assert!(held.iter().all(|request| !request.is_finished()));
-    for request in held.iter().chain([&others]) {
+    at_once(greedy).await;
+    held.push(hold(other));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    at_once(third).await;
+    assert!(
+        held.iter().all(|request| !request.is_finished()),
+        "the first three are still held"
+    );
+    for request in held {
         request.abort();
     }
     sandbox.running.stop().await;

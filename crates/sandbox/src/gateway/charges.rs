@@ -627,13 +627,9 @@ pub(crate) fn finish(
     Ok(charge)
 }
 
-async fn charges_expire(
-    State(state): State<GatewayState>,
-    _: SecretKey,
-    Path(id): Path<String>,
-    answer: Answer,
-) -> Result<Json<Charge>, ApiError> {
-    let charge = load(&state, &id)?;
+/// Expires pending offline charge `id` on the merchant's request (the API, the dashboard).
+pub(crate) fn expire(state: &GatewayState, id: &str, answer: &Answer) -> Result<Charge, ApiError> {
+    let charge = load(state, id)?;
     if charge.source.flow != Flow::Offline || charge.status != ChargeStatus::Pending {
         return Err(ApiError::FailedExpire(format!(
             "charge {id} cannot be expired: only pending offline charges can (it is {} {})",
@@ -641,7 +637,38 @@ async fn charges_expire(
             charge.source.source_type
         )));
     }
-    Ok(Json(finish(&state, charge, Outcome::Expired, &answer)?))
+    finish(state, charge, Outcome::Expired, answer)
+}
+
+/// Test control: pending charge `id` declined with `failure_code` (default
+/// `failed_processing`), as the customer's bank or wallet would (the API, the dashboard).
+pub(crate) fn mark_as_failed(
+    state: &GatewayState,
+    id: &str,
+    failure_code: Option<&str>,
+    answer: &Answer,
+) -> Result<Charge, ApiError> {
+    let charge = load(state, id)?;
+    let code = failure_code.unwrap_or("failed_processing").to_owned();
+    if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        || code.is_empty()
+        || code.len() > 64
+    {
+        return Err(ApiError::BadRequest(
+            "failure_code must be a code such as payment_rejected".into(),
+        ));
+    }
+    let message = failure_message(&code).to_owned();
+    finish(state, charge, Outcome::Failed { code, message }, answer)
+}
+
+async fn charges_expire(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    answer: Answer,
+) -> Result<Json<Charge>, ApiError> {
+    Ok(Json(expire(&state, &id, &answer)?))
 }
 
 async fn charges_mark_as_paid(
@@ -661,26 +688,8 @@ async fn charges_mark_as_failed(
     answer: Answer,
     super::Body(params): super::Body,
 ) -> Result<Json<Charge>, ApiError> {
-    let charge = load(&state, &id)?;
-    let code = params
-        .str("failure_code")?
-        .unwrap_or("failed_processing")
-        .to_owned();
-    if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-        || code.is_empty()
-        || code.len() > 64
-    {
-        return Err(ApiError::BadRequest(
-            "failure_code must be a code such as payment_rejected".into(),
-        ));
-    }
-    let message = failure_message(&code).to_owned();
-    Ok(Json(finish(
-        &state,
-        charge,
-        Outcome::Failed { code, message },
-        &answer,
-    )?))
+    let code = params.str("failure_code")?;
+    Ok(Json(mark_as_failed(&state, &id, code, &answer)?))
 }
 
 /// Test control (sandbox only): moves an ended charge `days` back in time, as if it had been

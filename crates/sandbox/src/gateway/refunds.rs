@@ -82,12 +82,24 @@ async fn refunds_create(
     answer: Answer,
     super::Body(params): super::Body,
 ) -> Result<Json<Refund>, ApiError> {
-    // Read once through `load`, so a charge past its expiry is expired first.
-    super::charges::load(&state, &charge_id)?;
     let amount = params
         .amount("amount")?
         .ok_or_else(|| ApiError::InvalidAmount("amount is required".into()))?;
     let metadata = params.metadata("metadata")?;
+    Ok(Json(create(&state, &charge_id, amount, metadata, &answer)?))
+}
+
+/// Refunds `amount` of charge `charge_id` (the API, the dashboard): refused, changing nothing,
+/// past the method's window or what remains of the charge.
+pub(crate) fn create(
+    state: &GatewayState,
+    charge_id: &str,
+    amount: Amount,
+    metadata: serde_json::Map<String, serde_json::Value>,
+    answer: &Answer,
+) -> Result<Refund, ApiError> {
+    // Read once through `load`, so a charge past its expiry is expired first.
+    super::charges::load(state, charge_id)?;
     let endpoints = state.webhook_endpoints.clone();
     let at = now();
     // Read, check and write in one transaction: concurrent refunds cannot exceed the charge.
@@ -95,7 +107,7 @@ async fn refunds_create(
         let tx = db.transaction()?;
         let body: String = tx.query_row(
             "SELECT body FROM charges WHERE id = ?1",
-            [&charge_id],
+            [charge_id],
             |row| row.get(0),
         )?;
         let mut charge: Charge = serde_json::from_str(&body)
@@ -146,7 +158,7 @@ async fn refunds_create(
         Ok(Ok(refund))
     })??;
     state.wake.notify_one();
-    Ok(Json(refund))
+    Ok(refund)
 }
 
 fn refund_by_id(state: &GatewayState, id: &str) -> Result<Option<(String, Refund)>, ApiError> {

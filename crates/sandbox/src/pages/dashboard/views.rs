@@ -1,0 +1,289 @@
+//! What the dashboard's templates show, made from the gateway's objects: the text of each
+//! field, ready to print (the templates escape it).
+
+use super::Filter;
+use crate::gateway::error::ApiError;
+use crate::gateway::GatewayState;
+use askama::Template;
+use paywasm_core::failure::FailureCode;
+use paywasm_core::method::SourceType;
+use paywasm_core::objects::{Charge, ChargeStatus, Flow};
+
+/// The statuses a charge has, as the list filters them.
+pub(crate) const STATUSES: &[&str] = &["pending", "successful", "failed", "expired"];
+
+/// The methods a charge may be of: the API's name and the one people read.
+pub(crate) fn methods() -> Vec<(&'static str, String)> {
+    SourceType::ALL
+        .iter()
+        .map(|method| (method.as_str(), method_label(*method)))
+        .collect()
+}
+
+/// `Alipay (alipay_cn)`: two methods share a name.
+fn method_label(method: SourceType) -> String {
+    format!("{} ({})", method.method().display_name, method.as_str())
+}
+
+/// The sign-in form.
+#[derive(Template)]
+#[template(path = "dashboard/sign_in.html")]
+pub(crate) struct SignIn {
+    pub(crate) problem: Option<String>,
+}
+
+/// A page that names what was not found.
+#[derive(Template)]
+#[template(path = "dashboard/missing.html")]
+pub(crate) struct Missing {
+    pub(crate) problem: String,
+}
+
+/// The charges list.
+#[derive(Template)]
+#[template(path = "dashboard/charges.html")]
+pub(crate) struct Charges {
+    pub(crate) rows: Vec<Row>,
+    pub(crate) filter: Filter,
+    pub(crate) problem: Option<String>,
+    pub(crate) statuses: &'static [&'static str],
+    pub(crate) methods: Vec<(&'static str, String)>,
+}
+
+/// One charge in the list.
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) created: String,
+    pub(crate) order: String,
+    pub(crate) method: String,
+    pub(crate) amount: String,
+    pub(crate) status: String,
+}
+
+fn when(at: paywasm_core::time::Timestamp) -> String {
+    at.to_string().replace('T', " ").replace('Z', "")
+}
+
+fn order_of(charge: &Charge) -> String {
+    charge
+        .metadata
+        .get("order_id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("—")
+        .to_owned()
+}
+
+impl Row {
+    pub(crate) fn of(charge: &Charge) -> Self {
+        Self {
+            id: charge.id.clone(),
+            created: when(charge.created_at),
+            order: order_of(charge),
+            method: method_label(charge.source.source_type),
+            amount: charge.currency.display(charge.amount),
+            status: charge.status.as_str().to_owned(),
+        }
+    }
+}
+
+/// One event about a charge, with its webhook deliveries.
+pub(crate) struct EventRow {
+    pub(crate) id: String,
+    pub(crate) key: String,
+    pub(crate) created: String,
+    pub(crate) deliveries: String,
+}
+
+/// The events about charge `charge_id` (its own and its refunds'), oldest first.
+pub(crate) fn events_of(state: &GatewayState, charge_id: &str) -> Result<Vec<EventRow>, ApiError> {
+    let rows = state.store.call(|db| {
+        let mut events = db.prepare(
+            "SELECT id, key, created_at FROM events
+             WHERE json_extract(data, '$.id') = ?1 OR json_extract(data, '$.charge') = ?1
+             ORDER BY seq",
+        )?;
+        let mut deliveries = db.prepare(
+            "SELECT uri, status, attempts, response_status FROM webhook_deliveries
+             WHERE event_id = ?1 ORDER BY created_at",
+        )?;
+        let found = events
+            .query_map([charge_id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows = Vec::with_capacity(found.len());
+        for (id, key, created) in found {
+            let sent = deliveries
+                .query_map([&id], |row| {
+                    let uri: String = row.get(0)?;
+                    let status: String = row.get(1)?;
+                    let attempts: i64 = row.get(2)?;
+                    let answered: Option<i64> = row.get(3)?;
+                    let answered =
+                        answered.map_or("no answer".to_owned(), |code| format!("HTTP {code}"));
+                    let tries = if attempts == 1 { "attempt" } else { "attempts" };
+                    Ok(format!("{uri}: {status} ({answered}, {attempts} {tries})"))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.push(EventRow {
+                id,
+                key,
+                created: when(paywasm_core::time::Timestamp(created)),
+                deliveries: if sent.is_empty() {
+                    "no webhook endpoint".to_owned()
+                } else {
+                    sent.join("; ")
+                },
+            });
+        }
+        Ok(rows)
+    })?;
+    Ok(rows)
+}
+
+/// A charge as its page shows it.
+pub(crate) struct ChargeView {
+    pub(crate) id: String,
+    pub(crate) status: String,
+    pub(crate) amount: String,
+    pub(crate) refunded: Option<String>,
+    pub(crate) method: String,
+    pub(crate) source_id: String,
+    pub(crate) created: String,
+    pub(crate) expires: Option<String>,
+    pub(crate) paid: Option<String>,
+    pub(crate) failure: Option<String>,
+    pub(crate) order: String,
+    pub(crate) metadata: Vec<(String, String)>,
+    /// The QR image's address, while the charge can be paid by it.
+    pub(crate) qr: Option<String>,
+    pub(crate) pending: bool,
+    pub(crate) expirable: bool,
+    pub(crate) refundable: bool,
+    pub(crate) not_refundable_why: String,
+    pub(crate) currency: String,
+    /// What remains to refund, in the currency's units.
+    pub(crate) remaining: String,
+}
+
+/// One refund of a charge.
+pub(crate) struct RefundRow {
+    pub(crate) id: String,
+    pub(crate) created: String,
+    pub(crate) amount: String,
+}
+
+/// A charge's page.
+#[derive(Template)]
+#[template(path = "dashboard/charge.html")]
+pub(crate) struct ChargePage {
+    pub(crate) charge: ChargeView,
+    pub(crate) events: Vec<EventRow>,
+    pub(crate) refunds: Vec<RefundRow>,
+    /// Its method's failure codes, with the gateway's sentence for each.
+    pub(crate) failure_codes: Vec<(&'static str, &'static str)>,
+    pub(crate) done: Option<String>,
+    pub(crate) problem: Option<String>,
+}
+
+impl ChargePage {
+    pub(crate) fn of(
+        charge: &Charge,
+        events: Vec<EventRow>,
+        done: Option<String>,
+        problem: Option<String>,
+    ) -> Self {
+        let pending = charge.status == ChargeStatus::Pending;
+        let remaining = paywasm_core::money::Amount(charge.amount.0 - charge.refunded_amount.0);
+        let refundable = charge.status == ChargeStatus::Successful && charge.refundable;
+        let not_refundable_why = if charge.source.source_type == SourceType::Promptpay {
+            "PromptPay payments cannot be refunded through the gateway".to_owned()
+        } else if remaining.0 <= 0 {
+            "it is refunded in full".to_owned()
+        } else {
+            "its refund window has passed".to_owned()
+        };
+        let view = ChargeView {
+            id: charge.id.clone(),
+            status: charge.status.as_str().to_owned(),
+            amount: charge.currency.display(charge.amount),
+            refunded: (charge.refunded_amount.0 > 0)
+                .then(|| charge.currency.display(charge.refunded_amount)),
+            method: method_label(charge.source.source_type),
+            source_id: charge.source.id.clone(),
+            created: when(charge.created_at),
+            expires: charge.expires_at.map(when),
+            paid: charge.paid_at.map(when),
+            failure: charge.failure_code.as_ref().map(|code| {
+                format!(
+                    "{code}: {}",
+                    charge.failure_message.as_deref().unwrap_or_default()
+                )
+            }),
+            order: order_of(charge),
+            metadata: charge
+                .metadata
+                .iter()
+                .map(|(key, value)| {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    (key.clone(), text)
+                })
+                .collect(),
+            qr: charge
+                .source
+                .scannable_code
+                .as_ref()
+                .filter(|_| pending)
+                .map(|code| code.image.download_uri.clone()),
+            pending,
+            expirable: pending && charge.source.flow == Flow::Offline,
+            refundable,
+            not_refundable_why,
+            currency: charge.currency.as_str().to_owned(),
+            remaining: charge.currency.format_decimal(remaining),
+        };
+        let refunds = charge
+            .refunds
+            .data
+            .iter()
+            .map(|refund| RefundRow {
+                id: refund.id.clone(),
+                created: when(refund.created_at),
+                amount: refund.currency.display(refund.amount),
+            })
+            .collect();
+        Self {
+            charge: view,
+            events,
+            refunds,
+            failure_codes: FailureCode::of_method(charge.source.source_type)
+                .iter()
+                .map(|code| (code.as_str(), code.message()))
+                .collect(),
+            done,
+            problem,
+        }
+    }
+}
+
+/// What a successful action's page says (`?done=`), for the actions the dashboard has.
+pub(crate) fn done_sentence(done: &str) -> Option<&'static str> {
+    match done {
+        "paid" => Some("Marked as paid. The merchant's webhook endpoint is told."),
+        "failed" => Some("Marked as failed. The merchant's webhook endpoint is told."),
+        "expired" => Some("Expired. The merchant's webhook endpoint is told."),
+        "refunded" => Some("Refunded. The merchant's webhook endpoint is told."),
+        _ => None,
+    }
+}
+
+/// Why the gateway refused an action, for the page.
+pub(crate) fn refusal_sentence(refused: &ApiError) -> String {
+    format!("Refused: {refused}.")
+}

@@ -1,0 +1,373 @@
+//! The test-mode dashboard over real HTTP, as a browser without JavaScript uses it: signed in
+//! with the secret key only, each action a plain form, a refused action said on the page with
+//! nothing changed, forms from other sites refused.
+
+#![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use support::{send, Sandbox};
+
+const SECRET: &str = "skey_test_5paywasmsandbox0demo0";
+const PUBLIC: &str = "pkey_test_5paywasmsandbox0demo0";
+
+/// A signed-in browser: the dashboard's cookie.
+async fn sign_in(sandbox: &Sandbox) -> String {
+    let answer = sandbox
+        .http
+        .post(sandbox.url("/dashboard/sign-in"))
+        .form(&[("key", SECRET)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers()["location"], "/dashboard/charges");
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// `GET path` as the signed-in browser: its status and text.
+async fn page(sandbox: &Sandbox, cookie: &str, path: &str) -> (StatusCode, String) {
+    let answer = sandbox
+        .http
+        .get(sandbox.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (answer.status(), answer.text().await.unwrap())
+}
+
+/// A form posted from the dashboard's own page: its status, where it leads and its text.
+async fn post(
+    sandbox: &Sandbox,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let answer = sandbox
+        .http
+        .post(sandbox.url(path))
+        .header("cookie", cookie)
+        .header("sec-fetch-site", "same-origin")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = answer
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (answer.status(), location, answer.text().await.unwrap())
+}
+
+async fn promptpay_charge(sandbox: &Sandbox, order: &str) -> Value {
+    let (status, charge) = sandbox
+        .charge_form(&[
+            ("amount", "129000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+            ("metadata[order_id]", order),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{charge}");
+    charge
+}
+
+async fn charge(sandbox: &Sandbox, id: &str) -> Value {
+    send(sandbox.secret(Method::GET, &format!("/charges/{id}")))
+        .await
+        .1
+}
+
+#[tokio::test]
+async fn the_dashboard_signs_in_with_the_secret_key_only_and_signs_out() {
+    let sandbox = Sandbox::start().await;
+    let signed_out = sandbox
+        .http
+        .get(sandbox.url("/dashboard/charges"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_out.headers()["location"], "/dashboard/sign-in");
+
+    for (key, says) in [
+        (PUBLIC, "That is the public key"),
+        (
+            "skey_test_somebodyelse000000000",
+            "not the secret key of this sandbox",
+        ),
+        ("", "Enter the secret key of this sandbox"),
+    ] {
+        let answer = sandbox
+            .http
+            .post(sandbox.url("/dashboard/sign-in"))
+            .form(&[("key", key)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+        assert!(answer.headers().get("set-cookie").is_none());
+        assert!(answer.text().await.unwrap().contains(says), "{key:?}");
+    }
+
+    let cookie = sign_in(&sandbox).await;
+    let (status, list) = page(&sandbox, &cookie, "/dashboard/charges").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Test mode"));
+    // A forged or stale cookie is no session.
+    let (_, forged) = page(
+        &sandbox,
+        "paywasm_dashboard=00000000000000000000000000000000",
+        "/dashboard/charges",
+    )
+    .await;
+    assert!(forged.is_empty(), "a redirect, not the list");
+
+    let (status, location, _) = post(&sandbox, &cookie, "/dashboard/sign-out", &[]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/dashboard/sign-in")
+    );
+    let (status, _) = page(&sandbox, &cookie, "/dashboard/charges").await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "the session ended with sign-out"
+    );
+    sandbox.running.stop().await;
+}
+
+#[tokio::test]
+async fn each_action_works_from_a_plain_form_and_a_refused_one_says_why_and_changes_nothing() {
+    let sandbox = Sandbox::start().await;
+    let cookie = sign_in(&sandbox).await;
+    let paid = promptpay_charge(&sandbox, "ord_paid").await;
+    let failed = promptpay_charge(&sandbox, "ord_failed").await;
+    let expired = promptpay_charge(&sandbox, "ord_expired").await;
+    let id = |charge: &Value| charge["id"].as_str().unwrap().to_owned();
+
+    // The charge's page: its order, its QR, its method's failure codes (seed 002's).
+    let (status, shown) = page(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{}", id(&paid)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shown.contains("ord_paid") && shown.contains("alt=\"QR code of"));
+    for code in [
+        "failed_processing",
+        "insufficient_balance",
+        "payment_cancelled",
+    ] {
+        assert!(
+            shown.contains(&format!("<option value=\"{code}\">")),
+            "{code}"
+        );
+    }
+    assert!(
+        !shown.contains("<option value=\"timeout\">"),
+        "not a PromptPay code"
+    );
+
+    let action = |charge: &Value, name: &str| format!("/dashboard/charges/{}/{name}", id(charge));
+    let (status, location, _) = post(&sandbox, &cookie, &action(&paid, "mark_as_paid"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location,
+        format!("/dashboard/charges/{}?done=paid", id(&paid))
+    );
+    assert_eq!(charge(&sandbox, &id(&paid)).await["status"], "successful");
+    let (_, done) = page(&sandbox, &cookie, &location).await;
+    assert!(done.contains("Marked as paid.") && done.contains("charge.complete"));
+
+    // Refused, with the reason on the page; the charge stays as it was.
+    let (status, _, refused) = post(
+        &sandbox,
+        &cookie,
+        &action(&paid, "mark_as_failed"),
+        &[("failure_code", "payment_cancelled")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("role=\"alert\">Refused: charge") && refused.contains("not pending"),
+        "{refused}"
+    );
+    assert_eq!(charge(&sandbox, &id(&paid)).await["status"], "successful");
+    let (status, _, refused) = post(
+        &sandbox,
+        &cookie,
+        &action(&paid, "refunds"),
+        &[("amount", "100.00")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("PromptPay charges cannot be refunded"),
+        "{refused}"
+    );
+
+    let (status, _, refused) = post(
+        &sandbox,
+        &cookie,
+        &action(&failed, "mark_as_failed"),
+        &[("failure_code", "<script>")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("Refused: choose a failure code from the list."));
+    assert!(!refused.contains("<script>"));
+    assert_eq!(charge(&sandbox, &id(&failed)).await["status"], "pending");
+    let (status, _, _) = post(
+        &sandbox,
+        &cookie,
+        &action(&failed, "mark_as_failed"),
+        &[("failure_code", "insufficient_balance")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let failed = charge(&sandbox, &id(&failed)).await;
+    assert_eq!(
+        (failed["status"].as_str(), failed["failure_code"].as_str()),
+        (Some("failed"), Some("insufficient_balance"))
+    );
+
+    // A form another site made the browser send does nothing.
+    let forged = sandbox
+        .http
+        .post(sandbox.url(&action(&expired, "expire")))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("from", "elsewhere")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(charge(&sandbox, &id(&expired)).await["status"], "pending");
+    let (status, _, _) = post(&sandbox, &cookie, &action(&expired, "expire"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(charge(&sandbox, &id(&expired)).await["status"], "expired");
+
+    // An action the dashboard does not have, on a charge that does not exist.
+    let (status, _, missing) = post(
+        &sandbox,
+        &cookie,
+        "/dashboard/charges/chrg_test_nosuchcharge0000000/mark_as_paid",
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("was not found"));
+    let (status, _, _) = post(&sandbox, &cookie, &action(&expired, "delete"), &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    sandbox.running.stop().await;
+}
+
+#[tokio::test]
+async fn an_alipay_charge_is_refunded_in_part_from_the_dashboard_within_what_remains() {
+    let sandbox = Sandbox::start().await;
+    let cookie = sign_in(&sandbox).await;
+    let (status, charge_made) = sandbox
+        .charge_form(&[
+            ("amount", "150000"),
+            ("currency", "SGD"),
+            ("source[type]", "alipay_cn"),
+            ("source[platform_type]", "WEB"),
+            ("return_uri", "https://example.com/orders/1/complete"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{charge_made}");
+    let id = charge_made["id"].as_str().unwrap().to_owned();
+    let refunds = format!("/dashboard/charges/{id}/refunds");
+    let (status, _, _) = post(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{id}/mark_as_paid"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, shown) = page(&sandbox, &cookie, &format!("/dashboard/charges/{id}")).await;
+    assert!(shown.contains("value=\"1500.00\""), "what remains, offered");
+
+    for bad in ["abc", "-5", "12.345", ""] {
+        let (status, _, refused) = post(&sandbox, &cookie, &refunds, &[("amount", bad)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(
+            refused.contains("Refused: write the amount to refund in SGD"),
+            "{bad:?}"
+        );
+    }
+    let (status, _, refused) = post(&sandbox, &cookie, &refunds, &[("amount", "1,500.01")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("at most 150000"), "{refused}");
+    assert_eq!(charge(&sandbox, &id).await["refunded_amount"], 0);
+
+    let (status, location, _) = post(&sandbox, &cookie, &refunds, &[("amount", "200.50")]).await;
+    assert_eq!(
+        (status, location.ends_with("?done=refunded")),
+        (StatusCode::SEE_OTHER, true)
+    );
+    assert_eq!(charge(&sandbox, &id).await["refunded_amount"], 20_050);
+    let (_, shown) = page(&sandbox, &cookie, &location).await;
+    assert!(
+        shown.contains("Refunded.")
+            && shown.contains("SGD 200.50")
+            && shown.contains("value=\"1299.50\"")
+    );
+    sandbox.running.stop().await;
+}
+
+#[tokio::test]
+async fn the_list_is_newest_first_and_filters_by_status_method_charge_or_order() {
+    let sandbox = Sandbox::start().await;
+    let cookie = sign_in(&sandbox).await;
+    let first = promptpay_charge(&sandbox, "ord_first").await;
+    let second = promptpay_charge(&sandbox, "ord_second").await;
+    send(sandbox.secret(
+        Method::POST,
+        &format!("/charges/{}/mark_as_paid", first["id"].as_str().unwrap()),
+    ))
+    .await;
+
+    let (_, all) = page(&sandbox, &cookie, "/dashboard/charges").await;
+    let at = |text: &str| all.find(text).unwrap();
+    assert!(at("ord_second") < at("ord_first"), "newest first");
+    let (_, paid) = page(&sandbox, &cookie, "/dashboard/charges?status=successful").await;
+    assert!(paid.contains("ord_first") && !paid.contains("ord_second"));
+    let (_, by_order) = page(&sandbox, &cookie, "/dashboard/charges?q=ord_second").await;
+    assert!(by_order.contains(second["id"].as_str().unwrap()) && !by_order.contains("ord_first"));
+    let (_, by_id) = page(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges?q={}", first["id"].as_str().unwrap()),
+    )
+    .await;
+    assert!(by_id.contains("ord_first") && !by_id.contains("ord_second"));
+    let (_, wechat) = page(
+        &sandbox,
+        &cookie,
+        "/dashboard/charges?method=wechat_pay_upm",
+    )
+    .await;
+    assert!(wechat.contains("No charge matches."));
+    let (status, odd) = page(
+        &sandbox,
+        &cookie,
+        "/dashboard/charges?status=%3Cb%3E&method=cash",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(odd.contains("showing every method") && odd.contains("ord_first"));
+    sandbox.running.stop().await;
+}
