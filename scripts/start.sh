@@ -5,5 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build-widget.sh
 cargo build -p paywasm-sandbox
-echo "== open the shop's URL below in a browser"
 exec target/debug/paywasm-sandbox "$@"

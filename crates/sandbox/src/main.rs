@@ -5,8 +5,10 @@
 //! paywasm-sandbox --gateway 127.0.0.1:7070 --shop 127.0.0.1:7071 \
 //!     --public-key pkey_test_... --secret-key skey_test_... --data DIR
 //! ```
-//! Every flag can also come from the environment (`PAYWASM_GATEWAY_ADDR`, ...). It prints both
-//! URLs when ready and stops cleanly on SIGINT or SIGTERM.
+//! Every flag can also come from the environment (`PAYWASM_GATEWAY_ADDR`, ...). When ready it
+//! prints a short guide (the shop, the point of sale and its PIN, the WooshPay page, the
+//! examples, the dashboard and the keys) ending with both URLs, and stops cleanly on SIGINT or
+//! SIGTERM.
 
 use clap::Parser;
 use paywasm_sandbox::config::Config;
@@ -27,20 +29,38 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    println!(
-        "paywasm-sandbox test keys: public {} secret {}",
-        running.public_key, running.secret_key
-    );
-    println!(
-        "WooshPay test keys: publishable {} secret {}",
-        running.wooshpay_public_key, running.wooshpay_secret_key
-    );
-    println!("gateway: {}", running.gateway_url);
-    println!("shop:    {}", running.shop_url);
+    print!("{}", guide(&running));
     shutdown_signal().await;
     running.stop().await;
     println!("paywasm-sandbox stopped");
     std::process::ExitCode::SUCCESS
+}
+
+/// What `npm start` shows a developer: where each part is and how to get in, then the two
+/// addresses scripts read (`gateway:` and, last, `shop:`, printed once both are ready).
+fn guide(running: &paywasm_sandbox::Running) -> String {
+    let shop = &running.shop_url;
+    let gateway = &running.gateway_url;
+    let pin = paywasm_sandbox::shop::staff::DEMO_PIN;
+    format!(
+        "paywasm sandbox, test mode (no money moves)
+  Demo shop (PromptPay, Alipay)        {shop}/
+  The same shop on WooshPay (Alipay)   {shop}/wooshpay
+  Point of sale (cashier, PIN {pin})    {shop}/pos
+  Examples                             {shop}/examples/script-tag, /examples/omise-card,
+                                       /examples/iframe, /examples/wooshpay-session
+  Test-mode dashboard                  {gateway}/dashboard
+    (sign in with the secret key; pay, fail, expire or refund any charge there)
+  Keys  Omise     public {public}  secret {secret}
+        WooshPay  publishable {wooshpay_public}  secret {wooshpay_secret}
+gateway: {gateway}
+shop:    {shop}
+",
+        public = running.public_key,
+        secret = running.secret_key,
+        wooshpay_public = running.wooshpay_public_key,
+        wooshpay_secret = running.wooshpay_secret_key,
+    )
 }
 
 async fn shutdown_signal() {

@@ -1,0 +1,67 @@
+//! What `npm start` prints: a developer's guide to the running sandbox, whose every address
+//! answers, ending with the two lines scripts read.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn the_start_up_guide_names_each_part_and_how_to_get_in_and_every_address_answers() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paywasm-sandbox"))
+        .args(["--gateway", "127.0.0.1:0", "--shop", "127.0.0.1:0"])
+        .arg("--www")
+        .arg(root.join("www"))
+        .arg("--pkg")
+        .arg(root.join("pkg"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let last = line.starts_with("shop:");
+        lines.push(line);
+        if last {
+            break;
+        }
+    }
+    let guide = lines.join("\n");
+    for named in [
+        "test mode (no money moves)",
+        "Point of sale (cashier, PIN 2580)",
+        "Test-mode dashboard",
+        "sign in with the secret key",
+        "public pkey_test_5paywasmsandbox0demo0",
+        "secret skey_test_5paywasmsandbox0demo0",
+        "publishable pk_test_paywasm0sandbox0wooshpay",
+        "/examples/wooshpay-session",
+    ] {
+        assert!(guide.contains(named), "{named:?} in\n{guide}");
+    }
+    assert!(lines[lines.len() - 2].starts_with("gateway: http://127.0.0.1:"));
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // The guide's addresses are pages; the last two lines name the servers for scripts.
+    let pages = lines[..lines.len() - 2].join("\n");
+    let addresses: Vec<&str> = pages
+        .split_whitespace()
+        .filter(|word| word.starts_with("http://"))
+        .map(|word| word.trim_end_matches(','))
+        .collect();
+    assert!(addresses.len() >= 5, "{addresses:?}");
+    for address in addresses {
+        let status = http.get(address).send().await.unwrap().status();
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{address}: {status}"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
