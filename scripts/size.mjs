@@ -129,9 +129,12 @@ if (process.argv.includes("--rows")) {
 // tag checkout 90.7 -> 90.9 KB, on WooshPay 93.9 -> 94.1 KB (stable's budgets not re-measured).
 // Then every request given a deadline by the browser's own AbortSignal.timeout, instead of an
 // AbortController and a timer for the held status request alone (no closure, no timer to clear):
-// 90.7, 93.8 and 78.1 KB, budgets the next tenth above (stable's not re-measured).
-const BUDGET_GZIP_KB = { nightly: 90.8, stable: 126.9 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 93.9, stable: 130.3 };
+// 90.7, 93.8 and 78.1 KB, budgets the next tenth above (stable's not re-measured). Then raised
+// by 0.6 and 0.5 KB: the QR panel's "Test mode. Simulate payment" link with a test key against
+// the sandbox (a developer pays the QR without a phone; as a node always present but hidden it
+// cost 0.1 KB more): checkout 91.3, on WooshPay 94.3 KB.
+const BUDGET_GZIP_KB = { nightly: 91.4, stable: 126.9 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 94.4, stable: 130.3 };
 const POS_BUDGET_GZIP_KB = { nightly: 78.2, stable: 112.9 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {

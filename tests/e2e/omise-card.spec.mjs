@@ -3,29 +3,15 @@
 // (a named modal, focus kept inside, Escape, axe-core), four languages, the refusal of card
 // payments, and beyond Omise.js the QR and the wait in the dialog with a charge URL.
 import { test, expect } from "@playwright/test";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { axeViolations } from "./axe.mjs";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 function pageErrors(page) {
   const errors = [];
   page.on("console", (m) => /Content Security Policy/i.test(m.text()) && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
-}
-
-async function axeViolations(page, selector) {
-  await page.evaluate(AXE);
-  return page.evaluate(async (selector) => {
-    const result = await window.axe.run(document.querySelector(selector), {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-    });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  }, selector);
 }
 
 test("script in a form: the pay button, the dialog, and the form posted with the source the customer chose", async ({ page }) => {

@@ -105,6 +105,14 @@ impl PublicKey {
     pub fn is_test(&self, gateway: GatewayKind) -> bool {
         is_test(&self.0, gateway.policy().public_key_prefix)
     }
+
+    /// Whether a checkout with this key, on `gateway` at `gateway_url` (without a trailing
+    /// slash, as the checkout's options keep it), offers the sandbox's
+    /// Simulate payment page beside a QR: a test key against another server than the
+    /// gateway's own (the sandbox; Omise's API has no such page, and a live key never sees it).
+    pub fn offers_simulate(&self, gateway: GatewayKind, gateway_url: &str) -> bool {
+        self.is_test(gateway) && gateway_url != gateway.policy().url
+    }
 }
 
 /// A merchant's secret key for one gateway: for its server, never a browser.
@@ -143,6 +151,16 @@ impl std::fmt::Debug for SecretKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simulate_payment_is_offered_with_a_test_key_against_the_sandbox_only() {
+        let test = PublicKey::parse(GatewayKind::Omise, "pkey_test_5paywasmsandbox0demo0").unwrap();
+        let live = PublicKey::parse(GatewayKind::Omise, "pkey_5paywasmlive000000000").unwrap();
+        let sandbox = "http://127.0.0.1:7070";
+        assert!(test.offers_simulate(GatewayKind::Omise, sandbox));
+        assert!(!test.offers_simulate(GatewayKind::Omise, "https://api.omise.co"));
+        assert!(!live.offers_simulate(GatewayKind::Omise, sandbox));
+    }
 
     #[test]
     fn the_policy_is_read_from_the_javascripts_source() {

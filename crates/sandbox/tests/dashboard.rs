@@ -1,6 +1,7 @@
-//! The test-mode dashboard over real HTTP, as a browser without JavaScript uses it: signed in
-//! with the secret key only, each action a plain form, a refused action said on the page with
-//! nothing changed, forms from other sites refused.
+//! The test-mode dashboard and Simulate payment over real HTTP, as a browser without JavaScript
+//! uses them: the dashboard signed in with the secret key only, each action a plain form, a
+//! refused action said on the page with nothing changed, forms from other sites refused; a QR's
+//! payment decided by whoever holds its link.
 
 #![allow(clippy::unwrap_used)] // a test that cannot read its answer should stop there
 
@@ -369,5 +370,92 @@ async fn the_list_is_newest_first_and_filters_by_status_method_charge_or_order()
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(odd.contains("showing every method") && odd.contains("ord_first"));
+    sandbox.running.stop().await;
+}
+
+/// Simulate payment: whoever holds a PromptPay QR's link may decide its payment in test mode,
+/// as a phone that scanned it would; the link's token is the key.
+#[tokio::test]
+async fn whoever_holds_a_qrs_link_may_simulate_its_payment_and_no_one_else() {
+    let sandbox = Sandbox::start().await;
+    let declined = promptpay_charge(&sandbox, "ord_declined").await;
+    let paid = promptpay_charge(&sandbox, "ord_simulated").await;
+    let simulate = |charge: &Value| {
+        format!(
+            "{}/simulate",
+            charge["source"]["scannable_code"]["image"]["download_uri"]
+                .as_str()
+                .unwrap()
+        )
+    };
+    let shown = sandbox.http.get(simulate(&declined)).send().await.unwrap();
+    assert_eq!(shown.status(), StatusCode::OK);
+    let shown = shown.text().await.unwrap();
+    assert!(shown.contains("Simulate payment") && shown.contains("THB 1,290.00"));
+    assert!(shown.contains(">Succeed</button>") && shown.contains(">Fail</button>"));
+
+    let forged = simulate(&declined).replace("/downloads/", "/downloads/0");
+    let refused = sandbox
+        .http
+        .post(&forged)
+        .form(&[("decision", "succeed")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        charge(&sandbox, declined["id"].as_str().unwrap()).await["status"],
+        "pending"
+    );
+    let odd = sandbox
+        .http
+        .post(simulate(&declined))
+        .form(&[("decision", "maybe")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
+
+    let decided = sandbox
+        .http
+        .post(simulate(&declined))
+        .form(&[("decision", "fail")])
+        .send()
+        .await
+        .unwrap();
+    assert!(decided.text().await.unwrap().contains("Declined."));
+    let after = charge(&sandbox, declined["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (after["status"].as_str(), after["failure_code"].as_str()),
+        (Some("failed"), Some("failed_processing"))
+    );
+    let again = sandbox
+        .http
+        .post(simulate(&declined))
+        .form(&[("decision", "succeed")])
+        .send()
+        .await
+        .unwrap();
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("This payment is already failed."));
+    assert_eq!(
+        charge(&sandbox, declined["id"].as_str().unwrap()).await["status"],
+        "failed"
+    );
+
+    sandbox
+        .http
+        .post(simulate(&paid))
+        .form(&[("decision", "succeed")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        charge(&sandbox, paid["id"].as_str().unwrap()).await["status"],
+        "successful"
+    );
     sandbox.running.stop().await;
 }

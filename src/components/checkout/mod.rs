@@ -309,6 +309,9 @@ pub fn Checkout(
             .collect_view()
     };
 
+    let simulate = options
+        .public_key
+        .offers_simulate(options.gateway.kind(), &options.gateway_url);
     let waiting_charge = Memo::new(move |_| match phase.get() {
         Phase::Waiting(charge) => Some(charge),
         _ => None,
@@ -321,6 +324,7 @@ pub fn Checkout(
             amount_text=amount_text.clone()
             merchant=options.merchant_name.clone()
             offer_save=platform != PlatformType::Web
+            simulate=simulate
         />
     };
 

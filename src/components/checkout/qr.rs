@@ -104,6 +104,8 @@ pub fn QrPanel(
     merchant: Option<String>,
     /// Whether to offer "Save QR code" (phones).
     offer_save: bool,
+    /// Test mode against the sandbox: link to its Simulate payment page, beside the QR.
+    simulate: bool,
 ) -> impl IntoView {
     let image_uri = move || {
         charge
@@ -135,6 +137,16 @@ pub fn QrPanel(
     let Countdown { left, total } = countdown;
     let no_deadline = move || left.get().is_none();
     let promptpay = SourceType::Promptpay.method();
+    // For developers, in English as the gateway's test pages are: it pays the QR as a phone
+    // would, in a new tab, so that this checkout keeps waiting and announces the outcome.
+    let simulate_link = simulate.then(|| {
+        view! {
+            <p class="paywasm-test-mode">
+                "Test mode. "
+                <a href=move || image_uri().map(|uri| uri + "/simulate").unwrap_or_default() target="_blank" rel="noopener">"Simulate payment"</a>
+            </p>
+        }
+    });
     view! {
         <div class="paywasm-qr" hidden=move || charge.get().is_none()>
             <p class="paywasm-scheme">
@@ -152,6 +164,7 @@ pub fn QrPanel(
             </p>
             <progress class="paywasm-time-bar" aria-hidden="true" hidden=no_deadline max=move || total.get().unwrap_or(1).to_string() value=move || left.get().unwrap_or(0).to_string()></progress>
             <p class="paywasm-hint">{texts.qr_instructions}</p>
+            {simulate_link}
         </div>
     }
 }

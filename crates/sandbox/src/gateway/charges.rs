@@ -194,14 +194,15 @@ pub(crate) fn load_by_authorize_id(
     Ok(charge)
 }
 
-/// The QR payload of a charge's document, if the download token matches and the charge has
-/// not expired.
-pub(crate) fn qr_payload(
+/// The charge whose QR document is `document_id` with download `token` (whoever holds the QR's
+/// link, as a phone that scanned it), with expiry applied, and its QR payload; `None` when
+/// the link is not one of its documents.
+pub(crate) fn load_by_document(
     state: &GatewayState,
     charge_id: &str,
     document_id: &str,
     token: &str,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<(Charge, String)>, ApiError> {
     let row = state.store.call(|db| {
         db.query_row(
             "SELECT qr_payload, download_token, body FROM charges WHERE id = ?1",
@@ -220,19 +221,33 @@ pub(crate) fn qr_payload(
         return Ok(None);
     };
     let mut charge = decode(&body)?;
-    expire_if_due(state, &mut charge)?;
-    // The gateway closes the QR when the charge expires (seed 002).
-    if charge.status == ChargeStatus::Expired {
-        return Ok(None);
-    }
     let document_matches = charge
         .source
         .scannable_code
         .as_ref()
         .is_some_and(|code| code.image.id == document_id);
-    let token_matches =
+    let token_matches: bool =
         subtle::ConstantTimeEq::ct_eq(token.as_bytes(), expected_token.as_bytes()).into();
-    Ok((document_matches && token_matches).then_some(payload))
+    if !(document_matches && token_matches) {
+        return Ok(None);
+    }
+    expire_if_due(state, &mut charge)?;
+    Ok(Some((charge, payload)))
+}
+
+/// The QR payload of a charge's document, if the download token matches and the charge has
+/// not expired.
+pub(crate) fn qr_payload(
+    state: &GatewayState,
+    charge_id: &str,
+    document_id: &str,
+    token: &str,
+) -> Result<Option<String>, ApiError> {
+    let found = load_by_document(state, charge_id, document_id, token)?;
+    // The gateway closes the QR when the charge expires (seed 002).
+    Ok(found
+        .filter(|(charge, _)| charge.status != ChargeStatus::Expired)
+        .map(|(_, payload)| payload))
 }
 
 fn is_loopback(host: &str) -> bool {
