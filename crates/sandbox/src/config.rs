@@ -88,6 +88,10 @@ pub struct Config {
     /// here too.
     #[arg(long, env = "PAYWASM_GATEWAY_URL", value_parser = parse_http_url)]
     pub gateway_url: Option<String>,
+    /// Run only the gateway, without the demo shop: for a merchant's own server against the
+    /// sandbox (its webhooks go to `--webhook-url`, nowhere without one).
+    #[arg(long, env = "PAYWASM_NO_SHOP", conflicts_with = "gateway_url")]
+    pub no_shop: bool,
     /// Webhook endpoints the gateway POSTs events to (repeat the flag, or comma-separate in the
     /// environment). Without any, the demo shop's `/webhooks/omise`.
     #[arg(
@@ -174,6 +178,7 @@ impl Config {
             shop_max_held_per_customer: paywasm_merchant::checkout::MAX_HELD_PER_CUSTOMER,
             shop_trusted_proxies: Vec::new(),
             gateway_url: None,
+            no_shop: false,
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),

@@ -80,8 +80,8 @@ async fn register_wooshpay_webhook(shop_state: &shop::ShopState, attempts: u32) 
 pub struct Running {
     /// `http://127.0.0.1:7070`.
     pub gateway_url: String,
-    /// `http://127.0.0.1:7071`.
-    pub shop_url: String,
+    /// `http://127.0.0.1:7071`; `None` with `--no-shop`.
+    pub shop_url: Option<String>,
     /// The public key in use.
     pub public_key: String,
     /// The secret key in use.
@@ -198,18 +198,17 @@ impl Layers<'_> {
 
 /// Starts the gateway's two APIs (with their pages and the widget's files) and their webhook
 /// workers; its URL and its tasks. Events go to `--webhook-url`, by default the shop's
-/// `/webhooks/omise` at `shop_url`.
+/// `/webhooks/omise` at `shop_url` (none without a shop).
 async fn start_gateway(
     config: &Config,
-    shop_url: &str,
+    shop_url: Option<&str>,
     webhook_key: &[u8],
     stopped: &watch::Receiver<bool>,
 ) -> Result<(String, Vec<JoinHandle<()>>), StartError> {
     let (gateway_listener, gateway_url) = bind(config.gateway_addr).await?;
-    let webhook_urls = if config.webhook_urls.is_empty() {
-        vec![format!("{shop_url}/webhooks/omise")]
-    } else {
-        config.webhook_urls.clone()
+    let webhook_urls = match (config.webhook_urls.is_empty(), shop_url) {
+        (true, Some(shop_url)) => vec![format!("{shop_url}/webhooks/omise")],
+        _ => config.webhook_urls.clone(),
     };
     let gateway_store =
         store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
@@ -305,8 +304,6 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             )));
         }
     }
-    // The shop's listener first: the gateway's default webhook endpoint is on it.
-    let (shop_listener, shop_url) = bind(config.shop_addr).await?;
     let (stop, stopped) = watch::channel(false);
     let mut servers = Vec::new();
 
@@ -314,13 +311,30 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let webhook_key = base64::engine::general_purpose::STANDARD
         .decode(config.webhook_secret.trim())
         .map_err(|_| StartError::Keys("the webhook secret must be base64".into()))?;
+    if config.no_shop {
+        let (gateway_url, gateway_servers) =
+            start_gateway(&config, None, &webhook_key, &stopped).await?;
+        servers.extend(gateway_servers);
+        return Ok(Running {
+            gateway_url,
+            shop_url: None,
+            public_key: config.public_key,
+            secret_key: config.secret_key,
+            wooshpay_public_key: config.wooshpay_public_key,
+            wooshpay_secret_key: config.wooshpay_secret_key,
+            stop,
+            servers,
+        });
+    }
+    // The shop's listener first: the gateway's default webhook endpoint is on it.
+    let (shop_listener, shop_url) = bind(config.shop_addr).await?;
     let gateway_url = match &config.gateway_url {
         // Only the shop runs here, against a gateway elsewhere (several shop instances
         // beside one gateway).
         Some(url) => url.clone(),
         None => {
             let (gateway_url, gateway_servers) =
-                start_gateway(&config, &shop_url, &webhook_key, &stopped).await?;
+                start_gateway(&config, Some(&shop_url), &webhook_key, &stopped).await?;
             servers.extend(gateway_servers);
             gateway_url
         }
@@ -404,7 +418,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     }
     Ok(Running {
         gateway_url,
-        shop_url,
+        shop_url: Some(shop_url),
         public_key: config.public_key,
         secret_key: config.secret_key,
         wooshpay_public_key: config.wooshpay_public_key,

@@ -36,11 +36,32 @@ async fn main() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// What `npm start` shows a developer: where each part is and how to get in, then the two
-/// addresses scripts read (`gateway:` and, last, `shop:`, printed once both are ready).
+/// What `npm start` shows a developer: where each part is and how to get in, then the
+/// addresses scripts read (`gateway:` and, last, `shop:`, printed once both are ready; with
+/// `--no-shop`, `gateway:` last).
 fn guide(running: &paywasm_sandbox::Running) -> String {
-    let shop = &running.shop_url;
     let gateway = &running.gateway_url;
+    let keys = format!(
+        "  Keys  Omise     public {}  secret {}
+        WooshPay  publishable {}  secret {}
+",
+        running.public_key,
+        running.secret_key,
+        running.wooshpay_public_key,
+        running.wooshpay_secret_key,
+    );
+    let dashboard = format!(
+        "  Test-mode dashboard                  {gateway}/dashboard
+    (sign in with the secret key; pay, fail, expire or refund any charge there)
+"
+    );
+    let Some(shop) = &running.shop_url else {
+        return format!(
+            "paywasm sandbox, test mode (no money moves): the gateway alone (--no-shop)
+{dashboard}{keys}gateway: {gateway}
+"
+        );
+    };
     let pin = paywasm_sandbox::shop::staff::DEMO_PIN;
     format!(
         "paywasm sandbox, test mode (no money moves)
@@ -49,17 +70,9 @@ fn guide(running: &paywasm_sandbox::Running) -> String {
   Point of sale (cashier, PIN {pin})    {shop}/pos
   Examples                             {shop}/examples/script-tag, /examples/omise-card,
                                        /examples/iframe, /examples/wooshpay-session
-  Test-mode dashboard                  {gateway}/dashboard
-    (sign in with the secret key; pay, fail, expire or refund any charge there)
-  Keys  Omise     public {public}  secret {secret}
-        WooshPay  publishable {wooshpay_public}  secret {wooshpay_secret}
-gateway: {gateway}
+{dashboard}{keys}gateway: {gateway}
 shop:    {shop}
-",
-        public = running.public_key,
-        secret = running.secret_key,
-        wooshpay_public = running.wooshpay_public_key,
-        wooshpay_secret = running.wooshpay_secret_key,
+"
     )
 }
 

@@ -11,6 +11,8 @@
 
 mod support;
 
+use support::ShopUrl;
+
 use paywasm_sandbox::config::Config;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestRunner};
@@ -233,7 +235,7 @@ fn no_input_makes_a_server_error_and_every_refusal_is_an_error_object() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let staff = runtime.block_on(support::staff_cookie(&running.shop_url));
+    let staff = runtime.block_on(support::staff_cookie(running.shop()));
     let sent = std::cell::Cell::new(0u64);
     for &(party, method, path, key) in ENDPOINTS {
         let mut runner = TestRunner::new(RunnerConfig {
@@ -248,7 +250,7 @@ fn no_input_makes_a_server_error_and_every_refusal_is_an_error_object() {
                 .replace("{query}", &url_encode_query(&input.query));
             let base = match party {
                 Party::Gateway => &running.gateway_url,
-                Party::Shop => &running.shop_url,
+                Party::Shop => running.shop(),
             };
             let mut request = http.request(
                 Method::from_bytes(method.as_bytes()).unwrap(),

@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::ShopUrl;
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{assert_error, assert_shop_error, send, Sandbox};
@@ -134,11 +136,11 @@ async fn in_store_charges_are_decided_by_test_barcodes() {
 #[tokio::test]
 async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
     let sandbox = Sandbox::start().await;
-    let staff = support::staff_cookie(&sandbox.running.shop_url).await;
+    let staff = support::staff_cookie(sandbox.running.shop()).await;
     let pos = |key: Option<&'static str>, body: Value| {
         let mut request = sandbox
             .http
-            .post(format!("{}/pos/charges", sandbox.running.shop_url))
+            .post(format!("{}/pos/charges", sandbox.running.shop()))
             .header("Cookie", &staff)
             .json(&body);
         if let Some(key) = key {
@@ -208,7 +210,7 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
             .http
             .post(format!(
                 "{}/pos/charges/{id}/cancel",
-                sandbox.running.shop_url
+                sandbox.running.shop()
             ))
             .header("Cookie", &staff),
     )
@@ -224,7 +226,7 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
     // refunds through the shop, within the charge
     let refunds = format!(
         "{}/pos/charges/{}/refunds",
-        sandbox.running.shop_url,
+        sandbox.running.shop(),
         paid["id"].as_str().unwrap()
     );
     let refund = |key: &'static str, amount: i64| {
@@ -258,7 +260,7 @@ async fn the_point_of_sale_charges_a_scanned_code_once_per_sale() {
 #[tokio::test]
 async fn the_point_of_sale_is_for_signed_in_staff_only() {
     let sandbox = Sandbox::start().await;
-    let shop = &sandbox.running.shop_url;
+    let shop = sandbox.running.shop();
     let sale = json!({"amount": 40000, "currency": "THB", "barcode": "281234567890123490", "store_id": "store_1234", "terminal_id": "POS-01"});
     for (path, body) in [
         ("/pos/charges", sale.clone()),
@@ -318,7 +320,7 @@ async fn the_point_of_sale_is_for_signed_in_staff_only() {
 #[tokio::test]
 async fn a_staff_session_ends_at_sign_out_and_the_pin_cannot_be_guessed() {
     let sandbox = Sandbox::start().await;
-    let shop = &sandbox.running.shop_url;
+    let shop = sandbox.running.shop();
     let staff = support::staff_cookie(shop).await;
     let pos_page = || {
         sandbox

@@ -398,7 +398,8 @@ impl Instances {
             .iter()
             .map(|port| format!("http://127.0.0.1:{port}/webhooks/omise"))
             .collect();
-        let mut args = Vec::new();
+        // The gateway alone, as the README's example runs it.
+        let mut args = vec!["--no-shop"];
         for hook in &hooks {
             args.extend(["--webhook-url", hook.as_str()]);
         }

@@ -7,6 +7,8 @@
 
 mod support;
 
+use support::ShopUrl;
+
 use paywasm_sandbox::config::Config;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -139,7 +141,7 @@ async fn viewing_pages_stores_no_order_and_the_first_charge_stores_it_once() {
         "/examples/wooshpay-session",
     ] {
         for _ in 0..10 {
-            let page = sandbox.page(sandbox.running.shop_url.clone() + path).await;
+            let page = sandbox.page(sandbox.running.shop().to_owned() + path).await;
             assert!(page.contains("ord_"), "{path} hands out an order");
         }
     }
@@ -188,7 +190,7 @@ async fn a_customer_past_its_share_of_held_requests_is_answered_at_once_with_ret
     let (_, charge) = send(sandbox.charge_request(&source, &order)).await;
     let url = format!(
         "{}/checkout/charges/{}?wait=20",
-        sandbox.running.shop_url,
+        sandbox.running.shop(),
         charge["id"].as_str().unwrap()
     );
     let status_of = |customer: &'static str| {
@@ -283,7 +285,7 @@ async fn the_shop_holds_a_status_request_until_the_charge_completes() {
 #[tokio::test]
 async fn the_shop_refuses_unsigned_stale_or_forged_webhooks_and_handles_each_event_once() {
     let sandbox = Sandbox::start().await;
-    let url = format!("{}/webhooks/omise", sandbox.running.shop_url);
+    let url = format!("{}/webhooks/omise", sandbox.running.shop());
     let key = base64::Engine::decode(
         &base64::engine::general_purpose::STANDARD,
         paywasm_sandbox::config::DEFAULT_WEBHOOK_SECRET,
@@ -484,7 +486,7 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
     let sandbox = Sandbox::start().await;
     let response = sandbox
         .http
-        .get(format!("{}/", sandbox.running.shop_url))
+        .get(format!("{}/", sandbox.running.shop()))
         .header("accept-language", "th-TH,th;q=0.9,en;q=0.8")
         .header("user-agent", IPHONE)
         .send()
@@ -543,7 +545,7 @@ async fn the_return_page_says_it_is_confirming_in_the_customers_language_until_t
     let return_page = |order: String| {
         let request = sandbox
             .http
-            .get(format!("{}/return?order={order}", sandbox.running.shop_url))
+            .get(format!("{}/return?order={order}", sandbox.running.shop()))
             .header("accept-language", "ja-JP,ja;q=0.9");
         async move { request.send().await.unwrap().text().await.unwrap() }
     };
@@ -622,7 +624,7 @@ async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent(
     let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
     let ask = |request: Value| {
         send(
-            http.post(format!("{}/wooshpay/payment_intents", running.shop_url))
+            http.post(format!("{}/wooshpay/payment_intents", running.shop()))
                 .json(&json!({"order": order, "terminal_type": "WEB", "request": request})),
         )
     };
@@ -643,7 +645,7 @@ async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent(
         .unwrap();
     let (status, elsewhere) = send(
         moved
-            .post(format!("{}/wooshpay/payment_intents", running.shop_url))
+            .post(format!("{}/wooshpay/payment_intents", running.shop()))
             .json(&json!({"order": order, "terminal_type": "WEB", "request": 0.8147236863931789})),
     )
     .await;

@@ -15,6 +15,8 @@
 
 mod support;
 
+use support::ShopUrl;
+
 use paywasm_sandbox::config::Config;
 use paywasm_sandbox::faults::Faults;
 use reqwest::Client;
@@ -69,7 +71,7 @@ async fn soak_with_the_shop_on(shop_database: Option<String>) {
             .build()
             .unwrap(),
         gateway: running.gateway_url.clone(),
-        shop: running.shop_url.clone(),
+        shop: running.shop().to_owned(),
         public_key: running.public_key.clone(),
         secret_key: running.secret_key.clone(),
         wooshpay_public_key: running.wooshpay_public_key.clone(),

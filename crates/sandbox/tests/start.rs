@@ -65,3 +65,65 @@ async fn the_start_up_guide_names_each_part_and_how_to_get_in_and_every_address_
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// `--no-shop`: the gateway alone, for a merchant's own server; its guide says so and ends with
+/// the gateway's address, and the gateway serves charges and their webhooks to the merchant's
+/// endpoint only.
+#[tokio::test]
+async fn the_gateway_runs_alone_with_no_shop() {
+    let mut config = paywasm_sandbox::config::Config::for_tests();
+    config.no_shop = true;
+    let running = paywasm_sandbox::start(config).await.unwrap();
+    assert_eq!(running.shop_url, None);
+    let http = reqwest::Client::new();
+    let charge: serde_json::Value = http
+        .post(format!("{}/charges", running.gateway_url))
+        .basic_auth(&running.secret_key, Some(""))
+        .form(&[
+            ("amount", "129000"),
+            ("currency", "THB"),
+            ("source[type]", "promptpay"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(charge["status"], "pending", "{charge}");
+    running.stop().await;
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paywasm-sandbox"))
+        .args(["--no-shop", "--gateway", "127.0.0.1:0"])
+        .arg("--www")
+        .arg(root.join("www"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let last = line.starts_with("gateway:");
+        lines.push(line);
+        if last {
+            break;
+        }
+    }
+    let guide = lines.join("\n");
+    assert!(guide.contains("the gateway alone (--no-shop)"), "{guide}");
+    assert!(
+        guide.contains("/dashboard") && !guide.contains("Demo shop"),
+        "{guide}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Nothing is left to run with both the shop's gateway elsewhere and no shop.
+    let refused = Command::new(env!("CARGO_BIN_EXE_paywasm-sandbox"))
+        .args(["--no-shop", "--gateway-url", "http://127.0.0.1:7070"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be used with"));
+}

@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::ShopUrl;
+
 use paywasm_sandbox::config::Config;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -142,7 +144,7 @@ async fn an_injected_503_comes_in_the_error_shape_of_the_api_called() {
     let shop = http
         .get(format!(
             "{}/checkout/charges/chrg_test_none",
-            running.shop_url
+            running.shop()
         ))
         .send()
         .await
@@ -150,7 +152,7 @@ async fn an_injected_503_comes_in_the_error_shape_of_the_api_called() {
     unavailable(&shop);
     let body: Value = shop.json().await.unwrap();
     support::assert_shop_error(&body, "service_unavailable");
-    let product = http.get(&running.shop_url).send().await.unwrap();
+    let product = http.get(running.shop()).send().await.unwrap();
     assert_eq!(product.status(), StatusCode::OK);
     running.stop().await;
 }
@@ -226,10 +228,10 @@ async fn answers_on_a_kept_alive_connection_are_not_held_back() {
     let mut times = Vec::new();
     // Several connections to each server: whether Linux delays an ACK varies by connection
     // and over time.
-    let servers = [&sandbox.running.shop_url, &sandbox.running.gateway_url];
+    let servers = [sandbox.running.shop(), &sandbox.running.gateway_url];
     for url in servers.into_iter().cycle().take(8) {
         let address = url.trim_start_matches("http://");
-        let path = if url == &sandbox.running.shop_url {
+        let path = if url == sandbox.running.shop() {
             "/assets/shop.css"
         } else {
             "/wooshpay/assets/checkout.css"
@@ -303,7 +305,7 @@ async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
         .await
         .expect("sandbox starts");
     let http = Client::new();
-    for server in [&running.gateway_url, &running.shop_url] {
+    for server in [&running.gateway_url, running.shop()] {
         for (path, cache, media_type) in [
             (
                 "/pkg/9.8.7/paywasm_bg.wasm",

@@ -17,6 +17,20 @@ use std::time::{Duration, Instant};
 
 /// A sandbox (gateway and demo shop) on loopback, and a client that does not follow
 /// redirects (a test reads where it is sent).
+/// The demo shop's address of a sandbox that runs it (every test's but the gateway-only one).
+pub trait ShopUrl {
+    /// `http://127.0.0.1:...`.
+    fn shop(&self) -> &str;
+}
+
+impl ShopUrl for Running {
+    fn shop(&self) -> &str {
+        self.shop_url
+            .as_deref()
+            .expect("this sandbox runs the demo shop")
+    }
+}
+
 pub struct Sandbox {
     pub running: Running,
     pub http: Client,
@@ -173,7 +187,7 @@ impl Sandbox {
 
     /// The same at the product page `path` (`/wooshpay` for the WooshPay shop).
     pub async fn shop_order_at(&self, path: &str) -> Value {
-        widget_config_in(&self.page(format!("{}{path}", self.running.shop_url)).await)
+        widget_config_in(&self.page(format!("{}{path}", self.running.shop())).await)
     }
 
     /// The page at `url`, as text.
@@ -192,7 +206,7 @@ impl Sandbox {
     /// with `source`.
     pub fn charge_request(&self, source: &Value, order: &Value) -> RequestBuilder {
         self.http
-            .post(format!("{}/checkout/charges", self.running.shop_url))
+            .post(format!("{}/checkout/charges", self.running.shop()))
             .json(&json!({"source": source["id"], "order": order["order"]}))
     }
 
@@ -200,10 +214,7 @@ impl Sandbox {
     /// for a PaymentIntent for `order` (an order id), on a desktop.
     pub fn payment_intent_request(&self, order: &Value, request: &str) -> RequestBuilder {
         self.http
-            .post(format!(
-                "{}/wooshpay/payment_intents",
-                self.running.shop_url
-            ))
+            .post(format!("{}/wooshpay/payment_intents", self.running.shop()))
             .json(&json!({"order": order, "terminal_type": "WEB", "request": request}))
     }
 
