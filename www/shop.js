@@ -10,3 +10,13 @@ if (config.error) {
 } else {
   await mount(target, config.widget);
 }
+
+// The point of sale in test mode: a test code's button scans it, as a scanner types a code
+// into the focused field and presses Enter.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-scan]");
+  const field = document.getElementById("paywasm-code");
+  if (!button || !field || field.form.hidden) return;
+  field.value = button.dataset.scan;
+  field.form.requestSubmit();
+});

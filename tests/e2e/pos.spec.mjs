@@ -1,6 +1,6 @@
 // The cashier view (in-store, B scan C) on the demo shop's /pos page, with the sandbox's
-// documented test codes (README: the last two digits decide the outcome): the scanner types
-// the code and Enter, as a keyboard wedge does.
+// documented test codes (the page lists them; the last two digits decide the outcome): the
+// scanner types the code and Enter, as a keyboard wedge does.
 import { test, expect, chromium } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,6 +94,17 @@ for (const [wallet, ending, failureCode, advice] of FAILURES) {
     await expect(status(page)).toContainText(`Payment successful: THB 400.00 with ${wallet}`);
   });
 }
+
+test("test mode: the page lists the sandbox's test codes by outcome, and a code's button scans it", async ({ page }) => {
+  await page.goto("/pos");
+  const codes = page.getByRole("region", { name: "Sandbox test codes" });
+  await expect(codes.getByRole("row")).toHaveCount(15); // a heading row, 7 codes of each wallet
+  await page.getByRole("button", { name: "Scan Alipay code that fails: insufficient_balance" }).click();
+  await expect(status(page)).toContainText("Payment failed. ");
+  await expect(status(page)).toContainText("balance is insufficient. Ask for another payment method");
+  await page.getByRole("button", { name: "Scan WeChat Pay code that pays at once" }).click();
+  await expect(status(page)).toContainText("Payment successful: THB 400.00 with WeChat Pay");
+});
 
 for (const wallet of ["Alipay", "WeChat Pay"]) {
   test(`${wallet}: the customer confirms in the app while the cashier waits`, async ({ page }) => {

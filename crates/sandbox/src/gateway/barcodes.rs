@@ -32,6 +32,49 @@ const WECHAT_FAILURES: [FailureCode; 5] = [
     FailureCode::FailedProcessing,
 ];
 
+/// One of the sandbox's test codes: a wallet's code that asks for one outcome.
+#[derive(Debug, Clone)]
+pub struct TestCode {
+    /// The wallet whose code it is (`Alipay`, `WeChat Pay`).
+    pub wallet: &'static str,
+    /// What scanning it does, in words.
+    pub outcome: String,
+    /// The digits.
+    pub code: String,
+}
+
+/// A code of each outcome of each wallet, as the table above says: pays at once, waits for
+/// the app, and each failure. Alipay's codes begin with 28, WeChat Pay's with 13 (18 digits,
+/// as theirs are).
+pub fn test_codes() -> Vec<TestCode> {
+    let wallets = [
+        ("Alipay", "2812345678901234", ALIPAY_FAILURES),
+        ("WeChat Pay", "1345678901234567", WECHAT_FAILURES),
+    ];
+    let mut codes = Vec::new();
+    for (wallet, stem, failures) in wallets {
+        let code = |ending: &str| format!("{stem}{ending}");
+        codes.push(TestCode {
+            wallet,
+            outcome: "pays at once".into(),
+            code: code("00"),
+        });
+        codes.push(TestCode {
+            wallet,
+            outcome: "waits for the customer in the app".into(),
+            code: code("01"),
+        });
+        for (n, failure) in failures.iter().enumerate() {
+            codes.push(TestCode {
+                wallet,
+                outcome: format!("fails: {}", failure.as_str()),
+                code: code(&format!("1{}", n + 1)),
+            });
+        }
+    }
+    codes
+}
+
 /// Refuses a payment code that no wallet would show: 10 to 32 digits.
 pub(crate) fn check(barcode: &str) -> Result<(), ApiError> {
     if (10..=32).contains(&barcode.len()) && barcode.bytes().all(|b| b.is_ascii_digit()) {
@@ -96,6 +139,27 @@ mod tests {
             failed(SourceType::WechatPayUpm, "134567890123456714"),
             "insufficient_fund"
         );
+    }
+
+    #[test]
+    fn each_listed_test_code_does_what_its_words_say() {
+        let codes = test_codes();
+        assert_eq!(codes.len(), 14);
+        for listed in codes {
+            let method = if listed.wallet == "Alipay" {
+                SourceType::BarcodeAlipay
+            } else {
+                SourceType::WechatPayUpm
+            };
+            assert!(check(&listed.code).is_ok());
+            let said = match outcome(method, &listed.code) {
+                None => "waits for the customer in the app".to_owned(),
+                Some(Outcome::Paid) => "pays at once".to_owned(),
+                Some(Outcome::Failed { code, .. }) => format!("fails: {code}"),
+                Some(Outcome::Expired) => "expires".to_owned(),
+            };
+            assert_eq!(said, listed.outcome, "{}", listed.code);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::checkout::{find_order, new_order};
 use super::error::MerchantError;
 use super::{ShopState, PRODUCT};
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
@@ -42,11 +43,11 @@ fn render(
     price: &str,
     config: Value,
 ) -> Result<Response, MerchantError> {
-    render_with(state, template, title, price, config, &[], "")
+    render_with(state, template, title, price, config, &[], &[])
 }
 
-/// `render`, with more `{{NAME}}` placeholders filled with escaped text, and `first_view`
-/// (markup, not escaped) in place of `{{FIRST_VIEW}}`.
+/// `render`, with more `{{NAME}}` placeholders filled with escaped text (`fields`), and others
+/// with markup, not escaped (`markup`: the checkout's first view, a page's test-mode parts).
 pub(crate) fn render_with(
     state: &ShopState,
     template: &str,
@@ -54,7 +55,7 @@ pub(crate) fn render_with(
     price: &str,
     config: Value,
     fields: &[(&str, String)],
-    first_view: &str,
+    markup: &[(&str, &str)],
 ) -> Result<Response, MerchantError> {
     let path = state.www_dir.join(template);
     let page = std::fs::read_to_string(&path).map_err(|error| {
@@ -70,7 +71,9 @@ pub(crate) fn render_with(
     let page = fields.iter().fold(page, |page, (name, value)| {
         page.replace(&format!("{{{{{name}}}}}"), &escape(value))
     });
-    let page = page.replace("{{FIRST_VIEW}}", first_view);
+    let page = markup.iter().fold(page, |page, (name, value)| {
+        page.replace(&format!("{{{{{name}}}}}"), value)
+    });
     Ok((
         [
             (header::CONTENT_SECURITY_POLICY, csp()),
@@ -146,7 +149,7 @@ pub(crate) async fn product(
         &price,
         config,
         &[],
-        &first_view,
+        &[("FIRST_VIEW", &first_view)],
     )
 }
 
@@ -209,7 +212,7 @@ pub(crate) fn render_return(
         "",
         config,
         &[("BUILD", checkout_build(gateway).to_owned())],
-        &first_view,
+        &[("FIRST_VIEW", &first_view)],
     )
 }
 
@@ -297,7 +300,7 @@ pub(crate) async fn script_tag_example(
         "",
         widget,
         &fields,
-        "",
+        &[],
     )?;
     with_cdn_policy(&state, page, query.csp.as_deref())
 }
@@ -324,7 +327,7 @@ pub(crate) async fn omise_card_example(
         "",
         widget,
         &fields,
-        "",
+        &[],
     )?;
     with_cdn_policy(&state, page, None)
 }
@@ -366,7 +369,7 @@ pub(crate) async fn omise_card_received(
         "",
         Value::Null,
         &[("RECEIVED", received)],
-        "",
+        &[],
     )
 }
 
@@ -437,5 +440,25 @@ pub(crate) async fn pos_page(
             "terminalId": "POS-01",
         }
     });
-    render(&state, "pos.html", "Point of sale", "", config)
+    let test_codes = TestCodes {
+        codes: crate::gateway::barcodes::test_codes(),
+    }
+    .render()
+    .map_err(|error| MerchantError::Internal(format!("the test codes: {error}")))?;
+    render_with(
+        &state,
+        "pos.html",
+        "Point of sale",
+        "",
+        config,
+        &[],
+        &[("TEST_CODES", &test_codes)],
+    )
+}
+
+/// The sandbox's test codes on the point of sale (test mode), each with a button that scans it.
+#[derive(Template)]
+#[template(path = "shop/test_codes.html")]
+struct TestCodes {
+    codes: Vec<crate::gateway::barcodes::TestCode>,
 }

@@ -271,7 +271,7 @@ fn page(state: &ShopState, next: &str, problem: &str) -> Result<Response, Mercha
             ("PIN", DEMO_PIN.to_owned()),
             ("PROBLEM", problem.to_owned()),
         ],
-        "",
+        &[],
     )
 }
 

@@ -80,7 +80,7 @@ pub(crate) async fn product(
         &price,
         config,
         &[("ORDER", order.id.clone())],
-        &first_view,
+        &[("FIRST_VIEW", &first_view)],
     )
 }
 
@@ -148,7 +148,7 @@ pub(crate) async fn session_frame_start(
         &price,
         Value::Null,
         &[("ORDER", order.id)],
-        "",
+        &[],
     )
 }
 
@@ -169,7 +169,7 @@ pub(crate) async fn session_frame_example(
         &price,
         config,
         &[],
-        "",
+        &[],
     )
 }
 
