@@ -999,15 +999,21 @@ async fn pending_charges_expire_on_their_own_at_expires_at() {
         .await;
     assert_eq!(status, StatusCode::OK, "{charge}");
     assert_eq!(charge["expires_at"], soon.to_string());
-    // nobody reads the charge: the gateway expires it and says so
-    eventually("a charge.expire event", || async {
-        sandbox
-            .events()
-            .await
-            .iter()
-            .any(|e| e["key"] == "charge.expire")
+    // nobody reads the charge: the gateway expires it and says so, with the key Omise
+    // documents for a charge that ended (there is no charge.expire)
+    eventually("a charge.complete event of the expired charge", || async {
+        sandbox.events().await.iter().any(|e| {
+            e["key"] == "charge.complete"
+                && e["data"]["id"] == charge["id"]
+                && e["data"]["status"] == "expired"
+        })
     })
     .await;
+    assert!(sandbox
+        .events()
+        .await
+        .iter()
+        .all(|e| e["key"] != "charge.expire"));
     let (_, expired) = send(sandbox.secret(
         reqwest::Method::GET,
         &format!("/charges/{}", charge["id"].as_str().unwrap()),

@@ -282,7 +282,8 @@ async fn crash_soak_with_the_shop_on(shop_database: Option<String>) {
         .await
         .iter()
         .filter(|event| {
-            event["key"] == "charge.expire"
+            event["key"] == "charge.complete"
+                && event["data"]["status"] == "expired"
                 && expiring.contains(event["data"]["id"].as_str().unwrap_or(""))
                 && event["webhook_deliveries"]
                     .as_array()
@@ -303,7 +304,7 @@ async fn crash_soak_with_the_shop_on(shop_database: Option<String>) {
     );
     verdict.print(checkouts);
     println!(
-        "  charges left to expire on their own: {}, expired {expired}, their charge.expire webhooks delivered {announced}",
+        "  charges left to expire on their own: {}, expired {expired}, their charge.complete webhooks delivered {announced}",
         expiring.len()
     );
     drop(sandbox);

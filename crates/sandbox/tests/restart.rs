@@ -118,10 +118,11 @@ async fn a_killed_sandbox_restarts_with_everything_it_acknowledged() {
         events["data"].as_array().unwrap().clone()
     };
     eventually("the charge to expire after the restart", || async {
-        events()
-            .await
-            .iter()
-            .any(|e| e["key"] == "charge.expire" && e["data"]["id"] == pending["id"])
+        events().await.iter().any(|e| {
+            e["key"] == "charge.complete"
+                && e["data"]["id"] == pending["id"]
+                && e["data"]["status"] == "expired"
+        })
     })
     .await;
     // events from before the kill are still there, and their deliveries are still being retried

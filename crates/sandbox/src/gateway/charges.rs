@@ -88,14 +88,18 @@ fn decode(body: &str) -> Result<Charge, ApiError> {
     Ok(serde_json::from_str(body).map_err(StoreError::from)?)
 }
 
-/// Writes a pending charge's new, terminal state, records its event and keeps the answer to
-/// the request that asked for it, in one transaction. Returns false, writing nothing, if the
-/// stored charge is no longer pending (another request ended it first): of a concurrent payment
-/// and expiry exactly one wins.
+/// The event of a charge that ended, however it ended (paid, failed or expired):
+/// `charge.complete`, as Omise's webhooks documentation names it (it lists no `charge.expire`),
+/// and as the seeds tell merchants to listen for.
+const ENDED: &str = "charge.complete";
+
+/// Writes a pending charge's new, terminal state, records its event ([`ENDED`]) and keeps the
+/// answer to the request that asked for it, in one transaction. Returns false, writing
+/// nothing, if the stored charge is no longer pending (another request ended it first): of a
+/// concurrent payment and expiry exactly one wins.
 fn commit_transition(
     state: &GatewayState,
     charge: &Charge,
-    event_key: &str,
     answer: &Answer,
 ) -> Result<bool, ApiError> {
     let body = serde_json::to_string(charge).map_err(StoreError::from)?;
@@ -108,7 +112,7 @@ fn commit_transition(
             rusqlite::params![charge.id, charge.status.as_str(), body],
         )?;
         if changed == 1 {
-            super::events::record(&tx, event_key, &data, &endpoints)?;
+            super::events::record(&tx, ENDED, &data, &endpoints)?;
             answer.keep(&tx, &body)?;
         }
         tx.commit()?;
@@ -128,7 +132,7 @@ fn expire_if_due(state: &GatewayState, charge: &mut Charge) -> Result<(), ApiErr
         let at = charge.expires_at.unwrap_or(now);
         let mut expired = charge.clone();
         settle(&mut expired, Outcome::Expired, at);
-        if commit_transition(state, &expired, "charge.expire", &Answer::none())? {
+        if commit_transition(state, &expired, &Answer::none())? {
             *charge = expired;
         } else {
             *charge = reload(state, &charge.id)?;
@@ -572,7 +576,7 @@ async fn charges_create(
             )?;
             super::events::record(&tx, "charge.create", &data, &endpoints)?;
             if charge.status.is_terminal() {
-                super::events::record(&tx, "charge.complete", &data, &endpoints)?;
+                super::events::record(&tx, ENDED, &data, &endpoints)?;
             }
             answer.keep(&tx, &body)?;
         }
@@ -630,13 +634,8 @@ pub(crate) fn finish(
     if charge.status != ChargeStatus::Pending {
         return Err(not_pending(&charge));
     }
-    let key = if matches!(outcome, Outcome::Expired) {
-        "charge.expire"
-    } else {
-        "charge.complete"
-    };
     settle(&mut charge, outcome, now());
-    if !commit_transition(state, &charge, key, answer)? {
+    if !commit_transition(state, &charge, answer)? {
         return Err(not_pending(&reload(state, &charge.id)?));
     }
     Ok(charge)
