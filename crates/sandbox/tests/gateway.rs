@@ -1334,3 +1334,116 @@ async fn backdate_moves_only_ended_charges_and_only_by_sane_days() {
         "{error}"
     );
 }
+
+/// Seed 000: "Alipay payment charges can be voided within the next 00:15 (GMT+8) after the
+/// charge was created". Before that moment a full refund voids the charge, and the charge's
+/// `voided`, `can_perform_void` and `reversible` say so at each moment; after it, a refund is a
+/// refund; a part of a charge is never voided; other methods are never voidable.
+#[tokio::test]
+async fn an_alipay_charge_is_voided_before_the_days_settlement_and_refunded_after_it() {
+    let started = Sandbox::start().await;
+    let sandbox = &started;
+    let paid_alipay = || async {
+        let (status, charge) = sandbox
+            .charge_form(&[
+                ("amount", "150000"),
+                ("currency", "SGD"),
+                ("source[type]", "alipay_cn"),
+                ("source[platform_type]", "WEB"),
+                ("return_uri", "https://example.com/orders/1/complete"),
+            ])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{charge}");
+        assert_eq!(charge["can_perform_void"], false, "not before it is paid");
+        let id = charge["id"].as_str().unwrap().to_owned();
+        let (_, paid) = send(sandbox.secret(
+            reqwest::Method::POST,
+            &format!("/charges/{id}/mark_as_paid"),
+        ))
+        .await;
+        paid
+    };
+    let read = |id: String| async move {
+        send(sandbox.secret(reqwest::Method::GET, &format!("/charges/{id}")))
+            .await
+            .1
+    };
+    let refund = |id: String, amount: &'static str| async move {
+        send(
+            sandbox
+                .secret(reqwest::Method::POST, &format!("/charges/{id}/refunds"))
+                .form(&[("amount", amount)]),
+        )
+        .await
+    };
+    let id_of = |charge: &Value| charge["id"].as_str().unwrap().to_owned();
+
+    // Paid today: voidable until 00:15 in China, and a full refund voids it.
+    let today = paid_alipay().await;
+    assert_eq!(
+        (
+            today["can_perform_void"].as_bool(),
+            today["reversible"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    let (status, voiding) = refund(id_of(&today), "150000").await;
+    assert_eq!(status, StatusCode::OK, "{voiding}");
+    assert_eq!(voiding["voided"], true);
+    let voided = read(id_of(&today)).await;
+    assert_eq!(voided["voided"], true);
+    assert_eq!(voided["can_perform_void"], false);
+    assert_eq!(voided["refundable"], false);
+
+    // A part of today's charge is refunded, not voided, and the rest can no longer be voided.
+    let partly = paid_alipay().await;
+    let (_, part) = refund(id_of(&partly), "50000").await;
+    assert_eq!(part["voided"], false);
+    let partly = read(id_of(&partly)).await;
+    assert_eq!(
+        (
+            partly["voided"].as_bool(),
+            partly["can_perform_void"].as_bool()
+        ),
+        (Some(false), Some(false))
+    );
+
+    // Yesterday's charge is past its settlement: the fields say so on reading, and a full
+    // refund is a refund.
+    let yesterday = paid_alipay().await;
+    send(
+        sandbox
+            .secret(
+                reqwest::Method::POST,
+                &format!("/charges/{}/backdate", id_of(&yesterday)),
+            )
+            .form(&[("days", "1")]),
+    )
+    .await;
+    let yesterday = read(id_of(&yesterday)).await;
+    assert_eq!(
+        (
+            yesterday["can_perform_void"].as_bool(),
+            yesterday["reversible"].as_bool()
+        ),
+        (Some(false), Some(false))
+    );
+    let (_, refunded) = refund(id_of(&yesterday), "150000").await;
+    assert_eq!(refunded["voided"], false);
+    assert_eq!(read(id_of(&yesterday)).await["voided"], false);
+
+    // In-store Alipay (seed 001) is never voidable.
+    let (_, in_store) = sandbox
+        .charge_form(&[
+            ("amount", "40000"),
+            ("currency", "THB"),
+            ("source[type]", "barcode_alipay"),
+            ("source[barcode]", "281234567890123400"),
+            ("source[store_id]", "store_1"),
+            ("source[terminal_id]", "POS-01"),
+        ])
+        .await;
+    assert_eq!(in_store["status"], "successful", "{in_store}");
+    assert_eq!(in_store["can_perform_void"], false);
+    started.running.stop().await;
+}

@@ -65,6 +65,7 @@ pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
             charge.refundable = refundable;
             charge.partially_refundable = refundable;
             charge.transaction = Some(String::from(crate::ids::new::<ids::TransactionId>()));
+            tell_void(charge, at);
         }
         Outcome::Failed { code, message } => {
             charge.status = ChargeStatus::Failed;
@@ -80,12 +81,48 @@ pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
     charge.source.charge_status = charge.status.as_str().to_owned();
 }
 
+/// Until when an Alipay CN charge can be voided (seed 000: "within the next 00:15 (GMT+8)
+/// after the charge was created"): the first 00:15 in China's time (16:15 UTC) after its
+/// creation, the day's settlement. `None` for the other methods, which are only refunded.
+pub(crate) fn void_deadline(charge: &Charge) -> Option<Timestamp> {
+    (charge.source.source_type == SourceType::AlipayCn)
+        .then(|| next_settlement_after(charge.created_at))
+}
+
+/// The first 00:15 in GMT+8 (16:15 UTC) after `at`.
+fn next_settlement_after(at: Timestamp) -> Timestamp {
+    const CUTOFF_UTC: i64 = 16 * 3_600 + 15 * 60;
+    let at = at.unix();
+    let cutoff = at - at.rem_euclid(86_400) + CUTOFF_UTC;
+    Timestamp(if cutoff > at { cutoff } else { cutoff + 86_400 })
+}
+
+/// Whether charge can be voided `at` that moment: a successful Alipay CN charge, nothing of
+/// it refunded yet, before its [`void_deadline`].
+pub(crate) fn voidable(charge: &Charge, at: Timestamp) -> bool {
+    charge.status == ChargeStatus::Successful
+        && !charge.voided
+        && charge.refunded_amount.0 == 0
+        && void_deadline(charge).is_some_and(|deadline| at < deadline)
+}
+
+/// Makes the charge's `can_perform_void` and `reversible` say what is true `at` that moment
+/// (they change with the clock, not only with requests).
+pub(crate) fn tell_void(charge: &mut Charge, at: Timestamp) {
+    let voidable = voidable(charge, at);
+    charge.can_perform_void = voidable;
+    charge.reversible = voidable;
+}
+
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
     row.get(0)
 }
 
+/// A stored charge, its void fields as they are now.
 fn decode(body: &str) -> Result<Charge, ApiError> {
-    Ok(serde_json::from_str(body).map_err(StoreError::from)?)
+    let mut charge: Charge = serde_json::from_str(body).map_err(StoreError::from)?;
+    tell_void(&mut charge, now());
+    Ok(charge)
 }
 
 /// The event of a charge that ended, however it ended (paid, failed or expired):
@@ -750,6 +787,17 @@ async fn charges_backdate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alipay_charge_is_voidable_until_the_next_0015_in_china() {
+        let at = |text: &str| Timestamp::parse(text).unwrap();
+        let next = |text: &str| next_settlement_after(at(text)).to_string();
+        assert_eq!(next("2026-12-05T00:00:00Z"), "2026-12-05T16:15:00Z");
+        assert_eq!(next("2026-12-05T16:14:59Z"), "2026-12-05T16:15:00Z");
+        // 00:15 in Shanghai exactly: that settlement has begun, the next one is a day later.
+        assert_eq!(next("2026-12-05T16:15:00Z"), "2026-12-06T16:15:00Z");
+        assert_eq!(next("2026-12-31T23:59:59Z"), "2027-01-01T16:15:00Z");
+    }
 
     #[test]
     fn return_uris_must_be_https_except_on_loopback() {

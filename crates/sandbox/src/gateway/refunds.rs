@@ -115,6 +115,9 @@ pub(crate) fn create(
         if let Err(refused) = check(&charge, amount, at.unix()) {
             return Ok(Err(refused));
         }
+        // Seed 000: before the day's settlement an Alipay CN charge is voided, not refunded
+        // (the whole charge only: no part of a payment is voided).
+        let void = super::charges::voidable(&charge, at) && amount == charge.amount;
         let id = String::from(crate::ids::new::<ids::RefundId>());
         let refund = Refund {
             object: "refund".into(),
@@ -128,7 +131,7 @@ pub(crate) fn create(
             charge: charge.id.clone(),
             transaction: String::from(crate::ids::new::<ids::TransactionId>()),
             status: "closed".into(),
-            voided: false,
+            voided: void,
             metadata,
             created_at: at,
         };
@@ -137,6 +140,8 @@ pub(crate) fn create(
         let remaining = charge.amount.0 - charge.refunded_amount.0;
         charge.refundable = remaining > 0;
         charge.partially_refundable = remaining > 0;
+        charge.voided |= void;
+        super::charges::tell_void(&mut charge, at);
         charge.refunds.data.push(refund.clone());
         charge.refunds.total += 1;
         charge.refunds.to = at;
