@@ -88,6 +88,11 @@ pub struct Config {
     /// here too.
     #[arg(long, env = "PAYWASM_GATEWAY_URL", value_parser = parse_http_url)]
     pub gateway_url: Option<String>,
+    /// How long a PromptPay QR can be paid when the charge names no `expires_at` (the
+    /// account's default, as a merchant sets it at Opn): `5m`, `90s`, `2h`; at most 24 h, the
+    /// seed's limit and the default.
+    #[arg(long, env = "PAYWASM_PROMPTPAY_EXPIRY", value_parser = parse_promptpay_expiry, default_value = "24h")]
+    pub promptpay_expiry: std::time::Duration,
     /// Run only the gateway, without the demo shop: for a merchant's own server against the
     /// sandbox (its webhooks go to `--webhook-url`, nowhere without one).
     #[arg(long, env = "PAYWASM_NO_SHOP", conflicts_with = "gateway_url")]
@@ -145,6 +150,18 @@ pub struct Config {
     pub disk: crate::store::DiskGate,
 }
 
+/// A PromptPay QR lifetime: a duration people write, from a second to 24 hours.
+fn parse_promptpay_expiry(text: &str) -> Result<std::time::Duration, String> {
+    let lifetime = humantime::parse_duration(text)
+        .map_err(|error| format!("{error}: write a duration such as 5m, 90s or 2h"))?;
+    if lifetime < std::time::Duration::from_secs(1)
+        || lifetime > std::time::Duration::from_secs(24 * 3_600)
+    {
+        return Err("a PromptPay QR lives from 1s to 24h (the seed's limit)".into());
+    }
+    Ok(lifetime)
+}
+
 fn parse_http_url(text: &str) -> Result<String, String> {
     url::Url::parse(text)
         .ok()
@@ -179,6 +196,7 @@ impl Config {
             shop_trusted_proxies: Vec::new(),
             gateway_url: None,
             no_shop: false,
+            promptpay_expiry: std::time::Duration::from_secs(24 * 3_600),
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),

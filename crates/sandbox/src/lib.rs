@@ -223,7 +223,8 @@ async fn start_gateway(
             endpoints: webhook_urls,
             key: webhook_key.to_vec(),
         },
-    )?;
+    )?
+    .with_promptpay_expiry(config.promptpay_expiry);
     gateway_state.store.migrate(pages::dashboard::SCHEMA)?;
     let wooshpay_state = wooshpay::WooshpayState::new(
         gateway_state.store.clone(),

@@ -1447,3 +1447,82 @@ async fn an_alipay_charge_is_voided_before_the_days_settlement_and_refunded_afte
     assert_eq!(in_store["can_perform_void"], false);
     started.running.stop().await;
 }
+
+/// Seed 002: the QR's lifetime is the merchant's to set. The account's default
+/// (`--promptpay-expiry`) applies to a PromptPay charge that names no `expires_at`; a charge may
+/// still name any time up to the seed's 24 h; other methods keep their own default.
+#[tokio::test]
+async fn a_promptpay_qr_lives_as_long_as_the_accounts_default_unless_the_charge_says() {
+    let mut config = Config::for_tests();
+    config.promptpay_expiry = Duration::from_secs(5 * 60);
+    let sandbox = Sandbox::with(config).await;
+    let lifetime = |charge: &Value| {
+        let at = |field: &str| {
+            paywasm_core::time::Timestamp::parse(charge[field].as_str().unwrap())
+                .unwrap()
+                .unix()
+        };
+        at("expires_at") - at("created_at")
+    };
+    let promptpay = |extra: Vec<(&'static str, String)>| {
+        let mut form: Vec<(&str, String)> = vec![
+            ("amount", "129000".into()),
+            ("currency", "THB".into()),
+            ("source[type]", "promptpay".into()),
+        ];
+        form.extend(extra);
+        let sandbox = &sandbox;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            sandbox.charge_form(&form).await
+        }
+    };
+    let (status, short) = promptpay(vec![]).await;
+    assert_eq!(status, StatusCode::OK, "{short}");
+    assert_eq!(lifetime(&short), 300);
+
+    let in_twenty_hours = paywasm_core::time::Timestamp(
+        paywasm_core::time::Timestamp::parse(short["created_at"].as_str().unwrap())
+            .unwrap()
+            .unix()
+            + 20 * 3_600,
+    );
+    let (status, long) = promptpay(vec![("expires_at", in_twenty_hours.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{long}");
+    assert_eq!(long["expires_at"], in_twenty_hours.to_string());
+
+    let (status, alipay) = sandbox
+        .charge_form(&[
+            ("amount", "150000"),
+            ("currency", "SGD"),
+            ("source[type]", "alipay_cn"),
+            ("source[platform_type]", "WEB"),
+            ("return_uri", "https://example.com/orders/1/complete"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{alipay}");
+    assert_eq!(lifetime(&alipay), 7 * 86_400, "Alipay CN keeps its 7 days");
+    sandbox.running.stop().await;
+}
+
+#[test]
+fn the_promptpay_default_is_a_duration_from_a_second_to_a_day() {
+    use clap::Parser;
+    let parse =
+        |value: &str| Config::try_parse_from(["paywasm-sandbox", "--promptpay-expiry", value]);
+    assert_eq!(
+        parse("5m").unwrap().promptpay_expiry,
+        Duration::from_secs(300)
+    );
+    assert_eq!(
+        parse("24h").unwrap().promptpay_expiry,
+        Duration::from_secs(86_400)
+    );
+    for refused in ["25h", "0s", "soon"] {
+        let error = parse(refused).unwrap_err().to_string();
+        assert!(
+            error.contains("PromptPay QR") || error.contains("duration"),
+            "{refused}: {error}"
+        );
+    }
+}

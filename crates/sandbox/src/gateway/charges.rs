@@ -386,8 +386,14 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     }
 
     let latest_expiry = created_at.plus_seconds(method.default_expiry_secs);
+    // PromptPay's default is the account's (seed 002: shorter than 24 h if the merchant says).
+    let default_expiry = if source.source_type == SourceType::Promptpay {
+        created_at.plus_seconds(state.promptpay_expiry_secs)
+    } else {
+        latest_expiry
+    };
     let expires_at = match params.str("expires_at")? {
-        None => latest_expiry,
+        None => default_expiry,
         Some(text) => {
             let at = Timestamp::parse(text).map_err(|e| ApiError::InvalidCharge(e.to_string()))?;
             if at <= created_at || at > latest_expiry {

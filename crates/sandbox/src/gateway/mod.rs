@@ -34,6 +34,9 @@ pub struct GatewayState {
     pub(crate) base_url: String,
     /// The biller id the sandbox's PromptPay QRs pay to.
     pub(crate) promptpay_biller_id: String,
+    /// How long a PromptPay QR lives when its charge names no `expires_at` (the account's
+    /// default; the seed's 24 h unless set shorter).
+    pub(crate) promptpay_expiry_secs: i64,
     /// Where events are POSTed.
     pub(crate) webhook_endpoints: Arc<Vec<String>>,
     /// The decoded webhook signing secret.
@@ -75,11 +78,21 @@ impl GatewayState {
             base_url,
             // A sandbox biller: a fictitious 13-digit tax id with the 2-digit suffix.
             promptpay_biller_id: "010555600000001".into(),
+            promptpay_expiry_secs: 24 * 3_600,
             webhook_endpoints: Arc::new(webhooks.endpoints),
             webhook_key: Arc::new(webhooks.key),
             http,
             wake: Arc::new(Notify::new()),
         })
+    }
+}
+
+impl GatewayState {
+    /// The account's default PromptPay QR lifetime (at most the seed's 24 h).
+    pub fn with_promptpay_expiry(mut self, lifetime: Duration) -> Self {
+        let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        self.promptpay_expiry_secs = secs.clamp(1, 24 * 3_600);
+        self
     }
 }
 
