@@ -26,7 +26,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids::{PrefixedId, SourceId};
-use paywasm_core::objects::{Charge, ChargeStatus, CheckoutCharge};
+use paywasm_core::objects::{Charge, ChargeStatus, CheckoutCharge, Flow};
+use paywasm_core::time::Timestamp;
 use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -113,6 +114,8 @@ pub struct Checkout<O> {
     held: HeldRequests,
     /// The merchant's own proxies, which name the customer.
     proxies: Proxies,
+    /// How long a customer may take to pay a QR, in seconds (0: the gateway account's default).
+    qr_lifetime_secs: AtomicI64,
 }
 
 /// The answer to a status request.
@@ -153,6 +156,7 @@ impl<O: Orders> Checkout<O> {
             refreshing: std::sync::Mutex::default(),
             held: HeldRequests::new(MAX_HELD, MAX_HELD_PER_CUSTOMER),
             proxies: Proxies::default(),
+            qr_lifetime_secs: AtomicI64::new(0),
         })
     }
 
@@ -189,6 +193,34 @@ impl<O: Orders> Checkout<O> {
     /// ([`crate::customers::client_ip`]). None by default: the peer is the customer.
     pub fn trust_proxies(&self, proxies: Vec<IpAddr>) {
         self.proxies.trust(proxies);
+    }
+
+    /// How long a customer may take to pay a QR this checkout shows (PromptPay), unless the
+    /// order says ([`crate::orders::Order::qr_lifetime`]): sent as the charge's `expires_at`,
+    /// at most the method's own limit (24 h). Without it, the gateway account's default.
+    pub fn set_qr_lifetime(&self, lifetime: Duration) {
+        let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        self.qr_lifetime_secs.store(secs, Ordering::Relaxed);
+    }
+
+    /// When a QR charge of `order` made now should expire, if the order or the checkout says.
+    fn qr_expiry(
+        &self,
+        order: &crate::orders::Order,
+        method: paywasm_core::method::SourceType,
+    ) -> Option<Timestamp> {
+        let method = method.method();
+        if method.flow != Flow::Offline {
+            return None;
+        }
+        let secs = match order.qr_lifetime {
+            Some(lifetime) => i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX),
+            None => self.qr_lifetime_secs.load(Ordering::Relaxed),
+        };
+        (secs > 0).then(|| {
+            let now = Timestamp(now_ms() / 1_000);
+            now.plus_seconds(secs.clamp(1, method.default_expiry_secs))
+        })
     }
 
     /// The merchant's records.
@@ -386,7 +418,7 @@ impl<O: Orders> Checkout<O> {
             self.holding(
                 reference,
                 &holder,
-                self.charge_locked(reference, &order, &source.id),
+                self.charge_locked(reference, &order, &source),
             ),
         )
         .await
@@ -467,24 +499,41 @@ impl<O: Orders> Checkout<O> {
         &self,
         reference: &str,
         order: &crate::orders::Order,
-        source_id: &str,
+        source: &paywasm_core::objects::Source,
     ) -> Result<CheckoutCharge, MerchantError> {
         // One charge per order and source, however often the widget or this server repeats the
         // request after a lost answer: the gateway answers a repeated key with the first charge.
-        let key = format!("checkout-{reference}-{source_id}");
+        let key = format!("checkout-{reference}-{}", source.id);
         self.end_earlier_charges(reference, &key).await?;
         self.refuse_if_paid(reference).await?;
-        let params = vec![
-            ("amount".to_owned(), order.amount.0.to_string()),
-            ("currency".to_owned(), order.currency.to_string()),
-            ("source".to_owned(), source_id.to_owned()),
-            (
-                "return_uri".to_owned(),
-                with_order(&self.return_url, reference)?,
-            ),
-            ("description".to_owned(), order.description.clone()),
-            ("metadata[order_id]".to_owned(), reference.to_owned()),
-        ];
+        let first = self
+            .records
+            .attempts(reference)
+            .await?
+            .into_iter()
+            .find(|(attempt, ..)| *attempt == key);
+        let params: Vec<(String, String)> = match first {
+            // A repeat sends what the first request sent, its `expires_at` too: the gateway
+            // takes a repeated key for the same request only with the same body.
+            Some((_, sent, _)) => serde_json::from_str(&sent)?,
+            None => {
+                let mut params = vec![
+                    ("amount".to_owned(), order.amount.0.to_string()),
+                    ("currency".to_owned(), order.currency.to_string()),
+                    ("source".to_owned(), source.id.clone()),
+                    (
+                        "return_uri".to_owned(),
+                        with_order(&self.return_url, reference)?,
+                    ),
+                    ("description".to_owned(), order.description.clone()),
+                    ("metadata[order_id]".to_owned(), reference.to_owned()),
+                ];
+                if let Some(expires_at) = self.qr_expiry(order, source.source_type) {
+                    params.push(("expires_at".to_owned(), expires_at.to_string()));
+                }
+                params
+            }
+        };
         self.records
             .begin_attempt(&key, reference, &serde_json::to_string(&params)?)
             .await?;

@@ -89,6 +89,8 @@
 //!             currency: Currency::thb(),
 //!             description: "Hand-woven silk scarf (order ord_1001)".into(),
 //!             paid: false,
+//!             // The checkout's QR lifetime (or the gateway account's default).
+//!             qr_lifetime: None,
 //!         },
 //!     );
 //!     // One instance: SQLite in ./data. Several: Records::postgres("postgres://...").await?

@@ -17,6 +17,10 @@ pub struct Order {
     pub description: String,
     /// Whether it is paid already: a paid order is not charged again.
     pub paid: bool,
+    /// How long the customer may take to pay this order's QR (PromptPay), when the merchant
+    /// says; `None`: the checkout's ([`crate::checkout::Checkout::set_qr_lifetime`]), else the
+    /// gateway account's default.
+    pub qr_lifetime: Option<std::time::Duration>,
 }
 
 /// Why a successful charge did not pay its order.

@@ -569,6 +569,7 @@ async fn a_wooshpay_event_that_overtakes_the_answer_still_pays_the_order() {
             currency: Currency::parse("CNY").unwrap(),
             description: "order ord_cny".into(),
             paid: false,
+            qr_lifetime: None,
         },
     );
     // The PaymentIntent as the library makes it (its order in the metadata), paid at Alipay
@@ -635,5 +636,71 @@ async fn a_stray_payment_stays_stray_when_the_price_comes_back() {
     instance.checkout.refresh(&charge.id).await.unwrap();
     assert!(ledger.payments_of("ord_back_and_forth").is_empty());
     assert_eq!(ledger.strays_of("ord_back_and_forth").len(), 1);
+    sandbox.running.stop().await;
+}
+
+/// Seed 002: the QR's lifetime is the merchant's. The checkout's lifetime, or the order's,
+/// goes to the gateway as the charge's `expires_at` (at most the method's 24 h); a repeat of the
+/// request a moment later sends the first request's `expires_at`, so the gateway answers it with
+/// the same charge instead of refusing a different body under the same key.
+#[tokio::test]
+async fn a_qr_lives_as_long_as_the_checkout_or_the_order_says_and_a_repeat_is_the_same_request() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let instance = Instance::new(&sandbox, &ledger, sqlite_records());
+    let lifetime = |charge: &Value| {
+        let at = |field: &str| {
+            paywasm_core::time::Timestamp::parse(charge[field].as_str().unwrap())
+                .unwrap()
+                .unix()
+        };
+        at("expires_at") - at("created_at")
+    };
+    let minutes = |n: u64| std::time::Duration::from_secs(n * 60);
+    instance.checkout.set_qr_lifetime(minutes(10));
+    ledger.open("ord_checkout_lifetime", 129_000);
+    ledger.open("ord_own_lifetime", 129_000);
+    ledger.open("ord_too_long", 129_000);
+    {
+        let mut books = ledger.0.lock().unwrap();
+        books
+            .orders
+            .get_mut("ord_own_lifetime")
+            .unwrap()
+            .qr_lifetime = Some(minutes(2));
+        books.orders.get_mut("ord_too_long").unwrap().qr_lifetime = Some(minutes(3 * 24 * 60));
+    }
+    let charge = |order: &'static str, source: String| {
+        let checkout = instance.checkout.clone();
+        async move { checkout.charge(order, &source).await.unwrap() }
+    };
+
+    let source = sandbox.promptpay_source(129_000).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = charge("ord_checkout_lifetime", source.clone()).await;
+    assert_eq!(lifetime(&gateway_charge(&sandbox, &first.id).await), 600);
+    // The widget asks again after a lost answer, a second later: the same charge.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let again = charge("ord_checkout_lifetime", source).await;
+    assert_eq!(again.id, first.id);
+
+    let source = sandbox.promptpay_source(129_000).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let own = charge("ord_own_lifetime", source).await;
+    assert_eq!(lifetime(&gateway_charge(&sandbox, &own.id).await), 120);
+    let source = sandbox.promptpay_source(129_000).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let capped = charge("ord_too_long", source).await;
+    assert_eq!(
+        lifetime(&gateway_charge(&sandbox, &capped.id).await),
+        86_400,
+        "PromptPay's 24 h at most"
+    );
     sandbox.running.stop().await;
 }

@@ -227,6 +227,8 @@ impl paywasm_merchant::orders::Orders for ShopOrders {
             amount: order.amount,
             currency: order.currency,
             paid: order.paid,
+            // The checkout's (the gateway account's default unless set).
+            qr_lifetime: None,
         }))
     }
 

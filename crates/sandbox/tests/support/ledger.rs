@@ -46,6 +46,7 @@ impl Ledger {
                 currency: Currency::thb(),
                 description: format!("order {reference}"),
                 paid: false,
+                qr_lifetime: None,
             },
         );
     }
