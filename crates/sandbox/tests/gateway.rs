@@ -1526,3 +1526,37 @@ fn the_promptpay_default_is_a_duration_from_a_second_to_a_day() {
         );
     }
 }
+
+/// Seed 000: `alipay` "will be deprecated in favor of `alipay_cn`": a client still sending the
+/// old name gets Alipay CN's source and flow, alone or inline in a charge.
+#[tokio::test]
+async fn the_deprecated_alipay_type_is_taken_for_alipay_cn() {
+    let sandbox = Sandbox::start().await;
+    let (status, source) = send(sandbox.public(reqwest::Method::POST, "/sources").form(&[
+        ("type", "alipay"),
+        ("amount", "150000"),
+        ("currency", "SGD"),
+        ("platform_type", "WEB"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{source}");
+    assert_eq!(
+        (source["type"].as_str(), source["flow"].as_str()),
+        (Some("alipay_cn"), Some("app_redirect"))
+    );
+    let (status, charge) = sandbox
+        .charge_form(&[
+            ("amount", "150000"),
+            ("currency", "SGD"),
+            ("source[type]", "alipay"),
+            ("return_uri", "https://example.com/orders/1/complete"),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{charge}");
+    assert_eq!(charge["source"]["type"], "alipay_cn");
+    assert!(charge["authorize_uri"]
+        .as_str()
+        .unwrap()
+        .contains("/authorize"));
+    sandbox.running.stop().await;
+}

@@ -32,8 +32,13 @@ pub(crate) fn build(
     ip: Option<String>,
 ) -> Result<Source, ApiError> {
     let type_name = params.required_str("type")?;
-    let source_type = SourceType::parse(type_name)
-        .map_err(|_| ApiError::BadRequest(format!("type '{type_name}' is not supported; use one of alipay_cn, barcode_alipay, promptpay, wechat_pay_upm")))?;
+    let source_type = match type_name {
+        // Seed 000: `alipay` "will be deprecated in favor of `alipay_cn`". Until then the old
+        // name is taken for the new one, with its flow; the source says `alipay_cn`.
+        "alipay" => SourceType::AlipayCn,
+        name => SourceType::parse(name)
+            .map_err(|_| ApiError::BadRequest(format!("type '{name}' is not supported; use one of alipay_cn, barcode_alipay, promptpay, wechat_pay_upm")))?,
+    };
     let method = source_type.method();
     let amount = params
         .amount("amount")?
