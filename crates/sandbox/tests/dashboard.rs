@@ -459,3 +459,104 @@ async fn whoever_holds_a_qrs_link_may_simulate_its_payment_and_no_one_else() {
     );
     sandbox.running.stop().await;
 }
+
+/// **Resend**: an event about a charge is delivered again, as a new delivery with its own
+/// retries; an event of another charge, or a gateway with no endpoint, is refused on the page.
+#[tokio::test]
+async fn an_event_is_sent_again_to_the_webhook_endpoint_on_resend() {
+    let sandbox = Sandbox::start().await;
+    let cookie = sign_in(&sandbox).await;
+    let paid = promptpay_charge(&sandbox, "ord_resend").await;
+    let other = promptpay_charge(&sandbox, "ord_other").await;
+    let id = paid["id"].as_str().unwrap().to_owned();
+    post(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{id}/mark_as_paid"),
+        &[],
+    )
+    .await;
+    let completed = sandbox
+        .events()
+        .await
+        .into_iter()
+        .find(|event| event["key"] == "charge.complete" && event["data"]["id"] == id.as_str())
+        .unwrap();
+    let event = completed["id"].as_str().unwrap().to_owned();
+    let deliveries = |event: String| {
+        let sandbox = &sandbox;
+        async move {
+            send(sandbox.secret(Method::GET, &format!("/events/{event}")))
+                .await
+                .1["webhook_deliveries"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    assert_eq!(deliveries(event.clone()).await.len(), 1);
+
+    let (status, location, _) = post(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{id}/events/{event}/resend"),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, location),
+        (
+            StatusCode::SEE_OTHER,
+            format!("/dashboard/charges/{id}?done=resent")
+        )
+    );
+    support::eventually("the second delivery to arrive", || {
+        let event = event.clone();
+        let deliveries = &deliveries;
+        async move {
+            let sent = deliveries(event).await;
+            sent.len() == 2 && sent.iter().all(|delivery| delivery["status"] == 200)
+        }
+    })
+    .await;
+
+    // Another charge's event is not this page's to resend.
+    let other_id = other["id"].as_str().unwrap();
+    let (status, _, _) = post(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{other_id}/events/{event}/resend"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(deliveries(event.clone()).await.len(), 2);
+    sandbox.running.stop().await;
+
+    // The gateway alone, with no webhook endpoint.
+    let mut alone = paywasm_sandbox::config::Config::for_tests();
+    alone.no_shop = true;
+    let silent = Sandbox::with(alone).await;
+    let cookie = sign_in(&silent).await;
+    let charge = promptpay_charge(&silent, "ord_nowhere").await;
+    let id = charge["id"].as_str().unwrap();
+    let created = silent
+        .events()
+        .await
+        .into_iter()
+        .find(|e| e["data"]["id"] == id)
+        .unwrap();
+    let (status, _, page) = post(
+        &silent,
+        &cookie,
+        &format!(
+            "/dashboard/charges/{id}/events/{}/resend",
+            created["id"].as_str().unwrap()
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("no webhook endpoint to send to"), "{page}");
+    silent.running.stop().await;
+}

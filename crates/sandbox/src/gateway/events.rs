@@ -48,6 +48,41 @@ pub(crate) fn record(
     Ok(id)
 }
 
+/// Delivers event `id` again to each of the gateway's endpoints (the dashboard's **Resend**): a
+/// new delivery each, with its own retries. How many were queued; refused when there is no
+/// such event or no endpoint to send to.
+pub(crate) fn resend(state: &GatewayState, id: &str) -> Result<usize, ApiError> {
+    let endpoints = state.webhook_endpoints.clone();
+    if endpoints.is_empty() {
+        return Err(ApiError::BadRequest(
+            "the gateway has no webhook endpoint to send to (--webhook-url)".into(),
+        ));
+    }
+    let queued = state.store.call(|db| {
+        let tx = db.transaction()?;
+        let known: Option<i64> = tx
+            .query_row("SELECT 1 FROM events WHERE id = ?1", [id], |row| row.get(0))
+            .optional()?;
+        if known.is_none() {
+            return Ok(None);
+        }
+        let due_ms = crate::api::delivery::now_ms();
+        let created_at = now().unix();
+        for uri in endpoints.iter() {
+            tx.execute(
+                "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)
+                 VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5)",
+                rusqlite::params![String::from(crate::ids::new::<ids::DeliveryId>()), id, uri, due_ms, created_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Some(endpoints.len()))
+    })?;
+    let queued = queued.ok_or_else(|| ApiError::NotFound(format!("event {id} was not found")))?;
+    state.wake.notify_one();
+    Ok(queued)
+}
+
 /// An event as the API shows it, with its deliveries.
 pub(crate) fn object(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
     let row = db

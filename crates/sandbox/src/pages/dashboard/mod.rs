@@ -13,7 +13,7 @@ mod views;
 
 use crate::api::idempotency::Answer;
 use crate::gateway::error::ApiError;
-use crate::gateway::{charges, now, refunds, GatewayState};
+use crate::gateway::{charges, events, now, refunds, GatewayState};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -61,6 +61,10 @@ pub(crate) fn router() -> Router<GatewayState> {
         .route("/dashboard/charges", get(charges_list))
         .route("/dashboard/charges/{id}", get(charge_page))
         .route("/dashboard/charges/{id}/{action}", post(charge_action))
+        .route(
+            "/dashboard/charges/{id}/events/{event}/resend",
+            post(event_resend),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -448,6 +452,38 @@ async fn charge_action(
         Err(refused) => charge_view(
             &state,
             &id,
+            None,
+            Some(views::refusal_sentence(&refused)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
+}
+
+/// **Resend**: the event, about charge `id`, delivered again to the webhook endpoints.
+async fn event_resend(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    Path((id, event)): Path<(String, String)>,
+) -> Result<Response, DashboardError> {
+    same_origin(&headers)?;
+    signed_in(&state, &headers)?;
+    let charge = charges::load(&state, &id)?;
+    let about_it = views::events_of(&state, &charge.id)?
+        .iter()
+        .any(|known| known.id == event);
+    if !about_it {
+        return Err(DashboardError::Api(ApiError::NotFound(format!(
+            "Charge {id} has no event {event:?}."
+        ))));
+    }
+    match events::resend(&state, &event) {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/dashboard/charges/{}?done=resent", charge.id)).into_response(),
+        ),
+        Err(ApiError::NotFound(problem)) => Err(DashboardError::Api(ApiError::NotFound(problem))),
+        Err(refused) => charge_view(
+            &state,
+            &charge.id,
             None,
             Some(views::refusal_sentence(&refused)),
             StatusCode::UNPROCESSABLE_ENTITY,

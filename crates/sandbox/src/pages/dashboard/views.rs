@@ -279,6 +279,7 @@ pub(crate) fn done_sentence(done: &str) -> Option<&'static str> {
         "failed" => Some("Marked as failed. The merchant's webhook endpoint is told."),
         "expired" => Some("Expired. The merchant's webhook endpoint is told."),
         "refunded" => Some("Refunded. The merchant's webhook endpoint is told."),
+        "resent" => Some("Sent again to the merchant's webhook endpoint."),
         _ => None,
     }
 }
