@@ -49,6 +49,9 @@ test("a charge the shop makes appears in the open list; Mark as paid on its page
   await expect(dashboard.getByRole("status")).toHaveText("Marked as paid. The merchant's webhook endpoint is told.");
   await expect(dashboard.getByText("charge.complete")).toBeVisible();
   await expect(page.getByRole("status")).toContainText("successful");
+  // The webhook sent again, as a developer does after fixing their endpoint.
+  await dashboard.getByRole("button", { name: /^Resend charge\.complete / }).click();
+  await expect(dashboard.getByRole("status")).toHaveText("Sent again to the merchant's webhook endpoint.");
   await dashboard.close();
 });
 

@@ -95,6 +95,25 @@ pub struct Running {
 }
 
 impl Running {
+    fn of(
+        config: Config,
+        gateway_url: String,
+        shop_url: Option<String>,
+        stop: watch::Sender<bool>,
+        servers: Vec<JoinHandle<()>>,
+    ) -> Self {
+        Self {
+            gateway_url,
+            shop_url,
+            public_key: config.public_key,
+            secret_key: config.secret_key,
+            wooshpay_public_key: config.wooshpay_public_key,
+            wooshpay_secret_key: config.wooshpay_secret_key,
+            stop,
+            servers,
+        }
+    }
+
     /// Stops both servers, letting requests in flight finish.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
@@ -316,16 +335,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         let (gateway_url, gateway_servers) =
             start_gateway(&config, None, &webhook_key, &stopped).await?;
         servers.extend(gateway_servers);
-        return Ok(Running {
-            gateway_url,
-            shop_url: None,
-            public_key: config.public_key,
-            secret_key: config.secret_key,
-            wooshpay_public_key: config.wooshpay_public_key,
-            wooshpay_secret_key: config.wooshpay_secret_key,
-            stop,
-            servers,
-        });
+        return Ok(Running::of(config, gateway_url, None, stop, servers));
     }
     // The shop's listener first: the gateway's default webhook endpoint is on it.
     let (shop_listener, shop_url) = bind(config.shop_addr).await?;
@@ -417,14 +427,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if let Some(rate) = config.crash_after_commits {
         store::crash_after_commits(rate);
     }
-    Ok(Running {
+    Ok(Running::of(
+        config,
         gateway_url,
-        shop_url: Some(shop_url),
-        public_key: config.public_key,
-        secret_key: config.secret_key,
-        wooshpay_public_key: config.wooshpay_public_key,
-        wooshpay_secret_key: config.wooshpay_secret_key,
+        Some(shop_url),
         stop,
         servers,
-    })
+    ))
 }

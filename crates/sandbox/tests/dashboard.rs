@@ -278,16 +278,7 @@ async fn each_action_works_from_a_plain_form_and_a_refused_one_says_why_and_chan
 async fn an_alipay_charge_is_refunded_in_part_from_the_dashboard_within_what_remains() {
     let sandbox = Sandbox::start().await;
     let cookie = sign_in(&sandbox).await;
-    let (status, charge_made) = sandbox
-        .charge_form(&[
-            ("amount", "150000"),
-            ("currency", "SGD"),
-            ("source[type]", "alipay_cn"),
-            ("source[platform_type]", "WEB"),
-            ("return_uri", "https://example.com/orders/1/complete"),
-        ])
-        .await;
-    assert_eq!(status, StatusCode::OK, "{charge_made}");
+    let charge_made = sandbox.alipay_cn_charge().await;
     let id = charge_made["id"].as_str().unwrap().to_owned();
     let refunds = format!("/dashboard/charges/{id}/refunds");
     let (status, _, _) = post(

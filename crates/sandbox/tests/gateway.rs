@@ -1344,16 +1344,7 @@ async fn an_alipay_charge_is_voided_before_the_days_settlement_and_refunded_afte
     let started = Sandbox::start().await;
     let sandbox = &started;
     let paid_alipay = || async {
-        let (status, charge) = sandbox
-            .charge_form(&[
-                ("amount", "150000"),
-                ("currency", "SGD"),
-                ("source[type]", "alipay_cn"),
-                ("source[platform_type]", "WEB"),
-                ("return_uri", "https://example.com/orders/1/complete"),
-            ])
-            .await;
-        assert_eq!(status, StatusCode::OK, "{charge}");
+        let charge = sandbox.alipay_cn_charge().await;
         assert_eq!(charge["can_perform_void"], false, "not before it is paid");
         let id = charge["id"].as_str().unwrap().to_owned();
         let (_, paid) = send(sandbox.secret(
@@ -1456,14 +1447,7 @@ async fn a_promptpay_qr_lives_as_long_as_the_accounts_default_unless_the_charge_
     let mut config = Config::for_tests();
     config.promptpay_expiry = Duration::from_secs(5 * 60);
     let sandbox = Sandbox::with(config).await;
-    let lifetime = |charge: &Value| {
-        let at = |field: &str| {
-            paywasm_core::time::Timestamp::parse(charge[field].as_str().unwrap())
-                .unwrap()
-                .unix()
-        };
-        at("expires_at") - at("created_at")
-    };
+    let lifetime = support::lifetime_secs;
     let promptpay = |extra: Vec<(&'static str, String)>| {
         let mut form: Vec<(&str, String)> = vec![
             ("amount", "129000".into()),
@@ -1491,16 +1475,7 @@ async fn a_promptpay_qr_lives_as_long_as_the_accounts_default_unless_the_charge_
     assert_eq!(status, StatusCode::OK, "{long}");
     assert_eq!(long["expires_at"], in_twenty_hours.to_string());
 
-    let (status, alipay) = sandbox
-        .charge_form(&[
-            ("amount", "150000"),
-            ("currency", "SGD"),
-            ("source[type]", "alipay_cn"),
-            ("source[platform_type]", "WEB"),
-            ("return_uri", "https://example.com/orders/1/complete"),
-        ])
-        .await;
-    assert_eq!(status, StatusCode::OK, "{alipay}");
+    let alipay = sandbox.alipay_cn_charge().await;
     assert_eq!(lifetime(&alipay), 7 * 86_400, "Alipay CN keeps its 7 days");
     sandbox.running.stop().await;
 }

@@ -648,14 +648,7 @@ async fn a_qr_lives_as_long_as_the_checkout_or_the_order_says_and_a_repeat_is_th
     let sandbox = silent_gateway().await;
     let ledger = Ledger::default();
     let instance = Instance::new(&sandbox, &ledger, sqlite_records());
-    let lifetime = |charge: &Value| {
-        let at = |field: &str| {
-            paywasm_core::time::Timestamp::parse(charge[field].as_str().unwrap())
-                .unwrap()
-                .unix()
-        };
-        at("expires_at") - at("created_at")
-    };
+    let lifetime = support::lifetime_secs;
     let minutes = |n: u64| std::time::Duration::from_secs(n * 60);
     instance.checkout.set_qr_lifetime(minutes(10));
     ledger.open("ord_checkout_lifetime", 129_000);

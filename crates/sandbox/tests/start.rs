@@ -6,11 +6,13 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-#[tokio::test]
-async fn the_start_up_guide_names_each_part_and_how_to_get_in_and_every_address_answers() {
+/// The sandbox started with `args` on free ports, and what it printed up to the line starting
+/// with `last` (it is ready then).
+fn started(args: &[&str], last: &str) -> (std::process::Child, Vec<String>) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut child = Command::new(env!("CARGO_BIN_EXE_paywasm-sandbox"))
-        .args(["--gateway", "127.0.0.1:0", "--shop", "127.0.0.1:0"])
+        .args(["--gateway", "127.0.0.1:0"])
+        .args(args)
         .arg("--www")
         .arg(root.join("www"))
         .arg("--pkg")
@@ -22,12 +24,18 @@ async fn the_start_up_guide_names_each_part_and_how_to_get_in_and_every_address_
     let mut lines = Vec::new();
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
-        let last = line.starts_with("shop:");
+        let done = line.starts_with(last);
         lines.push(line);
-        if last {
+        if done {
             break;
         }
     }
+    (child, lines)
+}
+
+#[tokio::test]
+async fn the_start_up_guide_names_each_part_and_how_to_get_in_and_every_address_answers() {
+    let (mut child, lines) = started(&["--shop", "127.0.0.1:0"], "shop:");
     let guide = lines.join("\n");
     for named in [
         "test mode (no money moves)",
@@ -93,24 +101,7 @@ async fn the_gateway_runs_alone_with_no_shop() {
     assert_eq!(charge["status"], "pending", "{charge}");
     running.stop().await;
 
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywasm-sandbox"))
-        .args(["--no-shop", "--gateway", "127.0.0.1:0"])
-        .arg("--www")
-        .arg(root.join("www"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = Vec::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        let last = line.starts_with("gateway:");
-        lines.push(line);
-        if last {
-            break;
-        }
-    }
+    let (mut child, lines) = started(&["--no-shop"], "gateway:");
     let guide = lines.join("\n");
     assert!(guide.contains("the gateway alone (--no-shop)"), "{guide}");
     assert!(

@@ -112,6 +112,21 @@ impl Sandbox {
         source
     }
 
+    /// A pending Alipay CN charge of SGD 1,500.00 (the customer not yet at Alipay).
+    pub async fn alipay_cn_charge(&self) -> Value {
+        let (status, charge) = self
+            .charge_form(&[
+                ("amount", "150000"),
+                ("currency", "SGD"),
+                ("source[type]", "alipay_cn"),
+                ("source[platform_type]", "WEB"),
+                ("return_uri", "https://example.com/orders/1/complete"),
+            ])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{charge}");
+        charge
+    }
+
     /// A charge made from a form, as Omise's clients send it.
     pub async fn charge_form(&self, form: &[(&str, &str)]) -> (StatusCode, Value) {
         send(self.secret(Method::POST, "/charges").form(form)).await
@@ -230,6 +245,16 @@ impl Sandbox {
         let code_value = url.split("codeValue=").nth(1).unwrap().to_owned();
         (order, code_value)
     }
+}
+
+/// How long a charge could be paid when it was made: `expires_at - created_at`, in seconds.
+pub fn lifetime_secs(charge: &Value) -> i64 {
+    let at = |field: &str| {
+        paywasm_core::time::Timestamp::parse(charge[field].as_str().unwrap())
+            .unwrap()
+            .unix()
+    };
+    at("expires_at") - at("created_at")
 }
 
 /// The widget's settings that a shop page writes into its `checkout-config` block.
