@@ -125,5 +125,20 @@ for (const colorScheme of ["light", "dark"]) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     });
+
+    test("the gateway's test pages (the authorize page, Simulate payment) share the look and have no violations", async ({ page }) => {
+      const { body: alipay } = await gatewayPost("/charges", {
+        amount: "150000", currency: "SGD", "source[type]": "alipay_cn", "source[platform_type]": "WEB",
+        return_uri: "https://example.com/orders/1/complete",
+      });
+      await page.goto(alipay.authorize_uri);
+      await expect(page.getByRole("heading", { name: "Test payment" })).toBeVisible();
+      await expect(page.getByText("Test mode · no money moves")).toBeVisible();
+      expect(await axeViolations(page, "body")).toEqual([]);
+      const { body: promptpay } = await gatewayPost("/charges", { amount: "129000", currency: "THB", "source[type]": "promptpay" });
+      await page.goto(`${promptpay.source.scannable_code.image.download_uri}/simulate`);
+      await expect(page.getByRole("heading", { name: "Simulate payment" })).toBeVisible();
+      expect(await axeViolations(page, "body")).toEqual([]);
+    });
   });
 }

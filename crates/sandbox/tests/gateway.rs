@@ -514,7 +514,7 @@ async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
         page.contains(">Succeed</button>") && page.contains(">Fail</button>"),
         "{page}"
     );
-    assert!(page.contains("1500.00 THB"));
+    assert!(page.contains("THB 1,500.00"), "{page}");
 
     let decide = |decision: &'static str| {
         sandbox

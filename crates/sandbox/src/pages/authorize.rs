@@ -6,12 +6,12 @@ use crate::api::idempotency::Answer;
 use crate::gateway::charges::{self, Outcome};
 use crate::gateway::error::ApiError;
 use crate::gateway::GatewayState;
+use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use paywasm_core::html::escape;
 use paywasm_core::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
@@ -22,44 +22,34 @@ pub(crate) fn router() -> Router<GatewayState> {
     )
 }
 
-fn page(charge: &Charge, pay_id: &str) -> String {
-    let amount = charge.currency.format_decimal(charge.amount);
-    let decided = match &charge.status {
-        ChargeStatus::Pending => String::new(),
-        status => format!(
-            "<p role=\"status\">This payment is already {}.</p>",
-            escape(status.as_str())
-        ),
+/// The page, in the look of the gateway's test pages.
+#[derive(Template)]
+#[template(path = "authorize.html")]
+struct AuthorizePage<'a> {
+    pay_id: &'a str,
+    charge_id: &'a str,
+    amount: String,
+    method: &'static str,
+    status: &'a str,
+    pending: bool,
+}
+
+fn page(charge: &Charge, pay_id: &str) -> Response {
+    let view = AuthorizePage {
+        pay_id,
+        charge_id: &charge.id,
+        amount: charge.currency.display(charge.amount),
+        method: charge.source.source_type.method().display_name,
+        status: charge.status.as_str(),
+        pending: charge.status == ChargeStatus::Pending,
     };
-    let buttons = if charge.status == ChargeStatus::Pending {
-        format!(
-            r#"<form method="post" action="/payments/{id}/authorize">
-  <button type="submit" name="decision" value="succeed">Succeed</button>
-  <button type="submit" name="decision" value="fail">Fail</button>
-</form>"#,
-            id = escape(pay_id)
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Test payment: {method}</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}
-button{{font:inherit;padding:.6rem 1.4rem;margin-right:.5rem;border-radius:.4rem;border:1px solid #888;cursor:pointer}}
-.note{{color:#555;font-size:.9rem}}</style></head>
-<body><main>
-<h1>Test payment</h1>
-<p class="note">paywasm sandbox, test mode: no money moves. In live mode the customer authorises this payment with {method}.</p>
-<dl><dt>Amount</dt><dd>{amount} {currency}</dd><dt>Method</dt><dd>{method}</dd><dt>Charge</dt><dd>{charge_id}</dd></dl>
-{decided}
-{buttons}
-</main></body></html>"#,
-        method = escape(charge.source.source_type.method().display_name),
-        currency = escape(charge.currency.as_str()),
-        charge_id = escape(&charge.id),
-    )
+    match view.render() {
+        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the authorize page could not be written");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 async fn authorize_show(
@@ -67,11 +57,7 @@ async fn authorize_show(
     Path(pay_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let charge = charges::load_by_authorize_id(&state, &pay_id)?;
-    Ok((
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(page(&charge, &pay_id)),
-    )
-        .into_response())
+    Ok(page(&charge, &pay_id))
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +91,6 @@ async fn authorize_decide(
     };
     match &charge.return_uri {
         Some(uri) => Ok(Redirect::to(uri).into_response()),
-        None => Ok(Html(page(&charge, &pay_id)).into_response()),
+        None => Ok(page(&charge, &pay_id)),
     }
 }
