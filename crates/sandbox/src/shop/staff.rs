@@ -176,12 +176,7 @@ impl ShopStaff {
 
     /// The sessions a request's cookies name and this shop signed.
     fn sessions(&self, headers: &HeaderMap) -> Vec<String> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .filter_map(|cookie| cookie.trim().strip_prefix(&format!("{COOKIE}=")))
+        crate::api::cookie_values(headers, COOKIE)
             .filter_map(|token| self.session(token))
             .take(4)
             .collect()

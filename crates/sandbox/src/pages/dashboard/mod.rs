@@ -147,12 +147,7 @@ fn token_hash(token: &str) -> String {
 
 /// The session tokens a request's cookies carry.
 fn tokens(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|cookie| cookie.trim().strip_prefix(&format!("{COOKIE}=")))
+    crate::api::cookie_values(headers, COOKIE)
         .filter(|token| token.len() == 32)
         .map(str::to_owned)
         .take(4)
@@ -448,7 +443,7 @@ async fn charge_action(
         Ok(done) => {
             Ok(Redirect::to(&format!("/dashboard/charges/{id}?done={done}")).into_response())
         }
-        Err(ApiError::NotFound(problem)) => Err(DashboardError::Api(ApiError::NotFound(problem))),
+        Err(missing @ ApiError::NotFound(_)) => Err(missing.into()),
         Err(refused) => charge_view(
             &state,
             &id,
@@ -480,7 +475,7 @@ async fn event_resend(
         Ok(_) => Ok(
             Redirect::to(&format!("/dashboard/charges/{}?done=resent", charge.id)).into_response(),
         ),
-        Err(ApiError::NotFound(problem)) => Err(DashboardError::Api(ApiError::NotFound(problem))),
+        Err(missing @ ApiError::NotFound(_)) => Err(missing.into()),
         Err(refused) => charge_view(
             &state,
             &charge.id,
