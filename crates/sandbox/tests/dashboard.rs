@@ -551,3 +551,88 @@ async fn an_event_is_sent_again_to_the_webhook_endpoint_on_resend() {
     assert!(page.contains("no webhook endpoint to send to"), "{page}");
     silent.running.stop().await;
 }
+
+/// **Events and webhooks**: every delivery attempt is on the page, with the endpoint, its
+/// answer's status and the start of its body (escaped), how long it took and the next retry;
+/// the events page filters by key and says so when a key is unknown.
+#[tokio::test]
+async fn every_delivery_attempt_is_shown_with_the_endpoints_answer() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    // An endpoint that is busy once, then acknowledges.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let endpoint = axum::Router::new().route(
+        "/hook",
+        axum::routing::post({
+            let calls = calls.clone();
+            move || async move {
+                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    (StatusCode::SERVICE_UNAVAILABLE, "<b>busy</b>: try later")
+                } else {
+                    (StatusCode::OK, "thanks")
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, endpoint).await });
+    let sandbox = Sandbox::with_webhooks_to(vec![url.clone()]).await;
+    let cookie = sign_in(&sandbox).await;
+    let charge = promptpay_charge(&sandbox, "ord_attempts").await;
+    let id = charge["id"].as_str().unwrap();
+    support::eventually("the retry to be acknowledged", || async {
+        calls.load(Ordering::SeqCst) >= 2
+            && sandbox.events().await[0]["webhook_deliveries"][0]["delivery_status"] == "delivered"
+    })
+    .await;
+
+    for path in [
+        format!("/dashboard/charges/{id}"),
+        "/dashboard/events".to_owned(),
+    ] {
+        let (status, html) = page(&sandbox, &cookie, &path).await;
+        assert_eq!(status, StatusCode::OK);
+        let busy = html.find("HTTP 503").expect("the first attempt");
+        let acknowledged = html.find("HTTP 200").expect("the retry");
+        assert!(busy < acknowledged, "attempts oldest first: {html}");
+        assert!(
+            html.contains("&#60;b&#62;busy&#60;/b&#62;: try later"),
+            "{html}"
+        );
+        assert!(!html.contains("<b>busy</b>"), "the answer is escaped");
+        assert!(html.contains("thanks") && html.contains(&url), "{html}");
+        assert!(html.contains(">charge.create <code>evnt_test_"), "{html}");
+    }
+    post(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{id}/mark_as_paid"),
+        &[],
+    )
+    .await;
+    let (_, html) = page(&sandbox, &cookie, "/dashboard/events?key=charge.complete").await;
+    assert!(html.contains(">charge.complete <code>"), "{html}");
+    assert!(
+        !html.contains(">charge.create <code>"),
+        "filtered by key: {html}"
+    );
+    let (_, html) = page(&sandbox, &cookie, "/dashboard/events?key=%3Cnope%3E").await;
+    assert!(html.contains("No event has that key yet"), "{html}");
+    assert!(html.contains(">charge.create <code>"), "{html}");
+
+    // Resend from the events page returns to it.
+    let event = sandbox.events().await[0]["id"].as_str().unwrap().to_owned();
+    let (status, location, _) = post(
+        &sandbox,
+        &cookie,
+        &format!("/dashboard/charges/{id}/events/{event}/resend"),
+        &[("back", "events")],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/dashboard/events?done=resent")
+    );
+    sandbox.running.stop().await;
+}

@@ -4,6 +4,10 @@
 //! at one hour, for up to three days. Each API's `webhooks` module says which deliveries are
 //! due and how one is signed ([`Deliveries`]); the schedule, the acknowledgement rule,
 //! keeping each outcome and the worker's loop are here.
+//!
+//! Every attempt is also written down (`webhook_attempts`: when, where, the answer's status
+//! and the start of its body, the next retry), so that the dashboard can show a developer
+//! what their endpoint answered each time, not only the last time.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{watch, Notify};
@@ -17,6 +21,36 @@ pub fn now_ms() -> i64 {
         })
 }
 
+/// The attempts log, in the gateway's store, for both APIs' deliveries (`deliveries` names
+/// the API's deliveries table).
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    deliveries       TEXT NOT NULL,
+    delivery_id      TEXT NOT NULL,
+    at_ms            INTEGER NOT NULL,
+    url              TEXT NOT NULL,
+    response_status  INTEGER,
+    excerpt          TEXT NOT NULL,
+    took_ms          INTEGER NOT NULL,
+    next_attempt_ms  INTEGER
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_of ON webhook_attempts (delivery_id);
+";
+
+/// The most characters of an answer the attempts log keeps.
+const EXCERPT_CHARS: usize = 300;
+
+/// The start of `text`, on one line, at most [`EXCERPT_CHARS`] characters.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((cut, _)) = words.char_indices().nth(EXCERPT_CHARS) {
+        words.truncate(cut);
+        words.push('…');
+    }
+    words
+}
+
 /// A delivery not acknowledged within three days of its event is given up.
 const GIVE_UP_AFTER_MS: i64 = 3 * 24 * 3_600 * 1_000;
 
@@ -27,21 +61,49 @@ fn backoff_ms(attempts: u32) -> i64 {
         .min(3_600_000)
 }
 
-/// The receiver's HTTP status, and whether it acknowledged the event: a 2xx answer received
-/// whole. A status line alone is not an acknowledgement: a connection broken in the middle of
-/// the answer may come from a receiver that never acted (as a proxy or a crash can produce),
-/// so the event is delivered again; receivers handle each event once (by its id).
-async fn acknowledged(answer: Option<reqwest::Response>) -> (Option<i64>, bool) {
-    let Some(response) = answer else {
-        return (None, false);
+/// What became of one request: the receiver's answer, or why there was none.
+pub(crate) enum Answered {
+    /// The receiver answered (its body may still break off).
+    Response(reqwest::Response),
+    /// No answer: the sentence says why.
+    Nothing(String),
+}
+
+impl Answered {
+    fn of(result: Result<reqwest::Response, reqwest::Error>) -> Self {
+        match result {
+            Ok(response) => Answered::Response(response),
+            Err(error) if error.is_timeout() => {
+                Answered::Nothing("no answer within 10 s (timed out)".into())
+            }
+            Err(error) if error.is_connect() => {
+                Answered::Nothing("could not connect to the endpoint".into())
+            }
+            Err(error) => Answered::Nothing(format!("no answer: {}", error.without_url())),
+        }
+    }
+}
+
+/// The receiver's HTTP status, whether it acknowledged the event, and an excerpt of its
+/// answer (or why there was none). Acknowledged is a 2xx answer received whole. A status line
+/// alone is not an acknowledgement: a connection broken in the middle of the answer may come
+/// from a receiver that never acted (as a proxy or a crash can produce), so the event is
+/// delivered again; receivers handle each event once (by its id).
+async fn acknowledged(answer: Answered) -> (Option<i64>, bool, String) {
+    let response = match answer {
+        Answered::Response(response) => response,
+        Answered::Nothing(why) => return (None, false, why),
     };
     let status = i64::from(response.status().as_u16());
-    let whole = response.bytes().await.is_ok();
-    (Some(status), whole && (200..300).contains(&status))
+    let (whole, said) = match response.bytes().await {
+        Ok(body) => (true, excerpt(&String::from_utf8_lossy(&body))),
+        Err(_) => (false, "the answer broke off before its end".to_owned()),
+    };
+    (Some(status), whole && (200..300).contains(&status), said)
 }
 
 /// What one attempt leaves a delivery as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempted {
     /// `delivered`, `pending` (to be tried again) or `failed` (given up).
     pub status: &'static str,
@@ -51,22 +113,42 @@ pub struct Attempted {
     pub next_attempt_ms: i64,
     /// The receiver's HTTP status, if it answered.
     pub response_status: Option<i64>,
+    /// The start of the receiver's answer, or why there was none.
+    pub excerpt: String,
+    /// When the attempt was made (epoch ms).
+    pub at_ms: i64,
 }
 
 impl Attempted {
-    /// Keeps this outcome on delivery `id` in `table` ([`Deliveries::TABLE`]).
-    fn keep(&self, db: &rusqlite::Connection, table: &str, id: &str) -> rusqlite::Result<usize> {
-        db.execute(
+    /// Keeps this outcome on delivery `id` in `table` ([`Deliveries::TABLE`]), with the
+    /// attempt's line in the attempts log (to `url`, taking `took_ms`), in one transaction.
+    fn keep(
+        &self,
+        db: &mut rusqlite::Connection,
+        table: &str,
+        id: &str,
+        url: &str,
+        took_ms: i64,
+    ) -> rusqlite::Result<()> {
+        let tx = db.transaction()?;
+        tx.execute(
             &format!("UPDATE {table} SET status = ?2, attempts = ?3, next_attempt_ms = ?4, response_status = ?5 WHERE id = ?1"),
             rusqlite::params![id, self.status, self.attempts, self.next_attempt_ms, self.response_status],
-        )
+        )?;
+        let retry = (self.status == "pending").then_some(self.next_attempt_ms);
+        tx.execute(
+            "INSERT INTO webhook_attempts (deliveries, delivery_id, at_ms, url, response_status, excerpt, took_ms, next_attempt_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![table, id, self.at_ms, url, self.response_status, self.excerpt, took_ms, retry],
+        )?;
+        tx.commit()
     }
 }
 
-/// The delivery's state after its attempt number `attempts + 1`, made now for an event
-/// of `event_ms`, answered `answer` (`None`: no answer, or no request could be made).
-async fn attempt(answer: Option<reqwest::Response>, attempts: u32, event_ms: i64) -> Attempted {
-    let (response_status, delivered) = acknowledged(answer).await;
+/// The delivery's state after its attempt number `attempts + 1`, made at `at_ms` for an
+/// event of `event_ms`, answered `answer`.
+async fn attempt(answer: Answered, attempts: u32, event_ms: i64, at_ms: i64) -> Attempted {
+    let (response_status, delivered, excerpt) = acknowledged(answer).await;
     let attempts = attempts + 1;
     let now = now_ms();
     let (status, next_attempt_ms) = if delivered {
@@ -81,6 +163,8 @@ async fn attempt(answer: Option<reqwest::Response>, attempts: u32, event_ms: i64
         attempts,
         next_attempt_ms,
         response_status,
+        excerpt,
+        at_ms,
     }
 }
 
@@ -134,17 +218,19 @@ async fn deliver<D: Deliveries>(deliveries: &D, due: Due<D::Target>) {
     let url = request
         .as_ref()
         .map_or_else(String::new, |request| request.url().to_string());
+    let (at_ms, started) = (now_ms(), std::time::Instant::now());
     let answer = match request {
-        Some(request) => deliveries.http().execute(request).await.ok(),
-        None => None,
+        Some(request) => Answered::of(deliveries.http().execute(request).await),
+        None => Answered::Nothing("no request could be made (its event or URL is gone)".into()),
     };
-    let attempted = attempt(answer, due.attempts, due.event_ms).await;
+    let attempted = attempt(answer, due.attempts, due.event_ms, at_ms).await;
+    let took_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     if attempted.status != "delivered" {
         tracing::warn!(table = D::TABLE, delivery = %due.id, %url, status = ?attempted.response_status, attempts = attempted.attempts, "webhook not acknowledged; will retry");
     }
     let kept = deliveries
         .store()
-        .call(|db| attempted.keep(db, D::TABLE, &due.id));
+        .call(|db| attempted.keep(db, D::TABLE, &due.id, &url, took_ms));
     if let Err(error) = kept {
         tracing::error!(table = D::TABLE, %error, "cannot record a webhook delivery");
     }
@@ -212,6 +298,15 @@ pub(crate) async fn run<D: Deliveries>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_excerpt_is_one_short_line() {
+        assert_eq!(super::excerpt("  ok\n\t thanks "), "ok thanks");
+        let long = "é".repeat(400);
+        let cut = super::excerpt(&long);
+        assert_eq!(cut.chars().count(), super::EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+
     #[test]
     fn backoff_doubles_to_an_hour() {
         let delays: Vec<i64> = (1..=14).map(super::backoff_ms).collect();

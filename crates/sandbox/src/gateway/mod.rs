@@ -66,6 +66,7 @@ impl GatewayState {
         webhooks: Webhooks,
     ) -> Result<Self, crate::StartError> {
         store.migrate(SCHEMA)?;
+        store.migrate(crate::api::delivery::SCHEMA)?;
         crate::api::idempotency::abandon_claims_of_dead_processes(&store);
         // Webhooks go to the endpoint configured, never where it redirects to.
         let http = reqwest::Client::builder()

@@ -50,6 +50,7 @@ impl WooshpayState {
     /// WooshPay schema is applied here, before any handler or worker can use the state.
     pub fn new(store: Store, keys: Keys, base_url: String) -> Result<Self, crate::StartError> {
         store.migrate(SCHEMA)?;
+        store.migrate(crate::api::delivery::SCHEMA)?;
         // Webhook deliveries go to the endpoint registered, not wherever it redirects (a
         // redirect could point the gateway at the merchant's private network).
         let http = reqwest::Client::builder()

@@ -9,6 +9,7 @@
 //! refused one says why on the page and changes nothing. Pages are askama templates
 //! (`templates/dashboard/`), which escape what they show.
 
+mod deliveries;
 mod views;
 
 use crate::api::idempotency::Answer;
@@ -32,6 +33,8 @@ const COOKIE: &str = "paywasm_dashboard";
 const SESSION_SECS: i64 = 12 * 3_600;
 /// The most charges a list shows.
 const LIST_LIMIT: i64 = 100;
+/// The most events a page shows.
+const EVENTS_LIMIT: i64 = 50;
 
 /// The dashboard's tables, in the gateway's store.
 pub const SCHEMA: &str = "
@@ -60,6 +63,7 @@ pub(crate) fn router() -> Router<GatewayState> {
         .route("/dashboard/sign-out", post(sign_out))
         .route("/dashboard/charges", get(charges_list))
         .route("/dashboard/charges/{id}", get(charge_page))
+        .route("/dashboard/events", get(events_page))
         .route("/dashboard/charges/{id}/{action}", post(charge_action))
         .route(
             "/dashboard/charges/{id}/events/{event}/resend",
@@ -376,7 +380,9 @@ fn charge_view(
     status: StatusCode,
 ) -> Result<Response, DashboardError> {
     let charge = charges::load(state, id)?;
-    let events = views::events_of(state, &charge.id)?;
+    let events = state.store.call(|db| {
+        deliveries::events(db, &deliveries::OMISE_OF_CHARGE, &charge.id, EVENTS_LIMIT)
+    })?;
     Ok(page(
         status,
         &views::ChargePage::of(&charge, events, done.map(str::to_owned), problem),
@@ -454,24 +460,86 @@ async fn charge_action(
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct EventsFilter {
+    #[serde(default)]
+    key: String,
+    done: Option<String>,
+}
+
+/// The newest events (of one key, if chosen), each with its delivery attempts.
+async fn events_page(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    Query(filter): Query<EventsFilter>,
+) -> Result<Response, DashboardError> {
+    signed_in(&state, &headers)?;
+    let keys = state.store.call(|db| {
+        let mut statement = db.prepare("SELECT DISTINCT key FROM events ORDER BY key")?;
+        let keys = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(keys)
+    })?;
+    let (key, problem) = if filter.key.is_empty() || keys.contains(&filter.key) {
+        (filter.key, None)
+    } else {
+        (
+            String::new(),
+            Some("No event has that key yet: showing every event."),
+        )
+    };
+    let events = state
+        .store
+        .call(|db| deliveries::events(db, &deliveries::OMISE_LATEST, &key, EVENTS_LIMIT))?;
+    Ok(page(
+        StatusCode::OK,
+        &views::Events {
+            events,
+            back: "events",
+            keys,
+            key,
+            done: filter.done.as_deref().and_then(views::done_sentence),
+            problem,
+        },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ResendForm {
+    /// `events` to return to the events page; otherwise the charge's page.
+    #[serde(default)]
+    back: String,
+}
+
 /// **Resend**: the event, about charge `id`, delivered again to the webhook endpoints.
 async fn event_resend(
     State(state): State<GatewayState>,
     headers: HeaderMap,
     Path((id, event)): Path<(String, String)>,
+    Form(form): Form<ResendForm>,
 ) -> Result<Response, DashboardError> {
     same_origin(&headers)?;
     signed_in(&state, &headers)?;
     let charge = charges::load(&state, &id)?;
-    let about_it = views::events_of(&state, &charge.id)?
-        .iter()
-        .any(|known| known.id == event);
-    if !about_it {
+    let about_it = state.store.call(|db| {
+        db.query_row(
+            "SELECT 1 FROM events WHERE id = ?1
+               AND (json_extract(data, '$.id') = ?2 OR json_extract(data, '$.charge') = ?2)",
+            [&event, &charge.id],
+            |_| Ok(()),
+        )
+        .optional()
+    })?;
+    if about_it.is_none() {
         return Err(DashboardError::Api(ApiError::NotFound(format!(
             "Charge {id} has no event {event:?}."
         ))));
     }
     match events::resend(&state, &event) {
+        Ok(_) if form.back == "events" => {
+            Ok(Redirect::to("/dashboard/events?done=resent").into_response())
+        }
         Ok(_) => Ok(
             Redirect::to(&format!("/dashboard/charges/{}?done=resent", charge.id)).into_response(),
         ),

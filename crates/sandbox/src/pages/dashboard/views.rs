@@ -1,9 +1,9 @@
 //! What the dashboard's templates show, made from the gateway's objects: the text of each
 //! field, ready to print (the templates escape it).
 
+use super::deliveries::EventRow;
 use super::Filter;
 use crate::gateway::error::ApiError;
-use crate::gateway::GatewayState;
 use askama::Template;
 use paywasm_core::failure::FailureCode;
 use paywasm_core::method::SourceType;
@@ -60,7 +60,7 @@ pub(crate) struct Row {
     pub(crate) status: String,
 }
 
-fn when(at: paywasm_core::time::Timestamp) -> String {
+pub(crate) fn when(at: paywasm_core::time::Timestamp) -> String {
     at.to_string().replace('T', " ").replace('Z', "")
 }
 
@@ -84,65 +84,6 @@ impl Row {
             status: charge.status.as_str().to_owned(),
         }
     }
-}
-
-/// One event about a charge, with its webhook deliveries.
-pub(crate) struct EventRow {
-    pub(crate) id: String,
-    pub(crate) key: String,
-    pub(crate) created: String,
-    pub(crate) deliveries: String,
-}
-
-/// The events about charge `charge_id` (its own and its refunds'), oldest first.
-pub(crate) fn events_of(state: &GatewayState, charge_id: &str) -> Result<Vec<EventRow>, ApiError> {
-    let rows = state.store.call(|db| {
-        let mut events = db.prepare(
-            "SELECT id, key, created_at FROM events
-             WHERE json_extract(data, '$.id') = ?1 OR json_extract(data, '$.charge') = ?1
-             ORDER BY seq",
-        )?;
-        let mut deliveries = db.prepare(
-            "SELECT uri, status, attempts, response_status FROM webhook_deliveries
-             WHERE event_id = ?1 ORDER BY created_at",
-        )?;
-        let found = events
-            .query_map([charge_id], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut rows = Vec::with_capacity(found.len());
-        for (id, key, created) in found {
-            let sent = deliveries
-                .query_map([&id], |row| {
-                    let uri: String = row.get(0)?;
-                    let status: String = row.get(1)?;
-                    let attempts: i64 = row.get(2)?;
-                    let answered: Option<i64> = row.get(3)?;
-                    let answered =
-                        answered.map_or("no answer".to_owned(), |code| format!("HTTP {code}"));
-                    let tries = if attempts == 1 { "attempt" } else { "attempts" };
-                    Ok(format!("{uri}: {status} ({answered}, {attempts} {tries})"))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.push(EventRow {
-                id,
-                key,
-                created: when(paywasm_core::time::Timestamp(created)),
-                deliveries: if sent.is_empty() {
-                    "no webhook endpoint".to_owned()
-                } else {
-                    sent.join("; ")
-                },
-            });
-        }
-        Ok(rows)
-    })?;
-    Ok(rows)
 }
 
 /// A charge as its page shows it.
@@ -183,6 +124,8 @@ pub(crate) struct RefundRow {
 pub(crate) struct ChargePage {
     pub(crate) charge: ChargeView,
     pub(crate) events: Vec<EventRow>,
+    /// Where **Resend** returns to: this page.
+    pub(crate) back: &'static str,
     pub(crate) refunds: Vec<RefundRow>,
     /// Its method's failure codes, with the gateway's sentence for each.
     pub(crate) failure_codes: Vec<(&'static str, &'static str)>,
@@ -261,6 +204,7 @@ impl ChargePage {
         Self {
             charge: view,
             events,
+            back: "charge",
             refunds,
             failure_codes: FailureCode::of_method(charge.source.source_type)
                 .iter()
@@ -270,6 +214,20 @@ impl ChargePage {
             problem,
         }
     }
+}
+
+/// The newest events, each with its delivery attempts.
+#[derive(Template)]
+#[template(path = "dashboard/events.html")]
+pub(crate) struct Events {
+    pub(crate) events: Vec<EventRow>,
+    /// Where **Resend** returns to: this page.
+    pub(crate) back: &'static str,
+    /// The event keys to filter by, and the one chosen.
+    pub(crate) keys: Vec<String>,
+    pub(crate) key: String,
+    pub(crate) done: Option<&'static str>,
+    pub(crate) problem: Option<&'static str>,
 }
 
 /// What a successful action's page says (`?done=`), for the actions the dashboard has.
