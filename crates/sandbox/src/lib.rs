@@ -256,19 +256,17 @@ async fn start_gateway(
     // Each API's router (with its pages) carries the rate limit in its own error shape; the
     // widget's files and the pages' assets carry no key and are not limited, and the gateway's
     // host answers for them in Omise's shape.
-    let limit = api::rate_limit::RateLimit::new(
-        config.rate_limit,
-        vec![
-            api::credentials::Keys {
-                public: config.public_key.clone(),
-                secret: config.secret_key.clone(),
-            },
-            api::credentials::Keys {
-                public: config.wooshpay_public_key.clone(),
-                secret: config.wooshpay_secret_key.clone(),
-            },
-        ],
-    );
+    let account_keys = vec![
+        api::credentials::Keys {
+            public: config.public_key.clone(),
+            secret: config.secret_key.clone(),
+        },
+        api::credentials::Keys {
+            public: config.wooshpay_public_key.clone(),
+            secret: config.wooshpay_secret_key.clone(),
+        },
+    ];
+    let limit = api::rate_limit::RateLimit::new(config.rate_limit, account_keys.clone());
     let gateway_layers = Layers {
         store: Some(&gateway_state.store),
         limit: limit.as_ref(),
@@ -286,9 +284,25 @@ async fn start_gateway(
     let files = pages::wooshpay_checkout::assets(config.www_dir.clone())
         .merge(pages::dashboard::assets(config.www_dir.clone()))
         .merge(cdn::router(&config.pkg_dir));
+    // Outermost, so that the Requests page shows what a caller received (a fault or a 429 too).
+    let logged = |api: &'static str| {
+        axum::middleware::from_fn_with_state(
+            api::request_log::Logging {
+                log: gateway_state.requests.clone(),
+                api,
+                keys: std::sync::Arc::new(account_keys.clone()),
+            },
+            api::request_log::record,
+        )
+    };
     let gateway_router = gateway_layers
         .around(omise, OmiseShape)
-        .merge(gateway_layers.around(wooshpay, wooshpay::error::WooshpayShape))
+        .layer(logged("Omise"))
+        .merge(
+            gateway_layers
+                .around(wooshpay, wooshpay::error::WooshpayShape)
+                .layer(logged("WooshPay")),
+        )
         .merge(gateway_files.around(files, OmiseShape));
     Ok((
         gateway_url,

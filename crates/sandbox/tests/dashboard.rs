@@ -636,3 +636,81 @@ async fn every_delivery_attempt_is_shown_with_the_endpoints_answer() {
     );
     sandbox.running.stop().await;
 }
+
+/// **Requests**: what each API answered, with the kind of key, the status, the
+/// `Idempotency-Key` and the start of the body; every key and secret masked, in the body and
+/// in the query; the dashboard's own pages not listed; filtered by API and by refusal.
+#[tokio::test]
+async fn the_last_requests_are_listed_with_every_secret_masked() {
+    let sandbox = Sandbox::start().await;
+    let cookie = sign_in(&sandbox).await;
+    let (status, charge) = send(
+        sandbox
+            .secret(Method::POST, "/charges")
+            .header("Idempotency-Key", "order-4711-attempt-1")
+            .form(&[
+                ("amount", "129000"),
+                ("currency", "THB"),
+                ("source[type]", "promptpay"),
+                ("metadata[api_key]", "hunter2"),
+                ("metadata[note]", SECRET),
+            ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{charge}");
+    let intent = sandbox
+        .create_intent(&support::fixture("seed004/payment_intent_web_request"))
+        .await;
+    let client_secret = intent["client_secret"].as_str().unwrap();
+    let (status, _) = send(sandbox.wooshpay_public(
+        Method::GET,
+        &format!(
+            "/v1/payment_intents/{}?client_secret={client_secret}",
+            intent["id"].as_str().unwrap()
+        ),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(sandbox.gateway(Method::GET, "/charges", Some("skey_test_wrong"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, html) = page(&sandbox, &cookie, "/dashboard/requests").await;
+    assert_eq!(status, StatusCode::OK);
+    for shown in [
+        "Omise <code>POST /charges</code>",
+        "order-4711-attempt-1",
+        "metadata[api_key]=•••",
+        "metadata[note]=skey_test_•••",
+        "source[type]=promptpay",
+        "WooshPay <code>GET /v1/payment_intents/",
+        "client_secret=•••",
+        "public key",
+        "unknown key",
+        ">401<",
+    ] {
+        assert!(html.contains(shown), "{shown} in {html}");
+    }
+    for hidden in [SECRET, "hunter2", client_secret, "/dashboard/sign-in"] {
+        assert!(!html.contains(hidden), "{hidden} shown in {html}");
+    }
+    let newest = html.find("/charges</code>").unwrap();
+    let oldest = html.find("POST /charges</code>").unwrap();
+    assert!(newest < oldest, "newest first");
+
+    let (_, refused) = page(&sandbox, &cookie, "/dashboard/requests?refused=on").await;
+    assert!(
+        refused.contains(">401<") && !refused.contains("POST /charges"),
+        "{refused}"
+    );
+    let (_, wooshpay) = page(&sandbox, &cookie, "/dashboard/requests?api=WooshPay").await;
+    assert!(wooshpay.contains("/v1/payment_intents") && !wooshpay.contains("Omise <code>"));
+    // Signed out, the page is not shown.
+    let answer = sandbox
+        .http
+        .get(sandbox.url("/dashboard/requests"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    sandbox.running.stop().await;
+}

@@ -38,19 +38,6 @@ CREATE TABLE IF NOT EXISTS webhook_attempts (
 CREATE INDEX IF NOT EXISTS webhook_attempts_of ON webhook_attempts (delivery_id);
 ";
 
-/// The most characters of an answer the attempts log keeps.
-const EXCERPT_CHARS: usize = 300;
-
-/// The start of `text`, on one line, at most [`EXCERPT_CHARS`] characters.
-pub(crate) fn excerpt(text: &str) -> String {
-    let mut words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if let Some((cut, _)) = words.char_indices().nth(EXCERPT_CHARS) {
-        words.truncate(cut);
-        words.push('…');
-    }
-    words
-}
-
 /// A delivery not acknowledged within three days of its event is given up.
 const GIVE_UP_AFTER_MS: i64 = 3 * 24 * 3_600 * 1_000;
 
@@ -96,7 +83,7 @@ async fn acknowledged(answer: Answered) -> (Option<i64>, bool, String) {
     };
     let status = i64::from(response.status().as_u16());
     let (whole, said) = match response.bytes().await {
-        Ok(body) => (true, excerpt(&String::from_utf8_lossy(&body))),
+        Ok(body) => (true, super::excerpt(&String::from_utf8_lossy(&body))),
         Err(_) => (false, "the answer broke off before its end".to_owned()),
     };
     (Some(status), whole && (200..300).contains(&status), said)
@@ -298,15 +285,6 @@ pub(crate) async fn run<D: Deliveries>(
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn an_excerpt_is_one_short_line() {
-        assert_eq!(super::excerpt("  ok\n\t thanks "), "ok thanks");
-        let long = "é".repeat(400);
-        let cut = super::excerpt(&long);
-        assert_eq!(cut.chars().count(), super::EXCERPT_CHARS + 1);
-        assert!(cut.ends_with('…'));
-    }
-
     #[test]
     fn backoff_doubles_to_an_hour() {
         let delays: Vec<i64> = (1..=14).map(super::backoff_ms).collect();

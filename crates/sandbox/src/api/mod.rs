@@ -2,7 +2,8 @@
 //! [`crate::wooshpay`]), each piece written once with the API as a parameter: the key a
 //! request presents ([`credentials`]), CORS for browsers ([`cors`]), request parsing
 //! ([`params`]), idempotency ([`idempotency`]), rate limits ([`rate_limit`]), the framework's
-//! refusals ([`refusals`]), and webhook delivery ([`delivery`]); injected faults
+//! refusals ([`refusals`]), webhook delivery ([`delivery`]) and the log of the last requests
+//! ([`request_log`]); injected faults
 //! ([`crate::faults`]) answer in the same shapes. Each API's error shape is a parameter ([`ErrorShape`],
 //! rendering the layer's [`Refusal`]s), as its event delivery is (`delivery::Deliveries`);
 //! neither API imports the other, and nothing here imports either.
@@ -14,6 +15,21 @@ pub mod idempotency;
 pub mod params;
 pub mod rate_limit;
 pub mod refusals;
+pub mod request_log;
+
+/// The most characters of a body the dashboard's logs keep.
+const EXCERPT_CHARS: usize = 300;
+
+/// The start of `text`, on one line, at most [`EXCERPT_CHARS`] characters (an answer's, a
+/// request's), for a log a person reads.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((cut, _)) = words.char_indices().nth(EXCERPT_CHARS) {
+        words.truncate(cut);
+        words.push('…');
+    }
+    words
+}
 
 /// What the layer refuses a request with, before a handler runs or instead of one: each API
 /// (and the shop) renders it in its own error shape ([`ErrorShape`]).
@@ -71,4 +87,16 @@ pub(crate) fn now() -> paywasm_core::time::Timestamp {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
     paywasm_core::time::Timestamp(i64::try_from(seconds).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_excerpt_is_one_short_line() {
+        assert_eq!(super::excerpt("  ok\n\t thanks "), "ok thanks");
+        let long = "é".repeat(400);
+        let cut = super::excerpt(&long);
+        assert_eq!(cut.chars().count(), super::EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
 }

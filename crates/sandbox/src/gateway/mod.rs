@@ -45,6 +45,8 @@ pub struct GatewayState {
     pub(crate) http: reqwest::Client,
     /// Wakes the background worker when an event is recorded.
     pub(crate) wake: Arc<Notify>,
+    /// The last requests both APIs answered, for the dashboard.
+    pub(crate) requests: crate::api::request_log::RequestLog,
 }
 
 /// How the gateway delivers webhooks.
@@ -84,6 +86,7 @@ impl GatewayState {
             webhook_key: Arc::new(webhooks.key),
             http,
             wake: Arc::new(Notify::new()),
+            requests: crate::api::request_log::RequestLog::default(),
         })
     }
 }

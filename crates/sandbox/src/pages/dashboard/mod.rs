@@ -64,6 +64,7 @@ pub(crate) fn router() -> Router<GatewayState> {
         .route("/dashboard/charges", get(charges_list))
         .route("/dashboard/charges/{id}", get(charge_page))
         .route("/dashboard/events", get(events_page))
+        .route("/dashboard/requests", get(requests_page))
         .route("/dashboard/charges/{id}/{action}", post(charge_action))
         .route(
             "/dashboard/charges/{id}/events/{event}/resend",
@@ -501,6 +502,44 @@ async fn events_page(
             key,
             done: filter.done.as_deref().and_then(views::done_sentence),
             problem,
+        },
+    ))
+}
+
+/// The Requests page's filters, as its form sends them.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RequestsFilter {
+    /// `Omise` or `WooshPay`; any other value shows both.
+    #[serde(default)]
+    pub(crate) api: String,
+    /// `on`: only what was refused (4xx and 5xx).
+    #[serde(default)]
+    pub(crate) refused: String,
+}
+
+/// The last requests both APIs answered, newest first.
+async fn requests_page(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    Query(filter): Query<RequestsFilter>,
+) -> Result<Response, DashboardError> {
+    signed_in(&state, &headers)?;
+    let rows = state
+        .requests
+        .newest_first()
+        .into_iter()
+        .filter(|logged| {
+            !matches!(filter.api.as_str(), "Omise" | "WooshPay") || logged.api == filter.api
+        })
+        .filter(|logged| filter.refused.is_empty() || logged.status >= 400)
+        .map(views::RequestRow::of)
+        .collect();
+    Ok(page(
+        StatusCode::OK,
+        &views::Requests {
+            rows,
+            filter,
+            capacity: crate::api::request_log::CAPACITY,
         },
     ))
 }

@@ -230,6 +230,57 @@ pub(crate) struct Events {
     pub(crate) problem: Option<&'static str>,
 }
 
+/// The last requests the gateway answered.
+#[derive(Template)]
+#[template(path = "dashboard/requests.html")]
+pub(crate) struct Requests {
+    pub(crate) rows: Vec<RequestRow>,
+    pub(crate) filter: super::RequestsFilter,
+    pub(crate) capacity: usize,
+}
+
+/// One request, as the Requests page shows it.
+pub(crate) struct RequestRow {
+    pub(crate) at: String,
+    pub(crate) api: &'static str,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) key: &'static str,
+    pub(crate) status: u16,
+    /// `successful` for 2xx and 3xx, `failed` otherwise, for its colour.
+    pub(crate) tone: &'static str,
+    pub(crate) idempotency_key: String,
+    pub(crate) took: String,
+    pub(crate) excerpt: String,
+}
+
+impl RequestRow {
+    pub(crate) fn of(logged: crate::api::request_log::Logged) -> Self {
+        Self {
+            at: format!(
+                "{}.{:03}",
+                when(paywasm_core::time::Timestamp(
+                    logged.at_ms.div_euclid(1_000)
+                )),
+                logged.at_ms.rem_euclid(1_000)
+            ),
+            api: logged.api,
+            method: logged.method,
+            path: logged.path,
+            key: logged.key,
+            status: logged.status,
+            tone: if logged.status < 400 {
+                "successful"
+            } else {
+                "failed"
+            },
+            idempotency_key: logged.idempotency_key.unwrap_or_else(|| "—".to_owned()),
+            took: format!("{} ms", logged.took_ms),
+            excerpt: logged.excerpt,
+        }
+    }
+}
+
 /// What a successful action's page says (`?done=`), for the actions the dashboard has.
 pub(crate) fn done_sentence(done: &str) -> Option<&'static str> {
     match done {
