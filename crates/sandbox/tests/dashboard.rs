@@ -714,3 +714,42 @@ async fn the_last_requests_are_listed_with_every_secret_masked() {
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     sandbox.running.stop().await;
 }
+
+/// Guessing the key: after five wrong keys in a minute, an address waits out the minute,
+/// even with the right key, and the page says how long.
+#[tokio::test]
+async fn sign_in_waits_after_five_wrong_keys() {
+    let sandbox = Sandbox::start().await;
+    let try_key = |key: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            let answer = sandbox
+                .http
+                .post(sandbox.url("/dashboard/sign-in"))
+                .form(&[("key", key)])
+                .send()
+                .await
+                .unwrap();
+            let wait = answer
+                .headers()
+                .get("retry-after")
+                .map(|value| value.to_str().unwrap().parse::<u64>().unwrap());
+            (answer.status(), wait, answer.text().await.unwrap())
+        }
+    };
+    for _ in 0..5 {
+        let (status, wait, _) = try_key("skey_test_guess").await;
+        assert_eq!((status, wait), (StatusCode::UNAUTHORIZED, None));
+    }
+    let (status, wait, page) = try_key(SECRET).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        wait.is_some_and(|secs| (1..=60).contains(&secs)),
+        "{wait:?}"
+    );
+    assert!(
+        page.contains("Too many wrong keys from this address: try again in"),
+        "{page}"
+    );
+    sandbox.running.stop().await;
+}

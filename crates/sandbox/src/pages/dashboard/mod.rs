@@ -4,7 +4,8 @@
 //! failure codes, **Expire**, **Refund**), its events and their webhook deliveries.
 //!
 //! Signed in with the sandbox's secret key (never the public key): a session of 12 hours in a
-//! `HttpOnly`, `SameSite=Strict` cookie (`Secure` on HTTPS), ended by **Sign out**. Every action
+//! `HttpOnly`, `SameSite=Strict` cookie (`Secure` on HTTPS), ended by **Sign out**. An
+//! address that tried five wrong keys in a minute waits out the minute, whatever it sends. Every action
 //! is a plain form (it works without JavaScript) taken from the dashboard's own pages only; a
 //! refused one says why on the page and changes nothing. Pages are askama templates
 //! (`templates/dashboard/`), which escape what they show.
@@ -15,14 +16,16 @@ mod views;
 use crate::api::idempotency::Answer;
 use crate::gateway::error::ApiError;
 use crate::gateway::{charges, events, now, refunds, GatewayState};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -42,7 +45,17 @@ CREATE TABLE IF NOT EXISTS dashboard_sessions (
     token_hash  TEXT PRIMARY KEY,
     expires_at  INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dashboard_sign_in_failures (
+    client  TEXT NOT NULL,
+    at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dashboard_sign_in_failures_of ON dashboard_sign_in_failures (client, at);
 ";
+
+/// Wrong keys one address may try per [`FAILURE_WINDOW_SECS`] before sign-in waits: enough
+/// for typing mistakes, too few to guess a key.
+const FAILURES_ALLOWED: i64 = 5;
+const FAILURE_WINDOW_SECS: i64 = 60;
 
 /// The dashboard's style and script, from `www_dir/dashboard`.
 pub fn assets(www_dir: PathBuf) -> Router {
@@ -221,12 +234,58 @@ struct SignInForm {
     key: String,
 }
 
+/// The address a sign-in comes from, as the socket saw it (none when driven without one).
+fn client_of(connected: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+    connected.map_or_else(String::new, |Extension(ConnectInfo(address))| {
+        address.ip().to_string()
+    })
+}
+
+/// Seconds until `client` may try a key again, if it tried too many wrong ones lately.
+fn sign_in_wait(
+    state: &GatewayState,
+    client: &str,
+    at: i64,
+) -> Result<Option<i64>, DashboardError> {
+    let (failures, oldest): (i64, Option<i64>) = state.store.call(|db| {
+        db.query_row(
+            "SELECT COUNT(*), MIN(at) FROM dashboard_sign_in_failures WHERE client = ?1 AND at > ?2",
+            rusqlite::params![client, at - FAILURE_WINDOW_SECS],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+    })?;
+    Ok((failures >= FAILURES_ALLOWED).then(|| {
+        oldest
+            .map_or(FAILURE_WINDOW_SECS, |oldest| {
+                oldest + FAILURE_WINDOW_SECS - at
+            })
+            .max(1)
+    }))
+}
+
 async fn sign_in(
     State(state): State<GatewayState>,
+    connected: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, DashboardError> {
     same_origin(&headers)?;
+    let client = client_of(connected);
+    let at = now().unix();
+    if let Some(wait) = sign_in_wait(&state, &client, at)? {
+        let mut answer = page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &views::SignIn {
+                problem: Some(format!(
+                    "Too many wrong keys from this address: try again in {wait} s. npm start prints the secret key (skey_test_…)."
+                )),
+            },
+        );
+        if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+            answer.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Ok(answer);
+    }
     let key = form.key.trim();
     let matches = |known: &str| -> bool {
         subtle::ConstantTimeEq::ct_eq(key.as_bytes(), known.as_bytes()).into()
@@ -239,6 +298,16 @@ async fn sign_in(
         } else {
             "That is not the secret key of this sandbox. npm start prints it (skey_test_…)."
         };
+        state.store.call(|db| {
+            db.execute(
+                "DELETE FROM dashboard_sign_in_failures WHERE at <= ?1",
+                [at - FAILURE_WINDOW_SECS],
+            )?;
+            db.execute(
+                "INSERT INTO dashboard_sign_in_failures (client, at) VALUES (?1, ?2)",
+                rusqlite::params![client, at],
+            )
+        })?;
         return Ok(page(
             StatusCode::UNAUTHORIZED,
             &views::SignIn {
@@ -248,7 +317,6 @@ async fn sign_in(
     }
     let token = format!("{:032x}", rand::random::<u128>());
     let hash = token_hash(&token);
-    let at = now().unix();
     state.store.call(|db| {
         db.execute(
             "DELETE FROM dashboard_sessions WHERE expires_at <= ?1",
