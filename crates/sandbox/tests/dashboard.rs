@@ -753,3 +753,150 @@ async fn sign_in_waits_after_five_wrong_keys() {
     );
     sandbox.running.stop().await;
 }
+
+/// **WooshPay**: the section lists PaymentIntents, Checkout Sessions, refunds and endpoints; a
+/// PaymentIntent's page decides its Alipay attempt as the test pages do (Processing, then
+/// Settle), refuses what its state does not allow with nothing changed, refunds by amount,
+/// and shows its events' delivery attempts with Resend.
+#[tokio::test]
+async fn a_wooshpay_payment_is_decided_refunded_and_resent_from_the_dashboard() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let received = Arc::new(AtomicUsize::new(0));
+    let endpoint = axum::Router::new().route(
+        "/wooshpay",
+        axum::routing::post({
+            let received = received.clone();
+            move || async move {
+                received.fetch_add(1, Ordering::SeqCst);
+                "received"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/wooshpay", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, endpoint).await });
+    let mut config = paywasm_sandbox::config::Config::for_tests();
+    config.no_shop = true;
+    let sandbox = Sandbox::with(config).await;
+    let (status, _) = send(
+        sandbox
+            .wooshpay_secret(Method::POST, "/v1/webhook_endpoints")
+            .json(&serde_json::json!({"url": url, "enabled_events": ["*"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = sign_in(&sandbox).await;
+    let intent = sandbox
+        .create_intent(&support::fixture("seed004/payment_intent_web_request"))
+        .await;
+    let id = intent["id"].as_str().unwrap();
+    let base = format!("/dashboard/wooshpay/payment_intents/{id}");
+
+    let (status, html) = page(&sandbox, &cookie, "/dashboard/wooshpay").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!(r#"<a href="{base}">{id}</a>"#)),
+        "{html}"
+    );
+    assert!(html.contains("CNY 0.20") && html.contains(&url), "{html}");
+
+    let (_, html) = page(&sandbox, &cookie, &base).await;
+    for button in [">Succeed<", ">Processing<", ">Fail<"] {
+        assert!(html.contains(button), "{button} in {html}");
+    }
+    let (status, location, _) = post(&sandbox, &cookie, &format!("{base}/processing"), &[]).await;
+    assert_eq!(
+        (status, location),
+        (StatusCode::SEE_OTHER, format!("{base}?done=processing"))
+    );
+    assert_eq!(sandbox.intent(id).await["status"], "processing");
+    let (_, html) = page(&sandbox, &cookie, &format!("{base}?done=processing")).await;
+    assert!(
+        html.contains(">Settle: succeed<") && html.contains(">Settle: fail<"),
+        "{html}"
+    );
+    post(&sandbox, &cookie, &format!("{base}/succeed"), &[]).await;
+    assert_eq!(sandbox.intent(id).await["status"], "succeeded");
+
+    // Refused: nothing changes, and the page says why.
+    let (status, _, html) = post(&sandbox, &cookie, &format!("{base}/fail"), &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Refused: this PaymentIntent is succeeded"),
+        "{html}"
+    );
+    assert_eq!(sandbox.intent(id).await["status"], "succeeded");
+    let (status, _, html) = post(
+        &sandbox,
+        &cookie,
+        &format!("{base}/refunds"),
+        &[("amount", "ten")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("write the amount to refund in CNY"), "{html}");
+    let (status, _, html) = post(
+        &sandbox,
+        &cookie,
+        &format!("{base}/refunds"),
+        &[("amount", "0.21")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("at most 20, what remains to refund"),
+        "{html}"
+    );
+    let (status, location, _) = post(
+        &sandbox,
+        &cookie,
+        &format!("{base}/refunds"),
+        &[("amount", "0.05")],
+    )
+    .await;
+    assert_eq!(
+        (status, location),
+        (StatusCode::SEE_OTHER, format!("{base}?done=refunded"))
+    );
+    let (_, refunds) =
+        send(sandbox.wooshpay_secret(Method::GET, &format!("/v1/refunds?payment_intent={id}")))
+            .await;
+    let amounts: Vec<&Value> = refunds["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["amount"])
+        .collect();
+    assert_eq!(amounts, [&Value::from(5)], "one refund of 5 fen");
+
+    // Each event's attempts, and Resend.
+    support::eventually("every event to be delivered", || async {
+        let (_, html) = page(&sandbox, &cookie, &base).await;
+        html.contains(">payment_intent.succeeded <code>")
+            && html.contains(">refund.created <code>")
+            && !html.contains("not attempted yet")
+    })
+    .await;
+    let (_, html) = page(&sandbox, &cookie, &base).await;
+    assert!(html.contains(">payment_intent.processing <code>") && html.contains("HTTP 200"));
+    assert!(html.contains("<code>received</code>"), "{html}");
+    let resend = html
+        .split(&format!(r#"action="{base}/events/"#))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let before = received.load(Ordering::SeqCst);
+    let (status, location, _) =
+        post(&sandbox, &cookie, &format!("{base}/events/{resend}"), &[]).await;
+    assert_eq!(
+        (status, location),
+        (StatusCode::SEE_OTHER, format!("{base}?done=resent"))
+    );
+    support::eventually("the event to arrive again", || async {
+        received.load(Ordering::SeqCst) > before
+    })
+    .await;
+    sandbox.running.stop().await;
+}

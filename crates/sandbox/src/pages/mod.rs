@@ -24,5 +24,6 @@ pub fn omise(state: crate::gateway::GatewayState) -> axum::Router {
 pub fn wooshpay(state: crate::wooshpay::WooshpayState) -> axum::Router {
     alipay::router()
         .merge(wooshpay_checkout::router())
+        .merge(dashboard::wooshpay_router())
         .with_state(state)
 }

@@ -42,7 +42,20 @@ async fn create(
     }
     let reason = super::enum_param::<RefundReason>(&params, "reason")?;
     let metadata = params.metadata("metadata")?;
-    let intent = payment_intents::load(&state, &intent_id)?;
+    refund(&state, &intent_id, asked, reason, metadata, &answer).map(Json)
+}
+
+/// Refunds `asked` (`None`: what remains) of PaymentIntent `intent_id`, kept as the `answer`
+/// to the request that asked; the API's and the dashboard's one way to refund.
+pub(crate) fn refund(
+    state: &WooshpayState,
+    intent_id: &str,
+    asked: Option<i64>,
+    reason: Option<RefundReason>,
+    metadata: serde_json::Map<String, serde_json::Value>,
+    answer: &Answer,
+) -> Result<Refund, WpError> {
+    let intent = payment_intents::load(state, intent_id)?;
     if intent.status != Status::Succeeded {
         return Err(WpError::UnexpectedState {
             code: "charge_not_refundable",
@@ -57,7 +70,7 @@ async fn create(
         let tx = db.transaction()?;
         let refunded: i64 = tx.query_row(
             "SELECT COALESCE(SUM(amount), 0) FROM wp_refunds WHERE payment_intent = ?1",
-            [&intent_id],
+            [intent_id],
             |row| row.get(0),
         )?;
         let remaining = intent.amount_received - refunded;
@@ -71,7 +84,7 @@ async fn create(
             amount,
             currency: intent.currency.clone(),
             created: now_ms(),
-            payment_intent: intent_id.clone(),
+            payment_intent: intent_id.to_owned(),
             reason,
             status: RefundStatus::Succeeded,
             metadata,
@@ -87,7 +100,7 @@ async fn create(
         Ok(Ok(refund))
     })?;
     state.wake.notify_one();
-    refund.map(Json).map_err(|remaining| {
+    refund.map_err(|remaining| {
         WpError::param(
             "amount_too_large",
             "amount",

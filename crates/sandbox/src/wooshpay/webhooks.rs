@@ -107,6 +107,37 @@ fn endpoints(bodies: &[String]) -> rusqlite::Result<Vec<WebhookEndpoint>> {
         .collect()
 }
 
+/// Delivers event `id` again, as a new delivery to each endpoint that enables its type now
+/// (with its own retries); how many were queued.
+pub(crate) fn resend(state: &WooshpayState, id: &str) -> Result<usize, WpError> {
+    let queued = state.store.call(|db| {
+        let tx = db.transaction()?;
+        let body: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
+            "SELECT body FROM wp_events WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        ))?;
+        let Some(body) = body else { return Ok(None) };
+        let event: Event = crate::store::parsed(&body)?;
+        let queued = queue(&tx, &event)?;
+        tx.commit()?;
+        Ok(Some((queued, event.kind)))
+    })?;
+    let (queued, kind) =
+        queued.ok_or_else(|| WpError::NotFound(format!("No such event: '{id}'")))?;
+    if queued == 0 {
+        return Err(WpError::UnexpectedState {
+            code: "no_webhook_endpoint",
+            message: format!(
+                "no webhook endpoint takes {} events: register one with POST /v1/webhook_endpoints",
+                kind.as_str()
+            ),
+        });
+    }
+    state.wake.notify_one();
+    Ok(queued)
+}
+
 /// Records event `kind` about `object`, with its deliveries, in `tx`.
 pub(crate) fn record(
     tx: &Transaction<'_>,
@@ -132,21 +163,30 @@ pub(crate) fn record(
             crate::store::json_text(&event)?
         ],
     )?;
+    queue(tx, &event)?;
+    Ok(())
+}
+
+/// Queues `event` for each endpoint that enables its type, due now; how many.
+fn queue(tx: &Transaction<'_>, event: &Event) -> rusqlite::Result<usize> {
     let bodies = {
         let mut statement = tx.prepare("SELECT body FROM wp_webhook_endpoints")?;
         let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
+    let due_ms = now_ms();
+    let mut queued = 0;
     for endpoint in endpoints(&bodies)? {
         if endpoint.wants(&event.kind) {
             tx.execute(
                 "INSERT INTO wp_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_ms, created)
                  VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)",
-                rusqlite::params![String::from(crate::ids::new::<ids::WooshpayDeliveryId>()), event.id, endpoint.id, event.created],
+                rusqlite::params![String::from(crate::ids::new::<ids::WooshpayDeliveryId>()), event.id, endpoint.id, due_ms],
             )?;
+            queued += 1;
         }
     }
-    Ok(())
+    Ok(queued)
 }
 
 /// A delivery's event (as it is sent) and the endpoint it goes to.

@@ -3,7 +3,7 @@
 //! next retry), read from the API's events and deliveries tables and the attempts log that
 //! the delivery worker writes (`webhook_attempts`).
 
-use super::views::when;
+use super::views::{when, when_ms};
 use rusqlite::Connection;
 
 /// One event, with its deliveries' attempts.
@@ -13,6 +13,8 @@ pub(crate) struct EventRow {
     pub(crate) created: String,
     /// What the event is about (a charge's or a PaymentIntent's id), for its link.
     pub(crate) about: String,
+    /// The dashboard's page of what it is about (**Resend** posts under it).
+    pub(crate) about_page: String,
     /// Every attempt, oldest first, then the deliveries not attempted yet.
     pub(crate) attempts: Vec<AttemptRow>,
     /// Said instead of the attempts when there are none.
@@ -41,6 +43,8 @@ pub(crate) struct Tables {
     pub(crate) events: &'static str,
     /// `id, endpoint URL, status, attempts, next_attempt_ms` of one event's (`?1`) deliveries.
     pub(crate) deliveries: &'static str,
+    /// The dashboard's pages of what events are about: `{pages}/{id}`.
+    pub(crate) pages: &'static str,
 }
 
 /// Omise's: the events about one charge (its own and its refunds'), oldest first.
@@ -50,6 +54,7 @@ pub(crate) const OMISE_OF_CHARGE: Tables = Tables {
              WHERE json_extract(data, '$.id') = ?1 OR json_extract(data, '$.charge') = ?1
              ORDER BY seq LIMIT ?2",
     deliveries: OMISE_DELIVERIES,
+    pages: "/dashboard/charges",
 };
 
 /// Omise's: the newest events, newest first (`?1` filters by key when not empty).
@@ -58,16 +63,28 @@ pub(crate) const OMISE_LATEST: Tables = Tables {
              FROM events WHERE ?1 = '' OR key = ?1
              ORDER BY seq DESC LIMIT ?2",
     deliveries: OMISE_DELIVERIES,
+    pages: "/dashboard/charges",
 };
 
 const OMISE_DELIVERIES: &str =
     "SELECT id, uri, status, attempts, next_attempt_ms FROM webhook_deliveries
      WHERE event_id = ?1 ORDER BY created_at, rowid";
 
-/// A time in epoch milliseconds, as the dashboard prints times (UTC, to the second).
-fn when_ms(ms: i64) -> String {
-    when(paywasm_core::time::Timestamp(ms.div_euclid(1_000)))
-}
+/// WooshPay's: the events about one PaymentIntent, oldest first.
+pub(crate) const WOOSHPAY_OF_INTENT: Tables = Tables {
+    events: "SELECT id, type, created / 1000, COALESCE(json_extract(body, '$.data.object.payment_intent'), json_extract(body, '$.data.object.id'))
+             FROM wp_events
+             WHERE json_extract(body, '$.data.object.id') = ?1
+                OR json_extract(body, '$.data.object.payment_intent') = ?1
+             ORDER BY seq LIMIT ?2",
+    deliveries: WOOSHPAY_DELIVERIES,
+    pages: "/dashboard/wooshpay/payment_intents",
+};
+
+const WOOSHPAY_DELIVERIES: &str =
+    "SELECT d.id, json_extract(w.body, '$.url'), d.status, d.attempts, d.next_attempt_ms
+     FROM wp_deliveries d JOIN wp_webhook_endpoints w ON w.id = d.endpoint_id
+     WHERE d.event_id = ?1 ORDER BY d.created, d.rowid";
 
 /// The events `tables` select with `selector`, at most `limit`, with their attempts.
 pub(crate) fn events(
@@ -150,12 +167,14 @@ pub(crate) fn events(
                 });
             }
         }
+        let about = about.unwrap_or_default();
         rows.push(EventRow {
             id,
             key,
             created: when(paywasm_core::time::Timestamp(created)),
-            about: about.unwrap_or_default(),
-            waiting: "No webhook endpoint was configured when this event was made.",
+            about_page: format!("{}/{about}", tables.pages),
+            about,
+            waiting: "No webhook endpoint took this event when it was made.",
             attempts: lines,
         });
     }

@@ -12,6 +12,9 @@
 
 mod deliveries;
 mod views;
+mod wooshpay;
+
+pub(crate) use wooshpay::router as wooshpay_router;
 
 use crate::api::idempotency::Answer;
 use crate::gateway::error::ApiError;
@@ -67,22 +70,30 @@ pub fn assets(www_dir: PathBuf) -> Router {
 
 /// The dashboard's pages.
 pub(crate) fn router() -> Router<GatewayState> {
-    Router::new()
-        .route(
-            "/dashboard",
-            get(|| async { Redirect::to("/dashboard/charges") }),
-        )
-        .route("/dashboard/sign-in", get(sign_in_form).post(sign_in))
-        .route("/dashboard/sign-out", post(sign_out))
-        .route("/dashboard/charges", get(charges_list))
-        .route("/dashboard/charges/{id}", get(charge_page))
-        .route("/dashboard/events", get(events_page))
-        .route("/dashboard/requests", get(requests_page))
-        .route("/dashboard/charges/{id}/{action}", post(charge_action))
-        .route(
-            "/dashboard/charges/{id}/events/{event}/resend",
-            post(event_resend),
-        )
+    with_dashboard_headers(
+        Router::new()
+            .route(
+                "/dashboard",
+                get(|| async { Redirect::to("/dashboard/charges") }),
+            )
+            .route("/dashboard/sign-in", get(sign_in_form).post(sign_in))
+            .route("/dashboard/sign-out", post(sign_out))
+            .route("/dashboard/charges", get(charges_list))
+            .route("/dashboard/charges/{id}", get(charge_page))
+            .route("/dashboard/events", get(events_page))
+            .route("/dashboard/requests", get(requests_page))
+            .route("/dashboard/charges/{id}/{action}", post(charge_action))
+            .route(
+                "/dashboard/charges/{id}/events/{event}/resend",
+                post(event_resend),
+            ),
+    )
+}
+
+/// The dashboard's headers on `router`'s pages: its own files only, framed by no one, never
+/// cached (they show the account's data).
+fn with_dashboard_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -104,6 +115,8 @@ enum DashboardError {
     CrossSite,
     /// What the gateway refused or could not do, with its sentence.
     Api(ApiError),
+    /// What the WooshPay API refused or could not do.
+    Wooshpay(crate::wooshpay::error::WpError),
     /// A page that could not be written.
     Template(askama::Error),
 }
@@ -117,6 +130,12 @@ impl From<ApiError> for DashboardError {
 impl From<crate::store::StoreError> for DashboardError {
     fn from(error: crate::store::StoreError) -> Self {
         DashboardError::Api(error.into())
+    }
+}
+
+impl From<crate::wooshpay::error::WpError> for DashboardError {
+    fn from(error: crate::wooshpay::error::WpError) -> Self {
+        DashboardError::Wooshpay(error)
     }
 }
 
@@ -139,6 +158,10 @@ impl IntoResponse for DashboardError {
                 page(StatusCode::NOT_FOUND, &views::Missing { problem })
             }
             DashboardError::Api(error) => error.into_response(),
+            DashboardError::Wooshpay(crate::wooshpay::error::WpError::NotFound(problem)) => {
+                page(StatusCode::NOT_FOUND, &views::Missing { problem })
+            }
+            DashboardError::Wooshpay(error) => error.into_response(),
             DashboardError::Template(error) => {
                 tracing::error!(%error, "a dashboard page could not be written");
                 (
@@ -172,12 +195,13 @@ fn tokens(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-/// Refuses a request from no signed-in session.
-fn signed_in(state: &GatewayState, headers: &HeaderMap) -> Result<(), DashboardError> {
+/// Refuses a request from no signed-in session (sessions are kept in the gateway's `store`,
+/// which both APIs share).
+fn signed_in(store: &crate::store::Store, headers: &HeaderMap) -> Result<(), DashboardError> {
     let at = now().unix();
     for token in tokens(headers) {
         let hash = token_hash(&token);
-        let found = state.store.call(|db| {
+        let found = store.call(|db| {
             db.query_row(
                 "SELECT 1 FROM dashboard_sessions WHERE token_hash = ?1 AND expires_at > ?2",
                 rusqlite::params![hash, at],
@@ -371,7 +395,7 @@ async fn charges_list(
     headers: HeaderMap,
     Query(filter): Query<Filter>,
 ) -> Result<Response, DashboardError> {
-    signed_in(&state, &headers)?;
+    signed_in(&state.store, &headers)?;
     let mut problem = None;
     let status = match filter.status.as_str() {
         "" => None,
@@ -435,7 +459,7 @@ async fn charge_page(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, DashboardError> {
-    signed_in(&state, &headers)?;
+    signed_in(&state.store, &headers)?;
     let done = done.done.as_deref().and_then(views::done_sentence);
     charge_view(&state, &id, done, None, StatusCode::OK)
 }
@@ -471,7 +495,7 @@ async fn charge_action(
     Form(form): Form<ActionForm>,
 ) -> Result<Response, DashboardError> {
     same_origin(&headers)?;
-    signed_in(&state, &headers)?;
+    signed_in(&state.store, &headers)?;
     let done = match action.as_str() {
         "mark_as_paid" => charges::load(&state, &id)
             .and_then(|charge| {
@@ -542,7 +566,7 @@ async fn events_page(
     headers: HeaderMap,
     Query(filter): Query<EventsFilter>,
 ) -> Result<Response, DashboardError> {
-    signed_in(&state, &headers)?;
+    signed_in(&state.store, &headers)?;
     let keys = state.store.call(|db| {
         let mut statement = db.prepare("SELECT DISTINCT key FROM events ORDER BY key")?;
         let keys = statement
@@ -591,7 +615,7 @@ async fn requests_page(
     headers: HeaderMap,
     Query(filter): Query<RequestsFilter>,
 ) -> Result<Response, DashboardError> {
-    signed_in(&state, &headers)?;
+    signed_in(&state.store, &headers)?;
     let rows = state
         .requests
         .newest_first()
@@ -627,7 +651,7 @@ async fn event_resend(
     Form(form): Form<ResendForm>,
 ) -> Result<Response, DashboardError> {
     same_origin(&headers)?;
-    signed_in(&state, &headers)?;
+    signed_in(&state.store, &headers)?;
     let charge = charges::load(&state, &id)?;
     let about_it = state.store.call(|db| {
         db.query_row(

@@ -64,6 +64,11 @@ pub(crate) fn when(at: paywasm_core::time::Timestamp) -> String {
     at.to_string().replace('T', " ").replace('Z', "")
 }
 
+/// A time in epoch milliseconds, as the dashboard prints times (UTC, to the second).
+pub(crate) fn when_ms(ms: i64) -> String {
+    when(paywasm_core::time::Timestamp(ms.div_euclid(1_000)))
+}
+
 fn order_of(charge: &Charge) -> String {
     charge
         .metadata
