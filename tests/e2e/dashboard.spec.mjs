@@ -4,7 +4,7 @@
 // And the checkout's "Simulate payment" link in test mode, which pays a QR without a phone.
 import { test, expect } from "@playwright/test";
 import { GATEWAY } from "../../playwright.config.mjs";
-import { SECRET_KEY, gatewayPost } from "./gateway.mjs";
+import { SECRET_KEY, gatewayPost, wooshpay } from "./gateway.mjs";
 import { axeViolations } from "./axe.mjs";
 
 async function signIn(page) {
@@ -53,6 +53,42 @@ test("a charge the shop makes appears in the open list; Mark as paid on its page
   await dashboard.getByRole("button", { name: /^Resend charge\.complete / }).click();
   await expect(dashboard.getByRole("status")).toHaveText("Sent again to the merchant's webhook endpoint.");
   await dashboard.close();
+});
+
+/** A WooshPay PaymentIntent waiting at Alipay's cashier (seed 004's web request). */
+async function alipayIntent() {
+  const { status, body } = await wooshpay("POST", "/v1/payment_intents", {
+    amount: 8800, currency: "CNY", confirm: true,
+    payment_method_data: { type: "alipay" }, payment_method_types: ["alipay"],
+    payment_method_options: { alipay: { terminal_type: "WEB" } },
+    return_url: "https://example.com/orders/7",
+  });
+  expect(status).toBe(200);
+  return body;
+}
+
+test("the WooshPay section: a PaymentIntent set processing, then settled, from its page; its webhooks, Events and Requests beside", async ({ page }) => {
+  const intent = await alipayIntent();
+  await signIn(page);
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "WooshPay" }).click();
+  await expect(page.getByRole("heading", { name: "WooshPay", level: 1 })).toBeVisible();
+  const row = page.getByRole("row", { name: new RegExp(intent.id) });
+  await expect(row).toContainText("CNY 88.00");
+  await expect(row).toContainText("requires_action");
+  await row.getByRole("link", { name: intent.id }).click();
+  await page.getByRole("button", { name: "Processing" }).click();
+  await expect(page.getByRole("status")).toHaveText("Processing: Alipay settles it next (Settle below).");
+  await page.getByRole("button", { name: "Settle: succeed" }).click();
+  await expect(page.getByRole("status")).toHaveText("Succeeded. The merchant's webhook endpoints are told.");
+  await expect(page.getByRole("heading", { name: /^payment_intent\.succeeded / })).toBeVisible();
+  // What the shop's endpoint answered, attempt by attempt.
+  await expect(page.getByRole("region", { name: /^Delivery attempts of evt_/ }).first()).toContainText("HTTP 200");
+
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Requests" }).click();
+  await expect(page.getByRole("heading", { name: "Requests" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /WooshPay POST \/v1\/payment_intents/ }).first()).toContainText("secret key");
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Events" }).click();
+  await expect(page.getByRole("heading", { name: "Events and webhooks" })).toBeVisible();
 });
 
 test("test mode: Simulate payment beside the QR opens the gateway's page in a new tab; Fail there, and the waiting checkout says so", async ({ page, context }) => {
@@ -124,6 +160,18 @@ for (const colorScheme of ["light", "dark"]) {
       // Nothing is wider than the phone: tables scroll inside their card.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+    });
+
+    test("Events, Requests, WooshPay and a PaymentIntent's page have no violations and fit the phone", async ({ page }) => {
+      const intent = await alipayIntent();
+      await signIn(page);
+      for (const path of ["/dashboard/events", "/dashboard/requests", "/dashboard/wooshpay", `/dashboard/wooshpay/payment_intents/${intent.id}`]) {
+        await page.goto(`${GATEWAY}${path}`);
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        expect(await axeViolations(page, "body"), path).toEqual([]);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, path).toBeLessThanOrEqual(0);
+      }
     });
 
     test("the gateway's test pages (the authorize page, Simulate payment) share the look and have no violations", async ({ page }) => {
