@@ -52,7 +52,8 @@ fn guide(running: &paywasm_sandbox::Running) -> String {
     );
     let dashboard = format!(
         "  Test-mode dashboard                  {gateway}/dashboard
-    (sign in with the secret key; pay, fail, expire or refund any charge there)
+    (sign in with the secret key: pay, fail, expire or refund a charge;
+     webhook attempts, requests, WooshPay's PaymentIntents)
 "
     );
     let Some(shop) = &running.shop_url else {
