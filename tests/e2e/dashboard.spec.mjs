@@ -55,12 +55,12 @@ test("a charge the shop makes appears in the open list; Mark as paid on its page
   await dashboard.close();
 });
 
-/** A WooshPay PaymentIntent waiting at Alipay's cashier (seed 004's web request). */
-async function alipayIntent() {
+/** A WooshPay PaymentIntent waiting at Alipay: its cashier (`WEB`) or its app (`APP`). */
+async function alipayIntent(terminal = "WEB") {
   const { status, body } = await wooshpay("POST", "/v1/payment_intents", {
     amount: 8800, currency: "CNY", confirm: true,
     payment_method_data: { type: "alipay" }, payment_method_types: ["alipay"],
-    payment_method_options: { alipay: { terminal_type: "WEB" } },
+    payment_method_options: { alipay: { terminal_type: terminal, ...(terminal === "APP" ? { os_type: "ANDROID" } : {}) } },
     return_url: "https://example.com/orders/7",
   });
   expect(status).toBe(200);
@@ -174,7 +174,7 @@ for (const colorScheme of ["light", "dark"]) {
       }
     });
 
-    test("the gateway's test pages (the authorize page, Simulate payment) share the look and have no violations", async ({ page }) => {
+    test("the gateway's test pages (the authorize page, Simulate payment, Alipay's cashier and app) share the look and have no violations", async ({ page }) => {
       const { body: alipay } = await gatewayPost("/charges", {
         amount: "150000", currency: "SGD", "source[type]": "alipay_cn", "source[platform_type]": "WEB",
         return_uri: "https://example.com/orders/1/complete",
@@ -186,6 +186,20 @@ for (const colorScheme of ["light", "dark"]) {
       const { body: promptpay } = await gatewayPost("/charges", { amount: "129000", currency: "THB", "source[type]": "promptpay" });
       await page.goto(`${promptpay.source.scannable_code.image.download_uri}/simulate`);
       await expect(page.getByRole("heading", { name: "Simulate payment" })).toBeVisible();
+      expect(await axeViolations(page, "body")).toEqual([]);
+      const cashier = await alipayIntent();
+      await page.goto(cashier.next_action.alipay_handle_redirect.url);
+      await expect(page.getByRole("heading", { name: "Scan with Alipay to pay" })).toBeVisible();
+      await expect(page.getByRole("img", { name: "Alipay QR code" })).toBeVisible();
+      await expect(page.getByText("Test mode · no money moves")).toBeVisible();
+      expect(await axeViolations(page, "body")).toEqual([]);
+      await page.getByRole("button", { name: "Processing" }).click();
+      await expect(page.getByRole("status")).toHaveText("This payment is processing: Alipay settles it.");
+      expect(await axeViolations(page, "body")).toEqual([]);
+      const app = await alipayIntent("APP");
+      await page.goto(app.next_action.alipay_handle_redirect.url);
+      await expect(page.getByRole("heading", { name: "Alipay" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Pay" })).toBeVisible();
       expect(await axeViolations(page, "body")).toEqual([]);
     });
   });

@@ -12,12 +12,12 @@
 use crate::wooshpay::error::WpError;
 use crate::wooshpay::payment_intents::{self, Decision, PaymentIntent, Status};
 use crate::wooshpay::{redirect_target, WooshpayState};
+use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use paywasm_core::html::escape;
 use paywasm_core::money::{Amount, Currency};
 use serde::Deserialize;
 
@@ -40,61 +40,87 @@ fn amount(intent: &PaymentIntent) -> String {
         .unwrap_or_else(|_| format!("{} {}", intent.currency, intent.amount))
 }
 
-fn page(title: &str, body: &str) -> Response {
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}}
-button{{font:inherit;padding:.6rem 1.4rem;margin:.25rem .5rem .25rem 0;border-radius:.4rem;border:1px solid #888;cursor:pointer}}
-.qr svg{{width:16rem;height:16rem}} .note{{color:#555;font-size:.9rem}}</style></head>
-<body><main>{body}</main></body></html>"#,
-        title = escape(title),
-    );
-    (
-        [
-            (header::CACHE_CONTROL, "no-store"),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' https: http:; frame-ancestors 'self'",
+/// A test page of Alipay's, in the look of the gateway's test pages.
+#[derive(Template)]
+#[template(path = "alipay.html")]
+struct AlipayPage {
+    title: &'static str,
+    explanation: &'static str,
+    amount: String,
+    intent_id: String,
+    status: String,
+    /// The cashier's QR code (an SVG the gateway drew from the code value).
+    qr: Option<String>,
+    /// What the app asks the customer while they decide.
+    question: Option<String>,
+    code_value: String,
+    /// The buttons: the decision and its label.
+    choices: Vec<(&'static str, &'static str)>,
+    /// What the page says of an attempt no longer waiting for the customer.
+    said: Option<String>,
+}
+
+impl AlipayPage {
+    /// The page of `intent`'s attempt `code_value`: `waiting` are the buttons while the
+    /// customer decides; once decided, its status, and while Alipay settles (`processing`),
+    /// the buttons that settle it.
+    fn of(
+        intent: &PaymentIntent,
+        code_value: &str,
+        (title, explanation): (&'static str, &'static str),
+        waiting: &[(&'static str, &'static str)],
+    ) -> Self {
+        let (choices, said) = match intent.status {
+            Status::RequiresAction => (waiting.to_vec(), None),
+            Status::Processing => (
+                vec![("succeed", "Settle: succeed"), ("fail", "Settle: fail")],
+                Some("This payment is processing: Alipay settles it.".to_owned()),
             ),
-        ],
-        Html(html),
-    )
-        .into_response()
-}
-
-/// The page's actions once the attempt is no longer waiting for the customer: its status, and
-/// while Alipay settles (`processing`), the buttons that settle it.
-fn decided(intent: &PaymentIntent, code_value: &str) -> Option<String> {
-    (intent.status != Status::RequiresAction).then(|| {
-        let settle = if intent.status == Status::Processing {
-            buttons(
-                code_value,
-                &[("succeed", "Settle: succeed"), ("fail", "Settle: fail")],
-            )
-        } else {
-            String::new()
+            _ => (
+                vec![],
+                Some(format!("This payment is {}.", intent.status.as_str())),
+            ),
         };
-        format!(
-            r#"<p role="status">This payment is {}.</p>{settle}"#,
-            escape(intent.status.as_str())
+        Self {
+            title,
+            explanation,
+            amount: amount(intent),
+            intent_id: intent.id.clone(),
+            status: intent.status.as_str().to_owned(),
+            qr: None,
+            question: None,
+            code_value: code_value.to_owned(),
+            choices,
+            said,
+        }
+    }
+
+    fn into_response(self) -> Result<Response, WpError> {
+        let html = self
+            .render()
+            .map_err(|error| WpError::Internal(error.to_string()))?;
+        Ok((
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' https: http:; frame-ancestors 'self'; base-uri 'none'",
+                ),
+            ],
+            Html(html),
         )
-    })
+            .into_response())
+    }
 }
 
-fn buttons(code_value: &str, choices: &[(&str, &str)]) -> String {
-    let buttons: String = choices
-        .iter()
-        .map(|(value, label)| {
-            format!(r#"<button type="submit" name="decision" value="{value}">{label}</button>"#)
-        })
-        .collect();
-    format!(
-        r#"<form method="post" action="/wooshpay/alipay/decide"><input type="hidden" name="codeValue" value="{}">{buttons}</form>"#,
-        escape(code_value)
-    )
-}
+const CASHIER: (&str, &str) = (
+    "Scan with Alipay to pay",
+    "In live mode this is Alipay's cashier: the customer scans the QR with the Alipay app. Here, in test mode, the buttons stand for what they do in the app after scanning.",
+);
+const APP: (&str, &str) = (
+    "Alipay",
+    "In live mode this is the Alipay app on the customer's phone. Here, in test mode, decide what they do in it.",
+);
 
 async fn cashier(
     State(state): State<WooshpayState>,
@@ -105,27 +131,20 @@ async fn cashier(
         .map_err(|e| WpError::Internal(e.to_string()))?;
     // Inline in HTML: without the XML declaration.
     let qr = svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]);
-    let actions = decided(&intent, &query.code_value).unwrap_or_else(|| {
-        buttons(
-            &query.code_value,
-            &[
-                ("succeed", "Succeed"),
-                ("processing", "Processing"),
-                ("fail", "Fail"),
-            ],
-        )
-    });
-    Ok(page(
-        "Alipay: scan to pay",
-        &format!(
-            r#"<h1>Scan with Alipay to pay</h1>
-<p class="note">paywasm sandbox, test mode: this page stands in for Alipay's cashier. The buttons stand for what the customer does in the app after scanning.</p>
-<p><strong>{amount}</strong></p>
-<div class="qr" role="img" aria-label="Alipay QR code">{qr}</div>
-{actions}"#,
-            amount = escape(&amount(&intent)),
-        ),
-    ))
+    let mut view = AlipayPage::of(
+        &intent,
+        &query.code_value,
+        CASHIER,
+        &[
+            ("succeed", "Succeed"),
+            ("processing", "Processing"),
+            ("fail", "Fail"),
+        ],
+    );
+    if intent.status == Status::RequiresAction {
+        view.qr = Some(qr.to_owned());
+    }
+    view.into_response()
 }
 
 async fn app(
@@ -133,18 +152,16 @@ async fn app(
     Query(query): Query<CodeQuery>,
 ) -> Result<Response, WpError> {
     let intent = payment_intents::load_by_code(&state, &query.code_value)?;
-    let actions = decided(&intent, &query.code_value)
-        .unwrap_or_else(|| buttons(&query.code_value, &[("succeed", "Pay"), ("fail", "Cancel")]));
-    Ok(page(
-        "Alipay",
-        &format!(
-            r#"<h1>Alipay</h1>
-<p class="note">paywasm sandbox, test mode: this page stands in for the Alipay app on the customer's phone.</p>
-<p>Pay <strong>{amount}</strong>?</p>
-{actions}"#,
-            amount = escape(&amount(&intent)),
-        ),
-    ))
+    let mut view = AlipayPage::of(
+        &intent,
+        &query.code_value,
+        APP,
+        &[("succeed", "Pay"), ("fail", "Cancel")],
+    );
+    if intent.status == Status::RequiresAction {
+        view.question = Some(format!("Pay {}?", view.amount));
+    }
+    view.into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,12 +207,6 @@ async fn decide(
             ))
             .into_response())
         }
-        None => Ok(page(
-            "Alipay",
-            &format!(
-                r#"<h1>Alipay</h1>{}"#,
-                decided(&intent, &form.code_value).unwrap_or_default(),
-            ),
-        )),
+        None => AlipayPage::of(&intent, &form.code_value, APP, &[]).into_response(),
     }
 }
