@@ -19,8 +19,9 @@ use support::ledger::Books;
 /// What the model makes happen, next.
 #[derive(Clone, Debug)]
 pub enum Step {
-    /// The shop opens an order of one of a few prices.
-    OpenOrder { price: usize },
+    /// The shop opens an order of one of a few prices, with a QR lifetime of its own (1, 2)
+    /// or the checkout's (0).
+    OpenOrder { price: usize, qr_lifetime: usize },
     /// The shop changes an order's price (after its QR may have been shown).
     Reprice { order: usize, price: usize },
     /// A customer taps PromptPay: a source for what the order costs now, charged on `on`.
@@ -73,7 +74,8 @@ impl ReferenceStateMachine for Reference {
         let index = || 0..8usize;
         let on = || 0..2usize;
         prop_oneof![
-            3 => (0..PRICES.len()).prop_map(|price| Step::OpenOrder { price }),
+            3 => (0..PRICES.len(), 0..3usize)
+                .prop_map(|(price, qr_lifetime)| Step::OpenOrder { price, qr_lifetime }),
             1 => (index(), 0..PRICES.len()).prop_map(|(order, price)| Step::Reprice { order, price }),
             4 => (index(), on()).prop_map(|(order, on)| Step::Charge { order, on }),
             1 => (index(), on()).prop_map(|(order, on)| Step::StaleCharge { order, on }),
@@ -141,7 +143,15 @@ impl World {
                 } else {
                     sqlite_records()
                 };
-                made.push(Instance::new(&sandbox, &ledger, records));
+                let instance = Instance::new(&sandbox, &ledger, records);
+                // Instances configured apart (a rolling change of the QR lifetime): a repeat
+                // on the other one must still be the same request.
+                if made.len() == 1 {
+                    instance
+                        .checkout
+                        .set_qr_lifetime(std::time::Duration::from_secs(10 * 60));
+                }
+                made.push(instance);
             }
             (sandbox, ledger, made)
         });
@@ -209,9 +219,13 @@ impl World {
 
     async fn apply(&mut self, step: Step) {
         match step {
-            Step::OpenOrder { price } => {
+            Step::OpenOrder { price, qr_lifetime } => {
                 let reference = format!("ord_{:016x}", rand::random::<u64>());
                 self.ledger.open(&reference, PRICES[price]);
+                let minutes = [None, Some(2), Some(30)][qr_lifetime % 3];
+                if let Some(order) = self.ledger.0.lock().unwrap().orders.get_mut(&reference) {
+                    order.qr_lifetime = minutes.map(|m| std::time::Duration::from_secs(m * 60));
+                }
                 self.orders.push(reference);
             }
             Step::Reprice { order, price } => {
