@@ -151,9 +151,24 @@
       throw error;
     });
   }
-  window.OmiseCard = {};
-  ["configure", "configureButton", "attach", "open", "close"].forEach(function (method) {
-    window.OmiseCard[method] = function () {
+  // The buttons are wired here, at once, not by the dialog's module: a tap before the module
+  // has arrived (a customer on a slow network) opens the dialog when it does, not never.
+  var buttons = [];
+  window.OmiseCard = {
+    attach: function () {
+      buttons.splice(0).forEach(function (button) {
+        document.querySelectorAll(button[0]).forEach(function (node) {
+          node.addEventListener("click", function (event) {
+            event.preventDefault();
+            window.OmiseCard.open(button[1]);
+          });
+        });
+      });
+    },
+  };
+  ["configure", "configureButton", "open", "close"].forEach(function (method) {
+    window.OmiseCard[method] = function (selector, options) {
+      if (method == "configureButton") buttons.push([selector, options]);
       callCard(method, arguments).catch(function () {});
     };
   });

@@ -132,7 +132,6 @@ export function omiseCard(host) {
   // click; the dialog waits for it, so it never flashes unstyled on a slow network.
   const styled = stylesheetLoaded(host.link("stylesheet", "omise-card.css"));
   let defaults = {};
-  const buttons = [];
   let open = null;
 
   function close(how = "closed") {
@@ -308,19 +307,9 @@ export function omiseCard(host) {
       defaults = { ...defaults, ...options };
       offeredMethods(defaults);
     },
-    configureButton(selector, options = {}) {
+    /** Checks a button's options; embed.js wires the button itself (attach), at once. */
+    configureButton(_selector, options = {}) {
       offeredMethods({ ...defaults, ...options });
-      buttons.push({ selector, options });
-    },
-    attach() {
-      for (const { selector, options } of buttons.splice(0)) {
-        for (const button of document.querySelectorAll(selector)) {
-          button.addEventListener("click", (event) => {
-            event.preventDefault();
-            openDialog(options);
-          });
-        }
-      }
     },
     open(options = {}) {
       openDialog(options);

@@ -132,9 +132,12 @@ if (process.argv.includes("--rows")) {
 // 90.7, 93.8 and 78.1 KB, budgets the next tenth above (stable's not re-measured). Then raised
 // by 0.6 and 0.5 KB: the QR panel's "Test mode. Simulate payment" link with a test key against
 // the sandbox (a developer pays the QR without a phone; as a node always present but hidden it
-// cost 0.1 KB more): checkout 91.3, on WooshPay 94.3 KB.
+// cost 0.1 KB more): checkout 91.3, on WooshPay 94.3 KB. Then raised by 0.1 KB on WooshPay
+// (its script tag shares embed.js): embed.js wires OmiseCard's buttons itself, at once, since
+// a tap before the dialog's module had arrived was lost (+79 bytes): checkout 91.4, on
+// WooshPay 94.4 KB (94.44).
 const BUDGET_GZIP_KB = { nightly: 91.4, stable: 126.9 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 94.4, stable: 130.3 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 94.5, stable: 130.4 };
 const POS_BUDGET_GZIP_KB = { nightly: 78.2, stable: 112.9 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {

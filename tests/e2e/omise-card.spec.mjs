@@ -161,6 +161,22 @@ test("on a slow network the dialog waits for its stylesheet instead of showing u
   await expect(dialog.getByRole("button", { name: "PromptPay" })).toBeFocused();
 });
 
+test("a tap on Checkout before the dialog's code has arrived is not lost: the dialog opens when it does", async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(`${GATEWAY}/pkg/0.1.0/omise-card.js`, async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.goto("/examples/omise-card", { waitUntil: "domcontentloaded" });
+  // The customer taps at once, on a slow network.
+  await page.getByRole("button", { name: "Checkout" }).click();
+  release();
+  await expect(page.getByRole("dialog", { name: "paywasm demo shop" })).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(1);
+});
+
 test("a source the gateway refuses is explained in the dialog, which stays open to try again", async ({ page }) => {
   await page.goto("/examples/omise-card");
   // THB 1.00: below PromptPay's minimum, refused by the gateway
