@@ -69,6 +69,24 @@ async fn post(
     (answer.status(), location, answer.text().await.unwrap())
 }
 
+/// A webhook endpoint on a free port answering its `n`th delivery (from 0) with `answer(n)`:
+/// its URL and how many deliveries it has received.
+async fn endpoint(
+    answer: fn(usize) -> (StatusCode, &'static str),
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let receiver = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || async move { answer(counted.fetch_add(1, Ordering::SeqCst)) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    (url, calls)
+}
+
 async fn promptpay_charge(sandbox: &Sandbox, order: &str) -> Value {
     let (status, charge) = sandbox
         .charge_form(&[
@@ -557,26 +575,16 @@ async fn an_event_is_sent_again_to_the_webhook_endpoint_on_resend() {
 /// the events page filters by key and says so when a key is unknown.
 #[tokio::test]
 async fn every_delivery_attempt_is_shown_with_the_endpoints_answer() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
     // An endpoint that is busy once, then acknowledges.
-    let calls = Arc::new(AtomicUsize::new(0));
-    let endpoint = axum::Router::new().route(
-        "/hook",
-        axum::routing::post({
-            let calls = calls.clone();
-            move || async move {
-                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
-                    (StatusCode::SERVICE_UNAVAILABLE, "<b>busy</b>: try later")
-                } else {
-                    (StatusCode::OK, "thanks")
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, endpoint).await });
+    let (url, calls) = endpoint(|n| {
+        if n == 0 {
+            (StatusCode::SERVICE_UNAVAILABLE, "<b>busy</b>: try later")
+        } else {
+            (StatusCode::OK, "thanks")
+        }
+    })
+    .await;
     let sandbox = Sandbox::with_webhooks_to(vec![url.clone()]).await;
     let cookie = sign_in(&sandbox).await;
     let charge = promptpay_charge(&sandbox, "ord_attempts").await;
@@ -760,22 +768,8 @@ async fn sign_in_waits_after_five_wrong_keys() {
 /// and shows its events' delivery attempts with Resend.
 #[tokio::test]
 async fn a_wooshpay_payment_is_decided_refunded_and_resent_from_the_dashboard() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-    let received = Arc::new(AtomicUsize::new(0));
-    let endpoint = axum::Router::new().route(
-        "/wooshpay",
-        axum::routing::post({
-            let received = received.clone();
-            move || async move {
-                received.fetch_add(1, Ordering::SeqCst);
-                "received"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/wooshpay", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, endpoint).await });
+    use std::sync::atomic::Ordering;
+    let (url, received) = endpoint(|_| (StatusCode::OK, "received")).await;
     let mut config = paywasm_sandbox::config::Config::for_tests();
     config.no_shop = true;
     let sandbox = Sandbox::with(config).await;

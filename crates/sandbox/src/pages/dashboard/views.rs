@@ -3,7 +3,6 @@
 
 use super::deliveries::EventRow;
 use super::Filter;
-use crate::gateway::error::ApiError;
 use askama::Template;
 use paywasm_core::failure::FailureCode;
 use paywasm_core::method::SourceType;
@@ -173,16 +172,7 @@ impl ChargePage {
                 )
             }),
             order: order_of(charge),
-            metadata: charge
-                .metadata
-                .iter()
-                .map(|(key, value)| {
-                    let text = value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_owned);
-                    (key.clone(), text)
-                })
-                .collect(),
+            metadata: metadata_rows(&charge.metadata),
             qr: charge
                 .source
                 .scannable_code
@@ -298,7 +288,23 @@ pub(crate) fn done_sentence(done: &str) -> Option<&'static str> {
     }
 }
 
-/// Why the gateway refused an action, for the page.
-pub(crate) fn refusal_sentence(refused: &ApiError) -> String {
+/// An object's metadata as its page lists it: each key, and its value as text (a string as
+/// it is, anything else as JSON).
+pub(crate) fn metadata_rows(
+    metadata: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    metadata
+        .iter()
+        .map(|(key, value)| {
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            (key.clone(), text)
+        })
+        .collect()
+}
+
+/// Why an API refused an action, for the page.
+pub(crate) fn refusal_sentence(refused: &impl std::fmt::Display) -> String {
     format!("Refused: {refused}.")
 }

@@ -8,7 +8,7 @@
 
 use super::deliveries::{self, EventRow};
 use super::views::{self, when_ms};
-use super::{page, same_origin, signed_in, DashboardError, EVENTS_LIMIT, LIST_LIMIT};
+use super::{page, same_origin, signed_in, DashboardError, Done, EVENTS_LIMIT, LIST_LIMIT};
 use crate::api::idempotency::Answer;
 use crate::wooshpay::error::WpError;
 use crate::wooshpay::payment_intents::{self, Decision, PaymentIntent, Status};
@@ -231,11 +231,6 @@ struct IntentPage {
     problem: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
 async fn intent_page(
     State(state): State<WooshpayState>,
     headers: HeaderMap,
@@ -298,16 +293,7 @@ fn intent_view(
         received: money(&intent.currency, intent.amount_received),
         refunded: (refunded > 0).then(|| money(&intent.currency, refunded)),
         description: intent.description.clone().unwrap_or_else(|| "—".to_owned()),
-        metadata: intent
-            .metadata
-            .iter()
-            .map(|(key, value)| {
-                let text = value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_owned);
-                (key.clone(), text)
-            })
-            .collect(),
+        metadata: views::metadata_rows(&intent.metadata),
         last_error: intent
             .last_payment_error
             .as_ref()
@@ -376,18 +362,27 @@ async fn intent_action(
         Some(decision) => decide(&state, &intent, decision),
         None => refund(&state, &intent, form.amount.as_deref().unwrap_or_default()),
     };
+    after_action(&state, &intent.id, outcome)
+}
+
+/// Where an action on PaymentIntent `id` leads: on success its page saying what was `done`;
+/// refused, its page saying why (nothing changed); a missing one, the missing page.
+fn after_action(
+    state: &WooshpayState,
+    id: &str,
+    outcome: Result<&'static str, WpError>,
+) -> Result<Response, DashboardError> {
     match outcome {
         Ok(done) => Ok(Redirect::to(&format!(
-            "/dashboard/wooshpay/payment_intents/{}?done={done}",
-            intent.id
+            "/dashboard/wooshpay/payment_intents/{id}?done={done}"
         ))
         .into_response()),
         Err(missing @ WpError::NotFound(_)) => Err(missing.into()),
         Err(refused) => intent_view(
-            &state,
-            &intent.id,
+            state,
+            id,
             None,
-            Some(format!("Refused: {refused}.")),
+            Some(views::refusal_sentence(&refused)),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }
@@ -476,19 +471,6 @@ async fn event_resend(
             "PaymentIntent {id} has no event {event:?}."
         ))));
     }
-    match webhooks::resend(&state, &event) {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/dashboard/wooshpay/payment_intents/{}?done=resent",
-            intent.id
-        ))
-        .into_response()),
-        Err(missing @ WpError::NotFound(_)) => Err(missing.into()),
-        Err(refused) => intent_view(
-            &state,
-            &intent.id,
-            None,
-            Some(format!("Refused: {refused}.")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-    }
+    let outcome = webhooks::resend(&state, &event).map(|_| "resent");
+    after_action(&state, &intent.id, outcome)
 }
