@@ -712,6 +712,12 @@ async fn the_last_requests_are_listed_with_every_secret_masked() {
     );
     let (_, wooshpay) = page(&sandbox, &cookie, "/dashboard/requests?api=WooshPay").await;
     assert!(wooshpay.contains("/v1/payment_intents") && !wooshpay.contains("Omise <code>"));
+    let (_, unknown) = page(&sandbox, &cookie, "/dashboard/requests?api=Stripe").await;
+    assert!(
+        unknown.contains("That is not one of the gateway"),
+        "{unknown}"
+    );
+    assert!(unknown.contains("Omise <code>") && unknown.contains("WooshPay <code>"));
     // Signed out, the page is not shown.
     let answer = sandbox
         .http

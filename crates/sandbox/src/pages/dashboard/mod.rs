@@ -616,6 +616,10 @@ async fn requests_page(
     Query(filter): Query<RequestsFilter>,
 ) -> Result<Response, DashboardError> {
     signed_in(&state.store, &headers)?;
+    let problem = match filter.api.as_str() {
+        "" | "Omise" | "WooshPay" => None,
+        _ => Some("That is not one of the gateway's APIs (Omise, WooshPay): showing both."),
+    };
     let rows = state
         .requests
         .newest_first()
@@ -631,6 +635,7 @@ async fn requests_page(
         &views::Requests {
             rows,
             filter,
+            problem,
             capacity: crate::api::request_log::CAPACITY,
         },
     ))

@@ -231,6 +231,7 @@ pub(crate) struct Events {
 pub(crate) struct Requests {
     pub(crate) rows: Vec<RequestRow>,
     pub(crate) filter: super::RequestsFilter,
+    pub(crate) problem: Option<&'static str>,
     pub(crate) capacity: usize,
 }
 
