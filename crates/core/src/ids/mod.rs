@@ -1,6 +1,9 @@
 //! The prefixed ids of both APIs' objects, each a type whose prefix and form are written once,
-//! here, and parsed here: the sandbox makes them (`paywasm_sandbox::ids::new`), a merchant's
+//! here, and parsed here: servers make them ([`make::new`], feature `make-ids`), a merchant's
 //! server checks what a browser sends (`SourceId::parse`).
+
+#[cfg(feature = "make-ids")]
+pub mod make;
 
 use std::fmt;
 
