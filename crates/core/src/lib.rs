@@ -5,7 +5,7 @@
 //! - [`wooshpay`]: WooshPay's API objects (PaymentIntents, Checkout Sessions, refunds, events)
 //!   and the widget's view of a PaymentIntent;
 //! - [`money`] and [`time`]: amounts in the smallest currency unit, currencies, timestamps;
-//! - [`ids`]: the APIs' prefixed ids, each a type;
+//! - [`ids`]: the APIs' prefixed ids, each a type (made new by `ids::make`, feature `make-ids`);
 //! - [`i18n`]: every sentence a customer reads, in four languages;
 //! - [`first_view`]: the checkout's method choice as HTML, for a merchant server's page;
 //! - [`method`]: the payment method registry (type, flow, currencies and limits);
@@ -16,6 +16,7 @@
 //! - [`pos`]: which wallet a scanned in-store payment code belongs to;
 //! - [`promptpay`]: the Thai QR (EMVCo) payload and its CRC;
 //! - `qr` (feature `qr`): a payload drawn as an SVG QR code;
+//! - [`test_codes`]: the sandbox's in-store test codes, and the outcome each asks for;
 //! - `webhook` (feature `webhooks`): signing and verifying webhook deliveries.
 //!
 //! No web and no async runtime dependencies: everything here is pure and unit-tested natively.
@@ -40,6 +41,7 @@ pub mod pos;
 pub mod promptpay;
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod test_codes;
 pub mod time;
 #[cfg(feature = "webhooks")]
 pub mod webhook;

@@ -441,7 +441,7 @@ pub(crate) async fn pos_page(
         }
     });
     let test_codes = TestCodes {
-        codes: crate::gateway::barcodes::test_codes(),
+        codes: paywasm_core::test_codes::test_codes(),
     }
     .render()
     .map_err(|error| MerchantError::Internal(format!("the test codes: {error}")))?;
@@ -460,5 +460,5 @@ pub(crate) async fn pos_page(
 #[derive(Template)]
 #[template(path = "shop/test_codes.html")]
 struct TestCodes {
-    codes: Vec<crate::gateway::barcodes::TestCode>,
+    codes: Vec<paywasm_core::test_codes::TestCode>,
 }
