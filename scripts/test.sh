@@ -21,7 +21,7 @@ for build in checkout wooshpay pos; do  # the three builds of the widget, each a
 done
 
 echo "== core, merchant library and sandbox tests"
-cargo test -p paywasm-core --all-features -p paywasm-store -p paywasm-merchant -p paywasm-sandbox
+cargo test -p paywasm-core --all-features -p paywasm-store -p paywasm-merchant -p paywasm-shop -p paywasm-sandbox
 
 echo "== the official Omise Python client against the sandbox"
 bash scripts/test-clients.sh

@@ -128,6 +128,7 @@
 
 pub mod checkout;
 pub mod client;
+pub mod cookies;
 pub mod customers;
 pub mod database;
 pub mod error;

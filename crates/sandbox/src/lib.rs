@@ -10,22 +10,26 @@
 //!   shape, webhook delivery); beside it [`faults`] and [`ids`];
 //! - [`pages`]: the test-mode pages a customer sees instead of a real gateway's (Omise's
 //!   authorize page, Alipay's cashier and app, WooshPay's hosted checkout);
-//! - [`shop`]: the reference merchant server: product page, `POST /checkout/charges`,
-//!   `GET /checkout/charges/:id?wait=N`, the return page, the point of sale;
+//! - [`shop`] (the `paywasm-shop` crate, built on the merchant library alone): the demo shop,
+//!   the reference merchant server, run beside the gateway ([`demo_shop`]: the shape the
+//!   shared layers answer in, in front of it);
 //! - [`store`] (the `paywasm-store` crate): the SQL storage behind both servers; [`cdn`]: the widget's files.
 
 pub mod api;
 pub mod cdn;
 pub mod config;
+pub mod demo_shop;
 pub mod faults;
 pub mod gateway;
 pub mod ids;
 pub mod pages;
-pub mod shop;
 pub mod wooshpay;
 
 /// The sandbox's storage is the embedded store its parties share with the merchant library.
 pub use paywasm_store as store;
+
+/// The demo shop, a merchant's server of its own crate, which the sandbox runs beside the gateway.
+pub use paywasm_shop as shop;
 
 use axum::serve::ListenerExt;
 use config::Config;
@@ -55,6 +59,9 @@ pub enum StartError {
     /// The keys are not test keys.
     #[error("{0}")]
     Keys(String),
+    /// The demo shop could not start (its schema, its records, its gateway clients).
+    #[error("cannot start the demo shop: {}", .0.detail())]
+    Shop(paywasm_merchant::MerchantError),
     /// The demo shop's records (the merchant library's) could not be opened.
     #[error("cannot open the shop's records: {}", .0.detail())]
     Records(#[from] paywasm_merchant::MerchantError),
@@ -395,26 +402,28 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         wooshpay_secret_key: config.wooshpay_secret_key.clone(),
         www_dir: config.www_dir.clone(),
         pkg_dir: config.pkg_dir.clone(),
+        widget_version: cdn::widget_version(&config.pkg_dir).unwrap_or_default(),
         hosted_page: config
             .hosted_page
             .clone()
             .unwrap_or_else(|| format!("{gateway_url}/pkg/hosted/")),
     })
-    .await?;
-    shop_state.checkout.limit_held(config.shop_max_held);
+    .await
+    .map_err(StartError::Shop)?;
+    shop_state.checkout().limit_held(config.shop_max_held);
     shop_state
-        .checkout
+        .checkout()
         .limit_held_per_customer(config.shop_max_held_per_customer);
     shop_state
-        .checkout
+        .checkout()
         .trust_proxies(config.shop_trusted_proxies.clone());
     shop_state
-        .wooshpay
+        .wooshpay()
         .trust_proxies(config.shop_trusted_proxies.clone());
     // The shop's storefront (its product page and assets) is never faulted: it is how tests
     // observe.
     let shop_layers = Layers {
-        store: shop_state.database.sqlite(),
+        store: shop_state.database().sqlite(),
         limit: None,
         faults: config.shop_faults.as_ref(),
     };
@@ -422,9 +431,14 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         faults: None,
         ..shop_layers
     };
+    // The shop serves the widget's files as a merchant hosting them would, from the sandbox's
+    // build of them.
     let shop_router = shop_layers
-        .around(shop::app(shop_state.clone()), shop::error::ShopShape)
-        .merge(storefront.around(shop::storefront(shop_state.clone()), shop::error::ShopShape));
+        .around(
+            shop::app(shop_state.clone()).merge(cdn::router(&config.pkg_dir)),
+            demo_shop::ShopShape,
+        )
+        .merge(storefront.around(shop::storefront(shop_state.clone()), demo_shop::ShopShape));
     servers.push(serve(shop_listener, shop_router, stopped));
     // Both servers are listening: the shop registers its WooshPay webhook endpoint before the
     // sandbox calls itself ready. An event made before the endpoint exists reaches no one (as on

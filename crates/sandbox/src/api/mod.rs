@@ -67,21 +67,9 @@ pub trait ErrorShape: Copy + Send + Sync + 'static {
     fn refuse(self, refusal: Refusal) -> axum::response::Response;
 }
 
-/// Now, in whole seconds: the API's timestamps have no fractions.
-/// The values of cookie `name` a request carries, in the order sent (a browser sends one; a
-/// caller takes a few at most, so that a request stuffed with cookies costs no more).
-pub(crate) fn cookie_values<'a>(
-    headers: &'a axum::http::HeaderMap,
-    name: &'a str,
-) -> impl Iterator<Item = &'a str> + 'a {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(move |cookie| cookie.trim().strip_prefix(name)?.strip_prefix('='))
-}
+pub(crate) use paywasm_merchant::cookies::values as cookie_values;
 
+/// Now, in whole seconds: the API's timestamps have no fractions.
 pub(crate) fn now() -> paywasm_core::time::Timestamp {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

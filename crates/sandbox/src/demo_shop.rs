@@ -1,16 +1,17 @@
-//! The demo shop's errors are the merchant library's ([`MerchantError`]); here the shop's
-//! error shape, in which its routers answer the sandbox's shared refusals.
+//! The demo shop (the `paywasm-shop` crate, a merchant's server) as the sandbox runs it beside
+//! the gateway: the shape in which the sandbox's shared layers (rate limit, faults, the
+//! framework's refusals) answer in front of it, the merchant contract's.
 
+use crate::api::{ErrorShape, Refusal};
 use axum::response::{IntoResponse, Response};
-pub use paywasm_merchant::error::MerchantError;
+use paywasm_merchant::error::MerchantError;
 
 /// The shop's error shape, in which its router answers the shared layer's refusals.
 #[derive(Debug, Clone, Copy)]
 pub struct ShopShape;
 
-impl crate::api::ErrorShape for ShopShape {
-    fn refuse(self, refusal: crate::api::Refusal) -> Response {
-        use crate::api::Refusal;
+impl ErrorShape for ShopShape {
+    fn refuse(self, refusal: Refusal) -> Response {
         match refusal {
             Refusal::Invalid(message) => MerchantError::BadRequest(message),
             Refusal::KeyInUse(message) | Refusal::KeyReused(message) => {

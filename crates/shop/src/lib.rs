@@ -1,5 +1,7 @@
-//! The demo shop: the reference merchant server. It holds the secret key, sells one product
-//! in THB, and serves what DESIGN.md's merchant contract names:
+//! `paywasm-shop`, the demo shop: the reference merchant server, built as a merchant's would be,
+//! on `paywasm-merchant` and `paywasm-core` alone (the sandbox runs it beside its gateway). It
+//! holds the secret key, sells one product in THB, and serves what DESIGN.md's merchant
+//! contract names:
 //!
 //! - `GET /`: the product page, which mounts the widget for a new order;
 //! - `POST /checkout/charges`, `GET /checkout/charges/:id?wait=N`, `POST /webhooks/omise`: the
@@ -10,7 +12,8 @@
 //!   the point of sale's in-store charges, cancel and refunds, served by the merchant library
 //!   (`paywasm_merchant::pos`) for the signed-in staff only;
 //! - `/wooshpay*`, `/webhooks/wooshpay`: the same shop on WooshPay's API ([`wooshpay`]);
-//! - `/pkg/*` the built widget, `/assets/*` the shop's pages' files.
+//! - `/assets/*` the shop's pages' files; the widget's own files (`/pkg/*`) are mounted beside
+//!   it by whoever runs it, from wherever the widget is built.
 
 pub mod checkout;
 pub mod error;
@@ -20,6 +23,7 @@ pub mod wooshpay;
 
 use axum::routing::{get, post};
 use axum::Router;
+use error::MerchantError;
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::database::Database;
 use paywasm_merchant::pos::PointOfSale;
@@ -68,8 +72,10 @@ pub struct ShopConfig {
     pub wooshpay_secret_key: String,
     /// The shop's page templates and assets.
     pub www_dir: PathBuf,
-    /// The built widget.
+    /// The built widget (its `integrity.json`; the sandbox serves its files).
     pub pkg_dir: PathBuf,
+    /// The widget's version, as the CDN's paths name it (`pkg/package.json`).
+    pub widget_version: String,
     /// The hosted page the shop frames (`pkg/hosted/`, on its own origin).
     pub hosted_page: String,
 }
@@ -85,6 +91,7 @@ pub struct ShopState {
     pub(crate) public_key: String,
     pub(crate) www_dir: PathBuf,
     pub(crate) pkg_dir: PathBuf,
+    pub(crate) widget_version: String,
     pub(crate) hosted_page: String,
     /// The point of sale, for the staff signed in ([`staff`]).
     pub(crate) pos: Arc<PointOfSale<checkout::ShopOrders, staff::ShopStaff>>,
@@ -97,7 +104,7 @@ pub struct ShopState {
 
 impl ShopState {
     /// The shop's state, with its schemas applied (no handler can meet a missing table).
-    pub async fn new(config: ShopConfig) -> Result<Self, crate::StartError> {
+    pub async fn new(config: ShopConfig) -> Result<Self, MerchantError> {
         let database = config.database;
         database
             .migrate(checkout::SQLITE_SCHEMA, checkout::POSTGRES_SCHEMA)
@@ -105,7 +112,8 @@ impl ShopState {
         let gateway = paywasm_merchant::client::OmiseClient::new(
             config.gateway_url.clone(),
             config.secret_key,
-        )?;
+        )
+        .map_err(client_error)?;
         let gateway_url = config.gateway_url.clone();
         let records = Records::open(database.clone()).await?;
         let orders = |currency, listing| checkout::ShopOrders {
@@ -126,7 +134,8 @@ impl ShopState {
             paywasm_merchant::client::WooshpayClient::new(
                 config.gateway_url.clone(),
                 config.wooshpay_secret_key,
-            )?,
+            )
+            .map_err(client_error)?,
             format!("{}/wooshpay/return", config.shop_url),
         );
         let staff =
@@ -142,10 +151,33 @@ impl ShopState {
             public_key: config.public_key,
             www_dir: config.www_dir,
             pkg_dir: config.pkg_dir,
+            widget_version: config.widget_version,
             hosted_page: config.hosted_page,
             wooshpay,
             wooshpay_public_key: config.wooshpay_public_key,
         })
+    }
+}
+
+/// Why a gateway client could not be made (the TLS backend would not start).
+fn client_error(error: impl std::fmt::Display) -> MerchantError {
+    MerchantError::Internal(format!("cannot make an HTTP client: {error}"))
+}
+
+impl ShopState {
+    /// The widget's contract on the Omise API (its limits are set here).
+    pub fn checkout(&self) -> &Checkout<checkout::ShopOrders> {
+        &self.checkout
+    }
+
+    /// The widget's contract on WooshPay's API.
+    pub fn wooshpay(&self) -> &WooshpayCheckout<checkout::ShopOrders> {
+        &self.wooshpay
+    }
+
+    /// The shop's database.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 }
 
@@ -217,5 +249,4 @@ pub fn app(state: ShopState) -> Router {
         .merge(checkout_webhooks)
         .merge(state.pos.routes())
         .merge(wooshpay_webhooks)
-        .merge(crate::cdn::router(&state.pkg_dir))
 }

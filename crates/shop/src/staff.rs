@@ -176,7 +176,7 @@ impl ShopStaff {
 
     /// The sessions a request's cookies name and this shop signed.
     fn sessions(&self, headers: &HeaderMap) -> Vec<String> {
-        crate::api::cookie_values(headers, COOKIE)
+        paywasm_merchant::cookies::values(headers, COOKIE)
             .filter_map(|token| self.session(token))
             .take(4)
             .collect()
@@ -336,7 +336,7 @@ mod tests {
     use super::*;
 
     fn memory() -> Database {
-        Database::Sqlite(crate::store::Store::open(None, "shop").unwrap())
+        Database::Sqlite(paywasm_store::Store::open(None, "shop").unwrap())
     }
 
     fn with_cookie(token: &str) -> HeaderMap {
@@ -423,7 +423,7 @@ mod tests {
     #[tokio::test]
     async fn the_key_outlives_a_restart() {
         let dir = std::env::temp_dir().join(format!("paywasm-staff-{}", std::process::id()));
-        let open = || Database::Sqlite(crate::store::Store::open(Some(&dir), "shop").unwrap());
+        let open = || Database::Sqlite(paywasm_store::Store::open(Some(&dir), "shop").unwrap());
         let token = ShopStaff::open(&open(), false)
             .await
             .unwrap()

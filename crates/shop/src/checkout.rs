@@ -91,7 +91,7 @@ impl Listing {
     /// A new order of this listing, not stored yet ([`ShopOrders::order`] stores it).
     pub(crate) fn new_order(self) -> Result<Order, MerchantError> {
         Ok(Order {
-            id: String::from(crate::ids::new::<ids::OrderId>()),
+            id: String::from(ids::make::new::<ids::OrderId>()),
             product: self.product.to_owned(),
             amount: Amount(self.amount),
             currency: Currency::parse(self.currency)?,
@@ -112,7 +112,7 @@ pub(crate) async fn open_order(
     amount: Amount,
     currency: Currency,
 ) -> Result<Order, MerchantError> {
-    let id = String::from(crate::ids::new::<ids::OrderId>());
+    let id = String::from(ids::make::new::<ids::OrderId>());
     store_order(database, &id, product, amount, &currency).await?;
     Ok(Order {
         id,
@@ -196,7 +196,7 @@ impl ShopOrders {
         if let Some(order) = find_order(&self.database, reference).await? {
             return Ok(Some(order));
         }
-        if !crate::ids::has_plain_form::<ids::OrderId>(reference) {
+        if !ids::make::has_plain_form::<ids::OrderId>(reference) {
             return Ok(None);
         }
         let listing = self.listing;

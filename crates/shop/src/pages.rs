@@ -243,7 +243,7 @@ fn integrity(state: &ShopState, file: &str) -> String {
 /// The widget's versioned folder on the demo's CDN (the gateway's `/pkg/{version}/`, another
 /// origin than the shop's), and the integrity hashes of the files a page links from it.
 fn cdn_fields(state: &ShopState) -> Vec<(&'static str, String)> {
-    let version = crate::cdn::widget_version(&state.pkg_dir).unwrap_or_default();
+    let version = state.widget_version.clone();
     vec![
         ("GATEWAY_URL", state.gateway_url.clone()),
         ("CDN", format!("{}/pkg/{version}/", state.gateway_url)),
