@@ -19,6 +19,7 @@ pub mod checkout;
 pub mod error;
 mod pages;
 pub mod staff;
+mod views;
 pub mod wooshpay;
 
 use axum::routing::{get, post};
@@ -70,7 +71,7 @@ pub struct ShopConfig {
     pub wooshpay_public_key: String,
     /// WooshPay's secret key.
     pub wooshpay_secret_key: String,
-    /// The shop's page templates and assets.
+    /// The assets of the shop's pages (`/assets`: style, scripts).
     pub www_dir: PathBuf,
     /// The built widget (its `integrity.json`; the sandbox serves its files).
     pub pkg_dir: PathBuf,

@@ -5,14 +5,13 @@
 
 use super::checkout::{find_order, new_order};
 use super::error::MerchantError;
+use super::views::{self, config_json, respond};
 use super::{ShopState, PRODUCT};
-use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use base64::prelude::{Engine, BASE64_STANDARD};
 use paywasm_core::first_view;
-use paywasm_core::html::escape;
 use paywasm_core::i18n;
 use paywasm_core::ids::{self, PrefixedId};
 use paywasm_core::method::{checkout_methods, GatewayKind};
@@ -26,7 +25,7 @@ use std::sync::OnceLock;
 
 /// The pages' Content Security Policy: scripts from the shop only, plus the first view's
 /// inline script by its hash.
-fn csp() -> &'static str {
+pub(crate) fn csp() -> &'static str {
     static CSP: OnceLock<String> = OnceLock::new();
     CSP.get_or_init(|| {
         let hash = BASE64_STANDARD.encode(Sha256::digest(first_view::SCRIPT.as_bytes()));
@@ -35,54 +34,6 @@ fn csp() -> &'static str {
 }
 
 const CSP_TEMPLATE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {FIRST_VIEW_HASH}; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-src http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:* http://localhost:* https:";
-
-fn render(
-    state: &ShopState,
-    template: &str,
-    title: &str,
-    price: &str,
-    config: Value,
-) -> Result<Response, MerchantError> {
-    render_with(state, template, title, price, config, &[], &[])
-}
-
-/// `render`, with more `{{NAME}}` placeholders filled with escaped text (`fields`), and others
-/// with markup, not escaped (`markup`: the checkout's first view, a page's test-mode parts).
-pub(crate) fn render_with(
-    state: &ShopState,
-    template: &str,
-    title: &str,
-    price: &str,
-    config: Value,
-    fields: &[(&str, String)],
-    markup: &[(&str, &str)],
-) -> Result<Response, MerchantError> {
-    let path = state.www_dir.join(template);
-    let page = std::fs::read_to_string(&path).map_err(|error| {
-        MerchantError::Internal(format!("cannot read {}: {error}", path.display()))
-    })?;
-    // `<` escaped so that no value can close the script element.
-    let config = config.to_string().replace('<', "\\u003c");
-    let page = page
-        .replace("{{TITLE}}", &escape(title))
-        .replace("{{PRODUCT}}", &escape(PRODUCT.name))
-        .replace("{{PRICE}}", &escape(price))
-        .replace("{{CHECKOUT_CONFIG}}", &config);
-    let page = fields.iter().fold(page, |page, (name, value)| {
-        page.replace(&format!("{{{{{name}}}}}"), &escape(value))
-    });
-    let page = markup.iter().fold(page, |page, (name, value)| {
-        page.replace(&format!("{{{{{name}}}}}"), value)
-    });
-    Ok((
-        [
-            (header::CONTENT_SECURITY_POLICY, csp()),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        Html(page),
-    )
-        .into_response())
-}
 
 fn widget_config(state: &ShopState, order_id: &str, amount: i64, currency: &str) -> Value {
     json!({
@@ -142,15 +93,13 @@ pub(crate) async fn product(
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
     let first_view = first_view_for(&headers, GatewayKind::Omise, order.amount, &order.currency);
-    render_with(
-        &state,
-        "index.html",
-        PRODUCT.name,
-        &price,
-        config,
-        &[],
-        &[("FIRST_VIEW", &first_view)],
-    )
+    respond(&views::ProductPage {
+        title: PRODUCT.name,
+        product: PRODUCT.name,
+        price,
+        config: config_json(&config),
+        first_view,
+    })
 }
 
 /// Query of the return page.
@@ -183,14 +132,13 @@ pub(crate) async fn return_page(
         }
         _ => None,
     };
-    render_return(&state, &headers, GatewayKind::Omise, widget)
+    render_return(&headers, GatewayKind::Omise, widget)
 }
 
 /// A return page: the widget resuming the payment (`widget`: its options), shown at first as
 /// "Confirming your payment…" in the customer's language, or, without one, what to do next.
 /// The page preloads the checkout's build for `gateway` (each gateway's is its own).
 pub(crate) fn render_return(
-    state: &ShopState,
     headers: &HeaderMap,
     gateway: GatewayKind,
     widget: Option<Value>,
@@ -205,15 +153,13 @@ pub(crate) fn render_return(
             String::new(),
         ),
     };
-    render_with(
-        state,
-        "return.html",
-        "Your payment",
-        "",
-        config,
-        &[("BUILD", checkout_build(gateway).to_owned())],
-        &[("FIRST_VIEW", &first_view)],
-    )
+    respond(&views::ReturnPage {
+        title: "Your payment",
+        product: PRODUCT.name,
+        config: config_json(&config),
+        first_view,
+        build: checkout_build(gateway),
+    })
 }
 
 /// The checkout's build (`pkg/{build}.js`) for a gateway's page.
@@ -242,14 +188,13 @@ fn integrity(state: &ShopState, file: &str) -> String {
 
 /// The widget's versioned folder on the demo's CDN (the gateway's `/pkg/{version}/`, another
 /// origin than the shop's), and the integrity hashes of the files a page links from it.
-fn cdn_fields(state: &ShopState) -> Vec<(&'static str, String)> {
-    let version = state.widget_version.clone();
-    vec![
-        ("GATEWAY_URL", state.gateway_url.clone()),
-        ("CDN", format!("{}/pkg/{version}/", state.gateway_url)),
-        ("EMBED_INTEGRITY", integrity(state, "embed.js")),
-        ("CSS_INTEGRITY", integrity(state, "paywasm.css")),
-    ]
+fn cdn(state: &ShopState) -> views::Cdn {
+    views::Cdn {
+        gateway_url: state.gateway_url.clone(),
+        base: format!("{}/pkg/{}/", state.gateway_url, state.widget_version),
+        embed_integrity: integrity(state, "embed.js"),
+        css_integrity: integrity(state, "paywasm.css"),
+    }
 }
 
 /// A page that loads the widget from the CDN gets a policy naming it, as a merchant's must;
@@ -285,23 +230,15 @@ pub(crate) async fn script_tag_example(
 ) -> Result<Response, MerchantError> {
     let order = new_order()?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
-    let mut fields = cdn_fields(&state);
-    fields.extend([
-        ("AMOUNT", order.amount.0.to_string()),
-        ("CURRENCY", order.currency.to_string()),
-        ("PUBLIC_KEY", state.public_key.clone()),
-        ("CHARGE_URL", format!("{}/checkout/charges", state.shop_url)),
-        ("ORDER", order.id.clone()),
-    ]);
-    let page = render_with(
-        &state,
-        "examples/script-tag.html",
-        "Script tag example",
-        "",
-        widget,
-        &fields,
-        &[],
-    )?;
+    let page = respond(&views::ScriptTagExample {
+        cdn: cdn(&state),
+        config: config_json(&widget),
+        amount: order.amount.0,
+        currency: order.currency.to_string(),
+        public_key: state.public_key.clone(),
+        charge_url: format!("{}/checkout/charges", state.shop_url),
+        order: order.id.clone(),
+    })?;
     with_cdn_policy(&state, page, query.csp.as_deref())
 }
 
@@ -313,22 +250,14 @@ pub(crate) async fn omise_card_example(
 ) -> Result<Response, MerchantError> {
     let order = new_order()?;
     let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
-    let mut fields = cdn_fields(&state);
-    fields.extend([
-        ("AMOUNT", order.amount.0.to_string()),
-        ("CURRENCY", order.currency.to_string()),
-        ("PUBLIC_KEY", state.public_key.clone()),
-        ("ORDER", order.id.clone()),
-    ]);
-    let page = render_with(
-        &state,
-        "examples/omise-card.html",
-        "OmiseCard example",
-        "",
-        widget,
-        &fields,
-        &[],
-    )?;
+    let page = respond(&views::OmiseCardExample {
+        cdn: cdn(&state),
+        config: config_json(&widget),
+        amount: order.amount.0,
+        currency: order.currency.to_string(),
+        public_key: state.public_key.clone(),
+        order: order.id.clone(),
+    })?;
     with_cdn_policy(&state, page, None)
 }
 
@@ -362,15 +291,10 @@ pub(crate) async fn omise_card_received(
         source.source_type.as_str(),
         source.currency.display(source.amount),
     );
-    render_with(
-        &state,
-        "examples/omise-card-received.html",
-        "OmiseCard example",
-        "",
-        Value::Null,
-        &[("RECEIVED", received)],
-        &[],
-    )
+    respond(&views::OmiseCardReceived {
+        title: "OmiseCard example",
+        received,
+    })
 }
 
 /// Query of the hosted-checkout example.
@@ -396,13 +320,11 @@ pub(crate) async fn iframe_example(
         (widget, order.currency.display(order.amount))
     };
     widget["frameUrl"] = Value::String(state.hosted_page.clone());
-    render(
-        &state,
-        "examples/iframe.html",
-        "Hosted checkout example",
-        &price,
-        widget,
-    )
+    respond(&views::IframeExample {
+        product: PRODUCT.name,
+        price,
+        config: config_json(&widget),
+    })
 }
 
 /// Query of the POS page.
@@ -440,25 +362,9 @@ pub(crate) async fn pos_page(
             "terminalId": "POS-01",
         }
     });
-    let test_codes = TestCodes {
+    respond(&views::PosPage {
+        title: "Point of sale",
+        config: config_json(&config),
         codes: paywasm_core::test_codes::test_codes(),
-    }
-    .render()
-    .map_err(|error| MerchantError::Internal(format!("the test codes: {error}")))?;
-    render_with(
-        &state,
-        "pos.html",
-        "Point of sale",
-        "",
-        config,
-        &[],
-        &[("TEST_CODES", &test_codes)],
-    )
-}
-
-/// The sandbox's test codes on the point of sale (test mode), each with a button that scans it.
-#[derive(Template)]
-#[template(path = "shop/test_codes.html")]
-struct TestCodes {
-    codes: Vec<paywasm_core::test_codes::TestCode>,
+    })
 }

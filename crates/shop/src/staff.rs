@@ -248,26 +248,18 @@ pub(crate) struct SignInQuery {
 
 /// `GET /pos/sign-in`.
 pub(crate) async fn sign_in_page(
-    State(state): State<ShopState>,
     Query(query): Query<SignInQuery>,
 ) -> Result<Response, MerchantError> {
-    page(&state, next_page(query.next.as_deref()), "")
+    page(next_page(query.next.as_deref()), "")
 }
 
-fn page(state: &ShopState, next: &str, problem: &str) -> Result<Response, MerchantError> {
-    super::pages::render_with(
-        state,
-        "pos-sign-in.html",
-        "Staff sign-in",
-        "",
-        serde_json::Value::Null,
-        &[
-            ("NEXT", next.to_owned()),
-            ("PIN", DEMO_PIN.to_owned()),
-            ("PROBLEM", problem.to_owned()),
-        ],
-        &[],
-    )
+fn page(next: &str, problem: &str) -> Result<Response, MerchantError> {
+    super::views::respond(&super::views::SignInPage {
+        title: "Staff sign-in",
+        next,
+        pin: DEMO_PIN,
+        problem,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -296,7 +288,6 @@ pub(crate) async fn sign_in(
     };
     if !admitted {
         let mut response = page(
-            &state,
             next,
             "Too many wrong PINs. Wait 15 minutes, or ask the manager.",
         )?;
@@ -307,7 +298,7 @@ pub(crate) async fn sign_in(
         return Ok(response);
     }
     if form.pin.trim() != DEMO_PIN {
-        let mut response = page(&state, next, "That PIN is not right. Try again.")?;
+        let mut response = page(next, "That PIN is not right. Try again.")?;
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(response);
     }

@@ -16,6 +16,7 @@
 
 use super::checkout::{find_order, Listing, Order};
 use super::error::MerchantError;
+use super::views::{self, config_json, respond};
 use super::ShopState;
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
@@ -73,15 +74,14 @@ pub(crate) async fn product(
         order.amount,
         &order.currency,
     );
-    super::pages::render_with(
-        &state,
-        "wooshpay.html",
-        super::PRODUCT.name,
-        &price,
-        config,
-        &[("ORDER", order.id.clone())],
-        &[("FIRST_VIEW", &first_view)],
-    )
+    respond(&views::WooshpayProductPage {
+        title: super::PRODUCT.name,
+        product: super::PRODUCT.name,
+        price,
+        config: config_json(&config),
+        first_view,
+        order: order.id.clone(),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,7 +116,7 @@ pub(crate) async fn return_page(
         }
         _ => None,
     };
-    super::pages::render_return(&state, &headers, GatewayKind::Wooshpay, widget)
+    super::pages::render_return(&headers, GatewayKind::Wooshpay, widget)
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,20 +136,14 @@ pub(crate) async fn sessions_create(
 /// `GET /examples/wooshpay-session`: the product and a button that opens its Checkout
 /// Session in an iframe. A view writes nothing and asks the gateway for nothing: the session
 /// is made when the button is pressed.
-pub(crate) async fn session_frame_start(
-    State(state): State<ShopState>,
-) -> Result<Response, MerchantError> {
+pub(crate) async fn session_frame_start() -> Result<Response, MerchantError> {
     let order = new_order()?;
     let price = order.currency.display(order.amount);
-    super::pages::render_with(
-        &state,
-        "examples/wooshpay-session-start.html",
-        "WooshPay Checkout Session in an iframe",
-        &price,
-        Value::Null,
-        &[("ORDER", order.id)],
-        &[],
-    )
+    respond(&views::WooshpaySessionStart {
+        product: super::PRODUCT.name,
+        price,
+        order: order.id,
+    })
 }
 
 /// `POST /examples/wooshpay-session` (form `order`): the order's Checkout Session, in an
@@ -162,15 +156,11 @@ pub(crate) async fn session_frame_example(
     let currency = paywasm_core::money::Currency::parse(&session.currency)?;
     let price = currency.display(paywasm_core::money::Amount(session.amount_total));
     let config = json!({ "url": session.url, "successUrl": session.success_url });
-    super::pages::render_with(
-        &state,
-        "examples/wooshpay-session.html",
-        "WooshPay Checkout Session in an iframe",
-        &price,
-        config,
-        &[],
-        &[],
-    )
+    respond(&views::WooshpaySessionExample {
+        product: super::PRODUCT.name,
+        price,
+        config: config_json(&config),
+    })
 }
 
 /// A Checkout Session for order `reference`, back to the shop either way.
