@@ -17,25 +17,28 @@ const runs = Number(process.argv[2] ?? 5);
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
 const www = copyOfWww();
 
+// The shop serves its assets from www/shop/ (at /assets/): Adyen's files go there.
+const assets = join(www, "shop");
+
 // Adyen Web as a merchant ships it: the components a QR checkout needs, tree-shaken.
 // (The entry sits in target/, where the project's node_modules resolve.)
 const entry = join(process.cwd(), "target", "bench-adyen-entry.mjs");
 writeFileSync(entry, `import { AdyenCheckout, PromptPay, WeChat } from "@adyen/adyen-web";\nwindow.__adyen = { AdyenCheckout, PromptPay, WeChat };\nwindow.__adyenRanAt = performance.now();\n`);
-execFileSync("node_modules/.bin/rolldown", [entry, "--file", join(www, "assets-adyen.js"), "--minify", "--format", "iife", "--platform", "browser"], {
+execFileSync("node_modules/.bin/rolldown", [entry, "--file", join(assets, "assets-adyen.js"), "--minify", "--format", "iife", "--platform", "browser"], {
   stdio: ["ignore", "ignore", "inherit"],
 });
-cpSync(join(www, "assets-adyen.js"), join(www, "adyen.js"));
+cpSync(join(assets, "assets-adyen.js"), join(assets, "adyen.js"));
 rmSync(entry);
-cpSync("node_modules/@adyen/adyen-web/dist/es/adyen.css", join(www, "adyen.css"));
+cpSync("node_modules/@adyen/adyen-web/dist/es/adyen.css", join(assets, "adyen.css"));
 writeFileSync(
-  join(www, "adyen.html"),
+  join(assets, "adyen.html"),
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adyen Web</title><link rel="stylesheet" href="/assets/adyen.css"><script defer src="/assets/adyen.js"></script></head><body><main><h1>Checkout</h1><div id="checkout"></div></main></body></html>`,
 );
 // Served gzip as the widget's files are (the sandbox sends a file's .gz copy when there is one).
 const adyenGzip = ["adyen.js", "adyen.css"]
   .map((f) => {
-    const gzip = gzipSync(readFileSync(join(www, f)), { level: 9 });
-    writeFileSync(join(www, `${f}.gz`), gzip);
+    const gzip = gzipSync(readFileSync(join(assets, f)), { level: 9 });
+    writeFileSync(join(assets, `${f}.gz`), gzip);
     return gzip.length;
   })
   .reduce((a, b) => a + b);

@@ -30,8 +30,8 @@ const staticPage = page0
 if (staticPage.includes("<script>") || !staticPage.includes('class="paywasm-method"')) {
   throw new Error("the product page no longer has the shape this benchmark expects");
 }
-writeFileSync(join(www, "static-checkout.html"), staticPage);
-writeFileSync(join(www, "widget-checkout.html"), page0);
+writeFileSync(join(www, "shop", "static-checkout.html"), staticPage);
+writeFileSync(join(www, "shop", "widget-checkout.html"), page0);
 
 async function visit(url, isStatic) {
   const context = await browser.newContext();

@@ -108,7 +108,9 @@ pub struct Config {
     /// The webhook signing secret (base64); the signature key is its decoded bytes.
     #[arg(long, env = "PAYWASM_WEBHOOK_SECRET", default_value = DEFAULT_WEBHOOK_SECRET)]
     pub webhook_secret: String,
-    /// Folder of the demo shop's pages.
+    /// Folder of the pages' files, a folder per server: `shop/` (the demo shop's style and
+    /// scripts, at its `/assets`), `gateway/` (the dashboard's and the test pages'), `hosted/`
+    /// (the hosted checkout page, copied into the widget's build).
     #[arg(
         long = "www",
         alias = "www-dir",

@@ -288,8 +288,9 @@ async fn start_gateway(
     let omise = gateway::app(gateway_state.clone()).merge(pages::omise(gateway_state.clone()));
     let wooshpay =
         wooshpay::app(wooshpay_state.clone()).merge(pages::wooshpay(wooshpay_state.clone()));
-    let files = pages::wooshpay_checkout::assets(config.www_dir.clone())
-        .merge(pages::dashboard::assets(config.www_dir.clone()))
+    let gateway_www = config.www_dir.join("gateway");
+    let files = pages::wooshpay_checkout::assets(&gateway_www)
+        .merge(pages::dashboard::assets(&gateway_www))
         .merge(cdn::router(&config.pkg_dir));
     // Outermost, so that the Requests page shows what a caller received (a fault or a 429 too).
     let logged = |api: &'static str| {
@@ -400,7 +401,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         webhook_key,
         wooshpay_public_key: config.wooshpay_public_key.clone(),
         wooshpay_secret_key: config.wooshpay_secret_key.clone(),
-        www_dir: config.www_dir.clone(),
+        www_dir: config.www_dir.join("shop"),
         pkg_dir: config.pkg_dir.clone(),
         widget_version: cdn::widget_version(&config.pkg_dir).unwrap_or_default(),
         hosted_page: config

@@ -1,4 +1,4 @@
-//! The shop's server-rendered pages: the templates in `www/` with the checkout's settings
+//! The shop's server-rendered pages: the templates in `templates/shop/` with the checkout's settings
 //! put in a JSON block (read by the page's module script), and on the product page the
 //! checkout's first view (`paywasm_core::first_view`), whose one inline script the Content
 //! Security Policy allows by its hash.

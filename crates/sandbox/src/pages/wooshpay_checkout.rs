@@ -25,7 +25,6 @@ use paywasm_core::wooshpay::objects::CheckoutSessionStatus;
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use tower_http::services::ServeDir;
 
 /// Any merchant may frame it; scripts and styles are the page's own files.
@@ -38,9 +37,12 @@ pub(crate) fn router() -> Router<WooshpayState> {
         .route("/wooshpay/pay/{id}/alipay", post(pay_in_app))
 }
 
-/// The page's script and styles (`www/wooshpay/`).
-pub fn assets(www_dir: PathBuf) -> Router {
-    Router::new().nest_service("/wooshpay/assets", ServeDir::new(www_dir.join("wooshpay")))
+/// The page's script and styles (`www/gateway/wooshpay/`), from the gateway's folder.
+pub fn assets(gateway_www: &std::path::Path) -> Router {
+    Router::new().nest_service(
+        "/wooshpay/assets",
+        ServeDir::new(gateway_www.join("wooshpay")),
+    )
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,7 +29,6 @@ use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -60,11 +59,11 @@ CREATE INDEX IF NOT EXISTS dashboard_sign_in_failures_of ON dashboard_sign_in_fa
 const FAILURES_ALLOWED: i64 = 5;
 const FAILURE_WINDOW_SECS: i64 = 60;
 
-/// The dashboard's style and script, from `www_dir/dashboard`.
-pub fn assets(www_dir: PathBuf) -> Router {
+/// The dashboard's style and script (`www/gateway/dashboard`), from the gateway's folder.
+pub fn assets(gateway_www: &std::path::Path) -> Router {
     Router::new().nest_service(
         "/dashboard/assets",
-        ServeDir::new(www_dir.join("dashboard")),
+        ServeDir::new(gateway_www.join("dashboard")),
     )
 }
 
