@@ -17,6 +17,7 @@
 
 pub mod checkout;
 pub mod error;
+mod examples;
 mod pages;
 pub mod staff;
 mod views;
@@ -217,18 +218,18 @@ pub fn app(state: ShopState) -> Router {
     let (wooshpay_browser, wooshpay_webhooks) = state.wooshpay.routes();
     Router::new()
         .route("/return", get(pages::return_page))
-        .route("/examples/script-tag", get(pages::script_tag_example))
-        .route("/examples/iframe", get(pages::iframe_example))
+        .route("/examples/script-tag", get(examples::script_tag_example))
+        .route("/examples/iframe", get(examples::iframe_example))
         .route(
             "/examples/omise-card",
-            get(pages::omise_card_example).post(pages::omise_card_received),
+            get(examples::omise_card_example).post(examples::omise_card_received),
         )
         .route("/wooshpay", get(wooshpay::product))
         .route("/wooshpay/return", get(wooshpay::return_page))
         .route("/wooshpay/sessions", post(wooshpay::sessions_create))
         .route(
             "/examples/wooshpay-session",
-            get(wooshpay::session_frame_start).post(wooshpay::session_frame_example),
+            get(examples::session_frame_start).post(examples::session_frame_example),
         )
         .route("/pos", get(pages::pos_page))
         .route(

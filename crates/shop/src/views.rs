@@ -7,8 +7,12 @@ use crate::error::MerchantError;
 use askama::Template;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use base64::prelude::{Engine, BASE64_STANDARD};
+use paywasm_core::first_view;
 use paywasm_core::test_codes::TestCode;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
 /// `config` as the text of a `<script type="application/json">` element.
 pub(crate) fn config_json(config: &Value) -> String {
@@ -23,13 +27,25 @@ pub(crate) fn respond(page: &impl Template) -> Result<Response, MerchantError> {
     })?;
     Ok((
         [
-            (header::CONTENT_SECURITY_POLICY, super::pages::csp()),
+            (header::CONTENT_SECURITY_POLICY, csp()),
             (header::CACHE_CONTROL, "no-store"),
         ],
         Html(html),
     )
         .into_response())
 }
+
+/// The pages' Content Security Policy: scripts from the shop only, plus the first view's
+/// inline script by its hash.
+fn csp() -> &'static str {
+    static CSP: OnceLock<String> = OnceLock::new();
+    CSP.get_or_init(|| {
+        let hash = BASE64_STANDARD.encode(Sha256::digest(first_view::SCRIPT.as_bytes()));
+        CSP_TEMPLATE.replace("{FIRST_VIEW_HASH}", &format!("'sha256-{hash}'"))
+    })
+}
+
+const CSP_TEMPLATE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {FIRST_VIEW_HASH}; style-src 'self'; img-src 'self' data: http://127.0.0.1:* http://localhost:* https:; connect-src 'self' http://127.0.0.1:* http://localhost:* https:; frame-src http://127.0.0.1:* http://localhost:* https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:* http://localhost:* https:";
 
 /// `GET /`.
 #[derive(Template)]

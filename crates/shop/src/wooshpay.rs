@@ -121,7 +121,7 @@ pub(crate) async fn return_page(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct SessionForm {
-    order: String,
+    pub(crate) order: String,
 }
 
 /// `POST /wooshpay/sessions`: pay the order on WooshPay's hosted checkout page.
@@ -131,36 +131,6 @@ pub(crate) async fn sessions_create(
 ) -> Result<Response, MerchantError> {
     let session = create_session(&state, &form.order).await?;
     Ok(Redirect::to(&session.url).into_response())
-}
-
-/// `GET /examples/wooshpay-session`: the product and a button that opens its Checkout
-/// Session in an iframe. A view writes nothing and asks the gateway for nothing: the session
-/// is made when the button is pressed.
-pub(crate) async fn session_frame_start() -> Result<Response, MerchantError> {
-    let order = new_order()?;
-    let price = order.currency.display(order.amount);
-    respond(&views::WooshpaySessionStart {
-        product: super::PRODUCT.name,
-        price,
-        order: order.id,
-    })
-}
-
-/// `POST /examples/wooshpay-session` (form `order`): the order's Checkout Session, in an
-/// iframe.
-pub(crate) async fn session_frame_example(
-    State(state): State<ShopState>,
-    Form(form): Form<SessionForm>,
-) -> Result<Response, MerchantError> {
-    let session = create_session(&state, &form.order).await?;
-    let currency = paywasm_core::money::Currency::parse(&session.currency)?;
-    let price = currency.display(paywasm_core::money::Amount(session.amount_total));
-    let config = json!({ "url": session.url, "successUrl": session.success_url });
-    respond(&views::WooshpaySessionExample {
-        product: super::PRODUCT.name,
-        price,
-        config: config_json(&config),
-    })
 }
 
 /// A Checkout Session for order `reference`, back to the shop either way.

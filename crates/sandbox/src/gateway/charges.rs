@@ -21,6 +21,7 @@ use paywasm_core::objects::{
     Charge, ChargeStatus, Document, Flow, List, PlatformFee, ScannableCode, TransactionFees,
 };
 use paywasm_core::promptpay;
+use paywasm_core::test_codes::{self, TestOutcome};
 use paywasm_core::time::Timestamp;
 use rusqlite::OptionalExtension;
 use std::net::SocketAddr;
@@ -567,10 +568,19 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         approval_code: None,
         id,
     };
-    // In-store charges are decided at once by the customer's code (see `barcodes`).
+    // In-store charges are decided at once by the customer's code (the published test codes),
+    // unless it asks to wait for the customer in the app.
     let mut charge = charge;
     if let Some(barcode) = charge.source.barcode.clone() {
-        if let Some(outcome) = super::barcodes::outcome(charge.source.source_type, &barcode) {
+        let outcome = match test_codes::outcome(charge.source.source_type, &barcode) {
+            Some(TestOutcome::Pays) => Some(Outcome::Paid),
+            Some(TestOutcome::Fails(code)) => Some(Outcome::Failed {
+                code: code.as_str().into(),
+                message: code.message().into(),
+            }),
+            Some(TestOutcome::Waits) | None => None,
+        };
+        if let Some(outcome) = outcome {
             settle(&mut charge, outcome, created_at);
         }
     }
