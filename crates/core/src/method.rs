@@ -3,9 +3,21 @@
 //! only the methods that fit; one table keeps them in agreement.
 
 use crate::money::{Amount, Currency};
-use crate::objects::{Flow, PlatformType};
+use crate::platform::PlatformType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// How the customer authorises a source (`source.flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// The customer is sent to `authorize_uri` and comes back to `return_uri`.
+    AppRedirect,
+    /// The customer pays elsewhere (scans a QR, shows a code); the merchant waits.
+    Offline,
+    /// A plain redirect flow (internet banking); not used by the seed methods.
+    Redirect,
+}
 
 /// A source type (`source.type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -275,7 +287,7 @@ pub fn checkout_methods(
             .map(|method| method.source_type)
             .collect(),
         // WooshPay's Alipay: the same customer journey as Omise's Alipay CN (app redirect).
-        GatewayKind::Wooshpay => crate::wooshpay::accepts(amount, currency)
+        GatewayKind::Wooshpay => wooshpay_accepts(amount, currency)
             .then_some(SourceType::AlipayCn)
             .into_iter()
             .collect(),
@@ -328,6 +340,14 @@ pub fn fees(amount: Amount, fee_rate: &str, vat_rate: &str) -> Fees {
         fee_vat: Amount(fee_vat),
         net: Amount(amount.0 - fee - fee_vat),
     }
+}
+
+/// The currencies seed 004 lists for WooshPay's Alipay.
+pub const WOOSHPAY_CURRENCIES: [&str; 5] = ["CNY", "GBP", "USD", "EUR", "HKD"];
+
+/// Whether WooshPay's Alipay takes `amount` in `currency` (at least 0.01, no maximum).
+pub fn wooshpay_accepts(amount: Amount, currency: &Currency) -> bool {
+    amount.0 >= 1 && WOOSHPAY_CURRENCIES.contains(&currency.as_str())
 }
 
 #[cfg(test)]

@@ -8,50 +8,10 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// How the customer authorises a source (`source.flow`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flow {
-    /// The customer is sent to `authorize_uri` and comes back to `return_uri`.
-    AppRedirect,
-    /// The customer pays elsewhere (scans a QR, shows a code); the merchant waits.
-    Offline,
-    /// A plain redirect flow (internet banking); not used by the seed methods.
-    Redirect,
-}
-
-/// The customer's platform (`source.platform_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum PlatformType {
-    /// A desktop or other browser.
-    Web,
-    /// iPhone, iPad, iPod.
-    Ios,
-    /// An Android device.
-    Android,
-}
-
-impl PlatformType {
-    /// The API name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlatformType::Web => "WEB",
-            PlatformType::Ios => "IOS",
-            PlatformType::Android => "ANDROID",
-        }
-    }
-
-    /// Parses an API name; lower case is accepted.
-    pub fn parse(name: &str) -> Result<Self, crate::Error> {
-        match name.to_ascii_uppercase().as_str() {
-            "WEB" => Ok(PlatformType::Web),
-            "IOS" => Ok(PlatformType::Ios),
-            "ANDROID" => Ok(PlatformType::Android),
-            _ => Err(crate::Error::InvalidPlatform(name.to_owned())),
-        }
-    }
-}
+/// A source's flow and a customer's platform, as the method registry and platform detection
+/// define them, under the objects' names.
+pub use crate::method::Flow;
+pub use crate::platform::PlatformType;
 
 open_enum! {
     /// A charge's status.

@@ -1,6 +1,39 @@
 //! The customer's platform from what a browser tells about itself.
 
-use crate::objects::PlatformType;
+use serde::{Deserialize, Serialize};
+
+/// The customer's platform (`source.platform_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PlatformType {
+    /// A desktop or other browser.
+    Web,
+    /// iPhone, iPad, iPod.
+    Ios,
+    /// An Android device.
+    Android,
+}
+
+impl PlatformType {
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformType::Web => "WEB",
+            PlatformType::Ios => "IOS",
+            PlatformType::Android => "ANDROID",
+        }
+    }
+
+    /// Parses an API name; lower case is accepted.
+    pub fn parse(name: &str) -> Result<Self, crate::Error> {
+        match name.to_ascii_uppercase().as_str() {
+            "WEB" => Ok(PlatformType::Web),
+            "IOS" => Ok(PlatformType::Ios),
+            "ANDROID" => Ok(PlatformType::Android),
+            _ => Err(crate::Error::InvalidPlatform(name.to_owned())),
+        }
+    }
+}
 
 /// The platform to send as `platform_type`, from `navigator.userAgent` and
 /// `navigator.maxTouchPoints`.

@@ -11,13 +11,8 @@ pub mod objects;
 
 pub use objects::{NextAction, OsType, PaymentErrorCode, PaymentIntentStatus, TerminalType};
 
-/// The currencies seed 004 lists for Alipay.
-pub const CURRENCIES: [&str; 5] = ["CNY", "GBP", "USD", "EUR", "HKD"];
-
-/// Whether WooshPay's Alipay takes `amount` in `currency` (at least 0.01, no maximum).
-pub fn accepts(amount: Amount, currency: &Currency) -> bool {
-    amount.0 >= 1 && CURRENCIES.contains(&currency.as_str())
-}
+/// Which payments WooshPay's Alipay takes, as the method registry says.
+pub use crate::method::{wooshpay_accepts as accepts, WOOSHPAY_CURRENCIES as CURRENCIES};
 
 /// `payment_method_options.alipay.terminal_type` and `os_type` for the customer's platform:
 /// a QR on the web, the Alipay app on phones.
