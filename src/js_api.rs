@@ -29,8 +29,10 @@ use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+/// The TypeScript declarations of the exports' objects (the typed options, the charge, the
+/// error), written into `paywasm.d.ts`.
+#[allow(dead_code)] // read by the macro below (and the tests), which the lint does not see
+const DECLARATIONS: &str = r#"
 /** A charge as the merchant server returns it to the browser (a subset of the gateway's). */
 export interface CheckoutCharge {
   id: string;
@@ -126,6 +128,9 @@ export interface CreateSourceResult {
   response: Record<string, unknown>;
 }
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = DECLARATIONS;
 
 type Unmount = Box<dyn FnOnce()>;
 
@@ -541,4 +546,74 @@ pub async fn create_source(
             },
         };
     serde_wasm_bindgen::to_value(&answer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// A deserializer that only learns which fields a struct asks for.
+    struct FieldNames<'a>(&'a std::cell::Cell<&'static [&'static str]>);
+
+    impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("field names only"))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.set(fields);
+            Err(serde::de::Error::custom("field names only"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    /// The names `interface` declares in the TypeScript declarations.
+    fn declared(interface: &str) -> Vec<String> {
+        let start = super::DECLARATIONS
+            .find(&format!("export interface {interface} {{"))
+            .unwrap_or_else(|| panic!("{interface} is not declared"));
+        let body = &super::DECLARATIONS[start..];
+        let body = &body[..body.find("\n}").unwrap_or(body.len())];
+        body.lines()
+            .filter_map(|line| {
+                let name = line.strip_prefix("  ")?;
+                let end = name.find(['?', ':'])?;
+                let name = &name[..end];
+                (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()))
+                    .then(|| name.to_owned())
+            })
+            .collect()
+    }
+
+    /// The options `mount` reads are the ones its TypeScript declarations name, both ways: an
+    /// option added to one and not the other fails here (the hosted page's list is checked
+    /// against the same declarations in the browser tests).
+    #[wasm_bindgen_test]
+    fn the_options_mount_reads_are_the_ones_its_types_declare() {
+        let asked = std::cell::Cell::new(&[][..]);
+        let _ = <super::MountOptions as serde::Deserialize>::deserialize(FieldNames(&asked));
+        let mut read: Vec<String> = asked.get().iter().map(|name| (*name).to_owned()).collect();
+        read.sort();
+        let mut typed = declared("MountOptions");
+        typed.extend(declared("PosMountOptions"));
+        typed.sort();
+        typed.dedup();
+        assert!(read.len() > 10, "{read:?}");
+        assert_eq!(read, typed);
+    }
 }
