@@ -317,7 +317,7 @@ async fn start_gateway(
         vec![
             serve(gateway_listener, gateway_router, stopped.clone()),
             tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
-            tokio::spawn(wooshpay::webhooks::run(wooshpay_state, stopped.clone())),
+            tokio::spawn(wooshpay::worker::run(wooshpay_state, stopped.clone())),
         ],
     ))
 }

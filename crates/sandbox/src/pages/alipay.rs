@@ -9,8 +9,9 @@
 //! Both then return the customer to the `return_url` with `payment_intent`,
 //! `payment_intent_client_secret` and `redirect_status` (as Stripe does).
 
+use crate::wooshpay::decisions::{self, Decision};
 use crate::wooshpay::error::WpError;
-use crate::wooshpay::payment_intents::{self, Decision, PaymentIntent, Status};
+use crate::wooshpay::payment_intents::{self, PaymentIntent, Status};
 use crate::wooshpay::{redirect_target, WooshpayState};
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -187,7 +188,7 @@ async fn decide(
         }
     };
     // A second press (back button, double submit) finds the attempt decided and just returns.
-    let intent = payment_intents::decide(&state, &form.code_value, decision)?;
+    let intent = decisions::decide(&state, &form.code_value, decision)?;
     let back = intent
         .return_url
         .as_deref()

@@ -10,10 +10,12 @@
 
 pub mod auth;
 pub mod checkout_sessions;
+pub mod decisions;
 pub mod error;
 pub mod payment_intents;
 pub mod refunds;
 pub mod webhooks;
+pub mod worker;
 
 use crate::api::credentials::Keys;
 use crate::api::params::Params;

@@ -10,8 +10,9 @@ use super::deliveries::{self, EventRow};
 use super::views::{self, when_ms};
 use super::{page, same_origin, signed_in, DashboardError, Done, EVENTS_LIMIT, LIST_LIMIT};
 use crate::api::idempotency::Answer;
+use crate::wooshpay::decisions::{self, Decision};
 use crate::wooshpay::error::WpError;
-use crate::wooshpay::payment_intents::{self, Decision, PaymentIntent, Status};
+use crate::wooshpay::payment_intents::{self, PaymentIntent, Status};
 use crate::wooshpay::{refunds, webhooks, WooshpayState};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -410,7 +411,7 @@ fn decide(
                 intent.status.as_str()
             ),
         })?;
-    let decided = payment_intents::decide(state, &code, decision)?;
+    let decided = decisions::decide(state, &code, decision)?;
     Ok(match decided.status {
         Status::Succeeded => "succeeded",
         Status::Processing => "processing",
