@@ -34,6 +34,9 @@ pub(crate) fn router() -> Router<GatewayState> {
         .route("/charges/{id}/mark_as_paid", post(charges_mark_as_paid))
         .route("/charges/{id}/mark_as_failed", post(charges_mark_as_failed))
         .route("/charges/{id}/backdate", post(charges_backdate))
+        // A source's view carries its charge's status: served where charges are read (a due
+        // expiry applied first), so that sources need not read charges.
+        .route("/sources/{id}", get(sources_show))
 }
 
 /// How a pending charge ends.
@@ -798,6 +801,19 @@ async fn charges_backdate(
         )
     })?;
     Ok(Json(charge))
+}
+
+/// `GET /sources/{id}`: the source, with its charge's status as it is now.
+async fn sources_show(
+    State(state): State<GatewayState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> Result<Json<paywasm_core::objects::Source>, ApiError> {
+    let (mut source, charge_id) = super::sources::find(&state, &id)?;
+    if let Some(charge_id) = charge_id {
+        source.charge_status = load(&state, &charge_id)?.status.as_str().to_owned();
+    }
+    Ok(Json(source))
 }
 
 #[cfg(test)]

@@ -1,14 +1,14 @@
 //! `POST /sources` and `GET /sources/:id`.
 
-use super::auth::{AnyKey, SecretKey};
+use super::auth::AnyKey;
 use super::error::ApiError;
 use super::{now, GatewayState};
 use crate::api::idempotency::Answer;
 use crate::api::params::Params;
 use crate::store::StoreError;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::method::SourceType;
@@ -21,7 +21,6 @@ pub(crate) fn router() -> Router<GatewayState> {
     Router::new()
         .route("/sources", post(sources_create))
         .route("/sources/", post(sources_create))
-        .route("/sources/{id}", get(sources_show))
 }
 
 /// Builds a source from request parameters, refusing unknown types, currencies and amounts
@@ -144,19 +143,4 @@ async fn sources_create(
     let source = build(&params, now(), Some(peer.ip().to_string()))?;
     insert(&state, &source, &answer)?;
     Ok((StatusCode::OK, Json(source)))
-}
-
-async fn sources_show(
-    State(state): State<GatewayState>,
-    _: SecretKey,
-    Path(id): Path<String>,
-) -> Result<Json<Source>, ApiError> {
-    let (mut source, charge_id) = find(&state, &id)?;
-    if let Some(charge_id) = charge_id {
-        source.charge_status = super::charges::load(&state, &charge_id)?
-            .status
-            .as_str()
-            .to_owned();
-    }
-    Ok(Json(source))
 }

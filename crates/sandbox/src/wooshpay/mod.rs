@@ -5,8 +5,10 @@
 //! (`paywasm_core::wooshpay::objects`).
 //!
 //! Each resource module owns its routes and queries: [`payment_intents`] (with [`refunds`]),
-//! [`checkout_sessions`] and [`webhooks`]. The test pages that stand in for Alipay's cashier
-//! and app, and the hosted checkout page, are in [`crate::pages`].
+//! [`checkout_sessions`] and [`webhooks`] (endpoints, and events as an outbox); [`decisions`]
+//! applies what the customer decides at Alipay to a PaymentIntent and its session, and
+//! [`worker`] expires sessions and delivers events. The test pages that stand in for Alipay's
+//! cashier and app, and the hosted checkout page, are in [`crate::pages`].
 
 pub mod auth;
 pub mod checkout_sessions;
