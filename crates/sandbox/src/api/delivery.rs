@@ -2,7 +2,7 @@
 //! they announce (each API's own tables), so they survive a restart. Each is POSTed, signed in
 //! its API's way, until the endpoint acknowledges it, with backoff 1 s, 2 s, 4 s ... capped
 //! at one hour, for up to three days. Each API's `webhooks` module says which deliveries are
-//! due and how one is signed ([`Deliveries`]); the schedule, the acknowledgement rule,
+//! due and how one is signed (`Deliveries`); the schedule, the acknowledgement rule,
 //! keeping each outcome and the worker's loop are here.
 //!
 //! Every attempt is also written down (`webhook_attempts`: when, where, the answer's status

@@ -4,7 +4,7 @@
 //!
 //! Kept in memory (the newest [`CAPACITY`]): it is a developer's view of the last minutes, not a
 //! record, so it costs a request no write to the store. The body is copied as the handler
-//! reads it (its first [`KEPT_BYTES`]), so logging changes neither what a handler receives nor
+//! reads it (its first `KEPT_BYTES`), so logging changes neither what a handler receives nor
 //! how much a request may send.
 
 use super::credentials::{presented_key, KeyKind, Keys};
