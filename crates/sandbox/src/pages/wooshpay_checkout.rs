@@ -17,7 +17,6 @@ use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use paywasm_core::html::escape;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;
@@ -126,21 +125,42 @@ fn attempt(
     Ok((intent, code))
 }
 
-fn html_page(body: &str) -> Response {
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Checkout</title><link rel="stylesheet" href="/wooshpay/assets/checkout.css"></head>
-<body>{body}<script type="module" src="/wooshpay/assets/checkout.js"></script></body></html>"#
-    );
-    (
+/// The page, written by askama (which escapes what it shows; the QR is the gateway's SVG).
+#[derive(askama::Template)]
+#[template(path = "wooshpay_checkout.html")]
+struct CheckoutPage {
+    id: String,
+    key: String,
+    success: String,
+    device: &'static str,
+    items: Vec<ItemRow>,
+    total: String,
+    paid: bool,
+    expired: bool,
+    /// The Alipay QR code to scan, on a desktop while the session is open.
+    qr: Option<String>,
+    /// The last attempt failed: the page offers another.
+    failed: bool,
+    cancel: Option<String>,
+}
+
+/// One line item as the page lists it.
+struct ItemRow {
+    description: String,
+    quantity: i64,
+    total: String,
+}
+
+fn html_page(page: &CheckoutPage) -> Result<Response, WpError> {
+    let html = askama::Template::render(page).map_err(|e| WpError::Internal(e.to_string()))?;
+    Ok((
         [
             (header::CONTENT_SECURITY_POLICY, CSP),
             (header::CACHE_CONTROL, "no-store"),
         ],
         Html(html),
     )
-        .into_response()
+        .into_response())
 }
 
 async fn show(
@@ -160,86 +180,47 @@ async fn show(
         }
     }
     let currency = session.currency.as_str();
-    let items: String = session
+    let items = session
         .line_items
         .data
         .iter()
-        .map(|item| {
-            format!(
-                "<li><span>{} × {}</span><span>{}</span></li>",
-                escape(&item.description),
-                item.quantity,
-                escape(&display(currency, item.amount_total))
-            )
+        .map(|item| ItemRow {
+            description: item.description.clone(),
+            quantity: item.quantity,
+            total: display(currency, item.amount_total),
         })
         .collect();
-    let total = display(currency, session.amount_total);
     let device = device(&headers, query.device.as_deref());
-    let action = match session.status {
-        CheckoutSessionStatus::Complete => r#"<p class="wp-done">Paid. Thank you!</p>"#.to_owned(),
-        CheckoutSessionStatus::Expired => {
-            r#"<p role="alert">This checkout has expired. Return to the shop to start again.</p>"#
-                .to_owned()
-        }
-        _ => {
-            let intent = payment_intents::load(&state, &session.payment_intent)?;
-            let failed = intent.last_payment_error.is_some()
-                && intent.status == Status::RequiresPaymentMethod;
-            let notice = if failed {
-                r#"<p role="alert">The payment did not go through. You can try again, or return to the shop.</p>"#
-            } else {
-                ""
-            };
-            if device == PlatformType::Web && !failed {
-                let (_, code) = attempt(&state, &id, intent, device)?;
-                let svg = paywasm_core::qr::svg(code.as_deref().unwrap_or_default(), 240)
-                    .map_err(|e| WpError::Internal(e.to_string()))?;
-                let svg = svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]);
-                format!(
-                    r#"<div class="wp-qr" role="img" aria-label="Alipay QR code">{svg}</div>
-<p>Open the Alipay app on your phone and scan this code to pay.</p>"#
-                )
-            } else {
-                let label = if failed {
-                    "Try again with Alipay"
-                } else {
-                    "Pay with Alipay"
-                };
-                format!(
-                    r#"{notice}<form method="post" action="/wooshpay/pay/{id}/alipay?key={key}">
-<input type="hidden" name="device" value="{device}">
-<button type="submit" class="wp-pay">{label}</button></form>"#,
-                    id = escape(&id),
-                    key = escape(&state.keys.public),
-                    device = device.as_str(),
-                )
-            }
-        }
+    let mut page = CheckoutPage {
+        id: id.clone(),
+        key: state.keys.public.clone(),
+        success: success.unwrap_or_default(),
+        device: device.as_str(),
+        items,
+        total: display(currency, session.amount_total),
+        paid: session.status == CheckoutSessionStatus::Complete,
+        expired: session.status == CheckoutSessionStatus::Expired,
+        qr: None,
+        failed: false,
+        cancel,
     };
-    let cancel_link = cancel
-        .map(|url| {
-            format!(
-                r#"<p><a class="wp-cancel" href="{}">Cancel and return to the shop</a></p>"#,
-                escape(&url)
-            )
-        })
-        .unwrap_or_default();
-    Ok(html_page(&format!(
-        r#"<main class="wp-checkout" data-session="{id}" data-key="{key}" data-success-url="{success}" data-device="{device}">
-<h1>Pay with Alipay</h1>
-<ul class="wp-items">{items}</ul>
-<p class="wp-total"><span>Total</span> <strong>{total}</strong></p>
-{action}
-<p class="wp-status" role="status" aria-live="polite"></p>
-{cancel_link}
-<p class="wp-note">paywasm sandbox, test mode: no money moves.</p>
-</main>"#,
-        id = escape(&id),
-        key = escape(&state.keys.public),
-        success = escape(success.as_deref().unwrap_or_default()),
-        device = device.as_str(),
-        total = escape(&total),
-    )))
+    if session.status == CheckoutSessionStatus::Open {
+        let intent = payment_intents::load(&state, &session.payment_intent)?;
+        page.failed =
+            intent.last_payment_error.is_some() && intent.status == Status::RequiresPaymentMethod;
+        if device == PlatformType::Web && !page.failed {
+            let (_, code) = attempt(&state, &id, intent, device)?;
+            let svg = paywasm_core::qr::svg(code.as_deref().unwrap_or_default(), 240)
+                .map_err(|e| WpError::Internal(e.to_string()))?;
+            // Inline in HTML: without the XML declaration.
+            page.qr = Some(
+                svg.find("<svg")
+                    .map_or(svg.as_str(), |start| &svg[start..])
+                    .to_owned(),
+            );
+        }
+    }
+    html_page(&page)
 }
 
 #[derive(Debug, Deserialize)]
