@@ -3,7 +3,7 @@
 //! next retry), read from the API's events and deliveries tables and the attempts log that
 //! the delivery worker writes (`webhook_attempts`).
 
-use super::views::{when, when_ms};
+use super::times::{when, when_ms};
 use rusqlite::Connection;
 
 /// One event, with its deliveries' attempts.

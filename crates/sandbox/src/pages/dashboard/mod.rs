@@ -11,6 +11,7 @@
 //! (`templates/dashboard/`), which escape what they show.
 
 mod deliveries;
+mod times;
 mod views;
 mod wooshpay;
 

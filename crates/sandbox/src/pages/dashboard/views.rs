@@ -2,6 +2,7 @@
 //! field, ready to print (the templates escape it).
 
 use super::deliveries::EventRow;
+use super::times::when;
 use super::Filter;
 use askama::Template;
 use paywasm_core::failure::FailureCode;
@@ -57,15 +58,6 @@ pub(crate) struct Row {
     pub(crate) method: String,
     pub(crate) amount: String,
     pub(crate) status: String,
-}
-
-pub(crate) fn when(at: paywasm_core::time::Timestamp) -> String {
-    at.to_string().replace('T', " ").replace('Z', "")
-}
-
-/// A time in epoch milliseconds, as the dashboard prints times (UTC, to the second).
-pub(crate) fn when_ms(ms: i64) -> String {
-    when(paywasm_core::time::Timestamp(ms.div_euclid(1_000)))
 }
 
 fn order_of(charge: &Charge) -> String {

@@ -7,7 +7,8 @@
 //! each action is a plain form, applied through the WooshPay API's own functions.
 
 use super::deliveries::{self, EventRow};
-use super::views::{self, when_ms};
+use super::times::when_ms;
+use super::views;
 use super::{page, same_origin, signed_in, DashboardError, Done, EVENTS_LIMIT, LIST_LIMIT};
 use crate::api::idempotency::Answer;
 use crate::wooshpay::decisions::{self, Decision};
