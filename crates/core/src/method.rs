@@ -110,8 +110,8 @@ pub struct Method {
     pub channel: Channel,
     /// Currencies with their limits.
     pub limits: &'static [Limit],
-    /// The gateway's fee in percent, as the seed examples show it (`"1.65"`).
-    pub fee_rate: &'static str,
+    /// The gateway's fee (the seed examples' 1.65%).
+    pub fee_rate: Rate,
     /// Seconds from creation until a pending charge expires by default.
     pub default_expiry_secs: i64,
 }
@@ -131,7 +131,7 @@ pub static METHODS: [Method; 4] = [
             min: 2_000,
             max: 15_000_000,
         }],
-        fee_rate: "1.65",
+        fee_rate: Rate::percent(1, 65),
         default_expiry_secs: DAY,
     },
     Method {
@@ -152,7 +152,7 @@ pub static METHODS: [Method; 4] = [
                 max: 15_000_000,
             },
         ],
-        fee_rate: "2.9",
+        fee_rate: Rate::percent(2, 90),
         default_expiry_secs: 7 * DAY,
     },
     Method {
@@ -166,7 +166,7 @@ pub static METHODS: [Method; 4] = [
             min: 2_000,
             max: 100_000_000,
         }],
-        fee_rate: "1.65",
+        fee_rate: Rate::percent(1, 65),
         default_expiry_secs: DAY,
     },
     Method {
@@ -180,7 +180,7 @@ pub static METHODS: [Method; 4] = [
             min: 2_000,
             max: 15_000_000,
         }],
-        fee_rate: "1.65",
+        fee_rate: Rate::percent(1, 65),
         default_expiry_secs: DAY,
     },
 ];
@@ -227,11 +227,11 @@ impl Method {
 
     /// VAT on the fee in percent: Thailand charges 7% (seed 001, 002); the Singapore example
     /// of seed 000 shows none.
-    pub fn vat_rate(&self, currency: &Currency) -> &'static str {
+    pub fn vat_rate(&self, currency: &Currency) -> Rate {
         if currency.as_str() == "THB" {
-            "7.0"
+            Rate::percent(7, 0)
         } else {
-            "0.0"
+            Rate::percent(0, 0)
         }
     }
 }
@@ -317,12 +317,31 @@ pub struct Fees {
     pub net: Amount,
 }
 
-/// Parses a percentage with at most two decimals (`"1.65"`) into hundredths of a percent.
-fn basis_points(rate: &str) -> i64 {
-    let (whole, frac) = rate.split_once('.').unwrap_or((rate, ""));
-    let whole: i64 = whole.parse().unwrap_or(0);
-    let frac: i64 = format!("{frac:0<2}")[..2].parse().unwrap_or(0);
-    whole * 100 + frac
+/// A rate in percent with at most two decimals (a fee, VAT), kept in hundredths of a percent:
+/// written on the wire as the seeds write it (`"1.65"`, `"2.9"`, `"7.0"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    basis_points: i64,
+}
+
+impl Rate {
+    /// `whole.hundredths` percent: `Rate::percent(1, 65)` is 1.65%.
+    pub const fn percent(whole: i64, hundredths: i64) -> Self {
+        Self {
+            basis_points: whole * 100 + hundredths,
+        }
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (whole, hundredths) = (self.basis_points / 100, self.basis_points % 100);
+        if hundredths % 10 == 0 {
+            write!(f, "{whole}.{}", hundredths / 10)
+        } else {
+            write!(f, "{whole}.{hundredths:02}")
+        }
+    }
 }
 
 /// `value * bp / 10_000`, rounded half up.
@@ -332,9 +351,9 @@ fn apply_basis_points(value: i64, bp: i64) -> i64 {
 
 /// The fees the gateway takes from `amount` (the seed examples add up this way: 400000 THB at
 /// 1.65% gives fee 6600, VAT 462, net 392938).
-pub fn fees(amount: Amount, fee_rate: &str, vat_rate: &str) -> Fees {
-    let fee = apply_basis_points(amount.0, basis_points(fee_rate));
-    let fee_vat = apply_basis_points(fee, basis_points(vat_rate));
+pub fn fees(amount: Amount, fee_rate: Rate, vat_rate: Rate) -> Fees {
+    let fee = apply_basis_points(amount.0, fee_rate.basis_points);
+    let fee_vat = apply_basis_points(fee, vat_rate.basis_points);
     Fees {
         fee: Amount(fee),
         fee_vat: Amount(fee_vat),
@@ -390,11 +409,18 @@ mod tests {
     #[test]
     fn seed_fee_examples_add_up() {
         // seed 002: PromptPay 4,000.00 THB
-        let f = fees(Amount(400_000), "1.65", "7.0");
+        let f = fees(Amount(400_000), Rate::percent(1, 65), Rate::percent(7, 0));
         assert_eq!((f.fee.0, f.fee_vat.0, f.net.0), (6_600, 462, 392_938));
         // seed 000: Alipay CN 1,500.00 SGD
-        let f = fees(Amount(150_000), "2.9", "0.0");
+        let f = fees(Amount(150_000), Rate::percent(2, 90), Rate::percent(0, 0));
         assert_eq!((f.fee.0, f.fee_vat.0, f.net.0), (4_350, 0, 145_650));
+    }
+
+    #[test]
+    fn rates_are_written_as_the_seeds_write_them() {
+        let written = [(1, 65), (2, 90), (7, 0), (0, 0), (3, 5)]
+            .map(|(whole, hundredths)| Rate::percent(whole, hundredths).to_string());
+        assert_eq!(written, ["1.65", "2.9", "7.0", "0.0", "3.05"]);
     }
 
     #[test]
