@@ -328,7 +328,7 @@ struct ActionForm {
 }
 
 /// The Alipay attempt a PaymentIntent waits on, if any.
-fn code_of(state: &WooshpayState, id: &str) -> Result<Option<String>, DashboardError> {
+fn code_of(state: &WooshpayState, id: &str) -> Result<Option<String>, WpError> {
     Ok(state.store.call(|db| {
         db.query_row(
             "SELECT code_value FROM wp_payment_intents WHERE id = ?1",
@@ -401,9 +401,7 @@ fn decide(
         Status::Processing => decision != Decision::Processing,
         _ => false,
     };
-    let code = code_of(state, &intent.id)
-        .ok()
-        .flatten()
+    let code = code_of(state, &intent.id)?
         .filter(|_| allowed)
         .ok_or_else(|| WpError::UnexpectedState {
             code: "payment_intent_unexpected_state",
