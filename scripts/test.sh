@@ -14,7 +14,7 @@ source scripts/postgres.sh  # installs PostgreSQL when missing; stopped when thi
 
 echo "== format and lints"
 cargo fmt --all --check
-node scripts/check-module-cycles.mjs  # no module uses one that uses it back (docs/ARCHITECTURE.md)
+node scripts/check-architecture.mjs  # the crates' allowed dependencies, no import circle (docs/ARCHITECTURE.md)
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets -q -- -D warnings
 for build in checkout wooshpay pos; do  # the three builds of the widget, each alone

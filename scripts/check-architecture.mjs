@@ -1,8 +1,11 @@
-// Fails when a module of one of our crates uses a module that uses it back, directly or
-// through others (docs/ARCHITECTURE.md): each module's `super::x` and `crate::x::y` paths,
-// outside comments and its tests, are its uses. A module using what an ancestor defines (the
-// crate root's state, a parent's helpers) is not counted: the parent assembles its children.
-//   node scripts/check-module-cycles.mjs
+// The architecture docs/ARCHITECTURE.md draws, checked (`npm test`):
+// - each crate depends on the crates of ours its table row allows, and no others (the demo shop
+//   on the merchant library and core alone, core on nothing);
+// - no module of a crate uses a module that uses it back, directly or through others: each
+//   module's `super::x` and `crate::x::y` paths, outside comments and its tests, are its uses.
+//   A module using what an ancestor defines (the crate root's state, a parent's helpers) is not
+//   counted: the parent assembles its children.
+//   node scripts/check-architecture.mjs
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -44,6 +47,27 @@ function code(file) {
 }
 
 let failed = false;
+
+/** The crates of ours each crate may depend on (its `[dependencies]`; tests may use more). */
+const ALLOWED = {
+  ".": ["paywasm-core"],
+  "crates/core": [],
+  "crates/store": [],
+  "crates/merchant": ["paywasm-core", "paywasm-store"],
+  "crates/shop": ["paywasm-core", "paywasm-merchant"],
+  "crates/sandbox": ["paywasm-core", "paywasm-store", "paywasm-merchant", "paywasm-shop"],
+};
+for (const [dir, allowed] of Object.entries(ALLOWED)) {
+  const manifest = readFileSync(join(dir, "Cargo.toml"), "utf8");
+  const section = manifest.split(/^\[dependencies\]$/m)[1]?.split(/^\[/m)[0] ?? "";
+  for (const [, name] of section.matchAll(/^(paywasm[a-z-]*)\s*[=.]/gm)) {
+    if (!allowed.includes(name)) {
+      console.error(`${dir}: depends on ${name}, which docs/ARCHITECTURE.md does not allow`);
+      failed = true;
+    }
+  }
+}
+
 for (const root of crates) {
   const known = modules(root);
   const uses = new Map();
@@ -84,4 +108,4 @@ for (const root of crates) {
   for (const module of known.keys()) if (!state.has(module)) visit(module);
 }
 if (failed) process.exit(1);
-console.log(`no import circle in ${crates.length} crates`);
+console.log(`each crate depends on what it may, and no import circle in ${crates.length} crates`);
