@@ -19,7 +19,6 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use paywasm_core::money::{Amount, Currency};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<WooshpayState> {
@@ -33,12 +32,6 @@ pub(crate) fn router() -> Router<WooshpayState> {
 struct CodeQuery {
     #[serde(rename = "codeValue")]
     code_value: String,
-}
-
-fn amount(intent: &PaymentIntent) -> String {
-    Currency::parse(&intent.currency)
-        .map(|currency| currency.display(Amount(intent.amount)))
-        .unwrap_or_else(|_| format!("{} {}", intent.currency, intent.amount))
 }
 
 /// A test page of Alipay's, in the look of the gateway's test pages.
@@ -85,7 +78,7 @@ impl AlipayPage {
         Self {
             title,
             explanation,
-            amount: amount(intent),
+            amount: super::wooshpay_money(&intent.currency, intent.amount),
             intent_id: intent.id.clone(),
             status: intent.status.as_str().to_owned(),
             qr: None,

@@ -17,7 +17,6 @@ use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use paywasm_core::money::{Amount, Currency};
 use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;
 use paywasm_core::wooshpay::objects::CheckoutSessionStatus;
@@ -60,12 +59,6 @@ fn check_key(state: &WooshpayState, key: Option<&str>, id: &str) -> Result<(), W
             "No such checkout.session: '{id}'"
         )))
     }
-}
-
-fn display(currency: &str, amount: i64) -> String {
-    Currency::parse(currency)
-        .map(|c| c.display(Amount(amount)))
-        .unwrap_or_else(|_| format!("{currency} {amount}"))
 }
 
 fn device(headers: &HeaderMap, asked: Option<&str>) -> PlatformType {
@@ -187,7 +180,7 @@ async fn show(
         .map(|item| ItemRow {
             description: item.description.clone(),
             quantity: item.quantity,
-            total: display(currency, item.amount_total),
+            total: super::wooshpay_money(currency, item.amount_total),
         })
         .collect();
     let device = device(&headers, query.device.as_deref());
@@ -197,7 +190,7 @@ async fn show(
         success: success.unwrap_or_default(),
         device: device.as_str(),
         items,
-        total: display(currency, session.amount_total),
+        total: super::wooshpay_money(currency, session.amount_total),
         paid: session.status == CheckoutSessionStatus::Complete,
         expired: session.status == CheckoutSessionStatus::Expired,
         qr: None,

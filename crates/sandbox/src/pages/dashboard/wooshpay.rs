@@ -11,6 +11,7 @@ use super::times::when_ms;
 use super::views;
 use super::{page, same_origin, signed_in, DashboardError, Done, EVENTS_LIMIT, LIST_LIMIT};
 use crate::api::idempotency::Answer;
+use crate::pages::wooshpay_money;
 use crate::wooshpay::decisions::{self, Decision};
 use crate::wooshpay::error::WpError;
 use crate::wooshpay::payment_intents::{self, PaymentIntent, Status};
@@ -43,14 +44,6 @@ pub(crate) fn router() -> Router<WooshpayState> {
     )
 }
 
-/// `minor` units of `currency` as people read them (`CNY 88.00`).
-fn money(currency: &str, minor: i64) -> String {
-    Currency::parse(currency).map_or_else(
-        |_| format!("{} {minor}", currency.to_uppercase()),
-        |currency| currency.display(Amount(minor)),
-    )
-}
-
 /// The WooshPay section's first page.
 #[derive(Template)]
 #[template(path = "dashboard/wooshpay.html")]
@@ -75,7 +68,7 @@ impl IntentRow {
         Self {
             id: intent.id.clone(),
             created: when_ms(intent.created),
-            amount: money(&intent.currency, intent.amount),
+            amount: wooshpay_money(&intent.currency, intent.amount),
             status: intent.status.as_str().to_owned(),
             terminal: payment_intents::alipay_options(intent).map_or_else(
                 || "—".to_owned(),
@@ -115,7 +108,7 @@ impl RefundRow {
             id: refund.id.clone(),
             created: when_ms(refund.created),
             intent: refund.payment_intent.clone(),
-            amount: money(&refund.currency, refund.amount),
+            amount: wooshpay_money(&refund.currency, refund.amount),
             status: refund.status.as_str().to_owned(),
         }
     }
@@ -183,7 +176,7 @@ async fn overview(
                 .map(|session| SessionRow {
                     id: session.id.clone(),
                     created: when_ms(session.created),
-                    amount: money(&session.currency, session.amount_total),
+                    amount: wooshpay_money(&session.currency, session.amount_total),
                     status: session.status.as_str().to_owned(),
                     payment_status: session.payment_status.as_str().to_owned(),
                     intent: session.payment_intent.clone(),
@@ -292,8 +285,8 @@ fn intent_view(
     let currency = Currency::parse(&intent.currency).ok();
     let view = IntentPage {
         intent: IntentRow::of(&intent),
-        received: money(&intent.currency, intent.amount_received),
-        refunded: (refunded > 0).then(|| money(&intent.currency, refunded)),
+        received: wooshpay_money(&intent.currency, intent.amount_received),
+        refunded: (refunded > 0).then(|| wooshpay_money(&intent.currency, refunded)),
         description: intent.description.clone().unwrap_or_else(|| "—".to_owned()),
         metadata: views::metadata_rows(&intent.metadata),
         last_error: intent
