@@ -16,7 +16,9 @@ echo "== format and lints"
 cargo fmt --all --check
 node scripts/check-architecture.mjs  # the crates' allowed dependencies, no import circle (docs/ARCHITECTURE.md)
 cargo clippy --workspace --all-targets -q -- -D warnings
-cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets -q -- -D warnings
+for gateway in "" "--features wooshpay"; do  # the tests of each gateway's checkout
+  cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets $gateway -q -- -D warnings
+done
 for build in checkout wooshpay pos; do  # the three builds of the widget, each alone
   cargo clippy -p paywasm --target wasm32-unknown-unknown --no-default-features --features "$build" -q -- -D warnings
 done
@@ -29,6 +31,7 @@ bash scripts/test-clients.sh
 
 echo "== widget tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-unknown-unknown
+CHROMEDRIVER=$(command -v chromedriver) cargo test -p paywasm --target wasm32-unknown-unknown --features wooshpay
 
 echo "== end-to-end tests in Chromium (Playwright)"
 bash scripts/build-widget.sh

@@ -1,27 +1,24 @@
-//! The checkout's steps: start a payment with a method, then wait for its result. One flow
-//! for both gateways; what differs lives in one adapter each:
-//! - Omise: a source with the public key, the charge by the merchant server
-//!   (`POST {chargeUrl}`), the charge's status long-polled from the merchant server.
-//! - WooshPay: the merchant server creates and confirms a PaymentIntent for the customer's
-//!   platform (`POST {chargeUrl}`), the customer follows `next_action` to Alipay, and the
-//!   browser polls the PaymentIntent at the gateway with the publishable key and client secret.
+//! The checkout's steps, written once for every gateway: start a payment with a method, go
+//! where the payment says (the gateway's page, or its QR while waiting), then wait for its
+//! result. What a gateway does differently is its adapter's ([`crate::adapter`]).
 
-use crate::options::{Gateway, Options};
-use crate::{gateway, merchant, redirect, WidgetError};
+use crate::adapter::{Active, Adapter};
+use crate::options::Options;
+use crate::{merchant, redirect, WidgetError};
+use paywasm_core::checkout::{NextStep, Payment};
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::{CheckoutCharge, Flow, PlatformType};
-use paywasm_core::platform::detect_platform;
+use paywasm_core::platform::{detect_platform, PlatformType};
 use paywasm_core::poll::{Answer, PollSchedule, LONG_POLL_WAIT_SECS};
 
 /// What a started payment asks of the widget next.
 #[derive(Debug, Clone, PartialEq)]
-// Made once per payment and matched at once: boxing the charge would only add an allocation.
+// Made once per payment and matched at once: boxing the payment would only add an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum Started {
     /// Send the customer to this (checked) authorize page.
     Redirect(String),
-    /// Show the charge's QR and wait.
-    Wait(CheckoutCharge),
+    /// Show the payment (its QR, where it has one) and wait.
+    Wait(Payment),
 }
 
 /// The customer's platform, from this browser.
@@ -34,96 +31,46 @@ pub fn current_platform() -> PlatformType {
     detect_platform(&user_agent, touch_points)
 }
 
-/// Starts a payment with `method` through the merchant server.
+/// Starts a payment with `method` through the merchant server, and says where it goes next.
 pub async fn start(options: &Options, method: SourceType) -> Result<Started, WidgetError> {
     let order = options.order.as_deref().ok_or_else(|| {
         WidgetError::InvalidOptions("order is required to start a payment".into())
     })?;
-    match options.gateway {
-        Gateway::Omise => start_omise(options, method, order).await,
-        #[cfg(feature = "wooshpay")]
-        Gateway::Wooshpay { .. } => start_wooshpay(options, order).await,
-        #[cfg(not(feature = "wooshpay"))]
-        Gateway::Wooshpay { .. } => Err(crate::options::wooshpay_not_built()),
-    }
-}
-
-#[cfg(feature = "wooshpay")]
-async fn start_wooshpay(options: &Options, order: &str) -> Result<Started, WidgetError> {
-    let (terminal_type, os_type) = paywasm_core::wooshpay::terminal_names(current_platform());
-    let intent =
-        merchant::create_payment_intent(&options.charge_url, order, terminal_type, os_type).await?;
-    let url = intent
-        .redirect_url()
-        .ok_or(WidgetError::InvalidResponse { party: "The shop" })?;
-    Ok(Started::Redirect(redirect::checked_authorize_uri(
-        url,
-        &options.gateway_url,
-    )?))
-}
-
-/// Creates the source with the public key and asks the merchant server for the charge.
-async fn start_omise(
-    options: &Options,
-    method: SourceType,
-    order: &str,
-) -> Result<Started, WidgetError> {
-    let source = gateway::create_source(options, method, current_platform()).await?;
-    let charge = merchant::create_charge(&options.charge_url, &source.id, order).await?;
-    match charge.source.flow {
-        Flow::AppRedirect | Flow::Redirect => {
-            let uri = charge
-                .authorize_uri
-                .as_deref()
-                .ok_or(WidgetError::InvalidResponse { party: "The shop" })?;
-            Ok(Started::Redirect(redirect::checked_authorize_uri(
-                uri,
-                &options.gateway_url,
-            )?))
-        }
-        Flow::Offline => {
+    let payment = Active::start(options, order, method, current_platform()).await?;
+    match payment.next_step() {
+        NextStep::Redirect(uri) => Ok(Started::Redirect(redirect::checked_authorize_uri(
+            uri,
+            &options.gateway_url,
+        )?)),
+        NextStep::ShowQr(image) => {
             // The QR decides where the customer's money goes: its image comes from the
             // gateway's own pages, as a redirect would.
-            if let Some(code) = &charge.source.scannable_code {
-                redirect::checked_authorize_uri(&code.image.download_uri, &options.gateway_url)?;
-            }
-            Ok(Started::Wait(charge))
+            redirect::checked_authorize_uri(image, &options.gateway_url)?;
+            Ok(Started::Wait(payment))
         }
+        NextStep::Wait | NextStep::Done => Ok(Started::Wait(payment)),
+        NextStep::Missing => Err(WidgetError::InvalidResponse { party: "The shop" }),
     }
 }
 
-/// Waits for the payment `id` of the checkout to end, through its gateway's adapter (see
-/// [`poll_until_done`]).
+/// Waits for the payment `id` of the checkout to end, reading it through this build's
+/// adapter (see [`poll_until_done`]).
 pub async fn wait_for_result(
     options: &Options,
     id: &str,
     alive: impl Fn() -> bool,
     reconnecting: impl Fn(bool),
-) -> Result<Option<CheckoutCharge>, WidgetError> {
-    match &options.gateway {
-        Gateway::Omise => wait_for_charge(&options.charge_url, id, alive, reconnecting).await,
-        #[cfg(not(feature = "wooshpay"))]
-        Gateway::Wooshpay { .. } => Err(crate::options::wooshpay_not_built()),
-        #[cfg(feature = "wooshpay")]
-        Gateway::Wooshpay { client_secret } => {
-            let secret = client_secret.as_deref().unwrap_or_default();
-            poll_until_done(
-                || gateway::payment_intent(options, id, secret),
-                alive,
-                reconnecting,
-            )
-            .await
-        }
-    }
+) -> Result<Option<Payment>, WidgetError> {
+    poll_until_done(|| Active::read(options, id), alive, reconnecting).await
 }
 
-/// Waits for an Omise charge, long-polling the merchant server (`GET {charge_url}/{id}?wait=N`).
+/// Waits for a payment, long-polling the merchant server (`GET {charge_url}/{id}?wait=N`).
 pub async fn wait_for_charge(
     charge_url: &str,
     charge_id: &str,
     alive: impl Fn() -> bool,
     reconnecting: impl Fn(bool),
-) -> Result<Option<CheckoutCharge>, WidgetError> {
+) -> Result<Option<Payment>, WidgetError> {
     poll_until_done(
         || merchant::charge(charge_url, charge_id, LONG_POLL_WAIT_SECS),
         alive,
@@ -142,10 +89,10 @@ pub async fn poll_until_done<F, Fut>(
     fetch: F,
     alive: impl Fn() -> bool,
     reconnecting: impl Fn(bool),
-) -> Result<Option<CheckoutCharge>, WidgetError>
+) -> Result<Option<Payment>, WidgetError>
 where
     F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<CheckoutCharge, WidgetError>>,
+    Fut: std::future::Future<Output = Result<Payment, WidgetError>>,
 {
     let started = js_sys::Date::now();
     let mut schedule = PollSchedule::new();

@@ -1,12 +1,12 @@
-//! The gateway, called with the public key: on Omise the browser creates sources and nothing
-//! else; on WooshPay it reads a PaymentIntent's client-safe fields with its client secret.
+//! Omise's gateway, called with the public key: the browser creates sources and nothing else
+//! (a WooshPay PaymentIntent is read by its adapter, `crate::adapter`).
 
 use crate::http::{self, Outgoing, GATEWAY};
-use crate::options::Options;
+use crate::options::checked::Options;
 use crate::WidgetError;
 use gloo_net::http::{Request, RequestBuilder};
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::PlatformType;
+use paywasm_core::platform::PlatformType;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
@@ -98,32 +98,4 @@ pub async fn create_source_raw(
         party: GATEWAY.title,
     })?;
     Ok(RawAnswer { status, body })
-}
-
-/// WooshPay: `GET {gateway}/v1/payment_intents/{id}?client_secret=...` with the publishable
-/// key, as the checkout's charge model.
-#[cfg(feature = "wooshpay")]
-pub async fn payment_intent(
-    options: &Options,
-    id: &str,
-    client_secret: &str,
-) -> Result<paywasm_core::objects::CheckoutCharge, WidgetError> {
-    let url = format!(
-        "{}/v1/payment_intents/{}",
-        options.gateway_url,
-        String::from(js_sys::encode_uri_component(id)),
-    );
-    let request = Request::get(&url)
-        .query([("client_secret", client_secret)])
-        .header(
-            "Authorization",
-            &format!("Bearer {}", options.public_key.as_str()),
-        );
-    let intent: paywasm_core::wooshpay::PaymentIntentView =
-        http::send(Outgoing::new(request), GATEWAY).await?;
-    intent
-        .to_checkout_charge()
-        .map_err(|_| WidgetError::InvalidResponse {
-            party: GATEWAY.title,
-        })
 }

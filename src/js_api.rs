@@ -380,7 +380,7 @@ fn callback<T: 'static>(
 /// A charge as `onComplete` hands it to the merchant (the `CheckoutCharge` TypeScript type,
 /// absent values as `null`).
 #[cfg(feature = "checkout")]
-fn charge_to_js(charge: paywasm_core::objects::CheckoutCharge) -> JsValue {
+fn charge_to_js(charge: paywasm_core::checkout::Payment) -> JsValue {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
     serde::Serialize::serialize(&charge, &serializer).unwrap_or(JsValue::NULL)
 }

@@ -17,6 +17,7 @@
 //! (timers, page visibility and saving an image, as futures); `js_api` (every
 //! `#[wasm_bindgen]` export, with serde-wasm-bindgen at the boundary).
 
+mod adapter;
 pub mod browser;
 pub mod components;
 pub mod error;
@@ -38,8 +39,8 @@ pub use components::checkout::{Checkout, Phase};
 pub use components::pos::PosCheckout;
 pub use error::WidgetError;
 pub use options::{CheckoutOptions, Gateway, Options, Theme};
+pub use paywasm_core::checkout::{Payment, Status as PaymentStatus};
 pub use paywasm_core::method::SourceType;
 pub use paywasm_core::money::{Amount, Currency};
-pub use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
 #[cfg(feature = "pos")]
 pub use pos_options::PosOptions;

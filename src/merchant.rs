@@ -5,9 +5,7 @@
 use crate::http::{self, Outgoing, SHOP};
 use crate::WidgetError;
 use gloo_net::http::Request;
-use paywasm_core::objects::CheckoutCharge;
-#[cfg(feature = "wooshpay")]
-use paywasm_core::wooshpay::PaymentIntentView;
+use paywasm_core::checkout::Payment;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +16,10 @@ const ATTEMPTS: u32 = 3;
 /// `POST {url}` with the JSON `body`, made again while the answer is lost, late (past
 /// [`http::ANSWER_DEADLINE_MS`]) or the shop is overloaded; the answer read as a `T`. Only for
 /// requests the shop answers the same when repeated.
-async fn post_repeating<T: DeserializeOwned>(url: &str, body: String) -> Result<T, WidgetError> {
+pub(crate) async fn post_repeating<T: DeserializeOwned>(
+    url: &str,
+    body: String,
+) -> Result<T, WidgetError> {
     let answer = post_repeating_for_value(url, body).await?;
     serde_wasm_bindgen::from_value(answer)
         .map_err(|_| WidgetError::InvalidResponse { party: SHOP.title })
@@ -58,48 +59,13 @@ pub async fn create_charge(
     charge_url: &str,
     source: &str,
     order: &str,
-) -> Result<CheckoutCharge, WidgetError> {
+) -> Result<Payment, WidgetError> {
     post_repeating(charge_url, http::json(&NewCharge { source, order })?).await
-}
-
-#[cfg(feature = "wooshpay")]
-#[derive(Serialize)]
-struct NewPaymentIntent<'a> {
-    order: &'a str,
-    terminal_type: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    os_type: Option<&'a str>,
-    request: f64,
-}
-
-/// WooshPay: asks the merchant server to create and confirm a PaymentIntent for `order`, for
-/// the customer's terminal (`WEB`: Alipay's QR page; `APP`: the Alipay app). The request is
-/// named (`request`, new for each call), so that the shop answers a repeat after a lost answer
-/// with the same PaymentIntent.
-#[cfg(feature = "wooshpay")]
-pub async fn create_payment_intent(
-    charge_url: &str,
-    order: &str,
-    terminal_type: &str,
-    os_type: Option<&str>,
-) -> Result<PaymentIntentView, WidgetError> {
-    let body = http::json(&NewPaymentIntent {
-        order,
-        terminal_type,
-        os_type,
-        // A random number: JSON.stringify writes it, so no float formatting comes into the wasm.
-        request: js_sys::Math::random(),
-    })?;
-    post_repeating(charge_url, body).await
 }
 
 /// Reads the charge; with `wait_secs` the server may hold the answer while it is pending.
 /// The request is abandoned if no answer comes within the wait plus 15 s.
-pub async fn charge(
-    charge_url: &str,
-    id: &str,
-    wait_secs: u32,
-) -> Result<CheckoutCharge, WidgetError> {
+pub async fn charge(charge_url: &str, id: &str, wait_secs: u32) -> Result<Payment, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
     let mut request = Request::get(&format!("{charge_url}/{id}"));
     if wait_secs > 0 {
@@ -132,13 +98,13 @@ pub async fn pos_charge(
     pos_url: &str,
     sale: &PosSale<'_>,
     key: &str,
-) -> Result<CheckoutCharge, WidgetError> {
+) -> Result<Payment, WidgetError> {
     let request = Request::post(pos_url).header("Idempotency-Key", key);
     http::send(Outgoing::new(request).json(&http::json(sale)?), SHOP).await
 }
 
 /// `POST {pos_url}/{id}/cancel`: expires the pending charge.
-pub async fn pos_cancel(pos_url: &str, id: &str) -> Result<CheckoutCharge, WidgetError> {
+pub async fn pos_cancel(pos_url: &str, id: &str) -> Result<Payment, WidgetError> {
     let id = String::from(js_sys::encode_uri_component(id));
     let request = Request::post(&format!("{pos_url}/{id}/cancel"));
     http::send(Outgoing::new(request), SHOP).await

@@ -3,70 +3,21 @@
 //! checked by [`CheckoutOptions::check`], so that every mistake is reported to the developer
 //! with the same words before a customer sees anything.
 
+use crate::adapter::{Active, Adapter};
 use crate::WidgetError;
-use paywasm_core::method::{GatewayKind, SourceType};
+use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
 
 use paywasm_core::policy::PublicKey;
+
+pub(crate) mod checked;
+
+pub use checked::{Gateway, Options, Theme};
 
 /// The production gateway, used when no gateway URL is given (js/policy.js).
 pub const DEFAULT_GATEWAY_URL: &str = paywasm_core::policy::OMISE.url;
 /// WooshPay's production API, used for [`Gateway::Wooshpay`] when no gateway URL is given.
 pub const DEFAULT_WOOSHPAY_URL: &str = paywasm_core::policy::WOOSHPAY.url;
-
-/// The gateway a checkout pays through, with what only that gateway needs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Gateway {
-    /// Omise (seeds 000-003): sources with the public key, charges by the merchant server.
-    #[default]
-    Omise,
-    /// WooshPay (seed 004): PaymentIntents made by the merchant server.
-    Wooshpay {
-        /// The PaymentIntent's `client_secret`, to resume waiting for it (with
-        /// [`CheckoutOptions::charge_id`]); the browser reads it with the publishable key.
-        client_secret: Option<String>,
-    },
-}
-
-impl Gateway {
-    /// Which API this is.
-    pub fn kind(&self) -> GatewayKind {
-        match self {
-            Gateway::Omise => GatewayKind::Omise,
-            Gateway::Wooshpay { .. } => GatewayKind::Wooshpay,
-        }
-    }
-
-    /// The production API's base URL.
-    pub fn default_url(&self) -> &'static str {
-        self.kind().policy().url
-    }
-}
-
-/// The checkout's colours. `Auto` follows the page it is on: the page's own `color-scheme`
-/// (a page that declares none is light), and only for a page that offers both (`light dark`)
-/// the customer's system setting, so a light shop never gets a dark box.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Theme {
-    /// Follow the page's `color-scheme` (the default).
-    #[default]
-    Auto,
-    /// Always light.
-    Light,
-    /// Always dark.
-    Dark,
-}
-
-impl Theme {
-    /// The `data-theme` attribute that fixes the colours; none for `Auto`.
-    pub fn attribute(self) -> Option<&'static str> {
-        match self {
-            Theme::Auto => None,
-            Theme::Light => Some("light"),
-            Theme::Dark => Some("dark"),
-        }
-    }
-}
 
 /// What a merchant configures a checkout with. Make it with [`CheckoutOptions::new`], set what
 /// the order needs, and [`check`](CheckoutOptions::check) it.
@@ -187,9 +138,8 @@ impl CheckoutOptions {
     /// sentence that says what to give instead.
     pub fn check(self) -> Result<Options, WidgetError> {
         let public_key = check_public_key(&self.gateway, &self.public_key)?;
-        #[cfg(not(feature = "wooshpay"))]
-        if let Gateway::Wooshpay { .. } = self.gateway {
-            return Err(wooshpay_not_built());
+        if self.gateway.kind() != Active::KIND {
+            return Err(invalid(Active::OTHERS_REFUSED));
         }
         if self.amount.0 <= 0 {
             return Err(invalid(AMOUNT_RULE));
@@ -244,51 +194,12 @@ pub(crate) fn check_public_key(gateway: &Gateway, key: &str) -> Result<PublicKey
     PublicKey::parse(gateway.kind(), key).map_err(|error| invalid(error.to_string()))
 }
 
-/// The refusal of [`Gateway::Wooshpay`] by a build without the crate's `wooshpay` feature.
-#[cfg(not(feature = "wooshpay"))]
-pub(crate) fn wooshpay_not_built() -> WidgetError {
-    invalid(
-        "WooshPay is not in this build (paywasm.js): the npm package and embed.js load paywasm_wooshpay.js for gateway \"wooshpay\"; a Leptos app turns on the paywasm crate's `wooshpay` feature",
-    )
-}
-
 /// How an amount must be given (JavaScript passes a number).
 pub(crate) const AMOUNT_RULE: &str =
     "amount must be a positive integer in the smallest currency unit (40000 is THB 400.00)";
 /// A charge URL is needed.
 pub(crate) const CHARGE_URL_REQUIRED: &str =
     "chargeUrl is required: your server's endpoint that creates the charge";
-
-/// Checked options, from [`CheckoutOptions::check`]: what the [`Checkout`] component runs on.
-///
-/// [`Checkout`]: crate::components::checkout::Checkout
-#[derive(Debug, Clone, PartialEq)]
-pub struct Options {
-    /// The merchant's public key.
-    pub public_key: PublicKey,
-    /// What the customer pays, in the smallest unit.
-    pub amount: Amount,
-    /// The currency.
-    pub currency: Currency,
-    /// The gateway, with its own data.
-    pub gateway: Gateway,
-    /// The gateway's base URL, without a trailing slash.
-    pub gateway_url: String,
-    /// The merchant server's charge endpoint, without a trailing slash.
-    pub charge_url: String,
-    /// The merchant's order reference.
-    pub order: Option<String>,
-    /// Resume waiting for this charge.
-    pub charge_id: Option<String>,
-    /// The merchant's language choice.
-    pub locale: Option<String>,
-    /// Shown beside the QR; never blank.
-    pub merchant_name: Option<String>,
-    /// The methods the merchant allows, if restricted.
-    pub methods: Option<Vec<SourceType>>,
-    /// The colours.
-    pub theme: Theme,
-}
 
 fn invalid(message: impl Into<String>) -> WidgetError {
     WidgetError::InvalidOptions(message.into())

@@ -72,6 +72,6 @@ pub fn wire_text(data: &[u8]) {
         assert_eq!(currency.as_str().len(), 3);
     }
     let _ = Timestamp::parse(&text);
-    let _ = serde_json::from_slice::<paywasm_core::objects::Charge>(data);
+    let _ = serde_json::from_slice::<paywasm_core::omise::objects::Charge>(data);
     let _ = serde_json::from_slice::<paywasm_core::wooshpay::PaymentIntentView>(data);
 }

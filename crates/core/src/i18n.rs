@@ -326,9 +326,9 @@ pub fn amount(amount: Amount, currency: &Currency) -> String {
 }
 
 /// The reason for a failure code, in words (matched exhaustively: a new code needs its words).
-pub fn failure_reason(texts: &Texts, code: Option<&str>) -> &'static str {
+pub fn failure_reason(texts: &Texts, failure: Option<crate::failure::FailureCode>) -> &'static str {
     use crate::failure::FailureCode;
-    match FailureCode::parse(code.unwrap_or("")) {
+    match failure.unwrap_or(FailureCode::Unknown) {
         FailureCode::PaymentExpired | FailureCode::Timeout => texts.reasons.too_late,
         FailureCode::PaymentRejected => texts.reasons.rejected,
         FailureCode::InsufficientFund | FailureCode::InsufficientBalance => {
@@ -350,7 +350,7 @@ mod tests {
     fn every_seed_failure_code_has_a_reason_in_every_language() {
         for texts in [&EN, &TH, &JA, &ZH] {
             for code in FailureCode::KNOWN {
-                let reason = failure_reason(texts, Some(code.as_str()));
+                let reason = failure_reason(texts, Some(code));
                 assert!(!reason.is_empty(), "{code:?} in {}", texts.lang);
                 // Only the codes with nothing more to say get the general sentence.
                 let general = matches!(
@@ -365,7 +365,7 @@ mod tests {
                 );
             }
             assert_eq!(
-                failure_reason(texts, Some("card_lost")),
+                failure_reason(texts, Some(FailureCode::parse("card_lost"))),
                 texts.reasons.processing
             );
             assert_eq!(failure_reason(texts, None), texts.reasons.processing);

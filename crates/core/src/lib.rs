@@ -1,9 +1,11 @@
 //! `paywasm-core`: what the widget and the sandbox gateway share.
 //!
-//! - [`objects`]: the Omise-compatible API objects (sources, charges, lists, errors) as the
-//!   seed documents show them;
-//! - [`wooshpay`]: WooshPay's API objects (PaymentIntents, Checkout Sessions, refunds, events)
-//!   and the widget's view of a PaymentIntent;
+//! - [`checkout`]: the checkout's model of a payment, whatever the gateway (what the widget,
+//!   `onComplete` and the merchant contract speak);
+//! - [`omise`]: Omise's API objects (sources, charges, lists, errors) as the seed documents
+//!   show them, and a charge as a payment;
+//! - [`wooshpay`]: WooshPay's API objects (PaymentIntents, Checkout Sessions, refunds, events),
+//!   and a PaymentIntent's client-safe view as a payment;
 //! - [`money`] and [`time`]: amounts in the smallest currency unit, currencies, timestamps;
 //! - [`ids`]: the APIs' prefixed ids, each a type (made new by `ids::make`, feature `make-ids`);
 //! - [`i18n`]: every sentence a customer reads, in four languages;
@@ -24,6 +26,7 @@
 #[macro_use]
 pub mod open_enum;
 
+pub mod checkout;
 pub mod error;
 pub mod failure;
 pub mod first_view;
@@ -33,7 +36,7 @@ pub mod ids;
 pub mod marks;
 pub mod method;
 pub mod money;
-pub mod objects;
+pub mod omise;
 pub mod platform;
 pub mod policy;
 pub mod poll;

@@ -10,7 +10,7 @@
 
 use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::objects::ChargeStatus;
+use paywasm_core::omise::objects::ChargeStatus;
 use paywasm_core::pos::{recognize, CodeError};
 use paywasm_core::promptpay;
 use paywasm_core::time::Timestamp;
@@ -106,7 +106,7 @@ proptest! {
     fn a_payment_intent_of_any_shape_is_read_or_refused(json in hostile_json()) {
         if let Ok(view) = serde_json::from_value::<PaymentIntentView>(json) {
             let _ = view.redirect_url();
-            let _ = view.to_checkout_charge();
+            let _ = view.to_payment();
         }
     }
 }

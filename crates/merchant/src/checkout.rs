@@ -14,10 +14,11 @@
 //! older than [`SLOW_FALLBACK_REFRESH_MS`]).
 
 use crate::client::OmiseClient;
+use crate::connector::Settled;
 use crate::customers::{HeldRequests, Proxies};
 use crate::error::MerchantError;
-use crate::orders::{Orders, StrayPayment, StrayReason};
-use crate::records::Records;
+use crate::orders::Orders;
+use crate::records::{now_ms, Records};
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -25,8 +26,10 @@ use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::checkout::{Payment, Status};
 use paywasm_core::ids::{PrefixedId, SourceId};
-use paywasm_core::objects::{Charge, ChargeStatus, CheckoutCharge, Flow};
+use paywasm_core::method::Flow;
+use paywasm_core::omise::objects::Charge;
 use paywasm_core::time::Timestamp;
 use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
@@ -35,7 +38,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// While webhooks arrive, a pending copy older than this is still re-read once (a single lost
 /// delivery waits for the gateway's retry otherwise).
@@ -77,15 +80,6 @@ const ORDER_LOCK_RENEW: Duration = Duration::from_secs(1);
 /// [`CHARGE_DEADLINE`], the longest a live holder works.
 const ORDER_LOCK_WAIT: Duration = Duration::from_secs(15);
 
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
-        })
-}
-
 /// `url` with the `order` query parameter `reference` (encoded: a merchant's references may
 /// hold any character): where a customer returns to.
 pub(crate) fn with_order(url: &str, reference: &str) -> Result<String, MerchantError> {
@@ -122,7 +116,7 @@ pub struct Checkout<O> {
 #[derive(Debug, Clone)]
 pub struct StatusAnswer {
     /// The charge, as the widget reads it.
-    pub charge: CheckoutCharge,
+    pub charge: Payment,
     /// When the request could not be held (a cap was reached): the seconds after which to
     /// ask again (`Retry-After`).
     pub retry_after_secs: Option<u32>,
@@ -245,117 +239,35 @@ impl<O: Orders> Checkout<O> {
 
     /// Re-reads a charge from the gateway (the seeds' advice after a webhook), tells the
     /// merchant's orders how it ended, and keeps the copy, which wakes its waiters.
-    pub async fn refresh(&self, charge_id: &str) -> Result<CheckoutCharge, MerchantError> {
+    pub async fn refresh(&self, charge_id: &str) -> Result<Payment, MerchantError> {
         let charge = self.gateway.charge(charge_id).await?;
         if let Some(order) = self.records.order_of(charge_id).await? {
             self.settle(&order, &charge).await?;
         }
-        let copy = CheckoutCharge::from(&charge);
+        let copy = Payment::from(&charge);
         self.records.update_copy(&copy, now_ms()).await?;
         Ok(copy)
     }
 
     /// Tells the merchant's orders what `charge` of order `reference`, as the gateway has it
-    /// now, means for the order. A success pays the order only if it is the order's first
-    /// and for what the order costs; any other success is refunded where the method allows
-    /// it and reported ([`Orders::record_stray_payment`]). Safe to repeat, on any instance.
+    /// now, means for the order ([`crate::settlement`]). Safe to repeat, on any instance.
     pub async fn settle(&self, reference: &str, charge: &Charge) -> Result<(), MerchantError> {
-        match charge.status {
-            ChargeStatus::Successful => {}
-            ChargeStatus::Failed | ChargeStatus::Expired => {
-                return self
-                    .orders
-                    .record_failure(reference, &charge.id, charge.failure_code.as_deref())
-                    .await;
-            }
-            _ => return Ok(()),
-        }
-        let paid_by = match self.records.payment_of(reference).await? {
-            // Recorded before (the event delivered again): the amount was checked then, and
-            // an order whose price changed since stays paid by it.
-            Some(paid_by) => paid_by,
-            None => {
-                // Judged once: a charge found not to fit stays a stray payment (refunded,
-                // perhaps) even if the order's price comes back to its amount.
-                let fits = !self.records.is_stray(&charge.id).await?
-                    && self.orders.order(reference).await?.is_some_and(|order| {
-                        order.amount == charge.amount && order.currency == charge.currency
-                    });
-                if !fits {
-                    return self
-                        .stray(reference, charge, StrayReason::AmountMismatch)
-                        .await;
-                }
-                self.records
-                    .claim_payment(reference, &charge.id, now_ms())
-                    .await?
-            }
-        };
-        if paid_by == charge.id {
-            self.orders.record_payment(reference, &charge.id).await
-        } else {
-            self.stray(reference, charge, StrayReason::AlreadyPaid { by: paid_by })
-                .await
-        }
-    }
-
-    /// Refunds a successful `charge` that did not pay its order, in full where the method
-    /// allows it, and reports it to the merchant.
-    async fn stray(
-        &self,
-        reference: &str,
-        charge: &Charge,
-        reason: StrayReason,
-    ) -> Result<(), MerchantError> {
-        self.records.mark_stray(reference, &charge.id).await?;
-        let remaining = charge.amount.0 - charge.refunded_amount.0;
-        let refund_id = if charge.refundable && remaining > 0 {
-            // One key per charge: delivered again, the event gets the same refund back.
-            match self
-                .gateway
-                .refund(
-                    &charge.id,
-                    remaining,
-                    &format!("stray-refund-{}", charge.id),
-                )
-                .await
-            {
-                Ok(refund) => Some(refund.id),
-                // The method or its window allows none: the merchant must repay it otherwise.
-                Err(MerchantError::Refused(_, why)) => {
-                    tracing::warn!(charge = %charge.id, %why, "a stray payment could not be refunded");
-                    None
-                }
-                Err(other) => return Err(other),
-            }
-        } else {
-            charge.refunds.data.first().map(|refund| refund.id.clone())
-        };
-        tracing::warn!(order = %reference, charge = %charge.id, ?reason, ?refund_id, "a successful charge did not pay its order");
-        self.orders
-            .record_stray_payment(
-                reference,
-                &StrayPayment {
-                    charge_id: charge.id.clone(),
-                    amount: charge.amount,
-                    currency: charge.currency.clone(),
-                    reason,
-                    refund_id,
-                },
-            )
-            .await
+        crate::settlement::settle(
+            &self.orders,
+            &self.records,
+            &self.gateway,
+            reference,
+            &Settled::from(charge),
+        )
+        .await
     }
 
     /// Keeps `charge`, just made for order `reference`, as one of its charges and, if the
     /// gateway decided it at once (an in-store code paid on the spot), tells the orders now:
     /// its webhook may have come and gone before the charge was known here. The copy kept,
     /// which a webhook may have brought up to date meanwhile.
-    pub async fn record(
-        &self,
-        reference: &str,
-        charge: &Charge,
-    ) -> Result<CheckoutCharge, MerchantError> {
-        let copy = CheckoutCharge::from(charge);
+    pub async fn record(&self, reference: &str, charge: &Charge) -> Result<Payment, MerchantError> {
+        let copy = Payment::from(charge);
         self.records
             .record_charge(reference, &copy, now_ms())
             .await?;
@@ -377,7 +289,7 @@ impl<O: Orders> Checkout<O> {
         self: &Arc<Self>,
         reference: &str,
         source_id: &str,
-    ) -> Result<CheckoutCharge, MerchantError> {
+    ) -> Result<Payment, MerchantError> {
         let checkout = self.clone();
         let (reference, source_id) = (reference.to_owned(), source_id.to_owned());
         tokio::spawn(async move { checkout.charge_now(&reference, &source_id).await })
@@ -386,11 +298,7 @@ impl<O: Orders> Checkout<O> {
             .map_err(for_the_customer)
     }
 
-    async fn charge_now(
-        &self,
-        reference: &str,
-        source_id: &str,
-    ) -> Result<CheckoutCharge, MerchantError> {
+    async fn charge_now(&self, reference: &str, source_id: &str) -> Result<Payment, MerchantError> {
         if SourceId::parse(source_id).is_none() {
             return Err(MerchantError::BadRequest(
                 "source must be a source id (src_...)".into(),
@@ -458,16 +366,9 @@ impl<O: Orders> Checkout<O> {
         }
     }
 
-    /// Refuses a charge of an order that a charge already paid (`order_paid`), whatever the
-    /// merchant's orders say yet.
+    /// Refuses a charge of an order that a charge already paid (`order_paid`).
     async fn refuse_if_paid(&self, reference: &str) -> Result<(), MerchantError> {
-        match self.records.payment_of(reference).await? {
-            Some(_) => Err(MerchantError::Refused(
-                "order_paid",
-                format!("order {reference} is already paid"),
-            )),
-            None => Ok(()),
-        }
+        crate::settlement::refuse_if_paid(&self.records, reference).await
     }
 
     /// Takes order `reference` for this request: one charge request of an order at a time,
@@ -499,8 +400,8 @@ impl<O: Orders> Checkout<O> {
         &self,
         reference: &str,
         order: &crate::orders::Order,
-        source: &paywasm_core::objects::Source,
-    ) -> Result<CheckoutCharge, MerchantError> {
+        source: &paywasm_core::omise::objects::Source,
+    ) -> Result<Payment, MerchantError> {
         // One charge per order and source, however often the widget or this server repeats the
         // request after a lost answer: the gateway answers a repeated key with the first charge.
         let key = format!("checkout-{reference}-{}", source.id);
@@ -597,7 +498,7 @@ impl<O: Orders> Checkout<O> {
                 Err(other) => return Err(other),
             }
             let now = self.refresh(&copy.id).await?;
-            if now.status == ChargeStatus::Successful {
+            if now.status == Status::Successful {
                 self.refuse_if_paid(reference).await?;
             } else if !now.status.is_terminal() {
                 return Err(MerchantError::Unavailable(format!(
@@ -634,7 +535,7 @@ impl<O: Orders> Checkout<O> {
     /// for all its waiters on this instance: the first re-reads, the others wait for it and
     /// take the copy it kept. Within [`REFRESH_DEADLINE`]; `None` when the gateway did not
     /// answer in time or failed (the caller keeps the copy it has).
-    async fn refresh_once(&self, charge_id: &str, refreshed_ms: i64) -> Option<CheckoutCharge> {
+    async fn refresh_once(&self, charge_id: &str, refreshed_ms: i64) -> Option<Payment> {
         let flight = {
             let mut flights = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
             flights.entry(charge_id.to_owned()).or_default().clone()
@@ -701,7 +602,7 @@ impl<O: Orders> Checkout<O> {
         &self,
         charge_id: &str,
         wait: Duration,
-    ) -> Result<CheckoutCharge, MerchantError> {
+    ) -> Result<Payment, MerchantError> {
         let deadline = Instant::now() + wait;
         // Registered before the first read, so a change between the read and the wait still
         // wakes it.
@@ -714,7 +615,7 @@ impl<O: Orders> Checkout<O> {
                 })?;
             let mut age_ms = now_ms() - refreshed_ms;
             let refresh_after = self.refresh_after_ms(now_ms()).await?;
-            if charge.status == ChargeStatus::Pending && age_ms >= refresh_after {
+            if charge.status == Status::Pending && age_ms >= refresh_after {
                 match self.refresh_once(charge_id, refreshed_ms).await {
                     Some(fresh) => charge = fresh,
                     // The gateway is slow or failing: the copy is what is known, and the
@@ -723,7 +624,7 @@ impl<O: Orders> Checkout<O> {
                 }
             }
             let now = Instant::now();
-            if charge.status != ChargeStatus::Pending || now >= deadline {
+            if charge.status != Status::Pending || now >= deadline {
                 return Ok(charge);
             }
             // Checked again at least every FALLBACK_REFRESH_MS, in case webhooks stop meanwhile.
@@ -848,7 +749,7 @@ struct CreateCharge {
 async fn charges_create<O: Orders>(
     State(checkout): State<Arc<Checkout<O>>>,
     body: Result<Json<CreateCharge>, JsonRejection>,
-) -> Result<(StatusCode, Json<CheckoutCharge>), MerchantError> {
+) -> Result<(StatusCode, Json<Payment>), MerchantError> {
     let Json(request) = body.map_err(|rejection| {
         MerchantError::BadRequest(format!(
             "send JSON {{\"source\": \"src_...\", \"order\": \"...\"}}: {}",

@@ -3,7 +3,7 @@
 //! key header and error object ([`ClientApi`]: [`Omise`], [`Wooshpay`]).
 
 use crate::error::MerchantError;
-use paywasm_core::objects::{Charge, Refund, Source};
+use paywasm_core::omise::objects::{Charge, Refund, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -158,7 +158,7 @@ impl ClientApi for Omise {
     }
 
     fn error_message(body: &[u8]) -> Option<String> {
-        serde_json::from_slice::<paywasm_core::objects::ErrorObject>(body)
+        serde_json::from_slice::<paywasm_core::omise::objects::ErrorObject>(body)
             .ok()
             .map(|error| error.message)
     }

@@ -5,6 +5,10 @@
 //!   status with a long poll, the signed webhook receiver), over the merchant's [`orders`];
 //! - [`wooshpay`]: the same contract on WooshPay's API (a PaymentIntent for an order, the
 //!   signed webhook receiver), with the hosted Checkout Session and the return page's resume;
+//! - [`settlement`]: what a gateway's payment means for its order, written once for both
+//!   (one payment per order, for what it costs; any other success refunded and reported),
+//!   over each gateway's [`connector`] (its payment read as a [`connector::Settled`], its
+//!   refund);
 //! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
@@ -128,6 +132,7 @@
 
 pub mod checkout;
 pub mod client;
+pub mod connector;
 pub mod cookies;
 pub mod customers;
 pub mod database;
@@ -136,6 +141,7 @@ pub mod orders;
 pub mod pos;
 pub mod postgres;
 pub mod records;
+pub mod settlement;
 pub mod waiters;
 pub mod wooshpay;
 

@@ -20,9 +20,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
+use paywasm_core::checkout::Payment;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::objects::{CheckoutCharge, Refund};
+use paywasm_core::omise::objects::Refund;
 use paywasm_core::pos::recognize;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -161,7 +162,7 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
         key: &str,
         sale: &PosCharge,
         staff: &str,
-    ) -> Result<(StatusCode, CheckoutCharge), MerchantError> {
+    ) -> Result<(StatusCode, Payment), MerchantError> {
         let code = recognize(&sale.barcode)
             .map_err(|error| MerchantError::BadRequest(format!("{error}")))?;
         let currency = Currency::parse(&sale.currency)?;
@@ -257,7 +258,7 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
     }
 
     /// Expires pending charge `id` at the gateway: the customer did not pay.
-    pub async fn cancel(&self, id: &str) -> Result<CheckoutCharge, MerchantError> {
+    pub async fn cancel(&self, id: &str) -> Result<Payment, MerchantError> {
         self.order_of(id).await?;
         self.checkout.gateway().expire(id).await?;
         self.checkout.refresh(id).await
@@ -284,7 +285,7 @@ async fn charges_create<O: Sales, A: StaffAuth>(
     State(pos): State<Arc<PointOfSale<O, A>>>,
     headers: HeaderMap,
     body: Result<Json<PosCharge>, JsonRejection>,
-) -> Result<(StatusCode, Json<CheckoutCharge>), MerchantError> {
+) -> Result<(StatusCode, Json<Payment>), MerchantError> {
     let staff = pos.staff(&headers).await?;
     let key = idempotency_key(&headers)?;
     let Json(sale) = body.map_err(|rejection| {
@@ -298,7 +299,7 @@ async fn charges_cancel<O: Sales, A: StaffAuth>(
     State(pos): State<Arc<PointOfSale<O, A>>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<CheckoutCharge>, MerchantError> {
+) -> Result<Json<Payment>, MerchantError> {
     pos.staff(&headers).await?;
     Ok(Json(pos.cancel(&id).await?))
 }

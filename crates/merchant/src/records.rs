@@ -20,7 +20,7 @@
 use crate::database::Database;
 use crate::error::MerchantError;
 use crate::waiters::Waiters;
-use paywasm_core::objects::CheckoutCharge;
+use paywasm_core::checkout::Payment;
 use std::sync::Arc;
 
 /// The SQLite schema. `order_charges.seq` orders an order's charges (the latest is resumed).
@@ -147,6 +147,15 @@ static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock
     )
 });
 
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
 /// A merchant server's records, in SQLite or PostgreSQL, and the customers waiting on them.
 #[derive(Clone)]
 pub struct Records {
@@ -156,11 +165,11 @@ pub struct Records {
     waiters: Waiters,
 }
 
-fn stored(charge: &CheckoutCharge) -> Result<String, MerchantError> {
+fn stored(charge: &Payment) -> Result<String, MerchantError> {
     serde_json::to_string(charge).map_err(|error| MerchantError::Internal(error.to_string()))
 }
 
-fn read(body: &str) -> Result<CheckoutCharge, MerchantError> {
+fn read(body: &str) -> Result<Payment, MerchantError> {
     serde_json::from_str(body)
         .map_err(|error| MerchantError::Internal(format!("a stored charge is corrupt: {error}")))
 }
@@ -251,7 +260,7 @@ impl Records {
     pub async fn record_charge(
         &self,
         order: &str,
-        charge: &CheckoutCharge,
+        charge: &Payment,
         now_ms: i64,
     ) -> Result<(), MerchantError> {
         let body = stored(charge)?;
@@ -303,10 +312,7 @@ impl Records {
     }
 
     /// The copy of `charge_id` and when it was last read from the gateway (epoch ms).
-    pub async fn copy(
-        &self,
-        charge_id: &str,
-    ) -> Result<Option<(CheckoutCharge, i64)>, MerchantError> {
+    pub async fn copy(&self, charge_id: &str) -> Result<Option<(Payment, i64)>, MerchantError> {
         let row: Option<(String, i64)> = self
             .database
             .read_one(
@@ -322,11 +328,7 @@ impl Records {
     /// Keeps `charge` as the copy just read from the gateway and, once that is committed,
     /// wakes whoever waits on it, on every instance. Whether the charge is one of this
     /// merchant's (a charge it never recorded is not kept).
-    pub async fn update_copy(
-        &self,
-        charge: &CheckoutCharge,
-        now_ms: i64,
-    ) -> Result<bool, MerchantError> {
+    pub async fn update_copy(&self, charge: &Payment, now_ms: i64) -> Result<bool, MerchantError> {
         let body = stored(charge)?;
         // On PostgreSQL the change is announced to every instance by the same statement, so
         // the notification goes out when (and only if) the change is committed. A final copy
@@ -681,7 +683,7 @@ impl Records {
     }
 
     /// The copies of `order`'s charges, oldest first.
-    pub async fn charges_of(&self, order: &str) -> Result<Vec<CheckoutCharge>, MerchantError> {
+    pub async fn charges_of(&self, order: &str) -> Result<Vec<Payment>, MerchantError> {
         let rows: Vec<(String,)> = self
             .database
             .read_all(

@@ -4,8 +4,9 @@
 //!   confirms a PaymentIntent for the order's amount (never the browser's) and the customer's
 //!   terminal; one per order and `request`, however often the request is repeated;
 //! - `POST /webhooks/wooshpay`: the gateway's signed events (`WooshPay-Signature`, with its
-//!   timestamp tolerance), each handled once; a succeeded PaymentIntent is re-read from the
-//!   gateway, and its amount and currency checked against the order, before the order is paid.
+//!   timestamp tolerance), each handled once; a succeeded or canceled PaymentIntent is re-read
+//!   from the gateway and settled with its order as an Omise charge is ([`crate::settlement`]):
+//!   one PaymentIntent pays an order, for what it costs; any other success is refunded.
 //!
 //! Beside them, what the merchant's pages call: [`WooshpayCheckout::resume`] (the return page
 //! resumes the order's latest PaymentIntent), [`WooshpayCheckout::create_session`] (a hosted
@@ -13,10 +14,11 @@
 //! endpoint's secret is kept in the records, shared by every instance).
 
 use crate::client::WooshpayClient;
+use crate::connector::Settled;
 use crate::customers::Proxies;
 use crate::error::MerchantError;
 use crate::orders::Orders;
-use crate::records::Records;
+use crate::records::{now_ms, Records};
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
@@ -192,6 +194,7 @@ impl<O: Orders> WooshpayCheckout<O> {
         };
         let reference = request.order.as_str();
         let order = crate::orders::payable(&self.orders, reference).await?;
+        crate::settlement::refuse_if_paid(&self.records, reference).await?;
         let alipay = AlipayOptions {
             terminal_type: request.terminal_type,
             os_type: request.os_type,
@@ -201,9 +204,14 @@ impl<O: Orders> WooshpayCheckout<O> {
         // is part of the key: a phone whose answer was lost because it moved to another network
         // repeats the request from a new address, and gets a PaymentIntent for that address
         // instead of a refusal of the same key with another body. The first one was never
-        // shown to the customer and expires unpaid.
+        // shown to the customer and expires unpaid. So is the order's price: a repeat after
+        // the merchant changed it asks for the new price (should the customer pay both, the
+        // second is refunded as a stray payment).
         let key = match &name {
-            Some(name) => format!("shop-intent-{reference}-{name}-{client_ip}"),
+            Some(name) => format!(
+                "shop-intent-{reference}-{name}-{client_ip}-{}{}",
+                order.amount.0, order.currency
+            ),
             None => fresh_key("shop-intent"),
         };
         let intent: PaymentIntent = self
@@ -232,7 +240,7 @@ impl<O: Orders> WooshpayCheckout<O> {
     }
 
     /// The latest PaymentIntent of order `reference` and its client secret, for the return
-    /// page to resume; `None` when the order has none, is not the merchant's, or `token` is not
+    /// page to resume, settled with its order first; `None` when the order has none, is not the merchant's, or `token` is not
     /// the one of the return URL the gateway was given (the client secret lets its holder read
     /// and confirm the PaymentIntent: it goes only to whom the gateway sent back).
     pub async fn resume(
@@ -245,7 +253,16 @@ impl<O: Orders> WooshpayCheckout<O> {
         if !token_matches || self.orders.order(reference).await?.is_none() {
             return Ok(None);
         }
-        self.records.latest_intent(reference).await
+        let latest = self.records.latest_intent(reference).await?;
+        if let Some((intent, _)) = &latest {
+            // The customer is back from Alipay: the PaymentIntent is settled now, so that the
+            // order is paid even if its webhook is late or never comes. The return page is
+            // shown all the same when the gateway cannot be read: the event settles it later.
+            if let Err(error) = self.settle(intent).await {
+                tracing::warn!(%error, payment_intent = %intent, "a returning customer's PaymentIntent could not be settled");
+            }
+        }
+        Ok(latest)
     }
 
     /// A Checkout Session (WooshPay's hosted page) for order `reference`, named `product`;
@@ -314,40 +331,43 @@ impl<O: Orders> WooshpayCheckout<O> {
             .await
     }
 
-    /// The order paid by PaymentIntent `id` (from an event), if the gateway confirms it:
-    /// never trust the event's copy, read the PaymentIntent from the gateway.
+    /// Settles PaymentIntent `id` (from an event) with its order ([`crate::settlement`]), as
+    /// the gateway has it now: never trust the event's copy, read it from the gateway. A
+    /// succeeded one pays its order only if it is the order's first and for what the order
+    /// costs; any other is refunded and reported as a stray payment.
     ///
     /// A PaymentIntent not recorded yet (its event overtook the gateway's answer to the
     /// request that made it) is recorded now when its metadata names one of the merchant's
     /// orders, as every one this library makes does; otherwise it is not this checkout's.
-    async fn confirmed_payment(&self, id: &str) -> Result<Option<String>, MerchantError> {
+    async fn settle(&self, id: &str) -> Result<(), MerchantError> {
         let intent: PaymentIntent = self
             .gateway
             .get(&format!("/v1/payment_intents/{id}"))
             .await?;
+        let payment = Settled::of_intent(&intent)?;
         let reference = match self.records.order_of_intent(id).await? {
             Some(reference) => reference,
             None => {
-                let named = intent.metadata.get("order_id").and_then(Value::as_str);
-                let Some(reference) = named else {
-                    return Ok(None);
+                let Some(reference) = payment.order.clone() else {
+                    return Ok(());
                 };
-                if self.orders.order(reference).await?.is_none() {
-                    return Ok(None);
+                if self.orders.order(&reference).await?.is_none() {
+                    return Ok(());
                 }
                 self.records
-                    .record_intent(reference, &intent.id, &intent.client_secret)
+                    .record_intent(&reference, &intent.id, &intent.client_secret)
                     .await?;
-                reference.to_owned()
+                reference
             }
         };
-        let Some(order) = self.orders.order(&reference).await? else {
-            return Ok(None);
-        };
-        let confirmed = intent.status == PaymentIntentStatus::Succeeded
-            && intent.amount == order.amount.0
-            && intent.currency == order.currency.as_str();
-        Ok(confirmed.then_some(reference))
+        crate::settlement::settle(
+            &self.orders,
+            &self.records,
+            &self.gateway,
+            &reference,
+            &payment,
+        )
+        .await
     }
 
     /// Handles one webhook delivery: its signature verified, each event once, a succeeded
@@ -363,7 +383,7 @@ impl<O: Orders> WooshpayCheckout<O> {
             .get(wooshpay::SIGNATURE_HEADER)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        let now = crate::checkout::now_ms() / 1_000;
+        let now = now_ms() / 1_000;
         let mut verified = Err(MerchantError::Unauthorized(
             "no WooshPay webhook endpoint is registered".into(),
         ));
@@ -384,16 +404,14 @@ impl<O: Orders> WooshpayCheckout<O> {
         // The event counts as handled only after its effect: if anything before fails (the
         // gateway cannot be read, the process dies), the next delivery of the event is handled
         // afresh (paying an order is idempotent).
-        if let (EventType::PaymentIntentSucceeded, EventObject::PaymentIntent(intent)) =
-            (&event.kind, &event.data.object)
+        if let (
+            EventType::PaymentIntentSucceeded | EventType::PaymentIntentCanceled,
+            EventObject::PaymentIntent(intent),
+        ) = (&event.kind, &event.data.object)
         {
-            if let Some(reference) = self.confirmed_payment(&intent.id).await? {
-                self.orders.record_payment(&reference, &intent.id).await?;
-            }
+            self.settle(&intent.id).await?;
         }
-        self.records
-            .mark_handled(&event.id, crate::checkout::now_ms())
-            .await
+        self.records.mark_handled(&event.id, now_ms()).await
     }
 }
 

@@ -4,8 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot reach its database should stop there
 
+use paywasm_core::checkout::{Payment, Source, Status};
+use paywasm_core::method::Flow;
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::objects::{ChargeStatus, CheckoutCharge, CheckoutSource, Flow};
 use paywasm_merchant::records::Records;
 use std::time::Duration;
 use tokio::time::timeout;
@@ -29,8 +30,8 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}_{:016x}", rand::random::<u64>())
 }
 
-fn charge(id: &str, status: ChargeStatus) -> CheckoutCharge {
-    CheckoutCharge {
+fn charge(id: &str, status: Status) -> Payment {
+    Payment {
         id: id.to_owned(),
         status,
         amount: Amount(129_000),
@@ -40,7 +41,7 @@ fn charge(id: &str, status: ChargeStatus) -> CheckoutCharge {
         paid_at: None,
         failure_code: None,
         failure_message: None,
-        source: CheckoutSource {
+        source: Source {
             source_type: "promptpay".into(),
             flow: Flow::Offline,
             scannable_code: None,
@@ -55,11 +56,11 @@ async fn the_contract(writer: &Records, reader: &Records) {
     let (first, second) = (unique("chrg_test"), unique("chrg_test"));
     assert_eq!(reader.latest_charge(&order).await.unwrap(), None);
     writer
-        .record_charge(&order, &charge(&first, ChargeStatus::Pending), 1_000)
+        .record_charge(&order, &charge(&first, Status::Pending), 1_000)
         .await
         .unwrap();
     writer
-        .record_charge(&order, &charge(&second, ChargeStatus::Pending), 2_000)
+        .record_charge(&order, &charge(&second, Status::Pending), 2_000)
         .await
         .unwrap();
     assert_eq!(
@@ -83,24 +84,24 @@ async fn the_contract(writer: &Records, reader: &Records) {
 
     // A customer waits on the reader; the writer keeps a fresher copy from the gateway.
     let mut waiting = reader.waiters().wait_on(&first);
-    let paid = charge(&first, ChargeStatus::Successful);
+    let paid = charge(&first, Status::Successful);
     assert!(writer.update_copy(&paid, 5_000).await.unwrap());
     timeout(Duration::from_secs(2), waiting.changed())
         .await
         .expect("the waiting customer is woken");
     let (copy, refreshed_ms) = reader.copy(&first).await.unwrap().unwrap();
-    assert_eq!(copy.status, ChargeStatus::Successful);
+    assert_eq!(copy.status, Status::Successful);
     assert_eq!(refreshed_ms, 5_000);
     // A repeated charge request (its answer was lost) does not bring back the older copy.
     writer
-        .record_charge(&order, &charge(&first, ChargeStatus::Pending), 6_000)
+        .record_charge(&order, &charge(&first, Status::Pending), 6_000)
         .await
         .unwrap();
     let (copy, _) = reader.copy(&first).await.unwrap().unwrap();
-    assert_eq!(copy.status, ChargeStatus::Successful);
+    assert_eq!(copy.status, Status::Successful);
     // A charge never recorded is not kept.
     assert!(!writer
-        .update_copy(&charge(&unique("chrg_test"), ChargeStatus::Failed), 7_000)
+        .update_copy(&charge(&unique("chrg_test"), Status::Failed), 7_000)
         .await
         .unwrap());
 
@@ -217,7 +218,7 @@ async fn sqlite_records_survive_a_restart() {
         let store = paywasm_store::Store::open(Some(&dir), "merchant").unwrap();
         let records = Records::sqlite(store.clone()).unwrap();
         records
-            .record_charge(&order, &charge(&id, ChargeStatus::Pending), 1_000)
+            .record_charge(&order, &charge(&id, Status::Pending), 1_000)
             .await
             .unwrap();
         store.durable().await;

@@ -28,6 +28,8 @@ use support::{send, Sandbox};
 
 #[path = "money/model.rs"]
 mod model;
+#[path = "money/wooshpay_model.rs"]
+mod wooshpay_model;
 
 /// Every request comes from the one cashier.
 pub struct Cashier;

@@ -14,8 +14,8 @@ use paywasm_core::first_view;
 use paywasm_core::i18n;
 use paywasm_core::method::{checkout_methods, GatewayKind};
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::objects::PlatformType;
 use paywasm_core::platform::detect_platform;
+use paywasm_core::platform::PlatformType;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -9,6 +9,7 @@ mod state;
 pub use first_view::take_over;
 pub use state::Phase;
 
+use crate::adapter::{Active, Adapter};
 use crate::flow::{self, Started};
 use crate::i18n::{self, fill, Texts};
 use crate::options::Options;
@@ -16,9 +17,10 @@ use crate::WidgetError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use paywasm_core::checkout::{Payment, Status};
 use paywasm_core::failure::FailureCode;
 use paywasm_core::method::{checkout_methods, SourceType};
-use paywasm_core::objects::{ChargeStatus, CheckoutCharge, PlatformType};
+use paywasm_core::platform::PlatformType;
 use qr::{Countdown, QrPanel};
 use receipt::Receipt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,15 +51,10 @@ fn status_text(
         },
         Phase::Confirming => texts.confirming.into(),
         Phase::Done(charge) => match &charge.status {
-            ChargeStatus::Successful => texts.successful.into(),
-            ChargeStatus::Expired => texts.expired.into(),
-            _ if charge.failure_code.as_deref() == Some(FailureCode::PaymentCancelled.as_str()) => {
-                texts.cancelled.into()
-            }
-            _ => fill(
-                texts.failed,
-                i18n::failure_reason(texts, charge.failure_code.as_deref()),
-            ),
+            Status::Successful => texts.successful.into(),
+            Status::Expired => texts.expired.into(),
+            _ if charge.failure() == Some(FailureCode::PaymentCancelled) => texts.cancelled.into(),
+            _ => fill(texts.failed, i18n::failure_reason(texts, charge.failure())),
         },
         Phase::Error(error) => fill(texts.start_failed, i18n::error_reason(texts, error)),
     }
@@ -81,7 +78,7 @@ fn status_text(
 ///     view! {
 ///         <Checkout
 ///             options=options
-///             on_complete=move |charge: paywasm::CheckoutCharge| leptos::logging::log!("{}", charge.status.as_str())
+///             on_complete=move |charge: paywasm::Payment| leptos::logging::log!("{}", charge.status.as_str())
 ///         />
 ///     }
 /// }
@@ -92,7 +89,7 @@ pub fn Checkout(
     options: Options,
     /// The charge ended: `successful`, `failed` or `expired`.
     #[prop(optional, into)]
-    on_complete: Option<Callback<CheckoutCharge>>,
+    on_complete: Option<Callback<Payment>>,
     /// A payment could not be started or followed.
     #[prop(optional, into)]
     on_error: Option<Callback<WidgetError>>,
@@ -114,20 +111,16 @@ pub fn Checkout(
         languages.iter().map(String::as_str),
     );
     let platform = flow::current_platform();
-    let methods: Vec<SourceType> = checkout_methods(
-        options.gateway.kind(),
-        options.amount,
-        &options.currency,
-        platform,
-    )
-    .into_iter()
-    .filter(|t| {
-        options
-            .methods
-            .as_ref()
-            .is_none_or(|allowed| allowed.contains(t))
-    })
-    .collect();
+    let methods: Vec<SourceType> =
+        checkout_methods(Active::KIND, options.amount, &options.currency, platform)
+            .into_iter()
+            .filter(|t| {
+                options
+                    .methods
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(t))
+            })
+            .collect();
     let resuming = options.charge_id.is_some();
     let initial = if resuming {
         Phase::Confirming
@@ -311,7 +304,7 @@ pub fn Checkout(
 
     let simulate = options
         .public_key
-        .offers_simulate(options.gateway.kind(), &options.gateway_url);
+        .offers_simulate(Active::KIND, &options.gateway_url);
     let waiting_charge = Memo::new(move |_| match phase.get() {
         Phase::Waiting(charge) => Some(charge),
         _ => None,
@@ -329,34 +322,32 @@ pub fn Checkout(
     };
 
     let paid = Memo::new(move |_| match phase.get() {
-        Phase::Done(charge) if charge.status == ChargeStatus::Successful => Some(charge),
+        Phase::Done(charge) if charge.status == Status::Successful => Some(charge),
         _ => None,
     });
     let receipt = view! {
-        <Receipt charge=paid texts=texts kind=options.gateway.kind() merchant=options.merchant_name.clone()/>
+        <Receipt charge=paid texts=texts kind=Active::KIND merchant=options.merchant_name.clone()/>
     };
 
     // After the status, so that Tab from the announced outcome reaches the next step. The
     // unpaid charge itself, not whether it expired: a memo of the type the others already are
     // (each distinct memo type costs the widget about 1 KB).
     let unpaid = Memo::new(move |_| match phase.get() {
-        Phase::Done(charge) if charge.status != ChargeStatus::Successful && !resuming => {
-            Some(charge)
-        }
+        Phase::Done(charge) if charge.status != Status::Successful && !resuming => Some(charge),
         _ => None,
     });
-    let kind = options.gateway.kind();
+    let kind = Active::KIND;
     // An expired QR is made again with the method the customer chose (its charge's); any
     // other unpaid end goes back to the choice. Made once and hidden, as the other parts.
     let expired = move || {
         unpaid
             .get()
-            .is_some_and(|charge| charge.status == ChargeStatus::Expired)
+            .is_some_and(|charge| charge.status == Status::Expired)
     };
     let again = move |_| {
         let method = unpaid
             .get_untracked()
-            .filter(|charge| charge.status == ChargeStatus::Expired)
+            .filter(|charge| charge.status == Status::Expired)
             .and_then(|charge| kind.parse_method(&charge.source.source_type));
         match method {
             Some(method) => start(method),

@@ -4,8 +4,8 @@
 use crate::i18n::{fill, Texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use paywasm_core::checkout::Payment;
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::CheckoutCharge;
 use paywasm_core::time::Timestamp;
 
 /// Remaining seconds at which the countdown is announced (not every second).
@@ -93,7 +93,7 @@ impl Countdown {
 #[component]
 pub fn QrPanel(
     /// The waiting charge, if any.
-    charge: Memo<Option<CheckoutCharge>>,
+    charge: Memo<Option<Payment>>,
     /// Its time left.
     countdown: Countdown,
     /// The customer's language.

@@ -3,8 +3,8 @@
 
 use crate::i18n::Texts;
 use leptos::prelude::*;
+use paywasm_core::checkout::Payment;
 use paywasm_core::method::GatewayKind;
-use paywasm_core::objects::CheckoutCharge;
 use wasm_bindgen::JsValue;
 
 /// The moment, in the customer's language and the browser's time zone (`Intl`, so that the
@@ -24,7 +24,7 @@ fn local_date_time(unix_ms: f64, lang: &str) -> String {
 #[component]
 pub fn Receipt(
     /// The successful charge, once there is one.
-    charge: Memo<Option<CheckoutCharge>>,
+    charge: Memo<Option<Payment>>,
     /// The customer's language.
     texts: &'static Texts,
     /// The gateway, which names the charge's method.
@@ -35,7 +35,7 @@ pub fn Receipt(
     let labels = texts.receipt;
     // Each line reads the charge through one function pointer: one type of reader for all of
     // them (a closure each measured 0.16 KB larger).
-    let line = move |read: fn(&CheckoutCharge, &'static Texts, GatewayKind) -> String| {
+    let line = move |read: fn(&Payment, &'static Texts, GatewayKind) -> String| {
         move || {
             charge
                 .get()

@@ -1,8 +1,8 @@
 //! The checkout's phases.
 
 use crate::WidgetError;
+use paywasm_core::checkout::Payment;
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::CheckoutCharge;
 
 /// Where the checkout is.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,11 +16,11 @@ pub enum Phase {
     /// Leaving for the authorize page.
     Redirecting,
     /// Showing the QR and waiting for the payment.
-    Waiting(CheckoutCharge),
+    Waiting(Payment),
     /// Back from a redirect, waiting for the charge to settle.
     Confirming,
     /// The charge ended.
-    Done(CheckoutCharge),
+    Done(Payment),
     /// The payment could not be started or followed.
     Error(WidgetError),
 }

@@ -15,7 +15,7 @@ use crate::WidgetError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use paywasm_core::objects::{ChargeStatus, CheckoutCharge};
+use paywasm_core::checkout::{Payment, Status};
 use paywasm_core::pos::{recognize, CodeError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -29,9 +29,9 @@ enum Sale {
     /// The charge request is on its way.
     Charging,
     /// The customer confirms in the app.
-    Waiting(CheckoutCharge),
+    Waiting(Payment),
     /// The charge ended.
-    Done(CheckoutCharge),
+    Done(Payment),
     /// The shop could not be reached or refused.
     Error(String),
 }
@@ -45,8 +45,8 @@ impl Sale {
             Sale::Charging => "charging",
             Sale::Waiting(_) => "waiting",
             Sale::Done(charge) => match charge.status {
-                ChargeStatus::Successful => "successful",
-                ChargeStatus::Expired => "expired",
+                Status::Successful => "successful",
+                Status::Expired => "expired",
                 _ => "failed",
             },
             Sale::Error(_) => "error",
@@ -120,7 +120,7 @@ pub fn PosCheckout(
                         .await;
                 match result {
                     Ok(Some(charge)) => {
-                        if charge.status != ChargeStatus::Successful {
+                        if charge.status != Status::Successful {
                             sale_key.set(new_sale_key());
                         }
                         sale.set(Sale::Done(charge));
@@ -141,7 +141,7 @@ pub fn PosCheckout(
             // paid, changes nothing.
             let current = sale.get_untracked();
             let paid =
-                matches!(&current, Sale::Done(charge) if charge.status == ChargeStatus::Successful);
+                matches!(&current, Sale::Done(charge) if charge.status == Status::Successful);
             if paid || matches!(current, Sale::Charging | Sale::Waiting(_)) {
                 return false;
             }
@@ -171,13 +171,13 @@ pub fn PosCheckout(
                     terminal_id: &options.terminal_id,
                 };
                 match merchant::pos_charge(&options.pos_url, &request, &key).await {
-                    Ok(charge) if charge.status == ChargeStatus::Pending => {
+                    Ok(charge) if charge.status == Status::Pending => {
                         let id = charge.id.clone();
                         sale.set(Sale::Waiting(charge));
                         wait(id);
                     }
                     Ok(charge) => {
-                        if charge.status != ChargeStatus::Successful {
+                        if charge.status != Status::Successful {
                             sale_key.set(new_sale_key());
                         }
                         sale.set(Sale::Done(charge));
@@ -294,14 +294,9 @@ pub fn PosCheckout(
             Sale::Charging => texts.charging.into(),
             Sale::Waiting(charge) => fill(texts.waiting, wallet(&charge)),
             Sale::Done(charge) => match charge.status {
-                ChargeStatus::Successful => {
-                    fill(&fill(texts.successful, &amount_text), wallet(&charge))
-                }
-                ChargeStatus::Expired => texts.expired.into(),
-                _ => fill(
-                    texts.failed,
-                    texts.failure_advice(charge.failure_code.as_deref()),
-                ),
+                Status::Successful => fill(&fill(texts.successful, &amount_text), wallet(&charge)),
+                Status::Expired => texts.expired.into(),
+                _ => fill(texts.failed, texts.failure_advice(charge.failure())),
             },
             Sale::Error(message) => message,
         }
@@ -317,7 +312,7 @@ pub fn PosCheckout(
     let (title_before, title_after) = crate::i18n::around(texts.title);
     let scanning = move || match sale.get() {
         Sale::Ready(_) | Sale::Error(_) => true,
-        Sale::Done(charge) => charge.status != ChargeStatus::Successful,
+        Sale::Done(charge) => charge.status != Status::Successful,
         Sale::Charging | Sale::Waiting(_) => false,
     };
     // A scanner types where the focus is: whenever the scan field is offered (again after a
@@ -331,8 +326,7 @@ pub fn PosCheckout(
         }
     });
     let waiting = move || matches!(sale.get(), Sale::Waiting(_));
-    let paid =
-        move || matches!(sale.get(), Sale::Done(ref c) if c.status == ChargeStatus::Successful);
+    let paid = move || matches!(sale.get(), Sale::Done(ref c) if c.status == Status::Successful);
 
     view! {
         <section class="paywasm paywasm-pos" lang=texts.lang data-state=move || sale.get().state()>

@@ -3,8 +3,8 @@
 //! They live in the cashier's build only: a checkout page never downloads them. `{}` in a
 //! template is filled in order with [`crate::i18n::fill`].
 
+use paywasm_core::checkout::Payment;
 use paywasm_core::failure::FailureCode;
-use paywasm_core::objects::CheckoutCharge;
 use paywasm_core::pos::CodeError;
 
 /// Sentences in one language.
@@ -80,8 +80,8 @@ pub struct PosTexts {
 
 impl PosTexts {
     /// What the cashier reads, and what to do next, for a failed charge.
-    pub fn failure_advice(&self, code: Option<&str>) -> &'static str {
-        match FailureCode::parse(code.unwrap_or("")) {
+    pub fn failure_advice(&self, failure: Option<FailureCode>) -> &'static str {
+        match failure.unwrap_or(FailureCode::Unknown) {
             FailureCode::PaymentCancelled => self.advice_cancelled,
             FailureCode::Timeout | FailureCode::PaymentExpired => self.advice_too_late,
             FailureCode::InsufficientBalance | FailureCode::InsufficientFund => {
@@ -103,7 +103,7 @@ impl PosTexts {
 }
 
 /// The wallet's name (a brand: the same in every language).
-pub fn wallet(charge: &CheckoutCharge) -> &'static str {
+pub fn wallet(charge: &Payment) -> &'static str {
     if charge.source.source_type == "wechat_pay_upm" {
         "WeChat Pay"
     } else {

@@ -6,7 +6,7 @@
 //! (tests/e2e/leptos-app.spec.mjs). The README's "In a Leptos app" shows this file.
 
 use leptos::prelude::*;
-use paywasm::{Amount, Checkout, CheckoutCharge, CheckoutOptions, Currency};
+use paywasm::{Amount, Checkout, CheckoutOptions, Currency, Payment};
 
 fn main() {
     let order = web_sys::window()
@@ -33,13 +33,13 @@ fn main() {
 /// The shop's checkout page: the product, paywasm's checkout and, once paid, the receipt.
 #[component]
 fn Shop(options: paywasm::Options) -> impl IntoView {
-    let paid = RwSignal::new(None::<CheckoutCharge>);
+    let paid = RwSignal::new(None::<Payment>);
     view! {
         <main>
             <h1>"Leptos shop"</h1>
             <Checkout
                 options=options
-                on_complete=move |charge: CheckoutCharge| paid.set(Some(charge))
+                on_complete=move |charge: Payment| paid.set(Some(charge))
             />
             {move || paid.get().map(|charge| view! {
                 <p>"Order " {charge.status.as_str().to_owned()} ": " {charge.id}</p>

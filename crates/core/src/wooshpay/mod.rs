@@ -1,10 +1,12 @@
 //! WooshPay (seed 004): its API objects ([`objects`]), which payments its Alipay takes, and a
 //! PaymentIntent's client-safe view (what a browser may read with the publishable key and the
-//! client secret) turned into the checkout's own charge model, so one flow serves both
-//! gateways.
+//! client secret) as the checkout's [`Payment`](crate::checkout::Payment): its one boundary
+//! with the model.
 
+use crate::checkout::{Payment, Source, Status};
+use crate::method::Flow;
 use crate::money::{Amount, Currency};
-use crate::objects::{ChargeStatus, CheckoutCharge, CheckoutSource, Flow, PlatformType};
+use crate::platform::PlatformType;
 use serde::Deserialize;
 
 pub mod objects;
@@ -80,22 +82,22 @@ impl PaymentIntentView {
             .map(|to| to.url.as_str())
     }
 
-    /// The checkout's view: `succeeded` is successful; a failed attempt (back to
+    /// The payment: `succeeded` is successful; a failed attempt (back to
     /// `requires_payment_method` with an error) is failed, with the error code's failure code
     /// (whose sentence the customer reads in their language); `canceled` ends like an expiry;
     /// everything else, a status this version does not know too, is still pending.
-    pub fn to_checkout_charge(&self) -> Result<CheckoutCharge, crate::Error> {
+    pub fn to_payment(&self) -> Result<Payment, crate::Error> {
         let failure = match (&self.status, &self.last_payment_error) {
             (PaymentIntentStatus::RequiresPaymentMethod, Some(error)) => Some(error),
             _ => None,
         };
         let status = match &self.status {
-            PaymentIntentStatus::Succeeded => ChargeStatus::Successful,
-            PaymentIntentStatus::Canceled => ChargeStatus::Expired,
-            _ if failure.is_some() => ChargeStatus::Failed,
-            _ => ChargeStatus::Pending,
+            PaymentIntentStatus::Succeeded => Status::Successful,
+            PaymentIntentStatus::Canceled => Status::Expired,
+            _ if failure.is_some() => Status::Failed,
+            _ => Status::Pending,
         };
-        Ok(CheckoutCharge {
+        Ok(Payment {
             id: self.id.clone(),
             status,
             amount: Amount(self.amount),
@@ -113,7 +115,7 @@ impl PaymentIntentView {
                     .to_owned()
             }),
             failure_message: failure.map(|error| error.message.clone()),
-            source: CheckoutSource {
+            source: Source {
                 source_type: crate::method::GatewayKind::Wooshpay
                     .method_name(crate::method::SourceType::AlipayCn)
                     .into(),
@@ -135,26 +137,13 @@ mod tests {
     #[test]
     fn statuses_map_to_the_checkouts_outcomes() {
         let base = r#""id":"pi_1","amount":20,"currency":"CNY""#;
-        let charge = |rest: &str| {
-            view(&format!("{{{base},{rest}}}"))
-                .to_checkout_charge()
-                .unwrap()
-        };
-        assert_eq!(
-            charge(r#""status":"succeeded""#).status,
-            ChargeStatus::Successful
-        );
-        assert_eq!(
-            charge(r#""status":"canceled""#).status,
-            ChargeStatus::Expired
-        );
-        assert_eq!(
-            charge(r#""status":"processing""#).status,
-            ChargeStatus::Pending
-        );
+        let charge = |rest: &str| view(&format!("{{{base},{rest}}}")).to_payment().unwrap();
+        assert_eq!(charge(r#""status":"succeeded""#).status, Status::Successful);
+        assert_eq!(charge(r#""status":"canceled""#).status, Status::Expired);
+        assert_eq!(charge(r#""status":"processing""#).status, Status::Pending);
         assert_eq!(
             charge(r#""status":"requires_payment_method""#).status,
-            ChargeStatus::Pending
+            Status::Pending
         );
         let failed = charge(
             r#""status":"requires_payment_method","last_payment_error":{"type":"invalid_request_error","code":"payment_intent_payment_attempt_failed","message":"declined"}"#,
@@ -165,16 +154,12 @@ mod tests {
                 failed.failure_code.as_deref(),
                 failed.failure_message.as_deref()
             ),
-            (
-                ChargeStatus::Failed,
-                Some("payment_rejected"),
-                Some("declined")
-            )
+            (Status::Failed, Some("payment_rejected"), Some("declined"))
         );
         // A status a newer gateway adds keeps the customer waiting, never ends the payment.
         assert_eq!(
             charge(r#""status":"requires_capture""#).status,
-            ChargeStatus::Pending
+            Status::Pending
         );
         let waiting = charge(
             r#""status":"requires_action","next_action":{"type":"redirect_to_url","alipay_handle_redirect":{"url":"https://x/y"}}"#,

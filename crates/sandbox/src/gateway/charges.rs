@@ -15,10 +15,11 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids;
+use paywasm_core::method::Flow;
 use paywasm_core::method::{fees, SourceType};
 use paywasm_core::money::Amount;
-use paywasm_core::objects::{
-    Charge, ChargeStatus, Document, Flow, List, PlatformFee, ScannableCode, TransactionFees,
+use paywasm_core::omise::objects::{
+    Charge, ChargeStatus, Document, List, PlatformFee, ScannableCode, TransactionFees,
 };
 use paywasm_core::promptpay;
 use paywasm_core::test_codes::{self, TestOutcome};
@@ -808,7 +809,7 @@ async fn sources_show(
     State(state): State<GatewayState>,
     _: SecretKey,
     Path(id): Path<String>,
-) -> Result<Json<paywasm_core::objects::Source>, ApiError> {
+) -> Result<Json<paywasm_core::omise::objects::Source>, ApiError> {
     let (mut source, charge_id) = super::sources::find(&state, &id)?;
     if let Some(charge_id) = charge_id {
         source.charge_status = load(&state, &charge_id)?.status.as_str().to_owned();

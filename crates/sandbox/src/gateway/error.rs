@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use paywasm_core::objects::ErrorObject;
+use paywasm_core::omise::objects::ErrorObject;
 
 /// Everything a request to the gateway (or the shop) can fail with. The message is for people
 /// and never includes internals.

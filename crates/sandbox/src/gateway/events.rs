@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use paywasm_core::ids;
-use paywasm_core::objects::List;
+use paywasm_core::omise::objects::List;
 use paywasm_core::time::Timestamp;
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::{json, Value};

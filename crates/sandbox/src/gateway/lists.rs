@@ -7,7 +7,7 @@ use super::error::ApiError;
 use super::now;
 use crate::api::params::Params;
 use axum::extract::{FromRequest, Request};
-use paywasm_core::objects::List;
+use paywasm_core::omise::objects::List;
 use paywasm_core::time::Timestamp;
 
 /// The parameters of a list request, from the query string and the body together.

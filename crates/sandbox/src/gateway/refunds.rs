@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::Amount;
-use paywasm_core::objects::{Charge, ChargeStatus, List, Refund};
+use paywasm_core::omise::objects::{Charge, ChargeStatus, List, Refund};
 use rusqlite::OptionalExtension;
 
 pub(crate) fn router() -> Router<GatewayState> {

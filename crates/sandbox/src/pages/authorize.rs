@@ -12,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use paywasm_core::objects::{Charge, ChargeStatus};
+use paywasm_core::omise::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<GatewayState> {

@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use paywasm_core::failure::FailureCode;
-use paywasm_core::objects::{Charge, ChargeStatus};
+use paywasm_core::omise::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 

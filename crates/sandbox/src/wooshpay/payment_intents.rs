@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids;
-use paywasm_core::objects::PlatformType;
+use paywasm_core::platform::PlatformType;
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -9,7 +9,7 @@
 //! `PAYWASM_MODEL_CASES=N` runs N cases from a new seed each time.
 
 use super::*;
-use paywasm_core::objects::CheckoutCharge;
+use paywasm_core::checkout::Payment;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
@@ -174,7 +174,7 @@ impl World {
     }
 
     /// Notes what a charge request answered: the charge, and what the customer saw.
-    fn answered(&mut self, answer: Result<CheckoutCharge, MerchantError>) {
+    fn answered(&mut self, answer: Result<Payment, MerchantError>) {
         match answer {
             Ok(charge) => {
                 if !self.charges.contains(&charge.id) {
@@ -574,7 +574,7 @@ impl<const INSTANCES: usize> StateMachineTest for MoneyPath<INSTANCES> {
 }
 
 /// A fixed set of seeds in `npm test`; `PAYWASM_MODEL_CASES=N`: N cases from a new seed.
-fn config(fixed_cases: u32) -> ProptestConfig {
+pub(super) fn config(fixed_cases: u32) -> ProptestConfig {
     let explore = std::env::var("PAYWASM_MODEL_CASES")
         .ok()
         .and_then(|cases| cases.parse().ok());

@@ -392,8 +392,8 @@ impl Soak {
             assert_eq!(status, StatusCode::OK, "{intent}");
             let view: paywasm_core::wooshpay::PaymentIntentView =
                 serde_json::from_value(intent).unwrap();
-            let seen = view.to_checkout_charge().unwrap().status;
-            if seen != paywasm_core::objects::ChargeStatus::Pending {
+            let seen = view.to_payment().unwrap().status;
+            if seen != paywasm_core::checkout::Status::Pending {
                 break seen.as_str().to_owned();
             }
             tokio::time::sleep(Duration::from_millis(200)).await;

@@ -6,8 +6,9 @@ use super::times::when;
 use super::Filter;
 use askama::Template;
 use paywasm_core::failure::FailureCode;
+use paywasm_core::method::Flow;
 use paywasm_core::method::SourceType;
-use paywasm_core::objects::{Charge, ChargeStatus, Flow};
+use paywasm_core::omise::objects::{Charge, ChargeStatus};
 
 /// The statuses a charge has, as the list filters them.
 pub(crate) const STATUSES: &[&str] = &["pending", "successful", "failed", "expired"];

@@ -1,4 +1,4 @@
-//! The Omise-compatible API objects, field for field as the seed documents show them
+//! Omise's API objects, field for field as the seed documents show them
 //! (API version 2017-11-02). Fields the sandbox never fills are kept, as `null`, so that
 //! clients written against the real gateway find every key they expect.
 
@@ -345,88 +345,6 @@ pub struct Charge {
     pub can_perform_void: bool,
     /// Approval code.
     pub approval_code: Option<String>,
-}
-
-/// What a customer's browser needs of a charge: the subset of [`Charge`] that the merchant
-/// server returns to the widget. Names and nesting are the charge's own, so a merchant server
-/// may also return the full charge; fees, metadata and the customer's IP stay on the server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckoutCharge {
-    /// `chrg_...`.
-    pub id: String,
-    /// Status.
-    pub status: ChargeStatus,
-    /// In the smallest currency unit.
-    pub amount: Amount,
-    /// Currency code.
-    pub currency: Currency,
-    /// Where to send the customer (`app_redirect`).
-    pub authorize_uri: Option<String>,
-    /// When a pending charge expires.
-    pub expires_at: Option<Timestamp>,
-    /// When it was paid (the receipt's date and time).
-    pub paid_at: Option<Timestamp>,
-    /// Why it failed.
-    pub failure_code: Option<String>,
-    /// A sentence for people about why it failed.
-    pub failure_message: Option<String>,
-    /// The source, reduced to what the customer sees.
-    pub source: CheckoutSource,
-}
-
-/// The part of a source the widget uses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckoutSource {
-    /// The source type's API name (kept as text: a newer type must not break the widget).
-    #[serde(rename = "type")]
-    pub source_type: String,
-    /// How the customer authorises it.
-    pub flow: Flow,
-    /// The QR to show, for PromptPay.
-    pub scannable_code: Option<CheckoutCode>,
-}
-
-/// A scannable code reduced to its image link.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckoutCode {
-    /// The image.
-    pub image: CheckoutImage,
-}
-
-/// An image link.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckoutImage {
-    /// Where the image is downloaded.
-    pub download_uri: String,
-}
-
-impl From<&Charge> for CheckoutCharge {
-    fn from(charge: &Charge) -> Self {
-        Self {
-            id: charge.id.clone(),
-            status: charge.status.clone(),
-            amount: charge.amount,
-            currency: charge.currency.clone(),
-            authorize_uri: charge.authorize_uri.clone(),
-            expires_at: charge.expires_at,
-            paid_at: charge.paid_at,
-            failure_code: charge.failure_code.clone(),
-            failure_message: charge.failure_message.clone(),
-            source: CheckoutSource {
-                source_type: charge.source.source_type.as_str().to_owned(),
-                flow: charge.source.flow,
-                scannable_code: charge
-                    .source
-                    .scannable_code
-                    .as_ref()
-                    .map(|code| CheckoutCode {
-                        image: CheckoutImage {
-                            download_uri: code.image.download_uri.clone(),
-                        },
-                    }),
-            },
-        }
-    }
 }
 
 /// The gateway's error object: `{"object":"error","location":...,"code":...,"message":...}`.
