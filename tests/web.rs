@@ -40,6 +40,18 @@ fn button_names(root: &web_sys::HtmlElement) -> Vec<String> {
         .collect()
 }
 
+/// Mounting with `json` is refused, with a message that names `expected`.
+fn assert_refused_naming(json: &str, expected: &str) {
+    let error = mount(scratch().into(), options(json))
+        .err()
+        .expect("refused");
+    let message = String::from(js_sys::Error::from(JsValue::from(error)).message());
+    assert!(
+        message.contains(expected),
+        "{message} should name {expected}"
+    );
+}
+
 #[cfg(not(feature = "wooshpay"))]
 fn status_text(root: &web_sys::HtmlElement) -> String {
     root.query_selector("[role=status]")
@@ -166,14 +178,7 @@ fn missing_or_wrong_options_name_the_problem() {
             "mode must be",
         ),
     ] {
-        let error = mount(scratch().into(), options(&json))
-            .err()
-            .expect("refused");
-        let message = String::from(js_sys::Error::from(JsValue::from(error)).message());
-        assert!(
-            message.contains(expected),
-            "{message} should name {expected}"
-        );
+        assert_refused_naming(&json, expected);
     }
 }
 
@@ -423,14 +428,7 @@ async fn a_wooshpay_checkout_takes_its_methods_by_the_names_it_reports() {
         // a checkout on the gateway another build serves names the build to load
         (THB_ORDER.to_owned(), "paywasm.js"),
     ] {
-        let error = mount(scratch().into(), options(&json))
-            .err()
-            .expect("refused");
-        let message = String::from(js_sys::Error::from(JsValue::from(error)).message());
-        assert!(
-            message.contains(expected),
-            "{message} should name {expected}"
-        );
+        assert_refused_naming(&json, expected);
     }
 }
 

@@ -45,7 +45,7 @@ impl From<&Charge> for Settled {
     fn from(charge: &Charge) -> Self {
         Self {
             id: charge.id.clone(),
-            status: Status::from(&charge.status),
+            status: charge.status.clone(),
             amount: charge.amount,
             currency: charge.currency.clone(),
             failure_code: charge.failure_code.clone(),

@@ -13,35 +13,8 @@ use serde_json::Value;
 pub use crate::method::Flow;
 pub use crate::platform::PlatformType;
 
-open_enum! {
-    /// A charge's status.
-    pub enum ChargeStatus {
-        /// Waiting for the customer (or the cashier's scan) to complete.
-        Pending = "pending",
-        /// Paid.
-        Successful = "successful",
-        /// Declined; see `failure_code`.
-        Failed = "failed",
-        /// Not paid before `expires_at`, or expired on request.
-        Expired = "expired",
-        /// Reversed (voided) after authorisation.
-        Reversed = "reversed",
-    }
-}
-
-impl ChargeStatus {
-    /// Whether the status can never change again. A status this version does not know is
-    /// not: a new server status must never end a customer's payment.
-    pub fn is_terminal(&self) -> bool {
-        matches!(
-            self,
-            ChargeStatus::Successful
-                | ChargeStatus::Failed
-                | ChargeStatus::Expired
-                | ChargeStatus::Reversed
-        )
-    }
-}
+/// A charge's status: the checkout's statuses are Omise's, name for name.
+pub use crate::checkout::Status as ChargeStatus;
 
 /// A document the gateway serves, such as the PromptPay QR image (`scannable_code.image`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -375,27 +348,6 @@ impl ErrorObject {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statuses_round_trip_and_keep_unknown_values() {
-        for name in [
-            "pending",
-            "successful",
-            "failed",
-            "expired",
-            "reversed",
-            "disputed",
-        ] {
-            let status: ChargeStatus = serde_json::from_value(Value::from(name)).unwrap();
-            assert_eq!(serde_json::to_value(&status).unwrap(), Value::from(name));
-        }
-        assert!(!ChargeStatus::Pending.is_terminal());
-        assert!(ChargeStatus::Expired.is_terminal());
-        assert!(
-            !ChargeStatus::parse("authorizing").is_terminal(),
-            "an unknown status keeps the customer waiting"
-        );
-    }
 
     #[test]
     fn platform_types_use_the_api_spelling() {
