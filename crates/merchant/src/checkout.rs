@@ -31,9 +31,8 @@ use paywasm_core::ids::{PrefixedId, SourceId};
 use paywasm_core::method::Flow;
 use paywasm_core::omise::objects::Charge;
 use paywasm_core::time::Timestamp;
-use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -250,7 +249,7 @@ impl<O: Orders> Checkout<O> {
     }
 
     /// Tells the merchant's orders what `charge` of order `reference`, as the gateway has it
-    /// now, means for the order ([`crate::settlement`]). Safe to repeat, on any instance.
+    /// now, means for the order (`settlement`). Safe to repeat, on any instance.
     pub async fn settle(&self, reference: &str, charge: &Charge) -> Result<(), MerchantError> {
         crate::settlement::settle(
             &self.orders,
@@ -638,44 +637,33 @@ impl<O: Orders> Checkout<O> {
         }
     }
 
-    /// Handles one webhook delivery: its signature and timestamp verified, each event once, the
-    /// charge re-read from the gateway. What it answers (`{"received": id}`), or why not: a
-    /// failure is a 5xx so that the gateway delivers the event again.
+    /// Handles one webhook delivery (`webhooks`): its signature and timestamp
+    /// verified, each event once, the charge re-read from the gateway. What it answers
+    /// (`{"received": id}`), or why not: a failure is a 5xx so that the gateway delivers the
+    /// event again.
     pub async fn receive_webhook(
         &self,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Value, MerchantError> {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-        };
-        verify(
-            &self.webhook_key,
-            header(TIMESTAMP_HEADER),
-            header(SIGNATURE_HEADER),
+        let delivery = crate::webhooks::verified::<OmiseClient>(
+            headers,
             body,
-            now_ms() / 1_000,
-        )
-        .map_err(|error| MerchantError::Unauthorized(error.to_string()))?;
+            std::slice::from_ref(&self.webhook_key),
+        )?;
         self.last_webhook_ms.store(now_ms(), Ordering::Relaxed);
-        let event: Event = serde_json::from_slice(body)
-            .map_err(|_| MerchantError::BadRequest("the webhook body is not an event".into()))?;
-        if self.records.handled(&event.id).await? {
-            return Ok(json!({"received": event.id, "duplicate": true}));
-        }
-        if event.data.object == "charge" {
-            if self.owns(&event.data.id).await? {
-                self.refresh(&event.data.id).await?;
-            } else {
-                self.adopt(&event.data.id).await?;
+        crate::webhooks::handle_once(&self.records, &delivery, async {
+            if let Some(charge) = &delivery.payment {
+                if self.owns(charge).await? {
+                    self.refresh(charge).await?;
+                } else {
+                    self.adopt(charge).await?;
+                }
+                tracing::info!(event = %delivery.event, %charge, "webhook handled");
             }
-            tracing::info!(event = %event.id, key = %event.key, charge = %event.data.id, "webhook handled");
-        }
-        self.records.mark_handled(&event.id, now_ms()).await?;
-        Ok(json!({"received": event.id}))
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -722,19 +710,6 @@ fn for_the_customer(error: MerchantError) -> MerchantError {
         }
         other => other,
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct Event {
-    id: String,
-    key: String,
-    data: EventData,
-}
-
-#[derive(Debug, Deserialize)]
-struct EventData {
-    object: String,
-    id: String,
 }
 
 /// `POST /checkout/charges` body.

@@ -1,15 +1,31 @@
 //! What the merchant library asks of each gateway, written once per gateway: its payment
-//! object read as a [`Settled`] payment (one conversion each), and a refund. What a payment
-//! means for its order ([`crate::settlement`]) is written once over it, for every gateway.
+//! object read as a [`Settled`] payment (one conversion each), a refund, and its webhooks'
+//! signatures and events read as a [`Delivery`]. What a payment means for its order
+//! (`settlement`) and how a delivery is handled once (`webhooks`) are written
+//! once over it, for every gateway.
 
 use crate::client::{OmiseClient, WooshpayClient};
 use crate::error::MerchantError;
+use axum::http::HeaderMap;
 use paywasm_core::checkout::Status;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::omise::objects::Charge;
-use paywasm_core::wooshpay::objects::{PaymentIntent, PaymentIntentStatus, Refund};
+use paywasm_core::wooshpay::objects::{
+    Event, EventObject, EventType, PaymentIntent, PaymentIntentStatus, Refund,
+};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::future::Future;
+
+/// A webhook delivery whose signature was verified: its event, and the payment it is news of,
+/// if any (the payment is read again from the gateway, never taken from the event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The event's id: each is handled once.
+    pub event: String,
+    /// The payment whose state the event announces.
+    pub payment: Option<String>,
+}
 
 /// A gateway's payment (an Omise charge, a WooshPay PaymentIntent) as it is now at the gateway,
 /// reduced to what its order needs to know.
@@ -94,8 +110,17 @@ impl Settled {
     }
 }
 
-/// One gateway's part of settlement.
+/// One gateway's part of settlement and of its webhooks.
 pub trait Connector: Send + Sync + 'static {
+    /// Verifies a webhook delivery (`headers` and `body`) against the endpoint's `secrets`
+    /// (any of them may have signed it) at `now` (seconds), and reads its event.
+    fn verify_delivery(
+        headers: &HeaderMap,
+        body: &[u8],
+        secrets: &[Vec<u8>],
+        now: i64,
+    ) -> Result<Delivery, MerchantError>;
+
     /// Refunds `amount` of payment `id`, once under `key` (a repeat gets the same refund):
     /// the refund's id.
     fn refund_payment(
@@ -106,7 +131,50 @@ pub trait Connector: Send + Sync + 'static {
     ) -> impl Future<Output = Result<String, MerchantError>> + Send;
 }
 
+/// The header `name` of a delivery, or empty.
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+}
+
+/// An Omise event, as far as a delivery needs it.
+#[derive(Debug, Deserialize)]
+struct OmiseEvent {
+    id: String,
+    data: OmiseEventData,
+}
+
+#[derive(Debug, Deserialize)]
+struct OmiseEventData {
+    object: String,
+    id: String,
+}
+
 impl Connector for OmiseClient {
+    fn verify_delivery(
+        headers: &HeaderMap,
+        body: &[u8],
+        secrets: &[Vec<u8>],
+        now: i64,
+    ) -> Result<Delivery, MerchantError> {
+        use paywasm_core::webhook::{verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+        let (timestamp, signature) = (
+            header(headers, TIMESTAMP_HEADER),
+            header(headers, SIGNATURE_HEADER),
+        );
+        verify_with_any(secrets, |secret| {
+            verify(secret, timestamp, signature, body, now).map_err(|error| error.to_string())
+        })?;
+        let event: OmiseEvent = serde_json::from_slice(body)
+            .map_err(|_| MerchantError::BadRequest("the webhook body is not an event".into()))?;
+        Ok(Delivery {
+            payment: (event.data.object == "charge").then_some(event.data.id),
+            event: event.id,
+        })
+    }
+
     async fn refund_payment(
         &self,
         id: &str,
@@ -118,6 +186,36 @@ impl Connector for OmiseClient {
 }
 
 impl Connector for WooshpayClient {
+    /// Only a PaymentIntent that succeeded or was canceled is news to its order: a failed
+    /// attempt leaves it payable.
+    fn verify_delivery(
+        headers: &HeaderMap,
+        body: &[u8],
+        secrets: &[Vec<u8>],
+        now: i64,
+    ) -> Result<Delivery, MerchantError> {
+        use paywasm_core::webhook::wooshpay;
+        let signature = header(headers, wooshpay::SIGNATURE_HEADER);
+        verify_with_any(secrets, |secret| {
+            let secret = std::str::from_utf8(secret).map_err(|error| error.to_string())?;
+            wooshpay::verify(secret, signature, body, now).map_err(|error| error.to_string())
+        })?;
+        let event: Event = serde_json::from_slice(body).map_err(|error| {
+            MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
+        })?;
+        let payment = match (&event.kind, &event.data.object) {
+            (
+                EventType::PaymentIntentSucceeded | EventType::PaymentIntentCanceled,
+                EventObject::PaymentIntent(intent),
+            ) => Some(intent.id.clone()),
+            _ => None,
+        };
+        Ok(Delivery {
+            event: event.id,
+            payment,
+        })
+    }
+
     async fn refund_payment(
         &self,
         id: &str,
@@ -133,4 +231,19 @@ impl Connector for WooshpayClient {
             .await?;
         Ok(refund.id)
     }
+}
+
+/// Ok when one of `secrets` verifies the delivery; else why the last one did not.
+fn verify_with_any(
+    secrets: &[Vec<u8>],
+    verify: impl Fn(&[u8]) -> Result<(), String>,
+) -> Result<(), MerchantError> {
+    let mut why = "no webhook secret is configured".to_owned();
+    for secret in secrets {
+        match verify(secret) {
+            Ok(()) => return Ok(()),
+            Err(error) => why = error,
+        }
+    }
+    Err(MerchantError::Unauthorized(why))
 }

@@ -5,10 +5,11 @@
 //!   status with a long poll, the signed webhook receiver), over the merchant's [`orders`];
 //! - [`wooshpay`]: the same contract on WooshPay's API (a PaymentIntent for an order, the
 //!   signed webhook receiver), with the hosted Checkout Session and the return page's resume;
-//! - [`settlement`]: what a gateway's payment means for its order, written once for both
+//! - `settlement`: what a gateway's payment means for its order, written once for both
 //!   (one payment per order, for what it costs; any other success refunded and reported),
-//!   over each gateway's [`connector`] (its payment read as a [`connector::Settled`], its
-//!   refund);
+//!   and `webhooks`: a delivery verified and each event handled once, both over each
+//!   gateway's [`connector`] (its payment read as a [`connector::Settled`], its refund, its
+//!   webhooks' signatures and events);
 //! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
@@ -141,8 +142,9 @@ pub mod orders;
 pub mod pos;
 pub mod postgres;
 pub mod records;
-pub mod settlement;
+mod settlement;
 pub mod waiters;
+mod webhooks;
 pub mod wooshpay;
 
 pub use error::MerchantError;

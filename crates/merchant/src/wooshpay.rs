@@ -5,7 +5,7 @@
 //!   terminal; one per order and `request`, however often the request is repeated;
 //! - `POST /webhooks/wooshpay`: the gateway's signed events (`WooshPay-Signature`, with its
 //!   timestamp tolerance), each handled once; a succeeded or canceled PaymentIntent is re-read
-//!   from the gateway and settled with its order as an Omise charge is ([`crate::settlement`]):
+//!   from the gateway and settled with its order as an Omise charge is (`settlement`):
 //!   one PaymentIntent pays an order, for what it costs; any other success is refunded.
 //!
 //! Beside them, what the merchant's pages call: [`WooshpayCheckout::resume`] (the return page
@@ -18,7 +18,7 @@ use crate::connector::Settled;
 use crate::customers::Proxies;
 use crate::error::MerchantError;
 use crate::orders::Orders;
-use crate::records::{now_ms, Records};
+use crate::records::Records;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
@@ -27,8 +27,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use hmac::Mac;
 use paywasm_core::wooshpay::objects::{
-    AlipayOptions, CheckoutSession, Event, EventObject, EventType, PaymentIntent,
-    PaymentIntentStatus, WebhookEndpoint,
+    AlipayOptions, CheckoutSession, PaymentIntent, PaymentIntentStatus, WebhookEndpoint,
 };
 use paywasm_core::wooshpay::{NextAction, OsType, TerminalType};
 use serde::{Deserialize, Serialize};
@@ -331,7 +330,7 @@ impl<O: Orders> WooshpayCheckout<O> {
             .await
     }
 
-    /// Settles PaymentIntent `id` (from an event) with its order ([`crate::settlement`]), as
+    /// Settles PaymentIntent `id` (from an event) with its order (`settlement`), as
     /// the gateway has it now: never trust the event's copy, read it from the gateway. A
     /// succeeded one pays its order only if it is the order's first and for what the order
     /// costs; any other is refunded and reported as a stray payment.
@@ -370,48 +369,30 @@ impl<O: Orders> WooshpayCheckout<O> {
         .await
     }
 
-    /// Handles one webhook delivery: its signature verified, each event once, a succeeded
-    /// PaymentIntent confirmed by the gateway before the order is paid. A failure is an error
-    /// answer, so that the gateway delivers the event again.
+    /// Handles one webhook delivery (`webhooks`): its signature verified with any of
+    /// the registered endpoints' secrets, each event once, a succeeded or canceled
+    /// PaymentIntent settled as the gateway has it. A failure is an error answer, so that the
+    /// gateway delivers the event again.
     pub async fn receive_webhook(
         &self,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<(), MerchantError> {
-        use paywasm_core::webhook::wooshpay;
-        let header = headers
-            .get(wooshpay::SIGNATURE_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default();
-        let now = now_ms() / 1_000;
-        let mut verified = Err(MerchantError::Unauthorized(
-            "no WooshPay webhook endpoint is registered".into(),
-        ));
-        for secret in self.records.wooshpay_webhook_secrets().await? {
-            verified = wooshpay::verify(&secret, header, body, now)
-                .map_err(|error| MerchantError::Unauthorized(error.to_string()));
-            if verified.is_ok() {
-                break;
+    ) -> Result<Value, MerchantError> {
+        let secrets: Vec<Vec<u8>> = self
+            .records
+            .wooshpay_webhook_secrets()
+            .await?
+            .into_iter()
+            .map(String::into_bytes)
+            .collect();
+        let delivery = crate::webhooks::verified::<WooshpayClient>(headers, body, &secrets)?;
+        crate::webhooks::handle_once(&self.records, &delivery, async {
+            match &delivery.payment {
+                Some(intent) => self.settle(intent).await,
+                None => Ok(()),
             }
-        }
-        verified?;
-        let event: Event = serde_json::from_slice(body).map_err(|error| {
-            MerchantError::BadRequest(format!("the event is not a WooshPay event: {error}"))
-        })?;
-        if self.records.handled(&event.id).await? {
-            return Ok(());
-        }
-        // The event counts as handled only after its effect: if anything before fails (the
-        // gateway cannot be read, the process dies), the next delivery of the event is handled
-        // afresh (paying an order is idempotent).
-        if let (
-            EventType::PaymentIntentSucceeded | EventType::PaymentIntentCanceled,
-            EventObject::PaymentIntent(intent),
-        ) = (&event.kind, &event.data.object)
-        {
-            self.settle(&intent.id).await?;
-        }
-        self.records.mark_handled(&event.id, now_ms()).await
+        })
+        .await
     }
 }
 
@@ -438,7 +419,6 @@ async fn webhooks_receive<O: Orders>(
     State(checkout): State<Arc<WooshpayCheckout<O>>>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<StatusCode, MerchantError> {
-    checkout.receive_webhook(&headers, &body).await?;
-    Ok(StatusCode::OK)
+) -> Result<Json<Value>, MerchantError> {
+    Ok(Json(checkout.receive_webhook(&headers, &body).await?))
 }
