@@ -76,37 +76,30 @@ impl From<&Charge> for Settled {
     }
 }
 
-impl Settled {
-    /// A PaymentIntent: `succeeded` took the money, `canceled` ended it unpaid; an attempt that
-    /// failed leaves it payable again (the customer may try once more), so it is still pending,
-    /// as is a status this version does not know. A currency the gateway spells in a way this
-    /// version cannot read is an error, never a guess.
-    pub fn of_intent(intent: &PaymentIntent) -> Result<Self, MerchantError> {
+/// A PaymentIntent: `succeeded` took the money, `canceled` ended it unpaid; an attempt that
+/// failed leaves it payable again (the customer may try once more), so it is still pending, as
+/// is a status this version does not know.
+impl From<&PaymentIntent> for Settled {
+    fn from(intent: &PaymentIntent) -> Self {
         let status = match intent.status {
             PaymentIntentStatus::Succeeded => Status::Successful,
             PaymentIntentStatus::Canceled => Status::Expired,
             _ => Status::Pending,
         };
-        let currency = Currency::parse(&intent.currency).map_err(|error| {
-            MerchantError::Gateway(format!(
-                "PaymentIntent {} has a currency this library cannot read: {error}",
-                intent.id
-            ))
-        })?;
-        Ok(Self {
+        Self {
             id: intent.id.clone(),
             refundable: if status == Status::Successful {
-                Amount(intent.amount_received)
+                intent.amount_received
             } else {
                 Amount(0)
             },
             status,
-            amount: Amount(intent.amount),
-            currency,
+            amount: intent.amount,
+            currency: intent.currency.clone(),
             failure_code: None,
             refund: None,
             order: order_named(&intent.metadata),
-        })
+        }
     }
 }
 
@@ -225,7 +218,7 @@ impl Connector for WooshpayClient {
         let refund: Refund = self
             .post_json(
                 "/v1/refunds",
-                &json!({ "payment_intent": id, "amount": amount.0 }),
+                &json!({ "payment_intent": id, "amount": amount }),
                 key,
             )
             .await?;

@@ -26,6 +26,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use hmac::Mac;
+use paywasm_core::money::{Amount, Currency};
 use paywasm_core::wooshpay::objects::{
     AlipayOptions, CheckoutSession, PaymentIntent, PaymentIntentStatus, WebhookEndpoint,
 };
@@ -55,8 +56,8 @@ pub struct ClientView {
     id: String,
     client_secret: String,
     status: PaymentIntentStatus,
-    amount: i64,
-    currency: String,
+    amount: Amount,
+    currency: Currency,
     next_action: Option<NextAction>,
 }
 
@@ -343,7 +344,7 @@ impl<O: Orders> WooshpayCheckout<O> {
             .gateway
             .get(&format!("/v1/payment_intents/{id}"))
             .await?;
-        let payment = Settled::of_intent(&intent)?;
+        let payment = Settled::from(&intent);
         let reference = match self.records.order_of_intent(id).await? {
             Some(reference) => reference,
             None => {

@@ -193,8 +193,7 @@ pub(crate) async fn session_frame_example(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, MerchantError> {
     let session = create_session(&state, &form.order).await?;
-    let currency = paywasm_core::money::Currency::parse(&session.currency)?;
-    let price = currency.display(paywasm_core::money::Amount(session.amount_total));
+    let price = session.currency.display(session.amount_total);
     let config = json!({ "url": session.url, "successUrl": session.success_url });
     respond(&views::WooshpaySessionExample {
         product: super::PRODUCT.name,

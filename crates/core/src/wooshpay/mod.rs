@@ -45,8 +45,9 @@ pub struct PaymentIntentView {
     /// Where it is.
     pub status: PaymentIntentStatus,
     /// Smallest currency unit.
-    pub amount: i64,
-    /// Upper-case code.
+    pub amount: Amount,
+    /// Upper-case code, as text: read as a [`Currency`] by [`PaymentIntentView::to_payment`]
+    /// (serde's reading of it costs the checkout 0.4 KB gzip more).
     pub currency: String,
     /// Where Alipay is, while the customer must act.
     #[serde(default)]
@@ -100,7 +101,7 @@ impl PaymentIntentView {
         Ok(Payment {
             id: self.id.clone(),
             status,
-            amount: Amount(self.amount),
+            amount: self.amount,
             currency: Currency::parse(&self.currency)?,
             authorize_uri: self.redirect_url().map(str::to_owned),
             expires_at: None,

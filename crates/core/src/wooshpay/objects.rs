@@ -3,6 +3,7 @@
 //! sandbox writes them, the merchant's server reads them; statuses, reasons and event types
 //! are open enums, so a value a newer gateway adds is kept, never refused.
 
+use crate::money::{Amount, Currency};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -197,9 +198,9 @@ pub struct PaymentIntent {
     /// Epoch milliseconds.
     pub created: i64,
     /// Upper-case code.
-    pub currency: String,
+    pub currency: Currency,
     /// Smallest currency unit.
-    pub amount: i64,
+    pub amount: Amount,
     /// Where it is.
     pub status: PaymentIntentStatus,
     /// Always false in the sandbox.
@@ -222,7 +223,7 @@ pub struct PaymentIntent {
     /// `automatic`.
     pub capture_method: String,
     /// What was paid.
-    pub amount_received: i64,
+    pub amount_received: Amount,
     /// Why the last attempt failed.
     pub last_payment_error: Option<PaymentError>,
     /// Epoch seconds, as Stripe's.
@@ -307,7 +308,7 @@ pub struct CheckoutSession {
     /// Epoch milliseconds.
     pub created: i64,
     /// Upper-case code, every line item's.
-    pub currency: String,
+    pub currency: Currency,
     /// Empty: no customer objects here.
     pub customer: String,
     /// `payment`.
@@ -331,9 +332,9 @@ pub struct CheckoutSession {
     /// Where the customer goes once paid.
     pub success_url: String,
     /// The items' sum.
-    pub amount_subtotal: i64,
+    pub amount_subtotal: Amount,
     /// What is paid.
-    pub amount_total: i64,
+    pub amount_total: Amount,
     /// `auto`.
     pub billing_address_collection: String,
     /// Epoch milliseconds.
@@ -355,7 +356,7 @@ pub struct LineItem {
     /// `item`.
     pub object: String,
     /// Upper-case code.
-    pub currency: String,
+    pub currency: Currency,
     /// The product's name.
     pub description: String,
     /// Its price.
@@ -363,9 +364,9 @@ pub struct LineItem {
     /// How many.
     pub quantity: i64,
     /// `unit_amount * quantity`.
-    pub amount_subtotal: i64,
+    pub amount_subtotal: Amount,
     /// What is paid for the line.
-    pub amount_total: i64,
+    pub amount_total: Amount,
 }
 
 /// A line item's price.
@@ -380,7 +381,7 @@ pub struct Price {
     /// Whether it can be bought.
     pub active: bool,
     /// Upper-case code.
-    pub currency: String,
+    pub currency: Currency,
     /// What is sold.
     pub product: Product,
     /// `one_time`: Alipay takes no recurring prices.
@@ -389,7 +390,7 @@ pub struct Price {
     /// Always false in the sandbox.
     pub livemode: bool,
     /// Smallest currency unit.
-    pub unit_amount: i64,
+    pub unit_amount: Amount,
     /// `per_unit`.
     pub billing_scheme: String,
     /// The merchant's name for the price.
@@ -449,9 +450,9 @@ pub struct Refund {
     /// `refund`.
     pub object: String,
     /// Smallest currency unit.
-    pub amount: i64,
+    pub amount: Amount,
     /// Upper-case code.
-    pub currency: String,
+    pub currency: Currency,
     /// Epoch milliseconds.
     pub created: i64,
     /// What it refunds.
@@ -659,7 +660,10 @@ mod tests {
         let EventObject::Refund(read) = &event.data.object else {
             panic!("not a refund: {:?}", event.data.object);
         };
-        assert_eq!((read.amount, &read.status), (5, &RefundStatus::Succeeded));
+        assert_eq!(
+            (read.amount, &read.status),
+            (Amount(5), &RefundStatus::Succeeded)
+        );
         let other: EventObject =
             serde_json::from_str(r#"{"object":"payout","id":"po_1"}"#).unwrap();
         assert!(matches!(other, EventObject::Unknown(_)));

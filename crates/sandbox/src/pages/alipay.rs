@@ -78,7 +78,7 @@ impl AlipayPage {
         Self {
             title,
             explanation,
-            amount: super::wooshpay_money(&intent.currency, intent.amount),
+            amount: intent.currency.display(intent.amount),
             intent_id: intent.id.clone(),
             status: intent.status.as_str().to_owned(),
             qr: None,

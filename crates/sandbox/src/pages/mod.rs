@@ -12,15 +12,6 @@ pub mod dashboard;
 pub mod simulate;
 pub mod wooshpay_checkout;
 
-/// `minor` units of WooshPay's `currency` as people read them (`CNY 268.00`); a currency
-/// the core does not know, as its code and the number.
-pub(crate) fn wooshpay_money(currency: &str, minor: i64) -> String {
-    paywasm_core::money::Currency::parse(currency).map_or_else(
-        |_| format!("{} {minor}", currency.to_uppercase()),
-        |known| known.display(paywasm_core::money::Amount(minor)),
-    )
-}
-
 /// The Omise API's pages and the dashboard, over its state, to serve beside its router.
 pub fn omise(state: crate::gateway::GatewayState) -> axum::Router {
     authorize::router()

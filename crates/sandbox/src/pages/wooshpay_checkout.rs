@@ -172,7 +172,6 @@ async fn show(
             return Ok(Redirect::to(url).into_response());
         }
     }
-    let currency = session.currency.as_str();
     let items = session
         .line_items
         .data
@@ -180,7 +179,7 @@ async fn show(
         .map(|item| ItemRow {
             description: item.description.clone(),
             quantity: item.quantity,
-            total: super::wooshpay_money(currency, item.amount_total),
+            total: session.currency.display(item.amount_total),
         })
         .collect();
     let device = device(&headers, query.device.as_deref());
@@ -190,7 +189,7 @@ async fn show(
         success: success.unwrap_or_default(),
         device: device.as_str(),
         items,
-        total: super::wooshpay_money(currency, session.amount_total),
+        total: session.currency.display(session.amount_total),
         paid: session.status == CheckoutSessionStatus::Complete,
         expired: session.status == CheckoutSessionStatus::Expired,
         qr: None,

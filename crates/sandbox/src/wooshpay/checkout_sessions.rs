@@ -16,6 +16,7 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids;
+use paywasm_core::money::{Amount, Currency};
 use paywasm_core::wooshpay::objects::{
     CheckoutSession, CheckoutSessionStatus, EventType, LineItem, List, PaymentStatus, Price,
     Product,
@@ -58,14 +59,8 @@ fn line_item(index: usize, item: &Value, created: i64) -> Result<LineItem, WpErr
     }
     let currency = price
         .str("currency")?
-        .ok_or_else(|| WpError::missing(&at("price_data][currency")))?
-        .to_ascii_uppercase();
-    if !super::CURRENCIES.contains(&currency.as_str()) {
-        return Err(WpError::invalid(
-            &at("price_data][currency"),
-            format!("Alipay takes {}", super::CURRENCIES.join(", ")),
-        ));
-    }
+        .ok_or_else(|| WpError::missing(&at("price_data][currency")))?;
+    let currency = payment_intents::alipay_currency(&at("price_data][currency"), currency)?;
     let unit_amount = price
         .integer("unit_amount")
         .ok()
@@ -116,13 +111,13 @@ fn line_item(index: usize, item: &Value, created: i64) -> Result<LineItem, WpErr
             },
             kind: "one_time".into(),
             livemode: false,
-            unit_amount,
+            unit_amount: Amount(unit_amount),
             billing_scheme: "per_unit".into(),
             lookup_key: price.str("lookup_key")?.map(str::to_owned),
         },
         quantity,
-        amount_subtotal: total,
-        amount_total: total,
+        amount_subtotal: Amount(total),
+        amount_total: Amount(total),
     })
 }
 
@@ -159,7 +154,7 @@ async fn create(
     }
     let created = now_ms();
     let mut lines = Vec::with_capacity(items.len());
-    let mut currency: Option<String> = None;
+    let mut currency: Option<Currency> = None;
     let mut total: i64 = 0;
     for (index, item) in items.iter().enumerate() {
         let line = line_item(index, item, created)?;
@@ -171,11 +166,11 @@ async fn create(
         }
         currency = Some(line.currency.clone());
         total = total
-            .checked_add(line.amount_total)
+            .checked_add(line.amount_total.0)
             .ok_or_else(|| WpError::invalid("line_items", "the total is too large"))?;
         lines.push(line);
     }
-    let currency = currency.unwrap_or_default();
+    let currency = currency.ok_or_else(|| WpError::missing("line_items"))?;
     let expires_at = match params.integer("expires_at") {
         Ok(None) => created + DAY_MS,
         Ok(Some(at)) if at >= created + 30 * 60_000 && at <= created + DAY_MS => at,
@@ -191,7 +186,8 @@ async fn create(
     if let Some(types) = params.value("payment_method_types") {
         intent_params.set_default("payment_method_types", types.clone());
     }
-    let (intent, _) = payment_intents::build(&state, &intent_params, total, currency.clone())?;
+    let (intent, _) =
+        payment_intents::build(&state, &intent_params, Amount(total), currency.clone())?;
     let id = String::from(crate::ids::new::<ids::CheckoutSessionId>());
     let session = CheckoutSession {
         url: format!(
@@ -212,8 +208,8 @@ async fn create(
         payment_method_types: intent.payment_method_types.clone(),
         payment_status: PaymentStatus::Unpaid,
         success_url,
-        amount_subtotal: total,
-        amount_total: total,
+        amount_subtotal: Amount(total),
+        amount_total: Amount(total),
         billing_address_collection: "auto".into(),
         expires_at,
         payment_link: String::new(),

@@ -16,6 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids;
+use paywasm_core::money::{Amount, Currency};
 use paywasm_core::platform::PlatformType;
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
@@ -155,7 +156,7 @@ fn read_payment_method(params: &Params) -> Result<(Vec<String>, bool, AlipayOpti
 }
 
 /// Reads `amount` and `currency` as seed 004 allows them (at least 0.01).
-pub(crate) fn read_money(params: &Params) -> Result<(i64, String), WpError> {
+pub(crate) fn read_money(params: &Params) -> Result<(Amount, Currency), WpError> {
     let amount = params
         .integer("amount")
         .map_err(|_| {
@@ -181,15 +182,22 @@ pub(crate) fn read_money(params: &Params) -> Result<(i64, String), WpError> {
     }
     let currency = params
         .str("currency")?
-        .ok_or_else(|| WpError::missing("currency"))?
-        .to_ascii_uppercase();
-    if !super::CURRENCIES.contains(&currency.as_str()) {
-        return Err(WpError::invalid(
-            "currency",
-            format!("Alipay takes {}", super::CURRENCIES.join(", ")),
-        ));
-    }
-    Ok((amount, currency))
+        .ok_or_else(|| WpError::missing("currency"))?;
+    Ok((Amount(amount), alipay_currency("currency", currency)?))
+}
+
+/// `code` as one of the currencies Alipay takes through WooshPay, in any case; refused as
+/// parameter `param` otherwise.
+pub(crate) fn alipay_currency(param: &str, code: &str) -> Result<Currency, WpError> {
+    Currency::parse(code)
+        .ok()
+        .filter(|currency| super::CURRENCIES.contains(&currency.as_str()))
+        .ok_or_else(|| {
+            WpError::invalid(
+                param,
+                format!("Alipay takes {}", super::CURRENCIES.join(", ")),
+            )
+        })
 }
 
 /// Sends the customer to Alipay: a new code value and `next_action` for the terminal type.
@@ -241,8 +249,8 @@ pub(crate) fn insert(
 pub(crate) fn build(
     state: &WooshpayState,
     params: &Params,
-    amount: i64,
-    currency: String,
+    amount: Amount,
+    currency: Currency,
 ) -> Result<(PaymentIntent, Option<String>), WpError> {
     let (types, has_method, alipay) = read_payment_method(params)?;
     let confirm = boolean("confirm", params.value("confirm"))?.unwrap_or(false);
@@ -280,7 +288,7 @@ pub(crate) fn build(
         return_url,
         payment_method: None,
         capture_method: "automatic".into(),
-        amount_received: 0,
+        amount_received: Amount(0),
         last_payment_error: None,
         canceled_at: None,
         cancellation_reason: None,

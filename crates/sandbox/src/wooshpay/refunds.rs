@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paywasm_core::ids;
+use paywasm_core::money::Amount;
 use paywasm_core::wooshpay::objects::{EventType, List, Refund, RefundReason, RefundStatus};
 use rusqlite::OptionalExtension;
 use std::collections::HashMap;
@@ -73,7 +74,7 @@ pub(crate) fn refund(
             [intent_id],
             |row| row.get(0),
         )?;
-        let remaining = intent.amount_received - refunded;
+        let remaining = intent.amount_received.0 - refunded;
         let amount = asked.unwrap_or(remaining);
         if remaining <= 0 || amount > remaining {
             return Ok(Err(remaining));
@@ -81,7 +82,7 @@ pub(crate) fn refund(
         let refund = Refund {
             id: String::from(crate::ids::new::<ids::WooshpayRefundId>()),
             object: "refund".into(),
-            amount,
+            amount: Amount(amount),
             currency: intent.currency.clone(),
             created: now_ms(),
             payment_intent: intent_id.to_owned(),

@@ -11,7 +11,6 @@ use super::times::when_ms;
 use super::views;
 use super::{page, same_origin, signed_in, DashboardError, Done, EVENTS_LIMIT, LIST_LIMIT};
 use crate::api::idempotency::Answer;
-use crate::pages::wooshpay_money;
 use crate::wooshpay::decisions::{self, Decision};
 use crate::wooshpay::error::WpError;
 use crate::wooshpay::payment_intents::{self, PaymentIntent, Status};
@@ -22,7 +21,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use paywasm_core::money::{Amount, Currency};
+use paywasm_core::money::Amount;
 use paywasm_core::wooshpay::objects::{CheckoutSession, Refund, WebhookEndpoint};
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
@@ -68,7 +67,7 @@ impl IntentRow {
         Self {
             id: intent.id.clone(),
             created: when_ms(intent.created),
-            amount: wooshpay_money(&intent.currency, intent.amount),
+            amount: intent.currency.display(intent.amount),
             status: intent.status.as_str().to_owned(),
             terminal: payment_intents::alipay_options(intent).map_or_else(
                 || "—".to_owned(),
@@ -108,7 +107,7 @@ impl RefundRow {
             id: refund.id.clone(),
             created: when_ms(refund.created),
             intent: refund.payment_intent.clone(),
-            amount: wooshpay_money(&refund.currency, refund.amount),
+            amount: refund.currency.display(refund.amount),
             status: refund.status.as_str().to_owned(),
         }
     }
@@ -176,7 +175,7 @@ async fn overview(
                 .map(|session| SessionRow {
                     id: session.id.clone(),
                     created: when_ms(session.created),
-                    amount: wooshpay_money(&session.currency, session.amount_total),
+                    amount: session.currency.display(session.amount_total),
                     status: session.status.as_str().to_owned(),
                     payment_status: session.payment_status.as_str().to_owned(),
                     intent: session.payment_intent.clone(),
@@ -280,13 +279,13 @@ fn intent_view(
         )?;
         Ok((refunds, session, events))
     })?;
-    let refunded: i64 = refunds.iter().map(|refund| refund.amount).sum();
-    let remaining = intent.amount_received - refunded;
-    let currency = Currency::parse(&intent.currency).ok();
+    let refunded: i64 = refunds.iter().map(|refund| refund.amount.0).sum();
+    let remaining = intent.amount_received.0 - refunded;
+    let currency = &intent.currency;
     let view = IntentPage {
         intent: IntentRow::of(&intent),
-        received: wooshpay_money(&intent.currency, intent.amount_received),
-        refunded: (refunded > 0).then(|| wooshpay_money(&intent.currency, refunded)),
+        received: currency.display(intent.amount_received),
+        refunded: (refunded > 0).then(|| currency.display(Amount(refunded))),
         description: intent.description.clone().unwrap_or_else(|| "—".to_owned()),
         metadata: views::metadata_rows(&intent.metadata),
         last_error: intent
@@ -301,11 +300,9 @@ fn intent_view(
         session,
         waiting: intent.status == Status::RequiresAction,
         processing: intent.status == Status::Processing,
-        refundable: intent.status == Status::Succeeded && remaining > 0 && currency.is_some(),
-        currency: intent.currency.to_uppercase(),
-        remaining: currency.map_or_else(String::new, |currency| {
-            currency.format_decimal(Amount(remaining))
-        }),
+        refundable: intent.status == Status::Succeeded && remaining > 0,
+        currency: currency.as_str().to_owned(),
+        remaining: currency.format_decimal(Amount(remaining)),
         refunds: refunds.iter().map(RefundRow::of).collect(),
         events,
         back: "payment_intent",
@@ -416,8 +413,7 @@ fn refund(
     intent: &PaymentIntent,
     amount: &str,
 ) -> Result<&'static str, WpError> {
-    let currency = Currency::parse(&intent.currency)
-        .map_err(|_| WpError::invalid("currency", "this PaymentIntent's currency is unknown"))?;
+    let currency = &intent.currency;
     let amount = currency.parse_decimal(amount).ok_or_else(|| {
         WpError::invalid(
             "amount",
@@ -425,7 +421,7 @@ fn refund(
                 "write the amount to refund in {} with at most {} decimals, such as {}",
                 currency.as_str(),
                 currency.exponent(),
-                currency.format_decimal(Amount(intent.amount_received)),
+                currency.format_decimal(intent.amount_received),
             ),
         )
     })?;
