@@ -420,7 +420,7 @@ impl<O: Orders> Checkout<O> {
                 let mut params = vec![
                     ("amount".to_owned(), order.amount.0.to_string()),
                     ("currency".to_owned(), order.currency.to_string()),
-                    ("source".to_owned(), source.id.clone()),
+                    ("source".to_owned(), source.id.to_string()),
                     (
                         "return_uri".to_owned(),
                         with_order(&self.return_url, reference)?,
@@ -477,7 +477,7 @@ impl<O: Orders> Checkout<O> {
                     self.records.finish_attempt(&attempt, &charge.id).await?;
                     self.record(reference, &charge).await?;
                     if attempt == key {
-                        mine = Some(charge.id);
+                        mine = Some(charge.id.into());
                     }
                 }
                 // Refused: the gateway made no charge under it.

@@ -60,7 +60,7 @@ fn order_named(metadata: &Map<String, Value>) -> Option<String> {
 impl From<&Charge> for Settled {
     fn from(charge: &Charge) -> Self {
         Self {
-            id: charge.id.clone(),
+            id: charge.id.to_string(),
             status: charge.status.clone(),
             amount: charge.amount,
             currency: charge.currency.clone(),
@@ -70,7 +70,11 @@ impl From<&Charge> for Settled {
             } else {
                 Amount(0)
             },
-            refund: charge.refunds.data.first().map(|refund| refund.id.clone()),
+            refund: charge
+                .refunds
+                .data
+                .first()
+                .map(|refund| refund.id.to_string()),
             order: order_named(&charge.metadata),
         }
     }
@@ -87,7 +91,7 @@ impl From<&PaymentIntent> for Settled {
             _ => Status::Pending,
         };
         Self {
-            id: intent.id.clone(),
+            id: intent.id.to_string(),
             refundable: if status == Status::Successful {
                 intent.amount_received
             } else {
@@ -174,7 +178,7 @@ impl Connector for OmiseClient {
         amount: Amount,
         key: &str,
     ) -> Result<String, MerchantError> {
-        Ok(self.refund(id, amount.0, key).await?.id)
+        Ok(self.refund(id, amount.0, key).await?.id.into())
     }
 }
 
@@ -200,11 +204,11 @@ impl Connector for WooshpayClient {
             (
                 EventType::PaymentIntentSucceeded | EventType::PaymentIntentCanceled,
                 EventObject::PaymentIntent(intent),
-            ) => Some(intent.id.clone()),
+            ) => Some(intent.id.to_string()),
             _ => None,
         };
         Ok(Delivery {
-            event: event.id,
+            event: event.id.into(),
             payment,
         })
     }
@@ -222,7 +226,7 @@ impl Connector for WooshpayClient {
                 key,
             )
             .await?;
-        Ok(refund.id)
+        Ok(refund.id.into())
     }
 }
 

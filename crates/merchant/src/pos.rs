@@ -224,7 +224,7 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
                     )
                     .await?;
                 let mut params = common.to_vec();
-                params.push(("source", source.id));
+                params.push(("source", source.id.into()));
                 gateway
                     .create_charge_idempotent(&params, &format!("pos-{key}-charge"))
                     .await?

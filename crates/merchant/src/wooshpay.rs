@@ -64,7 +64,7 @@ pub struct ClientView {
 impl ClientView {
     fn of(intent: PaymentIntent) -> Self {
         Self {
-            id: intent.id,
+            id: intent.id.into(),
             client_secret: intent.client_secret,
             status: intent.status,
             amount: intent.amount,

@@ -67,6 +67,16 @@ macro_rules! prefixed_ids {
             }
         }
 
+        // An id is read as the text it is wherever text is asked for (SQL parameters, paths,
+        // comparisons): the type says what it names, not how it is used.
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0

@@ -12,7 +12,7 @@ pub use objects::{Charge, ChargeStatus};
 impl From<&Charge> for Payment {
     fn from(charge: &Charge) -> Self {
         Self {
-            id: charge.id.clone(),
+            id: charge.id.to_string(),
             status: charge.status.clone(),
             amount: charge.amount,
             currency: charge.currency.clone(),

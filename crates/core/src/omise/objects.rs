@@ -2,6 +2,7 @@
 //! (API version 2017-11-02). Fields the sandbox never fills are kept, as `null`, so that
 //! clients written against the real gateway find every key they expect.
 
+use crate::ids::{ChargeId, DocumentId, RefundId, SourceId};
 use crate::method::SourceType;
 use crate::money::{Amount, Currency};
 use crate::time::Timestamp;
@@ -24,7 +25,7 @@ pub struct Document {
     /// Always `false` in the sandbox.
     pub livemode: bool,
     /// `docu_test_...`.
-    pub id: String,
+    pub id: DocumentId,
     /// Whether the document was deleted.
     pub deleted: bool,
     /// `qrcode.svg`.
@@ -57,7 +58,7 @@ pub struct Source {
     /// Always `"source"`.
     pub object: String,
     /// `src_test_...`.
-    pub id: String,
+    pub id: SourceId,
     /// Always `false` in the sandbox.
     pub livemode: bool,
     /// `/sources/{id}`.
@@ -174,7 +175,7 @@ pub struct Refund {
     /// Always `"refund"`.
     pub object: String,
     /// `rfnd_test_...`.
-    pub id: String,
+    pub id: RefundId,
     /// `/charges/{charge}/refunds/{id}`.
     pub location: String,
     /// Always `false` in the sandbox.
@@ -188,7 +189,7 @@ pub struct Refund {
     /// The funding currency.
     pub funding_currency: Currency,
     /// The refunded charge's id.
-    pub charge: String,
+    pub charge: ChargeId,
     /// The refund's transaction.
     pub transaction: String,
     /// `closed` once refunded.
@@ -207,7 +208,7 @@ pub struct Charge {
     /// Always `"charge"`.
     pub object: String,
     /// `chrg_test_...`.
-    pub id: String,
+    pub id: ChargeId,
     /// `/charges/{id}`.
     pub location: String,
     /// In the smallest currency unit.

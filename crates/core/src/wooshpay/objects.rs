@@ -3,6 +3,10 @@
 //! sandbox writes them, the merchant's server reads them; statuses, reasons and event types
 //! are open enums, so a value a newer gateway adds is kept, never refused.
 
+use crate::ids::{
+    CheckoutSessionId, LineItemId, PaymentIntentId, PaymentMethodId, PriceId, ProductId,
+    WebhookEndpointId, WooshpayEventId, WooshpayRefundId,
+};
 use crate::money::{Amount, Currency};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -144,7 +148,7 @@ pub struct PaymentError {
 
 impl PaymentError {
     /// The error for `code` about attempt `payment_method`, with the code's message.
-    pub fn new(code: PaymentErrorCode, payment_method: Option<String>) -> Self {
+    pub fn new(code: PaymentErrorCode, payment_method: Option<PaymentMethodId>) -> Self {
         Self {
             kind: "invalid_request_error".into(),
             message: code.message().into(),
@@ -161,7 +165,7 @@ impl PaymentError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentMethodRef {
     /// `pm_...`.
-    pub id: Option<String>,
+    pub id: Option<PaymentMethodId>,
     /// `alipay`.
     #[serde(rename = "type")]
     pub kind: String,
@@ -192,7 +196,7 @@ pub struct AlipayOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentIntent {
     /// `pi_` and 19 digits.
-    pub id: String,
+    pub id: PaymentIntentId,
     /// `payment_intent`.
     pub object: String,
     /// Epoch milliseconds.
@@ -219,7 +223,7 @@ pub struct PaymentIntent {
     /// Where Alipay sends the customer back.
     pub return_url: Option<String>,
     /// `pm_...` of the current attempt.
-    pub payment_method: Option<String>,
+    pub payment_method: Option<PaymentMethodId>,
     /// `automatic`.
     pub capture_method: String,
     /// What was paid.
@@ -302,7 +306,7 @@ impl<T> List<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutSession {
     /// `cs_` and 19 digits.
-    pub id: String,
+    pub id: CheckoutSessionId,
     /// `checkout.session`.
     pub object: String,
     /// Epoch milliseconds.
@@ -324,7 +328,7 @@ pub struct CheckoutSession {
     /// What is bought.
     pub line_items: List<LineItem>,
     /// The session's PaymentIntent.
-    pub payment_intent: String,
+    pub payment_intent: PaymentIntentId,
     /// `["alipay"]`.
     pub payment_method_types: Vec<String>,
     /// Whether it is paid.
@@ -352,7 +356,7 @@ pub struct CheckoutSession {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineItem {
     /// `li_...`.
-    pub id: String,
+    pub id: LineItemId,
     /// `item`.
     pub object: String,
     /// Upper-case code.
@@ -373,7 +377,7 @@ pub struct LineItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Price {
     /// `price_...`.
-    pub id: String,
+    pub id: PriceId,
     /// `price`.
     pub object: String,
     /// Epoch milliseconds.
@@ -401,7 +405,7 @@ pub struct Price {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
     /// `prod_...`.
-    pub id: String,
+    pub id: ProductId,
     /// `product`.
     pub object: String,
     /// Epoch milliseconds.
@@ -446,7 +450,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Refund {
     /// `re_...`.
-    pub id: String,
+    pub id: WooshpayRefundId,
     /// `refund`.
     pub object: String,
     /// Smallest currency unit.
@@ -456,7 +460,7 @@ pub struct Refund {
     /// Epoch milliseconds.
     pub created: i64,
     /// What it refunds.
-    pub payment_intent: String,
+    pub payment_intent: PaymentIntentId,
     /// Why.
     pub reason: Option<RefundReason>,
     /// Where it is.
@@ -470,7 +474,7 @@ pub struct Refund {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookEndpoint {
     /// `we_...`.
-    pub id: String,
+    pub id: WebhookEndpointId,
     /// `webhook_endpoint`.
     pub object: String,
     /// Where events are POSTed.
@@ -525,7 +529,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// `evt_...`.
-    pub id: String,
+    pub id: WooshpayEventId,
     /// `event`.
     pub object: String,
     /// What happened.

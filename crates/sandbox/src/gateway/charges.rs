@@ -151,7 +151,7 @@ fn commit_transition(
         let tx = db.transaction()?;
         let changed = tx.execute(
             "UPDATE charges SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'pending'",
-            rusqlite::params![charge.id, charge.status.as_str(), body],
+            rusqlite::params![&*charge.id, charge.status.as_str(), body],
         )?;
         if changed == 1 {
             super::events::record(&tx, ENDED, &data, &endpoints)?;
@@ -271,7 +271,7 @@ pub(crate) fn load_by_document(
         .source
         .scannable_code
         .as_ref()
-        .is_some_and(|code| code.image.id == document_id);
+        .is_some_and(|code| &*code.image.id == document_id);
     let token_matches: bool =
         subtle::ConstantTimeEq::ct_eq(token.as_bytes(), expected_token.as_bytes()).into();
     if !(document_matches && token_matches) {
@@ -411,7 +411,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         }
     };
 
-    let id = String::from(crate::ids::new::<ids::ChargeId>());
+    let id = crate::ids::new::<ids::ChargeId>();
     let vat_rate = method.vat_rate(&currency);
     let fee = fees(amount, method.fee_rate, vat_rate);
     let mut source = source;
@@ -473,7 +473,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     };
     let (mut qr, mut download_token) = (None, None);
     if let Some((payload, filename)) = shown {
-        let document_id = String::from(crate::ids::new::<ids::DocumentId>());
+        let document_id = crate::ids::new::<ids::DocumentId>();
         let token = crate::ids::download_token();
         qr = Some(payload);
         let location = format!("/charges/{id}/documents/{document_id}");
@@ -614,14 +614,14 @@ async fn charges_create(
         // one source cannot both succeed.
         let claimed = tx.execute(
             "UPDATE sources SET charge_id = ?1 WHERE id = ?2 AND charge_id IS NULL",
-            rusqlite::params![charge.id, charge.source.id],
+            rusqlite::params![&*charge.id, &*charge.source.id],
         )?;
         if claimed == 1 {
             tx.execute(
                 "INSERT INTO charges (id, created_at, status, expires_at, authorize_id, qr_payload, download_token, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 rusqlite::params![
-                    charge.id,
+                    &*charge.id,
                     charge.created_at.unix(),
                     charge.status.as_str(),
                     charge.expires_at.map(Timestamp::unix),
@@ -794,7 +794,7 @@ async fn charges_backdate(
         db.execute(
             "UPDATE charges SET created_at = ?2, expires_at = ?3, body = ?4 WHERE id = ?1",
             rusqlite::params![
-                charge.id,
+                &*charge.id,
                 charge.created_at.unix(),
                 charge.expires_at.map(|at| at.unix()),
                 body

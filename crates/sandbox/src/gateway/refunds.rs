@@ -118,7 +118,7 @@ pub(crate) fn create(
         // Seed 000: before the day's settlement an Alipay CN charge is voided, not refunded
         // (the whole charge only: no part of a payment is voided).
         let void = super::charges::voidable(&charge, at) && amount == charge.amount;
-        let id = String::from(crate::ids::new::<ids::RefundId>());
+        let id = crate::ids::new::<ids::RefundId>();
         let refund = Refund {
             object: "refund".into(),
             location: format!("/charges/{}/refunds/{id}", charge.id),
@@ -149,11 +149,11 @@ pub(crate) fn create(
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         tx.execute(
             "UPDATE charges SET body = ?2 WHERE id = ?1",
-            rusqlite::params![charge.id, body],
+            rusqlite::params![&*charge.id, body],
         )?;
         tx.execute(
             "INSERT INTO refunds (id, charge_id, created_at, body) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![id, charge.id, at.unix(), refund_text],
+            rusqlite::params![&*id, &*charge.id, at.unix(), refund_text],
         )?;
         let event_data = serde_json::to_value(&refund)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;

@@ -60,7 +60,7 @@ pub(crate) fn build(
         })?;
         super::barcodes::check(code)?;
     }
-    let id = String::from(crate::ids::new::<ids::SourceId>());
+    let id = crate::ids::new::<ids::SourceId>();
     Ok(Source {
         object: "source".into(),
         location: format!("/sources/{id}"),
@@ -111,7 +111,7 @@ pub(crate) fn insert(
         let tx = db.transaction()?;
         tx.execute(
             "INSERT INTO sources (id, created_at, body) VALUES (?1, ?2, ?3)",
-            rusqlite::params![source.id, source.created_at.unix(), body],
+            rusqlite::params![&*source.id, source.created_at.unix(), body],
         )?;
         answer.keep(&tx, &body)?;
         tx.commit()

@@ -79,7 +79,7 @@ impl AlipayPage {
             title,
             explanation,
             amount: intent.currency.display(intent.amount),
-            intent_id: intent.id.clone(),
+            intent_id: intent.id.to_string(),
             status: intent.status.as_str().to_owned(),
             qr: None,
             question: None,

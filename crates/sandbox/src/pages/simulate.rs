@@ -50,7 +50,7 @@ struct SimulatePage {
 
 fn page(charge: &Charge, outcome: Option<&'static str>) -> Response {
     let view = SimulatePage {
-        charge_id: charge.id.clone(),
+        charge_id: charge.id.to_string(),
         amount: charge.currency.display(charge.amount),
         method: charge.source.source_type.method().display_name,
         status: charge.status.as_str().to_owned(),

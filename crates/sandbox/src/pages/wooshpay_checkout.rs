@@ -98,7 +98,7 @@ fn attempt(
         let code: Option<String> = state.store.call(|db| {
             db.query_row(
                 "SELECT code_value FROM wp_payment_intents WHERE id = ?1",
-                [&intent.id],
+                [&*intent.id],
                 |row| row.get(0),
             )
             .optional()
@@ -111,7 +111,7 @@ fn attempt(
     let code: Option<String> = state.store.call(|db| {
         db.query_row(
             "SELECT code_value FROM wp_payment_intents WHERE id = ?1",
-            [&intent.id],
+            [&*intent.id],
             |row| row.get(0),
         )
     })?;

@@ -90,18 +90,18 @@ fn line_item(index: usize, item: &Value, created: i64) -> Result<LineItem, WpErr
         .ok_or_else(|| WpError::missing(&at("price_data][product_data][name")))?;
     let active = super::boolean("active", price.value("active"))?.unwrap_or(true);
     Ok(LineItem {
-        id: String::from(crate::ids::new::<ids::LineItemId>()),
+        id: crate::ids::new::<ids::LineItemId>(),
         object: "item".into(),
         currency: currency.clone(),
         description: name.to_owned(),
         price: Price {
-            id: String::from(crate::ids::new::<ids::PriceId>()),
+            id: crate::ids::new::<ids::PriceId>(),
             object: "price".into(),
             created,
             active,
             currency,
             product: Product {
-                id: String::from(crate::ids::new::<ids::ProductId>()),
+                id: crate::ids::new::<ids::ProductId>(),
                 object: "product".into(),
                 created,
                 active: true,
@@ -188,7 +188,7 @@ async fn create(
     }
     let (intent, _) =
         payment_intents::build(&state, &intent_params, Amount(total), currency.clone())?;
-    let id = String::from(crate::ids::new::<ids::CheckoutSessionId>());
+    let id = crate::ids::new::<ids::CheckoutSessionId>();
     let session = CheckoutSession {
         url: format!(
             "{}/wooshpay/pay/{id}?key={}",
@@ -222,7 +222,7 @@ async fn create(
         payment_intents::insert(&tx, &intent, None)?;
         tx.execute(
             "INSERT INTO wp_checkout_sessions (id, payment_intent, status, expires_at, body) VALUES (?1, ?2, 'open', ?3, ?4)",
-            rusqlite::params![session.id, intent.id, expires_at, body],
+            rusqlite::params![&*session.id, &*intent.id, expires_at, body],
         )?;
         answer.keep(&tx, &body)?;
         tx.commit()
@@ -257,7 +257,7 @@ fn end(
     let changed = tx.execute(
         "UPDATE wp_checkout_sessions SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'open'",
         rusqlite::params![
-            session.id,
+            &*session.id,
             session.status.as_str(),
             crate::store::json_text(&session)?
         ],

@@ -209,7 +209,7 @@ fn start_attempt(state: &WooshpayState, intent: &mut PaymentIntent) -> String {
     };
     intent.status = Status::RequiresAction;
     intent.last_payment_error = None;
-    intent.payment_method = Some(String::from(crate::ids::new::<ids::PaymentMethodId>()));
+    intent.payment_method = Some(crate::ids::new::<ids::PaymentMethodId>());
     intent.next_action = Some(NextAction {
         kind: NextActionType::RedirectToUrl,
         alipay_handle_redirect: Some(RedirectTo {
@@ -235,7 +235,7 @@ pub(crate) fn insert(
     tx.execute(
         "INSERT INTO wp_payment_intents (id, created, status, code_value, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         rusqlite::params![
-            intent.id,
+            &*intent.id,
             intent.created,
             intent.status.as_str(),
             code_value,
@@ -265,7 +265,7 @@ pub(crate) fn build(
             "return_url is required to confirm: Alipay sends the customer back there",
         ));
     }
-    let id = String::from(crate::ids::new::<ids::PaymentIntentId>());
+    let id = crate::ids::new::<ids::PaymentIntentId>();
     let mut intent = PaymentIntent {
         client_secret: format!("{id}_secret_{}", random_alphanumeric(24)),
         id,
@@ -369,7 +369,7 @@ pub(crate) fn save_if(
             "UPDATE wp_payment_intents SET status = ?3, body = ?4, code_value = COALESCE(?5, code_value)
              WHERE id = ?1 AND status = ?2",
             rusqlite::params![
-                intent.id,
+                &*intent.id,
                 expected.as_str(),
                 intent.status.as_str(),
                 body,

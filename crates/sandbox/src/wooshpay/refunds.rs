@@ -80,12 +80,12 @@ pub(crate) fn refund(
             return Ok(Err(remaining));
         }
         let refund = Refund {
-            id: String::from(crate::ids::new::<ids::WooshpayRefundId>()),
+            id: crate::ids::new::<ids::WooshpayRefundId>(),
             object: "refund".into(),
             amount: Amount(amount),
             currency: intent.currency.clone(),
             created: now_ms(),
-            payment_intent: intent_id.to_owned(),
+            payment_intent: intent.id.clone(),
             reason,
             status: RefundStatus::Succeeded,
             metadata,
@@ -93,7 +93,7 @@ pub(crate) fn refund(
         let body = crate::store::json_text(&refund)?;
         tx.execute(
             "INSERT INTO wp_refunds (id, payment_intent, amount, body) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![refund.id, intent_id, amount, body],
+            rusqlite::params![&*refund.id, intent_id, amount, body],
         )?;
         super::webhooks::record(&tx, EventType::RefundCreated, refund.clone())?;
         answer.keep(&tx, &body)?;

@@ -56,7 +56,7 @@ async fn create(
         ));
     }
     let endpoint = WebhookEndpoint {
-        id: String::from(crate::ids::new::<ids::WebhookEndpointId>()),
+        id: crate::ids::new::<ids::WebhookEndpointId>(),
         object: "webhook_endpoint".into(),
         url,
         enabled_events: events,
@@ -72,7 +72,7 @@ async fn create(
         let tx = db.transaction()?;
         tx.execute(
             "INSERT INTO wp_webhook_endpoints (id, body) VALUES (?1, ?2)",
-            rusqlite::params![endpoint.id, body],
+            rusqlite::params![&*endpoint.id, body],
         )?;
         answer.keep(&tx, &body)?;
         tx.commit()
@@ -141,7 +141,7 @@ pub(crate) fn record(
     object: impl Into<EventObject>,
 ) -> rusqlite::Result<()> {
     let event = Event {
-        id: String::from(crate::ids::new::<ids::WooshpayEventId>()),
+        id: crate::ids::new::<ids::WooshpayEventId>(),
         object: "event".into(),
         kind,
         created: now_ms(),
@@ -153,7 +153,7 @@ pub(crate) fn record(
     tx.execute(
         "INSERT INTO wp_events (id, type, created, body) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![
-            event.id,
+            &*event.id,
             event.kind.as_str(),
             event.created,
             crate::store::json_text(&event)?
@@ -177,7 +177,7 @@ fn queue(tx: &Transaction<'_>, event: &Event) -> rusqlite::Result<usize> {
             tx.execute(
                 "INSERT INTO wp_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_ms, created)
                  VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)",
-                rusqlite::params![String::from(crate::ids::new::<ids::WooshpayDeliveryId>()), event.id, endpoint.id, due_ms],
+                rusqlite::params![String::from(crate::ids::new::<ids::WooshpayDeliveryId>()), &*event.id, &*endpoint.id, due_ms],
             )?;
             queued += 1;
         }

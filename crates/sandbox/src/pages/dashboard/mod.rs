@@ -662,7 +662,7 @@ async fn event_resend(
         db.query_row(
             "SELECT 1 FROM events WHERE id = ?1
                AND (json_extract(data, '$.id') = ?2 OR json_extract(data, '$.charge') = ?2)",
-            [&event, &charge.id],
+            [event.as_str(), &charge.id],
             |_| Ok(()),
         )
         .optional()

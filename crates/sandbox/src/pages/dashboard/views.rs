@@ -73,7 +73,7 @@ fn order_of(charge: &Charge) -> String {
 impl Row {
     pub(crate) fn of(charge: &Charge) -> Self {
         Self {
-            id: charge.id.clone(),
+            id: charge.id.to_string(),
             created: when(charge.created_at),
             order: order_of(charge),
             method: method_label(charge.source.source_type),
@@ -148,13 +148,13 @@ impl ChargePage {
             "its refund window has passed".to_owned()
         };
         let view = ChargeView {
-            id: charge.id.clone(),
+            id: charge.id.to_string(),
             status: charge.status.as_str().to_owned(),
             amount: charge.currency.display(charge.amount),
             refunded: (charge.refunded_amount.0 > 0)
                 .then(|| charge.currency.display(charge.refunded_amount)),
             method: method_label(charge.source.source_type),
-            source_id: charge.source.id.clone(),
+            source_id: charge.source.id.to_string(),
             created: when(charge.created_at),
             expires: charge.expires_at.map(when),
             paid: charge.paid_at.map(when),
@@ -184,7 +184,7 @@ impl ChargePage {
             .data
             .iter()
             .map(|refund| RefundRow {
-                id: refund.id.clone(),
+                id: refund.id.to_string(),
                 created: when(refund.created_at),
                 amount: refund.currency.display(refund.amount),
             })

@@ -65,7 +65,7 @@ struct IntentRow {
 impl IntentRow {
     fn of(intent: &PaymentIntent) -> Self {
         Self {
-            id: intent.id.clone(),
+            id: intent.id.to_string(),
             created: when_ms(intent.created),
             amount: intent.currency.display(intent.amount),
             status: intent.status.as_str().to_owned(),
@@ -104,9 +104,9 @@ struct RefundRow {
 impl RefundRow {
     fn of(refund: &Refund) -> Self {
         Self {
-            id: refund.id.clone(),
+            id: refund.id.to_string(),
             created: when_ms(refund.created),
-            intent: refund.payment_intent.clone(),
+            intent: refund.payment_intent.to_string(),
             amount: refund.currency.display(refund.amount),
             status: refund.status.as_str().to_owned(),
         }
@@ -173,12 +173,12 @@ async fn overview(
             sessions: sessions
                 .iter()
                 .map(|session| SessionRow {
-                    id: session.id.clone(),
+                    id: session.id.to_string(),
                     created: when_ms(session.created),
                     amount: session.currency.display(session.amount_total),
                     status: session.status.as_str().to_owned(),
                     payment_status: session.payment_status.as_str().to_owned(),
-                    intent: session.payment_intent.clone(),
+                    intent: session.payment_intent.to_string(),
                     expires: when_ms(session.expires_at),
                 })
                 .collect(),
@@ -186,7 +186,7 @@ async fn overview(
             endpoints: endpoints
                 .iter()
                 .map(|endpoint| EndpointRow {
-                    id: endpoint.id.clone(),
+                    id: endpoint.id.to_string(),
                     url: endpoint.url.clone(),
                     events: endpoint.enabled_events.join(", "),
                     status: endpoint.status.clone(),
@@ -259,7 +259,7 @@ fn intent_view(
         let mut statement =
             db.prepare("SELECT body FROM wp_refunds WHERE payment_intent = ?1 ORDER BY seq")?;
         let refunds = statement
-            .query_map([&intent.id], |row| row.get::<_, String>(0))?
+            .query_map([&*intent.id], |row| row.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?
             .iter()
             .map(|body| crate::store::parsed::<Refund>(body))
@@ -267,7 +267,7 @@ fn intent_view(
         let session: Option<String> = db
             .query_row(
                 "SELECT id FROM wp_checkout_sessions WHERE payment_intent = ?1",
-                [&intent.id],
+                [&*intent.id],
                 |row| row.get(0),
             )
             .optional()?;
@@ -450,7 +450,7 @@ async fn event_resend(
             "SELECT 1 FROM wp_events WHERE id = ?1
                AND (json_extract(body, '$.data.object.id') = ?2
                     OR json_extract(body, '$.data.object.payment_intent') = ?2)",
-            [&event, &intent.id],
+            [event.as_str(), &*intent.id],
             |_| Ok(()),
         )
         .optional()
