@@ -17,6 +17,18 @@ pub use crate::platform::PlatformType;
 /// A charge's status: the checkout's statuses are Omise's, name for name.
 pub use crate::checkout::Status as ChargeStatus;
 
+open_enum! {
+    /// What an event announces (its `key`), as Omise's webhooks documentation names them.
+    pub enum EventKey {
+        /// A charge was created.
+        ChargeCreate = "charge.create",
+        /// A pending charge ended: paid, failed or expired (Omise lists no `charge.expire`).
+        ChargeComplete = "charge.complete",
+        /// A refund was made.
+        RefundCreate = "refund.create",
+    }
+}
+
 /// A document the gateway serves, such as the PromptPay QR image (`scannable_code.image`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {

@@ -19,7 +19,7 @@ use paywasm_core::method::Flow;
 use paywasm_core::method::{fees, SourceType};
 use paywasm_core::money::Amount;
 use paywasm_core::omise::objects::{
-    Charge, ChargeStatus, Document, List, PlatformFee, ScannableCode, TransactionFees,
+    Charge, ChargeStatus, Document, EventKey, List, PlatformFee, ScannableCode, TransactionFees,
 };
 use paywasm_core::promptpay;
 use paywasm_core::test_codes::{self, TestOutcome};
@@ -130,12 +130,8 @@ fn decode(body: &str) -> Result<Charge, ApiError> {
     Ok(charge)
 }
 
-/// The event of a charge that ended, however it ended (paid, failed or expired):
-/// `charge.complete`, as Omise's webhooks documentation names it (it lists no `charge.expire`),
-/// and as the seeds tell merchants to listen for.
-const ENDED: &str = "charge.complete";
-
-/// Writes a pending charge's new, terminal state, records its event ([`ENDED`]) and keeps the
+/// Writes a pending charge's new, terminal state, records its event (`charge.complete`,
+/// however it ended, as the seeds tell merchants to listen for) and keeps the
 /// answer to the request that asked for it, in one transaction. Returns false, writing
 /// nothing, if the stored charge is no longer pending (another request ended it first): of a
 /// concurrent payment and expiry exactly one wins.
@@ -154,7 +150,7 @@ fn commit_transition(
             rusqlite::params![&*charge.id, charge.status.as_str(), body],
         )?;
         if changed == 1 {
-            super::events::record(&tx, ENDED, &data, &endpoints)?;
+            super::events::record(&tx, EventKey::ChargeComplete, &data, &endpoints)?;
             answer.keep(&tx, &body)?;
         }
         tx.commit()?;
@@ -631,9 +627,9 @@ async fn charges_create(
                     body
                 ],
             )?;
-            super::events::record(&tx, "charge.create", &data, &endpoints)?;
+            super::events::record(&tx, EventKey::ChargeCreate, &data, &endpoints)?;
             if charge.status.is_terminal() {
-                super::events::record(&tx, ENDED, &data, &endpoints)?;
+                super::events::record(&tx, EventKey::ChargeComplete, &data, &endpoints)?;
             }
             answer.keep(&tx, &body)?;
         }

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use paywasm_core::ids;
-use paywasm_core::omise::objects::List;
+use paywasm_core::omise::objects::{EventKey, List};
 use paywasm_core::time::Timestamp;
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ pub(crate) fn router() -> Router<GatewayState> {
 /// endpoint, inside the caller's transaction. Returns the event's id.
 pub(crate) fn record(
     tx: &Transaction<'_>,
-    key: &str,
+    key: EventKey,
     data: &Value,
     endpoints: &[String],
 ) -> rusqlite::Result<String> {
@@ -35,7 +35,7 @@ pub(crate) fn record(
     let created_at = now();
     tx.execute(
         "INSERT INTO events (id, key, created_at, data) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![id, key, created_at.unix(), data.to_string()],
+        rusqlite::params![id, key.as_str(), created_at.unix(), data.to_string()],
     )?;
     let due_ms = crate::api::delivery::now_ms();
     for uri in endpoints {

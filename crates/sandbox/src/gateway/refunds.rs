@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::Amount;
-use paywasm_core::omise::objects::{Charge, ChargeStatus, List, Refund};
+use paywasm_core::omise::objects::{Charge, ChargeStatus, EventKey, List, Refund};
 use rusqlite::OptionalExtension;
 
 pub(crate) fn router() -> Router<GatewayState> {
@@ -157,7 +157,7 @@ pub(crate) fn create(
         )?;
         let event_data = serde_json::to_value(&refund)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        super::events::record(&tx, "refund.create", &event_data, &endpoints)?;
+        super::events::record(&tx, EventKey::RefundCreate, &event_data, &endpoints)?;
         answer.keep(&tx, &refund_text)?;
         tx.commit()?;
         Ok(Ok(refund))
