@@ -16,6 +16,7 @@ echo "== format and lints"
 cargo fmt --all --check
 node scripts/check-architecture.mjs  # the crates' allowed dependencies, no import circle (docs/ARCHITECTURE.md)
 cargo clippy --workspace --all-targets -q -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q  # every doc link resolves
 for gateway in "" "--features wooshpay"; do  # the tests of each gateway's checkout
   cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets $gateway -q -- -D warnings
 done

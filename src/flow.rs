@@ -1,6 +1,6 @@
 //! The checkout's steps, written once for every gateway: start a payment with a method, go
 //! where the payment says (the gateway's page, or its QR while waiting), then wait for its
-//! result. What a gateway does differently is its adapter's ([`crate::adapter`]).
+//! result. What a gateway does differently is its adapter's (`src/adapter`, one per build).
 
 use crate::adapter::{Active, Adapter};
 use crate::options::Options;

@@ -13,7 +13,7 @@
 //! // later: checkout.unmount();
 //! ```
 //!
-//! The option objects are read by serde-wasm-bindgen into [`MountOptions`] (a wrong type names
+//! The option objects are read by serde-wasm-bindgen into `MountOptions` (a wrong type names
 //! the field and what it expects), then checked by the same rules as a Leptos app's options.
 
 #[cfg(feature = "checkout")]

@@ -1,6 +1,6 @@
 //! WooshPay (seed 004): its API objects ([`objects`]), which payments its Alipay takes, and a
 //! PaymentIntent's client-safe view (what a browser may read with the publishable key and the
-//! client secret) as the checkout's [`Payment`](crate::checkout::Payment): its one boundary
+//! client secret) as the checkout's [`Payment`]: its one boundary
 //! with the model.
 
 use crate::checkout::{Payment, Source, Status};
