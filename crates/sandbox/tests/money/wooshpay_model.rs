@@ -1,7 +1,8 @@
 //! A model-based test of WooshPay's money path: random sequences of what customers (several
 //! tabs of one order, each its own PaymentIntent), Alipay, the shop (a new price) and the
 //! gateway's webhooks do, applied to two instances of the merchant library sharing their
-//! records, against the real test gateway. The gateway sends no webhooks of its own: each
+//! records (one SQLite database, or each on its own connection to PostgreSQL, as two servers
+//! are), against the real test gateway. The gateway sends no webhooks of its own: each
 //! `Deliver` step hands one event, signed, to an instance, so an event comes early, late,
 //! twice, or never (until the customer's return page settles the latest PaymentIntent, or the
 //! end of the run delivers what is left).
@@ -20,8 +21,6 @@ use std::collections::BTreeMap;
 
 /// The order's prices, in fen.
 const PRICES: [i64; 2] = [20, 35];
-/// The order every run pays.
-const ORDER: &str = "ord_wooshpay_model";
 /// The webhook endpoint's secret the records keep.
 const WEBHOOK_SECRET: &str = "whsec_model";
 
@@ -58,6 +57,8 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 struct World {
+    /// The order the run pays (its own, as the records may be shared with other runs).
+    order: String,
     sandbox: Sandbox,
     ledger: Ledger,
     instances: Vec<Arc<WooshpayCheckout<Ledger>>>,
@@ -66,30 +67,41 @@ struct World {
 }
 
 impl World {
-    async fn new() -> Self {
+    /// A world on SQLite (both instances on one database), or with each instance on its own
+    /// connection to the test PostgreSQL database, as two servers are.
+    async fn new(on_postgres: bool) -> Self {
         let sandbox = silent_gateway().await;
         let ledger = Ledger::default();
-        let records = sqlite_records();
-        records
-            .keep_wooshpay_webhook("we_test_model", WEBHOOK_SECRET)
-            .await
-            .unwrap();
-        let instances = (0..2)
-            .map(|_| {
-                WooshpayCheckout::new(
-                    ledger.clone(),
-                    records.clone(),
-                    WooshpayClient::new(
-                        sandbox.running.gateway_url.clone(),
-                        sandbox.running.wooshpay_secret_key.clone(),
-                    )
-                    .unwrap(),
-                    "https://shop.example/wooshpay/return".into(),
+        let mut instances = Vec::new();
+        let shared = sqlite_records();
+        for _ in 0..2 {
+            let records = if on_postgres {
+                let url = std::env::var("PAYWASM_TEST_POSTGRES").expect(
+                    "PAYWASM_TEST_POSTGRES names the test database: run `npm test`, or \
+                     `source scripts/postgres.sh` before cargo test",
+                );
+                Records::postgres(&url).await.unwrap()
+            } else {
+                shared.clone()
+            };
+            records
+                .keep_wooshpay_webhook("we_test_model", WEBHOOK_SECRET)
+                .await
+                .unwrap();
+            instances.push(WooshpayCheckout::new(
+                ledger.clone(),
+                records,
+                WooshpayClient::new(
+                    sandbox.running.gateway_url.clone(),
+                    sandbox.running.wooshpay_secret_key.clone(),
                 )
-            })
-            .collect();
+                .unwrap(),
+                "https://shop.example/wooshpay/return".into(),
+            ));
+        }
+        let order = format!("ord_wpm_{:016x}", rand::random::<u64>());
         ledger.0.lock().unwrap().orders.insert(
-            ORDER.into(),
+            order.clone(),
             Order {
                 amount: Amount(PRICES[0]),
                 currency: Currency::parse("CNY").unwrap(),
@@ -99,6 +111,7 @@ impl World {
             },
         );
         Self {
+            order,
             sandbox,
             ledger,
             instances,
@@ -113,11 +126,11 @@ impl World {
     async fn apply(&mut self, step: &Step) {
         match *step {
             Step::Start { request, on } => {
-                let paid_before = !self.ledger.payments_of(ORDER).is_empty();
+                let paid_before = !self.ledger.payments_of(&self.order).is_empty();
                 let started = self.instances[on]
                     .payment_intent(
                         NewIntent {
-                            order: ORDER.into(),
+                            order: self.order.clone(),
                             terminal_type: TerminalType::Web,
                             os_type: None::<OsType>,
                             request: Some(Value::from(format!("tab-{request}"))),
@@ -160,7 +173,7 @@ impl World {
             }
             Step::Reprice { price } => {
                 let mut books = self.ledger.0.lock().unwrap();
-                if let Some(order) = books.orders.get_mut(ORDER) {
+                if let Some(order) = books.orders.get_mut(&self.order) {
                     order.amount = Amount(PRICES[price]);
                 }
             }
@@ -178,7 +191,7 @@ impl World {
                 let paid = self.sandbox.intent(intent["id"].as_str().unwrap()).await;
                 let return_url = paid["return_url"].as_str().unwrap().to_owned();
                 let token = return_url.split("token=").nth(1).unwrap();
-                let resumed = self.instances[on].resume(ORDER, token).await.unwrap();
+                let resumed = self.instances[on].resume(&self.order, token).await.unwrap();
                 assert!(resumed.is_some(), "the return page found no PaymentIntent");
             }
         }
@@ -220,9 +233,9 @@ impl World {
 
     /// What holds after every step.
     fn check_always(&self) {
-        let paid = self.ledger.payments_of(ORDER);
+        let paid = self.ledger.payments_of(&self.order);
         assert!(paid.len() <= 1, "the order was paid by {paid:?}");
-        for stray in self.ledger.strays_of(ORDER) {
+        for stray in self.ledger.strays_of(&self.order) {
             assert!(
                 !paid.contains(&stray.charge_id),
                 "{} both paid the order and is stray",
@@ -300,32 +313,47 @@ impl World {
     }
 }
 
-proptest! {
-    #![proptest_config(model::config(48))]
-    #[test]
-    fn wooshpays_money_path_holds(steps in proptest::collection::vec(step(), 4..30)) {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async {
-            let mut world = World::new().await;
-            for step in &steps {
-                world.apply(step).await;
-                world.check_always();
-            }
-            world.check_settled().await;
-            world.sandbox.running.stop().await;
-        });
-    }
-}
-
 /// Runs `steps` in a new world, checking after each, then settles everything.
-async fn run(steps: &[Step]) -> World {
-    let mut world = World::new().await;
+async fn run_on(on_postgres: bool, steps: &[Step]) -> World {
+    let mut world = World::new(on_postgres).await;
     for step in steps {
         world.apply(step).await;
         world.check_always();
     }
     world.check_settled().await;
     world
+}
+
+/// One run of the model, stopped when done.
+fn model_run(on_postgres: bool, steps: &[Step]) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let world = run_on(on_postgres, steps).await;
+        world.sandbox.running.stop().await;
+    });
+}
+
+proptest! {
+    #![proptest_config(model::config(48))]
+    #[test]
+    fn wooshpays_money_path_holds_on_one_database(steps in proptest::collection::vec(step(), 4..30)) {
+        model_run(false, &steps);
+    }
+}
+
+proptest! {
+    #![proptest_config(model::config(16))]
+    #[test]
+    fn wooshpays_money_path_holds_on_two_instances_sharing_postgresql(
+        steps in proptest::collection::vec(step(), 4..30)
+    ) {
+        model_run(true, &steps);
+    }
+}
+
+/// Runs `steps` on SQLite.
+async fn run(steps: &[Step]) -> World {
+    run_on(false, steps).await
 }
 
 /// Before: WooshPay's receiver paid an order once per succeeded PaymentIntent, so a customer
@@ -341,8 +369,8 @@ async fn a_second_paid_payment_intent_of_an_order_is_refunded_not_counted() {
         Step::Deliver { intent: 0, on: 1 },
     ])
     .await;
-    let paid_by = world.ledger.payments_of(ORDER);
-    let strays = world.ledger.strays_of(ORDER);
+    let paid_by = world.ledger.payments_of(&world.order);
+    let strays = world.ledger.strays_of(&world.order);
     assert_eq!(
         (paid_by.len(), strays.len()),
         (1, 1),
@@ -368,8 +396,8 @@ async fn a_payment_intent_paid_for_an_old_price_is_refunded_and_reported() {
         Step::Deliver { intent: 0, on: 1 },
     ])
     .await;
-    assert!(world.ledger.payments_of(ORDER).is_empty());
-    let strays = world.ledger.strays_of(ORDER);
+    assert!(world.ledger.payments_of(&world.order).is_empty());
+    let strays = world.ledger.strays_of(&world.order);
     assert_eq!(strays.len(), 1, "{strays:?}");
     assert_eq!(strays[0].reason, StrayReason::AmountMismatch);
     world.sandbox.running.stop().await;
@@ -379,7 +407,7 @@ async fn a_payment_intent_paid_for_an_old_price_is_refunded_and_reported() {
 /// return page now settles the PaymentIntent it resumes.
 #[tokio::test]
 async fn the_return_page_pays_the_order_when_the_webhook_never_comes() {
-    let mut world = World::new().await;
+    let mut world = World::new(false).await;
     for step in [
         Step::Start { request: 0, on: 0 },
         Step::Pay { intent: 0 },
@@ -388,7 +416,7 @@ async fn the_return_page_pays_the_order_when_the_webhook_never_comes() {
         world.apply(&step).await;
     }
     assert_eq!(
-        world.ledger.payments_of(ORDER),
+        world.ledger.payments_of(&world.order),
         vec![world.intents[0]["id"].as_str().unwrap().to_owned()]
     );
     world.sandbox.running.stop().await;
