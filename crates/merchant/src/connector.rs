@@ -41,7 +41,8 @@ pub struct Settled {
     pub currency: Currency,
     /// Why it failed, where the gateway says.
     pub failure_code: Option<String>,
-    /// What a refund may still take back now: zero where the method allows no refund.
+    /// What a refund may still take back now, as far as the payment says (a PaymentIntent
+    /// does not say what was refunded of it): zero where the method allows no refund.
     pub refundable: Amount,
     /// A refund made of it already, if the gateway says.
     pub refund: Option<String>,
@@ -118,12 +119,12 @@ pub trait Connector: Send + Sync + 'static {
         now: i64,
     ) -> Result<Delivery, MerchantError>;
 
-    /// Refunds `amount` of payment `id`, once under `key` (a repeat gets the same refund):
-    /// the refund's id.
-    fn refund_payment(
+    /// Refunds what remains of payment `id` (`remaining`, as the payment was last read), once
+    /// under `key` (a repeat gets the same refund): the refund's id.
+    fn refund_rest(
         &self,
         id: &str,
-        amount: Amount,
+        remaining: Amount,
         key: &str,
     ) -> impl Future<Output = Result<String, MerchantError>> + Send;
 }
@@ -172,13 +173,14 @@ impl Connector for OmiseClient {
         })
     }
 
-    async fn refund_payment(
+    /// A charge says what was refunded of it: `remaining` is exact.
+    async fn refund_rest(
         &self,
         id: &str,
-        amount: Amount,
+        remaining: Amount,
         key: &str,
     ) -> Result<String, MerchantError> {
-        Ok(self.refund(id, amount.0, key).await?.id.into())
+        Ok(self.refund(id, remaining.0, key).await?.id.into())
     }
 }
 
@@ -213,18 +215,17 @@ impl Connector for WooshpayClient {
         })
     }
 
-    async fn refund_payment(
+    /// Without an amount: a PaymentIntent does not say what was refunded of it, and the
+    /// gateway refunds what remains when no amount is given, so a payment the merchant
+    /// refunded in part is refunded in full, not refused for asking too much.
+    async fn refund_rest(
         &self,
         id: &str,
-        amount: Amount,
+        _remaining: Amount,
         key: &str,
     ) -> Result<String, MerchantError> {
         let refund: Refund = self
-            .post_json(
-                "/v1/refunds",
-                &json!({ "payment_intent": id, "amount": amount }),
-                key,
-            )
+            .post_json("/v1/refunds", &json!({ "payment_intent": id }), key)
             .await?;
         Ok(refund.id.into())
     }

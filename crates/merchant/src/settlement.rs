@@ -71,7 +71,7 @@ async fn stray<O: Orders, C: Connector>(
         // One key per payment: delivered again, the event gets the same refund back.
         let key = format!("stray-refund-{}", payment.id);
         match gateway
-            .refund_payment(&payment.id, payment.refundable, &key)
+            .refund_rest(&payment.id, payment.refundable, &key)
             .await
         {
             Ok(refund) => Some(refund),

@@ -35,6 +35,8 @@ enum Step {
     Decline { intent: usize },
     /// The merchant cancels it.
     Cancel { intent: usize },
+    /// The merchant refunds part of it (from the dashboard, say).
+    RefundPart { intent: usize },
     /// The shop changes the order's price.
     Reprice { price: usize },
     /// The gateway delivers the event of PaymentIntent `intent`'s current state to `on`.
@@ -50,6 +52,7 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (0..4usize).prop_map(|intent| Step::Pay { intent }),
         1 => (0..4usize).prop_map(|intent| Step::Decline { intent }),
         1 => (0..4usize).prop_map(|intent| Step::Cancel { intent }),
+        1 => (0..4usize).prop_map(|intent| Step::RefundPart { intent }),
         1 => (0..PRICES.len()).prop_map(|price| Step::Reprice { price }),
         3 => (0..4usize, 0..2usize).prop_map(|(intent, on)| Step::Deliver { intent, on }),
         1 => (0..2usize).prop_map(|on| Step::Return { on }),
@@ -170,6 +173,18 @@ impl World {
                 let path = format!("/v1/payment_intents/{}/cancel", id.as_str().unwrap());
                 // Refused when it succeeded (or is canceled) already.
                 send(self.sandbox.wooshpay_secret(Method::POST, &path)).await;
+            }
+            Step::RefundPart { intent } => {
+                let Some(id) = self.intent(intent).map(|intent| intent["id"].clone()) else {
+                    return;
+                };
+                // Refused unless it succeeded and 5 fen remain.
+                send(
+                    self.sandbox
+                        .wooshpay_secret(Method::POST, "/v1/refunds")
+                        .json(&serde_json::json!({"payment_intent": id, "amount": 5})),
+                )
+                .await;
             }
             Step::Reprice { price } => {
                 let mut books = self.ledger.0.lock().unwrap();
@@ -419,5 +434,26 @@ async fn the_return_page_pays_the_order_when_the_webhook_never_comes() {
         world.ledger.payments_of(&world.order),
         vec![world.intents[0]["id"].as_str().unwrap().to_owned()]
     );
+    world.sandbox.running.stop().await;
+}
+
+/// Before: a stray PaymentIntent was refunded by asking for all it received, which the gateway
+/// refuses once the merchant has refunded part of it: the rest of the customer's money stayed
+/// with the merchant.
+#[tokio::test]
+async fn a_stray_payment_intent_refunded_in_part_is_refunded_in_full() {
+    let world = run(&[
+        Step::Start { request: 0, on: 0 },
+        Step::Start { request: 1, on: 1 },
+        Step::Pay { intent: 0 },
+        Step::Pay { intent: 1 },
+        Step::RefundPart { intent: 1 },
+        Step::Deliver { intent: 0, on: 0 },
+        Step::Deliver { intent: 1, on: 1 },
+    ])
+    .await;
+    let strays = world.ledger.strays_of(&world.order);
+    assert_eq!(strays.len(), 1, "{strays:?}");
+    assert!(strays[0].refund_id.is_some(), "{strays:?}");
     world.sandbox.running.stop().await;
 }
