@@ -15,7 +15,7 @@ use paywasm_core::money::{Amount, Currency};
 use paywasm_core::webhook::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::client::OmiseClient;
-use paywasm_merchant::orders::{Order, StrayReason};
+use paywasm_merchant::orders::StrayReason;
 use paywasm_merchant::pos::{PointOfSale, PosCharge, StaffAuth};
 use paywasm_merchant::records::Records;
 use paywasm_merchant::MerchantError;
@@ -92,6 +92,24 @@ impl Instance {
 /// the order they choose.
 async fn silent_gateway() -> Sandbox {
     Sandbox::with_webhooks_to(Vec::new()).await
+}
+
+/// A WooshPay checkout of `ledger`'s orders, kept in `records`, against `sandbox`.
+fn wooshpay_checkout(
+    sandbox: &Sandbox,
+    ledger: &Ledger,
+    records: Records,
+) -> Arc<paywasm_merchant::wooshpay::WooshpayCheckout<Ledger>> {
+    paywasm_merchant::wooshpay::WooshpayCheckout::new(
+        ledger.clone(),
+        records,
+        paywasm_merchant::client::WooshpayClient::new(
+            sandbox.running.gateway_url.clone(),
+            sandbox.running.wooshpay_secret_key.clone(),
+        )
+        .unwrap(),
+        "https://shop.example/wooshpay/return".into(),
+    )
 }
 
 fn sqlite_records() -> Records {
@@ -545,8 +563,6 @@ async fn a_gateway_refusal_reaches_the_customer_without_the_gateways_words() {
 /// unpaid.
 #[tokio::test]
 async fn a_wooshpay_event_that_overtakes_the_answer_still_pays_the_order() {
-    use paywasm_merchant::client::WooshpayClient;
-    use paywasm_merchant::wooshpay::WooshpayCheckout;
     let sandbox = silent_gateway().await;
     let ledger = Ledger::default();
     let records = sqlite_records();
@@ -554,26 +570,8 @@ async fn a_wooshpay_event_that_overtakes_the_answer_still_pays_the_order() {
         .keep_wooshpay_webhook("we_test_1", "whsec_money")
         .await
         .unwrap();
-    let checkout = WooshpayCheckout::new(
-        ledger.clone(),
-        records,
-        WooshpayClient::new(
-            sandbox.running.gateway_url.clone(),
-            sandbox.running.wooshpay_secret_key.clone(),
-        )
-        .unwrap(),
-        "https://shop.example/wooshpay/return".into(),
-    );
-    ledger.0.lock().unwrap().orders.insert(
-        "ord_cny".into(),
-        Order {
-            amount: Amount(20),
-            currency: Currency::parse("CNY").unwrap(),
-            description: "order ord_cny".into(),
-            paid: false,
-            qr_lifetime: None,
-        },
-    );
+    let checkout = wooshpay_checkout(&sandbox, &ledger, records);
+    ledger.open_in("ord_cny", 20, Currency::parse("CNY").unwrap());
     // The PaymentIntent as the library makes it (its order in the metadata), paid at Alipay
     // before the library heard back.
     let mut body = support::fixture("seed004/payment_intent_web_request");

@@ -14,7 +14,6 @@
 
 use super::*;
 use paywasm_core::wooshpay::{OsType, TerminalType};
-use paywasm_merchant::client::WooshpayClient;
 use paywasm_merchant::wooshpay::{NewIntent, WooshpayCheckout};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -91,28 +90,10 @@ impl World {
                 .keep_wooshpay_webhook("we_test_model", WEBHOOK_SECRET)
                 .await
                 .unwrap();
-            instances.push(WooshpayCheckout::new(
-                ledger.clone(),
-                records,
-                WooshpayClient::new(
-                    sandbox.running.gateway_url.clone(),
-                    sandbox.running.wooshpay_secret_key.clone(),
-                )
-                .unwrap(),
-                "https://shop.example/wooshpay/return".into(),
-            ));
+            instances.push(wooshpay_checkout(&sandbox, &ledger, records));
         }
         let order = format!("ord_wpm_{:016x}", rand::random::<u64>());
-        ledger.0.lock().unwrap().orders.insert(
-            order.clone(),
-            Order {
-                amount: Amount(PRICES[0]),
-                currency: Currency::parse("CNY").unwrap(),
-                description: "the model's order".into(),
-                paid: false,
-                qr_lifetime: None,
-            },
-        );
+        ledger.open_in(&order, PRICES[0], Currency::parse("CNY").unwrap());
         Self {
             order,
             sandbox,

@@ -39,11 +39,15 @@ pub struct Books {
 
 impl Ledger {
     pub fn open(&self, reference: &str, amount: i64) {
+        self.open_in(reference, amount, Currency::thb());
+    }
+
+    pub fn open_in(&self, reference: &str, amount: i64, currency: Currency) {
         self.0.lock().unwrap().orders.insert(
             reference.to_owned(),
             Order {
                 amount: Amount(amount),
-                currency: Currency::thb(),
+                currency,
                 description: format!("order {reference}"),
                 paid: false,
                 qr_lifetime: None,
