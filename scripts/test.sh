@@ -26,6 +26,10 @@ done
 
 echo "== core, merchant library and sandbox tests"
 cargo test -p paywasm-core --all-features -p paywasm-store -p paywasm-merchant -p paywasm-shop -p paywasm-sandbox
+# That build made target/debug/paywasm-sandbox, with the features the tests unify; a plain
+# `cargo build -p paywasm-sandbox` would build tokio, rusqlite, axum and the rest a second time
+# with fewer, a gigabyte of disk and minutes of CI for nothing.
+export PAYWASM_SANDBOX_BUILT=1
 
 echo "== the official Omise Python client against the sandbox"
 bash scripts/test-clients.sh
@@ -42,5 +46,4 @@ npx tsc -p tests/types
 npx vite build --config tests/vite-app/vite.config.mjs
 echo "== a Leptos app that renders the checkout from Rust (tests/leptos-app)"
 bash scripts/build-leptos-app.sh
-cargo build -p paywasm-sandbox
 npx playwright test
