@@ -10,9 +10,22 @@
 
 use crate::error::MerchantError;
 
-/// Serializes schema changes across instances starting at once (`CREATE ... IF NOT EXISTS`
-/// is not safe to race in PostgreSQL).
+/// Serializes schema changes across instances starting at once (two instances applying the
+/// same migration would race on its tables and on its line in the history).
 const SCHEMA_LOCK: i64 = 0x7061_7977_6173_6d01;
+
+/// One owner's tables (the library's records, a merchant's own), as versioned migrations
+/// written in each dialect (files `V1__name.sql`, `V2__...`, embedded with
+/// `refinery::embed_migrations!`), and the table in which a database lists those it has
+/// applied. A released migration is never edited: a change is a new version.
+pub struct Schema {
+    /// The history table: one per owner, so that owners' versions are counted apart.
+    pub history: &'static str,
+    /// The migrations in SQLite's dialect.
+    pub sqlite: refinery::Runner,
+    /// The migrations in PostgreSQL's dialect.
+    pub postgres: refinery::Runner,
+}
 
 /// Connections a pool made by [`Database::postgres`] keeps at most.
 pub const POOL_SIZE: usize = 16;
@@ -186,19 +199,32 @@ impl Database {
         }
     }
 
-    /// Applies a schema, written in each dialect (idempotent `CREATE ... IF NOT EXISTS`
-    /// statements); on PostgreSQL under a lock, since instances may start together.
-    pub async fn migrate(&self, sqlite: &str, postgres: &str) -> Result<(), MerchantError> {
+    /// Brings `schema`'s tables up to its latest version: the migrations this database has
+    /// not applied yet are applied in order, each in a transaction with its line in the
+    /// schema's history table. A database holding a migration this build does not know (made
+    /// by a newer version), or one whose text differs from what was applied, is refused
+    /// rather than guessed at. On PostgreSQL under a lock, so that instances starting
+    /// together apply each migration once.
+    pub async fn migrate(&self, mut schema: Schema) -> Result<(), MerchantError> {
         match self {
-            Database::Sqlite(store) => store.migrate(sqlite)?,
+            Database::Sqlite(store) => migrate_sqlite(store, schema)?,
             Database::Postgres { pool, .. } => {
+                let runner = schema.postgres.set_migration_table_name(schema.history);
                 let mut client = pool.get().await?;
-                let transaction = client.transaction().await?;
-                transaction
-                    .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+                client
+                    .execute("SELECT pg_advisory_lock($1)", &[&SCHEMA_LOCK])
                     .await?;
-                transaction.batch_execute(postgres).await?;
-                transaction.commit().await?;
+                let ran = runner.run_async(&mut **client).await;
+                let unlocked = client
+                    .execute("SELECT pg_advisory_unlock($1)", &[&SCHEMA_LOCK])
+                    .await;
+                if ran.is_err() || unlocked.is_err() {
+                    // Closed rather than pooled: the lock belongs to the connection's session,
+                    // and ends with it.
+                    drop(deadpool_postgres::Object::take(client));
+                }
+                ran.map_err(|error| schema.failed(error))?;
+                unlocked?;
             }
         }
         Ok(())
@@ -265,6 +291,38 @@ impl Database {
             }
         })
     }
+}
+
+impl Schema {
+    /// Why the migrations failed, with every cause (a driver's own `db error` says nothing
+    /// until its source does).
+    fn failed(&self, error: refinery::Error) -> MerchantError {
+        let mut why = format!("the schema of {}: {error}", self.history);
+        if let refinery::error::Kind::MissingVersion(_) = error.kind() {
+            why.push_str(
+                " (a newer version of this server upgraded the database: run that version, \
+                 or a newer one)",
+            );
+        }
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            why.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        MerchantError::Internal(why)
+    }
+}
+
+/// [`Database::migrate`] on SQLite, which needs no runtime (one instance, one connection).
+pub(crate) fn migrate_sqlite(
+    store: &paywasm_store::Store,
+    mut schema: Schema,
+) -> Result<(), MerchantError> {
+    let runner = schema.sqlite.set_migration_table_name(schema.history);
+    store
+        .call(|db| Ok(runner.run(db)))?
+        .map_err(|error| schema.failed(error))?;
+    Ok(())
 }
 
 fn postgres_params<'p>(

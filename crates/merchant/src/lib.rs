@@ -23,7 +23,8 @@
 //!   copy of each, the webhook events handled), in SQLite for one instance or PostgreSQL for
 //!   several;
 //! - [`database`]: the database the records are kept in, SQLite or PostgreSQL, where the
-//!   merchant may keep its own tables too (statements written once per dialect, side by side);
+//!   merchant may keep its own tables too (statements written once per dialect, side by side;
+//!   each owner's tables as versioned migrations, [`database::Schema`]);
 //! - [`postgres`]: the same wake-ups across instances that share a PostgreSQL database
 //!   (`LISTEN`/`NOTIFY`).
 //!

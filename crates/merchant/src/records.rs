@@ -17,121 +17,31 @@
 //!
 //! The order itself (its amount, whether it is paid) is the merchant's, not kept here.
 
-use crate::database::Database;
+use crate::database::{Database, Schema};
 use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use paywasm_core::checkout::Payment;
 use std::sync::Arc;
 
-/// The SQLite schema. `order_charges.seq` orders an order's charges (the latest is resumed).
-const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS order_charges (
-    charge_id     TEXT PRIMARY KEY,
-    order_id      TEXT NOT NULL,
-    seq           INTEGER NOT NULL,
-    charge        TEXT NOT NULL,
-    refreshed_ms  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS order_charges_by_order ON order_charges (order_id, seq);
-CREATE TABLE IF NOT EXISTS processed_events (
-    id            TEXT PRIMARY KEY,
-    processed_ms  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS processed_events_by_time ON processed_events (processed_ms);
-CREATE TABLE IF NOT EXISTS wooshpay_intents (
-    payment_intent  TEXT PRIMARY KEY,
-    order_id        TEXT NOT NULL,
-    client_secret   TEXT NOT NULL,
-    seq             INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS wooshpay_webhook_endpoints (
-    endpoint  TEXT PRIMARY KEY,
-    secret    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pos_sales (
-    key          TEXT PRIMARY KEY,
-    fingerprint  TEXT NOT NULL,
-    order_id     TEXT NOT NULL,
-    charge_id    TEXT
-);
-CREATE TABLE IF NOT EXISTS order_payments (
-    order_id   TEXT PRIMARY KEY,
-    charge_id  TEXT NOT NULL,
-    paid_ms    INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS stray_charges (
-    charge_id  TEXT PRIMARY KEY,
-    order_id   TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS order_attempts (
-    key        TEXT PRIMARY KEY,
-    order_id   TEXT NOT NULL,
-    params     TEXT NOT NULL,
-    charge_id  TEXT
-);
-CREATE INDEX IF NOT EXISTS order_attempts_by_order ON order_attempts (order_id);
-CREATE TABLE IF NOT EXISTS order_locks (
-    order_id  TEXT PRIMARY KEY,
-    holder    TEXT NOT NULL,
-    until_ms  INTEGER NOT NULL
-);
-";
+/// The records' versioned migrations, one folder per dialect (the PostgreSQL tables are
+/// prefixed `paywasm_`, as they share the merchant's database).
+mod migrations {
+    pub(super) mod sqlite {
+        refinery::embed_migrations!("migrations/sqlite");
+    }
+    pub(super) mod postgres {
+        refinery::embed_migrations!("migrations/postgres");
+    }
+}
 
-/// The PostgreSQL schema: the same records, with a sequence shared by every instance (two
-/// instances recording charges of one order at once get distinct, ordered numbers).
-const POSTGRES_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS paywasm_order_charges (
-    charge_id     TEXT PRIMARY KEY,
-    order_id      TEXT NOT NULL,
-    seq           BIGINT GENERATED ALWAYS AS IDENTITY,
-    charge        TEXT NOT NULL,
-    refreshed_ms  BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS paywasm_order_charges_by_order ON paywasm_order_charges (order_id, seq);
-CREATE TABLE IF NOT EXISTS paywasm_processed_events (
-    id            TEXT PRIMARY KEY,
-    processed_ms  BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS paywasm_processed_events_by_time ON paywasm_processed_events (processed_ms);
-CREATE TABLE IF NOT EXISTS paywasm_wooshpay_intents (
-    payment_intent  TEXT PRIMARY KEY,
-    order_id        TEXT NOT NULL,
-    client_secret   TEXT NOT NULL,
-    seq             BIGINT GENERATED ALWAYS AS IDENTITY
-);
-CREATE INDEX IF NOT EXISTS paywasm_wooshpay_intents_by_order ON paywasm_wooshpay_intents (order_id, seq);
-CREATE TABLE IF NOT EXISTS paywasm_wooshpay_webhook_endpoints (
-    endpoint  TEXT PRIMARY KEY,
-    secret    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS paywasm_pos_sales (
-    key          TEXT PRIMARY KEY,
-    fingerprint  TEXT NOT NULL,
-    order_id     TEXT NOT NULL,
-    charge_id    TEXT
-);
-CREATE TABLE IF NOT EXISTS paywasm_order_payments (
-    order_id   TEXT PRIMARY KEY,
-    charge_id  TEXT NOT NULL,
-    paid_ms    BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS paywasm_stray_charges (
-    charge_id  TEXT PRIMARY KEY,
-    order_id   TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS paywasm_order_attempts (
-    key        TEXT PRIMARY KEY,
-    order_id   TEXT NOT NULL,
-    params     TEXT NOT NULL,
-    charge_id  TEXT
-);
-CREATE INDEX IF NOT EXISTS paywasm_order_attempts_by_order ON paywasm_order_attempts (order_id);
-CREATE TABLE IF NOT EXISTS paywasm_order_locks (
-    order_id  TEXT PRIMARY KEY,
-    holder    TEXT NOT NULL,
-    until_ms  BIGINT NOT NULL
-);
-";
+/// The records' tables and their history (`paywasm_records_migrations`).
+pub fn schema() -> Schema {
+    Schema {
+        history: "paywasm_records_migrations",
+        sqlite: migrations::sqlite::migrations::runner(),
+        postgres: migrations::postgres::migrations::runner(),
+    }
+}
 
 /// A copy's update on PostgreSQL, which announces the change on [`crate::postgres::CHANNEL`]
 /// in the same statement.
@@ -195,7 +105,7 @@ fn forget_dead_holds(store: &paywasm_store::Store) -> Result<(), MerchantError> 
 impl Records {
     /// The records in `store` (its schema applied), for one instance.
     pub fn sqlite(store: paywasm_store::Store) -> Result<Self, MerchantError> {
-        store.migrate(SQLITE_SCHEMA)?;
+        crate::database::migrate_sqlite(&store, schema())?;
         forget_dead_holds(&store)?;
         Ok(Self {
             database: Database::Sqlite(store),
@@ -226,7 +136,7 @@ impl Records {
     /// The records in `database` (its schema applied); on PostgreSQL, with this instance's
     /// listener for the changes every instance makes.
     pub async fn open(database: Database) -> Result<Self, MerchantError> {
-        database.migrate(SQLITE_SCHEMA, POSTGRES_SCHEMA).await?;
+        database.migrate(schema()).await?;
         if let Database::Sqlite(store) = &database {
             forget_dead_holds(store)?;
         }

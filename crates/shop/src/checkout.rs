@@ -13,45 +13,6 @@ use paywasm_core::ids;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_merchant::database::Database;
 
-/// The shop's orders, in each dialect ([`Database`]): SQLite for one instance, PostgreSQL
-/// shared by several.
-pub(crate) const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS orders (
-    id          TEXT PRIMARY KEY,
-    created_at  INTEGER NOT NULL,
-    product     TEXT NOT NULL,
-    amount      INTEGER NOT NULL,
-    currency    TEXT NOT NULL,
-    paid        INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS stray_payments (
-    charge_id   TEXT PRIMARY KEY,
-    order_id    TEXT NOT NULL,
-    amount      INTEGER NOT NULL,
-    currency    TEXT NOT NULL,
-    reason      TEXT NOT NULL,
-    refund_id   TEXT
-);
-";
-pub(crate) const POSTGRES_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS shop_orders (
-    id          TEXT PRIMARY KEY,
-    created_at  BIGINT NOT NULL,
-    product     TEXT NOT NULL,
-    amount      BIGINT NOT NULL,
-    currency    TEXT NOT NULL,
-    paid        BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE TABLE IF NOT EXISTS shop_stray_payments (
-    charge_id   TEXT PRIMARY KEY,
-    order_id    TEXT NOT NULL,
-    amount      BIGINT NOT NULL,
-    currency    TEXT NOT NULL,
-    reason      TEXT NOT NULL,
-    refund_id   TEXT
-);
-";
-
 /// An order of the shop.
 #[derive(Debug, Clone)]
 pub struct Order {

@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use error::MerchantError;
 use paywasm_merchant::checkout::Checkout;
-use paywasm_merchant::database::Database;
+use paywasm_merchant::database::{Database, Schema};
 use paywasm_merchant::pos::PointOfSale;
 use paywasm_merchant::records::Records;
 use paywasm_merchant::wooshpay::WooshpayCheckout;
@@ -104,13 +104,32 @@ pub struct ShopState {
     pub(crate) wooshpay_public_key: String,
 }
 
+/// The shop's versioned migrations (its orders, stray payments and staff sessions), one folder
+/// per dialect; PostgreSQL's tables are prefixed `shop_`, as they share the database with the
+/// library's records.
+mod migrations {
+    pub(super) mod sqlite {
+        refinery::embed_migrations!("migrations/sqlite");
+    }
+    pub(super) mod postgres {
+        refinery::embed_migrations!("migrations/postgres");
+    }
+}
+
+/// The shop's tables and their history (`shop_migrations`).
+pub fn schema() -> Schema {
+    Schema {
+        history: "shop_migrations",
+        sqlite: migrations::sqlite::migrations::runner(),
+        postgres: migrations::postgres::migrations::runner(),
+    }
+}
+
 impl ShopState {
     /// The shop's state, with its schemas applied (no handler can meet a missing table).
     pub async fn new(config: ShopConfig) -> Result<Self, MerchantError> {
         let database = config.database;
-        database
-            .migrate(checkout::SQLITE_SCHEMA, checkout::POSTGRES_SCHEMA)
-            .await?;
+        database.migrate(schema()).await?;
         let gateway = paywasm_merchant::client::OmiseClient::new(
             config.gateway_url.clone(),
             config.secret_key,
@@ -251,4 +270,105 @@ pub fn app(state: ShopState) -> Router {
         .merge(checkout_webhooks)
         .merge(state.pos.routes())
         .merge(wooshpay_webhooks)
+}
+
+/// The demo shop's data outlives an upgrade: tables made before versioned migrations
+/// (`tests/fixtures`) are taken over by them with every row intact, on SQLite and PostgreSQL.
+#[cfg(test)]
+mod upgrade_tests {
+    use super::*;
+
+    async fn every_row_is_intact(database: &Database) {
+        let paid = checkout::find_order(database, "ord_fixture_paid")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(paid.paid);
+        assert_eq!(paid.amount.0, 129_000);
+        assert_eq!(paid.product, "Hand-woven silk scarf");
+        let open = checkout::find_order(database, "ord_fixture_open")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!open.paid);
+        assert_eq!(open.currency.as_str(), "CNY");
+        let stray: Option<(String, i64, String)> = database
+            .read_one(
+                "SELECT order_id, amount, refund_id FROM stray_payments WHERE charge_id = ?1",
+                "SELECT order_id, amount, refund_id FROM shop_stray_payments WHERE charge_id = $1",
+                &["chrg_test_fixture3".into()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            stray,
+            Some((
+                "ord_fixture_paid".into(),
+                129_000,
+                "rfnd_test_fixture1".into()
+            ))
+        );
+        let key: Option<(Vec<u8>,)> = database
+            .read_one(
+                "SELECT key FROM staff_key",
+                "SELECT key FROM shop_staff_key",
+                &[],
+            )
+            .await
+            .unwrap();
+        let kept = key.unwrap().0;
+        assert_eq!(
+            kept[..4],
+            [0x00, 0x11, 0x22, 0x33],
+            "the signed-in cashiers stay signed in"
+        );
+    }
+
+    #[tokio::test]
+    async fn sqlite_tables_made_before_migrations_are_upgraded_intact() {
+        let store = paywasm_store::Store::open(None, "shop").unwrap();
+        store
+            .call(|db| db.execute_batch(include_str!("../tests/fixtures/shop-0.1.0.sqlite.sql")))
+            .unwrap();
+        let database = Database::Sqlite(store);
+        database.migrate(schema()).await.unwrap();
+        staff::ShopStaff::open(&database, false).await.unwrap();
+        every_row_is_intact(&database).await;
+    }
+
+    #[tokio::test]
+    async fn postgresql_tables_made_before_migrations_are_upgraded_intact() {
+        let server = std::env::var("PAYWASM_TEST_POSTGRES").expect(
+            "PAYWASM_TEST_POSTGRES names the test database: run `npm test`, or \
+             `source scripts/postgres.sh` before cargo test",
+        );
+        let name = format!("shop_upgrade_{:016x}", rand::random::<u64>());
+        Database::postgres(&server)
+            .unwrap()
+            .execute(
+                &format!("CREATE DATABASE {name}"),
+                &format!("CREATE DATABASE {name}"),
+                &[],
+            )
+            .await
+            .unwrap();
+        let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+        let database = Database::postgres(&url).unwrap();
+        for statement in include_str!("../tests/fixtures/shop-0.1.0.postgres.sql")
+            .split(';')
+            .map(|statement| {
+                statement
+                    .lines()
+                    .filter(|line| !line.starts_with("--"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .filter(|statement| !statement.trim().is_empty())
+        {
+            database.execute("", &statement, &[]).await.unwrap();
+        }
+        database.migrate(schema()).await.unwrap();
+        staff::ShopStaff::open(&database, false).await.unwrap();
+        every_row_is_intact(&database).await;
+    }
 }

@@ -92,28 +92,6 @@ impl ShopStaff {
     /// first instance to start and read by every other, so that a cashier signed in on one
     /// instance is signed in on all.
     pub async fn open(database: &Database, secure: bool) -> Result<Self, MerchantError> {
-        database
-            .migrate(
-                "CREATE TABLE IF NOT EXISTS staff_key (
-                    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
-                    key        BLOB NOT NULL
-                );
-                CREATE TABLE IF NOT EXISTS staff_sessions (
-                    id          TEXT PRIMARY KEY,
-                    staff       TEXT NOT NULL,
-                    expires_ms  INTEGER NOT NULL
-                );",
-                "CREATE TABLE IF NOT EXISTS shop_staff_key (
-                    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
-                    key        BYTEA NOT NULL
-                );
-                CREATE TABLE IF NOT EXISTS shop_staff_sessions (
-                    id          TEXT PRIMARY KEY,
-                    staff       TEXT NOT NULL,
-                    expires_ms  BIGINT NOT NULL
-                );",
-            )
-            .await?;
         let made: [u8; 32] = rand::random();
         database
             .execute(
@@ -326,8 +304,10 @@ pub(crate) async fn sign_out(
 mod tests {
     use super::*;
 
-    fn memory() -> Database {
-        Database::Sqlite(paywasm_store::Store::open(None, "shop").unwrap())
+    async fn memory() -> Database {
+        let database = Database::Sqlite(paywasm_store::Store::open(None, "shop").unwrap());
+        database.migrate(crate::schema()).await.unwrap();
+        database
     }
 
     fn with_cookie(token: &str) -> HeaderMap {
@@ -341,7 +321,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_sessions_this_shop_started_and_not_ended_are_accepted() {
-        let staff = ShopStaff::open(&memory(), false).await.unwrap();
+        let staff = ShopStaff::open(&memory().await, false).await.unwrap();
         let token = staff
             .start_session("demo-cashier", now_ms() + SESSION_MS)
             .await
@@ -350,7 +330,7 @@ mod tests {
             staff.of(&with_cookie(&token)).await.unwrap().as_deref(),
             Some("demo-cashier")
         );
-        let other_shop = ShopStaff::open(&memory(), false).await.unwrap();
+        let other_shop = ShopStaff::open(&memory().await, false).await.unwrap();
         assert_eq!(other_shop.of(&with_cookie(&token)).await.unwrap(), None);
         let (session, _) = token.split_once('.').unwrap();
         let forged = format!("{session}.{}", "00".repeat(32));
@@ -369,7 +349,8 @@ mod tests {
 
     #[test]
     fn the_cookie_is_secure_on_https_and_lasts_a_shift() {
-        let database = memory();
+        // Cookies are made without the database.
+        let database = Database::Sqlite(paywasm_store::Store::open(None, "shop").unwrap());
         let staff = |secure| ShopStaff {
             key: Arc::new([7; 32]),
             database: database.clone(),
@@ -415,6 +396,7 @@ mod tests {
     async fn the_key_outlives_a_restart() {
         let dir = std::env::temp_dir().join(format!("paywasm-staff-{}", std::process::id()));
         let open = || Database::Sqlite(paywasm_store::Store::open(Some(&dir), "shop").unwrap());
+        open().migrate(crate::schema()).await.unwrap();
         let token = ShopStaff::open(&open(), false)
             .await
             .unwrap()
