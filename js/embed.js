@@ -26,7 +26,7 @@
   "use strict";
   var script = document.currentScript;
   var here = script && script.src ? script.src : location.href;
-  // js/policy.js's version and gateways, written in by the build (scripts/policy.mjs).
+  // The version and gateways of crates/core/policy.json, written in by the build (scripts/policy.mjs).
   var VERSION = "__POLICY:VERSION__";
   var GATEWAYS = "__POLICY:GATEWAYS__";
   var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || GATEWAYS.omise.url;

@@ -4,7 +4,7 @@
 // (mode "pos") are three builds, each imported only when a page mounts it (or calls
 // createSource, which is the checkout's), so that a page downloads only the one it runs.
 
-// The values below are js/policy.js's, written in by the build (scripts/policy.mjs).
+// The values below are crates/core/policy.json's, written in by the build (scripts/policy.mjs).
 
 /** The package's version (the script tag's `Paywasm.version` too). */
 export const version = "__POLICY:VERSION__";

@@ -1,40 +1,32 @@
-// What paywasm's code shares, in one place: the package's version, each gateway's production
-// API, key prefixes and API version, where each gateway may send a customer, and what the hosted
-// page is passed. The JavaScript imports it (index.js, frame.js, hosted/hosted.js); embed.js, a
-// classic script, gets VERSION and GATEWAYS stamped in by the build (scripts/integrity.mjs);
-// the Rust crates read the same values at build time (crates/core/build.rs, into
-// paywasm_core::policy). No file keeps a copy. Each `/* JSON */` value is JSON, for build.rs.
+// What paywasm's code shares: the package's version, each gateway's production API, key
+// prefixes and API version, where each gateway may send a customer, and what the hosted page is
+// passed. The values are kept in one file, crates/core/policy.json, which paywasm-core packages
+// and reads at build time (crates/core/build.rs, into paywasm_core::policy); the widget's build
+// writes them in here, and into embed.js (a classic script) and index.js (scripts/policy.mjs),
+// in place of each quoted __POLICY:NAME__. No file keeps a copy. The JavaScript imports this one
+// (index.js, frame.js, hosted/hosted.js).
 
 /** The package's version: the npm package (the build writes it into package.json), the script tag's `Paywasm.version`. */
-export const VERSION = /* JSON */ "0.1.0";
+export const VERSION = "__POLICY:VERSION__";
 
 /**
  * Each gateway's production API (the default `gatewayUrl`), its public and secret key prefixes,
  * and for Omise the API version every request names (`Omise-Version`).
  */
-export const GATEWAYS = /* JSON */ {
-  "omise": { "url": "https://api.omise.co", "publicKey": "pkey_", "secretKey": "skey_", "apiVersion": "2017-11-02" },
-  "wooshpay": { "url": "https://api.wooshpay.com", "publicKey": "pk_", "secretKey": "sk_", "apiVersion": null }
-};
+export const GATEWAYS = "__POLICY:GATEWAYS__";
 
 /**
  * The options of `mount` that a parent passes to the hosted page (all but the callbacks, which
  * become messages): every option the customer's checkout has.
  */
-export const FRAME_OPTIONS = /* JSON */ [
-  "gateway", "publicKey", "amount", "currency", "gatewayUrl", "chargeUrl", "order", "chargeId",
-  "clientSecret", "locale", "merchantName", "methods", "theme"
-];
+export const FRAME_OPTIONS = "__POLICY:FRAME_OPTIONS__";
 
 /**
  * The origins each production gateway sends customers to besides its own: Omise's payment pages;
  * for WooshPay, Alipay's cashier and its app hand-over, as the seeds' URLs show. Any other
  * gateway (a sandbox) sends customers to its own origin only.
  */
-export const GATEWAY_PAGES = /* JSON */ {
-  "https://api.omise.co": ["https://pay.omise.co"],
-  "https://api.wooshpay.com": ["https://open-sea.alipayplus.com", "https://render.alipay.com"]
-};
+export const GATEWAY_PAGES = "__POLICY:GATEWAY_PAGES__";
 
 /**
  * Why `key` must never be in a web page (it is one of the gateways' secret keys), or null: the

@@ -14,7 +14,7 @@ pub(crate) mod checked;
 
 pub use checked::{Gateway, Options, Theme};
 
-/// The production gateway, used when no gateway URL is given (js/policy.js).
+/// The production gateway, used when no gateway URL is given (crates/core/policy.json).
 pub const DEFAULT_GATEWAY_URL: &str = paywasm_core::policy::OMISE.url;
 /// WooshPay's production API, used for [`Gateway::Wooshpay`] when no gateway URL is given.
 pub const DEFAULT_WOOSHPAY_URL: &str = paywasm_core::policy::WOOSHPAY.url;

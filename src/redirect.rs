@@ -16,7 +16,7 @@ fn is_loopback(hostname: &str) -> bool {
 use paywasm_core::policy::GATEWAY_PAGES;
 
 /// Origins of the pages a gateway sends customers to: its own, and for a production gateway
-/// those `js/policy.js` names (the list frame.js and the hosted page check too).
+/// those `crates/core/policy.json` names (the list frame.js and the hosted page check too).
 fn page_origins(gateway: &Url) -> Vec<String> {
     let origin = gateway.origin();
     let extra = GATEWAY_PAGES

@@ -1,45 +1,42 @@
-//! Reads js/policy.js, the one place where paywasm's JavaScript and Rust share values (the
+//! Reads policy.json, the one file of the values paywasm's JavaScript and Rust share (the
 //! version, each gateway's API, key prefixes and API version, where each gateway may send a
-//! customer), into Rust constants (`paywasm_core::policy`), so the two cannot drift apart.
+//! customer), into Rust constants (`paywasm_core::policy`); the widget's build writes the same
+//! file into its JavaScript (scripts/policy.mjs), so the two cannot drift apart. It is in this
+//! crate's package, so the crate builds from its package alone.
 
 use serde_json::Value;
 use std::fmt::Write;
 
-const POLICY: &str = "../../js/policy.js";
-
-/// The JSON value of `export const NAME = /* JSON */ ...;` in the policy.
-fn value(policy: &str, name: &str) -> Value {
-    let mark = format!("export const {name} = /* JSON */");
-    let start = policy
-        .find(&mark)
-        .unwrap_or_else(|| panic!("js/policy.js declares {name} as {mark} ..."))
-        + mark.len();
-    serde_json::Deserializer::from_str(&policy[start..])
-        .into_iter::<Value>()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_else(|| panic!("{name} in js/policy.js is JSON"))
-}
+const POLICY: &str = "policy.json";
 
 fn text<'a>(value: &'a Value, path: &str) -> &'a str {
     value
         .pointer(path)
         .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("js/policy.js has a string at {path}"))
+        .unwrap_or_else(|| panic!("policy.json has a string at {path}"))
 }
 
 fn main() {
     println!("cargo::rerun-if-changed={POLICY}");
-    let policy = std::fs::read_to_string(POLICY).expect("js/policy.js is in the repository");
-    let mut rust = String::from("// Written by crates/core/build.rs from js/policy.js.\n");
-    let version = value(&policy, "VERSION");
+    let policy: Value = serde_json::from_str(
+        &std::fs::read_to_string(POLICY).expect("policy.json is in the crate's package"),
+    )
+    .expect("policy.json is JSON");
+    let value = |name: &str| {
+        policy
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("policy.json has {name}"))
+    };
+    let mut rust = String::from("// Written by crates/core/build.rs from policy.json.\n");
+    let version = value("VERSION");
     let version = version.as_str().expect("VERSION is a string");
     writeln!(
         rust,
         "/// The package's version.\npub const VERSION: &str = {version:?};"
     )
     .expect("writing to a String");
-    let gateways = value(&policy, "GATEWAYS");
+    let gateways = value("GATEWAYS");
     for (name, key) in [("OMISE", "omise"), ("WOOSHPAY", "wooshpay")] {
         let at = |field: &str| format!("/{key}/{field}");
         let api_version = match gateways.pointer(&at("apiVersion")) {
@@ -56,7 +53,7 @@ fn main() {
         )
         .expect("writing to a String");
     }
-    let pages = value(&policy, "GATEWAY_PAGES");
+    let pages = value("GATEWAY_PAGES");
     rust.push_str(
         "/// The origins each production gateway sends customers to besides its own.\n\
          pub const GATEWAY_PAGES: &[(&str, &[&str])] = &[\n",

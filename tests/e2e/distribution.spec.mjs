@@ -64,8 +64,8 @@ test("script tag: Omise.createSource passes the gateway's refusal to the callbac
   expect(refused).toContain("secret key");
 });
 
-test("every entry point refuses either gateway's secret key, by js/policy.js's one rule, and names its version", async ({ page }) => {
-  const { GATEWAYS, VERSION } = await import("../../js/policy.js");
+test("every entry point refuses either gateway's secret key, by policy.js's one rule, and names its version", async ({ page }) => {
+  const { GATEWAYS, VERSION } = await import("../../pkg/policy.js");
   await page.goto("/examples/script-tag");
   const tries = await page.evaluate(async (keys) => {
     const attempt = async (call) => { try { await call(); return "accepted"; } catch (e) { return e.message; } };
@@ -199,7 +199,7 @@ test("hosted page: the parent passes every option the checkout has (its TypeScri
   const declared = readFileSync("pkg/paywasm.d.ts", "utf8").match(/export interface MountOptions \{([\s\S]*?)\n\}/)[1];
   const options = [...declared.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]);
   const passed = options.filter((name) => name !== "mode" && !/^on[A-Z]/.test(name));
-  const { FRAME_OPTIONS } = await import("../../js/policy.js");
+  const { FRAME_OPTIONS } = await import("../../pkg/policy.js");
   expect([...FRAME_OPTIONS].sort()).toEqual(passed.sort());
 });
 

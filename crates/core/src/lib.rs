@@ -12,7 +12,7 @@
 //! - [`first_view`]: the checkout's method choice as HTML, for a merchant server's page;
 //! - [`method`]: the payment method registry (type, flow, currencies and limits);
 //! - [`policy`]: what the Rust and the JavaScript share (version, gateways' APIs and key
-//!   prefixes, where a gateway may send a customer), read from `js/policy.js`; public keys;
+//!   prefixes, where a gateway may send a customer), read from its `policy.json`; public keys;
 //! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
 //! - [`poll`]: when the widget asks again while a charge is pending;
 //! - [`pos`]: which wallet a scanned in-store payment code belongs to;

@@ -1,6 +1,7 @@
-//! What paywasm's Rust and JavaScript share, read from `js/policy.js` at build time (the one
-//! source; `build.rs`): the version, each gateway's production API, key prefixes and API
-//! version, and where each gateway may send a customer. On them, the merchant's keys as types:
+//! What paywasm's Rust and JavaScript share, read from `policy.json` at build time (the one
+//! file of them, which the widget's JavaScript is built from too; `build.rs`): the version,
+//! each gateway's production API, key prefixes and API version, and where each gateway may
+//! send a customer. On them, the merchant's keys as types:
 //! which gateway's, public or secret, by one prefix rule.
 
 use crate::method::GatewayKind;
@@ -23,7 +24,7 @@ include!(concat!(env!("OUT_DIR"), "/policy.rs"));
 /// Omise's API version (`Omise-Version`), the one the seeds document.
 pub const OMISE_VERSION: &str = match OMISE.api_version {
     Some(version) => version,
-    None => panic!("js/policy.js names Omise's apiVersion"),
+    None => panic!("policy.json names Omise's apiVersion"),
 };
 
 impl GatewayKind {
@@ -163,8 +164,8 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_is_read_from_the_javascripts_source() {
-        let policy = include_str!("../../../js/policy.js");
+    fn the_policy_is_read_from_its_file() {
+        let policy = include_str!("../policy.json");
         for gateway in [GatewayKind::Omise, GatewayKind::Wooshpay] {
             let read = gateway.policy();
             for value in [read.url, read.public_key_prefix, read.secret_key_prefix] {
@@ -172,7 +173,7 @@ mod tests {
             }
         }
         assert_eq!(OMISE_VERSION, "2017-11-02");
-        assert!(policy.contains(&format!("export const VERSION = /* JSON */ \"{VERSION}\"")));
+        assert!(policy.contains(&format!("\"VERSION\": \"{VERSION}\"")));
     }
 
     #[test]
