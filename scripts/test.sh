@@ -2,8 +2,8 @@
 # `npm test`: every test. Installs what is missing first (see ensure-tools.sh).
 #   1. format and lints
 #   2. native unit and integration tests (core, the merchant library against a throwaway
-#      PostgreSQL server, sandbox over real HTTP), and the official omise-python client against
-#      the sandbox
+#      PostgreSQL server, sandbox over real HTTP), each published crate built from its package,
+#      and the official omise-python client against the sandbox
 #   3. wasm-bindgen tests of the widget in headless Chromium
 #   4. the widget's release build, the npm package's types (tsc), a Vite app and a Leptos app
 #      that use it, and Playwright end-to-end tests in Chromium
@@ -30,6 +30,11 @@ cargo test -p paywasm-core --all-features -p paywasm-store -p paywasm-merchant -
 # `cargo build -p paywasm-sandbox` would build tokio, rusqlite, axum and the rest a second time
 # with fewer, a gigabyte of disk and minutes of CI for nothing.
 export PAYWASM_SANDBOX_BUILT=1
+
+echo "== each published crate builds alone from its package (cargo package)"
+# Nothing outside a crate's folder is read when it builds. Without debug info: the packages'
+# builds share nothing with the tests', and would take 3 GB of disk with it.
+CARGO_PROFILE_DEV_DEBUG=false cargo package --workspace --exclude paywasm-leptos-app --allow-dirty -q
 
 echo "== the official Omise Python client against the sandbox"
 bash scripts/test-clients.sh
