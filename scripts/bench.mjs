@@ -29,7 +29,7 @@ rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]))
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && node scripts/bench-reaction.mjs ${quick ? "50 2000" : "200 10000"} sqlite,postgres`]));
 // Waiting customers over two instances on a throwaway PostgreSQL, beside one
 // instance woken in-process.
-rows.push(...run("bash", ["-c", `source scripts/postgres.sh && cargo run -q --release -p paywasm-merchant --example wakeups -- ${quick ? 2000 : 10000}`]));
+rows.push(...run("bash", ["-c", `source scripts/postgres.sh && cargo run -q --release -p paywasm-merchant --features postgres --example wakeups -- ${quick ? 2000 : 10000}`]));
 
 // What hostile traffic costs: a signature flood, held long polls past the cap, an order and
 // charge flood, deep nesting, each beside the same customers without an attack.

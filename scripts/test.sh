@@ -31,6 +31,12 @@ cargo test -p paywasm-core --all-features -p paywasm-store -p paywasm-merchant -
 # with fewer, a gigabyte of disk and minutes of CI for nothing.
 export PAYWASM_SANDBOX_BUILT=1
 
+echo "== the merchant library with each store alone (a merchant builds only the one it runs)"
+for records in sqlite postgres; do
+  cargo clippy -p paywasm-merchant --all-targets --no-default-features --features "$records" -q -- -D warnings
+  cargo test -q -p paywasm-merchant --no-default-features --features "$records" --lib --tests
+done
+
 echo "== each published crate builds alone from its package (cargo package)"
 # Nothing outside a crate's folder is read when it builds. Without debug info: the packages'
 # builds share nothing with the tests', and would take 3 GB of disk with it.

@@ -5,7 +5,7 @@
 //! the commit to the waiter running) and the memory each waiting customer costs, as the JSON
 //! rows `scripts/bench.mjs` tabulates.
 //!
-//!   source scripts/postgres.sh && cargo run --release -p paywasm-merchant --example wakeups -- 10000
+//!   source scripts/postgres.sh && cargo run --release -p paywasm-merchant --features postgres --example wakeups -- 10000
 
 #![allow(clippy::unwrap_used)] // a benchmark that cannot reach its database should stop there
 

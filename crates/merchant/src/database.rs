@@ -10,6 +10,10 @@
 
 use crate::error::MerchantError;
 
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!("paywasm-merchant keeps its records in SQLite or PostgreSQL: enable the feature `sqlite`, `postgres` or both");
+
+#[cfg(feature = "postgres")]
 /// Serializes schema changes across instances starting at once (two instances applying the
 /// same migration would race on its tables and on its line in the history).
 const SCHEMA_LOCK: i64 = 0x7061_7977_6173_6d01;
@@ -27,6 +31,7 @@ pub struct Schema {
     pub postgres: refinery::Runner,
 }
 
+#[cfg(feature = "postgres")]
 /// Connections a pool made by [`Database::postgres`] keeps at most.
 pub const POOL_SIZE: usize = 16;
 
@@ -34,8 +39,10 @@ pub const POOL_SIZE: usize = 16;
 #[derive(Clone)]
 pub enum Database {
     /// One instance: an embedded SQLite database (in a data folder, or in memory).
+    #[cfg(feature = "sqlite")]
     Sqlite(paywasm_store::Store),
     /// Several instances: a PostgreSQL database they share.
+    #[cfg(feature = "postgres")]
     Postgres {
         /// The connections statements run on.
         pool: deadpool_postgres::Pool,
@@ -88,6 +95,7 @@ impl<'a> From<&'a [u8]> for Param<'a> {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl rusqlite::ToSql for Param<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
@@ -99,6 +107,7 @@ impl rusqlite::ToSql for Param<'_> {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl Param<'_> {
     fn postgres(&self) -> &(dyn tokio_postgres::types::ToSql + Sync) {
         match self {
@@ -110,24 +119,49 @@ impl Param<'_> {
     }
 }
 
-/// A column's value, readable from either store.
-pub trait Column: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a> {}
-impl<T: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>> Column for T {}
+/// A column's value, readable from each store the crate is built with.
+pub trait Column: dialects::SqliteColumn + dialects::PostgresColumn {}
+impl<T: dialects::SqliteColumn + dialects::PostgresColumn> Column for T {}
+
+/// What a [`Column`] must be in each dialect built (anything, in one that is not).
+mod dialects {
+    #[cfg(feature = "sqlite")]
+    pub trait SqliteColumn: rusqlite::types::FromSql {}
+    #[cfg(feature = "sqlite")]
+    impl<T: rusqlite::types::FromSql> SqliteColumn for T {}
+    #[cfg(not(feature = "sqlite"))]
+    pub trait SqliteColumn {}
+    #[cfg(not(feature = "sqlite"))]
+    impl<T> SqliteColumn for T {}
+
+    #[cfg(feature = "postgres")]
+    pub trait PostgresColumn: for<'a> tokio_postgres::types::FromSql<'a> {}
+    #[cfg(feature = "postgres")]
+    impl<T: for<'a> tokio_postgres::types::FromSql<'a>> PostgresColumn for T {}
+    #[cfg(not(feature = "postgres"))]
+    pub trait PostgresColumn {}
+    #[cfg(not(feature = "postgres"))]
+    impl<T> PostgresColumn for T {}
+}
 
 /// A row read from either store: a tuple of [`Column`]s, in the order the query selects them.
 pub trait Row: Sized {
     /// The row from SQLite.
+    #[cfg(feature = "sqlite")]
     fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
     /// The row from PostgreSQL.
+    #[cfg(feature = "postgres")]
     fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error>;
 }
 
 macro_rules! row_of_columns {
     ($($column:ident $index:tt),+) => {
         impl<$($column: Column),+> Row for ($($column,)+) {
+            #[cfg(feature = "sqlite")]
             fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
                 Ok(($(row.get($index)?,)+))
             }
+            #[cfg(feature = "postgres")]
             fn from_postgres(row: &tokio_postgres::Row) -> Result<Self, tokio_postgres::Error> {
                 Ok(($(row.try_get($index)?,)+))
             }
@@ -139,6 +173,7 @@ row_of_columns!(A 0, B 1);
 row_of_columns!(A 0, B 1, C 2);
 row_of_columns!(A 0, B 1, C 2, D 3);
 
+#[cfg(feature = "postgres")]
 impl From<tokio_postgres::Error> for MerchantError {
     fn from(error: tokio_postgres::Error) -> Self {
         // A connection lost or refused passes (a restart, a failover): the request may be made
@@ -153,6 +188,7 @@ impl From<tokio_postgres::Error> for MerchantError {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl From<deadpool_postgres::PoolError> for MerchantError {
     /// No connection could be had in time, or made: the database is down or overloaded.
     fn from(error: deadpool_postgres::PoolError) -> Self {
@@ -160,6 +196,7 @@ impl From<deadpool_postgres::PoolError> for MerchantError {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl From<rusqlite::Error> for MerchantError {
     fn from(error: rusqlite::Error) -> Self {
         MerchantError::Internal(format!("database error: {error}"))
@@ -170,6 +207,7 @@ impl Database {
     /// A pool of at most [`POOL_SIZE`] connections to the PostgreSQL database at `url`
     /// (`postgres://user@host:port/db`). Nothing is connected yet: the first statement (or
     /// [`Self::migrate`]) tells whether the database can be reached.
+    #[cfg(feature = "postgres")]
     pub fn postgres(url: &str) -> Result<Self, MerchantError> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(MerchantError::BadRequest(format!(
@@ -192,9 +230,11 @@ impl Database {
 
     /// The SQLite store, when that is the database: its answers wait for its group commit
     /// (`paywasm_store::durable_answers`); PostgreSQL's commits are durable when they return.
+    #[cfg(feature = "sqlite")]
     pub fn sqlite(&self) -> Option<&paywasm_store::Store> {
         match self {
             Database::Sqlite(store) => Some(store),
+            #[cfg(feature = "postgres")]
             Database::Postgres { .. } => None,
         }
     }
@@ -205,9 +245,12 @@ impl Database {
     /// by a newer version), or one whose text differs from what was applied, is refused
     /// rather than guessed at. On PostgreSQL under a lock, so that instances starting
     /// together apply each migration once.
+    #[cfg_attr(not(feature = "postgres"), allow(unused_mut))]
     pub async fn migrate(&self, mut schema: Schema) -> Result<(), MerchantError> {
         match self {
+            #[cfg(feature = "sqlite")]
             Database::Sqlite(store) => migrate_sqlite(store, schema)?,
+            #[cfg(feature = "postgres")]
             Database::Postgres { pool, .. } => {
                 let runner = schema.postgres.set_migration_table_name(schema.history);
                 let mut client = pool.get().await?;
@@ -232,6 +275,10 @@ impl Database {
 
     /// Runs a statement that changes rows (`sqlite` and `postgres` are the same statement in
     /// each dialect); how many rows it changed.
+    #[cfg_attr(
+        not(all(feature = "sqlite", feature = "postgres")),
+        allow(unused_variables)
+    )]
     pub async fn execute(
         &self,
         sqlite: &str,
@@ -239,10 +286,12 @@ impl Database {
         params: &[Param<'_>],
     ) -> Result<u64, MerchantError> {
         Ok(match self {
+            #[cfg(feature = "sqlite")]
             Database::Sqlite(store) => store.call(|db| {
                 db.execute(sqlite, rusqlite::params_from_iter(params))
                     .map(|rows| rows as u64)
             })?,
+            #[cfg(feature = "postgres")]
             Database::Postgres { pool, .. } => {
                 let client = pool.get().await?;
                 let statement = client.prepare_cached(postgres).await?;
@@ -267,6 +316,10 @@ impl Database {
     }
 
     /// Every row a query returns.
+    #[cfg_attr(
+        not(all(feature = "sqlite", feature = "postgres")),
+        allow(unused_variables)
+    )]
     pub async fn read_all<R: Row>(
         &self,
         sqlite: &str,
@@ -274,11 +327,13 @@ impl Database {
         params: &[Param<'_>],
     ) -> Result<Vec<R>, MerchantError> {
         Ok(match self {
+            #[cfg(feature = "sqlite")]
             Database::Sqlite(store) => store.call(|db| {
                 db.prepare(sqlite)?
                     .query_map(rusqlite::params_from_iter(params), R::from_sqlite)?
                     .collect::<rusqlite::Result<Vec<R>>>()
             })?,
+            #[cfg(feature = "postgres")]
             Database::Postgres { pool, .. } => {
                 let client = pool.get().await?;
                 let statement = client.prepare_cached(postgres).await?;
@@ -313,6 +368,7 @@ impl Schema {
     }
 }
 
+#[cfg(feature = "sqlite")]
 /// [`Database::migrate`] on SQLite, which needs no runtime (one instance, one connection).
 pub(crate) fn migrate_sqlite(
     store: &paywasm_store::Store,
@@ -325,6 +381,7 @@ pub(crate) fn migrate_sqlite(
     Ok(())
 }
 
+#[cfg(feature = "postgres")]
 fn postgres_params<'p>(
     params: &'p [Param<'_>],
 ) -> Vec<&'p (dyn tokio_postgres::types::ToSql + Sync)> {

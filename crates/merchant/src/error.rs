@@ -102,6 +102,7 @@ pub fn error_answer(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
+#[cfg(feature = "sqlite")]
 impl From<paywasm_store::StoreError> for MerchantError {
     fn from(error: paywasm_store::StoreError) -> Self {
         MerchantError::Internal(error.to_string())

@@ -31,6 +31,15 @@
 //! - [`pos`]: the point of sale (in-store charges of scanned codes, cancel, refunds), served
 //!   only behind the merchant's staff authentication ([`pos::StaffAuth`]).
 //!
+//! # Features
+//!
+//! - `sqlite` (default): records on the embedded SQLite store (`paywasm-store`), for one
+//!   instance;
+//! - `postgres`: records on PostgreSQL, shared by several instances ([`postgres`]).
+//!
+//! A merchant builds the store it runs (`default-features = false, features = ["postgres"]`
+//! leaves SQLite's bundled C out), or both, to choose when it starts, as the demo shop does.
+//!
 //! # Mounting it in an axum app
 //!
 //! The merchant keeps its orders and says what each costs ([`orders::Orders`]); the library
@@ -141,6 +150,7 @@ pub mod database;
 pub mod error;
 pub mod orders;
 pub mod pos;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod records;
 mod settlement;

@@ -21,6 +21,7 @@ use crate::database::{Database, Schema};
 use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use paywasm_core::checkout::Payment;
+#[cfg(feature = "postgres")]
 use std::sync::Arc;
 
 /// The records' versioned migrations, one folder per dialect (the PostgreSQL tables are
@@ -45,6 +46,7 @@ pub fn schema() -> Schema {
 
 /// A copy's update on PostgreSQL, which announces the change on [`crate::postgres::CHANNEL`]
 /// in the same statement.
+#[cfg(feature = "postgres")]
 static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH changed AS (
@@ -56,6 +58,9 @@ static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock
         crate::postgres::CHANNEL
     )
 });
+/// Never run without PostgreSQL.
+#[cfg(not(feature = "postgres"))]
+static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock::new(String::new);
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
@@ -71,6 +76,7 @@ pub(crate) fn now_ms() -> i64 {
 pub struct Records {
     database: Database,
     /// Wakes this instance's waiters of the charges any instance changes (PostgreSQL).
+    #[cfg(feature = "postgres")]
     _listener: Option<Arc<crate::postgres::Listener>>,
     waiters: Waiters,
 }
@@ -95,6 +101,7 @@ pub struct Sale {
     pub charge: Option<String>,
 }
 
+#[cfg(feature = "sqlite")]
 /// Drops every hold on an order kept in `store`: on SQLite there is one instance, so a hold
 /// left in the file is its predecessor's, which died holding it.
 fn forget_dead_holds(store: &paywasm_store::Store) -> Result<(), MerchantError> {
@@ -104,11 +111,13 @@ fn forget_dead_holds(store: &paywasm_store::Store) -> Result<(), MerchantError> 
 
 impl Records {
     /// The records in `store` (its schema applied), for one instance.
+    #[cfg(feature = "sqlite")]
     pub fn sqlite(store: paywasm_store::Store) -> Result<Self, MerchantError> {
         crate::database::migrate_sqlite(&store, schema())?;
         forget_dead_holds(&store)?;
         Ok(Self {
             database: Database::Sqlite(store),
+            #[cfg(feature = "postgres")]
             _listener: None,
             waiters: Waiters::default(),
         })
@@ -116,12 +125,14 @@ impl Records {
 
     /// The records in the PostgreSQL database at `url` (its schema applied), shared with the
     /// other instances that use it.
+    #[cfg(feature = "postgres")]
     pub async fn postgres(url: &str) -> Result<Self, MerchantError> {
         Self::open(Database::postgres(url)?).await
     }
 
     /// The records through the merchant's own `pool`; `listen_url` names the same database
     /// for the one connection that listens for changes (a pooled one cannot: it is shared).
+    #[cfg(feature = "postgres")]
     pub async fn postgres_pool(
         pool: deadpool_postgres::Pool,
         listen_url: &str,
@@ -137,18 +148,22 @@ impl Records {
     /// listener for the changes every instance makes.
     pub async fn open(database: Database) -> Result<Self, MerchantError> {
         database.migrate(schema()).await?;
-        if let Database::Sqlite(store) = &database {
+        let waiters = Waiters::default();
+        #[cfg(feature = "sqlite")]
+        if let Some(store) = database.sqlite() {
             forget_dead_holds(store)?;
         }
-        let waiters = Waiters::default();
+        #[cfg(feature = "postgres")]
         let listener = match &database {
-            Database::Sqlite(_) => None,
             Database::Postgres { url, .. } => Some(Arc::new(
                 crate::postgres::listen(url, waiters.clone()).await?,
             )),
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(_) => None,
         };
         Ok(Self {
             database,
+            #[cfg(feature = "postgres")]
             _listener: listener,
             waiters,
         })
@@ -258,7 +273,8 @@ impl Records {
                 ],
             )
             .await?;
-        if let Database::Sqlite(_) = self.database {
+        #[cfg(feature = "sqlite")]
+        if self.database.sqlite().is_some() {
             // One instance: its own waiters are all there are.
             self.waiters.wake(&charge.id);
         }

@@ -12,15 +12,20 @@ use paywasm_core::money::{Amount, Currency};
 use paywasm_core::time::Timestamp;
 use paywasm_merchant::records::{Records, Sale};
 
+#[cfg(feature = "sqlite")]
 const SQLITE_FIXTURE: &str = include_str!("fixtures/records-0.1.0.sqlite.sql");
+#[cfg(feature = "postgres")]
 const POSTGRES_FIXTURE: &str = include_str!("fixtures/records-0.1.0.postgres.sql");
 
 /// Versions every database has applied once opened by this build, per dialect.
+#[cfg(feature = "sqlite")]
 const SQLITE_VERSIONS: &[i64] = &[1, 2];
+#[cfg(feature = "postgres")]
 const POSTGRES_VERSIONS: &[i64] = &[1];
 
 /// A database of its own on the test server, so that the fixture meets no table made by
 /// another test.
+#[cfg(feature = "postgres")]
 async fn fresh_postgres() -> String {
     let server = std::env::var("PAYWASM_TEST_POSTGRES").expect(
         "PAYWASM_TEST_POSTGRES names the test database: run `npm test`, or \
@@ -39,6 +44,7 @@ async fn fresh_postgres() -> String {
     format!("{base}/{name}")
 }
 
+#[cfg(feature = "postgres")]
 async fn postgres_client(url: &str) -> tokio_postgres::Client {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
@@ -112,6 +118,7 @@ async fn every_record_is_intact(records: &Records) {
     );
 }
 
+#[cfg(feature = "sqlite")]
 fn sqlite_versions(store: &paywasm_store::Store) -> Vec<i64> {
     store
         .call(|db| {
@@ -122,6 +129,7 @@ fn sqlite_versions(store: &paywasm_store::Store) -> Vec<i64> {
         .unwrap()
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_records_made_before_migrations_are_upgraded_intact() {
     let dir = std::env::temp_dir().join(format!("paywasm-upgrade-{:016x}", rand::random::<u64>()));
@@ -153,6 +161,7 @@ async fn sqlite_records_made_before_migrations_are_upgraded_intact() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgresql_records_made_before_migrations_are_upgraded_once_by_instances_starting_together(
 ) {
@@ -182,6 +191,7 @@ async fn postgresql_records_made_before_migrations_are_upgraded_once_by_instance
     assert_eq!(versions, POSTGRES_VERSIONS, "each migration applied once");
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn a_database_a_newer_version_migrated_is_refused_and_left_as_it_is() {
     let store = paywasm_store::Store::open(None, "merchant").unwrap();

@@ -20,11 +20,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{watch, Notify};
 
+#[cfg(feature = "crash-testing")]
 /// Crash testing (`--crash-after-commits`): the probability, as a fraction of `u64::MAX`, that
 /// the process dies right after a commit, before whoever committed can answer. That is the
 /// hardest point for a payment server: the effect happened, nobody was told.
 static CRASH_AFTER_COMMIT: AtomicU64 = AtomicU64::new(0);
 
+#[cfg(feature = "crash-testing")]
 /// Arms the crash point of `CRASH_AFTER_COMMIT` for every store of this process: after a
 /// commit, the process aborts with probability `rate` (0 disarms). The abort is immediate, as a
 /// `kill -9` would be: no destructor, no answer, no flush beyond what SQLite already wrote.
@@ -34,6 +36,7 @@ pub fn crash_after_commits(rate: f64) {
 }
 
 /// Called after a call that changed rows ([`Store::call`]).
+#[cfg(feature = "crash-testing")]
 fn maybe_crash_after(connection: &Connection) {
     let threshold = CRASH_AFTER_COMMIT.load(Ordering::Relaxed);
     if threshold == 0 || !connection.is_autocommit() {
@@ -270,6 +273,7 @@ impl Store {
         let changes_before = connection.total_changes();
         let result = work(&mut connection);
         if connection.total_changes() != changes_before {
+            #[cfg(feature = "crash-testing")]
             maybe_crash_after(&connection);
             if let Some(syncer) = &self.syncer {
                 syncer.commits.fetch_add(1, Ordering::AcqRel);
