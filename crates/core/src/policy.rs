@@ -174,6 +174,8 @@ mod tests {
         }
         assert_eq!(OMISE_VERSION, "2017-11-02");
         assert!(policy.contains(&format!("\"VERSION\": \"{VERSION}\"")));
+        // One version for everything released together (README, "Versions").
+        assert_eq!(VERSION, env!("CARGO_PKG_VERSION"));
     }
 
     #[test]
