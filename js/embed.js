@@ -24,6 +24,8 @@
  */
 (function () {
   "use strict";
+  // Imported on a server (a framework's server-side rendering): nothing to define there.
+  if (typeof document == "undefined") return;
   var script = document.currentScript;
   var here = script && script.src ? script.src : location.href;
   // The version and gateways of crates/core/policy.json, written in by the build (scripts/policy.mjs).

@@ -26,7 +26,7 @@ export declare function loadWooshpay(wasmUrl?: string | URL): Promise<unknown>;
 /** An error with the gateway's (or merchant server's) code. */
 export declare class PaywasmError extends Error {
   readonly name: "PaywasmError";
-  /** `invalid_options`, `create_source_error`, or the gateway's code (`invalid_amount`, ...). */
+  /** `invalid_options`, `create_source_error`, `no_browser` (`mount` on a server), or the gateway's code (`invalid_amount`, ...). */
   readonly code: string;
   /** The HTTP status, 0 when no answer came. */
   readonly status: number;

@@ -59,6 +59,8 @@ export class PaywasmError extends Error {
 
 /** Mounts the checkout into `target` (an element or a CSS selector). */
 export async function mount(target, options) {
+  // Imported on a server (server-side rendering), the package loads; mounting waits for a page.
+  if (typeof document == "undefined") throw new PaywasmError("no_browser", "paywasm: mount needs a browser; call it on the client");
   const mountBuild = await mountFor(options);
   try {
     return mountBuild(target, options);
