@@ -9,6 +9,8 @@
 //! (one round trip a statement, not two: parse, then bind and run).
 
 use crate::error::MerchantError;
+#[cfg(feature = "postgres")]
+use std::time::Duration;
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("paywasm-merchant keeps its records in SQLite or PostgreSQL: enable the feature `sqlite`, `postgres` or both");
@@ -31,9 +33,61 @@ pub struct Schema {
     pub postgres: refinery::Runner,
 }
 
+/// How a merchant server uses its PostgreSQL database: how many connections, and how long it
+/// waits for one before it answers `503` (a database that hangs must not hold the customers'
+/// requests, nor every task of the server, until it comes back).
 #[cfg(feature = "postgres")]
-/// Connections a pool made by [`Database::postgres`] keeps at most.
-pub const POOL_SIZE: usize = 16;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// Connections kept at most, per instance (each is a backend process on the server: size
+    /// the instances' sum to the server's `max_connections`).
+    pub pool_size: usize,
+    /// The longest a request waits for a free connection, or for a new one to be made.
+    pub wait: Duration,
+    /// The longest a statement may take: a database that stops answering is given up on after
+    /// it, and the connection closed.
+    pub statement: Duration,
+}
+
+#[cfg(feature = "postgres")]
+impl Default for PostgresOptions {
+    /// 16 connections; 3 s to get one, 5 s a statement (the longest any takes here is a few
+    /// milliseconds: past that, the database is in trouble, and the customer is better told).
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            wait: Duration::from_secs(3),
+            statement: Duration::from_secs(5),
+        }
+    }
+}
+
+/// TCP keepalive on every connection: a server that vanished (a failover, a cut network) is
+/// noticed by the operating system within a minute instead of hours.
+#[cfg(feature = "postgres")]
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+
+/// The connection settings of `url` (`postgres://user@host:port/db?...`), with the connect
+/// timeout of `options` and TCP keepalive: what the pool's connections and the listener's use.
+#[cfg(feature = "postgres")]
+pub(crate) fn postgres_config(
+    url: &str,
+    options: &PostgresOptions,
+) -> Result<tokio_postgres::Config, MerchantError> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(MerchantError::BadRequest(format!(
+            "the database {url:?} is not a postgres:// URL"
+        )));
+    }
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|error| MerchantError::Internal(format!("the database URL: {error}")))?;
+    config
+        .connect_timeout(options.wait)
+        .keepalives(true)
+        .keepalives_idle(KEEPALIVE_IDLE);
+    Ok(config)
+}
 
 /// Where a merchant server keeps its records.
 #[derive(Clone)]
@@ -46,6 +100,8 @@ pub enum Database {
     Postgres {
         /// The connections statements run on.
         pool: deadpool_postgres::Pool,
+        /// Its sizes and timeouts.
+        options: PostgresOptions,
         /// The same database, for the one connection per instance that listens for changes
         /// (a pooled connection cannot: it is shared).
         url: String,
@@ -204,28 +260,47 @@ impl From<rusqlite::Error> for MerchantError {
 }
 
 impl Database {
-    /// A pool of at most [`POOL_SIZE`] connections to the PostgreSQL database at `url`
-    /// (`postgres://user@host:port/db`). Nothing is connected yet: the first statement (or
+    /// The PostgreSQL database at `url` (`postgres://user@host:port/db`), through a pool
+    /// with the default [`PostgresOptions`]. Nothing is connected yet: the first statement (or
     /// [`Self::migrate`]) tells whether the database can be reached.
     #[cfg(feature = "postgres")]
     pub fn postgres(url: &str) -> Result<Self, MerchantError> {
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(MerchantError::BadRequest(format!(
-                "the database {url:?} is not a postgres:// URL"
-            )));
-        }
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|error| MerchantError::Internal(format!("the database URL: {error}")))?;
+        Self::postgres_with(url, PostgresOptions::default())
+    }
+
+    /// The PostgreSQL database at `url`, used as `options` say.
+    #[cfg(feature = "postgres")]
+    pub fn postgres_with(url: &str, options: PostgresOptions) -> Result<Self, MerchantError> {
+        let config = postgres_config(url, &options)?;
         let manager = deadpool_postgres::Manager::new(config, tokio_postgres::NoTls);
         let pool = deadpool_postgres::Pool::builder(manager)
-            .max_size(POOL_SIZE)
+            .max_size(options.pool_size.max(1))
+            .wait_timeout(Some(options.wait))
+            .create_timeout(Some(options.wait))
+            .recycle_timeout(Some(options.wait))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|error| MerchantError::Internal(format!("database pool: {error}")))?;
         Ok(Database::Postgres {
             pool,
+            options,
             url: url.to_owned(),
         })
+    }
+
+    /// The merchant's own `pool` of the database `url` names (for the listener's connection,
+    /// which a pool cannot lend: it is kept), with the statement timeout of `options`.
+    #[cfg(feature = "postgres")]
+    pub fn postgres_pool(
+        pool: deadpool_postgres::Pool,
+        url: &str,
+        options: PostgresOptions,
+    ) -> Self {
+        Database::Postgres {
+            pool,
+            options,
+            url: url.to_owned(),
+        }
     }
 
     /// The SQLite store, when that is the database: its answers wait for its group commit
@@ -292,10 +367,13 @@ impl Database {
                     .map(|rows| rows as u64)
             })?,
             #[cfg(feature = "postgres")]
-            Database::Postgres { pool, .. } => {
+            Database::Postgres { pool, options, .. } => {
                 let client = pool.get().await?;
-                let statement = client.prepare_cached(postgres).await?;
-                client.execute(&statement, &postgres_params(params)).await?
+                within(options, client, async |client| {
+                    let statement = client.prepare_cached(postgres).await?;
+                    client.execute(&statement, &postgres_params(params)).await
+                })
+                .await?
             }
         })
     }
@@ -334,15 +412,18 @@ impl Database {
                     .collect::<rusqlite::Result<Vec<R>>>()
             })?,
             #[cfg(feature = "postgres")]
-            Database::Postgres { pool, .. } => {
+            Database::Postgres { pool, options, .. } => {
                 let client = pool.get().await?;
-                let statement = client.prepare_cached(postgres).await?;
-                client
-                    .query(&statement, &postgres_params(params))
-                    .await?
-                    .iter()
-                    .map(R::from_postgres)
-                    .collect::<Result<Vec<R>, _>>()?
+                within(options, client, async |client| {
+                    let statement = client.prepare_cached(postgres).await?;
+                    client
+                        .query(&statement, &postgres_params(params))
+                        .await?
+                        .iter()
+                        .map(R::from_postgres)
+                        .collect::<Result<Vec<R>, _>>()
+                })
+                .await?
             }
         })
     }
@@ -379,6 +460,26 @@ pub(crate) fn migrate_sqlite(
         .call(|db| Ok(runner.run(db)))?
         .map_err(|error| schema.failed(error))?;
     Ok(())
+}
+
+/// Runs `work` on `client` within the statement timeout of `options`. A statement the
+/// database did not answer in time leaves its connection waiting on it: closed, not pooled.
+#[cfg(feature = "postgres")]
+async fn within<T>(
+    options: &PostgresOptions,
+    client: deadpool_postgres::Object,
+    work: impl AsyncFnOnce(&deadpool_postgres::Object) -> Result<T, tokio_postgres::Error>,
+) -> Result<T, MerchantError> {
+    match tokio::time::timeout(options.statement, work(&client)).await {
+        Ok(done) => Ok(done?),
+        Err(_) => {
+            drop(deadpool_postgres::Object::take(client));
+            Err(MerchantError::DatabaseUnavailable(format!(
+                "the database did not answer within {} s",
+                options.statement.as_secs_f64()
+            )))
+        }
+    }
 }
 
 #[cfg(feature = "postgres")]

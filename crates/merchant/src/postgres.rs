@@ -10,6 +10,8 @@
 //! session that is gone), so on every (re)connection the listener wakes all its waiters: each
 //! re-reads its charge, and nothing that changed meanwhile is missed.
 
+use crate::database::{postgres_config, PostgresOptions};
+use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -56,11 +58,13 @@ impl Drop for Listener {
 
 /// Listens on `url`'s database for changed charges and wakes `waiters`, reconnecting (100 ms
 /// doubling to 5 s) when the connection is lost. Fails only if the first connection cannot
-/// be made: a merchant server that cannot reach its database should not start.
-pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, tokio_postgres::Error> {
-    let first = subscribe(url, &waiters).await?;
+/// be made: a merchant server that cannot reach its database should not start. Its connection
+/// has the pool's connect timeout and TCP keepalive (a server that vanished is noticed, and
+/// the listener reconnects, instead of waiting on a dead connection).
+pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, MerchantError> {
+    let config = postgres_config(url, &PostgresOptions::default())?;
+    let first = subscribe(&config, &waiters).await?;
     let (connected, connections) = tokio::sync::watch::channel(1);
-    let url = url.to_owned();
     let task = tokio::spawn(async move {
         let mut session = Some(first);
         let mut backoff = Duration::from_millis(100);
@@ -72,7 +76,7 @@ pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, tokio_postg
                 }
             }
             tokio::time::sleep(backoff).await;
-            match subscribe(&url, &waiters).await {
+            match subscribe(&config, &waiters).await {
                 Ok(next) => {
                     // Changes made while disconnected were told to no one here.
                     waiters.wake_all();
@@ -95,13 +99,13 @@ pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, tokio_postg
 /// Connects, `LISTEN`s, and returns the session: a future that wakes `waiters` on each
 /// notification and ends when the connection does.
 async fn subscribe(
-    url: &str,
+    config: &tokio_postgres::Config,
     waiters: &Waiters,
 ) -> Result<
     impl std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
     tokio_postgres::Error,
 > {
-    let (client, mut connection) = tokio_postgres::connect(url, NoTls).await?;
+    let (client, mut connection) = config.connect(NoTls).await?;
     let mut messages = Box::pin(futures_util::stream::poll_fn(move |context| {
         connection.poll_message(context)
     }));

@@ -10,8 +10,8 @@
 //! - **SQLite** ([`Records::sqlite`]), the embedded default for one instance, on the
 //!   `paywasm-store` group-commit store: a changed copy wakes this instance's waiters once it
 //!   is committed;
-//! - **PostgreSQL** ([`Records::postgres`], or the merchant's own pool with
-//!   [`Records::postgres_pool`]) for several instances: they share the records, and a changed
+//! - **PostgreSQL** ([`Records::postgres`]; sized and timed with
+//!   [`Database::postgres_with`], opened by [`Records::open`]) for several instances: they share the records, and a changed
 //!   copy is announced with `NOTIFY` by the statement that writes it, so the customer waiting
 //!   on any instance is woken ([`crate::postgres`]).
 //!
@@ -128,20 +128,6 @@ impl Records {
     #[cfg(feature = "postgres")]
     pub async fn postgres(url: &str) -> Result<Self, MerchantError> {
         Self::open(Database::postgres(url)?).await
-    }
-
-    /// The records through the merchant's own `pool`; `listen_url` names the same database
-    /// for the one connection that listens for changes (a pooled one cannot: it is shared).
-    #[cfg(feature = "postgres")]
-    pub async fn postgres_pool(
-        pool: deadpool_postgres::Pool,
-        listen_url: &str,
-    ) -> Result<Self, MerchantError> {
-        Self::open(Database::Postgres {
-            pool,
-            url: listen_url.to_owned(),
-        })
-        .await
     }
 
     /// The records in `database` (its schema applied); on PostgreSQL, with this instance's

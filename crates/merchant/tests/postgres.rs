@@ -128,3 +128,123 @@ async fn a_database_that_cannot_be_reached_is_unavailable_not_a_fault() {
         "{body}"
     );
 }
+
+/// A TCP relay to the database that can stop passing bytes: from the merchant server's side,
+/// a database that hangs (a paused server, a network that drops packets). Connections keep
+/// being accepted while it is paused, as a hung server's kernel accepts them.
+struct Relay {
+    address: std::net::SocketAddr,
+    paused: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Relay {
+    async fn to(target: std::net::SocketAddr) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let paused = std::sync::Arc::new(AtomicBool::new(false));
+        let relay_paused = paused.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(target).await else {
+                    continue;
+                };
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                for (mut from, mut to) in [(client_read, server_write), (server_read, client_write)]
+                {
+                    let paused = relay_paused.clone();
+                    tokio::spawn(async move {
+                        let mut buffer = vec![0; 16 * 1024];
+                        loop {
+                            let read = match from.read(&mut buffer).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(read) => read,
+                            };
+                            while paused.load(Ordering::Relaxed) {
+                                tokio::time::sleep(Duration::from_millis(10)).await;
+                            }
+                            if to.write_all(&buffer[..read]).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        Self { address, paused }
+    }
+
+    fn pause(&self, paused: bool) {
+        self.paused
+            .store(paused, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A database that stops answering does not hold the merchant's requests: each is answered
+/// `503` within the timeouts (a statement's, or getting a connection), the connections it
+/// hung on are closed, not lent again, and once the database answers again so does the server.
+#[tokio::test]
+async fn a_database_that_hangs_is_answered_503_within_the_timeout_and_then_recovers() {
+    use axum::response::IntoResponse;
+    use paywasm_merchant::database::{Database, PostgresOptions};
+    use paywasm_merchant::records::Records;
+    use paywasm_merchant::MerchantError;
+    let url = database();
+    let server: std::net::SocketAddr = url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let relay = Relay::to(server).await;
+    let relayed = url.replace(&server.to_string(), &relay.address.to_string());
+    let options = PostgresOptions {
+        pool_size: 2,
+        wait: Duration::from_secs(1),
+        statement: Duration::from_secs(1),
+    };
+    let records = Records::open(Database::postgres_with(&relayed, options).unwrap())
+        .await
+        .unwrap();
+    let event = format!("evnt_test_hang_{:016x}", rand::random::<u64>());
+    assert!(!records.handled(&event).await.unwrap());
+
+    relay.pause(true);
+    // More requests than connections: those that hold one wait on a statement, the others on
+    // a connection, new ones on a server that accepts and never answers.
+    let started = Instant::now();
+    let answers = futures_util::future::join_all((0..6).map(|_| records.handled(&event))).await;
+    let took = started.elapsed();
+    for answer in answers {
+        let refused = answer.expect_err("the database does not answer");
+        assert!(
+            matches!(refused, MerchantError::DatabaseUnavailable(_)),
+            "{refused:?}"
+        );
+        assert_eq!(
+            refused.into_response().status(),
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+    println!(
+        "6 requests to a hung database answered 503 in {} ms",
+        took.as_millis()
+    );
+    assert!(took < Duration::from_secs(4), "answered in {took:?}");
+
+    relay.pause(false);
+    let recovered = Instant::now();
+    loop {
+        match records.handled(&event).await {
+            Ok(handled) => break assert!(!handled),
+            Err(error) if recovered.elapsed() < Duration::from_secs(10) => {
+                println!("not yet: {}", error.detail());
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => panic!("the server did not recover: {}", error.detail()),
+        }
+    }
+}

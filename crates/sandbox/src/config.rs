@@ -58,6 +58,10 @@ pub struct Config {
     /// SQLite under `--data`.
     #[arg(long, env = "PAYWASM_SHOP_DATABASE")]
     pub shop_database: Option<String>,
+    /// Connections each shop instance keeps to `--shop-database` at most (the instances' sum
+    /// must fit the server's `max_connections`).
+    #[arg(long, env = "PAYWASM_SHOP_DATABASE_POOL", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub shop_database_pool: u16,
     /// An address of the merchant's own proxy (load balancer) in front of the demo shop
     /// (repeat the flag, or comma-separate in the environment): requests from it name the
     /// customer's address in `X-Forwarded-For` (WooshPay's PaymentIntents carry it, and each
@@ -192,6 +196,7 @@ impl Config {
             wooshpay_secret_key: crate::wooshpay::DEFAULT_SECRET_KEY.into(),
             data_dir: None,
             shop_database: None,
+            shop_database_pool: 16,
             shop_public_url: None,
             shop_max_held: paywasm_merchant::checkout::MAX_HELD,
             shop_max_held_per_customer: paywasm_merchant::checkout::MAX_HELD_PER_CUSTOMER,

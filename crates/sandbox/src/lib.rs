@@ -36,7 +36,7 @@ use config::Config;
 use gateway::error::OmiseShape;
 use paywasm_core::method::GatewayKind;
 use paywasm_core::policy::{PublicKey, SecretKey};
-use paywasm_merchant::database::Database;
+use paywasm_merchant::database::{Database, PostgresOptions};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -375,7 +375,13 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     // PostgreSQL when named (shared with other instances), else SQLite under --data (or in
     // memory), its fsyncs behind the tests' disk gate.
     let shop_database = match config.shop_database.as_deref() {
-        Some(url) => Database::postgres(url)?,
+        Some(url) => Database::postgres_with(
+            url,
+            PostgresOptions {
+                pool_size: usize::from(config.shop_database_pool),
+                ..PostgresOptions::default()
+            },
+        )?,
         None => Database::Sqlite(store::Store::open_behind(
             config.data_dir.as_deref(),
             "shop",
