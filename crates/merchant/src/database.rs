@@ -12,6 +12,9 @@ use crate::error::MerchantError;
 #[cfg(feature = "postgres")]
 use std::time::Duration;
 
+#[cfg(feature = "postgres")]
+mod tls;
+
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("paywasm-merchant keeps its records in SQLite or PostgreSQL: enable the feature `sqlite`, `postgres` or both");
 
@@ -68,25 +71,34 @@ impl Default for PostgresOptions {
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
 
 /// The connection settings of `url` (`postgres://user@host:port/db?...`), with the connect
-/// timeout of `options` and TCP keepalive: what the pool's connections and the listener's use.
+/// timeout of `options` and TCP keepalive, and its TLS as its `sslmode` and `sslrootcert` ask
+/// ([`tls`]): what the pool's connections and the listener's use.
 #[cfg(feature = "postgres")]
 pub(crate) fn postgres_config(
     url: &str,
     options: &PostgresOptions,
-) -> Result<tokio_postgres::Config, MerchantError> {
+) -> Result<
+    (
+        tokio_postgres::Config,
+        tokio_postgres_rustls::MakeRustlsConnect,
+    ),
+    MerchantError,
+> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(MerchantError::BadRequest(format!(
             "the database {url:?} is not a postgres:// URL"
         )));
     }
+    let (url, ssl_mode, tls) = tls::tls_of(url)?;
     let mut config: tokio_postgres::Config = url
         .parse()
-        .map_err(|error| MerchantError::Internal(format!("the database URL: {error}")))?;
+        .map_err(|error| MerchantError::BadRequest(format!("the database URL: {error}")))?;
     config
+        .ssl_mode(ssl_mode)
         .connect_timeout(options.wait)
         .keepalives(true)
         .keepalives_idle(KEEPALIVE_IDLE);
-    Ok(config)
+    Ok((config, tls))
 }
 
 /// Where a merchant server keeps its records.
@@ -248,7 +260,14 @@ impl From<tokio_postgres::Error> for MerchantError {
 impl From<deadpool_postgres::PoolError> for MerchantError {
     /// No connection could be had in time, or made: the database is down or overloaded.
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        MerchantError::DatabaseUnavailable(format!("database pool: {error}"))
+        // With every cause: "error performing TLS handshake" says why only in its source.
+        let mut why = format!("database pool: {error}");
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            why.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        MerchantError::DatabaseUnavailable(why)
     }
 }
 
@@ -271,8 +290,8 @@ impl Database {
     /// The PostgreSQL database at `url`, used as `options` say.
     #[cfg(feature = "postgres")]
     pub fn postgres_with(url: &str, options: PostgresOptions) -> Result<Self, MerchantError> {
-        let config = postgres_config(url, &options)?;
-        let manager = deadpool_postgres::Manager::new(config, tokio_postgres::NoTls);
+        let (config, tls) = postgres_config(url, &options)?;
+        let manager = deadpool_postgres::Manager::new(config, tls);
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(options.pool_size.max(1))
             .wait_timeout(Some(options.wait))

@@ -15,7 +15,7 @@ use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use futures_util::StreamExt;
 use std::time::Duration;
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
 
 /// The channel on which a changed charge's id is sent.
 pub const CHANNEL: &str = "paywasm_charge_changed";
@@ -62,8 +62,8 @@ impl Drop for Listener {
 /// has the pool's connect timeout and TCP keepalive (a server that vanished is noticed, and
 /// the listener reconnects, instead of waiting on a dead connection).
 pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, MerchantError> {
-    let config = postgres_config(url, &PostgresOptions::default())?;
-    let first = subscribe(&config, &waiters).await?;
+    let (config, tls) = postgres_config(url, &PostgresOptions::default())?;
+    let first = subscribe(&config, &tls, &waiters).await?;
     let (connected, connections) = tokio::sync::watch::channel(1);
     let task = tokio::spawn(async move {
         let mut session = Some(first);
@@ -76,7 +76,7 @@ pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, MerchantErr
                 }
             }
             tokio::time::sleep(backoff).await;
-            match subscribe(&config, &waiters).await {
+            match subscribe(&config, &tls, &waiters).await {
                 Ok(next) => {
                     // Changes made while disconnected were told to no one here.
                     waiters.wake_all();
@@ -100,12 +100,13 @@ pub async fn listen(url: &str, waiters: Waiters) -> Result<Listener, MerchantErr
 /// notification and ends when the connection does.
 async fn subscribe(
     config: &tokio_postgres::Config,
+    tls: &tokio_postgres_rustls::MakeRustlsConnect,
     waiters: &Waiters,
 ) -> Result<
     impl std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
     tokio_postgres::Error,
 > {
-    let (client, mut connection) = config.connect(NoTls).await?;
+    let (client, mut connection) = config.connect(tls.clone()).await?;
     let mut messages = Box::pin(futures_util::stream::poll_fn(move |context| {
         connection.poll_message(context)
     }));

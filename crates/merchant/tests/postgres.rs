@@ -248,3 +248,68 @@ async fn a_database_that_hangs_is_answered_503_within_the_timeout_and_then_recov
         }
     }
 }
+
+/// The database URL's `sslmode` and `sslrootcert` mean what they mean to `psql`: the
+/// throwaway server offers TLS with a certificate of a CA made for the test
+/// (`PAYWASM_TEST_POSTGRES_CA`), issued for localhost and 127.0.0.1.
+#[tokio::test]
+async fn tls_to_the_database_is_as_sslmode_says() {
+    use paywasm_merchant::database::Database;
+    let url = database();
+    let ca = std::env::var("PAYWASM_TEST_POSTGRES_CA")
+        .expect("PAYWASM_TEST_POSTGRES_CA names the test server's CA: run `npm test`");
+    let port = url.split(':').nth(2).unwrap().split('/').next().unwrap();
+    let on =
+        |host: &str, query: String| format!("postgres://postgres@{host}:{port}/postgres?{query}");
+    async fn encrypted(url: &str) -> Result<bool, String> {
+        let database = Database::postgres(url).map_err(|error| error.detail())?;
+        let row: Option<(bool,)> = database
+            .read_one(
+                "",
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .await
+            .map_err(|error| error.detail())?;
+        Ok(row.unwrap().0)
+    }
+    assert_eq!(
+        encrypted(&on("127.0.0.1", "sslmode=disable".into())).await,
+        Ok(false)
+    );
+    assert_eq!(
+        encrypted(&url).await,
+        Ok(true),
+        "prefer: encrypted when offered"
+    );
+    assert_eq!(
+        encrypted(&on("127.0.0.1", "sslmode=require".into())).await,
+        Ok(true)
+    );
+    let verified = format!("sslmode=verify-full&sslrootcert={ca}");
+    assert_eq!(
+        encrypted(&on("localhost", verified.clone())).await,
+        Ok(true)
+    );
+    assert_eq!(encrypted(&on("127.0.0.1", verified)).await, Ok(true));
+    assert_eq!(
+        encrypted(&on(
+            "127.0.0.1",
+            format!("sslmode=verify-ca&sslrootcert={ca}")
+        ))
+        .await,
+        Ok(true)
+    );
+    // The public roots do not know the test's CA: refused, with the reason.
+    let unknown = encrypted(&on("localhost", "sslmode=verify-full".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        unknown.contains("UnknownIssuer") || unknown.contains("certificate"),
+        "{unknown}"
+    );
+    let bad_mode = encrypted(&on("localhost", "sslmode=sometimes".into()))
+        .await
+        .unwrap_err();
+    assert!(bad_mode.contains("sslmode=sometimes"), "{bad_mode}");
+}

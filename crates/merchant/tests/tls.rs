@@ -12,7 +12,10 @@ use tokio::io::AsyncReadExt;
 /// `call`.
 async fn first_bytes<F: std::future::Future>(call: impl FnOnce(String) -> F) -> [u8; 3] {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let url = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
     let read = tokio::spawn(async move {
         let (mut connection, _) = listener.accept().await.unwrap();
         let mut first = [0; 3];
