@@ -241,41 +241,69 @@ fn still_due<D: Deliveries>(deliveries: &D) -> i64 {
         .unwrap_or(-1)
 }
 
-/// Runs `deliveries` until `stop`: a round of every due delivery at once, then a wait for
-/// `wake` (an event was recorded) or half a second.
+/// Runs `deliveries` until `stop`: up to [`BATCH`] at once, the longest due first, a new one
+/// started as soon as one ends (not in rounds, where each waited for the slowest of the
+/// last: one slow endpoint held every other event back), then a wait for `wake` (an event
+/// was recorded), an attempt's end, or half a second.
 pub(crate) async fn run<D: Deliveries>(
     deliveries: D,
     wake: &Notify,
     mut stop: watch::Receiver<bool>,
 ) {
+    let mut in_flight = tokio::task::JoinSet::new();
+    // Which deliveries are being attempted (by task): the table still lists them as due
+    // until their outcome is kept, and each is attempted once at a time.
+    let mut attempting: std::collections::HashMap<tokio::task::Id, String> =
+        std::collections::HashMap::new();
+    let batch = usize::try_from(BATCH).unwrap_or(1);
+    let (mut ended, mut since) = (0_usize, std::time::Instant::now());
     loop {
         deliveries.before_round();
-        let now = now_ms();
-        let round = deliveries
-            .store()
-            .call(|db| deliveries.due(db, now))
-            .unwrap_or_else(|error| {
-                tracing::error!(table = D::TABLE, %error, "cannot read due webhook deliveries");
-                vec![]
-            });
-        let (delivered, started) = (round.len(), std::time::Instant::now());
-        let mut batch = tokio::task::JoinSet::new();
-        for due in round {
-            let deliveries = deliveries.clone();
-            batch.spawn(async move { deliver(&deliveries, due).await });
-        }
-        while batch.join_next().await.is_some() {}
-        if delivered > 0 && tracing::enabled!(tracing::Level::DEBUG) {
-            // What a slow benchmark run needs to explain itself (scripts/bench-reaction.mjs):
-            // how long a round took and how many deliveries were already waiting after it.
-            tracing::debug!(
-                delivered,
-                took_ms = started.elapsed().as_millis() as u64,
-                still_due = still_due(&deliveries),
-                "webhook round"
-            );
+        let room = batch.saturating_sub(attempting.len());
+        if room > 0 {
+            let now = now_ms();
+            let due = deliveries
+                .store()
+                .call(|db| deliveries.due(db, now))
+                .unwrap_or_else(|error| {
+                    tracing::error!(table = D::TABLE, %error, "cannot read due webhook deliveries");
+                    vec![]
+                });
+            let fresh: Vec<_> = due
+                .into_iter()
+                .filter(|due| !attempting.values().any(|id| *id == due.id))
+                .take(room)
+                .collect();
+            for due in fresh {
+                let id = due.id.clone();
+                let deliveries = deliveries.clone();
+                let task = in_flight.spawn(async move { deliver(&deliveries, due).await });
+                attempting.insert(task.id(), id);
+            }
         }
         tokio::select! {
+            Some(done) = in_flight.join_next_with_id(), if !in_flight.is_empty() => {
+                let task = match done {
+                    Ok((task, ())) => task,
+                    Err(error) => error.id(),
+                };
+                attempting.remove(&task);
+                ended += 1;
+                if ended == batch && tracing::enabled!(tracing::Level::DEBUG) {
+                    // What a slow benchmark run needs to explain itself
+                    // (scripts/bench-reaction.mjs): how long the last BATCH attempts took
+                    // to end, and how many deliveries were due then.
+                    tracing::debug!(
+                        delivered = ended,
+                        took_ms = since.elapsed().as_millis() as u64,
+                        still_due = still_due(&deliveries),
+                        "webhook round"
+                    );
+                }
+                if ended == batch {
+                    (ended, since) = (0, std::time::Instant::now());
+                }
+            }
             _ = wake.notified() => {}
             _ = tokio::time::sleep(Duration::from_millis(500)) => {}
             _ = stop.wait_for(|stopped| *stopped) => return,
