@@ -40,6 +40,9 @@ done
 echo "== each published crate builds alone from its package (cargo package)"
 # Nothing outside a crate's folder is read when it builds. Without debug info: the packages'
 # builds share nothing with the tests', and would take 3 GB of disk with it.
+# Cargo unpacks the packages into a local registry under CARGO_HOME and reuses what it unpacked
+# before under the same version: a run after the crates changed would build the old sources.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/paywasm-*
 CARGO_PROFILE_DEV_DEBUG=false cargo package --workspace --exclude paywasm-leptos-app --allow-dirty -q
 
 echo "== the official Omise Python client against the sandbox"
