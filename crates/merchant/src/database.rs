@@ -260,14 +260,8 @@ impl From<tokio_postgres::Error> for MerchantError {
 impl From<deadpool_postgres::PoolError> for MerchantError {
     /// No connection could be had in time, or made: the database is down or overloaded.
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        // With every cause: "error performing TLS handshake" says why only in its source.
-        let mut why = format!("database pool: {error}");
-        let mut cause = std::error::Error::source(&error);
-        while let Some(inner) = cause {
-            why.push_str(&format!(": {inner}"));
-            cause = inner.source();
-        }
-        MerchantError::DatabaseUnavailable(why)
+        // "error performing TLS handshake" says why only in its source.
+        MerchantError::DatabaseUnavailable(format!("database pool: {}", with_causes(&error)))
     }
 }
 
@@ -448,23 +442,33 @@ impl Database {
     }
 }
 
+/// `error` and each of its causes, `: `-separated: a driver's own words ("db error") say
+/// nothing until its source does.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut why = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        why.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    why
+}
+
 impl Schema {
-    /// Why the migrations failed, with every cause (a driver's own `db error` says nothing
-    /// until its source does).
+    /// Why the migrations failed, with every cause.
     fn failed(&self, error: refinery::Error) -> MerchantError {
-        let mut why = format!("the schema of {}: {error}", self.history);
-        if let refinery::error::Kind::MissingVersion(_) = error.kind() {
-            why.push_str(
-                " (a newer version of this server upgraded the database: run that version, \
-                 or a newer one)",
-            );
-        }
-        let mut cause = std::error::Error::source(&error);
-        while let Some(inner) = cause {
-            why.push_str(&format!(": {inner}"));
-            cause = inner.source();
-        }
-        MerchantError::Internal(why)
+        let newer = match error.kind() {
+            refinery::error::Kind::MissingVersion(_) => {
+                " (a newer version of this server upgraded the database: run that version, or \
+                 a newer one)"
+            }
+            _ => "",
+        };
+        MerchantError::Internal(format!(
+            "the schema of {}: {}{newer}",
+            self.history,
+            with_causes(&error)
+        ))
     }
 }
 
