@@ -1,36 +1,38 @@
-//! The widget's merchant contract on the Omise API (README, "Merchant server contract"):
+//! The widget's merchant contract, written once for every gateway over its [`Connector`]
+//! (README, "Merchant server contract"):
 //!
-//! - `POST /checkout/charges` with `{"source", "order"}`: charges the order's amount (never
-//!   one from the browser) after checking that the source was made for it; one charge per
-//!   order and source, however often the request is repeated;
-//! - `GET /checkout/charges/:id?wait=N`: this merchant's charge, held up to N seconds (at
-//!   most 30) while pending, woken by the webhook that changes it;
-//! - `POST /webhooks/omise`: the gateway's signed events, verified with their timestamp,
-//!   handled once each, and re-read from the gateway rather than trusted.
+//! - `POST {PATH}`: starts a payment of an order for the order's amount (never one from the
+//!   browser), each gateway its own way ([`Gateway`]): [`omise`] charges the source the widget
+//!   made (`/checkout/charges`), [`wooshpay`] confirms a PaymentIntent for the customer's
+//!   terminal (`/wooshpay/payment_intents`); one payment per order and request, however often
+//!   the request is repeated;
+//! - `GET {PATH}/:id?wait=N`: this merchant's payment, held up to N seconds (at most 30)
+//!   while pending, woken by the webhook that changes it;
+//! - `POST /webhooks/{NAME}`: the gateway's signed events, verified, handled once each; the
+//!   payment they announce is re-read from the gateway rather than trusted, recorded if its
+//!   event overtook the answer to the request that made it, and settled with its order
+//!   (`settlement`).
 //!
-//! Status requests read the merchant's copy of each charge ([`crate::records`]), so waiting
+//! Status requests read the merchant's copy of each payment ([`crate::records`]), so waiting
 //! customers cost the gateway nothing. Should webhooks stop arriving, a copy older than
 //! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters (while they arrive, only one
 //! older than [`SLOW_FALLBACK_REFRESH_MS`]).
 
-use crate::client::OmiseClient;
-use crate::connector::Settled;
+pub mod omise;
+pub mod wooshpay;
+
+use crate::connector::{Connector, Read, Settled};
 use crate::customers::{HeldRequests, Proxies};
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use crate::records::{now_ms, Records};
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use paywasm_core::checkout::{Payment, Status};
-use paywasm_core::ids::{PrefixedId, SourceId};
-use paywasm_core::method::Flow;
-use paywasm_core::omise::objects::Charge;
-use paywasm_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -66,19 +68,6 @@ const REFRESH_DEADLINE: Duration = Duration::from_secs(5);
 /// After a re-read that failed, how long until the next (ms).
 const RETRY_REFRESH_MS: i64 = 2_000;
 
-/// The most a charge request works on its order, gateway calls included: past it the
-/// customer is asked to try again (the work is abandoned, and a repeat finds what it left).
-pub const CHARGE_DEADLINE: Duration = Duration::from_secs(12);
-/// How long a charge request's hold on its order lasts unless renewed (ms): the holder renews
-/// it every [`ORDER_LOCK_RENEW`] while it works, so the hold of an instance that died runs
-/// out this soon after.
-const ORDER_LOCK_MS: i64 = 3_000;
-/// How often a working charge request renews its hold.
-const ORDER_LOCK_RENEW: Duration = Duration::from_secs(1);
-/// How long a charge request waits for another request of the same order to finish: beyond
-/// [`CHARGE_DEADLINE`], the longest a live holder works.
-const ORDER_LOCK_WAIT: Duration = Duration::from_secs(15);
-
 /// `url` with the `order` query parameter `reference` (encoded: a merchant's references may
 /// hold any character): where a customer returns to.
 pub(crate) fn with_order(url: &str, reference: &str) -> Result<String, MerchantError> {
@@ -89,19 +78,33 @@ pub(crate) fn with_order(url: &str, reference: &str) -> Result<String, MerchantE
     Ok(url.into())
 }
 
-/// The Omise checkout of one merchant: its orders, its records, its client of the gateway.
-pub struct Checkout<O> {
+/// A gateway's own part of the contract: how the browser starts a payment of an order. The
+/// rest (reading and waiting, webhooks, records, settlement) is the same for every gateway.
+pub trait Gateway: Connector + Sized {
+    /// Where the browser starts a payment (`POST`) and reads one (`GET {PATH}/{id}`).
+    const PATH: &'static str;
+
+    /// The handler of `POST {PATH}`.
+    fn start<O: Orders>() -> MethodRouter<Arc<Checkout<Self, O>>>;
+}
+
+/// The checkout of one merchant at gateway `C`: its orders, its records, its client of the
+/// gateway.
+pub struct Checkout<C, O> {
     orders: O,
     records: Records,
-    gateway: OmiseClient,
-    webhook_key: Vec<u8>,
+    gateway: C,
+    /// The keys the merchant's webhook endpoint signs with, as the gateway's dashboard shows
+    /// them (more than one while a key is rotated); endpoints registered through the gateway's
+    /// API keep theirs in the records.
+    webhook_keys: Vec<Vec<u8>>,
     return_url: String,
     /// When the last verified webhook arrived here, or was handled by any instance as the
     /// records last said (ms): the fallback refresh depends on it.
     last_webhook_ms: AtomicI64,
     /// When the records were last asked for it (ms): at most once a second.
     last_webhook_checked_ms: AtomicI64,
-    /// One re-read of a charge at a time, for all its waiters (by charge).
+    /// One re-read of a payment at a time, for all its waiters (by payment).
     refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Status requests held now ([`MAX_HELD`] and [`MAX_HELD_PER_CUSTOMER`] unless limited).
     held: HeldRequests,
@@ -114,34 +117,36 @@ pub struct Checkout<O> {
 /// The answer to a status request.
 #[derive(Debug, Clone)]
 pub struct StatusAnswer {
-    /// The charge, as the widget reads it.
+    /// The payment, as the widget reads it.
     pub charge: Payment,
     /// When the request could not be held (a cap was reached): the seconds after which to
     /// ask again (`Retry-After`).
     pub retry_after_secs: Option<u32>,
 }
 
-impl<O: Orders> Checkout<O> {
+impl<C: Gateway, O: Orders> Checkout<C, O> {
     /// The checkout of `orders`, kept in `records`, through `gateway`; webhooks are signed
-    /// with `webhook_key` (the decoded secret); after an `app_redirect` the customer returns
-    /// to `return_url` with `?order=` (or `&order=`) and the order's reference.
+    /// with one of `webhook_keys` (the decoded secrets; none when the endpoint is registered
+    /// through the gateway's API, as WooshPay's `Checkout::register_webhook` does); when the
+    /// customer comes back from the gateway's page, it is to `return_url` with `?order=` (or
+    /// `&order=`) and the order's reference.
     ///
-    /// `return_url` is the merchant's public address, the same on every instance: a charge
-    /// request that one instance sent before it died is sent again by the instance the
-    /// customer moves to, under the same `Idempotency-Key`, and the gateway takes it for the
-    /// same request only if its body is the same.
+    /// `return_url` is the merchant's public address, the same on every instance: a request
+    /// that one instance sent before it died is sent again by the instance the customer moves
+    /// to, under the same `Idempotency-Key`, and the gateway takes it for the same request only
+    /// if its body is the same.
     pub fn new(
         orders: O,
         records: Records,
-        gateway: OmiseClient,
-        webhook_key: Vec<u8>,
+        gateway: C,
+        webhook_keys: Vec<Vec<u8>>,
         return_url: String,
     ) -> Arc<Self> {
         Arc::new(Self {
             orders,
             records,
             gateway,
-            webhook_key,
+            webhook_keys,
             return_url,
             // Webhooks are presumed to flow from the start; silence is noticed after 10 s.
             last_webhook_ms: AtomicI64::new(now_ms()),
@@ -153,15 +158,19 @@ impl<O: Orders> Checkout<O> {
         })
     }
 
-    /// The routes of the contract: `/checkout/charges`, `/checkout/charges/{id}` (what the
-    /// browser calls: give them the CORS a hosted page needs) and `/webhooks/omise`.
+    /// The routes of the contract: what the browser calls (`{PATH}` and `{PATH}/{id}`: give
+    /// them the CORS a hosted page needs), and the gateway's (`/webhooks/{NAME}`). Customers
+    /// are told apart by address: serve with `into_make_service_with_connect_info::<SocketAddr>`.
     pub fn routes(self: &Arc<Self>) -> (Router, Router) {
         let browser = Router::new()
-            .route("/checkout/charges", post(charges_create::<O>))
-            .route("/checkout/charges/{id}", get(charges_show::<O>))
+            .route(C::PATH, C::start::<O>())
+            .route(&format!("{}/{{id}}", C::PATH), get(payments_show::<C, O>))
             .with_state(self.clone());
         let webhooks = Router::new()
-            .route("/webhooks/omise", post(webhooks_receive::<O>))
+            .route(
+                &format!("/webhooks/{}", C::NAME),
+                post(webhooks_receive::<C, O>),
+            )
             .with_state(self.clone());
         (browser, webhooks)
     }
@@ -189,31 +198,11 @@ impl<O: Orders> Checkout<O> {
     }
 
     /// How long a customer may take to pay a QR this checkout shows (PromptPay), unless the
-    /// order says ([`crate::orders::Order::qr_lifetime`]): sent as the charge's `expires_at`,
-    /// at most the method's own limit (24 h). Without it, the gateway account's default.
+    /// order says ([`crate::orders::Order::qr_lifetime`]): sent as the payment's expiry, at
+    /// most the method's own limit (24 h). Without it, the gateway account's default.
     pub fn set_qr_lifetime(&self, lifetime: Duration) {
         let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
         self.qr_lifetime_secs.store(secs, Ordering::Relaxed);
-    }
-
-    /// When a QR charge of `order` made now should expire, if the order or the checkout says.
-    fn qr_expiry(
-        &self,
-        order: &crate::orders::Order,
-        method: paywasm_core::method::SourceType,
-    ) -> Option<Timestamp> {
-        let method = method.method();
-        if method.flow != Flow::Offline {
-            return None;
-        }
-        let secs = match order.qr_lifetime {
-            Some(lifetime) => i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX),
-            None => self.qr_lifetime_secs.load(Ordering::Relaxed),
-        };
-        (secs > 0).then(|| {
-            let now = Timestamp(now_ms() / 1_000);
-            now.plus_seconds(secs.clamp(1, method.default_expiry_secs))
-        })
     }
 
     /// The merchant's records.
@@ -222,7 +211,7 @@ impl<O: Orders> Checkout<O> {
     }
 
     /// The client of the gateway.
-    pub fn gateway(&self) -> &OmiseClient {
+    pub fn gateway(&self) -> &C {
         &self.gateway
     }
 
@@ -231,278 +220,79 @@ impl<O: Orders> Checkout<O> {
         &self.orders
     }
 
-    /// Whether `charge_id` is one of this merchant's charges.
-    pub async fn owns(&self, charge_id: &str) -> Result<bool, MerchantError> {
-        Ok(self.records.order_of(charge_id).await?.is_some())
+    /// Whether payment `id` is one of this merchant's.
+    pub async fn owns(&self, id: &str) -> Result<bool, MerchantError> {
+        Ok(self.records.order_of(id).await?.is_some())
     }
 
-    /// Re-reads a charge from the gateway (the seeds' advice after a webhook), tells the
+    /// Re-reads payment `id` from the gateway (the seeds' advice after a webhook), tells the
     /// merchant's orders how it ended, and keeps the copy, which wakes its waiters.
-    pub async fn refresh(&self, charge_id: &str) -> Result<Payment, MerchantError> {
-        let charge = self.gateway.charge(charge_id).await?;
-        if let Some(order) = self.records.order_of(charge_id).await? {
-            self.settle(&order, &charge).await?;
+    pub async fn refresh(&self, id: &str) -> Result<Payment, MerchantError> {
+        let read = self.gateway.read(id).await?;
+        if let Some(order) = self.records.order_of(id).await? {
+            self.settle(&order, &read.settled).await?;
         }
-        let copy = Payment::from(&charge);
-        self.records.update_copy(&copy, now_ms()).await?;
-        Ok(copy)
+        self.records.update_copy(&read.copy, now_ms()).await?;
+        Ok(read.copy)
     }
 
-    /// Tells the merchant's orders what `charge` of order `reference`, as the gateway has it
+    /// Tells the merchant's orders what `payment` of order `reference`, as the gateway has it
     /// now, means for the order (`settlement`). Safe to repeat, on any instance.
-    pub async fn settle(&self, reference: &str, charge: &Charge) -> Result<(), MerchantError> {
+    async fn settle(&self, reference: &str, payment: &Settled) -> Result<(), MerchantError> {
         crate::settlement::settle(
             &self.orders,
             &self.records,
             &self.gateway,
             reference,
-            &Settled::from(charge),
+            payment,
         )
         .await
     }
 
-    /// Keeps `charge`, just made for order `reference`, as one of its charges and, if the
-    /// gateway decided it at once (an in-store code paid on the spot), tells the orders now:
-    /// its webhook may have come and gone before the charge was known here. The copy kept,
-    /// which a webhook may have brought up to date meanwhile.
-    pub async fn record(&self, reference: &str, charge: &Charge) -> Result<Payment, MerchantError> {
-        let copy = Payment::from(charge);
+    /// Keeps payment `read`, just made for order `reference`, as one of its payments and, if
+    /// the gateway decided it at once (an in-store code paid on the spot), tells the orders
+    /// now: its webhook may have come and gone before the payment was known here. The copy
+    /// kept, which a webhook may have brought up to date meanwhile.
+    pub async fn record(&self, reference: &str, read: &Read) -> Result<Payment, MerchantError> {
+        let copy = &read.copy;
         self.records
-            .record_charge(reference, &copy, now_ms())
+            .record_payment(
+                C::NAME,
+                reference,
+                copy,
+                read.client_secret.as_deref(),
+                now_ms(),
+            )
             .await?;
         if copy.status.is_terminal() {
-            self.settle(reference, charge).await?;
-            self.records.update_copy(&copy, now_ms()).await?;
+            self.settle(reference, &read.settled).await?;
+            self.records.update_copy(copy, now_ms()).await?;
         }
         Ok(match self.records.copy(&copy.id).await? {
             Some((kept, _)) => kept,
-            None => copy,
+            None => copy.clone(),
         })
     }
 
-    /// Charges order `reference` with source `source_id`, or refuses. The order's earlier
-    /// charges that can still be paid are ended first, so that an order has one payable
-    /// charge at most; a paid order is refused (`order_paid`). The work goes on to its end
-    /// (or its deadline) even if the customer's connection drops meanwhile.
-    pub async fn charge(
-        self: &Arc<Self>,
-        reference: &str,
-        source_id: &str,
-    ) -> Result<Payment, MerchantError> {
-        let checkout = self.clone();
-        let (reference, source_id) = (reference.to_owned(), source_id.to_owned());
-        tokio::spawn(async move { checkout.charge_now(&reference, &source_id).await })
-            .await
-            .map_err(|error| MerchantError::Internal(format!("a charge request stopped: {error}")))?
-            .map_err(for_the_customer)
-    }
-
-    async fn charge_now(&self, reference: &str, source_id: &str) -> Result<Payment, MerchantError> {
-        if SourceId::parse(source_id).is_none() {
-            return Err(MerchantError::BadRequest(
-                "source must be a source id (src_...)".into(),
-            ));
-        }
-        let order = crate::orders::payable(&self.orders, reference).await?;
-        self.refuse_if_paid(reference).await?;
-        let source = self.gateway.source(source_id).await?;
-        if source.amount != order.amount || source.currency != order.currency {
-            return Err(MerchantError::Refused(
-                "amount_mismatch",
-                format!(
-                    "the source is for {} {} but the order costs {} {}",
-                    source.currency.format_decimal(source.amount),
-                    source.currency,
-                    order.currency.format_decimal(order.amount),
-                    order.currency
-                ),
-            ));
-        }
-        let holder = format!("{:032x}", rand::random::<u128>());
-        self.lock_order(reference, &holder).await?;
-        let charged = tokio::time::timeout(
-            CHARGE_DEADLINE,
-            self.holding(
-                reference,
-                &holder,
-                self.charge_locked(reference, &order, &source),
-            ),
-        )
-        .await
-        .unwrap_or_else(|_| {
-            Err(MerchantError::Unavailable(
-                "the payment gateway did not answer in time: try again".into(),
-            ))
-        });
-        self.records.unlock_order(reference, &holder).await?;
-        charged
-    }
-
-    /// Runs `work` while renewing `holder`'s hold on order `reference` every
-    /// [`ORDER_LOCK_RENEW`]: a live request keeps its hold however long the gateway takes,
-    /// and the hold of an instance that died runs out within [`ORDER_LOCK_MS`].
-    async fn holding<T>(
-        &self,
-        reference: &str,
-        holder: &str,
-        work: impl std::future::Future<Output = T>,
-    ) -> T {
-        tokio::pin!(work);
-        loop {
-            tokio::select! {
-                done = &mut work => return done,
-                _ = tokio::time::sleep(ORDER_LOCK_RENEW) => {
-                    let now = now_ms();
-                    if let Err(error) = self
-                        .records
-                        .lock_order(reference, holder, now, now + ORDER_LOCK_MS)
-                        .await
-                    {
-                        tracing::warn!(%error, order = %reference, "a hold on an order could not be renewed");
-                    }
-                }
-            }
-        }
-    }
-
-    /// Refuses a charge of an order that a charge already paid (`order_paid`).
-    async fn refuse_if_paid(&self, reference: &str) -> Result<(), MerchantError> {
-        crate::settlement::refuse_if_paid(&self.records, reference).await
-    }
-
-    /// Takes order `reference` for this request: one charge request of an order at a time,
-    /// on any instance. Waits a while for another to finish, then asks the customer to try
-    /// again.
-    async fn lock_order(&self, reference: &str, holder: &str) -> Result<(), MerchantError> {
-        let give_up = Instant::now() + ORDER_LOCK_WAIT;
-        loop {
-            let now = now_ms();
-            if self
-                .records
-                .lock_order(reference, holder, now, now + ORDER_LOCK_MS)
-                .await?
-            {
-                return Ok(());
-            }
-            if Instant::now() >= give_up {
-                return Err(MerchantError::Unavailable(
-                    "another payment of this order is being started: try again in a moment".into(),
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// The charge of `reference` under the order's lock: earlier charges ended, this one
-    /// noted before it is asked for, then asked for and kept.
-    async fn charge_locked(
-        &self,
-        reference: &str,
-        order: &crate::orders::Order,
-        source: &paywasm_core::omise::objects::Source,
-    ) -> Result<Payment, MerchantError> {
-        // One charge per order and source, however often the widget or this server repeats the
-        // request after a lost answer: the gateway answers a repeated key with the first charge.
-        let key = format!("checkout-{reference}-{}", source.id);
-        self.end_earlier_charges(reference, &key).await?;
-        self.refuse_if_paid(reference).await?;
-        let first = self
-            .records
-            .attempts(reference)
-            .await?
-            .into_iter()
-            .find(|(attempt, ..)| *attempt == key);
-        let params: Vec<(String, String)> = match first {
-            // A repeat sends what the first request sent, its `expires_at` too: the gateway
-            // takes a repeated key for the same request only with the same body.
-            Some((_, sent, _)) => serde_json::from_str(&sent)?,
-            None => {
-                let mut params = vec![
-                    ("amount".to_owned(), order.amount.0.to_string()),
-                    ("currency".to_owned(), order.currency.to_string()),
-                    ("source".to_owned(), source.id.to_string()),
-                    (
-                        "return_uri".to_owned(),
-                        with_order(&self.return_url, reference)?,
-                    ),
-                    ("description".to_owned(), order.description.clone()),
-                    ("metadata[order_id]".to_owned(), reference.to_owned()),
-                ];
-                if let Some(expires_at) = self.qr_expiry(order, source.source_type) {
-                    params.push(("expires_at".to_owned(), expires_at.to_string()));
-                }
-                params
-            }
+    /// A webhook about payment `id`, which this server has not recorded: its event may have
+    /// overtaken the gateway's answer to the request that made it (an in-store code paid on
+    /// the spot is announced as soon as the gateway commits it). The payment is read from the
+    /// gateway (never the event's copy): when its metadata names one of the merchant's orders,
+    /// as every payment this library makes does, it is recorded and settled now, so the order
+    /// is paid without waiting for a delivery again. A payment that names no order of the
+    /// merchant's is not this checkout's (one made from the dashboard, another integration on
+    /// the same account). A failure to read it is an error answer: the gateway delivers the
+    /// event again.
+    async fn adopt(&self, id: &str) -> Result<(), MerchantError> {
+        let read = match self.gateway.read(id).await {
+            Ok(read) => read,
+            // Not at the gateway under this key: not this merchant's.
+            Err(MerchantError::NotFound(_)) => return Ok(()),
+            Err(other) => return Err(other),
         };
-        self.records
-            .begin_attempt(&key, reference, &serde_json::to_string(&params)?)
-            .await?;
-        let charge = self.send_attempt(&key, &params).await?;
-        self.records.finish_attempt(&key, &charge.id).await?;
-        self.record(reference, &charge).await
-    }
-
-    /// Sends the charge request under `key` (again, when it was sent before).
-    async fn send_attempt(
-        &self,
-        key: &str,
-        params: &[(String, String)],
-    ) -> Result<Charge, MerchantError> {
-        let params: Vec<(&str, String)> = params
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.clone()))
-            .collect();
-        self.gateway.create_charge_idempotent(&params, key).await
-    }
-
-    /// Ends every charge of order `reference` that can still be paid, but the one of request
-    /// `key` (a repeat of it gets that charge): expired at the gateway, then re-read and
-    /// settled. A request whose answer was lost with its process is sent again first, to
-    /// learn its charge. Refuses when one of them was paid meanwhile (`order_paid`).
-    async fn end_earlier_charges(&self, reference: &str, key: &str) -> Result<(), MerchantError> {
-        let mut mine = None;
-        for (attempt, params, charge_id) in self.records.attempts(reference).await? {
-            if let Some(charge_id) = charge_id {
-                if attempt == key {
-                    mine = Some(charge_id);
-                }
-                continue;
-            }
-            // Sent before, its answer lost (this request's own first attempt among them: its
-            // charge may have been recorded meanwhile by its webhook, and must not be taken
-            // for an earlier one).
-            let params: Vec<(String, String)> = serde_json::from_str(&params)?;
-            match self.send_attempt(&attempt, &params).await {
-                Ok(charge) => {
-                    self.records.finish_attempt(&attempt, &charge.id).await?;
-                    self.record(reference, &charge).await?;
-                    if attempt == key {
-                        mine = Some(charge.id.into());
-                    }
-                }
-                // Refused: the gateway made no charge under it.
-                Err(MerchantError::Refused(_, why)) => {
-                    tracing::info!(%attempt, %why, "an unanswered charge request was refused when sent again");
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        for copy in self.records.charges_of(reference).await? {
-            if copy.status.is_terminal() || mine.as_deref() == Some(copy.id.as_str()) {
-                continue;
-            }
-            match self.gateway.expire(&copy.id).await {
-                // Refused: the charge was decided meanwhile; the re-read below says how.
-                Ok(_) | Err(MerchantError::Refused(..)) => {}
-                Err(other) => return Err(other),
-            }
-            let now = self.refresh(&copy.id).await?;
-            if now.status == Status::Successful {
-                self.refuse_if_paid(reference).await?;
-            } else if !now.status.is_terminal() {
-                return Err(MerchantError::Unavailable(format!(
-                    "an earlier payment of order {reference} could not be ended yet: try again"
-                )));
+        if let Some(reference) = &read.settled.order {
+            if self.orders.order(reference).await?.is_some() {
+                self.record(reference, &read).await?;
             }
         }
         Ok(())
@@ -637,29 +427,44 @@ impl<O: Orders> Checkout<O> {
         }
     }
 
-    /// Handles one webhook delivery (`webhooks`): its signature and timestamp
-    /// verified, each event once, the charge re-read from the gateway. What it answers
-    /// (`{"received": id}`), or why not: a failure is a 5xx so that the gateway delivers the
-    /// event again.
+    /// Handles one webhook delivery (`webhooks`): its signature (and timestamp, where the
+    /// gateway signs one) verified with the checkout's keys or those of the endpoints
+    /// registered through the gateway's API, each event once, the payment it announces re-read
+    /// from the gateway. What it answers (`{"received": id}`), or why not: a failure is a 5xx
+    /// so that the gateway delivers the event again.
     pub async fn receive_webhook(
         &self,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Value, MerchantError> {
-        let delivery = crate::webhooks::verified::<OmiseClient>(
-            headers,
-            body,
-            std::slice::from_ref(&self.webhook_key),
-        )?;
+        let delivery = match crate::webhooks::verified::<C>(headers, body, &self.webhook_keys) {
+            Ok(delivery) => delivery,
+            // Perhaps signed by an endpoint registered through the API: its key is in the
+            // records (read only now, so a checkout whose keys are configured reads nothing).
+            Err(MerchantError::Unauthorized(why)) => {
+                let registered: Vec<Vec<u8>> = self
+                    .records
+                    .webhook_secrets(C::NAME)
+                    .await?
+                    .into_iter()
+                    .map(String::into_bytes)
+                    .collect();
+                if registered.is_empty() {
+                    return Err(MerchantError::Unauthorized(why));
+                }
+                crate::webhooks::verified::<C>(headers, body, &registered)?
+            }
+            Err(other) => return Err(other),
+        };
         self.last_webhook_ms.store(now_ms(), Ordering::Relaxed);
         crate::webhooks::handle_once(&self.records, &delivery, async {
-            if let Some(charge) = &delivery.payment {
-                if self.owns(charge).await? {
-                    self.refresh(charge).await?;
+            if let Some(payment) = &delivery.payment {
+                if self.owns(payment).await? {
+                    self.refresh(payment).await?;
                 } else {
-                    self.adopt(charge).await?;
+                    self.adopt(payment).await?;
                 }
-                tracing::info!(event = %delivery.event, %charge, "webhook handled");
+                tracing::info!(event = %delivery.event, %payment, "webhook handled");
             }
             Ok(())
         })
@@ -667,83 +472,15 @@ impl<O: Orders> Checkout<O> {
     }
 }
 
-impl<O: Orders> Checkout<O> {
-    /// A webhook about charge `charge_id`, which this server has not recorded: its event may
-    /// have overtaken the gateway's answer to the request that made it (an in-store code paid
-    /// on the spot is announced as soon as the gateway commits it). The charge is read from
-    /// the gateway (never the event's copy): when its metadata names one of the merchant's
-    /// orders, as every charge this library makes does, it is recorded and settled now, so
-    /// the order is paid without waiting for a delivery again. A charge that names no order
-    /// of the merchant's is not this checkout's (one made from the dashboard, another
-    /// integration on the same account). A failure to read it is an error answer: the
-    /// gateway delivers the event again.
-    async fn adopt(&self, charge_id: &str) -> Result<(), MerchantError> {
-        let charge = match self.gateway.charge(charge_id).await {
-            Ok(charge) => charge,
-            // Not at the gateway under this key: not this merchant's.
-            Err(MerchantError::NotFound(_)) => return Ok(()),
-            Err(other) => return Err(other),
-        };
-        let reference = charge.metadata.get("order_id").and_then(Value::as_str);
-        if let Some(reference) = reference {
-            if self.orders.order(reference).await?.is_some() {
-                self.record(reference, &charge).await?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// What the customer's browser may be told of `error`: the gateway's own sentences name its
-/// objects and pages (ids, URLs), which are the merchant's business, so a refusal by the
-/// gateway goes to the log and the customer gets a sentence saying what to do.
-fn for_the_customer(error: MerchantError) -> MerchantError {
-    match error {
-        MerchantError::Refused("payment_refused", detail) => {
-            tracing::info!(%detail, "the gateway refused a charge");
-            MerchantError::Refused(
-                "payment_refused",
-                "The payment provider refused this payment. Try again, or choose another way \
-                 to pay."
-                    .into(),
-            )
-        }
-        other => other,
-    }
-}
-
-/// `POST /checkout/charges` body.
-#[derive(Debug, Deserialize)]
-struct CreateCharge {
-    /// The source the widget created (`src_...`).
-    source: String,
-    /// The merchant's order reference.
-    order: String,
-}
-
-async fn charges_create<O: Orders>(
-    State(checkout): State<Arc<Checkout<O>>>,
-    body: Result<Json<CreateCharge>, JsonRejection>,
-) -> Result<(StatusCode, Json<Payment>), MerchantError> {
-    let Json(request) = body.map_err(|rejection| {
-        MerchantError::BadRequest(format!(
-            "send JSON {{\"source\": \"src_...\", \"order\": \"...\"}}: {}",
-            rejection.body_text()
-        ))
-    })?;
-    let charge = checkout.charge(&request.order, &request.source).await?;
-    Ok((StatusCode::CREATED, Json(charge)))
-}
-
-/// Query of `GET /checkout/charges/:id`.
+/// Query of `GET {PATH}/:id`.
 #[derive(Debug, Deserialize)]
 struct Wait {
-    /// Seconds to hold the request while the charge is pending (at most [`MAX_WAIT_SECS`]).
+    /// Seconds to hold the request while the payment is pending (at most [`MAX_WAIT_SECS`]).
     wait: Option<u32>,
 }
 
-async fn charges_show<O: Orders>(
-    State(checkout): State<Arc<Checkout<O>>>,
+async fn payments_show<C: Gateway, O: Orders>(
+    State(checkout): State<Arc<Checkout<C, O>>>,
     Path(id): Path<String>,
     Query(query): Query<Wait>,
     headers: HeaderMap,
@@ -763,8 +500,8 @@ async fn charges_show<O: Orders>(
     Ok(response)
 }
 
-async fn webhooks_receive<O: Orders>(
-    State(checkout): State<Arc<Checkout<O>>>,
+async fn webhooks_receive<C: Gateway, O: Orders>(
+    State(checkout): State<Arc<Checkout<C, O>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, MerchantError> {

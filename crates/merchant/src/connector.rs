@@ -1,13 +1,14 @@
 //! What the merchant library asks of each gateway, written once per gateway: its payment
-//! object read as a [`Settled`] payment (one conversion each), a refund, and its webhooks'
-//! signatures and events read as a [`Delivery`]. What a payment means for its order
-//! (`settlement`) and how a delivery is handled once (`webhooks`) are written
-//! once over it, for every gateway.
+//! object read from the gateway as a [`Read`] (what its order needs to know, [`Settled`], and
+//! the copy customers read, each one conversion), a refund, and its webhooks' signatures and
+//! events read as a [`Delivery`]. What a payment means for its order (`settlement`), how a
+//! delivery is handled once (`webhooks`) and the checkout contract itself
+//! ([`crate::checkout::Checkout`]) are written once over it, for every gateway.
 
 use crate::client::{OmiseClient, WooshpayClient};
 use crate::error::MerchantError;
 use axum::http::HeaderMap;
-use paywasm_core::checkout::Status;
+use paywasm_core::checkout::{Payment, Status};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::omise::objects::Charge;
 use paywasm_core::wooshpay::objects::{
@@ -48,6 +49,37 @@ pub struct Settled {
     pub refund: Option<String>,
     /// The merchant's order its metadata names (every payment this library makes names one).
     pub order: Option<String>,
+}
+
+/// A payment as its gateway has it now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    /// What its order needs to know.
+    pub settled: Settled,
+    /// The copy customers read and wait on.
+    pub copy: Payment,
+    /// What lets a browser read and confirm it at the gateway, where the gateway has one.
+    pub client_secret: Option<String>,
+}
+
+impl From<&Charge> for Read {
+    fn from(charge: &Charge) -> Self {
+        Self {
+            settled: Settled::from(charge),
+            copy: Payment::from(charge),
+            client_secret: None,
+        }
+    }
+}
+
+impl From<&PaymentIntent> for Read {
+    fn from(intent: &PaymentIntent) -> Self {
+        Self {
+            settled: Settled::from(intent),
+            copy: Payment::from(intent),
+            client_secret: Some(intent.client_secret.clone()),
+        }
+    }
 }
 
 /// The order a payment's metadata names.
@@ -108,8 +140,16 @@ impl From<&PaymentIntent> for Settled {
     }
 }
 
-/// One gateway's part of settlement and of its webhooks.
+/// One gateway's part of the checkout: reading its payments, refunding them, and its webhooks.
 pub trait Connector: Send + Sync + 'static {
+    /// Its name: in the records beside each of its payments, and in its webhook route
+    /// (`/webhooks/{NAME}`).
+    const NAME: &'static str;
+
+    /// Payment `id` as the gateway has it now; [`MerchantError::NotFound`] when the gateway has
+    /// none under this key.
+    fn read(&self, id: &str) -> impl Future<Output = Result<Read, MerchantError>> + Send;
+
     /// Verifies a webhook delivery (`headers` and `body`) against the endpoint's `secrets`
     /// (any of them may have signed it) at `now` (seconds), and reads its event.
     fn verify_delivery(
@@ -151,6 +191,12 @@ struct OmiseEventData {
 }
 
 impl Connector for OmiseClient {
+    const NAME: &'static str = "omise";
+
+    async fn read(&self, id: &str) -> Result<Read, MerchantError> {
+        Ok(Read::from(&self.charge(id).await?))
+    }
+
     fn verify_delivery(
         headers: &HeaderMap,
         body: &[u8],
@@ -185,6 +231,13 @@ impl Connector for OmiseClient {
 }
 
 impl Connector for WooshpayClient {
+    const NAME: &'static str = "wooshpay";
+
+    async fn read(&self, id: &str) -> Result<Read, MerchantError> {
+        let intent: PaymentIntent = self.get(&format!("/v1/payment_intents/{id}")).await?;
+        Ok(Read::from(&intent))
+    }
+
     /// Only a PaymentIntent that succeeded or was canceled is news to its order: a failed
     /// attempt leaves it payable.
     fn verify_delivery(

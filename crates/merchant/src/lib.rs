@@ -1,15 +1,16 @@
 //! The merchant's side of paywasm, as a library for a merchant's Rust server: what holds the
 //! secret key and talks to the gateway, so that the browser never does.
 //!
-//! - [`checkout`]: the widget's merchant contract on the Omise API (charge an order, its
-//!   status with a long poll, the signed webhook receiver), over the merchant's [`orders`];
-//! - [`wooshpay`]: the same contract on WooshPay's API (a PaymentIntent for an order, the
-//!   signed webhook receiver), with the hosted Checkout Session and the return page's resume;
-//! - `settlement`: what a gateway's payment means for its order, written once for both
-//!   (one payment per order, for what it costs; any other success refunded and reported),
-//!   and `webhooks`: a delivery verified and each event handled once, both over each
-//!   gateway's [`connector`] (its payment read as a [`connector::Settled`], its refund, its
-//!   webhooks' signatures and events);
+//! - [`checkout`]: the widget's merchant contract, one [`checkout::Checkout`] for every
+//!   gateway (a payment's status with a long poll, the signed webhook receiver, the records
+//!   and the waiting), over the merchant's [`orders`]; each gateway adds how a payment
+//!   starts: [`checkout::omise`] charges the widget's source, [`checkout::wooshpay`] confirms
+//!   a PaymentIntent (with the hosted Checkout Session and the return page's resume);
+//! - `settlement`: what a gateway's payment means for its order, written once for every
+//!   gateway (one payment per order, for what it costs; any other success refunded and
+//!   reported), and `webhooks`: a delivery verified and each event handled once, both over
+//!   each gateway's [`connector`] (its payment read from the gateway as a
+//!   [`connector::Read`], its refund, its webhooks' signatures and events);
 //! - [`client`]: typed clients of both gateway APIs (Omise's and WooshPay's) with the secret
 //!   key, which repeat what is safe to repeat (reads, and writes under an `Idempotency-Key`)
 //!   and read answers as the core's objects and refusals as [`MerchantError`]s;
@@ -19,9 +20,9 @@
 //!   reads from any merchant server;
 //! - [`waiters`]: customers' status requests held open until their charge changes, woken by
 //!   the webhook that changed it;
-//! - [`records`]: the merchant server's records of the gateway (each order's charges and the
-//!   copy of each, the webhook events handled), in SQLite for one instance or PostgreSQL for
-//!   several;
+//! - [`records`]: the merchant server's records of its gateways (each order's payments and
+//!   the copy of each, the webhook events handled), in SQLite for one instance or PostgreSQL
+//!   for several;
 //! - [`database`]: the database the records are kept in, SQLite or PostgreSQL, where the
 //!   merchant may keep its own tables too (statements written once per dialect, side by side;
 //!   each owner's tables as versioned migrations, [`database::Schema`]);
@@ -121,7 +122,7 @@
 //!         orders,
 //!         records,
 //!         gateway,
-//!         webhook_key,
+//!         vec![webhook_key],
 //!         "https://shop.example/return".into(),
 //!     );
 //!     let (browser, webhooks) = checkout.routes();
@@ -156,6 +157,5 @@ pub mod records;
 mod settlement;
 pub mod waiters;
 mod webhooks;
-pub mod wooshpay;
 
 pub use error::MerchantError;

@@ -13,6 +13,8 @@
 //!   within the gateway's windows (Alipay in-store 12 months, WeChat Pay 90 days).
 
 use crate::checkout::Checkout;
+use crate::client::OmiseClient;
+use crate::connector::Read;
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use axum::extract::rejection::JsonRejection;
@@ -89,7 +91,7 @@ pub struct PosRefund {
 /// The point of sale of one merchant, over its checkout (the charges, their records and
 /// waiting) and its staff authentication.
 pub struct PointOfSale<O, A> {
-    checkout: Arc<Checkout<O>>,
+    checkout: Arc<Checkout<OmiseClient, O>>,
     auth: A,
 }
 
@@ -131,7 +133,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, MerchantError> {
 
 impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
     /// The point of sale of `checkout`'s merchant, for the staff `auth` admits.
-    pub fn new(checkout: Arc<Checkout<O>>, auth: A) -> Arc<Self> {
+    pub fn new(checkout: Arc<Checkout<OmiseClient, O>>, auth: A) -> Arc<Self> {
         Arc::new(Self { checkout, auth })
     }
 
@@ -241,7 +243,7 @@ impl<O: Sales, A: StaffAuth> PointOfSale<O, A> {
         };
         // A code paid on the spot is final in the gateway's answer: the order is told now, as
         // the charge is kept (its webhook may have come before the charge was known here).
-        let copy = self.checkout.record(&order, &charge).await?;
+        let copy = self.checkout.record(&order, &Read::from(&charge)).await?;
         records.finish_sale(key, &charge.id).await?;
         tracing::info!(%order, charge = %charge.id, %staff, "in-store sale charged");
         Ok((StatusCode::CREATED, copy))

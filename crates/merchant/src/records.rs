@@ -1,9 +1,9 @@
-//! A merchant server's own records of the gateway: which charges belong to which order, its
-//! copy of each charge (what status requests read and wait on, so waiting customers cost the
-//! gateway nothing), and which webhook events it has handled (each is handled once, however
-//! often the gateway delivers it, on whichever instance). WooshPay's are kept beside them:
-//! each order's PaymentIntents with their client secrets (the return page resumes the latest)
-//! and the secrets of the merchant's webhook endpoints.
+//! A merchant server's own records of its gateways, the same for every gateway: which payments
+//! (Omise's charges, WooshPay's PaymentIntents) belong to which order, its copy of each (what
+//! status requests read and wait on, so waiting customers cost the gateway nothing) with its
+//! client secret where the gateway has one (WooshPay's return page resumes the latest), which
+//! webhook events it has handled (each is handled once, however often the gateway delivers it,
+//! on whichever instance), and the secrets of the webhook endpoints registered through an API.
 //!
 //! They are kept in a [`Database`], one of two stores:
 //!
@@ -50,11 +50,12 @@ pub fn schema() -> Schema {
 static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH changed AS (
-             UPDATE paywasm_order_charges SET charge = $2, refreshed_ms = $3
-             WHERE charge_id = $1 AND ($4 <> 'pending' OR (charge::json ->> 'status') = 'pending')
-             RETURNING charge_id
+             UPDATE paywasm_payments SET copy = $2, refreshed_ms = $3
+             WHERE payment_id = $1
+               AND ($4 <> 'pending' OR copy IS NULL OR (copy::json ->> 'status') = 'pending')
+             RETURNING payment_id
          )
-         SELECT pg_notify('{}', charge_id) FROM changed",
+         SELECT pg_notify('{}', payment_id) FROM changed",
         crate::postgres::CHANNEL
     )
 });
@@ -165,45 +166,63 @@ impl Records {
         &self.waiters
     }
 
-    /// Records `charge` as `order`'s latest, with this copy of it, unless it is recorded
-    /// already: a repeated request (its answer was lost) never replaces the copy kept, which a
-    /// webhook may have brought up to date meanwhile.
-    pub async fn record_charge(
+    /// Records payment `copy`, made at gateway `gateway` ([`crate::connector::Connector::NAME`])
+    /// for `order`, as the order's latest, with its client secret where the gateway has one,
+    /// unless it is recorded already: a repeated request (its answer was lost) never replaces
+    /// the copy kept, which a webhook may have brought up to date meanwhile.
+    pub async fn record_payment(
         &self,
+        gateway: &str,
         order: &str,
-        charge: &Payment,
+        copy: &Payment,
+        client_secret: Option<&str>,
         now_ms: i64,
     ) -> Result<(), MerchantError> {
-        let body = stored(charge)?;
+        let body = stored(copy)?;
         self.database
             .execute(
-                "INSERT INTO order_charges (charge_id, order_id, seq, charge, refreshed_ms)
-                 VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_charges WHERE order_id = ?2), ?3, ?4)
-                 ON CONFLICT (charge_id) DO NOTHING",
-                "INSERT INTO paywasm_order_charges (charge_id, order_id, charge, refreshed_ms)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (charge_id) DO NOTHING",
-                &[(&charge.id).into(), order.into(), (&body).into(), now_ms.into()],
+                "INSERT INTO payments (payment_id, gateway, order_id, seq, copy, refreshed_ms, client_secret)
+                 VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM payments WHERE order_id = ?3), ?4, ?5, ?6)
+                 ON CONFLICT (payment_id) DO NOTHING",
+                "INSERT INTO paywasm_payments (payment_id, gateway, order_id, copy, refreshed_ms, client_secret)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING",
+                &[
+                    (&copy.id).into(),
+                    gateway.into(),
+                    order.into(),
+                    (&body).into(),
+                    now_ms.into(),
+                    client_secret.into(),
+                ],
             )
             .await?;
         Ok(())
     }
 
-    /// The id of `order`'s latest charge, if it has one.
-    pub async fn latest_charge(&self, order: &str) -> Result<Option<String>, MerchantError> {
-        self.text(
-            "SELECT charge_id FROM order_charges WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
-            "SELECT charge_id FROM paywasm_order_charges WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
-            order,
-        )
-        .await
+    /// The id of `order`'s latest payment at `gateway`, and its client secret where the
+    /// gateway has one.
+    pub async fn latest_payment(
+        &self,
+        order: &str,
+        gateway: &str,
+    ) -> Result<Option<(String, Option<String>)>, MerchantError> {
+        self.database
+            .read_one(
+                "SELECT payment_id, client_secret FROM payments WHERE order_id = ?1 AND gateway = ?2
+                 ORDER BY seq DESC LIMIT 1",
+                "SELECT payment_id, client_secret FROM paywasm_payments WHERE order_id = $1 AND gateway = $2
+                 ORDER BY seq DESC LIMIT 1",
+                &[order.into(), gateway.into()],
+            )
+            .await
     }
 
-    /// The order `charge_id` belongs to, if it is one of this merchant's charges.
-    pub async fn order_of(&self, charge_id: &str) -> Result<Option<String>, MerchantError> {
+    /// The order payment `id` belongs to, if it is one of this merchant's.
+    pub async fn order_of(&self, id: &str) -> Result<Option<String>, MerchantError> {
         self.text(
-            "SELECT order_id FROM order_charges WHERE charge_id = ?1",
-            "SELECT order_id FROM paywasm_order_charges WHERE charge_id = $1",
-            charge_id,
+            "SELECT order_id FROM payments WHERE payment_id = ?1",
+            "SELECT order_id FROM paywasm_payments WHERE payment_id = $1",
+            id,
         )
         .await
     }
@@ -222,23 +241,25 @@ impl Records {
         Ok(row.map(|(text,)| text))
     }
 
-    /// The copy of `charge_id` and when it was last read from the gateway (epoch ms).
-    pub async fn copy(&self, charge_id: &str) -> Result<Option<(Payment, i64)>, MerchantError> {
+    /// The copy of payment `id` and when it was last read from the gateway (epoch ms); `None`
+    /// for a payment that is not this merchant's, or has no copy yet (a PaymentIntent
+    /// recorded before copies were kept of them, until its gateway is next read).
+    pub async fn copy(&self, id: &str) -> Result<Option<(Payment, i64)>, MerchantError> {
         let row: Option<(String, i64)> = self
             .database
             .read_one(
-                "SELECT charge, refreshed_ms FROM order_charges WHERE charge_id = ?1",
-                "SELECT charge, refreshed_ms FROM paywasm_order_charges WHERE charge_id = $1",
-                &[charge_id.into()],
+                "SELECT copy, refreshed_ms FROM payments WHERE payment_id = ?1 AND copy IS NOT NULL",
+                "SELECT copy, refreshed_ms FROM paywasm_payments WHERE payment_id = $1 AND copy IS NOT NULL",
+                &[id.into()],
             )
             .await?;
         row.map(|(body, refreshed)| Ok((read(&body)?, refreshed)))
             .transpose()
     }
 
-    /// Keeps `charge` as the copy just read from the gateway and, once that is committed,
-    /// wakes whoever waits on it, on every instance. Whether the charge is one of this
-    /// merchant's (a charge it never recorded is not kept).
+    /// Keeps `charge` as the copy of a payment just read from the gateway and, once that is
+    /// committed, wakes whoever waits on it, on every instance. Whether the payment is one of
+    /// this merchant's (a payment it never recorded is not kept).
     pub async fn update_copy(&self, charge: &Payment, now_ms: i64) -> Result<bool, MerchantError> {
         let body = stored(charge)?;
         // On PostgreSQL the change is announced to every instance by the same statement, so
@@ -248,8 +269,9 @@ impl Records {
         let updated = self
             .database
             .execute(
-                "UPDATE order_charges SET charge = ?2, refreshed_ms = ?3
-                 WHERE charge_id = ?1 AND (?4 <> 'pending' OR json_extract(charge, '$.status') = 'pending')",
+                "UPDATE payments SET copy = ?2, refreshed_ms = ?3
+                 WHERE payment_id = ?1
+                   AND (?4 <> 'pending' OR copy IS NULL OR json_extract(copy, '$.status') = 'pending')",
                 &UPDATE_COPY_AND_NOTIFY,
                 &[
                     (&charge.id).into(),
@@ -308,77 +330,35 @@ impl Records {
         Ok(row.and_then(|(last,)| last))
     }
 
-    /// Records PaymentIntent `intent` (with its client secret) as `order`'s latest, unless it
-    /// is recorded already (a repeated request gets the first PaymentIntent).
-    pub async fn record_intent(
-        &self,
-        order: &str,
-        intent: &str,
-        client_secret: &str,
-    ) -> Result<(), MerchantError> {
-        self.database
-            .execute(
-                "INSERT INTO wooshpay_intents (payment_intent, order_id, client_secret, seq)
-                 VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wooshpay_intents WHERE order_id = ?2))
-                 ON CONFLICT (payment_intent) DO NOTHING",
-                "INSERT INTO paywasm_wooshpay_intents (payment_intent, order_id, client_secret)
-                 VALUES ($1, $2, $3) ON CONFLICT (payment_intent) DO NOTHING",
-                &[intent.into(), order.into(), client_secret.into()],
-            )
-            .await?;
-        Ok(())
-    }
-
-    /// `order`'s latest PaymentIntent and its client secret, if it has one.
-    pub async fn latest_intent(
-        &self,
-        order: &str,
-    ) -> Result<Option<(String, String)>, MerchantError> {
-        self.database.read_one(
-            "SELECT payment_intent, client_secret FROM wooshpay_intents WHERE order_id = ?1 ORDER BY seq DESC LIMIT 1",
-            "SELECT payment_intent, client_secret FROM paywasm_wooshpay_intents WHERE order_id = $1 ORDER BY seq DESC LIMIT 1",
-            &[order.into()],
-        )
-        .await
-    }
-
-    /// The order PaymentIntent `intent` belongs to, if it is one of this merchant's.
-    pub async fn order_of_intent(&self, intent: &str) -> Result<Option<String>, MerchantError> {
-        self.text(
-            "SELECT order_id FROM wooshpay_intents WHERE payment_intent = ?1",
-            "SELECT order_id FROM paywasm_wooshpay_intents WHERE payment_intent = $1",
-            intent,
-        )
-        .await
-    }
-
-    /// The signing secrets of the merchant's WooshPay webhook endpoints: one, unless
-    /// instances starting together each registered one before either kept it.
-    pub async fn wooshpay_webhook_secrets(&self) -> Result<Vec<String>, MerchantError> {
+    /// The signing secrets of the merchant's webhook endpoints at `gateway` registered through
+    /// its API: one, unless instances starting together each registered one before either
+    /// kept it.
+    pub async fn webhook_secrets(&self, gateway: &str) -> Result<Vec<String>, MerchantError> {
         let rows: Vec<(String,)> = self
             .database
             .read_all(
-                "SELECT secret FROM wooshpay_webhook_endpoints",
-                "SELECT secret FROM paywasm_wooshpay_webhook_endpoints",
-                &[],
+                "SELECT secret FROM webhook_endpoints WHERE gateway = ?1",
+                "SELECT secret FROM paywasm_webhook_endpoints WHERE gateway = $1",
+                &[gateway.into()],
             )
             .await?;
         Ok(rows.into_iter().map(|(secret,)| secret).collect())
     }
 
-    /// Keeps the WooshPay webhook endpoint `endpoint` and its `secret` (again is harmless).
-    pub async fn keep_wooshpay_webhook(
+    /// Keeps webhook endpoint `endpoint` of `gateway` and its `secret` (again is harmless).
+    pub async fn keep_webhook_endpoint(
         &self,
+        gateway: &str,
         endpoint: &str,
         secret: &str,
     ) -> Result<(), MerchantError> {
         self.database
             .execute(
-                "INSERT INTO wooshpay_webhook_endpoints (endpoint, secret) VALUES (?1, ?2)
+                "INSERT INTO webhook_endpoints (endpoint, gateway, secret) VALUES (?1, ?2, ?3)
                  ON CONFLICT (endpoint) DO NOTHING",
-                "INSERT INTO paywasm_wooshpay_webhook_endpoints (endpoint, secret) VALUES ($1, $2)
+                "INSERT INTO paywasm_webhook_endpoints (endpoint, gateway, secret) VALUES ($1, $2, $3)
                  ON CONFLICT (endpoint) DO NOTHING",
-                &[endpoint.into(), secret.into()],
+                &[endpoint.into(), gateway.into(), secret.into()],
             )
             .await?;
         Ok(())
@@ -594,14 +574,18 @@ impl Records {
             .await
     }
 
-    /// The copies of `order`'s charges, oldest first.
-    pub async fn charges_of(&self, order: &str) -> Result<Vec<Payment>, MerchantError> {
+    /// The copies of `order`'s payments at `gateway`, oldest first.
+    pub async fn payments_of(
+        &self,
+        order: &str,
+        gateway: &str,
+    ) -> Result<Vec<Payment>, MerchantError> {
         let rows: Vec<(String,)> = self
             .database
             .read_all(
-                "SELECT charge FROM order_charges WHERE order_id = ?1 ORDER BY seq",
-                "SELECT charge FROM paywasm_order_charges WHERE order_id = $1 ORDER BY seq",
-                &[order.into()],
+                "SELECT copy FROM payments WHERE order_id = ?1 AND gateway = ?2 AND copy IS NOT NULL ORDER BY seq",
+                "SELECT copy FROM paywasm_payments WHERE order_id = $1 AND gateway = $2 AND copy IS NOT NULL ORDER BY seq",
+                &[order.into(), gateway.into()],
             )
             .await?;
         rows.iter().map(|(body,)| read(body)).collect()

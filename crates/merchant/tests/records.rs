@@ -55,18 +55,30 @@ fn charge(id: &str, status: Status) -> Payment {
 async fn the_contract(writer: &Records, reader: &Records) {
     let order = unique("ord");
     let (first, second) = (unique("chrg_test"), unique("chrg_test"));
-    assert_eq!(reader.latest_charge(&order).await.unwrap(), None);
+    assert_eq!(reader.latest_payment(&order, "omise").await.unwrap(), None);
     writer
-        .record_charge(&order, &charge(&first, Status::Pending), 1_000)
+        .record_payment(
+            "omise",
+            &order,
+            &charge(&first, Status::Pending),
+            None,
+            1_000,
+        )
         .await
         .unwrap();
     writer
-        .record_charge(&order, &charge(&second, Status::Pending), 2_000)
+        .record_payment(
+            "omise",
+            &order,
+            &charge(&second, Status::Pending),
+            None,
+            2_000,
+        )
         .await
         .unwrap();
     assert_eq!(
-        reader.latest_charge(&order).await.unwrap().as_deref(),
-        Some(second.as_str()),
+        reader.latest_payment(&order, "omise").await.unwrap(),
+        Some((second.clone(), None)),
         "the latest charge is the order's to resume"
     );
     assert_eq!(
@@ -95,7 +107,13 @@ async fn the_contract(writer: &Records, reader: &Records) {
     assert_eq!(refreshed_ms, 5_000);
     // A repeated charge request (its answer was lost) does not bring back the older copy.
     writer
-        .record_charge(&order, &charge(&first, Status::Pending), 6_000)
+        .record_payment(
+            "omise",
+            &order,
+            &charge(&first, Status::Pending),
+            None,
+            6_000,
+        )
         .await
         .unwrap();
     let (copy, _) = reader.copy(&first).await.unwrap().unwrap();
@@ -106,33 +124,46 @@ async fn the_contract(writer: &Records, reader: &Records) {
         .await
         .unwrap());
 
-    // WooshPay: each order's PaymentIntents (the return page resumes the latest), and the
-    // webhook endpoint's secret, which the first registration keeps for every instance.
+    // Another gateway's payments of the same order (WooshPay's PaymentIntents, with their
+    // client secrets: the return page resumes the latest) are kept beside them, apart.
     let (intent, later) = (unique("pi"), unique("pi"));
-    writer
-        .record_intent(&order, &intent, "secret_1")
-        .await
-        .unwrap();
-    writer
-        .record_intent(&order, &intent, "secret_1")
-        .await
-        .unwrap();
-    writer
-        .record_intent(&order, &later, "secret_2")
-        .await
-        .unwrap();
+    for (id, secret) in [
+        (&intent, "secret_1"),
+        (&intent, "secret_1"),
+        (&later, "secret_2"),
+    ] {
+        writer
+            .record_payment(
+                "wooshpay",
+                &order,
+                &charge(id, Status::Pending),
+                Some(secret),
+                8_000,
+            )
+            .await
+            .unwrap();
+    }
     assert_eq!(
-        reader.latest_intent(&order).await.unwrap(),
-        Some((later.clone(), "secret_2".to_owned()))
+        reader.latest_payment(&order, "wooshpay").await.unwrap(),
+        Some((later.clone(), Some("secret_2".to_owned())))
     );
     assert_eq!(
-        reader.order_of_intent(&intent).await.unwrap().as_deref(),
+        reader.latest_payment(&order, "omise").await.unwrap(),
+        Some((second.clone(), None)),
+        "one gateway's payments are not another's"
+    );
+    assert_eq!(
+        reader.order_of(&intent).await.unwrap().as_deref(),
         Some(order.as_str())
     );
-    assert_eq!(
-        reader.order_of_intent("pi_someone_elses").await.unwrap(),
-        None
-    );
+    let omise: Vec<String> = reader
+        .payments_of(&order, "omise")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|copy| copy.id)
+        .collect();
+    assert_eq!(omise, [first.clone(), second.clone()]);
     // When any instance last handled a webhook: every instance reads the same.
     let handled_at = checkout_now_ms();
     writer
@@ -145,16 +176,21 @@ async fn the_contract(writer: &Records, reader: &Records) {
     // on every instance, so that either endpoint's deliveries are verified.
     let (first, second) = (unique("whsec"), unique("whsec"));
     writer
-        .keep_wooshpay_webhook(&unique("we"), &first)
+        .keep_webhook_endpoint("wooshpay", &unique("we"), &first)
         .await
         .unwrap();
     reader
-        .keep_wooshpay_webhook(&unique("we"), &second)
+        .keep_webhook_endpoint("wooshpay", &unique("we"), &second)
         .await
         .unwrap();
     // (The PostgreSQL test database is shared by other runs: others may be kept too.)
-    let kept = reader.wooshpay_webhook_secrets().await.unwrap();
+    let kept = reader.webhook_secrets("wooshpay").await.unwrap();
     assert!(kept.contains(&first) && kept.contains(&second), "{kept:?}");
+    let others = reader.webhook_secrets("omise").await.unwrap();
+    assert!(
+        !others.contains(&first),
+        "one gateway's secrets are not another's"
+    );
 
     // A sale at the point of sale, under its key: the first start wins, on any instance.
     let key = unique("sale");
@@ -223,14 +259,17 @@ async fn sqlite_records_survive_a_restart() {
         let store = paywasm_store::Store::open(Some(&dir), "merchant").unwrap();
         let records = Records::sqlite(store.clone()).unwrap();
         records
-            .record_charge(&order, &charge(&id, Status::Pending), 1_000)
+            .record_payment("omise", &order, &charge(&id, Status::Pending), None, 1_000)
             .await
             .unwrap();
         store.durable().await;
     }
     let records =
         Records::sqlite(paywasm_store::Store::open(Some(&dir), "merchant").unwrap()).unwrap();
-    assert_eq!(records.latest_charge(&order).await.unwrap(), Some(id));
+    assert_eq!(
+        records.latest_payment(&order, "omise").await.unwrap(),
+        Some((id, None))
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

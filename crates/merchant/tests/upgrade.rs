@@ -19,9 +19,9 @@ const POSTGRES_FIXTURE: &str = include_str!("fixtures/records-0.1.0.postgres.sql
 
 /// Versions every database has applied once opened by this build, per dialect.
 #[cfg(feature = "sqlite")]
-const SQLITE_VERSIONS: &[i64] = &[1, 2];
+const SQLITE_VERSIONS: &[i64] = &[1, 2, 3];
 #[cfg(feature = "postgres")]
-const POSTGRES_VERSIONS: &[i64] = &[1];
+const POSTGRES_VERSIONS: &[i64] = &[1, 3];
 
 /// A database of its own on the test server, so that the fixture meets no table made by
 /// another test.
@@ -81,7 +81,7 @@ async fn every_record_is_intact(records: &Records) {
         records.order_of("chrg_test_fixture2").await.unwrap(),
         Some("ord_fixture_2".into())
     );
-    let pending = records.charges_of("ord_fixture_2").await.unwrap();
+    let pending = records.payments_of("ord_fixture_2", "omise").await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].status, Status::Pending);
     assert_eq!(pending[0].source.flow, Flow::AppRedirect);
@@ -108,13 +108,61 @@ async fn every_record_is_intact(records: &Records) {
             Some("chrg_test_fixture1".to_owned()),
         )]
     );
+    // A PaymentIntent keeps its order and client secret; its copy comes with its next read.
     assert_eq!(
-        records.latest_intent("ord_fixture_3").await.unwrap(),
-        Some(("pi_fixture1".into(), "pi_fixture1_secret_fixture".into()))
+        records
+            .latest_payment("ord_fixture_3", "wooshpay")
+            .await
+            .unwrap(),
+        Some((
+            "pi_fixture1".into(),
+            Some("pi_fixture1_secret_fixture".into())
+        ))
     );
     assert_eq!(
-        records.wooshpay_webhook_secrets().await.unwrap(),
+        records.order_of("pi_fixture1").await.unwrap(),
+        Some("ord_fixture_3".into())
+    );
+    assert_eq!(records.copy("pi_fixture1").await.unwrap(), None);
+    assert_eq!(
+        records.webhook_secrets("wooshpay").await.unwrap(),
         vec!["whsec_fixture".to_owned()]
+    );
+}
+
+/// After the upgrade, a PaymentIntent kept before it gets its copy when next read, and an
+/// order's new payment comes after its old ones (the return page resumes the latest).
+async fn the_upgraded_records_go_on(records: &Records) {
+    let intent = Payment {
+        id: "pi_fixture1".into(),
+        status: Status::Pending,
+        currency: Currency::parse("CNY").unwrap(),
+        source: Source {
+            source_type: "alipay".into(),
+            flow: Flow::AppRedirect,
+            scannable_code: None,
+        },
+        ..paid_copy()
+    };
+    assert!(records.update_copy(&intent, 1_000).await.unwrap());
+    assert_eq!(
+        records.copy("pi_fixture1").await.unwrap(),
+        Some((intent.clone(), 1_000))
+    );
+    let later = Payment {
+        id: "pi_fixture2".into(),
+        ..intent
+    };
+    records
+        .record_payment("wooshpay", "ord_fixture_3", &later, Some("secret_2"), 2_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        records
+            .latest_payment("ord_fixture_3", "wooshpay")
+            .await
+            .unwrap(),
+        Some(("pi_fixture2".into(), Some("secret_2".into())))
     );
 }
 
@@ -145,19 +193,20 @@ async fn sqlite_records_made_before_migrations_are_upgraded_intact() {
         assert_eq!(sqlite_versions(&store), SQLITE_VERSIONS);
         store.durable().await;
     }
-    // The index the upgrade added is the one the return page's query uses.
     let store = paywasm_store::Store::open(Some(&dir), "merchant").unwrap();
+    the_upgraded_records_go_on(&Records::sqlite(store.clone()).unwrap()).await;
+    // The return page's query reads the order's payments by the index.
     let plan: String = store
         .call(|db| {
             db.query_row(
-                "EXPLAIN QUERY PLAN SELECT payment_intent FROM wooshpay_intents \
-                 WHERE order_id = 'x' ORDER BY seq DESC LIMIT 1",
+                "EXPLAIN QUERY PLAN SELECT payment_id FROM payments \
+                 WHERE order_id = 'x' AND gateway = 'wooshpay' ORDER BY seq DESC LIMIT 1",
                 [],
                 |row| row.get(3),
             )
         })
         .unwrap();
-    assert!(plan.contains("wooshpay_intents_by_order"), "{plan}");
+    assert!(plan.contains("payments_by_order"), "{plan}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -172,10 +221,15 @@ async fn postgresql_records_made_before_migrations_are_upgraded_once_by_instance
         .await
         .unwrap();
     let starting = (0..4).map(|_| Records::postgres(&url));
-    let instances = futures_util::future::join_all(starting).await;
-    for records in instances {
-        every_record_is_intact(&records.unwrap()).await;
+    let instances: Vec<Records> = futures_util::future::join_all(starting)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    for records in &instances {
+        every_record_is_intact(records).await;
     }
+    the_upgraded_records_go_on(&instances[0]).await;
     let history = postgres_client(&url)
         .await
         .query(
@@ -212,5 +266,5 @@ async fn a_database_a_newer_version_migrated_is_refused_and_left_as_it_is() {
             && refused.contains("newer version"),
         "{refused}"
     );
-    assert_eq!(sqlite_versions(&store), [1, 2, 99]);
+    assert_eq!(sqlite_versions(&store), [1, 2, 3, 99]);
 }

@@ -49,7 +49,7 @@ fn serve(
         orders.clone(),
         records,
         gateway,
-        webhook_key,
+        vec![webhook_key],
         format!("{url}/return"),
     );
     let (browser, webhooks) = checkout.routes();
@@ -238,7 +238,7 @@ async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
         let row: Option<(i64,)> = db
             .read_one(
                 "",
-                "SELECT refreshed_ms FROM paywasm_order_charges WHERE charge_id = $1",
+                "SELECT refreshed_ms FROM paywasm_payments WHERE payment_id = $1",
                 &[waiting.as_str().into()],
             )
             .await
@@ -258,7 +258,7 @@ async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
     // instance re-reads, younger than the 60 s after which it is re-read anyway.
     db.execute(
         "",
-        "UPDATE paywasm_order_charges SET refreshed_ms = refreshed_ms - 40000 WHERE charge_id = $1",
+        "UPDATE paywasm_payments SET refreshed_ms = refreshed_ms - 40000 WHERE payment_id = $1",
         &[waiting.as_str().into()],
     )
     .await

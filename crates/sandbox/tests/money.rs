@@ -42,7 +42,7 @@ impl StaffAuth for Cashier {
 
 /// One instance of the merchant's server, called in-process: its checkout and point of sale.
 pub struct Instance {
-    checkout: Arc<Checkout<Ledger>>,
+    checkout: Arc<Checkout<OmiseClient, Ledger>>,
     pos: Arc<PointOfSale<Ledger, Cashier>>,
 }
 
@@ -64,7 +64,7 @@ impl Instance {
             ledger.clone(),
             records,
             gateway,
-            webhook_key(),
+            vec![webhook_key()],
             "https://shop.example/return".into(),
         );
         let pos = PointOfSale::new(checkout.clone(), Cashier);
@@ -99,8 +99,8 @@ fn wooshpay_checkout(
     sandbox: &Sandbox,
     ledger: &Ledger,
     records: Records,
-) -> Arc<paywasm_merchant::wooshpay::WooshpayCheckout<Ledger>> {
-    paywasm_merchant::wooshpay::WooshpayCheckout::new(
+) -> Arc<Checkout<paywasm_merchant::client::WooshpayClient, Ledger>> {
+    Checkout::new(
         ledger.clone(),
         records,
         paywasm_merchant::client::WooshpayClient::new(
@@ -108,6 +108,7 @@ fn wooshpay_checkout(
             sandbox.running.wooshpay_secret_key.clone(),
         )
         .unwrap(),
+        Vec::new(),
         "https://shop.example/wooshpay/return".into(),
     )
 }
@@ -379,7 +380,7 @@ async fn a_gateway_that_fails_a_re_read_leaves_the_customer_with_the_copy() {
         ledger.clone(),
         Records::sqlite(store).unwrap(),
         OmiseClient::new("http://127.0.0.1:1".into(), "skey_test_x".into()).unwrap(),
-        webhook_key(),
+        vec![webhook_key()],
         "https://shop.example/return".into(),
     );
     // The copy is a minute old: due a re-read.
@@ -567,7 +568,7 @@ async fn a_wooshpay_event_that_overtakes_the_answer_still_pays_the_order() {
     let ledger = Ledger::default();
     let records = sqlite_records();
     records
-        .keep_wooshpay_webhook("we_test_1", "whsec_money")
+        .keep_webhook_endpoint("wooshpay", "we_test_1", "whsec_money")
         .await
         .unwrap();
     let checkout = wooshpay_checkout(&sandbox, &ledger, records);

@@ -689,11 +689,9 @@ async fn a_shop_that_died_while_registering_its_wooshpay_webhook_learns_the_same
     let shop = || rusqlite::Connection::open(data.join("shop.sqlite")).unwrap();
     let registered = || {
         shop()
-            .query_row(
-                "SELECT COUNT(*) FROM wooshpay_webhook_endpoints",
-                [],
-                |row| row.get::<_, i64>(0),
-            )
+            .query_row("SELECT COUNT(*) FROM webhook_endpoints", [], |row| {
+                row.get::<_, i64>(0)
+            })
             .unwrap_or(0)
             == 1
     };
@@ -704,9 +702,7 @@ async fn a_shop_that_died_while_registering_its_wooshpay_webhook_learns_the_same
     .await;
     first.stop().await;
     // As if the shop had died before keeping the secret.
-    shop()
-        .execute("DELETE FROM wooshpay_webhook_endpoints", [])
-        .unwrap();
+    shop().execute("DELETE FROM webhook_endpoints", []).unwrap();
     let sandbox = Sandbox::with(config()).await;
     eventually("the shop to register again", || async { registered() }).await;
     let gateway = || rusqlite::Connection::open(data.join("gateway.sqlite")).unwrap();
@@ -750,11 +746,9 @@ async fn the_sandbox_starts_with_the_shops_wooshpay_webhook_registered() {
         .expect("sandbox starts");
     let registered: i64 = rusqlite::Connection::open(data.join("shop.sqlite"))
         .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM wooshpay_webhook_endpoints",
-            [],
-            |row| row.get(0),
-        )
+        .query_row("SELECT COUNT(*) FROM webhook_endpoints", [], |row| {
+            row.get(0)
+        })
         .unwrap();
     assert_eq!(
         registered, 1,

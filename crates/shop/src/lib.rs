@@ -27,10 +27,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use error::MerchantError;
 use paywasm_merchant::checkout::Checkout;
+use paywasm_merchant::client::{OmiseClient, WooshpayClient};
 use paywasm_merchant::database::{Database, Schema};
 use paywasm_merchant::pos::PointOfSale;
 use paywasm_merchant::records::Records;
-use paywasm_merchant::wooshpay::WooshpayCheckout;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
@@ -87,7 +87,7 @@ pub struct ShopConfig {
 pub struct ShopState {
     pub(crate) database: Database,
     /// The widget's contract on the Omise API, over the shop's orders (the merchant library).
-    pub(crate) checkout: Arc<Checkout<checkout::ShopOrders>>,
+    pub(crate) checkout: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
     pub(crate) shop_url: String,
     pub(crate) gateway_url: String,
     pub(crate) public_key: String,
@@ -100,7 +100,7 @@ pub struct ShopState {
     /// Who is signed in at the point of sale.
     pub(crate) staff: staff::ShopStaff,
     /// The widget's contract on WooshPay's API, over the shop's CNY orders.
-    pub(crate) wooshpay: Arc<WooshpayCheckout<checkout::ShopOrders>>,
+    pub(crate) wooshpay: Arc<Checkout<WooshpayClient, checkout::ShopOrders>>,
     pub(crate) wooshpay_public_key: String,
 }
 
@@ -130,11 +130,8 @@ impl ShopState {
     pub async fn new(config: ShopConfig) -> Result<Self, MerchantError> {
         let database = config.database;
         database.migrate(schema()).await?;
-        let gateway = paywasm_merchant::client::OmiseClient::new(
-            config.gateway_url.clone(),
-            config.secret_key,
-        )
-        .map_err(client_error)?;
+        let gateway = OmiseClient::new(config.gateway_url.clone(), config.secret_key)
+            .map_err(client_error)?;
         let gateway_url = config.gateway_url.clone();
         let records = Records::open(database.clone()).await?;
         let orders = |currency, listing| checkout::ShopOrders {
@@ -146,17 +143,16 @@ impl ShopState {
             orders(None, checkout::Listing::product()),
             records.clone(),
             gateway,
-            config.webhook_key,
+            vec![config.webhook_key],
             format!("{}/return", config.shop_url),
         );
-        let wooshpay = WooshpayCheckout::new(
+        let wooshpay = Checkout::new(
             orders(Some("CNY"), wooshpay::LISTING),
             records,
-            paywasm_merchant::client::WooshpayClient::new(
-                config.gateway_url.clone(),
-                config.wooshpay_secret_key,
-            )
-            .map_err(client_error)?,
+            WooshpayClient::new(config.gateway_url.clone(), config.wooshpay_secret_key)
+                .map_err(client_error)?,
+            // Its endpoint is registered through the API, its key kept in the records.
+            Vec::new(),
             format!("{}/wooshpay/return", config.shop_url),
         );
         let staff =
@@ -187,12 +183,12 @@ fn client_error(error: impl std::fmt::Display) -> MerchantError {
 
 impl ShopState {
     /// The widget's contract on the Omise API (its limits are set here).
-    pub fn checkout(&self) -> &Checkout<checkout::ShopOrders> {
+    pub fn checkout(&self) -> &Checkout<OmiseClient, checkout::ShopOrders> {
         &self.checkout
     }
 
     /// The widget's contract on WooshPay's API.
-    pub fn wooshpay(&self) -> &WooshpayCheckout<checkout::ShopOrders> {
+    pub fn wooshpay(&self) -> &Checkout<WooshpayClient, checkout::ShopOrders> {
         &self.wooshpay
     }
 

@@ -16,6 +16,8 @@ use paywasm_core::method::{checkout_methods, GatewayKind};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::platform::detect_platform;
 use paywasm_core::platform::PlatformType;
+use paywasm_merchant::client::OmiseClient;
+use paywasm_merchant::connector::Connector;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -109,7 +111,12 @@ pub(crate) async fn return_page(
         None => None,
     };
     let charge_id = match &order {
-        Some(order) => state.checkout.records().latest_charge(&order.id).await?,
+        Some(order) => state
+            .checkout
+            .records()
+            .latest_payment(&order.id, OmiseClient::NAME)
+            .await?
+            .map(|(id, _)| id),
         None => None,
     };
     let widget = match (order, charge_id) {

@@ -2,9 +2,10 @@
 //!
 //! - `GET /wooshpay`: the product in CNY with the widget (`gateway: "wooshpay"`), and a button
 //!   to pay on WooshPay's hosted checkout page instead;
-//! - `POST /wooshpay/payment_intents`, `POST /webhooks/wooshpay`: the widget's contract on
-//!   WooshPay's API, served by the merchant library (`paywasm_merchant::wooshpay`) over the
-//!   shop's CNY orders;
+//! - `POST /wooshpay/payment_intents`, `GET /wooshpay/payment_intents/{id}`,
+//!   `POST /webhooks/wooshpay`: the widget's contract on WooshPay's API, served by the merchant
+//!   library (`paywasm_merchant::checkout`, with WooshPay's connector) over the shop's CNY
+//!   orders;
 //! - `GET /wooshpay/return?order=...&token=...`: where Alipay sends the customer back; the
 //!   widget resumes from the order's PaymentIntent (id and client secret from the shop's
 //!   records, not the URL; only for the token the gateway was given);

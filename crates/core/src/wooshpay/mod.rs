@@ -88,6 +88,11 @@ impl PaymentIntentView {
     /// (whose sentence the customer reads in their language); `canceled` ends like an expiry;
     /// everything else, a status this version does not know too, is still pending.
     pub fn to_payment(&self) -> Result<Payment, crate::Error> {
+        Ok(self.payment_in(Currency::parse(&self.currency)?))
+    }
+
+    /// [`PaymentIntentView::to_payment`], its currency read.
+    fn payment_in(&self, currency: Currency) -> Payment {
         let failure = match (&self.status, &self.last_payment_error) {
             (PaymentIntentStatus::RequiresPaymentMethod, Some(error)) => Some(error),
             _ => None,
@@ -98,11 +103,11 @@ impl PaymentIntentView {
             _ if failure.is_some() => Status::Failed,
             _ => Status::Pending,
         };
-        Ok(Payment {
+        Payment {
             id: self.id.clone(),
             status,
             amount: self.amount,
-            currency: Currency::parse(&self.currency)?,
+            currency,
             authorize_uri: self.redirect_url().map(str::to_owned),
             expires_at: None,
             paid_at: None,
@@ -123,7 +128,33 @@ impl PaymentIntentView {
                 flow: Flow::AppRedirect,
                 scannable_code: None,
             },
-        })
+        }
+    }
+}
+
+/// The fields the widget reads, of the whole PaymentIntent the merchant's server holds.
+impl From<&objects::PaymentIntent> for PaymentIntentView {
+    fn from(intent: &objects::PaymentIntent) -> Self {
+        Self {
+            id: intent.id.to_string(),
+            status: intent.status.clone(),
+            amount: intent.amount,
+            currency: intent.currency.to_string(),
+            next_action: intent.next_action.as_ref().map(|action| ActionView {
+                alipay_handle_redirect: action.alipay_handle_redirect.clone(),
+            }),
+            last_payment_error: intent.last_payment_error.as_ref().map(|error| ErrorView {
+                message: error.message.clone(),
+            }),
+        }
+    }
+}
+
+/// The payment the widget would show for it ([`PaymentIntentView::to_payment`]): what the
+/// merchant's server keeps as its copy.
+impl From<&objects::PaymentIntent> for Payment {
+    fn from(intent: &objects::PaymentIntent) -> Self {
+        PaymentIntentView::from(intent).payment_in(intent.currency.clone())
     }
 }
 

@@ -14,7 +14,9 @@
 
 use super::*;
 use paywasm_core::wooshpay::{OsType, TerminalType};
-use paywasm_merchant::wooshpay::{NewIntent, WooshpayCheckout};
+use paywasm_merchant::checkout::wooshpay::NewIntent;
+use paywasm_merchant::checkout::Checkout;
+use paywasm_merchant::client::WooshpayClient;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -63,7 +65,7 @@ struct World {
     order: String,
     sandbox: Sandbox,
     ledger: Ledger,
-    instances: Vec<Arc<WooshpayCheckout<Ledger>>>,
+    instances: Vec<Arc<Checkout<WooshpayClient, Ledger>>>,
     /// The PaymentIntents made, oldest first, with what the browser got (its `next_action`).
     intents: Vec<Value>,
 }
@@ -87,7 +89,7 @@ impl World {
                 shared.clone()
             };
             records
-                .keep_wooshpay_webhook("we_test_model", WEBHOOK_SECRET)
+                .keep_webhook_endpoint("wooshpay", "we_test_model", WEBHOOK_SECRET)
                 .await
                 .unwrap();
             instances.push(wooshpay_checkout(&sandbox, &ledger, records));

@@ -808,12 +808,8 @@ impl ShopRecords {
         let row: Option<(bool,)> = self
             .0
             .read_one(
-                "SELECT o.paid FROM orders o JOIN order_charges c ON c.order_id = o.id WHERE c.charge_id = ?1
-                 UNION ALL
-                 SELECT o.paid FROM orders o JOIN wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = ?1",
-                "SELECT o.paid FROM shop_orders o JOIN paywasm_order_charges c ON c.order_id = o.id WHERE c.charge_id = $1
-                 UNION ALL
-                 SELECT o.paid FROM shop_orders o JOIN paywasm_wooshpay_intents w ON w.order_id = o.id WHERE w.payment_intent = $1",
+                "SELECT o.paid FROM orders o JOIN payments p ON p.order_id = o.id WHERE p.payment_id = ?1",
+                "SELECT o.paid FROM shop_orders o JOIN paywasm_payments p ON p.order_id = o.id WHERE p.payment_id = $1",
                 &[id.into()],
             )
             .await

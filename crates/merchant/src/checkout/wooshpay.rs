@@ -1,30 +1,27 @@
-//! The widget's merchant contract on WooshPay's API (seed 004):
+//! WooshPay's part of the contract (seed 004): `POST /wooshpay/payment_intents`
+//! `{order, terminal_type, os_type, request}` creates and confirms a PaymentIntent for the
+//! order's amount (never the browser's) and the customer's terminal; one per order and
+//! `request`, however often the request is repeated.
 //!
-//! - `POST /wooshpay/payment_intents` `{order, terminal_type, os_type, request}`: creates and
-//!   confirms a PaymentIntent for the order's amount (never the browser's) and the customer's
-//!   terminal; one per order and `request`, however often the request is repeated;
-//! - `POST /webhooks/wooshpay`: the gateway's signed events (`WooshPay-Signature`, with its
-//!   timestamp tolerance), each handled once; a succeeded or canceled PaymentIntent is re-read
-//!   from the gateway and settled with its order as an Omise charge is (`settlement`):
-//!   one PaymentIntent pays an order, for what it costs; any other success is refunded.
+//! Beside it, what the merchant's pages call: [`Checkout::resume`] (the return page resumes
+//! the order's latest PaymentIntent), [`Checkout::create_session`] (a hosted Checkout Session
+//! for an order) and [`Checkout::register_webhook`] (once: the endpoint's secret is kept in
+//! the records, shared by every instance).
 //!
-//! Beside them, what the merchant's pages call: [`WooshpayCheckout::resume`] (the return page
-//! resumes the order's latest PaymentIntent), [`WooshpayCheckout::create_session`] (a hosted
-//! Checkout Session for an order) and [`WooshpayCheckout::register_webhook`] (once: the
-//! endpoint's secret is kept in the records, shared by every instance).
+//! A PaymentIntent that succeeded or was canceled is settled with its order as an Omise charge
+//! is: one PaymentIntent pays an order, for what it costs; any other success is refunded. An
+//! attempt that failed leaves it payable (the customer may try again).
 
+use super::{with_order, Checkout, Gateway};
 use crate::client::WooshpayClient;
-use crate::connector::Settled;
-use crate::customers::Proxies;
+use crate::connector::{Connector, Read};
 use crate::error::MerchantError;
 use crate::orders::Orders;
-use crate::records::Records;
-use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::routing::{post, MethodRouter};
+use axum::Json;
 use hmac::Mac;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::wooshpay::objects::{
@@ -33,20 +30,8 @@ use paywasm_core::wooshpay::objects::{
 use paywasm_core::wooshpay::{NextAction, OsType, TerminalType};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
-
-/// The WooshPay checkout of one merchant: its orders, its records, its client of the gateway.
-pub struct WooshpayCheckout<O> {
-    orders: O,
-    records: Records,
-    gateway: WooshpayClient,
-    return_url: String,
-    /// The key of the return URL's token ([`WooshpayCheckout::resume`]).
-    return_key: Vec<u8>,
-    /// The merchant's own proxies, which name the customer.
-    proxies: Proxies,
-}
 
 /// What the browser may know of the merchant's PaymentIntent: the widget's fields
 /// ([`paywasm_core::wooshpay::PaymentIntentView`]) and the client secret, never the metadata
@@ -109,60 +94,20 @@ fn fresh_key(what: &str) -> String {
     format!("{what}-{:032x}", rand::random::<u128>())
 }
 
-impl<O: Orders> WooshpayCheckout<O> {
-    /// The WooshPay checkout of `orders`, kept in `records`, through `gateway`; after paying
-    /// at Alipay the customer returns to `return_url` with `?order=` (or `&order=`) and the
-    /// order's reference. `return_url` is the merchant's public address, the same on every
-    /// instance (see [`crate::checkout::Checkout::new`]).
-    pub fn new(
-        orders: O,
-        records: Records,
-        gateway: WooshpayClient,
-        return_url: String,
-    ) -> Arc<Self> {
-        Arc::new(Self {
-            orders,
-            records,
-            return_key: gateway.derived_key("paywasm wooshpay return"),
-            gateway,
-            return_url,
-            proxies: Proxies::default(),
-        })
-    }
+impl Gateway for WooshpayClient {
+    const PATH: &'static str = "/wooshpay/payment_intents";
 
-    /// The merchant's proxies in front of this server (load balancers, a CDN's addresses):
-    /// requests from them name the customer in `X-Forwarded-For`
-    /// ([`crate::customers::client_ip`]). None by default: the peer is the customer.
-    pub fn trust_proxies(&self, proxies: Vec<IpAddr>) {
-        self.proxies.trust(proxies);
+    fn start<O: Orders>() -> MethodRouter<Arc<Checkout<Self, O>>> {
+        post(payment_intents_create::<O>)
     }
+}
 
-    /// The routes of the contract: `/wooshpay/payment_intents` (what the browser calls: give
-    /// it the CORS a hosted page needs) and `/webhooks/wooshpay`. The browser's route reads
-    /// the customer's address: serve with `into_make_service_with_connect_info::<SocketAddr>`.
-    pub fn routes(self: &Arc<Self>) -> (Router, Router) {
-        let browser = Router::new()
-            .route(
-                "/wooshpay/payment_intents",
-                post(payment_intents_create::<O>),
-            )
-            .with_state(self.clone());
-        let webhooks = Router::new()
-            .route("/webhooks/wooshpay", post(webhooks_receive::<O>))
-            .with_state(self.clone());
-        (browser, webhooks)
-    }
-
-    /// The merchant's records.
-    pub fn records(&self) -> &Records {
-        &self.records
-    }
-
+impl<O: Orders> Checkout<WooshpayClient, O> {
     /// Where the gateway sends the customer back: the return URL with the order's reference
     /// and its token, which proves the visitor was sent by the gateway (or is the customer who
     /// paid), not someone who read or guessed the reference.
     fn return_uri(&self, reference: &str) -> Result<String, MerchantError> {
-        let mut url = crate::checkout::with_order(&self.return_url, reference)?;
+        let mut url = with_order(&self.return_url, reference)?;
         url.push_str("&token=");
         url.push_str(&hex::encode(
             self.return_mac(reference).finalize().into_bytes(),
@@ -171,7 +116,8 @@ impl<O: Orders> WooshpayCheckout<O> {
     }
 
     fn return_mac(&self, reference: &str) -> hmac::Hmac<sha2::Sha256> {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.return_key)
+        let key = self.gateway.derived_key("paywasm wooshpay return");
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
             .expect("HMAC takes keys of any length");
         mac.update(reference.as_bytes());
         mac
@@ -233,15 +179,13 @@ impl<O: Orders> WooshpayCheckout<O> {
             )
             .await?;
         // A repeated request gets the first PaymentIntent, which is recorded already.
-        self.records
-            .record_intent(reference, &intent.id, &intent.client_secret)
-            .await?;
+        self.record(reference, &Read::from(&intent)).await?;
         Ok(ClientView::of(intent))
     }
 
     /// The latest PaymentIntent of order `reference` and its client secret, for the return
-    /// page to resume, settled with its order first; `None` when the order has none, is not the merchant's, or `token` is not
-    /// the one of the return URL the gateway was given (the client secret lets its holder read
+    /// page to resume, settled with its order first; `None` when the order has none, is not the
+    /// merchant's, or `token` is not the one of the return URL the gateway was given (the client secret lets its holder read
     /// and confirm the PaymentIntent: it goes only to whom the gateway sent back).
     pub async fn resume(
         &self,
@@ -253,16 +197,20 @@ impl<O: Orders> WooshpayCheckout<O> {
         if !token_matches || self.orders.order(reference).await?.is_none() {
             return Ok(None);
         }
-        let latest = self.records.latest_intent(reference).await?;
-        if let Some((intent, _)) = &latest {
-            // The customer is back from Alipay: the PaymentIntent is settled now, so that the
-            // order is paid even if its webhook is late or never comes. The return page is
-            // shown all the same when the gateway cannot be read: the event settles it later.
-            if let Err(error) = self.settle(intent).await {
-                tracing::warn!(%error, payment_intent = %intent, "a returning customer's PaymentIntent could not be settled");
-            }
+        let latest = self
+            .records
+            .latest_payment(reference, WooshpayClient::NAME)
+            .await?;
+        let Some((intent, Some(client_secret))) = latest else {
+            return Ok(None);
+        };
+        // The customer is back from Alipay: the PaymentIntent is settled now, so that the
+        // order is paid even if its webhook is late or never comes. The return page is shown
+        // all the same when the gateway cannot be read: the event settles it later.
+        if let Err(error) = self.refresh(&intent).await {
+            tracing::warn!(%error, payment_intent = %intent, "a returning customer's PaymentIntent could not be settled");
         }
-        Ok(latest)
+        Ok(Some((intent, client_secret)))
     }
 
     /// A Checkout Session (WooshPay's hosted page) for order `reference`, named `product`;
@@ -298,9 +246,9 @@ impl<O: Orders> WooshpayCheckout<O> {
                 &fresh_key("shop-session"),
             )
             .await?;
-        self.records
-            .record_intent(reference, &session.payment_intent, &session.client_secret)
-            .await?;
+        // Its PaymentIntent is read for the copy kept of it: the session names only its id.
+        let intent = self.gateway.read(&session.payment_intent).await?;
+        self.record(reference, &intent).await?;
         Ok(session)
     }
 
@@ -309,7 +257,8 @@ impl<O: Orders> WooshpayCheckout<O> {
     /// instance) keeps verifying deliveries. Instances starting together may each register
     /// one: every secret is kept, and a delivery signed with any of them is verified.
     pub async fn register_webhook(&self, url: &str) -> Result<(), MerchantError> {
-        if !self.records.wooshpay_webhook_secrets().await?.is_empty() {
+        let name = WooshpayClient::NAME;
+        if !self.records.webhook_secrets(name).await?.is_empty() {
             return Ok(());
         }
         // Under a key of its own: if the server dies after the gateway made the endpoint but
@@ -327,78 +276,13 @@ impl<O: Orders> WooshpayCheckout<O> {
             MerchantError::Gateway("the new webhook endpoint came without its secret".into())
         })?;
         self.records
-            .keep_wooshpay_webhook(&endpoint.id, &secret)
+            .keep_webhook_endpoint(name, &endpoint.id, &secret)
             .await
-    }
-
-    /// Settles PaymentIntent `id` (from an event) with its order (`settlement`), as
-    /// the gateway has it now: never trust the event's copy, read it from the gateway. A
-    /// succeeded one pays its order only if it is the order's first and for what the order
-    /// costs; any other is refunded and reported as a stray payment.
-    ///
-    /// A PaymentIntent not recorded yet (its event overtook the gateway's answer to the
-    /// request that made it) is recorded now when its metadata names one of the merchant's
-    /// orders, as every one this library makes does; otherwise it is not this checkout's.
-    async fn settle(&self, id: &str) -> Result<(), MerchantError> {
-        let intent: PaymentIntent = self
-            .gateway
-            .get(&format!("/v1/payment_intents/{id}"))
-            .await?;
-        let payment = Settled::from(&intent);
-        let reference = match self.records.order_of_intent(id).await? {
-            Some(reference) => reference,
-            None => {
-                let Some(reference) = payment.order.clone() else {
-                    return Ok(());
-                };
-                if self.orders.order(&reference).await?.is_none() {
-                    return Ok(());
-                }
-                self.records
-                    .record_intent(&reference, &intent.id, &intent.client_secret)
-                    .await?;
-                reference
-            }
-        };
-        crate::settlement::settle(
-            &self.orders,
-            &self.records,
-            &self.gateway,
-            &reference,
-            &payment,
-        )
-        .await
-    }
-
-    /// Handles one webhook delivery (`webhooks`): its signature verified with any of
-    /// the registered endpoints' secrets, each event once, a succeeded or canceled
-    /// PaymentIntent settled as the gateway has it. A failure is an error answer, so that the
-    /// gateway delivers the event again.
-    pub async fn receive_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Value, MerchantError> {
-        let secrets: Vec<Vec<u8>> = self
-            .records
-            .wooshpay_webhook_secrets()
-            .await?
-            .into_iter()
-            .map(String::into_bytes)
-            .collect();
-        let delivery = crate::webhooks::verified::<WooshpayClient>(headers, body, &secrets)?;
-        crate::webhooks::handle_once(&self.records, &delivery, async {
-            match &delivery.payment {
-                Some(intent) => self.settle(intent).await,
-                None => Ok(()),
-            }
-        })
-        .await
     }
 }
 
 async fn payment_intents_create<O: Orders>(
-    State(checkout): State<Arc<WooshpayCheckout<O>>>,
+    State(checkout): State<Arc<Checkout<WooshpayClient, O>>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<NewIntent>, JsonRejection>,
@@ -414,12 +298,4 @@ async fn payment_intents_create<O: Orders>(
         .payment_intent(request, &customer.to_string())
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
-}
-
-async fn webhooks_receive<O: Orders>(
-    State(checkout): State<Arc<WooshpayCheckout<O>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, MerchantError> {
-    Ok(Json(checkout.receive_webhook(&headers, &body).await?))
 }
