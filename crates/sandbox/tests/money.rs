@@ -55,6 +55,16 @@ fn webhook_key() -> Vec<u8> {
 
 impl Instance {
     fn new(sandbox: &Sandbox, ledger: &Ledger, records: Records) -> Self {
+        Self::with_webhook_keys(sandbox, ledger, records, vec![webhook_key()])
+    }
+
+    /// An instance that verifies webhooks with `webhook_keys`.
+    fn with_webhook_keys(
+        sandbox: &Sandbox,
+        ledger: &Ledger,
+        records: Records,
+        webhook_keys: Vec<Vec<u8>>,
+    ) -> Self {
         let gateway = OmiseClient::new(
             sandbox.running.gateway_url.clone(),
             sandbox.running.secret_key.clone(),
@@ -64,7 +74,7 @@ impl Instance {
             ledger.clone(),
             records,
             gateway,
-            vec![webhook_key()],
+            webhook_keys,
             "https://shop.example/return".into(),
         );
         let pos = PointOfSale::new(checkout.clone(), Cashier);
@@ -73,6 +83,11 @@ impl Instance {
 
     /// Delivers `event` (as the gateway lists it) signed now, as the gateway would.
     async fn deliver(&self, event: &Value) -> Result<Value, MerchantError> {
+        self.deliver_signed_with(&webhook_key(), event).await
+    }
+
+    /// Delivers `event` signed now with `key`.
+    async fn deliver_signed_with(&self, key: &[u8], event: &Value) -> Result<Value, MerchantError> {
         let body = serde_json::to_vec(event).unwrap();
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -82,7 +97,7 @@ impl Instance {
         headers.insert(TIMESTAMP_HEADER, HeaderValue::from(now));
         headers.insert(
             SIGNATURE_HEADER,
-            HeaderValue::from_str(&sign(&webhook_key(), now, &body)).unwrap(),
+            HeaderValue::from_str(&sign(key, now, &body)).unwrap(),
         );
         self.checkout.receive_webhook(&headers, &body).await
     }
@@ -216,6 +231,66 @@ async fn a_webhook_that_overtakes_the_gateways_answer_still_pays_the_order() {
         instance.deliver(&event).await.unwrap();
     }
     assert!(!instance.checkout.owns(stranger).await.unwrap());
+    sandbox.running.stop().await;
+}
+
+/// While the merchant rotates its webhook key, the checkout holds both: a delivery signed with
+/// the old key or the new one is handled; one signed with any other key is refused (401) and
+/// changes nothing.
+#[tokio::test]
+async fn a_webhook_signed_with_the_old_or_the_new_key_is_handled_while_keys_rotate() {
+    let sandbox = silent_gateway().await;
+    let ledger = Ledger::default();
+    let old_key = b"the key before the rotation".to_vec();
+    let instance = Instance::with_webhook_keys(
+        &sandbox,
+        &ledger,
+        sqlite_records(),
+        vec![old_key.clone(), webhook_key()],
+    );
+    let mut paid = Vec::new();
+    for (order, key) in [("ord_old_key", &old_key), ("ord_new_key", &webhook_key())] {
+        ledger.open(order, 20_000);
+        let (_, charge) = sandbox
+            .charge_form(&[
+                ("amount", "20000"),
+                ("currency", "THB"),
+                ("source[type]", "wechat_pay_upm"),
+                ("source[barcode]", "134567890123456789"),
+                ("metadata[order_id]", order),
+            ])
+            .await;
+        let id = charge["id"].as_str().unwrap().to_owned();
+        for event in events_of(&sandbox, &id).await {
+            instance.deliver_signed_with(key, &event).await.unwrap();
+        }
+        assert_eq!(ledger.payments_of(order), vec![id.clone()], "{order}");
+        paid.push(id);
+    }
+
+    ledger.open("ord_forged", 20_000);
+    let (_, charge) = sandbox
+        .charge_form(&[
+            ("amount", "20000"),
+            ("currency", "THB"),
+            ("source[type]", "wechat_pay_upm"),
+            ("source[barcode]", "134567890123456789"),
+            ("metadata[order_id]", "ord_forged"),
+        ])
+        .await;
+    let forged = charge["id"].as_str().unwrap();
+    for event in events_of(&sandbox, forged).await {
+        let refused = instance
+            .deliver_signed_with(b"someone else's key", &event)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, MerchantError::Unauthorized(_)),
+            "{refused:?}"
+        );
+    }
+    assert!(ledger.payments_of("ord_forged").is_empty());
+    assert!(!instance.checkout.owns(forged).await.unwrap());
     sandbox.running.stop().await;
 }
 

@@ -617,6 +617,68 @@ async fn a_wooshpay_payment_the_shop_could_not_confirm_at_first_is_confirmed_whe
     let _ = std::fs::remove_dir_all(&data);
 }
 
+/// A WooshPay payment is read and waited on at the shop as an Omise charge is: the shop's copy,
+/// the customer's request held while it is pending and answered the moment its webhook says it
+/// succeeded; no client secret or metadata in it, and only the shop's own PaymentIntents.
+#[tokio::test]
+async fn a_customer_waiting_on_a_wooshpay_payment_at_the_shop_is_told_when_it_succeeds() {
+    let sandbox = Sandbox::start().await;
+    let (running, http) = (&sandbox.running, &sandbox.http);
+    let order = sandbox.shop_order_at("/wooshpay").await["order"].clone();
+    let (status, intent) = send(sandbox.payment_intent_request(&order, "tap-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{intent}");
+    let id = intent["id"].as_str().unwrap().to_owned();
+    let alipay = intent["next_action"]["alipay_handle_redirect"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let read = |wait: u32| {
+        send(http.get(format!(
+            "{}/wooshpay/payment_intents/{id}?wait={wait}",
+            running.shop()
+        )))
+    };
+    let (status, copy) = read(0).await;
+    assert_eq!(status, StatusCode::OK, "{copy}");
+    assert_eq!(
+        (&copy["status"], &copy["amount"], &copy["currency"]),
+        (&json!("pending"), &intent["amount"], &json!("CNY")),
+        "{copy}"
+    );
+    assert_eq!(copy["authorize_uri"], json!(alipay), "{copy}");
+    assert!(
+        copy.get("client_secret").is_none() && copy.get("metadata").is_none(),
+        "{copy}"
+    );
+
+    let waiting = tokio::spawn(read(25));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "a pending payment's reader is held");
+    let started = Instant::now();
+    let code_value = alipay.split("codeValue=").nth(1).unwrap();
+    let (status, _) = send(sandbox.alipay_succeeds(code_value)).await;
+    assert!(status.is_redirection(), "{status}");
+    let (status, paid) = waiting.await.unwrap();
+    assert_eq!(
+        (status, &paid["status"]),
+        (StatusCode::OK, &json!("successful")),
+        "{paid}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "woken by the webhook, not by the end of the wait"
+    );
+
+    let (status, unknown) = send(http.get(format!(
+        "{}/wooshpay/payment_intents/pi_someone_elses",
+        running.shop()
+    )))
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}");
+    assert_shop_error(&unknown, "not_found");
+    sandbox.running.stop().await;
+}
+
 #[tokio::test]
 async fn a_repeated_request_for_a_wooshpay_payment_gets_the_same_payment_intent() {
     let sandbox = Sandbox::start().await;
