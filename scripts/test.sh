@@ -41,9 +41,17 @@ echo "== each published crate builds alone from its package (cargo package)"
 # Nothing outside a crate's folder is read when it builds. Without debug info: the packages'
 # builds share nothing with the tests', and would take 3 GB of disk with it.
 # Cargo unpacks the packages into a local registry under CARGO_HOME and reuses what it unpacked
-# before under the same version: a run after the crates changed would build the old sources.
+# before under the same version, and it takes a registry package it compiled before under the
+# same version for unchanged (registry packages never change): a run after the crates changed
+# would build the old sources, or link what the old ones compiled to. So the packages are built
+# in a target folder of their own, from which their earlier builds are dropped first (the
+# third-party crates' stay).
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/paywasm-*
-CARGO_PROFILE_DEV_DEBUG=false cargo package --workspace --exclude paywasm-leptos-app --allow-dirty -q
+package_target=target/packages
+rm -rf "$package_target"/debug/.fingerprint/paywasm-* "$package_target"/debug/build/paywasm-* \
+  "$package_target"/debug/deps/*paywasm*
+CARGO_TARGET_DIR=$package_target CARGO_PROFILE_DEV_DEBUG=false \
+  cargo package --workspace --exclude paywasm-leptos-app --allow-dirty -q
 
 echo "== the official Omise Python client against the sandbox"
 bash scripts/test-clients.sh

@@ -18,6 +18,7 @@
 pub mod api;
 pub mod cdn;
 pub mod config;
+pub mod conform;
 pub mod demo_shop;
 pub mod faults;
 pub mod gateway;

@@ -9,6 +9,9 @@
 //! prints a short guide (the shop, the point of sale and its PIN, the WooshPay page, the
 //! examples, the dashboard and the keys) ending with both URLs, and stops cleanly on SIGINT or
 //! SIGTERM.
+//!
+//! `paywasm-sandbox conform --merchant URL --order REF --amount N` checks a merchant's server
+//! against the widget's merchant contract instead ([`paywasm_sandbox::conform`]).
 
 use clap::Parser;
 use paywasm_sandbox::config::Config;
@@ -21,6 +24,18 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "paywasm_sandbox=info".into()),
         )
         .init();
+    // A command of its own, not a flag of the gateway's: the gateway's flags keep their
+    // meaning, and a sandbox started with no command is what it always was.
+    if std::env::args().nth(1).as_deref() == Some("conform") {
+        let args = paywasm_sandbox::conform::ConformArgs::parse_from(std::env::args().skip(1));
+        let report = paywasm_sandbox::conform::run(&args).await;
+        print!("{report}");
+        return if report.passed() {
+            std::process::ExitCode::SUCCESS
+        } else {
+            std::process::ExitCode::FAILURE
+        };
+    }
     let config = Config::parse();
     let running = match paywasm_sandbox::start(config).await {
         Ok(running) => running,
