@@ -9,6 +9,8 @@ export const HOSTED = "http://127.0.0.1:17075";
 export const VITE_APP = "http://127.0.0.1:17073";
 /** The Leptos app (tests/leptos-app), built by npm test into target/leptos-app. */
 export const LEPTOS_APP = "http://127.0.0.1:17074";
+/** The React app (tests/react-app), built by npm test into target/react-app. */
+export const REACT_APP = "http://127.0.0.1:17076";
 
 export default defineConfig({
   testDir: "./tests/e2e",
@@ -64,6 +66,13 @@ export default defineConfig({
     {
       command: "npx vite preview --config tests/leptos-app/vite.config.mjs --host 127.0.0.1 --port 17074 --strictPort",
       url: `${LEPTOS_APP}/`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npx vite preview --config tests/react-app/vite.config.mjs --host 127.0.0.1 --port 17076 --strictPort",
+      url: `${REACT_APP}/`,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",

@@ -14,8 +14,9 @@
  * - Declarative mounting, when this script's tag says `data-paywasm-declarative`: `<div
  *   data-paywasm-amount="129000" data-paywasm-currency="THB" data-paywasm-public-key="pkey_..."
  *   data-paywasm-charge-url="/checkout/charges" data-paywasm-order="ord_..."></div>` is mounted
- *   when the page has loaded. Opt-in: otherwise any markup injected into a page (a review, a
- *   product name) could become a checkout paying someone else's key.
+ *   when the page has loaded, and the custom element `<paywasm-checkout public-key="pkey_..."
+ *   amount="129000" ...>` is defined (custom-element.js). Opt-in: otherwise any markup injected
+ *   into a page (a review, a product name) could become a checkout paying someone else's key.
  * - `OmiseCard`, Omise.js's prebuilt form for the source methods: `configure`, `open`, `close`,
  *   `configureButton`, `attach`, and its script-in-a-form mode (`data-key`, `data-amount`, ...
  *   on this script inside a <form>). The dialog's code (omise-card.js, omise-card.css) is loaded
@@ -214,6 +215,9 @@
   }
   attachFormButton();
   if (script && script.hasAttribute("data-paywasm-declarative")) {
+    importPinned("custom-element.js").then(function (module) {
+      module.define(window.Paywasm.mount);
+    });
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", mountDeclared);
     } else {

@@ -138,8 +138,12 @@ if (process.argv.includes("--rows")) {
 // WooshPay 94.4 KB (94.44). Then each build given one gateway's adapter (src/adapter): the
 // WooshPay build no longer carries Omise's flow (sources, charges, the long poll) and the Omise
 // build no longer carries the refusal of WooshPay's arms: checkout 91.1, on WooshPay 88.0 KB
-// (stable's budgets not re-measured).
-const BUDGET_GZIP_KB = { nightly: 91.2, stable: 126.9 };
+// (stable's budgets not re-measured). Then raised by 0.1 KB (2026-12-06): embed.js defines
+// <paywasm-checkout> for a page that opts in (data-paywasm-declarative), loading the element's
+// module pinned by its hash, which every script-tag page carries (+68 bytes): checkout 91.21 KB,
+// on WooshPay 88.09 KB (within its budget). The element's own module (custom-element.js, 1 KB)
+// loads only on such a page.
+const BUDGET_GZIP_KB = { nightly: 91.3, stable: 127.0 };
 const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 88.1, stable: 130.4 };
 const POS_BUDGET_GZIP_KB = { nightly: 78.2, stable: 112.9 };
 const TARGET_GZIP_KB = 80;

@@ -71,6 +71,7 @@ npx publint --strict pkg
 echo "== the npm package's TypeScript declarations (tsc --strict), and a Vite app that imports it"
 npx tsc -p tests/types
 npx vite build --config tests/vite-app/vite.config.mjs
+npx vite build --config tests/react-app/vite.config.mjs
 echo "== a Leptos app that renders the checkout from Rust (tests/leptos-app)"
 bash scripts/build-leptos-app.sh
 npx playwright test

@@ -4,7 +4,7 @@
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
-test("npm pack sends exactly the package's files: the three builds, their glue and types, the entries, the styles, the hosted page", () => {
+test("npm pack sends exactly the package's files: the three builds, their glue and types, the entries, the custom element, the styles, the hosted page", () => {
   const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: "pkg", encoding: "utf8" }));
   const files = packed.files.map((file) => file.path).sort();
   const builds = ["paywasm", "paywasm_wooshpay", "paywasm_pos"].flatMap((build) => [
@@ -15,6 +15,7 @@ test("npm pack sends exactly the package's files: the three builds, their glue a
     "README.md", "package.json",
     "index.js", "index.d.ts", "embed.js", "embed.d.ts", "frame.js", "frame.d.ts", "policy.js", "policy.d.ts",
     "paywasm.css", "omise-card.js", "omise-card.css", "integrity.json",
+    "element.js", "element.d.ts", "element-react.d.ts", "element-vue.d.ts", "custom-element.js", "custom-element.d.ts",
     "hosted/index.html", "hosted/hosted.js", "hosted/hosted.css",
   ].sort());
 });
@@ -31,4 +32,8 @@ test("on a server the package imports without a window, and mount says it needs 
   await import("../../pkg/frame.js");
   await import("../../pkg/embed.js");
   expect(globalThis.Paywasm).toBeUndefined();
+  // The custom element's module loads, and defines nothing where there is no DOM.
+  const element = await import("../../pkg/element.js");
+  expect(element.OPTIONS).toContain("publicKey");
+  expect(globalThis.customElements).toBeUndefined();
 });
