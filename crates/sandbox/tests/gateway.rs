@@ -904,13 +904,16 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
     let (status, charge) = created.await.unwrap();
     assert_eq!(status, StatusCode::OK, "{charge}");
 
-    // Past its expiry (whole seconds), by half a second.
+    // Past its expiry (whole seconds), by half a second. The disk is closed before the expiry
+    // comes: whoever commits it, this read or the gateway's own sweep of expired charges (which
+    // on a loaded machine may run first), waits for the disk, and so must the read's answer.
     let expires_at = std::time::UNIX_EPOCH + Duration::from_secs(now + 3);
     let until_expired = expires_at
         .duration_since(std::time::SystemTime::now())
         .unwrap_or_default();
-    tokio::time::sleep(until_expired + Duration::from_millis(500)).await;
+    tokio::time::sleep(until_expired.saturating_sub(Duration::from_millis(700))).await;
     disk.close();
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
     let path = format!("/charges/{}", charge["id"].as_str().unwrap());
     let read = held(sandbox.secret(reqwest::Method::GET, &path));
     assert!(
