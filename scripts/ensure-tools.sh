@@ -42,11 +42,16 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]
 fi
 
 # The browser tests: Debian's Chromium, and the fonts the screenshot baselines were drawn with
-# (Thai, Japanese and Chinese text in tofu boxes would change every picture).
+# (Thai, Japanese and Chinese text in tofu boxes would change every picture); for the smoke
+# suite, Debian's WebKitGTK (its WebDriver and MiniBrowser, in a virtual display) and Firefox ESR.
 if [ "${1:-}" = browser ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  smoke=()
+  command -v firefox-esr >/dev/null || smoke+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || smoke+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || smoke+=(xvfb xauth)
   [ -n "$(fc-list :lang=th 2>/dev/null)" ] || missing+=(fonts-thai-tlwg)
   [ -n "$(fc-list :lang=ja 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -56,6 +61,16 @@ if [ "${1:-}" = browser ]; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
       echo "paywasm: the browser tests need: sudo apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  if [ ${#smoke[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "== installing ${smoke[*]}"
+      [ ${#missing[@]} -gt 0 ] || apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${smoke[@]}" >/dev/null
+    else
+      echo "paywasm: the smoke suite needs: sudo apt-get install --no-install-recommends ${smoke[*]}" >&2
       exit 1
     fi
   fi

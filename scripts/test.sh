@@ -75,3 +75,5 @@ npx vite build --config tests/react-app/vite.config.mjs
 echo "== a Leptos app that renders the checkout from Rust (tests/leptos-app)"
 bash scripts/build-leptos-app.sh
 npx playwright test
+echo "== smoke: the main paths in WebKit (WebKitGTK, as every iPhone browser) and Firefox ESR"
+xvfb-run -a node tests/browsers/smoke.mjs
