@@ -228,9 +228,15 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
     /// Re-reads payment `id` from the gateway (the seeds' advice after a webhook), tells the
     /// merchant's orders how it ended, and keeps the copy, which wakes its waiters.
     pub async fn refresh(&self, id: &str) -> Result<Payment, MerchantError> {
+        let order = self.records.order_of(id).await?;
+        self.refresh_of(id, order.as_deref()).await
+    }
+
+    /// [`Checkout::refresh`] of a payment of `order` (`None`: not one of the merchant's).
+    async fn refresh_of(&self, id: &str, order: Option<&str>) -> Result<Payment, MerchantError> {
         let read = self.gateway.read(id).await?;
-        if let Some(order) = self.records.order_of(id).await? {
-            self.settle(&order, &read.settled).await?;
+        if let Some(order) = order {
+            self.settle(order, &read.settled).await?;
         }
         self.records.update_copy(&read.copy, now_ms()).await?;
         Ok(read.copy)
@@ -459,10 +465,12 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         self.last_webhook_ms.store(now_ms(), Ordering::Relaxed);
         crate::webhooks::handle_once(&self.records, &delivery, async {
             if let Some(payment) = &delivery.payment {
-                if self.owns(payment).await? {
-                    self.refresh(payment).await?;
-                } else {
-                    self.adopt(payment).await?;
+                // Its order read once, for both the question and the settlement.
+                match self.records.order_of(payment).await? {
+                    Some(order) => {
+                        self.refresh_of(payment, Some(&order)).await?;
+                    }
+                    None => self.adopt(payment).await?,
                 }
                 tracing::info!(event = %delivery.event, %payment, "webhook handled");
             }

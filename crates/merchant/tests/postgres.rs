@@ -300,6 +300,20 @@ async fn tls_to_the_database_is_as_sslmode_says() {
         .await,
         Ok(true)
     );
+    // A server whose certificate names another host: verify-full refuses it (the connection
+    // goes to the test server by its address, `hostaddr`, while the name checked is the
+    // URL's host), verify-ca takes it (the CA is checked, the name is not).
+    let elsewhere = |mode: &str| {
+        format!(
+            "postgres://postgres@db.elsewhere.example:{port}/postgres?hostaddr=127.0.0.1&sslmode={mode}&sslrootcert={ca}"
+        )
+    };
+    let mismatch = encrypted(&elsewhere("verify-full")).await.unwrap_err();
+    assert!(
+        mismatch.contains("not valid for name \"db.elsewhere.example\""),
+        "{mismatch}"
+    );
+    assert_eq!(encrypted(&elsewhere("verify-ca")).await, Ok(true));
     // The public roots do not know the test's CA: refused, with the reason.
     let unknown = encrypted(&on("localhost", "sslmode=verify-full".into()))
         .await
