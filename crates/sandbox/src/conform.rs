@@ -218,6 +218,13 @@ impl<'a> Check<'a> {
         Self::answer(self.http.post(&self.charge_url).json(body)).await
     }
 
+    /// The merchant's answer to a charge of `order` with a new source of `amount`.
+    async fn charge_new_source(&self, amount: i64, order: &str) -> Result<Answer, String> {
+        let source = self.source(amount).await?;
+        self.charge(&json!({"source": source, "order": order}))
+            .await
+    }
+
     async fn read(&self, id: &str, wait: u32) -> Result<Answer, String> {
         Self::answer(
             self.http
@@ -284,30 +291,23 @@ impl<'a> Check<'a> {
             }),
         );
 
-        let outcome = match self.source(args.amount + 100).await {
-            Ok(other) => self
-                .charge(&json!({"source": other, "order": args.order}))
-                .await
-                .and_then(|answer| {
-                    refused(
-                        &answer,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Some("amount_mismatch"),
-                    )
-                }),
-            Err(why) => Err(why),
-        };
+        let outcome = self
+            .charge_new_source(args.amount + 100, &args.order)
+            .await
+            .and_then(|answer| {
+                refused(
+                    &answer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some("amount_mismatch"),
+                )
+            });
         report.note(points::MISMATCH, outcome);
 
-        let outcome = match self.source(args.amount).await {
-            Ok(other) => {
-                let unknown = format!("conform-no-such-order-{:016x}", rand::random::<u64>());
-                self.charge(&json!({"source": other, "order": unknown}))
-                    .await
-                    .and_then(|answer| refused(&answer, StatusCode::NOT_FOUND, None))
-            }
-            Err(why) => Err(why),
-        };
+        let unknown = format!("conform-no-such-order-{:016x}", rand::random::<u64>());
+        let outcome = self
+            .charge_new_source(args.amount, &unknown)
+            .await
+            .and_then(|answer| refused(&answer, StatusCode::NOT_FOUND, None));
         report.note(points::UNKNOWN_ORDER, outcome);
 
         let outcome = self
@@ -355,19 +355,16 @@ impl<'a> Check<'a> {
 
         report.note(points::WOKEN, self.woken_when_paid(&id).await);
 
-        let outcome = match self.source(args.amount).await {
-            Ok(other) => self
-                .charge(&json!({"source": other, "order": args.order}))
-                .await
-                .and_then(|answer| {
-                    refused(
-                        &answer,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Some("order_paid"),
-                    )
-                }),
-            Err(why) => Err(why),
-        };
+        let outcome = self
+            .charge_new_source(args.amount, &args.order)
+            .await
+            .and_then(|answer| {
+                refused(
+                    &answer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some("order_paid"),
+                )
+            });
         report.note(points::PAID, outcome);
 
         // A forged or stale delivery must be refused before its body is believed: any event

@@ -128,6 +128,23 @@ fn wooshpay_checkout(
     )
 }
 
+/// A WeChat Pay code charged at the gateway and paid on the spot, naming order `order` in its
+/// metadata as the library does (`None`: one made elsewhere, naming no order): its id.
+async fn paid_on_the_spot(sandbox: &Sandbox, order: Option<&str>) -> String {
+    let mut form = vec![
+        ("amount", "20000"),
+        ("currency", "THB"),
+        ("source[type]", "wechat_pay_upm"),
+        ("source[barcode]", "134567890123456789"),
+    ];
+    if let Some(order) = order {
+        form.push(("metadata[order_id]", order));
+    }
+    let (status, charge) = sandbox.charge_form(&form).await;
+    assert_eq!(status, StatusCode::OK, "{charge}");
+    charge["id"].as_str().unwrap().to_owned()
+}
+
 fn sqlite_records() -> Records {
     Records::sqlite(paywasm_store::Store::open(None, "merchant").unwrap()).unwrap()
 }
@@ -218,19 +235,11 @@ async fn a_webhook_that_overtakes_the_gateways_answer_still_pays_the_order() {
 
     // A charge that names no order of this merchant's is not this checkout's: acknowledged
     // and left alone.
-    let (_, stranger) = sandbox
-        .charge_form(&[
-            ("amount", "20000"),
-            ("currency", "THB"),
-            ("source[type]", "wechat_pay_upm"),
-            ("source[barcode]", "134567890123456789"),
-        ])
-        .await;
-    let stranger = stranger["id"].as_str().unwrap();
-    for event in events_of(&sandbox, stranger).await {
+    let stranger = paid_on_the_spot(&sandbox, None).await;
+    for event in events_of(&sandbox, &stranger).await {
         instance.deliver(&event).await.unwrap();
     }
-    assert!(!instance.checkout.owns(stranger).await.unwrap());
+    assert!(!instance.checkout.owns(&stranger).await.unwrap());
     sandbox.running.stop().await;
 }
 
@@ -248,38 +257,18 @@ async fn a_webhook_signed_with_the_old_or_the_new_key_is_handled_while_keys_rota
         sqlite_records(),
         vec![old_key.clone(), webhook_key()],
     );
-    let mut paid = Vec::new();
     for (order, key) in [("ord_old_key", &old_key), ("ord_new_key", &webhook_key())] {
         ledger.open(order, 20_000);
-        let (_, charge) = sandbox
-            .charge_form(&[
-                ("amount", "20000"),
-                ("currency", "THB"),
-                ("source[type]", "wechat_pay_upm"),
-                ("source[barcode]", "134567890123456789"),
-                ("metadata[order_id]", order),
-            ])
-            .await;
-        let id = charge["id"].as_str().unwrap().to_owned();
+        let id = paid_on_the_spot(&sandbox, Some(order)).await;
         for event in events_of(&sandbox, &id).await {
             instance.deliver_signed_with(key, &event).await.unwrap();
         }
-        assert_eq!(ledger.payments_of(order), vec![id.clone()], "{order}");
-        paid.push(id);
+        assert_eq!(ledger.payments_of(order), vec![id], "{order}");
     }
 
     ledger.open("ord_forged", 20_000);
-    let (_, charge) = sandbox
-        .charge_form(&[
-            ("amount", "20000"),
-            ("currency", "THB"),
-            ("source[type]", "wechat_pay_upm"),
-            ("source[barcode]", "134567890123456789"),
-            ("metadata[order_id]", "ord_forged"),
-        ])
-        .await;
-    let forged = charge["id"].as_str().unwrap();
-    for event in events_of(&sandbox, forged).await {
+    let forged = paid_on_the_spot(&sandbox, Some("ord_forged")).await;
+    for event in events_of(&sandbox, &forged).await {
         let refused = instance
             .deliver_signed_with(b"someone else's key", &event)
             .await
@@ -290,7 +279,7 @@ async fn a_webhook_signed_with_the_old_or_the_new_key_is_handled_while_keys_rota
         );
     }
     assert!(ledger.payments_of("ord_forged").is_empty());
-    assert!(!instance.checkout.owns(forged).await.unwrap());
+    assert!(!instance.checkout.owns(&forged).await.unwrap());
     sandbox.running.stop().await;
 }
 
