@@ -1,6 +1,5 @@
 //! `paywasm-sandbox`: the test-mode gateway and the demo shop, as a library so that tests can
-//! start them on free ports ([`start`]) or drive a router without a socket ([`gateway::app`],
-//! [`shop::app`]).
+//! start them on free ports ([`start`]) or drive the gateway without a socket ([`in_process`]).
 //!
 //! - the two APIs, neither importing the other: [`gateway`], the Omise-compatible API
 //!   (sources, charges, test controls, the QR documents); [`wooshpay`], the WooshPay API
@@ -237,6 +236,22 @@ async fn start_gateway(
         (true, Some(shop_url)) => vec![format!("{shop_url}/webhooks/omise")],
         _ => config.webhook_urls.clone(),
     };
+    let (gateway_router, mut tasks) =
+        gateway(config, &gateway_url, webhook_urls, webhook_key, stopped)?;
+    tasks.push(serve(gateway_listener, gateway_router, stopped.clone()));
+    Ok((gateway_url, tasks))
+}
+
+/// The gateway at `gateway_url`, its events sent to `webhook_urls`: its router and its
+/// webhook workers, already running.
+fn gateway(
+    config: &Config,
+    gateway_url: &str,
+    webhook_urls: Vec<String>,
+    webhook_key: &[u8],
+    stopped: &watch::Receiver<bool>,
+) -> Result<(axum::Router, Vec<JoinHandle<()>>), StartError> {
+    let gateway_url = gateway_url.to_owned();
     let gateway_store =
         store::Store::open_behind(config.data_dir.as_deref(), "gateway", config.disk.clone())?;
     let gateway_state = gateway::GatewayState::new(
@@ -314,17 +329,38 @@ async fn start_gateway(
         )
         .merge(gateway_files.around(files, OmiseShape));
     Ok((
-        gateway_url,
+        gateway_router,
         vec![
-            serve(gateway_listener, gateway_router, stopped.clone()),
             tokio::spawn(gateway::webhooks::run(gateway_state, stopped.clone())),
             tokio::spawn(wooshpay::worker::run(wooshpay_state, stopped.clone())),
         ],
     ))
 }
 
-/// Starts the gateway (unless `--gateway-url` names one elsewhere) and the shop.
-pub async fn start(config: Config) -> Result<Running, StartError> {
+/// The gateway of `config` without a socket: its router, which the caller hands requests to
+/// itself (`tower::ServiceExt::oneshot`, with the peer's [`axum::extract::ConnectInfo`] in
+/// the request's extensions), and the sandbox it belongs to, its address `gateway_url` (the
+/// origin of the URLs it writes, which names no host). Its webhook workers run, sending events
+/// to `--webhook-url` only: there is no shop.
+pub async fn in_process(
+    config: Config,
+    gateway_url: &str,
+) -> Result<(Running, axum::Router), StartError> {
+    let webhook_key = checked_keys(&config)?;
+    let (stop, stopped) = watch::channel(false);
+    let (router, tasks) = gateway(
+        &config,
+        gateway_url,
+        config.webhook_urls.clone(),
+        &webhook_key,
+        &stopped,
+    )?;
+    let running = Running::of(config, gateway_url.to_owned(), None, stop, tasks);
+    Ok((running, router))
+}
+
+/// The webhook signing key of `config`, once its keys are known to be each gateway's test keys.
+fn checked_keys(config: &Config) -> Result<Vec<u8>, StartError> {
     // Each gateway's own keys (paywasm_core::policy), test-mode ones only.
     let keys = [
         (GatewayKind::Omise, &config.public_key, &config.secret_key),
@@ -347,13 +383,17 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             )));
         }
     }
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(config.webhook_secret.trim())
+        .map_err(|_| StartError::Keys("the webhook secret must be base64".into()))
+}
+
+/// Starts the gateway (unless `--gateway-url` names one elsewhere) and the shop.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let webhook_key = checked_keys(&config)?;
     let (stop, stopped) = watch::channel(false);
     let mut servers = Vec::new();
-
-    use base64::Engine;
-    let webhook_key = base64::engine::general_purpose::STANDARD
-        .decode(config.webhook_secret.trim())
-        .map_err(|_| StartError::Keys("the webhook secret must be base64".into()))?;
     if config.no_shop {
         let (gateway_url, gateway_servers) =
             start_gateway(&config, None, &webhook_key, &stopped).await?;

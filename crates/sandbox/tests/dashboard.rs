@@ -1,4 +1,4 @@
-//! The test-mode dashboard and Simulate payment over real HTTP, as a browser without JavaScript
+//! The test-mode dashboard and Simulate payment, in-process, as a browser without JavaScript
 //! uses them: the dashboard signed in with the secret key only, each action a plain form, a
 //! refused action said on the page with nothing changed, forms from other sites refused; a QR's
 //! payment decided by whoever holds its link.
@@ -9,20 +9,21 @@ mod support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use support::{send, Sandbox};
+use support::{respond, send, Sandbox};
 
 const SECRET: &str = "skey_test_5paywasmsandbox0demo0";
 const PUBLIC: &str = "pkey_test_5paywasmsandbox0demo0";
 
 /// A signed-in browser: the dashboard's cookie.
 async fn sign_in(sandbox: &Sandbox) -> String {
-    let answer = sandbox
-        .http
-        .post(sandbox.url("/dashboard/sign-in"))
-        .form(&[("key", SECRET)])
-        .send()
-        .await
-        .unwrap();
+    let answer = respond(
+        sandbox
+            .http
+            .post(sandbox.url("/dashboard/sign-in"))
+            .form(&[("key", SECRET)]),
+    )
+    .await
+    .unwrap();
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     assert_eq!(answer.headers()["location"], "/dashboard/charges");
     let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -35,11 +36,7 @@ async fn sign_in(sandbox: &Sandbox) -> String {
 
 /// `GET path` as the signed-in browser: its status and text.
 async fn page(sandbox: &Sandbox, cookie: &str, path: &str) -> (StatusCode, String) {
-    let answer = sandbox
-        .http
-        .get(sandbox.url(path))
-        .header("cookie", cookie)
-        .send()
+    let answer = respond(sandbox.http.get(sandbox.url(path)).header("cookie", cookie))
         .await
         .unwrap();
     (answer.status(), answer.text().await.unwrap())
@@ -52,15 +49,16 @@ async fn post(
     path: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, String, String) {
-    let answer = sandbox
-        .http
-        .post(sandbox.url(path))
-        .header("cookie", cookie)
-        .header("sec-fetch-site", "same-origin")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+    let answer = respond(
+        sandbox
+            .http
+            .post(sandbox.url(path))
+            .header("cookie", cookie)
+            .header("sec-fetch-site", "same-origin")
+            .form(form),
+    )
+    .await
+    .unwrap();
     let location = answer
         .headers()
         .get("location")
@@ -108,11 +106,8 @@ async fn charge(sandbox: &Sandbox, id: &str) -> Value {
 
 #[tokio::test]
 async fn the_dashboard_signs_in_with_the_secret_key_only_and_signs_out() {
-    let sandbox = Sandbox::start().await;
-    let signed_out = sandbox
-        .http
-        .get(sandbox.url("/dashboard/charges"))
-        .send()
+    let sandbox = Sandbox::in_process().await;
+    let signed_out = respond(sandbox.http.get(sandbox.url("/dashboard/charges")))
         .await
         .unwrap();
     assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
@@ -126,13 +121,14 @@ async fn the_dashboard_signs_in_with_the_secret_key_only_and_signs_out() {
         ),
         ("", "Enter the secret key of this sandbox"),
     ] {
-        let answer = sandbox
-            .http
-            .post(sandbox.url("/dashboard/sign-in"))
-            .form(&[("key", key)])
-            .send()
-            .await
-            .unwrap();
+        let answer = respond(
+            sandbox
+                .http
+                .post(sandbox.url("/dashboard/sign-in"))
+                .form(&[("key", key)]),
+        )
+        .await
+        .unwrap();
         assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
         assert!(answer.headers().get("set-cookie").is_none());
         assert!(answer.text().await.unwrap().contains(says), "{key:?}");
@@ -167,7 +163,7 @@ async fn the_dashboard_signs_in_with_the_secret_key_only_and_signs_out() {
 
 #[tokio::test]
 async fn each_action_works_from_a_plain_form_and_a_refused_one_says_why_and_changes_nothing() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let cookie = sign_in(&sandbox).await;
     let paid = promptpay_charge(&sandbox, "ord_paid").await;
     let failed = promptpay_charge(&sandbox, "ord_failed").await;
@@ -262,15 +258,16 @@ async fn each_action_works_from_a_plain_form_and_a_refused_one_says_why_and_chan
     );
 
     // A form another site made the browser send does nothing.
-    let forged = sandbox
-        .http
-        .post(sandbox.url(&action(&expired, "expire")))
-        .header("cookie", &cookie)
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("from", "elsewhere")])
-        .send()
-        .await
-        .unwrap();
+    let forged = respond(
+        sandbox
+            .http
+            .post(sandbox.url(&action(&expired, "expire")))
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "cross-site")
+            .form(&[("from", "elsewhere")]),
+    )
+    .await
+    .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(charge(&sandbox, &id(&expired)).await["status"], "pending");
     let (status, _, _) = post(&sandbox, &cookie, &action(&expired, "expire"), &[]).await;
@@ -294,7 +291,7 @@ async fn each_action_works_from_a_plain_form_and_a_refused_one_says_why_and_chan
 
 #[tokio::test]
 async fn an_alipay_charge_is_refunded_in_part_from_the_dashboard_within_what_remains() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let cookie = sign_in(&sandbox).await;
     let charge_made = sandbox.alipay_cn_charge().await;
     let id = charge_made["id"].as_str().unwrap().to_owned();
@@ -340,7 +337,7 @@ async fn an_alipay_charge_is_refunded_in_part_from_the_dashboard_within_what_rem
 
 #[tokio::test]
 async fn the_list_is_newest_first_and_filters_by_status_method_charge_or_order() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let cookie = sign_in(&sandbox).await;
     let first = promptpay_charge(&sandbox, "ord_first").await;
     let second = promptpay_charge(&sandbox, "ord_second").await;
@@ -386,7 +383,7 @@ async fn the_list_is_newest_first_and_filters_by_status_method_charge_or_order()
 /// as a phone that scanned it would; the link's token is the key.
 #[tokio::test]
 async fn whoever_holds_a_qrs_link_may_simulate_its_payment_and_no_one_else() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let declined = promptpay_charge(&sandbox, "ord_declined").await;
     let paid = promptpay_charge(&sandbox, "ord_simulated").await;
     let simulate = |charge: &Value| {
@@ -397,18 +394,16 @@ async fn whoever_holds_a_qrs_link_may_simulate_its_payment_and_no_one_else() {
                 .unwrap()
         )
     };
-    let shown = sandbox.http.get(simulate(&declined)).send().await.unwrap();
+    let shown = respond(sandbox.http.get(simulate(&declined)))
+        .await
+        .unwrap();
     assert_eq!(shown.status(), StatusCode::OK);
     let shown = shown.text().await.unwrap();
     assert!(shown.contains("Simulate payment") && shown.contains("THB 1,290.00"));
     assert!(shown.contains(">Succeed</button>") && shown.contains(">Fail</button>"));
 
     let forged = simulate(&declined).replace("/downloads/", "/downloads/0");
-    let refused = sandbox
-        .http
-        .post(&forged)
-        .form(&[("decision", "succeed")])
-        .send()
+    let refused = respond(sandbox.http.post(&forged).form(&[("decision", "succeed")]))
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
@@ -416,35 +411,38 @@ async fn whoever_holds_a_qrs_link_may_simulate_its_payment_and_no_one_else() {
         charge(&sandbox, declined["id"].as_str().unwrap()).await["status"],
         "pending"
     );
-    let odd = sandbox
-        .http
-        .post(simulate(&declined))
-        .form(&[("decision", "maybe")])
-        .send()
-        .await
-        .unwrap();
+    let odd = respond(
+        sandbox
+            .http
+            .post(simulate(&declined))
+            .form(&[("decision", "maybe")]),
+    )
+    .await
+    .unwrap();
     assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
 
-    let decided = sandbox
-        .http
-        .post(simulate(&declined))
-        .form(&[("decision", "fail")])
-        .send()
-        .await
-        .unwrap();
+    let decided = respond(
+        sandbox
+            .http
+            .post(simulate(&declined))
+            .form(&[("decision", "fail")]),
+    )
+    .await
+    .unwrap();
     assert!(decided.text().await.unwrap().contains("Declined."));
     let after = charge(&sandbox, declined["id"].as_str().unwrap()).await;
     assert_eq!(
         (after["status"].as_str(), after["failure_code"].as_str()),
         (Some("failed"), Some("failed_processing"))
     );
-    let again = sandbox
-        .http
-        .post(simulate(&declined))
-        .form(&[("decision", "succeed")])
-        .send()
-        .await
-        .unwrap();
+    let again = respond(
+        sandbox
+            .http
+            .post(simulate(&declined))
+            .form(&[("decision", "succeed")]),
+    )
+    .await
+    .unwrap();
     assert!(again
         .text()
         .await
@@ -455,13 +453,14 @@ async fn whoever_holds_a_qrs_link_may_simulate_its_payment_and_no_one_else() {
         "failed"
     );
 
-    sandbox
-        .http
-        .post(simulate(&paid))
-        .form(&[("decision", "succeed")])
-        .send()
-        .await
-        .unwrap();
+    respond(
+        sandbox
+            .http
+            .post(simulate(&paid))
+            .form(&[("decision", "succeed")]),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         charge(&sandbox, paid["id"].as_str().unwrap()).await["status"],
         "successful"
@@ -543,9 +542,7 @@ async fn an_event_is_sent_again_to_the_webhook_endpoint_on_resend() {
     sandbox.running.stop().await;
 
     // The gateway alone, with no webhook endpoint.
-    let mut alone = paywasm_sandbox::config::Config::for_tests();
-    alone.no_shop = true;
-    let silent = Sandbox::with(alone).await;
+    let silent = Sandbox::in_process().await;
     let cookie = sign_in(&silent).await;
     let charge = promptpay_charge(&silent, "ord_nowhere").await;
     let id = charge["id"].as_str().unwrap();
@@ -650,7 +647,7 @@ async fn every_delivery_attempt_is_shown_with_the_endpoints_answer() {
 /// in the query; the dashboard's own pages not listed; filtered by API and by refusal.
 #[tokio::test]
 async fn the_last_requests_are_listed_with_every_secret_masked() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let cookie = sign_in(&sandbox).await;
     let (status, charge) = send(
         sandbox
@@ -719,10 +716,7 @@ async fn the_last_requests_are_listed_with_every_secret_masked() {
     );
     assert!(unknown.contains("Omise <code>") && unknown.contains("WooshPay <code>"));
     // Signed out, the page is not shown.
-    let answer = sandbox
-        .http
-        .get(sandbox.url("/dashboard/requests"))
-        .send()
+    let answer = respond(sandbox.http.get(sandbox.url("/dashboard/requests")))
         .await
         .unwrap();
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
@@ -733,17 +727,18 @@ async fn the_last_requests_are_listed_with_every_secret_masked() {
 /// even with the right key, and the page says how long.
 #[tokio::test]
 async fn sign_in_waits_after_five_wrong_keys() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let try_key = |key: &'static str| {
         let sandbox = &sandbox;
         async move {
-            let answer = sandbox
-                .http
-                .post(sandbox.url("/dashboard/sign-in"))
-                .form(&[("key", key)])
-                .send()
-                .await
-                .unwrap();
+            let answer = respond(
+                sandbox
+                    .http
+                    .post(sandbox.url("/dashboard/sign-in"))
+                    .form(&[("key", key)]),
+            )
+            .await
+            .unwrap();
             let wait = answer
                 .headers()
                 .get("retry-after")
@@ -778,7 +773,7 @@ async fn a_wooshpay_payment_is_decided_refunded_and_resent_from_the_dashboard() 
     let (url, received) = endpoint(|_| (StatusCode::OK, "received")).await;
     let mut config = paywasm_sandbox::config::Config::for_tests();
     config.no_shop = true;
-    let sandbox = Sandbox::with(config).await;
+    let sandbox = Sandbox::in_process_with(config).await;
     let (status, _) = send(
         sandbox
             .wooshpay_secret(Method::POST, "/v1/webhook_endpoints")

@@ -1,4 +1,5 @@
-//! The Omise-compatible gateway over real HTTP, as a merchant server and Omise.js use it:
+//! The Omise-compatible gateway, as a merchant server and Omise.js use it, in-process (its
+//! router called directly) except where a socket or the shop is what is tested:
 //! sources and charges against the seeds, keys, the authorize page, test controls, lists,
 //! events and webhook delivery, expiry, refunds, idempotency and backdating.
 
@@ -10,11 +11,11 @@ use paywasm_sandbox::config::Config;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{assert_error, assert_like_seed, eventually, fixture, keys, send, Sandbox};
+use support::{assert_error, assert_like_seed, eventually, fixture, keys, respond, send, Sandbox};
 
 #[tokio::test]
 async fn sources_have_every_field_of_the_seed_examples() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let source = sandbox.promptpay_source(400_000).await;
     // The keys of seed 000's source example (a superset of seed 002's).
     let mut seed_keys = [
@@ -69,7 +70,7 @@ async fn sources_have_every_field_of_the_seed_examples() {
 /// so they are replayed with a code that stays pending (ending in `01`).
 #[tokio::test]
 async fn every_field_of_the_omise_seed_examples_is_answered_as_the_seed_shows() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let source = |form: Vec<(&'static str, &'static str)>| {
         let request = sandbox
             .public(reqwest::Method::POST, "/sources")
@@ -185,7 +186,7 @@ async fn every_field_of_the_omise_seed_examples_is_answered_as_the_seed_shows() 
 
 #[tokio::test]
 async fn forms_and_json_create_the_same_source() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (status, form) = send(sandbox.public(reqwest::Method::POST, "/sources").form(&[
         ("type", "alipay_cn"),
         ("amount", "150000"),
@@ -202,7 +203,7 @@ async fn forms_and_json_create_the_same_source() {
 
 #[tokio::test]
 async fn keys_are_checked_like_the_real_api() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let body = json!({"type": "promptpay", "amount": 400000, "currency": "THB"});
     let (status, error) = send(
         sandbox
@@ -245,7 +246,7 @@ async fn keys_are_checked_like_the_real_api() {
 
 #[tokio::test]
 async fn a_promptpay_charge_matches_seed_002_and_serves_its_qr() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let source = sandbox.promptpay_source(400_000).await;
     let (status, charge) = sandbox
         .charge_form(&[
@@ -283,7 +284,7 @@ async fn a_promptpay_charge_matches_seed_002_and_serves_its_qr() {
     assert_eq!(image["filename"], "qrcode.svg");
     let uri = image["download_uri"].as_str().unwrap();
     assert!(uri.starts_with(&sandbox.running.gateway_url));
-    let response = sandbox.http.get(uri).send().await.unwrap();
+    let response = respond(sandbox.http.get(uri)).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/svg+xml");
     let svg = response.text().await.unwrap();
@@ -291,14 +292,14 @@ async fn a_promptpay_charge_matches_seed_002_and_serves_its_qr() {
     // a guessed token gets nothing
     let guessed = format!("{}0000000000000000", &uri[..uri.len() - 16]);
     assert_eq!(
-        sandbox.http.get(guessed).send().await.unwrap().status(),
+        respond(sandbox.http.get(guessed)).await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
 }
 
 #[tokio::test]
 async fn a_charge_can_create_its_source_inline() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (status, charge) = sandbox
         .charge_form(&[
             ("amount", "400000"),
@@ -388,7 +389,7 @@ async fn a_charge_can_create_its_source_inline() {
 
 #[tokio::test]
 async fn bad_charges_are_refused_with_the_reason() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let source = sandbox.promptpay_source(400_000).await;
     let id = source["id"].as_str().unwrap();
     // (why it is refused, the form, the answer's status and code, words its message has)
@@ -479,7 +480,7 @@ async fn bad_charges_are_refused_with_the_reason() {
 
 #[tokio::test]
 async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let inline = |uri: Option<&'static str>| {
         let mut form = vec![
             ("amount", "150000"),
@@ -517,11 +518,12 @@ async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
     assert!(page.contains("THB 1,500.00"), "{page}");
 
     let decide = |decision: &'static str| {
-        sandbox
-            .http
-            .post(authorize_uri)
-            .form(&[("decision", decision)])
-            .send()
+        respond(
+            sandbox
+                .http
+                .post(authorize_uri)
+                .form(&[("decision", decision)]),
+        )
     };
     let response = decide("succeed").await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -545,7 +547,7 @@ async fn alipay_needs_a_safe_return_uri_and_is_decided_on_the_authorize_page() {
 
 #[tokio::test]
 async fn test_controls_end_pending_charges_once() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (_, charge) = sandbox
         .charge_form(&[
             ("amount", "400000"),
@@ -594,14 +596,14 @@ async fn test_controls_end_pending_charges_once() {
         .as_str()
         .unwrap();
     assert_eq!(
-        sandbox.http.get(uri).send().await.unwrap().status(),
+        respond(sandbox.http.get(uri)).await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
 }
 
 #[tokio::test]
 async fn charges_are_listed_newest_first() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let mut ids = vec![];
     for _ in 0..3 {
         let (_, charge) = sandbox
@@ -637,7 +639,7 @@ async fn charges_are_listed_newest_first() {
 
 #[tokio::test]
 async fn lists_take_parameters_from_a_json_body_on_get() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     for _ in 0..3 {
         sandbox
             .charge_form(&[
@@ -858,7 +860,7 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
     config.data_dir = Some(data.clone());
     config.webhook_urls = vec![];
     let disk = config.disk.clone();
-    let sandbox = std::sync::Arc::new(Sandbox::with(config).await);
+    let sandbox = std::sync::Arc::new(Sandbox::in_process_with(config).await);
     let held = |request: reqwest::RequestBuilder| tokio::spawn(send(request));
     let still_held = async |answer: &tokio::task::JoinHandle<(StatusCode, Value)>| {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -891,10 +893,11 @@ async fn no_answer_is_given_before_what_it_says_is_on_disk() {
     // A file reflects no state: it never waits for another request's commit.
     let file = tokio::time::timeout(
         Duration::from_secs(2),
-        sandbox
-            .http
-            .get(sandbox.url("/wooshpay/assets/checkout.css"))
-            .send(),
+        respond(
+            sandbox
+                .http
+                .get(sandbox.url("/wooshpay/assets/checkout.css")),
+        ),
     )
     .await
     .expect("a static file is answered while a commit waits for the disk")
@@ -981,7 +984,7 @@ async fn a_database_of_another_shape_is_refused_at_start_with_its_reason() {
 
 #[tokio::test]
 async fn pending_charges_expire_on_their_own_at_expires_at() {
-    let sandbox = Sandbox::with_webhooks_to(vec![]).await;
+    let sandbox = Sandbox::in_process().await;
     let soon = paywasm_core::time::Timestamp(
         i64::try_from(
             std::time::SystemTime::now()
@@ -1028,7 +1031,7 @@ async fn pending_charges_expire_on_their_own_at_expires_at() {
 
 #[tokio::test]
 async fn a_concurrent_payment_and_expiry_end_the_charge_exactly_once() {
-    let sandbox = Sandbox::with_webhooks_to(vec![]).await;
+    let sandbox = Sandbox::in_process().await;
     for _ in 0..10 {
         let (_, charge) = sandbox
             .charge_form(&[
@@ -1067,7 +1070,7 @@ async fn a_concurrent_payment_and_expiry_end_the_charge_exactly_once() {
 
 #[tokio::test]
 async fn refunds_follow_each_methods_rules_and_never_exceed_the_charge() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (_, charge) = sandbox
         .charge_form(&[
             ("amount", "400000"),
@@ -1169,18 +1172,19 @@ async fn refunds_follow_each_methods_rules_and_never_exceed_the_charge() {
 
 #[tokio::test]
 async fn a_repeated_idempotent_request_returns_the_first_answer_and_creates_nothing() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let form = [
         ("amount", "400000"),
         ("currency", "THB"),
         ("source[type]", "promptpay"),
     ];
     let create = |key: &'static str, form: &[(&'static str, &'static str)]| {
-        sandbox
-            .secret(reqwest::Method::POST, "/charges")
-            .header("Idempotency-Key", key)
-            .form(form)
-            .send()
+        respond(
+            sandbox
+                .secret(reqwest::Method::POST, "/charges")
+                .header("Idempotency-Key", key)
+                .form(form),
+        )
     };
     let first = create("order-42", &form).await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
@@ -1231,7 +1235,7 @@ async fn a_repeated_idempotent_request_returns_the_first_answer_and_creates_noth
 
 #[tokio::test]
 async fn hostile_input_gets_a_clear_error_never_a_server_error() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let huge = "a=".to_owned() + &"x".repeat(3 * 1024 * 1024);
     let bodies: Vec<(&str, String)> = vec![
         ("application/json", "{".into()),
@@ -1255,13 +1259,14 @@ async fn hostile_input_gets_a_clear_error_never_a_server_error() {
         "/charges/chrg_test_x/mark_as_failed",
     ] {
         for (content_type, body) in &bodies {
-            let response = sandbox
-                .secret(reqwest::Method::POST, path)
-                .header("content-type", *content_type)
-                .body(body.clone())
-                .send()
-                .await
-                .unwrap();
+            let response = respond(
+                sandbox
+                    .secret(reqwest::Method::POST, path)
+                    .header("content-type", *content_type)
+                    .body(body.clone()),
+            )
+            .await
+            .unwrap();
             let status = response.status();
             let error: Value = response.json().await.unwrap_or(Value::Null);
             assert!(
@@ -1276,7 +1281,7 @@ async fn hostile_input_gets_a_clear_error_never_a_server_error() {
 
 #[tokio::test]
 async fn backdate_moves_only_ended_charges_and_only_by_sane_days() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (_, paid) = sandbox
         .charge_form(&[
             ("amount", "400000"),
@@ -1344,7 +1349,7 @@ async fn backdate_moves_only_ended_charges_and_only_by_sane_days() {
 /// refund; a part of a charge is never voided; other methods are never voidable.
 #[tokio::test]
 async fn an_alipay_charge_is_voided_before_the_days_settlement_and_refunded_after_it() {
-    let started = Sandbox::start().await;
+    let started = Sandbox::in_process().await;
     let sandbox = &started;
     let paid_alipay = || async {
         let charge = sandbox.alipay_cn_charge().await;
@@ -1449,7 +1454,7 @@ async fn an_alipay_charge_is_voided_before_the_days_settlement_and_refunded_afte
 async fn a_promptpay_qr_lives_as_long_as_the_accounts_default_unless_the_charge_says() {
     let mut config = Config::for_tests();
     config.promptpay_expiry = Duration::from_secs(5 * 60);
-    let sandbox = Sandbox::with(config).await;
+    let sandbox = Sandbox::in_process_with(config).await;
     let lifetime = support::lifetime_secs;
     let promptpay = |extra: Vec<(&'static str, String)>| {
         let mut form: Vec<(&str, String)> = vec![
@@ -1509,7 +1514,7 @@ fn the_promptpay_default_is_a_duration_from_a_second_to_a_day() {
 /// old name gets Alipay CN's source and flow, alone or inline in a charge.
 #[tokio::test]
 async fn the_deprecated_alipay_type_is_taken_for_alipay_cn() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (status, source) = send(sandbox.public(reqwest::Method::POST, "/sources").form(&[
         ("type", "alipay"),
         ("amount", "150000"),

@@ -1,4 +1,4 @@
-//! The WooshPay-compatible API (seed 004) over real HTTP: the seed's exact request bodies
+//! The WooshPay-compatible API (seed 004), in-process: the seed's exact request bodies
 //! replayed, their responses checked field by field, then each PaymentIntent and Checkout
 //! Session path to success, failure and cancel through the test Alipay pages.
 
@@ -8,11 +8,13 @@ mod support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::{assert_like_seed, assert_wooshpay_error, eventually, fixture, send, Sandbox};
+use support::{
+    assert_like_seed, assert_wooshpay_error, eventually, fixture, respond, send, Sandbox,
+};
 
 #[tokio::test]
 async fn the_seeds_payment_intents_are_answered_as_the_seed_shows() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     for (name, page) in [
         ("web", "/wooshpay/alipay/cashier?"),
         ("app", "/wooshpay/alipay/app?"),
@@ -33,7 +35,7 @@ async fn the_seeds_payment_intents_are_answered_as_the_seed_shows() {
 
 #[tokio::test]
 async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (status, session) = send(
         sandbox
             .wooshpay_secret(Method::POST, "/v1/checkout/sessions")
@@ -89,7 +91,7 @@ async fn the_seeds_checkout_session_is_answered_as_the_seed_shows() {
 
 #[tokio::test]
 async fn checkout_sessions_take_one_currency_and_one_time_items_only() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let item = |currency: &str| json!({"price_data": {"currency": currency, "unit_amount": 500, "product_data": {"name": "tea"}}, "quantity": 2});
     let base = json!({"mode": "payment", "success_url": "https://shop.example/done", "payment_method_types": ["alipay"]});
     let with = |patch: Value| {
@@ -147,7 +149,7 @@ async fn checkout_sessions_take_one_currency_and_one_time_items_only() {
 
 #[tokio::test]
 async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let intent = sandbox
         .create_intent(&fixture("seed004/payment_intent_web_request"))
         .await;
@@ -237,7 +239,7 @@ async fn a_web_payment_succeeds_returns_the_customer_and_is_refunded_in_parts() 
 
 #[tokio::test]
 async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let intent = sandbox
         .create_intent(&fixture("seed004/payment_intent_app_request"))
         .await;
@@ -266,7 +268,7 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
         .as_str()
         .unwrap();
     assert_eq!(
-        sandbox.http.get(old).send().await.unwrap().status(),
+        respond(sandbox.http.get(old)).await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
 
@@ -332,7 +334,7 @@ async fn an_app_payment_that_fails_can_be_retried_or_canceled() {
 
 #[tokio::test]
 async fn processing_then_succeeded_and_no_cancel_while_processing() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let intent = sandbox
         .create_intent(&fixture("seed004/payment_intent_web_request"))
         .await;
@@ -355,7 +357,7 @@ async fn processing_then_succeeded_and_no_cancel_while_processing() {
 
 #[tokio::test]
 async fn forms_and_basic_auth_work_like_json_and_bearer() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (status, intent) = send(
         sandbox
             .http
@@ -390,7 +392,7 @@ async fn forms_and_basic_auth_work_like_json_and_bearer() {
 
 #[tokio::test]
 async fn bad_requests_get_wooshpays_error_object() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let good = fixture("seed004/payment_intent_web_request");
     let with = |pointer: &str, value: Value| {
         let mut body = good.clone();
@@ -502,7 +504,7 @@ async fn webhook_receiver() -> (
 
 #[tokio::test]
 async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let (url, received) = webhook_receiver().await;
     let (status, endpoint) = send(sandbox.wooshpay_secret(Method::POST, "/v1/webhook_endpoints").json(
         &json!({"url": url, "enabled_events": ["payment_intent.succeeded", "checkout.session.expired", "refund.created"]}),
@@ -582,7 +584,7 @@ async fn events_are_signed_delivered_until_acknowledged_and_filtered_by_type() {
 /// the one PaymentIntent (two were made before: the scope was the raw header).
 #[tokio::test]
 async fn one_idempotency_key_is_one_request_whether_the_key_came_as_bearer_or_basic() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let body = fixture("seed004/payment_intent_web_request");
     let url = sandbox.url("/v1/payment_intents");
     let key = &sandbox.running.wooshpay_secret_key;
@@ -594,15 +596,16 @@ async fn one_idempotency_key_is_one_request_whether_the_key_came_as_bearer_or_ba
         .json(&body);
     let (status, first) = send(bearer).await;
     assert_eq!(status, StatusCode::OK, "{first}");
-    let basic = sandbox
-        .http
-        .post(&url)
-        .basic_auth(key, Some(""))
-        .header("Idempotency-Key", "order-2002")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let basic = respond(
+        sandbox
+            .http
+            .post(&url)
+            .basic_auth(key, Some(""))
+            .header("Idempotency-Key", "order-2002")
+            .json(&body),
+    )
+    .await
+    .unwrap();
     assert_eq!(basic.status(), StatusCode::OK);
     assert_eq!(basic.headers()["idempotent-replayed"], "true");
     let again: Value = basic.json().await.unwrap();
@@ -611,7 +614,7 @@ async fn one_idempotency_key_is_one_request_whether_the_key_came_as_bearer_or_ba
 
 #[tokio::test]
 async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_wooshpays_shape() {
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let body = fixture("seed004/payment_intent_web_request");
     let create = |key: &str, body: &Value| {
         sandbox
@@ -620,10 +623,10 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
             .json(body)
     };
     // The same request twice: one PaymentIntent, the second answer marked as a replay.
-    let first = create("order-1001", &body).send().await.unwrap();
+    let first = respond(create("order-1001", &body)).await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     let first: Value = first.json().await.unwrap();
-    let again = create("order-1001", &body).send().await.unwrap();
+    let again = respond(create("order-1001", &body)).await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     let again: Value = again.json().await.unwrap();
@@ -692,7 +695,7 @@ async fn an_idempotency_key_makes_a_repeated_post_the_same_and_names_misuse_in_w
 async fn webhook_deliveries_do_not_follow_redirects() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    let sandbox = Sandbox::start().await;
+    let sandbox = Sandbox::in_process().await;
     let reached = Arc::new(AtomicUsize::new(0));
     let counter = reached.clone();
     let inside = axum::Router::new().fallback(move || {

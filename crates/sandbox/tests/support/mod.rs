@@ -1,6 +1,10 @@
 //! What the sandbox's HTTP tests share: a sandbox started in-process with a client (the
 //! merchant server's, Omise.js's, the widget's and the customer's requests as helpers), the
 //! two APIs' error-shape checks, the seed comparison and the one way to wait for something.
+//!
+//! A test of the gateway's own API needs neither the shop nor a socket: its sandbox is
+//! [`Sandbox::in_process`], and [`respond`] hands the requests addressed to it to its router
+//! directly, which saves each test the shop's start and each request a connection.
 //! The simulated checkouts of the reliability tests are in [`soak`].
 
 #![allow(dead_code)] // each test file uses part of it
@@ -13,6 +17,9 @@ use paywasm_sandbox::config::Config;
 use paywasm_sandbox::Running;
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 /// A sandbox (gateway and demo shop) on loopback, and a client that does not follow
@@ -47,6 +54,32 @@ impl Sandbox {
         let running = paywasm_sandbox::start(config)
             .await
             .expect("sandbox starts");
+        let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { running, http }
+    }
+
+    /// The gateway of [`Config::for_tests`] alone, without the shop, listening nowhere: requests
+    /// to its [`Running::gateway_url`] go to its router ([`respond`]).
+    pub async fn in_process() -> Self {
+        Self::in_process_with(Config::for_tests()).await
+    }
+
+    /// The gateway of `config` alone, in-process (see [`Sandbox::in_process`]).
+    pub async fn in_process_with(config: Config) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        // `.test` is reserved (RFC 2606): if a request escaped to the network, it would find
+        // no host rather than someone else's.
+        let origin = format!(
+            "http://gateway-{}.in-process.test",
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let (running, router) = paywasm_sandbox::in_process(config, &origin)
+            .await
+            .expect("gateway starts");
+        IN_PROCESS.lock().unwrap().insert(origin, router);
         let http = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -164,16 +197,14 @@ impl Sandbox {
             .as_str()
             .unwrap();
         assert!(url.starts_with(&self.running.gateway_url), "{url}");
-        let page = self.http.get(url).send().await.unwrap();
+        let page = respond(self.http.get(url)).await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         let page = page.text().await.unwrap();
         let code_value = url.split("codeValue=").nth(1).unwrap();
         if !page.contains("role=\"status\"") {
             assert!(page.contains(&format!("value=\"{code_value}\"")), "{page}");
         }
-        let response = self
-            .alipay_decides(code_value, decision)
-            .send()
+        let response = respond(self.alipay_decides(code_value, decision))
             .await
             .unwrap();
         response
@@ -207,9 +238,7 @@ impl Sandbox {
 
     /// The page at `url`, as text.
     pub async fn page(&self, url: impl reqwest::IntoUrl) -> String {
-        self.http
-            .get(url)
-            .send()
+        respond(self.http.get(url))
             .await
             .unwrap()
             .text()
@@ -266,9 +295,51 @@ pub fn widget_config_in(page: &str) -> Value {
     config["widget"].clone()
 }
 
+/// The in-process gateways' routers, by their origin.
+static IN_PROCESS: LazyLock<Mutex<HashMap<String, axum::Router>>> = LazyLock::new(Default::default);
+
+/// The answer to `request`: given by the in-process gateway it is addressed to
+/// ([`Sandbox::in_process`]), or else fetched over the network.
+pub async fn respond(request: RequestBuilder) -> reqwest::Result<reqwest::Response> {
+    use tower::ServiceExt;
+    let (client, request) = request.build_split();
+    let request = request?;
+    let origin = request.url().origin().ascii_serialization();
+    let router = IN_PROCESS.lock().unwrap().get(&origin).cloned();
+    let Some(router) = router else {
+        return client.execute(request).await;
+    };
+    // What the connection would have added: the Host header, and the peer (a customer on
+    // loopback), which the gateway reads for its records.
+    let host = request.url().authority().to_owned();
+    let request: axum::http::Request<reqwest::Body> = request.try_into()?;
+    let (mut parts, body) = request.into_parts();
+    parts
+        .headers
+        .entry(axum::http::header::HOST)
+        .or_insert(host.parse().unwrap());
+    parts
+        .extensions
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            40_000,
+        ))));
+    let body = body.as_bytes().map(<[u8]>::to_vec).unwrap_or_default();
+    let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body));
+    let answer = match router.oneshot(request).await {
+        Ok(answer) => answer,
+        Err(never) => match never {},
+    };
+    let (parts, body) = answer.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .expect("the router's answer is read to its end");
+    Ok(axum::http::Response::from_parts(parts, body.to_vec()).into())
+}
+
 /// The answer's status and JSON body (`null` when it has none).
 pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.expect("request is answered");
+    let response = respond(request).await.expect("request is answered");
     let status = response.status();
     let body = response.json().await.unwrap_or(Value::Null);
     (status, body)
@@ -276,7 +347,7 @@ pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
 
 /// The answer, or `None` when the connection broke or the answer was cut off (injected faults).
 pub async fn try_send(request: RequestBuilder) -> Option<(StatusCode, Value)> {
-    let response = request.send().await.ok()?;
+    let response = respond(request).await.ok()?;
     let status = response.status();
     let body = response.bytes().await.ok()?;
     Some((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
