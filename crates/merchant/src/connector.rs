@@ -41,7 +41,7 @@ pub struct Settled {
     /// In what.
     pub currency: Currency,
     /// Why it failed, where the gateway says.
-    pub failure_code: Option<String>,
+    pub failure_code: Option<paywasm_core::failure::ReportedFailure>,
     /// What a refund may still take back now, as far as the payment says (a PaymentIntent
     /// does not say what was refunded of it): zero where the method allows no refund.
     pub refundable: Amount,

@@ -24,7 +24,11 @@ pub(crate) async fn settle<O: Orders, C: Connector>(
         Status::Successful => {}
         Status::Failed | Status::Expired => {
             return orders
-                .record_failure(reference, &payment.id, payment.failure_code.as_deref())
+                .record_failure(
+                    reference,
+                    &payment.id,
+                    payment.failure_code.as_ref().map(|code| code.as_str()),
+                )
                 .await;
         }
         _ => return Ok(()),

@@ -19,7 +19,10 @@ impl From<&Charge> for Payment {
             authorize_uri: charge.authorize_uri.clone(),
             expires_at: charge.expires_at,
             paid_at: charge.paid_at,
-            failure_code: charge.failure_code.clone(),
+            failure_code: charge
+                .failure_code
+                .as_ref()
+                .map(|code| code.as_str().to_owned()),
             failure_message: charge.failure_message.clone(),
             source: Source {
                 source_type: charge.source.source_type.as_str().to_owned(),

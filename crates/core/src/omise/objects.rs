@@ -274,7 +274,7 @@ pub struct Charge {
     /// Transaction.
     pub transaction: Option<String>,
     /// Why it failed.
-    pub failure_code: Option<String>,
+    pub failure_code: Option<crate::failure::ReportedFailure>,
     /// A sentence for people about why it failed.
     pub failure_message: Option<String>,
     /// Status.

@@ -14,6 +14,7 @@ use crate::store::StoreError;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywasm_core::failure::ReportedFailure;
 use paywasm_core::ids;
 use paywasm_core::method::Flow;
 use paywasm_core::method::{fees, SourceType};
@@ -45,15 +46,10 @@ pub(crate) fn router() -> Router<GatewayState> {
 pub(crate) enum Outcome {
     /// The customer paid.
     Paid,
-    /// Declined, with a seed failure code.
-    Failed { code: String, message: String },
+    /// Declined, with a failure code (its message is the code's).
+    Failed(ReportedFailure),
     /// Not paid in time, or expired on request.
     Expired,
-}
-
-/// A human sentence for each seed failure code.
-pub(crate) fn failure_message(code: &str) -> &'static str {
-    paywasm_core::failure::FailureCode::parse(code).message()
 }
 
 /// Ends a pending charge. The caller has checked that it is pending.
@@ -72,10 +68,10 @@ pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
             charge.transaction = Some(String::from(crate::ids::new::<ids::TransactionId>()));
             tell_void(charge, at);
         }
-        Outcome::Failed { code, message } => {
+        Outcome::Failed(code) => {
             charge.status = ChargeStatus::Failed;
+            charge.failure_message = Some(code.code().message().to_owned());
             charge.failure_code = Some(code);
-            charge.failure_message = Some(message);
         }
         Outcome::Expired => {
             charge.status = ChargeStatus::Expired;
@@ -574,10 +570,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     if let Some(barcode) = charge.source.barcode.clone() {
         let outcome = match test_codes::outcome(charge.source.source_type, &barcode) {
             Some(TestOutcome::Pays) => Some(Outcome::Paid),
-            Some(TestOutcome::Fails(code)) => Some(Outcome::Failed {
-                code: code.as_str().into(),
-                message: code.message().into(),
-            }),
+            Some(TestOutcome::Fails(code)) => Some(Outcome::Failed(code.into())),
             Some(TestOutcome::Waits) | None => None,
         };
         if let Some(outcome) = outcome {
@@ -716,7 +709,7 @@ pub(crate) fn mark_as_failed(
     answer: &Answer,
 ) -> Result<Charge, ApiError> {
     let charge = load(state, id)?;
-    let code = failure_code.unwrap_or("failed_processing").to_owned();
+    let code = failure_code.unwrap_or("failed_processing");
     if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
         || code.is_empty()
         || code.len() > 64
@@ -725,8 +718,8 @@ pub(crate) fn mark_as_failed(
             "failure_code must be a code such as payment_rejected".into(),
         ));
     }
-    let message = failure_message(&code).to_owned();
-    finish(state, charge, Outcome::Failed { code, message }, answer)
+    let code = ReportedFailure::parse(code);
+    finish(state, charge, Outcome::Failed(code), answer)
 }
 
 async fn charges_expire(

@@ -12,6 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use paywasm_core::failure::FailureCode;
 use paywasm_core::omise::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
@@ -73,10 +74,7 @@ async fn authorize_decide(
     let charge = charges::load_by_authorize_id(&state, &pay_id)?;
     let outcome = match decision.decision.as_str() {
         "succeed" => Outcome::Paid,
-        "fail" => Outcome::Failed {
-            code: "payment_rejected".into(),
-            message: charges::failure_message("payment_rejected").into(),
-        },
+        "fail" => Outcome::Failed(FailureCode::PaymentRejected.into()),
         _ => {
             return Err(ApiError::BadRequest(
                 "decision must be succeed or fail".into(),

@@ -108,10 +108,7 @@ async fn simulate_decide(
         ),
         "fail" => (
             // The first of the codes the method's seed lists (PromptPay's: failed_processing).
-            Outcome::Failed {
-                code: failure_of(&charge).as_str().into(),
-                message: failure_of(&charge).message().into(),
-            },
+            Outcome::Failed(failure_of(&charge).into()),
             "Declined. The checkout showing this QR says so now.",
         ),
         _ => {
