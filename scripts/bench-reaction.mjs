@@ -55,22 +55,30 @@ const running = [];
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (running.forEach((p) => p.kill()), process.exit(1)));
 process.on("exit", () => running.forEach((p) => p.kill()));
 
-/** Starts `paywasm-sandbox` with `args`; resolves once it prints its shop's URL. `rounds`
- *  collects the gateway's webhook delivery rounds as it logs them. */
-async function start(args, rounds) {
+/** Starts `paywasm-sandbox` with `args`; resolves once it prints its shop's URL. `log` collects
+ *  what it logs of its work: the gateway's webhook delivery rounds (`rounds`), and the shop's
+ *  time per webhook (`refreshes`: the gateway's re-read, the settlement, the copy kept;
+ *  `webhooks`: the whole answer). */
+async function start(args, log) {
   const child = spawn(BINARY, [...args, "--rate-limit", "0"], {
     stdio: ["ignore", "pipe", "ignore"],
     // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
-    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=debug" },
+    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=debug,paywasm_merchant::checkout=debug" },
   });
   running.push(child);
   let unread = "";
   child.stdout.on("data", (chunk) => {
     const lines = (unread + String(chunk)).split("\n");
     unread = lines.pop();
-    for (const line of lines) {
-      const round = /webhook round delivered=(\d+) took_ms=(\d+) still_due=(-?\d+)/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
-      if (round) rounds.push({ at: performance.now(), delivered: +round[1], tookMs: +round[2], stillDue: +round[3] });
+    for (const raw of lines) {
+      const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
+      const at = performance.now();
+      const round = /webhook round delivered=(\d+) took_ms=(\d+) still_due=(-?\d+)/.exec(line);
+      if (round) log.rounds.push({ at, delivered: +round[1], tookMs: +round[2], stillDue: +round[3] });
+      const refresh = /payment refreshed .*read_ms=([\d.]+) settle_ms=([\d.]+) copy_ms=([\d.]+)/.exec(line);
+      if (refresh) log.refreshes.push({ at, read: +refresh[1], settle: +refresh[2], copy: +refresh[3] });
+      const answered = /webhook answered .*total_ms=([\d.]+)/.exec(line);
+      if (answered) log.webhooks.push({ at, total: +answered[1] });
     }
   });
   await new Promise((resolve, reject) => {
@@ -99,19 +107,19 @@ function freshPostgres() {
 }
 
 /** The processes of a setup: the gateway's URL and the shop instances' URLs, all started. */
-async function setUp(setup, rounds) {
+async function setUp(setup, log) {
   if (setup === "sqlite") {
     const gateway = "127.0.0.1:17370", shop = "127.0.0.1:17371";
-    const sandbox = await start(["--gateway", gateway, "--shop", shop, ...behindProxy], rounds);
+    const sandbox = await start(["--gateway", gateway, "--shop", shop, ...behindProxy], log);
     await sleep(300); // the WooshPay webhook registration
     return { name: "one instance, SQLite", gateway: `http://${gateway}`, shops: [`http://${shop}`], processes: [sandbox] };
   }
   // The gateway (its own demo shop unused) sends every event to instance A only.
   const database = freshPostgres();
   const [gateway, a, b] = ["127.0.0.1:17380", "127.0.0.1:17382", "127.0.0.1:17383"];
-  const gatewayProcess = await start(["--gateway", gateway, "--shop", "127.0.0.1:17381", "--webhook-url", `http://${a}/webhooks/omise`], rounds);
+  const gatewayProcess = await start(["--gateway", gateway, "--shop", "127.0.0.1:17381", "--webhook-url", `http://${a}/webhooks/omise`], log);
   const shopArgs = (addr) => ["--gateway-url", `http://${gateway}`, "--shop", addr, "--shop-database", database, "--shop-public-url", `http://${a}`, ...behindProxy];
-  const shops = [await start(shopArgs(a), rounds), await start(shopArgs(b), rounds)];
+  const shops = [await start(shopArgs(a), log), await start(shopArgs(b), log)];
   await sleep(300);
   return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops] };
 }
@@ -119,22 +127,41 @@ async function setUp(setup, rounds) {
 /** What a setup's processes hold in memory (KB). */
 const rssKb = (processes) => processes.reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))[1]), 0);
 
-/** What the webhook worker did between `from` and `to` (performance.now()), in words. */
-function webhookRounds(rounds, from, to) {
-  const during = rounds.filter((r) => r.at >= from && r.at <= to);
+/** What the webhook worker did between `from` and `to` (performance.now()), in words, and where
+ *  the shop's time per webhook went. */
+function webhookRounds(log, from, to) {
+  const shop = webhookTimes(log, from, to);
+  const during = log.rounds.filter((r) => r.at >= from && r.at <= to);
   if (during.length === 0) return "no webhook rounds logged";
   const delivered = during.reduce((sum, r) => sum + r.delivered, 0);
   const slowest = Math.max(...during.map((r) => r.tookMs));
   const backlog = Math.max(...during.map((r) => r.stillDue));
   // The gateway logs each 64 attempts ended (up to 64 run at once, a new one as one ends).
-  return `${delivered} webhooks, the slowest 64 to end took ${slowest} ms, at most ${backlog} still due then`;
+  return `${delivered} webhooks, the slowest 64 to end took ${slowest} ms, at most ${backlog} still due then${shop}`;
+}
+
+/** The shop's time per webhook between `from` and `to`: p50 and p95 of each part, in words. */
+function webhookTimes(log, from, to) {
+  const within = (list) => list.filter((r) => r.at >= from && r.at <= to);
+  const [refreshes, webhooks] = [within(log.refreshes), within(log.webhooks)];
+  if (webhooks.length === 0) return "";
+  const part = (name, values) => `${name} ${pct(values, 50).toFixed(1)}/${pct(values, 95).toFixed(1)}`;
+  const sum = (list, key) => list.reduce((total, r) => total + r[key], 0) / list.length;
+  // The rest of an answer: verifying it, whether the event was handled, the payment's order,
+  // marking the event handled.
+  const rest = sum(webhooks, "total") - sum(refreshes, "read") - sum(refreshes, "settle") - sum(refreshes, "copy");
+  return (
+    `\n  the shop per webhook, ms p50/p95 (${webhooks.length} answered): ` +
+    [part("whole answer", webhooks.map((r) => r.total)), part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
+    `; the rest (event checked and marked, the order read) ${rest.toFixed(1)} on average`
+  );
 }
 
 /** Measures `setup`: reaction (long poll against 2 s polling) and, with `scale`, that many
  *  customers waiting at once. */
 async function measure(setup) {
-  const rounds = [];
-  const s = await setUp(setup, rounds);
+  const log = { rounds: [], refreshes: [], webhooks: [] };
+  const s = await setUp(setup, log);
   const shopOf = (n) => s.shops[n % s.shops.length];
 
   /** Customer `n` at the QR: an order at its instance, its PromptPay source, the charge. */
@@ -203,7 +230,7 @@ async function measure(setup) {
   console.log(`${s.name}: reaction, ${customers} customers each way, paid at random within ${spreadMs / 1000} s:`);
   console.log(`  long poll + webhook: p50 ${long.p50.toFixed(0)} ms, p95 ${long.p95.toFixed(0)} ms, max ${long.max.toFixed(0)} ms, ${long.perMinute.toFixed(1)} requests/min/customer`);
   console.log(`  2 s polling:         p50 ${poll.p50.toFixed(0)} ms, p95 ${poll.p95.toFixed(0)} ms, max ${poll.max.toFixed(0)} ms, ${poll.perMinute.toFixed(1)} requests/min/customer`);
-  console.log(`  gateway meanwhile: ${webhookRounds(rounds, reactionFrom, performance.now())}`);
+  console.log(`  gateway meanwhile: ${webhookRounds(log, reactionFrom, performance.now())}`);
   const result = { name: s.name, long, poll };
 
   // 2. Scale: `scale` customers long-polling at once; then each paid at a random moment within
@@ -232,7 +259,7 @@ async function measure(setup) {
     const seenAt = await Promise.all(seen);
     const latencies = waiting.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
     console.log(`${s.name}: ${scale} customers long-polling; RSS of its processes ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
-    console.log(`  gateway during the payments: ${webhookRounds(rounds, paymentsFrom, performance.now())}`);
+    console.log(`  gateway during the payments: ${webhookRounds(log, paymentsFrom, performance.now())}`);
     Object.assign(result, { perCustomerKb, scaleP95: pct(latencies, 95) });
   }
   for (const p of s.processes) p.kill();

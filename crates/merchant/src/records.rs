@@ -435,6 +435,27 @@ impl Records {
         .await
     }
 
+    /// The charge recorded as having paid `order`, if one has, and whether `charge_id` was
+    /// judged a stray payment: what settling `charge_id` for `order` asks first, in one round
+    /// trip.
+    pub async fn settlement_of(
+        &self,
+        order: &str,
+        charge_id: &str,
+    ) -> Result<(Option<String>, bool), MerchantError> {
+        let row: Option<(Option<String>, bool)> = self
+            .database
+            .read_one(
+                "SELECT (SELECT charge_id FROM order_payments WHERE order_id = ?1),
+                        EXISTS (SELECT 1 FROM stray_charges WHERE charge_id = ?2)",
+                "SELECT (SELECT charge_id FROM paywasm_order_payments WHERE order_id = $1),
+                        EXISTS (SELECT 1 FROM paywasm_stray_charges WHERE charge_id = $2)",
+                &[order.into(), charge_id.into()],
+            )
+            .await?;
+        Ok(row.unwrap_or((None, false)))
+    }
+
     /// Records that `charge_id` paid `order`, unless another charge did first (on any
     /// instance): the charge that paid it, which is `charge_id` only for the first.
     pub async fn claim_payment(
@@ -443,18 +464,25 @@ impl Records {
         charge_id: &str,
         now_ms: i64,
     ) -> Result<String, MerchantError> {
-        self.database
-            .execute(
+        // The insert names the claim it made; only when another charge's claim was there
+        // first is that one read (a second round trip, in a statement of its own: one taken
+        // with the insert's snapshot might not see a claim committed while it waited).
+        let claimed: Option<(String,)> = self
+            .database
+            .read_one(
                 "INSERT INTO order_payments (order_id, charge_id, paid_ms) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (order_id) DO NOTHING",
+                 ON CONFLICT (order_id) DO NOTHING RETURNING charge_id",
                 "INSERT INTO paywasm_order_payments (order_id, charge_id, paid_ms) VALUES ($1, $2, $3)
-                 ON CONFLICT (order_id) DO NOTHING",
+                 ON CONFLICT (order_id) DO NOTHING RETURNING charge_id",
                 &[order.into(), charge_id.into(), now_ms.into()],
             )
             .await?;
-        self.payment_of(order)
-            .await?
-            .ok_or_else(|| MerchantError::Internal(format!("the payment of {order} was not kept")))
+        match claimed {
+            Some((claimed,)) => Ok(claimed),
+            None => self.payment_of(order).await?.ok_or_else(|| {
+                MerchantError::Internal(format!("the payment of {order} was not kept"))
+            }),
+        }
     }
 
     /// Notes that `charge_id` will never pay `order` (it was judged a stray payment): the

@@ -34,14 +34,15 @@ pub(crate) async fn settle<O: Orders, C: Connector>(
         _ => return Ok(()),
     }
     let stray = |reason| stray(orders, records, gateway, reference, payment, reason);
-    let paid_by = match records.payment_of(reference).await? {
+    let (paid_by, judged_stray) = records.settlement_of(reference, &payment.id).await?;
+    let paid_by = match paid_by {
         // Recorded before (the event delivered again): the amount was checked then, and an
         // order whose price changed since stays paid by it.
         Some(paid_by) => paid_by,
         None => {
             // Judged once: a payment found not to fit stays a stray payment (refunded,
             // perhaps) even if the order's price comes back to its amount.
-            let fits = !records.is_stray(&payment.id).await?
+            let fits = !judged_stray
                 && orders.order(reference).await?.is_some_and(|order| {
                     order.amount == payment.amount && order.currency == payment.currency
                 });

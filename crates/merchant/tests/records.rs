@@ -224,6 +224,36 @@ async fn the_contract(writer: &Records, reader: &Records) {
     writer.mark_handled(&event, 8_000).await.unwrap();
     writer.mark_handled(&event, 9_000).await.unwrap();
     assert!(reader.handled(&event).await.unwrap());
+
+    // An order is paid by the first charge to claim it, whichever instance asks; a charge
+    // judged stray stays so.
+    let paid = unique("ord");
+    let stray = unique("chrg_test");
+    assert_eq!(
+        reader.settlement_of(&paid, &first).await.unwrap(),
+        (None, false)
+    );
+    let claims = tokio::join!(
+        writer.claim_payment(&paid, &first, 10_000),
+        reader.claim_payment(&paid, &second, 10_000),
+    );
+    let winner = claims.0.unwrap();
+    assert_eq!(claims.1.unwrap(), winner, "both claims name the same charge");
+    assert!(winner == first || winner == second);
+    assert_eq!(
+        writer.claim_payment(&paid, &stray, 11_000).await.unwrap(),
+        winner,
+        "a later claim is told who paid"
+    );
+    writer.mark_stray(&paid, &stray).await.unwrap();
+    assert_eq!(
+        reader.settlement_of(&paid, &stray).await.unwrap(),
+        (Some(winner.clone()), true)
+    );
+    assert_eq!(
+        reader.settlement_of(&paid, &winner).await.unwrap(),
+        (Some(winner), false)
+    );
 }
 
 #[cfg(feature = "sqlite")]
