@@ -121,8 +121,12 @@ async function setUp(setup, log) {
   const shopArgs = (addr) => ["--gateway-url", `http://${gateway}`, "--shop", addr, "--shop-database", database, "--shop-public-url", `http://${a}`, ...behindProxy];
   const shops = [await start(shopArgs(a), log), await start(shopArgs(b), log)];
   await sleep(300);
-  return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops] };
+  return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops], database };
 }
+
+/** How many transactions the database of `url` has committed (each statement outside a
+ *  transaction is one): what the shops asked of it, read beside a clock. */
+const committed = (url) => Number(execFileSync("psql", [url, "-tA", "-c", "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"]).toString().trim());
 
 /** What a setup's processes hold in memory (KB). */
 const rssKb = (processes) => processes.reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))[1]), 0);
@@ -250,6 +254,7 @@ async function measure(setup) {
     const during = rssKb(s.processes);
     const perCustomerKb = (during - before) / scale;
     const paymentsFrom = performance.now();
+    const committedBefore = s.database && committed(s.database);
     const paid = await Promise.all(
       waiting.map(async (c) => {
         await sleep(Math.random() * 60_000);
@@ -257,6 +262,10 @@ async function measure(setup) {
       }),
     );
     const seenAt = await Promise.all(seen);
+    if (s.database) {
+      const perSecond = (committed(s.database) - committedBefore) / ((performance.now() - paymentsFrom) / 1000);
+      console.log(`  database during the payments: ${perSecond.toFixed(0)} statements a second (transactions committed, reads included)`);
+    }
     const latencies = waiting.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
     console.log(`${s.name}: ${scale} customers long-polling; RSS of its processes ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
     console.log(`  gateway during the payments: ${webhookRounds(log, paymentsFrom, performance.now())}`);

@@ -238,7 +238,11 @@ async fn the_contract(writer: &Records, reader: &Records) {
         reader.claim_payment(&paid, &second, 10_000),
     );
     let winner = claims.0.unwrap();
-    assert_eq!(claims.1.unwrap(), winner, "both claims name the same charge");
+    assert_eq!(
+        claims.1.unwrap(),
+        winner,
+        "both claims name the same charge"
+    );
     assert!(winner == first || winner == second);
     assert_eq!(
         writer.claim_payment(&paid, &stray, 11_000).await.unwrap(),
