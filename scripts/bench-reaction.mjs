@@ -112,7 +112,7 @@ async function setUp(setup, log) {
     const gateway = "127.0.0.1:17370", shop = "127.0.0.1:17371";
     const sandbox = await start(["--gateway", gateway, "--shop", shop, ...behindProxy], log);
     await sleep(300); // the WooshPay webhook registration
-    return { name: "one instance, SQLite", gateway: `http://${gateway}`, shops: [`http://${shop}`], processes: [sandbox] };
+    return { name: "one instance, SQLite", gateway: `http://${gateway}`, shops: [`http://${shop}`], processes: [sandbox], processNames: ["gateway and shop"] };
   }
   // The gateway (its own demo shop unused) sends every event to instance A only.
   const database = freshPostgres();
@@ -121,12 +121,31 @@ async function setUp(setup, log) {
   const shopArgs = (addr) => ["--gateway-url", `http://${gateway}`, "--shop", addr, "--shop-database", database, "--shop-public-url", `http://${a}`, ...behindProxy];
   const shops = [await start(shopArgs(a), log), await start(shopArgs(b), log)];
   await sleep(300);
-  return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops], database };
+  return { name: "two instances, PostgreSQL", gateway: `http://${gateway}`, shops: [`http://${a}`, `http://${b}`], processes: [gatewayProcess, ...shops], processNames: ["gateway", "shop A", "shop B"], database };
 }
 
 /** How many transactions the database of `url` has committed (each statement outside a
  *  transaction is one): what the shops asked of it, read beside a clock. */
 const committed = (url) => Number(execFileSync("psql", [url, "-tA", "-c", "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"]).toString().trim());
+
+/** CPU seconds (user and system) that process `pid` has used so far. */
+function cpuSecs(pid) {
+  // Fields 14 and 15 of /proc/PID/stat, after the command name (which may hold spaces).
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The CPU seconds of each party: this load generator, each sandbox process, PostgreSQL's. */
+function cpuOf(processes) {
+  let postgres = [];
+  try {
+    postgres = execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  } catch {
+    // none running (pgrep exits 1)
+  }
+  const sum = (pids) => pids.reduce((total, pid) => { try { return total + cpuSecs(pid); } catch { return total; } }, 0);
+  return [cpuSecs(process.pid), ...processes.map((p) => cpuSecs(p.pid)), sum(postgres)];
+}
 
 /** What a setup's processes hold in memory (KB). */
 const rssKb = (processes) => processes.reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))[1]), 0);
@@ -156,7 +175,7 @@ function webhookTimes(log, from, to) {
   const rest = sum(webhooks, "total") - sum(refreshes, "read") - sum(refreshes, "settle") - sum(refreshes, "copy");
   return (
     `\n  the shop per webhook, ms p50/p95 (${webhooks.length} answered): ` +
-    [part("whole answer", webhooks.map((r) => r.total)), part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
+    [part("whole answer", webhooks.map((r) => r.total)) + ` (p99 ${pct(webhooks.map((r) => r.total), 99).toFixed(1)})`, part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
     `; the rest (event checked and marked, the order read) ${rest.toFixed(1)} on average`
   );
 }
@@ -255,6 +274,7 @@ async function measure(setup) {
     const perCustomerKb = (during - before) / scale;
     const paymentsFrom = performance.now();
     const committedBefore = s.database && committed(s.database);
+    const cpuBefore = cpuOf(s.processes);
     const paid = await Promise.all(
       waiting.map(async (c) => {
         await sleep(Math.random() * 60_000);
@@ -262,13 +282,18 @@ async function measure(setup) {
       }),
     );
     const seenAt = await Promise.all(seen);
+    const cpuSpent = cpuOf(s.processes).map((secs, i) => secs - cpuBefore[i]);
+    const seconds = (performance.now() - paymentsFrom) / 1000;
+    const names = ["load generator", ...s.processNames, "PostgreSQL"];
+    const alongside = [`  CPU during the payments (${seconds.toFixed(0)} s, 2 cores): ` + names.map((name, i) => `${name} ${((cpuSpent[i] / seconds) * 100).toFixed(0)}%`).join(", ")];
     if (s.database) {
-      const perSecond = (committed(s.database) - committedBefore) / ((performance.now() - paymentsFrom) / 1000);
-      console.log(`  database during the payments: ${perSecond.toFixed(0)} statements a second (transactions committed, reads included)`);
+      const perSecond = (committed(s.database) - committedBefore) / seconds;
+      alongside.push(`  database during the payments: ${perSecond.toFixed(0)} statements a second (transactions committed, reads included)`);
     }
     const latencies = waiting.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
     console.log(`${s.name}: ${scale} customers long-polling; RSS of its processes ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
     console.log(`  gateway during the payments: ${webhookRounds(log, paymentsFrom, performance.now())}`);
+    for (const line of alongside) console.log(line);
     Object.assign(result, { perCustomerKb, scaleP95: pct(latencies, 95) });
   }
   for (const p of s.processes) p.kill();
