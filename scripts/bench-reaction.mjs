@@ -79,6 +79,8 @@ async function start(args, log) {
       if (refresh) log.refreshes.push({ at, read: +refresh[1], settle: +refresh[2], copy: +refresh[3] });
       const answered = /webhook answered .*total_ms=([\d.]+)/.exec(line);
       if (answered) log.webhooks.push({ at, total: +answered[1] });
+      const attempt = /webhook attempt waited_ms=(-?\d+) took_ms=(\d+)/.exec(line);
+      if (attempt) log.attempts.push({ at, waited: +attempt[1], took: +attempt[2] });
     }
   });
   await new Promise((resolve, reject) => {
@@ -166,8 +168,12 @@ function webhookRounds(log, from, to) {
 /** The shop's time per webhook between `from` and `to`: p50 and p95 of each part, in words. */
 function webhookTimes(log, from, to) {
   const within = (list) => list.filter((r) => r.at >= from && r.at <= to);
-  const [refreshes, webhooks] = [within(log.refreshes), within(log.webhooks)];
+  const [refreshes, webhooks, attempts] = [within(log.refreshes), within(log.webhooks), within(log.attempts)];
   if (webhooks.length === 0) return "";
+  const gateway = attempts.length === 0 ? "" :
+    `\n  the gateway per delivery, ms p50/p95/p99 (${attempts.length} attempts): waiting to start ` +
+    [50, 95, 99].map((p) => pct(attempts.map((r) => r.waited), p).toFixed(0)).join("/") +
+    ", the request to its answer " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.took), p).toFixed(0)).join("/");
   const part = (name, values) => `${name} ${pct(values, 50).toFixed(1)}/${pct(values, 95).toFixed(1)}`;
   const sum = (list, key) => list.reduce((total, r) => total + r[key], 0) / list.length;
   // The rest of an answer: verifying it, whether the event was handled, the payment's order,
@@ -176,14 +182,15 @@ function webhookTimes(log, from, to) {
   return (
     `\n  the shop per webhook, ms p50/p95 (${webhooks.length} answered): ` +
     [part("whole answer", webhooks.map((r) => r.total)) + ` (p99 ${pct(webhooks.map((r) => r.total), 99).toFixed(1)})`, part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
-    `; the rest (event checked and marked, the order read) ${rest.toFixed(1)} on average`
+    `; the rest (event checked and marked, the order read) ${rest.toFixed(1)} on average` +
+    gateway
   );
 }
 
 /** Measures `setup`: reaction (long poll against 2 s polling) and, with `scale`, that many
  *  customers waiting at once. */
 async function measure(setup) {
-  const log = { rounds: [], refreshes: [], webhooks: [] };
+  const log = { rounds: [], refreshes: [], webhooks: [], attempts: [] };
   const s = await setUp(setup, log);
   const shopOf = (n) => s.shops[n % s.shops.length];
 

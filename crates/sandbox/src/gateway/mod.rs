@@ -173,6 +173,9 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
 CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (status, next_attempt_ms);
+-- An event's deliveries, which every delivery reads (its event as the API shows it): without
+-- it each read scanned every delivery ever made, holding the store.
+CREATE INDEX IF NOT EXISTS deliveries_of_event ON webhook_deliveries (event_id);
 ";
 
 /// The gateway's router. Browsers on any merchant origin may call it (Omise.js does, with

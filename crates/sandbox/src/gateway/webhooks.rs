@@ -35,7 +35,7 @@ impl Deliveries for GatewayState {
 
     fn due(&self, db: &rusqlite::Connection, now_ms: i64) -> rusqlite::Result<Vec<Due<Target>>> {
         let mut statement = db.prepare(
-            "SELECT id, event_id, uri, attempts, created_at FROM webhook_deliveries
+            "SELECT id, event_id, uri, attempts, created_at, next_attempt_ms FROM webhook_deliveries
              WHERE status = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms LIMIT ?2",
         )?;
         let rows = statement.query_map(rusqlite::params![now_ms, BATCH], |row| {
@@ -48,6 +48,7 @@ impl Deliveries for GatewayState {
                 attempts: row.get(3)?,
                 // Omise's events are made in whole seconds.
                 event_ms: row.get::<_, i64>(4)?.saturating_mul(1_000),
+                due_ms: row.get(5)?,
             })
         })?;
         rows.collect()

@@ -233,6 +233,8 @@ CREATE TABLE IF NOT EXISTS wp_deliveries (
     created          INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wp_deliveries_due ON wp_deliveries (status, next_attempt_ms);
+-- A PaymentIntent's refunds, read with it.
+CREATE INDEX IF NOT EXISTS wp_refunds_of_intent ON wp_refunds (payment_intent);
 CREATE TABLE IF NOT EXISTS wp_checkout_sessions (
     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
     id              TEXT NOT NULL UNIQUE,
