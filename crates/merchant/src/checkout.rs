@@ -26,6 +26,7 @@ use crate::customers::{HeldRequests, Proxies};
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use crate::records::{now_ms, Records};
+use crate::webhooks::Noted;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, Extensions, HeaderMap, HeaderValue};
@@ -229,11 +230,17 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
     /// merchant's orders how it ended, and keeps the copy, which wakes its waiters.
     pub async fn refresh(&self, id: &str) -> Result<Payment, MerchantError> {
         let order = self.records.order_of(id).await?;
-        self.refresh_of(id, order.as_deref()).await
+        self.refresh_of(id, order.as_deref(), None).await
     }
 
-    /// [`Checkout::refresh`] of a payment of `order` (`None`: not one of the merchant's).
-    async fn refresh_of(&self, id: &str, order: Option<&str>) -> Result<Payment, MerchantError> {
+    /// [`Checkout::refresh`] of a payment of `order` (`None`: not one of the merchant's), in
+    /// answer to webhook event `event` (noted handled with the copy) if there is one.
+    async fn refresh_of(
+        &self,
+        id: &str,
+        order: Option<&str>,
+        event: Option<&str>,
+    ) -> Result<Payment, MerchantError> {
         let started = Instant::now();
         let read = self.gateway.read(id).await?;
         let read_at = Instant::now();
@@ -241,7 +248,9 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             self.settle(order, &read.settled).await?;
         }
         let settled_at = Instant::now();
-        self.records.update_copy(&read.copy, now_ms()).await?;
+        self.records
+            .update_copy(&read.copy, now_ms(), event)
+            .await?;
         // Where a refresh's time goes, for the benchmarks (`scripts/bench-reaction.mjs`).
         tracing::debug!(
             payment = id,
@@ -283,7 +292,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             .await?;
         if copy.status.is_terminal() {
             self.settle(reference, &read.settled).await?;
-            self.records.update_copy(copy, now_ms()).await?;
+            self.records.update_copy(copy, now_ms(), None).await?;
         }
         Ok(match self.records.copy(&copy.id).await? {
             Some((kept, _)) => kept,
@@ -489,17 +498,23 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         self.last_webhook_ms.store(now_ms(), Ordering::Relaxed);
         let started = Instant::now();
         let answer = crate::webhooks::handle_once(&self.records, &delivery, async {
-            if let Some(payment) = &delivery.payment {
-                // Its order read once, for both the question and the settlement.
-                match self.records.order_of(payment).await? {
-                    Some(order) => {
-                        self.refresh_of(payment, Some(&order)).await?;
-                    }
-                    None => self.adopt(payment).await?,
+            let Some(payment) = &delivery.payment else {
+                return Ok(Noted::No);
+            };
+            // Its order read once, for both the question and the settlement.
+            let noted = match self.records.order_of(payment).await? {
+                Some(order) => {
+                    self.refresh_of(payment, Some(&order), Some(&delivery.event))
+                        .await?;
+                    Noted::Yes
                 }
-                tracing::info!(event = %delivery.event, %payment, "webhook handled");
-            }
-            Ok(())
+                None => {
+                    self.adopt(payment).await?;
+                    Noted::No
+                }
+            };
+            tracing::info!(event = %delivery.event, %payment, "webhook handled");
+            Ok(noted)
         })
         .await;
         // With the refresh's own figures, what the event's bookkeeping (whether it was

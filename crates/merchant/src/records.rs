@@ -17,7 +17,7 @@
 //!
 //! The order itself (its amount, whether it is paid) is the merchant's, not kept here.
 
-use crate::database::{Database, Schema};
+use crate::database::{Database, Param, Schema};
 use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use paywasm_core::checkout::Payment;
@@ -45,7 +45,7 @@ pub fn schema() -> Schema {
 }
 
 /// A copy's update on PostgreSQL, which announces the change on [`crate::postgres::CHANNEL`]
-/// in the same statement.
+/// and notes the webhook event it answers (if any) handled, in the same statement.
 #[cfg(feature = "postgres")]
 static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -54,6 +54,10 @@ static UPDATE_COPY_AND_NOTIFY: std::sync::LazyLock<String> = std::sync::LazyLock
              WHERE payment_id = $1
                AND ($4 <> 'pending' OR copy IS NULL OR (copy::json ->> 'status') = 'pending')
              RETURNING payment_id
+         ), handled AS (
+             INSERT INTO paywasm_processed_events (id, processed_ms)
+             SELECT $5::text, $3 WHERE $5::text IS NOT NULL
+             ON CONFLICT (id) DO NOTHING
          )
          SELECT pg_notify('{}', payment_id) FROM changed",
         crate::postgres::CHANNEL
@@ -258,9 +262,16 @@ impl Records {
     }
 
     /// Keeps `charge` as the copy of a payment just read from the gateway and, once that is
-    /// committed, wakes whoever waits on it, on every instance. Whether the payment is one of
-    /// this merchant's (a payment it never recorded is not kept).
-    pub async fn update_copy(&self, charge: &Payment, now_ms: i64) -> Result<bool, MerchantError> {
+    /// committed, wakes whoever waits on it, on every instance. When the read answers webhook
+    /// event `handled`, the event is noted handled in the same commit ([`Self::mark_handled`]):
+    /// a webhook's last write costs one flush of the database's log, not two. Whether the
+    /// payment is one of this merchant's (a payment it never recorded is not kept).
+    pub async fn update_copy(
+        &self,
+        charge: &Payment,
+        now_ms: i64,
+        handled: Option<&str>,
+    ) -> Result<bool, MerchantError> {
         let body = stored(charge)?;
         // On PostgreSQL the change is announced to every instance by the same statement, so
         // the notification goes out when (and only if) the change is committed. A final copy
@@ -268,16 +279,22 @@ impl Records {
         // older one must not undo what the customer was already shown.
         let updated = self
             .database
-            .execute(
-                "UPDATE payments SET copy = ?2, refreshed_ms = ?3
-                 WHERE payment_id = ?1
-                   AND (?4 <> 'pending' OR copy IS NULL OR json_extract(copy, '$.status') = 'pending')",
+            .execute_together(
+                &[
+                    "UPDATE payments SET copy = ?2, refreshed_ms = ?3
+                     WHERE payment_id = ?1
+                       AND (?4 <> 'pending' OR copy IS NULL OR json_extract(copy, '$.status') = 'pending')",
+                    "INSERT INTO processed_events (id, processed_ms)
+                     SELECT ?5, ?3 WHERE ?5 IS NOT NULL
+                     ON CONFLICT (id) DO NOTHING",
+                ],
                 &UPDATE_COPY_AND_NOTIFY,
                 &[
                     (&charge.id).into(),
                     (&body).into(),
                     now_ms.into(),
                     charge.status.as_str().into(),
+                    Param::OptionalText(handled),
                 ],
             )
             .await?;

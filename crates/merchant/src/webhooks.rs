@@ -21,16 +21,28 @@ pub(crate) fn verified<C: Connector>(
 }
 
 /// Runs `effect` for `delivery`'s event unless it was handled before; the answer for the
-/// gateway (`{"received": id}`, with `"duplicate": true` for a repeat).
+/// gateway (`{"received": id}`, with `"duplicate": true` for a repeat). The effect says
+/// whether its last write noted the event handled itself ([`Records::update_copy`]); if not,
+/// it is noted here, after the effect.
 pub(crate) async fn handle_once(
     records: &Records,
     delivery: &Delivery,
-    effect: impl Future<Output = Result<(), MerchantError>>,
+    effect: impl Future<Output = Result<Noted, MerchantError>>,
 ) -> Result<Value, MerchantError> {
     if records.handled(&delivery.event).await? {
         return Ok(json!({"received": delivery.event, "duplicate": true}));
     }
-    effect.await?;
-    records.mark_handled(&delivery.event, now_ms()).await?;
+    if effect.await? == Noted::No {
+        records.mark_handled(&delivery.event, now_ms()).await?;
+    }
     Ok(json!({"received": delivery.event}))
+}
+
+/// Whether a webhook's effect noted its event handled in its own last write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Noted {
+    /// With the payment's copy, in the same commit.
+    Yes,
+    /// Not: [`handle_once`] notes it.
+    No,
 }

@@ -97,8 +97,14 @@ async fn the_contract(writer: &Records, reader: &Records) {
 
     // A customer waits on the reader; the writer keeps a fresher copy from the gateway.
     let mut waiting = reader.waiters().wait_on(&first);
+    // It answers a webhook event, noted handled in the same commit.
     let paid = charge(&first, Status::Successful);
-    assert!(writer.update_copy(&paid, 5_000).await.unwrap());
+    let announced = unique("evnt_test");
+    assert!(writer
+        .update_copy(&paid, 5_000, Some(&announced))
+        .await
+        .unwrap());
+    assert!(reader.handled(&announced).await.unwrap());
     timeout(Duration::from_secs(2), waiting.changed())
         .await
         .expect("the waiting customer is woken");
@@ -118,11 +124,18 @@ async fn the_contract(writer: &Records, reader: &Records) {
         .unwrap();
     let (copy, _) = reader.copy(&first).await.unwrap().unwrap();
     assert_eq!(copy.status, Status::Successful);
-    // A charge never recorded is not kept.
+    // A charge never recorded is not kept; the event that announced it is handled all the
+    // same (delivered again, it would find nothing more to do).
+    let stranger = unique("evnt_test");
     assert!(!writer
-        .update_copy(&charge(&unique("chrg_test"), Status::Failed), 7_000)
+        .update_copy(
+            &charge(&unique("chrg_test"), Status::Failed),
+            7_000,
+            Some(&stranger)
+        )
         .await
         .unwrap());
+    assert!(reader.handled(&stranger).await.unwrap());
 
     // Another gateway's payments of the same order (WooshPay's PaymentIntents, with their
     // client secrets: the return page resumes the latest) are kept beside them, apart.

@@ -144,7 +144,7 @@ async fn the_upgraded_records_go_on(records: &Records) {
         },
         ..paid_copy()
     };
-    assert!(records.update_copy(&intent, 1_000).await.unwrap());
+    assert!(records.update_copy(&intent, 1_000, None).await.unwrap());
     assert_eq!(
         records.copy("pi_fixture1").await.unwrap(),
         Some((intent.clone(), 1_000))

@@ -449,7 +449,7 @@ async fn a_gateway_that_fails_a_re_read_leaves_the_customer_with_the_copy() {
     );
     // The copy is a minute old: due a re-read.
     let records = instance.checkout.records();
-    records.update_copy(&charge, 0).await.unwrap();
+    records.update_copy(&charge, 0, None).await.unwrap();
     let copy = unreachable
         .status(&charge.id, std::time::Duration::ZERO, None)
         .await
