@@ -173,7 +173,9 @@ function webhookTimes(log, from, to) {
   const gateway = attempts.length === 0 ? "" :
     `\n  the gateway per delivery, ms p50/p95/p99 (${attempts.length} attempts): waiting to start ` +
     [50, 95, 99].map((p) => pct(attempts.map((r) => r.waited), p).toFixed(0)).join("/") +
-    ", the request to its answer " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.took), p).toFixed(0)).join("/");
+    ", the request to its answer " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.took), p).toFixed(0)).join("/") +
+    // The gateway gives up on a request after 10 s, holding one of its 64 slots meanwhile.
+    `, the slowest ${Math.max(...attempts.map((r) => r.took))}; ${attempts.filter((r) => r.took >= 10_000).length} unanswered within 10 s`;
   const part = (name, values) => `${name} ${pct(values, 50).toFixed(1)}/${pct(values, 95).toFixed(1)}`;
   const sum = (list, key) => list.reduce((total, r) => total + r[key], 0) / list.length;
   // The rest of an answer: verifying it, whether the event was handled, the payment's order,

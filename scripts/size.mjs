@@ -142,10 +142,14 @@ if (process.argv.includes("--rows")) {
 // <paywasm-checkout> for a page that opts in (data-paywasm-declarative), loading the element's
 // module pinned by its hash, which every script-tag page carries (+68 bytes): checkout 91.21 KB,
 // on WooshPay 88.09 KB (within its budget). The element's own module (custom-element.js, 1 KB)
-// loads only on such a page.
-const BUDGET_GZIP_KB = { nightly: 91.3, stable: 127.0 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 88.1, stable: 130.4 };
-const POS_BUDGET_GZIP_KB = { nightly: 78.2, stable: 112.9 };
+// loads only on such a page. Then raised by 0.3, 0.3 and 0.1 KB (2026-12-06): PayNow, the
+// first method beyond the seeds' (its registry row and mark, which every build's registry
+// carries, and the QR panel naming its method, in four languages): checkout 91.53, on WooshPay
+// 88.31, cashier 78.27 KB. The marks and words of methods a page does not offer are to be
+// fetched when offered, before the next method is added (stable's budgets not re-measured).
+const BUDGET_GZIP_KB = { nightly: 91.6, stable: 127.0 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 88.4, stable: 130.4 };
+const POS_BUDGET_GZIP_KB = { nightly: 78.3, stable: 112.9 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;

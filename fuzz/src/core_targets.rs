@@ -1,10 +1,10 @@
 //! Parsers of the core that read bytes someone else wrote. Each body must not panic, and
 //! checks what its parser promises of what it accepts.
 
+use paywasm_core::emvco;
 use paywasm_core::ids::{ChargeId, PrefixedId, SourceId};
 use paywasm_core::money::Currency;
 use paywasm_core::pos::recognize;
-use paywasm_core::promptpay;
 use paywasm_core::time::Timestamp;
 use paywasm_core::webhook;
 
@@ -51,11 +51,14 @@ pub fn wooshpay_signature(data: &[u8]) {
     let _ = webhook::wooshpay::verify("whsec_fuzz", &header, body, NOW);
 }
 
-/// An EMVCo payload read back from a QR: its CRC and amount.
+/// An EMVCo payload read back from a QR: its CRC, its fields and its amount.
 pub fn emvco(data: &[u8]) {
     let payload = String::from_utf8_lossy(data);
-    let valid = promptpay::crc_is_valid(&payload);
-    if let Some(amount) = promptpay::amount_of(&payload) {
+    let valid = emvco::crc_is_valid(&payload);
+    for (tag, value) in emvco::fields(&payload) {
+        assert!(tag.len() == 2 && value.len() <= 99, "{tag} {value}");
+    }
+    if let Some(amount) = emvco::amount_of(&payload) {
         assert!(amount.0 >= 0, "{amount:?}");
     }
     let _ = valid;

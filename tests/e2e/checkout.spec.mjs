@@ -19,6 +19,19 @@ function crc16(text) {
   return crc.toString(16).toUpperCase().padStart(4, "0");
 }
 
+/** What a phone's camera reads of the QR on screen: its rendered pixels, decoded by an
+ * independent decoder, checked as an EMVCo payload with an amount and a valid CRC. */
+async function scanned(qr) {
+  await expect.poll(() => qr.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  const png = PNG.sync.read(await qr.screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded, "the QR on screen must decode").not.toBeNull();
+  const payload = decoded.data;
+  expect(payload.startsWith("000201010212")).toBe(true); // EMVCo, dynamic (with amount)
+  expect(payload.slice(-4)).toBe(crc16(payload.slice(0, -4)));
+  return payload;
+}
+
 test("PromptPay: the QR appears, scans as a Thai QR for the amount, and payment is announced", async ({ page }) => {
   await page.goto("/");
   const created = chargeCreated(page);
@@ -27,18 +40,10 @@ test("PromptPay: the QR appears, scans as a Thai QR for the amount, and payment 
   await expect(qr).toBeVisible();
   await expect(qr).toHaveAccessibleName(/THB 1,290\.00/);
   await expect(page.getByRole("status")).toContainText("Waiting for your payment");
-  await expect.poll(() => qr.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
-
-  // What a phone's camera would see: the rendered pixels, decoded by an independent decoder.
-  const png = PNG.sync.read(await qr.screenshot());
-  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-  expect(decoded, "the QR on screen must decode").not.toBeNull();
-  const payload = decoded.data;
-  expect(payload.startsWith("000201010212")).toBe(true); // EMVCo, dynamic (with amount)
+  const payload = await scanned(qr);
   expect(payload).toContain("A00000067701011"); // PromptPay application id
   expect(payload).toContain("5303764"); // THB
   expect(payload).toContain("54071290.00"); // the order's amount
-  expect(payload.slice(-4)).toBe(crc16(payload.slice(0, -4)));
 
   const charge = await created;
   expect(charge.status).toBe("pending");
@@ -46,6 +51,44 @@ test("PromptPay: the QR appears, scans as a Thai QR for the amount, and payment 
   expect(paid.status).toBe(200);
   await expect(page.getByRole("status")).toContainText("successful");
   await expect(qr).toBeHidden();
+});
+
+test("PayNow: the Singapore page's QR scans as an SGQR PayNow code for the amount, and payment is announced", async ({ page }) => {
+  await page.goto("/sg");
+  await expect(page.getByText("Shipping to Singapore")).toBeVisible();
+  const created = chargeCreated(page, "/sg");
+  // PromptPay takes baht only: the Singapore dollar checkout offers PayNow in its place.
+  await expect(page.getByRole("button", { name: "PromptPay" })).toHaveCount(0);
+  await page.getByRole("button", { name: "PayNow" }).click();
+  const qr = page.getByRole("img", { name: /PayNow QR/ });
+  await expect(qr).toBeVisible();
+  await expect(qr).toHaveAccessibleName(/SGD 52\.00/);
+  const payload = await scanned(qr);
+  expect(payload).toMatch(/^00020101021226\d\d0009SG\.PAYNOW010120210\w{10}03010/); // PayNow to a UEN, amount fixed
+  expect(payload).toContain("5303702"); // SGD
+  expect(payload).toContain("540552.00"); // the order's amount
+  expect(payload).toContain("5802SG");
+
+  const charge = await created;
+  expect(charge.status).toBe("pending");
+  expect(charge.source.type).toBe("paynow");
+  expect([charge.amount, charge.currency.toUpperCase()]).toEqual([5200, "SGD"]);
+  const paid = await gatewayPost(`/charges/${charge.id}/mark_as_paid`);
+  expect(paid.status).toBe(200);
+  await expect(page.getByRole("status")).toContainText("successful");
+  await expect(qr).toBeHidden();
+});
+
+test("PayNow: a failed payment is announced with the reason", async ({ page }) => {
+  await page.goto("/sg");
+  const created = chargeCreated(page, "/sg");
+  await page.getByRole("button", { name: "PayNow" }).click();
+  await expect(page.getByRole("img", { name: /PayNow QR/ })).toBeVisible();
+  const charge = await created;
+  await gatewayPost(`/charges/${charge.id}/mark_as_failed`, { failure_code: "insufficient_balance" });
+  await expect(page.getByRole("status")).toContainText("failed");
+  await expect(page.getByRole("status")).toContainText("balance is insufficient");
+  await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
 });
 
 test("PromptPay: a failed payment is announced with the reason and a way to try again", async ({ page }) => {

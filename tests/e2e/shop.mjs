@@ -2,10 +2,11 @@
 // page's first view.
 import { SHOP } from "../../playwright.config.mjs";
 
-/** Resolves to the charge the shop creates when the customer picks a method. */
-export function chargeCreated(page) {
+/** Resolves to the charge the shop creates when the customer picks a method (on the page of
+ * the market at `market`: `""` Thailand, `"/sg"` Singapore). */
+export function chargeCreated(page, market = "") {
   return page
-    .waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST")
+    .waitForResponse((r) => r.url() === `${SHOP}${market}/checkout/charges` && r.request().method() === "POST")
     .then((r) => r.json());
 }
 

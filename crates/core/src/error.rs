@@ -41,6 +41,14 @@ pub enum Error {
     /// A PromptPay id that is not a Thai phone number, a 13-digit tax id or a 15-digit e-wallet id.
     #[error("'{0}' is not a PromptPay id (phone number, 13-digit tax id or 15-digit e-wallet id)")]
     InvalidPromptPayId(String),
+    /// A field of a PayNow QR that SGQR does not allow (too long, or characters it forbids).
+    #[error("a PayNow QR cannot carry '{value}' as its {field}")]
+    InvalidPayNowField {
+        /// Which field: `UEN`, `merchant name`, `reference`, `amount`, `expiry date`.
+        field: &'static str,
+        /// What was given.
+        value: String,
+    },
     /// A platform type other than `WEB`, `IOS`, `ANDROID`.
     #[error("platform_type must be WEB, IOS or ANDROID, got '{0}'")]
     InvalidPlatform(String),

@@ -64,7 +64,11 @@ impl FailureCode {
                 PaymentRejected,
                 Timeout,
             ],
-            SourceType::Promptpay => &[FailedProcessing, InsufficientBalance, PaymentCancelled],
+            // PayNow is a bank transfer, as PromptPay is: its failures are taken to be
+            // PromptPay's until Opn's are found (docs/methods.md).
+            SourceType::Promptpay | SourceType::Paynow => {
+                &[FailedProcessing, InsufficientBalance, PaymentCancelled]
+            }
             SourceType::WechatPayUpm => &[
                 PaymentExpired,
                 PaymentRejected,

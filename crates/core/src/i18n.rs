@@ -21,7 +21,8 @@ pub struct Texts {
     pub waiting_qr: &'static str,
     /// Under the QR.
     pub qr_instructions: &'static str,
-    /// The QR's accessible name: `{}` is the amount.
+    /// The QR's accessible name: the first `{}` is the method's name (PromptPay, PayNow), the
+    /// second the amount.
     pub qr_alt: &'static str,
     /// Beside the QR: `{}` is the merchant's name.
     pub pay_to: &'static str,
@@ -106,7 +107,7 @@ pub static EN: Texts = Texts {
     redirecting: "Taking you to Alipay to approve the payment…",
     waiting_qr: "Waiting for your payment. Scan the QR code with your banking app.",
     qr_instructions: "Open your banking app, scan this QR code and confirm the payment. On a phone, save the QR code and upload it in the app.",
-    qr_alt: "PromptPay QR code to pay {}",
+    qr_alt: "{} QR code to pay {}",
     pay_to: "Pay to {}",
     time_left: "Time left to pay",
     minutes_left: "{} minutes left to pay.",
@@ -152,7 +153,7 @@ pub static TH: Texts = Texts {
     waiting_qr: "กำลังรอการชำระเงิน สแกนคิวอาร์โค้ดด้วยแอปธนาคารของคุณ",
     qr_instructions:
         "เปิดแอปธนาคาร สแกนคิวอาร์โค้ดนี้ แล้วยืนยันการชำระเงิน บนโทรศัพท์ ให้บันทึกคิวอาร์โค้ดแล้วอัปโหลดในแอป",
-    qr_alt: "คิวอาร์โค้ด (QR) พร้อมเพย์สำหรับชำระ {}",
+    qr_alt: "คิวอาร์โค้ด (QR) {} สำหรับชำระ {}",
     pay_to: "ชำระให้ {}",
     time_left: "เวลาที่เหลือในการชำระ",
     minutes_left: "เหลือเวลาชำระอีก {} นาที",
@@ -197,7 +198,7 @@ pub static JA: Texts = Texts {
     redirecting: "お支払いの承認のため Alipay に移動します…",
     waiting_qr: "お支払いをお待ちしています。銀行アプリで QR コードを読み取ってください。",
     qr_instructions: "銀行アプリを開き、この QR コードを読み取ってお支払いを確定してください。スマートフォンでは QR コードを保存してアプリでアップロードしてください。",
-    qr_alt: "{} を支払うための PromptPay QR コード",
+    qr_alt: "{} QR コード（{} のお支払い）",
     pay_to: "支払先: {}",
     time_left: "お支払い期限まで",
     minutes_left: "お支払い期限まであと {} 分です。",
@@ -243,7 +244,7 @@ pub static ZH: Texts = Texts {
     waiting_qr: "正在等待付款。请用银行 App 扫描二维码。",
     qr_instructions:
         "打开银行 App，扫描此二维码并确认付款。在手机上，请保存二维码并在 App 中上传。",
-    qr_alt: "支付 {} 的 PromptPay 二维码 (QR)",
+    qr_alt: "{} 二维码 (QR)，用于支付 {}",
     pay_to: "收款方：{}",
     time_left: "剩余支付时间",
     minutes_left: "剩余 {} 分钟支付时间。",
@@ -345,6 +346,18 @@ pub fn failure_reason(texts: &Texts, failure: Option<crate::failure::FailureCode
 mod tests {
     use super::*;
     use crate::failure::FailureCode;
+
+    #[test]
+    fn the_qr_is_named_by_its_method_and_amount_in_every_language() {
+        for texts in [&EN, &TH, &JA, &ZH] {
+            let alt = fill(fill(texts.qr_alt, "PayNow").as_str(), "SGD 129.00");
+            assert!(
+                alt.contains("PayNow") && alt.contains("SGD 129.00") && !alt.contains("{}"),
+                "{alt} in {}",
+                texts.lang
+            );
+        }
+    }
 
     #[test]
     fn every_seed_failure_code_has_a_reason_in_every_language() {

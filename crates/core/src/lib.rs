@@ -16,7 +16,8 @@
 //! - [`platform`]: the customer's platform (`WEB`, `IOS`, `ANDROID`) from a user agent;
 //! - [`poll`]: when the widget asks again while a charge is pending;
 //! - [`pos`]: which wallet a scanned in-store payment code belongs to;
-//! - [`promptpay`]: the Thai QR (EMVCo) payload and its CRC;
+//! - [`emvco`]: the QR payloads' common form (fields, CRC, the amount read back);
+//! - [`promptpay`] and [`paynow`]: the Thai QR and Singapore's SGQR PayNow payloads;
 //! - `qr` (feature `qr`): a payload drawn as an SVG QR code;
 //! - [`test_codes`]: the sandbox's in-store test codes, and the outcome each asks for;
 //! - `webhook` (feature `webhooks`): signing and verifying webhook deliveries.
@@ -27,6 +28,7 @@
 pub mod open_enum;
 
 pub mod checkout;
+pub mod emvco;
 pub mod error;
 pub mod failure;
 pub mod first_view;
@@ -37,6 +39,7 @@ pub mod marks;
 pub mod method;
 pub mod money;
 pub mod omise;
+pub mod paynow;
 pub mod platform;
 pub mod policy;
 pub mod poll;

@@ -31,13 +31,22 @@ pub const WECHAT_PAY: &str = concat!(
     "</svg>",
 );
 
+/// PayNow: a QR code's corner above an arrow of money sent now, on PayNow's purple.
+pub const PAYNOW: &str = concat!(
+    r##"<svg viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">"##,
+    r##"<rect width="32" height="32" rx="7" fill="#7b2a83"/>"##,
+    r##"<rect x="7" y="7" width="7" height="7" rx="1.5" fill="none" stroke="#fff" stroke-width="2.2"/>"##,
+    r##"<path d="M8 22h15m-4-4 4 4-4 4" fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>"##,
+    "</svg>",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_mark_is_one_decorative_svg() {
-        for mark in [PROMPTPAY, ALIPAY, WECHAT_PAY] {
+        for mark in [PROMPTPAY, PAYNOW, ALIPAY, WECHAT_PAY] {
             assert!(
                 mark.starts_with("<svg ") && mark.ends_with("</svg>"),
                 "{mark}"

@@ -29,14 +29,17 @@ pub enum SourceType {
     BarcodeAlipay,
     /// PromptPay Thai QR (seed 002).
     Promptpay,
+    /// PayNow, Singapore's QR (SGQR) paid from a bank app (`docs/methods.md`).
+    Paynow,
     /// WeChat Pay user-presented mode, the cashier scans the customer's code (seed 003).
     WechatPayUpm,
 }
 
 impl SourceType {
     /// Every supported type, in the order the widget offers them.
-    pub const ALL: [SourceType; 4] = [
+    pub const ALL: [SourceType; 5] = [
         SourceType::Promptpay,
+        SourceType::Paynow,
         SourceType::AlipayCn,
         SourceType::BarcodeAlipay,
         SourceType::WechatPayUpm,
@@ -48,6 +51,7 @@ impl SourceType {
             SourceType::AlipayCn => "alipay_cn",
             SourceType::BarcodeAlipay => "barcode_alipay",
             SourceType::Promptpay => "promptpay",
+            SourceType::Paynow => "paynow",
             SourceType::WechatPayUpm => "wechat_pay_upm",
         }
     }
@@ -118,8 +122,10 @@ pub struct Method {
 
 const DAY: i64 = 86_400;
 
-/// The registry, from the seeds' limit tables and example charges.
-pub static METHODS: [Method; 4] = [
+/// The registry, from the seeds' limit tables and example charges, and for the methods the
+/// seeds do not name, from Opn's documentation (each fact with its source in
+/// `docs/methods.md`).
+pub static METHODS: [Method; 5] = [
     Method {
         source_type: SourceType::Promptpay,
         display_name: "PromptPay",
@@ -130,6 +136,21 @@ pub static METHODS: [Method; 4] = [
             currency: "THB",
             min: 2_000,
             max: 15_000_000,
+        }],
+        fee_rate: Rate::percent(1, 65),
+        default_expiry_secs: DAY,
+    },
+    Method {
+        source_type: SourceType::Paynow,
+        display_name: "PayNow",
+        mark: crate::marks::PAYNOW,
+        flow: Flow::Offline,
+        channel: Channel::Online,
+        // Opn's charge limits for a Singapore account (a method's own are not published).
+        limits: &[Limit {
+            currency: "SGD",
+            min: 100,
+            max: 2_000_000,
         }],
         fee_rate: Rate::percent(1, 65),
         default_expiry_secs: DAY,
@@ -475,9 +496,25 @@ mod tests {
             .collect::<Vec<_>>()
         };
         assert_eq!(names(400_000, "THB"), ["PromptPay", "Alipay"]);
-        assert_eq!(names(500, "SGD"), ["Alipay"]);
+        assert_eq!(names(500, "SGD"), ["PayNow", "Alipay"]);
         assert!(names(100, "THB").is_empty());
         assert!(names(400_000, "USD").is_empty());
+    }
+
+    #[test]
+    fn each_currency_has_one_qr_method_at_most() {
+        // The checkout's QR panel shows the one its currency has (PromptPay, PayNow).
+        let qr_methods = |currency: &str| {
+            METHODS
+                .iter()
+                .filter(|m| m.flow == Flow::Offline && m.channel == Channel::Online)
+                .filter(|m| m.limits.iter().any(|l| l.currency == currency))
+                .count()
+        };
+        for currency in METHODS.iter().flat_map(|m| m.limits).map(|l| l.currency) {
+            assert!(qr_methods(currency) <= 1, "{currency}");
+        }
+        assert_eq!(qr_methods("SGD"), 1);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! The PromptPay Thai QR payload (EMVCo merchant-presented mode) and its CRC.
+//! The PromptPay Thai QR payload ([`crate::emvco`], merchant-presented mode).
 //!
-//! Fields are TLV: two-digit tag, two-digit length, value. Tag order follows the widely used
-//! encoders (00, 01, 29/30, 58, 53, 54, 63) so the known test vectors match byte for byte.
+//! Tag order follows the widely used encoders (00, 01, 29/30, 58, 53, 54, 63) so the known
+//! test vectors match byte for byte.
 
+use crate::emvco::{field, finish};
 use crate::money::{Amount, Currency};
 
 const AID_MERCHANT: &str = "A000000677010111";
@@ -22,12 +23,6 @@ pub enum Target {
         /// Optional reference 2.
         reference2: Option<String>,
     },
-}
-
-fn tlv(out: &mut String, tag: &str, value: &str) {
-    out.push_str(tag);
-    out.push_str(&format!("{:02}", value.len()));
-    out.push_str(value);
 }
 
 /// The proxy id field (sub-tag and value) of a PromptPay id: phone numbers become `0066` +
@@ -61,8 +56,8 @@ pub fn payload(target: &Target, amount: Option<Amount>) -> Result<String, crate:
     let tag = match target {
         Target::ProxyId(id) => {
             let (sub_tag, value) = proxy_field(id)?;
-            tlv(&mut merchant, "00", AID_MERCHANT);
-            tlv(&mut merchant, sub_tag, &value);
+            field(&mut merchant, "00", AID_MERCHANT);
+            field(&mut merchant, sub_tag, &value);
             "29"
         }
         Target::BillPayment {
@@ -77,88 +72,31 @@ pub fn payload(target: &Target, amount: Option<Amount>) -> Result<String, crate:
             if !valid_biller || !valid_refs {
                 return Err(crate::Error::InvalidPromptPayId(biller_id.clone()));
             }
-            tlv(&mut merchant, "00", AID_BILL_PAYMENT);
-            tlv(&mut merchant, "01", biller_id);
-            tlv(&mut merchant, "02", reference1);
+            field(&mut merchant, "00", AID_BILL_PAYMENT);
+            field(&mut merchant, "01", biller_id);
+            field(&mut merchant, "02", reference1);
             if let Some(reference2) = reference2 {
-                tlv(&mut merchant, "03", reference2);
+                field(&mut merchant, "03", reference2);
             }
             "30"
         }
     };
     let mut out = String::new();
-    tlv(&mut out, "00", "01");
-    tlv(&mut out, "01", if amount.is_some() { "12" } else { "11" });
-    tlv(&mut out, tag, &merchant);
-    tlv(&mut out, "58", "TH");
-    tlv(&mut out, "53", "764");
+    field(&mut out, "00", "01");
+    field(&mut out, "01", if amount.is_some() { "12" } else { "11" });
+    field(&mut out, tag, &merchant);
+    field(&mut out, "58", "TH");
+    field(&mut out, "53", "764");
     if let Some(amount) = amount {
-        tlv(&mut out, "54", &Currency::thb().format_decimal(amount));
+        field(&mut out, "54", &Currency::thb().format_decimal(amount));
     }
-    out.push_str("6304");
-    let crc = crc16_ccitt_false(out.as_bytes());
-    out.push_str(&format!("{crc:04X}"));
-    Ok(out)
-}
-
-/// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final xor.
-pub fn crc16_ccitt_false(bytes: &[u8]) -> u16 {
-    bytes.iter().fold(0xFFFF_u16, |crc, &byte| {
-        (0..8).fold(crc ^ (u16::from(byte) << 8), |crc, _| {
-            if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            }
-        })
-    })
-}
-
-/// Whether `payload` ends in a `6304` CRC field that matches the rest.
-pub fn crc_is_valid(payload: &str) -> bool {
-    let Some(body_len) = payload.len().checked_sub(4) else {
-        return false;
-    };
-    if !payload.is_char_boundary(body_len) || !payload[..body_len].ends_with("6304") {
-        return false;
-    }
-    let expected = format!("{:04X}", crc16_ccitt_false(&payload.as_bytes()[..body_len]));
-    payload[body_len..] == expected
-}
-
-/// The amount field (tag 54) of a payload, in satang, if it has one and it is well-formed.
-pub fn amount_of(payload: &str) -> Option<Amount> {
-    let mut rest = payload;
-    while rest.len() >= 4 {
-        let tag = rest.get(..2)?;
-        let len: usize = rest.get(2..4)?.parse().ok()?;
-        let value = rest.get(4..4 + len)?;
-        if tag == "54" {
-            let (baht, satang) = value.split_once('.').unwrap_or((value, "00"));
-            let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-            if !digits(baht) || !digits(satang) {
-                return None;
-            }
-            let satang = format!("{satang:0<2}");
-            // Checked: a hostile payload may carry more baht than an i64 holds in satang.
-            let baht = baht.parse::<i64>().ok()?.checked_mul(100)?;
-            return Some(Amount(
-                baht.checked_add(satang.get(..2)?.parse::<i64>().ok()?)?,
-            ));
-        }
-        rest = &rest[4 + len..];
-    }
-    None
+    Ok(finish(out))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc_check_value() {
-        assert_eq!(crc16_ccitt_false(b"123456789"), 0x29B1);
-    }
+    use crate::emvco::{amount_of, crc_is_valid};
 
     #[test]
     fn matches_the_published_vectors() {
@@ -195,16 +133,6 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_byte_breaks_the_crc() {
-        let qr = payload(&Target::ProxyId("0801234567".into()), Some(Amount(2_000))).unwrap();
-        assert!(crc_is_valid(&qr));
-        let tampered = qr.replacen("20.00", "21.00", 1);
-        assert!(!crc_is_valid(&tampered));
-        assert!(!crc_is_valid("6304"));
-        assert!(!crc_is_valid(""));
-    }
-
-    #[test]
     fn refuses_ids_that_are_not_promptpay_ids() {
         for id in ["", "12345", "08012345ab", "1801234567"] {
             assert!(payload(&Target::ProxyId(id.into()), None).is_err(), "{id}");
@@ -221,6 +149,7 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
+    use crate::emvco::{amount_of, crc_is_valid};
     use proptest::prelude::*;
 
     proptest! {

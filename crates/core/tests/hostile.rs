@@ -8,11 +8,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+use paywasm_core::emvco;
 use paywasm_core::method::SourceType;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::omise::objects::ChargeStatus;
 use paywasm_core::pos::{recognize, CodeError};
-use paywasm_core::promptpay;
 use paywasm_core::time::Timestamp;
 use paywasm_core::webhook::{self, SignatureError};
 use paywasm_core::wooshpay::PaymentIntentView;
@@ -88,8 +88,8 @@ proptest! {
 
     #[test]
     fn emvco_payloads_read_back_never_panic(payload in hostile_text()) {
-        let _ = promptpay::crc_is_valid(&payload);
-        if let Some(amount) = promptpay::amount_of(&payload) {
+        let _ = emvco::crc_is_valid(&payload);
+        if let Some(amount) = emvco::amount_of(&payload) {
             prop_assert!(amount.0 >= 0);
         }
     }
@@ -149,11 +149,11 @@ fn hostile_json() -> impl Strategy<Value = serde_json::Value> {
 fn the_amount_of_a_payload_that_overflows_is_refused() {
     // 18 digits of baht: times 100 would overflow an i64.
     let payload = "5421922337203685477580.00";
-    assert_eq!(promptpay::amount_of(payload), None);
-    assert_eq!(promptpay::amount_of("540512.50"), Some(Amount(1250)));
+    assert_eq!(emvco::amount_of(payload), None);
+    assert_eq!(emvco::amount_of("540512.50"), Some(Amount(1250)));
     // Signs are not amounts.
-    assert_eq!(promptpay::amount_of("5405-1.-5"), None);
-    assert_eq!(promptpay::amount_of("5404+1.5"), None);
+    assert_eq!(emvco::amount_of("5405-1.-5"), None);
+    assert_eq!(emvco::amount_of("5404+1.5"), None);
 }
 
 #[test]

@@ -458,13 +458,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     })
     .await
     .map_err(StartError::Shop)?;
-    shop_state.checkout().limit_held(config.shop_max_held);
-    shop_state
-        .checkout()
-        .limit_held_per_customer(config.shop_max_held_per_customer);
-    shop_state
-        .checkout()
-        .trust_proxies(config.shop_trusted_proxies.clone());
+    for checkout in shop_state.checkouts() {
+        checkout.limit_held(config.shop_max_held);
+        checkout.limit_held_per_customer(config.shop_max_held_per_customer);
+        checkout.trust_proxies(config.shop_trusted_proxies.clone());
+    }
     shop_state
         .wooshpay()
         .trust_proxies(config.shop_trusted_proxies.clone());

@@ -82,6 +82,7 @@ fn guide(running: &paywasm_sandbox::Running) -> String {
     format!(
         "paywasm sandbox, test mode (no money moves)
   Demo shop (PromptPay, Alipay)        {shop}/
+  The same shop in Singapore (PayNow)  {shop}/sg
   The same shop on WooshPay (Alipay)   {shop}/wooshpay
   Point of sale (cashier, PIN {pin})    {shop}/pos
   Examples                             {shop}/examples/script-tag, /examples/omise-card,

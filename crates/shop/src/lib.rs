@@ -7,6 +7,8 @@
 //! - `POST /checkout/charges`, `GET /checkout/charges/:id?wait=N`, `POST /webhooks/omise`: the
 //!   widget's contract on the Omise API, served by the merchant library
 //!   (`paywasm_merchant::checkout`) over the shop's orders ([`checkout::ShopOrders`]);
+//! - `GET /sg`, `POST /sg/checkout/charges`, `GET /sg/checkout/charges/:id`: the same in
+//!   Singapore dollars ([`SINGAPORE`]: PayNow in PromptPay's place);
 //! - `GET /return?order=...`: where Alipay sends the customer back;
 //! - `/pos`: the cashier's page, behind the demo staff sign-in ([`staff`]); `/pos/charges*`:
 //!   the point of sale's in-store charges, cancel and refunds, served by the merchant library
@@ -52,6 +54,51 @@ pub const PRODUCT: Product = Product {
     currency: "THB",
 };
 
+/// Where the shop sells with Omise: each market has its product page, its price in its
+/// currency, and its own checkout (the merchant library's, over the orders of its listing),
+/// so that the methods offered are the market's (PromptPay in Thailand, PayNow in Singapore).
+#[derive(Debug, Clone, Copy)]
+pub struct Market {
+    /// Where its pages and its checkout's endpoints are (`""`: the shop's root).
+    pub path: &'static str,
+    /// What its product page sells, at what price.
+    pub listing: checkout::Listing,
+    /// Where the order is shipped, as its page says.
+    pub shipping: &'static str,
+    /// How its customers pay, as its page says.
+    pub methods: &'static str,
+}
+
+/// Thailand: the scarf in baht.
+pub const THAILAND: Market = Market {
+    path: "",
+    listing: checkout::Listing::product(),
+    shipping: "Shipping in Thailand",
+    methods: "Pay with PromptPay or Alipay.",
+};
+
+/// Singapore: the scarf in Singapore dollars, within PayNow's and Alipay's limits.
+pub const SINGAPORE: Market = Market {
+    path: "/sg",
+    listing: checkout::Listing {
+        product: PRODUCT.name,
+        amount: 5_200,
+        currency: "SGD",
+    },
+    shipping: "Shipping to Singapore",
+    methods: "Pay with PayNow or Alipay.",
+};
+
+impl Market {
+    /// The market whose currency is `currency` (Thailand's for any other).
+    pub fn of_currency(currency: &str) -> &'static Market {
+        [&SINGAPORE]
+            .into_iter()
+            .find(|market| market.listing.currency == currency)
+            .unwrap_or(&THAILAND)
+    }
+}
+
 /// What the shop is started with.
 pub struct ShopConfig {
     /// The shop's database: its orders and the merchant library's records (SQLite for one
@@ -86,8 +133,11 @@ pub struct ShopConfig {
 #[derive(Clone)]
 pub struct ShopState {
     pub(crate) database: Database,
-    /// The widget's contract on the Omise API, over the shop's orders (the merchant library).
+    /// The widget's contract on the Omise API, over the shop's orders (the merchant library):
+    /// Thailand's, which also answers the gateway's webhooks for every market.
     pub(crate) checkout: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
+    /// Singapore's ([`SINGAPORE`]), over the same records, under `/sg`.
+    pub(crate) checkout_sg: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
     pub(crate) shop_url: String,
     pub(crate) gateway_url: String,
     pub(crate) public_key: String,
@@ -140,7 +190,14 @@ impl ShopState {
             listing,
         };
         let checkout = Checkout::new(
-            orders(None, checkout::Listing::product()),
+            orders(None, THAILAND.listing),
+            records.clone(),
+            gateway.clone(),
+            vec![config.webhook_key.clone()],
+            format!("{}/return", config.shop_url),
+        );
+        let checkout_sg = Checkout::new(
+            orders(None, SINGAPORE.listing),
             records.clone(),
             gateway,
             vec![config.webhook_key],
@@ -161,6 +218,7 @@ impl ShopState {
         Ok(Self {
             database,
             checkout,
+            checkout_sg,
             pos,
             staff,
             shop_url: config.shop_url,
@@ -185,6 +243,12 @@ impl ShopState {
     /// The widget's contract on the Omise API (its limits are set here).
     pub fn checkout(&self) -> &Checkout<OmiseClient, checkout::ShopOrders> {
         &self.checkout
+    }
+
+    /// Each market's contract on the Omise API ([`THAILAND`]'s first): what is set for the
+    /// shop's checkout is set for each.
+    pub fn checkouts(&self) -> [&Checkout<OmiseClient, checkout::ShopOrders>; 2] {
+        [&self.checkout, &self.checkout_sg]
     }
 
     /// The widget's contract on WooshPay's API.
@@ -217,6 +281,7 @@ fn hosted_checkout_cors(hosted_page: &str) -> tower_http::cors::CorsLayer {
 pub fn storefront(state: ShopState) -> Router {
     Router::new()
         .route("/", get(pages::product))
+        .route(SINGAPORE.path, get(pages::product_sg))
         // A file's gzip copy beside it, if there is one, to a browser that accepts it (the
         // slow-network benchmark gives Adyen Web's files theirs, as the widget's have).
         .nest_service(
@@ -230,6 +295,9 @@ pub fn storefront(state: ShopState) -> Router {
 /// cashier's, the webhook receivers and the widget's files.
 pub fn app(state: ShopState) -> Router {
     let (checkout_browser, checkout_webhooks) = state.checkout.routes();
+    // Singapore's checkout takes its charges and status requests under its path; the
+    // gateway's webhooks reach Thailand's, whose orders are every market's.
+    let (checkout_sg_browser, _) = state.checkout_sg.routes();
     let (wooshpay_browser, wooshpay_webhooks) = state.wooshpay.routes();
     Router::new()
         .route("/return", get(pages::return_page))
@@ -260,6 +328,7 @@ pub fn app(state: ShopState) -> Router {
         .with_state(state.clone())
         .merge(
             checkout_browser
+                .nest(SINGAPORE.path, checkout_sg_browser)
                 .merge(wooshpay_browser)
                 .layer(hosted_checkout_cors(&state.hosted_page)),
         )

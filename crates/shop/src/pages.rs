@@ -3,10 +3,10 @@
 //! checkout's first view (`paywasm_core::first_view`), whose one inline script the Content
 //! Security Policy allows by its hash.
 
-use super::checkout::{find_order, new_order};
+use super::checkout::find_order;
 use super::error::MerchantError;
 use super::views::{self, config_json, respond};
-use super::{ShopState, PRODUCT};
+use super::{Market, ShopState, PRODUCT, SINGAPORE, THAILAND};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +30,11 @@ pub(crate) fn widget_config(
     json!({
         "publicKey": state.public_key,
         "gatewayUrl": state.gateway_url,
-        "chargeUrl": format!("{}/checkout/charges", state.shop_url),
+        "chargeUrl": format!(
+            "{}{}/checkout/charges",
+            state.shop_url,
+            Market::of_currency(currency).path
+        ),
         "order": order_id,
         "amount": amount,
         "currency": currency,
@@ -80,14 +84,32 @@ pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    let order = new_order()?;
+    product_page(&state, &headers, &THAILAND)
+}
+
+/// `GET /sg`: the product page of the Singapore market, in Singapore dollars.
+pub(crate) async fn product_sg(
+    State(state): State<ShopState>,
+    headers: HeaderMap,
+) -> Result<Response, MerchantError> {
+    product_page(&state, &headers, &SINGAPORE)
+}
+
+fn product_page(
+    state: &ShopState,
+    headers: &HeaderMap,
+    market: &Market,
+) -> Result<Response, MerchantError> {
+    let order = market.listing.new_order()?;
     let price = order.currency.display(order.amount);
-    let config = json!({ "widget": widget_config(&state, &order.id, order.amount.0, order.currency.as_str()) });
-    let first_view = first_view_for(&headers, GatewayKind::Omise, order.amount, &order.currency);
+    let config = json!({ "widget": widget_config(state, &order.id, order.amount.0, order.currency.as_str()) });
+    let first_view = first_view_for(headers, GatewayKind::Omise, order.amount, &order.currency);
     respond(&views::ProductPage {
         title: PRODUCT.name,
         product: PRODUCT.name,
         price,
+        shipping: market.shipping,
+        methods: market.methods,
         config: config_json(&config),
         first_view,
     })

@@ -54,6 +54,8 @@ pub(crate) struct ProductPage<'a> {
     pub(crate) title: &'a str,
     pub(crate) product: &'a str,
     pub(crate) price: String,
+    pub(crate) shipping: &'a str,
+    pub(crate) methods: &'a str,
     pub(crate) config: String,
     pub(crate) first_view: String,
 }

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use paywasm_core::checkout::{Payment, Status};
 use paywasm_core::failure::FailureCode;
-use paywasm_core::method::{checkout_methods, SourceType};
+use paywasm_core::method::{checkout_methods, Flow, SourceType};
 use paywasm_core::platform::PlatformType;
 use qr::{Countdown, QrPanel};
 use receipt::Receipt;
@@ -309,9 +309,17 @@ pub fn Checkout(
         Phase::Waiting(charge) => Some(charge),
         _ => None,
     });
+    // The checkout's QR method: the offline one it offers (PromptPay when it offers none, as
+    // when it resumes a charge of another checkout).
+    let qr_scheme = methods
+        .iter()
+        .copied()
+        .find(|method| method.method().flow == Flow::Offline)
+        .unwrap_or(SourceType::Promptpay);
     let panel = view! {
         <QrPanel
             charge=waiting_charge
+            scheme=qr_scheme
             countdown=countdown
             texts=texts
             amount_text=amount_text.clone()

@@ -1,5 +1,6 @@
-//! The PromptPay QR with the amount, the merchant, a countdown to the charge's real
-//! `expires_at`, and on phones a button that saves the QR as an image for the banking app.
+//! The QR of an offline method (PromptPay, PayNow) with the amount, the merchant, a countdown
+//! to the charge's real `expires_at`, and on phones a button that saves the QR as an image for
+//! the banking app.
 
 use crate::i18n::{fill, Texts};
 use leptos::prelude::*;
@@ -88,12 +89,15 @@ impl Countdown {
     }
 }
 
-/// The QR panel, made once and hidden while no PromptPay charge waits (made and dropped at
-/// each charge, its build, rebuild and removal code cost the widget several KB).
+/// The QR panel, made once and hidden while no QR charge waits (made and dropped at each
+/// charge, its build, rebuild and removal code cost the widget several KB).
 #[component]
 pub fn QrPanel(
     /// The waiting charge, if any.
     charge: Memo<Option<Payment>>,
+    /// Its method: the checkout's QR method (one per currency: PromptPay for baht, PayNow
+    /// for Singapore dollars), whose name and mark the panel shows.
+    scheme: SourceType,
     /// Its time left.
     countdown: Countdown,
     /// The customer's language.
@@ -113,13 +117,16 @@ pub fn QrPanel(
             .and_then(|charge| charge.source.scannable_code)
             .map(|code| code.image.download_uri)
     };
-    let alt = fill(texts.qr_alt, &amount_text);
+    let scheme = scheme.method();
+    let alt = fill(&fill(texts.qr_alt, scheme.display_name), &amount_text);
+    let saved_as = match scheme.source_type {
+        SourceType::Paynow => "paynow-qr.png",
+        _ => "promptpay-qr.png",
+    };
     let save = move |_| {
         if let Some(uri) = image_uri() {
             spawn_local(async move {
-                if let Err(error) =
-                    crate::browser::save_image_as_png(&uri, 720, "promptpay-qr.png").await
-                {
+                if let Err(error) = crate::browser::save_image_as_png(&uri, 720, saved_as).await {
                     web_sys::console::error_2(
                         &"paywasm: could not save the QR code".into(),
                         &error,
@@ -136,7 +143,6 @@ pub fn QrPanel(
     // reactive attribute costs the widget about 0.5 KB).
     let Countdown { left, total } = countdown;
     let no_deadline = move || left.get().is_none();
-    let promptpay = SourceType::Promptpay.method();
     // For developers, in English as the gateway's test pages are: it pays the QR as a phone
     // would, in a new tab, so that this checkout keeps waiting and announces the outcome.
     let simulate_link = simulate.then(|| {
@@ -150,8 +156,8 @@ pub fn QrPanel(
     view! {
         <div class="paywasm-qr" hidden=move || charge.get().is_none()>
             <p class="paywasm-scheme">
-                <span class="paywasm-mark" inner_html=promptpay.mark></span>
-                {promptpay.display_name}
+                <span class="paywasm-mark" inner_html=scheme.mark></span>
+                {scheme.display_name}
             </p>
             {merchant.map(|name| view! { <p class="paywasm-merchant">{fill(texts.pay_to, &name)}</p> })}
             <p class="paywasm-amount">{amount_text}</p>

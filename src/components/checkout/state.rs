@@ -50,6 +50,7 @@ impl Phase {
     pub fn attribute(&self) -> &'static str {
         match self {
             Phase::Starting(SourceType::Promptpay) => "starting promptpay",
+            Phase::Starting(SourceType::Paynow) => "starting paynow",
             Phase::Starting(SourceType::AlipayCn) => "starting alipay_cn",
             _ => self.name(),
         }

@@ -22,11 +22,14 @@ use paywasm_core::money::Amount;
 use paywasm_core::omise::objects::{
     Charge, ChargeStatus, Document, EventKey, List, PlatformFee, ScannableCode, TransactionFees,
 };
-use paywasm_core::promptpay;
 use paywasm_core::test_codes::{self, TestOutcome};
 use paywasm_core::time::Timestamp;
+use paywasm_core::{paynow, promptpay};
 use rusqlite::OptionalExtension;
 use std::net::SocketAddr;
+
+/// The name the sandbox's PayNow QRs show in the customer's bank app.
+const PAYNOW_MERCHANT_NAME: &str = "PAYWASM SANDBOX";
 
 pub(crate) fn router() -> Router<GatewayState> {
     Router::new()
@@ -436,26 +439,46 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         ));
         authorize_id = Some(pay_id);
     }
-    // What the charge's QR document shows: PromptPay's payment QR; for a WeChat Pay charge the
-    // customer's scanned code, as seed 003's pending charge has a QR document (named by an
-    // 18-digit number of the gateway's, not by the code).
+    // What the charge's QR document shows: PromptPay's or PayNow's payment QR; for a WeChat
+    // Pay charge the customer's scanned code, as seed 003's pending charge has a QR document
+    // (named by an 18-digit number of the gateway's, not by the code).
+    // The reference identifies the charge to the bank, like a gateway's bill payment.
+    let reference = || -> String {
+        crate::ids::tail(&id)
+            .to_ascii_uppercase()
+            .chars()
+            .take(20)
+            .collect()
+    };
     let shown = match source.source_type {
         SourceType::Promptpay => {
-            // Reference 1 identifies the charge to the bank, like a gateway's bill payment.
-            let reference1: String = crate::ids::tail(&id)
-                .to_ascii_uppercase()
-                .chars()
-                .take(20)
-                .collect();
             let target = promptpay::Target::BillPayment {
                 biller_id: state.promptpay_biller_id.clone(),
-                reference1,
+                reference1: reference(),
                 reference2: None,
             };
             Some((
                 promptpay::payload(&target, Some(amount))?,
                 "qrcode.svg".to_owned(),
             ))
+        }
+        SourceType::Paynow => {
+            // The last day it may be paid, in Singapore (UTC+8): `YYYYMMDD`.
+            let last_day: String = expires_at
+                .plus_seconds(8 * 3_600)
+                .to_string()
+                .chars()
+                .take(10)
+                .filter(char::is_ascii_digit)
+                .collect();
+            let bill = paynow::Bill {
+                uen: &state.paynow_uen,
+                merchant_name: PAYNOW_MERCHANT_NAME,
+                reference: &reference(),
+                amount,
+                expires_on: Some(&last_day),
+            };
+            Some((paynow::payload(&bill)?, "qrcode.svg".to_owned()))
         }
         SourceType::WechatPayUpm => source.barcode.clone().map(|barcode| {
             let name = crate::ids::wechat_document_number();

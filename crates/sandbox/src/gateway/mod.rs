@@ -34,6 +34,8 @@ pub struct GatewayState {
     pub(crate) base_url: String,
     /// The biller id the sandbox's PromptPay QRs pay to.
     pub(crate) promptpay_biller_id: String,
+    /// The UEN the sandbox's PayNow QRs pay to.
+    pub(crate) paynow_uen: String,
     /// How long a PromptPay QR lives when its charge names no `expires_at` (the account's
     /// default; the seed's 24 h unless set shorter).
     pub(crate) promptpay_expiry_secs: i64,
@@ -81,6 +83,8 @@ impl GatewayState {
             base_url,
             // A sandbox biller: a fictitious 13-digit tax id with the 2-digit suffix.
             promptpay_biller_id: "010555600000001".into(),
+            // A sandbox business: a UEN of the registered-business form, fictitious.
+            paynow_uen: "202600001P".into(),
             promptpay_expiry_secs: 24 * 3_600,
             webhook_endpoints: Arc::new(webhooks.endpoints),
             webhook_key: Arc::new(webhooks.key),

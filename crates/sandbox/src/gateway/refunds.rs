@@ -35,7 +35,9 @@ const DAY: i64 = 86_400;
 /// How long after payment a method's charges may be refunded; `None`: never.
 fn refund_window_secs(source_type: SourceType) -> Option<i64> {
     match source_type {
-        SourceType::Promptpay => None,
+        // PayNow's refunds are not in the pages of Opn's that docs/methods.md cites: none,
+        // until they are (a stray payment is then repaid by the merchant).
+        SourceType::Promptpay | SourceType::Paynow => None,
         SourceType::WechatPayUpm => Some(90 * DAY),
         SourceType::BarcodeAlipay | SourceType::AlipayCn => Some(365 * DAY),
     }

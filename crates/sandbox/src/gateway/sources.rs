@@ -37,8 +37,13 @@ pub(crate) fn build(
         // Seed 000: `alipay` "will be deprecated in favor of `alipay_cn`". Until then the old
         // name is taken for the new one, with its flow; the source says `alipay_cn`.
         "alipay" => SourceType::AlipayCn,
-        name => SourceType::parse(name)
-            .map_err(|_| ApiError::BadRequest(format!("type '{name}' is not supported; use one of alipay_cn, barcode_alipay, promptpay, wechat_pay_upm")))?,
+        name => SourceType::parse(name).map_err(|_| {
+            let supported: Vec<&str> = SourceType::ALL.iter().map(|t| t.as_str()).collect();
+            ApiError::BadRequest(format!(
+                "type '{name}' is not supported; use one of {}",
+                supported.join(", ")
+            ))
+        })?,
     };
     let method = source_type.method();
     let amount = params
