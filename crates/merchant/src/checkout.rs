@@ -22,7 +22,7 @@ pub mod omise;
 pub mod wooshpay;
 
 use crate::connector::{Connector, Read, Settled};
-use crate::customers::{HeldRequests, Proxies};
+use crate::customers::Proxies;
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use crate::records::{now_ms, Records};
@@ -107,8 +107,6 @@ pub struct Checkout<C, O> {
     last_webhook_checked_ms: AtomicI64,
     /// One re-read of a payment at a time, for all its waiters (by payment).
     refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Status requests held now ([`MAX_HELD`] and [`MAX_HELD_PER_CUSTOMER`] unless limited).
-    held: HeldRequests,
     /// The merchant's own proxies, which name the customer.
     proxies: Proxies,
     /// How long a customer may take to pay a QR, in seconds (0: the gateway account's default).
@@ -153,7 +151,6 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             last_webhook_ms: AtomicI64::new(now_ms()),
             last_webhook_checked_ms: AtomicI64::new(0),
             refreshing: std::sync::Mutex::default(),
-            held: HeldRequests::new(MAX_HELD, MAX_HELD_PER_CUSTOMER),
             proxies: Proxies::default(),
             qr_lifetime_secs: AtomicI64::new(0),
         })
@@ -178,9 +175,11 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
 
     /// Holds at most `max` status requests at once on this instance (default [`MAX_HELD`]):
     /// past it, a status request is answered at once with the copy. Each held request costs
-    /// a task and a connection; size it to the connections the server may keep open.
+    /// a task and a connection; size it to the connections the server may keep open. The
+    /// caps are the instance's, not one checkout's: every checkout over the same
+    /// [`Records`] (a server's markets, its gateways) counts against them together.
     pub fn limit_held(&self, max: usize) {
-        self.held.limit(Some(max), None);
+        self.records.held().limit(Some(max), None);
     }
 
     /// Holds at most `max` status requests of one customer at once (default
@@ -188,7 +187,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
     /// `into_make_service_with_connect_info::<SocketAddr>`, and name the merchant's proxies
     /// ([`Checkout::trust_proxies`]); without the peers' addresses only the total is capped.
     pub fn limit_held_per_customer(&self, max: usize) {
-        self.held.limit(None, Some(max));
+        self.records.held().limit(None, Some(max));
     }
 
     /// The merchant's proxies in front of this server (load balancers, a CDN's addresses):
@@ -398,7 +397,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         let hold = if wait.is_zero() {
             None
         } else {
-            self.held.hold(customer)
+            self.records.held().hold(customer)
         };
         let (wait, retry_after_secs) = match hold {
             Some(_) => (wait, None),

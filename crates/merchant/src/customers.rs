@@ -66,6 +66,17 @@ pub(crate) struct HeldRequests {
     max_per_customer: AtomicUsize,
 }
 
+impl Default for HeldRequests {
+    /// At most [`crate::checkout::MAX_HELD`] in all, [`crate::checkout::MAX_HELD_PER_CUSTOMER`]
+    /// of one customer.
+    fn default() -> Self {
+        Self::new(
+            crate::checkout::MAX_HELD,
+            crate::checkout::MAX_HELD_PER_CUSTOMER,
+        )
+    }
+}
+
 impl HeldRequests {
     /// At most `max_total` in all, `max_per_customer` of one customer.
     pub(crate) fn new(max_total: usize, max_per_customer: usize) -> Self {

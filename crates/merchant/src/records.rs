@@ -17,11 +17,11 @@
 //!
 //! The order itself (its amount, whether it is paid) is the merchant's, not kept here.
 
+use crate::customers::HeldRequests;
 use crate::database::{Database, Param, Schema};
 use crate::error::MerchantError;
 use crate::waiters::Waiters;
 use paywasm_core::checkout::Payment;
-#[cfg(feature = "postgres")]
 use std::sync::Arc;
 
 /// The records' versioned migrations, one folder per dialect (the PostgreSQL tables are
@@ -84,6 +84,9 @@ pub struct Records {
     #[cfg(feature = "postgres")]
     _listener: Option<Arc<crate::postgres::Listener>>,
     waiters: Waiters,
+    /// The status requests this instance holds, whichever checkout over these records holds
+    /// them: the caps protect the instance, not one checkout.
+    held: Arc<HeldRequests>,
 }
 
 fn stored(charge: &Payment) -> Result<String, MerchantError> {
@@ -125,6 +128,7 @@ impl Records {
             #[cfg(feature = "postgres")]
             _listener: None,
             waiters: Waiters::default(),
+            held: Arc::default(),
         })
     }
 
@@ -157,6 +161,7 @@ impl Records {
             #[cfg(feature = "postgres")]
             _listener: listener,
             waiters,
+            held: Arc::default(),
         })
     }
 
@@ -168,6 +173,11 @@ impl Records {
     /// The customers waiting on this instance.
     pub fn waiters(&self) -> &Waiters {
         &self.waiters
+    }
+
+    /// The status requests held on this instance, and their caps.
+    pub(crate) fn held(&self) -> &HeldRequests {
+        &self.held
     }
 
     /// Records payment `copy`, made at gateway `gateway` ([`crate::connector::Connector::NAME`])

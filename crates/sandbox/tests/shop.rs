@@ -209,6 +209,15 @@ async fn a_customer_past_its_share_of_held_requests_is_answered_at_once_with_ret
     assert_eq!(past.headers()["retry-after"], "3");
     let past: Value = past.json().await.unwrap();
     assert_eq!(past["status"], "pending");
+    // Nor through another of the shop's checkouts (Singapore's): the caps are the instance's.
+    let elsewhere = sandbox
+        .http
+        .get(url.replacen("/checkout/", "/sg/checkout/", 1))
+        .header("x-forwarded-for", "203.0.113.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.headers()["retry-after"], "3");
     // Another customer, through the same proxy, is held.
     let other = tokio::spawn(status_of("203.0.113.2"));
     tokio::time::sleep(Duration::from_millis(800)).await;
