@@ -53,13 +53,7 @@ pub const FALLBACK_REFRESH_MS: i64 = 10_000;
 
 /// Longest hold of a status request, in seconds.
 pub const MAX_WAIT_SECS: u32 = 30;
-/// Most status requests held at once on one instance (each costs a task and a connection);
-/// past it, a status request is answered at once.
-pub const MAX_HELD: usize = 20_000;
-/// Most status requests of one customer (one address) held at once: a customer waits on one
-/// charge; the rest is room for the customers behind one carrier-grade NAT. Past it, a status
-/// request is answered at once.
-pub const MAX_HELD_PER_CUSTOMER: usize = 32;
+pub use crate::customers::{MAX_HELD, MAX_HELD_PER_CUSTOMER};
 /// What an answer given at once past a cap tells the client (`Retry-After`, seconds): when to
 /// ask again, as the widget does anyway after an answer that was not held.
 pub const RETRY_AFTER_UNHELD_SECS: u32 = 3;

@@ -66,14 +66,18 @@ pub(crate) struct HeldRequests {
     max_per_customer: AtomicUsize,
 }
 
+/// Most status requests held at once on one instance (each costs a task and a connection);
+/// past it, a status request is answered at once.
+pub const MAX_HELD: usize = 20_000;
+/// Most status requests of one customer (one address) held at once: a customer waits on one
+/// charge; the rest is room for the customers behind one carrier-grade NAT. Past it, a status
+/// request is answered at once.
+pub const MAX_HELD_PER_CUSTOMER: usize = 32;
+
 impl Default for HeldRequests {
-    /// At most [`crate::checkout::MAX_HELD`] in all, [`crate::checkout::MAX_HELD_PER_CUSTOMER`]
-    /// of one customer.
+    /// At most [`MAX_HELD`] in all, [`MAX_HELD_PER_CUSTOMER`] of one customer.
     fn default() -> Self {
-        Self::new(
-            crate::checkout::MAX_HELD,
-            crate::checkout::MAX_HELD_PER_CUSTOMER,
-        )
+        Self::new(MAX_HELD, MAX_HELD_PER_CUSTOMER)
     }
 }
 
