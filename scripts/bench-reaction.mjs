@@ -79,6 +79,8 @@ async function start(args, log) {
       if (refresh) log.refreshes.push({ at, read: +refresh[1], settle: +refresh[2], copy: +refresh[3] });
       const answered = /webhook answered .*total_ms=([\d.]+)/.exec(line);
       if (answered) log.webhooks.push({ at, total: +answered[1] });
+      const reread = /waiting customer's copy re-read .*webhooks_silent=(true|false)/.exec(line);
+      if (reread) log.rereads.push({ at, silent: reread[1] === "true" });
       const attempt = /webhook attempt waited_ms=(-?\d+) took_ms=(\d+)/.exec(line);
       if (attempt) log.attempts.push({ at, waited: +attempt[1], took: +attempt[2] });
     }
@@ -168,7 +170,7 @@ function webhookRounds(log, from, to) {
 /** The shop's time per webhook between `from` and `to`: p50 and p95 of each part, in words. */
 function webhookTimes(log, from, to) {
   const within = (list) => list.filter((r) => r.at >= from && r.at <= to);
-  const [refreshes, webhooks, attempts] = [within(log.refreshes), within(log.webhooks), within(log.attempts)];
+  const [refreshes, webhooks, attempts, rereads] = [within(log.refreshes), within(log.webhooks), within(log.attempts), within(log.rereads)];
   if (webhooks.length === 0) return "";
   const gateway = attempts.length === 0 ? "" :
     `\n  the gateway per delivery, ms p50/p95/p99 (${attempts.length} attempts): waiting to start ` +
@@ -185,6 +187,9 @@ function webhookTimes(log, from, to) {
     `\n  the shop per webhook, ms p50/p95 (${webhooks.length} answered): ` +
     [part("whole answer", webhooks.map((r) => r.total)) + ` (p99 ${pct(webhooks.map((r) => r.total), 99).toFixed(1)})`, part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
     `; the rest (event checked and marked, the order read) ${rest.toFixed(1)} on average` +
+    // Re-reads besides the webhooks': a waiting customer's copy that grew old, while webhooks
+    // flowed (the safety net, budgeted) or while the instance heard of none for 10 s.
+    `; waiting customers' copies re-read besides: ${rereads.filter((r) => !r.silent).length} while webhooks flowed, ${rereads.filter((r) => r.silent).length} while the instance heard of none` +
     gateway
   );
 }
@@ -192,7 +197,7 @@ function webhookTimes(log, from, to) {
 /** Measures `setup`: reaction (long poll against 2 s polling) and, with `scale`, that many
  *  customers waiting at once. */
 async function measure(setup) {
-  const log = { rounds: [], refreshes: [], webhooks: [], attempts: [] };
+  const log = { rounds: [], refreshes: [], webhooks: [], attempts: [], rereads: [] };
   const s = await setUp(setup, log);
   const shopOf = (n) => s.shops[n % s.shops.length];
 
@@ -268,7 +273,9 @@ async function measure(setup) {
   // 2. Scale: `scale` customers long-polling at once; then each paid at a random moment within
   // 60 s (about 170 payments a second for 10,000).
   if (scale > 0) {
+    const arriving = performance.now();
     const waiting = await pool(Array.from({ length: scale }), 64, customerAtQr);
+    console.log(`${s.name}: ${scale} customers at the QR in ${((performance.now() - arriving) / 1000).toFixed(0)} s`);
     await sleep(Number(process.env.SETTLE_MS ?? 1000));
     const before = rssKb(s.processes);
     const stats = { requests: 0 };

@@ -49,6 +49,16 @@ def mark_as_paid(charge_id):
         return json.load(response)
 
 
+class Capability(unittest.TestCase):
+    def test_the_account_lists_its_methods_with_their_currencies(self):
+        capability = omise.Capability.retrieve()
+        self.assertEqual(capability.object, "capability")
+        methods = {method["name"]: method["currencies"] for method in capability.payment_methods}
+        self.assertEqual(methods["promptpay"], ["THB"])
+        self.assertEqual(methods["paynow"], ["SGD"])
+        self.assertIn("alipay_cn", methods)
+
+
 class PromptPay(unittest.TestCase):
     def test_source_then_charge_retrieve_list_and_expire(self):
         source = omise.Source.create(type="promptpay", amount=400000, currency="thb")

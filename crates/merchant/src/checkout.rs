@@ -16,7 +16,8 @@
 //! Status requests read the merchant's copy of each payment ([`crate::records`]), so waiting
 //! customers cost the gateway nothing. Should webhooks stop arriving, a copy older than
 //! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters (while they arrive, only one
-//! older than [`SLOW_FALLBACK_REFRESH_MS`]).
+//! older than [`SLOW_FALLBACK_REFRESH_MS`], within the instance's budget of such re-reads:
+//! [`crate::rereads`]).
 
 pub mod omise;
 pub mod wooshpay;
@@ -62,6 +63,11 @@ pub const RETRY_AFTER_UNHELD_SECS: u32 = 3;
 const REFRESH_DEADLINE: Duration = Duration::from_secs(5);
 /// After a re-read that failed, how long until the next (ms).
 const RETRY_REFRESH_MS: i64 = 2_000;
+/// `last_webhook_checked_ms` while one request asks the records when a webhook was last
+/// handled ([`Checkout::refresh_after_ms`]).
+const ASKING_THE_RECORDS: i64 = i64::MAX;
+/// After a safety-net re-read the instance's budget refused, how long until the next (ms).
+const REFUSED_REREAD_MS: std::ops::Range<i64> = 2_000..10_000;
 
 /// `url` with the `order` query parameter `reference` (encoded: a merchant's references may
 /// hold any character): where a customer returns to.
@@ -320,23 +326,58 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
     /// How old a pending copy may get before it is re-read, given how recently a webhook came
     /// to any instance. With several instances, the gateway's deliveries may all reach
     /// another one: before this instance takes the webhooks for stopped, it asks the records
-    /// (at most once a second), which know when any instance last handled one.
+    /// (at most once a second, one question at a time), which know when any instance last
+    /// handled one. While that question is out, the others asking meanwhile are given the
+    /// benefit of the doubt (the webhooks flow); once answered, its answer is what they go by
+    /// until the next.
     async fn refresh_after_ms(&self, now_ms: i64) -> Result<i64, MerchantError> {
         let silent = |last: i64| now_ms - last >= FALLBACK_REFRESH_MS;
-        let mut last = self.last_webhook_ms.load(Ordering::Relaxed);
-        if silent(last)
-            && now_ms - self.last_webhook_checked_ms.swap(now_ms, Ordering::Relaxed) >= 1_000
+        let by = |last: i64| {
+            if silent(last) {
+                FALLBACK_REFRESH_MS
+            } else {
+                SLOW_FALLBACK_REFRESH_MS
+            }
+        };
+        let last = self.last_webhook_ms.load(Ordering::Acquire);
+        if !silent(last) {
+            return Ok(SLOW_FALLBACK_REFRESH_MS);
+        }
+        let checked = self.last_webhook_checked_ms.load(Ordering::Acquire);
+        if checked == ASKING_THE_RECORDS {
+            return Ok(SLOW_FALLBACK_REFRESH_MS);
+        }
+        // Asked within the last second: its answer is in `last` already.
+        if now_ms - checked < 1_000 {
+            return Ok(by(last));
+        }
+        if self
+            .last_webhook_checked_ms
+            .compare_exchange(
+                checked,
+                ASKING_THE_RECORDS,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_err()
         {
-            if let Some(handled) = self.records.last_webhook_ms().await? {
-                last = last.max(handled);
-                self.last_webhook_ms.fetch_max(handled, Ordering::Relaxed);
+            // Another request took the question (or answered it) meanwhile.
+            return Ok(SLOW_FALLBACK_REFRESH_MS);
+        }
+        // Answered, failed or dropped with a customer who went away: the question is no
+        // longer out either way.
+        struct Asked<'a>(&'a AtomicI64, i64);
+        impl Drop for Asked<'_> {
+            fn drop(&mut self) {
+                self.0.store(self.1, Ordering::Release);
             }
         }
-        Ok(if silent(last) {
-            FALLBACK_REFRESH_MS
-        } else {
-            SLOW_FALLBACK_REFRESH_MS
-        })
+        let _asked = Asked(&self.last_webhook_checked_ms, now_ms);
+        let handled = self.records.last_webhook_ms().await?;
+        if let Some(handled) = handled {
+            self.last_webhook_ms.fetch_max(handled, Ordering::AcqRel);
+        }
+        Ok(by(handled.map_or(last, |handled| last.max(handled))))
     }
 
     /// Re-reads pending charge `charge_id`, whose copy was refreshed at `refreshed_ms`, once
@@ -427,7 +468,23 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             let age_ms = now_ms() - refreshed_ms;
             let refresh_after = self.refresh_after_ms(now_ms()).await?;
             let mut until_refresh_ms = refresh_after - age_ms;
-            if charge.status == Status::Pending && age_ms >= refresh_after {
+            // While webhooks flow, a re-read is a safety net, within the instance's budget;
+            // past it, this customer's turn comes a few seconds later (spread, so that the
+            // customers refused together do not all ask again together).
+            let due = charge.status == Status::Pending && age_ms >= refresh_after;
+            if due
+                && refresh_after != FALLBACK_REFRESH_MS
+                && !self.records.rereads().take(Instant::now())
+            {
+                until_refresh_ms = rand::random_range(REFUSED_REREAD_MS);
+            } else if due {
+                // How often waiting customers cost the gateway a read, and why, for the
+                // benchmarks (`scripts/bench-reaction.mjs`).
+                tracing::debug!(
+                    charge = charge_id,
+                    webhooks_silent = refresh_after == FALLBACK_REFRESH_MS,
+                    "waiting customer's copy re-read"
+                );
                 match self.refresh_once(charge_id, refreshed_ms).await {
                     Some(fresh) => {
                         charge = fresh;

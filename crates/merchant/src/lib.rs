@@ -154,6 +154,7 @@ pub mod pos;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod records;
+pub mod rereads;
 mod settlement;
 pub mod waiters;
 mod webhooks;

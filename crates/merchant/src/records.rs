@@ -20,6 +20,7 @@
 use crate::customers::HeldRequests;
 use crate::database::{Database, Param, Schema};
 use crate::error::MerchantError;
+use crate::rereads::RereadBudget;
 use crate::waiters::Waiters;
 use paywasm_core::checkout::Payment;
 use std::sync::Arc;
@@ -87,6 +88,9 @@ pub struct Records {
     /// The status requests this instance holds, whichever checkout over these records holds
     /// them: the caps protect the instance, not one checkout.
     held: Arc<HeldRequests>,
+    /// The safety-net re-reads this instance may still make, whichever checkout makes them:
+    /// the budget protects the merchant's gateway account.
+    rereads: Arc<RereadBudget>,
 }
 
 fn stored(charge: &Payment) -> Result<String, MerchantError> {
@@ -129,6 +133,7 @@ impl Records {
             _listener: None,
             waiters: Waiters::default(),
             held: Arc::default(),
+            rereads: Arc::default(),
         })
     }
 
@@ -162,6 +167,7 @@ impl Records {
             _listener: listener,
             waiters,
             held: Arc::default(),
+            rereads: Arc::default(),
         })
     }
 
@@ -178,6 +184,11 @@ impl Records {
     /// The status requests held on this instance, and their caps.
     pub(crate) fn held(&self) -> &HeldRequests {
         &self.held
+    }
+
+    /// The safety-net re-reads this instance may still make.
+    pub(crate) fn rereads(&self) -> &RereadBudget {
+        &self.rereads
     }
 
     /// Records payment `copy`, made at gateway `gateway` ([`crate::connector::Connector::NAME`])

@@ -92,6 +92,11 @@ pub struct Config {
     /// here too.
     #[arg(long, env = "PAYWASM_GATEWAY_URL", value_parser = parse_http_url)]
     pub gateway_url: Option<String>,
+    /// The payment methods the test account has (source types, comma-separated:
+    /// `promptpay,paynow`); `GET /capability` lists them and a source of any other is refused.
+    /// Every method by default.
+    #[arg(long, env = "PAYWASM_METHODS", value_delimiter = ',', value_parser = parse_method)]
+    pub methods: Vec<paywasm_core::method::SourceType>,
     /// How long a PromptPay QR can be paid when the charge names no `expires_at` (the
     /// account's default, as a merchant sets it at Opn): `5m`, `90s`, `2h`; at most 24 h, the
     /// seed's limit and the default.
@@ -156,6 +161,20 @@ pub struct Config {
     pub disk: crate::store::DiskGate,
 }
 
+/// A source type the account has, by its API name.
+fn parse_method(name: &str) -> Result<paywasm_core::method::SourceType, String> {
+    paywasm_core::method::SourceType::parse(name.trim()).map_err(|_| {
+        let known: Vec<&str> = paywasm_core::method::SourceType::ALL
+            .iter()
+            .map(|method| method.as_str())
+            .collect();
+        format!(
+            "not a payment method: use source types, of {}",
+            known.join(", ")
+        )
+    })
+}
+
 /// A PromptPay QR lifetime: a duration people write, from a second to 24 hours.
 fn parse_promptpay_expiry(text: &str) -> Result<std::time::Duration, String> {
     let lifetime = humantime::parse_duration(text)
@@ -204,6 +223,7 @@ impl Config {
             gateway_url: None,
             no_shop: false,
             promptpay_expiry: std::time::Duration::from_secs(24 * 3_600),
+            methods: vec![],
             webhook_urls: vec![],
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             www_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")),

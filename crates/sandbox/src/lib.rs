@@ -266,7 +266,8 @@ fn gateway(
             key: webhook_key.to_vec(),
         },
     )?
-    .with_promptpay_expiry(config.promptpay_expiry);
+    .with_promptpay_expiry(config.promptpay_expiry)
+    .with_methods(&config.methods);
     gateway_state.store.migrate(pages::dashboard::SCHEMA)?;
     let wooshpay_state = wooshpay::WooshpayState::new(
         gateway_state.store.clone(),

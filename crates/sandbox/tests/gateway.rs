@@ -184,6 +184,71 @@ async fn every_field_of_the_omise_seed_examples_is_answered_as_the_seed_shows() 
     assert_like_seed(&seed, &ours, "seed003 charge");
 }
 
+/// The account's methods: `GET /capability` with the public key (as a checkout asks it)
+/// lists every method and its currencies by default; an account set up with some
+/// (`--methods`) lists only those and refuses a source of any other, inline in a charge too.
+#[tokio::test]
+async fn the_account_has_the_methods_it_is_given_and_no_other() {
+    let sandbox = Sandbox::in_process().await;
+    let (status, every) = send(sandbox.public(reqwest::Method::GET, "/capability")).await;
+    assert_eq!(status, StatusCode::OK, "{every}");
+    assert_eq!(every["object"], "capability");
+    let names = |capability: &Value| -> Vec<String> {
+        capability["payment_methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|method| method["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&every),
+        [
+            "promptpay",
+            "paynow",
+            "alipay_cn",
+            "barcode_alipay",
+            "wechat_pay_upm"
+        ]
+    );
+    let alipay = &every["payment_methods"][2];
+    assert_eq!(alipay["object"], "payment_method");
+    assert_eq!(alipay["currencies"], json!(["SGD", "THB"]));
+
+    let mut config = Config::for_tests();
+    config.methods = vec![
+        paywasm_core::method::SourceType::Paynow,
+        paywasm_core::method::SourceType::Promptpay,
+    ];
+    let sandbox = Sandbox::in_process_with(config).await;
+    let (_, some) = send(sandbox.secret(reqwest::Method::GET, "/capability")).await;
+    assert_eq!(names(&some), ["promptpay", "paynow"]);
+    let (status, refused) = send(sandbox.public(reqwest::Method::POST, "/sources").json(
+        &json!({"type": "alipay_cn", "amount": 400_000, "currency": "THB", "platform_type": "WEB"}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_error(&refused, "bad_request");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("not enabled on this account"),
+        "{refused}"
+    );
+    let (status, refused) = send(sandbox.secret(reqwest::Method::POST, "/charges").json(
+        &json!({"amount": 400_000, "currency": "THB", "source": {"type": "alipay_cn", "platform_type": "WEB"}, "return_uri": "https://shop.example/return"}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_error(&refused, "bad_request");
+    let source = sandbox.promptpay_source(400_000).await;
+    assert_eq!(source["type"], "promptpay");
+    // Without a key, nothing.
+    let (status, _) = send(sandbox.gateway(reqwest::Method::GET, "/capability", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn forms_and_json_create_the_same_source() {
     let sandbox = Sandbox::in_process().await;

@@ -182,6 +182,78 @@ async fn the_library_serves_the_contract_on_sqlite() {
     sandbox.running.stop().await;
 }
 
+/// While webhooks flow, waiting customers' copies that have grown old are still re-read from
+/// the gateway in case a delivery was lost, but within the instance's budget
+/// ([`paywasm_merchant::rereads`]): thirty customers whose copies are all 70 s old cost the
+/// gateway account a burst of ten reads, not thirty. (Before, every waiting customer was
+/// re-read each minute: 10,000 waiting cost the account 170 reads a second.)
+#[tokio::test]
+async fn while_webhooks_flow_old_copies_are_re_read_within_the_instance_budget() {
+    const CUSTOMERS: usize = 30;
+    let (listener, url) = bind().await;
+    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}/webhooks/omise")]).await;
+    let orders = Ledger::default();
+    let store = paywasm_store::Store::open(None, "merchant").unwrap();
+    let instance = serve(
+        listener,
+        url,
+        &sandbox,
+        &orders,
+        Records::sqlite(store.clone()).unwrap(),
+    );
+    let mut charges = vec![];
+    for n in 0..CUSTOMERS {
+        let order = format!("ord_budget_{n}");
+        orders.open(&order, 129_000);
+        let source = sandbox.promptpay_source(129_000).await;
+        let (status, charge) = send(
+            sandbox
+                .http
+                .post(format!("{}/checkout/charges", instance.url))
+                .json(&json!({"source": source["id"], "order": order})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{charge}");
+        charges.push(charge["id"].as_str().unwrap().to_owned());
+    }
+    let count = |sql: &'static str, since: i64| {
+        store
+            .call(|db| db.query_row(sql, [since], |row| row.get::<_, i64>(0)))
+            .unwrap()
+    };
+    // The charges' webhooks arrived: they flow.
+    support::eventually("the shop to handle the charges' webhooks", || async {
+        count("SELECT COUNT(*) FROM processed_events WHERE ?1 = ?1", 0) >= CUSTOMERS as i64
+    })
+    .await;
+    let aged = count("SELECT MAX(refreshed_ms) - ?1 FROM payments", 70_000);
+    store
+        .call(|db| db.execute("UPDATE payments SET refreshed_ms = ?1", [aged]))
+        .unwrap();
+    let mut asked = tokio::task::JoinSet::new();
+    for id in &charges {
+        let request = sandbox
+            .http
+            .get(format!("{}/checkout/charges/{id}", instance.url));
+        asked.spawn(send(request));
+    }
+    while let Some(answer) = asked.join_next().await {
+        let (status, charge) = answer.unwrap();
+        assert_eq!(status, StatusCode::OK, "{charge}");
+        assert_eq!(charge["status"], "pending");
+    }
+    let re_read = count(
+        "SELECT COUNT(*) FROM payments WHERE refreshed_ms > ?1",
+        aged,
+    );
+    assert_eq!(
+        re_read,
+        i64::from(paywasm_merchant::rereads::SAFETY_NET_REREADS_PER_SEC),
+        "copies re-read from the gateway: a burst of the budget, the others later"
+    );
+    sandbox.running.stop().await;
+}
+
 /// Two instances A and B of one merchant, sharing the PostgreSQL `database`, behind a gateway
 /// whose webhooks reach A only.
 async fn two_instances(database: &str) -> (Sandbox, Ledger, Instance, Instance) {
@@ -276,6 +348,42 @@ async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
         refreshed().await,
         before,
         "B re-read the charge from the gateway although webhooks flow to A"
+    );
+    // B is asked on, five times a second, for longer than the 10 s after which it would take
+    // the webhooks for stopped, while they keep reaching A: B still hears of them (before,
+    // each question within a second of the last put off B's look at the records, so that
+    // 10 s after its first look B took the webhooks for stopped for good and re-read every
+    // waiting customer's charge every 10 s, unbudgeted).
+    // The copy made 20 s younger (about 30 s old): old enough for a silent instance's
+    // re-read, young enough for no other during the 12 s.
+    db.execute(
+        "",
+        "UPDATE paywasm_payments SET refreshed_ms = $2 WHERE payment_id = $1",
+        &[waiting.as_str().into(), (before + 20_000).into()],
+    )
+    .await
+    .unwrap();
+    let before = refreshed().await;
+    let asking = Instant::now();
+    let mut paid_through_a = 0;
+    while asking.elapsed() < Duration::from_secs(12) {
+        if asking.elapsed() >= Duration::from_secs(4 * paid_through_a) {
+            paid_through_a += 1;
+            charge_on(&a, &format!("ord_more_through_a_{paid_through_a}")).await;
+        }
+        let (status, charge) = send(
+            sandbox
+                .http
+                .get(format!("{}/checkout/charges/{waiting}", b.url)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{charge}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        refreshed().await,
+        before,
+        "B took the webhooks for stopped while it was asked often, and re-read the charge"
     );
     sandbox.running.stop().await;
 }

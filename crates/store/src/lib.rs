@@ -77,6 +77,34 @@ pub fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T>
     })
 }
 
+/// Statements run through the connection's cache of prepared statements: SQLite otherwise
+/// parses and plans each statement anew at every call, which was 15% of the test gateway's
+/// CPU with 10,000 customers waiting (`perf`, BENCHMARKS.md), all of it under the store's
+/// one lock. For the statements a server runs at every request.
+pub trait Cached {
+    /// [`Connection::execute`], prepared once.
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    /// [`Connection::query_row`], prepared once.
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, row: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, row: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, row)
+    }
+}
+
 /// A database shared by one server's handlers.
 #[derive(Clone)]
 pub struct Store {
@@ -219,6 +247,8 @@ impl Store {
         };
         let (connection, syncer) = connection;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Room for every statement a server runs at each request ([`Cached`]).
+        connection.set_prepared_statement_cache_capacity(64);
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
             syncer,

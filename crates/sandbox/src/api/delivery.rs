@@ -9,6 +9,7 @@
 //! and the start of its body, the next retry), so that the dashboard can show a developer
 //! what their endpoint answered each time, not only the last time.
 
+use paywasm_store::Cached;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{watch, Notify};
 
@@ -118,12 +119,12 @@ impl Attempted {
         took_ms: i64,
     ) -> rusqlite::Result<()> {
         let tx = db.transaction()?;
-        tx.execute(
+        tx.execute_cached(
             &format!("UPDATE {table} SET status = ?2, attempts = ?3, next_attempt_ms = ?4, response_status = ?5 WHERE id = ?1"),
             rusqlite::params![id, self.status, self.attempts, self.next_attempt_ms, self.response_status],
         )?;
         let retry = (self.status == "pending").then_some(self.next_attempt_ms);
-        tx.execute(
+        tx.execute_cached(
             "INSERT INTO webhook_attempts (deliveries, delivery_id, at_ms, url, response_status, excerpt, took_ms, next_attempt_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             rusqlite::params![table, id, self.at_ms, url, self.response_status, self.excerpt, took_ms, retry],
@@ -234,7 +235,7 @@ fn still_due<D: Deliveries>(deliveries: &D) -> i64 {
     deliveries
         .store()
         .call(|db| {
-            db.query_row(
+            db.query_row_cached(
                 &format!(
                     "SELECT COUNT(*) FROM {} WHERE status = 'pending' AND next_attempt_ms <= ?1",
                     D::TABLE

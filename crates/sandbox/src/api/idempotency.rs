@@ -17,6 +17,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use paywasm_store::Cached;
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
@@ -55,7 +56,7 @@ impl Answer {
     /// Keeps `body` as the `200 OK` answer to repeats of this request.
     pub fn keep(&self, tx: &rusqlite::Transaction<'_>, body: &str) -> rusqlite::Result<()> {
         if let Some(claim) = &self.0 {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE idempotency SET status = 200, body = ?3 WHERE scope = ?1 AND key = ?2",
                 rusqlite::params![claim.scope, claim.key, body],
             )?;
@@ -76,7 +77,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Answer {
 /// the database), so retries may take them over at once instead of after a minute.
 pub(crate) fn abandon_claims_of_dead_processes(store: &crate::store::Store) {
     if let Err(error) = store.call(|db| {
-        db.execute(
+        db.execute_cached(
             "UPDATE idempotency SET created_at = 0 WHERE status IS NULL",
             [],
         )
@@ -106,7 +107,7 @@ pub(crate) fn prune(store: &crate::store::Store, now: i64) {
 /// Deletes up to 10,000 answers made before `cutoff` (Unix seconds); how many.
 fn forget_before(store: &crate::store::Store, cutoff: i64) -> Result<usize, StoreError> {
     store.call(|db| {
-        db.execute(
+        db.execute_cached(
             "DELETE FROM idempotency WHERE rowid IN
                  (SELECT rowid FROM idempotency WHERE created_at < ?1 LIMIT 10000)",
             [cutoff],
@@ -188,7 +189,7 @@ async fn handle(
             // A claim older than this was left by a request that died (a crash): take it over.
             let abandoned_before = now - ABANDONED_AFTER_SECS;
             let stored = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT fingerprint, status, body, created_at FROM idempotency WHERE scope = ?1 AND key = ?2",
                     [&scope, &key],
                     |row| {
@@ -204,7 +205,7 @@ async fn handle(
                 .optional()?
                 .flatten();
             if matches!(stored, None | Some(Stored::Abandoned)) {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
                     rusqlite::params![scope, key, fingerprint, now],
                 )?;
@@ -251,7 +252,7 @@ async fn handle(
     let (parts, body) = response.into_parts();
     // `status IS NULL`: unless the handler kept its answer with its effect.
     let release = |db: &mut rusqlite::Connection| {
-        db.execute(
+        db.execute_cached(
             "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND status IS NULL",
             [&scope, &key],
         )
@@ -275,7 +276,7 @@ async fn handle(
         if parts.status.is_server_error() || parts.status == StatusCode::UNAUTHORIZED {
             release(db)
         } else {
-            db.execute(
+            db.execute_cached(
                 "UPDATE idempotency SET status = ?3, body = ?4 WHERE scope = ?1 AND key = ?2 AND status IS NULL",
                 rusqlite::params![scope, key, status, String::from_utf8_lossy(&body)],
             )
@@ -310,7 +311,7 @@ mod tests {
         assert_eq!(forget_before(&store, now - KEEP_SECS).unwrap(), 1);
         let left: Vec<String> = store
             .call(|db| {
-                let mut statement = db.prepare("SELECT key FROM idempotency")?;
+                let mut statement = db.prepare_cached("SELECT key FROM idempotency")?;
                 let keys = statement
                     .query_map([], |row| row.get(0))?
                     .collect::<Result<Vec<String>, _>>();

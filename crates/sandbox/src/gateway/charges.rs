@@ -25,6 +25,7 @@ use paywasm_core::omise::objects::{
 use paywasm_core::test_codes::{self, TestOutcome};
 use paywasm_core::time::Timestamp;
 use paywasm_core::{paynow, promptpay};
+use paywasm_store::Cached;
 use rusqlite::OptionalExtension;
 use std::net::SocketAddr;
 
@@ -144,7 +145,7 @@ fn commit_transition(
     let endpoints = state.webhook_endpoints.clone();
     let changed = state.store.call(|db| {
         let tx = db.transaction()?;
-        let changed = tx.execute(
+        let changed = tx.execute_cached(
             "UPDATE charges SET status = ?2, body = ?3 WHERE id = ?1 AND status = 'pending'",
             rusqlite::params![&*charge.id, charge.status.as_str(), body],
         )?;
@@ -182,7 +183,7 @@ fn reload(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
     let body = state
         .store
         .call(|db| {
-            db.query_row("SELECT body FROM charges WHERE id = ?1", [id], read_row)
+            db.query_row_cached("SELECT body FROM charges WHERE id = ?1", [id], read_row)
                 .optional()
         })?
         .ok_or_else(|| ApiError::NotFound(format!("charge {id} was not found")))?;
@@ -193,7 +194,7 @@ fn reload(state: &GatewayState, id: &str) -> Result<Charge, ApiError> {
 pub(crate) fn expire_due(state: &GatewayState) -> Result<(), ApiError> {
     let now = now().unix();
     let ids = state.store.call(|db| {
-        let mut statement = db.prepare(
+        let mut statement = db.prepare_cached(
             "SELECT id FROM charges WHERE status = 'pending' AND expires_at <= ?1 LIMIT 500",
         )?;
         let ids = statement
@@ -222,7 +223,7 @@ pub(crate) fn load_by_authorize_id(
     let body = state
         .store
         .call(|db| {
-            db.query_row(
+            db.query_row_cached(
                 "SELECT body FROM charges WHERE authorize_id = ?1",
                 [authorize_id],
                 read_row,
@@ -245,7 +246,7 @@ pub(crate) fn load_by_document(
     token: &str,
 ) -> Result<Option<(Charge, String)>, ApiError> {
     let row = state.store.call(|db| {
-        db.query_row(
+        db.query_row_cached(
             "SELECT qr_payload, download_token, body FROM charges WHERE id = ?1",
             [charge_id],
             |row| {
@@ -347,7 +348,8 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         (Some(mut inline), _) => {
             inline.set_default("amount", amount.0.into());
             inline.set_default("currency", currency.as_str().into());
-            let source = super::sources::build(&inline, created_at, Some(ip.clone()))?;
+            let source =
+                super::sources::build(&inline, created_at, Some(ip.clone()), &state.account)?;
             super::sources::insert(state, &source, &Answer::none())?;
             source
         }
@@ -624,12 +626,12 @@ async fn charges_create(
         let tx = db.transaction()?;
         // Claiming the source and inserting the charge together: two concurrent charges on
         // one source cannot both succeed.
-        let claimed = tx.execute(
+        let claimed = tx.execute_cached(
             "UPDATE sources SET charge_id = ?1 WHERE id = ?2 AND charge_id IS NULL",
             rusqlite::params![&*charge.id, &*charge.source.id],
         )?;
         if claimed == 1 {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO charges (id, created_at, status, expires_at, authorize_id, qr_payload, download_token, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 rusqlite::params![
@@ -803,7 +805,7 @@ async fn charges_backdate(
     charge.expires_at.as_mut().map(shift);
     let body = serde_json::to_string(&charge).map_err(StoreError::from)?;
     state.store.call(|db| {
-        db.execute(
+        db.execute_cached(
             "UPDATE charges SET created_at = ?2, expires_at = ?3, body = ?4 WHERE id = ?1",
             rusqlite::params![
                 &*charge.id,

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::omise::objects::{EventKey, List};
 use paywasm_core::time::Timestamp;
+use paywasm_store::Cached;
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::{json, Value};
 
@@ -33,13 +34,13 @@ pub(crate) fn record(
 ) -> rusqlite::Result<String> {
     let id = String::from(crate::ids::new::<ids::EventId>());
     let created_at = now();
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO events (id, key, created_at, data) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![id, key.as_str(), created_at.unix(), data.to_string()],
     )?;
     let due_ms = crate::api::delivery::now_ms();
     for uri in endpoints {
-        tx.execute(
+        tx.execute_cached(
             "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)
              VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5)",
             rusqlite::params![String::from(crate::ids::new::<ids::DeliveryId>()), id, uri, due_ms, created_at.unix()],
@@ -61,7 +62,7 @@ pub(crate) fn resend(state: &GatewayState, id: &str) -> Result<usize, ApiError> 
     let queued = state.store.call(|db| {
         let tx = db.transaction()?;
         let known: Option<i64> = tx
-            .query_row("SELECT 1 FROM events WHERE id = ?1", [id], |row| row.get(0))
+            .query_row_cached("SELECT 1 FROM events WHERE id = ?1", [id], |row| row.get(0))
             .optional()?;
         if known.is_none() {
             return Ok(None);
@@ -69,7 +70,7 @@ pub(crate) fn resend(state: &GatewayState, id: &str) -> Result<usize, ApiError> 
         let due_ms = crate::api::delivery::now_ms();
         let created_at = now().unix();
         for uri in endpoints.iter() {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO webhook_deliveries (id, event_id, uri, status, attempts, next_attempt_ms, created_at)
                  VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5)",
                 rusqlite::params![String::from(crate::ids::new::<ids::DeliveryId>()), id, uri, due_ms, created_at],
@@ -90,7 +91,7 @@ const DELIVERIES_OF_EVENT: &str = "SELECT id, uri, status, response_status, atte
 /// An event as the API shows it, with its deliveries.
 pub(crate) fn object(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
     let row = db
-        .query_row(
+        .query_row_cached(
             "SELECT key, created_at, data FROM events WHERE id = ?1",
             [id],
             |row| {
@@ -105,7 +106,7 @@ pub(crate) fn object(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Op
     let Some((key, created_at, data)) = row else {
         return Ok(None);
     };
-    let mut statement = db.prepare(DELIVERIES_OF_EVENT)?;
+    let mut statement = db.prepare_cached(DELIVERIES_OF_EVENT)?;
     let deliveries = statement
         .query_map([id], |row| {
             Ok(json!({
@@ -170,7 +171,7 @@ mod tests {
         store.migrate(super::super::SCHEMA).unwrap();
         let plan: Vec<String> = store
             .call(|db| {
-                db.prepare(&format!(
+                db.prepare_cached(&format!(
                     "EXPLAIN QUERY PLAN {}",
                     super::DELIVERIES_OF_EVENT
                 ))?

@@ -1,6 +1,7 @@
 //! The Omise-compatible gateway (API version 2017-11-02) in test mode.
 //!
-//! Each resource module owns its routes, handlers and queries: [`sources`], [`charges`]
+//! Each resource module owns its routes, handlers and queries: [`capability`] (the account's
+//! methods), [`sources`], [`charges`]
 //! (with the test controls), [`documents`] (QR images), [`events`] and [`refunds`]. They are
 //! merged in [`app`]; [`error`] is the API's error object; [`webhooks`] is the background
 //! worker that delivers events and expires charges. The test-mode authorize page is in
@@ -8,6 +9,7 @@
 
 pub mod auth;
 pub mod barcodes;
+pub mod capability;
 pub mod charges;
 pub mod documents;
 pub mod error;
@@ -49,6 +51,8 @@ pub struct GatewayState {
     pub(crate) wake: Arc<Notify>,
     /// The last requests both APIs answered, for the dashboard.
     pub(crate) requests: crate::api::request_log::RequestLog,
+    /// The payment methods the account has.
+    pub(crate) account: Arc<capability::Account>,
 }
 
 /// How the gateway delivers webhooks.
@@ -91,11 +95,19 @@ impl GatewayState {
             http,
             wake: Arc::new(Notify::new()),
             requests: crate::api::request_log::RequestLog::default(),
+            account: Arc::default(),
         })
     }
 }
 
 impl GatewayState {
+    /// The account's payment methods (`--methods`): only `methods`, or every one when none
+    /// is named.
+    pub fn with_methods(mut self, methods: &[paywasm_core::method::SourceType]) -> Self {
+        self.account = Arc::new(capability::Account::with_methods(methods));
+        self
+    }
+
     /// The account's default PromptPay QR lifetime (at most the seed's 24 h).
     pub fn with_promptpay_expiry(mut self, lifetime: Duration) -> Self {
         let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
@@ -187,6 +199,7 @@ CREATE INDEX IF NOT EXISTS deliveries_of_event ON webhook_deliveries (event_id);
 pub fn app(state: GatewayState) -> Router {
     let cors = crate::api::cors::public_api(&["omise-version"]);
     Router::new()
+        .merge(capability::router())
         .merge(sources::router())
         .merge(charges::router())
         .merge(documents::router())

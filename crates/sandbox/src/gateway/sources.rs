@@ -16,6 +16,7 @@ use paywasm_core::method::SourceType;
 use paywasm_core::omise::objects::Source;
 use paywasm_core::platform::PlatformType;
 use paywasm_core::time::Timestamp;
+use paywasm_store::Cached;
 use rusqlite::OptionalExtension;
 use std::net::SocketAddr;
 
@@ -25,12 +26,13 @@ pub(crate) fn router() -> Router<GatewayState> {
         .route("/sources/", post(sources_create))
 }
 
-/// Builds a source from request parameters, refusing unknown types, currencies and amounts
-/// outside the method's limits.
+/// Builds a source from request parameters, refusing unknown types, methods the `account`
+/// does not have, currencies and amounts outside the method's limits.
 pub(crate) fn build(
     params: &Params,
     created_at: Timestamp,
     ip: Option<String>,
+    account: &super::capability::Account,
 ) -> Result<Source, ApiError> {
     let type_name = params.required_str("type")?;
     let source_type = match type_name {
@@ -45,6 +47,11 @@ pub(crate) fn build(
             ))
         })?,
     };
+    if !account.accepts(source_type) {
+        return Err(ApiError::BadRequest(format!(
+            "type '{type_name}' is not enabled on this account; GET /capability lists the ones that are"
+        )));
+    }
     let method = source_type.method();
     let amount = params
         .amount("amount")?
@@ -114,7 +121,7 @@ pub(crate) fn insert(
     let body = serde_json::to_string(source).map_err(StoreError::from)?;
     state.store.call(|db| {
         let tx = db.transaction()?;
-        tx.execute(
+        tx.execute_cached(
             "INSERT INTO sources (id, created_at, body) VALUES (?1, ?2, ?3)",
             rusqlite::params![&*source.id, source.created_at.unix(), body],
         )?;
@@ -127,7 +134,7 @@ pub(crate) fn insert(
 /// A stored source and the charge that used it, if any.
 pub(crate) fn find(state: &GatewayState, id: &str) -> Result<(Source, Option<String>), ApiError> {
     let row = state.store.call(|db| {
-        db.query_row(
+        db.query_row_cached(
             "SELECT body, charge_id FROM sources WHERE id = ?1",
             [id],
             |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)),
@@ -147,7 +154,7 @@ async fn sources_create(
     answer: Answer,
     super::Body(params): super::Body,
 ) -> Result<(StatusCode, Json<Source>), ApiError> {
-    let source = build(&params, now(), Some(peer.ip().to_string()))?;
+    let source = build(&params, now(), Some(peer.ip().to_string()), &state.account)?;
     insert(&state, &source, &answer)?;
     Ok((StatusCode::OK, Json(source)))
 }

@@ -34,7 +34,7 @@ impl Deliveries for GatewayState {
     }
 
     fn due(&self, db: &rusqlite::Connection, now_ms: i64) -> rusqlite::Result<Vec<Due<Target>>> {
-        let mut statement = db.prepare(
+        let mut statement = db.prepare_cached(
             "SELECT id, event_id, uri, attempts, created_at, next_attempt_ms FROM webhook_deliveries
              WHERE status = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms LIMIT ?2",
         )?;

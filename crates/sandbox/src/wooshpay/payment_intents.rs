@@ -18,6 +18,7 @@ use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::platform::PlatformType;
+use paywasm_store::Cached;
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -232,7 +233,7 @@ pub(crate) fn insert(
     if intent.status == Status::RequiresAction {
         super::webhooks::record(tx, EventType::PaymentIntentRequiresAction, intent.clone())?;
     }
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO wp_payment_intents (id, created, status, code_value, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         rusqlite::params![
             &*intent.id,
@@ -321,7 +322,7 @@ async fn create(
 /// Loads a PaymentIntent by id.
 pub(crate) fn load(state: &WooshpayState, id: &str) -> Result<PaymentIntent, WpError> {
     let body: Option<String> = state.store.call(|db| {
-        db.query_row(
+        db.query_row_cached(
             "SELECT body FROM wp_payment_intents WHERE id = ?1",
             [id],
             |row| row.get(0),
@@ -338,7 +339,7 @@ pub(crate) fn load_by_code(
     code_value: &str,
 ) -> Result<PaymentIntent, WpError> {
     let id: Option<String> = state.store.call(|db| {
-        db.query_row(
+        db.query_row_cached(
             "SELECT id FROM wp_payment_intents WHERE code_value = ?1",
             [code_value],
             |row| row.get(0),
@@ -365,7 +366,7 @@ pub(crate) fn save_if(
     let body = crate::store::json_text(intent)?;
     let changed = state.store.call(|db| {
         let tx = db.transaction()?;
-        let changed = tx.execute(
+        let changed = tx.execute_cached(
             "UPDATE wp_payment_intents SET status = ?3, body = ?4, code_value = COALESCE(?5, code_value)
              WHERE id = ?1 AND status = ?2",
             rusqlite::params![

@@ -34,7 +34,7 @@ impl Deliveries for WooshpayState {
     }
 
     fn due(&self, db: &rusqlite::Connection, now_ms: i64) -> rusqlite::Result<Vec<Due<Target>>> {
-        let mut statement = db.prepare(
+        let mut statement = db.prepare_cached(
             "SELECT d.id, e.body, w.body, d.attempts, d.created, d.next_attempt_ms FROM wp_deliveries d
              JOIN wp_events e ON e.id = d.event_id JOIN wp_webhook_endpoints w ON w.id = d.endpoint_id
              WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms LIMIT ?2",
