@@ -12,28 +12,42 @@
 // display names, the submit button named by submitLabel, focus kept inside, Escape closes and
 // focus returns to where it was. No inline styles or scripts: it works under a strict CSP.
 
-/** The methods a customer can pay with online, by Omise's source types. */
-const METHODS = { promptpay: "PromptPay", alipay_cn: "Alipay" };
+/** The methods a customer can pay with online, by Omise's source types in the order they are
+ *  offered, each with its name and the amounts it takes in each currency ([min, max], smallest
+ *  unit): the registry's (crates/core/policy.json, written in by the build, scripts/policy.mjs;
+ *  a test in paywasm-core keeps the two the same). */
+const ONLINE_METHODS = "__POLICY:ONLINE_METHODS__";
+const METHODS = Object.fromEntries(ONLINE_METHODS.map((method) => [method.type, method]));
+
+/** Whether method `name` takes `amount` of `currency`. */
+function fits(name, amount, currency) {
+  const range = METHODS[name]?.limits[currency];
+  return Boolean(range) && amount >= range[0] && amount <= range[1];
+}
 /** What Omise.js's form offers that paywasm does not, ever: card payments. */
 const CARD = ["credit_card", "card"];
 
 const WORDS = {
   en: {
+    none: "This order cannot be paid with the methods offered here. Please contact the shop.",
     title: "Payment", pay: "Pay", close: "Close", methods: "Payment method", processing: "Processing…",
     failed: "The payment could not start: {}. Please try again.",
     network: "We could not reach the payment service. Check your connection and try again.",
   },
   th: {
+    none: "ไม่สามารถชำระคำสั่งซื้อนี้ด้วยวิธีชำระเงินที่มีให้ที่นี่ กรุณาติดต่อร้านค้า",
     title: "ชำระเงิน", pay: "ชำระเงิน", close: "ปิด", methods: "วิธีชำระเงิน", processing: "กำลังดำเนินการ…",
     failed: "เริ่มการชำระเงินไม่สำเร็จ: {} กรุณาลองอีกครั้ง",
     network: "ติดต่อบริการชำระเงินไม่ได้ กรุณาตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",
   },
   ja: {
+    none: "この注文は、ここで利用できるお支払い方法ではお支払いいただけません。ショップにお問い合わせください。",
     title: "お支払い", pay: "支払う", close: "閉じる", methods: "お支払い方法", processing: "処理中…",
     failed: "お支払いを開始できませんでした（{}）。もう一度お試しください。",
     network: "決済サービスに接続できませんでした。接続を確認して、もう一度お試しください。",
   },
   zh: {
+    none: "此订单无法使用这里提供的支付方式付款。请联系商家。",
     title: "付款", pay: "付款", close: "关闭", methods: "支付方式", processing: "正在处理…",
     failed: "无法开始付款（{}）。请重试。",
     network: "无法连接支付服务。请检查网络后重试。",
@@ -66,8 +80,10 @@ function refuse(message) {
   throw new Error(`paywasm OmiseCard: ${message}`);
 }
 
-/** The methods to offer, the default first; a card payment asked for is refused. */
-function offeredMethods(options) {
+/** The methods the options name (every one when none), the default first; a card payment
+ *  asked for is refused, an unknown method warned of. Checked as soon as options are given,
+ *  before the amount may be known. */
+function namedMethods(options) {
   const asked = [options.defaultPaymentMethod, ...list(options.otherPaymentMethods)].filter(Boolean).map(String);
   const available = Object.keys(METHODS).join(", ");
   const cards = asked.filter((name) => CARD.includes(name));
@@ -76,9 +92,26 @@ function offeredMethods(options) {
   }
   const unknown = asked.filter((name) => !METHODS[name]);
   if (unknown.length) console.warn(`paywasm OmiseCard: ${unknown.join(", ")} not offered (available: ${available})`);
-  const offered = [...new Set(asked.filter((name) => METHODS[name]))];
-  if (asked.length && !offered.length) refuse(`none of ${asked.join(", ")} is offered. Available: ${available}.`);
-  return offered.length ? offered : Object.keys(METHODS);
+  const known = [...new Set(asked.filter((name) => METHODS[name]))];
+  if (asked.length && !known.length) refuse(`none of ${asked.join(", ")} is offered. Available: ${available}.`);
+  return asked.length ? known : Object.keys(METHODS);
+}
+
+/** The named methods that can take `amount` of `currency`; for an order none of them can take,
+ *  none (the merchant is told what each takes). */
+function offeredMethods(options, amount, currency) {
+  const named = namedMethods(options);
+  const order = formatAmount(amount, currency, "en");
+  const unfit = named.filter((name) => !fits(name, amount, currency));
+  const chosen = options.defaultPaymentMethod || options.otherPaymentMethods;
+  if (chosen && unfit.length) console.warn(`paywasm OmiseCard: ${unfit.join(", ")} cannot take ${order}`);
+  const offered = named.filter((name) => fits(name, amount, currency));
+  if (!offered.length) {
+    // The customer is told in the dialog; the merchant, here.
+    const takes = named.map((name) => `${name}: ${Object.keys(METHODS[name].limits).join(", ")}`).join("; ");
+    console.error(`paywasm OmiseCard: no method can take ${order} (${takes}; each within its limits)`);
+  }
+  return offered;
 }
 
 function checked(options, publicKey, refuseSecretKey) {
@@ -91,7 +124,7 @@ function checked(options, publicKey, refuseSecretKey) {
   }
   const currency = String(options.currency ?? "THB").toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) refuse(`currency must be an ISO 4217 code such as "THB", not ${options.currency}`);
-  return { ...options, publicKey: key, amount, currency, methods: offeredMethods(options) };
+  return { ...options, publicKey: key, amount, currency, methods: offeredMethods(options, amount, currency) };
 }
 
 function element(tag, attributes = {}, children = []) {
@@ -168,7 +201,7 @@ export function omiseCard(host) {
     let chosen = options.methods[0];
 
     const methodButtons = options.methods.map((name) => {
-      const button = element("button", { type: "button", class: "paywasm-card-method", "data-method": name, "aria-pressed": String(name === chosen) }, [METHODS[name]]);
+      const button = element("button", { type: "button", class: "paywasm-card-method", "data-method": name, "aria-pressed": String(name === chosen) }, [METHODS[name].name]);
       button.addEventListener("click", () => {
         chosen = name;
         for (const other of methodButtons) other.setAttribute("aria-pressed", String(other === button));
@@ -178,11 +211,13 @@ export function omiseCard(host) {
     const alert = element("p", { class: "paywasm-card-alert", role: "alert" });
     const submit = element("button", { type: "button", class: "paywasm-card-submit" }, [options.submitLabel ?? words.pay]);
     const closeButton = element("button", { type: "button", class: "paywasm-card-close", "aria-label": words.close }, ["×"]);
+    const payable = options.methods.length > 0;
+    if (!payable) alert.textContent = words.none;
     const form = element("div", { class: "paywasm-card-form" }, [
       ...(options.hideAmount ? [] : [element("p", { class: "paywasm-card-amount" }, [formatAmount(options.amount, options.currency, lang)])]),
-      element("div", { class: "paywasm-card-methods", role: "group", "aria-label": words.methods }, methodButtons),
+      ...(payable ? [element("div", { class: "paywasm-card-methods", role: "group", "aria-label": words.methods }, methodButtons)] : []),
       alert,
-      submit,
+      ...(payable ? [submit] : []),
     ]);
     const header = element("header", { class: "paywasm-card-header" }, [
       ...(options.image ? [element("img", { class: "paywasm-card-image", src: options.image, alt: "", width: 48, height: 48 })] : []),
@@ -275,7 +310,7 @@ export function omiseCard(host) {
     styled.then(() => {
       if (open?.dialog !== dialog) return;
       dialog.showModal();
-      methodButtons[0]?.focus();
+      (methodButtons[0] ?? closeButton).focus();
     });
   }
 
@@ -298,18 +333,18 @@ export function omiseCard(host) {
       const refusal = {
         object: "error",
         code: "not_supported",
-        message: `card tokens (createToken) are not offered: paywasm creates payment sources. Use Omise.createSource with ${Object.keys(METHODS).join(" or ")}.`,
+        message: `card tokens (createToken) are not offered: paywasm creates payment sources. Use Omise.createSource with one of ${Object.keys(METHODS).join(", ")}.`,
       };
       if (typeof callback === "function") return callback(400, refusal);
       return Promise.reject(Object.assign(new Error(refusal.message), { status: 400, response: refusal }));
     },
     configure(options) {
       defaults = { ...defaults, ...options };
-      offeredMethods(defaults);
+      namedMethods(defaults);
     },
     /** Checks a button's options; embed.js wires the button itself (attach), at once. */
     configureButton(_selector, options = {}) {
-      offeredMethods({ ...defaults, ...options });
+      namedMethods({ ...defaults, ...options });
     },
     open(options = {}) {
       openDialog(options);
@@ -320,7 +355,7 @@ export function omiseCard(host) {
     /** The script-in-a-form mode: a pay button after the script, the form filled and submitted. */
     formButton(script, form) {
       const options = { ...fromDataset(script.dataset), submitFormTarget: form };
-      offeredMethods(options);
+      namedMethods(options);
       const label = options.buttonLabel ?? WORDS[language(options.locale)].pay;
       const button = element("button", { type: "button", class: "paywasm-card-button" }, [label]);
       button.addEventListener("click", () => openDialog(options));

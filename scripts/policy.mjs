@@ -3,7 +3,8 @@
 // the JavaScript: each "__POLICY:NAME__" or "__POLICY:NAME/a/b__" string becomes that value (or
 // the value at that path in it) as JSON. policy.js is what the modules import; embed.js is a
 // classic script, and index.js stays one small module on the npm import's path, so both name
-// the version and the gateways' defaults themselves. pkg/package.json gets VERSION.
+// the version and the gateways' defaults themselves; omise-card.js, loaded on its own, names
+// the online methods. pkg/package.json gets VERSION.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const policy = JSON.parse(readFileSync("crates/core/policy.json", "utf8"));
@@ -17,7 +18,7 @@ function valueAt(reference) {
   return value;
 }
 
-for (const file of ["pkg/policy.js", "pkg/embed.js", "pkg/index.js"]) {
+for (const file of ["pkg/policy.js", "pkg/embed.js", "pkg/index.js", "pkg/omise-card.js"]) {
   const text = readFileSync(file, "utf8");
   let count = 0;
   const stamped = text.replace(/"__POLICY:([A-Za-z_/]+)__"/g, (_, reference) => {

@@ -115,14 +115,57 @@ test("card payments are refused with a message naming what is available", async 
   await page.goto("/examples/omise-card");
   await page.evaluate(() => OmiseCard.open({ amount: 129000, defaultPaymentMethod: "credit_card" }));
   await expect.poll(() => logged.join("\n")).toContain("card payments (credit_card) are not offered");
-  expect(logged.join("\n")).toContain("Available: promptpay, alipay_cn");
+  expect(logged.join("\n")).toContain("Available: promptpay, paynow, alipay_cn");
   await expect(page.getByRole("dialog")).toHaveCount(0);
   const token = await page.evaluate(
     () => new Promise((resolve) => Omise.createToken("card", { number: "4242424242424242" }, (status, response) => resolve({ status, response }))),
   );
   expect(token.status).toBe(400);
   expect(token.response.code).toBe("not_supported");
-  expect(token.response.message).toContain("promptpay or alipay_cn");
+  expect(token.response.message).toContain("one of promptpay, paynow, alipay_cn");
+});
+
+test("in Singapore dollars the dialog offers PayNow and Alipay, not PromptPay, and PayNow makes an SGD source", async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto("/examples/omise-card");
+  await page.evaluate(() =>
+    OmiseCard.open({
+      amount: 520000,
+      currency: "SGD",
+      frameLabel: "Singapore order",
+      // As a merchant selling in both currencies names them: PromptPay cannot take SGD.
+      defaultPaymentMethod: "paynow",
+      otherPaymentMethods: ["alipay_cn", "promptpay"],
+      onCreateTokenSuccess: (id) => (window.madeSource = id),
+    }),
+  );
+  const dialog = page.getByRole("dialog", { name: "Singapore order" });
+  await expect(dialog.getByText("SGD 5,200.00")).toBeVisible();
+  const methods = dialog.getByRole("group", { name: "Payment method" }).getByRole("button");
+  await expect(methods).toHaveText(["PayNow", "Alipay"]);
+  await expect(dialog.getByRole("button", { name: "PayNow" })).toHaveAttribute("aria-pressed", "true");
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
+  const source = await gatewayGet(`/sources/${id}`);
+  expect([source.body.type, source.body.amount, source.body.currency]).toEqual(["paynow", 520000, "SGD"]);
+  expect(errors).toEqual([]);
+});
+
+test("an order no method can take: the customer is told to contact the shop, the merchant what each method takes", async ({ page }) => {
+  const logged = [];
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && logged.push(m.text()));
+  await page.goto("/examples/omise-card");
+  await page.evaluate(() => OmiseCard.open({ amount: 520000, currency: "SGD", defaultPaymentMethod: "promptpay", otherPaymentMethods: [] }));
+  const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
+  await expect(dialog.getByRole("alert")).toHaveText("This order cannot be paid with the methods offered here. Please contact the shop.");
+  await expect(dialog.getByRole("button", { name: "Pay", exact: true })).toHaveCount(0);
+  await expect(dialog.getByRole("button", { name: "Close" })).toBeFocused();
+  // Intl writes a no-break space between the currency and the number.
+  const said = logged.join("\n").replaceAll("\u00a0", " ");
+  expect(said).toContain("no method can take SGD 5,200.00 (promptpay: THB; each within its limits)");
+  expect(said).toContain("promptpay cannot take SGD 5,200.00");
+  expect(await axeViolations(page, "dialog")).toEqual([]);
 });
 
 test("the dialog's files come from the CDN under the page's strict policy", async ({ page }) => {
@@ -179,11 +222,11 @@ test("a tap on Checkout before the dialog's code has arrived is not lost: the di
 
 test("a source the gateway refuses is explained in the dialog, which stays open to try again", async ({ page }) => {
   await page.goto("/examples/omise-card");
-  // THB 1.00: below PromptPay's minimum, refused by the gateway
-  await page.evaluate(() => OmiseCard.open({ amount: 100 }));
+  // A public key the gateway does not know: refused by the gateway, not foreseeable here.
+  await page.evaluate(() => OmiseCard.open({ amount: 129000, publicKey: "pkey_test_5notthisaccount0000" }));
   const dialog = page.getByRole("dialog", { name: "paywasm demo shop" });
   await dialog.getByRole("button", { name: "Pay", exact: true }).click();
-  await expect(dialog.getByRole("alert")).toContainText(/^The payment could not start: .*amount.*Please try again\.$/);
+  await expect(dialog.getByRole("alert")).toContainText(/^The payment could not start: .*key.*Please try again\.$/);
   await expect(dialog.getByRole("button", { name: "Pay", exact: true })).toBeEnabled();
   await expect(page.getByText(/^created src_/)).toHaveCount(0);
 });

@@ -392,6 +392,50 @@ pub fn wooshpay_accepts(amount: Amount, currency: &Currency) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// OmiseCard (js/omise-card.js) offers the online methods of `policy.json`, which must be
+    /// this registry's: the same methods in the same order, names, currencies and limits.
+    #[test]
+    fn the_javascript_knows_the_registry_s_online_methods() {
+        let policy: serde_json::Value =
+            serde_json::from_str(include_str!("../policy.json")).expect("policy.json is JSON");
+        let written = policy["ONLINE_METHODS"].as_array().expect("ONLINE_METHODS");
+        let registry: Vec<&Method> = METHODS
+            .iter()
+            .filter(|method| method.channel == Channel::Online)
+            .collect();
+        assert_eq!(
+            written
+                .iter()
+                .map(|entry| entry["type"].as_str().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            registry
+                .iter()
+                .map(|method| method.source_type.as_str())
+                .collect::<Vec<_>>()
+        );
+        for (entry, method) in written.iter().zip(registry) {
+            assert_eq!(entry["name"], method.display_name);
+            let limits: Vec<(String, i64, i64)> = entry["limits"]
+                .as_object()
+                .expect("limits by currency")
+                .iter()
+                .map(|(currency, range)| {
+                    (
+                        currency.clone(),
+                        range[0].as_i64().unwrap_or(-1),
+                        range[1].as_i64().unwrap_or(-1),
+                    )
+                })
+                .collect();
+            let expected: Vec<(String, i64, i64)> = method
+                .limits
+                .iter()
+                .map(|limit| (limit.currency.to_owned(), limit.min, limit.max))
+                .collect();
+            assert_eq!(limits, expected, "{}", method.source_type);
+        }
+    }
+
     use super::*;
 
     #[test]
