@@ -89,13 +89,16 @@ pub const SINGAPORE: Market = Market {
     methods: "Pay with PayNow or Alipay.",
 };
 
+/// Every market, [`THAILAND`] first (the shop's own, for any currency no market sells in).
+pub static MARKETS: [Market; 2] = [THAILAND, SINGAPORE];
+
 impl Market {
     /// The market whose currency is `currency` (Thailand's for any other).
     pub fn of_currency(currency: &str) -> &'static Market {
-        [&SINGAPORE]
-            .into_iter()
+        MARKETS
+            .iter()
             .find(|market| market.listing.currency == currency)
-            .unwrap_or(&THAILAND)
+            .unwrap_or(&MARKETS[0])
     }
 }
 
