@@ -63,7 +63,7 @@ async function start(args, log) {
   const child = spawn(BINARY, [...args, "--rate-limit", "0"], {
     stdio: ["ignore", "pipe", "ignore"],
     // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
-    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=debug,paywasm_merchant::checkout=debug" },
+    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=trace,paywasm_merchant::checkout=debug" },
   });
   running.push(child);
   let unread = "";
@@ -81,8 +81,13 @@ async function start(args, log) {
       if (answered) log.webhooks.push({ at, total: +answered[1] });
       const reread = /waiting customer's copy re-read .*webhooks_silent=(true|false)/.exec(line);
       if (reread) log.rereads.push({ at, silent: reread[1] === "true" });
-      const attempt = /webhook attempt waited_ms=(-?\d+) took_ms=(\d+)/.exec(line);
-      if (attempt) log.attempts.push({ at, waited: +attempt[1], took: +attempt[2] });
+      const turn = /webhook turn sweep_us=(\d+) turn_us=(\d+) room=(\d+)/.exec(line);
+      if (turn) log.turns.push({ at, sweep: +turn[1], turn: +turn[2], room: +turn[3] });
+      const attempt = /webhook attempt waited_ms=(-?\d+) queued_ms=(-?\d+) start_ms=(\d+) build_ms=(\d+) took_ms=(\d+) keep_ms=(\d+)/.exec(line);
+      if (attempt) {
+        const [waited, queued, start, build, took, keep] = attempt.slice(1).map(Number);
+        log.attempts.push({ at, waited, queued, start, build, took, keep });
+      }
     }
   });
   await new Promise((resolve, reject) => {
@@ -170,14 +175,25 @@ function webhookRounds(log, from, to) {
 /** The shop's time per webhook between `from` and `to`: p50 and p95 of each part, in words. */
 function webhookTimes(log, from, to) {
   const within = (list) => list.filter((r) => r.at >= from && r.at <= to);
-  const [refreshes, webhooks, attempts, rereads] = [within(log.refreshes), within(log.webhooks), within(log.attempts), within(log.rereads)];
+  const [refreshes, webhooks, attempts, rereads, turns] = [within(log.refreshes), within(log.webhooks), within(log.attempts), within(log.rereads), within(log.turns)];
   if (webhooks.length === 0) return "";
   const gateway = attempts.length === 0 ? "" :
     `\n  the gateway per delivery, ms p50/p95/p99 (${attempts.length} attempts): waiting to start ` +
     [50, 95, 99].map((p) => pct(attempts.map((r) => r.waited), p).toFixed(0)).join("/") +
     ", the request to its answer " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.took), p).toFixed(0)).join("/") +
     // The gateway gives up on a request after 10 s, holding one of its 64 slots meanwhile.
-    `, the slowest ${Math.max(...attempts.map((r) => r.took))}; ${attempts.filter((r) => r.took >= 10_000).length} unanswered within 10 s`;
+    `, the slowest ${Math.max(...attempts.map((r) => r.took))}; ${attempts.filter((r) => r.took >= 10_000).length} unanswered within 10 s` +
+    // The wait, taken apart: due until handed to a task, the task's start, its event read.
+    "\n  the wait taken apart, ms p50/p95/p99: until handed to a task " +
+    [50, 95, 99].map((p) => pct(attempts.map((r) => r.queued), p).toFixed(0)).join("/") +
+    ", the task's start " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.start), p).toFixed(0)).join("/") +
+    ", its event read and signed " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.build), p).toFixed(0)).join("/") +
+    "; after the answer, its outcome kept " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.keep), p).toFixed(0)).join("/") +
+    (turns.length === 0 ? "" :
+      `\n  the delivery worker's ${turns.length} turns, µs p50/p95/p99: the whole turn ` +
+      [50, 95, 99].map((p) => pct(turns.map((r) => r.turn), p).toFixed(0)).join("/") +
+      ", its expiry sweep " + [50, 95, 99].map((p) => pct(turns.map((r) => r.sweep), p).toFixed(0)).join("/") +
+      `; ${turns.filter((r) => r.room === 0).length} turns with all 64 slots taken`);
   const part = (name, values) => `${name} ${pct(values, 50).toFixed(1)}/${pct(values, 95).toFixed(1)}`;
   const sum = (list, key) => list.reduce((total, r) => total + r[key], 0) / list.length;
   // The rest of an answer: verifying it, whether the event was handled, the payment's order,
@@ -197,7 +213,7 @@ function webhookTimes(log, from, to) {
 /** Measures `setup`: reaction (long poll against 2 s polling) and, with `scale`, that many
  *  customers waiting at once. */
 async function measure(setup) {
-  const log = { rounds: [], refreshes: [], webhooks: [], attempts: [], rereads: [] };
+  const log = { rounds: [], refreshes: [], webhooks: [], attempts: [], rereads: [], turns: [] };
   const s = await setUp(setup, log);
   const shopOf = (n) => s.shops[n % s.shops.length];
 

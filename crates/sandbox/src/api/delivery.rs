@@ -200,11 +200,18 @@ pub(crate) trait Deliveries: Clone + Send + Sync + 'static {
     fn request(&self, target: Self::Target) -> Option<reqwest::RequestBuilder>;
 }
 
-/// Attempts `due` once and keeps its outcome.
-async fn deliver<D: Deliveries>(deliveries: &D, due: Due<D::Target>) {
+/// Attempts `due`, handed to a task at `spawned` (epoch ms, and the clock), once and keeps
+/// its outcome.
+async fn deliver<D: Deliveries>(
+    deliveries: &D,
+    due: Due<D::Target>,
+    spawned: (i64, std::time::Instant),
+) {
+    let task_started = std::time::Instant::now();
     let request = deliveries
         .request(due.target)
         .and_then(|request| request.build().ok());
+    let built = std::time::Instant::now();
     let url = request
         .as_ref()
         .map_or_else(String::new, |request| request.url().to_string());
@@ -215,9 +222,6 @@ async fn deliver<D: Deliveries>(deliveries: &D, due: Due<D::Target>) {
     };
     let attempted = attempt(answer, due.attempts, due.event_ms, at_ms).await;
     let took_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-    // Where a delivery's time goes, for the benchmarks (`scripts/bench-reaction.mjs`): its
-    // wait in the queue since it fell due, and the receiver's answer.
-    tracing::debug!(waited_ms = at_ms - due.due_ms, took_ms, "webhook attempt");
     if attempted.status != "delivered" {
         tracing::warn!(table = D::TABLE, delivery = %due.id, %url, status = ?attempted.response_status, attempts = attempted.attempts, "webhook not acknowledged; will retry");
     }
@@ -227,6 +231,22 @@ async fn deliver<D: Deliveries>(deliveries: &D, due: Due<D::Target>) {
     if let Err(error) = kept {
         tracing::error!(table = D::TABLE, %error, "cannot record a webhook delivery");
     }
+    // Where a delivery's time goes, for the benchmarks (`scripts/bench-reaction.mjs`): from
+    // falling due to its request (`waited_ms`: until the worker handed it to a task,
+    // `queued_ms`; until the task ran, `start_ms`; its event read and signed, `build_ms`),
+    // the receiver's answer (`took_ms`), and its outcome kept (`keep_ms`).
+    let ms = |from: std::time::Instant, to: std::time::Instant| {
+        to.duration_since(from).as_millis() as u64
+    };
+    tracing::debug!(
+        waited_ms = at_ms - due.due_ms,
+        queued_ms = spawned.0 - due.due_ms,
+        start_ms = ms(spawned.1, task_started),
+        build_ms = ms(task_started, built),
+        took_ms,
+        keep_ms = started.elapsed().as_millis() as u64 - took_ms.max(0) as u64,
+        "webhook attempt"
+    );
 }
 
 /// How many deliveries are due now (for the debug log only: it counts the whole table).
@@ -264,7 +284,9 @@ pub(crate) async fn run<D: Deliveries>(
     let batch = usize::try_from(BATCH).unwrap_or(1);
     let (mut ended, mut since) = (0_usize, std::time::Instant::now());
     loop {
+        let turn = std::time::Instant::now();
         deliveries.before_round();
+        let swept = turn.elapsed();
         let room = batch.saturating_sub(attempting.len());
         if room > 0 {
             let now = now_ms();
@@ -283,10 +305,18 @@ pub(crate) async fn run<D: Deliveries>(
             for due in fresh {
                 let id = due.id.clone();
                 let deliveries = deliveries.clone();
-                let task = in_flight.spawn(async move { deliver(&deliveries, due).await });
+                let spawned = (now_ms(), std::time::Instant::now());
+                let task = in_flight.spawn(async move { deliver(&deliveries, due, spawned).await });
                 attempting.insert(task.id(), id);
             }
         }
+        // What each turn of the loop costs, and whether it had room, for the benchmarks.
+        tracing::trace!(
+            sweep_us = swept.as_micros() as u64,
+            turn_us = turn.elapsed().as_micros() as u64,
+            room,
+            "webhook turn"
+        );
         tokio::select! {
             Some(done) = in_flight.join_next_with_id(), if !in_flight.is_empty() => {
                 let task = match done {
