@@ -165,19 +165,21 @@ async fn the_contract(sandbox: &Sandbox, orders: &Ledger, a: &Instance, b: &Inst
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn the_library_serves_the_contract_on_sqlite() {
+/// One instance of a merchant on SQLite (its store, for the test to look into), behind a
+/// gateway whose webhooks reach it.
+async fn one_instance_on_sqlite() -> (Sandbox, Ledger, Instance, paywasm_store::Store) {
     let (listener, url) = bind().await;
     let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}/webhooks/omise")]).await;
     let orders = Ledger::default();
     let store = paywasm_store::Store::open(None, "merchant").unwrap();
-    let instance = serve(
-        listener,
-        url,
-        &sandbox,
-        &orders,
-        Records::sqlite(store).unwrap(),
-    );
+    let records = Records::sqlite(store.clone()).unwrap();
+    let instance = serve(listener, url, &sandbox, &orders, records);
+    (sandbox, orders, instance, store)
+}
+
+#[tokio::test]
+async fn the_library_serves_the_contract_on_sqlite() {
+    let (sandbox, orders, instance, _) = one_instance_on_sqlite().await;
     the_contract(&sandbox, &orders, &instance, &instance).await;
     sandbox.running.stop().await;
 }
@@ -190,17 +192,7 @@ async fn the_library_serves_the_contract_on_sqlite() {
 #[tokio::test]
 async fn while_webhooks_flow_old_copies_are_re_read_within_the_instance_budget() {
     const CUSTOMERS: usize = 30;
-    let (listener, url) = bind().await;
-    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}/webhooks/omise")]).await;
-    let orders = Ledger::default();
-    let store = paywasm_store::Store::open(None, "merchant").unwrap();
-    let instance = serve(
-        listener,
-        url,
-        &sandbox,
-        &orders,
-        Records::sqlite(store.clone()).unwrap(),
-    );
+    let (sandbox, orders, instance, store) = one_instance_on_sqlite().await;
     let mut charges = vec![];
     for n in 0..CUSTOMERS {
         let order = format!("ord_budget_{n}");
