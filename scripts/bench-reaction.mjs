@@ -15,7 +15,9 @@
 // gets a database of its own. Prints one JSON line per figure (read by scripts/bench.mjs) after
 // a readable summary.
 import { spawn, execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { readFileSync, writeFileSync, openSync, closeSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { Agent, setGlobalDispatcher, fetch } from "undici";
 
 const customers = Number(process.argv[2] ?? 200);
@@ -24,6 +26,13 @@ const setups = (process.argv[4] ?? "sqlite,postgres").split(",");
 const PUBLIC = "Basic " + Buffer.from("pkey_test_5paywasmsandbox0demo0:").toString("base64");
 const SECRET = "Basic " + Buffer.from("skey_test_5paywasmsandbox0demo0:").toString("base64");
 const BINARY = "target/release/paywasm-sandbox";
+/** Worker threads holding the scale figure's waiting customers (scripts/bench-customers.mjs). */
+const CUSTOMER_THREADS = 4;
+/** How the scale figure's customers began to wait: `herd` (all within 4 s, as after an
+ *  outage; the figure's schedule since it began: their holds end together until the shops'
+ *  spread of holds dissolves the wave) or `steady` (at any moment of one hold, as a day's
+ *  customers do: 10,000 waiting ask 400 times a second, evenly). */
+const ARRIVAL = process.env.ARRIVAL ?? "herd";
 
 // One connection per waiting customer, as browsers have; no pool limit.
 setGlobalDispatcher(
@@ -52,27 +61,49 @@ async function pool(items, limit, work) {
 }
 
 const running = [];
+/** Where the processes' logs go (kept after the run, for a closer look). */
+const logFolder = mkdtempSync(`${tmpdir()}/paywasm-bench-`);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (running.forEach((p) => p.kill()), process.exit(1)));
 process.on("exit", () => running.forEach((p) => p.kill()));
 
-/** Starts `paywasm-sandbox` with `args`; resolves once it prints its shop's URL. `log` collects
- *  what it logs of its work: the gateway's webhook delivery rounds (`rounds`), and the shop's
- *  time per webhook (`refreshes`: the gateway's re-read, the settlement, the copy kept;
- *  `webhooks`: the whole answer). */
+/** Starts `paywasm-sandbox` with `args`; resolves once it prints its shop's URL. Its log goes
+ *  to a file, never a pipe: a pipe this busy process (10,000 customers) drains late fills up,
+ *  and then every write to it blocks the server's threads, which is the server waiting on the
+ *  benchmark, not on itself. `log` collects, when `readLogs` is called, the gateway's webhook
+ *  rounds and the shops' time per webhook (`refreshes`: the gateway's re-read, the settlement,
+ *  the copy kept; `webhooks`: the whole answer), each at the time the process wrote it. */
 async function start(args, log) {
+  const path = `${logFolder}/${running.length}.log`;
+  const file = openSync(path, "w");
   const child = spawn(BINARY, [...args, "--rate-limit", "0"], {
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", file, "ignore"],
     // The gateway's webhook rounds, so that a slow run explains itself (see `webhookRounds`).
-    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=trace,paywasm_merchant::checkout=debug" },
+    env: { ...process.env, NO_COLOR: "1", RUST_LOG: "paywasm_sandbox=info,paywasm_sandbox::api::delivery=trace,paywasm_merchant::checkout=debug,paywasm_merchant::database=trace" },
   });
+  closeSync(file);
   running.push(child);
-  let unread = "";
-  child.stdout.on("data", (chunk) => {
-    const lines = (unread + String(chunk)).split("\n");
-    unread = lines.pop();
-    for (const raw of lines) {
-      const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
-      const at = performance.now();
+  log.files.push({ path, read: 0, unread: "" });
+  let exited = null;
+  child.on("exit", (code) => (exited = code));
+  while (!readFileSync(path, "utf8").includes("shop:")) {
+    if (exited !== null) throw new Error(`paywasm-sandbox ${args.join(" ")} stopped (${exited}): are its ports free?`);
+    await sleep(50);
+  }
+  return child;
+}
+
+/** Reads what the processes logged since the last call into `log`; each line's `at` is its
+ *  own timestamp on the `performance.now()` clock. */
+function readLogs(log) {
+  for (const file of log.files) {
+    const bytes = readFileSync(file.path);
+    const lines = (file.unread + bytes.subarray(file.read).toString()).split("\n");
+    file.read = bytes.length;
+    file.unread = lines.pop();
+    for (const line of lines) {
+      const stamp = /^(\S+Z)\s/.exec(line);
+      if (!stamp) continue;
+      const at = Date.parse(stamp[1]) - performance.timeOrigin;
       const round = /webhook round delivered=(\d+) took_ms=(\d+) still_due=(-?\d+)/.exec(line);
       if (round) log.rounds.push({ at, delivered: +round[1], tookMs: +round[2], stillDue: +round[3] });
       const refresh = /payment refreshed .*read_ms=([\d.]+) settle_ms=([\d.]+) copy_ms=([\d.]+)/.exec(line);
@@ -81,6 +112,8 @@ async function start(args, log) {
       if (answered) log.webhooks.push({ at, total: +answered[1] });
       const reread = /waiting customer's copy re-read .*webhooks_silent=(true|false)/.exec(line);
       if (reread) log.rereads.push({ at, silent: reread[1] === "true" });
+      const statement = /postgres statement pool_wait_us=(\d+) statement_us=(\d+)/.exec(line);
+      if (statement) log.statements.push({ at, wait: +statement[1], run: +statement[2] });
       const turn = /webhook turn sweep_us=(\d+) turn_us=(\d+) room=(\d+)/.exec(line);
       if (turn) log.turns.push({ at, sweep: +turn[1], turn: +turn[2], room: +turn[3] });
       const attempt = /webhook attempt waited_ms=(-?\d+) queued_ms=(-?\d+) start_ms=(\d+) build_ms=(\d+) took_ms=(\d+) keep_ms=(\d+)/.exec(line);
@@ -89,12 +122,7 @@ async function start(args, log) {
         log.attempts.push({ at, waited, queued, start, build, took, keep });
       }
     }
-  });
-  await new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => String(d).includes("shop:") && resolve());
-    child.on("exit", (code) => reject(new Error(`paywasm-sandbox ${args.join(" ")} stopped (${code}): are its ports free?`)));
-  });
-  return child;
+  }
 }
 
 /** The shops stand behind a proxy on loopback that names each customer (`X-Forwarded-For`), as a
@@ -162,6 +190,7 @@ const rssKb = (processes) => processes.reduce((sum, p) => sum + Number(/VmRSS:\s
 /** What the webhook worker did between `from` and `to` (performance.now()), in words, and where
  *  the shop's time per webhook went. */
 function webhookRounds(log, from, to) {
+  readLogs(log);
   const shop = webhookTimes(log, from, to);
   const during = log.rounds.filter((r) => r.at >= from && r.at <= to);
   if (during.length === 0) return "no webhook rounds logged";
@@ -175,7 +204,7 @@ function webhookRounds(log, from, to) {
 /** The shop's time per webhook between `from` and `to`: p50 and p95 of each part, in words. */
 function webhookTimes(log, from, to) {
   const within = (list) => list.filter((r) => r.at >= from && r.at <= to);
-  const [refreshes, webhooks, attempts, rereads, turns] = [within(log.refreshes), within(log.webhooks), within(log.attempts), within(log.rereads), within(log.turns)];
+  const [refreshes, webhooks, attempts, rereads, turns, statements] = [within(log.refreshes), within(log.webhooks), within(log.attempts), within(log.rereads), within(log.turns), within(log.statements)];
   if (webhooks.length === 0) return "";
   const gateway = attempts.length === 0 ? "" :
     `\n  the gateway per delivery, ms p50/p95/p99 (${attempts.length} attempts): waiting to start ` +
@@ -194,17 +223,23 @@ function webhookTimes(log, from, to) {
       [50, 95, 99].map((p) => pct(turns.map((r) => r.turn), p).toFixed(0)).join("/") +
       ", its expiry sweep " + [50, 95, 99].map((p) => pct(turns.map((r) => r.sweep), p).toFixed(0)).join("/") +
       `; ${turns.filter((r) => r.room === 0).length} turns with all 64 slots taken`);
-  const part = (name, values) => `${name} ${pct(values, 50).toFixed(1)}/${pct(values, 95).toFixed(1)}`;
+  const part = (name, values) => `${name} ${[50, 95, 99].map((p) => pct(values, p).toFixed(1)).join("/")}`;
   const sum = (list, key) => list.reduce((total, r) => total + r[key], 0) / list.length;
   // The rest of an answer: verifying it, whether the event was handled, the payment's order,
   // marking the event handled.
   const rest = sum(webhooks, "total") - sum(refreshes, "read") - sum(refreshes, "settle") - sum(refreshes, "copy");
   return (
-    `\n  the shop per webhook, ms p50/p95 (${webhooks.length} answered): ` +
-    [part("whole answer", webhooks.map((r) => r.total)) + ` (p99 ${pct(webhooks.map((r) => r.total), 99).toFixed(1)})`, part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
+    `\n  the shop per webhook, ms p50/p95/p99 (${webhooks.length} answered): ` +
+    [part("whole answer", webhooks.map((r) => r.total)), part("gateway re-read", refreshes.map((r) => r.read)), part("settlement", refreshes.map((r) => r.settle)), part("copy kept", refreshes.map((r) => r.copy))].join(", ") +
     `; the rest (event checked and marked, the order read) ${rest.toFixed(1)} on average` +
     // Re-reads besides the webhooks': a waiting customer's copy that grew old, while webhooks
     // flowed (the safety net, budgeted) or while the instance heard of none for 10 s.
+    (statements.length === 0 ? "" :
+      // Every PostgreSQL statement of the shops (webhooks, customers' waits, charges), its
+      // wait for one of the pool's connections apart from its time on the server.
+      `\n  the shops' ${statements.length} PostgreSQL statements, ms p50/p95/p99: waiting for a connection ` +
+      [50, 95, 99].map((p) => (pct(statements.map((r) => r.wait), p) / 1000).toFixed(1)).join("/") +
+      ", the statement " + [50, 95, 99].map((p) => (pct(statements.map((r) => r.run), p) / 1000).toFixed(1)).join("/")) +
     `; waiting customers' copies re-read besides: ${rereads.filter((r) => !r.silent).length} while webhooks flowed, ${rereads.filter((r) => r.silent).length} while the instance heard of none` +
     gateway
   );
@@ -213,7 +248,7 @@ function webhookTimes(log, from, to) {
 /** Measures `setup`: reaction (long poll against 2 s polling) and, with `scale`, that many
  *  customers waiting at once. */
 async function measure(setup) {
-  const log = { rounds: [], refreshes: [], webhooks: [], attempts: [], rereads: [], turns: [] };
+  const log = { files: [], rounds: [], refreshes: [], webhooks: [], attempts: [], rereads: [], turns: [], statements: [] };
   const s = await setUp(setup, log);
   const shopOf = (n) => s.shops[n % s.shops.length];
 
@@ -294,26 +329,28 @@ async function measure(setup) {
     console.log(`${s.name}: ${scale} customers at the QR in ${((performance.now() - arriving) / 1000).toFixed(0)} s`);
     await sleep(Number(process.env.SETTLE_MS ?? 1000));
     const before = rssKb(s.processes);
-    const stats = { requests: 0 };
-    // Customers arrive over a few seconds (a listen queue takes a burst of 10,000 connects badly).
-    const seen = [];
-    for (let i = 0; i < waiting.length; i += 250) {
-      for (const c of waiting.slice(i, i + 250)) seen.push(wait(c, "long-poll", stats));
-      await sleep(100);
-    }
+    // Their long polls and payments run on worker threads (scripts/bench-customers.mjs).
+    const workers = Array.from({ length: CUSTOMER_THREADS }, (_, w) => {
+      const share = waiting.filter((_, i) => i % CUSTOMER_THREADS === w);
+      return new Worker(new URL("./bench-customers.mjs", import.meta.url), { workerData: { customers: share, gateway: s.gateway, arrival: ARRIVAL } });
+    });
+    const message = (worker) => new Promise((resolve, reject) => (worker.once("message", resolve), worker.once("error", reject)));
+    await Promise.all(workers.map(message));
     await sleep(3000); // every customer holds a request now
     const during = rssKb(s.processes);
     const perCustomerKb = (during - before) / scale;
     const paymentsFrom = performance.now();
     const committedBefore = s.database && committed(s.database);
     const cpuBefore = cpuOf(s.processes);
-    const paid = await Promise.all(
-      waiting.map(async (c) => {
-        await sleep(Math.random() * 60_000);
-        return markPaid(c);
-      }),
-    );
-    const seenAt = await Promise.all(seen);
+    const start = performance.timeOrigin + performance.now() + 100;
+    const ends = workers.map((worker, w) => {
+      const ended = message(worker);
+      const share = waiting.filter((_, i) => i % CUSTOMER_THREADS === w);
+      worker.postMessage({ payAt: share.map(() => start + Math.random() * 60_000) });
+      return ended;
+    });
+    const ended = await Promise.all(ends);
+    workers.forEach((worker) => worker.terminate());
     const cpuSpent = cpuOf(s.processes).map((secs, i) => secs - cpuBefore[i]);
     const seconds = (performance.now() - paymentsFrom) / 1000;
     const names = ["load generator", ...s.processNames, "PostgreSQL"];
@@ -322,10 +359,14 @@ async function measure(setup) {
       const perSecond = (committed(s.database) - committedBefore) / seconds;
       alongside.push(`  database during the payments: ${perSecond.toFixed(0)} statements a second (transactions committed, reads included)`);
     }
-    const latencies = waiting.map((_, i) => Math.max(0, seenAt[i] - paid[i]));
-    console.log(`${s.name}: ${scale} customers long-polling; RSS of its processes ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
+    const latencies = ended.flatMap((e) => e.latencies);
+    console.log(`${s.name}: ${scale} customers long-polling (arrival ${ARRIVAL}); RSS of its processes ${(before / 1024).toFixed(0)} MB -> ${(during / 1024).toFixed(0)} MB (${perCustomerKb.toFixed(1)} KB per waiting customer); woken after payment: p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
     console.log(`  gateway during the payments: ${webhookRounds(log, paymentsFrom, performance.now())}`);
     for (const line of alongside) console.log(line);
+    // A late loop sends its payments in bursts and sees answers late: the figure is then the
+    // benchmark's, not the shops'.
+    console.log(`  the customers' ${CUSTOMER_THREADS} threads, their event loops late by ms p99/max: ${ended.map((e) => `${e.loopLateMs.p99.toFixed(0)}/${e.loopLateMs.max.toFixed(0)}`).join(", ")}; second by second: ${logFolder}/timeline-*.json`);
+    ended.forEach((e, w) => writeFileSync(`${logFolder}/timeline-${w}.json`, JSON.stringify(e.timeline, null, 1)));
     Object.assign(result, { perCustomerKb, scaleP95: pct(latencies, 95) });
   }
   for (const p of s.processes) p.kill();

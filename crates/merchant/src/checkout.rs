@@ -6,7 +6,8 @@
 //!   made (`/checkout/charges`), [`wooshpay`] confirms a PaymentIntent for the customer's
 //!   terminal (`/wooshpay/payment_intents`); one payment per order and request, however often
 //!   the request is repeated;
-//! - `GET {PATH}/:id?wait=N`: this merchant's payment, held up to N seconds (at most 30)
+//! - `GET {PATH}/:id?wait=N`: this merchant's payment, held up to N seconds (at most 30; a
+//!   fifth less at random, so that customers who came together do not come back together)
 //!   while pending, woken by the webhook that changes it;
 //! - `POST /webhooks/{NAME}`: the gateway's signed events, verified, handled once each; the
 //!   payment they announce is re-read from the gateway rather than trusted, recorded if its
@@ -54,6 +55,11 @@ pub const FALLBACK_REFRESH_MS: i64 = 10_000;
 
 /// Longest hold of a status request, in seconds.
 pub const MAX_WAIT_SECS: u32 = 30;
+/// The share of a hold that is cut off at random. Customers who began to wait together (a
+/// burst of orders, every client reconnecting after a deploy) would otherwise come back
+/// together at the end of every hold, thousands of requests in a few seconds that slow the
+/// webhooks' answers (BENCHMARKS.md); holds cut by up to a fifth spread them out.
+const HOLD_SPREAD: f64 = 0.2;
 pub use crate::customers::{MAX_HELD, MAX_HELD_PER_CUSTOMER};
 /// What an answer given at once past a cap tells the client (`Retry-After`, seconds): when to
 /// ask again, as the widget does anyway after an answer that was not held.
@@ -435,7 +441,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             self.records.held().hold(customer)
         };
         let (wait, retry_after_secs) = match hold {
-            Some(_) => (wait, None),
+            Some(_) => (spread(wait, rand::random()), None),
             None if wait.is_zero() => (wait, None),
             None => (Duration::ZERO, Some(RETRY_AFTER_UNHELD_SECS)),
         };
@@ -583,6 +589,12 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1_000.0
 }
 
+/// The hold of a request that asked to `wait`, shortened by up to [`HOLD_SPREAD`] of it as
+/// `random` (in `0.0..1.0`) says.
+fn spread(wait: Duration, random: f64) -> Duration {
+    wait.mul_f64(1.0 - HOLD_SPREAD * random.clamp(0.0, 1.0))
+}
+
 /// Query of `GET {PATH}/:id`.
 #[derive(Debug, Deserialize)]
 struct Wait {
@@ -621,6 +633,28 @@ async fn webhooks_receive<C: Gateway, O: Orders>(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn holds_are_cut_by_up_to_a_fifth_at_random() {
+        let wait = Duration::from_secs(25);
+        assert_eq!(super::spread(wait, 0.0), wait);
+        for step in 0..1_000 {
+            let held = super::spread(wait, f64::from(step) / 1_000.0);
+            assert!(held <= wait && held > Duration::from_secs(20), "{held:?}");
+        }
+        // Spread across the whole fifth, not bunched: the customers of one moment come back
+        // over five seconds.
+        let holds: Vec<Duration> = (0..1_000)
+            .map(|_| super::spread(wait, rand::random()))
+            .collect();
+        let (shortest, longest) = (holds.iter().min().unwrap(), holds.iter().max().unwrap());
+        assert!(
+            longest.saturating_sub(*shortest) > Duration::from_millis(4_500),
+            "{shortest:?}..{longest:?}"
+        );
+    }
+
     #[test]
     fn the_return_url_names_the_order_encoded() {
         let url = super::with_order("https://shop.example/return", "ord_1").unwrap();

@@ -409,8 +409,7 @@ impl Database {
             })?,
             #[cfg(feature = "postgres")]
             Database::Postgres { pool, options, .. } => {
-                let client = pool.get().await?;
-                within(options, client, async |client| {
+                within(pool, options, async |client| {
                     let statement = client.prepare_cached(postgres).await?;
                     client.execute(&statement, &postgres_params(params)).await
                 })
@@ -454,8 +453,7 @@ impl Database {
             })?,
             #[cfg(feature = "postgres")]
             Database::Postgres { pool, options, .. } => {
-                let client = pool.get().await?;
-                within(options, client, async |client| {
+                within(pool, options, async |client| {
                     let statement = client.prepare_cached(postgres).await?;
                     client
                         .query(&statement, &postgres_params(params))
@@ -513,15 +511,27 @@ pub(crate) fn migrate_sqlite(
     Ok(())
 }
 
-/// Runs `work` on `client` within the statement timeout of `options`. A statement the
-/// database did not answer in time leaves its connection waiting on it: closed, not pooled.
+/// Runs `work` on a connection of `pool` within the statement timeout of `options`. A
+/// statement the database did not answer in time leaves its connection waiting on it: closed,
+/// not pooled. The wait for the connection and the statement's time are traced (target
+/// `paywasm_merchant::database`): under load, which of the two a request waits on says
+/// whether the pool or the server is short.
 #[cfg(feature = "postgres")]
 async fn within<T>(
+    pool: &deadpool_postgres::Pool,
     options: &PostgresOptions,
-    client: deadpool_postgres::Object,
     work: impl AsyncFnOnce(&deadpool_postgres::Object) -> Result<T, tokio_postgres::Error>,
 ) -> Result<T, MerchantError> {
-    match tokio::time::timeout(options.statement, work(&client)).await {
+    let asked = std::time::Instant::now();
+    let client = pool.get().await?;
+    let got = std::time::Instant::now();
+    let done = tokio::time::timeout(options.statement, work(&client)).await;
+    tracing::trace!(
+        pool_wait_us = (got - asked).as_micros() as u64,
+        statement_us = got.elapsed().as_micros() as u64,
+        "postgres statement"
+    );
+    match done {
         Ok(done) => Ok(done?),
         Err(_) => {
             drop(deadpool_postgres::Object::take(client));
