@@ -28,6 +28,7 @@ use crate::customers::Proxies;
 use crate::error::MerchantError;
 use crate::orders::Orders;
 use crate::records::{now_ms, Records};
+use crate::waiters::Waiting;
 use crate::webhooks::Noted;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -462,14 +463,20 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         // Registered before the first read, so a change between the read and the wait still
         // wakes it.
         let mut waiting = self.records.waiters().wait_on(charge_id);
-        // Only the merchant's own charges: a browser cannot read arbitrary charges here.
-        let read_copy = async || {
-            self.records
-                .copy(charge_id)
-                .await?
-                .ok_or_else(|| MerchantError::NotFound(format!("charge {charge_id} was not found")))
+        // Only the merchant's own charges: a browser cannot read arbitrary charges here. The
+        // copy kept since the charge's last change, if there is one (`waiters`), else read.
+        let read_copy = async |waiting: &Waiting| {
+            if let Some(kept) = waiting.kept() {
+                return Ok(kept);
+            }
+            let wakes = waiting.wakes();
+            let copy = self.records.copy(charge_id).await?.ok_or_else(|| {
+                MerchantError::NotFound(format!("charge {charge_id} was not found"))
+            })?;
+            waiting.keep(wakes, &copy);
+            Ok::<_, MerchantError>(copy)
         };
-        let (mut charge, mut refreshed_ms) = read_copy().await?;
+        let (mut charge, mut refreshed_ms) = read_copy(&waiting).await?;
         loop {
             let age_ms = now_ms() - refreshed_ms;
             let refresh_after = self.refresh_after_ms(now_ms()).await?;
@@ -513,7 +520,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             tokio::select! {
                 // The copy changed (on any instance; every instance's waiters are woken after a
                 // lost notification too): read it again.
-                _ = waiting.changed() => (charge, refreshed_ms) = read_copy().await?,
+                _ = waiting.changed() => (charge, refreshed_ms) = read_copy(&waiting).await?,
                 // Time to see whether a re-read is due, which needs no read of the copy: it has
                 // not changed, or the wake-up above would have come. At 10,000 waiting
                 // customers, reading it anyway cost the database 1,000 reads a second.
