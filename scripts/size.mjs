@@ -49,7 +49,7 @@ for (const [page, files] of Object.entries(pages)) {
 if (process.argv.includes("--rows")) {
   const checkout = [totals["checkout, npm import"], totals["checkout, script tag"]].reduce((a, b) => (a.gzip >= b.gzip ? a : b));
   const rows = [
-    { name: "widget weight (entry + wasm + JS + CSS), gzip -9", value: (checkout.gzip / 1024).toFixed(1), unit: "KB", target: "<= 93.6 (80)", baseline: "Adyen QR 71.0, Omise.js 12.8 (no QR)" },
+    { name: "widget weight (entry + wasm + JS + CSS), gzip -9", value: (checkout.gzip / 1024).toFixed(1), unit: "KB", target: "<= 67.0 (Adyen Web's QR build)", baseline: "Adyen Web QR build 67.0 (slow 4G rows), Omise.js 12.8 (no QR)" },
     { name: "widget weight, brotli 11", value: (checkout.brotli / 1024).toFixed(1), unit: "KB", target: "< gzip", baseline: "" },
     { name: "cashier view weight (its own build), gzip -9", value: (totals["cashier (mode pos)"].gzip / 1024).toFixed(1), unit: "KB", target: "", baseline: "" },
   ];
