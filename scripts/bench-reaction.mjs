@@ -116,7 +116,7 @@ function readLogs(log) {
       if (statement) log.statements.push({ at, wait: +statement[1], run: +statement[2] });
       const turn = /webhook turn sweep_us=(\d+) turn_us=(\d+) room=(\d+)/.exec(line);
       if (turn) log.turns.push({ at, sweep: +turn[1], turn: +turn[2], room: +turn[3] });
-      const attempt = /webhook attempt waited_ms=(-?\d+) queued_ms=(-?\d+) start_ms=(\d+) build_ms=(\d+) took_ms=(\d+) keep_ms=(\d+)/.exec(line);
+      const attempt = /webhook attempt waited_ms=(-?\d+) queued_ms=(-?\d+) start_ms=(\d+) build_us=(\d+) took_ms=(\d+) keep_ms=(\d+)/.exec(line);
       if (attempt) {
         const [waited, queued, start, build, took, keep] = attempt.slice(1).map(Number);
         log.attempts.push({ at, waited, queued, start, build, took, keep });
@@ -216,7 +216,7 @@ function webhookTimes(log, from, to) {
     "\n  the wait taken apart, ms p50/p95/p99: until handed to a task " +
     [50, 95, 99].map((p) => pct(attempts.map((r) => r.queued), p).toFixed(0)).join("/") +
     ", the task's start " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.start), p).toFixed(0)).join("/") +
-    ", its event read and signed " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.build), p).toFixed(0)).join("/") +
+    ", its event read and signed (µs) " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.build), p).toFixed(0)).join("/") +
     "; after the answer, its outcome kept " + [50, 95, 99].map((p) => pct(attempts.map((r) => r.keep), p).toFixed(0)).join("/") +
     (turns.length === 0 ? "" :
       `\n  the delivery worker's ${turns.length} turns, µs p50/p95/p99: the whole turn ` +

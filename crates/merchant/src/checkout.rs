@@ -16,10 +16,10 @@
 //!
 //! Status requests read the merchant's copy of each payment ([`crate::records`]), so waiting
 //! customers cost the gateway nothing; a customer asking again after a hold is answered from
-//! the copy kept since the payment's last change ([`crate::waiters`]), so not even a read. Should webhooks stop arriving, a copy older than
-//! [`FALLBACK_REFRESH_MS`] is re-read once for all its waiters (while they arrive, only one
-//! older than [`SLOW_FALLBACK_REFRESH_MS`], within the instance's budget of such re-reads:
-//! [`crate::rereads`]).
+//! the copy kept since the payment's last change ([`crate::waiters`]), so not even a read.
+//! Should webhooks stop arriving, a copy older than [`FALLBACK_REFRESH_MS`] is re-read once
+//! for all its waiters (while they arrive, only one older than [`SLOW_FALLBACK_REFRESH_MS`],
+//! within the instance's budget of such re-reads: [`crate::rereads`]).
 
 pub mod omise;
 pub mod wooshpay;

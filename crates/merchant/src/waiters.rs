@@ -35,7 +35,20 @@ struct Channel {
 struct Kept {
     wakes: u64,
     read_at: Instant,
-    copy: Arc<(Payment, i64)>,
+    copy: (Payment, i64),
+}
+
+impl Channel {
+    /// The kept copy if it still holds: read since the charge's last wake-up, less than
+    /// [`KEPT_FOR`] ago. The one rule for a copy's validity: a wake-up leaves the stale copy in
+    /// place (it is overwritten by the next read, or forgotten with the channel), so that no
+    /// path can forget to drop it.
+    fn copy(&self) -> Option<&(Payment, i64)> {
+        self.kept
+            .as_ref()
+            .filter(|kept| kept.wakes == *self.wakes.borrow() && kept.read_at.elapsed() < KEPT_FOR)
+            .map(|kept| &kept.copy)
+    }
 }
 
 /// One waiting request; leaving drops its registration.
@@ -76,8 +89,7 @@ impl Waiters {
 
     /// Wakes everyone waiting on `charge_id` (its copy changed: a kept one no longer holds).
     pub fn wake(&self, charge_id: &str) {
-        if let Some(channel) = self.lock().get_mut(charge_id) {
-            channel.kept = None;
+        if let Some(channel) = self.lock().get(charge_id) {
             channel.wakes.send_modify(|wakes| *wakes += 1);
         }
     }
@@ -85,8 +97,7 @@ impl Waiters {
     /// Wakes everyone waiting, on every charge: each re-reads its charge. For when changes may
     /// have been missed (the instances' shared wake-ups were interrupted, [`crate::postgres`]).
     pub fn wake_all(&self) {
-        for channel in self.lock().values_mut() {
-            channel.kept = None;
+        for channel in self.lock().values() {
             channel.wakes.send_modify(|wakes| *wakes += 1);
         }
     }
@@ -106,17 +117,11 @@ impl Waiters {
 }
 
 /// Past this many charges, registering a wait now and then (at each power of two) forgets the
-/// charges nobody waits on whose kept copy has expired: the copies of customers who left.
+/// charges nobody waits on whose copy no longer holds: the copies of customers who left.
 const SWEEP_ABOVE: usize = 1_024;
 
 fn forget_unwatched(map: &mut HashMap<String, Channel>) {
-    map.retain(|_, channel| {
-        channel.wakes.receiver_count() > 0
-            || channel
-                .kept
-                .as_ref()
-                .is_some_and(|kept| kept.read_at.elapsed() < KEPT_FOR)
-    });
+    map.retain(|_, channel| channel.wakes.receiver_count() > 0 || channel.copy().is_some());
 }
 
 impl Waiting {
@@ -137,11 +142,7 @@ impl Waiting {
     /// The copy kept for the charge (and its `refreshed_ms`), if one was read since its last
     /// wake-up, less than [`KEPT_FOR`] ago.
     pub fn kept(&self) -> Option<(Payment, i64)> {
-        let map = self.waiters.lock();
-        let channel = map.get(&self.charge_id)?;
-        let kept = channel.kept.as_ref()?;
-        (kept.wakes == *channel.wakes.borrow() && kept.read_at.elapsed() < KEPT_FOR)
-            .then(|| (*kept.copy).clone())
+        self.waiters.lock().get(&self.charge_id)?.copy().cloned()
     }
 
     /// Keeps `copy`, read after [`Self::wakes`] said `wakes`, unless the charge was woken since
@@ -153,7 +154,7 @@ impl Waiting {
                 channel.kept = Some(Kept {
                     wakes,
                     read_at: Instant::now(),
-                    copy: Arc::new(copy.clone()),
+                    copy: copy.clone(),
                 });
             }
         }
@@ -164,10 +165,10 @@ impl Drop for Waiting {
     fn drop(&mut self) {
         let mut map = self.waiters.lock();
         // This waiting's own receiver is still alive here: it is the last one if the count is 1.
-        // A charge with a copy kept stays, for the customer's next request.
+        // A charge with a copy that holds stays, for the customer's next request.
         if map
             .get(&self.charge_id)
-            .is_some_and(|channel| channel.wakes.receiver_count() <= 1 && channel.kept.is_none())
+            .is_some_and(|channel| channel.wakes.receiver_count() <= 1 && channel.copy().is_none())
         {
             map.remove(&self.charge_id);
         }
