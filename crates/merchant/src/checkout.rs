@@ -18,8 +18,8 @@
 //! customers cost the gateway nothing; a customer asking again after a hold is answered from
 //! the copy kept since the payment's last change ([`crate::waiters`]), so not even a read.
 //! Should webhooks stop arriving, a copy older than [`FALLBACK_REFRESH_MS`] is re-read once
-//! for all its waiters (while they arrive, only one older than [`SLOW_FALLBACK_REFRESH_MS`],
-//! within the instance's budget of such re-reads: [`crate::rereads`]).
+//! for all its waiters (while they arrive, only one older than [`SLOW_FALLBACK_REFRESH_MS`]),
+//! within the instance's budgets of such re-reads ([`crate::rereads`]).
 
 pub mod omise;
 pub mod wooshpay;
@@ -50,9 +50,10 @@ use std::time::{Duration, Instant};
 /// delivery waits for the gateway's retry otherwise).
 pub const SLOW_FALLBACK_REFRESH_MS: i64 = 60_000;
 /// When no webhook has arrived for this long, pending copies older than this are re-read: the
-/// webhooks may be misconfigured or down. Re-reading every waiting charge this often costs the
-/// gateway a read per charge every 10 s (1,000 a second at 10,000 waiting customers), which is
-/// why it is not done while webhooks flow (BENCHMARKS.md).
+/// webhooks may be misconfigured or down. Re-reading every waiting charge this often would
+/// cost the gateway a read per charge every 10 s (1,000 a second at 10,000 waiting
+/// customers), which is why it is not done while webhooks flow (BENCHMARKS.md), and is
+/// budgeted when they do not ([`crate::rereads::SILENT_REREADS_PER_SEC`]).
 pub const FALLBACK_REFRESH_MS: i64 = 10_000;
 
 /// Longest hold of a status request, in seconds.
@@ -482,14 +483,17 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             let age_ms = now_ms() - refreshed_ms;
             let refresh_after = self.refresh_after_ms(now_ms()).await?;
             let mut until_refresh_ms = refresh_after - age_ms;
-            // While webhooks flow, a re-read is a safety net, within the instance's budget;
-            // past it, this customer's turn comes a few seconds later (spread, so that the
-            // customers refused together do not all ask again together).
+            // A re-read is within the instance's budget: the safety net's while webhooks
+            // flow, a larger one while they are silent; past it, this customer's turn comes a
+            // few seconds later (spread, so that the customers refused together do not all
+            // ask again together).
             let due = charge.status == Status::Pending && age_ms >= refresh_after;
-            if due
-                && refresh_after != FALLBACK_REFRESH_MS
-                && !self.records.rereads().take(Instant::now())
-            {
+            let budget = if refresh_after == FALLBACK_REFRESH_MS {
+                &self.records.rereads().silent
+            } else {
+                &self.records.rereads().safety_net
+            };
+            if due && !budget.take(Instant::now()) {
                 until_refresh_ms = rand::random_range(REFUSED_REREAD_MS);
             } else if due {
                 // How often waiting customers cost the gateway a read, and why, for the

@@ -20,7 +20,7 @@
 use crate::customers::HeldRequests;
 use crate::database::{Database, Param, Schema};
 use crate::error::MerchantError;
-use crate::rereads::RereadBudget;
+use crate::rereads::Rereads;
 use crate::waiters::Waiters;
 use paywasm_core::checkout::Payment;
 use std::sync::Arc;
@@ -88,9 +88,9 @@ pub struct Records {
     /// The status requests this instance holds, whichever checkout over these records holds
     /// them: the caps protect the instance, not one checkout.
     held: Arc<HeldRequests>,
-    /// The safety-net re-reads this instance may still make, whichever checkout makes them:
-    /// the budget protects the merchant's gateway account.
-    rereads: Arc<RereadBudget>,
+    /// The re-reads of waiting customers' charges this instance may still make, whichever
+    /// checkout makes them: the budgets protect the merchant's gateway account.
+    rereads: Arc<Rereads>,
 }
 
 fn stored(charge: &Payment) -> Result<String, MerchantError> {
@@ -186,8 +186,8 @@ impl Records {
         &self.held
     }
 
-    /// The safety-net re-reads this instance may still make.
-    pub(crate) fn rereads(&self) -> &RereadBudget {
+    /// The re-reads of waiting customers' charges this instance may still make.
+    pub(crate) fn rereads(&self) -> &Rereads {
         &self.rereads
     }
 

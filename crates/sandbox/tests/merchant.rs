@@ -68,6 +68,39 @@ fn database() -> String {
     )
 }
 
+/// Opens `order` (THB 1,290.00) and charges it through `instance` with a new PromptPay
+/// source: the charge's id.
+async fn charge_order(sandbox: &Sandbox, orders: &Ledger, instance: &str, order: &str) -> String {
+    orders.open(order, 129_000);
+    let source = sandbox.promptpay_source(129_000).await;
+    let (status, charge) = send(
+        sandbox
+            .http
+            .post(format!("{instance}/checkout/charges"))
+            .json(&json!({"source": source["id"], "order": order})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{charge}");
+    charge["id"].as_str().unwrap().to_owned()
+}
+
+/// Every charge of `charges` asked for once, at once, through `instance` (no hold): each is
+/// still pending.
+async fn ask_all_at_once(sandbox: &Sandbox, instance: &Instance, charges: &[String]) {
+    let mut asked = tokio::task::JoinSet::new();
+    for id in charges {
+        let request = sandbox
+            .http
+            .get(format!("{}/checkout/charges/{id}", instance.url));
+        asked.spawn(send(request));
+    }
+    while let Some(answer) = asked.join_next().await {
+        let (status, charge) = answer.unwrap();
+        assert_eq!(status, StatusCode::OK, "{charge}");
+        assert_eq!(charge["status"], "pending");
+    }
+}
+
 /// What the library must do on any store: the customer pays on `a`'s charge and waits on `b`;
 /// the gateway's webhooks reach `a` only.
 async fn the_contract(sandbox: &Sandbox, orders: &Ledger, a: &Instance, b: &Instance) {
@@ -168,8 +201,16 @@ async fn the_contract(sandbox: &Sandbox, orders: &Ledger, a: &Instance, b: &Inst
 /// One instance of a merchant on SQLite (its store, for the test to look into), behind a
 /// gateway whose webhooks reach it.
 async fn one_instance_on_sqlite() -> (Sandbox, Ledger, Instance, paywasm_store::Store) {
+    one_instance_on_sqlite_hearing("/webhooks/omise").await
+}
+
+/// One instance of a merchant on SQLite, behind a gateway whose webhooks go to the instance's
+/// `path` (a path it does not serve: they never reach it).
+async fn one_instance_on_sqlite_hearing(
+    path: &str,
+) -> (Sandbox, Ledger, Instance, paywasm_store::Store) {
     let (listener, url) = bind().await;
-    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}/webhooks/omise")]).await;
+    let sandbox = Sandbox::with_webhooks_to(vec![format!("{url}{path}")]).await;
     let orders = Ledger::default();
     let store = paywasm_store::Store::open(None, "merchant").unwrap();
     let records = Records::sqlite(store.clone()).unwrap();
@@ -196,17 +237,7 @@ async fn while_webhooks_flow_old_copies_are_re_read_within_the_instance_budget()
     let mut charges = vec![];
     for n in 0..CUSTOMERS {
         let order = format!("ord_budget_{n}");
-        orders.open(&order, 129_000);
-        let source = sandbox.promptpay_source(129_000).await;
-        let (status, charge) = send(
-            sandbox
-                .http
-                .post(format!("{}/checkout/charges", instance.url))
-                .json(&json!({"source": source["id"], "order": order})),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{charge}");
-        charges.push(charge["id"].as_str().unwrap().to_owned());
+        charges.push(charge_order(&sandbox, &orders, &instance.url, &order).await);
     }
     let count = |sql: &'static str, since: i64| {
         store
@@ -222,18 +253,7 @@ async fn while_webhooks_flow_old_copies_are_re_read_within_the_instance_budget()
     store
         .call(|db| db.execute("UPDATE payments SET refreshed_ms = ?1", [aged]))
         .unwrap();
-    let mut asked = tokio::task::JoinSet::new();
-    for id in &charges {
-        let request = sandbox
-            .http
-            .get(format!("{}/checkout/charges/{id}", instance.url));
-        asked.spawn(send(request));
-    }
-    while let Some(answer) = asked.join_next().await {
-        let (status, charge) = answer.unwrap();
-        assert_eq!(status, StatusCode::OK, "{charge}");
-        assert_eq!(charge["status"], "pending");
-    }
+    ask_all_at_once(&sandbox, &instance, &charges).await;
     let re_read = count(
         "SELECT COUNT(*) FROM payments WHERE refreshed_ms > ?1",
         aged,
@@ -242,6 +262,57 @@ async fn while_webhooks_flow_old_copies_are_re_read_within_the_instance_budget()
         re_read,
         i64::from(paywasm_merchant::rereads::SAFETY_NET_REREADS_PER_SEC),
         "copies re-read from the gateway: a burst of the budget, the others later"
+    );
+    sandbox.running.stop().await;
+}
+
+/// When no webhook comes, every waiting customer's copy older than 10 s is re-read (that is
+/// how customers learn they paid), but within a budget of its own
+/// ([`paywasm_merchant::rereads::SILENT_REREADS_PER_SEC`]): 120 customers whose copies are
+/// all 20 s old cost the gateway account a burst of 50 reads (and what refilled meanwhile),
+/// not 120. (Before, 10,000 waiting through a quiet spell cost the account 1,000 reads a
+/// second, five times what it admits.)
+#[tokio::test]
+async fn while_webhooks_are_silent_old_copies_are_re_read_within_a_budget_of_their_own() {
+    use paywasm_merchant::rereads::SILENT_REREADS_PER_SEC;
+    const CUSTOMERS: usize = 120;
+    let (sandbox, orders, instance, store) =
+        one_instance_on_sqlite_hearing("/webhooks/nowhere").await;
+    // An instance takes the webhooks for flowing until it has heard none for 10 s.
+    let silent_from = Instant::now() + Duration::from_millis(10_500);
+    let mut charges = vec![];
+    for n in 0..CUSTOMERS {
+        let order = format!("ord_silent_{n}");
+        charges.push(charge_order(&sandbox, &orders, &instance.url, &order).await);
+    }
+    let count = |sql: &'static str, since: i64| {
+        store
+            .call(|db| db.query_row(sql, [since], |row| row.get::<_, i64>(0)))
+            .unwrap()
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM processed_events WHERE ?1 = ?1", 0),
+        0,
+        "no webhook reaches the shop"
+    );
+    let aged = count("SELECT MAX(refreshed_ms) - ?1 FROM payments", 20_000);
+    store
+        .call(|db| db.execute("UPDATE payments SET refreshed_ms = ?1", [aged]))
+        .unwrap();
+    tokio::time::sleep_until(silent_from.into()).await;
+    let asking = Instant::now();
+    ask_all_at_once(&sandbox, &instance, &charges).await;
+    let refilled = (asking.elapsed().as_secs_f64() * f64::from(SILENT_REREADS_PER_SEC)).ceil();
+    let re_read = count(
+        "SELECT COUNT(*) FROM payments WHERE refreshed_ms > ?1",
+        aged,
+    );
+    println!("{re_read} of {CUSTOMERS} copies re-read, {refilled} refilled while asking");
+    assert!(
+        re_read >= i64::from(SILENT_REREADS_PER_SEC)
+            && re_read <= i64::from(SILENT_REREADS_PER_SEC) + refilled as i64
+            && re_read < CUSTOMERS as i64,
+        "copies re-read from the gateway: {re_read}, a burst of the budget, the others later"
     );
     sandbox.running.stop().await;
 }
@@ -274,29 +345,11 @@ async fn two_instances_on_postgresql_serve_one_merchant() {
 async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
     let database = support::fresh_postgres_database().await;
     let (sandbox, orders, a, b) = two_instances(&database).await;
-    let charge_on = |instance: &Instance, order: &str| {
-        let (url, order) = (instance.url.clone(), order.to_owned());
-        let sandbox = &sandbox;
-        let orders = &orders;
-        async move {
-            orders.open(&order, 129_000);
-            let source = sandbox.promptpay_source(129_000).await;
-            let (status, charge) = send(
-                sandbox
-                    .http
-                    .post(format!("{url}/checkout/charges"))
-                    .json(&json!({"source": source["id"], "order": order})),
-            )
-            .await;
-            assert_eq!(status, StatusCode::CREATED, "{charge}");
-            charge["id"].as_str().unwrap().to_owned()
-        }
-    };
-    let waiting = charge_on(&b, "ord_waiting_on_b").await;
+    let waiting = charge_order(&sandbox, &orders, &b.url, "ord_waiting_on_b").await;
     // B hears no webhook for more than 10 s; meanwhile they reach A (this charge's
     // charge.create, just before B is asked).
     tokio::time::sleep(Duration::from_millis(10_500)).await;
-    charge_on(&a, "ord_paid_through_a").await;
+    charge_order(&sandbox, &orders, &a.url, "ord_paid_through_a").await;
     let db = paywasm_merchant::database::Database::postgres(&database).unwrap();
     let refreshed = || async {
         let row: Option<(i64,)> = db
@@ -361,7 +414,13 @@ async fn an_instance_that_receives_no_webhooks_knows_they_flow_to_another() {
     while asking.elapsed() < Duration::from_secs(12) {
         if asking.elapsed() >= Duration::from_secs(4 * paid_through_a) {
             paid_through_a += 1;
-            charge_on(&a, &format!("ord_more_through_a_{paid_through_a}")).await;
+            charge_order(
+                &sandbox,
+                &orders,
+                &a.url,
+                &format!("ord_more_through_a_{paid_through_a}"),
+            )
+            .await;
         }
         let (status, charge) = send(
             sandbox
