@@ -5,15 +5,30 @@
 // @adyen/adyen-web: its core and its PromptPay and WeChat Pay QR components, bundled and
 // minified with rolldown as a merchant's bundler would, plus its CSS), timed until its code has
 // loaded and run. Both travel gzip -9, as a CDN serves them (before 2026-12-03, uncompressed).
-//   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5]
+//
+// Then the time to QR: a customer who taps PromptPay at the first moment the page takes a tap,
+// from navigation until the QR image has loaded, in paired rounds (which page goes first
+// alternates). Ours: the shop's product page (its first view takes the tap, the widget makes
+// the source at the gateway and the charge at the shop, and shows the gateway's QR image).
+// Adyen's: the same bundle mounting its PromptPay component (`showPayButton`), whose
+// `onSubmit` posts to the merchant's own origin; that merchant (this script's server, which
+// also serves the page and its files, gzip -9) makes a PromptPay charge at the same gateway
+// with its secret key and answers Adyen's QR action; Adyen's component then loads the image
+// from Adyen's API (`utility/v1/barcode.png`, another origin: this script's second server),
+// which hands over the gateway's image of that charge, the same bytes ours shows. Emulation
+// delays each request by the round trip (not each connection), so what counts is the number
+// of requests made one after the other, and the bytes.
+//   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5] [qr-rounds=9]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { checkoutMarks, copyOfWww, launchChromium, startSandbox } from "./bench-page.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
+const qrRounds = Number(process.argv[3] ?? 9);
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
 const www = copyOfWww();
 
@@ -69,11 +84,179 @@ async function measure(url, marks, initScript) {
 await measure(`${shop}/`, ["__liveAt"], checkoutMarks); // warm-up of the server
 const [tap, live] = await measure(`${shop}/`, ["__interactiveAt", "__liveAt"], checkoutMarks);
 const [adyen] = await measure(`${shop}/assets/adyen.html`, ["__adyenRanAt"]);
+
+// --- Time to QR ---
+
+/** An init script: taps the PromptPay button the moment the page takes a tap, and marks when
+ * the QR image has loaded (`__qrAt`). `adyen`: Adyen's page, which takes a tap once its pay
+ * button shows, styled; otherwise the shop's page, whose `__interactiveAt` (`checkoutMarks`)
+ * says when. */
+function tapPromptPay(adyen) {
+  const tap = () => {
+    const button = adyen
+      ? document.querySelector("#checkout button.adyen-checkout__button")
+      : document.querySelector('.paywasm-method[data-method="promptpay"]');
+    button.click();
+    window.__tappedAt = performance.now();
+  };
+  if (adyen) {
+    const check = () => {
+      const button = document.querySelector("#checkout button.adyen-checkout__button");
+      const styled = [...document.querySelectorAll('link[rel="stylesheet"]')].every((link) => link.sheet);
+      if (button && styled && window.__tappedAt === undefined) {
+        window.__interactiveAt = performance.now();
+        tap();
+      }
+    };
+    new MutationObserver(check).observe(document, { childList: true, subtree: true });
+    document.addEventListener("load", check, true);
+  } else {
+    let interactiveAt;
+    Object.defineProperty(window, "__interactiveAt", {
+      get: () => interactiveAt,
+      set: (value) => {
+        interactiveAt = value;
+        tap();
+      },
+    });
+  }
+  document.addEventListener(
+    "load",
+    (event) => {
+      const image = event.target;
+      const isQr = adyen ? image.matches?.('img[data-testid="promptpay-qr-image"]') : image.matches?.(".paywasm-qr img");
+      if (isQr && image.naturalWidth > 0) window.__qrAt ??= performance.now();
+    },
+    true,
+  );
+}
+
+const gateway = "http://127.0.0.1:17370"; // startSandbox above
+const SECRET_KEY = "skey_test_5paywasmsandbox0demo0";
+
+// Adyen's API (another origin): the QR image of the charge named in `data`, as the gateway
+// draws it; the checkout attempt's id its analytics ask for, and "pending" to the status
+// polls its QR view makes; nothing else (its logos: not found).
+const adyenApi = createServer(async (request, response) => {
+  const url = new URL(request.url, "http://x");
+  const cors = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Allow-Methods": "GET, POST" };
+  for await (const _ of request);
+  const json = (body) => response.writeHead(200, { ...cors, "Content-Type": "application/json" }).end(JSON.stringify(body));
+  if (request.method === "OPTIONS") {
+    response.writeHead(204, cors).end();
+  } else if (url.pathname.endsWith("/utility/v1/barcode.png")) {
+    const image = await fetch(url.searchParams.get("data"));
+    response.writeHead(200, { ...cors, "Content-Type": image.headers.get("content-type") });
+    response.end(Buffer.from(await image.arrayBuffer()));
+  } else if (url.pathname.includes("/analytics")) {
+    json({ checkoutAttemptId: "bench-attempt" });
+  } else if (url.pathname.endsWith("/status")) {
+    json({ type: "pending", resultCode: "pending", payload: "" });
+  } else {
+    response.writeHead(404, cors).end();
+  }
+});
+await new Promise((resolve) => adyenApi.listen(17372, "127.0.0.1", resolve));
+
+// The merchant of Adyen's page: the page and its files (gzip -9, as the shop serves ours), and
+// `POST /payments`, which makes the charge at the gateway and answers Adyen's QR action.
+const adyenPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adyen Web</title><link rel="stylesheet" href="/adyen.css"><script defer src="/adyen.js"></script><script defer src="/checkout.js"></script></head><body><main><h1>Checkout</h1><div id="checkout"></div></main></body></html>`;
+const adyenCheckout = `(async () => {
+  const { AdyenCheckout, PromptPay } = window.__adyen;
+  // Its path says "test": Adyen refuses a test client key against an address that does not.
+  const api = "http://127.0.0.1:17372/test/checkoutshopper/";
+  const checkout = await AdyenCheckout({
+    clientKey: "test_PAYWASMBENCHMARK0000000000000000",
+    environment: "test",
+    _environmentUrls: { api, analytics: api, cdn: { images: api, translations: api } },
+    analytics: { enabled: false },
+    locale: "en-US",
+    countryCode: "TH",
+    amount: { value: 129000, currency: "THB" },
+    paymentMethodsResponse: { paymentMethods: [{ type: "promptpay", name: "PromptPay" }] },
+    onSubmit: async (state, component, actions) => {
+      const answer = await fetch("/payments", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(state.data) });
+      actions.resolve(await answer.json());
+    },
+    onError: (error) => console.error(error),
+  });
+  new PromptPay(checkout, { showPayButton: true }).mount("#checkout");
+})();`;
+const adyenFiles = {
+  "/adyen.html": ["text/html; charset=utf-8", adyenPage],
+  "/adyen.js": ["text/javascript", readFileSync(join(assets, "adyen.js"))],
+  "/checkout.js": ["text/javascript", adyenCheckout],
+  "/adyen.css": ["text/css", readFileSync(join(assets, "adyen.css"))],
+};
+const adyenMerchant = createServer(async (request, response) => {
+  if (request.method === "POST" && request.url === "/payments") {
+    for await (const _ of request);
+    const charge = await (
+      await fetch(`${gateway}/charges`, {
+        method: "POST",
+        headers: { Authorization: `Basic ${Buffer.from(`${SECRET_KEY}:`).toString("base64")}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ amount: 129000, currency: "THB", source: { type: "promptpay" } }),
+      })
+    ).json();
+    const image = charge.source?.scannable_code?.image?.download_uri;
+    if (!image) throw new Error(`the gateway made no QR: ${JSON.stringify(charge)}`);
+    response.writeHead(200, { "Content-Type": "application/json" });
+    response.end(JSON.stringify({ resultCode: "Pending", action: { type: "qrCode", paymentMethodType: "promptpay", qrCodeData: image, paymentData: charge.id } }));
+    return;
+  }
+  const file = adyenFiles[request.url];
+  if (!file) return response.writeHead(404).end();
+  response.writeHead(200, { "Content-Type": file[0], "Content-Encoding": "gzip" });
+  response.end(gzipSync(file[1], { level: 9 }));
+});
+await new Promise((resolve) => adyenMerchant.listen(17373, "127.0.0.1", resolve));
+
+/** One visit of `url` tapping PromptPay at once: [tap taken, QR loaded], ms from navigation. */
+async function timeToQr(url, adyen) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
+  if (!adyen) await page.addInitScript(checkoutMarks, false);
+  await page.addInitScript(tapPromptPay, adyen);
+  // DEBUG=1: the pages' console, for when a page stops showing its QR.
+  if (process.env.DEBUG) page.on("console", (message) => console.error(`${adyen ? "adyen" : "paywasm"}: ${message.text()}`));
+  await page.goto(url);
+  await page.waitForFunction(() => window.__qrAt !== undefined, null, { timeout: 60_000 });
+  const marks = await page.evaluate(() => [window.__tappedAt, window.__qrAt]);
+  await context.close();
+  return marks;
+}
+
+const ours = [];
+const theirs = [];
+await timeToQr(`${shop}/`, false); // warm-up of both servers
+await timeToQr("http://127.0.0.1:17373/adyen.html", true);
+for (let round = 0; round < qrRounds; round++) {
+  const visitOurs = async () => ours.push(await timeToQr(`${shop}/`, false));
+  const visitTheirs = async () => theirs.push(await timeToQr("http://127.0.0.1:17373/adyen.html", true));
+  for (const visit of round % 2 === 0 ? [visitOurs, visitTheirs] : [visitTheirs, visitOurs]) await visit();
+}
 await browser.close();
+adyenApi.close();
+adyenMerchant.close();
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const range = (values) => `${Math.round(Math.min(...values))}-${Math.round(Math.max(...values))}`;
+const oursQr = ours.map((m) => m[1]);
+const theirsQr = theirs.map((m) => m[1]);
+// Paired: each round's difference, so that a slower moment of the machine weighs on both.
+const ahead = ours.map((m, i) => theirs[i][1] - m[1]);
 
 console.log(`slow 4G (150 ms RTT, 1.6 Mbit/s), median of ${runs} fresh contexts:`);
 console.log(`  paywasm: first view takes a tap ${tap.toFixed(0)} ms, widget running ${live.toFixed(0)} ms`);
 console.log(`  Adyen Web (core + PromptPay + WeChat Pay, ${(adyenGzip / 1024).toFixed(1)} KB gzip with its CSS): code loaded and run ${adyen.toFixed(0)} ms`);
+console.log(`time to QR (PromptPay tapped at the first chance, until its QR image has loaded), ${qrRounds} paired rounds:`);
+console.log(`  paywasm:   tapped at ${median(ours.map((m) => m[0])).toFixed(0)} ms, QR at median ${median(oursQr).toFixed(0)} ms (${range(oursQr)})`);
+console.log(`  Adyen Web: tapped at ${median(theirs.map((m) => m[0])).toFixed(0)} ms, QR at median ${median(theirsQr).toFixed(0)} ms (${range(theirsQr)})`);
+console.log(`  ours ahead by, median of the rounds: ${median(ahead).toFixed(0)} ms (${range(ahead)})`);
 console.log(JSON.stringify({ name: "slow 4G: first view takes a tap (median)", value: Math.round(tap), unit: "ms", target: "measured", baseline: "" }));
 console.log(JSON.stringify({ name: "slow 4G: widget running (median)", value: Math.round(live), unit: "ms", target: "measured", baseline: `Adyen Web loaded and run: ${Math.round(adyen)} ms (${(adyenGzip / 1024).toFixed(1)} KB gzip)` }));
+console.log(JSON.stringify({ name: `slow 4G: time to QR, PromptPay (median of ${qrRounds} paired rounds)`, value: Math.round(median(oursQr)), unit: "ms", target: "ahead of Adyen Web", baseline: `Adyen Web: ${Math.round(median(theirsQr))} ms (${range(theirsQr)}); ours ahead by ${Math.round(median(ahead))} ms (${range(ahead)})` }));
 process.exit(0);

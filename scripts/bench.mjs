@@ -24,7 +24,7 @@ const rows = [];
 // Weight: what a checkout page downloads (the heavier of its two entries), and the cashier's.
 rows.push(...run("node", ["scripts/size.mjs", "--rows"]));
 rows.push(...run("node", ["scripts/bench-widget.mjs", quick ? "5" : "150"]));
-rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7"]));
+rows.push(...run("node", ["scripts/bench-slow-network.mjs", quick ? "3" : "7", quick ? "3" : "9"]));
 // One shop instance on SQLite beside two sharing a throwaway PostgreSQL.
 rows.push(...run("bash", ["-c", `source scripts/postgres.sh && node scripts/bench-reaction.mjs ${quick ? "50 2000" : "200 10000"} sqlite,postgres`]));
 // Waiting customers over two instances on a throwaway PostgreSQL, beside one
