@@ -4,7 +4,8 @@
 // beside, in the same run and from the same local server, Adyen Web's published bundle (npm
 // @adyen/adyen-web: its core and its PromptPay and WeChat Pay QR components, bundled and
 // minified with rolldown as a merchant's bundler would, plus its CSS), timed until its code has
-// loaded and run. Both travel gzip -9, as a CDN serves them (before 2026-12-03, uncompressed).
+// loaded and run. Both travel brotli 11, as a CDN serves them to a browser that takes it
+// (before 2026-12-06, gzip -9; before 2026-12-03, uncompressed).
 //
 // Then the time to QR: a customer who taps PromptPay at the first moment the page takes a tap,
 // from navigation until the QR image has loaded, in paired rounds (which page goes first
@@ -12,18 +13,18 @@
 // the source at the gateway and the charge at the shop, and shows the gateway's QR image).
 // Adyen's: the same bundle mounting its PromptPay component (`showPayButton`), whose
 // `onSubmit` posts to the merchant's own origin; that merchant (this script's server, which
-// also serves the page and its files, gzip -9) makes a PromptPay charge at the same gateway
-// with its secret key and answers Adyen's QR action; Adyen's component then loads the image
-// from Adyen's API (`utility/v1/barcode.png`, another origin: this script's second server),
-// which hands over the gateway's image of that charge, the same bytes ours shows. Emulation
-// delays each request by the round trip (not each connection), so what counts is the number
-// of requests made one after the other, and the bytes.
+// also serves the page and its files, compressed as the shop's) makes a PromptPay charge at
+// the same gateway with its secret key and answers Adyen's QR action; Adyen's component then
+// loads the image from Adyen's API (`utility/v1/barcode.png`, another origin: this script's
+// second server), which hands over the gateway's image of that charge, the same bytes ours
+// shows. Emulation delays each request by the round trip (not each connection), so what counts
+// is the number of requests made one after the other, and the bytes.
 //   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5] [qr-rounds=9]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { checkoutMarks, copyOfWww, launchChromium, startSandbox } from "./bench-page.mjs";
 
@@ -49,14 +50,13 @@ writeFileSync(
   join(assets, "adyen.html"),
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adyen Web</title><link rel="stylesheet" href="/assets/adyen.css"><script defer src="/assets/adyen.js"></script></head><body><main><h1>Checkout</h1><div id="checkout"></div></main></body></html>`,
 );
-// Served gzip as the widget's files are (the sandbox sends a file's .gz copy when there is one).
-const adyenGzip = ["adyen.js", "adyen.css"]
-  .map((f) => {
-    const gzip = gzipSync(readFileSync(join(assets, f)), { level: 9 });
-    writeFileSync(join(assets, `${f}.gz`), gzip);
-    return gzip.length;
-  })
-  .reduce((a, b) => a + b);
+// Compressed as the widget's files are (the sandbox sends a file's .br or .gz copy when there is
+// one and the browser accepts it: Chromium takes brotli), by the same script.
+execFileSync("node", ["scripts/precompress.mjs", assets]);
+const compressedSize = (suffix) =>
+  ["adyen.js", "adyen.css"].map((f) => readFileSync(join(assets, f + suffix)).length).reduce((a, b) => a + b);
+const adyenGzip = compressedSize(".gz");
+const adyenBrotli = compressedSize(".br");
 
 const shop = await startSandbox(www, 17370, 17371);
 const browser = await launchChromium();
@@ -158,7 +158,8 @@ const adyenApi = createServer(async (request, response) => {
 });
 await new Promise((resolve) => adyenApi.listen(17372, "127.0.0.1", resolve));
 
-// The merchant of Adyen's page: the page and its files (gzip -9, as the shop serves ours), and
+// The merchant of Adyen's page: the page and its files (brotli 11 or gzip -9, as the shop serves
+// ours), and
 // `POST /payments`, which makes the charge at the gateway and answers Adyen's QR action.
 const adyenPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adyen Web</title><link rel="stylesheet" href="/adyen.css"><script defer src="/adyen.js"></script><script defer src="/checkout.js"></script></head><body><main><h1>Checkout</h1><div id="checkout"></div></main></body></html>`;
 const adyenCheckout = `(async () => {
@@ -182,12 +183,18 @@ const adyenCheckout = `(async () => {
   });
   new PromptPay(checkout, { showPayButton: true }).mount("#checkout");
 })();`;
-const adyenFiles = {
-  "/adyen.html": ["text/html; charset=utf-8", adyenPage],
-  "/adyen.js": ["text/javascript", readFileSync(join(assets, "adyen.js"))],
-  "/checkout.js": ["text/javascript", adyenCheckout],
-  "/adyen.css": ["text/css", readFileSync(join(assets, "adyen.css"))],
-};
+// Compressed once, here: brotli 11 of Adyen's bundle takes longer than a round trip.
+const adyenFiles = Object.fromEntries(
+  [
+    ["/adyen.html", "text/html; charset=utf-8", adyenPage],
+    ["/adyen.js", "text/javascript", readFileSync(join(assets, "adyen.js"))],
+    ["/checkout.js", "text/javascript", adyenCheckout],
+    ["/adyen.css", "text/css", readFileSync(join(assets, "adyen.css"))],
+  ].map(([path, type, bytes]) => [
+    path,
+    { type, br: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }), gzip: gzipSync(bytes, { level: 9 }) },
+  ]),
+);
 const adyenMerchant = createServer(async (request, response) => {
   if (request.method === "POST" && request.url === "/payments") {
     for await (const _ of request);
@@ -206,8 +213,9 @@ const adyenMerchant = createServer(async (request, response) => {
   }
   const file = adyenFiles[request.url];
   if (!file) return response.writeHead(404).end();
-  response.writeHead(200, { "Content-Type": file[0], "Content-Encoding": "gzip" });
-  response.end(gzipSync(file[1], { level: 9 }));
+  const encoding = /\bbr\b/.test(request.headers["accept-encoding"] ?? "") ? "br" : "gzip";
+  response.writeHead(200, { "Content-Type": file.type, "Content-Encoding": encoding });
+  response.end(file[encoding]);
 });
 await new Promise((resolve) => adyenMerchant.listen(17373, "127.0.0.1", resolve));
 
@@ -251,12 +259,12 @@ const ahead = ours.map((m, i) => theirs[i][1] - m[1]);
 
 console.log(`slow 4G (150 ms RTT, 1.6 Mbit/s), median of ${runs} fresh contexts:`);
 console.log(`  paywasm: first view takes a tap ${tap.toFixed(0)} ms, widget running ${live.toFixed(0)} ms`);
-console.log(`  Adyen Web (core + PromptPay + WeChat Pay, ${(adyenGzip / 1024).toFixed(1)} KB gzip with its CSS): code loaded and run ${adyen.toFixed(0)} ms`);
+console.log(`  Adyen Web (core + PromptPay + WeChat Pay, ${(adyenGzip / 1024).toFixed(1)} KB gzip, ${(adyenBrotli / 1024).toFixed(1)} KB brotli with its CSS): code loaded and run ${adyen.toFixed(0)} ms`);
 console.log(`time to QR (PromptPay tapped at the first chance, until its QR image has loaded), ${qrRounds} paired rounds:`);
 console.log(`  paywasm:   tapped at ${median(ours.map((m) => m[0])).toFixed(0)} ms, QR at median ${median(oursQr).toFixed(0)} ms (${range(oursQr)})`);
 console.log(`  Adyen Web: tapped at ${median(theirs.map((m) => m[0])).toFixed(0)} ms, QR at median ${median(theirsQr).toFixed(0)} ms (${range(theirsQr)})`);
 console.log(`  ours ahead by, median of the rounds: ${median(ahead).toFixed(0)} ms (${range(ahead)})`);
 console.log(JSON.stringify({ name: "slow 4G: first view takes a tap (median)", value: Math.round(tap), unit: "ms", target: "measured", baseline: "" }));
-console.log(JSON.stringify({ name: "slow 4G: widget running (median)", value: Math.round(live), unit: "ms", target: "measured", baseline: `Adyen Web loaded and run: ${Math.round(adyen)} ms (${(adyenGzip / 1024).toFixed(1)} KB gzip)` }));
+console.log(JSON.stringify({ name: "slow 4G: widget running (median)", value: Math.round(live), unit: "ms", target: "measured", baseline: `Adyen Web loaded and run: ${Math.round(adyen)} ms (${(adyenGzip / 1024).toFixed(1)} KB gzip, ${(adyenBrotli / 1024).toFixed(1)} brotli)` }));
 console.log(JSON.stringify({ name: `slow 4G: time to QR, PromptPay (median of ${qrRounds} paired rounds)`, value: Math.round(median(oursQr)), unit: "ms", target: "ahead of Adyen Web", baseline: `Adyen Web: ${Math.round(median(theirsQr))} ms (${range(theirsQr)}); ours ahead by ${Math.round(median(ahead))} ms (${range(ahead)})` }));
 process.exit(0);

@@ -99,6 +99,6 @@ printf '{ "toolchain": "%s" }\n' "$toolchain" > pkg/build.json
 node scripts/integrity.mjs stamp
 node scripts/minify.mjs pkg/embed.js
 node scripts/integrity.mjs
-# What the sandbox serves as a CDN does: each file a browser loads, gzip -9, beside it (the
-# sandbox sends it to a browser that accepts gzip; npm publishes only package.json's "files").
-find pkg -maxdepth 2 -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' \) -exec gzip -9 -k -f {} +
+# What the sandbox serves as a CDN does: each file a browser loads, gzip -9 and brotli 11, beside
+# it (the sandbox sends the one a browser accepts; npm publishes only package.json's "files").
+node scripts/precompress.mjs pkg

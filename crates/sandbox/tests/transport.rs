@@ -278,12 +278,16 @@ const GZIP_OF_THE_WASM: &[u8] = &[
     0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x63, 0x48, 0x2c, 0xce, 0x65, 0x64,
     0x60, 0x60, 0x00, 0x00, 0xce, 0x33, 0x4b, 0x1c, 0x08, 0x00, 0x00, 0x00,
 ];
+/// The same wasm, brotli 11 (`scripts/precompress.mjs`).
+const BROTLI_OF_THE_WASM: &[u8] = &[
+    0x8b, 0x03, 0x80, 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x03,
+];
 
 /// The widget's files answer as a CDN must for a page on another origin (README: "From a
 /// CDN"), on the gateway and on the shop: CORS for modules, wasm and stylesheets, the wasm's
 /// media type, a year's immutable caching for the versioned path and revalidation for the
-/// unversioned one, the build's gzip copy to a browser that accepts it, and the hosted page
-/// with its policy.
+/// unversioned one, the build's brotli or gzip copy to a browser that accepts it, and the
+/// hosted page with its policy.
 #[tokio::test]
 async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
     let pkg = std::env::temp_dir().join(format!("paywasm-pkg-{}", std::process::id()));
@@ -295,6 +299,7 @@ async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
     .unwrap();
     std::fs::write(pkg.join("paywasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(pkg.join("paywasm_bg.wasm.gz"), GZIP_OF_THE_WASM).unwrap();
+    std::fs::write(pkg.join("paywasm_bg.wasm.br"), BROTLI_OF_THE_WASM).unwrap();
     std::fs::write(pkg.join("embed.js"), "/* embed */").unwrap();
     std::fs::write(pkg.join("hosted").join("index.html"), "<!doctype html>").unwrap();
     let config = Config {
@@ -352,16 +357,27 @@ async fn the_widget_is_served_as_a_cdn_serves_it_from_both_servers() {
                 assert!(policy.is_empty(), "{path}: {policy}");
             }
         }
-        // To a browser that accepts gzip, the build's gzip copy of a file, as the file's type.
-        let compressed = http
-            .get(format!("{server}/pkg/9.8.7/paywasm_bg.wasm"))
-            .header("accept-encoding", "gzip, deflate, br")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(compressed.headers()["content-encoding"], "gzip");
-        assert_eq!(compressed.headers()["content-type"], "application/wasm");
-        assert_eq!(&compressed.bytes().await.unwrap()[..], GZIP_OF_THE_WASM);
+        // To a browser that accepts brotli (every current one: Chromium asks for it even on
+        // plain HTTP), the build's brotli copy of a file, as the file's type; to one that
+        // accepts only gzip, the gzip copy.
+        for (accepts, encoding, copy) in [
+            ("gzip, deflate, br, zstd", "br", BROTLI_OF_THE_WASM),
+            ("gzip, deflate", "gzip", GZIP_OF_THE_WASM),
+        ] {
+            let compressed = http
+                .get(format!("{server}/pkg/9.8.7/paywasm_bg.wasm"))
+                .header("accept-encoding", accepts)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                compressed.headers()["content-encoding"],
+                encoding,
+                "{accepts}"
+            );
+            assert_eq!(compressed.headers()["content-type"], "application/wasm");
+            assert_eq!(&compressed.bytes().await.unwrap()[..], copy, "{accepts}");
+        }
         // Another version than the package's is not served under its name.
         let other = http
             .get(format!("{server}/pkg/0.0.1/embed.js"))

@@ -285,11 +285,13 @@ pub fn storefront(state: ShopState) -> Router {
     Router::new()
         .route("/", get(pages::product))
         .route(SINGAPORE.path, get(pages::product_sg))
-        // A file's gzip copy beside it, if there is one, to a browser that accepts it (the
-        // slow-network benchmark gives Adyen Web's files theirs, as the widget's have).
+        // A file's brotli or gzip copy beside it, if there is one, to a browser that accepts
+        // it (the slow-network benchmark gives Adyen Web's files theirs, as the widget's have).
         .nest_service(
             "/assets",
-            ServeDir::new(&state.www_dir).precompressed_gzip(),
+            ServeDir::new(&state.www_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
         )
         .with_state(state)
 }
