@@ -23,7 +23,7 @@
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, get } from "node:http";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { checkoutMarks, copyOfWww, launchChromium, startSandbox } from "./bench-page.mjs";
@@ -145,9 +145,14 @@ const adyenApi = createServer(async (request, response) => {
   if (request.method === "OPTIONS") {
     response.writeHead(204, cors).end();
   } else if (url.pathname.endsWith("/utility/v1/barcode.png")) {
-    const image = await fetch(url.searchParams.get("data"));
-    response.writeHead(200, { ...cors, "Content-Type": image.headers.get("content-type") });
-    response.end(Buffer.from(await image.arrayBuffer()));
+    // The gateway's bytes as they came, compressed as the browser asked: the same on the wire.
+    const image = await new Promise((resolve, reject) =>
+      get(url.searchParams.get("data"), { headers: { "Accept-Encoding": request.headers["accept-encoding"] ?? "" } }, resolve).on("error", reject),
+    );
+    const headers = { ...cors, "Content-Type": image.headers["content-type"] };
+    if (image.headers["content-encoding"]) headers["Content-Encoding"] = image.headers["content-encoding"];
+    response.writeHead(200, headers);
+    image.pipe(response);
   } else if (url.pathname.includes("/analytics")) {
     json({ checkoutAttemptId: "bench-attempt" });
   } else if (url.pathname.endsWith("/status")) {

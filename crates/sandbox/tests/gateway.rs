@@ -354,6 +354,23 @@ async fn a_promptpay_charge_matches_seed_002_and_serves_its_qr() {
     assert_eq!(response.headers()["content-type"], "image/svg+xml");
     let svg = response.text().await.unwrap();
     assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    // To a browser that takes brotli, the document travels compressed (a sixth of its size).
+    let compressed = respond(
+        sandbox
+            .http
+            .get(uri)
+            .header("accept-encoding", "gzip, deflate, br"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    let bytes = compressed.bytes().await.unwrap();
+    assert!(
+        bytes.len() * 3 < svg.len(),
+        "{} of {}",
+        bytes.len(),
+        svg.len()
+    );
     // a guessed token gets nothing
     let guessed = format!("{}0000000000000000", &uri[..uri.len() - 16]);
     assert_eq!(

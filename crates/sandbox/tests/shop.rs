@@ -536,6 +536,18 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
         )),
         "{policy}"
     );
+
+    // Compressed to a browser that takes brotli, as any shop's page is (about half the bytes).
+    let compressed = sandbox
+        .http
+        .get(format!("{}/", sandbox.running.shop()))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    let bytes = compressed.bytes().await.unwrap();
+    assert!(bytes.len() * 2 < page.len(), "{} of {}", bytes.len(), page.len());
     sandbox.running.stop().await;
 }
 

@@ -293,6 +293,9 @@ pub fn storefront(state: ShopState) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         )
+        // The pages, and the files without a copy, compressed as any shop's are: the page's
+        // widget starts loading when its head has arrived.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 
