@@ -547,7 +547,12 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
         .unwrap();
     assert_eq!(compressed.headers()["content-encoding"], "br");
     let bytes = compressed.bytes().await.unwrap();
-    assert!(bytes.len() * 2 < page.len(), "{} of {}", bytes.len(), page.len());
+    assert!(
+        bytes.len() * 2 < page.len(),
+        "{} of {}",
+        bytes.len(),
+        page.len()
+    );
     sandbox.running.stop().await;
 }
 
