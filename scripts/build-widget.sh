@@ -11,7 +11,8 @@
 # shortens the import and export names (minify-names.mjs follows in the glue) -> the JS glue
 # and CSS minified.
 #
-# The release wasm is built with the nightly toolchain when this machine has it (std rebuilt
+# The release wasm is built with the pinned nightly toolchain (scripts/ensure-tools.sh's
+# NIGHTLY_DATE, installed when missing) when it can be had (std rebuilt
 # with panic=immediate-abort, no panic locations, no Debug formatting, and std's own
 # optimize_for_size code paths: about 16 KB gzip less on the checkout; and no function merged
 # by LLVM, so that strip-streams.mjs may empty Leptos's unused stream code: 4 KB less, and
@@ -24,16 +25,21 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 
 toolchain=${PAYWASM_TOOLCHAIN:-}
+nightly=
 if [ -z "$toolchain" ]; then
-  if bash scripts/ensure-tools.sh nightly-wasm; then toolchain=nightly; else toolchain=stable; fi
+  if nightly=$(bash scripts/ensure-tools.sh nightly-wasm); then toolchain=nightly; else toolchain=stable; fi
+elif [ "$toolchain" = nightly ]; then
+  nightly=$(bash scripts/ensure-tools.sh nightly-wasm)
 fi
+# The checkout's own path out of the wasm, so that builds in two folders are the same bytes.
+export RUSTFLAGS="--remap-path-prefix=$PWD=. ${RUSTFLAGS:-}"
 
 # build_wasm FEATURE: prints the path of the release wasm with only that feature.
 build_wasm() {
   if [ "$toolchain" = nightly ]; then
-    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zmerge-functions=disabled" \
+    RUSTFLAGS="$RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zmerge-functions=disabled" \
     CARGO_TARGET_DIR=target/wasm-min \
-      cargo +nightly build --profile widget --target wasm32-unknown-unknown -p paywasm \
+      cargo "+$nightly" build --profile widget --target wasm32-unknown-unknown -p paywasm \
         --no-default-features --features "$1,js-api" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
     echo target/wasm-min/wasm32-unknown-unknown/widget/paywasm.wasm
   else
@@ -94,7 +100,7 @@ for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
 done
 cp src/components/checkout/checkout.css pkg/paywasm.css
 node scripts/minify.mjs pkg/paywasm.css pkg/index.js pkg/frame.js pkg/policy.js pkg/omise-card.js pkg/omise-card.css pkg/element.js pkg/custom-element.js pkg/hosted/hosted.js pkg/hosted/hosted.css
-printf '{ "toolchain": "%s" }\n' "$toolchain" > pkg/build.json
+printf '{ "toolchain": "%s", "rustc": "%s" }\n' "$toolchain" "$(rustc "+${nightly:-stable}" --version)" > pkg/build.json
 # embed.js last: it carries the hashes of the files it loads, then its own hash is printed.
 node scripts/integrity.mjs stamp
 node scripts/minify.mjs pkg/embed.js

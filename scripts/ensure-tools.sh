@@ -6,19 +6,41 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# "nightly-wasm": succeeds when the nightly toolchain can build the smallest widget (its wasm32
-# target and rust-src, installed here when missing); fails, installing nothing else, when this
-# machine has no nightly toolchain or they cannot be installed (the build then uses stable).
+# The nightly the smallest widget is built with, pinned by its date: two machines build the
+# same bytes only on the same compiler, and a newer nightly may change every hash a CDN and
+# the script tags carry (scripts/check-reproducible.sh). Move it on purpose, with the size
+# budgets and the reproducibility check.
+NIGHTLY_DATE=2026-05-20
+
+# "nightly-wasm": prints the name of the pinned nightly toolchain and succeeds when it can build
+# the smallest widget (its wasm32 target and rust-src, installed here when missing): the
+# machine's own "nightly" when it is that date's, else "nightly-$NIGHTLY_DATE", installed when
+# missing. Fails, installing nothing else, when neither can be had (the build then uses
+# stable).
 if [ "${1:-}" = nightly-wasm ]; then
-  rustup toolchain list | grep -q '^nightly' || exit 1
-  if ! rustup +nightly target list --installed | grep -qx wasm32-unknown-unknown; then
-    echo "== installing the nightly wasm32-unknown-unknown target" >&2
-    rustup target add wasm32-unknown-unknown --toolchain nightly >&2 || exit 1
+  channel_date() {
+    local sysroot
+    sysroot=$(rustc "+$1" --print sysroot 2>/dev/null) || return 1
+    awk -F'"' '/^date = / { print $2; exit }' "$sysroot/lib/rustlib/multirust-channel-manifest.toml" 2>/dev/null
+  }
+  if rustup toolchain list | grep -q '^nightly-x86_64' && [ "$(channel_date nightly)" = "$NIGHTLY_DATE" ]; then
+    toolchain=nightly
+  else
+    toolchain=nightly-$NIGHTLY_DATE
+    if ! rustup toolchain list | grep -q "^$toolchain"; then
+      echo "== installing the pinned $toolchain (the machine's nightly is $(channel_date nightly || echo none))" >&2
+      rustup toolchain install "$toolchain" --profile minimal >&2 || exit 1
+    fi
   fi
-  if ! rustup +nightly component list --installed | grep -q '^rust-src'; then
-    echo "== installing the nightly rust-src (to rebuild std for the smallest wasm)" >&2
-    rustup component add rust-src --toolchain nightly >&2 || exit 1
+  if ! rustup "+$toolchain" target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "== installing the $toolchain wasm32-unknown-unknown target" >&2
+    rustup target add wasm32-unknown-unknown --toolchain "$toolchain" >&2 || exit 1
   fi
+  if ! rustup "+$toolchain" component list --installed | grep -q '^rust-src'; then
+    echo "== installing the $toolchain rust-src (to rebuild std for the smallest wasm)" >&2
+    rustup component add rust-src --toolchain "$toolchain" >&2 || exit 1
+  fi
+  echo "$toolchain"
   exit 0
 fi
 
