@@ -35,6 +35,26 @@ const exports = [];
 for (let i = 0; i < module.getNumExports(); i++) exports.push(binaryen.getExportInfo(module.getExportByIndex(i)).name);
 const dropped = exports.filter((e) => STREAMS.test(e));
 for (const e of dropped) module.removeExport(e);
+// Emptying wasm-streams is sound only while no stream is ever made: the exports (gone now) were
+// the only way in. A stream made at run time (a future Leptos streaming a server function's
+// body) would be made by code of its own calling into wasm-streams, and would trap in the
+// emptied code: refuse the build instead. What only the dropped exports reached goes first.
+const isStreams = (fnName) => /\bwasm_streams(\[|::)/.test(fnName);
+// Binaryen prints a function's name after `$`, in quotes when it holds spaces or brackets.
+const nameOf = (token) => (token.startsWith('"') ? token.slice(1, -1) : token);
+if (unmerged) {
+  module.runPasses(["remove-unused-module-elements"]);
+  const makers = [];
+  for (const body of module.emitText().split("\n (func $").slice(1)) {
+    const fnName = nameOf(body.match(/^("[^"]*"|[^\s()]+)/)[1]);
+    if (isStreams(fnName)) continue;
+    const callee = [...body.matchAll(/\(call \$("[^"]*"|[^\s()]+)/g)].map((m) => nameOf(m[1])).find(isStreams);
+    if (callee) makers.push(`${fnName} -> ${callee}`);
+  }
+  if (makers.length) {
+    throw new Error(`${wasmPath}: code outside wasm-streams calls into it, so a stream may be made at run time and would trap in the emptied code; do not empty it:\n  ${makers.slice(0, 5).join("\n  ")}`);
+  }
+}
 let named = 0;
 let stubbed = 0;
 for (let i = 0; i < module.getNumFunctions(); i++) {
@@ -42,7 +62,7 @@ for (let i = 0; i < module.getNumFunctions(); i++) {
   const info = binaryen.getFunctionInfo(fn);
   if (info.module) continue; // an import
   if (!/^\d+$/.test(info.name)) named++;
-  if (unmerged && (/\bwasm_streams\[/.test(info.name) || /\bwasm_streams::/.test(info.name))) {
+  if (unmerged && isStreams(info.name)) {
     binaryen.Function.setBody(fn, module.unreachable());
     stubbed++;
   }
