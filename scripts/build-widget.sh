@@ -76,7 +76,9 @@ for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   node scripts/strip-streams.mjs "$name" pkg $unmerged
   # --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (-0.5 KB
   # gzip). Safe here: rustc links wasm with the stack first, so memory below 1 MB is the stack,
-  # which reaches its lowest kilobyte only when it overflows anyway (data starts at 1 MB).
+  # which reaches its lowest kilobyte only when it overflows anyway (data starts at 1 MB);
+  # check-low-memory.mjs refuses a build whose data lies lower.
+  node scripts/check-low-memory.mjs "pkg/${name}_bg.wasm"
   # --flatten --rereloop: binaryen rebuilds the control flow from scratch, which -Oz then
   # shrinks further than rustc's own shape; twice pays on both builds (-0.6 KB gzip on the
   # checkout, -0.1 on the cashier's; once made the cashier's larger).
