@@ -2,7 +2,7 @@
 # Builds the widget twice, each time from a fresh clone of the committed HEAD in a folder of its
 # own (its own target/, node_modules/ and pinned nightly, nothing reused), and compares every
 # file of the two pkg/: the hashes `npm run build` prints and a CDN serves must be the ones any
-# machine builds from that commit. Run before a release (about 15 minutes on 2 cores), not in
+# machine builds from that commit. Run before a release (about 8 minutes on 2 cores), not in
 # every CI run: `npm run check-reproducible`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
