@@ -84,6 +84,29 @@ async fn charge_order(sandbox: &Sandbox, orders: &Ledger, instance: &str, order:
     charge["id"].as_str().unwrap().to_owned()
 }
 
+/// `n` orders named `{prefix}_{k}`, each charged through `instance`: their charges' ids.
+async fn charge_orders(
+    sandbox: &Sandbox,
+    orders: &Ledger,
+    instance: &Instance,
+    prefix: &str,
+    n: usize,
+) -> Vec<String> {
+    let mut charges = vec![];
+    for k in 0..n {
+        let order = format!("{prefix}_{k}");
+        charges.push(charge_order(sandbox, orders, &instance.url, &order).await);
+    }
+    charges
+}
+
+/// The one number `sql` (with `?1` = `since`) reads from the instance's SQLite `store`.
+fn count(store: &paywasm_store::Store, sql: &'static str, since: i64) -> i64 {
+    store
+        .call(|db| db.query_row(sql, [since], |row| row.get::<_, i64>(0)))
+        .unwrap()
+}
+
 /// Every charge of `charges` asked for once, at once, through `instance` (no hold): each is
 /// still pending.
 async fn ask_all_at_once(sandbox: &Sandbox, instance: &Instance, charges: &[String]) {
@@ -234,16 +257,8 @@ async fn the_library_serves_the_contract_on_sqlite() {
 async fn while_webhooks_flow_old_copies_are_re_read_within_the_instance_budget() {
     const CUSTOMERS: usize = 30;
     let (sandbox, orders, instance, store) = one_instance_on_sqlite().await;
-    let mut charges = vec![];
-    for n in 0..CUSTOMERS {
-        let order = format!("ord_budget_{n}");
-        charges.push(charge_order(&sandbox, &orders, &instance.url, &order).await);
-    }
-    let count = |sql: &'static str, since: i64| {
-        store
-            .call(|db| db.query_row(sql, [since], |row| row.get::<_, i64>(0)))
-            .unwrap()
-    };
+    let charges = charge_orders(&sandbox, &orders, &instance, "ord_budget", CUSTOMERS).await;
+    let count = |sql, since| count(&store, sql, since);
     // The charges' webhooks arrived: they flow.
     support::eventually("the shop to handle the charges' webhooks", || async {
         count("SELECT COUNT(*) FROM processed_events WHERE ?1 = ?1", 0) >= CUSTOMERS as i64
@@ -280,16 +295,8 @@ async fn while_webhooks_are_silent_old_copies_are_re_read_within_a_budget_of_the
         one_instance_on_sqlite_hearing("/webhooks/nowhere").await;
     // An instance takes the webhooks for flowing until it has heard none for 10 s.
     let silent_from = Instant::now() + Duration::from_millis(10_500);
-    let mut charges = vec![];
-    for n in 0..CUSTOMERS {
-        let order = format!("ord_silent_{n}");
-        charges.push(charge_order(&sandbox, &orders, &instance.url, &order).await);
-    }
-    let count = |sql: &'static str, since: i64| {
-        store
-            .call(|db| db.query_row(sql, [since], |row| row.get::<_, i64>(0)))
-            .unwrap()
-    };
+    let charges = charge_orders(&sandbox, &orders, &instance, "ord_silent", CUSTOMERS).await;
+    let count = |sql, since| count(&store, sql, since);
     assert_eq!(
         count("SELECT COUNT(*) FROM processed_events WHERE ?1 = ?1", 0),
         0,

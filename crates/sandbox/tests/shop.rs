@@ -543,15 +543,8 @@ async fn the_product_page_has_the_first_view_and_its_policy_allows_only_its_scri
     );
 
     // Compressed to a browser that takes brotli, as any shop's page is (about half the bytes).
-    let compressed = sandbox
-        .http
-        .get(format!("{}/", sandbox.running.shop()))
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(compressed.headers()["content-encoding"], "br");
-    let bytes = compressed.bytes().await.unwrap();
+    let bytes =
+        support::brotli_bytes(sandbox.http.get(format!("{}/", sandbox.running.shop()))).await;
     assert!(
         bytes.len() * 2 < page.len(),
         "{} of {}",

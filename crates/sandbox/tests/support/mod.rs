@@ -298,6 +298,16 @@ pub fn widget_config_in(page: &str) -> Value {
 /// The in-process gateways' routers, by their origin.
 static IN_PROCESS: LazyLock<Mutex<HashMap<String, axum::Router>>> = LazyLock::new(Default::default);
 
+/// The body of `request` as a browser that takes brotli gets it: asserts it came brotli, and
+/// returns its bytes on the wire.
+pub async fn brotli_bytes(request: RequestBuilder) -> Vec<u8> {
+    let response = respond(request.header("accept-encoding", "gzip, deflate, br"))
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+    response.bytes().await.unwrap().to_vec()
+}
+
 /// The answer to `request`: given by the in-process gateway it is addressed to
 /// ([`Sandbox::in_process`]), or else fetched over the network.
 pub async fn respond(request: RequestBuilder) -> reqwest::Result<reqwest::Response> {
