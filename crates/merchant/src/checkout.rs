@@ -73,10 +73,30 @@ const REFRESH_DEADLINE: Duration = Duration::from_secs(5);
 /// After a re-read that failed, how long until the next (ms).
 const RETRY_REFRESH_MS: i64 = 2_000;
 /// `last_webhook_checked_ms` while one request asks the records when a webhook was last
-/// handled ([`Checkout::refresh_after_ms`]).
+/// handled ([`Checkout::webhooks`]).
 const ASKING_THE_RECORDS: i64 = i64::MAX;
 /// After a safety-net re-read the instance's budget refused, how long until the next (ms).
 const REFUSED_REREAD_MS: std::ops::Range<i64> = 2_000..10_000;
+
+/// Whether the gateway's webhooks reach the merchant, as far as this instance can tell: what
+/// decides how old a waiting customer's copy may get and whose budget a re-read spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Webhooks {
+    /// One was handled (by any instance) within [`FALLBACK_REFRESH_MS`].
+    Flowing,
+    /// None for longer: they may be misconfigured or down.
+    Silent,
+}
+
+impl Webhooks {
+    /// How old a pending copy may get before it is re-read.
+    fn refresh_after_ms(self) -> i64 {
+        match self {
+            Webhooks::Flowing => SLOW_FALLBACK_REFRESH_MS,
+            Webhooks::Silent => FALLBACK_REFRESH_MS,
+        }
+    }
+}
 
 /// `url` with the `order` query parameter `reference` (encoded: a merchant's references may
 /// hold any character): where a customer returns to.
@@ -332,29 +352,27 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         Ok(())
     }
 
-    /// How old a pending copy may get before it is re-read, given how recently a webhook came
-    /// to any instance. With several instances, the gateway's deliveries may all reach
+    /// Whether webhooks flow, given how recently one came to any instance. With several instances, the gateway's deliveries may all reach
     /// another one: before this instance takes the webhooks for stopped, it asks the records
     /// (at most once a second, one question at a time), which know when any instance last
     /// handled one. While that question is out, the others asking meanwhile are given the
     /// benefit of the doubt (the webhooks flow); once answered, its answer is what they go by
     /// until the next.
-    async fn refresh_after_ms(&self, now_ms: i64) -> Result<i64, MerchantError> {
-        let silent = |last: i64| now_ms - last >= FALLBACK_REFRESH_MS;
+    async fn webhooks(&self, now_ms: i64) -> Result<Webhooks, MerchantError> {
         let by = |last: i64| {
-            if silent(last) {
-                FALLBACK_REFRESH_MS
+            if now_ms - last >= FALLBACK_REFRESH_MS {
+                Webhooks::Silent
             } else {
-                SLOW_FALLBACK_REFRESH_MS
+                Webhooks::Flowing
             }
         };
         let last = self.last_webhook_ms.load(Ordering::Acquire);
-        if !silent(last) {
-            return Ok(SLOW_FALLBACK_REFRESH_MS);
+        if by(last) == Webhooks::Flowing {
+            return Ok(Webhooks::Flowing);
         }
         let checked = self.last_webhook_checked_ms.load(Ordering::Acquire);
         if checked == ASKING_THE_RECORDS {
-            return Ok(SLOW_FALLBACK_REFRESH_MS);
+            return Ok(Webhooks::Flowing);
         }
         // Asked within the last second: its answer is in `last` already.
         if now_ms - checked < 1_000 {
@@ -371,7 +389,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
             .is_err()
         {
             // Another request took the question (or answered it) meanwhile.
-            return Ok(SLOW_FALLBACK_REFRESH_MS);
+            return Ok(Webhooks::Flowing);
         }
         // Answered, failed or dropped with a customer who went away: the question is no
         // longer out either way.
@@ -481,17 +499,17 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         let (mut charge, mut refreshed_ms) = read_copy(&waiting).await?;
         loop {
             let age_ms = now_ms() - refreshed_ms;
-            let refresh_after = self.refresh_after_ms(now_ms()).await?;
+            let webhooks = self.webhooks(now_ms()).await?;
+            let refresh_after = webhooks.refresh_after_ms();
             let mut until_refresh_ms = refresh_after - age_ms;
             // A re-read is within the instance's budget: the safety net's while webhooks
             // flow, a larger one while they are silent; past it, this customer's turn comes a
             // few seconds later (spread, so that the customers refused together do not all
             // ask again together).
             let due = charge.status == Status::Pending && age_ms >= refresh_after;
-            let budget = if refresh_after == FALLBACK_REFRESH_MS {
-                &self.records.rereads().silent
-            } else {
-                &self.records.rereads().safety_net
+            let budget = match webhooks {
+                Webhooks::Silent => &self.records.rereads().silent,
+                Webhooks::Flowing => &self.records.rereads().safety_net,
             };
             if due && !budget.take(Instant::now()) {
                 until_refresh_ms = rand::random_range(REFUSED_REREAD_MS);
@@ -500,7 +518,7 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
                 // benchmarks (`scripts/bench-reaction.mjs`).
                 tracing::debug!(
                     charge = charge_id,
-                    webhooks_silent = refresh_after == FALLBACK_REFRESH_MS,
+                    webhooks_silent = webhooks == Webhooks::Silent,
                     "waiting customer's copy re-read"
                 );
                 match self.refresh_once(charge_id, refreshed_ms).await {

@@ -458,13 +458,44 @@ impl Drop for Instances {
 
 /// A new order of the product on the instance at `shop` (its id), or an error if that
 /// instance does not answer.
-async fn order_on(http: &Client, shop: &str) -> Result<String, reqwest::Error> {
-    let page = http.get(format!("{shop}/")).send().await?.text().await?;
+async fn order_on(http: &Client, shop: &str) -> Result<String, String> {
+    let answer = http
+        .get(format!("{shop}/"))
+        .send()
+        .await
+        .map_err(|e| format!("no answer: {e}"))?;
+    let status = answer.status();
+    let page = answer
+        .text()
+        .await
+        .map_err(|e| format!("{status}, body cut: {e}"))?;
     let marker = "id=\"checkout-config\">";
-    let start = page.find(marker).unwrap() + marker.len();
-    let end = start + page[start..].find("</script>").unwrap();
-    let config: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
-    Ok(config["widget"]["order"].as_str().unwrap().to_owned())
+    let config = page
+        .split_once(marker)
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .and_then(|(config, _)| serde_json::from_str::<serde_json::Value>(config).ok());
+    match config.as_ref().and_then(|c| c["widget"]["order"].as_str()) {
+        Some(order) => Ok(order.to_owned()),
+        None => Err(format!(
+            "{status} without an order: {}",
+            page.chars().take(300).collect::<String>()
+        )),
+    }
+}
+
+/// An order from the product page of `shop`, asked again for up to 10 s while the instance
+/// does not give one (a loaded machine: an instance still warming up its pool answers 503 as
+/// a browser's reload would find); then fails saying what the instance answered.
+async fn order_from(http: &Client, shop: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..20 {
+        match order_on(http, shop).await {
+            Ok(order) => return order,
+            Err(why) => last = why,
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("{shop} gave no order: {last}")
 }
 
 /// A PromptPay source for the product, made with the public key as the widget makes it.
@@ -486,7 +517,7 @@ async fn a_webhook_that_reaches_instance_a_wakes_the_customer_waiting_on_b() {
     let instances = Instances::start("a-to-b", &[port_a, port_b], &[port_a]).await;
     let soak = instances.soak();
     let (a, b) = (instances.shop_url(0), instances.shop_url(1));
-    let order = order_on(&soak.http, &b).await.unwrap();
+    let order = order_from(&soak.http, &b).await;
     let source = promptpay_source(&soak).await;
     // The order was opened on B; A charges it (they share the orders).
     let (status, charge) = soak::call(&soak, || {
@@ -543,7 +574,7 @@ async fn a_charge_request_made_again_on_the_other_instance_gets_the_same_charge(
     let instances = Instances::start("again-on-b", &[port_a, port_b], &[port_a]).await;
     let soak = instances.soak();
     let (a, b) = (instances.shop_url(0), instances.shop_url(1));
-    let order = order_on(&soak.http, &a).await.unwrap();
+    let order = order_from(&soak.http, &a).await;
     let source = promptpay_source(&soak).await;
     let body = serde_json::json!({"source": source["id"], "order": order});
     let mut charges = Vec::new();
