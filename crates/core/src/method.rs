@@ -7,6 +7,11 @@ use crate::platform::PlatformType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+#[cfg(feature = "gateway-methods")]
+pub mod gateway_only;
+#[cfg(feature = "gateway-methods")]
+pub use gateway_only::GatewayOnly;
+
 /// How the customer authorises a source (`source.flow`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,9 +24,11 @@ pub enum Flow {
     Redirect,
 }
 
-/// A source type (`source.type`).
+/// A source type (`source.type`). Non-exhaustive: servers built with the `gateway-methods`
+/// feature know Opn's other methods too (`gateway_only::GatewayOnly`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SourceType {
     /// Alipay CN, online, web and app (seed 000).
     AlipayCn,
@@ -33,10 +40,15 @@ pub enum SourceType {
     Paynow,
     /// WeChat Pay user-presented mode, the cashier scans the customer's code (seed 003).
     WechatPayUpm,
+    /// One of Opn's methods that the gateway serves and the checkout does not draw yet; on the
+    /// wire, its own name.
+    #[cfg(feature = "gateway-methods")]
+    #[serde(untagged)]
+    GatewayOnly(gateway_only::GatewayOnly),
 }
 
 impl SourceType {
-    /// Every supported type, in the order the widget offers them.
+    /// Every type the checkout offers, in its order.
     pub const ALL: [SourceType; 5] = [
         SourceType::Promptpay,
         SourceType::Paynow,
@@ -53,19 +65,37 @@ impl SourceType {
             SourceType::Promptpay => "promptpay",
             SourceType::Paynow => "paynow",
             SourceType::WechatPayUpm => "wechat_pay_upm",
+            #[cfg(feature = "gateway-methods")]
+            SourceType::GatewayOnly(method) => method.as_str(),
         }
+    }
+
+    /// Every type this build knows: the checkout's, then (with `gateway-methods`) the ones
+    /// only the gateway serves.
+    pub fn served() -> impl Iterator<Item = SourceType> {
+        let checkout = Self::ALL.into_iter();
+        #[cfg(feature = "gateway-methods")]
+        let checkout = checkout.chain(
+            gateway_only::GatewayOnly::ALL
+                .into_iter()
+                .map(SourceType::GatewayOnly),
+        );
+        checkout
     }
 
     /// Parses an API name.
     pub fn parse(name: &str) -> Result<Self, crate::Error> {
-        Self::ALL
-            .into_iter()
+        Self::served()
             .find(|t| t.as_str() == name)
             .ok_or_else(|| crate::Error::UnknownSourceType(name.to_owned()))
     }
 
     /// This type's entry in the registry.
     pub fn method(self) -> &'static Method {
+        #[cfg(feature = "gateway-methods")]
+        if let SourceType::GatewayOnly(method) = self {
+            return method.entry();
+        }
         METHODS
             .iter()
             .find(|m| m.source_type == self)

@@ -164,8 +164,7 @@ pub struct Config {
 /// A source type the account has, by its API name.
 fn parse_method(name: &str) -> Result<paywasm_core::method::SourceType, String> {
     paywasm_core::method::SourceType::parse(name.trim()).map_err(|_| {
-        let known: Vec<&str> = paywasm_core::method::SourceType::ALL
-            .iter()
+        let known: Vec<&str> = paywasm_core::method::SourceType::served()
             .map(|method| method.as_str())
             .collect();
         format!(

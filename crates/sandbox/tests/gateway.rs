@@ -201,6 +201,7 @@ async fn the_account_has_the_methods_it_is_given_and_no_other() {
             .map(|method| method["name"].as_str().unwrap().to_owned())
             .collect()
     };
+    // The checkout's methods, then Opn's others that the gateway serves (docs/methods.md).
     assert_eq!(
         names(&every),
         [
@@ -208,9 +209,31 @@ async fn the_account_has_the_methods_it_is_given_and_no_other() {
             "paynow",
             "alipay_cn",
             "barcode_alipay",
-            "wechat_pay_upm"
+            "wechat_pay_upm",
+            "truemoney_qr",
+            "truemoney_jumpapp",
+            "mobile_banking_kbank",
+            "mobile_banking_scb",
+            "mobile_banking_bay",
+            "mobile_banking_bbl",
+            "mobile_banking_ktb",
+            "shopeepay_jumpapp",
+            "wechat_pay",
+            "paypay",
+            "alipay_hk",
+            "dana",
+            "gcash",
+            "kakaopay",
+            "touch_n_go",
+            "truemoney",
+            "rabbit_linepay",
+            "shopeepay",
+            "grabpay",
+            "duitnow_qr",
         ]
     );
+    let grabpay = &every["payment_methods"][23];
+    assert_eq!(grabpay["currencies"], json!(["SGD", "MYR"]));
     let alipay = &every["payment_methods"][2];
     assert_eq!(alipay["object"], "payment_method");
     assert_eq!(alipay["currencies"], json!(["SGD", "THB"]));

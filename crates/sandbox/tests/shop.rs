@@ -878,3 +878,60 @@ async fn a_shop_database_or_gateway_url_that_cannot_be_used_is_refused_with_its_
             .unwrap();
     assert_eq!(config.gateway_url.as_deref(), Some("http://127.0.0.1:7070"));
 }
+
+/// A redirect method the checkout does not draw yet, through the merchant library: a TrueMoney
+/// Wallet source with the customer's number, the shop's charge that sends the customer to the
+/// wallet's page and back to the shop's return page, and the order paid from the webhook (or,
+/// when the customer fails there, a new charge of the same order taken afterwards).
+#[tokio::test]
+async fn a_truemoney_wallet_order_goes_to_the_wallet_and_back_and_is_paid_once() {
+    let sandbox = Sandbox::start().await;
+    let widget = sandbox.shop_order().await;
+    let order = widget["order"].as_str().unwrap().to_owned();
+    let charge = |decision: &'static str| {
+        let (sandbox, widget) = (&sandbox, &widget);
+        async move {
+            let (status, source) = send(sandbox.public(reqwest::Method::POST, "/sources").json(
+                &json!({"type": "truemoney", "amount": widget["amount"], "currency": "THB", "phone_number": "0812345678"}),
+            ))
+            .await;
+            assert_eq!(status, StatusCode::OK, "{source}");
+            let (status, charge) = send(sandbox.charge_request(&source, widget)).await;
+            assert_eq!(status, StatusCode::CREATED, "{charge}");
+            assert_eq!(charge["status"], "pending", "{charge}");
+            let wallet = charge["authorize_uri"].as_str().unwrap().to_owned();
+            let answer =
+                support::respond(sandbox.http.post(&wallet).form(&[("decision", decision)]))
+                    .await
+                    .unwrap();
+            assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+            let back = answer.headers()["location"].to_str().unwrap().to_owned();
+            (charge["id"].as_str().unwrap().to_owned(), back)
+        }
+    };
+    let status_of = |id: String| {
+        let request = sandbox.http.get(format!(
+            "{}/checkout/charges/{id}?wait=10",
+            sandbox.running.shop()
+        ));
+        async move { send(request).await.1["status"].clone() }
+    };
+
+    let (failed, back) = charge("fail").await;
+    assert!(
+        back.starts_with(&format!("{}/return?", sandbox.running.shop())) && back.contains(&order),
+        "{back}"
+    );
+    assert_eq!(status_of(failed).await, "failed");
+    let (paid, _) = charge("succeed").await;
+    assert_eq!(status_of(paid).await, "successful");
+    // The order is paid: another charge of it is refused.
+    let (_, source) = send(sandbox.public(reqwest::Method::POST, "/sources").json(
+        &json!({"type": "truemoney", "amount": widget["amount"], "currency": "THB", "phone_number": "0812345678"}),
+    ))
+    .await;
+    let (status, refused) = send(sandbox.charge_request(&source, &widget)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    support::assert_shop_error(&refused, "order_paid");
+    sandbox.running.stop().await;
+}

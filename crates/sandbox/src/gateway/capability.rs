@@ -9,7 +9,7 @@ use super::GatewayState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use paywasm_core::method::{SourceType, METHODS};
+use paywasm_core::method::SourceType;
 use serde_json::{json, Value};
 
 pub(crate) fn router() -> Router<GatewayState> {
@@ -31,14 +31,9 @@ impl Default for Account {
 impl Account {
     /// An account with `methods`; none named means every method.
     pub fn with_methods(methods: &[SourceType]) -> Self {
-        let methods = if methods.is_empty() {
-            SourceType::ALL.to_vec()
-        } else {
-            SourceType::ALL
-                .into_iter()
-                .filter(|method| methods.contains(method))
-                .collect()
-        };
+        let methods = SourceType::served()
+            .filter(|method| methods.is_empty() || methods.contains(method))
+            .collect();
         Self { methods }
     }
 
@@ -49,10 +44,11 @@ impl Account {
 
     /// The capability object.
     fn capability(&self) -> Value {
-        let payment_methods: Vec<Value> = METHODS
+        let payment_methods: Vec<Value> = self
+            .methods
             .iter()
-            .filter(|method| self.accepts(method.source_type))
-            .map(|method| {
+            .map(|source_type| {
+                let method = source_type.method();
                 json!({
                     "object": "payment_method",
                     "name": method.source_type.as_str(),

@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use paywasm_core::failure::ReportedFailure;
 use paywasm_core::ids;
 use paywasm_core::method::Flow;
-use paywasm_core::method::{fees, SourceType};
+use paywasm_core::method::{fees, GatewayOnly, SourceType};
 use paywasm_core::money::Amount;
 use paywasm_core::omise::objects::{
     Charge, ChargeStatus, Document, EventKey, List, PlatformFee, ScannableCode, TransactionFees,
@@ -56,6 +56,10 @@ pub(crate) enum Outcome {
     Expired,
 }
 
+const DAY: i64 = 86_400;
+
+const TRUEMONEY_QR: SourceType = SourceType::GatewayOnly(GatewayOnly::TruemoneyQr);
+
 /// Ends a pending charge. The caller has checked that it is pending.
 pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
     match outcome {
@@ -65,8 +69,9 @@ pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
             charge.paid_at = Some(at);
             charge.authorized = true;
             charge.authorized_at = Some(at);
-            // PromptPay has no refunds (seed 002); the others may be refunded.
-            let refundable = charge.source.source_type != SourceType::Promptpay;
+            // As the refund API decides: PromptPay has none (seed 002), nor the methods whose
+            // refunds Opn's pages cited here do not describe (PayNow's among them).
+            let refundable = refund_window_secs(charge.source.source_type).is_some();
             charge.refundable = refundable;
             charge.partially_refundable = refundable;
             charge.transaction = Some(String::from(crate::ids::new::<ids::TransactionId>()));
@@ -84,6 +89,21 @@ pub(crate) fn settle(charge: &mut Charge, outcome: Outcome, at: Timestamp) {
         }
     }
     charge.source.charge_status = charge.status.as_str().to_owned();
+}
+
+/// How long after payment a method's charges may be refunded; `None`: never (the charge says
+/// so: `refundable: false`).
+pub(crate) fn refund_window_secs(source_type: SourceType) -> Option<i64> {
+    match source_type {
+        // PayNow's refunds are not in the pages of Opn's that docs/methods.md cites: none,
+        // until they are (a stray payment is then repaid by the merchant).
+        SourceType::Promptpay | SourceType::Paynow => None,
+        SourceType::WechatPayUpm => Some(90 * DAY),
+        SourceType::BarcodeAlipay | SourceType::AlipayCn => Some(365 * DAY),
+        // Opn's methods beyond the seeds: refunds are not in the pages docs/methods.md cites,
+        // so none, as PayNow's.
+        _ => None,
+    }
 }
 
 /// Until when an Alipay CN charge can be voided (seed 000: "within the next 00:15 (GMT+8)
@@ -380,7 +400,9 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     if let Some(uri) = &return_uri {
         check_return_uri(uri)?;
     }
-    if method.flow == Flow::AppRedirect && return_uri.is_none() {
+    // The customer leaves the merchant's page and comes back (app redirect, redirect).
+    let sent_away = method.flow != Flow::Offline;
+    if sent_away && return_uri.is_none() {
         return Err(ApiError::InvalidCharge(format!(
             "return_uri is required for {}",
             source.source_type
@@ -433,12 +455,16 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
 
     let mut authorize_id = None;
     let mut authorize_uri = None;
-    if method.flow == Flow::AppRedirect {
+    // The test page where Succeed and Fail stand for the customer's app: where a sent-away
+    // customer lands, and what the sandbox's TrueMoney QR encodes (TrueMoney's payload is not
+    // published; a phone that scans it reaches the page).
+    let test_page = |pay_id: &str| format!("{}/payments/{pay_id}/authorize", state.base_url);
+    let pays_on_test_page = sent_away || source.source_type == TRUEMONEY_QR;
+    if pays_on_test_page {
         let pay_id = String::from(crate::ids::new::<ids::PaymentId>());
-        authorize_uri = Some(format!(
-            "{}/payments/{pay_id}/authorize?acs=false",
-            state.base_url
-        ));
+        if sent_away {
+            authorize_uri = Some(format!("{}?acs=false", test_page(&pay_id)));
+        }
         authorize_id = Some(pay_id);
     }
     // What the charge's QR document shows: PromptPay's or PayNow's payment QR; for a WeChat
@@ -482,6 +508,9 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
             };
             Some((paynow::payload(&bill)?, "qrcode.svg".to_owned()))
         }
+        TRUEMONEY_QR => authorize_id
+            .as_deref()
+            .map(|pay_id| (test_page(pay_id), "qrcode.svg".to_owned())),
         SourceType::WechatPayUpm => source.barcode.clone().map(|barcode| {
             let name = crate::ids::wechat_document_number();
             (barcode.clone(), format!("{name}.svg"))

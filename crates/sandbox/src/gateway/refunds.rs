@@ -15,7 +15,6 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use paywasm_core::ids;
-use paywasm_core::method::SourceType;
 use paywasm_core::money::Amount;
 use paywasm_core::omise::objects::{Charge, ChargeStatus, EventKey, List, Refund};
 use rusqlite::OptionalExtension;
@@ -32,17 +31,6 @@ pub(crate) fn router() -> Router<GatewayState> {
 
 const DAY: i64 = 86_400;
 
-/// How long after payment a method's charges may be refunded; `None`: never.
-fn refund_window_secs(source_type: SourceType) -> Option<i64> {
-    match source_type {
-        // PayNow's refunds are not in the pages of Opn's that docs/methods.md cites: none,
-        // until they are (a stray payment is then repaid by the merchant).
-        SourceType::Promptpay | SourceType::Paynow => None,
-        SourceType::WechatPayUpm => Some(90 * DAY),
-        SourceType::BarcodeAlipay | SourceType::AlipayCn => Some(365 * DAY),
-    }
-}
-
 /// Why a refund is refused, before any state changes.
 fn check(charge: &Charge, amount: Amount, at: i64) -> Result<(), ApiError> {
     let refuse = |why: String| Err(ApiError::FailedRefund(why));
@@ -53,7 +41,7 @@ fn check(charge: &Charge, amount: Amount, at: i64) -> Result<(), ApiError> {
             charge.status.as_str()
         ));
     }
-    let Some(window) = refund_window_secs(charge.source.source_type) else {
+    let Some(window) = super::charges::refund_window_secs(charge.source.source_type) else {
         return refuse(format!(
             "{} charges cannot be refunded",
             charge.source.source_type.method().display_name

@@ -12,7 +12,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use paywasm_core::ids;
 use paywasm_core::method::Flow;
-use paywasm_core::method::SourceType;
+use paywasm_core::method::{gateway_only, SourceType};
 use paywasm_core::omise::objects::Source;
 use paywasm_core::platform::PlatformType;
 use paywasm_core::time::Timestamp;
@@ -40,7 +40,7 @@ pub(crate) fn build(
         // name is taken for the new one, with its flow; the source says `alipay_cn`.
         "alipay" => SourceType::AlipayCn,
         name => SourceType::parse(name).map_err(|_| {
-            let supported: Vec<&str> = SourceType::ALL.iter().map(|t| t.as_str()).collect();
+            let supported: Vec<&str> = SourceType::served().map(|t| t.as_str()).collect();
             ApiError::BadRequest(format!(
                 "type '{name}' is not supported; use one of {}",
                 supported.join(", ")
@@ -62,6 +62,14 @@ pub(crate) fn build(
         .str("platform_type")?
         .map(PlatformType::parse)
         .transpose()?;
+    let phone_number = phone_number(params, source_type)?;
+    if let SourceType::GatewayOnly(method) = source_type {
+        if method.phones_only() && platform_type == Some(PlatformType::Web) {
+            return Err(ApiError::BadRequest(format!(
+                "{type_name} is paid in the bank's app on a phone: platform_type must be IOS or ANDROID"
+            )));
+        }
+    }
     let barcode = params.str("barcode")?.map(str::to_owned);
     if matches!(
         source_type,
@@ -92,7 +100,7 @@ pub(crate) fn build(
         absorption_type: None,
         name: None,
         mobile_number: None,
-        phone_number: None,
+        phone_number,
         platform_type,
         scannable_code: None,
         billing: None,
@@ -110,6 +118,29 @@ pub(crate) fn build(
         discounts: vec![],
         promotion_code: None,
     })
+}
+
+/// The customer's phone number, required by the methods that send it a one-time password
+/// (TrueMoney Wallet: a Thai mobile number) and kept on no other source.
+fn phone_number(params: &Params, source_type: SourceType) -> Result<Option<String>, ApiError> {
+    let SourceType::GatewayOnly(method) = source_type else {
+        return Ok(None);
+    };
+    if !method.needs_phone_number() {
+        return Ok(None);
+    }
+    let number = params.str("phone_number")?.map(str::trim).unwrap_or("");
+    if number.is_empty() {
+        return Err(ApiError::BadRequest(format!(
+            "phone_number is required for {source_type}: the customer's TrueMoney number"
+        )));
+    }
+    if !gateway_only::is_thai_mobile_number(number) {
+        return Err(ApiError::BadRequest(format!(
+            "phone_number '{number}' is not a Thai mobile number: 10 digits from 06, 08 or 09 (0812345678), or +66 and 9 digits"
+        )));
+    }
+    Ok(Some(number.to_owned()))
 }
 
 /// Stores a new source; `answer` keeps it as the answer to the request that created it.

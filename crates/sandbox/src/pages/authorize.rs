@@ -1,6 +1,8 @@
 //! The test-mode authorize page at a charge's `authorize_uri`: where the real gateway would
-//! show Alipay, the sandbox shows the charge and two buttons, **Succeed** and **Fail**, then
-//! sends the customer to the charge's `return_uri`.
+//! show Alipay (or another wallet's or bank's page or app), the sandbox shows the charge and
+//! two buttons, **Succeed** and **Fail**, then sends the customer to the charge's
+//! `return_uri`. The sandbox's TrueMoney QR encodes this page too: the phone that scans it
+//! stands for the TrueMoney app.
 
 use crate::api::idempotency::Answer;
 use crate::gateway::charges::{self, Outcome};
@@ -13,6 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use paywasm_core::failure::FailureCode;
+use paywasm_core::method::Flow;
 use paywasm_core::omise::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
@@ -33,6 +36,8 @@ struct AuthorizePage<'a> {
     method: &'static str,
     status: &'a str,
     pending: bool,
+    /// The customer goes back to the shop after deciding (not from an offline QR's page).
+    returns: bool,
 }
 
 fn page(charge: &Charge, pay_id: &str) -> Response {
@@ -43,6 +48,7 @@ fn page(charge: &Charge, pay_id: &str) -> Response {
         method: charge.source.source_type.method().display_name,
         status: charge.status.as_str(),
         pending: charge.status == ChargeStatus::Pending,
+        returns: charge.source.flow != Flow::Offline,
     };
     match view.render() {
         Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
@@ -87,8 +93,10 @@ async fn authorize_decide(
     } else {
         charge
     };
+    // The customer sent here comes back to the merchant; a phone that scanned an offline QR
+    // stays on the page, which now says how the charge ended.
     match &charge.return_uri {
-        Some(uri) => Ok(Redirect::to(uri).into_response()),
-        None => Ok(page(&charge, &pay_id)),
+        Some(uri) if charge.source.flow != Flow::Offline => Ok(Redirect::to(uri).into_response()),
+        _ => Ok(page(&charge, &pay_id)),
     }
 }

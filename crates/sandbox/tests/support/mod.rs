@@ -596,3 +596,35 @@ pub async fn fresh_postgres_database() -> String {
     url.set_path(&name);
     url.to_string()
 }
+
+/// The text of the QR code drawn in `svg` (the gateway's QR documents), read as a phone's
+/// camera would: the dark squares of its path laid on a bitmap, which a QR decoder scans.
+pub fn qr_text(svg: &str) -> String {
+    let number = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        svg[start..start + svg[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (width, height) = (number("width"), number("height"));
+    let mut dark = vec![false; width * height];
+    let path = &svg[svg.find(" d=\"").unwrap() + 4..];
+    let path = &path[..path.find('"').unwrap()];
+    // Each square: `M{left} {top}h{width}v{height}H{left}V{top}`.
+    for square in path.split('M').filter(|s| !s.is_empty()) {
+        let values: Vec<usize> = square
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let (left, top, w, h) = (values[0], values[1], values[2], values[3]);
+        for y in top..top + h {
+            dark[y * width + left..y * width + left + w].fill(true);
+        }
+    }
+    let mut image =
+        rqrr::PreparedImage::prepare_from_bitmap(width, height, |x, y| dark[y * width + x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the document");
+    grids[0].decode().unwrap().1
+}

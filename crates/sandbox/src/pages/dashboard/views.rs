@@ -15,9 +15,8 @@ pub(crate) const STATUSES: &[&str] = &["pending", "successful", "failed", "expir
 
 /// The methods a charge may be of: the API's name and the one people read.
 pub(crate) fn methods() -> Vec<(&'static str, String)> {
-    SourceType::ALL
-        .iter()
-        .map(|method| (method.as_str(), method_label(*method)))
+    SourceType::served()
+        .map(|method| (method.as_str(), method_label(method)))
         .collect()
 }
 
@@ -140,10 +139,14 @@ impl ChargePage {
         let pending = charge.status == ChargeStatus::Pending;
         let remaining = paywasm_core::money::Amount(charge.amount.0 - charge.refunded_amount.0);
         let refundable = charge.status == ChargeStatus::Successful && charge.refundable;
-        let not_refundable_why = if charge.source.source_type == SourceType::Promptpay {
-            "PromptPay payments cannot be refunded through the gateway".to_owned()
-        } else if remaining.0 <= 0 {
+        let method = charge.source.source_type;
+        let not_refundable_why = if remaining.0 <= 0 {
             "it is refunded in full".to_owned()
+        } else if crate::gateway::charges::refund_window_secs(method).is_none() {
+            format!(
+                "{} payments cannot be refunded through the gateway",
+                method.method().display_name
+            )
         } else {
             "its refund window has passed".to_owned()
         };
