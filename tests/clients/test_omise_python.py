@@ -59,6 +59,21 @@ class Capability(unittest.TestCase):
         self.assertIn("alipay_cn", methods)
 
 
+class TrueMoneyWallet(unittest.TestCase):
+    """A redirect method beyond the seeds, as omise-python creates it: the customer's number on
+    the source, the charge's authorize_uri to the wallet's (test) page."""
+
+    def test_source_with_phone_number_then_charge_with_return_uri(self):
+        source = omise.Source.create(type="truemoney", amount=50000, currency="thb", phone_number="0812345678")
+        self.assertEqual((source.flow, source.phone_number), ("redirect", "0812345678"))
+        charge = omise.Charge.create(amount=50000, currency="thb", source=source.id, return_uri="https://shop.example/orders/1")
+        self.assertEqual(charge.status, "pending")
+        self.assertTrue(charge.authorize_uri.startswith(f"{gateway}/payments/"))
+        with self.assertRaises(omise.errors.BaseError) as raised:
+            omise.Source.create(type="truemoney", amount=50000, currency="thb")
+        self.assertIn("phone_number is required", str(raised.exception))
+
+
 class PromptPay(unittest.TestCase):
     def test_source_then_charge_retrieve_list_and_expire(self):
         source = omise.Source.create(type="promptpay", amount=400000, currency="thb")
