@@ -34,6 +34,11 @@ pub struct ConformArgs {
     /// An unpaid order of the merchant's, which the check pays.
     #[arg(long)]
     pub order: String,
+    /// A second unpaid order of the same amount and currency, which the check charges with a
+    /// redirect method (TrueMoney Wallet in THB, GrabPay in SGD and MYR) and leaves unpaid;
+    /// without it, that point is not checked.
+    #[arg(long)]
+    pub redirect_order: Option<String>,
     /// What the order costs, in the currency's smallest unit (`129000` for 1,290.00 THB).
     #[arg(long)]
     pub amount: i64,
@@ -129,6 +134,9 @@ pub mod points {
     pub const DUPLICATE: &str = "a webhook delivered twice is acknowledged both times (2xx)";
     /// After it all, the charge is paid once.
     pub const STILL_PAID: &str = "after the repeats, the charge is still successful";
+    /// A redirect method's charge sends the customer to the gateway and back.
+    pub const REDIRECT: &str =
+        "a redirect method's charge sends the customer to the gateway and back (authorize_uri, return_uri)";
 }
 
 /// Runs every point against the merchant's server: what held and what did not. Only a
@@ -194,15 +202,23 @@ impl<'a> Check<'a> {
 
     /// A PromptPay source of `amount` in the order's currency, made with the public key.
     async fn source(&self, amount: i64) -> Result<String, String> {
+        self.source_of(&[("type", "promptpay")], amount).await
+    }
+
+    /// A source with `params` (its type, and what that type needs) of `amount` in the order's
+    /// currency, made with the public key.
+    async fn source_of(&self, params: &[(&str, &str)], amount: i64) -> Result<String, String> {
+        let amount = amount.to_string();
+        let mut form = vec![
+            ("amount", amount.as_str()),
+            ("currency", self.args.currency.as_str()),
+        ];
+        form.extend_from_slice(params);
         let (status, body) = Self::answer(
             self.http
                 .post(format!("{}/sources", self.args.gateway))
                 .basic_auth(&self.args.public_key, Some(""))
-                .form(&[
-                    ("type", "promptpay"),
-                    ("amount", &amount.to_string()),
-                    ("currency", &self.args.currency),
-                ]),
+                .form(&form),
         )
         .await?;
         match body["id"].as_str() {
@@ -388,6 +404,10 @@ impl<'a> Check<'a> {
         report.note(points::STALE, outcome);
         report.note(points::DUPLICATE, self.delivered_twice(&id).await);
 
+        if let Some(order) = &args.redirect_order {
+            report.note(points::REDIRECT, self.redirect_charge(order).await);
+        }
+
         let still = self.read(&id, 0).await;
         report.note(
             points::STILL_PAID,
@@ -399,6 +419,40 @@ impl<'a> Check<'a> {
                 }
             }),
         );
+    }
+
+    /// Charges `order` with a redirect method of the order's currency: the merchant's answer
+    /// sends the customer to the gateway (`authorize_uri`), and the charge the gateway holds
+    /// brings them back (`return_uri`).
+    async fn redirect_charge(&self, order: &str) -> Result<(), String> {
+        let params: &[(&str, &str)] = match self.args.currency.to_ascii_uppercase().as_str() {
+            "THB" => &[("type", "truemoney"), ("phone_number", "0812345678")],
+            "SGD" | "MYR" => &[("type", "grabpay")],
+            other => return Err(format!("no redirect method is checked in {other}")),
+        };
+        let source = self.source_of(params, self.args.amount).await?;
+        let (status, body) = self
+            .charge(&json!({"source": source, "order": order}))
+            .await?;
+        let sent_to = body["authorize_uri"].as_str().unwrap_or_default();
+        if status != StatusCode::CREATED || !sent_to.starts_with(&self.args.gateway) {
+            return Err(format!(
+                "expected 201 with an authorize_uri at the gateway; answered {status}: {body}"
+            ));
+        }
+        let id = body["id"].as_str().unwrap_or_default();
+        let (status, charge) = Self::answer(
+            self.http
+                .get(format!("{}/charges/{id}", self.args.gateway))
+                .basic_auth(&self.args.secret_key, Some("")),
+        )
+        .await?;
+        match charge["return_uri"].as_str() {
+            Some(uri) if status.is_success() && !uri.is_empty() => Ok(()),
+            _ => Err(format!(
+                "the gateway's charge {id} has no return_uri ({status}): {charge}"
+            )),
+        }
     }
 
     /// Delivers the gateway's own event about charge `id` twice, signed now: both times

@@ -19,6 +19,7 @@ fn args(sandbox: &Sandbox, merchant: &str, order: &Value) -> ConformArgs {
         charge_url: None,
         webhook_url: None,
         order: order["order"].as_str().unwrap().to_owned(),
+        redirect_order: order["redirect_order"].as_str().map(str::to_owned),
         amount: order["amount"].as_i64().unwrap(),
         currency: order["currency"].as_str().unwrap().to_owned(),
         gateway: sandbox.running.gateway_url.clone(),
@@ -31,10 +32,12 @@ fn args(sandbox: &Sandbox, merchant: &str, order: &Value) -> ConformArgs {
 #[tokio::test]
 async fn the_demo_shop_holds_every_point_of_the_merchant_contract() {
     let sandbox = Sandbox::start().await;
-    let order = sandbox.shop_order().await;
+    let mut order = sandbox.shop_order().await;
+    order["redirect_order"] = sandbox.shop_order().await["order"].clone();
     let report = conform::run(&args(&sandbox, sandbox.running.shop(), &order)).await;
     assert!(report.passed(), "{report}");
-    assert_eq!(report.points.len(), 14, "{report}");
+    assert_eq!(report.points.len(), 15, "{report}");
+    assert!(report.point(points::REDIRECT).is_some(), "{report}");
     sandbox.running.stop().await;
 }
 
@@ -66,7 +69,7 @@ async fn careless_merchant() -> String {
 async fn a_server_that_skips_the_contracts_checks_is_told_what_it_does_not_do() {
     let sandbox = Sandbox::start().await;
     let merchant = careless_merchant().await;
-    let order = json!({"order": "ord_careless", "amount": 129_000, "currency": "THB"});
+    let order = json!({"order": "ord_careless", "redirect_order": "ord_careless_too", "amount": 129_000, "currency": "THB"});
     let report = conform::run(&args(&sandbox, &merchant, &order)).await;
     assert!(!report.passed(), "{report}");
     let held = |name| report.point(name).map(|point| point.outcome.is_ok());
@@ -87,6 +90,7 @@ async fn a_server_that_skips_the_contracts_checks_is_told_what_it_does_not_do() 
         points::STALE,
         points::DUPLICATE,
         points::STILL_PAID,
+        points::REDIRECT,
     ] {
         assert_eq!(held(name), Some(false), "{name}: {report}");
     }
