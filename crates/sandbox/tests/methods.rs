@@ -55,6 +55,8 @@ async fn every_method_is_charged_paid_and_failed_as_its_flow_says() {
             assert_eq!(status, StatusCode::OK, "{kind}: {source}");
             assert_eq!(source["type"], kind);
             assert_eq!(source["flow"], flow, "{kind}");
+            // The customer's address is kept for a payment the browser is sent away for.
+            assert_eq!(source["ip"].is_string(), flow != "offline", "{kind}: {source}");
             let (status, charge) = send(sandbox.secret(Method::POST, "/charges").json(&json!({
                 "amount": amount,
                 "currency": currency,

@@ -96,7 +96,7 @@ pub(crate) fn build(
         installment_term: None,
         // As the seeds show it: the customer's address is kept for a payment the browser is
         // sent away for (seed 000), not for a QR or an in-store one (seeds 001, 002, 003).
-        ip: ip.filter(|_| method.flow == Flow::AppRedirect),
+        ip: ip.filter(|_| method.flow != Flow::Offline),
         absorption_type: None,
         name: None,
         mobile_number: None,
