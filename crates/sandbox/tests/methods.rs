@@ -56,7 +56,11 @@ async fn every_method_is_charged_paid_and_failed_as_its_flow_says() {
             assert_eq!(source["type"], kind);
             assert_eq!(source["flow"], flow, "{kind}");
             // The customer's address is kept for a payment the browser is sent away for.
-            assert_eq!(source["ip"].is_string(), flow != "offline", "{kind}: {source}");
+            assert_eq!(
+                source["ip"].is_string(),
+                flow != "offline",
+                "{kind}: {source}"
+            );
             let (status, charge) = send(sandbox.secret(Method::POST, "/charges").json(&json!({
                 "amount": amount,
                 "currency": currency,
@@ -83,6 +87,16 @@ async fn every_method_is_charged_paid_and_failed_as_its_flow_says() {
             };
             let shown = sandbox.page(&page).await;
             assert!(shown.contains(">Succeed</button>"), "{kind}: {shown}");
+            // DuitNow QR's and ShopeePay's own pages show a QR for the app: this page's.
+            let in_page = shown
+                .find("<svg")
+                .map(|start| &shown[start..start + shown[start..].find("</svg>").unwrap() + 6]);
+            if ["duitnow_qr", "shopeepay"].contains(&kind) {
+                let address = support::qr_text(in_page.expect("a QR on the page"));
+                assert_eq!(page.split('?').next(), Some(address.as_str()), "{kind}");
+            } else {
+                assert!(in_page.is_none(), "{kind}: a phone's page shows no QR");
+            }
             let answer = respond(sandbox.http.post(&page).form(&[("decision", decision)]))
                 .await
                 .unwrap();
@@ -119,6 +133,25 @@ fn test_page_in_qr(sandbox: &Sandbox, svg: &str) -> String {
     let prefix = format!("{}/payments/", sandbox.running.gateway_url);
     assert!(address.starts_with(&prefix), "{address}");
     address
+}
+
+/// PayPay's page on a desktop shows the QR the customer scans with the app on the phone; on
+/// the phone itself, the app opens and there is none.
+#[tokio::test]
+async fn paypay_shows_its_qr_to_a_desktop_only() {
+    let sandbox = Sandbox::in_process().await;
+    for (platform, shows) in [("WEB", true), ("IOS", false)] {
+        let (status, charge) = send(sandbox.secret(Method::POST, "/charges").json(&json!({
+            "amount": 1_500, "currency": "JPY", "return_uri": "https://shop.example/orders/7",
+            "source": {"type": "paypay", "platform_type": platform},
+        })))
+        .await;
+        assert_eq!(status, StatusCode::OK, "{charge}");
+        let page = sandbox
+            .page(charge["authorize_uri"].as_str().unwrap())
+            .await;
+        assert_eq!(page.contains("<svg"), shows, "{platform}");
+    }
 }
 
 /// Requests that miss what a method needs are refused with the gateway's error object and a

@@ -8,6 +8,7 @@
 //! `docs/methods.md`.
 
 use super::{Channel, Flow, Limit, Method, Rate, SourceType, DAY};
+use crate::platform::PlatformType;
 use serde::{Deserialize, Serialize};
 
 /// A source type of Opn's that the checkout does not offer yet.
@@ -107,6 +108,19 @@ impl GatewayOnly {
                 | GatewayOnly::MobileBankingBbl
                 | GatewayOnly::MobileBankingKtb
         )
+    }
+
+    /// Whether the page the customer is sent to shows a QR to scan with the app, on a customer's
+    /// `platform`: DuitNow QR's and ShopeePay's hosted pages always (their pages say so), PayPay,
+    /// TrueMoney, and Rabbit LINE Pay's on a desktop (`WEB`), where the app is on another device.
+    pub fn page_shows_qr(self, platform: Option<PlatformType>) -> bool {
+        match self {
+            GatewayOnly::DuitnowQr | GatewayOnly::Shopeepay => true,
+            GatewayOnly::Paypay | GatewayOnly::TruemoneyJumpapp | GatewayOnly::RabbitLinepay => {
+                platform == Some(PlatformType::Web)
+            }
+            _ => false,
+        }
     }
 
     /// The source needs the customer's `phone_number` (TrueMoney Wallet sends the one-time

@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use paywasm_core::failure::FailureCode;
-use paywasm_core::method::Flow;
+use paywasm_core::method::{Flow, SourceType};
 use paywasm_core::omise::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
@@ -38,10 +38,25 @@ struct AuthorizePage<'a> {
     pending: bool,
     /// The customer goes back to the shop after deciding (not from an offline QR's page).
     returns: bool,
+    /// The QR the method's own page shows (to scan with the app on a phone), as an SVG of this
+    /// page's address: a phone that scans it reaches the buttons.
+    qr: Option<String>,
 }
 
-fn page(charge: &Charge, pay_id: &str) -> Response {
+fn page(state: &GatewayState, charge: &Charge, pay_id: &str) -> Response {
+    let source = &charge.source;
+    let shows_qr = match source.source_type {
+        SourceType::GatewayOnly(method) => method.page_shows_qr(source.platform_type),
+        _ => false,
+    };
+    let qr = shows_qr
+        .then(|| {
+            let address = format!("{}/payments/{pay_id}/authorize", state.base_url);
+            paywasm_core::qr::svg(&address, 200).ok()
+        })
+        .flatten();
     let view = AuthorizePage {
+        qr,
         pay_id,
         charge_id: &charge.id,
         amount: charge.currency.display(charge.amount),
@@ -64,7 +79,7 @@ async fn authorize_show(
     Path(pay_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let charge = charges::load_by_authorize_id(&state, &pay_id)?;
-    Ok(page(&charge, &pay_id))
+    Ok(page(&state, &charge, &pay_id))
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +112,6 @@ async fn authorize_decide(
     // stays on the page, which now says how the charge ended.
     match &charge.return_uri {
         Some(uri) if charge.source.flow != Flow::Offline => Ok(Redirect::to(uri).into_response()),
-        _ => Ok(page(&charge, &pay_id)),
+        _ => Ok(page(&state, &charge, &pay_id)),
     }
 }
