@@ -159,55 +159,48 @@ async fn paypay_shows_its_qr_to_a_desktop_only() {
 #[tokio::test]
 async fn what_a_method_needs_is_checked() {
     let sandbox = Sandbox::in_process().await;
-    let refused = |body: Value| {
-        let sandbox = &sandbox;
-        async move {
-            let (status, error) = send(sandbox.public(Method::POST, "/sources").json(&body)).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {error}");
-            error
-        }
-    };
-    // TrueMoney Wallet: the customer's Thai mobile number.
-    let error = refused(json!({"type": "truemoney", "amount": 50_000, "currency": "THB"})).await;
-    assert_error(&error, "bad_request");
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("phone_number is required"),
-        "{error}"
-    );
-    let error = refused(json!({"type": "truemoney", "amount": 50_000, "currency": "THB", "phone_number": "021234567"})).await;
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("not a Thai mobile number"),
-        "{error}"
-    );
+    let refusals = [
+        // TrueMoney Wallet: the customer's Thai mobile number.
+        (
+            json!({"type": "truemoney", "amount": 50_000, "currency": "THB"}),
+            "bad_request",
+            "phone_number is required",
+        ),
+        (
+            json!({"type": "truemoney", "amount": 50_000, "currency": "THB", "phone_number": "021234567"}),
+            "bad_request",
+            "not a Thai mobile number",
+        ),
+        // A bank's app is on a phone.
+        (
+            json!({"type": "mobile_banking_scb", "amount": 50_000, "currency": "THB", "platform_type": "WEB"}),
+            "bad_request",
+            "IOS or ANDROID",
+        ),
+        // Currencies and amounts as each method's limits say.
+        (
+            json!({"type": "grabpay", "amount": 50_000, "currency": "THB"}),
+            "invalid_charge",
+            "SGD, MYR",
+        ),
+        (
+            json!({"type": "paypay", "amount": 99, "currency": "JPY"}),
+            "invalid_amount",
+            "100",
+        ),
+    ];
+    for (body, code, says) in refusals {
+        let (status, error) = send(sandbox.public(Method::POST, "/sources").json(&body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {error}");
+        assert_error(&error, code);
+        assert!(error["message"].as_str().unwrap().contains(says), "{error}");
+    }
     let (status, kept) = send(sandbox.public(Method::POST, "/sources").json(
         &json!({"type": "truemoney", "amount": 50_000, "currency": "THB", "phone_number": "+66812345678"}),
     ))
     .await;
     assert_eq!(status, StatusCode::OK, "{kept}");
     assert_eq!(kept["phone_number"], "+66812345678");
-    // A bank's app is on a phone.
-    let error = refused(json!({"type": "mobile_banking_scb", "amount": 50_000, "currency": "THB", "platform_type": "WEB"})).await;
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("IOS or ANDROID"),
-        "{error}"
-    );
-    // Currencies and amounts as each method's limits say.
-    let error = refused(json!({"type": "grabpay", "amount": 50_000, "currency": "THB"})).await;
-    assert!(
-        error["message"].as_str().unwrap().contains("SGD, MYR"),
-        "{error}"
-    );
-    let error = refused(json!({"type": "paypay", "amount": 99, "currency": "JPY"})).await;
-    assert_error(&error, "invalid_amount");
     // A redirect needs somewhere to come back to.
     let (_, source) = source(&sandbox, "rabbit_linepay", "THB", 50_000).await;
     let (status, error) = send(
