@@ -352,12 +352,12 @@ impl<C: Gateway, O: Orders> Checkout<C, O> {
         Ok(())
     }
 
-    /// Whether webhooks flow, given how recently one came to any instance. With several instances, the gateway's deliveries may all reach
-    /// another one: before this instance takes the webhooks for stopped, it asks the records
-    /// (at most once a second, one question at a time), which know when any instance last
-    /// handled one. While that question is out, the others asking meanwhile are given the
-    /// benefit of the doubt (the webhooks flow); once answered, its answer is what they go by
-    /// until the next.
+    /// Whether webhooks flow, given how recently one came to any instance. With several
+    /// instances, the gateway's deliveries may all reach another one: before this instance
+    /// takes the webhooks for stopped, it asks the records (at most once a second, one question
+    /// at a time), which know when any instance last handled one. While that question is out,
+    /// the others asking meanwhile are given the benefit of the doubt (the webhooks flow); once
+    /// answered, its answer is what they go by until the next.
     async fn webhooks(&self, now_ms: i64) -> Result<Webhooks, MerchantError> {
         let by = |last: i64| {
             if now_ms - last >= FALLBACK_REFRESH_MS {
