@@ -79,7 +79,7 @@ impl FailureCode {
             // Opn's pages stored here do not list these methods' codes: a QR paid from an app
             // fails as PromptPay's does, a wallet or bank app as Alipay CN's (docs/methods.md).
             #[cfg(feature = "gateway-methods")]
-            SourceType::GatewayOnly(other) => match other.entry_flow() {
+            SourceType::GatewayOnly(other) => match other.flow() {
                 crate::method::Flow::Offline => Self::of_method(SourceType::Promptpay),
                 _ => Self::of_method(SourceType::AlipayCn),
             },

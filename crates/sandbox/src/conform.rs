@@ -35,8 +35,8 @@ pub struct ConformArgs {
     #[arg(long)]
     pub order: String,
     /// A second unpaid order of the same amount and currency, which the check charges with a
-    /// redirect method (TrueMoney Wallet in THB, GrabPay in SGD and MYR) and leaves unpaid;
-    /// without it, that point is not checked.
+    /// redirect method (TrueMoney Wallet in THB, GrabPay in SGD) and leaves unpaid; without
+    /// it, that point is not checked.
     #[arg(long)]
     pub redirect_order: Option<String>,
     /// What the order costs, in the currency's smallest unit (`129000` for 1,290.00 THB).
@@ -200,9 +200,20 @@ impl<'a> Check<'a> {
         Ok((status, body))
     }
 
-    /// A PromptPay source of `amount` in the order's currency, made with the public key.
+    /// The QR method the check pays with, the one of the order's currency.
+    fn qr_method(&self) -> Result<&'static str, String> {
+        match self.args.currency.to_ascii_uppercase().as_str() {
+            "THB" => Ok("promptpay"),
+            "SGD" => Ok("paynow"),
+            other => Err(format!(
+                "the check pays by QR: PromptPay (THB) or PayNow (SGD), not {other}"
+            )),
+        }
+    }
+
+    /// A source of the QR method of `amount` in the order's currency, made with the public key.
     async fn source(&self, amount: i64) -> Result<String, String> {
-        self.source_of(&[("type", "promptpay")], amount).await
+        self.source_of(&[("type", self.qr_method()?)], amount).await
     }
 
     /// A source with `params` (its type, and what that type needs) of `amount` in the order's
@@ -427,7 +438,7 @@ impl<'a> Check<'a> {
     async fn redirect_charge(&self, order: &str) -> Result<(), String> {
         let params: &[(&str, &str)] = match self.args.currency.to_ascii_uppercase().as_str() {
             "THB" => &[("type", "truemoney"), ("phone_number", "0812345678")],
-            "SGD" | "MYR" => &[("type", "grabpay")],
+            "SGD" => &[("type", "grabpay")],
             other => return Err(format!("no redirect method is checked in {other}")),
         };
         let source = self.source_of(params, self.args.amount).await?;
@@ -469,7 +480,7 @@ impl<'a> Check<'a> {
         Ok(())
     }
 
-    /// Whether `answer` is a new pending PromptPay charge of the order's amount, with its QR.
+    /// Whether `answer` is a new pending charge of the QR method of the order's amount, with its QR.
     fn is_new_charge(&self, (status, body): &Answer) -> Result<(), String> {
         let args = self.args;
         let fits = *status == StatusCode::CREATED
@@ -478,14 +489,18 @@ impl<'a> Check<'a> {
             && body["currency"]
                 .as_str()
                 .is_some_and(|c| c.eq_ignore_ascii_case(&args.currency))
-            && body["source"]["type"] == "promptpay"
+            && self
+                .qr_method()
+                .is_ok_and(|method| body["source"]["type"] == method)
             && body["source"]["scannable_code"]["image"]["download_uri"].is_string();
         if fits {
             Ok(())
         } else {
             Err(format!(
-                "expected 201 with a pending promptpay charge of {} {} and its QR; answered {status}: {body}",
-                args.amount, args.currency
+                "expected 201 with a pending {} charge of {} {} and its QR; answered {status}: {body}",
+                self.qr_method().unwrap_or("QR"),
+                args.amount,
+                args.currency
             ))
         }
     }

@@ -138,3 +138,31 @@ async fn the_command_prints_the_report_and_fails_with_the_server() {
     assert!(printed.contains("3 of 14 points hold"), "{printed}");
     sandbox.running.stop().await;
 }
+
+/// A Singapore order: the check pays by PayNow and redirects by GrabPay, through the shop's
+/// Singapore checkout; the shop holds every point there too.
+#[tokio::test]
+async fn the_demo_shops_singapore_checkout_holds_every_point_by_paynow_and_grabpay() {
+    let sandbox = Sandbox::start().await;
+    let shop = sandbox.running.shop();
+    let mut order = sandbox.shop_order_at("/sg").await;
+    order["redirect_order"] = sandbox.shop_order_at("/sg").await["order"].clone();
+    assert_eq!(order["currency"], "SGD");
+    let mut args = args(&sandbox, shop, &order);
+    args.charge_url = Some(format!("{shop}/sg/checkout/charges"));
+    let report = conform::run(&args).await;
+    assert!(report.passed(), "{report}");
+    assert_eq!(report.points.len(), 15, "{report}");
+    // A currency without a QR method of the check's is refused with what it takes.
+    let mut yen = args.clone();
+    yen.currency = "JPY".into();
+    let report = conform::run(&yen).await;
+    let why = report
+        .point(points::CHARGE)
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap_err();
+    assert!(why.contains("PromptPay (THB) or PayNow (SGD)"), "{why}");
+    sandbox.running.stop().await;
+}

@@ -93,7 +93,7 @@ impl GatewayOnly {
     }
 
     /// How the customer authorises it.
-    pub fn entry_flow(self) -> Flow {
+    pub fn flow(self) -> Flow {
         self.entry().flow
     }
 
