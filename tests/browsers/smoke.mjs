@@ -67,7 +67,14 @@ async function firefox() {
 async function webkit() {
   const port = 17095;
   const server = spawn("WebKitWebDriver", [`--port=${port}`], { stdio: "ignore" });
-  await sleep(500);
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  // Until it listens: a fixed half second was not always enough on a loaded machine (a
+  // clean-clone CI run found nothing listening at the fourth path and failed it).
+  await until(
+    "WebKitWebDriver to listen",
+    async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok,
+    20_000,
+  );
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${port}`)
     .withCapabilities({ browserName: "MiniBrowser", "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } })
@@ -82,6 +89,8 @@ async function webkit() {
     close: async () => {
       await driver.quit().catch(() => {});
       server.kill();
+      // Gone before the next path starts another on the same port.
+      await exited;
     },
   };
 }
