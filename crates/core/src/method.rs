@@ -24,6 +24,14 @@ pub enum Flow {
     Redirect,
 }
 
+impl Flow {
+    /// Whether the customer leaves the merchant's page to pay and comes back to `return_uri`
+    /// (app redirect, redirect), rather than paying elsewhere while the page waits (offline).
+    pub fn sends_customer_away(self) -> bool {
+        self != Flow::Offline
+    }
+}
+
 /// A source type (`source.type`). Non-exhaustive: servers built with the `gateway-methods`
 /// feature know Opn's other methods too (`gateway_only::GatewayOnly`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -401,7 +401,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         check_return_uri(uri)?;
     }
     // The customer leaves the merchant's page and comes back (app redirect, redirect).
-    let sent_away = method.flow != Flow::Offline;
+    let sent_away = method.flow.sends_customer_away();
     if sent_away && return_uri.is_none() {
         return Err(ApiError::InvalidCharge(format!(
             "return_uri is required for {}",
@@ -458,12 +458,11 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
     // The test page where Succeed and Fail stand for the customer's app: where a sent-away
     // customer lands, and what the sandbox's TrueMoney QR encodes (TrueMoney's payload is not
     // published; a phone that scans it reaches the page).
-    let test_page = |pay_id: &str| format!("{}/payments/{pay_id}/authorize", state.base_url);
     let pays_on_test_page = sent_away || source.source_type == TRUEMONEY_QR;
     if pays_on_test_page {
         let pay_id = String::from(crate::ids::new::<ids::PaymentId>());
         if sent_away {
-            authorize_uri = Some(format!("{}?acs=false", test_page(&pay_id)));
+            authorize_uri = Some(format!("{}?acs=false", test_page(state, &pay_id)));
         }
         authorize_id = Some(pay_id);
     }
@@ -510,7 +509,7 @@ fn build(state: &GatewayState, params: &Params, ip: String) -> Result<NewCharge,
         }
         TRUEMONEY_QR => authorize_id
             .as_deref()
-            .map(|pay_id| (test_page(pay_id), "qrcode.svg".to_owned())),
+            .map(|pay_id| (test_page(state, pay_id), "qrcode.svg".to_owned())),
         SourceType::WechatPayUpm => source.barcode.clone().map(|barcode| {
             let name = crate::ids::wechat_document_number();
             (barcode.clone(), format!("{name}.svg"))
@@ -739,6 +738,12 @@ pub(crate) fn finish(
         return Err(not_pending(&reload(state, &charge.id)?));
     }
     Ok(charge)
+}
+
+/// The address of the test page (**Succeed** / **Fail**, `pages::authorize`) of the charge whose
+/// authorisation id is `pay_id`.
+pub(crate) fn test_page(state: &GatewayState, pay_id: &str) -> String {
+    format!("{}/payments/{pay_id}/authorize", state.base_url)
 }
 
 /// Expires pending offline charge `id` on the merchant's request (the API, the dashboard).

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use paywasm_core::ids;
-use paywasm_core::method::Flow;
 use paywasm_core::method::{gateway_only, SourceType};
 use paywasm_core::omise::objects::Source;
 use paywasm_core::platform::PlatformType;
@@ -96,7 +95,7 @@ pub(crate) fn build(
         installment_term: None,
         // As the seeds show it: the customer's address is kept for a payment the browser is
         // sent away for (seed 000), not for a QR or an in-store one (seeds 001, 002, 003).
-        ip: ip.filter(|_| method.flow != Flow::Offline),
+        ip: ip.filter(|_| method.flow.sends_customer_away()),
         absorption_type: None,
         name: None,
         mobile_number: None,

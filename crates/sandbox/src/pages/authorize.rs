@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use paywasm_core::failure::FailureCode;
-use paywasm_core::method::{Flow, SourceType};
+use paywasm_core::method::SourceType;
 use paywasm_core::omise::objects::{Charge, ChargeStatus};
 use serde::Deserialize;
 
@@ -50,10 +50,7 @@ fn page(state: &GatewayState, charge: &Charge, pay_id: &str) -> Response {
         _ => false,
     };
     let qr = shows_qr
-        .then(|| {
-            let address = format!("{}/payments/{pay_id}/authorize", state.base_url);
-            paywasm_core::qr::svg(&address, 200).ok()
-        })
+        .then(|| paywasm_core::qr::svg(&charges::test_page(state, pay_id), 200).ok())
         .flatten();
     let view = AuthorizePage {
         qr,
@@ -63,7 +60,7 @@ fn page(state: &GatewayState, charge: &Charge, pay_id: &str) -> Response {
         method: charge.source.source_type.method().display_name,
         status: charge.status.as_str(),
         pending: charge.status == ChargeStatus::Pending,
-        returns: charge.source.flow != Flow::Offline,
+        returns: charge.source.flow.sends_customer_away(),
     };
     match view.render() {
         Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
@@ -111,7 +108,9 @@ async fn authorize_decide(
     // The customer sent here comes back to the merchant; a phone that scanned an offline QR
     // stays on the page, which now says how the charge ended.
     match &charge.return_uri {
-        Some(uri) if charge.source.flow != Flow::Offline => Ok(Redirect::to(uri).into_response()),
+        Some(uri) if charge.source.flow.sends_customer_away() => {
+            Ok(Redirect::to(uri).into_response())
+        }
         _ => Ok(page(&state, &charge, &pay_id)),
     }
 }
