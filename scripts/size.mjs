@@ -147,9 +147,16 @@ if (process.argv.includes("--rows")) {
 // carries, and the QR panel naming its method, in four languages): checkout 91.53, on WooshPay
 // 88.31, cashier 78.27 KB. The marks and words of methods a page does not offer are to be
 // fetched when offered, before the next method is added (stable's budgets not re-measured).
-const BUDGET_GZIP_KB = { nightly: 91.6, stable: 127.0 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 88.4, stable: 130.4 };
-const POS_BUDGET_GZIP_KB = { nightly: 78.3, stable: 112.9 };
+// Then raised by 0.4, 0.3 and 0.1 KB (2026-12-06): the widget reads the answer of the source
+// that the server's first view sent at the customer's tap, while the wasm downloaded (its
+// promise handed from the first view through the checkout to the source request; requests
+// fetched by one path for both), instead of asking the gateway again once it runs. Time to
+// QR on slow 4G, same run: 1,449 -> 1,289 ms, Adyen Web's 1,468 and 1,423 ms (BENCHMARKS.md).
+// Checkout 91.99, on WooshPay 88.66 (whose build carries the promise's way but never gets
+// one: gating it per build saved nothing measurable), cashier 78.31 KB (the request path).
+const BUDGET_GZIP_KB = { nightly: 92.0, stable: 127.0 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 88.7, stable: 130.4 };
+const POS_BUDGET_GZIP_KB = { nightly: 78.4, stable: 112.9 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;
@@ -161,7 +168,7 @@ if (process.argv.includes("--check")) {
   let failed = false;
   for (const [page, sizeKb, budget] of checks) {
     const verdict = sizeKb > budget ? "exceeds" : "within";
-    console.log(`size budget (${toolchain}): ${page} ${sizeKb.toFixed(1)} KB gzip ${verdict} ${budget} KB (target ${TARGET_GZIP_KB} KB)`);
+    console.log(`size budget (${toolchain}): ${page} ${sizeKb.toFixed(2)} KB gzip ${verdict} ${budget} KB (target ${TARGET_GZIP_KB} KB)`);
     failed ||= sizeKb > budget;
   }
   if (failed) process.exit(1);

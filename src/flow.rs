@@ -31,12 +31,17 @@ pub fn current_platform() -> PlatformType {
     detect_platform(&user_agent, touch_points)
 }
 
-/// Starts a payment with `method` through the merchant server, and says where it goes next.
-pub async fn start(options: &Options, method: SourceType) -> Result<Started, WidgetError> {
+/// Starts a payment with `method` through the merchant server, and says where it goes next;
+/// `sent_source` is the answer to its source, which the page's first view already asked for.
+pub async fn start(
+    options: &Options,
+    method: SourceType,
+    sent_source: Option<js_sys::Promise>,
+) -> Result<Started, WidgetError> {
     let order = options.order.as_deref().ok_or_else(|| {
         WidgetError::InvalidOptions("order is required to start a payment".into())
     })?;
-    let payment = Active::start(options, order, method, current_platform()).await?;
+    let payment = Active::start(options, order, method, current_platform(), sent_source).await?;
     match payment.next_step() {
         NextStep::Redirect(uri) => Ok(Started::Redirect(redirect::checked_authorize_uri(
             uri,

@@ -41,20 +41,26 @@ fn basic_auth(key: &str) -> Result<String, WidgetError> {
 }
 
 /// `POST /sources` with the public key; `platform_type` only for redirect methods, which
-/// open the app on phones.
+/// open the app on phones. `sent`: the answer (a promise of the `Response`) of the same
+/// request, which the page's first view already sent; it is read instead of asking again.
 pub async fn create_source(
     options: &Options,
     method: SourceType,
     platform: PlatformType,
+    sent: Option<js_sys::Promise>,
 ) -> Result<CreatedSource, WidgetError> {
     let body = http::json(&NewSource {
         source_type: method.as_str(),
         amount: options.amount.0,
         currency: options.currency.as_str(),
-        platform_type: (method == SourceType::AlipayCn).then_some(platform.as_str()),
+        platform_type: method.source_has_platform().then_some(platform.as_str()),
     })?;
     let request = source_request(&options.gateway_url, options.public_key.as_str())?;
-    http::send(Outgoing::new(request).json(&body), GATEWAY).await
+    http::send(
+        Outgoing::new(request).json(&body).already_sent(sent),
+        GATEWAY,
+    )
+    .await
 }
 
 /// `POST {gateway}/sources` with the public key.

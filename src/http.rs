@@ -6,7 +6,7 @@ use crate::WidgetError;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Who answered, for the customer's sentences ("We could not reach the shop").
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +40,7 @@ pub(crate) struct Outgoing<'a> {
     request: RequestBuilder,
     body: Option<&'a str>,
     deadline_ms: u32,
+    sent: Option<js_sys::Promise>,
 }
 
 impl<'a> Outgoing<'a> {
@@ -49,7 +50,16 @@ impl<'a> Outgoing<'a> {
             request,
             body: None,
             deadline_ms: ANSWER_DEADLINE_MS,
+            sent: None,
         }
+    }
+
+    /// Already sent by the page (the first view's script, while the widget loaded): `sent` is
+    /// the promise of its `Response`, whose answer is read as this request's instead of asking
+    /// again.
+    #[inline(always)]
+    pub(crate) fn already_sent(self, sent: Option<js_sys::Promise>) -> Self {
+        Self { sent, ..self }
     }
 
     /// With the JSON `body`.
@@ -75,6 +85,10 @@ extern "C" {
     /// to keep or clear (an error where the browser predates it: the request then has none).
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
     fn deadline_signal(ms: u32) -> Result<web_sys::AbortSignal, JsValue>;
+
+    /// The global `fetch(request)` (as gloo-net binds it: no window needed).
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch(request: &web_sys::Request) -> js_sys::Promise;
 }
 
 /// `value` as a JSON text: a request body.
@@ -151,6 +165,7 @@ pub(crate) async fn send_raw(
     request: Outgoing<'_>,
     party: Party,
 ) -> Result<(u16, Option<JsValue>), WidgetError> {
+    let sent = request.sent;
     let signal = deadline_signal(request.deadline_ms).ok();
     let builder = request.request.abort_signal(signal.as_ref());
     let built = match request.body {
@@ -162,7 +177,15 @@ pub(crate) async fn send_raw(
     let request: Request =
         built.map_err(|_| WidgetError::InvalidOptions("the request could not be made".into()))?;
     let unreachable = WidgetError::Network { party: party.name };
-    let response = request.send().await.map_err(|_| unreachable.clone())?;
+    // Fetched here rather than by gloo's `send`, so that one path reads the answer of this
+    // request and of the same request the page already sent.
+    let answer = sent.unwrap_or_else(|| fetch(&request.into()));
+    let response = wasm_bindgen_futures::JsFuture::from(answer)
+        .await
+        .ok()
+        .and_then(|answer| answer.dyn_into::<web_sys::Response>().ok())
+        .map(gloo_net::http::Response::from)
+        .ok_or_else(|| unreachable.clone())?;
     let text = response.text().await.map_err(|_| unreachable)?;
     Ok((response.status(), js_sys::JSON::parse(&text).ok()))
 }

@@ -459,12 +459,15 @@ fn mount_checkout(
     let on_redirect = callback(&options.on_redirect, |url: String| JsValue::from_str(&url));
     let options = options.checkout()?;
     callbacks_checked?;
-    let chosen = crate::components::checkout::take_over(&element);
-    let chosen = chosen.and_then(|name| {
-        paywasm_core::method::SourceType::ALL
-            .into_iter()
-            .find(|method| method.as_str() == name)
-    });
+    let (chosen, chosen_source) = match crate::components::checkout::take_over(&element) {
+        Some(chosen) => (
+            paywasm_core::method::SourceType::ALL
+                .into_iter()
+                .find(|method| method.as_str() == chosen.method),
+            chosen.source,
+        ),
+        None => (None, None),
+    };
     // The props as a struct: the callbacks the merchant left out stay `None`.
     let props = CheckoutProps {
         options,
@@ -473,6 +476,7 @@ fn mount_checkout(
         on_state_change,
         on_redirect,
         chosen,
+        chosen_source,
     };
     let handle = mount_to(element, move || Checkout(props));
     Ok(Box::new(move || drop(handle)))

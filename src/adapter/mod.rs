@@ -33,12 +33,14 @@ pub(crate) trait Adapter {
     const OTHERS_REFUSED: &'static str;
 
     /// Starts paying `order` with `method` through the merchant server, for the customer on
-    /// `platform`; the payment says what the customer does next.
+    /// `platform`; the payment says what the customer does next. `sent_source`: the answer
+    /// to the method's `POST /sources`, which the page's first view already sent (Omise's).
     async fn start(
         options: &Options,
         order: &str,
         method: SourceType,
         platform: PlatformType,
+        sent_source: Option<js_sys::Promise>,
     ) -> Result<Payment, WidgetError>;
 
     /// Reads the payment `id` once (a server may hold the answer while it is pending).

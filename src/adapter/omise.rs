@@ -22,8 +22,9 @@ impl Adapter for Omise {
         order: &str,
         method: SourceType,
         platform: PlatformType,
+        sent_source: Option<js_sys::Promise>,
     ) -> Result<Payment, WidgetError> {
-        let source = gateway::create_source(options, method, platform).await?;
+        let source = gateway::create_source(options, method, platform, sent_source).await?;
         merchant::create_charge(&options.charge_url, &source.id, order).await
     }
 

@@ -35,12 +35,13 @@ impl Adapter for Wooshpay {
 
     /// Asks the merchant server to create and confirm a PaymentIntent for the order, for the
     /// customer's terminal (`WEB`: Alipay's QR page; `APP`: the Alipay app). WooshPay's one
-    /// method is Alipay, so `method` chooses nothing.
+    /// method is Alipay, so `method` chooses nothing, and no page sends a source for it.
     async fn start(
         options: &Options,
         order: &str,
         _method: SourceType,
         platform: PlatformType,
+        _sent_source: Option<js_sys::Promise>,
     ) -> Result<Payment, WidgetError> {
         let (terminal_type, os_type) = terminal_names(platform);
         let body = http::json(&NewPaymentIntent {

@@ -43,6 +43,57 @@ test("a method tapped before the widget has loaded is started as soon as it has"
   expect(violations).toEqual([]);
 });
 
+test("PromptPay tapped before the widget has loaded: its source is made while the widget loads, once", async ({ page }) => {
+  const wasm = await holdWasm(page);
+  const sources = [];
+  page.on("request", (r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST" && sources.push(r));
+  await page.goto("/");
+  const charged = page.waitForRequest((r) => r.url() === `${SHOP}/checkout/charges` && r.method() === "POST");
+  const early = page.waitForResponse((r) => r.url() === `${GATEWAY}/sources` && r.request().method() === "POST");
+
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  // The gateway has made the source before the widget's code has even arrived.
+  const source = await (await early).json();
+  expect(source).toMatchObject({ object: "source", type: "promptpay", amount: 129000, currency: "THB" });
+  expect(wasm.released).toBe(false);
+
+  wasm.release();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  // The widget charged that source instead of asking the gateway for another.
+  expect((await charged).postDataJSON().source).toBe(source.id);
+  expect(sources).toHaveLength(1);
+});
+
+test("if the source the first view asked for does not arrive, the customer is told and a second try pays", async ({ page }) => {
+  const wasm = await holdWasm(page);
+  let refused = 0;
+  await page.route(`${GATEWAY}/sources`, (route) =>
+    route.request().method() === "POST" && refused++ === 0 ? route.abort("connectionreset") : route.continue(),
+  );
+  await page.goto("/");
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect.poll(() => refused).toBe(1);
+  wasm.release();
+  await expect(page.getByRole("status")).toContainText("could not reach the payment service");
+  // The methods are offered again; the second tap makes a source of its own.
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+});
+
+test("Alipay tapped before the widget has loaded: the widget makes its source, for this platform", async ({ page }) => {
+  const wasm = await holdWasm(page);
+  const sources = [];
+  page.on("request", (r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST" && sources.push(r.postDataJSON()));
+  await page.goto("/");
+  await page.getByRole("button", { name: "Alipay" }).click();
+  await expect(page.getByRole("status")).toHaveText("Preparing your payment with Alipay…");
+  wasm.release();
+  await page.waitForURL(onAuthorizePage);
+  // One source, the widget's: Alipay's says the customer's platform, which only the widget
+  // knows for certain.
+  expect(sources).toEqual([{ type: "alipay_cn", amount: 129000, currency: "THB", platform_type: "WEB" }]);
+});
+
 test("the first view is the widget's own first step: same roles, names and language", async ({ page }) => {
   const wasm = await holdWasm(page);
   await page.goto("/");

@@ -12,6 +12,14 @@
 //!   starts the chosen method at once, so the customer's first tap is never lost. If the widget
 //!   has not started 15 s after such a tap (its script did not load), the status asks the
 //!   customer to check the connection and reload.
+//! - given the gateway and the public key ([`EarlySource`]), the script also makes the chosen
+//!   method's source itself (`POST /sources`, as the widget would: same headers, same body),
+//!   while the widget still downloads, and leaves the answer's promise on the section
+//!   (`paywasmSource`); the widget reads that answer instead of asking again. A QR is then on
+//!   screen one or two round trips sooner on a slow network. Only for methods whose source does
+//!   not depend on the platform ([`SourceType::source_has_platform`]), which the server cannot
+//!   know for certain. The merchant server still checks the source's amount and currency
+//!   against the order before it charges it, as for any source a browser sends.
 //!
 //! A page with a Content Security Policy allows the script by its hash
 //! (`'sha256-...'` of [`SCRIPT`]), as the demo shop does.
@@ -20,10 +28,11 @@ use crate::html::escape;
 use crate::i18n::{self, Texts};
 use crate::method::SourceType;
 use crate::money::{Amount, Currency};
+use crate::policy::{PublicKey, OMISE_VERSION};
 
 /// The inline script that follows the first view: it takes a click made before the widget
 /// has loaded (see the module's documentation).
-pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
+pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;var source=button.getAttribute("data-source"),key=view.getAttribute("data-key");if(source&&key){view.paywasmSource=fetch(view.getAttribute("data-sources"),{method:"POST",headers:{Authorization:"Basic "+btoa(key+":"),"Omise-Version":view.getAttribute("data-version"),"Content-Type":"application/json"},body:source,signal:AbortSignal.timeout?AbortSignal.timeout(30000):undefined});view.paywasmSource.catch(function(){})}view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
 
 /// Shown when a method was chosen in the first view and the widget has still not started 15 s
 /// later (its script did not load). Only the server's page says it, so it is not in [`Texts`],
@@ -37,10 +46,27 @@ pub fn slow_start(texts: &Texts) -> &'static str {
     }
 }
 
+/// Where the first view makes the chosen method's source while the widget loads: Omise's
+/// gateway (its sources API) and the page's public key, the ones the widget is mounted with.
+#[derive(Debug, Clone, Copy)]
+pub struct EarlySource<'a> {
+    /// The gateway's API (`https://api.omise.co`, or the sandbox's).
+    pub gateway_url: &'a str,
+    /// The merchant's public key (a secret key cannot be one).
+    pub public_key: &'a PublicKey,
+}
+
 /// The first view of a checkout of `amount` offering `methods` (in the widget's order), in
 /// the language of `texts`, followed by its [`SCRIPT`]; empty when no method is offered (the
-/// widget then explains why, which needs no hurry).
-pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[SourceType]) -> String {
+/// widget then explains why, which needs no hurry). With `early`, a tap makes the method's
+/// source at once (see the module's documentation).
+pub fn html(
+    texts: &Texts,
+    amount: Amount,
+    currency: &Currency,
+    methods: &[SourceType],
+    early: Option<EarlySource<'_>>,
+) -> String {
     if methods.is_empty() {
         return String::new();
     }
@@ -48,21 +74,46 @@ pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[Sourc
         .iter()
         .map(|method| {
             let entry = method.method();
+            // The body of the widget's own `POST /sources` for this method.
+            let source = match early {
+                Some(_) if !method.source_has_platform() => format!(
+                    r#" data-source="{}""#,
+                    escape(
+                        &serde_json::json!({
+                            "type": method.as_str(),
+                            "amount": amount.0,
+                            "currency": currency.as_str(),
+                        })
+                        .to_string()
+                    )
+                ),
+                _ => String::new(),
+            };
             format!(
                 concat!(
-                    r#"<button type="button" class="paywasm-method" data-method="{}" data-preparing="{}">"#,
+                    r#"<button type="button" class="paywasm-method" data-method="{}"{} data-preparing="{}">"#,
                     r#"<span class="paywasm-mark">{}</span><span class="paywasm-method-name">{}</span></button>"#,
                 ),
                 method.as_str(),
+                source,
                 escape(&i18n::fill(texts.preparing, entry.display_name)),
                 entry.mark,
                 escape(entry.display_name),
             )
         })
         .collect();
+    let gateway = early
+        .map(|early| {
+            format!(
+                r#" data-sources="{}/sources" data-key="{}" data-version="{OMISE_VERSION}""#,
+                escape(early.gateway_url.trim_end_matches('/')),
+                escape(early.public_key.as_str()),
+            )
+        })
+        .unwrap_or_default();
     format!(
         concat!(
-            r#"<section class="paywasm" lang="{lang}" data-state="choosing" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}">"#,
+            r#"<section class="paywasm" lang="{lang}" data-state="choosing" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}"{gateway}>"#,
             r#"<h2 class="paywasm-title">{before}<span class="paywasm-total">{amount}</span>{after}</h2>"#,
             r#"<div class="paywasm-methods" role="group" aria-label="{label}">{buttons}</div>"#,
             r#"<p class="paywasm-next">{next}</p>"#,
@@ -70,6 +121,7 @@ pub fn html(texts: &Texts, amount: Amount, currency: &Currency, methods: &[Sourc
             "</section><script>{script}</script>",
         ),
         lang = texts.lang,
+        gateway = gateway,
         slow = escape(slow_start(texts)),
         before = escape(i18n::around(texts.choose).0),
         amount = escape(&i18n::amount(amount, currency)),
@@ -108,6 +160,7 @@ mod tests {
             Amount(129_000),
             &thb,
             &[SourceType::Promptpay, SourceType::AlipayCn],
+            None,
         );
         assert!(
             page.contains(r#"<h2 class="paywasm-title">Choose how to pay <span class="paywasm-total">THB 1,290.00</span></h2>"#),
@@ -130,9 +183,42 @@ mod tests {
     }
 
     #[test]
+    fn given_the_gateway_a_tap_makes_the_source_the_widget_would_make() {
+        let thb = Currency::parse("THB").expect("THB");
+        let key = PublicKey::parse(
+            crate::method::GatewayKind::Omise,
+            "pkey_test_5paywasmsandbox0demo0",
+        )
+        .expect("a public key");
+        let page = html(
+            &i18n::EN,
+            Amount(129_000),
+            &thb,
+            &[SourceType::Promptpay, SourceType::AlipayCn],
+            Some(EarlySource {
+                gateway_url: "https://api.example/",
+                public_key: &key,
+            }),
+        );
+        assert!(
+            page.contains(r#" data-sources="https://api.example/sources" data-key="pkey_test_5paywasmsandbox0demo0" data-version="2017-11-02">"#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"data-method="promptpay" data-source="{&quot;amount&quot;:129000,&quot;currency&quot;:&quot;THB&quot;,&quot;type&quot;:&quot;promptpay&quot;}" data-preparing="#),
+            "{page}"
+        );
+        // Alipay's source names the platform, which only the browser knows for certain.
+        assert!(
+            page.contains(r#"data-method="alipay_cn" data-preparing="#),
+            "{page}"
+        );
+    }
+
+    #[test]
     fn speaks_the_customers_language() {
         let thb = Currency::parse("THB").expect("THB");
-        let page = html(&i18n::TH, Amount(100), &thb, &[SourceType::Promptpay]);
+        let page = html(&i18n::TH, Amount(100), &thb, &[SourceType::Promptpay], None);
         assert!(page.contains(r#"lang="th""#));
         assert!(page.contains(slow_start(&i18n::TH)));
         assert!(slow_start(&i18n::TH).starts_with("การ"));
@@ -141,7 +227,7 @@ mod tests {
     #[test]
     fn offers_nothing_when_no_method_can_be_used() {
         let thb = Currency::parse("THB").expect("THB");
-        assert_eq!(html(&i18n::EN, Amount(100), &thb, &[]), "");
+        assert_eq!(html(&i18n::EN, Amount(100), &thb, &[], None), "");
     }
 
     #[test]

@@ -98,6 +98,14 @@ impl SourceType {
             .ok_or_else(|| crate::Error::UnknownSourceType(name.to_owned()))
     }
 
+    /// Whether its source says the customer's platform (`platform_type`): Alipay CN's
+    /// authorize page opens the provider's app on a phone. Every other checkout method's source
+    /// is the same on every platform (type, amount, currency), so a page can make it before it
+    /// knows the platform (`first_view`).
+    pub fn source_has_platform(self) -> bool {
+        self == SourceType::AlipayCn
+    }
+
     /// This type's entry in the registry.
     pub fn method(self) -> &'static Method {
         #[cfg(feature = "gateway-methods")]

@@ -16,6 +16,7 @@ use paywasm_core::method::{checkout_methods, GatewayKind};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::platform::detect_platform;
 use paywasm_core::platform::PlatformType;
+use paywasm_core::policy::PublicKey;
 use paywasm_merchant::client::OmiseClient;
 use paywasm_merchant::connector::Connector;
 use serde::Deserialize;
@@ -66,15 +67,17 @@ fn customer_texts(headers: &HeaderMap) -> &'static i18n::Texts {
 }
 
 /// The checkout's first view, offering what the widget will offer on `gateway` for the
-/// customer's platform, in the customer's language.
+/// customer's platform, in the customer's language; with `early`, a tap makes its source
+/// while the widget loads.
 pub(crate) fn first_view_for(
     headers: &HeaderMap,
     gateway: GatewayKind,
     amount: Amount,
     currency: &Currency,
+    early: Option<first_view::EarlySource<'_>>,
 ) -> String {
     let methods = checkout_methods(gateway, amount, currency, customer_platform(headers));
-    first_view::html(customer_texts(headers), amount, currency, &methods)
+    first_view::html(customer_texts(headers), amount, currency, &methods, early)
 }
 
 /// `GET /`: the product page, with a new order and the checkout's method buttons already in
@@ -103,7 +106,22 @@ fn product_page(
     let order = market.listing.new_order()?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(state, &order.id, order.amount.0, order.currency.as_str()) });
-    let first_view = first_view_for(headers, GatewayKind::Omise, order.amount, &order.currency);
+    // The key the widget is mounted with (a key that is not a public one makes no source here;
+    // the widget then says what is wrong with it).
+    let public_key = PublicKey::parse(GatewayKind::Omise, &state.public_key).ok();
+    let early = public_key
+        .as_ref()
+        .map(|public_key| first_view::EarlySource {
+            gateway_url: &state.gateway_url,
+            public_key,
+        });
+    let first_view = first_view_for(
+        headers,
+        GatewayKind::Omise,
+        order.amount,
+        &order.currency,
+        early,
+    );
     respond(&views::ProductPage {
         title: PRODUCT.name,
         product: PRODUCT.name,

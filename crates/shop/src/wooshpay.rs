@@ -74,6 +74,8 @@ pub(crate) async fn product(
         GatewayKind::Wooshpay,
         order.amount,
         &order.currency,
+        // WooshPay's checkout makes no source in the browser: its PaymentIntent is the server's.
+        None,
     );
     respond(&views::WooshpayProductPage {
         title: super::PRODUCT.name,

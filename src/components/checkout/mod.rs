@@ -103,6 +103,10 @@ pub fn Checkout(
     /// A method the customer already chose (in a server-rendered first view): started at once.
     #[prop(optional)]
     chosen: Option<SourceType>,
+    /// The answer (a promise of the `Response`) to the chosen method's `POST /sources`, which
+    /// the first view sent while the widget loaded: the payment goes on with that source.
+    #[prop(optional)]
+    chosen_source: Option<js_sys::Promise>,
 ) -> impl IntoView {
     let options = Arc::new(options);
     let languages = crate::components::browser_languages();
@@ -207,7 +211,7 @@ pub fn Checkout(
         let options = options.clone();
         let wait = wait.clone();
         let alive = alive.clone();
-        move |method: SourceType| {
+        move |method: SourceType, sent_source: Option<js_sys::Promise>| {
             // Two clicks in one frame, before the buttons are disabled, start one payment.
             if phase.get_untracked().is_busy() {
                 return;
@@ -217,7 +221,7 @@ pub fn Checkout(
             let wait = wait.clone();
             let alive = alive.clone();
             spawn_local(async move {
-                let started = flow::start(&options, method).await;
+                let started = flow::start(&options, method, sent_source).await;
                 if !alive.load(Ordering::Relaxed) {
                     return;
                 }
@@ -257,7 +261,7 @@ pub fn Checkout(
     if let Some(charge_id) = options.charge_id.clone() {
         wait(charge_id);
     } else if let Some(method) = chosen.filter(|method| methods.contains(method)) {
-        start(method);
+        start(method, chosen_source);
     }
 
     let amount_text = i18n::amount(options.amount, &options.currency);
@@ -293,7 +297,7 @@ pub fn Checkout(
                 let start = start.clone();
                 let method_entry = method.method();
                 view! {
-                    <button type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=move |_| start(method)>
+                    <button type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=move |_| start(method, None)>
                         <span class="paywasm-mark" inner_html=method_entry.mark></span>
                         <span class="paywasm-method-name">{method_entry.display_name}</span>
                     </button>
@@ -358,7 +362,7 @@ pub fn Checkout(
             .filter(|charge| charge.status == Status::Expired)
             .and_then(|charge| kind.parse_method(&charge.source.source_type));
         match method {
-            Some(method) => start(method),
+            Some(method) => start(method, None),
             None => phase.set(Phase::Choosing),
         }
     };
