@@ -7,7 +7,7 @@ use crate::options::Options;
 use crate::{merchant, redirect, WidgetError};
 use paywasm_core::checkout::{NextStep, Payment};
 use paywasm_core::method::SourceType;
-use paywasm_core::platform::{detect_platform, PlatformType};
+use paywasm_core::platform::{detect_platform, InAppBrowser, PlatformType};
 use paywasm_core::poll::{Answer, PollSchedule, LONG_POLL_WAIT_SECS};
 
 /// What a started payment asks of the widget next.
@@ -29,6 +29,25 @@ pub fn current_platform() -> PlatformType {
     let user_agent = navigator.user_agent().unwrap_or_default();
     let touch_points = u32::try_from(navigator.max_touch_points()).unwrap_or(0);
     detect_platform(&user_agent, touch_points)
+}
+
+/// The app whose own browser shows the checkout (LINE, Facebook, Instagram, WeChat), where a
+/// payment app may not open; and a link that opens the page in the phone's browser, where
+/// the app lets a page ask for one. No link from within a frame: the page to open is the
+/// merchant's, which a framed checkout cannot read.
+pub fn in_app_browser(platform: PlatformType) -> Option<(InAppBrowser, Option<String>)> {
+    let window = web_sys::window()?;
+    let app = InAppBrowser::detect(&window.navigator().user_agent().ok()?)?;
+    let framed = window.top().ok().flatten().is_none_or(|top| top != window);
+    let link = match framed {
+        true => None,
+        false => window
+            .location()
+            .href()
+            .ok()
+            .and_then(|page| app.system_browser_link(&page, platform)),
+    };
+    Some((app, link))
 }
 
 /// Starts a payment with `method` through the merchant server, and says where it goes next;

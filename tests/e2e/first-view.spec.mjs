@@ -107,6 +107,27 @@ test("the first view is the widget's own first step: same roles, names and langu
   await expect(page.getByRole("button", { name: "PromptPay" })).toBeEnabled();
 });
 
+test.describe("in LINE's own browser", () => {
+  test.use({
+    userAgent:
+      "Mozilla/5.0 (Linux; Android 13; SM-A536E Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.119 Mobile Safari/537.36 Line/14.3.1/IAB",
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  test("the first view gives the widget's advice before the widget has loaded, in the same words", async ({ page }) => {
+    const wasm = await holdWasm(page);
+    await page.goto("/");
+    await expect(page.getByText("Payment apps may not open from LINE")).toBeVisible();
+    const checkout = page.locator("#checkout");
+    const before = await checkout.ariaSnapshot();
+
+    wasm.release();
+    await widgetIsLive(page);
+    expect(await checkout.ariaSnapshot()).toBe(before);
+  });
+});
+
 test.describe("in Thai", () => {
   test.use({ locale: "th-TH" });
   test("the first view speaks the browser's language before the widget has loaded", async ({ page }) => {

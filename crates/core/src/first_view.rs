@@ -28,6 +28,7 @@ use crate::html::escape;
 use crate::i18n::{self, Texts};
 use crate::method::SourceType;
 use crate::money::{Amount, Currency};
+use crate::platform::InAppBrowser;
 use crate::policy::{PublicKey, OMISE_VERSION};
 
 /// The inline script that follows the first view: it takes a click made before the widget
@@ -59,13 +60,17 @@ pub struct EarlySource<'a> {
 /// The first view of a checkout of `amount` offering `methods` (in the widget's order), in
 /// the language of `texts`, followed by its [`SCRIPT`]; empty when no method is offered (the
 /// widget then explains why, which needs no hurry). With `early`, a tap makes the method's
-/// source at once (see the module's documentation).
+/// source at once (see the module's documentation). In an app's own browser (`in_app`, from the
+/// request's `User-Agent`), the words under the choice begin with the widget's advice, without
+/// its link to the phone's browser: only the browser knows the address the customer sees, so
+/// the widget adds the link when it takes over.
 pub fn html(
     texts: &Texts,
     amount: Amount,
     currency: &Currency,
     methods: &[SourceType],
     early: Option<EarlySource<'_>>,
+    in_app: Option<InAppBrowser>,
 ) -> String {
     if methods.is_empty() {
         return String::new();
@@ -116,7 +121,7 @@ pub fn html(
             r#"<section class="paywasm" lang="{lang}" data-state="choosing" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}"{gateway}>"#,
             r#"<h2 class="paywasm-title">{before}<span class="paywasm-total">{amount}</span>{after}</h2>"#,
             r#"<div class="paywasm-methods" role="group" aria-label="{label}">{buttons}</div>"#,
-            r#"<p class="paywasm-next">{next}</p>"#,
+            r#"<p class="{next_class}">{next}</p>"#,
             r#"<p class="paywasm-status" role="status" aria-live="polite" tabindex="-1"></p>"#,
             "</section><script>{script}</script>",
         ),
@@ -127,7 +132,8 @@ pub fn html(
         amount = escape(&i18n::amount(amount, currency)),
         after = escape(i18n::around(texts.choose).1),
         label = escape(texts.methods_label),
-        next = escape(texts.next_step),
+        next_class = i18n::under_choice_class(in_app),
+        next = escape(&i18n::under_choice(texts, in_app)),
         buttons = buttons,
         script = SCRIPT,
     )
@@ -160,6 +166,7 @@ mod tests {
             Amount(129_000),
             &thb,
             &[SourceType::Promptpay, SourceType::AlipayCn],
+            None,
             None,
         );
         assert!(
@@ -199,6 +206,7 @@ mod tests {
                 gateway_url: "https://api.example/",
                 public_key: &key,
             }),
+            None,
         );
         assert!(
             page.contains(r#" data-sources="https://api.example/sources" data-key="pkey_test_5paywasmsandbox0demo0" data-version="2017-11-02">"#),
@@ -216,9 +224,39 @@ mod tests {
     }
 
     #[test]
+    fn in_an_apps_browser_the_words_under_the_choice_begin_with_the_advice() {
+        let thb = Currency::parse("THB").expect("THB");
+        let methods = [SourceType::Promptpay];
+        let page = html(
+            &i18n::EN,
+            Amount(100),
+            &thb,
+            &methods,
+            None,
+            Some(InAppBrowser::Line),
+        );
+        assert!(
+            page.contains(r#"<p class="paywasm-next paywasm-in-app">Payment apps may not open from LINE: open this page in your browser (the app&#39;s menu), or save the QR code. Next, you scan"#),
+            "{page}"
+        );
+        let elsewhere = html(&i18n::EN, Amount(100), &thb, &methods, None, None);
+        assert!(
+            elsewhere.contains(r#"<p class="paywasm-next">Next, you scan"#),
+            "{elsewhere}"
+        );
+    }
+
+    #[test]
     fn speaks_the_customers_language() {
         let thb = Currency::parse("THB").expect("THB");
-        let page = html(&i18n::TH, Amount(100), &thb, &[SourceType::Promptpay], None);
+        let page = html(
+            &i18n::TH,
+            Amount(100),
+            &thb,
+            &[SourceType::Promptpay],
+            None,
+            None,
+        );
         assert!(page.contains(r#"lang="th""#));
         assert!(page.contains(slow_start(&i18n::TH)));
         assert!(slow_start(&i18n::TH).starts_with("การ"));
@@ -227,7 +265,7 @@ mod tests {
     #[test]
     fn offers_nothing_when_no_method_can_be_used() {
         let thb = Currency::parse("THB").expect("THB");
-        assert_eq!(html(&i18n::EN, Amount(100), &thb, &[], None), "");
+        assert_eq!(html(&i18n::EN, Amount(100), &thb, &[], None, None), "");
     }
 
     #[test]

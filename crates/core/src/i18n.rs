@@ -3,13 +3,15 @@
 //! [`crate::first_view`]); `{}` in a template is filled with [`fill`].
 
 use crate::money::{Amount, Currency};
+use crate::platform::InAppBrowser;
 
 /// Sentences in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Texts {
     /// BCP 47 tag for the `lang` attribute.
     pub lang: &'static str,
-    /// Heading of the method list: `{}` is the amount.
+    /// Heading of the method list: `{}` is the amount, at the start or the end (the checkout
+    /// shows the amount above the words, which must read as one line without it).
     pub choose: &'static str,
     /// Accessible name of the method list.
     pub methods_label: &'static str,
@@ -56,6 +58,12 @@ pub struct Texts {
     pub new_qr: &'static str,
     /// Under the method choice: what happens after a tap.
     pub next_step: &'static str,
+    /// Under the method choice in an app's own browser (LINE, Facebook...), where a payment
+    /// app may not open, before [`Texts::next_step`]: `{}` is the app. Ends with what separates
+    /// it from the next sentence (a space, or none after `。`).
+    pub in_app: &'static str,
+    /// The link that opens the page in the phone's own browser, where the app has one.
+    pub open_in_browser: &'static str,
     /// The receipt's labels, after a successful payment.
     pub receipt: ReceiptLabels,
     /// Reasons, by seed failure code.
@@ -124,6 +132,8 @@ pub static EN: Texts = Texts {
     try_again: "Try again",
     new_qr: "New QR code",
     next_step: "Next, you scan a QR code or approve the payment in your app. Nothing is paid until you confirm.",
+    in_app: "Payment apps may not open from {}: open this page in your browser (the app's menu), or save the QR code. ",
+    open_in_browser: "Open in your browser",
     receipt: ReceiptLabels {
         amount: "Amount",
         method: "Method",
@@ -170,6 +180,8 @@ pub static TH: Texts = Texts {
     try_again: "ลองอีกครั้ง",
     new_qr: "สร้างคิวอาร์โค้ดใหม่",
     next_step: "ขั้นต่อไป คุณจะสแกนคิวอาร์โค้ดหรืออนุมัติการชำระเงินในแอป ไม่มีการตัดเงินจนกว่าคุณจะยืนยัน",
+    in_app: "แอปชำระเงินอาจเปิดจาก {} ไม่ได้ เปิดหน้านี้ในเบราว์เซอร์ (จากเมนูของแอป) หรือบันทึกคิวอาร์โค้ด ",
+    open_in_browser: "เปิดในเบราว์เซอร์",
     receipt: ReceiptLabels {
         amount: "จำนวนเงิน",
         method: "ช่องทาง",
@@ -215,6 +227,8 @@ pub static JA: Texts = Texts {
     try_again: "もう一度試す",
     new_qr: "新しい QR コード",
     next_step: "次に、QR コードを読み取るか、アプリでお支払いを承認します。確認するまでお支払いは行われません。",
+    in_app: "{} からはお支払いアプリが開かない場合があります。アプリのメニューからブラウザで開くか、QR コードを保存してください。",
+    open_in_browser: "ブラウザで開く",
     receipt: ReceiptLabels {
         amount: "金額",
         method: "お支払い方法",
@@ -237,7 +251,7 @@ pub static JA: Texts = Texts {
 /// Simplified Chinese.
 pub static ZH: Texts = Texts {
     lang: "zh-CN",
-    choose: "请选择支付 {} 的方式",
+    choose: "{} 请选择支付方式",
     methods_label: "支付方式",
     preparing: "正在准备 {} 支付…",
     redirecting: "正在前往支付宝确认付款…",
@@ -261,6 +275,8 @@ pub static ZH: Texts = Texts {
     try_again: "重试",
     new_qr: "生成新二维码",
     next_step: "接下来，您将扫描二维码或在应用中确认付款。确认之前不会扣款。",
+    in_app: "在 {} 中可能无法打开支付应用：请通过应用菜单在浏览器中打开此页面，或保存二维码。",
+    open_in_browser: "在浏览器中打开",
     receipt: ReceiptLabels {
         amount: "金额",
         method: "支付方式",
@@ -280,33 +296,84 @@ pub static ZH: Texts = Texts {
     },
 };
 
-/// The language for a BCP 47 tag (`th`, `ja-JP`, `zh-Hans-CN`...), if the widget speaks it.
-pub fn for_tag(tag: &str) -> Option<&'static Texts> {
-    let primary = tag
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match primary.as_str() {
-        "en" => Some(&EN),
-        "th" => Some(&TH),
-        "ja" => Some(&JA),
-        // Traditional Chinese readers are better served by English than by simplified script.
-        "zh" if !tag.contains("Hant") && !tag.ends_with("TW") && !tag.ends_with("HK") => Some(&ZH),
-        _ => None,
+/// A language the widget speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// English, the default.
+    English,
+    /// Thai.
+    Thai,
+    /// Japanese.
+    Japanese,
+    /// Simplified Chinese.
+    Chinese,
+}
+
+impl Language {
+    /// The language of a BCP 47 tag (`th`, `ja-JP`, `zh-Hans-CN`...), if the widget speaks it.
+    pub fn for_tag(tag: &str) -> Option<Self> {
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Language::English),
+            "th" => Some(Language::Thai),
+            "ja" => Some(Language::Japanese),
+            // Traditional Chinese readers are better served by English than by simplified script.
+            "zh" if !tag.contains("Hant") && !tag.ends_with("TW") && !tag.ends_with("HK") => {
+                Some(Language::Chinese)
+            }
+            _ => None,
+        }
+    }
+
+    /// The merchant's `locale` if given and spoken, else the first of the browser's languages
+    /// that is, else English. Chosen apart from the checkout's sentences, so that a view with
+    /// words of its own (the cashier's) does not carry them.
+    pub fn choose<'a>(option: Option<&str>, browser: impl IntoIterator<Item = &'a str>) -> Self {
+        option
+            .and_then(Self::for_tag)
+            .or_else(|| browser.into_iter().find_map(Self::for_tag))
+            .unwrap_or(Language::English)
+    }
+
+    /// The checkout's sentences in this language.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Language::English => &EN,
+            Language::Thai => &TH,
+            Language::Japanese => &JA,
+            Language::Chinese => &ZH,
+        }
     }
 }
 
-/// The merchant's `locale` if given and spoken, else the first of the browser's languages
-/// that is, else English.
+/// The checkout's sentences in the language [`Language::choose`] chooses.
 pub fn choose<'a>(
     option: Option<&str>,
     browser: impl IntoIterator<Item = &'a str>,
 ) -> &'static Texts {
-    option
-        .and_then(for_tag)
-        .or_else(|| browser.into_iter().find_map(for_tag))
-        .unwrap_or(&EN)
+    Language::choose(option, browser).texts()
+}
+
+/// The words under the method choice: what happens after a tap, and before it, in an app's own
+/// browser (`in_app`), how to get where payment apps open. The widget and the server's first
+/// view say the same.
+pub fn under_choice(texts: &Texts, in_app: Option<InAppBrowser>) -> String {
+    match in_app {
+        Some(app) => fill(texts.in_app, app.name()) + texts.next_step,
+        None => texts.next_step.to_owned(),
+    }
+}
+
+/// The class of the paragraph of [`under_choice`]: advice to act on, in an app's browser.
+pub fn under_choice_class(in_app: Option<InAppBrowser>) -> &'static str {
+    match in_app {
+        Some(_) => "paywasm-next paywasm-in-app",
+        None => "paywasm-next",
+    }
 }
 
 /// `template` with its `{}` replaced by `value`.
@@ -346,6 +413,51 @@ pub fn failure_reason(texts: &Texts, failure: Option<crate::failure::FailureCode
 mod tests {
     use super::*;
     use crate::failure::FailureCode;
+
+    #[test]
+    fn the_title_reads_as_one_line_beside_the_amount_in_every_language() {
+        // The checkout shows the amount above the title's words: words on both sides of it
+        // would be two lines ("请选择支付" / "的方式" once did).
+        for texts in [&EN, &TH, &JA, &ZH] {
+            let (before, after) = around(texts.choose);
+            assert!(
+                before.trim().is_empty() || after.trim().is_empty(),
+                "{:?} in {}",
+                texts.choose,
+                texts.lang
+            );
+        }
+    }
+
+    #[test]
+    fn the_in_app_advice_names_the_app_and_runs_into_the_next_sentence() {
+        for texts in [&EN, &TH, &JA, &ZH] {
+            let advice = under_choice(texts, Some(InAppBrowser::Line));
+            assert!(
+                advice.contains("LINE") && !advice.contains("{}"),
+                "{advice}"
+            );
+            assert!(
+                !advice.contains("  ") && !advice.contains("。 "),
+                "{advice}"
+            );
+        }
+    }
+
+    #[test]
+    fn languages_are_chosen_by_the_option_then_the_browser() {
+        assert_eq!(Language::choose(Some("th-TH"), ["ja"]), Language::Thai);
+        assert_eq!(
+            Language::choose(Some("ko"), ["ko", "zh-Hans-CN"]),
+            Language::Chinese
+        );
+        assert_eq!(
+            Language::choose(None, ["zh-TW", "ja-JP"]),
+            Language::Japanese
+        );
+        assert_eq!(Language::choose(None, ["fr"]), Language::English);
+        assert_eq!(choose(None, ["ja_JP"]).lang, "ja");
+    }
 
     #[test]
     fn the_qr_is_named_by_its_method_and_amount_in_every_language() {

@@ -14,8 +14,8 @@ use paywasm_core::first_view;
 use paywasm_core::i18n;
 use paywasm_core::method::{checkout_methods, GatewayKind};
 use paywasm_core::money::{Amount, Currency};
-use paywasm_core::platform::detect_platform;
 use paywasm_core::platform::PlatformType;
+use paywasm_core::platform::{detect_platform, InAppBrowser};
 use paywasm_core::policy::PublicKey;
 use paywasm_merchant::client::OmiseClient;
 use paywasm_merchant::connector::Connector;
@@ -67,8 +67,8 @@ fn customer_texts(headers: &HeaderMap) -> &'static i18n::Texts {
 }
 
 /// The checkout's first view, offering what the widget will offer on `gateway` for the
-/// customer's platform, in the customer's language; with `early`, a tap makes its source
-/// while the widget loads.
+/// customer's platform, in the customer's language (with the widget's advice in an app's own
+/// browser); with `early`, a tap makes its source while the widget loads.
 pub(crate) fn first_view_for(
     headers: &HeaderMap,
     gateway: GatewayKind,
@@ -77,7 +77,15 @@ pub(crate) fn first_view_for(
     early: Option<first_view::EarlySource<'_>>,
 ) -> String {
     let methods = checkout_methods(gateway, amount, currency, customer_platform(headers));
-    first_view::html(customer_texts(headers), amount, currency, &methods, early)
+    let in_app = InAppBrowser::detect(header(headers, header::USER_AGENT));
+    first_view::html(
+        customer_texts(headers),
+        amount,
+        currency,
+        &methods,
+        early,
+        in_app,
+    )
 }
 
 /// `GET /`: the product page, with a new order and the checkout's method buttons already in

@@ -289,6 +289,13 @@ pub fn Checkout(
             )
     };
 
+    // In an app's own browser, the words under the choice say first how to get where payment
+    // apps open, with a link to the phone's browser where the app lets a page ask for one. In
+    // the paragraph that is there anyway: an element of its own costs the widget 1.5 KB.
+    let (in_app, browser_link) = flow::in_app_browser(platform).unzip();
+    let browser_link = browser_link.flatten();
+    let no_link = browser_link.is_none();
+
     let method_buttons = {
         let start = start.clone();
         methods
@@ -390,7 +397,9 @@ pub fn Checkout(
             <div class="paywasm-methods" role="group" aria-label=texts.methods_label hidden=not_choosing>
                 {method_buttons}
             </div>
-            <p class="paywasm-next" hidden=not_choosing>{texts.next_step}</p>
+            <p class=i18n::under_choice_class(in_app) hidden=not_choosing>
+                {i18n::under_choice(texts, in_app)}<a href=browser_link.unwrap_or_default() hidden=no_link>{texts.open_in_browser}</a>
+            </p>
             {panel}
             <p class="paywasm-status" role="status" aria-live="polite" tabindex="-1" node_ref=status_ref>{status}</p>
             {receipt}

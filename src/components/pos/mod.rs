@@ -85,13 +85,10 @@ pub fn PosCheckout(
     options: PosOptions,
 ) -> impl IntoView {
     let languages = crate::components::browser_languages();
-    let texts: &'static PosTexts = words::for_lang(
-        crate::i18n::choose(
-            options.locale.as_deref(),
-            languages.iter().map(String::as_str),
-        )
-        .lang,
-    );
+    let texts: &'static PosTexts = words::for_language(crate::i18n::Language::choose(
+        options.locale.as_deref(),
+        languages.iter().map(String::as_str),
+    ));
     let options = Arc::new(options);
     let sale = RwSignal::new(Sale::Ready(None));
     let sale_key = RwSignal::new(new_sale_key());

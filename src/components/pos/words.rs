@@ -1,8 +1,9 @@
 //! The cashier's words in English, Thai, Japanese and Simplified Chinese, chosen like the
-//! customer's ([`crate::i18n::choose`]: the `locale` option, else the browser's languages).
+//! customer's ([`Language::choose`]: the `locale` option, else the browser's languages).
 //! They live in the cashier's build only: a checkout page never downloads them. `{}` in a
 //! template is filled in order with [`crate::i18n::fill`].
 
+use crate::i18n::Language;
 use paywasm_core::checkout::Payment;
 use paywasm_core::failure::FailureCode;
 use paywasm_core::pos::CodeError;
@@ -111,13 +112,13 @@ pub fn wallet(charge: &Payment) -> &'static str {
     }
 }
 
-/// The cashier's words for the language `lang` (a tag of [`crate::i18n::Texts::lang`]).
-pub fn for_lang(lang: &str) -> &'static PosTexts {
-    match lang {
-        "th" => &TH,
-        "ja" => &JA,
-        "zh-CN" => &ZH,
-        _ => &EN,
+/// The cashier's words in `language`.
+pub fn for_language(language: Language) -> &'static PosTexts {
+    match language {
+        Language::English => &EN,
+        Language::Thai => &TH,
+        Language::Japanese => &JA,
+        Language::Chinese => &ZH,
     }
 }
 
