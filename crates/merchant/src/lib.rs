@@ -142,6 +142,7 @@
 //! }
 //! ```
 
+pub mod account;
 pub mod checkout;
 pub mod client;
 pub mod connector;

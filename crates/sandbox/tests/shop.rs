@@ -935,3 +935,60 @@ async fn a_truemoney_wallet_order_goes_to_the_wallet_and_back_and_is_paid_once()
     support::assert_shop_error(&refused, "order_paid");
     sandbox.running.stop().await;
 }
+
+/// The product page offers only what the merchant's account takes, as the merchant library
+/// reads the gateway's capability: in the first view and as the widget's `methods` option.
+#[tokio::test]
+async fn the_product_page_offers_only_the_methods_the_account_takes() {
+    use paywasm_core::method::SourceType;
+    let mut config = Config::for_tests();
+    config.methods = vec![SourceType::Promptpay, SourceType::Paynow];
+    let sandbox = Sandbox::with(config).await;
+    let page = sandbox.page(sandbox.running.shop().to_owned() + "/").await;
+    assert!(page.contains(r#"data-method="promptpay""#), "{page}");
+    assert!(!page.contains(r#"data-method="alipay_cn""#), "{page}");
+    let widget = support::widget_config_in(&page);
+    assert_eq!(widget["methods"], json!(["promptpay", "paynow"]));
+
+    // An account with every method: the page offers Alipay too.
+    let sandbox = Sandbox::start().await;
+    let page = sandbox.page(sandbox.running.shop().to_owned() + "/").await;
+    assert!(page.contains(r#"data-method="alipay_cn""#), "{page}");
+    let widget = support::widget_config_in(&page);
+    assert!(
+        widget["methods"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("alipay_cn")),
+        "{widget}"
+    );
+}
+
+/// A gateway that never answers does not hold the product page: the account's methods are
+/// given up after their longest wait, the page offers every method that fits, and the gateway
+/// is not asked again at once, however many pages are asked for.
+#[tokio::test]
+async fn a_silent_gateway_holds_a_page_at_most_the_longest_wait_and_is_not_asked_again_at_once() {
+    use paywasm_merchant::account::{AccountMethods, LONGEST_WAIT};
+    use paywasm_merchant::client::OmiseClient;
+    // Connections are taken into the backlog and never answered.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let account = AccountMethods::new(OmiseClient::new(url, "skey_test_silent".into()).unwrap());
+    let started = Instant::now();
+    assert_eq!(account.get().await, None);
+    let waited = started.elapsed();
+    assert!(
+        waited >= LONGEST_WAIT && waited < LONGEST_WAIT * 2,
+        "{waited:?}"
+    );
+    let again = Instant::now();
+    for _ in 0..100 {
+        assert_eq!(account.get().await, None);
+    }
+    assert!(
+        again.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        again.elapsed()
+    );
+}

@@ -28,6 +28,7 @@ pub mod wooshpay;
 use axum::routing::{get, post};
 use axum::Router;
 use error::MerchantError;
+use paywasm_merchant::account::AccountMethods;
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::client::{OmiseClient, WooshpayClient};
 use paywasm_merchant::database::{Database, Schema};
@@ -141,6 +142,9 @@ pub struct ShopState {
     pub(crate) checkout: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
     /// Singapore's ([`SINGAPORE`]), over the same records, under `/sg`.
     pub(crate) checkout_sg: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
+    /// The payment methods the account takes (the gateway's capability), which the product
+    /// pages offer.
+    pub(crate) account_methods: Arc<AccountMethods>,
     pub(crate) shop_url: String,
     pub(crate) gateway_url: String,
     pub(crate) public_key: String,
@@ -199,6 +203,7 @@ impl ShopState {
             vec![config.webhook_key.clone()],
             format!("{}/return", config.shop_url),
         );
+        let account_methods = Arc::new(AccountMethods::new(gateway.clone()));
         let checkout_sg = Checkout::new(
             orders(None, SINGAPORE.listing),
             records.clone(),
@@ -224,6 +229,7 @@ impl ShopState {
             checkout_sg,
             pos,
             staff,
+            account_methods,
             shop_url: config.shop_url,
             gateway_url,
             public_key: config.public_key,

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use paywasm_core::first_view;
 use paywasm_core::i18n;
-use paywasm_core::method::{checkout_methods, GatewayKind};
+use paywasm_core::method::{checkout_methods, GatewayKind, SourceType};
 use paywasm_core::money::{Amount, Currency};
 use paywasm_core::platform::PlatformType;
 use paywasm_core::platform::{detect_platform, InAppBrowser};
@@ -68,15 +68,18 @@ fn customer_texts(headers: &HeaderMap) -> &'static i18n::Texts {
 
 /// The checkout's first view, offering what the widget will offer on `gateway` for the
 /// customer's platform, in the customer's language (with the widget's advice in an app's own
-/// browser); with `early`, a tap makes its source while the widget loads.
+/// browser), only the methods in `account` where it is known; with `early`, a tap makes its
+/// source while the widget loads.
 pub(crate) fn first_view_for(
     headers: &HeaderMap,
     gateway: GatewayKind,
     amount: Amount,
     currency: &Currency,
+    account: Option<&[SourceType]>,
     early: Option<first_view::EarlySource<'_>>,
 ) -> String {
-    let methods = checkout_methods(gateway, amount, currency, customer_platform(headers));
+    let mut methods = checkout_methods(gateway, amount, currency, customer_platform(headers));
+    methods.retain(|method| account.is_none_or(|account| account.contains(method)));
     let in_app = InAppBrowser::detect(header(headers, header::USER_AGENT));
     first_view::html(
         customer_texts(headers),
@@ -95,7 +98,7 @@ pub(crate) async fn product(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    product_page(&state, &headers, &THAILAND)
+    product_page(&state, &headers, &THAILAND).await
 }
 
 /// `GET /sg`: the product page of the Singapore market, in Singapore dollars.
@@ -103,17 +106,29 @@ pub(crate) async fn product_sg(
     State(state): State<ShopState>,
     headers: HeaderMap,
 ) -> Result<Response, MerchantError> {
-    product_page(&state, &headers, &SINGAPORE)
+    product_page(&state, &headers, &SINGAPORE).await
 }
 
-fn product_page(
+/// The product page of `market`, offering the methods the account takes (once the gateway has
+/// said which): in the first view, and to the widget as its `methods` option.
+async fn product_page(
     state: &ShopState,
     headers: &HeaderMap,
     market: &Market,
 ) -> Result<Response, MerchantError> {
     let order = market.listing.new_order()?;
     let price = order.currency.display(order.amount);
-    let config = json!({ "widget": widget_config(state, &order.id, order.amount.0, order.currency.as_str()) });
+    let account = state.account_methods.get().await;
+    let mut widget = widget_config(state, &order.id, order.amount.0, order.currency.as_str());
+    if let Some(account) = &account {
+        // The checkout's methods only: a name the widget does not know is an invalid option.
+        widget["methods"] = SourceType::ALL
+            .iter()
+            .filter(|method| account.contains(method))
+            .map(|method| method.as_str())
+            .collect();
+    }
+    let config = json!({ "widget": widget });
     // The key the widget is mounted with (a key that is not a public one makes no source here;
     // the widget then says what is wrong with it).
     let public_key = PublicKey::parse(GatewayKind::Omise, &state.public_key).ok();
@@ -128,6 +143,7 @@ fn product_page(
         GatewayKind::Omise,
         order.amount,
         &order.currency,
+        account.as_deref(),
         early,
     );
     respond(&views::ProductPage {

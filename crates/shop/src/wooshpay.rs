@@ -74,6 +74,8 @@ pub(crate) async fn product(
         GatewayKind::Wooshpay,
         order.amount,
         &order.currency,
+        // WooshPay answers no capability request: its one method is Alipay.
+        None,
         // WooshPay's checkout makes no source in the browser: its PaymentIntent is the server's.
         None,
     );
