@@ -291,7 +291,7 @@ pub fn Checkout(
 
     // In an app's own browser, the words under the choice say first how to get where payment
     // apps open, with a link to the phone's browser where the app lets a page ask for one. In
-    // the paragraph that is there anyway: an element of its own costs the widget 1.5 KB.
+    // the paragraph that is there anyway: a paragraph of its own cost the widget 0.3 KB more.
     let (in_app, browser_link) = flow::in_app_browser(platform).unzip();
     let browser_link = browser_link.flatten();
     let no_link = browser_link.is_none();
