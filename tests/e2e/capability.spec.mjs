@@ -25,6 +25,8 @@ function sandboxWith(methods, gatewayPort, shopPort) {
 }
 
 test.describe("an account that takes PromptPay and not Alipay", () => {
+  // One worker for the block: its sandbox has ports of its own.
+  test.describe.configure({ mode: "serial" });
   const sandbox = sandboxWith("promptpay", 17180, 17181);
 
   test("the baht checkout never shows Alipay, and PromptPay pays", async ({ page }) => {
@@ -36,6 +38,13 @@ test.describe("an account that takes PromptPay and not Alipay", () => {
     await expect(page.getByRole("button", { name: "Alipay" })).toHaveCount(0);
     await promptpay.click();
     await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  });
+
+  test("the hosted checkout in a frame offers PromptPay and not Alipay", async ({ page }) => {
+    await page.goto(`${sandbox.shop}/examples/iframe`);
+    const checkout = page.frameLocator("iframe");
+    await expect(checkout.getByRole("button", { name: "PromptPay" })).toBeVisible();
+    await expect(checkout.getByRole("button", { name: "Alipay" })).toHaveCount(0);
   });
 });
 

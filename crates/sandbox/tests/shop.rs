@@ -949,6 +949,14 @@ async fn the_product_page_offers_only_the_methods_the_account_takes() {
     assert!(!page.contains(r#"data-method="alipay_cn""#), "{page}");
     let widget = support::widget_config_in(&page);
     assert_eq!(widget["methods"], json!(["promptpay", "paynow"]));
+    // The hosted page in a frame is told the same.
+    let page = sandbox
+        .page(sandbox.running.shop().to_owned() + "/examples/iframe")
+        .await;
+    assert!(
+        page.contains(r#""methods":["promptpay","paynow"]"#),
+        "{page}"
+    );
 
     // An account with every method: the page offers Alipay too.
     let sandbox = Sandbox::start().await;

@@ -5,7 +5,7 @@
 
 use crate::checkout::new_order;
 use crate::error::MerchantError;
-use crate::pages::widget_config;
+use crate::pages::{offer_only, widget_config};
 use crate::views::{self, config_json, respond};
 use crate::wooshpay::{create_session, SessionForm};
 use crate::{ShopState, PRODUCT};
@@ -162,7 +162,8 @@ pub(crate) async fn iframe_example(
         (widget, order.currency.display(order.amount))
     } else {
         let order = new_order()?;
-        let widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+        let mut widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
+        offer_only(&mut widget, state.account_methods.get().await.as_deref());
         (widget, order.currency.display(order.amount))
     };
     widget["frameUrl"] = Value::String(state.hosted_page.clone());

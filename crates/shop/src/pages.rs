@@ -42,6 +42,19 @@ pub(crate) fn widget_config(
     })
 }
 
+/// Restricts the widget of `widget_config` to the methods the account takes (`methods`), where
+/// the gateway has said which.
+pub(crate) fn offer_only(widget: &mut Value, account: Option<&[SourceType]>) {
+    if let Some(account) = account {
+        // The checkout's methods only: a name the widget does not know is an invalid option.
+        widget["methods"] = SourceType::ALL
+            .iter()
+            .filter(|method| account.contains(method))
+            .map(|method| method.as_str())
+            .collect();
+    }
+}
+
 fn header(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
@@ -119,14 +132,7 @@ async fn product_page(
     let price = order.currency.display(order.amount);
     let account = state.account_methods.get().await;
     let mut widget = widget_config(state, &order.id, order.amount.0, order.currency.as_str());
-    if let Some(account) = &account {
-        // The checkout's methods only: a name the widget does not know is an invalid option.
-        widget["methods"] = SourceType::ALL
-            .iter()
-            .filter(|method| account.contains(method))
-            .map(|method| method.as_str())
-            .collect();
-    }
+    offer_only(&mut widget, account.as_deref());
     let config = json!({ "widget": widget });
     // The key the widget is mounted with (a key that is not a public one makes no source here;
     // the widget then says what is wrong with it).
