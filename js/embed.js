@@ -32,6 +32,7 @@
   // The version and gateways of crates/core/policy.json, written in by the build (scripts/policy.mjs).
   var VERSION = "__POLICY:VERSION__";
   var GATEWAYS = "__POLICY:GATEWAYS__";
+  var CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
   var gatewayUrl = (script && script.getAttribute("data-gateway-url")) || GATEWAYS.omise.url;
   var publicKey = null;
   var loaded = {};
@@ -181,6 +182,10 @@
     gatewayUrl: gatewayUrl,
     mount: function (target, options) {
       link("stylesheet", "paywasm.css");
+      // The marks of Opn's methods beyond the checkout's own, for a page that names one.
+      if (options && options.methods && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; })) {
+        link("stylesheet", "paywasm-methods.css");
+      }
       var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : "paywasm";
       return widget(build).then(function (module) {
         var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);

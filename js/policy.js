@@ -22,6 +22,12 @@ export const GATEWAYS = "__POLICY:GATEWAYS__";
 export const FRAME_OPTIONS = "__POLICY:FRAME_OPTIONS__";
 
 /**
+ * The checkout's own methods, whose marks are in `paywasm.css`: a page that names any other
+ * (Opn's GrabPay, PayPay, ...) in `methods` links `paywasm-methods.css` for its mark.
+ */
+export const CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
+
+/**
  * The origins each production gateway sends customers to besides its own: Omise's payment pages;
  * for WooshPay, Alipay's cashier and its app hand-over, as the seeds' URLs show. Any other
  * gateway (a sandbox) sends customers to its own origin only.

@@ -101,7 +101,9 @@ for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done
 cp src/components/checkout/checkout.css pkg/paywasm.css
-node scripts/minify.mjs pkg/paywasm.css pkg/index.js pkg/frame.js pkg/policy.js pkg/omise-card.js pkg/omise-card.css pkg/element.js pkg/custom-element.js pkg/hosted/hosted.js pkg/hosted/hosted.css
+# The marks of Opn's methods beyond the checkout's own, linked only by pages that offer them.
+cp src/components/checkout/methods.css pkg/paywasm-methods.css
+node scripts/minify.mjs pkg/paywasm.css pkg/paywasm-methods.css pkg/index.js pkg/frame.js pkg/policy.js pkg/omise-card.js pkg/omise-card.css pkg/element.js pkg/custom-element.js pkg/hosted/hosted.js pkg/hosted/hosted.css
 printf '{ "toolchain": "%s", "rustc": "%s" }\n' "$toolchain" "$(rustc "+${nightly:-stable}" --version)" > pkg/build.json
 # embed.js last: it carries the hashes of the files it loads, then its own hash is printed.
 node scripts/integrity.mjs stamp

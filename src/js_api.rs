@@ -461,9 +461,7 @@ fn mount_checkout(
     callbacks_checked?;
     let (chosen, chosen_source) = match crate::components::checkout::take_over(&element) {
         Some(chosen) => (
-            paywasm_core::method::SourceType::ALL
-                .into_iter()
-                .find(|method| method.as_str() == chosen.method),
+            paywasm_core::method::SourceType::parse(&chosen.method).ok(),
             chosen.source,
         ),
         None => (None, None),

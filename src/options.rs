@@ -55,7 +55,9 @@ pub struct CheckoutOptions {
     pub locale: Option<String>,
     /// Shown beside the QR ("Pay to ...").
     pub merchant_name: Option<String>,
-    /// Offer only these methods.
+    /// Offer only these methods, in the checkout's order: the checkout's own
+    /// ([`SourceType::ALL`]) when not given. Opn's other methods (GrabPay, PayPay, ...) are
+    /// offered only when named here, as Omise.js's `otherPaymentMethods` lists them.
     pub methods: Option<Vec<SourceType>>,
     /// The colours.
     pub theme: Theme,
@@ -122,7 +124,7 @@ impl CheckoutOptions {
         self
     }
 
-    /// Offer only these methods.
+    /// Offer only these methods (see [`CheckoutOptions::methods`](Self#structfield.methods)).
     pub fn methods(mut self, methods: impl IntoIterator<Item = SourceType>) -> Self {
         self.methods = Some(methods.into_iter().collect());
         self

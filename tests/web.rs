@@ -87,6 +87,55 @@ async fn a_merchant_may_restrict_the_methods() {
     assert_eq!(button_names(&root), ["PromptPay"]);
 }
 
+/// Opn's methods beyond the checkout's own are offered where the merchant names them, in the
+/// checkout's order, when they fit the currency; never by default.
+#[wasm_bindgen_test]
+#[cfg(not(feature = "wooshpay"))]
+async fn a_merchant_may_name_opn_s_other_methods() {
+    let myr = THB_ORDER.replace("THB", "MYR").replace("129000", "18900");
+    let root = scratch();
+    let named = myr.replace(
+        "\"order\"",
+        r#""methods":["grabpay","touch_n_go","paypay","promptpay"],"order""#,
+    );
+    mount(root.clone().into(), options(&named)).unwrap();
+    tick().await;
+    assert_eq!(button_names(&root), ["Touch 'n Go eWallet", "GrabPay"]);
+    let root = scratch();
+    mount(root.clone().into(), options(&myr)).unwrap();
+    tick().await;
+    assert!(button_names(&root).is_empty());
+    assert_refused_naming(
+        &myr.replace("\"order\"", r#""methods":["grab_pay"],"order""#),
+        "unknown payment method 'grab_pay'",
+    );
+}
+
+/// Each of Opn's methods the checkout can offer has its mark in `paywasm-methods.css`, which a
+/// page that names one links.
+#[wasm_bindgen_test]
+fn each_of_opn_s_other_methods_has_its_mark() {
+    let marks = include_str!("../src/components/checkout/methods.css");
+    let checkout_own = paywasm_core::method::SourceType::ALL;
+    for method in paywasm_core::method::SourceType::served() {
+        let offered = ["THB", "SGD", "MYR", "JPY"].iter().any(|currency| {
+            method.method().offered_online(
+                paywasm_core::money::Amount(10_000),
+                &paywasm_core::money::Currency::parse(currency).unwrap(),
+                paywasm_core::platform::PlatformType::Android,
+            )
+        });
+        let rule = format!(
+            r#"[data-method="{method}"] .paywasm-mark {{ background-image: url("data:image/svg+xml,<svg "#
+        );
+        assert_eq!(
+            offered && !checkout_own.contains(&method),
+            marks.contains(&rule),
+            "{method}: a mark in methods.css exactly when the checkout offers it and paywasm.css has none"
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 #[cfg(not(feature = "wooshpay"))]
 async fn an_amount_no_method_takes_is_explained_not_a_dead_end() {

@@ -87,7 +87,8 @@ pub struct Options {
     pub locale: Option<String>,
     /// Shown beside the QR; never blank.
     pub merchant_name: Option<String>,
-    /// The methods the merchant allows, if restricted.
+    /// The methods the merchant names, if any (Opn's beyond the checkout's own are offered only
+    /// when named).
     pub methods: Option<Vec<SourceType>>,
     /// The colours.
     pub theme: Theme,

@@ -9,7 +9,7 @@
 //   parent -> frame: init {options}
 //   frame -> parent: ready, resize {height}, state {state}, complete {charge},
 //                    error {error: {code, message}}, redirect {url}
-import { FRAME_OPTIONS } from "../policy.js";
+import { CHECKOUT_METHODS, FRAME_OPTIONS } from "../policy.js";
 
 // Each gateway's checkout is its own build (paywasm.js, or paywasm_wooshpay.js): the frame
 // imports the one its options name, once they arrive, and never downloads the other's wasm.
@@ -64,6 +64,13 @@ if (!framedByThatOrigin) {
       onError: (error) => post("error", { error: { code: error.code, message: error.message } }),
       onRedirect: (url) => post("redirect", { url }),
     });
+    // The marks of Opn's methods beyond the checkout's own, where the shop names one.
+    if (options.methods?.some((name) => !CHECKOUT_METHODS.includes(name))) {
+      const marks = document.createElement("link");
+      marks.rel = "stylesheet";
+      marks.href = "../paywasm-methods.css";
+      document.head.append(marks);
+    }
     try {
       const mountBuild = await mountFor(options);
       mountBuild(root, options);

@@ -99,11 +99,18 @@ impl SourceType {
     }
 
     /// Whether its source says the customer's platform (`platform_type`): Alipay CN's
-    /// authorize page opens the provider's app on a phone. Every other checkout method's source
-    /// is the same on every platform (type, amount, currency), so a page can make it before it
-    /// knows the platform (`first_view`).
+    /// authorize page opens the provider's app on a phone, and so do the pages of Opn's other
+    /// methods that send the customer away (a bank's app refuses a desktop's source; PayPay's
+    /// page shows a QR there instead). Every other checkout method's source is the same on
+    /// every platform (type, amount, currency), so a page can make it before it knows the
+    /// platform (`first_view`).
     pub fn source_has_platform(self) -> bool {
-        self == SourceType::AlipayCn
+        match self {
+            SourceType::AlipayCn => true,
+            #[cfg(feature = "gateway-methods")]
+            SourceType::GatewayOnly(method) => method.flow().sends_customer_away(),
+            _ => false,
+        }
     }
 
     /// This type's entry in the registry.
@@ -281,14 +288,22 @@ impl Method {
         Ok(())
     }
 
-    /// Whether the widget may offer this method to a customer on `platform`. Every online
-    /// method works on every platform today; in-store methods are never offered online.
+    /// Whether the widget may offer this method to a customer on `platform`: an online method
+    /// that takes the amount, that the checkout can drive, and that works on this platform (a
+    /// bank's app is on the customer's phone). In-store methods are never offered online.
     pub fn offered_online(
         &self,
         amount: Amount,
         currency: &Currency,
-        _platform: PlatformType,
+        platform: PlatformType,
     ) -> bool {
+        #[cfg(feature = "gateway-methods")]
+        if let SourceType::GatewayOnly(method) = self.source_type {
+            if !method.in_checkout() || (method.phones_only() && platform == PlatformType::Web) {
+                return false;
+            }
+        }
+        let _ = platform;
         self.channel == Channel::Online && self.check(amount, currency).is_ok()
     }
 
@@ -325,22 +340,25 @@ impl GatewayKind {
         }
     }
 
-    /// The method this gateway calls `name`, if it has one by that name.
+    /// The method this gateway calls `name`, if it has one by that name (on Omise, with
+    /// `gateway-methods`, Opn's other methods too).
     pub fn parse_method(self, name: &str) -> Option<SourceType> {
-        let offered: &[SourceType] = match self {
-            GatewayKind::Omise => &SourceType::ALL,
-            GatewayKind::Wooshpay => &[SourceType::AlipayCn],
-        };
-        offered
-            .iter()
-            .copied()
-            .find(|&method| self.method_name(method) == name)
+        match self {
+            GatewayKind::Omise => SourceType::parse(name).ok(),
+            GatewayKind::Wooshpay => {
+                (self.method_name(SourceType::AlipayCn) == name).then_some(SourceType::AlipayCn)
+            }
+        }
     }
 }
 
 /// The methods a checkout offers, in the order it shows them. The widget and a server that
 /// renders the checkout's first view both ask here, so that the buttons a customer sees before
 /// the widget loads are the ones it keeps.
+///
+/// `chosen` is the merchant's choice (the widget's `methods` option): only those are offered,
+/// and only through it are Opn's methods beyond the checkout's own ([`SourceType::ALL`])
+/// offered, as Omise.js's `otherPaymentMethods` lists them. Without it, the checkout's own.
 // Inlined into the widget's `mount`: 75 bytes less of gzip-compressed wasm than a call.
 #[inline]
 pub fn checkout_methods(
@@ -348,27 +366,34 @@ pub fn checkout_methods(
     amount: Amount,
     currency: &Currency,
     platform: PlatformType,
+    chosen: Option<&[SourceType]>,
 ) -> Vec<SourceType> {
     match gateway {
         GatewayKind::Omise => online_methods(amount, currency, platform)
             .map(|method| method.source_type)
+            .filter(|method| match chosen {
+                Some(chosen) => chosen.contains(method),
+                None => SourceType::ALL.contains(method),
+            })
             .collect(),
         // WooshPay's Alipay: the same customer journey as Omise's Alipay CN (app redirect).
         GatewayKind::Wooshpay => wooshpay_accepts(amount, currency)
             .then_some(SourceType::AlipayCn)
             .into_iter()
+            .filter(|method| chosen.is_none_or(|chosen| chosen.contains(method)))
             .collect(),
     }
 }
 
-/// The online methods the widget may offer for this amount, currency and platform.
+/// The online methods the widget may offer for this amount, currency and platform: the
+/// checkout's own, then (with `gateway-methods`) Opn's others that it can drive.
 pub fn online_methods(
     amount: Amount,
     currency: &Currency,
     platform: PlatformType,
 ) -> impl Iterator<Item = &'static Method> + '_ {
-    METHODS
-        .iter()
+    SourceType::served()
+        .map(SourceType::method)
         .filter(move |m| m.offered_online(amount, currency, platform))
 }
 
@@ -438,6 +463,21 @@ pub fn wooshpay_accepts(amount: Amount, currency: &Currency) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// A page links the marks of Opn's other methods (`paywasm-methods.css`) when its `methods`
+    /// option names one that is not the checkout's own: `policy.json`'s names of these.
+    #[test]
+    fn the_javascript_knows_the_checkout_s_own_methods() {
+        let policy: serde_json::Value =
+            serde_json::from_str(include_str!("../policy.json")).expect("policy.json is JSON");
+        let written: Vec<&str> = policy["CHECKOUT_METHODS"]
+            .as_array()
+            .expect("CHECKOUT_METHODS")
+            .iter()
+            .map(|name| name.as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(written, SourceType::ALL.map(SourceType::as_str));
+    }
+
     /// OmiseCard (js/omise-card.js) offers the online methods of `policy.json`, which must be
     /// this registry's: the same methods in the same order, names, currencies and limits.
     #[test]
@@ -508,6 +548,7 @@ mod tests {
                 })
                 .unwrap(),
                 PlatformType::Web,
+                None,
             ) {
                 assert_eq!(
                     gateway.parse_method(gateway.method_name(method)),
@@ -562,7 +603,7 @@ mod tests {
         let thb = Currency::thb();
         let cny = Currency::parse("CNY").unwrap();
         let offered = |gateway, amount, currency| {
-            checkout_methods(gateway, Amount(amount), currency, PlatformType::Web)
+            checkout_methods(gateway, Amount(amount), currency, PlatformType::Web, None)
         };
         assert!(offered(GatewayKind::Omise, 10_000, &thb).contains(&SourceType::Promptpay));
         assert_eq!(
@@ -575,20 +616,94 @@ mod tests {
     }
 
     #[test]
-    fn online_methods_fit_amount_and_currency() {
+    fn a_checkout_offers_its_own_methods_that_fit_amount_and_currency() {
         let names = |amount, currency: &str| {
-            online_methods(
+            checkout_methods(
+                GatewayKind::Omise,
                 Amount(amount),
                 &Currency::parse(currency).unwrap(),
                 PlatformType::Web,
+                None,
             )
-            .map(|m| m.display_name)
+            .into_iter()
+            .map(|m| m.method().display_name)
             .collect::<Vec<_>>()
         };
         assert_eq!(names(400_000, "THB"), ["PromptPay", "Alipay"]);
         assert_eq!(names(500, "SGD"), ["PayNow", "Alipay"]);
         assert!(names(100, "THB").is_empty());
         assert!(names(400_000, "USD").is_empty());
+    }
+
+    /// Opn's other methods are offered only where the merchant names them, in the checkout's
+    /// order whatever the merchant's, when they fit the amount, the currency and the platform.
+    #[cfg(feature = "gateway-methods")]
+    #[test]
+    fn opn_s_other_methods_are_offered_where_the_merchant_names_them() {
+        use gateway_only::GatewayOnly as G;
+        let offered = |amount, currency: &str, platform, chosen: &[&str]| {
+            let chosen: Vec<SourceType> = chosen
+                .iter()
+                .map(|name| GatewayKind::Omise.parse_method(name).expect(name))
+                .collect();
+            checkout_methods(
+                GatewayKind::Omise,
+                Amount(amount),
+                &Currency::parse(currency).unwrap(),
+                platform,
+                Some(&chosen),
+            )
+            .into_iter()
+            .map(SourceType::as_str)
+            .collect::<Vec<_>>()
+        };
+        let myr = [
+            "touch_n_go",
+            "grabpay",
+            "duitnow_qr",
+            "shopeepay",
+            "promptpay",
+        ];
+        assert_eq!(
+            offered(10_000, "MYR", PlatformType::Web, &myr),
+            ["touch_n_go", "shopeepay", "grabpay", "duitnow_qr"]
+        );
+        assert_eq!(
+            offered(10_000, "JPY", PlatformType::Ios, &["paypay"]),
+            ["paypay"]
+        );
+        // Below the account's smallest charge, nothing.
+        assert!(offered(99, "MYR", PlatformType::Web, &myr).is_empty());
+        // A bank's app is on the customer's phone.
+        let banks = ["promptpay", "mobile_banking_kbank", "mobile_banking_scb"];
+        assert_eq!(
+            offered(10_000, "THB", PlatformType::Web, &banks),
+            ["promptpay"]
+        );
+        assert_eq!(offered(10_000, "THB", PlatformType::Android, &banks), banks);
+        // Not driven by the checkout yet: named, still not offered.
+        assert!(!G::Truemoney.in_checkout() && !G::TruemoneyQr.in_checkout());
+        assert!(offered(
+            10_000,
+            "THB",
+            PlatformType::Ios,
+            &["truemoney", "truemoney_qr"]
+        )
+        .is_empty());
+        // Without the merchant's choice, the checkout's own only.
+        assert_eq!(
+            checkout_methods(
+                GatewayKind::Omise,
+                Amount(10_000),
+                &Currency::parse("MYR").unwrap(),
+                PlatformType::Web,
+                None
+            ),
+            []
+        );
+        // Their sources say the platform, whose page differs by it.
+        assert!(SourceType::GatewayOnly(G::Paypay).source_has_platform());
+        assert!(!SourceType::GatewayOnly(G::TruemoneyQr).source_has_platform());
     }
 
     #[test]

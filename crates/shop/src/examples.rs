@@ -5,7 +5,7 @@
 
 use crate::checkout::new_order;
 use crate::error::MerchantError;
-use crate::pages::{offer_only, widget_config};
+use crate::pages::{offer_only, offered, widget_config};
 use crate::views::{self, config_json, respond};
 use crate::wooshpay::{create_session, SessionForm};
 use crate::{ShopState, PRODUCT};
@@ -163,7 +163,8 @@ pub(crate) async fn iframe_example(
     } else {
         let order = new_order()?;
         let mut widget = widget_config(&state, &order.id, order.amount.0, order.currency.as_str());
-        offer_only(&mut widget, state.account_methods.get().await.as_deref());
+        let offered = offered(None, state.account_methods.get().await.as_deref());
+        offer_only(&mut widget, offered.as_deref());
         (widget, order.currency.display(order.amount))
     };
     widget["frameUrl"] = Value::String(state.hosted_page.clone());

@@ -8,8 +8,11 @@
 //!   widget's contract on the Omise API, served by the merchant library
 //!   (`paywasm_merchant::checkout`) over the shop's orders ([`checkout::ShopOrders`]);
 //! - `GET /sg`, `POST /sg/checkout/charges`, `GET /sg/checkout/charges/:id`: the same in
-//!   Singapore dollars ([`SINGAPORE`]: PayNow in PromptPay's place);
-//! - `GET /return?order=...`: where Alipay sends the customer back;
+//!   Singapore dollars ([`SINGAPORE`]: PayNow in PromptPay's place), and so under `/my` in
+//!   ringgit ([`MALAYSIA`]: Touch 'n Go, ShopeePay, GrabPay, DuitNow QR) and under `/jp` in yen
+//!   ([`JAPAN`]: PayPay);
+//! - `GET /return?order=...`: where a method's page (Alipay's, GrabPay's, ...) sends the
+//!   customer back;
 //! - `/pos`: the cashier's page, behind the demo staff sign-in ([`staff`]); `/pos/charges*`:
 //!   the point of sale's in-store charges, cancel and refunds, served by the merchant library
 //!   (`paywasm_merchant::pos`) for the signed-in staff only;
@@ -25,9 +28,12 @@ pub mod staff;
 mod views;
 pub mod wooshpay;
 
+use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::Router;
 use error::MerchantError;
+use paywasm_core::method::{GatewayOnly, SourceType};
 use paywasm_merchant::account::AccountMethods;
 use paywasm_merchant::checkout::Checkout;
 use paywasm_merchant::client::{OmiseClient, WooshpayClient};
@@ -68,6 +74,9 @@ pub struct Market {
     pub shipping: &'static str,
     /// How its customers pay, as its page says.
     pub methods: &'static str,
+    /// The methods its page offers (the widget's `methods` option), where not the checkout's
+    /// own: Opn's methods beyond those are offered only where a shop names them.
+    pub offers: Option<&'static [SourceType]>,
 }
 
 /// Thailand: the scarf in baht.
@@ -76,6 +85,7 @@ pub const THAILAND: Market = Market {
     listing: checkout::Listing::product(),
     shipping: "Shipping in Thailand",
     methods: "Pay with PromptPay or Alipay.",
+    offers: None,
 };
 
 /// Singapore: the scarf in Singapore dollars, within PayNow's and Alipay's limits.
@@ -88,10 +98,43 @@ pub const SINGAPORE: Market = Market {
     },
     shipping: "Shipping to Singapore",
     methods: "Pay with PayNow or Alipay.",
+    offers: None,
+};
+
+/// Malaysia: the scarf in ringgit, paid with Malaysia's wallets and DuitNow QR (Opn's methods
+/// beyond the checkout's own, which the page names).
+pub const MALAYSIA: Market = Market {
+    path: "/my",
+    listing: checkout::Listing {
+        product: PRODUCT.name,
+        amount: 18_900,
+        currency: "MYR",
+    },
+    shipping: "Shipping to Malaysia",
+    methods: "Pay with Touch 'n Go eWallet, ShopeePay, GrabPay or DuitNow QR.",
+    offers: Some(&[
+        SourceType::GatewayOnly(GatewayOnly::TouchNGo),
+        SourceType::GatewayOnly(GatewayOnly::Shopeepay),
+        SourceType::GatewayOnly(GatewayOnly::Grabpay),
+        SourceType::GatewayOnly(GatewayOnly::DuitnowQr),
+    ]),
+};
+
+/// Japan: the scarf in yen (no minor unit), paid with PayPay.
+pub const JAPAN: Market = Market {
+    path: "/jp",
+    listing: checkout::Listing {
+        product: PRODUCT.name,
+        amount: 6_200,
+        currency: "JPY",
+    },
+    shipping: "Shipping to Japan",
+    methods: "Pay with PayPay.",
+    offers: Some(&[SourceType::GatewayOnly(GatewayOnly::Paypay)]),
 };
 
 /// Every market, [`THAILAND`] first (the shop's own, for any currency no market sells in).
-pub static MARKETS: [Market; 2] = [THAILAND, SINGAPORE];
+pub static MARKETS: [Market; 4] = [THAILAND, SINGAPORE, MALAYSIA, JAPAN];
 
 impl Market {
     /// The market whose currency is `currency` (Thailand's for any other).
@@ -140,8 +183,9 @@ pub struct ShopState {
     /// The widget's contract on the Omise API, over the shop's orders (the merchant library):
     /// Thailand's, which also answers the gateway's webhooks for every market.
     pub(crate) checkout: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
-    /// Singapore's ([`SINGAPORE`]), over the same records, under `/sg`.
-    pub(crate) checkout_sg: Arc<Checkout<OmiseClient, checkout::ShopOrders>>,
+    /// The other markets' ([`MARKETS`] after Thailand's), over the same records, each under
+    /// its market's path, in [`MARKETS`]' order.
+    pub(crate) market_checkouts: Vec<Arc<Checkout<OmiseClient, checkout::ShopOrders>>>,
     /// The payment methods the account takes (the gateway's capability), which the product
     /// pages offer.
     pub(crate) account_methods: Arc<AccountMethods>,
@@ -204,13 +248,18 @@ impl ShopState {
             format!("{}/return", config.shop_url),
         );
         let account_methods = Arc::new(AccountMethods::new(gateway.clone()));
-        let checkout_sg = Checkout::new(
-            orders(None, SINGAPORE.listing),
-            records.clone(),
-            gateway,
-            vec![config.webhook_key],
-            format!("{}/return", config.shop_url),
-        );
+        let market_checkouts = MARKETS[1..]
+            .iter()
+            .map(|market| {
+                Checkout::new(
+                    orders(None, market.listing),
+                    records.clone(),
+                    gateway.clone(),
+                    vec![config.webhook_key.clone()],
+                    format!("{}/return", config.shop_url),
+                )
+            })
+            .collect();
         let wooshpay = Checkout::new(
             orders(Some("CNY"), wooshpay::LISTING),
             records,
@@ -226,7 +275,7 @@ impl ShopState {
         Ok(Self {
             database,
             checkout,
-            checkout_sg,
+            market_checkouts,
             pos,
             staff,
             account_methods,
@@ -256,8 +305,10 @@ impl ShopState {
 
     /// Each market's contract on the Omise API ([`THAILAND`]'s first): what is set for the
     /// shop's checkout is set for each.
-    pub fn checkouts(&self) -> [&Checkout<OmiseClient, checkout::ShopOrders>; 2] {
-        [&self.checkout, &self.checkout_sg]
+    pub fn checkouts(&self) -> impl Iterator<Item = &Checkout<OmiseClient, checkout::ShopOrders>> {
+        std::iter::once(&self.checkout)
+            .chain(&self.market_checkouts)
+            .map(|checkout| &**checkout)
     }
 
     /// The widget's contract on WooshPay's API.
@@ -288,9 +339,22 @@ fn hosted_checkout_cors(hosted_page: &str) -> tower_http::cors::CorsLayer {
 /// The shop's storefront: its product page and the assets of its pages, which tests observe
 /// the rest through (the sandbox never faults them).
 pub fn storefront(state: ShopState) -> Router {
-    Router::new()
-        .route("/", get(pages::product))
-        .route(SINGAPORE.path, get(pages::product_sg))
+    MARKETS
+        .iter()
+        .fold(Router::new(), |router, market| {
+            router.route(
+                if market.path.is_empty() {
+                    "/"
+                } else {
+                    market.path
+                },
+                get(
+                    move |State(state): State<ShopState>, headers: HeaderMap| async move {
+                        pages::product_page(&state, &headers, market).await
+                    },
+                ),
+            )
+        })
         // A file's brotli or gzip copy beside it, if there is one, to a browser that accepts
         // it (the slow-network benchmark gives Adyen Web's files theirs, as the widget's have).
         .nest_service(
@@ -309,9 +373,14 @@ pub fn storefront(state: ShopState) -> Router {
 /// cashier's, the webhook receivers and the widget's files.
 pub fn app(state: ShopState) -> Router {
     let (checkout_browser, checkout_webhooks) = state.checkout.routes();
-    // Singapore's checkout takes its charges and status requests under its path; the
+    // The other markets' take their charges and status requests under their paths; the
     // gateway's webhooks reach Thailand's, whose orders are every market's.
-    let (checkout_sg_browser, _) = state.checkout_sg.routes();
+    let market_browsers = MARKETS[1..]
+        .iter()
+        .zip(&state.market_checkouts)
+        .fold(checkout_browser, |router, (market, checkout)| {
+            router.nest(market.path, checkout.routes().0)
+        });
     let (wooshpay_browser, wooshpay_webhooks) = state.wooshpay.routes();
     Router::new()
         .route("/return", get(pages::return_page))
@@ -341,8 +410,7 @@ pub fn app(state: ShopState) -> Router {
         })
         .with_state(state.clone())
         .merge(
-            checkout_browser
-                .nest(SINGAPORE.path, checkout_sg_browser)
+            market_browsers
                 .merge(wooshpay_browser)
                 .layer(hosted_checkout_cors(&state.hosted_page)),
         )

@@ -6,7 +6,7 @@
 use super::checkout::find_order;
 use super::error::MerchantError;
 use super::views::{self, config_json, respond};
-use super::{Market, ShopState, PRODUCT, SINGAPORE, THAILAND};
+use super::{Market, ShopState, PRODUCT};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -42,17 +42,42 @@ pub(crate) fn widget_config(
     })
 }
 
-/// Restricts the widget of `widget_config` to the methods the account takes (`methods`), where
-/// the gateway has said which.
-pub(crate) fn offer_only(widget: &mut Value, account: Option<&[SourceType]>) {
-    if let Some(account) = account {
-        // The checkout's methods only: a name the widget does not know is an invalid option.
-        widget["methods"] = SourceType::ALL
+/// The methods a page offers: the shop's choice for it (`chosen`; the checkout's own methods
+/// when it has none), of those the account takes, where the gateway has said which (`account`).
+/// `None`: the checkout's own, whatever the account.
+pub(crate) fn offered(
+    chosen: Option<&[SourceType]>,
+    account: Option<&[SourceType]>,
+) -> Option<Vec<SourceType>> {
+    let chosen = match (chosen, account) {
+        (None, None) => return None,
+        (Some(chosen), _) => chosen,
+        (None, Some(_)) => &SourceType::ALL,
+    };
+    Some(
+        chosen
             .iter()
-            .filter(|method| account.contains(method))
-            .map(|method| method.as_str())
-            .collect();
+            .copied()
+            .filter(|method| account.is_none_or(|account| account.contains(method)))
+            .collect(),
+    )
+}
+
+/// Restricts the widget of `widget_config` to `offered` (the widget's `methods` option).
+pub(crate) fn offer_only(widget: &mut Value, offered: Option<&[SourceType]>) {
+    if let Some(offered) = offered {
+        widget["methods"] = offered.iter().map(|method| method.as_str()).collect();
     }
+}
+
+/// Whether a page offering `offered` links the marks of Opn's methods beyond the checkout's
+/// own (`paywasm-methods.css`): the pages that offer none do not download them.
+pub(crate) fn offers_other_methods(offered: Option<&[SourceType]>) -> bool {
+    offered.is_some_and(|offered| {
+        offered
+            .iter()
+            .any(|method| !SourceType::ALL.contains(method))
+    })
 }
 
 fn header(headers: &HeaderMap, name: header::HeaderName) -> &str {
@@ -80,18 +105,23 @@ fn customer_texts(headers: &HeaderMap) -> &'static i18n::Texts {
 
 /// The checkout's first view, offering what the widget will offer on `gateway` for the
 /// customer's platform, in the customer's language (with the widget's advice in an app's own
-/// browser), only the methods in `account` where it is known; with `early`, a tap makes its
-/// source while the widget loads.
+/// browser): of `offered` (the widget's `methods` option) where given; with `early`, a tap
+/// makes its source while the widget loads.
 pub(crate) fn first_view_for(
     headers: &HeaderMap,
     gateway: GatewayKind,
     amount: Amount,
     currency: &Currency,
-    account: Option<&[SourceType]>,
+    offered: Option<&[SourceType]>,
     early: Option<first_view::EarlySource<'_>>,
 ) -> String {
-    let mut methods = checkout_methods(gateway, amount, currency, customer_platform(headers));
-    methods.retain(|method| account.is_none_or(|account| account.contains(method)));
+    let methods = checkout_methods(
+        gateway,
+        amount,
+        currency,
+        customer_platform(headers),
+        offered,
+    );
     let in_app = InAppBrowser::detect(header(headers, header::USER_AGENT));
     first_view::html(
         customer_texts(headers),
@@ -103,36 +133,21 @@ pub(crate) fn first_view_for(
     )
 }
 
-/// `GET /`: the product page, with a new order and the checkout's method buttons already in
-/// the HTML (in the customer's language, for the customer's platform), so that they can be
-/// used before the widget has loaded.
-pub(crate) async fn product(
-    State(state): State<ShopState>,
-    headers: HeaderMap,
-) -> Result<Response, MerchantError> {
-    product_page(&state, &headers, &THAILAND).await
-}
-
-/// `GET /sg`: the product page of the Singapore market, in Singapore dollars.
-pub(crate) async fn product_sg(
-    State(state): State<ShopState>,
-    headers: HeaderMap,
-) -> Result<Response, MerchantError> {
-    product_page(&state, &headers, &SINGAPORE).await
-}
-
-/// The product page of `market`, offering the methods the account takes (once the gateway has
-/// said which): in the first view, and to the widget as its `methods` option.
-async fn product_page(
+/// `GET /` and each market's path (`/sg`, ...): the product page of `market`, with a new order
+/// and the checkout's method buttons already in the HTML (in the customer's language, for the
+/// customer's platform), so that they can be used before the widget has loaded; offering the
+/// market's methods that the account takes (once the gateway has said which), in the first
+/// view and to the widget as its `methods` option.
+pub(crate) async fn product_page(
     state: &ShopState,
     headers: &HeaderMap,
     market: &Market,
 ) -> Result<Response, MerchantError> {
     let order = market.listing.new_order()?;
     let price = order.currency.display(order.amount);
-    let account = state.account_methods.get().await;
+    let offered = offered(market.offers, state.account_methods.get().await.as_deref());
     let mut widget = widget_config(state, &order.id, order.amount.0, order.currency.as_str());
-    offer_only(&mut widget, account.as_deref());
+    offer_only(&mut widget, offered.as_deref());
     let config = json!({ "widget": widget });
     // The key the widget is mounted with (a key that is not a public one makes no source here;
     // the widget then says what is wrong with it).
@@ -148,7 +163,7 @@ async fn product_page(
         GatewayKind::Omise,
         order.amount,
         &order.currency,
-        account.as_deref(),
+        offered.as_deref(),
         early,
     );
     respond(&views::ProductPage {
@@ -157,6 +172,7 @@ async fn product_page(
         price,
         shipping: market.shipping,
         methods: market.methods,
+        other_marks: offers_other_methods(offered.as_deref()),
         config: config_json(&config),
         first_view,
     })

@@ -56,6 +56,8 @@ pub(crate) struct ProductPage<'a> {
     pub(crate) price: String,
     pub(crate) shipping: &'a str,
     pub(crate) methods: &'a str,
+    /// Links the marks of Opn's methods beyond the checkout's own (the page offers some).
+    pub(crate) other_marks: bool,
     pub(crate) config: String,
     pub(crate) first_view: String,
 }

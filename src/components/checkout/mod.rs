@@ -115,16 +115,13 @@ pub fn Checkout(
         languages.iter().map(String::as_str),
     );
     let platform = flow::current_platform();
-    let methods: Vec<SourceType> =
-        checkout_methods(Active::KIND, options.amount, &options.currency, platform)
-            .into_iter()
-            .filter(|t| {
-                options
-                    .methods
-                    .as_ref()
-                    .is_none_or(|allowed| allowed.contains(t))
-            })
-            .collect();
+    let methods = checkout_methods(
+        Active::KIND,
+        options.amount,
+        &options.currency,
+        platform,
+        options.methods.as_deref(),
+    );
     let resuming = options.charge_id.is_some();
     let initial = if resuming {
         Phase::Confirming

@@ -123,6 +123,14 @@ impl GatewayOnly {
         }
     }
 
+    /// Whether the checkout offers it (when a merchant names it): every method that sends the
+    /// customer to Opn's or the provider's page, but TrueMoney Wallet, whose page needs the
+    /// customer's phone number first; TrueMoney QR's code is drawn by the gateway, which the
+    /// checkout's QR panel does not show yet.
+    pub fn in_checkout(self) -> bool {
+        self.flow().sends_customer_away() && !self.needs_phone_number()
+    }
+
     /// The source needs the customer's `phone_number` (TrueMoney Wallet sends the one-time
     /// password to it).
     pub fn needs_phone_number(self) -> bool {

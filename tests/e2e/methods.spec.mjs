@@ -1,0 +1,129 @@
+// Opn's methods beyond the checkout's own, on the demo shop's pages that name them: Malaysia's
+// (`/my`, ringgit: Touch 'n Go eWallet, ShopeePay, GrabPay, DuitNow QR) and Japan's (`/jp`, yen:
+// PayPay). Each sends the customer to its page, paid or failed there, and the shop's return page
+// tells how it ended; their marks come from `paywasm-methods.css`, which only these pages link.
+import { test, expect } from "@playwright/test";
+import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { axeViolations } from "./axe.mjs";
+import { gatewayGet, onAuthorizePage } from "./gateway.mjs";
+import { chargeCreated, widgetIsLive } from "./shop.mjs";
+
+const IPHONE_UA =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+const MALAYSIA = ["Touch 'n Go eWallet", "ShopeePay", "GrabPay", "DuitNow QR"];
+
+/** The names of the method buttons offered, in their order. */
+function offered(page) {
+  return page.getByRole("group", { name: /method/i }).getByRole("button").allTextContents();
+}
+
+/** The image drawn as the mark of the button named `name`, as the browser resolved it. */
+function markOf(page, name) {
+  return page
+    .getByRole("button", { name })
+    .locator(".paywasm-mark")
+    .evaluate((mark) => getComputedStyle(mark).backgroundImage);
+}
+
+/** The gateway's record of the charge the return page (`?order=`) waited for. */
+async function chargeOfReturnPage(page) {
+  const order = new URL(page.url()).searchParams.get("order");
+  const charges = await gatewayGet("/charges?limit=50");
+  return charges.body.data.find((charge) => charge.metadata.order_id === order);
+}
+
+test("Malaysia's page offers its wallets and DuitNow QR, each with its mark, before and after the widget runs", async ({ page }) => {
+  await page.goto("/my");
+  await expect(page.getByText("MYR 189.00").first()).toBeVisible();
+  expect(await offered(page)).toEqual(MALAYSIA);
+  // The first view, before the widget: the page linked the marks.
+  for (const name of MALAYSIA) expect(await markOf(page, name)).toContain("data:image/svg+xml");
+  await widgetIsLive(page);
+  expect(await offered(page)).toEqual(MALAYSIA);
+  for (const name of MALAYSIA) expect(await markOf(page, name)).toContain("data:image/svg+xml");
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await axeViolations(page, "body"), scheme).toEqual([]);
+  }
+});
+
+test("The pages that offer only the checkout's own methods do not download the other marks", async ({ page }) => {
+  const asked = [];
+  page.on("request", (request) => asked.push(request.url()));
+  for (const path of ["/", "/sg"]) {
+    await page.goto(path);
+    await widgetIsLive(page);
+  }
+  expect(asked.filter((url) => url.includes("paywasm-methods.css"))).toEqual([]);
+});
+
+test("GrabPay (redirect): Succeed on its page lands on the return page, which shows success", async ({ page }) => {
+  await page.goto("/my");
+  const charge = chargeCreated(page, "/my");
+  await page.getByRole("button", { name: "GrabPay" }).click();
+  expect((await charge).status).toBe("pending");
+  await page.waitForURL(onAuthorizePage);
+  await expect(page.getByText("MYR 189.00")).toBeVisible();
+  await page.getByRole("button", { name: "Succeed" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+  await expect(page.getByRole("status")).toContainText("successful");
+  const recorded = await chargeOfReturnPage(page);
+  expect([recorded.source.type, recorded.source.flow, recorded.status]).toEqual(["grabpay", "redirect", "successful"]);
+  expect([recorded.amount, recorded.currency]).toEqual([18900, "MYR"]);
+});
+
+test("DuitNow QR (redirect to its QR page): Fail there ends as failed on the return page", async ({ page }) => {
+  await page.goto("/my");
+  await page.getByRole("button", { name: "DuitNow QR" }).click();
+  await page.waitForURL(onAuthorizePage);
+  // Opn's hosted page shows the QR to scan with the bank's app.
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  await page.getByRole("button", { name: "Fail" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+  await expect(page.getByRole("status")).toContainText("failed");
+  const recorded = await chargeOfReturnPage(page);
+  expect([recorded.source.type, recorded.status]).toEqual(["duitnow_qr", "failed"]);
+});
+
+test.describe("on an iPhone", () => {
+  test.use({ userAgent: IPHONE_UA, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("Touch 'n Go (app redirect): its source says IOS, and Succeed ends as successful", async ({ page }) => {
+    await page.goto("/my");
+    const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
+    await page.getByRole("button", { name: "Touch 'n Go eWallet" }).click();
+    expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "touch_n_go", amount: 18900, currency: "MYR", platform_type: "IOS" });
+    await page.waitForURL(onAuthorizePage);
+    await page.getByRole("button", { name: "Succeed" }).click();
+    await page.waitForURL(`${SHOP}/return?order=*`);
+    await expect(page.getByRole("status")).toContainText("successful");
+    expect((await chargeOfReturnPage(page)).source.flow).toBe("app_redirect");
+  });
+
+  test("PayPay in yen (app redirect): Succeed ends as successful, in Japanese for a Japanese phone", async ({ page }) => {
+    await page.setExtraHTTPHeaders({ "Accept-Language": "ja-JP,ja;q=0.9" });
+    await page.goto("/jp");
+    await expect(page.getByRole("button", { name: "PayPay" })).toBeVisible();
+    expect(await offered(page)).toEqual(["PayPay"]);
+    await page.getByRole("button", { name: "PayPay" }).click();
+    await page.waitForURL(onAuthorizePage);
+    await expect(page.getByText("JPY 6,200")).toBeVisible();
+    await page.getByRole("button", { name: "Succeed" }).click();
+    await page.waitForURL(`${SHOP}/return?order=*`);
+    const recorded = await chargeOfReturnPage(page);
+    expect([recorded.source.type, recorded.amount, recorded.currency, recorded.source.platform_type]).toEqual(["paypay", 6200, "JPY", "IOS"]);
+    await expect(page.getByRole("status")).not.toBeEmpty();
+    await expect.poll(async () => (await chargeOfReturnPage(page)).status).toBe("successful");
+  });
+});
+
+test("PayPay on a desktop: its page shows the QR for the phone, and Fail ends as failed", async ({ page }) => {
+  await page.goto("/jp");
+  await page.getByRole("button", { name: "PayPay" }).click();
+  await page.waitForURL(onAuthorizePage);
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  await page.getByRole("button", { name: "Fail" }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+  await expect(page.getByRole("status")).toContainText("failed");
+  expect((await chargeOfReturnPage(page)).source.platform_type).toBe("WEB");
+});
