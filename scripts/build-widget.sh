@@ -49,7 +49,7 @@ build_wasm() {
   fi
 }
 
-if [ "$toolchain" = nightly ] && ! build_wasm checkout >/dev/null; then
+if [ "$toolchain" = nightly ] && ! build_wasm omise >/dev/null; then
   echo "== the nightly build failed (see above): building with stable instead" >&2
   toolchain=stable
 fi
@@ -60,7 +60,7 @@ mkdir -p pkg
 cp js/* pkg/
 node scripts/policy.mjs
 rm -rf pkg/hosted && cp -r www/hosted pkg/hosted
-for build in checkout:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
+for build in omise:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"

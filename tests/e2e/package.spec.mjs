@@ -14,7 +14,7 @@ test("npm pack sends exactly the package's files: the three builds, their glue a
     ...builds,
     "README.md", "package.json",
     "index.js", "index.d.ts", "embed.js", "embed.d.ts", "frame.js", "frame.d.ts", "policy.js", "policy.d.ts",
-    "paywasm.css", "omise-card.js", "omise-card.css", "integrity.json",
+    "paywasm.css", "paywasm-methods.css", "omise-card.js", "omise-card.css", "integrity.json",
     "element.js", "element.d.ts", "element-react.d.ts", "element-vue.d.ts", "custom-element.js", "custom-element.d.ts",
     "hosted/index.html", "hosted/hosted.js", "hosted/hosted.css",
   ].sort());

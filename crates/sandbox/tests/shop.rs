@@ -972,6 +972,53 @@ async fn the_product_page_offers_only_the_methods_the_account_takes() {
     );
 }
 
+/// The Malaysian page names Opn's methods beyond the checkout's own: it offers those of them the
+/// account takes, links their marks, and charges in ringgit under its own path; the pages that
+/// name none do not link the marks.
+#[tokio::test]
+async fn the_malaysian_page_offers_its_methods_that_the_account_takes_and_links_their_marks() {
+    use paywasm_core::method::{GatewayOnly, SourceType};
+    let marks = r#"<link rel="stylesheet" href="/pkg/paywasm-methods.css">"#;
+    let sandbox = Sandbox::start().await;
+    let shop = sandbox.running.shop().to_owned();
+    let page = sandbox.page(shop.clone() + "/my").await;
+    let widget = support::widget_config_in(&page);
+    assert_eq!(
+        widget["methods"],
+        json!(["touch_n_go", "shopeepay", "grabpay", "duitnow_qr"])
+    );
+    assert_eq!(widget["currency"], "MYR");
+    assert_eq!(widget["chargeUrl"], format!("{shop}/my/checkout/charges"));
+    for method in ["touch_n_go", "shopeepay", "grabpay", "duitnow_qr"] {
+        assert!(
+            page.contains(&format!(r#"data-method="{method}""#)),
+            "{method}"
+        );
+    }
+    assert!(page.contains(marks), "{page}");
+    for path in ["/", "/sg"] {
+        let page = sandbox.page(shop.clone() + path).await;
+        assert!(!page.contains("paywasm-methods.css"), "{path}");
+    }
+
+    // An account without Touch 'n Go and DuitNow QR: the page offers the other two.
+    let mut config = Config::for_tests();
+    config.methods = vec![
+        SourceType::Promptpay,
+        SourceType::GatewayOnly(GatewayOnly::Grabpay),
+        SourceType::GatewayOnly(GatewayOnly::Shopeepay),
+    ];
+    let sandbox = Sandbox::with(config).await;
+    let page = sandbox
+        .page(sandbox.running.shop().to_owned() + "/my")
+        .await;
+    assert!(!page.contains(r#"data-method="touch_n_go""#), "{page}");
+    assert_eq!(
+        support::widget_config_in(&page)["methods"],
+        json!(["shopeepay", "grabpay"])
+    );
+}
+
 /// A gateway that never answers does not hold the product page: the account's methods are
 /// given up after their longest wait, the page offers every method that fits, and the gateway
 /// is not asked again at once, however many pages are asked for.
