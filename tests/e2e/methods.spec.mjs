@@ -12,14 +12,15 @@ const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 const MALAYSIA = ["Touch 'n Go eWallet", "ShopeePay", "GrabPay", "DuitNow QR"];
 
-/** The names of the method buttons offered, in their order. */
-function offered(page) {
-  return page.getByRole("group", { name: /method/i }).getByRole("button").allTextContents();
+/** The names of the method buttons offered in `scope` (a page, or the element of one of its
+ * checkouts), in their order. */
+function offered(scope) {
+  return scope.getByRole("group", { name: /method/i }).getByRole("button").allTextContents();
 }
 
-/** The image drawn as the mark of the button named `name`, as the browser resolved it. */
-function markOf(page, name) {
-  return page
+/** The image drawn as the mark of the button named `name` in `scope`, as the browser resolved it. */
+function markOf(scope, name) {
+  return scope
     .getByRole("button", { name })
     .locator(".paywasm-mark")
     .evaluate((mark) => getComputedStyle(mark).backgroundImage);
@@ -130,4 +131,64 @@ test("PayPay on a desktop: its page shows the QR for the phone, and Fail ends as
   await page.waitForURL(`${SHOP}/return?order=*`);
   await expect(page.getByRole("status")).toContainText("failed");
   expect((await chargeOfReturnPage(page)).source.platform_type).toBe("WEB");
+});
+
+/** The shop's script-tag example (embed.js from the CDN, pinned by its hash, with
+ * <paywasm-checkout> defined), with a <paywasm-checkout> naming `methods` for `order` (one of
+ * the shop's baht orders) added as a merchant's page would have it; the element. */
+async function pageNaming(page, order, methods) {
+  await page.goto("/examples/script-tag");
+  await page.waitForFunction(() => customElements.get("paywasm-checkout"));
+  await page.evaluate(({ order, methods, SHOP }) => {
+    const checkout = document.createElement("paywasm-checkout");
+    for (const [name, value] of Object.entries({
+      "public-key": "pkey_test_5paywasmsandbox0demo0", amount: order.amount, currency: order.currency,
+      "charge-url": `${SHOP}/checkout/charges`, order: order.order, locale: "en", methods,
+    })) checkout.setAttribute(name, value);
+    document.querySelector("main").append(checkout);
+  }, { order, methods, SHOP });
+  return page.locator("paywasm-checkout");
+}
+
+/** A new baht order of the demo shop, as its product page gives it to the widget. */
+async function shopOrder(request) {
+  const page = await (await request.get(SHOP)).text();
+  return JSON.parse(page.match(/id="checkout-config">([^<]*)<\/script>/)[1]).widget;
+}
+
+const THAI = "promptpay mobile_banking_kbank mobile_banking_scb truemoney_jumpapp rabbit_linepay";
+
+test("A script-tag page naming the Thai banks' apps offers them on phones only: on a desktop, the others it names", async ({ page, request }) => {
+  const checkout = await pageNaming(page, await shopOrder(request), THAI);
+  await expect(checkout.getByRole("button", { name: "TrueMoney" })).toBeVisible();
+  expect(await offered(checkout)).toEqual(["PromptPay", "TrueMoney", "Rabbit LINE Pay"]);
+  // embed.js linked the marks from the CDN, pinned by their hash like every file it loads.
+  expect(await page.locator('link[href$="/paywasm-methods.css"]').getAttribute("integrity")).toMatch(/^sha256-/);
+  expect(await markOf(checkout, "TrueMoney")).toContain("data:image/svg+xml");
+});
+
+test.describe("on an Android phone", () => {
+  test.use({
+    userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+    viewport: { width: 412, height: 915 },
+    hasTouch: true,
+    isMobile: true,
+  });
+
+  test("K PLUS (a bank's app): offered with its mark, its source says ANDROID, and Succeed in the app ends as successful", async ({ page, request }) => {
+    const order = await shopOrder(request);
+    const checkout = await pageNaming(page, order, THAI);
+    await expect(checkout.getByRole("button", { name: "K PLUS" })).toBeVisible();
+    expect(await offered(checkout)).toEqual(["PromptPay", "TrueMoney", "K PLUS", "SCB Easy", "Rabbit LINE Pay"]);
+    expect(await markOf(checkout, "K PLUS")).toContain("data:image/svg+xml");
+    const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
+    await checkout.getByRole("button", { name: "K PLUS" }).click();
+    expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "mobile_banking_kbank", amount: order.amount, currency: "THB", platform_type: "ANDROID" });
+    await page.waitForURL(onAuthorizePage);
+    await page.getByRole("button", { name: "Succeed" }).click();
+    await page.waitForURL(`${SHOP}/return?order=*`);
+    await expect(page.getByRole("status")).toContainText("successful");
+    const recorded = await chargeOfReturnPage(page);
+    expect([recorded.source.type, recorded.source.flow, recorded.amount, recorded.status]).toEqual(["mobile_banking_kbank", "app_redirect", order.amount, "successful"]);
+  });
 });
