@@ -303,6 +303,7 @@ impl Method {
                 return false;
             }
         }
+        // Only Opn's other methods depend on the platform, and a build may leave them out.
         let _ = platform;
         self.channel == Channel::Online && self.check(amount, currency).is_ok()
     }
