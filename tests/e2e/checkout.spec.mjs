@@ -5,9 +5,7 @@ import { PNG } from "pngjs";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { gatewayGet, gatewayPost, onAuthorizePage } from "./gateway.mjs";
 import { chargeCreated } from "./shop.mjs";
-
-const IPHONE_UA =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+import { IPHONE_UA } from "./user-agents.mjs";
 
 /** CRC-16/CCITT-FALSE, written independently of the Rust core, to check what the camera read. */
 function crc16(text) {

@@ -5,9 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
 import { chargeCreated, widgetIsLive } from "./shop.mjs";
-
-const IPHONE_UA =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+import { IPHONE_UA } from "./user-agents.mjs";
 
 /** Starts a PromptPay payment on the product page; resolves to the pending charge. */
 async function startPromptPay(page) {

@@ -6,6 +6,7 @@ import { test, expect } from "@playwright/test";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { chargeCreated, widgetIsLive } from "./shop.mjs";
 import { onAuthorizePage } from "./gateway.mjs";
+import { LINE_ANDROID } from "./user-agents.mjs";
 
 /** Holds every request for a checkout build's WebAssembly (Omise's or WooshPay's) until
  * `release()`; `released` tells, `requested` lists the files asked for. */
@@ -109,8 +110,7 @@ test("the first view is the widget's own first step: same roles, names and langu
 
 test.describe("in LINE's own browser", () => {
   test.use({
-    userAgent:
-      "Mozilla/5.0 (Linux; Android 13; SM-A536E Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.119 Mobile Safari/537.36 Line/14.3.1/IAB",
+    userAgent: LINE_ANDROID,
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,

@@ -7,9 +7,8 @@ import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { axeViolations } from "./axe.mjs";
 import { gatewayGet, onAuthorizePage } from "./gateway.mjs";
 import { widgetIsLive } from "./shop.mjs";
+import { ANDROID_CHROME, IPHONE_UA } from "./user-agents.mjs";
 
-const IPHONE_UA =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 const MALAYSIA = ["Touch 'n Go eWallet", "ShopeePay", "GrabPay", "DuitNow QR"];
 
 /** The names of the method buttons offered in `scope` (a page, or the element of one of its
@@ -169,7 +168,7 @@ test("A script-tag page naming the Thai banks' apps offers them on phones only: 
 
 test.describe("on an Android phone", () => {
   test.use({
-    userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+    userAgent: ANDROID_CHROME,
     viewport: { width: 412, height: 915 },
     hasTouch: true,
     isMobile: true,

@@ -12,11 +12,10 @@ import { SHOP } from "../../playwright.config.mjs";
 import { gatewayPost } from "./gateway.mjs";
 import { chargeCreated } from "./shop.mjs";
 import { signIn } from "./staff.mjs";
+import { IPHONE_UA } from "./user-agents.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const IPHONE_UA =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 const DEVICES = {
   desktop: { viewport: { width: 1000, height: 800 } },
   phone: { viewport: { width: 390, height: 844 }, userAgent: IPHONE_UA, isMobile: true, hasTouch: true },

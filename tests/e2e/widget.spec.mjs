@@ -8,9 +8,7 @@ import { GATEWAY } from "../../playwright.config.mjs";
 import { gatewayPost } from "./gateway.mjs";
 import { chargeCreated } from "./shop.mjs";
 import { axeViolations } from "./axe.mjs";
-
-const IPHONE_UA =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+import { IPHONE_UA } from "./user-agents.mjs";
 
 async function showQr(page) {
   await page.goto("/");
