@@ -16,7 +16,8 @@
 # with panic=immediate-abort, no panic locations, no Debug formatting, and std's own
 # optimize_for_size code paths: about 16 KB gzip less on the checkout; and no function merged
 # by LLVM, so that strip-streams.mjs may empty Leptos's unused stream code: 4 KB less, and
-# empty-float-display.mjs core's float formatting: 4.5 KB;
+# empty-float-display.mjs core's float formatting: 4.5 KB, and empty-io-error-kinds.mjs the
+# words only the streams read: 0.4 KB;
 # BENCHMARKS.md), else with
 # stable; pkg/build.json records which, and the size
 # budget (scripts/size.mjs) is the one of that toolchain. PAYWASM_TOOLCHAIN=stable forces stable.
@@ -97,6 +98,8 @@ for build in omise:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$names"
   node scripts/minify-names.mjs "$name" "$names"
   rm -f "$names"
+  # What only the emptied streams read, std's io::ErrorKind words, as zeros (nightly, as above).
+  if [ "$toolchain" = nightly ]; then node scripts/empty-io-error-kinds.mjs "pkg/${name}_bg.wasm"; fi
   node scripts/minify.mjs "pkg/$name.js"
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done
