@@ -48,8 +48,8 @@ pub enum SourceType {
     Paynow,
     /// WeChat Pay user-presented mode, the cashier scans the customer's code (seed 003).
     WechatPayUpm,
-    /// One of Opn's methods that the gateway serves and the checkout does not draw yet; on the
-    /// wire, its own name.
+    /// One of Opn's methods beyond the checkout's own, offered where a merchant names it; on
+    /// the wire, its own name.
     #[cfg(feature = "gateway-methods")]
     #[serde(untagged)]
     GatewayOnly(gateway_only::GatewayOnly),

@@ -1,17 +1,19 @@
-//! Opn's QR and wallet methods that the gateway serves and the checkout does not draw yet.
+//! Opn's QR and wallet methods beyond the checkout's own ([`SourceType::ALL`]): the gateway
+//! serves them, and the checkout offers them where a merchant names them (its `methods`
+//! option), those it can drive ([`GatewayOnly::in_checkout`]).
 //!
 //! They live apart, behind the `gateway-methods` feature, because everything in the registry
-//! that the widget links is part of the checkout's first download, whose size budget has no
-//! room for twenty more rows, names and marks (BENCHMARKS.md): the sandbox creates their
-//! sources and charges, the merchant library reads them, and the widget leaves them out until
-//! their words and marks can be fetched when a page offers them. Each fact and its source is in
-//! `docs/methods.md`.
+//! that the widget links is part of the checkout's first download: the sandbox, the merchant
+//! library and the checkout's Omise build turn it on; the WooshPay and cashier builds, which
+//! never offer them, leave their rows out. Their marks are not here: they are in the widget's
+//! `paywasm-methods.css`, which only a page that offers one downloads. Each fact and its source
+//! is in `docs/methods.md`.
 
 use super::{Channel, Flow, Limit, Method, Rate, SourceType, DAY};
 use crate::platform::PlatformType;
 use serde::{Deserialize, Serialize};
 
-/// A source type of Opn's that the checkout does not offer yet.
+/// A source type of Opn's beyond the checkout's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GatewayOnly {
@@ -192,7 +194,7 @@ const fn row(
         Method {
             source_type: SourceType::GatewayOnly(source_type),
             display_name,
-            // Drawn when the checkout offers it.
+            // In the widget's paywasm-methods.css, downloaded only by a page that offers it.
             mark: "",
             flow,
             channel: Channel::Online,
