@@ -83,6 +83,8 @@ fn guide(running: &paywasm_sandbox::Running) -> String {
         "paywasm sandbox, test mode (no money moves)
   Demo shop (PromptPay, Alipay)        {shop}/
   The same shop in Singapore (PayNow)  {shop}/sg
+  In Malaysia (Touch 'n Go, GrabPay..) {shop}/my
+  In Japan (PayPay)                    {shop}/jp
   The same shop on WooshPay (Alipay)   {shop}/wooshpay
   Point of sale (cashier, PIN {pin})    {shop}/pos
   Examples                             {shop}/examples/script-tag, /examples/omise-card,
