@@ -183,7 +183,8 @@
     mount: function (target, options) {
       link("stylesheet", "paywasm.css");
       // The marks of Opn's methods beyond the checkout's own, for a page that names one.
-      if (options && options.methods && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; })) {
+      // (Anything but an array is the widget's to refuse, with its own words.)
+      if (options && Array.isArray(options.methods) && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; })) {
         link("stylesheet", "paywasm-methods.css");
       }
       var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : "paywasm";

@@ -191,3 +191,18 @@ test.describe("on an Android phone", () => {
     expect([recorded.source.type, recorded.source.flow, recorded.amount, recorded.status]).toEqual(["mobile_banking_kbank", "app_redirect", order.amount, "successful"]);
   });
 });
+
+test("A script-tag page whose methods is not an array is told so by the widget, not by a TypeError of embed.js", async ({ page, request }) => {
+  const order = await shopOrder(request);
+  await page.goto("/examples/script-tag");
+  await page.waitForFunction(() => window.Paywasm);
+  const told = await page.evaluate(({ order, SHOP }) => {
+    const target = document.createElement("div");
+    document.querySelector("main").append(target);
+    return window.Paywasm.mount(target, {
+      publicKey: "pkey_test_5paywasmsandbox0demo0", amount: order.amount, currency: order.currency,
+      chargeUrl: `${SHOP}/checkout/charges`, order: order.order, methods: "grabpay",
+    }).then(() => "mounted", (error) => error.message);
+  }, { order, SHOP });
+  expect(told).toContain("methods must be an array");
+});

@@ -65,7 +65,8 @@ if (!framedByThatOrigin) {
       onRedirect: (url) => post("redirect", { url }),
     });
     // The marks of Opn's methods beyond the checkout's own, where the shop names one.
-    if (options.methods?.some((name) => !CHECKOUT_METHODS.includes(name))) {
+    // (Anything but an array is the widget's to refuse, with its own words.)
+    if (Array.isArray(options.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name))) {
       const marks = document.createElement("link");
       marks.rel = "stylesheet";
       marks.href = "../paywasm-methods.css";
