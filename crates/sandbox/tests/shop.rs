@@ -996,6 +996,10 @@ async fn the_malaysian_page_offers_its_methods_that_the_account_takes_and_links_
         );
     }
     assert!(page.contains(marks), "{page}");
+    assert!(
+        page.contains("Pay with Touch &#39;n Go eWallet, ShopeePay, GrabPay or DuitNow QR."),
+        "{page}"
+    );
     for path in ["/", "/sg"] {
         let page = sandbox.page(shop.clone() + path).await;
         assert!(!page.contains("paywasm-methods.css"), "{path}");
@@ -1017,6 +1021,10 @@ async fn the_malaysian_page_offers_its_methods_that_the_account_takes_and_links_
         support::widget_config_in(&page)["methods"],
         json!(["shopeepay", "grabpay"])
     );
+    // The page's note names what it offers, not what the market would.
+    assert!(page.contains("Pay with ShopeePay or GrabPay."), "{page}");
+    let page = sandbox.page(sandbox.running.shop().to_owned() + "/").await;
+    assert!(page.contains("Pay with PromptPay."), "{page}");
 }
 
 /// A gateway that never answers does not hold the product page: the account's methods are

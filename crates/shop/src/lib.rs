@@ -72,8 +72,6 @@ pub struct Market {
     pub listing: checkout::Listing,
     /// Where the order is shipped, as its page says.
     pub shipping: &'static str,
-    /// How its customers pay, as its page says.
-    pub methods: &'static str,
     /// The methods its page offers (the widget's `methods` option), where not the checkout's
     /// own: Opn's methods beyond those are offered only where a shop names them.
     pub offers: Option<&'static [SourceType]>,
@@ -84,7 +82,6 @@ pub const THAILAND: Market = Market {
     path: "",
     listing: checkout::Listing::product(),
     shipping: "Shipping in Thailand",
-    methods: "Pay with PromptPay or Alipay.",
     offers: None,
 };
 
@@ -97,7 +94,6 @@ pub const SINGAPORE: Market = Market {
         currency: "SGD",
     },
     shipping: "Shipping to Singapore",
-    methods: "Pay with PayNow or Alipay.",
     offers: None,
 };
 
@@ -111,7 +107,6 @@ pub const MALAYSIA: Market = Market {
         currency: "MYR",
     },
     shipping: "Shipping to Malaysia",
-    methods: "Pay with Touch 'n Go eWallet, ShopeePay, GrabPay or DuitNow QR.",
     offers: Some(&[
         SourceType::GatewayOnly(GatewayOnly::TouchNGo),
         SourceType::GatewayOnly(GatewayOnly::Shopeepay),
@@ -129,7 +124,6 @@ pub const JAPAN: Market = Market {
         currency: "JPY",
     },
     shipping: "Shipping to Japan",
-    methods: "Pay with PayPay.",
     offers: Some(&[SourceType::GatewayOnly(GatewayOnly::Paypay)]),
 };
 

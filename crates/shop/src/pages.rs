@@ -103,34 +103,60 @@ fn customer_texts(headers: &HeaderMap) -> &'static i18n::Texts {
     i18n::choose(None, languages)
 }
 
-/// The checkout's first view, offering what the widget will offer on `gateway` for the
-/// customer's platform, in the customer's language (with the widget's advice in an app's own
-/// browser): of `offered` (the widget's `methods` option) where given; with `early`, a tap
-/// makes its source while the widget loads.
-pub(crate) fn first_view_for(
+/// What the widget will offer this customer on `gateway`: the methods that fit, for the
+/// customer's platform, of `offered` (the widget's `methods` option) where given.
+pub(crate) fn methods_for(
     headers: &HeaderMap,
     gateway: GatewayKind,
     amount: Amount,
     currency: &Currency,
     offered: Option<&[SourceType]>,
-    early: Option<first_view::EarlySource<'_>>,
-) -> String {
-    let methods = checkout_methods(
+) -> Vec<SourceType> {
+    checkout_methods(
         gateway,
         amount,
         currency,
         customer_platform(headers),
         offered,
-    );
+    )
+}
+
+/// The checkout's first view offering `methods` (what [`methods_for`] says the widget will
+/// offer), in the customer's language (with the widget's advice in an app's own browser); with
+/// `early`, a tap makes its source while the widget loads.
+pub(crate) fn first_view_for(
+    headers: &HeaderMap,
+    amount: Amount,
+    currency: &Currency,
+    methods: &[SourceType],
+    early: Option<first_view::EarlySource<'_>>,
+) -> String {
     let in_app = InAppBrowser::detect(header(headers, header::USER_AGENT));
     first_view::html(
         customer_texts(headers),
         amount,
         currency,
-        &methods,
+        methods,
         early,
         in_app,
     )
+}
+
+/// "Pay with PromptPay or Alipay.": the names of `methods` (each once: two methods may share a
+/// brand) for the page's note, so that it names what the page offers; empty when none fits.
+fn pay_with(methods: &[SourceType]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for method in methods {
+        let name = method.method().display_name;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("Pay with {last}."),
+        Some((last, others)) => format!("Pay with {} or {last}.", others.join(", ")),
+    }
 }
 
 /// `GET /` and each market's path (`/sg`, ...): the product page of `market`, with a new order
@@ -158,20 +184,20 @@ pub(crate) async fn product_page(
             gateway_url: &state.gateway_url,
             public_key,
         });
-    let first_view = first_view_for(
+    let methods = methods_for(
         headers,
         GatewayKind::Omise,
         order.amount,
         &order.currency,
         offered.as_deref(),
-        early,
     );
+    let first_view = first_view_for(headers, order.amount, &order.currency, &methods, early);
     respond(&views::ProductPage {
         title: PRODUCT.name,
         product: PRODUCT.name,
         price,
         shipping: market.shipping,
-        methods: market.methods,
+        methods: pay_with(&methods),
         other_marks: offers_other_methods(offered.as_deref()),
         config: config_json(&config),
         first_view,

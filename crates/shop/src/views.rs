@@ -55,7 +55,8 @@ pub(crate) struct ProductPage<'a> {
     pub(crate) product: &'a str,
     pub(crate) price: String,
     pub(crate) shipping: &'a str,
-    pub(crate) methods: &'a str,
+    /// "Pay with ...", the methods the page offers.
+    pub(crate) methods: String,
     /// Links the marks of Opn's methods beyond the checkout's own (the page offers some).
     pub(crate) other_marks: bool,
     pub(crate) config: String,

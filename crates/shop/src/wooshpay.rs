@@ -69,13 +69,19 @@ pub(crate) async fn product(
     let order = new_order()?;
     let price = order.currency.display(order.amount);
     let config = json!({ "widget": widget_config(&state, &order) });
-    let first_view = super::pages::first_view_for(
+    let methods = super::pages::methods_for(
         &headers,
         GatewayKind::Wooshpay,
         order.amount,
         &order.currency,
         // WooshPay answers no capability request: its one method is Alipay.
         None,
+    );
+    let first_view = super::pages::first_view_for(
+        &headers,
+        order.amount,
+        &order.currency,
+        &methods,
         // WooshPay's checkout makes no source in the browser: its PaymentIntent is the server's.
         None,
     );
