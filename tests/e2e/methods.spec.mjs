@@ -25,6 +25,13 @@ function markOf(scope, name) {
     .evaluate((mark) => getComputedStyle(mark).backgroundImage);
 }
 
+/** On the method's page (the sandbox's stand-in for the wallet or bank): `decision` ("Succeed"
+ * or "Fail"), then back on the shop's return page. */
+async function decideOnItsPage(page, decision) {
+  await page.getByRole("button", { name: decision }).click();
+  await page.waitForURL(`${SHOP}/return?order=*`);
+}
+
 /** The gateway's record of the charge the return page (`?order=`) waited for. */
 async function chargeOfReturnPage(page) {
   const order = new URL(page.url()).searchParams.get("order");
@@ -65,8 +72,7 @@ test("GrabPay (redirect): Succeed on its page lands on the return page, which sh
   await chargeAsked;
   await page.waitForURL(onAuthorizePage);
   await expect(page.getByText("MYR 189.00")).toBeVisible();
-  await page.getByRole("button", { name: "Succeed" }).click();
-  await page.waitForURL(`${SHOP}/return?order=*`);
+  await decideOnItsPage(page, "Succeed");
   await expect(page.getByRole("status")).toContainText("successful");
   const recorded = await chargeOfReturnPage(page);
   expect([recorded.source.type, recorded.source.flow, recorded.status]).toEqual(["grabpay", "redirect", "successful"]);
@@ -79,8 +85,7 @@ test("DuitNow QR (redirect to its QR page): Fail there ends as failed on the ret
   await page.waitForURL(onAuthorizePage);
   // Opn's hosted page shows the QR to scan with the bank's app.
   await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
-  await page.getByRole("button", { name: "Fail" }).click();
-  await page.waitForURL(`${SHOP}/return?order=*`);
+  await decideOnItsPage(page, "Fail");
   await expect(page.getByRole("status")).toContainText("failed");
   const recorded = await chargeOfReturnPage(page);
   expect([recorded.source.type, recorded.status]).toEqual(["duitnow_qr", "failed"]);
@@ -95,8 +100,7 @@ test.describe("on an iPhone", () => {
     await page.getByRole("button", { name: "Touch 'n Go eWallet" }).click();
     expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "touch_n_go", amount: 18900, currency: "MYR", platform_type: "IOS" });
     await page.waitForURL(onAuthorizePage);
-    await page.getByRole("button", { name: "Succeed" }).click();
-    await page.waitForURL(`${SHOP}/return?order=*`);
+    await decideOnItsPage(page, "Succeed");
     await expect(page.getByRole("status")).toContainText("successful");
     expect((await chargeOfReturnPage(page)).source.flow).toBe("app_redirect");
   });
@@ -110,8 +114,7 @@ test.describe("on an iPhone", () => {
     await page.getByRole("button", { name: "PayPay" }).click();
     await page.waitForURL(onAuthorizePage);
     await expect(page.getByText("JPY 6,200")).toBeVisible();
-    await page.getByRole("button", { name: "Succeed" }).click();
-    await page.waitForURL(`${SHOP}/return?order=*`);
+    await decideOnItsPage(page, "Succeed");
     const recorded = await chargeOfReturnPage(page);
     expect([recorded.source.type, recorded.amount, recorded.currency, recorded.source.platform_type]).toEqual(["paypay", 6200, "JPY", "IOS"]);
     await expect(page.getByRole("status")).toContainText("お支払いが完了しました");
@@ -126,8 +129,7 @@ test("PayPay on a desktop: its page shows the QR for the phone, and Fail ends as
   await page.getByRole("button", { name: "PayPay" }).click();
   await page.waitForURL(onAuthorizePage);
   await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
-  await page.getByRole("button", { name: "Fail" }).click();
-  await page.waitForURL(`${SHOP}/return?order=*`);
+  await decideOnItsPage(page, "Fail");
   await expect(page.getByRole("status")).toContainText("failed");
   expect((await chargeOfReturnPage(page)).source.platform_type).toBe("WEB");
 });
@@ -184,8 +186,7 @@ test.describe("on an Android phone", () => {
     await checkout.getByRole("button", { name: "K PLUS" }).click();
     expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "mobile_banking_kbank", amount: order.amount, currency: "THB", platform_type: "ANDROID" });
     await page.waitForURL(onAuthorizePage);
-    await page.getByRole("button", { name: "Succeed" }).click();
-    await page.waitForURL(`${SHOP}/return?order=*`);
+    await decideOnItsPage(page, "Succeed");
     await expect(page.getByRole("status")).toContainText("successful");
     const recorded = await chargeOfReturnPage(page);
     expect([recorded.source.type, recorded.source.flow, recorded.amount, recorded.status]).toEqual(["mobile_banking_kbank", "app_redirect", order.amount, "successful"]);
