@@ -486,18 +486,19 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             demo_shop::ShopShape,
         )
         .merge(storefront.around(shop::storefront(shop_state.clone()), demo_shop::ShopShape));
-    servers.push(serve(shop_listener, shop_router, stopped));
-    // Both servers are listening: the shop registers its WooshPay webhook endpoint before the
-    // sandbox calls itself ready. An event made before the endpoint exists reaches no one (as on
-    // WooshPay itself), so a payment in the first second would never be confirmed by its
-    // webhook (the soak test lost such events when it began before the registration). Under
-    // injected faults it may take a few attempts; if it cannot succeed soon, it goes on trying
-    // in the background rather than keep the sandbox from starting.
+    // The gateway is serving: the shop registers its WooshPay webhook endpoint through it
+    // before the shop serves anyone. An event made before the endpoint exists reaches no one
+    // (as on WooshPay itself), so a payment made in the shop's first instants would never be
+    // confirmed by its webhook (the soak test lost the first PaymentIntent's events when the
+    // shop answered while the registration was on its way). A customer who comes meanwhile
+    // waits in the listener's backlog. Under injected faults it may take a few attempts; if it
+    // cannot succeed soon, it goes on trying in the background rather than keep the shop shut.
     if !register_wooshpay_webhook(&shop_state, 50).await {
         servers.push(tokio::spawn(async move {
             register_wooshpay_webhook(&shop_state, u32::MAX).await;
         }));
     }
+    servers.push(serve(shop_listener, shop_router, stopped));
     // Armed only now: a crash while the schema applies would only ever test the start.
     if let Some(rate) = config.crash_after_commits {
         store::crash_after_commits(rate);

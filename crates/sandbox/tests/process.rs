@@ -318,6 +318,45 @@ async fn crash_soak_with_the_shop_on(shop_database: Option<String>) {
     verdict.assert_all_right();
 }
 
+/// The shop answers no one before its WooshPay webhook endpoint is registered: a PaymentIntent
+/// made in its first instants would make events that reach no one, and a customer's payment
+/// would never be confirmed by its webhook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shop_answers_only_once_its_wooshpay_webhook_is_registered() {
+    let data = temp_data("registered");
+    // Every gateway answer 100-800 ms late: the registration takes that long at least, and the
+    // shop, reachable within milliseconds of its start, would answer first.
+    let sandbox = Sandbox::spawn(
+        (free_port(), free_port()),
+        &data,
+        &["--gateway-faults", "1:latency"],
+    );
+    let (_, shop) = sandbox.urls();
+    let http = Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while http
+        .get(format!("{shop}/no-such-page"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "the shop did not start");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let endpoints: i64 = rusqlite::Connection::open(data.join("gateway.sqlite"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM wp_webhook_endpoints", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    drop(sandbox);
+    let _ = std::fs::remove_dir_all(&data);
+    assert_eq!(
+        endpoints, 1,
+        "the shop answered before its endpoint was registered"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sustained_load_keeps_every_checkout_right_and_memory_flat() {
     let seconds: u64 = env_or("PAYWASM_LOAD_SECS", 30);
