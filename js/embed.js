@@ -41,20 +41,21 @@
   // (scripts/integrity.mjs): with this script's own integrity attribute they pin every file, so
   // a file changed on the CDN is refused by the browser, not run.
   var INTEGRITY = "__PAYWASM_INTEGRITY__";
-  // A file without a hash is not loaded: unpinned, a file changed on the CDN would run.
+  // A file without a hash is not loaded: unpinned, a file changed on the CDN would run. (An
+  // unstamped copy's INTEGRITY is the placeholder string, which has no file's name either.)
   function hashOf(file) {
-    var hash = typeof INTEGRITY === "object" && INTEGRITY[file];
-    if (!hash) throw new Error("paywasm: no integrity hash for " + file + " in embed.js: not loading it unpinned");
+    var hash = INTEGRITY[file];
+    if (!hash) throw new Error("paywasm: not loading " + file + " unpinned");
     return hash;
   }
 
   // A <link rel> to `file` beside this script, once, in CORS mode (as a CDN serves it) with
-  // its hash; its URL. A stylesheet the page links itself is not linked again.
+  // its hash; the element. A stylesheet the page links itself is not linked again.
   function link(rel, file) {
     var href = new URL(file, here).href;
     var links = document.querySelectorAll("link");
     for (var i = 0; i < links.length; i++) {
-      if (links[i].href === href && links[i].rel === rel) return href;
+      if (links[i].href === href && links[i].rel === rel) return links[i];
     }
     var element = document.createElement("link");
     element.rel = rel;
@@ -62,13 +63,25 @@
     element.crossOrigin = "anonymous";
     element.integrity = hashOf(file);
     document.head.appendChild(element);
-    return href;
+    return element;
+  }
+
+  // Stylesheet `file`, linked; settles once it is in force, or failed (what it styles works
+  // without it), or after three seconds (a link that failed before this call tells no one).
+  function stylesheet(file) {
+    return new Promise(function (settle) {
+      var element = link("stylesheet", file);
+      if (element.sheet) settle();
+      element.addEventListener("load", settle);
+      element.addEventListener("error", settle);
+      setTimeout(settle, 3000);
+    });
   }
 
   // An ES module beside this script: its preload carries the hash, and the import takes the
   // module the preload fetched (a module is fetched once per page), so the hash applies.
   function importPinned(file) {
-    return import(link("modulepreload", file));
+    return import(link("modulepreload", file).href);
   }
 
   // The checkout (paywasm.js), the checkout on WooshPay (paywasm_wooshpay.js, gateway
@@ -141,11 +154,11 @@
   function callCard(method, args) {
     card = card || importPinned("omise-card.js").then(function (module) {
       return module.omiseCard({
-        link: link,
+        stylesheet: stylesheet,
         publicKey: function () { return publicKey; },
         refuseSecretKey: refuseSecretKey,
         sourceAnswer: sourceAnswer,
-        mount: window.Paywasm.mount,
+        mount: mount,
       });
     });
     return card.then(function (instance) {
@@ -177,23 +190,22 @@
     };
   });
 
-  window.Paywasm = {
-    version: VERSION,
-    gatewayUrl: gatewayUrl,
-    mount: function (target, options) {
-      link("stylesheet", "paywasm.css");
-      // The marks of Opn's methods beyond the checkout's own, for a page that names one.
-      // (Anything but an array is the widget's to refuse, with its own words.)
-      if (options && Array.isArray(options.methods) && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; })) {
-        link("stylesheet", "paywasm-methods.css");
-      }
-      var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : "paywasm";
-      return widget(build).then(function (module) {
-        var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
-        return module.mount(target, merged);
-      });
-    },
-  };
+  // Paywasm.mount.
+  function mount(target, options) {
+    link("stylesheet", "paywasm.css");
+    // The marks of Opn's methods beyond the checkout's own, for a page that names one, in
+    // force before the checkout draws its buttons (a widget already loaded on the page would
+    // draw them bare first). Anything but an array is the widget's to refuse, in its words.
+    var marks = options && Array.isArray(options.methods) && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; })
+      ? stylesheet("paywasm-methods.css")
+      : null;
+    var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : "paywasm";
+    return Promise.all([widget(build), marks]).then(function (ready) {
+      var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
+      return ready[0].mount(target, merged);
+    });
+  }
+  window.Paywasm = { version: VERSION, gatewayUrl: gatewayUrl, mount: mount };
 
   // Omise.js's script-in-a-form mode: this script inside a <form>, with data-key.
   function attachFormButton() {
@@ -204,9 +216,9 @@
 
   function mountDeclared() {
     var elements = document.querySelectorAll("[data-paywasm-amount]");
-    Array.prototype.forEach.call(elements, function (element) {
+    elements.forEach(function (element) {
       var d = element.dataset;
-      window.Paywasm.mount(element, {
+      mount(element, {
         publicKey: d.paywasmPublicKey || publicKey,
         amount: Number(d.paywasmAmount),
         currency: d.paywasmCurrency,
@@ -222,7 +234,7 @@
   attachFormButton();
   if (script && script.hasAttribute("data-paywasm-declarative")) {
     importPinned("custom-element.js").then(function (module) {
-      module.define(window.Paywasm.mount);
+      module.define(mount);
     });
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", mountDeclared);

@@ -137,33 +137,20 @@ function element(tag, attributes = {}, children = []) {
   return node;
 }
 
-/**
- * Resolves once the stylesheet linked at `href` has loaded, failed, or taken 3 s (a page
- * without it still gets a usable, if plain, dialog).
- */
-function stylesheetLoaded(href) {
-  const node = [...document.querySelectorAll('link[rel="stylesheet"]')].find((link) => link.href === href);
-  if (!node || node.sheet) return Promise.resolve();
-  return new Promise((resolve) => {
-    node.addEventListener("load", resolve, { once: true });
-    node.addEventListener("error", resolve, { once: true });
-    setTimeout(resolve, 3000);
-  });
-}
-
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
 let dialogs = 0;
 
 /**
- * The OmiseCard instance embed.js forwards to. `host`: `link(rel, file)` (a pinned link to a
- * file beside embed.js), `publicKey()` (Omise.setPublicKey's), `refuseSecretKey(key)` (throws
+ * The OmiseCard instance embed.js forwards to. `host`: `stylesheet(file)` (links the
+ * stylesheet beside embed.js, pinned; a Promise settled once it is in force, failed or 3 s
+ * old), `publicKey()` (Omise.setPublicKey's), `refuseSecretKey(key)` (throws
  * for a secret key: js/policy.js's rule), `sourceAnswer(key, type, params)` (a Promise of the
  * gateway's `{status, response}`) and `mount(target, options)` (the widget).
  */
 export function omiseCard(host) {
   // Linked as this module loads (configure, a button attached), long before a customer's
   // click; the dialog waits for it, so it never flashes unstyled on a slow network.
-  const styled = stylesheetLoaded(host.link("stylesheet", "omise-card.css"));
+  const styled = host.stylesheet("omise-card.css");
   let defaults = {};
   let open = null;
 

@@ -64,16 +64,22 @@ if (!framedByThatOrigin) {
       onError: (error) => post("error", { error: { code: error.code, message: error.message } }),
       onRedirect: (url) => post("redirect", { url }),
     });
-    // The marks of Opn's methods beyond the checkout's own, where the shop names one.
-    // (Anything but an array is the widget's to refuse, with its own words.)
+    // The marks of Opn's methods beyond the checkout's own, where the shop names one, in
+    // force (or failed: the checkout works without them) before the buttons are drawn.
+    // Anything but an array is the widget's to refuse, with its own words.
+    let marksInForce = null;
     if (Array.isArray(options.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name))) {
       const marks = document.createElement("link");
       marks.rel = "stylesheet";
       marks.href = "../paywasm-methods.css";
+      marksInForce = new Promise((settle) => {
+        marks.addEventListener("load", settle);
+        marks.addEventListener("error", settle);
+      });
       document.head.append(marks);
     }
     try {
-      const mountBuild = await mountFor(options);
+      const [mountBuild] = await Promise.all([mountFor(options), marksInForce]);
       mountBuild(root, options);
     } catch (error) {
       // The shop's page passed options the checkout cannot use (or its build did not load):
