@@ -57,8 +57,12 @@ for (const body of text.split("\n (func $").slice(1)) {
   if (fnName === target.name) continue;
   const calls = body.includes(`(call $"${target.name}"`) || body.includes(`(call $${target.name}\n`);
   // A constant added to a local is an offset into a struct (a future's state grows past the
-  // index), not a function: only the others can be the formatter's index.
-  const values = body.replace(/\(i32\.add\s+\(local\.get \$[^)\s]+\)\s+\(i32\.const \d+\)\s*\)/g, "");
+  // index), and one taken from the stack pointer is the size of a function's frame (a frame
+  // of 400 bytes once matched the index), not a function: only the others can be the
+  // formatter's index.
+  const values = body
+    .replace(/\(i32\.add\s+\(local\.get \$[^)\s]+\)\s+\(i32\.const \d+\)\s*\)/g, "")
+    .replace(/\(i32\.sub\s+\(global\.get \$__stack_pointer\)\s+\(i32\.const \d+\)\s*\)/g, "");
   const holds = [...indices].some((index) => new RegExp(`\\(i32\\.const ${index}\\)`).test(values));
   if (calls || holds) users.push(fnName);
 }

@@ -3,6 +3,8 @@
 // PayPay). Each sends the customer to its page, paid or failed there, and the shop's return page
 // tells how it ended; their marks come from `paywasm-methods.css`, which only these pages link.
 import { test, expect } from "@playwright/test";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { axeViolations } from "./axe.mjs";
 import { gatewayGet, onAuthorizePage } from "./gateway.mjs";
@@ -136,18 +138,18 @@ test("PayPay on a desktop: its page shows the QR for the phone, and Fail ends as
 
 /** The shop's script-tag example (embed.js from the CDN, pinned by its hash, with
  * <paywasm-checkout> defined), with a <paywasm-checkout> naming `methods` for `order` (one of
- * the shop's baht orders) added as a merchant's page would have it; the element. */
-async function pageNaming(page, order, methods) {
+ * the shop's baht orders) added as a merchant's page would have it, in `locale`; the element. */
+async function pageNaming(page, order, methods, locale = "en") {
   await page.goto("/examples/script-tag");
   await page.waitForFunction(() => customElements.get("paywasm-checkout"));
-  await page.evaluate(({ order, methods, SHOP }) => {
+  await page.evaluate(({ order, methods, locale, SHOP }) => {
     const checkout = document.createElement("paywasm-checkout");
     for (const [name, value] of Object.entries({
       "public-key": "pkey_test_5paywasmsandbox0demo0", amount: order.amount, currency: order.currency,
-      "charge-url": `${SHOP}/checkout/charges`, order: order.order, locale: "en", methods,
+      "charge-url": `${SHOP}/checkout/charges`, order: order.order, locale, methods,
     })) checkout.setAttribute(name, value);
     document.querySelector("main").append(checkout);
-  }, { order, methods, SHOP });
+  }, { order, methods, locale, SHOP });
   return page.locator("paywasm-checkout");
 }
 
@@ -196,6 +198,82 @@ test.describe("on an Android phone", () => {
     await expect(page.getByRole("status")).toContainText("successful");
     const recorded = await chargeOfReturnPage(page);
     expect([recorded.source.type, recorded.source.flow, recorded.amount, recorded.status]).toEqual(["mobile_banking_kbank", "app_redirect", order.amount, "successful"]);
+  });
+});
+
+/** What a phone's camera reads of the QR image `qr` on screen (its rendered pixels). */
+async function scannedText(qr) {
+  await expect.poll(() => qr.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  const png = PNG.sync.read(await qr.screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded, "the QR on screen must decode").not.toBeNull();
+  return decoded.data;
+}
+
+/** The gateway's charge of `order`. */
+async function chargeOf(order) {
+  const charges = await gatewayGet("/charges?limit=50");
+  return charges.body.data.find((charge) => charge.metadata.order_id === order.order);
+}
+
+/** The TrueMoney app on the customer's phone: scans `qr` (the sandbox's TrueMoney QR leads to
+ * its test page) and decides `decision` there. */
+async function payInTheApp(context, qr, decision) {
+  const url = await scannedText(qr);
+  expect(url.startsWith(`${GATEWAY}/`), url).toBe(true);
+  const app = await context.newPage();
+  await app.goto(url);
+  await app.getByRole("button", { name: decision }).click();
+  await app.close();
+}
+
+test("TrueMoney QR beside PromptPay: its own QR, name, mark and words, and the TrueMoney app that scans it pays", async ({ page, request, context }) => {
+  const order = await shopOrder(request);
+  const checkout = await pageNaming(page, order, "promptpay truemoney_qr");
+  await expect(checkout.getByRole("button", { name: "TrueMoney QR" })).toBeVisible();
+  expect(await offered(checkout)).toEqual(["PromptPay", "TrueMoney QR"]);
+  expect(await markOf(checkout, "TrueMoney QR")).toContain("data:image/svg+xml");
+  await checkout.getByRole("button", { name: "TrueMoney QR" }).click();
+  const qr = checkout.getByRole("img", { name: /^TrueMoney QR code to pay THB / });
+  await expect(qr).toBeVisible();
+  await expect(checkout.getByText("TrueMoney QR", { exact: true }).filter({ visible: true })).toHaveCount(1);
+  // The panel's mark is TrueMoney QR's, not PromptPay's.
+  const panelMark = checkout.locator('.paywasm-scheme[data-method="truemoney_qr"] .paywasm-mark');
+  expect(await panelMark.evaluate((mark) => getComputedStyle(mark).backgroundImage)).toContain("data:image/svg+xml");
+  await expect(checkout.getByText(/^Open the TrueMoney app, scan this QR code/)).toBeVisible();
+  await expect(checkout.getByRole("status")).toContainText("Scan the QR code with the TrueMoney app.");
+  const charge = await chargeOf(order);
+  expect([charge.source.type, charge.source.flow, charge.amount, charge.currency.toUpperCase(), charge.status]).toEqual(["truemoney_qr", "offline", order.amount, "THB", "pending"]);
+  await payInTheApp(context, qr, "Succeed");
+  await expect(checkout.getByRole("status")).toContainText("successful");
+  expect((await chargeOf(order)).status).toBe("successful");
+});
+
+test("PromptPay in a checkout that also offers TrueMoney QR still shows PromptPay's QR and the banking app's words", async ({ page, request }) => {
+  const order = await shopOrder(request);
+  const checkout = await pageNaming(page, order, "promptpay truemoney_qr");
+  await checkout.getByRole("button", { name: "PromptPay" }).click();
+  await expect(checkout.getByRole("img", { name: /^PromptPay QR code to pay THB / })).toBeVisible();
+  await expect(checkout.getByText(/^Open your banking app, scan this QR code/)).toBeVisible();
+  await expect(checkout.getByRole("status")).toContainText("Scan the QR code with your banking app.");
+});
+
+test.describe("TrueMoney QR on an Android phone, in Thai", () => {
+  test.use({ userAgent: ANDROID_CHROME, viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
+
+  test("the QR saves as truemoney-qr.png, and Fail in the app ends as failed", async ({ page, request, context }) => {
+    const order = await shopOrder(request);
+    const checkout = await pageNaming(page, order, "truemoney_qr", "th");
+    await checkout.getByRole("button", { name: "TrueMoney QR" }).click();
+    const qr = checkout.getByRole("img", { name: /^คิวอาร์โค้ด \(QR\) TrueMoney สำหรับชำระ THB / });
+    await expect(qr).toBeVisible();
+    await expect(checkout.getByText(/^เปิดแอป TrueMoney สแกนคิวอาร์โค้ดนี้/)).toBeVisible();
+    const download = page.waitForEvent("download");
+    await checkout.getByRole("button", { name: "บันทึกคิวอาร์โค้ด" }).click();
+    expect((await download).suggestedFilename()).toBe("truemoney-qr.png");
+    await payInTheApp(context, qr, "Fail");
+    await expect(checkout.getByRole("status")).toContainText("ไม่สำเร็จ");
+    expect((await chargeOf(order)).status).toBe("failed");
   });
 });
 

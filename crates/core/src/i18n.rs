@@ -2,6 +2,7 @@
 //! customer reads lives here (the widget's, and the first view a merchant server renders with
 //! [`crate::first_view`]); `{}` in a template is filled with [`fill`].
 
+use crate::method::SourceType;
 use crate::money::{Amount, Currency};
 use crate::platform::InAppBrowser;
 
@@ -19,10 +20,14 @@ pub struct Texts {
     pub preparing: &'static str,
     /// While the browser leaves for the authorize page.
     pub redirecting: &'static str,
-    /// While waiting for a QR payment.
+    /// While waiting for a QR payment: `{}` is the app it is paid with ([`qr_app`]).
     pub waiting_qr: &'static str,
-    /// Under the QR.
+    /// Under the QR: `{}` is the app it is paid with ([`qr_app`]).
     pub qr_instructions: &'static str,
+    /// The app a bank's QR (PromptPay, PayNow) is paid with.
+    pub banking_app: &'static str,
+    /// The app a wallet's own QR (TrueMoney QR) is paid with: `{}` is the wallet.
+    pub wallet_app: &'static str,
     /// The QR's accessible name: the first `{}` is the method's name (PromptPay, PayNow), the
     /// second the amount.
     pub qr_alt: &'static str,
@@ -113,8 +118,10 @@ pub static EN: Texts = Texts {
     methods_label: "Payment method",
     preparing: "Preparing your payment with {}…",
     redirecting: "Taking you to Alipay to approve the payment…",
-    waiting_qr: "Waiting for your payment. Scan the QR code with your banking app.",
-    qr_instructions: "Open your banking app, scan this QR code and confirm the payment. On a phone, save the QR code and upload it in the app.",
+    waiting_qr: "Waiting for your payment. Scan the QR code with {}.",
+    qr_instructions: "Open {}, scan this QR code and confirm the payment. On a phone, save the QR code and upload it in the app.",
+    banking_app: "your banking app",
+    wallet_app: "the {} app",
     qr_alt: "{} QR code to pay {}",
     pay_to: "Pay to {}",
     time_left: "Time left to pay",
@@ -160,9 +167,10 @@ pub static TH: Texts = Texts {
     methods_label: "วิธีชำระเงิน",
     preparing: "กำลังเตรียมการชำระเงินด้วย {}…",
     redirecting: "กำลังพาคุณไปยัง Alipay เพื่อยืนยันการชำระเงิน…",
-    waiting_qr: "กำลังรอการชำระเงิน สแกนคิวอาร์โค้ดด้วยแอปธนาคารของคุณ",
-    qr_instructions:
-        "เปิดแอปธนาคาร สแกนคิวอาร์โค้ดนี้ แล้วยืนยันการชำระเงิน บนโทรศัพท์ ให้บันทึกคิวอาร์โค้ดแล้วอัปโหลดในแอป",
+    waiting_qr: "กำลังรอการชำระเงิน สแกนคิวอาร์โค้ดด้วย{}",
+    qr_instructions: "เปิด{} สแกนคิวอาร์โค้ดนี้ แล้วยืนยันการชำระเงิน บนโทรศัพท์ ให้บันทึกคิวอาร์โค้ดแล้วอัปโหลดในแอป",
+    banking_app: "แอปธนาคาร",
+    wallet_app: "แอป {}",
     qr_alt: "คิวอาร์โค้ด (QR) {} สำหรับชำระ {}",
     pay_to: "ชำระให้ {}",
     time_left: "เวลาที่เหลือในการชำระ",
@@ -208,8 +216,10 @@ pub static JA: Texts = Texts {
     methods_label: "お支払い方法",
     preparing: "{} でのお支払いを準備しています…",
     redirecting: "お支払いの承認のため Alipay に移動します…",
-    waiting_qr: "お支払いをお待ちしています。銀行アプリで QR コードを読み取ってください。",
-    qr_instructions: "銀行アプリを開き、この QR コードを読み取ってお支払いを確定してください。スマートフォンでは QR コードを保存してアプリでアップロードしてください。",
+    waiting_qr: "お支払いをお待ちしています。{}で QR コードを読み取ってください。",
+    qr_instructions: "{}を開き、この QR コードを読み取ってお支払いを確定してください。スマートフォンでは QR コードを保存してアプリでアップロードしてください。",
+    banking_app: "銀行アプリ",
+    wallet_app: "{} アプリ",
     qr_alt: "{} QR コード（{} のお支払い）",
     pay_to: "支払先: {}",
     time_left: "お支払い期限まで",
@@ -255,9 +265,11 @@ pub static ZH: Texts = Texts {
     methods_label: "支付方式",
     preparing: "正在准备 {} 支付…",
     redirecting: "正在前往支付宝确认付款…",
-    waiting_qr: "正在等待付款。请用银行 App 扫描二维码。",
-    qr_instructions:
-        "打开银行 App，扫描此二维码并确认付款。在手机上，请保存二维码并在 App 中上传。",
+    waiting_qr: "正在等待付款。请用{}扫描二维码。",
+    qr_instructions: "打开{}，扫描此二维码并确认付款。在手机上，请保存二维码并在 App 中上传。",
+    banking_app: "银行 App",
+    // A space before the wallet's Latin name, none after: "打开 TrueMoney App，".
+    wallet_app: " {} App",
     qr_alt: "{} 二维码 (QR)，用于支付 {}",
     pay_to: "收款方：{}",
     time_left: "剩余支付时间",
@@ -368,6 +380,15 @@ pub fn under_choice(texts: &Texts, in_app: Option<InAppBrowser>) -> String {
     }
 }
 
+/// The app a QR of `scheme` is paid with, in words: the wallet's own app for a wallet's QR
+/// (TrueMoney QR), the customer's banking app for a bank's (PromptPay, PayNow).
+pub fn qr_app(texts: &Texts, scheme: SourceType) -> String {
+    match scheme.qr_wallet() {
+        Some(wallet) => fill(texts.wallet_app, wallet),
+        None => texts.banking_app.to_owned(),
+    }
+}
+
 /// The class of the paragraph of [`under_choice`]: advice to act on, in an app's browser.
 pub fn under_choice_class(in_app: Option<InAppBrowser>) -> &'static str {
     match in_app {
@@ -468,6 +489,28 @@ mod tests {
                 "{alt} in {}",
                 texts.lang
             );
+        }
+    }
+
+    #[test]
+    fn a_qr_names_the_app_it_is_paid_with_in_every_language() {
+        for texts in [&EN, &TH, &JA, &ZH] {
+            for template in [texts.waiting_qr, texts.qr_instructions] {
+                let bank = fill(template, &qr_app(texts, SourceType::Promptpay));
+                assert!(
+                    bank.contains(texts.banking_app) && !bank.contains("{}"),
+                    "{bank}"
+                );
+                #[cfg(feature = "gateway-methods")]
+                {
+                    let scheme = SourceType::parse("truemoney_qr").unwrap();
+                    let wallet = fill(template, &qr_app(texts, scheme));
+                    assert!(
+                        wallet.contains("TrueMoney") && !wallet.contains(texts.banking_app),
+                        "{wallet}"
+                    );
+                }
+            }
         }
     }
 

@@ -113,6 +113,16 @@ impl SourceType {
         }
     }
 
+    /// The wallet whose own app pays a QR of this type (TrueMoney QR's, drawn by the
+    /// gateway); `None` for a bank's QR standard (PromptPay, PayNow), paid in any bank's app.
+    pub fn qr_wallet(self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "gateway-methods")]
+            SourceType::GatewayOnly(gateway_only::GatewayOnly::TruemoneyQr) => Some("TrueMoney"),
+            _ => None,
+        }
+    }
+
     /// This type's entry in the registry.
     pub fn method(self) -> &'static Method {
         #[cfg(feature = "gateway-methods")]
@@ -682,15 +692,19 @@ mod tests {
             ["promptpay"]
         );
         assert_eq!(offered(10_000, "THB", PlatformType::Android, &banks), banks);
+        // TrueMoney QR beside PromptPay: two QR methods for baht, each its own QR.
+        assert_eq!(
+            offered(
+                10_000,
+                "THB",
+                PlatformType::Web,
+                &["truemoney_qr", "promptpay"]
+            ),
+            ["promptpay", "truemoney_qr"]
+        );
         // Not driven by the checkout yet: named, still not offered.
-        assert!(!G::Truemoney.in_checkout() && !G::TruemoneyQr.in_checkout());
-        assert!(offered(
-            10_000,
-            "THB",
-            PlatformType::Ios,
-            &["truemoney", "truemoney_qr"]
-        )
-        .is_empty());
+        assert!(!G::Truemoney.in_checkout() && G::TruemoneyQr.in_checkout());
+        assert!(offered(10_000, "THB", PlatformType::Ios, &["truemoney"]).is_empty());
         // Without the merchant's choice, the checkout's own only.
         assert_eq!(
             checkout_methods(

@@ -45,10 +45,13 @@ fn status_text(
         ),
         Phase::Starting(method) => fill(texts.preparing, method.method().display_name),
         Phase::Redirecting => texts.redirecting.into(),
-        Phase::Waiting(_) => match notice {
-            Some(notice) => format!("{} {notice}", texts.waiting_qr),
-            None => texts.waiting_qr.into(),
-        },
+        Phase::Waiting(charge) => {
+            let waiting = fill(texts.waiting_qr, &i18n::qr_app(texts, qr_method_of(charge)));
+            match notice {
+                Some(notice) => format!("{waiting} {notice}"),
+                None => waiting,
+            }
+        }
         Phase::Confirming => texts.confirming.into(),
         Phase::Done(charge) => match &charge.status {
             Status::Successful => texts.successful.into(),
@@ -58,6 +61,14 @@ fn status_text(
         },
         Phase::Error(error) => fill(texts.start_failed, i18n::error_reason(texts, error)),
     }
+}
+
+/// The QR method of a waiting `charge` (a checkout may offer two, as PromptPay and TrueMoney QR
+/// for baht), by its source; PromptPay for a charge of a method this build does not know.
+fn qr_method_of(charge: &Payment) -> SourceType {
+    Active::KIND
+        .parse_method(&charge.source.source_type)
+        .unwrap_or(SourceType::Promptpay)
 }
 
 /// The customer's checkout for one order: the methods that fit the amount, then the QR
@@ -204,7 +215,10 @@ pub fn Checkout(
         }
     };
 
+    let amount_text = i18n::amount(options.amount, &options.currency);
     let start = {
+        #[cfg(feature = "omise")]
+        let amount_text = amount_text.clone();
         let options = options.clone();
         let wait = wait.clone();
         let alive = alive.clone();
@@ -217,6 +231,8 @@ pub fn Checkout(
             let options = options.clone();
             let wait = wait.clone();
             let alive = alive.clone();
+            #[cfg(feature = "omise")]
+            let amount_text = amount_text.clone();
             spawn_local(async move {
                 let started = flow::start(&options, method, sent_source).await;
                 if !alive.load(Ordering::Relaxed) {
@@ -235,6 +251,11 @@ pub fn Checkout(
                         }
                     }
                     Ok(Started::Wait(charge)) => {
+                        // Only the Omise build offers two QR methods (with Opn's others).
+                        #[cfg(feature = "omise")]
+                        if let Some(status) = status_ref.get_untracked() {
+                            qr::name_method(&status, qr_method_of(&charge), texts, &amount_text);
+                        }
                         let id = charge.id.clone();
                         let expires_at = charge.expires_at;
                         phase.set(Phase::Waiting(charge));
@@ -261,7 +282,6 @@ pub fn Checkout(
         start(method, chosen_source);
     }
 
-    let amount_text = i18n::amount(options.amount, &options.currency);
     let (title_before, title_after) = i18n::around(texts.choose);
     let status = {
         let options = options.clone();
@@ -317,8 +337,8 @@ pub fn Checkout(
         Phase::Waiting(charge) => Some(charge),
         _ => None,
     });
-    // The checkout's QR method: the offline one it offers (PromptPay when it offers none, as
-    // when it resumes a charge of another checkout).
+    // The checkout's QR method, which its panel shows first: the first offline one it offers
+    // (PromptPay when it offers none, as when it resumes a charge of another checkout).
     let qr_scheme = methods
         .iter()
         .copied()

@@ -1,8 +1,8 @@
-//! The QR of an offline method (PromptPay, PayNow) with the amount, the merchant, a countdown
+//! The QR of an offline method (PromptPay, PayNow, TrueMoney QR) with the amount, the merchant, a countdown
 //! to the charge's real `expires_at`, and on phones a button that saves the QR as an image for
 //! the banking app.
 
-use crate::i18n::{fill, Texts};
+use crate::i18n::{self, fill, Texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use paywasm_core::checkout::Payment;
@@ -95,8 +95,8 @@ impl Countdown {
 pub fn QrPanel(
     /// The waiting charge, if any.
     charge: Memo<Option<Payment>>,
-    /// Its method: the checkout's QR method (one per currency: PromptPay for baht, PayNow
-    /// for Singapore dollars), whose name and mark the panel shows.
+    /// The method it shows first: the checkout's QR method (PromptPay for baht, PayNow for
+    /// Singapore dollars). A charge of another ([`name_method`]) names its own.
     scheme: SourceType,
     /// Its time left.
     countdown: Countdown,
@@ -118,15 +118,17 @@ pub fn QrPanel(
             .map(|code| code.image.download_uri)
     };
     let scheme = scheme.method();
-    let alt = fill(&fill(texts.qr_alt, scheme.display_name), &amount_text);
-    let saved_as = match scheme.source_type {
-        SourceType::Paynow => "paynow-qr.png",
-        _ => "promptpay-qr.png",
-    };
+    let alt = qr_alt(texts, scheme.display_name, &amount_text);
     let save = move |_| {
+        let Some(charge) = charge.get_untracked() else {
+            return;
+        };
         if let Some(uri) = image_uri() {
+            // promptpay-qr.png, paynow-qr.png, truemoney-qr.png.
+            let method = super::qr_method_of(&charge).as_str();
+            let saved_as = format!("{}-qr.png", method.strip_suffix("_qr").unwrap_or(method));
             spawn_local(async move {
-                if let Err(error) = crate::browser::save_image_as_png(&uri, 720, saved_as).await {
+                if let Err(error) = crate::browser::save_image_as_png(&uri, 720, &saved_as).await {
                     web_sys::console::error_2(
                         &"paywasm: could not save the QR code".into(),
                         &error,
@@ -169,8 +171,55 @@ pub fn QrPanel(
                 <span role="timer">{move || left.get().map(clock).unwrap_or_default()}</span>
             </p>
             <progress class="paywasm-time-bar" aria-hidden="true" hidden=no_deadline max=move || total.get().unwrap_or(1).to_string() value=move || left.get().unwrap_or(0).to_string()></progress>
-            <p class="paywasm-hint">{texts.qr_instructions}</p>
+            <p class="paywasm-hint">{fill(texts.qr_instructions, &i18n::qr_app(texts, scheme.source_type))}</p>
             {simulate_link}
         </div>
+    }
+}
+
+/// The QR's accessible name: "TrueMoney QR code to pay ...", not "TrueMoney QR QR code".
+fn qr_alt(texts: &Texts, method: &str, amount_text: &str) -> String {
+    fill(
+        &fill(texts.qr_alt, method.strip_suffix(" QR").unwrap_or(method)),
+        amount_text,
+    )
+}
+
+/// Writes `method`'s name, mark and advice into the QR panel of the checkout whose status line
+/// is `status`, before the panel shows its charge: a checkout may offer two QR methods
+/// (PromptPay and TrueMoney QR for baht). Written once per charge rather than bound: as
+/// reactive attributes and texts, or an effect, they cost the widget 1.2 to 1.5 KB.
+#[cfg(feature = "omise")]
+pub fn name_method(
+    status: &web_sys::Element,
+    method: SourceType,
+    texts: &'static Texts,
+    amount_text: &str,
+) {
+    let Some(panel) = status
+        .parent_element()
+        .and_then(|checkout| checkout.query_selector(".paywasm-qr").ok().flatten())
+    else {
+        return;
+    };
+    let part = |selector| panel.query_selector(selector).ok().flatten();
+    let entry = method.method();
+    if let Some(line) = part(".paywasm-scheme") {
+        // For Opn's other methods the mark is paywasm-methods.css's rule for the method named
+        // by `data-method`, as on its button; the registry's drawing for the checkout's own.
+        let _ = line.set_attribute("data-method", method.as_str());
+        line.set_inner_html(&format!(
+            "<span class=\"paywasm-mark\">{}</span>{}",
+            entry.mark, entry.display_name
+        ));
+    }
+    if let Some(image) = part("img") {
+        let _ = image.set_attribute("alt", &qr_alt(texts, entry.display_name, amount_text));
+    }
+    if let Some(advice) = part(".paywasm-hint") {
+        advice.set_text_content(Some(&fill(
+            texts.qr_instructions,
+            &i18n::qr_app(texts, method),
+        )));
     }
 }

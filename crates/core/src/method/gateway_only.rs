@@ -125,12 +125,11 @@ impl GatewayOnly {
         }
     }
 
-    /// Whether the checkout offers it (when a merchant names it): every method that sends the
-    /// customer to Opn's or the provider's page, but TrueMoney Wallet, whose page needs the
-    /// customer's phone number first; TrueMoney QR's code is drawn by the gateway, which the
-    /// checkout's QR panel does not show yet.
+    /// Whether the checkout offers it (when a merchant names it): every one but TrueMoney
+    /// Wallet, whose page needs the customer's phone number first. (TrueMoney QR's code is
+    /// drawn by the gateway, and shown in the checkout's QR panel as PromptPay's is.)
     pub fn in_checkout(self) -> bool {
-        self.flow().sends_customer_away() && !self.needs_phone_number()
+        !self.needs_phone_number()
     }
 
     /// The source needs the customer's `phone_number` (TrueMoney Wallet sends the one-time
