@@ -50,17 +50,27 @@ pub fn in_app_browser(platform: PlatformType) -> Option<(InAppBrowser, Option<St
     Some((app, link))
 }
 
-/// Starts a payment with `method` through the merchant server, and says where it goes next;
-/// `sent_source` is the answer to its source, which the page's first view already asked for.
+/// Starts a payment with `method` through the merchant server (with the customer's
+/// `phone_number` where the method needs it), and says where it goes next; `sent_source` is
+/// the answer to its source, which the page's first view already asked for.
 pub async fn start(
     options: &Options,
     method: SourceType,
+    phone_number: Option<&str>,
     sent_source: Option<js_sys::Promise>,
 ) -> Result<Started, WidgetError> {
     let order = options.order.as_deref().ok_or_else(|| {
         WidgetError::InvalidOptions("order is required to start a payment".into())
     })?;
-    let payment = Active::start(options, order, method, current_platform(), sent_source).await?;
+    let payment = Active::start(
+        options,
+        order,
+        method,
+        current_platform(),
+        phone_number,
+        sent_source,
+    )
+    .await?;
     match payment.next_step() {
         NextStep::Redirect(uri) => Ok(Started::Redirect(redirect::checked_authorize_uri(
             uri,

@@ -29,6 +29,8 @@ struct NewSource<'a> {
     currency: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     platform_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone_number: Option<&'a str>,
 }
 
 fn basic_auth(key: &str) -> Result<String, WidgetError> {
@@ -41,12 +43,14 @@ fn basic_auth(key: &str) -> Result<String, WidgetError> {
 }
 
 /// `POST /sources` with the public key; `platform_type` only for redirect methods, which
-/// open the app on phones. `sent`: the answer (a promise of the `Response`) of the same
+/// open the app on phones; the customer's `phone_number` where the method needs it
+/// (TrueMoney Wallet). `sent`: the answer (a promise of the `Response`) of the same
 /// request, which the page's first view already sent; it is read instead of asking again.
 pub async fn create_source(
     options: &Options,
     method: SourceType,
     platform: PlatformType,
+    phone_number: Option<&str>,
     sent: Option<js_sys::Promise>,
 ) -> Result<CreatedSource, WidgetError> {
     let body = http::json(&NewSource {
@@ -54,6 +58,7 @@ pub async fn create_source(
         amount: options.amount.0,
         currency: options.currency.as_str(),
         platform_type: method.source_has_platform().then_some(platform.as_str()),
+        phone_number,
     })?;
     let request = source_request(&options.gateway_url, options.public_key.as_str())?;
     http::send(

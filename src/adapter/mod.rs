@@ -33,13 +33,15 @@ pub(crate) trait Adapter {
     const OTHERS_REFUSED: &'static str;
 
     /// Starts paying `order` with `method` through the merchant server, for the customer on
-    /// `platform`; the payment says what the customer does next. `sent_source`: the answer
-    /// to the method's `POST /sources`, which the page's first view already sent (Omise's).
+    /// `platform`, with the `phone_number` they gave where the method needs it; the payment
+    /// says what the customer does next. `sent_source`: the answer to the method's
+    /// `POST /sources`, which the page's first view already sent (Omise's).
     async fn start(
         options: &Options,
         order: &str,
         method: SourceType,
         platform: PlatformType,
+        phone_number: Option<&str>,
         sent_source: Option<js_sys::Promise>,
     ) -> Result<Payment, WidgetError>;
 

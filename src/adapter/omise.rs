@@ -22,9 +22,11 @@ impl Adapter for Omise {
         order: &str,
         method: SourceType,
         platform: PlatformType,
+        phone_number: Option<&str>,
         sent_source: Option<js_sys::Promise>,
     ) -> Result<Payment, WidgetError> {
-        let source = gateway::create_source(options, method, platform, sent_source).await?;
+        let source =
+            gateway::create_source(options, method, platform, phone_number, sent_source).await?;
         merchant::create_charge(&options.charge_url, &source.id, order).await
     }
 

@@ -41,6 +41,7 @@ impl Adapter for Wooshpay {
         order: &str,
         _method: SourceType,
         platform: PlatformType,
+        _phone_number: Option<&str>,
         _sent_source: Option<js_sys::Promise>,
     ) -> Result<Payment, WidgetError> {
         let (terminal_type, os_type) = terminal_names(platform);

@@ -216,18 +216,20 @@ async function chargeOf(order) {
   return charges.body.data.find((charge) => charge.metadata.order_id === order.order);
 }
 
-/** The TrueMoney app on the customer's phone: scans `qr` (the sandbox's TrueMoney QR leads to
- * its test page) and decides `decision` there. */
-async function payInTheApp(context, qr, decision) {
+/** The TrueMoney app: scans `qr` (the sandbox's TrueMoney QR leads to its test page) and
+ * decides `decision` there. Not a tab of the checkout's browser, which would hide the
+ * checkout's page (a hidden page does not ask for its charge until it is shown again). */
+async function payInTheApp(browser, qr, decision) {
   const url = await scannedText(qr);
   expect(url.startsWith(`${GATEWAY}/`), url).toBe(true);
-  const app = await context.newPage();
-  await app.goto(url);
-  await app.getByRole("button", { name: decision }).click();
+  const app = await browser.newContext();
+  const page = await app.newPage();
+  await page.goto(url);
+  await page.getByRole("button", { name: decision }).click();
   await app.close();
 }
 
-test("TrueMoney QR beside PromptPay: its own QR, name, mark and words, and the TrueMoney app that scans it pays", async ({ page, request, context }) => {
+test("TrueMoney QR beside PromptPay: its own QR, name, mark and words, and the TrueMoney app that scans it pays", async ({ page, request, browser }) => {
   const order = await shopOrder(request);
   const checkout = await pageNaming(page, order, "promptpay truemoney_qr");
   await expect(checkout.getByRole("button", { name: "TrueMoney QR" })).toBeVisible();
@@ -244,7 +246,7 @@ test("TrueMoney QR beside PromptPay: its own QR, name, mark and words, and the T
   await expect(checkout.getByRole("status")).toContainText("Scan the QR code with the TrueMoney app.");
   const charge = await chargeOf(order);
   expect([charge.source.type, charge.source.flow, charge.amount, charge.currency.toUpperCase(), charge.status]).toEqual(["truemoney_qr", "offline", order.amount, "THB", "pending"]);
-  await payInTheApp(context, qr, "Succeed");
+  await payInTheApp(browser, qr, "Succeed");
   await expect(checkout.getByRole("status")).toContainText("successful");
   expect((await chargeOf(order)).status).toBe("successful");
 });
@@ -261,7 +263,7 @@ test("PromptPay in a checkout that also offers TrueMoney QR still shows PromptPa
 test.describe("TrueMoney QR on an Android phone, in Thai", () => {
   test.use({ userAgent: ANDROID_CHROME, viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
 
-  test("the QR saves as truemoney-qr.png, and Fail in the app ends as failed", async ({ page, request, context }) => {
+  test("the QR saves as truemoney-qr.png, and Fail in the app ends as failed", async ({ page, request, browser }) => {
     const order = await shopOrder(request);
     const checkout = await pageNaming(page, order, "truemoney_qr", "th");
     await checkout.getByRole("button", { name: "TrueMoney QR" }).click();
@@ -271,9 +273,71 @@ test.describe("TrueMoney QR on an Android phone, in Thai", () => {
     const download = page.waitForEvent("download");
     await checkout.getByRole("button", { name: "บันทึกคิวอาร์โค้ด" }).click();
     expect((await download).suggestedFilename()).toBe("truemoney-qr.png");
-    await payInTheApp(context, qr, "Fail");
+    await payInTheApp(browser, qr, "Fail");
     await expect(checkout.getByRole("status")).toContainText("ไม่สำเร็จ");
     expect((await chargeOf(order)).status).toBe("failed");
+  });
+});
+
+test("TrueMoney Wallet asks for the customer's mobile number, refuses one that is not Thai, and pays with the one given", async ({ page, request }) => {
+  const order = await shopOrder(request);
+  const checkout = await pageNaming(page, order, "promptpay truemoney");
+  await expect(checkout.getByRole("button", { name: "TrueMoney Wallet" })).toBeVisible();
+  expect(await offered(checkout)).toEqual(["PromptPay", "TrueMoney Wallet"]);
+  expect(await markOf(checkout, "TrueMoney Wallet")).toContain("data:image/svg+xml");
+  const sources = [];
+  page.on("request", (r) => { if (r.url() === `${GATEWAY}/sources` && r.method() === "POST") sources.push(r.postDataJSON()); });
+  await checkout.getByRole("button", { name: "TrueMoney Wallet" }).click();
+  const field = checkout.getByRole("textbox", { name: "Your TrueMoney Wallet mobile number" });
+  await expect(field).toBeFocused();
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await axeViolations(page, "paywasm-checkout"), scheme).toEqual([]);
+  }
+  await field.fill("12345");
+  await checkout.getByRole("button", { name: "Continue" }).click();
+  expect(await field.evaluate((input) => input.validationMessage)).toBe("Enter a Thai mobile number, such as 0812345678.");
+  expect(sources).toEqual([]);
+  await field.fill("081 234-5678");
+  const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
+  await checkout.getByRole("button", { name: "Continue" }).click();
+  expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "truemoney", amount: order.amount, currency: "THB", phone_number: "0812345678" });
+  await page.waitForURL(onAuthorizePage);
+  await decideOnItsPage(page, "Succeed");
+  await expect(page.getByRole("status")).toContainText("successful");
+  const recorded = await chargeOfReturnPage(page);
+  expect([recorded.source.type, recorded.source.flow, recorded.source.phone_number, recorded.amount, recorded.status]).toEqual(["truemoney", "redirect", "0812345678", order.amount, "successful"]);
+});
+
+test("Choosing another method after TrueMoney Wallet hides its question", async ({ page, request }) => {
+  const checkout = await pageNaming(page, await shopOrder(request), "promptpay truemoney");
+  await checkout.getByRole("button", { name: "TrueMoney Wallet" }).click();
+  const field = checkout.getByRole("textbox", { name: "Your TrueMoney Wallet mobile number" });
+  await expect(field).toBeVisible();
+  await checkout.getByRole("button", { name: "PromptPay" }).click();
+  await expect(checkout.getByRole("img", { name: /^PromptPay QR code to pay THB / })).toBeVisible();
+  await expect(field).toBeHidden();
+});
+
+test.describe("TrueMoney Wallet on an iPhone, in Thai", () => {
+  test.use({ userAgent: IPHONE_UA, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("the question and the refusal are in Thai, and Fail on its page ends as failed", async ({ page, request }) => {
+    const order = await shopOrder(request);
+    const checkout = await pageNaming(page, order, "truemoney", "th");
+    await checkout.getByRole("button", { name: "TrueMoney Wallet" }).click();
+    const field = checkout.getByRole("textbox", { name: "หมายเลขโทรศัพท์มือถือที่ใช้กับ TrueMoney Wallet" });
+    await field.fill("0212345678");
+    await checkout.getByRole("button", { name: "ดำเนินการต่อ" }).click();
+    expect(await field.evaluate((input) => input.validationMessage)).toBe("กรอกหมายเลขโทรศัพท์มือถือไทย เช่น 0812345678");
+    await field.fill("+66912345678");
+    await checkout.getByRole("button", { name: "ดำเนินการต่อ" }).click();
+    await page.waitForURL(onAuthorizePage);
+    await decideOnItsPage(page, "Fail");
+    // The shop's return page, in the shop's language.
+    await expect(page.getByRole("status")).toContainText("failed");
+    const recorded = await chargeOfReturnPage(page);
+    expect([recorded.source.type, recorded.source.phone_number, recorded.source.platform_type, recorded.status]).toEqual(["truemoney", "+66912345678", "IOS", "failed"]);
   });
 });
 

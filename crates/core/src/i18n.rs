@@ -389,6 +389,52 @@ pub fn qr_app(texts: &Texts, scheme: SourceType) -> String {
     }
 }
 
+/// The words of the mobile number a wallet's page needs (TrueMoney Wallet's), apart from
+/// [`Texts`]: only a build that offers such a wallet links them ([`phone_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhoneWords {
+    /// The field's label: `{}` is the wallet.
+    pub label: &'static str,
+    /// A number that is not a Thai mobile number, and what one looks like.
+    pub invalid: &'static str,
+    /// The button that goes on to the wallet's page with the number.
+    pub go_on: &'static str,
+}
+
+/// The words of the mobile number in the language of `texts`.
+pub fn phone_words(texts: &Texts) -> &'static PhoneWords {
+    match texts.lang {
+        "th" => &PHONE_TH,
+        "ja" => &PHONE_JA,
+        "zh-CN" => &PHONE_ZH,
+        _ => &PHONE_EN,
+    }
+}
+
+static PHONE_EN: PhoneWords = PhoneWords {
+    label: "Your {} mobile number",
+    invalid: "Enter a Thai mobile number, such as 0812345678.",
+    go_on: "Continue",
+};
+
+static PHONE_TH: PhoneWords = PhoneWords {
+    label: "หมายเลขโทรศัพท์มือถือที่ใช้กับ {}",
+    invalid: "กรอกหมายเลขโทรศัพท์มือถือไทย เช่น 0812345678",
+    go_on: "ดำเนินการต่อ",
+};
+
+static PHONE_JA: PhoneWords = PhoneWords {
+    label: "{} の携帯電話番号",
+    invalid: "タイの携帯電話番号を入力してください（例：0812345678）。",
+    go_on: "次へ",
+};
+
+static PHONE_ZH: PhoneWords = PhoneWords {
+    label: "{} 手机号码",
+    invalid: "请输入泰国手机号码，例如 0812345678。",
+    go_on: "继续",
+};
+
 /// The class of the paragraph of [`under_choice`]: advice to act on, in an app's browser.
 pub fn under_choice_class(in_app: Option<InAppBrowser>) -> &'static str {
     match in_app {
@@ -511,6 +557,20 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_mobile_number_is_asked_in_the_checkout_s_language() {
+        for (texts, words) in [
+            (&EN, &PHONE_EN),
+            (&TH, &PHONE_TH),
+            (&JA, &PHONE_JA),
+            (&ZH, &PHONE_ZH),
+        ] {
+            assert_eq!(phone_words(texts), words, "{}", texts.lang);
+            assert!(fill(words.label, "TrueMoney Wallet").contains("TrueMoney Wallet"));
+            assert!(words.invalid.contains("0812345678"), "{}", texts.lang);
         }
     }
 

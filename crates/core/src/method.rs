@@ -113,6 +113,16 @@ impl SourceType {
         }
     }
 
+    /// Whether its source needs the customer's `phone_number` (TrueMoney Wallet's page sends a
+    /// one-time password to it): the checkout asks for it first.
+    pub fn needs_phone_number(self) -> bool {
+        match self {
+            #[cfg(feature = "gateway-methods")]
+            SourceType::GatewayOnly(method) => method.needs_phone_number(),
+            _ => false,
+        }
+    }
+
     /// The wallet whose own app pays a QR of this type (TrueMoney QR's, drawn by the
     /// gateway); `None` for a bank's QR standard (PromptPay, PayNow), paid in any bank's app.
     pub fn qr_wallet(self) -> Option<&'static str> {
@@ -299,7 +309,7 @@ impl Method {
     }
 
     /// Whether the widget may offer this method to a customer on `platform`: an online method
-    /// that takes the amount, that the checkout can drive, and that works on this platform (a
+    /// that takes the amount and that works on this platform (a
     /// bank's app is on the customer's phone). In-store methods are never offered online.
     pub fn offered_online(
         &self,
@@ -309,7 +319,7 @@ impl Method {
     ) -> bool {
         #[cfg(feature = "gateway-methods")]
         if let SourceType::GatewayOnly(method) = self.source_type {
-            if !method.in_checkout() || (method.phones_only() && platform == PlatformType::Web) {
+            if method.phones_only() && platform == PlatformType::Web {
                 return false;
             }
         }
@@ -702,9 +712,13 @@ mod tests {
             ),
             ["promptpay", "truemoney_qr"]
         );
-        // Not driven by the checkout yet: named, still not offered.
-        assert!(!G::Truemoney.in_checkout() && G::TruemoneyQr.in_checkout());
-        assert!(offered(10_000, "THB", PlatformType::Ios, &["truemoney"]).is_empty());
+        // TrueMoney Wallet, whose page needs the customer's phone number: the checkout asks.
+        assert_eq!(
+            offered(10_000, "THB", PlatformType::Ios, &["truemoney"]),
+            ["truemoney"]
+        );
+        assert!(SourceType::GatewayOnly(G::Truemoney).needs_phone_number());
+        assert!(!SourceType::Promptpay.needs_phone_number());
         // Without the merchant's choice, the checkout's own only.
         assert_eq!(
             checkout_methods(

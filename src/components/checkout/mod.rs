@@ -2,6 +2,8 @@
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
 
 mod first_view;
+#[cfg(feature = "omise")]
+mod phone;
 mod qr;
 mod receipt;
 mod state;
@@ -222,7 +224,9 @@ pub fn Checkout(
         let options = options.clone();
         let wait = wait.clone();
         let alive = alive.clone();
-        move |method: SourceType, sent_source: Option<js_sys::Promise>| {
+        move |method: SourceType,
+              sent_source: Option<js_sys::Promise>,
+              phone_number: Option<String>| {
             // Two clicks in one frame, before the buttons are disabled, start one payment.
             if phase.get_untracked().is_busy() {
                 return;
@@ -234,7 +238,8 @@ pub fn Checkout(
             #[cfg(feature = "omise")]
             let amount_text = amount_text.clone();
             spawn_local(async move {
-                let started = flow::start(&options, method, sent_source).await;
+                let started =
+                    flow::start(&options, method, phone_number.as_deref(), sent_source).await;
                 if !alive.load(Ordering::Relaxed) {
                     return;
                 }
@@ -278,8 +283,11 @@ pub fn Checkout(
 
     if let Some(charge_id) = options.charge_id.clone() {
         wait(charge_id);
-    } else if let Some(method) = chosen.filter(|method| methods.contains(method)) {
-        start(method, chosen_source);
+    } else if let Some(method) = chosen
+        // A method that needs the customer's number waits for them to give it.
+        .filter(|method| methods.contains(method) && !method.needs_phone_number())
+    {
+        start(method, chosen_source, None);
     }
 
     let (title_before, title_after) = i18n::around(texts.choose);
@@ -320,8 +328,25 @@ pub fn Checkout(
             .map(|&method| {
                 let start = start.clone();
                 let method_entry = method.method();
+                let choose = move |event: web_sys::MouseEvent| {
+                    // A method whose page needs the customer's mobile number (TrueMoney
+                    // Wallet) asks for it first (only the Omise build offers one).
+                    #[cfg(feature = "omise")]
+                    {
+                        if method.needs_phone_number() {
+                            let start = start.clone();
+                            phone::ask(&event, method, texts, move |number| {
+                                start(method, None, Some(number))
+                            });
+                            return;
+                        }
+                        phone::hide(&event);
+                    }
+                    let _ = event;
+                    start(method, None, None);
+                };
                 view! {
-                    <button type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=move |_| start(method, None)>
+                    <button type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=choose>
                         <span class="paywasm-mark" inner_html=method_entry.mark></span>
                         <span class="paywasm-method-name">{method_entry.display_name}</span>
                     </button>
@@ -384,9 +409,11 @@ pub fn Checkout(
         let method = unpaid
             .get_untracked()
             .filter(|charge| charge.status == Status::Expired)
-            .and_then(|charge| kind.parse_method(&charge.source.source_type));
+            .and_then(|charge| kind.parse_method(&charge.source.source_type))
+            // A new source for it needs the customer's number again: back to the choice.
+            .filter(|method| !method.needs_phone_number());
         match method {
-            Some(method) => start(method, None),
+            Some(method) => start(method, None, None),
             None => phase.set(Phase::Choosing),
         }
     };

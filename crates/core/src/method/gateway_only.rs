@@ -1,6 +1,6 @@
 //! Opn's QR and wallet methods beyond the checkout's own ([`SourceType::ALL`]): the gateway
 //! serves them, and the checkout offers them where a merchant names them (its `methods`
-//! option), those it can drive ([`GatewayOnly::in_checkout`]).
+//! option).
 //!
 //! They live apart, behind the `gateway-methods` feature, because everything in the registry
 //! that the widget links is part of the checkout's first download: the sandbox, the merchant
@@ -125,13 +125,6 @@ impl GatewayOnly {
         }
     }
 
-    /// Whether the checkout offers it (when a merchant names it): every one but TrueMoney
-    /// Wallet, whose page needs the customer's phone number first. (TrueMoney QR's code is
-    /// drawn by the gateway, and shown in the checkout's QR panel as PromptPay's is.)
-    pub fn in_checkout(self) -> bool {
-        !self.needs_phone_number()
-    }
-
     /// The source needs the customer's `phone_number` (TrueMoney Wallet sends the one-time
     /// password to it).
     pub fn needs_phone_number(self) -> bool {
@@ -141,6 +134,13 @@ impl GatewayOnly {
     fn method(self) -> &'static (&'static str, Method) {
         &GATEWAY_ONLY[self as usize]
     }
+}
+
+/// `number` as a customer may type it (`081 234 5678`, `081-234-5678`), without its spaces and
+/// dashes, if it is then a Thai mobile number as TrueMoney takes it ([`is_thai_mobile_number`]).
+pub fn thai_mobile_number(number: &str) -> Option<String> {
+    let number: String = number.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    is_thai_mobile_number(&number).then_some(number)
 }
 
 /// Whether `number` is a Thai mobile number as TrueMoney takes it: ten digits from `06`, `08`
@@ -360,5 +360,20 @@ mod tests {
         ] {
             assert!(!is_thai_mobile_number(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_typed_number_loses_its_spaces_and_dashes_only() {
+        assert_eq!(
+            thai_mobile_number(" 081 234-5678 ").as_deref(),
+            Some("0812345678")
+        );
+        assert_eq!(
+            thai_mobile_number("+66 81 234 5678").as_deref(),
+            Some("+66812345678")
+        );
+        assert_eq!(thai_mobile_number("(081) 234 5678"), None);
+        assert_eq!(thai_mobile_number("081.234.5678"), None);
+        assert_eq!(thai_mobile_number(""), None);
     }
 }
