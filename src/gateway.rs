@@ -77,6 +77,40 @@ fn source_request(gateway_url: &str, public_key: &str) -> Result<RequestBuilder,
     )
 }
 
+/// The names of the methods the merchant's account takes, as Opn's Capability API lists them
+/// (`GET /capability`, with the public key); `None` when it cannot be read. Walked as the
+/// JavaScript value it is: a type to read it into cost the widget more.
+#[cfg(feature = "omise")]
+pub async fn account_methods(options: &Options) -> Option<Vec<String>> {
+    use wasm_bindgen::JsCast;
+    let request = Request::get(&format!(
+        "{}/capability",
+        options.gateway_url.trim_end_matches('/')
+    ))
+    .header(
+        "Authorization",
+        &basic_auth(options.public_key.as_str()).ok()?,
+    )
+    .header("Omise-Version", API_VERSION);
+    let capability = http::send_for_value(Outgoing::new(request), GATEWAY)
+        .await
+        .ok()?;
+    let methods: js_sys::Array = js_sys::Reflect::get(&capability, &"payment_methods".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some(
+        methods
+            .iter()
+            .filter_map(|method| {
+                js_sys::Reflect::get(&method, &"name".into())
+                    .ok()?
+                    .as_string()
+            })
+            .collect(),
+    )
+}
+
 /// What the gateway answered to a source request, whatever it was: Omise.js hands merchants
 /// the status code and the body as they are.
 pub struct RawAnswer {

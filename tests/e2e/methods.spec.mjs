@@ -341,6 +341,46 @@ test.describe("TrueMoney Wallet on an iPhone, in Thai", () => {
   });
 });
 
+/** The gateway's capability, as the browser receives it, with the account's methods limited
+ * to `names`. */
+async function accountTaking(page, names) {
+  const asked = [];
+  await page.route("**/capability", async (route) => {
+    asked.push(route.request().headers().authorization);
+    const response = await route.fetch();
+    const capability = await response.json();
+    capability.payment_methods = capability.payment_methods.filter((method) => names.includes(method.name));
+    await route.fulfill({ response, json: capability });
+  });
+  return asked;
+}
+
+test("The checkout asks the account's methods once and takes off the ones the account does not take", async ({ page, request }) => {
+  const asked = await accountTaking(page, ["promptpay", "alipay_cn", "grabpay"]);
+  const checkout = await pageNaming(page, await shopOrder(request), "promptpay truemoney_qr rabbit_linepay");
+  await expect.poll(() => offered(checkout)).toEqual(["PromptPay"]);
+  // Once for each checkout on the page (the example's own, and this one), with the public key.
+  await expect.poll(() => asked.length).toBe(2);
+  expect(new Set(asked)).toEqual(new Set([`Basic ${Buffer.from("pkey_test_5paywasmsandbox0demo0:").toString("base64")}`]));
+  await checkout.getByRole("button", { name: "PromptPay" }).click();
+  await expect(checkout.getByRole("img", { name: /^PromptPay QR code to pay THB / })).toBeVisible();
+});
+
+test("An account that takes none of the methods a page names: the checkout says it cannot take the order", async ({ page, request }) => {
+  await accountTaking(page, ["promptpay"]);
+  const checkout = await pageNaming(page, await shopOrder(request), "truemoney_qr rabbit_linepay");
+  await expect(checkout.getByRole("status")).toContainText("THB 1,290.00");
+  await expect(checkout.getByRole("status")).toContainText("No payment method here can take");
+  expect(await offered(checkout)).toEqual([]);
+});
+
+test("Without an answer from the capability, the checkout offers what the page names", async ({ page, request }) => {
+  await page.route("**/capability", (route) => route.abort());
+  const checkout = await pageNaming(page, await shopOrder(request), "promptpay truemoney_qr");
+  await expect(checkout.getByRole("button", { name: "TrueMoney QR" })).toBeVisible();
+  expect(await offered(checkout)).toEqual(["PromptPay", "TrueMoney QR"]);
+});
+
 test("A script-tag page whose methods is not an array is told so by the widget, not by a TypeError of embed.js", async ({ page, request }) => {
   const order = await shopOrder(request);
   await page.goto("/examples/script-tag");

@@ -281,6 +281,48 @@ pub fn Checkout(
         }
     };
 
+    // The account's methods, asked once (Opn's Capability API): a method it does not take is
+    // taken off the choice when the answer comes (a page's server may have left it out
+    // already); a tap before then is refused by the gateway, and told. Written into the buttons
+    // rather than bound: a reactive list of them cost the widget more.
+    #[cfg(feature = "omise")]
+    if !resuming && !methods.is_empty() {
+        let options = options.clone();
+        let offered = methods.clone();
+        let alive = alive.clone();
+        spawn_local(async move {
+            let account = crate::gateway::account_methods(&options).await;
+            // The checkout may have been unmounted meanwhile: its view is gone.
+            if !alive.load(Ordering::Relaxed) {
+                return;
+            }
+            let Some(account) = account else {
+                return;
+            };
+            let Some(checkout) = status_ref
+                .try_get_untracked()
+                .flatten()
+                .and_then(|status| status.parent_element())
+            else {
+                return;
+            };
+            let mut left = 0;
+            for method in offered {
+                let name = method.as_str();
+                if account.iter().any(|taken| taken == name) {
+                    left += 1;
+                } else if let Ok(Some(button)) =
+                    checkout.query_selector(&format!("[data-method={name}]"))
+                {
+                    let _ = button.set_attribute("hidden", "");
+                }
+            }
+            if left == 0 && matches!(phase.try_get_untracked(), Some(Phase::Choosing)) {
+                phase.try_set(Phase::Unavailable);
+            }
+        });
+    }
+
     if let Some(charge_id) = options.charge_id.clone() {
         wait(charge_id);
     } else if let Some(method) = chosen
