@@ -1,4 +1,5 @@
-// OmiseCard, Omise.js's prebuilt payment form, for the source methods (PromptPay, Alipay):
+// OmiseCard, Omise.js's prebuilt payment form, for the source methods (PromptPay, Alipay, and
+// Opn's others the checkout offers where `otherPaymentMethods` names them):
 // loaded by embed.js the first time a page uses `OmiseCard`, so that a page that does not pays
 // nothing for it. The same interface as Omise.js (configure, open, close, configureButton,
 // attach; options publicKey, amount, currency, frameLabel, frameDescription, submitLabel,

@@ -152,6 +152,29 @@ test("in Singapore dollars the dialog offers PayNow and Alipay, not PromptPay, a
   expect(errors).toEqual([]);
 });
 
+test("otherPaymentMethods takes Opn's other methods: a ringgit dialog offers GrabPay and Touch 'n Go, and GrabPay makes a MYR source", async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto("/examples/omise-card");
+  await page.evaluate(() =>
+    OmiseCard.open({
+      amount: 18900,
+      currency: "MYR",
+      frameLabel: "Malaysian order",
+      otherPaymentMethods: ["grabpay", "touch_n_go", "paypay", "promptpay"],
+      onCreateTokenSuccess: (id) => (window.madeSource = id),
+    }),
+  );
+  const dialog = page.getByRole("dialog", { name: "Malaysian order" });
+  // PayPay takes yen and PromptPay baht: not offered for ringgit.
+  await expect(dialog.getByRole("group", { name: "Payment method" }).getByRole("button")).toHaveText(["GrabPay", "Touch 'n Go eWallet"]);
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
+  const source = await gatewayGet(`/sources/${id}`);
+  expect([source.body.type, source.body.flow, source.body.amount, source.body.currency]).toEqual(["grabpay", "redirect", 18900, "MYR"]);
+  expect(errors).toEqual([]);
+});
+
 test("an order no method can take: the customer is told to contact the shop, the merchant what each method takes", async ({ page }) => {
   const logged = [];
   page.on("console", (m) => ["error", "warning"].includes(m.type()) && logged.push(m.text()));
