@@ -101,7 +101,14 @@ function namedMethods(options) {
 /** The named methods that can take `amount` of `currency`; for an order none of them can take,
  *  none (the merchant is told what each takes). */
 function offeredMethods(options, amount, currency) {
-  const named = namedMethods(options);
+  let named = namedMethods(options);
+  // TrueMoney Wallet's source needs the customer's mobile number, which this dialog does not
+  // ask: with a charge URL the checkout asks it; without, the merchant makes that source.
+  const needPhone = options.chargeUrl ? [] : named.filter((name) => METHODS[name].phone_number);
+  if (needPhone.length) {
+    console.warn(`paywasm OmiseCard: ${needPhone.join(", ")} need the customer's phone number, which the dialog asks only with chargeUrl (or make the source with Omise.createSource and phone_number)`);
+    named = named.filter((name) => !needPhone.includes(name));
+  }
   const order = formatAmount(amount, currency, "en");
   const unfit = named.filter((name) => !fits(name, amount, currency));
   const chosen = options.defaultPaymentMethod || options.otherPaymentMethods;

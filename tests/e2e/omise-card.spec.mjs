@@ -175,6 +175,18 @@ test("otherPaymentMethods takes Opn's other methods: a ringgit dialog offers Gra
   expect(errors).toEqual([]);
 });
 
+test("without a charge URL the dialog leaves out TrueMoney Wallet, whose source needs a phone number it does not ask, and tells the merchant", async ({ page }) => {
+  const warnings = [];
+  page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
+  await page.goto("/examples/omise-card");
+  await page.evaluate(() =>
+    OmiseCard.open({ amount: 129000, currency: "THB", frameLabel: "Thai order", otherPaymentMethods: ["truemoney", "promptpay", "rabbit_linepay"] }),
+  );
+  const dialog = page.getByRole("dialog", { name: "Thai order" });
+  await expect(dialog.getByRole("group", { name: "Payment method" }).getByRole("button")).toHaveText(["PromptPay", "Rabbit LINE Pay"]);
+  expect(warnings.join("\n")).toContain("truemoney need the customer's phone number");
+});
+
 test("an order no method can take: the customer is told to contact the shop, the merchant what each method takes", async ({ page }) => {
   const logged = [];
   page.on("console", (m) => ["error", "warning"].includes(m.type()) && logged.push(m.text()));

@@ -526,6 +526,13 @@ mod tests {
         );
         for (entry, method) in written.iter().zip(registry) {
             assert_eq!(entry["name"], method.display_name);
+            // OmiseCard's dialog asks no phone number: it knows which methods need one.
+            assert_eq!(
+                entry["phone_number"].as_bool().unwrap_or(false),
+                method.source_type.needs_phone_number(),
+                "{}",
+                method.source_type
+            );
             let limits: Vec<(String, i64, i64)> = entry["limits"]
                 .as_object()
                 .expect("limits by currency")
