@@ -363,6 +363,10 @@ pub fn Checkout(
     let browser_link = browser_link.flatten();
     let no_link = browser_link.is_none();
 
+    // A method whose page needs the customer's mobile number (TrueMoney Wallet) asks for it
+    // first, in a form under the choice (only the Omise build offers one).
+    #[cfg(feature = "omise")]
+    let asking_phone = RwSignal::new(false);
     let method_buttons = {
         let start = start.clone();
         methods
@@ -375,14 +379,11 @@ pub fn Checkout(
                     // Wallet) asks for it first (only the Omise build offers one).
                     #[cfg(feature = "omise")]
                     {
+                        asking_phone.set(method.needs_phone_number());
                         if method.needs_phone_number() {
-                            let start = start.clone();
-                            phone::ask(&event, method, texts, move |number| {
-                                start(method, None, Some(number))
-                            });
+                            phone::focus_field(&event);
                             return;
                         }
-                        phone::hide(&event);
                     }
                     let _ = event;
                     start(method, None, None);
@@ -396,6 +397,20 @@ pub fn Checkout(
             })
             .collect_view()
     };
+
+    #[cfg(feature = "omise")]
+    let phone_form = methods
+        .iter()
+        .copied()
+        .find(|method| method.needs_phone_number())
+        .map(|wallet| {
+            let start = start.clone();
+            phone::form(wallet, texts, asking_phone, not_choosing, move |number| {
+                start(wallet, None, Some(number))
+            })
+        });
+    #[cfg(not(feature = "omise"))]
+    let phone_form = ();
 
     let simulate = options
         .public_key
@@ -483,6 +498,7 @@ pub fn Checkout(
             <div class="paywasm-methods" role="group" aria-label=texts.methods_label hidden=not_choosing>
                 {method_buttons}
             </div>
+            {phone_form}
             <p class=i18n::under_choice_class(in_app) hidden=not_choosing>
                 {i18n::under_choice(texts, in_app)}<a href=browser_link.unwrap_or_default() hidden=no_link>{texts.open_in_browser}</a>
             </p>

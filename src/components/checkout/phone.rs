@@ -1,113 +1,77 @@
 //! The customer's mobile number, for a method whose page needs it (TrueMoney Wallet's sends a
 //! one-time password to it): asked in a form under the method choice when its button is
 //! pressed, read as a Thai mobile number before the payment starts.
-//!
-//! The form is made with the DOM when first asked for, not in the checkout's view: as part of
-//! the view, its element, attribute and event types cost the widget 2 KB more (gzip), paid by
-//! every page, of which few offer TrueMoney Wallet.
 
 use crate::i18n::{fill, phone_words, Texts};
+use leptos::prelude::*;
 use paywasm_core::method::gateway_only::thai_mobile_number;
 use paywasm_core::method::SourceType;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
 
-/// The form's class.
-const FORM: &str = "paywasm-phone";
-
-/// Shows the form for `wallet`'s number under the choice of the checkout whose button was
-/// pressed (`event`), made the first time, and moves the focus to its field. `go` starts the
-/// payment with a number that reads as a Thai mobile number; another, the browser tells the
-/// customer at the field, in the checkout's language.
-pub fn ask(
-    event: &web_sys::MouseEvent,
+/// The form for `wallet`'s number, shown while `asking` (and the choice is shown: not
+/// `not_choosing`); `go` starts the payment with a number that reads as a Thai mobile number.
+/// Another, the browser tells the customer at the field, in the checkout's language.
+pub fn form(
     wallet: SourceType,
     texts: &'static Texts,
+    asking: RwSignal<bool>,
+    not_choosing: impl Fn() -> bool + Send + Sync + 'static,
     go: impl Fn(String) + 'static,
-) {
-    let Some((choice, form)) = placed(event) else {
-        return;
-    };
-    let Some(form) = form.or_else(|| made(&choice, wallet, texts, go)) else {
-        return;
-    };
-    let _ = form.remove_attribute("hidden");
-    if let Some(field) = field_of(&form) {
-        let _ = field.focus();
-    }
-}
-
-/// Hides the form of the checkout whose button was pressed (`event`), if it has one: the
-/// customer chose another method.
-pub fn hide(event: &web_sys::MouseEvent) {
-    if let Some((_, Some(form))) = placed(event) {
-        let _ = form.set_attribute("hidden", "");
-    }
-}
-
-/// The method choice of the checkout whose button was pressed (`event`), and its form if it
-/// was made.
-fn placed(event: &web_sys::MouseEvent) -> Option<(Element, Option<Element>)> {
-    let choice = event
-        .target()?
-        .dyn_into::<Element>()
-        .ok()?
-        .closest(".paywasm-methods")
-        .ok()??;
-    let form = choice
-        .next_element_sibling()
-        .filter(|next| next.class_name() == FORM);
-    Some((choice, form))
-}
-
-/// The form, made and placed after `choice`.
-fn made(
-    choice: &Element,
-    wallet: SourceType,
-    texts: &'static Texts,
-    go: impl Fn(String) + 'static,
-) -> Option<Element> {
+) -> impl IntoView {
     let words = phone_words(texts);
-    let form = web_sys::window()?.document()?.create_element("form").ok()?;
-    form.set_class_name(FORM);
-    // The number is read here: a refused one must not stop the next try.
-    let _ = form.set_attribute("novalidate", "");
-    // The checkout's own words only (no customer's or merchant's text).
-    form.set_inner_html(&format!(
-        "<label>{}<input type=\"tel\" name=\"phone_number\" autocomplete=\"tel\" inputmode=\"tel\" placeholder=\"0812345678\"></label><button type=\"submit\" class=\"paywasm-continue\">{}</button>",
-        fill(words.label, wallet.method().display_name),
-        words.go_on
-    ));
-    let submitted = {
-        let form = form.clone();
-        Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-            event.prevent_default();
-            let Some(field) = field_of(&form) else {
-                return;
-            };
-            match thai_mobile_number(&field.value()) {
-                Some(number) => {
-                    field.set_custom_validity("");
-                    // While the payment starts and the browser leaves for the wallet's page.
-                    let _ = form.set_attribute("hidden", "");
-                    go(number);
-                }
-                None => {
-                    field.set_custom_validity(words.invalid);
-                    field.report_validity();
-                }
+    let submit = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        let Some(field) = event
+            .target()
+            .and_then(|form| form.dyn_into::<web_sys::Element>().ok())
+            .and_then(|form| form.query_selector("input").ok().flatten())
+            .and_then(|field| field.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        match thai_mobile_number(&field.value()) {
+            Some(number) => {
+                field.set_custom_validity("");
+                go(number);
             }
-        })
+            None => {
+                field.set_custom_validity(words.invalid);
+                field.report_validity();
+            }
+        }
     };
-    form.add_event_listener_with_callback("submit", submitted.as_ref().unchecked_ref())
-        .ok()?;
-    // It lives as long as the form, which goes with the checkout.
-    submitted.forget();
-    choice.after_with_node_1(&form).ok()?;
-    Some(form)
+    // `novalidate`: the number is read here, and a refused one must not stop the next try. A
+    // press while a payment starts is refused by `go`, as the method buttons' are.
+    view! {
+        <form class="paywasm-phone" novalidate hidden=move || not_choosing() || !asking.get() on:submit=submit>
+            <label>
+                {fill(words.label, wallet.method().display_name)}
+                <input type="tel" name="phone_number" autocomplete="tel" inputmode="tel" placeholder="0812345678"/>
+            </label>
+            <button type="submit" class="paywasm-continue">{words.go_on}</button>
+        </form>
+    }
 }
 
-fn field_of(form: &Element) -> Option<web_sys::HtmlInputElement> {
-    form.query_selector("input").ok().flatten()?.dyn_into().ok()
+/// Moves the focus to the number's field of the checkout whose method button was pressed
+/// (`event`), once the form is shown.
+pub fn focus_field(event: &web_sys::MouseEvent) {
+    let field = event
+        .target()
+        .and_then(|button| button.dyn_into::<web_sys::Element>().ok())
+        .and_then(|button| button.closest(".paywasm").ok().flatten())
+        .and_then(|checkout| {
+            checkout
+                .query_selector(".paywasm-phone input")
+                .ok()
+                .flatten()
+        })
+        .and_then(|field| field.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(field) = field {
+        leptos::task::spawn_local(async move {
+            // After the form's `hidden` is lifted.
+            crate::browser::sleep(0).await;
+            let _ = field.focus();
+        });
+    }
 }
