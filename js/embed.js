@@ -2,8 +2,9 @@
  *
  *   <script src="https://.../paywasm/embed.js" data-gateway-url="https://api.omise.co"></script>
  *
- * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file; for the cashier view,
- * mode "pos", paywasm_pos.js and paywasm_pos_bg.wasm) and its stylesheet (paywasm.css, unless the
+ * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file; paywasm_methods.* for a
+ * checkout naming Opn's other methods; paywasm_wooshpay.* on WooshPay; paywasm_pos.* for the
+ * cashier view, mode "pos") and its stylesheet (paywasm.css, unless the
  * page links it already), from wherever this file is served: a CDN on another origin works when
  * it answers with CORS headers (README: "From a CDN"). It defines:
  * - `Omise`, compatible with Omise.js's sources API: `Omise.setPublicKey(key)` and
@@ -84,9 +85,9 @@
     return import(link("modulepreload", file).href);
   }
 
-  // The checkout (paywasm.js), the checkout on WooshPay (paywasm_wooshpay.js, gateway
-  // "wooshpay") and the cashier's view (paywasm_pos.js, mode "pos") are separate builds: a page
-  // downloads only the one it mounts.
+  // The checkout (paywasm.js), the same with Opn's other methods (paywasm_methods.js), the
+  // checkout on WooshPay (paywasm_wooshpay.js, gateway "wooshpay") and the cashier's view
+  // (paywasm_pos.js, mode "pos") are separate builds: a page downloads only the one it mounts.
   function widget(build) {
     build = build || "paywasm";
     if (!loaded[build]) {
@@ -196,10 +197,11 @@
     // The marks of Opn's methods beyond the checkout's own, for a page that names one, in
     // force before the checkout draws its buttons (a widget already loaded on the page would
     // draw them bare first). Anything but an array is the widget's to refuse, in its words.
-    var marks = options && Array.isArray(options.methods) && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; })
-      ? stylesheet("paywasm-methods.css")
-      : null;
-    var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : "paywasm";
+    var others = options && Array.isArray(options.methods) && options.methods.some(function (name) { return CHECKOUT_METHODS.indexOf(name) < 0; });
+    var marks = others ? stylesheet("paywasm-methods.css") : null;
+    // Their code is a build of its own too, which a return page (a charge of any method) needs
+    // as well (js/policy.js's needsOtherMethods).
+    var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : others || options.chargeId ? "paywasm_methods" : "paywasm";
     return Promise.all([widget(build), marks]).then(function (ready) {
       var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
       return ready[0].mount(target, merged);

@@ -18,6 +18,8 @@ export declare const DEFAULT_GATEWAY_URL: string;
 
 /** Loads the checkout's WebAssembly (once); `mount` and `createSource` call it for you. */
 export declare function load(wasmUrl?: string | URL): Promise<unknown>;
+/** Loads the checkout's build with Opn's methods beyond its own (once); `mount` calls it for you when `methods` names one or `chargeId` is given. */
+export declare function loadMethods(wasmUrl?: string | URL): Promise<unknown>;
 /** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
 export declare function loadPos(wasmUrl?: string | URL): Promise<unknown>;
 /** Loads the checkout's build for WooshPay (once); `mount` with `gateway: "wooshpay"` calls it for you. */

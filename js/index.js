@@ -1,8 +1,9 @@
 // paywasm, the npm package's entry: loads the WebAssembly once, then a Promise API with typed
 // errors. The wasm is found next to this file (bundlers such as Vite follow the URL). The
-// customer's checkout, the checkout on WooshPay (gateway "wooshpay") and the cashier's view
-// (mode "pos") are three builds, each imported only when a page mounts it (or calls
-// createSource, which is the checkout's), so that a page downloads only the one it runs.
+// customer's checkout, the same with Opn's methods beyond its own (named in `methods`), the
+// checkout on WooshPay (gateway "wooshpay") and the cashier's view (mode "pos") are four
+// builds, each imported only when a page mounts it (or calls createSource, which is the
+// checkout's), so that a page downloads only the one it runs.
 
 // The values below are crates/core/policy.json's, written in by the build (scripts/policy.mjs).
 
@@ -11,6 +12,8 @@ export const version = "__POLICY:VERSION__";
 
 /** Production gateway, used when no `gatewayUrl` is given. */
 export const DEFAULT_GATEWAY_URL = "__POLICY:GATEWAYS/omise/url__";
+
+const CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
 
 const builds = {};
 
@@ -29,6 +32,12 @@ export function load(wasmUrl) {
   return loadBuild("checkout", () => import("./paywasm.js"), wasmUrl);
 }
 
+/** Loads the checkout's build with Opn's methods beyond its own (once); `mount` calls it for
+ * you when `methods` names one (TrueMoney, GrabPay, PayPay...) or `chargeId` is given. */
+export async function loadMethods(wasmUrl) {
+  return (await loadBuild("methods", () => import("./paywasm_methods.js"), wasmUrl)).mount;
+}
+
 /** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
 export async function loadPos(wasmUrl) {
   return (await loadBuild("pos", () => import("./paywasm_pos.js"), wasmUrl)).mount;
@@ -39,10 +48,15 @@ export async function loadWooshpay(wasmUrl) {
   return (await loadBuild("wooshpay", () => import("./paywasm_wooshpay.js"), wasmUrl)).mount;
 }
 
-/** The build that mounts `options`: the cashier's view, the checkout on WooshPay, or the checkout. */
+/** The build that mounts `options`: the cashier's view, the checkout on WooshPay, the checkout
+ * with Opn's other methods (policy.js's needsOtherMethods: named, or a charge to wait for, which
+ * may be of any method), or the checkout. */
 async function mountFor(options) {
   if (options?.mode === "pos") return loadPos();
   if (options?.gateway === "wooshpay") return loadWooshpay();
+  if (options?.chargeId || (Array.isArray(options?.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name)))) {
+    return loadMethods();
+  }
   return (await load()).mount;
 }
 

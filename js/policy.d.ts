@@ -14,8 +14,10 @@ export declare const GATEWAYS: Readonly<{ omise: GatewayPolicy; wooshpay: Gatewa
 export declare function secretKeyRefusal(key: unknown): string | null;
 /** The options of `mount` a parent passes to the hosted page. */
 export declare const FRAME_OPTIONS: readonly string[];
-/** The checkout's own methods; a page that names any other in `methods` links `paywasm-methods.css`. */
+/** The checkout's own methods; a page that names any other in `methods` links `paywasm-methods.css` and mounts `paywasm_methods.js`. */
 export declare const CHECKOUT_METHODS: readonly string[];
+/** Whether a checkout with these options needs the build with Opn's other methods (`paywasm_methods.js`): its `methods` names one, or it waits for a charge (`chargeId`). */
+export declare function needsOtherMethods(options: { methods?: unknown; chargeId?: unknown } | null | undefined): boolean;
 /** The origins each production gateway sends customers to besides its own. */
 export declare const GATEWAY_PAGES: Readonly<Record<string, readonly string[]>>;
 /** Whether a URL may carry a customer's payment: HTTPS, or HTTP on loopback; no user name. */

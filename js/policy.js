@@ -23,9 +23,20 @@ export const FRAME_OPTIONS = "__POLICY:FRAME_OPTIONS__";
 
 /**
  * The checkout's own methods, whose marks are in `paywasm.css`: a page that names any other
- * (Opn's GrabPay, PayPay, ...) in `methods` links `paywasm-methods.css` for its mark.
+ * (Opn's GrabPay, PayPay, ...) in `methods` links `paywasm-methods.css` for its mark, and
+ * mounts the checkout's build with those methods (see `offersOtherMethods`).
  */
 export const CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
+
+/**
+ * Whether the checkout of `options` (on Omise) needs its build with Opn's methods beyond its
+ * own (paywasm_methods.js): its `methods` names one, or it waits for a charge (a return page,
+ * whose charge may be of any method). Every other page mounts paywasm.js, which is lighter.
+ * index.js and embed.js apply the same rule in their own copies: they stay one file each.
+ */
+export function needsOtherMethods(options) {
+  return Boolean(options?.chargeId) || (Array.isArray(options?.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name)));
+}
 
 /**
  * The origins each production gateway sends customers to besides its own: Omise's payment pages;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the widget into pkg/, as three builds of one crate so that no page downloads code it does
-# not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css), the same on
-# WooshPay's PaymentIntents (paywasm_wooshpay.js, paywasm_wooshpay_bg.wasm) and the cashier's
-# view (paywasm_pos.js, paywasm_pos_bg.wasm); beside them the hosted page (pkg/hosted/) and the
+# Builds the widget into pkg/, as four builds of one crate so that no page downloads code it does
+# not run: the customer's checkout (paywasm.js, paywasm_bg.wasm, paywasm.css), the same with
+# Opn's methods beyond the checkout's own for a page that names one (paywasm_methods.js,
+# paywasm_methods_bg.wasm), the checkout on WooshPay's PaymentIntents (paywasm_wooshpay.js,
+# paywasm_wooshpay_bg.wasm) and the cashier's view (paywasm_pos.js, paywasm_pos_bg.wasm); beside them the hosted page (pkg/hosted/) and the
 # Subresource Integrity hashes (pkg/integrity.json); the hand-written files are copied from js/.
 # Each build: release wasm -> wasm-bindgen (the CLI of the
 # crate's exact version) -> float formatting emptied (empty-float-display.mjs, nightly) ->
@@ -61,7 +62,7 @@ mkdir -p pkg
 cp js/* pkg/
 node scripts/policy.mjs
 rm -rf pkg/hosted && cp -r www/hosted pkg/hosted
-for build in omise:paywasm wooshpay:paywasm_wooshpay pos:paywasm_pos; do
+for build in omise:paywasm methods:paywasm_methods wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"

@@ -249,6 +249,13 @@ struct MountOptions {
     on_redirect: JsValue,
 }
 
+/// Where Opn's methods beyond the checkout's own are, for a merchant who imported the build
+/// without them (the package's `mount` and `embed.js` choose the build by `methods`).
+#[cfg(all(feature = "omise", not(feature = "methods")))]
+const OTHER_METHODS_BUILD: &str = " (Opn's others are in paywasm_methods.js, which mount loads)";
+#[cfg(any(feature = "methods", not(feature = "omise")))]
+const OTHER_METHODS_BUILD: &str = "";
+
 fn invalid(message: impl Into<String>) -> WidgetError {
     WidgetError::InvalidOptions(message.into())
 }
@@ -298,7 +305,9 @@ impl MountOptions {
                     .iter()
                     .map(|name| {
                         kind.parse_method(name).ok_or_else(|| {
-                            invalid(format!("methods: unknown payment method '{name}'"))
+                            invalid(format!(
+                                "methods: unknown payment method '{name}'{OTHER_METHODS_BUILD}"
+                            ))
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()

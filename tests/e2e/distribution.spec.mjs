@@ -278,6 +278,28 @@ test("each build answers a fraction where text belongs with the field's own sent
   });
 });
 
+test("the checkout's build without Opn's other methods, imported directly and handed one, says which build has it", async ({ page }) => {
+  await page.goto("/");
+  const answers = await page.evaluate(async () => {
+    const options = { publicKey: "pkey_test_x", amount: 100, currency: "THB", chargeUrl: "/c", order: "o", methods: ["promptpay", "truemoney"] };
+    const out = [];
+    for (const file of ["paywasm.js", "paywasm_methods.js"]) {
+      const build = await import(`/pkg/${file}`);
+      await build.default();
+      try {
+        build.mount(document.createElement("div"), options).unmount();
+        out.push("mounted");
+      } catch (error) {
+        out.push(error.message);
+      }
+    }
+    return out;
+  });
+  expect(answers[0]).toContain("methods: unknown payment method 'truemoney'");
+  expect(answers[0]).toContain("paywasm_methods.js, which mount loads");
+  expect(answers[1]).toBe("mounted");
+});
+
 test("the hosted page is refused on the shop's own origin, where the iframe's sandbox would not hold", async ({ page }) => {
   await page.goto("/examples/iframe");
   await expect(page.getByTitle("Payment").contentFrame().getByRole("button", { name: "PromptPay" })).toBeVisible();

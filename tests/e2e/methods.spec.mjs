@@ -56,14 +56,20 @@ test("Malaysia's page offers its wallets and DuitNow QR, each with its mark, bef
   }
 });
 
-test("The pages that offer only the checkout's own methods do not download the other marks", async ({ page }) => {
+test("The pages that offer only the checkout's own methods download neither the other methods' code nor their marks; Malaysia's page, only that build", async ({ page }) => {
   const asked = [];
-  page.on("request", (request) => asked.push(request.url()));
+  page.on("request", (request) => asked.push(new URL(request.url()).pathname));
   for (const path of ["/", "/sg"]) {
     await page.goto(path);
     await widgetIsLive(page);
   }
-  expect(asked.filter((url) => url.includes("paywasm-methods.css"))).toEqual([]);
+  expect(asked.filter((path) => path.includes("paywasm-methods.css") || path.includes("paywasm_methods"))).toEqual([]);
+  expect(asked).toContain("/pkg/paywasm_bg.wasm");
+  asked.length = 0;
+  await page.goto("/my");
+  await widgetIsLive(page);
+  expect(asked).toContain("/pkg/paywasm_methods_bg.wasm");
+  expect(asked).not.toContain("/pkg/paywasm_bg.wasm");
 });
 
 test("GrabPay (redirect): Succeed on its page lands on the return page, which shows success", async ({ page }) => {
@@ -172,8 +178,10 @@ test("A script-tag page naming the Thai banks' apps offers them on phones only: 
   await expect(checkout.getByRole("button", { name: "TrueMoney" })).toBeVisible();
   expect(await markOf(checkout, "TrueMoney")).toContain("data:image/svg+xml");
   expect(await offered(checkout)).toEqual(["PromptPay", "TrueMoney", "Rabbit LINE Pay"]);
-  // embed.js linked the marks from the CDN, pinned by their hash like every file it loads.
+  // embed.js linked the marks from the CDN, and the build that draws these methods, pinned by
+  // their hash like every file it loads.
   expect(await page.locator('link[href$="/paywasm-methods.css"]').getAttribute("integrity")).toMatch(/^sha256-/);
+  expect(await page.locator('link[href$="/paywasm_methods.js"]').getAttribute("integrity")).toMatch(/^sha256-/);
 });
 
 test.describe("on an Android phone", () => {
@@ -249,6 +257,34 @@ test("TrueMoney QR beside PromptPay: its own QR, name, mark and words, and the T
   await payInTheApp(browser, qr, "Succeed");
   await expect(checkout.getByRole("status")).toContainText("successful");
   expect((await chargeOf(order)).status).toBe("successful");
+});
+
+test("The hosted page in a shop's iframe, naming TrueMoney QR: it loads only the build with Opn's methods, draws the marks with the buttons though they come late, and shows TrueMoney's QR", async ({ page }) => {
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
+  // The shop names TrueMoney QR beside PromptPay for its frame.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const config = document.getElementById("checkout-config");
+      if (!config?.textContent) return;
+      config.textContent = JSON.stringify({ ...JSON.parse(config.textContent), methods: ["promptpay", "truemoney_qr"] });
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  // The marks come a second late: the buttons are drawn with them all the same, never bare.
+  await page.route("**/paywasm-methods.css", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await route.continue();
+  });
+  await page.goto("/examples/iframe");
+  const frame = page.getByTitle("Payment").contentFrame();
+  await expect(frame.getByRole("button", { name: "TrueMoney QR" })).toBeVisible();
+  expect(await markOf(frame, "TrueMoney QR")).toContain("data:image/svg+xml");
+  expect(await offered(frame)).toEqual(["PromptPay", "TrueMoney QR"]);
+  expect(wasm).toEqual(["/paywasm_methods_bg.wasm"]);
+  await frame.getByRole("button", { name: "TrueMoney QR" }).click();
+  await expect(frame.getByRole("img", { name: /^TrueMoney QR code to pay THB / })).toBeVisible();
+  await expect(frame.getByRole("status")).toContainText("Scan the QR code with the TrueMoney app.");
 });
 
 test("PromptPay in a checkout that also offers TrueMoney QR still shows PromptPay's QR and the banking app's words", async ({ page, request }) => {

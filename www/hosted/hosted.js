@@ -9,12 +9,18 @@
 //   parent -> frame: init {options}
 //   frame -> parent: ready, resize {height}, state {state}, complete {charge},
 //                    error {error: {code, message}}, redirect {url}
-import { CHECKOUT_METHODS, FRAME_OPTIONS } from "../policy.js";
+import { CHECKOUT_METHODS, FRAME_OPTIONS, needsOtherMethods } from "../policy.js";
 
-// Each gateway's checkout is its own build (paywasm.js, or paywasm_wooshpay.js): the frame
-// imports the one its options name, once they arrive, and never downloads the other's wasm.
+// Each gateway's checkout is its own build (paywasm.js, or paywasm_methods.js where the shop
+// names Opn's other methods, or paywasm_wooshpay.js): the frame imports the one its options
+// name, once they arrive, and never downloads the others' wasm.
 async function mountFor(options) {
-  const build = options.gateway === "wooshpay" ? await import("../paywasm_wooshpay.js") : await import("../paywasm.js");
+  const build =
+    options.gateway === "wooshpay"
+      ? await import("../paywasm_wooshpay.js")
+      : needsOtherMethods(options)
+        ? await import("../paywasm_methods.js")
+        : await import("../paywasm.js");
   await build.default();
   return build.mount;
 }

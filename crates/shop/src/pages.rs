@@ -70,8 +70,9 @@ pub(crate) fn offer_only(widget: &mut Value, offered: Option<&[SourceType]>) {
     }
 }
 
-/// Whether a page offering `offered` links the marks of Opn's methods beyond the checkout's
-/// own (`paywasm-methods.css`): the pages that offer none do not download them.
+/// Whether a page offering `offered` offers Opn's methods beyond the checkout's own, whose
+/// marks (`paywasm-methods.css`) and code (the `paywasm_methods` build) the pages that offer
+/// none do not download.
 pub(crate) fn offers_other_methods(offered: Option<&[SourceType]>) -> bool {
     offered.is_some_and(|offered| {
         offered
@@ -192,13 +193,19 @@ pub(crate) async fn product_page(
         offered.as_deref(),
     );
     let first_view = first_view_for(headers, order.amount, &order.currency, &methods, early);
+    let other_marks = offers_other_methods(offered.as_deref());
     respond(&views::ProductPage {
         title: PRODUCT.name,
         product: PRODUCT.name,
         price,
         shipping: market.shipping,
         methods: pay_with(&methods),
-        other_marks: offers_other_methods(offered.as_deref()),
+        other_marks,
+        build: if other_marks {
+            "paywasm_methods"
+        } else {
+            "paywasm"
+        },
         config: config_json(&config),
         first_view,
     })
@@ -269,10 +276,12 @@ pub(crate) fn render_return(
     })
 }
 
-/// The checkout's build (`pkg/{build}.js`) for a gateway's page.
+/// The checkout's build (`pkg/{build}.js`) for a gateway's return page: on Omise, the one
+/// with Opn's other methods, since the charge it waits for may be of any method (the npm
+/// entry's rule too).
 pub(crate) fn checkout_build(gateway: GatewayKind) -> &'static str {
     match gateway {
-        GatewayKind::Omise => "paywasm",
+        GatewayKind::Omise => "paywasm_methods",
         GatewayKind::Wooshpay => "paywasm_wooshpay",
     }
 }

@@ -59,6 +59,9 @@ pub(crate) struct ProductPage<'a> {
     pub(crate) methods: String,
     /// Links the marks of Opn's methods beyond the checkout's own (the page offers some).
     pub(crate) other_marks: bool,
+    /// The checkout's build the page preloads (`pkg/{build}.js`): the one with Opn's other
+    /// methods where it offers some.
+    pub(crate) build: &'a str,
     pub(crate) config: String,
     pub(crate) first_view: String,
 }

@@ -2,7 +2,7 @@
 //! `role="status"` live region that announces every step (DESIGN.md's accessibility contract).
 
 mod first_view;
-#[cfg(feature = "omise")]
+#[cfg(feature = "methods")]
 mod phone;
 mod qr;
 mod receipt;
@@ -219,7 +219,7 @@ pub fn Checkout(
 
     let amount_text = i18n::amount(options.amount, &options.currency);
     let start = {
-        #[cfg(feature = "omise")]
+        #[cfg(feature = "methods")]
         let amount_text = amount_text.clone();
         let options = options.clone();
         let wait = wait.clone();
@@ -235,7 +235,7 @@ pub fn Checkout(
             let options = options.clone();
             let wait = wait.clone();
             let alive = alive.clone();
-            #[cfg(feature = "omise")]
+            #[cfg(feature = "methods")]
             let amount_text = amount_text.clone();
             spawn_local(async move {
                 let started =
@@ -256,8 +256,8 @@ pub fn Checkout(
                         }
                     }
                     Ok(Started::Wait(charge)) => {
-                        // Only the Omise build offers two QR methods (with Opn's others).
-                        #[cfg(feature = "omise")]
+                        // Only the build with Opn's other methods offers two QR methods.
+                        #[cfg(feature = "methods")]
                         if let Some(status) = status_ref.get_untracked() {
                             qr::name_method(&status, qr_method_of(&charge), texts, &amount_text);
                         }
@@ -364,8 +364,8 @@ pub fn Checkout(
     let no_link = browser_link.is_none();
 
     // A method whose page needs the customer's mobile number (TrueMoney Wallet) asks for it
-    // first, in a form under the choice (only the Omise build offers one).
-    #[cfg(feature = "omise")]
+    // first, in a form under the choice (only the build with Opn's other methods offers one).
+    #[cfg(feature = "methods")]
     let asking_phone = RwSignal::new(false);
     let method_buttons = {
         let start = start.clone();
@@ -376,8 +376,9 @@ pub fn Checkout(
                 let method_entry = method.method();
                 let choose = move |event: web_sys::MouseEvent| {
                     // A method whose page needs the customer's mobile number (TrueMoney
-                    // Wallet) asks for it first (only the Omise build offers one).
-                    #[cfg(feature = "omise")]
+                    // Wallet) asks for it first (only the build with Opn's other methods
+                    // offers one).
+                    #[cfg(feature = "methods")]
                     {
                         asking_phone.set(method.needs_phone_number());
                         if method.needs_phone_number() {
@@ -398,7 +399,7 @@ pub fn Checkout(
             .collect_view()
     };
 
-    #[cfg(feature = "omise")]
+    #[cfg(feature = "methods")]
     let phone_form = methods
         .iter()
         .copied()
@@ -409,7 +410,7 @@ pub fn Checkout(
                 start(wallet, None, Some(number))
             })
         });
-    #[cfg(not(feature = "omise"))]
+    #[cfg(not(feature = "methods"))]
     let phone_form = ();
 
     let simulate = options

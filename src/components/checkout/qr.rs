@@ -189,7 +189,7 @@ fn qr_alt(texts: &Texts, method: &str, amount_text: &str) -> String {
 /// is `status`, before the panel shows its charge: a checkout may offer two QR methods
 /// (PromptPay and TrueMoney QR for baht). Written once per charge rather than bound: as
 /// reactive attributes and texts, or an effect, they cost the widget 1.2 to 1.5 KB.
-#[cfg(feature = "omise")]
+#[cfg(feature = "methods")]
 pub fn name_method(
     status: &web_sys::Element,
     method: SourceType,
