@@ -13,7 +13,7 @@ import { LINE_ANDROID } from "./user-agents.mjs";
 async function holdWasm(page) {
   const held = { released: false, requested: [] };
   const gate = new Promise((resolve) => (held.release = () => ((held.released = true), resolve())));
-  await page.route(/\/pkg\/paywasm(_wooshpay)?_bg\.wasm$/, async (route) => {
+  await page.route(/\/pkg\/paywasm(_methods|_wooshpay)?_bg\.wasm$/, async (route) => {
     held.requested.push(new URL(route.request().url()).pathname);
     await gate;
     await route.continue();
