@@ -196,8 +196,13 @@ if (process.argv.includes("--rows")) {
 // marks' stylesheet (0.75 KB) counted with it now; embed.js and index.js choosing the build
 // and pinning it added 0.1 KB to every page (on WooshPay 90.03, cashier 75.21 KB; stable's
 // budgets not re-measured, the new one estimated as stable's checkout plus the same 5 KB).
-const BUDGET_GZIP_KB = { nightly: 94.9, stable: 132.6 };
-const METHODS_BUDGET_GZIP_KB = { nightly: 99.8, stable: 137.0 };
+// Then the checkout's view no longer writes into its own DOM: the buttons of methods the
+// account does not take are hidden by a reactive attribute (+0.17 KB: checkout 94.97), and
+// with Opn's other methods the QR panel names its charge's method reactively (+0.79 KB, that
+// build only), and a wallet named both ways (ShopeePay's app and QR page) is one button
+// chosen by the platform: such a page 100.86 KB (stable's budgets not re-measured).
+const BUDGET_GZIP_KB = { nightly: 95.0, stable: 132.8 };
+const METHODS_BUDGET_GZIP_KB = { nightly: 100.9, stable: 138.2 };
 const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 90.1, stable: 130.9 };
 const POS_BUDGET_GZIP_KB = { nightly: 75.3, stable: 113.0 };
 const TARGET_GZIP_KB = 80;

@@ -78,10 +78,11 @@ fn source_request(gateway_url: &str, public_key: &str) -> Result<RequestBuilder,
 }
 
 /// The names of the methods the merchant's account takes, as Opn's Capability API lists them
-/// (`GET /capability`, with the public key); `None` when it cannot be read. Walked as the
-/// JavaScript value it is: a type to read it into cost the widget more.
+/// (`GET /capability`, with the public key), each followed by a space; `None` when it cannot
+/// be read. Walked as the JavaScript value it is, into one string: a type to read it into, or
+/// a list of names, cost the widget more.
 #[cfg(feature = "omise")]
-pub async fn account_methods(options: &Options) -> Option<Vec<String>> {
+pub async fn account_methods(options: &Options) -> Option<String> {
     use wasm_bindgen::JsCast;
     let request = Request::get(&format!(
         "{}/capability",
@@ -99,16 +100,17 @@ pub async fn account_methods(options: &Options) -> Option<Vec<String>> {
         .ok()?
         .dyn_into()
         .ok()?;
-    Some(
-        methods
-            .iter()
-            .filter_map(|method| {
-                js_sys::Reflect::get(&method, &"name".into())
-                    .ok()?
-                    .as_string()
-            })
-            .collect(),
-    )
+    let mut names = String::new();
+    for method in methods.iter() {
+        if let Some(name) = js_sys::Reflect::get(&method, &"name".into())
+            .ok()
+            .and_then(|name| name.as_string())
+        {
+            names.push_str(&name);
+            names.push(' ');
+        }
+    }
+    Some(names)
 }
 
 /// What the gateway answered to a source request, whatever it was: Omise.js hands merchants

@@ -73,6 +73,13 @@ fn qr_method_of(charge: &Payment) -> SourceType {
         .unwrap_or(SourceType::Promptpay)
 }
 
+/// Whether an account whose methods are `names` ([`crate::gateway::account_methods`]) takes
+/// `method`.
+#[cfg(feature = "omise")]
+fn takes(names: &str, method: SourceType) -> bool {
+    names.split(' ').any(|name| name == method.as_str())
+}
+
 /// The customer's checkout for one order: the methods that fit the amount, then the QR
 /// (PromptPay) or the gateway's page (Alipay), and the wait for the outcome. With
 /// [`Options::charge_id`] it only waits for that charge (a return page after a redirect).
@@ -219,8 +226,6 @@ pub fn Checkout(
 
     let amount_text = i18n::amount(options.amount, &options.currency);
     let start = {
-        #[cfg(feature = "methods")]
-        let amount_text = amount_text.clone();
         let options = options.clone();
         let wait = wait.clone();
         let alive = alive.clone();
@@ -235,8 +240,6 @@ pub fn Checkout(
             let options = options.clone();
             let wait = wait.clone();
             let alive = alive.clone();
-            #[cfg(feature = "methods")]
-            let amount_text = amount_text.clone();
             spawn_local(async move {
                 let started =
                     flow::start(&options, method, phone_number.as_deref(), sent_source).await;
@@ -256,11 +259,6 @@ pub fn Checkout(
                         }
                     }
                     Ok(Started::Wait(charge)) => {
-                        // Only the build with Opn's other methods offers two QR methods.
-                        #[cfg(feature = "methods")]
-                        if let Some(status) = status_ref.get_untracked() {
-                            qr::name_method(&status, qr_method_of(&charge), texts, &amount_text);
-                        }
                         let id = charge.id.clone();
                         let expires_at = charge.expires_at;
                         phase.set(Phase::Waiting(charge));
@@ -281,47 +279,45 @@ pub fn Checkout(
         }
     };
 
-    // The account's methods, asked once (Opn's Capability API): a method it does not take is
-    // taken off the choice when the answer comes (a page's server may have left it out
-    // already); a tap before then is refused by the gateway, and told. Written into the buttons
-    // rather than bound: a reactive list of them cost the widget more.
+    // The account's methods, asked once (Opn's Capability API): the button of a method it does
+    // not take is hidden when the answer comes (a page's server may have left it out already);
+    // a tap before then is refused by the gateway, and told. Without an answer, every method
+    // the checkout offers stays.
+    // Their names, each followed by a space: a signal of a type the checkout has already costs
+    // it less than a list.
+    #[cfg(feature = "omise")]
+    let account = RwSignal::new(None::<String>);
     #[cfg(feature = "omise")]
     if !resuming && !methods.is_empty() {
         let options = options.clone();
         let offered = methods.clone();
         let alive = alive.clone();
         spawn_local(async move {
-            let account = crate::gateway::account_methods(&options).await;
+            let taken = crate::gateway::account_methods(&options).await;
             // The checkout may have been unmounted meanwhile: its view is gone.
             if !alive.load(Ordering::Relaxed) {
                 return;
             }
-            let Some(account) = account else {
+            let Some(taken) = taken else {
                 return;
             };
-            let Some(checkout) = status_ref
-                .try_get_untracked()
-                .flatten()
-                .and_then(|status| status.parent_element())
-            else {
-                return;
-            };
-            let mut left = 0;
-            for method in offered {
-                let name = method.as_str();
-                if account.iter().any(|taken| taken == name) {
-                    left += 1;
-                } else if let Ok(Some(button)) =
-                    checkout.query_selector(&format!("[data-method={name}]"))
-                {
-                    let _ = button.set_attribute("hidden", "");
-                }
-            }
-            if left == 0 && matches!(phase.try_get_untracked(), Some(Phase::Choosing)) {
+            let none_left = !offered.iter().any(|method| takes(&taken, *method));
+            account.try_set(Some(taken));
+            if none_left && matches!(phase.try_get_untracked(), Some(Phase::Choosing)) {
                 phase.try_set(Phase::Unavailable);
             }
         });
     }
+    // A button hidden when the account said it does not take its method (only Opn's answers
+    // say: the WooshPay build's buttons have no such attribute, which would cost it 0.2 KB).
+    #[cfg(feature = "omise")]
+    let hidden_unless_taken = move |method: SourceType| {
+        leptos::attr::hidden(move || {
+            account.with(|taken| taken.as_ref().is_some_and(|taken| !takes(taken, method)))
+        })
+    };
+    #[cfg(not(feature = "omise"))]
+    let hidden_unless_taken = |_| ();
 
     if let Some(charge_id) = options.charge_id.clone() {
         wait(charge_id);
@@ -390,7 +386,7 @@ pub fn Checkout(
                     start(method, None, None);
                 };
                 view! {
-                    <button type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=choose>
+                    <button {..hidden_unless_taken(method)} type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=choose>
                         <span class="paywasm-mark" inner_html=method_entry.mark></span>
                         <span class="paywasm-method-name">{method_entry.display_name}</span>
                     </button>

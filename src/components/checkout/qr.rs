@@ -96,7 +96,7 @@ pub fn QrPanel(
     /// The waiting charge, if any.
     charge: Memo<Option<Payment>>,
     /// The method it shows first: the checkout's QR method (PromptPay for baht, PayNow for
-    /// Singapore dollars). A charge of another ([`name_method`]) names its own.
+    /// Singapore dollars). The panel names the waiting charge's own (a build with Opn's other methods may wait for another QR method's charge).
     scheme: SourceType,
     /// Its time left.
     countdown: Countdown,
@@ -117,8 +117,36 @@ pub fn QrPanel(
             .and_then(|charge| charge.source.scannable_code)
             .map(|code| code.image.download_uri)
     };
-    let scheme = scheme.method();
-    let alt = qr_alt(texts, scheme.display_name, &amount_text);
+    // The method the panel names and explains: its scheme's. With Opn's other methods the
+    // waiting charge's own, which may be another QR method of the currency (TrueMoney QR beside
+    // PromptPay); the other builds have one QR method per currency, and write it once.
+    // For Opn's other methods the mark is paywasm-methods.css's rule for the method named by
+    // `data-method`, as on its button; the registry's drawing for the checkout's own (the
+    // other builds' panels need no `data-method`).
+    #[cfg(feature = "methods")]
+    let (data_method, mark, name, alt, advice) = {
+        let method =
+            move || charge.with(|charge| charge.as_ref().map_or(scheme, super::qr_method_of));
+        let amount_text = amount_text.clone();
+        (
+            leptos::attr::custom::custom_attribute("data-method", move || method().as_str()),
+            move || method().method().mark,
+            move || method().method().display_name,
+            move || qr_alt(texts, method().method().display_name, &amount_text),
+            move || fill(texts.qr_instructions, &i18n::qr_app(texts, method())),
+        )
+    };
+    #[cfg(not(feature = "methods"))]
+    let (data_method, mark, name, alt, advice) = {
+        let entry = scheme.method();
+        (
+            (),
+            entry.mark,
+            entry.display_name,
+            qr_alt(texts, entry.display_name, &amount_text),
+            fill(texts.qr_instructions, &i18n::qr_app(texts, scheme)),
+        )
+    };
     let save = move |_| {
         let Some(charge) = charge.get_untracked() else {
             return;
@@ -157,9 +185,9 @@ pub fn QrPanel(
     });
     view! {
         <div class="paywasm-qr" hidden=move || charge.get().is_none()>
-            <p class="paywasm-scheme">
-                <span class="paywasm-mark" inner_html=scheme.mark></span>
-                {scheme.display_name}
+            <p {..data_method} class="paywasm-scheme">
+                <span class="paywasm-mark" inner_html=mark></span>
+                {name}
             </p>
             {merchant.map(|name| view! { <p class="paywasm-merchant">{fill(texts.pay_to, &name)}</p> })}
             <p class="paywasm-amount">{amount_text}</p>
@@ -171,7 +199,7 @@ pub fn QrPanel(
                 <span role="timer">{move || left.get().map(clock).unwrap_or_default()}</span>
             </p>
             <progress class="paywasm-time-bar" aria-hidden="true" hidden=no_deadline max=move || total.get().unwrap_or(1).to_string() value=move || left.get().unwrap_or(0).to_string()></progress>
-            <p class="paywasm-hint">{fill(texts.qr_instructions, &i18n::qr_app(texts, scheme.source_type))}</p>
+            <p class="paywasm-hint">{advice}</p>
             {simulate_link}
         </div>
     }
@@ -183,43 +211,4 @@ fn qr_alt(texts: &Texts, method: &str, amount_text: &str) -> String {
         &fill(texts.qr_alt, method.strip_suffix(" QR").unwrap_or(method)),
         amount_text,
     )
-}
-
-/// Writes `method`'s name, mark and advice into the QR panel of the checkout whose status line
-/// is `status`, before the panel shows its charge: a checkout may offer two QR methods
-/// (PromptPay and TrueMoney QR for baht). Written once per charge rather than bound: as
-/// reactive attributes and texts, or an effect, they cost the widget 1.2 to 1.5 KB.
-#[cfg(feature = "methods")]
-pub fn name_method(
-    status: &web_sys::Element,
-    method: SourceType,
-    texts: &'static Texts,
-    amount_text: &str,
-) {
-    let Some(panel) = status
-        .parent_element()
-        .and_then(|checkout| checkout.query_selector(".paywasm-qr").ok().flatten())
-    else {
-        return;
-    };
-    let part = |selector| panel.query_selector(selector).ok().flatten();
-    let entry = method.method();
-    if let Some(line) = part(".paywasm-scheme") {
-        // For Opn's other methods the mark is paywasm-methods.css's rule for the method named
-        // by `data-method`, as on its button; the registry's drawing for the checkout's own.
-        let _ = line.set_attribute("data-method", method.as_str());
-        line.set_inner_html(&format!(
-            "<span class=\"paywasm-mark\">{}</span>{}",
-            entry.mark, entry.display_name
-        ));
-    }
-    if let Some(image) = part("img") {
-        let _ = image.set_attribute("alt", &qr_alt(texts, entry.display_name, amount_text));
-    }
-    if let Some(advice) = part(".paywasm-hint") {
-        advice.set_text_content(Some(&fill(
-            texts.qr_instructions,
-            &i18n::qr_app(texts, method),
-        )));
-    }
 }
