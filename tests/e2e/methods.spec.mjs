@@ -72,6 +72,16 @@ test("The pages that offer only the checkout's own methods download neither the 
   expect(asked).not.toContain("/pkg/paywasm_bg.wasm");
 });
 
+test("ShopeePay on a desktop, which Malaysia's page names both ways: its page with the QR, not the app's hand-over", async ({ page }) => {
+  await page.goto("/my");
+  await widgetIsLive(page);
+  await expect(page.getByRole("button", { name: "ShopeePay" })).toHaveCount(1);
+  const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
+  await page.getByRole("button", { name: "ShopeePay" }).click();
+  expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "shopeepay", currency: "MYR", platform_type: "WEB" });
+  await page.waitForURL(onAuthorizePage);
+});
+
 test("GrabPay (redirect): Succeed on its page lands on the return page, which shows success", async ({ page }) => {
   await page.goto("/my");
   const chargeAsked = page.waitForRequest((r) => r.url() === `${SHOP}/my/checkout/charges` && r.method() === "POST");
@@ -111,6 +121,19 @@ test.describe("on an iPhone", () => {
     await decideOnItsPage(page, "Succeed");
     await expect(page.getByRole("status")).toContainText("successful");
     expect((await chargeOfReturnPage(page)).source.flow).toBe("app_redirect");
+  });
+
+  test("ShopeePay, which Malaysia's page names both ways, is one button, and on a phone it hands over to the app", async ({ page }) => {
+    await page.goto("/my");
+    await widgetIsLive(page);
+    expect(await offered(page)).toEqual(["ShopeePay", "Touch 'n Go eWallet", "GrabPay", "DuitNow QR"]);
+    const sourceRequest = page.waitForRequest((r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST");
+    await page.getByRole("button", { name: "ShopeePay" }).click();
+    expect((await sourceRequest).postDataJSON()).toMatchObject({ type: "shopeepay_jumpapp", amount: 18900, currency: "MYR", platform_type: "IOS" });
+    await page.waitForURL(onAuthorizePage);
+    await decideOnItsPage(page, "Succeed");
+    await expect(page.getByRole("status")).toContainText("successful");
+    expect((await chargeOfReturnPage(page)).source.type).toBe("shopeepay_jumpapp");
   });
 
   test.describe("in Japanese", () => {

@@ -113,6 +113,21 @@ impl SourceType {
         }
     }
 
+    /// The way of paying with the same wallet that suits a customer on `platform` better
+    /// ([`GatewayOnly::gives_way_to`]: ShopeePay's app on a phone, its QR page on a desktop).
+    pub fn gives_way_to(self, platform: PlatformType) -> Option<SourceType> {
+        match self {
+            #[cfg(feature = "gateway-methods")]
+            SourceType::GatewayOnly(method) => {
+                method.gives_way_to(platform).map(SourceType::GatewayOnly)
+            }
+            _ => {
+                let _ = platform;
+                None
+            }
+        }
+    }
+
     /// Whether its source needs the customer's `phone_number` (TrueMoney Wallet's page sends a
     /// one-time password to it): the checkout asks for it first.
     pub fn needs_phone_number(self) -> bool {
@@ -393,7 +408,14 @@ pub fn checkout_methods(
         GatewayKind::Omise => online_methods(amount, currency, platform)
             .map(|method| method.source_type)
             .filter(|method| match chosen {
-                Some(chosen) => chosen.contains(method),
+                // One button per wallet: of two ways the merchant names with one name, the
+                // one for this platform (the two take the same currencies and amounts).
+                Some(chosen) => {
+                    chosen.contains(method)
+                        && method
+                            .gives_way_to(platform)
+                            .is_none_or(|better| !chosen.contains(&better))
+                }
                 None => SourceType::ALL.contains(method),
             })
             .collect(),
@@ -724,6 +746,24 @@ mod tests {
                 &["truemoney_qr", "promptpay"]
             ),
             ["promptpay", "truemoney_qr"]
+        );
+        // ShopeePay named both ways: one button, the app's on a phone, its QR page on a
+        // desktop; named one way, that one everywhere.
+        let shopeepay = ["shopeepay", "shopeepay_jumpapp", "grabpay"];
+        assert_eq!(
+            offered(10_000, "MYR", PlatformType::Web, &shopeepay),
+            ["shopeepay", "grabpay"]
+        );
+        for phone in [PlatformType::Ios, PlatformType::Android] {
+            assert_eq!(
+                offered(10_000, "MYR", phone, &shopeepay),
+                ["shopeepay_jumpapp", "grabpay"]
+            );
+            assert_eq!(offered(10_000, "MYR", phone, &["shopeepay"]), ["shopeepay"]);
+        }
+        assert_eq!(
+            offered(10_000, "MYR", PlatformType::Web, &["shopeepay_jumpapp"]),
+            ["shopeepay_jumpapp"]
         );
         // TrueMoney Wallet, whose page needs the customer's phone number: the checkout asks.
         assert_eq!(

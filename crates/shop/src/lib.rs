@@ -98,7 +98,8 @@ pub const SINGAPORE: Market = Market {
 };
 
 /// Malaysia: the scarf in ringgit, paid with Malaysia's wallets and DuitNow QR (Opn's methods
-/// beyond the checkout's own, which the page names).
+/// beyond the checkout's own, which the page names). ShopeePay both ways: the checkout offers
+/// its app on a phone and its page with the QR on a desktop.
 pub const MALAYSIA: Market = Market {
     path: "/my",
     listing: checkout::Listing {
@@ -110,6 +111,7 @@ pub const MALAYSIA: Market = Market {
     offers: Some(&[
         SourceType::GatewayOnly(GatewayOnly::TouchNGo),
         SourceType::GatewayOnly(GatewayOnly::Shopeepay),
+        SourceType::GatewayOnly(GatewayOnly::ShopeepayJumpapp),
         SourceType::GatewayOnly(GatewayOnly::Grabpay),
         SourceType::GatewayOnly(GatewayOnly::DuitnowQr),
     ]),

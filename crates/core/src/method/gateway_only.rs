@@ -125,6 +125,20 @@ impl GatewayOnly {
         }
     }
 
+    /// The way of paying with the same wallet that suits a customer on `platform` better, when
+    /// this one does not: ShopeePay's app hand-over on a phone (the app is there), its page with
+    /// the QR on a desktop (the app is on another device). A checkout whose merchant names both
+    /// offers one "ShopeePay" button: two of the same name would leave the customer guessing.
+    pub fn gives_way_to(self, platform: PlatformType) -> Option<GatewayOnly> {
+        match (self, platform) {
+            (GatewayOnly::ShopeepayJumpapp, PlatformType::Web) => Some(GatewayOnly::Shopeepay),
+            (GatewayOnly::Shopeepay, PlatformType::Ios | PlatformType::Android) => {
+                Some(GatewayOnly::ShopeepayJumpapp)
+            }
+            _ => None,
+        }
+    }
+
     /// The source needs the customer's `phone_number` (TrueMoney Wallet sends the one-time
     /// password to it).
     pub fn needs_phone_number(self) -> bool {
