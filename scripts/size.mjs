@@ -67,11 +67,13 @@ if (process.argv.includes("--rows")) {
 // next tenth of a KB, towards the target of 80 KB (and Adyen Web's 67.0, BENCHMARKS.md); a
 // change that raises one says why, with its figures, in BENCHMARKS.md's "The size budgets'
 // history", which keeps every change of them. The stable toolchain's build (std not rebuilt
-// without its panic machinery) has its own, larger budgets, not re-measured at each change.
-const BUDGET_GZIP_KB = { nightly: 95.0, stable: 132.8 };
-const METHODS_BUDGET_GZIP_KB = { nightly: 100.9, stable: 138.2 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 90.1, stable: 130.9 };
-const POS_BUDGET_GZIP_KB = { nightly: 75.3, stable: 113.0 };
+// without its panic machinery; the fallback when the pinned nightly cannot be had) has its own,
+// larger budgets: measured on 2026-12-07 (rustc 1.95.0) and given half a KB more, since stable
+// is not pinned and another release may differ by a few bytes.
+const BUDGET_GZIP_KB = { nightly: 95.0, stable: 122.9 };
+const METHODS_BUDGET_GZIP_KB = { nightly: 100.9, stable: 129.2 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 90.1, stable: 117.7 };
+const POS_BUDGET_GZIP_KB = { nightly: 75.3, stable: 102.3 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;
