@@ -25,6 +25,14 @@ function fits(name, amount, currency) {
   const range = METHODS[name]?.limits[currency];
   return Boolean(range) && amount >= range[0] && amount <= range[1];
 }
+/** `typed` without its spaces and dashes if it is then a Thai mobile number as TrueMoney takes
+ *  it (ten digits from 06, 08 or 09, or the same nine after +66), else null: the checkout's
+ *  rule (paywasm-core's `thai_mobile_number`), so that the customer hears it at the field. */
+function thaiMobileNumber(typed) {
+  const number = typed.replace(/[ -]/g, "");
+  return /^(\+66|0)[689][0-9]{8}$/.test(number) ? number : null;
+}
+
 /** What Omise.js's form offers that paywasm does not, ever: card payments. */
 const CARD = ["credit_card", "card"];
 
@@ -34,24 +42,28 @@ const WORDS = {
     title: "Payment", pay: "Pay", close: "Close", methods: "Payment method", processing: "Processing…",
     failed: "The payment could not start: {}. Please try again.",
     network: "We could not reach the payment service. Check your connection and try again.",
+    phone: "Your {} mobile number", phoneInvalid: "Enter a Thai mobile number, such as 0812345678.",
   },
   th: {
     none: "ไม่สามารถชำระคำสั่งซื้อนี้ด้วยวิธีชำระเงินที่มีให้ที่นี่ กรุณาติดต่อร้านค้า",
     title: "ชำระเงิน", pay: "ชำระเงิน", close: "ปิด", methods: "วิธีชำระเงิน", processing: "กำลังดำเนินการ…",
     failed: "เริ่มการชำระเงินไม่สำเร็จ: {} กรุณาลองอีกครั้ง",
     network: "ติดต่อบริการชำระเงินไม่ได้ กรุณาตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",
+    phone: "หมายเลขโทรศัพท์มือถือที่ใช้กับ {}", phoneInvalid: "กรอกหมายเลขโทรศัพท์มือถือไทย เช่น 0812345678",
   },
   ja: {
     none: "この注文は、ここで利用できるお支払い方法ではお支払いいただけません。ショップにお問い合わせください。",
     title: "お支払い", pay: "支払う", close: "閉じる", methods: "お支払い方法", processing: "処理中…",
     failed: "お支払いを開始できませんでした（{}）。もう一度お試しください。",
     network: "決済サービスに接続できませんでした。接続を確認して、もう一度お試しください。",
+    phone: "{} の携帯電話番号", phoneInvalid: "タイの携帯電話番号を入力してください（例：0812345678）。",
   },
   zh: {
     none: "此订单无法使用这里提供的支付方式付款。请联系商家。",
     title: "付款", pay: "付款", close: "关闭", methods: "支付方式", processing: "正在处理…",
     failed: "无法开始付款（{}）。请重试。",
     network: "无法连接支付服务。请检查网络后重试。",
+    phone: "{} 手机号码", phoneInvalid: "请输入泰国手机号码，例如 0812345678。",
   },
 };
 
@@ -101,14 +113,7 @@ function namedMethods(options) {
 /** The named methods that can take `amount` of `currency`; for an order none of them can take,
  *  none (the merchant is told what each takes). */
 function offeredMethods(options, amount, currency) {
-  let named = namedMethods(options);
-  // TrueMoney Wallet's source needs the customer's mobile number, which this dialog does not
-  // ask: with a charge URL the checkout asks it; without, the merchant makes that source.
-  const needPhone = options.chargeUrl ? [] : named.filter((name) => METHODS[name].phone_number);
-  if (needPhone.length) {
-    console.warn(`paywasm OmiseCard: ${needPhone.join(", ")} need the customer's phone number, which the dialog asks only with chargeUrl (or make the source with Omise.createSource and phone_number)`);
-    named = named.filter((name) => !needPhone.includes(name));
-  }
+  const named = namedMethods(options);
   const order = formatAmount(amount, currency, "en");
   const unfit = named.filter((name) => !fits(name, amount, currency));
   const chosen = options.defaultPaymentMethod || options.otherPaymentMethods;
@@ -195,11 +200,26 @@ export function omiseCard(host) {
     const id = `paywasm-card-${++dialogs}`;
     let chosen = options.methods[0];
 
+    // TrueMoney Wallet's source needs the customer's mobile number, asked under the methods
+    // when it is chosen, as Omise.js's form does (with a charge URL the checkout asks it).
+    const asksPhone = (name) => !options.chargeUrl && METHODS[name].phone_number;
+    const phoneInput = element("input", { type: "tel", name: "phone_number", autocomplete: "tel", inputmode: "tel", required: true });
+    const phoneLabel = element("span");
+    const phoneField = element("label", { class: "paywasm-card-phone" }, [phoneLabel, phoneInput]);
+    // A refusal lasts until the customer changes the number.
+    phoneInput.addEventListener("input", () => phoneInput.setCustomValidity(""));
+    const showPhone = () => {
+      phoneField.hidden = !asksPhone(chosen);
+      phoneLabel.textContent = words.phone.replace("{}", METHODS[chosen]?.name ?? "");
+    };
+
     const methodButtons = options.methods.map((name) => {
       const button = element("button", { type: "button", class: "paywasm-card-method", "data-method": name, "aria-pressed": String(name === chosen) }, [METHODS[name].name]);
       button.addEventListener("click", () => {
         chosen = name;
         for (const other of methodButtons) other.setAttribute("aria-pressed", String(other === button));
+        showPhone();
+        if (asksPhone(name)) phoneInput.focus();
       });
       return button;
     });
@@ -207,10 +227,11 @@ export function omiseCard(host) {
     const submit = element("button", { type: "button", class: "paywasm-card-submit" }, [options.submitLabel ?? words.pay]);
     const closeButton = element("button", { type: "button", class: "paywasm-card-close", "aria-label": words.close }, ["×"]);
     const payable = options.methods.length > 0;
+    if (payable) showPhone();
     if (!payable) alert.textContent = words.none;
     const form = element("div", { class: "paywasm-card-form" }, [
       ...(options.hideAmount ? [] : [element("p", { class: "paywasm-card-amount" }, [formatAmount(options.amount, options.currency, lang)])]),
-      ...(payable ? [element("div", { class: "paywasm-card-methods", role: "group", "aria-label": words.methods }, methodButtons)] : []),
+      ...(payable ? [element("div", { class: "paywasm-card-methods", role: "group", "aria-label": words.methods }, methodButtons), phoneField] : []),
       alert,
       ...(payable ? [submit] : []),
     ]);
@@ -276,12 +297,22 @@ export function omiseCard(host) {
         }
         return;
       }
+      const params = { amount: options.amount, currency: options.currency };
+      if (asksPhone(chosen)) {
+        params.phone_number = thaiMobileNumber(phoneInput.value);
+        if (!params.phone_number) {
+          // The browser's own bubble, in the dialog's words; no source is asked for.
+          phoneInput.setCustomValidity(words.phoneInvalid);
+          phoneInput.reportValidity();
+          return;
+        }
+      }
       submit.disabled = true;
       submit.textContent = words.processing;
       dialog.setAttribute("aria-busy", "true");
       let answer;
       try {
-        answer = await host.sourceAnswer(options.publicKey, chosen, { amount: options.amount, currency: options.currency });
+        answer = await host.sourceAnswer(options.publicKey, chosen, params);
       } catch {
         answer = { status: 0 };
       }

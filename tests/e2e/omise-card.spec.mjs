@@ -175,16 +175,41 @@ test("otherPaymentMethods takes Opn's other methods: a ringgit dialog offers Gra
   expect(errors).toEqual([]);
 });
 
-test("without a charge URL the dialog leaves out TrueMoney Wallet, whose source needs a phone number it does not ask, and tells the merchant", async ({ page }) => {
-  const warnings = [];
-  page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
+test("without a charge URL the dialog asks TrueMoney Wallet's mobile number itself, refuses one that is not Thai at the field, and makes the source with the one given", async ({ page }) => {
+  const errors = pageErrors(page);
+  const sources = [];
+  page.on("request", (r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST" && sources.push(r.postDataJSON()));
   await page.goto("/examples/omise-card");
   await page.evaluate(() =>
-    OmiseCard.open({ amount: 129000, currency: "THB", frameLabel: "Thai order", otherPaymentMethods: ["truemoney", "promptpay", "rabbit_linepay"] }),
+    OmiseCard.open({
+      amount: 129000,
+      currency: "THB",
+      frameLabel: "Thai order",
+      otherPaymentMethods: ["truemoney", "promptpay", "rabbit_linepay"],
+      onCreateTokenSuccess: (id) => (window.madeSource = id),
+    }),
   );
   const dialog = page.getByRole("dialog", { name: "Thai order" });
-  await expect(dialog.getByRole("group", { name: "Payment method" }).getByRole("button")).toHaveText(["PromptPay", "Rabbit LINE Pay"]);
-  expect(warnings.join("\n")).toContain("truemoney need the customer's phone number");
+  await expect(dialog.getByRole("group", { name: "Payment method" }).getByRole("button")).toHaveText(["PromptPay", "TrueMoney Wallet", "Rabbit LINE Pay"]);
+  const number = dialog.getByRole("textbox", { name: "Your TrueMoney Wallet mobile number" });
+  // Not asked for PromptPay, the first method; asked, with the focus, once TrueMoney Wallet is chosen.
+  await expect(number).toBeHidden();
+  await dialog.getByRole("button", { name: "TrueMoney Wallet" }).click();
+  await expect(number).toBeFocused();
+  expect(await axeViolations(page, ".paywasm-card")).toEqual([]);
+  await number.fill("12345");
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  expect(await number.evaluate((input) => input.validationMessage)).toBe("Enter a Thai mobile number, such as 0812345678.");
+  await expect(dialog).toBeVisible();
+  expect(sources).toEqual([]);
+  await number.fill("081 234-5678");
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
+  const source = await gatewayGet(`/sources/${id}`);
+  expect([source.body.type, source.body.amount, source.body.phone_number]).toEqual(["truemoney", 129000, "0812345678"]);
+  expect(sources).toHaveLength(1);
+  expect(errors).toEqual([]);
 });
 
 test("an order no method can take: the customer is told to contact the shop, the merchant what each method takes", async ({ page }) => {
