@@ -983,9 +983,16 @@ async fn the_malaysian_page_offers_its_methods_that_the_account_takes_and_links_
     let shop = sandbox.running.shop().to_owned();
     let page = sandbox.page(shop.clone() + "/my").await;
     let widget = support::widget_config_in(&page);
+    // ShopeePay both ways: the widget offers the one that fits the customer's platform.
     assert_eq!(
         widget["methods"],
-        json!(["touch_n_go", "shopeepay", "grabpay", "duitnow_qr"])
+        json!([
+            "touch_n_go",
+            "shopeepay",
+            "shopeepay_jumpapp",
+            "grabpay",
+            "duitnow_qr"
+        ])
     );
     assert_eq!(widget["currency"], "MYR");
     assert_eq!(widget["chargeUrl"], format!("{shop}/my/checkout/charges"));
@@ -995,6 +1002,11 @@ async fn the_malaysian_page_offers_its_methods_that_the_account_takes_and_links_
             "{method}"
         );
     }
+    // A desktop's first view: one ShopeePay button, its QR page's.
+    assert!(
+        !page.contains(r#"data-method="shopeepay_jumpapp""#),
+        "{page}"
+    );
     assert!(page.contains(marks), "{page}");
     assert!(
         page.contains("Pay with Touch &#39;n Go eWallet, ShopeePay, GrabPay or DuitNow QR."),
