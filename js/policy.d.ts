@@ -16,6 +16,8 @@ export declare function secretKeyRefusal(key: unknown): string | null;
 export declare const FRAME_OPTIONS: readonly string[];
 /** The checkout's own methods; a page that names any other in `methods` links `paywasm-methods.css` and mounts `paywasm_methods.js`. */
 export declare const CHECKOUT_METHODS: readonly string[];
+/** Whether `options.methods` names one of Opn's methods beyond the checkout's own (`CHECKOUT_METHODS`). */
+export declare function namesOtherMethods(options: { methods?: unknown } | null | undefined): boolean;
 /** Whether a checkout with these options needs the build with Opn's other methods (`paywasm_methods.js`): its `methods` names one, or it waits for a charge (`chargeId`). */
 export declare function needsOtherMethods(options: { methods?: unknown; chargeId?: unknown } | null | undefined): boolean;
 /** The origins each production gateway sends customers to besides its own. */

@@ -24,9 +24,15 @@ export const FRAME_OPTIONS = "__POLICY:FRAME_OPTIONS__";
 /**
  * The checkout's own methods, whose marks are in `paywasm.css`: a page that names any other
  * (Opn's GrabPay, PayPay, ...) in `methods` links `paywasm-methods.css` for its mark, and
- * mounts the checkout's build with those methods (see `offersOtherMethods`).
+ * mounts the checkout's build with those methods (`namesOtherMethods`, `needsOtherMethods`).
  */
 export const CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
+
+/** Whether the `methods` of `options` names one of Opn's methods beyond the checkout's own
+ * (anything but an array is the widget's to refuse, in its words). */
+export function namesOtherMethods(options) {
+  return Array.isArray(options?.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name));
+}
 
 /**
  * Whether the checkout of `options` (on Omise) needs its build with Opn's methods beyond its
@@ -35,7 +41,7 @@ export const CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
  * index.js and embed.js apply the same rule in their own copies: they stay one file each.
  */
 export function needsOtherMethods(options) {
-  return Boolean(options?.chargeId) || (Array.isArray(options?.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name)));
+  return Boolean(options?.chargeId) || namesOtherMethods(options);
 }
 
 /**

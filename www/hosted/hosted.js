@@ -9,7 +9,7 @@
 //   parent -> frame: init {options}
 //   frame -> parent: ready, resize {height}, state {state}, complete {charge},
 //                    error {error: {code, message}}, redirect {url}
-import { CHECKOUT_METHODS, FRAME_OPTIONS, needsOtherMethods } from "../policy.js";
+import { FRAME_OPTIONS, namesOtherMethods, needsOtherMethods } from "../policy.js";
 
 // Each gateway's checkout is its own build (paywasm.js, or paywasm_methods.js where the shop
 // names Opn's other methods, or paywasm_wooshpay.js): the frame imports the one its options
@@ -72,9 +72,8 @@ if (!framedByThatOrigin) {
     });
     // The marks of Opn's methods beyond the checkout's own, where the shop names one, in
     // force (or failed: the checkout works without them) before the buttons are drawn.
-    // Anything but an array is the widget's to refuse, with its own words.
     let marksInForce = null;
-    if (Array.isArray(options.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name))) {
+    if (namesOtherMethods(options)) {
       const marks = document.createElement("link");
       marks.rel = "stylesheet";
       marks.href = "../paywasm-methods.css";
