@@ -191,6 +191,25 @@
     };
   });
 
+  // The checkout's words (a module's text) in the language a checkout with `locale` speaks in this
+  // browser, pinned like the builds (which speak English), or null: English, or the file could
+  // not be had (the checkout then speaks English). js/policy.js's wordsLanguage.
+  var wordsFetched = {};
+  function words(locale) {
+    var tags = [locale].concat(Array.prototype.slice.call(navigator.languages || []));
+    for (var i = 0; i < tags.length; i++) {
+      var tag = tags[i];
+      var primary = typeof tag == "string" ? tag.split(/[-_]/)[0].toLowerCase() : "";
+      if (primary == "en") return null;
+      if (primary == "th" || primary == "ja" || (primary == "zh" && !/Hant|TW$|HK$/.test(tag))) {
+        var file = "paywasm-words-" + primary + ".js";
+        wordsFetched[file] = wordsFetched[file] || importPinned(file).then(function (module) { return module.default; }, function () { return null; });
+        return wordsFetched[file];
+      }
+    }
+    return null;
+  }
+
   // Paywasm.mount.
   function mount(target, options) {
     link("stylesheet", "paywasm.css");
@@ -202,8 +221,10 @@
     // Their code is a build of its own too, which a return page (a charge of any method) needs
     // as well (js/policy.js's needsOtherMethods).
     var build = !options ? "paywasm" : options.mode === "pos" ? "paywasm_pos" : options.gateway === "wooshpay" ? "paywasm_wooshpay" : others || options.chargeId ? "paywasm_methods" : "paywasm";
-    return Promise.all([widget(build), marks]).then(function (ready) {
+    var text = build == "paywasm_pos" ? null : words(options && options.locale);
+    return Promise.all([widget(build), marks, text]).then(function (ready) {
       var merged = Object.assign({ gatewayUrl: gatewayUrl, publicKey: publicKey }, options);
+      if (ready[2]) ready[0].useWords(ready[2]);
       return ready[0].mount(target, merged);
     });
   }

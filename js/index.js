@@ -17,10 +17,17 @@ const CHECKOUT_METHODS = "__POLICY:CHECKOUT_METHODS__";
 
 const builds = {};
 
-/** Imports a build and instantiates its WebAssembly, once per build. The import stays a literal
- * `import("./...")` at each caller, so that bundlers see every build. */
-function loadBuild(name, importBuild, wasmUrl) {
-  builds[name] ??= importBuild().then(async (build) => {
+// The literal `import("./...")` of each build, so that bundlers see every one.
+const importers = {
+  checkout: () => import("./paywasm.js"),
+  methods: () => import("./paywasm_methods.js"),
+  wooshpay: () => import("./paywasm_wooshpay.js"),
+  pos: () => import("./paywasm_pos.js"),
+};
+
+/** Imports a build and instantiates its WebAssembly, once per build. */
+function loadBuild(name, wasmUrl) {
+  builds[name] ??= importers[name]().then(async (build) => {
     await build.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
     return build;
   });
@@ -29,35 +36,57 @@ function loadBuild(name, importBuild, wasmUrl) {
 
 /** Loads the checkout's WebAssembly (once); `mount` and `createSource` call it for you. */
 export function load(wasmUrl) {
-  return loadBuild("checkout", () => import("./paywasm.js"), wasmUrl);
+  return loadBuild("checkout", wasmUrl);
 }
 
 /** Loads the checkout's build with Opn's methods beyond its own (once); `mount` calls it for
  * you when `methods` names one (TrueMoney, GrabPay, PayPay...) or `chargeId` is given. */
 export async function loadMethods(wasmUrl) {
-  return (await loadBuild("methods", () => import("./paywasm_methods.js"), wasmUrl)).mount;
+  return (await loadBuild("methods", wasmUrl)).mount;
 }
 
 /** Loads the cashier view's build (once); `mount` with `mode: "pos"` calls it for you. */
 export async function loadPos(wasmUrl) {
-  return (await loadBuild("pos", () => import("./paywasm_pos.js"), wasmUrl)).mount;
+  return (await loadBuild("pos", wasmUrl)).mount;
 }
 
 /** Loads the checkout's build for WooshPay (once); `mount` with `gateway: "wooshpay"` calls it for you. */
 export async function loadWooshpay(wasmUrl) {
-  return (await loadBuild("wooshpay", () => import("./paywasm_wooshpay.js"), wasmUrl)).mount;
+  return (await loadBuild("wooshpay", wasmUrl)).mount;
 }
 
 /** The build that mounts `options`: the cashier's view, the checkout on WooshPay, the checkout
  * with Opn's other methods (policy.js's needsOtherMethods: named, or a charge to wait for, which
  * may be of any method), or the checkout. */
-async function mountFor(options) {
-  if (options?.mode === "pos") return loadPos();
-  if (options?.gateway === "wooshpay") return loadWooshpay();
+function buildFor(options) {
+  if (options?.mode === "pos") return "pos";
+  if (options?.gateway === "wooshpay") return "wooshpay";
   if (options?.chargeId || (Array.isArray(options?.methods) && options.methods.some((name) => !CHECKOUT_METHODS.includes(name)))) {
-    return loadMethods();
+    return "methods";
   }
-  return (await load()).mount;
+  return "checkout";
+}
+
+// The checkout's words in Thai, Japanese and Chinese, beside the builds (which speak English):
+// a page fetches the one its customer reads, while its build loads.
+const WORDS = {
+  th: () => import("./paywasm-words-th.js"),
+  ja: () => import("./paywasm-words-ja.js"),
+  zh: () => import("./paywasm-words-zh.js"),
+};
+const words = {};
+
+/** The words (a module's text) a checkout with `locale` needs in this browser, or null: English,
+ * or the file could not be had (the checkout then speaks English). policy.js's wordsLanguage. */
+function wordsFor(locale) {
+  for (const tag of [locale, ...(navigator.languages ?? [])]) {
+    const primary = typeof tag == "string" ? tag.split(/[-_]/)[0].toLowerCase() : "";
+    if (primary == "en") return null;
+    if (primary == "th" || primary == "ja" || (primary == "zh" && !/Hant|TW$|HK$/.test(tag))) {
+      return (words[primary] ??= WORDS[primary]().then((module) => module.default, () => null));
+    }
+  }
+  return null;
 }
 
 /** An error with the gateway's (or merchant server's) code. */
@@ -75,9 +104,11 @@ export class PaywasmError extends Error {
 export async function mount(target, options) {
   // Imported on a server (server-side rendering), the package loads; mounting waits for a page.
   if (typeof document == "undefined") throw new PaywasmError("no_browser", "paywasm: mount needs a browser; call it on the client");
-  const mountBuild = await mountFor(options);
+  const name = buildFor(options);
+  const [build, text] = await Promise.all([loadBuild(name), name == "pos" ? null : wordsFor(options?.locale)]);
   try {
-    return mountBuild(target, options);
+    if (text) build.useWords(text);
+    return build.mount(target, options);
   } catch (error) {
     throw new PaywasmError("invalid_options", error.message);
   }

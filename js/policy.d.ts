@@ -26,3 +26,5 @@ export declare const GATEWAY_PAGES: Readonly<Record<string, readonly string[]>>;
 export declare function isSecure(url: URL): boolean;
 /** `url` if it is one of the pages the gateway at `gatewayUrl` sends customers to, else null. */
 export declare function gatewayPage(url: string, gatewayUrl: string): URL | null;
+/** The language of the words a checkout mounted with `locale` needs in this browser (`paywasm-words-<subtag>.js`): "th", "ja", "zh", or null for English, which every build carries. */
+export declare function wordsLanguage(locale: unknown): "th" | "ja" | "zh" | null;

@@ -45,6 +45,22 @@ export function needsOtherMethods(options) {
 }
 
 /**
+ * The language of the words a checkout mounted with `locale` needs in this browser
+ * (`paywasm-words-<subtag>.js`, beside the builds): "th", "ja", "zh", or null for English,
+ * which every build carries. paywasm_core's `Language::choose`, which the widget applies: the
+ * locale, then the browser's languages, by primary subtag; Chinese in simplified script only.
+ * index.js and embed.js apply it in their own copies: they stay one file each.
+ */
+export function wordsLanguage(locale) {
+  for (const tag of [locale, ...(globalThis.navigator?.languages ?? [])]) {
+    const primary = typeof tag == "string" ? tag.split(/[-_]/)[0].toLowerCase() : "";
+    if (primary == "en") return null;
+    if (primary == "th" || primary == "ja" || (primary == "zh" && !/Hant|TW$|HK$/.test(tag))) return primary;
+  }
+  return null;
+}
+
+/**
  * The origins each production gateway sends customers to besides its own: Omise's payment pages;
  * for WooshPay, Alipay's cashier and its app hand-over, as the seeds' URLs show. Any other
  * gateway (a sandbox) sends customers to its own origin only.

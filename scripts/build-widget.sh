@@ -104,6 +104,9 @@ for build in omise:paywasm methods:paywasm_methods wooshpay:paywasm_wooshpay pos
   node scripts/minify.mjs "pkg/$name.js"
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done
+# The checkout's words in Thai, Japanese and Chinese, a file per language (the builds speak
+# English): the loaders fetch the one a page's customer reads.
+cargo run -q -p paywasm-core --example words -- pkg
 cp src/components/checkout/checkout.css pkg/paywasm.css
 # The marks of Opn's methods beyond the checkout's own, linked only by pages that offer them.
 cp src/components/checkout/methods.css pkg/paywasm-methods.css

@@ -6,11 +6,14 @@
 import { readFileSync, existsSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
-const checkout = ["pkg/paywasm_bg.wasm", "pkg/paywasm.js", "pkg/paywasm.css"];
+// Each checkout counted in Thai, the heaviest of the words files: a page whose customer reads
+// Thai, Japanese or Chinese fetches that language's (the builds speak English).
+const words = "pkg/paywasm-words-th.js";
+const checkout = ["pkg/paywasm_bg.wasm", "pkg/paywasm.js", "pkg/paywasm.css", words];
 // A checkout whose `methods` names one of Opn's others (TrueMoney, GrabPay...): their build and
 // their marks' stylesheet instead.
-const methods = ["pkg/paywasm_methods_bg.wasm", "pkg/paywasm_methods.js", "pkg/paywasm.css", "pkg/paywasm-methods.css"];
-const wooshpay = ["pkg/paywasm_wooshpay_bg.wasm", "pkg/paywasm_wooshpay.js", "pkg/paywasm.css"];
+const methods = ["pkg/paywasm_methods_bg.wasm", "pkg/paywasm_methods.js", "pkg/paywasm.css", "pkg/paywasm-methods.css", words];
+const wooshpay = ["pkg/paywasm_wooshpay_bg.wasm", "pkg/paywasm_wooshpay.js", "pkg/paywasm.css", words];
 const pages = {
   "checkout, npm import": ["pkg/index.js", ...checkout],
   "checkout, script tag": ["pkg/embed.js", ...checkout],
@@ -70,10 +73,10 @@ if (process.argv.includes("--rows")) {
 // without its panic machinery; the fallback when the pinned nightly cannot be had) has its own,
 // larger budgets: measured on 2026-12-07 (rustc 1.95.0) and given half a KB more, since stable
 // is not pinned and another release may differ by a few bytes.
-const BUDGET_GZIP_KB = { nightly: 95.0, stable: 122.9 };
-const METHODS_BUDGET_GZIP_KB = { nightly: 100.9, stable: 129.2 };
-const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 90.1, stable: 117.7 };
-const POS_BUDGET_GZIP_KB = { nightly: 75.3, stable: 102.3 };
+const BUDGET_GZIP_KB = { nightly: 94.4, stable: 122.9 };
+const METHODS_BUDGET_GZIP_KB = { nightly: 100.1, stable: 129.2 };
+const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 89.4, stable: 117.7 };
+const POS_BUDGET_GZIP_KB = { nightly: 75.5, stable: 102.3 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;

@@ -253,7 +253,7 @@ struct MountOptions {
 /// without them (the package's `mount` and `embed.js` choose the build by `methods`).
 #[cfg(all(feature = "omise", not(feature = "methods")))]
 const OTHER_METHODS_BUILD: &str = " (Opn's others are in paywasm_methods.js, which mount loads)";
-#[cfg(any(feature = "methods", not(feature = "omise")))]
+#[cfg(all(feature = "checkout", any(feature = "methods", not(feature = "omise"))))]
 const OTHER_METHODS_BUILD: &str = "";
 
 fn invalid(message: impl Into<String>) -> WidgetError {
@@ -425,6 +425,16 @@ fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError>
         .flatten()
         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
         .ok_or_else(|| invalid(format!("no element matches '{selector}'")))
+}
+
+/// Hands the checkout a language's words, the default export of `paywasm-words-<subtag>.js`
+/// (`th`, `ja`, `zh`: a sentence per line), before `mount`: this build carries English only. The package's `mount`,
+/// `embed.js` and the hosted page fetch the file of the language a page speaks and call it for
+/// you. Returns false, and the checkout speaks English, when `words` is not such a text.
+#[cfg(feature = "checkout")]
+#[wasm_bindgen(js_name = useWords)]
+pub fn use_words(words: String) -> bool {
+    crate::i18n::hand_over(words)
 }
 
 /// Mounts the checkout into `target` (an element or a CSS selector) with `options`; throws

@@ -353,6 +353,35 @@ async fn speaks_the_merchants_language_choice() {
 }
 
 #[wasm_bindgen_test]
+fn handed_words_are_spoken_for_their_language_only_and_a_broken_list_is_refused() {
+    use paywasm::i18n::{choose, hand_over, phone_words, Language, PhoneWords, Texts};
+    let listed = |language: Language| {
+        let texts = language.texts();
+        let words: Vec<&str> = texts
+            .words()
+            .into_iter()
+            .chain(phone_words(texts).words())
+            .collect();
+        words.join("\n") + "\n"
+    };
+    // One sentence short, or one too many: nothing is taken.
+    let thai = listed(Language::Thai);
+    let short = thai.split_once('\n').unwrap().1.to_owned();
+    assert!(!hand_over(short));
+    assert!(!hand_over(thai.clone() + "one more\n"));
+    // A changed sentence shows that the handed words, not the built-in ones, are spoken.
+    assert!(hand_over(thai.replace("ลองอีกครั้ง\n", "ลองใหม่\n")));
+    assert_eq!(choose(Some("th"), []).try_again, "ลองใหม่");
+    assert_eq!(Texts::WORDS + PhoneWords::WORDS, thai.lines().count());
+    // Another language is not spoken with them.
+    assert_eq!(choose(Some("ja"), []).lang, "ja");
+    assert_eq!(
+        choose(Some("ja"), []).try_again,
+        Language::Japanese.texts().try_again
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_merchants_language_wins_then_the_browsers_languages() {
     use paywasm::i18n::choose;
     assert_eq!(choose(Some("th"), ["en-US"]).lang, "th");

@@ -330,3 +330,32 @@ test("without data-paywasm-declarative on its script tag, embed.js mounts no mar
   await expect(page.locator("#merchants").getByRole("button", { name: "PromptPay" })).toBeVisible();
   await expect(page.locator("#injected")).toBeEmpty();
 });
+
+// The builds speak English; each way of loading them fetches the words of the one language the
+// customer reads (paywasm-words-<subtag>.js), and no other, and the checkout speaks it through
+// to the QR's wait (words only the widget draws, never the server's first view).
+for (const [locale, way, url, fetched, waiting] of [
+  ["th-TH", "script tag from a CDN", "/examples/script-tag", "paywasm-words-th.js", "กำลังรอการชำระเงิน"],
+  ["ja-JP", "hosted page", "/examples/iframe", "paywasm-words-ja.js", "お支払いをお待ちしています"],
+  ["zh-CN", "npm package", "/", "paywasm-words-zh.js", "正在等待付款"],
+  ["zh-TW", "npm package", "/", null, "Waiting for your payment"],
+  ["en-US", "script tag from a CDN", "/examples/script-tag", null, "Waiting for your payment"],
+]) {
+  test.describe(`in ${locale}`, () => {
+    test.use({ locale });
+    test(`${way}: the words of the customer's language only are fetched, and spoken`, async ({ page, context }) => {
+      const words = [];
+      context.on("request", (r) => /paywasm-words-/.test(r.url()) && words.push(new URL(r.url()).pathname.split("/").pop()));
+      await page.goto(url);
+      const checkout =
+        url === "/examples/iframe"
+          ? page.getByTitle("Payment").contentFrame()
+          : url === "/examples/script-tag"
+            ? page.getByRole("region", { name: "Declarative checkout" })
+            : page;
+      await checkout.getByRole("button", { name: "PromptPay", exact: true }).click();
+      await expect(checkout.getByRole("status")).toContainText(waiting);
+      expect(words).toEqual(fetched ? [fetched] : []);
+    });
+  });
+}

@@ -9,12 +9,15 @@
 //   parent -> frame: init {options}
 //   frame -> parent: ready, resize {height}, state {state}, complete {charge},
 //                    error {error: {code, message}}, redirect {url}
-import { FRAME_OPTIONS, namesOtherMethods, needsOtherMethods } from "../policy.js";
+import { FRAME_OPTIONS, namesOtherMethods, needsOtherMethods, wordsLanguage } from "../policy.js";
 
 // Each gateway's checkout is its own build (paywasm.js, or paywasm_methods.js where the shop
 // names Opn's other methods, or paywasm_wooshpay.js): the frame imports the one its options
-// name, once they arrive, and never downloads the others' wasm.
+// name, once they arrive, and never downloads the others' wasm. The builds speak English; the
+// words of another language the customer reads are fetched beside it, and handed over.
 async function mountFor(options) {
+  const language = wordsLanguage(options.locale);
+  const words = language && import(`../paywasm-words-${language}.js`).then((module) => module.default, () => null);
   const build =
     options.gateway === "wooshpay"
       ? await import("../paywasm_wooshpay.js")
@@ -22,6 +25,8 @@ async function mountFor(options) {
         ? await import("../paywasm_methods.js")
         : await import("../paywasm.js");
   await build.default();
+  const text = await words;
+  if (text) build.useWords(text);
   return build.mount;
 }
 

@@ -75,6 +75,114 @@ pub struct Texts {
     pub reasons: Reasons,
 }
 
+impl Texts {
+    /// The number of sentences in [`Texts::words`].
+    pub const WORDS: usize = 41;
+
+    /// Every sentence, in one order that [`Texts::from_words`] reads back: the widget's
+    /// JavaScript builds carry English only and are handed another language's words as such a
+    /// text of a sentence per line (a file per language, `paywasm-words-th.js`...), fetched only by a page that
+    /// speaks it.
+    pub fn words(&self) -> [&'static str; Self::WORDS] {
+        [
+            self.lang,
+            self.choose,
+            self.methods_label,
+            self.preparing,
+            self.redirecting,
+            self.waiting_qr,
+            self.qr_instructions,
+            self.banking_app,
+            self.wallet_app,
+            self.qr_alt,
+            self.pay_to,
+            self.time_left,
+            self.minutes_left,
+            self.seconds_left,
+            self.save_qr,
+            self.confirming,
+            self.reconnecting,
+            self.successful,
+            self.failed,
+            self.cancelled,
+            self.expired,
+            self.unavailable,
+            self.start_failed,
+            self.try_again,
+            self.new_qr,
+            self.next_step,
+            self.in_app,
+            self.open_in_browser,
+            self.receipt.amount,
+            self.receipt.method,
+            self.receipt.merchant,
+            self.receipt.reference,
+            self.receipt.date,
+            self.reasons.too_late,
+            self.reasons.rejected,
+            self.reasons.insufficient,
+            self.reasons.invalid_account,
+            self.reasons.processing,
+            self.reasons.network,
+            self.reasons.refused,
+            self.reasons.unsafe_redirect,
+        ]
+    }
+
+    /// The sentences [`Texts::words`] listed, in the same order.
+    pub fn from_words(words: [&'static str; Self::WORDS]) -> Self {
+        let [lang, choose, methods_label, preparing, redirecting, waiting_qr, qr_instructions, banking_app, wallet_app, qr_alt, pay_to, time_left, minutes_left, seconds_left, save_qr, confirming, reconnecting, successful, failed, cancelled, expired, unavailable, start_failed, try_again, new_qr, next_step, in_app, open_in_browser, amount, method, merchant, reference, date, too_late, rejected, insufficient, invalid_account, processing, network, refused, unsafe_redirect] =
+            words;
+        Texts {
+            lang,
+            choose,
+            methods_label,
+            preparing,
+            redirecting,
+            waiting_qr,
+            qr_instructions,
+            banking_app,
+            wallet_app,
+            qr_alt,
+            pay_to,
+            time_left,
+            minutes_left,
+            seconds_left,
+            save_qr,
+            confirming,
+            reconnecting,
+            successful,
+            failed,
+            cancelled,
+            expired,
+            unavailable,
+            start_failed,
+            try_again,
+            new_qr,
+            next_step,
+            in_app,
+            open_in_browser,
+            receipt: ReceiptLabels {
+                amount,
+                method,
+                merchant,
+                reference,
+                date,
+            },
+            reasons: Reasons {
+                too_late,
+                rejected,
+                insufficient,
+                invalid_account,
+                processing,
+                network,
+                refused,
+                unsafe_redirect,
+            },
+        }
+    }
+}
+
 /// The labels of the receipt's lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReceiptLabels {
@@ -322,6 +430,25 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language the widget speaks.
+    pub const ALL: [Language; 4] = [
+        Language::English,
+        Language::Thai,
+        Language::Japanese,
+        Language::Chinese,
+    ];
+
+    /// The primary subtag (`en`, `th`, `ja`, `zh`): the widget's words files are named by it
+    /// (`paywasm-words-th.js`), and the loaders choose one by the same rule as [`Language::choose`].
+    pub fn subtag(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Thai => "th",
+            Language::Japanese => "ja",
+            Language::Chinese => "zh",
+        }
+    }
+
     /// The language of a BCP 47 tag (`th`, `ja-JP`, `zh-Hans-CN`...), if the widget speaks it.
     pub fn for_tag(tag: &str) -> Option<Self> {
         let primary = tag
@@ -411,7 +538,28 @@ pub fn phone_words(texts: &Texts) -> &'static PhoneWords {
     }
 }
 
-static PHONE_EN: PhoneWords = PhoneWords {
+impl PhoneWords {
+    /// The number of sentences in [`PhoneWords::words`].
+    pub const WORDS: usize = 3;
+
+    /// Every sentence, in the order [`PhoneWords::from_words`] reads back (after
+    /// [`Texts::words`] in a language's file).
+    pub fn words(&self) -> [&'static str; Self::WORDS] {
+        [self.label, self.invalid, self.go_on]
+    }
+
+    /// The sentences [`PhoneWords::words`] listed, in the same order.
+    pub fn from_words([label, invalid, go_on]: [&'static str; Self::WORDS]) -> Self {
+        PhoneWords {
+            label,
+            invalid,
+            go_on,
+        }
+    }
+}
+
+/// English: the JavaScript builds' own, beside [`EN`].
+pub static PHONE_EN: PhoneWords = PhoneWords {
     label: "Your {} mobile number",
     invalid: "Enter a Thai mobile number, such as 0812345678.",
     go_on: "Continue",
@@ -480,6 +628,21 @@ pub fn failure_reason(texts: &Texts, failure: Option<crate::failure::FailureCode
 mod tests {
     use super::*;
     use crate::failure::FailureCode;
+
+    #[test]
+    fn every_language_s_words_read_back_as_they_were_listed() {
+        for language in Language::ALL {
+            let texts = language.texts();
+            let phone = phone_words(texts);
+            assert_eq!(&Texts::from_words(texts.words()), texts);
+            assert_eq!(&PhoneWords::from_words(phone.words()), phone);
+            assert_eq!(Language::for_tag(language.subtag()), Some(language));
+            // The widget is handed them a sentence per line.
+            for word in texts.words().into_iter().chain(phone.words()) {
+                assert!(!word.is_empty() && !word.contains(['\n', '\r']), "{word:?}");
+            }
+        }
+    }
 
     #[test]
     fn the_title_reads_as_one_line_beside_the_amount_in_every_language() {
