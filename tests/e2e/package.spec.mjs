@@ -4,7 +4,7 @@
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
-test("npm pack sends exactly the package's files: the four builds, their glue and types, the entries, the custom element, the styles, the hosted page", () => {
+test("npm pack sends exactly the package's files: the four builds, their glue and types, the words of three languages, the entries, the custom element, the styles, the hosted page", () => {
   const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: "pkg", encoding: "utf8" }));
   const files = packed.files.map((file) => file.path).sort();
   const builds = ["paywasm", "paywasm_methods", "paywasm_wooshpay", "paywasm_pos"].flatMap((build) => [
@@ -12,6 +12,7 @@ test("npm pack sends exactly the package's files: the four builds, their glue an
   ]);
   expect(files).toEqual([
     ...builds,
+    "paywasm-words-th.js", "paywasm-words-ja.js", "paywasm-words-zh.js",
     "README.md", "package.json",
     "index.js", "index.d.ts", "embed.js", "embed.d.ts", "frame.js", "frame.d.ts", "policy.js", "policy.d.ts",
     "paywasm.css", "paywasm-methods.css", "omise-card.js", "omise-card.css", "integrity.json",
