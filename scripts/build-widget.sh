@@ -18,7 +18,8 @@
 # optimize_for_size code paths: about 16 KB gzip less on the checkout; and no function merged
 # by LLVM, so that strip-streams.mjs may empty Leptos's unused stream code: 4 KB less, and
 # empty-float-display.mjs core's float formatting: 4.5 KB, and empty-io-error-kinds.mjs the
-# words only the streams read: 0.4 KB;
+# words only the streams read: 0.4 KB, and empty-event-delegation.mjs tachys's event
+# delegation, which no listener uses: 1.4 KB;
 # BENCHMARKS.md), else with
 # stable; pkg/build.json records which, and the size
 # budget (scripts/size.mjs) is the one of that toolchain. PAYWASM_TOOLCHAIN=stable forces stable.
@@ -68,10 +69,12 @@ for build in omise:paywasm methods:paywasm_methods wooshpay:paywasm_wooshpay pos
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
   # On nightly, built with -Zmerge-functions=disabled, the streams' functions can go too
   # (strip-streams.mjs says why that needs functions unmerged), and float formatting, which only
-  # serde's discarded error messages use, is emptied as -Zfmt-debug=none empties Debug.
+  # serde's discarded error messages use, is emptied as -Zfmt-debug=none empties Debug, and
+  # tachys's event delegation, which no listener uses.
   if [ "$toolchain" = nightly ]; then
     unmerged=--unmerged
     node scripts/empty-float-display.mjs "$name" pkg
+    node scripts/empty-event-delegation.mjs "$name" pkg
   else
     unmerged=
   fi
