@@ -1,6 +1,7 @@
-// Empties tachys's event delegation (`Dom::add_event_listener_delegated`) in a wasm-bindgen
-// build of the widget: its body becomes `unreachable`, and wasm-opt then drops what only it
-// reached (the page-wide listener, its set of event names, the walk up the DOM): about 2 KB gzip
+// Empties tachys's event delegation (`Dom::add_event_listener_delegated` and what only it makes)
+// in a wasm-bindgen build of the widget: their bodies become `unreachable`, and wasm-opt then
+// drops what only they reached (the page-wide listener, its set of event names, the walk up the
+// DOM), strip-streams.mjs the glue of the imports the wasm no longer asks for: about 2 KB gzip
 // of each page (BENCHMARKS.md).
 //   node scripts/empty-event-delegation.mjs NAME [dir]   (before strip-streams.mjs, which drops
 //                                                          the names this step reads)
@@ -23,6 +24,10 @@ if (!name) {
 }
 const wasmPath = `${dir}/${name}_bg.wasm`;
 const DELEGATED = /^<tachys\[[0-9a-f]+\]::renderer::dom::Dom>::add_event_listener_delegated$/;
+// And what only it makes: its closures (the page-wide listener, called from JavaScript, which
+// keeps them in the function table, out of wasm-opt's reach), their shims and drop glue, and
+// the set of event names it keeps (`GLOBAL_EVENTS`, and its initialiser).
+const ONLY_DELEGATED = /add_event_listener_delegated|\btachys\[[0-9a-f]+\]::renderer::dom::GLOBAL_EVENTS\b/;
 
 const bytes = readFileSync(wasmPath);
 if (bytes.includes("$$$")) {
@@ -33,15 +38,18 @@ if (bytes.includes("$$$")) {
 }
 binaryen.setDebugInfo(true); // strip-streams.mjs, next, finds functions by their names
 const module = binaryen.readBinary(bytes);
-let target = null;
+let found = false;
+let emptied = 0;
 for (let i = 0; i < module.getNumFunctions(); i++) {
   const fn = module.getFunctionByIndex(i);
   const info = binaryen.getFunctionInfo(fn);
-  if (!info.module && DELEGATED.test(info.name)) target = fn;
+  if (info.module || !ONLY_DELEGATED.test(info.name)) continue;
+  found ||= DELEGATED.test(info.name);
+  binaryen.Function.setBody(fn, module.unreachable());
+  emptied++;
 }
-if (!target) {
+if (!found) {
   throw new Error(`${wasmPath}: no Dom::add_event_listener_delegated found; if tachys no longer links it, drop this step`);
 }
-binaryen.Function.setBody(target, module.unreachable());
 writeFileSync(wasmPath, module.emitBinary());
-console.log(`== ${name}: tachys's event delegation emptied (no listener is delegated: no delegation key in the build)`);
+console.log(`== ${name}: tachys's event delegation emptied, ${emptied} functions (no listener is delegated: no delegation key in the build)`);
