@@ -6,7 +6,7 @@
 //! the page's script, all three languages), and a script tag's page pins it like the builds. Run by
 //! `scripts/build-widget.sh`: `cargo run -p paywasm-core --example words -- pkg`.
 
-use paywasm_core::i18n::{phone_words, Language};
+use paywasm_core::i18n::Language;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let folder = std::env::args()
@@ -16,16 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if language == Language::English {
             continue;
         }
-        let texts = language.texts();
-        let words: Vec<&str> = texts
-            .words()
-            .into_iter()
-            .chain(phone_words(texts).words())
-            .collect();
         let path =
             std::path::Path::new(&folder).join(format!("paywasm-words-{}.js", language.subtag()));
         // A JSON string is a JavaScript string literal.
-        let text = serde_json::to_string(&(words.join("\n") + "\n"))?;
+        let text = serde_json::to_string(&language.words_text())?;
         std::fs::write(&path, format!("export default {text};\n"))?;
     }
     Ok(())

@@ -449,6 +449,18 @@ impl Language {
         }
     }
 
+    /// This language's sentences, a line each, as the widget's JavaScript builds are handed them
+    /// (`paywasm-words-<subtag>.js`): [`Texts::words`], then [`PhoneWords::words`].
+    pub fn words_text(self) -> String {
+        let texts = self.texts();
+        let words: Vec<&str> = texts
+            .words()
+            .into_iter()
+            .chain(phone_words(texts).words())
+            .collect();
+        words.join("\n") + "\n"
+    }
+
     /// The language of a BCP 47 tag (`th`, `ja-JP`, `zh-Hans-CN`...), if the widget speaks it.
     pub fn for_tag(tag: &str) -> Option<Self> {
         let primary = tag
