@@ -159,6 +159,7 @@
         publicKey: function () { return publicKey; },
         refuseSecretKey: refuseSecretKey,
         sourceAnswer: sourceAnswer,
+        language: language,
         mount: mount,
       });
     });
@@ -191,23 +192,29 @@
     };
   });
 
-  // The checkout's words (a module's text) in the language a checkout with `locale` speaks in this
-  // browser, pinned like the builds (which speak English), or null: English, or the file could
-  // not be had (the checkout then speaks English). js/policy.js's wordsLanguage.
-  var wordsFetched = {};
-  function words(locale) {
+  // The language a checkout with `locale` speaks in this browser, "en", "th", "ja" or "zh":
+  // js/policy.js's wordsLanguage (paywasm_core's Language::choose), for the checkout's words
+  // and OmiseCard's dialog alike.
+  function language(locale) {
     var tags = [locale].concat(Array.prototype.slice.call(navigator.languages || []));
     for (var i = 0; i < tags.length; i++) {
       var tag = tags[i];
       var primary = typeof tag == "string" ? tag.split(/[-_]/)[0].toLowerCase() : "";
-      if (primary == "en") return null;
-      if (primary == "th" || primary == "ja" || (primary == "zh" && !/Hant|TW$|HK$/.test(tag))) {
-        var file = "paywasm-words-" + primary + ".js";
-        wordsFetched[file] = wordsFetched[file] || importPinned(file).then(function (module) { return module.default; }, function () { return null; });
-        return wordsFetched[file];
-      }
+      if (primary == "en" || primary == "th" || primary == "ja" || (primary == "zh" && !/Hant|TW$|HK$/.test(tag))) return primary;
     }
-    return null;
+    return "en";
+  }
+
+  // The checkout's words (a module's text) in that language, pinned like the builds (which
+  // speak English), or null: English, or the file could not be had (the checkout then speaks
+  // English).
+  var wordsFetched = {};
+  function words(locale) {
+    var lang = language(locale);
+    if (lang == "en") return null;
+    var file = "paywasm-words-" + lang + ".js";
+    wordsFetched[file] = wordsFetched[file] || importPinned(file).then(function (module) { return module.default; }, function () { return null; });
+    return wordsFetched[file];
   }
 
   // Paywasm.mount.

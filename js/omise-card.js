@@ -67,15 +67,6 @@ const WORDS = {
   },
 };
 
-function language(locale) {
-  const wanted = locale ? [locale] : [...(navigator.languages ?? []), navigator.language];
-  for (const tag of wanted) {
-    const code = String(tag ?? "").toLowerCase().slice(0, 2);
-    if (WORDS[code]) return code;
-  }
-  return "en";
-}
-
 /** "THB 1,290.00" from 129000: the currency's own number of decimals (JPY none). */
 function formatAmount(amount, currency, lang) {
   const format = new Intl.NumberFormat(lang, { style: "currency", currency, currencyDisplay: "code" });
@@ -158,7 +149,8 @@ let dialogs = 0;
  * stylesheet beside embed.js, pinned; a Promise settled once it is in force, failed or 3 s
  * old), `publicKey()` (Omise.setPublicKey's), `refuseSecretKey(key)` (throws
  * for a secret key: js/policy.js's rule), `sourceAnswer(key, type, params)` (a Promise of the
- * gateway's `{status, response}`) and `mount(target, options)` (the widget).
+ * gateway's `{status, response}`), `language(locale)` (the checkout's: "en", "th", "ja" or
+ * "zh") and `mount(target, options)` (the widget).
  */
 export function omiseCard(host) {
   // Linked as this module loads (configure, a button attached), long before a customer's
@@ -195,7 +187,7 @@ export function omiseCard(host) {
   function openDialog(given) {
     const options = checked({ ...defaults, ...given }, host.publicKey(), host.refuseSecretKey);
     close();
-    const lang = language(options.locale);
+    const lang = host.language(options.locale);
     const words = WORDS[lang];
     const id = `paywasm-card-${++dialogs}`;
     let chosen = options.methods[0];
@@ -382,7 +374,7 @@ export function omiseCard(host) {
     formButton(script, form) {
       const options = { ...fromDataset(script.dataset), submitFormTarget: form };
       namedMethods(options);
-      const label = options.buttonLabel ?? WORDS[language(options.locale)].pay;
+      const label = options.buttonLabel ?? WORDS[host.language(options.locale)].pay;
       const button = element("button", { type: "button", class: "paywasm-card-button" }, [label]);
       button.addEventListener("click", () => openDialog(options));
       script.after(button);

@@ -109,6 +109,23 @@ for (const [locale, names] of Object.entries({
   });
 }
 
+// The dialog chooses its language as the checkout does (the locale, then the browser's
+// languages; Chinese in simplified script only), so that the two agree on every page.
+for (const [browser, locale, lang, title] of [
+  ["zh-TW", undefined, "en", "Payment"],
+  ["ja-JP", "ko", "ja", "お支払い"],
+  ["th-TH", undefined, "th", "ชำระเงิน"],
+]) {
+  test.describe(`in a ${browser} browser`, () => {
+    test.use({ locale: browser });
+    test(`the dialog${locale ? ` given locale "${locale}"` : ""} speaks the checkout's language, ${lang}`, async ({ page }) => {
+      await page.goto("/examples/omise-card");
+      await page.evaluate((locale) => OmiseCard.open({ amount: 129000, frameLabel: undefined, locale }), locale);
+      await expect(page.getByRole("dialog", { name: title, exact: true })).toHaveAttribute("lang", lang);
+    });
+  });
+}
+
 test("card payments are refused with a message naming what is available", async ({ page }) => {
   const logged = [];
   page.on("console", (m) => m.type() === "error" && logged.push(m.text()));
