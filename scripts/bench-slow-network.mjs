@@ -21,6 +21,8 @@
 // is the number of requests made one after the other, and the bytes.
 //   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5] [qr-rounds=9]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
+// BENCH_LOCALE=th-TH: the browser's language (default en-US, whose page fetches no words file;
+// a Thai page fetches the checkout's Thai words beside the build). Adyen's page is the same.
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, get } from "node:http";
@@ -30,6 +32,7 @@ import { checkoutMarks, copyOfWww, launchChromium, startSandbox } from "./bench-
 
 const runs = Number(process.argv[2] ?? 5);
 const qrRounds = Number(process.argv[3] ?? 9);
+const locale = process.env.BENCH_LOCALE ?? "en-US";
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
 const www = copyOfWww();
 
@@ -65,7 +68,7 @@ const browser = await launchChromium();
 async function measure(url, marks, initScript) {
   const times = marks.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
@@ -226,7 +229,7 @@ await new Promise((resolve) => adyenMerchant.listen(17373, "127.0.0.1", resolve)
 
 /** One visit of `url` tapping PromptPay at once: [tap taken, QR loaded], ms from navigation. */
 async function timeToQr(url, adyen) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ locale });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");

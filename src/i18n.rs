@@ -14,17 +14,21 @@ use std::cell::Cell;
 use crate::WidgetError;
 
 thread_local! {
-    /// The words a loader handed over ([`hand_over`]), for the page's one language.
-    static HANDED: Cell<Option<&'static (Texts, PhoneWords)>> = const { Cell::new(None) };
+    /// The words a loader handed over ([`hand_over`]), for the page's one language: the text
+    /// as handed, and its sentences.
+    static HANDED: Cell<Option<&'static (&'static str, Texts, PhoneWords)>> = const { Cell::new(None) };
 }
 
 /// Takes one language's words, a sentence per line as `paywasm-words-<subtag>.js` exports them;
 /// false (and nothing taken) when they are not such a list.
 pub fn hand_over(words: String) -> bool {
-    // Kept for the page's life (a few KB; the loaders hand them over at each mount, and a page
-    // mounts a checkout once or a few times).
-    let words: &'static str = Box::leak(words.into_boxed_str());
-    let words: Vec<&'static str> = words.lines().collect();
+    // The loaders hand them over at each mount: the same again is taken already.
+    if HANDED.get().is_some_and(|(text, ..)| *text == words) {
+        return true;
+    }
+    // Kept for the page's life (a few KB: a page speaks one language).
+    let text: &'static str = Box::leak(words.into_boxed_str());
+    let words: Vec<&'static str> = text.lines().collect();
     let (texts, phone) = words.split_at(Texts::WORDS.min(words.len()));
     let (Ok(texts), Ok(phone)) = (texts.try_into(), phone.try_into()) else {
         return false;
@@ -34,6 +38,7 @@ pub fn hand_over(words: String) -> bool {
         return false;
     }
     HANDED.set(Some(Box::leak(Box::new((
+        text,
         texts,
         PhoneWords::from_words(phone),
     )))));
@@ -41,10 +46,10 @@ pub fn hand_over(words: String) -> bool {
 }
 
 /// The handed-over words, if they are `language`'s.
-fn handed(language: Language) -> Option<&'static (Texts, PhoneWords)> {
+fn handed(language: Language) -> Option<&'static (&'static str, Texts, PhoneWords)> {
     HANDED
         .get()
-        .filter(|(texts, _)| Language::for_tag(texts.lang) == Some(language))
+        .filter(|(_, texts, _)| Language::for_tag(texts.lang) == Some(language))
 }
 
 /// The checkout's sentences in the language [`Language::choose`] chooses: handed over, built
@@ -55,7 +60,7 @@ pub fn choose<'a>(
 ) -> &'static Texts {
     let language = Language::choose(option, browser);
     match handed(language) {
-        Some((texts, _)) => texts,
+        Some((_, texts, _)) => texts,
         None => built_in(language),
     }
 }
@@ -74,7 +79,7 @@ fn built_in(_: Language) -> &'static Texts {
 pub fn phone_words(texts: &Texts) -> &'static PhoneWords {
     let language = Language::for_tag(texts.lang).unwrap_or(Language::English);
     match handed(language) {
-        Some((_, phone)) => phone,
+        Some((_, _, phone)) => phone,
         #[cfg(feature = "words-built-in")]
         None => paywasm_core::i18n::phone_words(texts),
         #[cfg(not(feature = "words-built-in"))]

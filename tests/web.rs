@@ -370,6 +370,13 @@ fn handed_words_are_spoken_for_their_language_only_and_a_broken_list_is_refused(
         choose(Some("ja"), []).try_again,
         Language::Japanese.texts().try_again
     );
+    // The page's words as they are again, for the tests after this one.
+    assert!(hand_over(thai.clone()));
+    let spoken = choose(Some("th"), []);
+    assert_eq!(spoken, Language::Thai.texts());
+    // The same words again (a second mount) are the ones taken already, not kept twice.
+    assert!(hand_over(thai));
+    assert!(std::ptr::eq(choose(Some("th"), []), spoken));
 }
 
 #[wasm_bindgen_test]
