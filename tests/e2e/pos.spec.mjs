@@ -106,6 +106,17 @@ test("test mode: the page lists the sandbox's test codes by outcome, and a code'
   await expect(status(page)).toContainText("Payment successful: THB 400.00 with WeChat Pay");
 });
 
+test("test mode: a code's button pressed while the till still loads scans once it is ready, not never", async ({ page }) => {
+  // The till's code arrives late, as on a slow network, after the page and its buttons.
+  await page.route(/paywasm_pos_bg\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto("/pos");
+  await page.getByRole("button", { name: "Scan Alipay code that fails: insufficient_balance" }).click();
+  await expect(status(page)).toContainText("Payment failed. ");
+});
+
 for (const wallet of ["Alipay", "WeChat Pay"]) {
   test(`${wallet}: the customer confirms in the app while the cashier waits`, async ({ page }) => {
     await page.goto("/pos");

@@ -12,7 +12,9 @@ if (config.error) {
 }
 
 // The point of sale in test mode: a test code's button scans it, as a scanner types a code
-// into the focused field and presses Enter.
+// into the focused field and presses Enter. The buttons come disabled until the till is
+// mounted: a press before, with no field to type into, would be lost without a word.
+for (const button of document.querySelectorAll("button[data-scan]")) button.disabled = false;
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-scan]");
   const field = document.getElementById("paywasm-code");
