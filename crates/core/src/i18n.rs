@@ -81,8 +81,8 @@ impl Texts {
 
     /// Every sentence, in one order that [`Texts::from_words`] reads back: the widget's
     /// JavaScript builds carry English only and are handed another language's words as such a
-    /// text of a sentence per line (a file per language, `paywasm-words-th.js`...), fetched only by a page that
-    /// speaks it.
+    /// text, a sentence per line (a file per language, `paywasm-words-th.js`...), fetched only
+    /// by a page that speaks it.
     pub fn words(&self) -> [&'static str; Self::WORDS] {
         [
             self.lang,
@@ -439,7 +439,7 @@ impl Language {
     ];
 
     /// The primary subtag (`en`, `th`, `ja`, `zh`): the widget's words files are named by it
-    /// (`paywasm-words-th.js`), and the loaders choose one by the same rule as [`Language::choose`].
+    /// (`paywasm-words-th.js`), and the loaders choose one by [`Language::choose`]'s rule.
     pub fn subtag(self) -> &'static str {
         match self {
             Language::English => "en",
