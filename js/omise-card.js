@@ -14,8 +14,9 @@
 // focus returns to where it was. No inline styles or scripts: it works under a strict CSP.
 
 /** The methods a customer can pay with online, by Omise's source types in the order they are
- *  offered, each with its name and the amounts it takes in each currency ([min, max], smallest
- *  unit): the registry's (crates/core/policy.json, written in by the build, scripts/policy.mjs;
+ *  offered, each with its name, the amounts it takes in each currency ([min, max], smallest
+ *  unit), whether it is offered on phones only, the way of the same wallet it gives way to on a
+ *  platform, and whether its source says the platform: the registry's (crates/core/policy.json, written in by the build, scripts/policy.mjs;
  *  a test in paywasm-core keeps the two the same). */
 const ONLINE_METHODS = "__POLICY:ONLINE_METHODS__";
 const METHODS = Object.fromEntries(ONLINE_METHODS.map((method) => [method.type, method]));
@@ -31,6 +32,22 @@ function fits(name, amount, currency) {
 function thaiMobileNumber(typed) {
   const number = typed.replace(/[ -]/g, "");
   return /^(\+66|0)[689][0-9]{8}$/.test(number) ? number : null;
+}
+
+/** The customer's platform ("WEB", "IOS" or "ANDROID") by the checkout's rule (paywasm-core's
+ *  `detect_platform`): an iPad in its desktop mode names a Mac but has touch points. */
+function platform() {
+  const agent = navigator.userAgent;
+  if (/iPhone|iPad|iPod/.test(agent) || (agent.includes("Macintosh") && navigator.maxTouchPoints > 1)) return "IOS";
+  return agent.includes("Android") ? "ANDROID" : "WEB";
+}
+
+/** Whether the dialog offers method `name` on `here`, of the `named` ones, as the checkout
+ *  does: the banks' apps on phones only; of a wallet named both ways (ShopeePay's app and its
+ *  QR page), the way for this platform. */
+function suits(name, named, here) {
+  const method = METHODS[name];
+  return !(method.phones_only && here === "WEB") && !named.includes(method.gives_way_to?.[here]);
 }
 
 /** What Omise.js's form offers that paywasm does not, ever: card payments. */
@@ -105,14 +122,16 @@ function namedMethods(options) {
  *  none (the merchant is told what each takes). */
 function offeredMethods(options, amount, currency) {
   const named = namedMethods(options);
+  const here = platform();
+  const suited = named.filter((name) => suits(name, named, here));
   const order = formatAmount(amount, currency, "en");
-  const unfit = named.filter((name) => !fits(name, amount, currency));
+  const unfit = suited.filter((name) => !fits(name, amount, currency));
   const chosen = options.defaultPaymentMethod || options.otherPaymentMethods;
   if (chosen && unfit.length) console.warn(`paywasm OmiseCard: ${unfit.join(", ")} cannot take ${order}`);
-  const offered = named.filter((name) => fits(name, amount, currency));
+  const offered = suited.filter((name) => fits(name, amount, currency));
   if (!offered.length) {
     // The customer is told in the dialog; the merchant, here.
-    const takes = named.map((name) => `${name}: ${Object.keys(METHODS[name].limits).join(", ")}`).join("; ");
+    const takes = named.map((name) => `${name}: ${Object.keys(METHODS[name].limits).join(", ")}${METHODS[name].phones_only ? " (on phones)" : ""}`).join("; ");
     console.error(`paywasm OmiseCard: no method can take ${order} (${takes}; each within its limits)`);
   }
   return offered;
@@ -290,6 +309,8 @@ export function omiseCard(host) {
         return;
       }
       const params = { amount: options.amount, currency: options.currency };
+      // A page that sends the customer away opens the app on a phone: it must know the platform.
+      if (METHODS[chosen].names_platform) params.platform_type = platform();
       if (asksPhone(chosen)) {
         params.phone_number = thaiMobileNumber(phoneInput.value);
         if (!params.phone_number) {

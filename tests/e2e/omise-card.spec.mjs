@@ -6,6 +6,7 @@ import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
 import { axeViolations } from "./axe.mjs";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
+import { IPHONE_UA } from "./user-agents.mjs";
 
 function pageErrors(page) {
   const errors = [];
@@ -190,6 +191,54 @@ test("otherPaymentMethods takes Opn's other methods: a ringgit dialog offers Gra
   const source = await gatewayGet(`/sources/${id}`);
   expect([source.body.type, source.body.flow, source.body.amount, source.body.currency]).toEqual(["grabpay", "redirect", 18900, "MYR"]);
   expect(errors).toEqual([]);
+});
+
+/** Opens the dialog naming a Thai bank's app and both of ShopeePay's ways; the group of
+ *  method buttons. */
+async function openWithShopeePayBothWays(page) {
+  await page.goto("/examples/omise-card");
+  await page.evaluate(() =>
+    OmiseCard.open({
+      amount: 129000,
+      currency: "THB",
+      frameLabel: "Thai order",
+      otherPaymentMethods: ["promptpay", "mobile_banking_kbank", "shopeepay", "shopeepay_jumpapp"],
+      onCreateTokenSuccess: (id) => (window.madeSource = id),
+    }),
+  );
+  const dialog = page.getByRole("dialog", { name: "Thai order" });
+  return { dialog, methods: dialog.getByRole("group", { name: "Payment method" }).getByRole("button") };
+}
+
+/** Pays with the method named `name` and returns the source the gateway made. */
+async function payWith(page, dialog, name) {
+  await dialog.getByRole("button", { name, exact: true }).click();
+  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
+  return (await gatewayGet(`/sources/${id}`)).body;
+}
+
+test("on a desktop the dialog offers what the checkout does: no bank's app, and ShopeePay once, by its QR page", async ({ page }) => {
+  const errors = pageErrors(page);
+  const { dialog, methods } = await openWithShopeePayBothWays(page);
+  await expect(methods).toHaveText(["PromptPay", "ShopeePay"]);
+  const source = await payWith(page, dialog, "ShopeePay");
+  expect([source.type, source.flow, source.platform_type]).toEqual(["shopeepay", "redirect", "WEB"]);
+  expect(errors).toEqual([]);
+});
+
+test.describe("on an iPhone", () => {
+  test.use({ userAgent: IPHONE_UA, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("the dialog offers the bank's app, and ShopeePay once, by its app", async ({ page }) => {
+    const errors = pageErrors(page);
+    const { dialog, methods } = await openWithShopeePayBothWays(page);
+    await expect(methods).toHaveText(["PromptPay", "K PLUS", "ShopeePay"]);
+    const source = await payWith(page, dialog, "ShopeePay");
+    expect([source.type, source.flow, source.platform_type]).toEqual(["shopeepay_jumpapp", "app_redirect", "IOS"]);
+    expect(errors).toEqual([]);
+  });
 });
 
 test("without a charge URL the dialog asks TrueMoney Wallet's mobile number itself, refuses one that is not Thai at the field, and makes the source with the one given", async ({ page }) => {

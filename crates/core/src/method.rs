@@ -555,6 +555,39 @@ mod tests {
                 "{}",
                 method.source_type
             );
+            // The dialog offers on each platform what the checkout offers there: the Thai banks'
+            // apps on phones only, one button per wallet named both ways.
+            let (currency, amount) = method
+                .limits
+                .first()
+                .map(|limit| (Currency::parse(limit.currency), Amount(limit.min)))
+                .expect("an online method takes some currency");
+            let currency = currency.expect("a registry currency is a code");
+            let offered_on = |platform| method.offered_online(amount, &currency, platform);
+            assert_eq!(
+                entry["phones_only"].as_bool().unwrap_or(false),
+                !offered_on(PlatformType::Web) && offered_on(PlatformType::Ios),
+                "{}",
+                method.source_type
+            );
+            // Its source says the platform (the dialog sends `platform_type`, as the checkout).
+            assert_eq!(
+                entry["names_platform"].as_bool().unwrap_or(false),
+                method.source_type.source_has_platform(),
+                "{}",
+                method.source_type
+            );
+            for platform in [PlatformType::Web, PlatformType::Ios, PlatformType::Android] {
+                assert_eq!(
+                    entry["gives_way_to"][platform.as_str()].as_str(),
+                    method
+                        .source_type
+                        .gives_way_to(platform)
+                        .map(SourceType::as_str),
+                    "{} on {platform:?}",
+                    method.source_type
+                );
+            }
             let limits: Vec<(String, i64, i64)> = entry["limits"]
                 .as_object()
                 .expect("limits by currency")
