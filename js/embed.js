@@ -4,8 +4,8 @@
  *
  * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file; paywasm_methods.* for a
  * checkout naming Opn's other methods; paywasm_wooshpay.* on WooshPay; paywasm_pos.* for the
- * cashier view, mode "pos") and its stylesheet (paywasm.css, unless the
- * page links it already), from wherever this file is served: a CDN on another origin works when
+ * cashier view, mode "pos") and its stylesheet (paywasm.css, the cashier's paywasm-pos.css;
+ * not again if the page links it), from wherever this file is served: a CDN on another origin works when
  * it answers with CORS headers (README: "From a CDN"). It defines:
  * - `Omise`, compatible with Omise.js's sources API: `Omise.setPublicKey(key)` and
  *   `Omise.createSource(type, params, callback)` calling `callback(statusCode, response)`
@@ -219,7 +219,7 @@
 
   // Paywasm.mount.
   function mount(target, options) {
-    link("stylesheet", "paywasm.css");
+    link("stylesheet", options && options.mode === "pos" ? "paywasm-pos.css" : "paywasm.css");
     // The marks of Opn's methods beyond the checkout's own, for a page that names one, in
     // force before the checkout draws its buttons (a widget already loaded on the page would
     // draw them bare first). Anything but an array is the widget's to refuse, in its words.

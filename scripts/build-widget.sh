@@ -111,9 +111,12 @@ done
 # English): the loaders fetch the one a page's customer reads.
 cargo run -q -p paywasm-core --example words -- pkg
 cp src/components/checkout/checkout.css pkg/paywasm.css
+# The cashier's page links one stylesheet: the checkout's styles and the cashier's own, which
+# no customer's page downloads.
+cat src/components/checkout/checkout.css src/components/pos/pos.css > pkg/paywasm-pos.css
 # The marks of Opn's methods beyond the checkout's own, linked only by pages that offer them.
 cp src/components/checkout/methods.css pkg/paywasm-methods.css
-node scripts/minify.mjs pkg/paywasm.css pkg/paywasm-methods.css pkg/index.js pkg/frame.js pkg/policy.js pkg/omise-card.js pkg/omise-card.css pkg/element.js pkg/custom-element.js pkg/hosted/hosted.js pkg/hosted/hosted.css
+node scripts/minify.mjs pkg/paywasm.css pkg/paywasm-pos.css pkg/paywasm-methods.css pkg/index.js pkg/frame.js pkg/policy.js pkg/omise-card.js pkg/omise-card.css pkg/element.js pkg/custom-element.js pkg/hosted/hosted.js pkg/hosted/hosted.css
 printf '{ "toolchain": "%s", "rustc": "%s" }\n' "$toolchain" "$(rustc "+${nightly:-stable}" --version)" > pkg/build.json
 # embed.js last: it carries the hashes of the files it loads, then its own hash is printed.
 node scripts/integrity.mjs stamp

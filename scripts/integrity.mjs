@@ -12,7 +12,7 @@ const hash = (algorithm, file) => `${algorithm}-${createHash(algorithm).update(r
 
 if (process.argv[2] === "stamp") {
   // sha256: each hash is in every script-tag page's download; 256 bits are as safe here.
-  const loaded = ["paywasm.js", "paywasm_bg.wasm", "paywasm_methods.js", "paywasm_methods_bg.wasm", "paywasm_wooshpay.js", "paywasm_wooshpay_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm", "paywasm.css", "paywasm-methods.css", "paywasm-words-th.js", "paywasm-words-ja.js", "paywasm-words-zh.js", "omise-card.js", "omise-card.css", "custom-element.js"];
+  const loaded = ["paywasm.js", "paywasm_bg.wasm", "paywasm_methods.js", "paywasm_methods_bg.wasm", "paywasm_wooshpay.js", "paywasm_wooshpay_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm", "paywasm.css", "paywasm-pos.css", "paywasm-methods.css", "paywasm-words-th.js", "paywasm-words-ja.js", "paywasm-words-zh.js", "omise-card.js", "omise-card.css", "custom-element.js"];
   const hashes = Object.fromEntries(loaded.map((file) => [file, hash("sha256", file)]));
   const PLACEHOLDER = '"__PAYWASM_INTEGRITY__"';
   const embed = readFileSync("pkg/embed.js", "utf8");
@@ -24,7 +24,7 @@ if (process.argv[2] === "stamp") {
   console.log(`== stamped the hashes of ${loaded.length} files into pkg/embed.js`);
 } else {
   const FILES = [
-    "embed.js", "paywasm.css", "paywasm-methods.css", "frame.js", "policy.js", "index.js", "omise-card.js", "omise-card.css", "element.js", "custom-element.js",
+    "embed.js", "paywasm.css", "paywasm-pos.css", "paywasm-methods.css", "frame.js", "policy.js", "index.js", "omise-card.js", "omise-card.css", "element.js", "custom-element.js",
     "paywasm.js", "paywasm_bg.wasm", "paywasm_methods.js", "paywasm_methods_bg.wasm", "paywasm_wooshpay.js", "paywasm_wooshpay_bg.wasm", "paywasm_pos.js", "paywasm_pos_bg.wasm",
     "paywasm-words-th.js", "paywasm-words-ja.js", "paywasm-words-zh.js",
   ];

@@ -31,6 +31,27 @@ test("script tag: merchant code written for Omise.js creates a source unchanged"
   expect(violations).toEqual([]);
 });
 
+test("script tag: the cashier's view brings the cashier's stylesheet, pinned by its hash; a checkout's page never downloads it", async ({ page }) => {
+  const violations = noCspViolations(page);
+  const stylesheets = [];
+  page.on("request", (r) => r.resourceType() === "stylesheet" && stylesheets.push(new URL(r.url()).pathname));
+  await page.goto("/examples/script-tag");
+  await expect(page.getByRole("button", { name: "PromptPay", exact: true })).toBeVisible();
+  expect(stylesheets.filter((path) => path.endsWith("paywasm-pos.css"))).toEqual([]);
+  await page.evaluate(() => {
+    const till = document.createElement("div");
+    till.id = "till";
+    document.body.append(till);
+    return Paywasm.mount(till, { mode: "pos", amount: 40000, currency: "THB", posUrl: "/pos/charges", chargeUrl: "/checkout/charges", storeId: "store_1234", storeName: "Silom", terminalId: "POS-01" });
+  });
+  const code = page.locator("#till").getByRole("textbox");
+  await expect(code).toBeVisible();
+  await expect(page.locator('link[href$="/paywasm-pos.css"]')).toHaveAttribute("integrity", /^sha256-/);
+  // Its rules in force: the code a cashier reads at arm's length is large.
+  await expect(code).toHaveCSS("font-size", "24px");
+  expect(violations).toEqual([]);
+});
+
 for (const file of ["paywasm.js", "paywasm_bg.wasm"]) {
   test(`script tag: ${file} changed on the CDN is refused, since embed.js carries its hash`, async ({ page }) => {
     const logged = [];

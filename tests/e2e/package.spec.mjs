@@ -15,7 +15,7 @@ test("npm pack sends exactly the package's files: the four builds, their glue an
     "paywasm-words-th.js", "paywasm-words-ja.js", "paywasm-words-zh.js",
     "README.md", "package.json",
     "index.js", "index.d.ts", "embed.js", "embed.d.ts", "frame.js", "frame.d.ts", "policy.js", "policy.d.ts",
-    "paywasm.css", "paywasm-methods.css", "omise-card.js", "omise-card.css", "integrity.json",
+    "paywasm.css", "paywasm-pos.css", "paywasm-methods.css", "omise-card.js", "omise-card.css", "integrity.json",
     "element.js", "element.d.ts", "element-react.d.ts", "element-vue.d.ts", "custom-element.js", "custom-element.d.ts",
     "hosted/index.html", "hosted/hosted.js", "hosted/hosted.css",
   ].sort());
