@@ -473,7 +473,10 @@ impl Language {
             "th" => Some(Language::Thai),
             "ja" => Some(Language::Japanese),
             // Traditional Chinese readers are better served by English than by simplified script.
-            "zh" if !tag.contains("Hant") && !tag.ends_with("TW") && !tag.ends_with("HK") => {
+            "zh" if !crate::platform::holds(tag, "Hant")
+                && !tag.ends_with("TW")
+                && !tag.ends_with("HK") =>
+            {
                 Some(Language::Chinese)
             }
             _ => None,
@@ -605,13 +608,26 @@ pub fn under_choice_class(in_app: Option<InAppBrowser>) -> &'static str {
 
 /// `template` with its `{}` replaced by `value`.
 pub fn fill(template: &str, value: &str) -> String {
-    template.replacen("{}", value, 1)
+    match placeholder(template) {
+        Some((before, after)) => [before, value, after].concat(),
+        None => template.to_owned(),
+    }
+}
+
+/// What comes before and after the first `{}` of `template`: as `split_once("{}")`, without
+/// the Two-Way substring searcher that a string pattern brings into the widget's wasm.
+fn placeholder(template: &str) -> Option<(&str, &str)> {
+    let at = template
+        .as_bytes()
+        .windows(2)
+        .position(|pair| pair == b"{}")?;
+    Some((&template[..at], &template[at + 2..]))
 }
 
 /// `template` split around its `{}`: what comes before the value and what comes after (the
 /// checkout's title shows the amount in its own, larger type, in the language's word order).
 pub fn around(template: &'static str) -> (&'static str, &'static str) {
-    template.split_once("{}").unwrap_or((template, ""))
+    placeholder(template).unwrap_or((template, ""))
 }
 
 /// An amount for people (`THB 1,290.00`): the code is unambiguous in every language, and the
@@ -640,6 +656,20 @@ pub fn failure_reason(texts: &Texts, failure: Option<crate::failure::FailureCode
 mod tests {
     use super::*;
     use crate::failure::FailureCode;
+
+    #[test]
+    fn a_template_s_first_placeholder_is_filled_whatever_the_value_holds() {
+        assert_eq!(fill("Pay to {}", "Silom"), "Pay to Silom");
+        assert_eq!(fill("{} minutes left", "5"), "5 minutes left");
+        assert_eq!(fill("no placeholder", "x"), "no placeholder");
+        assert_eq!(fill("", "x"), "");
+        // A merchant's name with braces, then the next value: each goes where its `{}` is.
+        let line = fill(&fill("{} · {} · {}", "Café {Silom} {"), "store_1");
+        assert_eq!(fill(&line, "POS-01"), "Café {Silom} { · store_1 · POS-01");
+        assert_eq!(around("เลือกวิธีชำระเงิน {}"), ("เลือกวิธีชำระเงิน ", ""));
+        assert_eq!(around("{}の支払い"), ("", "の支払い"));
+        assert_eq!(around("{"), ("{", ""));
+    }
 
     #[test]
     fn every_language_s_words_read_back_as_they_were_listed() {
