@@ -143,87 +143,73 @@ test("card payments are refused with a message naming what is available", async 
   expect(token.response.message).toContain("one of promptpay, paynow, alipay_cn");
 });
 
-test("in Singapore dollars the dialog offers PayNow and Alipay, not PromptPay, and PayNow makes an SGD source", async ({ page }) => {
-  const errors = pageErrors(page);
+/** Opens OmiseCard's dialog on the example page with `options`; the dialog, named by its
+ *  frameLabel. The id of the source it makes is kept for `paid`. */
+async function openDialog(page, options) {
   await page.goto("/examples/omise-card");
-  await page.evaluate(() =>
-    OmiseCard.open({
-      amount: 520000,
-      currency: "SGD",
-      frameLabel: "Singapore order",
-      // As a merchant selling in both currencies names them: PromptPay cannot take SGD.
-      defaultPaymentMethod: "paynow",
-      otherPaymentMethods: ["alipay_cn", "promptpay"],
-      onCreateTokenSuccess: (id) => (window.madeSource = id),
-    }),
-  );
-  const dialog = page.getByRole("dialog", { name: "Singapore order" });
-  await expect(dialog.getByText("SGD 5,200.00")).toBeVisible();
-  const methods = dialog.getByRole("group", { name: "Payment method" }).getByRole("button");
-  await expect(methods).toHaveText(["PayNow", "Alipay"]);
-  await expect(dialog.getByRole("button", { name: "PayNow" })).toHaveAttribute("aria-pressed", "true");
-  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
-  await expect(page.getByRole("dialog")).toHaveCount(0);
-  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
-  const source = await gatewayGet(`/sources/${id}`);
-  expect([source.body.type, source.body.amount, source.body.currency]).toEqual(["paynow", 520000, "SGD"]);
-  expect(errors).toEqual([]);
-});
-
-test("otherPaymentMethods takes Opn's other methods: a ringgit dialog offers GrabPay and Touch 'n Go, and GrabPay makes a MYR source", async ({ page }) => {
-  const errors = pageErrors(page);
-  await page.goto("/examples/omise-card");
-  await page.evaluate(() =>
-    OmiseCard.open({
-      amount: 18900,
-      currency: "MYR",
-      frameLabel: "Malaysian order",
-      otherPaymentMethods: ["grabpay", "touch_n_go", "paypay", "promptpay"],
-      onCreateTokenSuccess: (id) => (window.madeSource = id),
-    }),
-  );
-  const dialog = page.getByRole("dialog", { name: "Malaysian order" });
-  // PayPay takes yen and PromptPay baht: not offered for ringgit.
-  await expect(dialog.getByRole("group", { name: "Payment method" }).getByRole("button")).toHaveText(["GrabPay", "Touch 'n Go eWallet"]);
-  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
-  await expect(page.getByRole("dialog")).toHaveCount(0);
-  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
-  const source = await gatewayGet(`/sources/${id}`);
-  expect([source.body.type, source.body.flow, source.body.amount, source.body.currency]).toEqual(["grabpay", "redirect", 18900, "MYR"]);
-  expect(errors).toEqual([]);
-});
-
-/** Opens the dialog naming a Thai bank's app and both of ShopeePay's ways; the group of
- *  method buttons. */
-async function openWithShopeePayBothWays(page) {
-  await page.goto("/examples/omise-card");
-  await page.evaluate(() =>
-    OmiseCard.open({
-      amount: 129000,
-      currency: "THB",
-      frameLabel: "Thai order",
-      otherPaymentMethods: ["promptpay", "mobile_banking_kbank", "shopeepay", "shopeepay_jumpapp"],
-      onCreateTokenSuccess: (id) => (window.madeSource = id),
-    }),
-  );
-  const dialog = page.getByRole("dialog", { name: "Thai order" });
-  return { dialog, methods: dialog.getByRole("group", { name: "Payment method" }).getByRole("button") };
+  await page.evaluate((options) => OmiseCard.open({ ...options, onCreateTokenSuccess: (id) => (window.madeSource = id) }), options);
+  return page.getByRole("dialog", { name: options.frameLabel });
 }
 
-/** Pays with the method named `name` and returns the source the gateway made. */
-async function payWith(page, dialog, name) {
-  await dialog.getByRole("button", { name, exact: true }).click();
+/** The dialog's method buttons, in the order offered. */
+const methodButtons = (dialog) => dialog.getByRole("group", { name: "Payment method" }).getByRole("button");
+
+/** Presses Pay; once the dialog has closed, the source the gateway made, as it keeps it. */
+async function paid(page, dialog) {
   await dialog.getByRole("button", { name: "Pay", exact: true }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
   const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
   return (await gatewayGet(`/sources/${id}`)).body;
 }
 
+test("in Singapore dollars the dialog offers PayNow and Alipay, not PromptPay, and PayNow makes an SGD source", async ({ page }) => {
+  const errors = pageErrors(page);
+  const dialog = await openDialog(page, {
+    amount: 520000,
+    currency: "SGD",
+    frameLabel: "Singapore order",
+    // As a merchant selling in both currencies names them: PromptPay cannot take SGD.
+    defaultPaymentMethod: "paynow",
+    otherPaymentMethods: ["alipay_cn", "promptpay"],
+  });
+  await expect(dialog.getByText("SGD 5,200.00")).toBeVisible();
+  await expect(methodButtons(dialog)).toHaveText(["PayNow", "Alipay"]);
+  await expect(dialog.getByRole("button", { name: "PayNow" })).toHaveAttribute("aria-pressed", "true");
+  const source = await paid(page, dialog);
+  expect([source.type, source.amount, source.currency]).toEqual(["paynow", 520000, "SGD"]);
+  expect(errors).toEqual([]);
+});
+
+test("otherPaymentMethods takes Opn's other methods: a ringgit dialog offers GrabPay and Touch 'n Go, and GrabPay makes a MYR source", async ({ page }) => {
+  const errors = pageErrors(page);
+  const dialog = await openDialog(page, {
+    amount: 18900,
+    currency: "MYR",
+    frameLabel: "Malaysian order",
+    otherPaymentMethods: ["grabpay", "touch_n_go", "paypay", "promptpay"],
+  });
+  // PayPay takes yen and PromptPay baht: not offered for ringgit.
+  await expect(methodButtons(dialog)).toHaveText(["GrabPay", "Touch 'n Go eWallet"]);
+  const source = await paid(page, dialog);
+  expect([source.type, source.flow, source.amount, source.currency]).toEqual(["grabpay", "redirect", 18900, "MYR"]);
+  expect(errors).toEqual([]);
+});
+
+/** The dialog naming a Thai bank's app and both of ShopeePay's ways. */
+const shopeePayBothWays = (page) =>
+  openDialog(page, {
+    amount: 129000,
+    currency: "THB",
+    frameLabel: "Thai order",
+    otherPaymentMethods: ["promptpay", "mobile_banking_kbank", "shopeepay", "shopeepay_jumpapp"],
+  });
+
 test("on a desktop the dialog offers what the checkout does: no bank's app, and ShopeePay once, by its QR page", async ({ page }) => {
   const errors = pageErrors(page);
-  const { dialog, methods } = await openWithShopeePayBothWays(page);
-  await expect(methods).toHaveText(["PromptPay", "ShopeePay"]);
-  const source = await payWith(page, dialog, "ShopeePay");
+  const dialog = await shopeePayBothWays(page);
+  await expect(methodButtons(dialog)).toHaveText(["PromptPay", "ShopeePay"]);
+  await dialog.getByRole("button", { name: "ShopeePay" }).click();
+  const source = await paid(page, dialog);
   expect([source.type, source.flow, source.platform_type]).toEqual(["shopeepay", "redirect", "WEB"]);
   expect(errors).toEqual([]);
 });
@@ -233,9 +219,10 @@ test.describe("on an iPhone", () => {
 
   test("the dialog offers the bank's app, and ShopeePay once, by its app", async ({ page }) => {
     const errors = pageErrors(page);
-    const { dialog, methods } = await openWithShopeePayBothWays(page);
-    await expect(methods).toHaveText(["PromptPay", "K PLUS", "ShopeePay"]);
-    const source = await payWith(page, dialog, "ShopeePay");
+    const dialog = await shopeePayBothWays(page);
+    await expect(methodButtons(dialog)).toHaveText(["PromptPay", "K PLUS", "ShopeePay"]);
+    await dialog.getByRole("button", { name: "ShopeePay" }).click();
+    const source = await paid(page, dialog);
     expect([source.type, source.flow, source.platform_type]).toEqual(["shopeepay_jumpapp", "app_redirect", "IOS"]);
     expect(errors).toEqual([]);
   });
@@ -245,18 +232,13 @@ test("without a charge URL the dialog asks TrueMoney Wallet's mobile number itse
   const errors = pageErrors(page);
   const sources = [];
   page.on("request", (r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST" && sources.push(r.postDataJSON()));
-  await page.goto("/examples/omise-card");
-  await page.evaluate(() =>
-    OmiseCard.open({
-      amount: 129000,
-      currency: "THB",
-      frameLabel: "Thai order",
-      otherPaymentMethods: ["truemoney", "promptpay", "rabbit_linepay"],
-      onCreateTokenSuccess: (id) => (window.madeSource = id),
-    }),
-  );
-  const dialog = page.getByRole("dialog", { name: "Thai order" });
-  await expect(dialog.getByRole("group", { name: "Payment method" }).getByRole("button")).toHaveText(["PromptPay", "TrueMoney Wallet", "Rabbit LINE Pay"]);
+  const dialog = await openDialog(page, {
+    amount: 129000,
+    currency: "THB",
+    frameLabel: "Thai order",
+    otherPaymentMethods: ["truemoney", "promptpay", "rabbit_linepay"],
+  });
+  await expect(methodButtons(dialog)).toHaveText(["PromptPay", "TrueMoney Wallet", "Rabbit LINE Pay"]);
   const number = dialog.getByRole("textbox", { name: "Your TrueMoney Wallet mobile number" });
   // Not asked for PromptPay, the first method; asked, with the focus, once TrueMoney Wallet is chosen.
   await expect(number).toBeHidden();
@@ -269,11 +251,8 @@ test("without a charge URL the dialog asks TrueMoney Wallet's mobile number itse
   await expect(dialog).toBeVisible();
   expect(sources).toEqual([]);
   await number.fill("081 234-5678");
-  await dialog.getByRole("button", { name: "Pay", exact: true }).click();
-  await expect(page.getByRole("dialog")).toHaveCount(0);
-  const id = await page.waitForFunction(() => window.madeSource).then((handle) => handle.jsonValue());
-  const source = await gatewayGet(`/sources/${id}`);
-  expect([source.body.type, source.body.amount, source.body.phone_number]).toEqual(["truemoney", 129000, "0812345678"]);
+  const source = await paid(page, dialog);
+  expect([source.type, source.amount, source.phone_number]).toEqual(["truemoney", 129000, "0812345678"]);
   expect(sources).toHaveLength(1);
   expect(errors).toEqual([]);
 });
