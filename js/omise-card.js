@@ -16,8 +16,8 @@
 /** The methods a customer can pay with online, by Omise's source types in the order they are
  *  offered, each with its name, the amounts it takes in each currency ([min, max], smallest
  *  unit), whether it is offered on phones only, the way of the same wallet it gives way to on a
- *  platform, and whether its source says the platform: the registry's (crates/core/policy.json, written in by the build, scripts/policy.mjs;
- *  a test in paywasm-core keeps the two the same). */
+ *  platform, and whether its source says the platform: the registry's (crates/core/policy.json,
+ *  written in by the build, scripts/policy.mjs; a test in paywasm-core keeps the two the same). */
 const ONLINE_METHODS = "__POLICY:ONLINE_METHODS__";
 const METHODS = Object.fromEntries(ONLINE_METHODS.map((method) => [method.type, method]));
 
