@@ -5,8 +5,8 @@
  * Loads the widget (paywasm.js and paywasm_bg.wasm next to this file; paywasm_methods.* for a
  * checkout naming Opn's other methods; paywasm_wooshpay.* on WooshPay; paywasm_pos.* for the
  * cashier view, mode "pos") and its stylesheet (paywasm.css, the cashier's paywasm-pos.css;
- * not again if the page links it), from wherever this file is served: a CDN on another origin works when
- * it answers with CORS headers (README: "From a CDN"). It defines:
+ * not again if the page links it), from wherever this file is served: a CDN on another origin
+ * works when it answers with CORS headers (README: "From a CDN"). It defines:
  * - `Omise`, compatible with Omise.js's sources API: `Omise.setPublicKey(key)` and
  *   `Omise.createSource(type, params, callback)` calling `callback(statusCode, response)`
  *   exactly as Omise.js does, or returning a Promise when no callback is given. Unlike Omise.js it

@@ -430,7 +430,8 @@ fn target_element(target: &JsValue) -> Result<web_sys::HtmlElement, WidgetError>
 /// Hands the checkout a language's words, the default export of `paywasm-words-<subtag>.js`
 /// (`th`, `ja`, `zh`: a sentence per line), before `mount`: this build carries English only.
 /// The package's `mount`, `embed.js` and the hosted page fetch the file of the language a page
-/// speaks and call it for you. Returns false, and the checkout speaks English, when `words` is not such a text.
+/// speaks and call it for you. Returns false, and the checkout speaks English, when `words` is
+/// not such a text.
 #[cfg(feature = "checkout")]
 #[wasm_bindgen(js_name = useWords)]
 pub fn use_words(words: String) -> bool {
