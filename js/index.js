@@ -25,6 +25,25 @@ const importers = {
   pos: () => import("./paywasm_pos.js"),
 };
 
+// The loader of each checkout build's payment module (the code a payment runs after the tap, a
+// second wasm module fetched at the tap), literal for bundlers as above.
+const paymentLoaders = {
+  checkout: () => import("./paywasm_split.js"),
+  methods: () => import("./paywasm_methods_split.js"),
+  wooshpay: () => import("./paywasm_wooshpay_split.js"),
+};
+
+/** A tap on a method of the server's first view in `target`, before build `name` has loaded:
+ * its payment module is fetched at once, beside the build, instead of after it. */
+function prefetchOnTap(name, target) {
+  const element = typeof target == "string" ? document.querySelector(target) : target;
+  const view = element?.querySelector?.("[data-paywasm-first-view]");
+  if (!view || !paymentLoaders[name]) return;
+  const prefetch = () => paymentLoaders[name]().then((loader) => loader.prefetch_payment(), () => {});
+  if (view.hasAttribute("data-chosen")) prefetch();
+  else view.addEventListener("click", (event) => event.target.closest?.("[data-method]") && prefetch());
+}
+
 /** Imports a build and instantiates its WebAssembly, once per build. */
 function loadBuild(name, wasmUrl) {
   builds[name] ??= importers[name]().then(async (build) => {
@@ -105,6 +124,7 @@ export async function mount(target, options) {
   // Imported on a server (server-side rendering), the package loads; mounting waits for a page.
   if (typeof document == "undefined") throw new PaywasmError("no_browser", "paywasm: mount needs a browser; call it on the client");
   const name = buildFor(options);
+  prefetchOnTap(name, target);
   const [build, text] = await Promise.all([loadBuild(name), name == "pos" ? null : wordsFor(options?.locale)]);
   try {
     if (text) build.useWords(text);

@@ -37,18 +37,26 @@ fi
 # The checkout's own path out of the wasm, so that builds in two folders are the same bytes.
 export RUSTFLAGS="--remap-path-prefix=$PWD=. ${RUSTFLAGS:-}"
 
-# build_wasm FEATURE: prints the path of the release wasm with only that feature.
+# build_wasm FEATURE: prints the path of the release wasm with only that feature. The checkout's
+# builds (all but the cashier's, "pos") with `split` too, the payment's code after the tap made
+# a split point, and linked with --emit-relocs: the linker's relocations, from which
+# wasm-split-cli (below) finds what each function refers to. Only there: a module linked so
+# keeps code the linker would otherwise drop (6 KB gzip of the cashier's build), and the cut
+# is worth more than that. Each kind of link in a target folder of its own, so that neither
+# rebuilds the other's crates.
 build_wasm() {
+  local features="$1,js-api" flags=$RUSTFLAGS target=target
+  if [ "$1" != pos ]; then features="$features,split" flags="$flags -Clink-args=--emit-relocs" target=target/split; fi
   if [ "$toolchain" = nightly ]; then
-    RUSTFLAGS="$RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zmerge-functions=disabled" \
-    CARGO_TARGET_DIR=target/wasm-min \
+    RUSTFLAGS="$flags -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zmerge-functions=disabled" \
+    CARGO_TARGET_DIR=$target/wasm-min \
       cargo "+$nightly" build --profile widget --target wasm32-unknown-unknown -p paywasm \
-        --no-default-features --features "$1,js-api" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
-    echo target/wasm-min/wasm32-unknown-unknown/widget/paywasm.wasm
+        --no-default-features --features "$features" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
+    echo "$target/wasm-min/wasm32-unknown-unknown/widget/paywasm.wasm"
   else
-    cargo build --profile widget --target wasm32-unknown-unknown -p paywasm \
-      --no-default-features --features "$1,js-api" >&2
-    echo target/wasm32-unknown-unknown/widget/paywasm.wasm
+    RUSTFLAGS="$flags" CARGO_TARGET_DIR=$target cargo build --profile widget --target wasm32-unknown-unknown -p paywasm \
+      --no-default-features --features "$features" >&2
+    echo "$target/wasm32-unknown-unknown/widget/paywasm.wasm"
   fi
 }
 
@@ -66,14 +74,25 @@ rm -rf pkg/hosted && cp -r www/hosted pkg/hosted
 for build in omise:paywasm methods:paywasm_methods wooshpay:paywasm_wooshpay pos:paywasm_pos; do
   feature=${build%%:*} name=${build#*:}
   wasm=$(build_wasm "$feature")
-  wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
+  # The payment's code after the tap cut out as a second module (split_payment.wasm) with its
+  # loader (__wasm_split.js), which the first module imports. --keep-lld-exports: the function
+  # table and the stack pointer, which the second module shares, stay exported.
+  split=$(mktemp -d) second=
+  if [ "$feature" = pos ]; then
+    wasm-bindgen --target web --out-dir pkg --out-name "$name" "$wasm"
+  else
+    wasm-split-cli --out-name "$name" "$wasm" "$split" >&2
+    second="$split/split_payment.wasm"
+    wasm-bindgen --keep-lld-exports --target web --out-dir pkg --out-name "$name" "$split/$name.wasm"
+    node scripts/split-module.mjs glue "$name" "$split"
+  fi
   # On nightly, built with -Zmerge-functions=disabled, the streams' functions can go too
   # (strip-streams.mjs says why that needs functions unmerged), and float formatting, which only
   # serde's discarded error messages use, is emptied as -Zfmt-debug=none empties Debug, and
   # tachys's event delegation, which no listener uses.
   if [ "$toolchain" = nightly ]; then
     unmerged=--unmerged
-    node scripts/empty-float-display.mjs "$name" pkg
+    node scripts/empty-float-display.mjs "$name" pkg $second
     node scripts/empty-event-delegation.mjs "$name" pkg
   else
     unmerged=
@@ -101,9 +120,19 @@ for build in omise:paywasm methods:paywasm_methods wooshpay:paywasm_wooshpay pos
   node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules --strip-producers --strip-target-features \
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$names"
   node scripts/minify-names.mjs "$name" "$names"
-  rm -f "$names"
+  if [ -n "$second" ]; then
+    # The second module on its own, with the first's passes (its imports, the first module's
+    # memory, table and stack pointer, keep their names: the loader hands them over).
+    node scripts/check-low-memory.mjs "$second"
+    # shellcheck disable=SC2086 # as above
+    node_modules/.bin/wasm-opt -ocimfs 20 $rebuild_flow $rebuild_flow --low-memory-unused \
+      --strip-producers --strip-target-features --strip-debug "$second" -o "pkg/${name}_payment.wasm"
+    node scripts/split-module.mjs loader "$name" "$split" "$names"
+    node scripts/minify.mjs "pkg/${name}_split.js"
+  fi
+  rm -rf "$names" "$split"
   # What only the emptied streams read, std's io::ErrorKind words, as zeros (nightly, as above).
-  if [ "$toolchain" = nightly ]; then node scripts/empty-io-error-kinds.mjs "pkg/${name}_bg.wasm"; fi
+  if [ "$toolchain" = nightly ]; then node scripts/empty-io-error-kinds.mjs "pkg/${name}_bg.wasm" ${second:+"pkg/${name}_payment.wasm"}; fi
   node scripts/minify.mjs "pkg/$name.js"
   echo "== $name built with $toolchain: $(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(wc -c < "pkg/$name.js") bytes of JS"
 done

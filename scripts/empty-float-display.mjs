@@ -16,7 +16,7 @@
 import binaryen from "binaryen";
 import { readFileSync, writeFileSync } from "node:fs";
 
-const [name, dir = "pkg"] = process.argv.slice(2);
+const [name, dir = "pkg", chunkPath] = process.argv.slice(2);
 if (!name) {
   console.error("usage: node scripts/empty-float-display.mjs NAME [dir]");
   process.exit(2);
@@ -47,24 +47,59 @@ for (let s = 0; s < module.getNumElementSegments(); s++) {
   });
 }
 
-// Every function whose body calls it or holds one of those indices as a constant.
-const text = module.emitText();
-// Binaryen prints a function's name after `$`, in quotes when it holds spaces or brackets.
-const nameOf = (token) => (token.startsWith('"') ? token.slice(1, -1) : token);
-const users = [];
-for (const body of text.split("\n (func $").slice(1)) {
-  const fnName = nameOf(body.match(/^("[^"]*"|[^\s()]+)/)[1]);
-  if (fnName === target.name) continue;
-  const calls = body.includes(`(call $"${target.name}"`) || body.includes(`(call $${target.name}\n`);
-  // A constant added to a local is an offset into a struct (a future's state grows past the
-  // index), and one taken from the stack pointer is the size of a function's frame (a frame
-  // of 400 bytes once matched the index), not a function: only the others can be the
-  // formatter's index.
-  const values = body
-    .replace(/\(i32\.add\s+\(local\.get \$[^)\s]+\)\s+\(i32\.const \d+\)\s*\)/g, "")
-    .replace(/\(i32\.sub\s+\(global\.get \$__stack_pointer\)\s+\(i32\.const \d+\)\s*\)/g, "");
-  const holds = [...indices].some((index) => new RegExp(`\\(i32\\.const ${index}\\)`).test(values));
-  if (calls || holds) users.push(fnName);
+// The operations a function's index in the table is never an operand of: arithmetic, bitwise
+// and comparisons (a struct's field offset, a frame's size, a mask such as dlmalloc's 504 for
+// its small bins). Anywhere else (stored, passed, returned, selected) a constant equal to the
+// index is taken to be the formatter.
+const NOT_A_FUNCTION = /^i32\.(add|sub|mul|div_[su]|rem_[su]|and|or|xor|shl|shr_[su]|rotl|rotr|eq|ne|[lg][te]_[su]|eqz)$/;
+
+// The functions of `text` (a module as binaryen prints it) that call `callee` or hold one of
+// `indices` as a constant other than an operand of the operations above.
+function usersIn(text, callee, indices) {
+  // Binaryen prints a function's name after `$`, in quotes when it holds spaces or brackets.
+  const nameOf = (token) => (token.startsWith('"') ? token.slice(1, -1) : token);
+  const users = [];
+  for (const body of text.split("\n (func $").slice(1)) {
+    const fnName = nameOf(body.match(/^("[^"]*"|[^\s()]+)/)[1]);
+    if (fnName === callee) continue;
+    const calls = callee !== null && (body.includes(`(call $"${callee}"`) || body.includes(`(call $${callee}\n`));
+    if (calls || holdsIndex(body, indices)) users.push(fnName);
+  }
+  return users;
+}
+
+// Whether `body` holds one of `indices` as `(i32.const N)` under an operation that can take a
+// function's index, found by following the parentheses (a quoted name may hold any of them).
+function holdsIndex(body, indices) {
+  const open = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '"') {
+      i = body.indexOf('"', i + 1);
+      if (i < 0) break;
+    } else if (c === "(") {
+      const op = body.slice(i + 1).match(/^[^\s()]+/)?.[0] ?? "";
+      if (op === "i32.const") {
+        const value = Number(body.slice(i + 11).match(/^-?\d+/)?.[0]);
+        if (indices.has(value) && !NOT_A_FUNCTION.test(open.at(-1) ?? "")) return true;
+      }
+      open.push(op);
+    } else if (c === ")") {
+      open.pop();
+    }
+  }
+  return false;
+}
+
+const users = usersIn(module.emitText(), target.name, indices);
+// The split build's second module (scripts/build-widget.sh) shares the table: its functions
+// hold the same indices. Its names are as rustc mangles them.
+if (chunkPath) {
+  const chunk = binaryen.readBinary(readFileSync(chunkPath));
+  for (const user of usersIn(chunk.emitText(), null, indices)) {
+    users.push(/WithDecimalPoint/.test(user) ? "<serde_core[0]::de::WithDecimalPoint as core[0]::fmt::Display>::fmt" : `${user} (in ${chunkPath})`);
+  }
+  chunk.dispose();
 }
 const others = users.filter((user) => !ALLOWED_USER.test(user));
 if (users.length === 0 || others.length > 0) {

@@ -1,7 +1,9 @@
 // Empties, in the final wasm of a nightly build, the words of std's `io::ErrorKind` ("entity not
 // found", "permission denied", ... "uncategorized error": 749 bytes, 0.38 KB gzip of each page):
 // zeros in their place, which gzip and brotli all but drop.
-//   node scripts/empty-io-error-kinds.mjs pkg/NAME_bg.wasm      (after wasm-opt, nightly only)
+//   node scripts/empty-io-error-kinds.mjs pkg/NAME_bg.wasm [SECOND]  (after wasm-opt, nightly
+//                                                                    only; SECOND: a split build's
+//                                                                    second module)
 // Their one user in the widget is wasm-streams' byte-stream code (an `io::Error` made into a
 // JavaScript error), which strip-streams.mjs empties after the link: its code goes, but a
 // linked module's data cannot be dropped (it has no relocations left), so the words stayed.
@@ -15,7 +17,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 
-const [wasmPath] = process.argv.slice(2);
+// SECOND: a split build's second module, which shares the memory: its code is checked too.
+const [wasmPath, secondPath] = process.argv.slice(2);
 if (!wasmPath) {
   console.error("usage: node scripts/empty-io-error-kinds.mjs pkg/NAME_bg.wasm");
   process.exit(2);
@@ -75,27 +78,49 @@ for (let at = 8; at < bytes.length; ) {
   at += size;
 }
 
-const found = segments.flatMap((segment) => {
-  const index = bytes.subarray(segment.file, segment.file + segment.length).indexOf(words);
-  return index < 0 ? [] : [{ memory: segment.memory + index, file: segment.file + index }];
-});
-if (found.length !== 1) fail(`std's ${KINDS.length} words in std's order found ${found.length} times`);
-const [{ memory: start, file: fileStart }] = found;
-const end = start + words.length;
+// Each word where it lies: once, as std's list has it, or (a split build, whose data
+// wasm-split-cli lays out symbol by symbol) each on its own, once.
+function occurrences(needle) {
+  return segments.flatMap((segment) => {
+    const data = bytes.subarray(segment.file, segment.file + segment.length);
+    const found = [];
+    for (let index = data.indexOf(needle); index >= 0; index = data.indexOf(needle, index + 1)) {
+      found.push({ memory: segment.memory + index, file: segment.file + index, length: needle.length });
+    }
+    return found;
+  });
+}
+const listed = occurrences(words);
+let spans;
+if (listed.length === 1) {
+  spans = [listed[0]];
+} else {
+  if (listed.length > 1) fail(`std's ${KINDS.length} words in std's order found ${listed.length} times`);
+  spans = KINDS.map((kind) => {
+    const found = occurrences(Buffer.from(kind));
+    if (found.length !== 1) fail(`std's word "${kind}" found ${found.length} times (neither std's list in std's order nor each word once)`);
+    return found[0];
+  });
+}
+const inWords = (address) => spans.some((span) => address >= span.memory && address < span.memory + span.length);
 
 // The table of their addresses: aligned words of data that point at one of them.
 const starts = new Set();
-let offset = 0;
-for (const kind of KINDS) {
-  starts.add(start + offset);
-  offset += Buffer.byteLength(kind);
+if (spans.length === 1) {
+  let offset = 0;
+  for (const kind of KINDS) {
+    starts.add(spans[0].memory + offset);
+    offset += Buffer.byteLength(kind);
+  }
+} else {
+  for (const span of spans) starts.add(span.memory);
 }
 const table = [];
 for (const segment of segments) {
   for (let k = 0; k + 4 <= segment.length; k += 4) {
     const address = segment.memory + k;
     const value = bytes.readUInt32LE(segment.file + k);
-    if (address % 4 === 0 && value >= start && value < end) {
+    if (address % 4 === 0 && inWords(value)) {
       if (!starts.has(value)) fail(`a word of data at ${address} points into the middle of a word`);
       table.push(address);
     }
@@ -105,15 +130,25 @@ const tableStart = Math.min(...table);
 const tableEnd = Math.max(...table) + 4;
 
 // Every constant address the code names: i32.const values and loads' constant offsets.
-const wat = execFileSync("node_modules/.bin/wasm-opt", [wasmPath, "--all-features", "--print"], {
-  maxBuffer: 1 << 30,
-  stdio: ["ignore", "pipe", "ignore"],
-}).toString();
-const named = [...wat.matchAll(/i32\.const (-?\d+)|offset=(\d+)/g)].map((m) => Number(m[1] ?? m[2]) >>> 0);
+const wat = [wasmPath, secondPath]
+  .filter(Boolean)
+  .map((path) =>
+    execFileSync("node_modules/.bin/wasm-opt", [path, "--all-features", "--print"], {
+      maxBuffer: 1 << 30,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).toString(),
+  )
+  .join("\n");
+// (Not the data segments' own addresses: a word may begin a segment.)
+const code = wat
+  .split("\n")
+  .filter((line) => !line.startsWith(" (data "))
+  .join("\n");
+const named = [...code.matchAll(/i32\.const (-?\d+)|offset=(\d+)/g)].map((m) => Number(m[1] ?? m[2]) >>> 0);
 const inside = (lo, hi) => named.filter((address) => address >= lo && address < hi);
-const reached = [...inside(start, end), ...(table.length ? inside(tableStart, tableEnd) : [])];
+const reached = [...named.filter(inWords), ...(table.length ? inside(tableStart, tableEnd) : [])];
 if (reached.length) fail(`the code names ${reached.length} addresses in them or their table (${reached.slice(0, 3).join(", ")})`);
 
-bytes.fill(0, fileStart, fileStart + words.length);
+for (const span of spans) bytes.fill(0, span.file, span.file + span.length);
 writeFileSync(wasmPath, bytes);
-console.log(`== ${wasmPath}: io::ErrorKind's words emptied (${words.length} bytes; ${table.length} table entries, unread)`);
+console.log(`== ${wasmPath}: io::ErrorKind's words emptied (${words.length} bytes in ${spans.length} places; ${table.length} table entries, unread)`);

@@ -57,6 +57,18 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted"
 fi
 
+# The tool that cuts a widget build at its split points (the code a payment runs after the tap,
+# src/flow.rs) into a second module fetched at the tap; the version of the runtime crate in
+# Cargo.lock reads the markers it writes, so both move together.
+SPLIT_VERSION=0.2.4
+# (The tool prints no version: the installed one is recorded beside it.)
+split_marker=$HOME/.cargo/wasm-split-cli.version
+if ! command -v wasm-split-cli >/dev/null || [ "$(cat "$split_marker" 2>/dev/null || true)" != "$SPLIT_VERSION" ]; then
+  echo "== installing wasm-split-cli $SPLIT_VERSION (wasm_split_cli_support); takes about 2 minutes"
+  cargo install --locked wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary
+  echo "$SPLIT_VERSION" > "$split_marker"
+fi
+
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== installing npm dev dependencies"

@@ -20,7 +20,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q  # every doc link 
 for gateway in "" "--features wooshpay"; do  # the tests of each gateway's checkout
   cargo clippy -p paywasm --target wasm32-unknown-unknown --all-targets $gateway -q -- -D warnings
 done
-for build in omise methods wooshpay pos; do  # the four builds of the widget, each alone
+for build in omise,split methods,split wooshpay,split pos; do  # the four builds of the widget, each alone
   cargo clippy -p paywasm --target wasm32-unknown-unknown --no-default-features --features "$build" -q -- -D warnings
 done
 

@@ -52,3 +52,14 @@ impl From<WidgetError> for wasm_bindgen::JsValue {
         js_sys::Error::new(&error.to_string()).into()
     }
 }
+
+/// The second module of a split build could not be fetched (src/flow.rs): the network's
+/// failure, which the customer can try again.
+#[cfg(feature = "split")]
+impl From<wasm_split_helpers::SplitLoaderError> for WidgetError {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+        WidgetError::Network {
+            party: "the payment service",
+        }
+    }
+}

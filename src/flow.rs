@@ -9,6 +9,9 @@ use paywasm_core::checkout::{NextStep, Payment};
 use paywasm_core::method::SourceType;
 use paywasm_core::platform::{detect_platform, InAppBrowser, PlatformType};
 use paywasm_core::poll::{Answer, PollSchedule, LONG_POLL_WAIT_SECS};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// What a started payment asks of the widget next.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,4 +177,57 @@ where
             crate::browser::sleep_or_visibility_change(delay).await;
         }
     }
+}
+
+/// A payment's answer, to come.
+pub type Pending<T> = Pin<Box<dyn Future<Output = Result<T, WidgetError>>>>;
+
+// The payment's code after the tap, [`start`] and [`wait_for_result`] with all that only they
+// reach (reading the gateway's and the shop's answers, the wait), is a second module of the
+// JavaScript builds (feature `split`: scripts/build-widget.sh cuts the wasm at the two functions
+// below): the browser fetches it when a payment starts or is followed, so a page that is never
+// tapped does not download it. A module that could not be fetched is a network error, told to
+// the customer as any other, and fetched again at the next try. Without the feature (a Leptos
+// app, the tests) they are plain calls.
+
+/// [`start`], taking what it borrows (a split function's future outlives its call).
+#[cfg_attr(
+    feature = "split",
+    wasm_split_helpers::wasm_split(
+        payment,
+        fallible,
+        preload(#[doc(hidden)] load_payment),
+        return_wrapper(let pending = _; { pending.await } -> Result<Started, WidgetError>)
+    )
+)]
+pub fn begin(
+    options: Arc<Options>,
+    method: SourceType,
+    phone_number: Option<String>,
+    sent_source: Option<js_sys::Promise>,
+) -> Pending<Started> {
+    Box::pin(async move { start(&options, method, phone_number.as_deref(), sent_source).await })
+}
+
+/// Fetches the payment's module now, when a finger touches a method (well before the tap
+/// ends), so that the tap does not wait for it; a failure is left for the tap to meet and tell.
+pub fn prefetch() {
+    #[cfg(feature = "split")]
+    leptos::task::spawn_local(async {
+        let _ = load_payment().await;
+    });
+}
+
+/// [`wait_for_result`], taking what it borrows.
+#[cfg_attr(
+    feature = "split",
+    wasm_split_helpers::wasm_split(payment, fallible, return_wrapper(let pending = _; { pending.await } -> Result<Option<Payment>, WidgetError>))
+)]
+pub fn follow(
+    options: Arc<Options>,
+    id: String,
+    alive: Box<dyn Fn() -> bool>,
+    reconnecting: Box<dyn Fn(bool)>,
+) -> Pending<Option<Payment>> {
+    Box::pin(async move { wait_for_result(&options, &id, alive, reconnecting).await })
 }

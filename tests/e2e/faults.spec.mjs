@@ -1,5 +1,5 @@
-// Faults between the widget and the merchant server, injected by intercepting the
-// page's requests (the sandbox's --gateway-faults/--shop-faults cover the other pairs; see
+// Faults between the widget and the merchant server (and the widget's own files), injected by
+// intercepting the page's requests (the sandbox's --gateway-faults/--shop-faults cover the other pairs; see
 // crates/sandbox/tests/soak.rs). The customer must get their one charge, never two.
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
@@ -105,6 +105,44 @@ test("the shop stays unreachable: after three attempts the customer is told to c
   expect(await chargesOfOrder(order)).toHaveLength(0);
   // Nothing is lost: the methods are offered again.
   await expect(page.getByRole("button", { name: "PromptPay" })).toBeEnabled();
+});
+
+test("the payment's module cannot be fetched at the tap (the CDN unreachable): the customer is told to check the connection, nothing was charged, and the next tap fetches it and shows the QR", async ({ page }) => {
+  let refused = 0;
+  await page.route("**/paywasm_payment.wasm", (route) => {
+    refused += 1;
+    return route.abort("connectionrefused");
+  });
+  await page.goto("/");
+  const order = await orderOf(page);
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("status")).toContainText("We could not start the payment");
+  await expect(page.getByRole("status")).toContainText("Check your connection");
+  expect(refused).toBeGreaterThan(0);
+  expect(await chargesOfOrder(order)).toHaveLength(0);
+  await page.unroute("**/paywasm_payment.wasm");
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  expect(await chargesOfOrder(order)).toHaveLength(1);
+});
+
+test("a payment module changed on the CDN is refused by its hash, not run: the customer is told, and nothing was charged", async ({ page }) => {
+  let served = 0;
+  await page.route("**/paywasm_payment.wasm", async (route) => {
+    const response = await route.fetch();
+    // A custom section appended: still a valid module that would run as the original does,
+    // so only its hash can refuse it.
+    const body = Buffer.concat([Buffer.from(await response.body()), Buffer.from([0, 2, 1, 0x78])]);
+    served += 1;
+    return route.fulfill({ response, body, headers: { ...response.headers(), "content-encoding": "identity" } });
+  });
+  await page.goto("/");
+  const order = await orderOf(page);
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect(page.getByRole("status")).toContainText("We could not start the payment");
+  expect(served).toBeGreaterThan(0);
+  expect(await chargesOfOrder(order)).toHaveLength(0);
+  await expect(page.getByRole("img", { name: /QR/ })).toBeHidden();
 });
 
 test("WooshPay: the shop's answer is lost after it made the PaymentIntent: the widget asks again and the customer pays that one", async ({ page }) => {

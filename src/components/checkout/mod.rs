@@ -206,9 +206,14 @@ pub fn Checkout(
                     let alive = alive.clone();
                     move || alive.load(Ordering::Relaxed)
                 };
-                let result = flow::wait_for_result(&options, &charge_id, still_here, move |lost| {
-                    reconnecting.try_set(lost);
-                })
+                let result = flow::follow(
+                    options.clone(),
+                    charge_id,
+                    Box::new(still_here),
+                    Box::new(move |lost| {
+                        reconnecting.try_set(lost);
+                    }),
+                )
                 .await;
                 if !alive.load(Ordering::Relaxed) {
                     return;
@@ -241,8 +246,7 @@ pub fn Checkout(
             let wait = wait.clone();
             let alive = alive.clone();
             spawn_local(async move {
-                let started =
-                    flow::start(&options, method, phone_number.as_deref(), sent_source).await;
+                let started = flow::begin(options.clone(), method, phone_number, sent_source).await;
                 if !alive.load(Ordering::Relaxed) {
                     return;
                 }
@@ -492,7 +496,8 @@ pub fn Checkout(
             <h2 class="paywasm-title" hidden=not_choosing>
                 {title_before}<span class="paywasm-total">{amount_text.clone()}</span>{title_after}
             </h2>
-            <div class="paywasm-methods" role="group" aria-label=texts.methods_label hidden=not_choosing>
+            // A finger on a method fetches the payment's code while the tap ends (src/flow.rs).
+            <div class="paywasm-methods" role="group" aria-label=texts.methods_label hidden=not_choosing on:pointerdown=|_| flow::prefetch()>
                 {method_buttons}
             </div>
             {phone_form}
