@@ -67,7 +67,8 @@ echo "== the npm package as its ecosystem checks it (publint, arethetypeswrong)"
 npx publint --strict pkg
 # Only the modules: the stylesheet, the SRI list and the wasm files are assets, not imports.
 (cd pkg && npx attw --pack . --profile esm-only --format ascii \
-  --exclude-entrypoints paywasm.css paywasm-pos.css paywasm-methods.css integrity.json paywasm_bg.wasm paywasm_methods_bg.wasm paywasm_wooshpay_bg.wasm paywasm_pos_bg.wasm)
+  --exclude-entrypoints paywasm.css paywasm-pos.css paywasm-methods.css integrity.json paywasm_bg.wasm paywasm_methods_bg.wasm paywasm_wooshpay_bg.wasm paywasm_pos_bg.wasm \
+    paywasm_payment.wasm paywasm_methods_payment.wasm paywasm_wooshpay_payment.wasm)
 echo "== the npm package's TypeScript declarations (tsc --strict), and a Vite app that imports it"
 npx tsc -p tests/types
 npx vite build --config tests/vite-app/vite.config.mjs
