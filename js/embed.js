@@ -228,7 +228,6 @@
     var view = element && element.querySelector && element.querySelector("[data-paywasm-first-view]");
     if (!view) return;
     var prefetch = function () {
-      link("modulepreload", build + "_split.js");
       importPinned(build + "_split.js").then(function (loader) { loader.prefetch_payment(); }, function () {});
     };
     if (view.hasAttribute("data-chosen")) prefetch();

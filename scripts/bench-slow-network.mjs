@@ -21,6 +21,7 @@
 // is the number of requests made one after the other, and the bytes.
 //   npm run build && cargo build --release -p paywasm-sandbox && node scripts/bench-slow-network.mjs [runs=5] [qr-rounds=9]
 // Prints a summary, then one JSON line per figure (read by scripts/bench.mjs).
+// BENCH_TRACE=1: each visit's requests, when each started and ended, on stderr.
 // BENCH_LOCALE=th-TH: the browser's language (default en-US, whose page fetches no words file;
 // a Thai page fetches the checkout's Thai words beside the build). Adyen's page is the same.
 import { execFileSync } from "node:child_process";
@@ -241,6 +242,13 @@ async function timeToQr(url, adyen) {
   await page.goto(url);
   await page.waitForFunction(() => window.__qrAt !== undefined, null, { timeout: 60_000 });
   const marks = await page.evaluate(() => [window.__tappedAt, window.__qrAt]);
+  // BENCH_TRACE=1: where the time went, each request's start and end (ms from navigation).
+  if (process.env.BENCH_TRACE) {
+    const requests = await page.evaluate(() =>
+      performance.getEntriesByType("resource").map((r) => `${Math.round(r.startTime)}-${Math.round(r.responseEnd)} ${r.initiatorType} ${r.name.replace(location.origin, "")}`),
+    );
+    console.error(`${adyen ? "adyen" : "paywasm"}: tap ${Math.round(marks[0])}, QR ${Math.round(marks[1])}\n  ${requests.join("\n  ")}`);
+  }
   await context.close();
   return marks;
 }

@@ -145,6 +145,29 @@ test("a payment module changed on the CDN is refused by its hash, not run: the c
   await expect(page.getByRole("img", { name: /QR/ })).toBeHidden();
 });
 
+test("a changed payment module asked for by the first view at the tap, before the widget has loaded, is refused by its hash too", async ({ page }) => {
+  let served = 0;
+  await page.route("**/paywasm_payment.wasm", async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.concat([Buffer.from(await response.body()), Buffer.from([0, 2, 1, 0x78])]);
+    served += 1;
+    return route.fulfill({ response, body, headers: { ...response.headers(), "content-encoding": "identity" } });
+  });
+  // The shop's script (which mounts the widget) held until the first view has asked.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route("**/assets/shop.js", async (route) => (await held, route.continue()));
+  await page.goto("/", { waitUntil: "commit" });
+  const asked = page.waitForRequest("**/paywasm_payment.wasm");
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await asked;
+  release();
+  await expect(page.getByRole("status")).toContainText("We could not start the payment");
+  expect(served).toBe(1);
+  expect(await chargesOfOrder(await orderOf(page))).toHaveLength(0);
+  await expect(page.getByRole("img", { name: /QR/ })).toBeHidden();
+});
+
 test("WooshPay: the shop's answer is lost after it made the PaymentIntent: the widget asks again and the customer pays that one", async ({ page }) => {
   await page.goto("/wooshpay");
   let posts = 0;

@@ -65,6 +65,30 @@ test("PromptPay tapped before the widget has loaded: its source is made while th
   expect(sources).toHaveLength(1);
 });
 
+test("the payment's module is asked for at the tap, before the page's script has run, and downloaded once", async ({ page }) => {
+  // The shop's script, which mounts the widget (and would ask for the module itself), held back.
+  let release;
+  const script = new Promise((resolve) => (release = resolve));
+  let scriptReleased = false;
+  await page.route("**/assets/shop.js", async (route) => (await script, route.continue()));
+  // What reaches the network (an answer taken from the preload does not).
+  const modules = [];
+  await page.route("**/pkg/paywasm_payment.wasm", (route) => (modules.push(route.request()), route.continue()));
+  await page.goto("/", { waitUntil: "commit" });
+
+  const asked = page.waitForRequest((r) => r.url() === `${SHOP}/pkg/paywasm_payment.wasm`);
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  // Asked for by the first view itself, while the widget's script is still held back.
+  await asked;
+  expect(scriptReleased).toBe(false);
+
+  scriptReleased = true;
+  release();
+  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
+  // The widget's loader took that answer (same address, same hash) instead of asking again.
+  expect(modules).toHaveLength(1);
+});
+
 test("if the source the first view asked for does not arrive, the customer is told and a second try pays", async ({ page }) => {
   const wasm = await holdWasm(page);
   let refused = 0;

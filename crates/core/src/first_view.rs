@@ -21,6 +21,12 @@
 //!   know for certain. The merchant server still checks the source's amount and currency
 //!   against the order before it charges it, as for any source a browser sends.
 //!
+//! - given the address and hash of the widget's payment module ([`PaymentModule`]: the code a
+//!   payment runs after the tap, a second WebAssembly module fetched when a payment starts), the
+//!   script asks for it at the tap, as a preload the widget's own fetch of it then takes over:
+//!   the widget's script, which would otherwise ask, runs only once the page has been parsed,
+//!   some 100 ms later on a phone.
+//!
 //! A page with a Content Security Policy allows the script by its hash
 //! (`'sha256-...'` of [`SCRIPT`]), as the demo shop does.
 
@@ -33,7 +39,7 @@ use crate::policy::{PublicKey, OMISE_VERSION};
 
 /// The inline script that follows the first view: it takes a click made before the widget
 /// has loaded (see the module's documentation).
-pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;var source=button.getAttribute("data-source"),key=view.getAttribute("data-key");if(source&&key){view.paywasmSource=fetch(view.getAttribute("data-sources"),{method:"POST",headers:{Authorization:"Basic "+btoa(key+":"),"Omise-Version":view.getAttribute("data-version"),"Content-Type":"application/json"},body:source,signal:AbortSignal.timeout?AbortSignal.timeout(30000):undefined});view.paywasmSource.catch(function(){})}view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
+pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;var source=button.getAttribute("data-source"),key=view.getAttribute("data-key");if(source&&key){view.paywasmSource=fetch(view.getAttribute("data-sources"),{method:"POST",headers:{Authorization:"Basic "+btoa(key+":"),"Omise-Version":view.getAttribute("data-version"),"Content-Type":"application/json"},body:source,signal:AbortSignal.timeout?AbortSignal.timeout(30000):undefined});view.paywasmSource.catch(function(){})}var module=view.getAttribute("data-payment-module");if(module){var link=document.createElement("link");link.rel="preload";link.as="fetch";link.crossOrigin="anonymous";link.integrity=view.getAttribute("data-payment-integrity");link.href=module;document.head.appendChild(link)}view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
 
 /// Shown when a method was chosen in the first view and the widget has still not started 15 s
 /// later (its script did not load). Only the server's page says it, so it is not in [`Texts`],
@@ -57,19 +63,32 @@ pub struct EarlySource<'a> {
     pub public_key: &'a PublicKey,
 }
 
+/// The widget build's payment module, as the build published it (`NAME_payment.wasm` and its
+/// hash in `integrity.json`): the first view asks for it at the tap.
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentModule<'a> {
+    /// Its address, as the widget's loader asks for it (the same URL, so that the widget's
+    /// fetch takes the preloaded answer).
+    pub url: &'a str,
+    /// Its Subresource Integrity hash (`sha384-...`), which the widget's fetch gives too: a
+    /// preload matches a fetch only with the same one.
+    pub integrity: &'a str,
+}
+
 /// The first view of a checkout of `amount` offering `methods` (in the widget's order), in
 /// the language of `texts`, followed by its [`SCRIPT`]; empty when no method is offered (the
 /// widget then explains why, which needs no hurry). With `early`, a tap makes the method's
 /// source at once (see the module's documentation). In an app's own browser (`in_app`, from the
 /// request's `User-Agent`), the words under the choice begin with the widget's advice, without
 /// its link to the phone's browser: only the browser knows the address the customer sees, so
-/// the widget adds the link when it takes over.
+/// the widget adds the link when it takes over. With `payment_module`, a tap asks for it.
 pub fn html(
     texts: &Texts,
     amount: Amount,
     currency: &Currency,
     methods: &[SourceType],
     early: Option<EarlySource<'_>>,
+    payment_module: Option<PaymentModule<'_>>,
     in_app: Option<InAppBrowser>,
 ) -> String {
     if methods.is_empty() {
@@ -116,9 +135,18 @@ pub fn html(
             )
         })
         .unwrap_or_default();
+    let module = payment_module
+        .map(|module| {
+            format!(
+                r#" data-payment-module="{}" data-payment-integrity="{}""#,
+                escape(module.url),
+                escape(module.integrity),
+            )
+        })
+        .unwrap_or_default();
     format!(
         concat!(
-            r#"<section class="paywasm" lang="{lang}" data-state="choosing" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}"{gateway}>"#,
+            r#"<section class="paywasm" lang="{lang}" data-state="choosing" aria-busy="false" data-paywasm-first-view data-slow-start="{slow}"{gateway}{module}>"#,
             r#"<h2 class="paywasm-title">{before}<span class="paywasm-total">{amount}</span>{after}</h2>"#,
             r#"<div class="paywasm-methods" role="group" aria-label="{label}">{buttons}</div>"#,
             r#"<p class="{next_class}">{next}</p>"#,
@@ -127,6 +155,7 @@ pub fn html(
         ),
         lang = texts.lang,
         gateway = gateway,
+        module = module,
         slow = escape(slow_start(texts)),
         before = escape(i18n::around(texts.choose).0),
         amount = escape(&i18n::amount(amount, currency)),
@@ -168,6 +197,7 @@ mod tests {
             &[SourceType::Promptpay, SourceType::AlipayCn],
             None,
             None,
+            None,
         );
         assert!(
             page.contains(r#"<h2 class="paywasm-title">Choose how to pay <span class="paywasm-total">THB 1,290.00</span></h2>"#),
@@ -207,6 +237,7 @@ mod tests {
                 public_key: &key,
             }),
             None,
+            None,
         );
         assert!(
             page.contains(r#" data-sources="https://api.example/sources" data-key="pkey_test_5paywasmsandbox0demo0" data-version="2017-11-02">"#),
@@ -224,6 +255,37 @@ mod tests {
     }
 
     #[test]
+    fn given_the_payment_module_a_tap_asks_for_it_with_its_hash() {
+        let thb = Currency::parse("THB").expect("THB");
+        let page = html(
+            &i18n::EN,
+            Amount(129_000),
+            &thb,
+            &[SourceType::Promptpay],
+            None,
+            Some(PaymentModule {
+                url: "/pkg/paywasm_payment.wasm",
+                integrity: "sha384-abc+/=",
+            }),
+            None,
+        );
+        assert!(
+            page.contains(r#" data-payment-module="/pkg/paywasm_payment.wasm" data-payment-integrity="sha384-abc+/=">"#),
+            "{page}"
+        );
+        let without = html(
+            &i18n::EN,
+            Amount(100),
+            &thb,
+            &[SourceType::Promptpay],
+            None,
+            None,
+            None,
+        );
+        assert!(!without.contains(" data-payment-module="), "{without}");
+    }
+
+    #[test]
     fn in_an_apps_browser_the_words_under_the_choice_begin_with_the_advice() {
         let thb = Currency::parse("THB").expect("THB");
         let methods = [SourceType::Promptpay];
@@ -233,13 +295,14 @@ mod tests {
             &thb,
             &methods,
             None,
+            None,
             Some(InAppBrowser::Line),
         );
         assert!(
             page.contains(r#"<p class="paywasm-next paywasm-in-app">Payment apps may not open from LINE: open this page in your browser (the app&#39;s menu), or save the QR code. Next, you scan"#),
             "{page}"
         );
-        let elsewhere = html(&i18n::EN, Amount(100), &thb, &methods, None, None);
+        let elsewhere = html(&i18n::EN, Amount(100), &thb, &methods, None, None, None);
         assert!(
             elsewhere.contains(r#"<p class="paywasm-next">Next, you scan"#),
             "{elsewhere}"
@@ -256,6 +319,7 @@ mod tests {
             &[SourceType::Promptpay],
             None,
             None,
+            None,
         );
         assert!(page.contains(r#"lang="th""#));
         assert!(page.contains(slow_start(&i18n::TH)));
@@ -265,7 +329,10 @@ mod tests {
     #[test]
     fn offers_nothing_when_no_method_can_be_used() {
         let thb = Currency::parse("THB").expect("THB");
-        assert_eq!(html(&i18n::EN, Amount(100), &thb, &[], None, None), "");
+        assert_eq!(
+            html(&i18n::EN, Amount(100), &thb, &[], None, None, None),
+            ""
+        );
     }
 
     #[test]

@@ -23,23 +23,14 @@ pub(crate) struct ScriptTagQuery {
     csp: Option<String>,
 }
 
-/// The integrity hash the build recorded for a published file (`pkg/integrity.json`).
-fn integrity(state: &ShopState, file: &str) -> String {
-    std::fs::read_to_string(state.pkg_dir.join("integrity.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-        .and_then(|manifest| manifest["files"][file].as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// The widget's versioned folder on the demo's CDN (the gateway's `/pkg/{version}/`, another
 /// origin than the shop's), and the integrity hashes of the files a page links from it.
 fn cdn(state: &ShopState) -> views::Cdn {
     views::Cdn {
         gateway_url: state.gateway_url.clone(),
         base: format!("{}/pkg/{}/", state.gateway_url, state.widget_version),
-        embed_integrity: integrity(state, "embed.js"),
-        css_integrity: integrity(state, "paywasm.css"),
+        embed_integrity: state.integrity("embed.js").unwrap_or_default(),
+        css_integrity: state.integrity("paywasm.css").unwrap_or_default(),
     }
 }
 

@@ -316,6 +316,15 @@ impl ShopState {
     pub fn database(&self) -> &Database {
         &self.database
     }
+
+    /// The integrity hash the build recorded for a published file (`pkg/integrity.json`),
+    /// read at each call: a rebuilt widget is served with its own hashes without a restart.
+    pub(crate) fn integrity(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.pkg_dir.join("integrity.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|manifest| manifest["files"][file].as_str().map(str::to_owned))
+    }
 }
 
 /// The hosted checkout runs on its own origin and calls the shop's charge endpoints (Omise's and

@@ -124,21 +124,35 @@ pub(crate) fn methods_for(
 
 /// The checkout's first view offering `methods` (what [`methods_for`] says the widget will
 /// offer), in the customer's language (with the widget's advice in an app's own browser); with
-/// `early`, a tap makes its source while the widget loads.
+/// `early`, a tap makes its source while the widget loads; a tap also asks for the payment
+/// module of the page's widget `build` (`paywasm`, `paywasm_methods`, `paywasm_wooshpay`).
 pub(crate) fn first_view_for(
+    state: &ShopState,
     headers: &HeaderMap,
     amount: Amount,
     currency: &Currency,
     methods: &[SourceType],
     early: Option<first_view::EarlySource<'_>>,
+    build: &str,
 ) -> String {
     let in_app = InAppBrowser::detect(header(headers, header::USER_AGENT));
+    let module = format!("{build}_payment.wasm");
+    // Without its hash (a widget built without `integrity.json`) the preload would not be the
+    // widget's fetch, which gives one: the module would be downloaded twice.
+    let integrity = state.integrity(&module);
+    let url = format!("/pkg/{module}");
     first_view::html(
         customer_texts(headers),
         amount,
         currency,
         methods,
         early,
+        integrity
+            .as_deref()
+            .map(|integrity| first_view::PaymentModule {
+                url: &url,
+                integrity,
+            }),
         in_app,
     )
 }
@@ -192,8 +206,21 @@ pub(crate) async fn product_page(
         &order.currency,
         offered.as_deref(),
     );
-    let first_view = first_view_for(headers, order.amount, &order.currency, &methods, early);
     let other_marks = offers_other_methods(offered.as_deref());
+    let build = if other_marks {
+        "paywasm_methods"
+    } else {
+        "paywasm"
+    };
+    let first_view = first_view_for(
+        state,
+        headers,
+        order.amount,
+        &order.currency,
+        &methods,
+        early,
+        build,
+    );
     respond(&views::ProductPage {
         title: PRODUCT.name,
         product: PRODUCT.name,
@@ -201,11 +228,7 @@ pub(crate) async fn product_page(
         shipping: market.shipping,
         methods: pay_with(&methods),
         other_marks,
-        build: if other_marks {
-            "paywasm_methods"
-        } else {
-            "paywasm"
-        },
+        build,
         config: config_json(&config),
         first_view,
     })

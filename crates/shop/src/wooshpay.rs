@@ -78,12 +78,14 @@ pub(crate) async fn product(
         None,
     );
     let first_view = super::pages::first_view_for(
+        &state,
         &headers,
         order.amount,
         &order.currency,
         &methods,
         // WooshPay's checkout makes no source in the browser: its PaymentIntent is the server's.
         None,
+        "paywasm_wooshpay",
     );
     respond(&views::WooshpayProductPage {
         title: super::PRODUCT.name,
