@@ -80,11 +80,11 @@ if (process.argv.includes("--rows")) {
 // larger budgets: measured last on 2026-12-07 (rustc 1.95.0) and given half a KB more, since
 // stable is not pinned and another release may differ by a few bytes.
 const BUDGET_GZIP_KB = { nightly: 84.9, stable: 115.6 };
-const METHODS_BUDGET_GZIP_KB = { nightly: 90.3, stable: 121.4 };
+const METHODS_BUDGET_GZIP_KB = { nightly: 90.2, stable: 121.4 };
 const WOOSHPAY_BUDGET_GZIP_KB = { nightly: 82.2, stable: 112.5 };
 const POS_BUDGET_GZIP_KB = { nightly: 71.6, stable: 100.7 };
 // The heaviest second module, fetched at the tap (the checkout's and with Opn's methods).
-const PAYMENT_BUDGET_GZIP_KB = { nightly: 12.1, stable: 13.1 };
+const PAYMENT_BUDGET_GZIP_KB = { nightly: 12.4, stable: 13.1 };
 const TARGET_GZIP_KB = 80;
 if (process.argv.includes("--check")) {
   const heavier = (a, b) => Math.max(totals[a].gzip, totals[b].gzip) / 1024;

@@ -2,6 +2,7 @@
 //! where the payment says (the gateway's page, or its QR while waiting), then wait for its
 //! result. What a gateway does differently is its adapter's (`src/adapter`, one per build).
 
+pub use crate::adapter::Sent;
 use crate::adapter::{Active, Adapter};
 use crate::options::Options;
 use crate::{merchant, redirect, WidgetError};
@@ -54,13 +55,13 @@ pub fn in_app_browser(platform: PlatformType) -> Option<(InAppBrowser, Option<St
 }
 
 /// Starts a payment with `method` through the merchant server (with the customer's
-/// `phone_number` where the method needs it), and says where it goes next; `sent_source` is
-/// the answer to its source, which the page's first view already asked for.
+/// `phone_number` where the method needs it), and says where it goes next; `sent` is what the
+/// page's first view already asked for.
 pub async fn start(
     options: &Options,
     method: SourceType,
     phone_number: Option<&str>,
-    sent_source: Option<js_sys::Promise>,
+    sent: Sent,
 ) -> Result<Started, WidgetError> {
     let order = options.order.as_deref().ok_or_else(|| {
         WidgetError::InvalidOptions("order is required to start a payment".into())
@@ -71,7 +72,7 @@ pub async fn start(
         method,
         current_platform(),
         phone_number,
-        sent_source,
+        sent,
     )
     .await?;
     match payment.next_step() {
@@ -204,9 +205,9 @@ pub fn begin(
     options: Arc<Options>,
     method: SourceType,
     phone_number: Option<String>,
-    sent_source: Option<js_sys::Promise>,
+    sent: Sent,
 ) -> Pending<Started> {
-    Box::pin(async move { start(&options, method, phone_number.as_deref(), sent_source).await })
+    Box::pin(async move { start(&options, method, phone_number.as_deref(), sent).await })
 }
 
 /// Fetches the payment's module now, when a finger touches a method (well before the tap

@@ -479,12 +479,12 @@ fn mount_checkout(
     let on_redirect = callback(&options.on_redirect, |url: String| JsValue::from_str(&url));
     let options = options.checkout()?;
     callbacks_checked?;
-    let (chosen, chosen_source) = match crate::components::checkout::take_over(&element) {
+    let (chosen, sent) = match crate::components::checkout::take_over(&element) {
         Some(chosen) => (
             paywasm_core::method::SourceType::parse(&chosen.method).ok(),
-            chosen.source,
+            chosen.sent,
         ),
-        None => (None, None),
+        None => (None, crate::flow::Sent::default()),
     };
     // The props as a struct: the callbacks the merchant left out stay `None`.
     let props = CheckoutProps {
@@ -494,7 +494,7 @@ fn mount_checkout(
         on_state_change,
         on_redirect,
         chosen,
-        chosen_source,
+        sent,
     };
     let handle = mount_to(element, move || Checkout(props));
     Ok(Box::new(move || drop(handle)))

@@ -15,12 +15,14 @@ const ATTEMPTS: u32 = 3;
 
 /// `POST {url}` with the JSON `body`, made again while the answer is lost, late (past
 /// [`http::ANSWER_DEADLINE_MS`]) or the shop is overloaded; the answer read as a `T`. Only for
-/// requests the shop answers the same when repeated.
+/// requests the shop answers the same when repeated. `sent`: the answer to the same request,
+/// which the page already sent, read as the first attempt's.
 pub(crate) async fn post_repeating<T: DeserializeOwned>(
     url: &str,
     body: String,
+    sent: Option<js_sys::Promise>,
 ) -> Result<T, WidgetError> {
-    let answer = post_repeating_for_value(url, body).await?;
+    let answer = post_repeating_for_value(url, body, sent).await?;
     serde_wasm_bindgen::from_value(answer)
         .map_err(|_| WidgetError::InvalidResponse { party: SHOP.title })
 }
@@ -28,10 +30,13 @@ pub(crate) async fn post_repeating<T: DeserializeOwned>(
 async fn post_repeating_for_value(
     url: &str,
     body: String,
+    mut sent: Option<js_sys::Promise>,
 ) -> Result<wasm_bindgen::JsValue, WidgetError> {
     let mut attempt = 1;
     loop {
-        let request = Outgoing::new(Request::post(url)).json(&body);
+        let request = Outgoing::new(Request::post(url))
+            .json(&body)
+            .already_sent(sent.take());
         let result = http::send_for_value(request, SHOP).await;
         let transient = match &result {
             Err(WidgetError::Network { .. } | WidgetError::InvalidResponse { .. }) => true,
@@ -52,15 +57,17 @@ struct NewCharge<'a> {
     order: &'a str,
 }
 
-/// Asks the merchant server to charge `order` with `source`. When the answer is lost the same
+/// Asks the merchant server to charge `order` with `source` (`sent`: the answer to the same
+/// request, which the page's first view already sent). When the answer is lost the same
 /// request is made again: a source pays for one charge only (the gateway refuses a second), so
 /// a repeat can never charge twice, and the reference shop answers it with the first charge.
 pub async fn create_charge(
     charge_url: &str,
     source: &str,
     order: &str,
+    sent: Option<js_sys::Promise>,
 ) -> Result<Payment, WidgetError> {
-    post_repeating(charge_url, http::json(&NewCharge { source, order })?).await
+    post_repeating(charge_url, http::json(&NewCharge { source, order })?, sent).await
 }
 
 /// Reads the charge; with `wait_secs` the server may hold the answer while it is pending.

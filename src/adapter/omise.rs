@@ -1,7 +1,7 @@
 //! Omise (seeds 000-003): a source made with the public key, the charge made by the merchant
 //! server (`POST {chargeUrl}`), and the charge's status long-polled from the merchant server.
 
-use super::Adapter;
+use super::{Adapter, Sent};
 use crate::options::checked::Options;
 use crate::{gateway, merchant, WidgetError};
 use paywasm_core::checkout::Payment;
@@ -23,11 +23,11 @@ impl Adapter for Omise {
         method: SourceType,
         platform: PlatformType,
         phone_number: Option<&str>,
-        sent_source: Option<js_sys::Promise>,
+        sent: Sent,
     ) -> Result<Payment, WidgetError> {
         let source =
-            gateway::create_source(options, method, platform, phone_number, sent_source).await?;
-        merchant::create_charge(&options.charge_url, &source.id, order).await
+            gateway::create_source(options, method, platform, phone_number, sent.source()).await?;
+        merchant::create_charge(&options.charge_url, &source.id, order, sent.charge()).await
     }
 
     async fn read(options: &Options, id: &str) -> Result<Payment, WidgetError> {

@@ -3,7 +3,7 @@
 //! and the browser reads the PaymentIntent at the gateway with the publishable key and the
 //! client secret.
 
-use super::Adapter;
+use super::{Adapter, Sent};
 use crate::http::{self, Outgoing, GATEWAY, SHOP};
 use crate::options::checked::{Gateway, Options};
 use crate::{merchant, WidgetError};
@@ -42,7 +42,7 @@ impl Adapter for Wooshpay {
         _method: SourceType,
         platform: PlatformType,
         _phone_number: Option<&str>,
-        _sent_source: Option<js_sys::Promise>,
+        _sent: Sent,
     ) -> Result<Payment, WidgetError> {
         let (terminal_type, os_type) = terminal_names(platform);
         let body = http::json(&NewPaymentIntent {
@@ -53,7 +53,8 @@ impl Adapter for Wooshpay {
             // the wasm.
             request: js_sys::Math::random(),
         })?;
-        let intent: PaymentIntentView = merchant::post_repeating(&options.charge_url, body).await?;
+        let intent: PaymentIntentView =
+            merchant::post_repeating(&options.charge_url, body, None).await?;
         intent
             .to_payment()
             .map_err(|_| WidgetError::InvalidResponse { party: SHOP.title })

@@ -5,7 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
 import { chargeCreated, widgetIsLive } from "./shop.mjs";
-import { onAuthorizePage } from "./gateway.mjs";
+import { gatewayGet, onAuthorizePage } from "./gateway.mjs";
 import { LINE_ANDROID } from "./user-agents.mjs";
 
 /** Holds every request for a checkout build's WebAssembly (Omise's or WooshPay's) until
@@ -44,25 +44,65 @@ test("a method tapped before the widget has loaded is started as soon as it has"
   expect(violations).toEqual([]);
 });
 
-test("PromptPay tapped before the widget has loaded: its source is made while the widget loads, once", async ({ page }) => {
+test("PromptPay tapped before the widget has loaded: its source, its charge and its QR image are asked for while the widget loads, once each", async ({ page }) => {
   const wasm = await holdWasm(page);
   const sources = [];
+  const charges = [];
+  const images = [];
   page.on("request", (r) => r.url() === `${GATEWAY}/sources` && r.method() === "POST" && sources.push(r));
+  page.on("request", (r) => r.url() === `${SHOP}/checkout/charges` && r.method() === "POST" && charges.push(r));
+  page.on("request", (r) => r.resourceType() === "image" && r.url().includes("/downloads/") && images.push(r.url()));
   await page.goto("/");
-  const charged = page.waitForRequest((r) => r.url() === `${SHOP}/checkout/charges` && r.method() === "POST");
   const early = page.waitForResponse((r) => r.url() === `${GATEWAY}/sources` && r.request().method() === "POST");
+  const charged = page.waitForResponse((r) => r.url() === `${SHOP}/checkout/charges` && r.request().method() === "POST");
 
   await page.getByRole("button", { name: "PromptPay" }).click();
-  // The gateway has made the source before the widget's code has even arrived.
+  // The gateway has made the source, and the shop the charge, before the widget's code has
+  // even arrived; the charge's QR image is on its way too.
   const source = await (await early).json();
   expect(source).toMatchObject({ object: "source", type: "promptpay", amount: 129000, currency: "THB" });
+  const order = JSON.parse(await page.locator("#checkout-config").textContent()).widget.order;
+  expect((await charged).request().postDataJSON()).toEqual({ source: source.id, order });
+  const charge = await (await charged).json();
+  expect(charge).toMatchObject({ status: "pending", amount: 129000, source: { type: "promptpay" } });
+  const image = charge.source.scannable_code.image.download_uri;
+  await expect.poll(() => images).toEqual([image]);
   expect(wasm.released).toBe(false);
 
   wasm.release();
-  await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
-  // The widget charged that source instead of asking the gateway for another.
-  expect((await charged).postDataJSON().source).toBe(source.id);
+  const qr = page.getByRole("img", { name: /QR/ });
+  await expect(qr).toBeVisible();
+  // The widget shows that charge's QR, from the image already loaded, without asking again.
+  await expect(qr).toHaveAttribute("src", image);
+  expect(await qr.evaluate((img) => img.complete && img.naturalWidth > 0)).toBe(true);
   expect(sources).toHaveLength(1);
+  expect(charges).toHaveLength(1);
+  expect(images).toEqual([image]);
+});
+
+test("the charge the first view asked for is made but its answer lost: the widget asks again for that source, and the customer pays the one charge", async ({ page }) => {
+  const wasm = await holdWasm(page);
+  let posts = 0;
+  let lost;
+  await page.route(`${SHOP}/checkout/charges`, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    posts += 1;
+    if (posts > 1) return route.continue();
+    lost = await (await route.fetch()).json(); // the shop made the charge...
+    return route.abort("connectionreset"); // ...but its answer never reached the page
+  });
+  await page.goto("/");
+  const order = JSON.parse(await page.locator("#checkout-config").textContent()).widget.order;
+  await page.getByRole("button", { name: "PromptPay" }).click();
+  await expect.poll(() => posts).toBe(1);
+  wasm.release();
+  const qr = page.getByRole("img", { name: /QR/ });
+  await expect(qr).toBeVisible();
+  expect(posts).toBe(2);
+  // The repeat named the same source: the shop answered with the charge it had made.
+  await expect(qr).toHaveAttribute("src", lost.source.scannable_code.image.download_uri);
+  const { body } = await gatewayGet("/charges?limit=100&order=reverse_chronological");
+  expect(body.data.filter((charge) => charge.metadata?.order_id === order)).toHaveLength(1);
 });
 
 test("the payment's module is asked for at the tap, before the page's script has run, and downloaded once", async ({ page }) => {

@@ -20,7 +20,13 @@
 //!   not depend on the platform ([`SourceType::source_has_platform`]), which the server cannot
 //!   know for certain. The merchant server still checks the source's amount and currency
 //!   against the order before it charges it, as for any source a browser sends.
-//!
+//! - given also the merchant server's charge endpoint and the order ([`EarlyCharge`]), the
+//!   script then asks the merchant server for the charge (`POST {chargeUrl}` with the source and
+//!   the order, as the widget would) and leaves that answer's promise on the section
+//!   (`paywasmCharge`), which the widget reads instead of asking again; once the charge is
+//!   there, its QR image (on the gateway's own pages only, as the widget checks) is fetched, so
+//!   that the widget shows it without waiting for it. A second request for the same source, the
+//!   widget's after a lost answer, cannot charge twice: the gateway charges a source once.
 //! - given the address and hash of the widget's payment module ([`PaymentModule`]: the code a
 //!   payment runs after the tap, a second WebAssembly module fetched when a payment starts), the
 //!   script asks for it at the tap, as a preload the widget's own fetch of it then takes over:
@@ -39,7 +45,7 @@ use crate::policy::{PublicKey, OMISE_VERSION};
 
 /// The inline script that follows the first view: it takes a click made before the widget
 /// has loaded (see the module's documentation).
-pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;var source=button.getAttribute("data-source"),key=view.getAttribute("data-key");if(source&&key){view.paywasmSource=fetch(view.getAttribute("data-sources"),{method:"POST",headers:{Authorization:"Basic "+btoa(key+":"),"Omise-Version":view.getAttribute("data-version"),"Content-Type":"application/json"},body:source,signal:AbortSignal.timeout?AbortSignal.timeout(30000):undefined});view.paywasmSource.catch(function(){})}var module=view.getAttribute("data-payment-module");if(module){var link=document.createElement("link");link.rel="preload";link.as="fetch";link.crossOrigin="anonymous";link.integrity=view.getAttribute("data-payment-integrity");link.href=module;document.head.appendChild(link)}view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
+pub const SCRIPT: &str = r#"(function(view){var status=view.querySelector("[role=status]");view.addEventListener("click",function(event){var button=event.target.closest("button[data-method]");if(!button||view.hasAttribute("data-chosen"))return;var source=button.getAttribute("data-source"),key=view.getAttribute("data-key");if(source&&key){view.paywasmSource=fetch(view.getAttribute("data-sources"),{method:"POST",headers:{Authorization:"Basic "+btoa(key+":"),"Omise-Version":view.getAttribute("data-version"),"Content-Type":"application/json"},body:source,signal:AbortSignal.timeout?AbortSignal.timeout(30000):undefined});view.paywasmSource.catch(function(){});var charges=view.getAttribute("data-charges");if(charges){view.paywasmCharge=view.paywasmSource.then(function(answer){return answer.ok?answer.clone().json():Promise.reject(answer.status)}).then(function(made){return fetch(charges,{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({source:made.id,order:view.getAttribute("data-order")}),signal:AbortSignal.timeout?AbortSignal.timeout(30000):undefined})});view.paywasmCharge.then(function(answer){return answer.ok&&answer.clone().json()}).then(function(charge){var code=charge&&charge.source&&charge.source.scannable_code,image=code&&code.image&&code.image.download_uri;if(typeof image=="string"&&image.indexOf(view.getAttribute("data-sources").slice(0,-7))==0)(view.paywasmQr=new Image).src=image}).catch(function(){})}}var module=view.getAttribute("data-payment-module");if(module){var link=document.createElement("link");link.rel="preload";link.as="fetch";link.crossOrigin="anonymous";link.integrity=view.getAttribute("data-payment-integrity");link.href=module;document.head.appendChild(link)}view.setAttribute("data-chosen",button.getAttribute("data-method"));view.setAttribute("data-state","starting "+button.getAttribute("data-method"));view.setAttribute("aria-busy","true");view.querySelectorAll("button").forEach(function(b){b.disabled=true});status.textContent=button.getAttribute("data-preparing");setTimeout(function(){if(view.isConnected)status.textContent=view.getAttribute("data-slow-start")},15000)})})(document.currentScript.previousElementSibling);"#;
 
 /// Shown when a method was chosen in the first view and the widget has still not started 15 s
 /// later (its script did not load). Only the server's page says it, so it is not in [`Texts`],
@@ -61,6 +67,18 @@ pub struct EarlySource<'a> {
     pub gateway_url: &'a str,
     /// The merchant's public key (a secret key cannot be one).
     pub public_key: &'a PublicKey,
+    /// Where the first view then asks for the charge, if it does.
+    pub charge: Option<EarlyCharge<'a>>,
+}
+
+/// Where the first view asks the merchant server to charge the source it made: the widget's
+/// `chargeUrl` and `order`, the ones the widget is mounted with.
+#[derive(Debug, Clone, Copy)]
+pub struct EarlyCharge<'a> {
+    /// The merchant server's charge endpoint (`/checkout/charges`).
+    pub charge_url: &'a str,
+    /// The order the charge pays.
+    pub order: &'a str,
 }
 
 /// The widget build's payment module, as the build published it (`NAME_payment.wasm` and its
@@ -128,8 +146,18 @@ pub fn html(
         .collect();
     let gateway = early
         .map(|early| {
+            let charge = early
+                .charge
+                .map(|charge| {
+                    format!(
+                        r#" data-charges="{}" data-order="{}""#,
+                        escape(charge.charge_url),
+                        escape(charge.order),
+                    )
+                })
+                .unwrap_or_default();
             format!(
-                r#" data-sources="{}/sources" data-key="{}" data-version="{OMISE_VERSION}""#,
+                r#" data-sources="{}/sources" data-key="{}" data-version="{OMISE_VERSION}"{charge}"#,
                 escape(early.gateway_url.trim_end_matches('/')),
                 escape(early.public_key.as_str()),
             )
@@ -220,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn given_the_gateway_a_tap_makes_the_source_the_widget_would_make() {
+    fn given_the_gateway_and_the_shop_a_tap_makes_the_source_and_the_charge_the_widget_would() {
         let thb = Currency::parse("THB").expect("THB");
         let key = PublicKey::parse(
             crate::method::GatewayKind::Omise,
@@ -235,12 +263,16 @@ mod tests {
             Some(EarlySource {
                 gateway_url: "https://api.example/",
                 public_key: &key,
+                charge: Some(EarlyCharge {
+                    charge_url: "/checkout/charges",
+                    order: "ord_1",
+                }),
             }),
             None,
             None,
         );
         assert!(
-            page.contains(r#" data-sources="https://api.example/sources" data-key="pkey_test_5paywasmsandbox0demo0" data-version="2017-11-02">"#),
+            page.contains(r#" data-sources="https://api.example/sources" data-key="pkey_test_5paywasmsandbox0demo0" data-version="2017-11-02" data-charges="/checkout/charges" data-order="ord_1">"#),
             "{page}"
         );
         assert!(

@@ -189,6 +189,7 @@ pub(crate) async fn product_page(
     let offered = offered(market.offers, state.account_methods.get().await.as_deref());
     let mut widget = widget_config(state, &order.id, order.amount.0, order.currency.as_str());
     offer_only(&mut widget, offered.as_deref());
+    let charge_url = widget["chargeUrl"].as_str().unwrap_or_default().to_owned();
     let config = json!({ "widget": widget });
     // The key the widget is mounted with (a key that is not a public one makes no source here;
     // the widget then says what is wrong with it).
@@ -198,6 +199,11 @@ pub(crate) async fn product_page(
         .map(|public_key| first_view::EarlySource {
             gateway_url: &state.gateway_url,
             public_key,
+            // The widget's own charge request, made by the first view as soon as the source is.
+            charge: Some(first_view::EarlyCharge {
+                charge_url: &charge_url,
+                order: &order.id,
+            }),
         });
     let methods = methods_for(
         headers,

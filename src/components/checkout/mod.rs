@@ -123,10 +123,10 @@ pub fn Checkout(
     /// A method the customer already chose (in a server-rendered first view): started at once.
     #[prop(optional)]
     chosen: Option<SourceType>,
-    /// The answer (a promise of the `Response`) to the chosen method's `POST /sources`, which
-    /// the first view sent while the widget loaded: the payment goes on with that source.
+    /// What the first view sent for it while the widget loaded (its source, its charge): the
+    /// payment goes on with them.
     #[prop(optional)]
-    chosen_source: Option<js_sys::Promise>,
+    sent: flow::Sent,
 ) -> impl IntoView {
     let options = Arc::new(options);
     let languages = crate::components::browser_languages();
@@ -234,9 +234,7 @@ pub fn Checkout(
         let options = options.clone();
         let wait = wait.clone();
         let alive = alive.clone();
-        move |method: SourceType,
-              sent_source: Option<js_sys::Promise>,
-              phone_number: Option<String>| {
+        move |method: SourceType, sent: flow::Sent, phone_number: Option<String>| {
             // Two clicks in one frame, before the buttons are disabled, start one payment.
             if phase.get_untracked().is_busy() {
                 return;
@@ -246,7 +244,7 @@ pub fn Checkout(
             let wait = wait.clone();
             let alive = alive.clone();
             spawn_local(async move {
-                let started = flow::begin(options.clone(), method, phone_number, sent_source).await;
+                let started = flow::begin(options.clone(), method, phone_number, sent).await;
                 if !alive.load(Ordering::Relaxed) {
                     return;
                 }
@@ -329,7 +327,7 @@ pub fn Checkout(
         // A method that needs the customer's number waits for them to give it.
         .filter(|method| methods.contains(method) && !method.needs_phone_number())
     {
-        start(method, chosen_source, None);
+        start(method, sent, None);
     }
 
     let (title_before, title_after) = i18n::around(texts.choose);
@@ -387,7 +385,7 @@ pub fn Checkout(
                         }
                     }
                     let _ = event;
-                    start(method, None, None);
+                    start(method, flow::Sent::default(), None);
                 };
                 view! {
                     <button {..hidden_unless_taken(method)} type="button" class="paywasm-method" data-method=method.as_str() disabled=busy on:click=choose>
@@ -407,7 +405,7 @@ pub fn Checkout(
         .map(|wallet| {
             let start = start.clone();
             phone::form(wallet, texts, asking_phone, not_choosing, move |number| {
-                start(wallet, None, Some(number))
+                start(wallet, flow::Sent::default(), Some(number))
             })
         });
     #[cfg(not(feature = "methods"))]
@@ -471,7 +469,7 @@ pub fn Checkout(
             // A new source for it needs the customer's number again: back to the choice.
             .filter(|method| !method.needs_phone_number());
         match method {
-            Some(method) => start(method, None, None),
+            Some(method) => start(method, flow::Sent::default(), None),
             None => phase.set(Phase::Choosing),
         }
     };
