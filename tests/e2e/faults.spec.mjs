@@ -3,6 +3,7 @@
 // crates/sandbox/tests/soak.rs). The customer must get their one charge, never two.
 import { test, expect } from "@playwright/test";
 import { gatewayGet, gatewayPost } from "./gateway.mjs";
+import { holdShopScript } from "./shop.mjs";
 
 async function orderOf(page) {
   const config = JSON.parse(await page.locator("#checkout-config").textContent());
@@ -126,44 +127,41 @@ test("the payment's module cannot be fetched at the tap (the CDN unreachable): t
   expect(await chargesOfOrder(order)).toHaveLength(1);
 });
 
-test("a payment module changed on the CDN is refused by its hash, not run: the customer is told, and nothing was charged", async ({ page }) => {
-  let served = 0;
+/** Serves the payment's module with a custom section appended: still a valid module that would
+ * run as the original does, so only its hash can refuse it. `served` counts the requests. */
+async function serveChangedModule(page) {
+  const module = { served: 0 };
   await page.route("**/paywasm_payment.wasm", async (route) => {
     const response = await route.fetch();
-    // A custom section appended: still a valid module that would run as the original does,
-    // so only its hash can refuse it.
     const body = Buffer.concat([Buffer.from(await response.body()), Buffer.from([0, 2, 1, 0x78])]);
-    served += 1;
+    module.served += 1;
     return route.fulfill({ response, body, headers: { ...response.headers(), "content-encoding": "identity" } });
   });
+  return module;
+}
+
+test("a payment module changed on the CDN is refused by its hash, not run: the customer is told, and nothing was charged", async ({ page }) => {
+  const module = await serveChangedModule(page);
   await page.goto("/");
   const order = await orderOf(page);
   await page.getByRole("button", { name: "PromptPay" }).click();
   await expect(page.getByRole("status")).toContainText("We could not start the payment");
-  expect(served).toBeGreaterThan(0);
+  expect(module.served).toBeGreaterThan(0);
   expect(await chargesOfOrder(order)).toHaveLength(0);
   await expect(page.getByRole("img", { name: /QR/ })).toBeHidden();
 });
 
 test("a changed payment module asked for by the first view at the tap, before the widget has loaded, is refused by its hash too: no QR is shown, nothing is paid", async ({ page }) => {
-  let served = 0;
-  await page.route("**/paywasm_payment.wasm", async (route) => {
-    const response = await route.fetch();
-    const body = Buffer.concat([Buffer.from(await response.body()), Buffer.from([0, 2, 1, 0x78])]);
-    served += 1;
-    return route.fulfill({ response, body, headers: { ...response.headers(), "content-encoding": "identity" } });
-  });
+  const module = await serveChangedModule(page);
   // The shop's script (which mounts the widget) held until the first view has asked.
-  let release;
-  const held = new Promise((resolve) => (release = resolve));
-  await page.route("**/assets/shop.js", async (route) => (await held, route.continue()));
+  const script = await holdShopScript(page);
   await page.goto("/", { waitUntil: "commit" });
   const asked = page.waitForRequest("**/paywasm_payment.wasm");
   await page.getByRole("button", { name: "PromptPay" }).click();
   await asked;
-  release();
+  script.release();
   await expect(page.getByRole("status")).toContainText("We could not start the payment");
-  expect(served).toBeGreaterThan(0);
+  expect(module.served).toBeGreaterThan(0);
   await expect(page.getByRole("img", { name: /QR/ })).toBeHidden();
   // The first view asked the shop for the charge before the module came: it waits, unpaid and
   // never shown, until it expires.

@@ -4,7 +4,7 @@
 // WebAssembly back to be sure of that order.
 import { test, expect } from "@playwright/test";
 import { GATEWAY, SHOP } from "../../playwright.config.mjs";
-import { chargeCreated, widgetIsLive } from "./shop.mjs";
+import { chargeCreated, holdShopScript, widgetIsLive } from "./shop.mjs";
 import { gatewayGet, onAuthorizePage } from "./gateway.mjs";
 import { LINE_ANDROID } from "./user-agents.mjs";
 
@@ -106,11 +106,7 @@ test("the charge the first view asked for is made but its answer lost: the widge
 });
 
 test("the payment's module is asked for at the tap, before the page's script has run, and downloaded once", async ({ page }) => {
-  // The shop's script, which mounts the widget (and would ask for the module itself), held back.
-  let release;
-  const script = new Promise((resolve) => (release = resolve));
-  let scriptReleased = false;
-  await page.route("**/assets/shop.js", async (route) => (await script, route.continue()));
+  const script = await holdShopScript(page);
   // What reaches the network (an answer taken from the preload does not).
   const modules = [];
   await page.route("**/pkg/paywasm_payment.wasm", (route) => (modules.push(route.request()), route.continue()));
@@ -120,10 +116,9 @@ test("the payment's module is asked for at the tap, before the page's script has
   await page.getByRole("button", { name: "PromptPay" }).click();
   // Asked for by the first view itself, while the widget's script is still held back.
   await asked;
-  expect(scriptReleased).toBe(false);
+  expect(script.released).toBe(false);
 
-  scriptReleased = true;
-  release();
+  script.release();
   await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
   // The widget's loader took that answer (same address, same hash) instead of asking again.
   expect(modules).toHaveLength(1);

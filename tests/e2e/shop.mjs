@@ -10,6 +10,15 @@ export function chargeCreated(page, market = "") {
     .then((r) => r.json());
 }
 
+/** Holds the shop's script (which mounts the widget, and would ask for the payment's module
+ * itself) until `release()`; `released` tells. */
+export async function holdShopScript(page) {
+  const held = { released: false };
+  const gate = new Promise((resolve) => (held.release = () => ((held.released = true), resolve())));
+  await page.route("**/assets/shop.js", async (route) => (await gate, route.continue()));
+  return held;
+}
+
 /** Resolves once the widget runs: the first view the shop rendered into the page (the same
  * markup, so nothing a customer sees) replaced by the widget's own. A test that measures or
  * holds an element of the checkout waits for it, or may hold a node about to be replaced. */

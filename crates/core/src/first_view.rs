@@ -88,8 +88,10 @@ pub struct PaymentModule<'a> {
     /// Its address, as the widget's loader asks for it (the same URL, so that the widget's
     /// fetch takes the preloaded answer).
     pub url: &'a str,
-    /// Its Subresource Integrity hash (`sha384-...`), which the widget's fetch gives too: a
-    /// preload matches a fetch only with the same one.
+    /// Its Subresource Integrity hash (`sha384-...`), which the widget's fetch gives too: the
+    /// HTML standard matches a preload to a fetch with the same one (Chromium ignores it on a
+    /// preload and checks the fetch's; Firefox takes no preload for a fetch that has one, and
+    /// downloads the module again unless its cache holds it).
     pub integrity: &'a str,
 }
 
